@@ -1,0 +1,64 @@
+"""Accounts: citizens (resident ID), enterprises (USCC) and staff bound to a department and jurisdiction."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from tongban.core.identifiers import normalize_resident_id, normalize_uscc, resident_id_error, uscc_error
+
+from .roles import ACCOUNT_KIND_LABELS, ROLE_LABELS, AccountKind, Role
+
+
+class User(AbstractUser):
+    kind = models.CharField("账号类型", max_length=20,
+                            choices=[(k.value, v) for k, v in ACCOUNT_KIND_LABELS.items()],
+                            default=AccountKind.CITIZEN.value)
+    real_name = models.CharField("姓名/名称", max_length=100, blank=True)
+    id_number = models.CharField("公民身份号码", max_length=18, unique=True, null=True, blank=True)
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
+    legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    role = models.CharField("岗位角色", max_length=30, blank=True,
+                            choices=[(r.value, v) for r, v in ROLE_LABELS.items()])
+    department = models.ForeignKey("jurisdictions.Department", verbose_name="所属部门", null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="staff")
+    division = models.ForeignKey("jurisdictions.Division", verbose_name="所属区划", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="staff")
+    service_centre = models.ForeignKey("jurisdictions.ServiceCentre", verbose_name="所在服务中心", null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="staff")
+    # Demo accounts have published passwords: refused unless the deployment runs in demo mode.
+    is_demo = models.BooleanField("演示账号", default=False)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def role_enum(self) -> Role | None:
+        return Role(self.role) if self.role else None
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.id_number:
+            self.id_number = normalize_resident_id(self.id_number)
+            if msg := resident_id_error(self.id_number):
+                errors["id_number"] = msg
+        if self.uscc:
+            self.uscc = normalize_uscc(self.uscc)
+            if msg := uscc_error(self.uscc):
+                errors["uscc"] = msg
+        if self.kind == AccountKind.CITIZEN and not self.id_number:
+            errors["id_number"] = "自然人账号必须填写公民身份号码"
+        if self.kind == AccountKind.ENTERPRISE and not self.uscc:
+            errors["uscc"] = "法人账号必须填写统一社会信用代码"
+        if self.kind == AccountKind.STAFF and not self.role:
+            errors["role"] = "工作人员账号必须指定岗位角色"
+        if errors:
+            raise ValidationError(errors)

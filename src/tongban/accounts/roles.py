@@ -1,0 +1,40 @@
+"""Account kinds and staff roles (pure; no Django)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AccountKind(StrEnum):
+    CITIZEN = "citizen"
+    ENTERPRISE = "enterprise"
+    STAFF = "staff"
+
+
+class Role(StrEnum):
+    WINDOW_CLERK = "window_clerk"
+    APPROVER = "approver"
+    DEPARTMENT_HEAD = "department_head"
+    SUPERVISOR = "supervisor"
+    CATALOGUE_ADMIN = "catalogue_admin"
+    SYSTEM_ADMIN = "system_admin"
+
+
+ACCOUNT_KIND_LABELS = {
+    AccountKind.CITIZEN: "自然人",
+    AccountKind.ENTERPRISE: "法人",
+    AccountKind.STAFF: "工作人员",
+}
+
+ROLE_LABELS = {
+    Role.WINDOW_CLERK: "综合窗口受理人员",
+    Role.APPROVER: "审批人员",
+    Role.DEPARTMENT_HEAD: "部门负责人",
+    Role.SUPERVISOR: "督办人员",
+    Role.CATALOGUE_ADMIN: "事项管理员",
+    Role.SYSTEM_ADMIN: "系统管理员",
+}
+
+# Roles that work in the Django admin (is_staff) and those that may change the catalogue there.
+ADMIN_SITE_ROLES = frozenset({Role.CATALOGUE_ADMIN, Role.SYSTEM_ADMIN})
+CATALOGUE_EDITOR_ROLES = frozenset({Role.CATALOGUE_ADMIN, Role.SYSTEM_ADMIN})

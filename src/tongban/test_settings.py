@@ -1,0 +1,34 @@
+"""Settings for the test suite.
+
+With TONGBAN_TEST_POSTGRES=1 a throw-away PostgreSQL server is started on a temporary directory and a
+loopback port (see tongban.core.testing.pgserver) and the suite runs against it.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TONGBAN_TESTING", "1")
+
+if os.environ.get("TONGBAN_TEST_POSTGRES") == "1" and not os.environ.get("TONGBAN_TEST_PG_URL"):
+    from tongban.core.testing.pgserver import start_throwaway_server
+
+    os.environ["TONGBAN_TEST_PG_URL"] = start_throwaway_server()
+
+if os.environ.get("TONGBAN_TEST_PG_URL"):
+    os.environ["DATABASE_URL"] = os.environ["TONGBAN_TEST_PG_URL"]
+else:
+    os.environ["DATABASE_URL"] = "sqlite:///:memory:"
+
+from tongban.settings import *  # noqa: E402,F403
+from tongban.settings import DATABASES  # noqa: E402
+
+DEMO_MODE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

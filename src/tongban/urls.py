@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tongban.api import api
+
+admin.site.site_header = "通办 · 管理后台"
+admin.site.site_title = "通办管理后台"
+admin.site.index_title = "事项目录与平台管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("tongban.accounts.urls")),
+    path("items/", include("tongban.catalogue.urls")),
+    path("bundles/", include("tongban.bundles.urls")),
+    path("search/", include("tongban.search.urls")),
+    path("", include("tongban.core.urls")),
+]
