@@ -29,7 +29,9 @@ if not SECRET_KEY:
     if DEBUG or DEMO_MODE or os.environ.get("TONGBAN_TESTING"):
         SECRET_KEY = "tongban-insecure-demo-key-do-not-use-in-production"
     else:
-        raise ImproperlyConfigured("TONGBAN_SECRET_KEY 未设置：生产部署必须提供密钥（或以 TONGBAN_DEMO_MODE=1 运行演示）。")
+        raise ImproperlyConfigured(
+            "TONGBAN_SECRET_KEY 未设置：生产部署必须提供密钥（或以 TONGBAN_DEMO_MODE=1 运行演示）。"
+        )
 
 ALLOWED_HOSTS = [h for h in os.environ.get("TONGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 

@@ -20,8 +20,8 @@ if os.environ.get("TONGBAN_TEST_PG_URL"):
 else:
     os.environ["DATABASE_URL"] = "sqlite:///:memory:"
 
-from tongban.settings import *  # noqa: E402,F403
-from tongban.settings import DATABASES  # noqa: E402
+from tongban.settings import *  # noqa: F403
+from tongban.settings import DATABASES
 
 DEMO_MODE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]

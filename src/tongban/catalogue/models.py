@@ -343,3 +343,6 @@ class CatalogueGeneration(models.Model):
     class Meta:
         verbose_name = "目录发布代次"
         verbose_name_plural = "目录发布代次"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -10,13 +10,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from tongban.core.errors import DomainError
 
-class ApiError(Exception):
-    """Raise from services or handlers to answer with a structured 4xx error."""
 
-    def __init__(self, code: str, message: str, field: str | None = None, status: int = 400):
-        super().__init__(message)
-        self.code, self.message, self.field, self.status = code, message, field, status
+class ApiError(DomainError):
+    """Raise from API handlers to answer with a structured 4xx error (services raise DomainError)."""
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
@@ -27,8 +25,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def respond(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:
         return api.create_response(request, error_body(code, message, field), status=status)
 
-    @api.exception_handler(ApiError)
-    def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    @api.exception_handler(DomainError)
+    def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return respond(request, exc.status, exc.code, exc.message, exc.field)
 
     @api.exception_handler(NinjaValidationError)

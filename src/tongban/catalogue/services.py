@@ -1,0 +1,252 @@
+"""Every write to the catalogue goes through here, with its rules.
+
+Versions move only along workflow.TRANSITIONS; each move appends a VersionEvent; publishing checks the
+consistency rules (rules.guide_violations) and reports every violation at once; the publish transaction
+also bumps CatalogueGeneration so search indexes in every process rebuild.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from tongban.core.errors import ConflictError, DomainError
+
+from .models import (
+    CatalogueEntry,
+    CatalogueGeneration,
+    HandlingStep,
+    ImplementationVersion,
+    ItemImplementation,
+    MaterialRequirement,
+    SpecialStep,
+    VersionEvent,
+)
+from .rules import Violation, guide_violations
+from .workflow import VersionAction, VersionStatus, next_status
+
+PART_MODELS: dict[str, type] = {
+    "materials": MaterialRequirement,
+    "steps": HandlingStep,
+    "special_steps": SpecialStep,
+}
+
+
+class PublishRejected(DomainError):
+    def __init__(self, violations: list[Violation]):
+        self.violations = violations
+        first = violations[0] if violations else None
+        summary = "；".join(v.message for v in violations)
+        super().__init__("publish_rejected", f"发布前检查未通过（{len(violations)}项）：{summary}",
+                         first.field if first else None, status=422)
+
+
+def _part_fields(model: type) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.name not in ("id", "version")]
+
+
+def snapshot(version: ImplementationVersion) -> dict[str, Any]:
+    """A plain dict of the whole guide (content and parts): for rules, diffs, export and comparisons."""
+    data = {name: getattr(version, name) for name in version.content_fields()}
+    impl = version.implementation
+    data["item_type"] = impl.entry.item_type
+    for key, model in PART_MODELS.items():
+        fields = _part_fields(model)
+        data[key] = [{f: getattr(row, f) for f in fields} for row in getattr(version, key).all()]
+    return data
+
+
+def _user(actor: Any) -> Any:
+    """Only a saved user is recorded as the actor (commands and imports may act without one)."""
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _bump_generation() -> None:
+    updated = CatalogueGeneration.objects.filter(pk=1).update(value=F("value") + 1)
+    if not updated:
+        CatalogueGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+def _event(version: ImplementationVersion, action: VersionAction, from_status: str, actor: Any,
+           note: str = "", changes: dict | None = None) -> None:
+    VersionEvent.objects.create(version=version, action=action.value, from_status=from_status,
+                                to_status=version.status, actor=_user(actor),
+                                note=note, changes=changes or {})
+
+
+def _write_parts(version: ImplementationVersion, key: str, rows: list[dict[str, Any]]) -> None:
+    model = PART_MODELS[key]
+    allowed = set(_part_fields(model))
+    for row in rows:
+        unknown = set(row) - allowed
+        if unknown:
+            raise DomainError("unknown_field", f"未知字段：{'、'.join(sorted(unknown))}", key)
+    model.objects.filter(version=version).delete()
+    model.objects.bulk_create(
+        [model(version=version, **{"order": i, **row} if "order" in allowed else row) for i, row in enumerate(rows)]
+    )
+
+
+def _apply_content(version: ImplementationVersion, content: dict[str, Any]) -> dict[str, list]:
+    allowed = set(version.content_fields())
+    unknown = set(content) - allowed
+    if unknown:
+        raise DomainError("unknown_field", f"未知字段：{'、'.join(sorted(unknown))}", sorted(unknown)[0])
+    changes = {}
+    for name, value in content.items():
+        old = getattr(version, name)
+        if old != value:
+            changes[name] = [old, value]
+            setattr(version, name, value)
+    return changes
+
+
+@transaction.atomic
+def create_implementation(*, entry: CatalogueEntry, division: Any, department: Any, code: str,
+                          content: dict[str, Any], materials: list[dict] | None = None,
+                          steps: list[dict] | None = None, special_steps: list[dict] | None = None,
+                          actor: Any = None, note: str = "") -> ImplementationVersion:
+    if department.division_id != division.pk:
+        raise DomainError("department_region_mismatch", "实施机关不属于所选行政区划", "department")
+    if ItemImplementation.objects.filter(code=code).exists():
+        raise ConflictError("duplicate_code", f"实施编码“{code}”已存在", "code")
+    impl = ItemImplementation.objects.create(code=code, entry=entry, division=division, department=department)
+    version = ImplementationVersion(implementation=impl, number=1, created_by=_user(actor))
+    _apply_content(version, content)
+    version.save()
+    for key, rows in (("materials", materials), ("steps", steps), ("special_steps", special_steps)):
+        _write_parts(version, key, rows or [])
+    _event(version, VersionAction.CREATE, "", actor, note)
+    return version
+
+
+def _locked(version: ImplementationVersion) -> ImplementationVersion:
+    return ImplementationVersion.objects.select_for_update().select_related("implementation__entry").get(pk=version.pk)
+
+
+@transaction.atomic
+def update_draft(version: ImplementationVersion, *, content: dict[str, Any] | None = None,
+                 materials: list[dict] | None = None, steps: list[dict] | None = None,
+                 special_steps: list[dict] | None = None, actor: Any = None, note: str = "",
+                 action: VersionAction = VersionAction.EDIT) -> ImplementationVersion:
+    locked = _locked(version)
+    if locked.status != VersionStatus.DRAFT:
+        raise ConflictError("not_editable", "只有草稿版本可以修改；已发布的版本请先新建版本。", "status")
+    before = snapshot(locked)
+    changes = _apply_content(locked, content or {})
+    locked.save()
+    for key, rows in (("materials", materials), ("steps", steps), ("special_steps", special_steps)):
+        if rows is not None:
+            _write_parts(locked, key, rows)
+            after_rows = snapshot(locked)[key]
+            if after_rows != before[key]:
+                changes[key] = [len(before[key]), len(after_rows)]
+    if changes:
+        _event(locked, action, locked.status, actor, note, {k: [str(a), str(b)] for k, (a, b) in changes.items()})
+    return locked
+
+
+def _transition(version: ImplementationVersion, action: VersionAction, actor: Any, note: str,
+                stamp_published: bool = False) -> ImplementationVersion:
+    locked = _locked(version)
+    before = locked.status
+    locked.status = next_status(before, action).value
+    fields = ["status"]
+    if stamp_published:
+        locked.published_at = timezone.now()
+        fields.append("published_at")
+    locked.save(update_fields=fields)
+    _event(locked, action, before, actor, note)
+    return locked
+
+
+def _guard(version: ImplementationVersion, action: VersionAction) -> None:
+    try:
+        next_status(version.status, action)
+    except Exception as exc:
+        raise ConflictError("transition_not_allowed", str(exc), "status") from exc
+
+
+@transaction.atomic
+def submit_version(version: ImplementationVersion, actor: Any = None, note: str = "") -> ImplementationVersion:
+    locked = _locked(version)
+    _guard(locked, VersionAction.SUBMIT)
+    return _transition(locked, VersionAction.SUBMIT, actor, note)
+
+
+@transaction.atomic
+def reject_version(version: ImplementationVersion, actor: Any = None, note: str = "") -> ImplementationVersion:
+    locked = _locked(version)
+    _guard(locked, VersionAction.REJECT)
+    if not note.strip():
+        raise DomainError("reason_required", "退回修改时必须说明原因", "note")
+    return _transition(locked, VersionAction.REJECT, actor, note)
+
+
+def publish_violations(version: ImplementationVersion) -> list[Violation]:
+    return guide_violations(snapshot(version))
+
+
+@transaction.atomic
+def publish_version(version: ImplementationVersion, actor: Any = None, note: str = "") -> ImplementationVersion:
+    locked = _locked(version)
+    _guard(locked, VersionAction.PUBLISH)
+    violations = publish_violations(locked)
+    if violations:
+        raise PublishRejected(violations)
+    impl = ItemImplementation.objects.select_for_update().get(pk=locked.implementation_id)
+    if impl.published_version_id and impl.published_version_id != locked.pk:
+        previous = ImplementationVersion.objects.get(pk=impl.published_version_id)
+        _transition(previous, VersionAction.SUPERSEDE, actor, f"被第{locked.number}版替代")
+    published = _transition(locked, VersionAction.PUBLISH, actor, note, stamp_published=True)
+    impl.published_version = published
+    impl.save(update_fields=["published_version"])
+    published.implementation = impl
+    _bump_generation()
+    return published
+
+
+@transaction.atomic
+def publish_now(version: ImplementationVersion, actor: Any = None, note: str = "") -> ImplementationVersion:
+    """Submit and publish in one step (imports, demo data): the same checks as the two-step path."""
+    submit_version(version, actor, note)
+    return publish_version(version, actor, note)
+
+
+@transaction.atomic
+def retire_version(version: ImplementationVersion, actor: Any = None, note: str = "") -> ImplementationVersion:
+    locked = _locked(version)
+    _guard(locked, VersionAction.RETIRE)
+    retired = _transition(locked, VersionAction.RETIRE, actor, note)
+    ItemImplementation.objects.filter(pk=locked.implementation_id, published_version=locked).update(
+        published_version=None)
+    _bump_generation()
+    return retired
+
+
+@transaction.atomic
+def start_new_version(implementation: ItemImplementation, actor: Any = None, note: str = "") -> ImplementationVersion:
+    """A new draft copied from the newest version. An existing draft is returned as it is (idempotent)."""
+    impl = ItemImplementation.objects.select_for_update().get(pk=implementation.pk)
+    pending = impl.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW]).first()
+    if pending and pending.status == VersionStatus.DRAFT:
+        return pending
+    if pending:
+        raise ConflictError("version_in_review", f"第{pending.number}版正在审核中，审核完成后才能新建版本", "status")
+    source = impl.versions.order_by("-number").first()
+    number = (impl.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    draft = ImplementationVersion(implementation=impl, number=number, created_by=_user(actor))
+    if source is not None:
+        for name in source.content_fields():
+            setattr(draft, name, getattr(source, name))
+    draft.change_note = note
+    draft.save()
+    if source is not None:
+        data = snapshot(source)
+        for key in PART_MODELS:
+            _write_parts(draft, key, data[key])
+    _event(draft, VersionAction.CREATE, "", actor, note or (f"基于第{source.number}版新建" if source else ""))
+    return draft

@@ -1,0 +1,138 @@
+"""Factories for tests across apps: a small jurisdiction tree and valid, publishable guides."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from tongban.catalogue import services
+from tongban.catalogue.models import CatalogueEntry, ImplementationVersion, Theme
+from tongban.core.identifiers import make_uscc
+from tongban.jurisdictions.models import Department, Division
+
+_seq = itertools.count(1)
+
+
+def division(code: str = "330681", name: str = "诸暨市", parent: Division | None = None) -> Division:
+    code12 = code.ljust(12, "0")
+    if parent is None and code12[2:] != "0" * 10:
+        # Build the ancestors a GB/T 2260 code implies (province, city) so paths are real.
+        prov = division(code12[:2], {"33": "浙江省"}.get(code12[:2], code12[:2] + "省"))
+        parent = prov
+        if code12[4:] != "0" * 8 and code12[2:4] != "00":
+            parent = division(code12[:4], {"3306": "绍兴市"}.get(code12[:4], code12[:4] + "市"), prov)
+    from tongban.core.identifiers import division_level
+
+    obj, _ = Division.objects.get_or_create(
+        code=code12, defaults={"name": name, "level": division_level(code12), "parent": parent}
+    )
+    return obj
+
+
+def department(div: Division | None = None, name: str = "诸暨市公安局", kind: str = "police") -> Department:
+    div = div or division()
+    existing = Department.objects.filter(division=div, name=name).first()
+    if existing:
+        return existing
+    org = f"{next(_seq):08d}"
+    return Department.objects.create(division=div, name=name, kind=kind,
+                                      uscc=make_uscc("1", "1", div.code[:6], org), phone="0575-87012345")
+
+
+def theme(code: str = "N01", name: str = "户籍办理", audience: str = "natural") -> Theme:
+    obj, _ = Theme.objects.get_or_create(code=code, defaults={"name": name, "audience": audience})
+    return obj
+
+
+def entry(name: str = "新生儿入户", item_type: str = "07", **extra: Any) -> CatalogueEntry:
+    n = next(_seq)
+    defaults = {
+        "code": f"00010500{n:04d}",
+        "name": name,
+        "item_type": item_type,
+        "competent_department": "公安部",
+        "department_kind": "police",
+        "service_objects": ["natural"],
+        "legal_basis": "《中华人民共和国户口登记条例》第七条：婴儿出生后一个月以内，由户主、亲属、抚养人或者邻居向婴儿常住地户口登记机关申报出生登记。",
+        "statutory_days": 20,
+        "standard_materials": ["居民身份证", "出生医学证明"],
+        "standard_steps": ["受理", "审核", "办结"],
+        "keywords": "上户口 报户口",
+        "aliases": "宝宝落户",
+    }
+    defaults.update(extra)
+    return CatalogueEntry.objects.create(**defaults)
+
+
+def guide_content(**overrides: Any) -> dict[str, Any]:
+    """Content for ImplementationVersion that passes every consistency rule."""
+    content: dict[str, Any] = {
+        "name": "新生儿入户",
+        "legal_basis": "《中华人民共和国户口登记条例》第七条",
+        "exercise_level": "county",
+        "service_objects": ["natural"],
+        "conditions": "婴儿出生后一个月内由监护人申报。",
+        "review_type": "review",
+        "handling_type": "promised",
+        "statutory_days": 20,
+        "promised_days": 5,
+        "online": True,
+        "online_depth": 3,
+        "visits": 1,
+        "onsite_reason": "需现场核验监护人身份。",
+        "handling_forms": ["window", "online"],
+        "appointment": True,
+        "scope": "national",
+        "result_name": "居民户口簿",
+        "result_type": "licence",
+        "delivery_methods": ["window", "post"],
+        "delivery_days": 1,
+        "courier": True,
+        "charged": False,
+        "fees": [],
+        "online_payment": False,
+        "location": "诸暨市政务服务中心一楼综合窗口",
+        "office_hours": "周一至周五 8:30-12:00，13:30-17:00（法定节假日除外）",
+        "phone": "0575-87012345",
+        "complaint_phone": "12345",
+        "faq": [{"q": "可以网上办理吗？", "a": "可以，在线申报后到窗口领取户口簿。"}],
+        "form_schema": [
+            {"key": "applicant_name", "label": "申请人姓名", "type": "text", "required": True},
+            {"key": "applicant_id_number", "label": "申请人公民身份号码", "type": "id_number", "required": True},
+            {"key": "child_name", "label": "新生儿姓名", "type": "text", "required": True},
+            {"key": "child_birth_date", "label": "出生日期", "type": "date", "required": True},
+        ],
+        "keywords": "上户口",
+        "aliases": "",
+    }
+    content.update(overrides)
+    return content
+
+
+def materials() -> list[dict[str, Any]]:
+    return [
+        {"name": "居民身份证", "source": "government", "material_type": "original", "form": "either", "copies": 1,
+         "necessity": "required", "licence_replaceable": True, "licence_type": "居民身份证"},
+        {"name": "出生医学证明", "source": "government", "material_type": "original", "form": "either",
+         "copies": 1, "necessity": "required", "licence_replaceable": True, "licence_type": "出生医学证明"},
+    ]
+
+
+def steps() -> list[dict[str, Any]]:
+    return [{"name": "受理", "days": 1}, {"name": "审核", "days": 3}, {"name": "办结", "days": 1}]
+
+
+def draft_implementation(name: str = "新生儿入户", *, div: Division | None = None, dept: Department | None = None,
+                         actor: Any = None, **overrides: Any) -> ImplementationVersion:
+    div = div or division()
+    dept = dept or department(div)
+    e = entry(name)
+    code = f"{e.code}-{div.code}-000-{dept.uscc}-1-00"
+    return services.create_implementation(
+        entry=e, division=div, department=dept, code=code, content=guide_content(name=name, **overrides),
+        materials=materials(), steps=steps(), special_steps=[], actor=actor,
+    )
+
+
+def published_implementation(name: str = "新生儿入户", **kwargs: Any) -> ImplementationVersion:
+    return services.publish_now(draft_implementation(name, **kwargs))
