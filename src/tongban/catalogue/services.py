@@ -64,7 +64,7 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def _bump_generation() -> None:
+def bump_catalogue_generation() -> None:
     updated = CatalogueGeneration.objects.filter(pk=1).update(value=F("value") + 1)
     if not updated:
         CatalogueGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
@@ -205,7 +205,7 @@ def publish_version(version: ImplementationVersion, actor: Any = None, note: str
     impl.published_version = published
     impl.save(update_fields=["published_version"])
     published.implementation = impl
-    _bump_generation()
+    bump_catalogue_generation()
     return published
 
 
@@ -223,7 +223,7 @@ def retire_version(version: ImplementationVersion, actor: Any = None, note: str 
     retired = _transition(locked, VersionAction.RETIRE, actor, note)
     ItemImplementation.objects.filter(pk=locked.implementation_id, published_version=locked).update(
         published_version=None)
-    _bump_generation()
+    bump_catalogue_generation()
     return retired
 
 
