@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tongban.catalogue",
     "tongban.bundles",
     "tongban.search",
+    "tongban.workdays",
     "tongban.demo",
 ]
 

@@ -1,0 +1,38 @@
+import datetime as dt
+
+import pytest
+
+from tongban.workdays.models import CalendarDay, CalendarYear
+from tongban.workdays.selectors import current_calendar, missing_years
+from tongban.workdays.workcal import UnknownCalendarYear
+
+pytestmark = pytest.mark.django_db
+
+
+def test_administrators_extend_the_calendar_with_a_new_year():
+    assert missing_years(dt.date(2026, 11, 22)) == [2027]
+    with pytest.raises(UnknownCalendarYear):
+        current_calendar().is_working_day(dt.date(2027, 1, 1))
+    year = CalendarYear.objects.create(year=2027, basis="国务院办公厅关于2027年部分节假日安排的通知")
+    CalendarDay.objects.create(calendar_year=year, date=dt.date(2027, 1, 1), kind="holiday", name="元旦")
+    cal = current_calendar()
+    assert not cal.is_working_day(dt.date(2027, 1, 1))
+    assert cal.is_working_day(dt.date(2027, 1, 4))
+    assert missing_years(dt.date(2026, 11, 22)) == []
+
+
+def test_system_check_warns_about_missing_year(monkeypatch):
+    from tongban.workdays import checks
+
+    monkeypatch.setattr("tongban.workdays.selectors.missing_years", lambda: [2027])
+    warnings = checks.calendar_years_known()
+    assert warnings and warnings[0].id == "tongban.W001" and "2027" in warnings[0].msg
+
+
+def test_editing_a_day_is_seen_at_once():
+    year = CalendarYear.objects.create(year=2027, basis="通知")
+    day = CalendarDay.objects.create(calendar_year=year, date=dt.date(2027, 1, 4), kind="holiday")
+    assert not current_calendar().is_working_day(dt.date(2027, 1, 4))
+    day.kind = "workday"
+    day.save()
+    assert current_calendar().is_working_day(dt.date(2027, 1, 4))

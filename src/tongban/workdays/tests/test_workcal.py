@@ -1,0 +1,103 @@
+"""Working days across real holidays and make-up days, with property-based checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tongban.workdays.workcal import (
+    DayKind,
+    DeadlineState,
+    Suspension,
+    UnknownCalendarYear,
+    WorkingCalendar,
+    deadline_state,
+    due_date,
+    from_chinesecalendar,
+)
+
+D = dt.date
+
+
+@cache
+def cal() -> WorkingCalendar:
+    return from_chinesecalendar()
+
+
+def test_national_day_2026_and_its_makeup_days():
+    c = cal()
+    assert not c.is_working_day(D(2026, 10, 1))
+    assert not c.is_working_day(D(2026, 10, 7))
+    assert c.is_working_day(D(2026, 10, 10))  # Saturday make-up working day
+    assert not c.is_working_day(D(2026, 10, 11))  # an ordinary Sunday
+
+
+def test_deadline_across_national_day_counts_makeup_saturday():
+    # Accepted Tue 2026-09-29. Day 1 is 9-30; 10-1…10-7 are holidays; days 2-4 are 10-8, 10-9 and the
+    # make-up Saturday 10-10; then 16 ordinary weekdays from 10-12 end on Mon 11-02.
+    c = cal()
+    assert c.add_working_days(D(2026, 9, 29), 4) == D(2026, 10, 10)
+    assert c.add_working_days(D(2026, 9, 29), 20) == D(2026, 11, 2)
+    assert c.working_days_between(D(2026, 9, 29), D(2026, 11, 2)) == 20
+
+
+def test_unknown_year_is_explicit():
+    with pytest.raises(UnknownCalendarYear, match="2027年"):
+        cal().add_working_days(D(2026, 12, 20), 20)
+    assert deadline_state(cal(), D(2027, 1, 20), D(2026, 12, 1))[0] is DeadlineState.UNKNOWN
+
+
+def test_administrator_years_extend_and_override():
+    extra = WorkingCalendar.build([2027], {D(2027, 1, 1): DayKind.HOLIDAY})
+    merged = cal().merged(extra)
+    assert not merged.is_working_day(D(2027, 1, 1))
+    assert merged.is_working_day(D(2027, 1, 4))
+    assert not merged.is_working_day(D(2026, 10, 1))
+
+
+def test_suspension_and_extension_move_the_deadline():
+    c = cal()
+    base = due_date(c, D(2026, 3, 2), 20)
+    assert base == D(2026, 3, 30)
+    expert = Suspension(D(2026, 3, 5), D(2026, 3, 12))  # 5 working days of expert review
+    assert due_date(c, D(2026, 3, 2), 20, suspensions=[expert]) == c.add_working_days(base, 5)
+    counted = Suspension(D(2026, 3, 5), D(2026, 3, 12), counted=True)
+    assert due_date(c, D(2026, 3, 2), 20, suspensions=[counted]) == base
+    assert due_date(c, D(2026, 3, 2), 20, extension_days=10) == c.add_working_days(base, 10)
+
+
+def test_deadline_colours():
+    c = cal()
+    due = D(2026, 3, 30)
+    assert deadline_state(c, due, D(2026, 3, 20)) == (DeadlineState.ON_TIME, 6)
+    assert deadline_state(c, due, D(2026, 3, 26))[0] is DeadlineState.DUE_SOON
+    assert deadline_state(c, due, D(2026, 3, 31)) == (DeadlineState.OVERDUE, -1)
+
+
+dates = st.dates(min_value=D(2005, 1, 1), max_value=D(2026, 6, 30))
+
+
+@given(dates, st.integers(min_value=0, max_value=60))
+def test_add_then_count_round_trips(start, n):
+    c = cal()
+    end = c.add_working_days(start, n)
+    assert c.working_days_between(start, end) == n
+    if n:
+        assert c.is_working_day(end)
+
+
+@given(dates, st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=40))
+def test_adding_is_additive_and_monotonic(start, a, b):
+    c = cal()
+    assert c.add_working_days(c.add_working_days(start, a), b) == c.add_working_days(start, a + b)
+    assert c.add_working_days(start, a) <= c.add_working_days(start, a + b)
+
+
+@given(dates, st.integers(min_value=1, max_value=40))
+def test_calendar_days_at_least_working_days(start, n):
+    c = cal()
+    assert (c.add_working_days(start, n) - start).days >= n
