@@ -1,0 +1,193 @@
+"""Browser tests: a pytest plugin that drives Debian's Chromium through Playwright.
+
+Registered by the top-level ``conftest.py``, so every test in the repository can use its fixtures:
+
+- ``browser``: one headless Chromium per test process (session scope).
+- ``page``: a new zh-CN desktop context (1280x900) whose ``base_url`` is pytest-django's ``live_server``,
+  so ``page.goto("/items/")`` works. ``mobile_page``: the same on a phone (390x844, touch, ``is_mobile``).
+- ``screenshot``: ``screenshot(page, "name")`` saves ``var/screenshots/name.png`` for people to look at.
+
+Playwright never downloads a browser here: it starts ``$TONGBAN_CHROMIUM`` or ``/usr/bin/chromium``. When
+neither exists the tests are skipped with the reason, except under ``CI=true``, where they fail. Tests using
+these fixtures get the ``browser`` marker automatically (``pytest -m "not browser"`` leaves them out).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+# Flags that make Chromium quiet on a machine without internet: no background requests, no updates.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+DEFAULT_TIMEOUT_MS = 15_000
+BROWSER_FIXTURES = frozenset({"browser", "browser_context", "page", "mobile_context", "mobile_page"})
+
+
+def chromium_executable() -> str | None:
+    """The Chromium to drive: $TONGBAN_CHROMIUM, else Debian's /usr/bin/chromium, else one on PATH."""
+    explicit = os.environ.get("TONGBAN_CHROMIUM")
+    if explicit:
+        return explicit if os.access(explicit, os.X_OK) else None
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _unavailable(reason: str) -> NoReturn:
+    if _in_ci():
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def screenshot_dir(config: pytest.Config) -> Path:
+    return Path(os.environ.get("TONGBAN_SCREENSHOT_DIR", config.rootpath / "var" / "screenshots"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives a real Chromium through Playwright")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = chromium_executable()
+    if executable is None:
+        _unavailable("Chromium not found: apt-get install chromium, or set TONGBAN_CHROMIUM to its path")
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
+    # Playwright's sync API keeps an event loop running in the main thread; Django would then refuse the
+    # test's own (synchronous) database calls. The live server runs in its own thread and is unaffected.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        try:
+            # Playwright gives every launch a fresh temporary --user-data-dir of its own.
+            chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        except PlaywrightError as exc:
+            _unavailable(f"Chromium at {executable} did not start: {str(exc).splitlines()[0]}")
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _new_context(browser: Browser, base_url: str, **options: Any) -> BrowserContext:
+    context = browser.new_context(
+        base_url=base_url,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        accept_downloads=True,
+        **options,
+    )
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def browser_context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
+    context = _new_context(browser, live_server.url, viewport=DESKTOP_VIEWPORT)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
+    page = browser_context.new_page()
+    yield page
+    _screenshot_on_failure(request, page)
+
+
+@pytest.fixture
+def mobile_context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
+    context = _new_context(browser, live_server.url, viewport=PHONE_VIEWPORT, device_scale_factor=2,
+                           is_mobile=True, has_touch=True)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def mobile_page(mobile_context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
+    page = mobile_context.new_page()
+    yield page
+    _screenshot_on_failure(request, page)
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
+    """``screenshot(page, "guide-page")`` writes var/screenshots/guide-page.png (full page) and returns it."""
+    directory = screenshot_dir(request.config)
+
+    def take(page: Page, name: str, *, full_page: bool = True) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{_safe_name(name)}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name).strip("_") or "page"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+_REPORTS = pytest.StashKey[dict[str, Any]]()
+
+
+def _screenshot_on_failure(request: pytest.FixtureRequest, page: Page) -> None:
+    """A failed browser test leaves var/screenshots/failures/<test>.png behind: the page as it was."""
+    reports = request.node.stash.get(_REPORTS, {})
+    call = reports.get("call")
+    if call is None or not call.failed or page.is_closed():
+        return
+    directory = screenshot_dir(request.config) / "failures"
+    directory.mkdir(parents=True, exist_ok=True)
+    # The page may be gone; the failure itself is what matters.
+    with contextlib.suppress(Exception):
+        page.screenshot(path=str(directory / f"{_safe_name(request.node.nodeid)}.png"), full_page=True)
