@@ -1,48 +1,96 @@
 # Tongban: `make run` serves the demo platform on SQLite; `make test` runs lint, types and every test.
-PYTHON ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
-PORT ?= 8000
-STAMP := $(VENV)/.installed
+#   make run             virtualenv + install + migrate var/tongban.sqlite3 + demo data, then serve on $(PORT)
+#   make test            the same set-up, then ruff, mypy and pytest (TONGBAN_TEST_POSTGRES=1: on PostgreSQL)
+#   make demo-accounts   the demo accounts as JSON lines
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
 
-.PHONY: run test install lint typecheck pytest demo-accounts openapi clean
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+STAMP := $(VENV)/.installed
+# Demo mode: the demo data and its published passwords are allowed (never on a real deployment).
+DEMO_ENV := TONGBAN_DEMO_MODE=1
+PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
+
+.PHONY: help run serve setup migrate demo-data test install lint typecheck pytest pytest-postgres \
+	demo-accounts openapi check-openapi clean
+
+help:
+	@echo "make run            serve the demo platform on http://$(HOST):$(PORT)/ (PORT=… to change)"
+	@echo "make test           ruff, mypy and the whole pytest suite (TONGBAN_TEST_POSTGRES=1 for PostgreSQL)"
+	@echo "make demo-accounts  the demo accounts as JSON lines"
+	@echo "make openapi        rewrite docs/openapi.json from the code"
+	@echo "make clean          remove the virtual environment and var/"
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "Tongban needs Python 3.11 or newer as '$(PYTHON)' (try: make PYTHON=python3.11 …)." >&2; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
+		echo "'$(PYTHON)' cannot create virtual environments: install Debian's python3-venv" \
+		     "(apt-get install python3-venv) or use another Python 3.11+." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $(STAMP)
 
 install: $(STAMP)
 
-run: install
-	mkdir -p var
-	TONGBAN_DEMO_MODE=1 $(BIN)/tongban migrate --noinput
-	TONGBAN_DEMO_MODE=1 $(BIN)/tongban demo load
-	TONGBAN_DEMO_MODE=1 $(BIN)/tongban demo accounts --table
-	@echo "平台地址 / Platform:  http://127.0.0.1:$(PORT)/"
-	@echo "管理后台 / Admin:     http://127.0.0.1:$(PORT)/admin/"
-	@echo "接口文档 / API docs:  http://127.0.0.1:$(PORT)/api/v1/docs"
-	TONGBAN_DEMO_MODE=1 $(BIN)/tongban runserver 127.0.0.1:$(PORT) --noreload
+# The local SQLite database under var/ (or DATABASE_URL), migrated, with the demo data (idempotent).
+migrate: install
+	@mkdir -p var
+	$(DEMO_ENV) $(BIN)/tongban migrate --noinput
+
+demo-data: migrate
+	$(DEMO_ENV) $(BIN)/tongban demo load
+
+setup: demo-data
+
+run: setup serve
+
+serve: install
+	@echo
+	@echo "演示账号 / Demo accounts:"
+	@$(DEMO_ENV) $(BIN)/tongban demo accounts --table
+	@echo
+	@echo "平台首页 / Platform:    http://$(HOST):$(PORT)/"
+	@echo "管理后台 / Admin:       http://$(HOST):$(PORT)/admin/"
+	@echo "接口文档 / API docs:    http://$(HOST):$(PORT)/api/v1/docs"
+	@echo "健康检查 / Health:      http://$(HOST):$(PORT)/healthz"
+	@echo "Ctrl-C 停止 / to stop."
+	@echo
+	$(DEMO_ENV) $(BIN)/tongban runserver $(HOST):$(PORT) --noreload
 
 demo-accounts: install
-	@TONGBAN_DEMO_MODE=1 $(BIN)/tongban demo accounts
+	@$(DEMO_ENV) $(BIN)/tongban demo accounts
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check .
 
 typecheck: install
-	$(BIN)/mypy
+	TONGBAN_TESTING=1 $(BIN)/mypy
 
 pytest: install
-	$(BIN)/pytest -n 2 -p no:cacheprovider
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+pytest-postgres: install
+	TONGBAN_TEST_POSTGRES=1 $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
+
+# Prerequisites run in this order; make stops at the first that fails and exits non-zero.
+test: setup lint typecheck pytest
 
 openapi: install
 	TONGBAN_TESTING=1 $(BIN)/tongban export_openapi docs/openapi.json
+
+check-openapi: install
+	TONGBAN_TESTING=1 $(BIN)/tongban export_openapi docs/openapi.json --check
 
 clean:
 	rm -rf $(VENV) var
