@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "tongban.bundles",
     "tongban.search",
     "tongban.workdays",
+    "tongban.audit",
+    "tongban.notifications",
+    "tongban.cases",
     "tongban.demo",
 ]
 
@@ -161,4 +164,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TONGBAN_LOG_LEVEL", "WARNING")},
 }
 
+TONGBAN_NOTIFIER = os.environ.get("TONGBAN_NOTIFIER", "local_outbox")
+TONGBAN_NODE_ID = os.environ.get("TONGBAN_NODE_ID", "local")
 TONGBAN_PLATFORM_NAME = os.environ.get("TONGBAN_PLATFORM_NAME", "通办 · 一体化政务服务平台")

@@ -1,0 +1,110 @@
+"""The one table of case (办件) states and allowed transitions (pure; no Django).
+
+Front desk (受理) → back office (the implementation's steps, e.g. 审核 → 审批) → decision → result desk
+(统一出件) → closed. Every transition is named by an action and appends a CaseEvent; nothing else changes a
+case's state.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CaseStatus(StrEnum):
+    DRAFT = "draft"  # online application being filled in
+    SUBMITTED = "submitted"  # awaiting acceptance (网上预审 or at the window)
+    CORRECTION = "correction"  # 补正: the applicant must supply what the one complete list names
+    REFUSED = "refused"  # 不予受理 (terminal)
+    IN_PROGRESS = "in_progress"  # accepted; in the back office, at one of the implementation's steps
+    RETURNED = "returned"  # returned to the applicant for correction during handling
+    SUSPENDED = "suspended"  # clock-stopping special step (听证, 检测, 专家评审, 公示 …)
+    DECIDED = "decided"  # granted or denied; waiting at the result desk
+    CLOSED = "closed"  # 办结: result issued (terminal)
+    WITHDRAWN = "withdrawn"  # the applicant withdrew (terminal)
+
+
+class CaseAction(StrEnum):
+    SAVE_DRAFT = "save_draft"
+    SUBMIT = "submit"
+    REQUEST_CORRECTION = "request_correction"
+    RESUBMIT = "resubmit"
+    REFUSE = "refuse"
+    ACCEPT = "accept"
+    ACCEPT_DEFERRED = "accept_deferred"  # 容缺受理
+    SUPPLY_DEFERRED = "supply_deferred"  # a deferred material arrives (no state change)
+    COMPLETE_STEP = "complete_step"  # one back-office step done, with its opinion
+    RETURN_FOR_CORRECTION = "return_for_correction"
+    SUPPLY_CORRECTION = "supply_correction"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    EXTEND = "extend"  # +10 working days with the head's approval (no state change)
+    GRANT = "grant"
+    DENY = "deny"
+    ISSUE_RESULT = "issue_result"
+    WITHDRAW = "withdraw"
+    SUPERVISE = "supervise"  # a supervision notice (no state change)
+    RECORD_VISIT = "record_visit"  # an in-person trip (no state change)
+
+
+S, A = CaseStatus, CaseAction
+
+STATUS_LABELS = {
+    S.DRAFT: "草稿", S.SUBMITTED: "待受理", S.CORRECTION: "待补正", S.REFUSED: "不予受理",
+    S.IN_PROGRESS: "办理中", S.RETURNED: "退回补正", S.SUSPENDED: "特殊环节（挂起）", S.DECIDED: "已决定待出件",
+    S.CLOSED: "已办结", S.WITHDRAWN: "已撤回",
+}
+
+ACTION_LABELS = {
+    A.SAVE_DRAFT: "保存草稿", A.SUBMIT: "提交申请", A.REQUEST_CORRECTION: "一次性告知补正", A.RESUBMIT: "补正后重新提交",
+    A.REFUSE: "不予受理", A.ACCEPT: "受理", A.ACCEPT_DEFERRED: "容缺受理", A.SUPPLY_DEFERRED: "补交容缺材料",
+    A.COMPLETE_STEP: "完成办理环节", A.RETURN_FOR_CORRECTION: "退回补正", A.SUPPLY_CORRECTION: "提交补正材料",
+    A.SUSPEND: "进入特殊环节", A.RESUME: "恢复办理", A.EXTEND: "延期", A.GRANT: "准予", A.DENY: "不予",
+    A.ISSUE_RESULT: "出件办结", A.WITHDRAW: "撤回申请", A.SUPERVISE: "督办", A.RECORD_VISIT: "现场到访",
+}
+
+TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
+    (S.DRAFT, A.SAVE_DRAFT): S.DRAFT,
+    (S.DRAFT, A.SUBMIT): S.SUBMITTED,
+    (S.SUBMITTED, A.REQUEST_CORRECTION): S.CORRECTION,
+    (S.CORRECTION, A.RESUBMIT): S.SUBMITTED,
+    (S.SUBMITTED, A.REFUSE): S.REFUSED,
+    (S.SUBMITTED, A.ACCEPT): S.IN_PROGRESS,
+    (S.SUBMITTED, A.ACCEPT_DEFERRED): S.IN_PROGRESS,
+    (S.IN_PROGRESS, A.SUPPLY_DEFERRED): S.IN_PROGRESS,
+    (S.SUSPENDED, A.SUPPLY_DEFERRED): S.SUSPENDED,
+    (S.IN_PROGRESS, A.COMPLETE_STEP): S.IN_PROGRESS,
+    (S.IN_PROGRESS, A.RETURN_FOR_CORRECTION): S.RETURNED,
+    (S.RETURNED, A.SUPPLY_CORRECTION): S.IN_PROGRESS,
+    (S.IN_PROGRESS, A.SUSPEND): S.SUSPENDED,
+    (S.SUSPENDED, A.RESUME): S.IN_PROGRESS,
+    (S.IN_PROGRESS, A.EXTEND): S.IN_PROGRESS,
+    (S.SUSPENDED, A.EXTEND): S.SUSPENDED,
+    (S.IN_PROGRESS, A.GRANT): S.DECIDED,
+    (S.IN_PROGRESS, A.DENY): S.DECIDED,
+    (S.DECIDED, A.ISSUE_RESULT): S.CLOSED,
+    **{(s, A.WITHDRAW): S.WITHDRAWN for s in (S.DRAFT, S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED)},
+    **{(s, A.SUPERVISE): s for s in (S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED, S.DECIDED)},
+    **{(s, A.RECORD_VISIT): s for s in S if s not in (S.DRAFT,)},
+}
+
+TERMINAL = frozenset({S.REFUSED, S.CLOSED, S.WITHDRAWN})
+# States in which the statutory clock runs (it starts at 受理; suspensions stop it unless counted).
+CLOCK_RUNNING = frozenset({S.IN_PROGRESS, S.RETURNED})
+OPEN = frozenset(set(S) - TERMINAL - {S.DRAFT})
+
+
+class CaseTransitionError(Exception):
+    def __init__(self, status: CaseStatus, action: CaseAction):
+        self.status, self.action = status, action
+        super().__init__(f"办件当前为“{STATUS_LABELS[status]}”，不能执行“{ACTION_LABELS[action]}”")
+
+
+def next_status(status: str, action: str) -> CaseStatus:
+    key = (CaseStatus(status), CaseAction(action))
+    if key not in TRANSITIONS:
+        raise CaseTransitionError(*key)
+    return TRANSITIONS[key]
+
+
+def allowed_actions(status: str) -> list[CaseAction]:
+    return [a for (s, a) in TRANSITIONS if s == CaseStatus(status)]
