@@ -61,3 +61,17 @@ def test_a_cjk_font_is_installed_for_screenshots() -> None:
     if not families.strip() and os.environ.get("CI", "").lower() not in {"1", "true", "yes"}:
         pytest.skip("no CJK font installed: apt-get install fonts-noto-cjk")
     assert families.strip(), "no CJK font installed: apt-get install fonts-noto-cjk"
+
+
+def test_a_signed_in_administrator_sees_the_chinese_admin(page: Any, browser_login: Any, screenshot: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("browser-admin", password="not-used-9x!", kind="staff",
+                                                      role="system_admin")
+    page.goto("/admin/")
+    assert "/login/" in page.url  # not signed in yet: sent to the login page
+    browser_login(page, admin)
+    page.goto("/admin/")
+    assert "/login/" not in page.url
+    assert "通办 · 管理后台" in page.locator("#site-name").inner_text()
+    screenshot(page, "admin-index")

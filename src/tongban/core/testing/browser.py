@@ -6,6 +6,7 @@ Registered by the top-level ``conftest.py``, so every test in the repository can
 - ``page``: a new zh-CN desktop context (1280x900) whose ``base_url`` is pytest-django's ``live_server``,
   so ``page.goto("/items/")`` works. ``mobile_page``: the same on a phone (390x844, touch, ``is_mobile``).
 - ``screenshot``: ``screenshot(page, "name")`` saves ``var/screenshots/name.png`` for people to look at.
+- ``browser_login``: ``browser_login(page, user)`` signs a user in for that page, without the login form.
 
 Playwright never downloads a browser here: it starts ``$TONGBAN_CHROMIUM`` or ``/usr/bin/chromium``. When
 neither exists the tests are skipped with the reason, except under ``CI=true``, where they fail. Tests using
@@ -42,7 +43,8 @@ CHROMIUM_ARGS = [
 DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 DEFAULT_TIMEOUT_MS = 15_000
-BROWSER_FIXTURES = frozenset({"browser", "browser_context", "page", "mobile_context", "mobile_page"})
+BROWSER_FIXTURES = frozenset({"browser", "browser_context", "page", "mobile_context", "mobile_page",
+                              "browser_login"})
 
 
 def chromium_executable() -> str | None:
@@ -164,6 +166,40 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
         return path
 
     return take
+
+
+@pytest.fixture
+def browser_login(live_server: Any) -> Callable[[Any, Any], None]:
+    """``browser_login(page, user)`` signs ``user`` in for that page's context, without the login form.
+
+    A session is made as Django's test client does (``force_login``) and its cookie put into the context.
+    """
+    from django.conf import settings
+
+    def login(page_or_context: Any, user: Any) -> None:
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user, backend=_session_backend())
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context = getattr(page_or_context, "context", page_or_context)
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
+                              "url": live_server.url}])
+
+    return login
+
+
+def _session_backend() -> str:
+    """The first backend that can load a user back from a session (axes' backend only checks lock-outs)."""
+    from django.conf import settings
+    from django.contrib.auth.backends import BaseBackend
+    from django.utils.module_loading import import_string
+
+    for path in settings.AUTHENTICATION_BACKENDS:
+        get_user = getattr(import_string(path), "get_user", None)
+        if get_user is not None and get_user is not BaseBackend.get_user:
+            return str(path)
+    raise RuntimeError("no authentication backend can restore a user from a session")
 
 
 def _safe_name(name: str) -> str:
