@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "bundles"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.bundle_list, name="list"),
+    path("<str:code>/", views.bundle_detail, name="detail"),
+]

@@ -169,10 +169,11 @@ def department_kinds_with_counts(region: Division | str | None = None) -> list[d
 
 
 def regions_tree(with_empty: bool = True) -> list[dict[str, Any]]:
-    """The division tree as nested dicts ``{"code", "name", "level", "count", "total", "children"}``.
+    """The division tree as nested dicts ``{"code", "name", "level", "count", "available", "total", "children"}``.
 
-    ``count`` is the published implementations of the division itself and ``total`` those of its whole
-    subtree. With ``with_empty=False``, branches without any published item are left out. Two queries."""
+    ``count`` is the published implementations of the division itself, ``available`` those of the division
+    and its ancestors (what its residents can apply for: the browse list for that region) and ``total``
+    those of its whole subtree. With ``with_empty=False``, branches without any published item are left out. Two queries."""
     counts: dict[str, int] = defaultdict(int)
     for row in (ItemImplementation.objects.filter(_published_filter()).order_by()
                 .values("division_id").annotate(n=Count("id"))):
@@ -180,10 +181,11 @@ def regions_tree(with_empty: bool = True) -> list[dict[str, Any]]:
     nodes: dict[str, dict[str, Any]] = {}
     roots: list[dict[str, Any]] = []
     for div in Division.objects.order_by("path").only("code", "name", "level", "parent_id", "path"):
-        node = {"code": div.code, "name": div.name, "level": div.level, "count": counts.get(div.code, 0),
-                "total": 0, "children": []}
-        nodes[div.code] = node
         parent = nodes.get(div.parent_id) if div.parent_id else None
+        count = counts.get(div.code, 0)
+        node = {"code": div.code, "name": div.name, "level": div.level, "count": count,
+                "available": count + (parent["available"] if parent else 0), "total": 0, "children": []}
+        nodes[div.code] = node
         (parent["children"] if parent else roots).append(node)
 
     def total(node: dict[str, Any]) -> int:
@@ -215,6 +217,14 @@ def region_options(max_level: int = 3) -> list[dict[str, Any]]:
 
     walk(regions_tree(), 0)
     return out
+
+
+def bundles_of(implementation: ItemImplementation) -> list[Any]:
+    """The published bundles (一件事) an implementation belongs to."""
+    from tongban.bundles.models import Bundle  # bundles build on the catalogue, not the other way round
+
+    return list(Bundle.objects.filter(status=Bundle.Status.PUBLISHED, items__implementation=implementation)
+                .distinct().order_by("code"))
 
 
 def departments_of_kind(kind: str, region: Division | str | None = None) -> QuerySet[Department]:

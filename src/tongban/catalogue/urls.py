@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "catalogue"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.item_list, name="list"),
+    path("themes/", views.theme_overview, name="themes"),
+    path("departments/", views.department_overview, name="departments"),
+    path("regions/", views.region_overview, name="regions"),
+    # Last: an implementation code never equals the overview names above.
+    path("<str:code>/", views.guide, name="guide"),
+]

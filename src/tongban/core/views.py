@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
@@ -17,7 +17,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def home(request: HttpRequest):
+EXAMPLE_QUESTIONS = ["孩子刚出生要办什么", "换城市工作了养老保险怎么转", "开个小饭馆", "办退休", "开无犯罪记录证明"]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Search box, region selector and the ways in: themes, department kinds, regions, bundles, 跨省通办."""
+    from django.db.models import Count
     from django.shortcuts import render
 
-    return render(request, "core/home.html", {})
+    from tongban.bundles.selectors import published_bundles
+    from tongban.catalogue import selectors
+    from tongban.jurisdictions.selectors import get_division
+
+    code = (request.GET.get("region") or "").strip()
+    division = get_division(code) if code.isdigit() and len(code) <= 12 else None
+    region_error = f"未找到代码为“{code}”的地区，已显示全部地区。" if code and division is None else ""
+    themes = selectors.themes_with_counts(region=division)
+    bundles = (published_bundles(region_path=division.path if division else None)
+               .annotate(item_count=Count("items")))
+    context = {
+        "division": division,
+        "region_error": region_error,
+        "regions": selectors.region_options(),
+        "natural_themes": [t for t in themes if t.audience == "natural"],
+        "legal_themes": [t for t in themes if t.audience == "legal"],
+        "kinds": selectors.department_kinds_with_counts(region=division)[:12],
+        "bundles": list(bundles[:12]),
+        "cross_region_items": list(selectors.published_implementations(region=division, cross_region=True)[:6]),
+        "examples": EXAMPLE_QUESTIONS,
+    }
+    return render(request, "core/home.html", context)
