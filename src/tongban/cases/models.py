@@ -40,6 +40,7 @@ class Case(models.Model):
     # Optimistic concurrency: every transition increments it; an action names the revision it saw.
     revision = models.PositiveIntegerField("修订号", default=0)
     current_step = models.PositiveSmallIntegerField("当前环节序号", default=0)
+    awaiting_decision = models.BooleanField("待决定", default=False, help_text="审查环节已完成，等待准予或不予的决定")
 
     # applicant (a snapshot: the case keeps what was declared even if the account changes)
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人账号", null=True, blank=True,

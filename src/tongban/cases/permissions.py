@@ -1,0 +1,65 @@
+"""Who may see a case and who may do what to it — one table, used by pages, API and services alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from tongban.accounts.roles import AccountKind, Role
+
+from .models import Case
+from .workflow import CaseAction
+
+A = CaseAction
+APPLICANT_ACTIONS = frozenset({A.SAVE_DRAFT, A.SUBMIT, A.RESUBMIT, A.SUPPLY_CORRECTION, A.SUPPLY_DEFERRED, A.WITHDRAW})
+ROLE_ACTIONS: dict[Role, frozenset[CaseAction]] = {
+    Role.WINDOW_CLERK: frozenset({A.ACCEPT, A.ACCEPT_DEFERRED, A.REQUEST_CORRECTION, A.REFUSE, A.RESUBMIT,
+                                  A.SUPPLY_DEFERRED, A.SUPPLY_CORRECTION, A.ISSUE_RESULT, A.RECORD_VISIT}),
+    Role.APPROVER: frozenset({A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND, A.RESUME, A.GRANT, A.DENY}),
+    Role.DEPARTMENT_HEAD: frozenset({A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND, A.RESUME, A.GRANT,
+                                     A.DENY, A.EXTEND}),
+    Role.SUPERVISOR: frozenset({A.SUPERVISE}),
+}
+
+
+def _role(user: Any) -> Role | None:
+    if not getattr(user, "is_authenticated", False) or getattr(user, "kind", "") != AccountKind.STAFF:
+        return None
+    return Role(user.role) if user.role else None
+
+
+def visible_cases(user: Any, qs: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """Citizens their own; clerks their centre's; approvers and heads their department's; supervisors their
+    jurisdiction's; system administrators all. Anyone else: nothing."""
+    qs = Case.objects.all() if qs is None else qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    role = _role(user)
+    if role is None:
+        return qs.filter(applicant_id=user.pk)
+    if role == Role.SYSTEM_ADMIN:
+        return qs
+    if role == Role.WINDOW_CLERK and user.service_centre_id:
+        return qs.filter(receiving_centre_id=user.service_centre_id)
+    if role in (Role.APPROVER, Role.DEPARTMENT_HEAD) and user.department_id:
+        return qs.filter(deciding_department_id=user.department_id)
+    if role == Role.SUPERVISOR and user.division_id:
+        return qs.filter(Q(deciding_division__path__startswith=user.division.path))
+    return qs.none()
+
+
+def can_view(user: Any, case: Case) -> bool:
+    return visible_cases(user, Case.objects.filter(pk=case.pk)).exists()
+
+
+def can_act(user: Any, case: Case, action: CaseAction | str) -> bool:
+    action = CaseAction(action)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    role = _role(user)
+    if role is None:
+        return case.applicant_id == user.pk and action in APPLICANT_ACTIONS
+    if action not in ROLE_ACTIONS.get(role, frozenset()):
+        return False
+    return can_view(user, case)
