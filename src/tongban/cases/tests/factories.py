@@ -55,8 +55,7 @@ def world() -> World:
     catalogue.update_draft(draft, steps=[{"name": "受理", "days": 1}, {"name": "审核", "days": 2},
                                          {"name": "审批", "days": 1}, {"name": "办结", "days": 1}],
                            special_steps=[{"name": "专家评审", "max_days": 10, "counted_in_limit": False}],
-                           materials=cf.materials() + [{"name": "结婚证", "source": "applicant", "copies": 1,
-                                                        "necessity": "deferrable"}])
+                           materials=[*cf.materials(), {"name": "结婚证", "source": "applicant", "copies": 1, "necessity": "deferrable"}])
     version = catalogue.publish_now(draft)
     staff = {"kind": "staff", "division": div}
     return World(
