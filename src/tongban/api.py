@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from tongban.core.api_errors import install_error_handlers
 
@@ -13,6 +13,9 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Swagger UI from ninja's bundled static files (ninja is in INSTALLED_APPS); no online validator badge,
+    # so the docs page makes no request outside the deployment.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 install_error_handlers(api)
 
@@ -31,3 +34,21 @@ def _register_routers() -> None:
 
 
 _register_routers()
+
+
+def _register_fallback() -> None:
+    """Unknown paths under /api/v1/ answer 404 in the API's error shape. Must stay the last router."""
+    from ninja import Router
+
+    from tongban.core.api_errors import NotFound
+
+    fallback = Router()
+
+    @fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False)
+    def unknown_endpoint(request, rest: str):
+        raise NotFound(f"接口“/api/v1/{rest}”不存在，可用接口见 /api/v1/docs")
+
+    api.add_router("/", fallback)
+
+
+_register_fallback()
