@@ -16,3 +16,17 @@ class SearchSynonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phrase} → {self.expansion}"
+
+
+class SearchGeneration(models.Model):
+    """Bumped when anything the search index reads changes outside a publish (synonyms, entry keywords,
+    bundles, departments …). With ``catalogue.CatalogueGeneration`` it tells every process to rebuild."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "检索索引代次"
+        verbose_name_plural = "检索索引代次"
+
+    def __str__(self) -> str:
+        return str(self.value)

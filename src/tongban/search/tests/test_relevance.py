@@ -1,0 +1,43 @@
+"""The relevance set through the whole Django path: top-3 hit rate ≥ 0.9."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from django.core.management import call_command
+
+from tongban.search import selectors
+from tongban.search.relevance import evaluate, load_questions
+
+pytestmark = pytest.mark.django_db
+
+MIN_TOP3 = 0.9
+
+
+def _run(region: str | None) -> str:
+    report = evaluate(load_questions(), lambda q: [r["name"] for r in selectors.search(q, region=region, limit=10,
+                                                                                      distinct=region is None)])
+    detail = report.summary() + "".join(f"\n  {o.question.q} → {o.names[:3]}" for o in report.misses())
+    assert report.top_k(3) >= MIN_TOP3, detail
+    return detail
+
+
+def test_question_set_is_large_enough():
+    questions = load_questions()
+    assert len([q for q in questions if q.set == "dev"]) >= 40
+    assert all(q.expected for q in questions)
+
+
+def test_fixture_catalogue_top3(fixture_catalogue):
+    _run("330681")
+    _run(None)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tongban.demo.loader") is None,
+                    reason="tongban.demo.loader (the demo catalogue) is not in this tree yet")
+def test_demo_catalogue_top3(settings):
+    settings.DEMO_MODE = True
+    call_command("demo", "load", verbosity=0)
+    selectors.invalidate_index()
+    _run("330681")  # 诸暨市, the demo's home region
