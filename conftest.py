@@ -1,8 +1,19 @@
 """Repository-wide pytest set-up: fixtures every app's tests may use.
 
-The browser fixtures (``browser``, ``page``, ``mobile_page``, ``screenshot``) live in a plugin inside the
-package so that tests anywhere in src/tongban/*/tests and tests/ can use them; docs/adr/0002-testing.md
-describes them.
+The browser fixtures (``browser``, ``page``, ``mobile_page``, ``screenshot``, ``browser_login``) live in a
+plugin inside the package so that tests anywhere in src/tongban/*/tests and tests/ can use them;
+docs/adr/0002-testing.md describes them.
 """
 
+import os
+
+from hypothesis import HealthCheck, settings
+
 pytest_plugins = ["tongban.core.testing.browser"]
+
+# On a shared 2-core CI machine, timing is not what a property test is about.
+settings.register_profile("ci", deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or
+                      ("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev"))
