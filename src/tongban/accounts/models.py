@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from tongban.core.identifiers import normalize_resident_id, normalize_uscc, resident_id_error, uscc_error
 
 from .roles import ACCOUNT_KIND_LABELS, ROLE_LABELS, AccountKind, Role
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # A superuser is a system administrator: give it the staff kind and role so the model's rules hold.
+        extra_fields.setdefault("kind", AccountKind.STAFF.value)
+        extra_fields.setdefault("role", Role.SYSTEM_ADMIN.value)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -31,6 +40,8 @@ class User(AbstractUser):
                                        blank=True, on_delete=models.PROTECT, related_name="staff")
     # Demo accounts have published passwords: refused unless the deployment runs in demo mode.
     is_demo = models.BooleanField("演示账号", default=False)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = "用户"

@@ -38,3 +38,18 @@ ROLE_LABELS = {
 # Roles that work in the Django admin (is_staff) and those that may change the catalogue there.
 ADMIN_SITE_ROLES = frozenset({Role.CATALOGUE_ADMIN, Role.SYSTEM_ADMIN})
 CATALOGUE_EDITOR_ROLES = frozenset({Role.CATALOGUE_ADMIN, Role.SYSTEM_ADMIN})
+
+# What a staff account must be bound to. Approvers and department heads act for one department; every role
+# except the system administrator works within a jurisdiction (its division subtree).
+ROLES_REQUIRING_DEPARTMENT = frozenset({Role.APPROVER, Role.DEPARTMENT_HEAD})
+ROLES_REQUIRING_DIVISION = frozenset(set(Role) - {Role.SYSTEM_ADMIN})
+
+
+def parse_role(value: Role | str) -> Role:
+    """The Role for a value or label ("approver", "审批人员"); ValueError with a Chinese message otherwise."""
+    if isinstance(value, Role):
+        return value
+    for role, label in ROLE_LABELS.items():
+        if value in (role.value, label):
+            return role
+    raise ValueError(f"未知的岗位角色：{value}")

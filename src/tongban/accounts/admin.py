@@ -1,0 +1,135 @@
+"""User admin, in Chinese: identifiers masked in lists; staff roles and bindings editable by system admins only.
+
+``is_staff`` and the role groups are not edited by hand: they follow the role (services.sync_role_groups).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.http import HttpRequest
+
+from . import services
+from .masking import mask_phone, mask_resident_id, mask_uscc
+from .models import User
+from .permissions import is_system_admin
+from .roles import AccountKind
+
+STAFF_FIELDS = ("kind", "role", "department", "division", "service_centre", "is_superuser", "groups",
+                "user_permissions", "is_demo")
+UNIQUE_MESSAGES = {
+    "id_number": {"unique": services.DUPLICATE_ID_NUMBER},
+    "uscc": {"unique": services.DUPLICATE_USCC},
+    "username": {"unique": services.DUPLICATE_USERNAME},
+}
+
+
+class StaffBindingMixin:
+    """Checks the role against the kind and the department/division/centre it is bound to."""
+
+    def _value(self, name: str) -> Any:
+        if name in self.fields:  # type: ignore[attr-defined]
+            return self.cleaned_data.get(name)  # type: ignore[attr-defined]
+        return getattr(self.instance, name, None)  # type: ignore[attr-defined]
+
+    def _error(self, name: str, message: str) -> None:
+        self.add_error(name if name in self.fields else None, message)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()  # type: ignore[misc]
+        kind, role = self._value("kind"), self._value("role")
+        department, division = self._value("department"), self._value("division")
+        if department is not None and division is None and "division" in self.fields:  # type: ignore[attr-defined]
+            division = cleaned["division"] = department.division
+        if role and kind != AccountKind.STAFF:
+            self._error("role", "只有工作人员账号可以设置岗位角色")
+        elif kind == AccountKind.STAFF and role:
+            for name, message in services.role_binding_errors(
+                role, department=department, division=division, centre=self._value("service_centre")
+            ).items():
+                self._error(name, message)
+        return cleaned
+
+
+class UserAdminChangeForm(StaffBindingMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+        error_messages = UNIQUE_MESSAGES
+
+
+class UserAdminCreationForm(StaffBindingMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username",)
+        error_messages = UNIQUE_MESSAGES
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
+    list_display = ("username", "real_name", "kind", "role", "masked_id_number", "masked_uscc", "masked_phone",
+                    "division", "department", "is_active", "is_demo")
+    list_filter = ("kind", "role", ("division", admin.RelatedOnlyFieldListFilter),
+                   ("department", admin.RelatedOnlyFieldListFilter), "is_active", "is_demo")
+    # Exact matches only on identifiers: finding a person needs the whole number, browsing never shows it.
+    search_fields = ("username", "real_name", "=id_number", "=uscc", "=phone")
+    list_select_related = ("division", "department")
+    ordering = ("username",)
+    autocomplete_fields = ("division", "department", "service_centre")
+    readonly_fields = ("is_staff", "last_login", "date_joined")
+    actions = ["unlock_logins"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("身份信息", {"fields": ("kind", "real_name", "id_number", "uscc", "legal_representative", "phone",
+                                 "email", "address")}),
+        ("岗位与权限", {
+            "fields": ("role", "division", "department", "service_centre", "is_active", "is_staff",
+                       "is_superuser", "groups", "user_permissions"),
+            "description": "“后台登录”权限由岗位角色决定：事项管理员和系统管理员可以登录管理后台。",
+        }),
+        ("其他", {"fields": ("is_demo", "last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        ("身份信息", {"fields": ("kind", "real_name", "id_number", "uscc", "legal_representative", "phone")}),
+        ("岗位", {"fields": ("role", "division", "department", "service_centre")}),
+    )
+
+    @admin.display(description="公民身份号码", ordering="id_number")
+    def masked_id_number(self, obj: User) -> str:
+        return mask_resident_id(obj.id_number)
+
+    @admin.display(description="统一社会信用代码", ordering="uscc")
+    def masked_uscc(self, obj: User) -> str:
+        return mask_uscc(obj.uscc)
+
+    @admin.display(description="手机号码")
+    def masked_phone(self, obj: User) -> str:
+        return mask_phone(obj.phone)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not is_system_admin(request.user):
+            fields += STAFF_FIELDS
+        return fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Creating an account sets its kind and role, which only system administrators decide.
+        return super().has_add_permission(request) and is_system_admin(request.user)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # After the form's groups are saved, so the role group cannot be dropped by the form.
+        services.sync_role_groups(form.instance)
+
+    @admin.action(description="解除所选账号的登录锁定")
+    def unlock_logins(self, request: HttpRequest, queryset: Any) -> None:
+        from axes.utils import reset
+
+        removed = sum(reset(username=username) for username in queryset.values_list("username", flat=True))
+        self.message_user(request, f"已清除 {removed} 条登录失败记录，所选账号可以重新登录。", messages.SUCCESS)

@@ -1,0 +1,36 @@
+"""Reads of accounts for pages: what a profile shows, with personal numbers masked."""
+
+from __future__ import annotations
+
+from .masking import mask_phone, mask_resident_id, mask_uscc
+from .models import User
+from .roles import ACCOUNT_KIND_LABELS, ROLE_LABELS, AccountKind, Role
+
+
+def profile_rows(user: User) -> list[tuple[str, str]]:
+    """(label, value) pairs for the "我的账号" page; identifiers and phone masked, empty values left out."""
+    kind = AccountKind(user.kind)
+    rows: list[tuple[str, str]] = [("账号类型", ACCOUNT_KIND_LABELS[kind]), ("用户名", user.username)]
+    if kind == AccountKind.ENTERPRISE:
+        rows += [
+            ("单位名称", user.real_name),
+            ("统一社会信用代码", mask_uscc(user.uscc)),
+            ("法定代表人", user.legal_representative),
+            ("联系人手机号码", mask_phone(user.phone)),
+        ]
+    else:
+        rows += [("姓名", user.real_name)]
+        if user.id_number:
+            rows.append(("公民身份号码", mask_resident_id(user.id_number)))
+        rows.append(("手机号码", mask_phone(user.phone)))
+    if kind == AccountKind.STAFF:
+        rows += [
+            ("岗位角色", ROLE_LABELS[Role(user.role)] if user.role else ""),
+            ("所属区划", user.division.full_name if user.division else ""),
+            ("所属部门", user.department.name if user.department else ""),
+            ("所在服务中心", user.service_centre.name if user.service_centre else ""),
+        ]
+    rows.append(("地址", user.address))
+    if user.is_demo:
+        rows.append(("说明", "演示账号（密码公开，仅在演示模式下可用）"))
+    return [(label, value) for label, value in rows if value]

@@ -1,0 +1,276 @@
+"""All writes to accounts: self-registration, staff accounts and roles, and the role groups of the admin site."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.db.models import Q
+
+from tongban.core.identifiers import resident_id_error, uscc_error
+
+from . import validation
+from .models import User
+from .roles import (
+    ADMIN_SITE_ROLES,
+    ROLE_LABELS,
+    ROLES_REQUIRING_DEPARTMENT,
+    ROLES_REQUIRING_DIVISION,
+    AccountKind,
+    Role,
+    parse_role,
+)
+
+DUPLICATE_USERNAME = "该用户名已被使用，请换一个"
+DUPLICATE_ID_NUMBER = "该公民身份号码已注册，请直接登录或找回密码"
+DUPLICATE_USCC = "该统一社会信用代码已注册，请直接登录或联系单位管理员"
+
+# --- role groups of the admin site ---------------------------------------------------------------------------
+
+# The group of each admin-site role carries the same name as the role, so administrators recognise it.
+ROLE_GROUP_NAMES: dict[Role, str] = {role: ROLE_LABELS[role] for role in sorted(ADMIN_SITE_ROLES)}
+# Catalogue administrators maintain these apps' models (no delete: guides are retired, not deleted) …
+CATALOGUE_ADMIN_APPS = ("catalogue", "bundles")
+CATALOGUE_ADMIN_MODELS = (("search", "searchsynonym"),)
+CATALOGUE_ADMIN_ACTIONS = ("add", "change", "view")
+# … and need to see jurisdictions to pick a department or division in the catalogue forms.
+CATALOGUE_ADMIN_VIEW_APPS = ("jurisdictions",)
+
+
+def _create_missing_permissions(using: str) -> None:
+    # Permissions are created per app on post_migrate; make sure every app's exist before granting them.
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+
+
+def catalogue_admin_permissions(using: str = DEFAULT_DB_ALIAS):
+    actions = Q()
+    for action in CATALOGUE_ADMIN_ACTIONS:
+        actions |= Q(codename__startswith=f"{action}_")
+    models = Q()
+    for app_label, model in CATALOGUE_ADMIN_MODELS:
+        models |= Q(content_type__app_label=app_label, content_type__model=model)
+    scope = (Q(content_type__app_label__in=CATALOGUE_ADMIN_APPS) | models) & actions
+    view_only = Q(content_type__app_label__in=CATALOGUE_ADMIN_VIEW_APPS, codename__startswith="view_")
+    return Permission.objects.using(using).filter(scope | view_only)
+
+
+def ensure_role_groups(using: str = DEFAULT_DB_ALIAS) -> dict[Role, Group]:
+    """Create or update the group of each admin-site role; idempotent (run after every migrate).
+
+    The groups' permissions are managed here: changes made to these two groups by hand are reset.
+    """
+    _create_missing_permissions(using)
+    groups: dict[Role, Group] = {}
+    for role, name in ROLE_GROUP_NAMES.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        if role == Role.SYSTEM_ADMIN:
+            perms = Permission.objects.using(using).all()
+        else:
+            perms = catalogue_admin_permissions(using)
+        group.permissions.set(list(perms))
+        groups[role] = group
+    return groups
+
+
+def role_group(role: Role | str) -> Group | None:
+    """The group of an admin-site role (created on first use); None for roles that do not use the admin."""
+    role = parse_role(role)
+    if role not in ADMIN_SITE_ROLES:
+        return None
+    group = Group.objects.filter(name=ROLE_GROUP_NAMES[role]).first()
+    return group if group is not None else ensure_role_groups()[role]
+
+
+def sync_role_groups(user: User) -> None:
+    """Make ``is_staff`` and the role-group membership follow ``user.role``; other groups are left alone."""
+    role = parse_role(user.role) if user.role else None
+    should_be_staff = bool(user.is_superuser or (role in ADMIN_SITE_ROLES and user.kind == AccountKind.STAFF))
+    if user.is_staff != should_be_staff:
+        user.is_staff = should_be_staff
+        user.save(update_fields=["is_staff"])
+    wanted = role_group(role) if role is not None and user.kind == AccountKind.STAFF else None
+    stale = user.groups.filter(name__in=ROLE_GROUP_NAMES.values())
+    if wanted is not None:
+        stale = stale.exclude(pk=wanted.pk)
+    user.groups.remove(*stale)
+    if wanted is not None:
+        user.groups.add(wanted)
+
+
+def role_binding_errors(role: Role | str, *, department: Any = None, division: Any = None,
+                        centre: Any = None) -> dict[str, str]:
+    """What is missing or inconsistent for a staff member with ``role``; keys are User field names."""
+    role = parse_role(role)
+    label = ROLE_LABELS[role]
+    errors: dict[str, str] = {}
+    if role in ROLES_REQUIRING_DIVISION and division is None:
+        errors["division"] = f"{label}必须指定所属区划"
+    if role in ROLES_REQUIRING_DEPARTMENT and department is None:
+        errors["department"] = f"{label}必须指定所属部门"
+    if department is not None and division is not None and department.division_id != division.pk:
+        errors["department"] = f"部门“{department.name}”不属于{division.name}，请选择本区划的部门"
+    if centre is not None and division is not None and not centre.division.path.startswith(division.path):
+        errors["service_centre"] = f"服务中心“{centre.name}”不在{division.name}范围内"
+    return errors
+
+
+@transaction.atomic
+def assign_role(user: User, role: Role | str, department: Any = None, division: Any = None,
+                centre: Any = None) -> User:
+    """Make ``user`` a staff member with ``role``, bound to a department, division and service centre.
+
+    The division defaults to the department's. Sets ``kind`` to staff, ``is_staff`` for the roles that work
+    in the admin site, and the role's group. Raises ValidationError (Chinese, by field) on a bad binding.
+    """
+    try:
+        role = parse_role(role)
+    except ValueError as exc:
+        raise ValidationError({"role": str(exc)}) from exc
+    if division is None and department is not None:
+        division = department.division
+    errors = role_binding_errors(role, department=department, division=division, centre=centre)
+    if errors:
+        raise ValidationError(errors)
+    user.kind = AccountKind.STAFF.value
+    user.role = role.value
+    user.department = department
+    user.division = division
+    user.service_centre = centre
+    user.is_staff = bool(user.is_superuser or role in ADMIN_SITE_ROLES)
+    user.save()
+    sync_role_groups(user)
+    return user
+
+
+# --- accounts ------------------------------------------------------------------------------------------------
+
+
+def _check_username(username: str, errors: dict[str, Any]) -> str:
+    username = validation.normalize_username(username)
+    if msg := validation.username_error(username):
+        errors["username"] = msg
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = DUPLICATE_USERNAME
+    return username
+
+
+def _check_phone(phone: str, errors: dict[str, Any], required: bool = True) -> str:
+    phone = validation.normalize_phone(phone)
+    if (phone or required) and (msg := validation.phone_error(phone)):
+        errors["phone"] = msg
+    return phone
+
+
+def _check_password(password: str, candidate: User, errors: dict[str, Any]) -> None:
+    if not password:
+        errors["password"] = "请设置密码"
+        return
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        errors["password"] = exc.error_list
+
+
+def _save_new(user: User, password: str) -> User:
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        # Another registration won the race between our check and the insert: say which value is taken.
+        errors: dict[str, str] = {}
+        if User.objects.filter(username__iexact=user.username).exists():
+            errors["username"] = DUPLICATE_USERNAME
+        if user.id_number and User.objects.filter(id_number=user.id_number).exists():
+            errors["id_number"] = DUPLICATE_ID_NUMBER
+        if user.uscc and User.objects.filter(uscc=user.uscc).exists():
+            errors["uscc"] = DUPLICATE_USCC
+        raise ValidationError(errors or "账号保存失败，请稍后重试") from exc
+    return user
+
+
+@transaction.atomic
+def register_citizen(*, username: str, password: str, real_name: str, id_number: str, phone: str,
+                     address: str = "", is_demo: bool = False) -> User:
+    """Create a citizen (自然人) account. Raises ValidationError with Chinese messages keyed by field
+    (``username``, ``real_name``, ``id_number``, ``phone``, ``password``)."""
+    errors: dict[str, Any] = {}
+    username = _check_username(username, errors)
+    real_name = validation.normalize_name(real_name)
+    if msg := validation.person_name_error(real_name):
+        errors["real_name"] = msg
+    id_number = validation.normalize_identifier(id_number)
+    if msg := resident_id_error(id_number):
+        errors["id_number"] = msg
+    elif User.objects.filter(id_number=id_number).exists():
+        errors["id_number"] = DUPLICATE_ID_NUMBER
+    phone = _check_phone(phone, errors)
+    user = User(username=username, kind=AccountKind.CITIZEN.value, real_name=real_name, id_number=id_number,
+                phone=phone, address=validation.to_halfwidth(address)[:200], is_demo=is_demo)
+    _check_password(password, user, errors)
+    if errors:
+        raise ValidationError(errors)
+    return _save_new(user, password)
+
+
+@transaction.atomic
+def register_enterprise(*, username: str, password: str, real_name: str, uscc: str, legal_representative: str,
+                        phone: str, address: str = "", is_demo: bool = False) -> User:
+    """Create an enterprise (法人) account; ``real_name`` is the registered name of the organisation.
+    Raises ValidationError keyed by ``username``, ``real_name``, ``uscc``, ``legal_representative``,
+    ``phone``, ``password``."""
+    errors: dict[str, Any] = {}
+    username = _check_username(username, errors)
+    real_name = validation.normalize_name(real_name)
+    if msg := validation.organisation_name_error(real_name):
+        errors["real_name"] = msg
+    uscc = validation.normalize_identifier(uscc)
+    if msg := uscc_error(uscc):
+        errors["uscc"] = msg
+    elif User.objects.filter(uscc=uscc).exists():
+        errors["uscc"] = DUPLICATE_USCC
+    legal_representative = validation.normalize_name(legal_representative)
+    if msg := validation.person_name_error(legal_representative):
+        errors["legal_representative"] = msg.replace("姓名", "法定代表人姓名")
+    phone = _check_phone(phone, errors)
+    user = User(username=username, kind=AccountKind.ENTERPRISE.value, real_name=real_name, uscc=uscc,
+                legal_representative=legal_representative, phone=phone,
+                address=validation.to_halfwidth(address)[:200], is_demo=is_demo)
+    _check_password(password, user, errors)
+    if errors:
+        raise ValidationError(errors)
+    return _save_new(user, password)
+
+
+@transaction.atomic
+def create_staff(*, username: str, password: str, real_name: str, role: Role | str, department: Any = None,
+                 division: Any = None, centre: Any = None, phone: str = "", is_demo: bool = False) -> User:
+    """Create a staff account with its role (see ``assign_role`` for the binding rules)."""
+    errors: dict[str, Any] = {}
+    username = _check_username(username, errors)
+    real_name = validation.normalize_name(real_name)
+    if msg := validation.person_name_error(real_name):
+        errors["real_name"] = msg
+    phone = _check_phone(phone, errors, required=False)
+    try:
+        errors.update(role_binding_errors(role, department=department,
+                                          division=division or (department.division if department else None),
+                                          centre=centre))
+    except ValueError as exc:
+        errors["role"] = str(exc)
+    user = User(username=username, kind=AccountKind.STAFF.value, real_name=real_name, phone=phone,
+                is_demo=is_demo)
+    _check_password(password, user, errors)
+    if errors:
+        raise ValidationError(errors)
+    # Saved first with the role so the model's invariants hold at every point; assign_role finishes the rest.
+    user.role = parse_role(role).value
+    _save_new(user, password)
+    return assign_role(user, role, department=department, division=division, centre=centre)
