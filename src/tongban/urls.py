@@ -8,6 +8,8 @@ admin.site.site_title = "通办管理后台"
 admin.site.index_title = "事项目录与平台管理"
 
 urlpatterns = [
+    # Catalogue Excel import/export pages (catalogue/admin_excel.py); must come before admin.site.urls.
+    path("admin/catalogue/excel/", include("tongban.catalogue.admin_excel")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("tongban.accounts.urls")),
