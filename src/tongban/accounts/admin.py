@@ -55,14 +55,14 @@ class StaffBindingMixin:
 
 
 class UserAdminChangeForm(StaffBindingMixin, UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = "__all__"
         error_messages = UNIQUE_MESSAGES
 
 
 class UserAdminCreationForm(StaffBindingMixin, AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username",)
         error_messages = UNIQUE_MESSAGES

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
@@ -41,7 +43,7 @@ class User(AbstractUser):
     # Demo accounts have published passwords: refused unless the deployment runs in demo mode.
     is_demo = models.BooleanField("演示账号", default=False)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "用户"

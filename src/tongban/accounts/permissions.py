@@ -61,7 +61,9 @@ def can_manage_path(user: Any, path: str | None) -> bool:
     paths = staff_division_paths(user)
     if paths is None:
         return True
-    return bool(path) and any(path.startswith(p) for p in paths)
+    if not path:
+        return False
+    return any(path.startswith(p) for p in paths)
 
 
 def can_manage_division(user: Any, division: Any) -> bool:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -14,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from . import selectors
 from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm, LoginForm, RegistrationForm
+from .models import User
 
 # Registration logs the new user in through the model backend (axes has nothing to check on a new account).
 MODEL_BACKEND = "tongban.accounts.backends.DemoAwareModelBackend"
@@ -77,5 +80,5 @@ def register_enterprise(request: HttpRequest) -> HttpResponse:
 def me(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/me.html", {
         "title": "我的账号",
-        "profile": selectors.profile_rows(request.user),
+        "profile": selectors.profile_rows(cast(User, request.user)),
     })
