@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI, Swagger
+from ninja.renderers import JSONRenderer
 
 from tongban.core.api_errors import install_error_handlers
+
+
+class _ReadableJSON(JSONRenderer):
+    # Chinese text as UTF-8 rather than \uXXXX escapes: half the bytes, and readable with curl.
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="通办 Tongban API",
@@ -16,6 +23,7 @@ api = NinjaAPI(
     # Swagger UI from ninja's bundled static files (ninja is in INSTALLED_APPS); no online validator badge,
     # so the docs page makes no request outside the deployment.
     docs=Swagger(settings={"validatorUrl": None}),
+    renderer=_ReadableJSON(),
 )
 install_error_handlers(api)
 
@@ -43,6 +51,11 @@ def _register_fallback() -> None:
     from tongban.core.api_errors import NotFound
 
     fallback = Router()
+
+    @fallback.get("/", include_in_schema=False)
+    def index(request):
+        return {"title": api.title, "version": api.version, "docs": "/api/v1/docs",
+                "openapi": "/api/v1/openapi.json"}
 
     @fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False)
     def unknown_endpoint(request, rest: str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
@@ -157,7 +157,7 @@ def _field_name(error: Mapping[str, Any]) -> str | None:
     return ".".join(loc) or None
 
 
-def validation_message(errors: list[Mapping[str, Any]]) -> tuple[str, str | None]:
+def validation_message(errors: Sequence[Mapping[str, Any]]) -> tuple[str, str | None]:
     """A Chinese message covering every invalid parameter, and the first parameter's name."""
     parts = []
     for error in errors:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
@@ -29,7 +29,7 @@ from .selectors import departments_in, normalize_code
 TAG = "区划与部门"
 router = Router()
 
-LevelParam = Literal[1, 2, 3, 4, 5]
+LevelParam = Annotated[int, Field(ge=1, le=5, description="层级：1 省级 … 5 村（社区）级")]
 
 
 # --- schemas ---------------------------------------------------------------------------------------------
@@ -124,17 +124,23 @@ def region_ref(division: Division) -> dict[str, str]:
     return {"code": division.code, "name": division.name}
 
 
-def full_names(divisions: list[Division]) -> dict[str, str]:
-    """Full names ("浙江省绍兴市诸暨市") of ``divisions`` from their paths, with one query for ancestors."""
+def path_names(divisions: list[Division]) -> dict[str, str]:
+    """Names of ``divisions`` and of all their ancestors (from the materialised paths), in at most one query."""
     names = {d.code: d.name for d in divisions}
     missing = {c for d in divisions for c in d.path.split("/") if c and c not in names}
     if missing:
         names.update(Division.objects.filter(code__in=missing).values_list("code", "name"))
+    return names
+
+
+def full_names(divisions: list[Division], names: dict[str, str] | None = None) -> dict[str, str]:
+    """Full names ("浙江省绍兴市诸暨市") of ``divisions``."""
+    names = names if names is not None else path_names(divisions)
     return {d.code: "".join(names.get(c, "") for c in d.path.split("/") if c) for d in divisions}
 
 
-def _region_rows(divisions: list[Division]) -> list[dict[str, Any]]:
-    full = full_names(divisions)
+def _region_rows(divisions: list[Division], names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    full = full_names(divisions, names)
     return [{
         "code": d.code, "short_code": d.short_code, "name": d.name, "full_name": full[d.code], "level": d.level,
         "level_label": d.get_level_display(), "parent": d.parent_id,
@@ -181,12 +187,12 @@ def get_region(request: HttpRequest, code: str):
     division = _with_children_count(Division.objects.filter(code=normalize_code(key))).first()
     if division is None:
         raise NotFound(f"未找到代码为“{shown(code)}”的行政区划", "code")
-    ancestor_codes = [c for c in division.path.split("/") if c and c != division.code]
-    ancestors = {d.code: d for d in Division.objects.filter(code__in=ancestor_codes)}
     children = list(_with_children_count(division.children.all()).order_by("code"))
-    row = _region_rows([division])[0]
-    row["ancestors"] = [region_ref(ancestors[c]) for c in ancestor_codes if c in ancestors]
-    row["children"] = _region_rows(children)
+    names = path_names([division, *children])
+    row, *child_rows = _region_rows([division, *children], names)
+    ancestor_codes = [c for c in division.path.split("/") if c and c != division.code]
+    row["ancestors"] = [{"code": c, "name": names[c]} for c in ancestor_codes if c in names]
+    row["children"] = child_rows
     return row
 
 

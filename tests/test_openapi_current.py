@@ -1,0 +1,71 @@
+"""CI checks of the API's published contract: the committed docs/openapi.json is what the code generates now,
+every operation declares the error shape, and the interactive docs work without internet."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.test import Client
+
+from tongban.core.management.commands.export_openapi import openapi_text
+
+COMMITTED = Path(__file__).resolve().parents[1] / "docs" / "openapi.json"
+
+
+def test_committed_openapi_document_is_current() -> None:
+    assert COMMITTED.exists(), "docs/openapi.json is missing: run `make openapi` and commit the file"
+    committed = COMMITTED.read_text(encoding="utf-8")
+    generated = openapi_text()
+    if committed != generated:
+        old, new = json.loads(committed), json.loads(generated)
+        changed = sorted(set(old["paths"]) ^ set(new["paths"])) or sorted(
+            p for p in new["paths"] if old["paths"].get(p) != new["paths"][p])
+        pytest.fail("docs/openapi.json is out of date with the API (changed: "
+                    f"{', '.join(changed) or 'components/info'}): run `make openapi` and commit docs/openapi.json")
+
+
+def test_served_document_is_the_committed_one(client: Client) -> None:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.json() == json.loads(openapi_text())
+
+
+def test_every_operation_declares_the_error_shape() -> None:
+    schema = json.loads(openapi_text())
+    error_ref = "#/components/schemas/ErrorOut"
+    detail = schema["components"]["schemas"]["ErrorDetail"]
+    assert set(detail["properties"]) == {"code", "message", "field"}
+    operations = [(path, op) for path, item in schema["paths"].items() for op in item.values()]
+    assert len(operations) >= 12
+    for path, op in operations:
+        assert path.startswith("/api/v1/"), path
+        responses = op["responses"]
+        assert responses["400"]["content"]["application/json"]["schema"]["$ref"] == error_ref, path
+        if "{" in path:
+            assert responses["404"]["content"]["application/json"]["schema"]["$ref"] == error_ref, path
+        assert "422" not in responses, f"{path}: invalid input answers 400, not 422"
+
+
+def test_docs_page_loads_only_local_assets(client: Client) -> None:
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls, html
+    external = [u for u in urls if re.match(r"^(https?:)?//", u)]
+    assert external == [], f"the docs page must work offline, found CDN assets: {external}"
+    assert '"validatorUrl": null' in html, "Swagger UI must not call the online validator"
+    assets = [u for u in urls if u.startswith(settings.STATIC_URL)]
+    assert any(u.endswith("swagger-ui-bundle.js") for u in assets)
+    assert any(u.endswith("swagger-ui.css") for u in assets)
+    for url in assets:
+        assert finders.find(url.removeprefix(settings.STATIC_URL)), f"{url} is not a bundled static file"
+        served = client.get(url)
+        assert served.status_code == 200, url
+        body = b"".join(served.streaming_content) if served.streaming else served.content
+        assert len(body) > 100, url
