@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from tongban.core.api_errors import install_error_handlers
+from tongban.core.api_errors import install_error_handlers, json_method_not_allowed
 
 
 class _ReadableJSON(JSONRenderer):
@@ -13,7 +13,12 @@ class _ReadableJSON(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class _TongbanAPI(NinjaAPI):
+    def _get_urls(self):  # type: ignore[no-untyped-def]
+        return json_method_not_allowed(super()._get_urls())
+
+
+api = _TongbanAPI(
     title="通办 Tongban API",
     version="1.0.0",
     description="一体化政务服务平台开放接口。错误统一为 {\"error\": {\"code\", \"message\", \"field\"}}。",

@@ -7,13 +7,15 @@ shares: the error schema for OpenAPI, limit/offset paging and the division-code 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.urls import URLPattern
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -171,6 +173,26 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404
                405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "throttled"}
 _HTTP_MESSAGES = {400: "请求格式不正确", 401: "请先登录或提供有效的访问令牌", 403: "无权访问该资源",
                   404: "未找到请求的资源", 405: "不支持该请求方法", 413: "请求内容过大", 429: "请求过于频繁，请稍后再试"}
+
+
+def json_method_not_allowed(patterns: list[Any]) -> list[Any]:
+    """Wrap the API's URL views so ninja's plain-text 405 answers in the error shape too."""
+    def wrap(view: Any) -> Any:
+        @functools.wraps(view)  # keeps csrf_exempt and the other view attributes
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            if isinstance(response, HttpResponseNotAllowed):
+                allowed = response["Allow"]
+                body = error_body("method_not_allowed", f"该接口不支持 {request.method} 请求（支持：{allowed}）")
+                response = JsonResponse(body, status=405, json_dumps_params={"ensure_ascii": False})
+                response["Allow"] = allowed
+            return response
+        return wrapper
+
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = wrap(pattern.callback)
+    return patterns
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

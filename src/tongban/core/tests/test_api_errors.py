@@ -240,3 +240,11 @@ def test_odd_values_in_every_parameter_of_every_endpoint_never_cause_a_500(clien
                 response = client.get(f"{base}?{name}=1&{name}=2")
                 assert response.status_code < 500
     assert checked > 500
+
+
+def test_a_wrong_method_answers_405_in_the_error_shape(client: Client) -> None:
+    response = client.post("/api/v1/regions")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    error = _error(response)
+    assert error["code"] == "method_not_allowed" and "POST" in error["message"]
