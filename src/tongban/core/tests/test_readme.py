@@ -1,0 +1,31 @@
+"""The README tells the truth: its demo-account table is what ``tongban demo accounts`` prints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[4] / "README.md"
+
+
+def _readme_accounts() -> tuple[list[str], set[str]]:
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- demo-accounts:start -->", 1)[1].split("<!-- demo-accounts:end -->", 1)[0]
+    usernames = re.findall(r"^\| `([^`]+)` \|", block, flags=re.MULTILINE)
+    passwords = set(re.findall(r"password `([^`]+)`", block))
+    return usernames, passwords
+
+
+def test_readme_lists_every_demo_account_with_its_password() -> None:
+    from tongban.demo.loader import account_rows
+
+    rows = account_rows()
+    usernames, passwords = _readme_accounts()
+    assert usernames == [r["username"] for r in rows], "update the README's demo-account table"
+    assert passwords == {r["password"] for r in rows}, "update the README's demo password"
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    text = README.read_text(encoding="utf-8")
+    first_code_block = text.split("```", 2)[1]
+    assert "make run" in first_code_block and "make test" in first_code_block
