@@ -169,3 +169,5 @@ LOGGING = {
 TONGBAN_NOTIFIER = os.environ.get("TONGBAN_NOTIFIER", "local_outbox")
 TONGBAN_NODE_ID = os.environ.get("TONGBAN_NODE_ID", "local")
 TONGBAN_PLATFORM_NAME = os.environ.get("TONGBAN_PLATFORM_NAME", "通办 · 一体化政务服务平台")
+# Absolute base of the public progress page printed as a QR code on notices (cases/notices.py).
+TONGBAN_PUBLIC_BASE_URL = os.environ.get("TONGBAN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")

@@ -16,5 +16,6 @@ urlpatterns = [
     path("items/", include("tongban.catalogue.urls")),
     path("bundles/", include("tongban.bundles.urls")),
     path("search/", include("tongban.search.urls")),
+    path("progress/", include("tongban.cases.urls_public")),
     path("", include("tongban.core.urls")),
 ]

@@ -1,0 +1,93 @@
+"""The public progress page (/progress/): anyone holding a case number and its query code sees how the case
+stands, without personal data. A wrong number and a wrong code get the same message, so the page never tells
+whether a number exists, and guesses are rate-limited per client address."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from tongban.audit.services import client_ip
+
+from .selectors import public_progress
+from .workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
+
+A = CaseAction
+# Internal or pre-submission events the public timeline leaves out.
+HIDDEN_ACTIONS = frozenset({A.SAVE_DRAFT.value, A.SUPERVISE.value, A.RECORD_VISIT.value})
+DECISION_LABELS = {"granted": "准予", "denied": "不予"}
+NOT_FOUND = "办件编号或查询码不正确，请核对后重试。查询码在受理通知书或短信中。"
+INCOMPLETE = "请同时填写办件编号和查询码。"
+THROTTLED = "查询过于频繁，请一分钟后再试。"
+
+
+def rate_limit() -> int:
+    return int(getattr(settings, "TONGBAN_PROGRESS_RATE_LIMIT", 20))
+
+
+def throttled(request: HttpRequest) -> bool:
+    """Count this lookup for the client's address in the current minute; True once over the limit."""
+    key = f"tongban:progress:{client_ip(request) or 'unknown'}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=70)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=70)
+        count = 1
+    return count > rate_limit()
+
+
+def event_label(event: dict[str, Any]) -> str:
+    label = ACTION_LABELS.get(CaseAction(event["action"]), event["action"])
+    if event.get("step") and event["action"] in (A.COMPLETE_STEP.value, A.SUSPEND.value, A.GRANT.value,
+                                                  A.DENY.value):
+        return f"{label}（{event['step']}）"
+    return label
+
+
+def present(progress: dict[str, Any]) -> dict[str, Any]:
+    """What the template shows: Chinese labels, local times, no personal data (the selector gives none)."""
+    status = CaseStatus(progress["status"])
+    events = [{"label": event_label(e), "at": timezone.localtime(e["at"]) if e["at"] else None,
+               "status": STATUS_LABELS[CaseStatus(e["status"])] if e["status"] else ""}
+              for e in progress["events"] if e["action"] not in HIDDEN_ACTIONS]
+    return {
+        "number": progress["number"], "item": progress["item"], "department": progress["department"],
+        "status": status.value, "status_label": STATUS_LABELS[status],
+        "submitted_at": timezone.localtime(progress["submitted_at"]) if progress["submitted_at"] else None,
+        "accepted_on": progress["accepted_on"], "promised_due": progress["promised_due"],
+        "decision": DECISION_LABELS.get(progress["decision"], ""),
+        "closed_at": timezone.localtime(progress["closed_at"]) if progress["closed_at"] else None,
+        "events": events,
+    }
+
+
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    number = request.GET.get("number", "").strip()[:40]
+    code = request.GET.get("code", "").strip().upper()[:16]
+    context: dict[str, Any] = {"number": number, "code": code, "progress": None, "error": ""}
+    status = 200
+    if number or code:
+        if not (number and code):
+            context["error"] = INCOMPLETE
+        elif throttled(request):
+            context["error"], status = THROTTLED, 429
+        else:
+            found = public_progress(number, code)
+            if found is None:
+                context["error"] = NOT_FOUND
+            else:
+                context["progress"] = present(found)
+    response = render(request, "cases/public_progress.html", context, status=status)
+    # The query code is in the address: keep it out of shared caches and other sites' logs.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
