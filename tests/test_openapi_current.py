@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -69,3 +70,23 @@ def test_docs_page_loads_only_local_assets(client: Client) -> None:
         assert served.status_code == 200, url
         body = b"".join(served.streaming_content) if served.streaming else served.content
         assert len(body) > 100, url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_docs_render_in_a_browser_without_internet(page: Any, live_server: Any) -> None:
+    """Swagger UI draws every operation while any request leaving the server is blocked and recorded."""
+    outside: list[str] = []
+
+    def only_local(route: Any) -> None:
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto("/api/v1/docs")
+    page.wait_for_selector(".opblock", timeout=20_000)
+    assert page.locator(".opblock").count() >= 12
+    assert "通办 Tongban API" in page.locator(".title").first.inner_text()
+    assert outside == []
