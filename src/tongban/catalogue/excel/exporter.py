@@ -70,6 +70,7 @@ def versions_to_export(region: str | None = None, status: str = STATUS_PUBLISHED
     impls = ItemImplementation.objects.all()
     if division is not None:
         impls = impls.filter(division__path__startswith=division.path)
+    ids: Any
     if status == STATUS_PUBLISHED:
         ids = impls.filter(published_version__isnull=False).values("published_version_id")
     else:
@@ -133,7 +134,7 @@ class _Writer:
 
 def _entry_row(entry: CatalogueEntry) -> dict[str, Any]:
     values = {c.key: getattr(entry, c.key) for c in ENTRY_SHEET.columns if c.key not in ("parent", "themes")}
-    values["parent"] = entry.parent.code if entry.parent_id else ""
+    values["parent"] = entry.parent.code if entry.parent else ""
     values["themes"] = sorted(t.code for t in entry.themes.all())
     return values
 

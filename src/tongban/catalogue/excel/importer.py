@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, Subquery
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -202,7 +202,7 @@ def canonical_entry(values: dict[str, Any]) -> dict[str, Any]:
 
 def entry_values(entry: CatalogueEntry) -> dict[str, Any]:
     values = {key: getattr(entry, key) for key in ENTRY_FIELDS}
-    values["parent"] = entry.parent.code if entry.parent_id else ""
+    values["parent"] = entry.parent.code if entry.parent else ""
     values["themes"] = [t.code for t in entry.themes.all()]
     return values
 
@@ -337,8 +337,15 @@ class _Importer:
         theme_codes = set(Theme.objects.values_list("code", flat=True))
 
         # Parent links as they will be after the import, to refuse cycles.
-        parents = {code: (e.parent.code if e.parent_id else "") for code, e in self.db_entries.items()}
+        parents = {code: (e.parent.code if e.parent else "") for code, e in self.db_entries.items()}
         parents.update({code: r.values.get("parent") or "" for code, r in self.entry_rows.items()})
+
+        def parent_of(code: str) -> str:
+            if code not in parents:  # an ancestor outside the file: follow the stored links
+                parents[code] = CatalogueEntry.objects.filter(code=code).values_list(
+                    "parent__code", flat=True).first() or ""
+            return parents[code]
+
         for code, row in self.entry_rows.items():
             parent = row.values.get("parent") or ""
             if parent:
@@ -353,7 +360,7 @@ class _Importer:
                             self.row_problem(row, "parent", "主项关系形成循环")
                             break
                         seen.add(node)
-                        node = parents.get(node, "")
+                        node = parent_of(node)
             unknown = [t for t in row.values.get("themes") or [] if t not in theme_codes]
             if unknown:
                 self.row_problem(row, "themes", f"主题分类“{'、'.join(unknown)}”不存在")
@@ -398,25 +405,25 @@ class _Importer:
         self.divisions = {d.code: d for chunk in _chunks(divisions) for d in Division.objects.filter(code__in=chunk)}
         usccs = {str(r.values["department"]).upper() for r in rows if r.values.get("department")}
         self.departments = {d.uscc: d for chunk in _chunks(usccs) for d in Department.objects.filter(uscc__in=chunk)}
-        self.existing: dict[str, ItemImplementation] = {}
+        self.existing: dict[str, Any] = {}  # ItemImplementation annotated with newest_id
         newest = ImplementationVersion.objects.filter(implementation=OuterRef("pk")).order_by("-number").values("pk")[:1]
         for chunk in _chunks(self.impl_rows):
-            for impl in (ItemImplementation.objects.filter(code__in=chunk)
-                         .select_related("entry", "division", "department")
-                         .annotate(newest_id=Subquery(newest))):
-                self.existing[impl.code] = impl
+            for found in (ItemImplementation.objects.filter(code__in=chunk)
+                          .select_related("entry", "division", "department")
+                          .annotate(newest_id=Subquery(newest))):
+                self.existing[found.code] = found
         # An entry may be implemented once per department: (entry code, USCC) → implementation code.
         pairs: dict[tuple[str, str], str] = {}
-        entry_codes = {r.values.get("entry") for r in rows if r.values.get("entry")}
+        entry_codes = {str(r.values["entry"]) for r in rows if r.values.get("entry")}
         for chunk in _chunks(entry_codes):
-            for code, entry_code, uscc in ItemImplementation.objects.filter(entry__code__in=chunk).values_list(
-                    "code", "entry__code", "department__uscc"):
-                pairs[(entry_code, uscc)] = code
+            for taken_code, taken_entry, uscc in ItemImplementation.objects.filter(
+                    entry__code__in=chunk).values_list("code", "entry__code", "department__uscc"):
+                pairs[(taken_entry, uscc)] = taken_code
 
         in_file_pairs: dict[tuple[str, str], Row] = {}
         for code, row in self.impl_rows.items():
             values = row.values
-            entry_code = values.get("entry")
+            entry_code: str = values.get("entry") or ""
             if entry_code and entry_code not in self.entry_rows and entry_code not in self.db_entries:
                 self.row_problem(row, "entry", f"基本编码“{entry_code}”不存在（须在“基本目录”工作表或系统中）")
             division = self.divisions.get(normalize_code(values["division"])) if values.get("division") else None
@@ -505,8 +512,8 @@ class _Importer:
 
     def plan_implementations(self) -> None:
         ids: set[int] = set()
-        for impl in self.existing.values():
-            ids |= {i for i in (impl.published_version_id, getattr(impl, "newest_id", None)) if i}
+        for known in self.existing.values():
+            ids |= {i for i in (known.published_version_id, getattr(known, "newest_id", None)) if i}
         versions: dict[int, ImplementationVersion] = {}
         for chunk in _chunks(ids):  # type: ignore[arg-type]
             for v in (ImplementationVersion.objects.filter(pk__in=chunk).select_related("implementation__entry")
@@ -544,8 +551,9 @@ class _Importer:
             if self.publish and action != "unchanged":
                 g = {**guide, "item_type": self.entry_item_type(row.values["entry"])}
                 violations = guide_violations(g)
-                for v in violations:
-                    self.problem(IMPLEMENTATION_SHEET.name, row.number, FIELD_HEADERS.get(v.field, v.field), v.message)
+                for violation in violations:
+                    self.problem(IMPLEMENTATION_SHEET.name, row.number,
+                                 FIELD_HEADERS.get(violation.field, violation.field), violation.message)
                 if violations:
                     continue
             counts.add(action)
@@ -558,6 +566,15 @@ class _Importer:
 
     # -- writing ----------------------------------------------------------------------------------------
     def write(self) -> None:
+        try:
+            self._write()
+        except DatabaseError as exc:  # the checks above should make this impossible; never half-import
+            self.problem("", None, "", f"写入数据库失败，未导入任何数据：{exc}")
+            raise _Rollback from exc
+        if self.report.problems:
+            raise _Rollback
+
+    def _write(self) -> None:
         entries = dict(self.db_entries)
         themes = {t.code: t for t in Theme.objects.all()}
         for row in self._entries_parents_first():
@@ -578,8 +595,6 @@ class _Importer:
             except DomainError as exc:  # the checks above should have caught it; report, never half-import
                 header = FIELD_HEADERS.get(exc.field or "", IMPLEMENTATION_SHEET.column("code").header)
                 self.problem(IMPLEMENTATION_SHEET.name, row.number, header, exc.message)
-        if self.report.problems:
-            raise _Rollback
 
     def _entries_parents_first(self) -> list[Row]:
         pending = {code: row for code, row in self.entry_rows.items() if row.values.get("_action") != "unchanged"}

@@ -76,7 +76,7 @@ _MAX_SMALL = 32767
 def col(model: type[models.Model] | None, header: str, key: str, kind: str = TEXT, **kw: Any) -> Column:
     """A column for a model field: required-ness, default and max length come from the field itself."""
     if model is not None:
-        f = model._meta.get_field(key)
+        f: Any = model._meta.get_field(key)
         if "max_length" not in kw and getattr(f, "max_length", None) and kind in (TEXT, CODE):
             kw["max_length"] = f.max_length
         if "required" not in kw:

@@ -173,6 +173,14 @@ def test_layout_covers_every_guide_field():
     assert all(headers) and all(len(set(c.header for c in s.columns)) == len(s.columns) for s in SHEETS)
 
 
+def test_documentation_lists_every_sheet_and_column():
+    doc = (Path(__file__).resolve().parents[4] / "docs" / "catalogue-excel.md").read_text(encoding="utf-8")
+    for sheet in SHEETS:
+        section = doc.split(f"### {sheet.name}\n", 1)[1].split("\n### ", 1)[0]
+        for column in sheet.columns:
+            assert f"| {column.header} | `{column.key}` |" in section, (sheet.name, column.header)
+
+
 def test_export_layout_and_cells(tmp_path):
     build_catalogue()
     path = tmp_path / "catalogue.xlsx"
@@ -377,6 +385,27 @@ def test_publish_checks_consistency_rules_per_implementation(tmp_path):
     assert counts() == before
     # Without --publish the same file is a valid draft.
     assert import_catalogue(str(path)).ok
+
+
+def test_entries_are_upserted_by_code_and_parent_cycles_refused(tmp_path):
+    build_catalogue()
+    path = tmp_path / "catalogue.xlsx"
+    export_catalogue(str(path))
+    cells = workbook_cells(path)
+    main = CatalogueEntry.objects.get(name="食品经营许可")
+    sub = CatalogueEntry.objects.get(name="食品经营许可（新办）")
+    edit_cell(path, "基本目录", row_of(cells, "基本目录", main.code), "检索关键词", "开餐馆 开小卖部")
+    report = import_catalogue(str(path))
+    assert report.ok and (report.entries.updated, report.entries.unchanged) == (1, 3)
+    main.refresh_from_db()
+    assert main.keywords == "开餐馆 开小卖部" and main.themes.get().code == "L01"
+
+    edit_cell(path, "基本目录", row_of(cells, "基本目录", main.code), "主项编码", sub.code)
+    messages = [str(p) for p in import_catalogue(str(path)).problems]
+    assert f"基本目录 第{row_of(cells, '基本目录', main.code)}行 主项编码：主项关系形成循环" in messages
+    edit_cell(path, "基本目录", row_of(cells, "基本目录", main.code), "主项编码", main.code)
+    messages = [str(p) for p in import_catalogue(str(path)).problems]
+    assert any(m.endswith("主项编码：主项编码不能是事项自身") for m in messages)
 
 
 def test_header_and_sheet_problems(tmp_path):
