@@ -18,6 +18,7 @@ def openapi_text() -> str:
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # the schema depends on code only
     help = "写出 /api/v1/openapi.json 的内容（或以 --check 检查已提交的副本是否最新）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
