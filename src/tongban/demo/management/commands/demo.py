@@ -1,0 +1,63 @@
+"""``tongban demo load`` loads the demo data; ``tongban demo accounts [--table]`` prints the demo accounts."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tongban.accounts.roles import ACCOUNT_KIND_LABELS, ROLE_LABELS
+from tongban.demo.loader import DemoModeRequired, account_rows, load_demo
+
+ROLE_NAMES = {k.value: v for k, v in (*ROLE_LABELS.items(), *ACCOUNT_KIND_LABELS.items())}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+class Command(BaseCommand):
+    help = "演示数据：load 加载（可重复执行）；accounts 列出演示账号"
+    # A data command: the platform checks run with migrate and runserver, not again here.
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("load", help="加载演示数据（行政区划、部门、事项、一件事、同义词、演示账号），可重复执行")
+        accounts = sub.add_parser("accounts", help="列出演示账号：每行一个 JSON；--table 输出中文表格")
+        accounts.add_argument("--table", action="store_true", help="以中文表格输出")
+
+    def handle(self, *args, **options) -> None:
+        if options["action"] == "load":
+            self._load()
+        else:
+            self._accounts(table=options.get("table", False))
+
+    def _load(self) -> None:
+        try:
+            report = load_demo()
+        except DemoModeRequired as exc:
+            raise CommandError(str(exc)) from exc
+        for line in report.lines():
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS("演示数据已加载。" if report.changed else "演示数据已是最新，无需更改。"))
+
+    def _accounts(self, table: bool) -> None:
+        rows = account_rows()
+        if not table:
+            for row in rows:
+                self.stdout.write(json.dumps(row, ensure_ascii=False))
+            return
+        headers = ["用户名", "密码", "角色", "部门", "地区"]
+        cells = [[r["username"], r["password"], ROLE_NAMES.get(r["role"], r["role"]), r["department"] or "—",
+                  r["region"]] for r in rows]
+        widths = [max(_width(x) for x in col) for col in zip(headers, *cells, strict=False)]
+        self.stdout.write("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
+        self.stdout.write("  ".join("-" * w for w in widths))
+        for row in cells:
+            self.stdout.write("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
