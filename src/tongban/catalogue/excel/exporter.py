@@ -41,6 +41,7 @@ Progress = Callable[..., Iterable]
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass
@@ -119,12 +120,12 @@ class _Writer:
         cells = []
         for column in self.sheet.columns:
             value = format_cell(column, values.get(column.key))
-            if isinstance(value, str):
-                # Always a string cell: text starting with "=" must never become a formula.
+            wrap = column.kind == TEXT and isinstance(value, str) and "\n" in value
+            if isinstance(value, str) and (value.startswith("=") or wrap):
                 cell = WriteOnlyCell(self.ws, value=value)
-                cell.data_type = "s"
-                if column.kind == TEXT and "\n" in value:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.data_type = "s"  # text starting with "=" must stay text, never become a formula
+                if wrap:
+                    cell.alignment = _WRAP
                 cells.append(cell)
             else:
                 cells.append(value)

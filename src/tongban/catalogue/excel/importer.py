@@ -236,7 +236,7 @@ class _Importer:
         row.bad.add(key or "*")
 
     def _iter(self, items: Iterable, total: int | None, desc: str) -> Iterable:
-        if self.progress is None:
+        if self.progress is None or (total is not None and total < 200):  # a bar only where it helps
             return items
         return self.progress(items, total=total, desc=desc, unit="行")
 
