@@ -39,7 +39,7 @@ from .data import accounts as account_data
 from .data import bundles as bundle_data
 from .data import catalogue as catalogue_data
 from .data import regions, synonyms, themes
-from .data.common import entry_fields
+from .data.common import Item, MainItem, entry_fields
 
 DEMO_MODE_REQUIRED = ("未开启演示模式：演示数据含有公开的账号密码，只能在演示部署中加载。"
                       "如确为演示环境，请设置环境变量 TONGBAN_DEMO_MODE=1 后重试。")
@@ -175,7 +175,7 @@ def _load_themes(report: LoadReport) -> dict[str, Theme]:
 
 
 def _load_entries(report: LoadReport, theme_rows: dict[str, Theme]) -> dict[str, CatalogueEntry]:
-    items = [*catalogue_data.MAIN_ITEMS, *catalogue_data.ITEMS]
+    items: list[Item | MainItem] = [*catalogue_data.MAIN_ITEMS, *catalogue_data.ITEMS]
     existing = {e.code: e for e in CatalogueEntry.objects.filter(code__in=[i.code for i in items])}
     by_key: dict[str, CatalogueEntry] = {}
     for item in items:

@@ -59,5 +59,5 @@ class Command(BaseCommand):
         widths = [max(_width(x) for x in col) for col in zip(headers, *cells, strict=False)]
         self.stdout.write("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
         self.stdout.write("  ".join("-" * w for w in widths))
-        for row in cells:
-            self.stdout.write("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+        for line in cells:
+            self.stdout.write("  ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)).rstrip())
