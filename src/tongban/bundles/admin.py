@@ -86,6 +86,15 @@ class BundleItemFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(str(exc)) from exc
 
 
+ITEM_LABEL_RELATED = ("implementation__published_version", "implementation__entry",
+                      "implementation__department")
+
+
+def _item_label(item: BundleItem) -> str:
+    impl = item.implementation
+    return impl.published_version.name if impl.published_version else impl.entry.name
+
+
 class BundleItemInline(RoleScopedInline, admin.TabularInline):
     model = BundleItem
     formset = BundleItemFormSet
@@ -102,10 +111,17 @@ class BundleItemInline(RoleScopedInline, admin.TabularInline):
         if db_field.name == "depends_on":
             # Prerequisites come from the same bundle (new items can be chosen after a first save).
             bundle = getattr(request, "_tongban_bundle", None)
-            kwargs["queryset"] = (BundleItem.objects.filter(bundle=bundle).select_related("implementation__entry")
+            kwargs["queryset"] = (BundleItem.objects.filter(bundle=bundle).select_related(*ITEM_LABEL_RELATED)
                                   if bundle is not None else BundleItem.objects.none())
             kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            if field is not None:
+                field.label_from_instance = _item_label  # the item's name, without the bundle's
+            return field
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("bundle", *ITEM_LABEL_RELATED)
 
 
 @admin.register(Bundle)

@@ -29,8 +29,6 @@ from tongban.core.errors import DomainError
 from tongban.jurisdictions.admin import (
     RoleScopedAdmin,
     RoleScopedInline,
-    has_catalogue_role,
-    is_unscoped,
     scope_queryset,
 )
 from tongban.jurisdictions.models import Department, Division
@@ -48,6 +46,7 @@ from .models import (
     VersionEvent,
 )
 from .rules import Violation
+from .selectors import department_kind_label
 from .uniformity import ASPECTS, uniformity_report, version_differences
 from .workflow import ACTION_LABELS, STATUS_LABELS, VersionAction, VersionStatus, allowed_actions
 
@@ -194,7 +193,7 @@ class DepartmentKindFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         kinds = model_admin.get_queryset(request).order_by().values_list(self.kind_lookup, flat=True).distinct()
-        return [(k, k) for k in sorted(kinds) if k]
+        return sorted(((k, department_kind_label(k)) for k in set(kinds) if k), key=lambda pair: pair[1])
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(**{self.kind_lookup: self.value()}) if self.value() else queryset
@@ -202,6 +201,10 @@ class DepartmentKindFilter(admin.SimpleListFilter):
 
 class VersionDepartmentKindFilter(DepartmentKindFilter):
     kind_lookup = "implementation__department__kind"
+
+
+class EntryDepartmentKindFilter(DepartmentKindFilter):
+    kind_lookup = "department_kind"
 
 
 class NewestStatusFilter(admin.SimpleListFilter):
@@ -223,12 +226,9 @@ class BaseCatalogueAdmin(RoleScopedAdmin):
 
     role_may_delete = False
 
-    def role_may_edit(self, request: HttpRequest) -> bool:
-        user = request.user
-        if not has_catalogue_role(user):
-            return False
-        division = getattr(user, "division", None)
-        return is_unscoped(user) or (division is not None and division.level == Division.Level.PROVINCE)
+    def scoped_user_may_edit(self, request: HttpRequest) -> bool:
+        division = getattr(request.user, "division", None)
+        return division is not None and division.level == Division.Level.PROVINCE
 
 
 @admin.register(Theme)
@@ -266,8 +266,8 @@ class CatalogueEntryForm(forms.ModelForm):
 @admin.register(CatalogueEntry)
 class CatalogueEntryAdmin(BaseCatalogueAdmin):
     form = CatalogueEntryForm
-    list_display = ("code", "name", "item_type", "department_kind", "cross_region", "is_active")
-    list_filter = ("item_type", "department_kind", "cross_region", "themes", "is_active")
+    list_display = ("code", "name", "item_type", "kind_label", "cross_region", "is_active")
+    list_filter = ("item_type", EntryDepartmentKindFilter, "cross_region", "themes", "is_active")
     search_fields = ("code", "name", "keywords", "aliases")
     filter_horizontal = ("themes",)
     autocomplete_fields = ("parent",)
@@ -281,6 +281,10 @@ class CatalogueEntryAdmin(BaseCatalogueAdmin):
                         "description": "各地实施清单与这里的标准比对，差异列入“六统一比对报告”。"}),
         ("通办与检索", {"fields": ["cross_region", "keywords", "aliases", "updated_at"]}),
     ]
+
+    @admin.display(description="部门类别", ordering="department_kind")
+    def kind_label(self, obj: CatalogueEntry) -> str:
+        return department_kind_label(obj.department_kind, obj.competent_department)
 
 
 # --- implementations -----------------------------------------------------------------------------------------
@@ -363,7 +367,8 @@ def _newest_versions() -> QuerySet:
 
 @admin.register(ItemImplementation)
 class ItemImplementationAdmin(RoleScopedAdmin):
-    list_display = ("code", "display_name", "division", "department", "current_version", "newest_version")
+    list_display = ("display_name", "short_code", "division", "department", "current_version", "newest_version")
+    list_display_links = ("display_name",)
     list_select_related = ("entry", "division", "department", "published_version")
     list_filter = (RegionFilter, DepartmentKindFilter, NewestStatusFilter, "entry__cross_region")
     search_fields = ("code", "entry__name", "entry__code", "versions__name")
@@ -408,6 +413,10 @@ class ItemImplementationAdmin(RoleScopedAdmin):
     @admin.display(description="事项名称", ordering="entry__name")
     def display_name(self, obj: ItemImplementation) -> str:
         return obj.published_version.name if obj.published_version else obj.entry.name
+
+    @admin.display(description="实施编码", ordering="code")
+    def short_code(self, obj: ItemImplementation) -> str:
+        return format_html('<code style="font-size: 0.85em">{}</code>', obj.code)
 
     @admin.display(description="现行版本")
     def current_version(self, obj: ItemImplementation) -> str:

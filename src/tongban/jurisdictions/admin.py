@@ -48,11 +48,20 @@ def scope_queryset(queryset: QuerySet, user: Any, path_lookup: str | None = None
     return filter_by_division(queryset, user, lookup)
 
 
+# What a choice's label (its __str__) reads, loaded with the choices rather than one query per option.
+CHOICE_RELATED: dict[str, tuple[str, ...]] = {
+    "catalogue.itemimplementation": ("entry", "department", "published_version"),
+    "bundles.bundle": ("division",),
+}
+
+
 def scoped_choices(model: type[Model], user: Any) -> QuerySet | None:
     """Choices for a foreign key to ``model`` limited to the user's subtree (None: the model is not scoped)."""
-    if model._meta.label_lower not in SCOPE_PATHS:
+    label = model._meta.label_lower
+    if label not in SCOPE_PATHS:
         return None
-    return scope_queryset(model._default_manager.all(), user)
+    queryset = model._default_manager.select_related(*CHOICE_RELATED.get(label, ()))
+    return scope_queryset(queryset, user)
 
 
 def object_path(obj: Model, path_lookup: str) -> str:
@@ -88,6 +97,13 @@ class RoleScopedAdmin(admin.ModelAdmin):
     def role_may_edit(self, request: HttpRequest) -> bool:
         return has_catalogue_role(request.user)
 
+    def scoped_user_may_edit(self, request: HttpRequest) -> bool:
+        """Whether a user limited to a subtree may change rows here at all, whatever permissions they hold."""
+        return True
+
+    def _edit_allowed(self, request: HttpRequest) -> bool:
+        return is_unscoped(request.user) or self.scoped_user_may_edit(request)
+
     def in_scope(self, request: HttpRequest, obj: Model | None) -> bool:
         path = self.get_scope_path()
         if obj is None or not path:
@@ -114,15 +130,16 @@ class RoleScopedAdmin(admin.ModelAdmin):
         return allowed and self.in_scope(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) or self.role_may_edit(request)
+        allowed = super().has_add_permission(request) or self.role_may_edit(request)
+        return allowed and self._edit_allowed(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_change_permission(request, obj) or self.role_may_edit(request)
-        return allowed and self.in_scope(request, obj)
+        return allowed and self._edit_allowed(request) and self.in_scope(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_delete_permission(request, obj) or (self.role_may_delete and self.role_may_edit(request))
-        return allowed and self.in_scope(request, obj)
+        return allowed and self._edit_allowed(request) and self.in_scope(request, obj)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         choices = scoped_choices(db_field.related_model, request.user)
@@ -208,6 +225,7 @@ class DivisionForm(forms.ModelForm):
 class DivisionAdmin(RoleScopedAdmin):
     form = DivisionForm
     list_display = ("tree_name", "code", "level", "parent")
+    list_select_related = ("parent",)
     list_filter = ("level",)
     search_fields = ("code", "name")
     ordering = ("path",)
@@ -216,9 +234,9 @@ class DivisionAdmin(RoleScopedAdmin):
     readonly_fields = ("path",)
     role_may_delete = False
 
-    def role_may_edit(self, request: HttpRequest) -> bool:
+    def scoped_user_may_edit(self, request: HttpRequest) -> bool:
         # The division tree is national data: only platform-wide administrators change it.
-        return has_catalogue_role(request.user) and is_unscoped(request.user)
+        return False
 
     @admin.display(description="名称", ordering="path")
     def tree_name(self, obj: Division) -> str:
@@ -241,11 +259,25 @@ class DepartmentForm(forms.ModelForm):
         return normalize_uscc(self.cleaned_data.get("uscc") or "")
 
 
+class DepartmentKindFilter(admin.SimpleListFilter):
+    title = "部门类别"
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from tongban.catalogue.selectors import department_kind_label  # labels live with the catalogue
+
+        kinds = model_admin.get_queryset(request).order_by().values_list("kind", flat=True).distinct()
+        return sorted(((k, department_kind_label(k)) for k in set(kinds) if k), key=lambda pair: pair[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Department)
 class DepartmentAdmin(RoleScopedAdmin):
     form = DepartmentForm
     list_display = ("name", "division", "kind", "uscc", "phone")
-    list_filter = ("kind", "division__level")
+    list_filter = (DepartmentKindFilter, "division__level")
     search_fields = ("name", "short_name", "uscc", "division__name")
     list_select_related = ("division",)
     autocomplete_fields = ("division",)

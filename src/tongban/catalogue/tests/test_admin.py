@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from tongban.accounts import services as account_services
 from tongban.accounts.models import User
 from tongban.bundles.models import Bundle, BundleItem
 from tongban.catalogue import services
@@ -44,8 +45,13 @@ def pinghu():
 
 @pytest.fixture
 def catalogue_admin(zhuji) -> User:
-    return User.objects.create_user("zj_catalogue", password="Cat-pass-2024", kind="staff", role="catalogue_admin",
+    user = User.objects.create_user("zj_catalogue", password="Cat-pass-2024", kind="staff", role="catalogue_admin",
                                     division=zhuji, is_staff=True, real_name="诸暨事项管理员")
+    # As in real use: the role's group with its Django permissions (scoping must hold despite them).
+    account_services.sync_role_groups(user)
+    user = User.objects.get(pk=user.pk)
+    assert user.is_staff and user.has_perm("catalogue.change_catalogueentry")
+    return user
 
 
 def login(user: User) -> Client:
@@ -644,3 +650,49 @@ def test_material_rows_of_published_versions_stay_unchanged(superuser, zhuji):
     before = list(MaterialRequirement.objects.filter(version=version).values_list("name", flat=True))
     login(superuser).post(change_url(version), {"materials-TOTAL_FORMS": "0"})
     assert list(MaterialRequirement.objects.filter(version=version).values_list("name", flat=True)) == before
+
+
+def test_province_catalogue_admin_may_change_the_basic_catalogue():
+    province = f.division("330000", "浙江省")
+    user = User.objects.create_user("zj_province", password="Pro-pass-2024", kind="staff", role="catalogue_admin",
+                                    division=province, is_staff=True)
+    entry = f.entry("新生儿入户")
+    client = login(user)
+    data = post_data(client.get(change_url(entry)))
+    data["keywords"] = "上户口 报户口 孩子落户"
+    assert client.post(change_url(entry), data).status_code == 302
+    entry.refresh_from_db()
+    assert entry.keywords == "上户口 报户口 孩子落户"
+
+
+def test_autocomplete_offers_only_the_subtree(catalogue_admin, zhuji, pinghu):
+    f.department(zhuji, "诸暨市公安局")
+    f.department(pinghu, "平湖市公安局")
+    response = login(catalogue_admin).get(reverse("admin:autocomplete"), {
+        "app_label": "catalogue", "model_name": "itemimplementation", "field_name": "department", "term": "公安"})
+    assert response.status_code == 200
+    names = [r["text"] for r in response.json()["results"]]
+    assert names == ["诸暨市公安局"]
+
+
+def test_uniformity_report_command(zhuji, pinghu):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    f.published_implementation("新生儿入户", div=zhuji)
+    f.published_implementation("户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"), statutory_days=30,
+                               promised_days=5)
+    out = StringIO()
+    call_command("uniformity_report", stdout=out)
+    text = out.getvalue()
+    assert "已发布实施清单事项 2 项：与基本目录一致 1 项，存在差异 1 项" in text
+    assert "法定办结时限为30个工作日，基本目录为20个工作日" in text and "新生儿入户" not in text
+    out = StringIO()
+    call_command("uniformity_report", "--json", "--region", "330681", stdout=out)
+    data = json.loads(out.getvalue())
+    assert (data["checked"], data["departing"], data["implementations"]) == (1, 0, [])
+    with pytest.raises(SystemExit):
+        call_command("uniformity_report", "--fail-on-difference", stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("uniformity_report", "--region", "999999")
