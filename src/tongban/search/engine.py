@@ -16,6 +16,7 @@ import math
 import re
 import threading
 import unicodedata
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -330,9 +331,10 @@ class SearchIndex:
 
     def _build(self) -> None:
         term_ids: dict[str, int] = {}
-        rows_term: list[int] = []
-        rows_doc: list[int] = []
-        rows_tf: list[float] = []
+        # Compact arrays, not lists: 10,000 documents make millions of (term, doc, tf) rows.
+        rows_term = array("q")
+        rows_doc = array("q")
+        rows_tf = array("d")
         field_names = list(FIELDS)
         n = len(self.documents)
         lengths = np.zeros((len(field_names) + 1, n), dtype=np.float32)
@@ -384,15 +386,15 @@ class SearchIndex:
         self.term_count = len(term_ids)
         if not rows_term:
             return
-        t = np.asarray(rows_term, dtype=np.int64)
-        d = np.asarray(rows_doc, dtype=np.int64)
-        tf = np.asarray(rows_tf, dtype=np.float64)
+        t = np.frombuffer(rows_term, dtype=np.int64)
+        d = np.frombuffer(rows_doc, dtype=np.int64)
+        weighted = np.frombuffer(rows_tf, dtype=np.float64)
         # Sum a term's weighted frequencies across fields of one document (BM25F), then saturate once.
         key = t * max(n, 1) + d
         order = np.argsort(key, kind="stable")
-        key, tf = key[order], tf[order]
+        key, weighted = key[order], weighted[order]
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        tf_sum = np.add.reduceat(tf, starts)
+        tf_sum = np.add.reduceat(weighted, starts)
         ukey = key[starts]
         uterm, udoc = ukey // max(n, 1), ukey % max(n, 1)
         df = np.bincount(uterm, minlength=len(term_ids))
