@@ -63,7 +63,7 @@ def detail_context(overview: Any) -> dict[str, Any]:
         version = item.implementation.published_version
         for f in (version.form_schema if version else []) or []:
             asked[f.get("key")] = asked.get(f.get("key"), 0) + 1
-    fields = [{"label": f.get("label") or f.get("key"), "type": FIELD_TYPE_LABELS.get(f.get("type"), f.get("type")),
+    fields = [{"label": f.get("label") or f.get("key"), "type": FIELD_TYPE_LABELS.get(str(f.get("type")), f.get("type")),
                "required": bool(f.get("required")), "asked": asked.get(f.get("key"), 1),
                "shared": f.get("key") in shared or asked.get(f.get("key"), 1) > 1}
               for f in overview.merged_form]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from tongban.core.errors import DomainError
 from tongban.jurisdictions.models import Department, Division
@@ -29,6 +29,7 @@ DEPARTMENT_KIND_LABELS: dict[str, str] = {
     "healthcare_security": "医保",
     "housing_fund": "住房公积金",
     "market_regulation": "市场监管",
+    "market": "市场监管",
     "civil_affairs": "民政",
     "health": "卫生健康",
     "natural_resources": "自然资源和规划",
@@ -40,6 +41,16 @@ DEPARTMENT_KIND_LABELS: dict[str, str] = {
     "education": "教育",
     "disabled_persons": "残联",
     "disability": "残联",
+    "disabled": "残联",
+    "real_estate": "不动产登记",
+    "urban_management": "综合行政执法",
+    "housing_construction": "住房和城乡建设",
+    "fire": "消防救援",
+    "development_reform": "发展改革",
+    "utility_power": "供电",
+    "utility_water": "供水",
+    "utility_gas": "燃气",
+    "utility_telecom": "通信",
     "housing": "住房和城乡建设",
     "transport": "交通运输",
     "culture": "文化和旅游",
@@ -62,8 +73,13 @@ class GuideNotFound(DomainError):
         super().__init__("not_found", message, field, status=404)
 
 
-def department_kind_label(kind: str) -> str:
-    return DEPARTMENT_KIND_LABELS.get(kind, kind)
+def department_kind_label(kind: str, example_name: str = "") -> str:
+    """The Chinese label of a department kind; an unknown code falls back on an example department's name."""
+    if kind in DEPARTMENT_KIND_LABELS:
+        return DEPARTMENT_KIND_LABELS[kind]
+    if not kind.isascii():
+        return kind
+    return example_name or kind
 
 
 def _division(region: Division | str | None) -> Division | None:
@@ -161,8 +177,9 @@ def department_kinds_with_counts(region: Division | str | None = None) -> list[d
     most items first; ``departments`` is how many departments of that kind implement them."""
     qs = published_implementations(region=region).order_by()
     rows = (qs.values("department__kind")
-            .annotate(count=Count("id", distinct=True), departments=Count("department_id", distinct=True)))
-    result = [{"kind": r["department__kind"], "label": department_kind_label(r["department__kind"]),
+            .annotate(count=Count("id", distinct=True), departments=Count("department_id", distinct=True),
+                      example=Min("department__name")))
+    result = [{"kind": r["department__kind"], "label": department_kind_label(r["department__kind"], r["example"]),
                "count": r["count"], "departments": r["departments"]} for r in rows]
     result.sort(key=lambda r: (-r["count"], r["label"]))
     return result

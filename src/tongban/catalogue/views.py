@@ -63,7 +63,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     filters = {k: v for k, v in (("region", region_code), ("theme", theme_code), ("department_kind", kind),
                                  ("audience", audience), ("cross_region", "1" if cross else "")) if v}
     kinds = selectors.department_kinds_with_counts()
-    kind_label = selectors.department_kind_label(kind) if kind else ""
+    kind_label = next((k["label"] for k in kinds if k["kind"] == kind), selectors.department_kind_label(kind)) if kind else ""
     heading_parts = [p for p in (division.full_name if division else "", theme.name if theme else "", kind_label,
                                  vocab.SERVICE_OBJECT_LABELS.get(audience, ""), "跨省通办" if cross else "") if p]
     context = {
@@ -140,7 +140,8 @@ def guide_context(impl: ItemImplementation, version: ImplementationVersion) -> d
             notes.append(f"最大 {f['max']}")
         if f.get("help"):
             notes.append(str(f["help"]))
-        form_fields.append({"label": f.get("label") or f.get("key"), "type": FIELD_TYPE_LABELS.get(f.get("type"), f.get("type")),
+        ftype = str(f.get("type", ""))
+        form_fields.append({"label": f.get("label") or f.get("key"), "type": FIELD_TYPE_LABELS.get(ftype, ftype),
                             "required": bool(f.get("required")), "notes": "；".join(notes)})
     current = impl.published_version_id
     return {

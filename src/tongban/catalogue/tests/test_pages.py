@@ -327,7 +327,10 @@ def test_home_for_a_region_filters_and_keeps_the_region(client: Any, catalogue: 
     assert '<option value="330482000000" selected>' in html
     cross = {impl.code for impl in response.context["cross_region_items"]}
     assert catalogue["elsewhere"].code in cross and catalogue["newborn"].code not in cross
-    assert "theme=N01&amp;region=330482000000" in html
+    # Links keep the region; a theme with nothing in this region is not offered on the home page.
+    assert "department_kind=police&amp;region=330482000000" in html
+    assert "theme=N01" not in html and "户籍办理" not in text(response)
+    assert "theme=N01&amp;region=330681000000" in client.get("/", {"region": "330681"}).content.decode()
 
     bad = client.get("/", {"region": "123456"})
     assert bad.status_code == 200 and "未找到代码为“123456”的地区" in text(bad)
@@ -385,6 +388,13 @@ def test_selectors_guide_and_counts(catalogue: dict[str, Any], django_assert_num
     options = selectors.region_options()
     assert [o["name"] for o in options][:2] == ["浙江省", "嘉兴市"]
     assert {o["depth"] for o in options} == {0, 1, 2}
+
+    # A kind without a known label is named after one of its departments, never shown as a code.
+    f.published_implementation("殡葬服务", div=catalogue["zhuji"],
+                               dept=f.department(catalogue["zhuji"], "诸暨市殡仪馆", "funeral_home"))
+    kinds = {k["kind"]: k["label"] for k in selectors.department_kinds_with_counts()}
+    assert kinds["funeral_home"] == "诸暨市殡仪馆"
+    assert selectors.department_kind_label("公安") == "公安"
 
 
 def test_a_retired_implementation_leaves_the_pages(client: Any, catalogue: dict[str, Any]) -> None:
