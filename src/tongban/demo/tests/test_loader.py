@@ -176,3 +176,15 @@ def test_load_command_reports_in_chinese():
     again = StringIO()
     call_command("demo", "load", stdout=again)
     assert "无需更改" in again.getvalue()
+
+
+@override_settings(DEMO_MODE=True)
+def test_load_is_all_or_nothing(monkeypatch):
+    from tongban.core.errors import DomainError
+    from tongban.demo.data import bundles as bundle_data
+
+    broken = dataclasses.replace(bundle_data.BUNDLES[0], shared_fields=("no_such_field",))
+    monkeypatch.setattr(bundle_data, "BUNDLES", [broken, *bundle_data.BUNDLES[1:]])
+    with pytest.raises(DomainError, match="no_such_field"):
+        loader.load_demo()
+    assert all(n == 0 for n in _counts().values())
