@@ -130,6 +130,10 @@ def test_every_guide_is_complete(item):
         assert item.fee_basis and all(float(f["amount"]) > 0 for f in item.fees)
     keys = [f["key"] for f in item.form]
     assert len(set(keys)) == len(keys)
+    # Step times (and clock-counted special steps) fit the promised limit of every item, not only licences.
+    counted = sum(s["max_days"] for s in item.special_steps if s["counted_in_limit"])
+    total = sum(s["days"] for s in item.guide_steps) + counted
+    assert total <= item.promised and (item.promised == 0) == (total == 0)
     fields = entry_fields(item)
     assert fields["standard_materials"] == names
 
