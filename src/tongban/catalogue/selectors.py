@@ -160,8 +160,9 @@ def public_versions(implementation: ItemImplementation) -> QuerySet[Implementati
             .only("id", "implementation_id", "number", "status", "published_at").order_by("-number"))
 
 
-def themes_with_counts(region: Division | str | None = None) -> list[Theme]:
-    """Every theme, natural-person themes first, each with ``count``: its published implementations."""
+def themes_with_counts(region: Division | str | None = None) -> list[Any]:
+    """Every theme (Theme rows), natural-person themes first, each annotated with ``count``: its published
+    implementations."""
     published = Q(entries__implementations__published_version__isnull=False,
                   entries__implementations__published_version__status=VersionStatus.PUBLISHED.value)
     if region is not None:

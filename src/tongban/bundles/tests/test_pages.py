@@ -78,7 +78,9 @@ def test_detail_shows_items_order_form_materials_and_savings(client: Any) -> Non
     assert "由前置事项结果自动提供，无需提交" in materials
 
     s = bundle_savings(bundle)
-    savings = text(re.search(r'<section aria-labelledby="savings-title">.*?</section>', html, re.S).group(0))
+    found = re.search(r'<section aria-labelledby="savings-title">.*?</section>', html, re.S)
+    assert found, "no savings section"
+    savings = text(found.group(0))
     assert f"{s.forms_separate} 张 {s.forms_together} 张" in savings
     assert f"{s.materials_separate} 份 {s.materials_together} 份" in savings
     assert f"{s.trips_separate} 次 {s.trips_together} 次" in savings
