@@ -26,7 +26,7 @@ from .models import (
     VersionEvent,
 )
 from .rules import Violation, guide_violations
-from .workflow import VersionAction, VersionStatus, next_status
+from .workflow import TransitionNotAllowed, VersionAction, VersionStatus, next_status
 
 PART_MODELS: dict[str, type] = {
     "materials": MaterialRequirement,
@@ -149,11 +149,14 @@ def update_draft(version: ImplementationVersion, *, content: dict[str, Any] | No
     return locked
 
 
-def _transition(version: ImplementationVersion, action: VersionAction, actor: Any, note: str,
+def _transition(locked: ImplementationVersion, action: VersionAction, actor: Any, note: str,
                 stamp_published: bool = False) -> ImplementationVersion:
-    locked = _locked(version)
+    """Move a version the caller has already locked (``_locked``) along the workflow table."""
     before = locked.status
-    locked.status = next_status(before, action).value
+    try:
+        locked.status = next_status(before, action).value
+    except TransitionNotAllowed as exc:
+        raise ConflictError("transition_not_allowed", str(exc), "status") from exc
     fields = ["status"]
     if stamp_published:
         locked.published_at = timezone.now()
@@ -163,24 +166,23 @@ def _transition(version: ImplementationVersion, action: VersionAction, actor: An
     return locked
 
 
-def _guard(version: ImplementationVersion, action: VersionAction) -> None:
+def next_status_or_conflict(version: ImplementationVersion, action: VersionAction) -> None:
+    """Check a transition before doing the work it needs (rules, reasons), so the refusal comes first."""
     try:
         next_status(version.status, action)
-    except Exception as exc:
+    except TransitionNotAllowed as exc:
         raise ConflictError("transition_not_allowed", str(exc), "status") from exc
 
 
 @transaction.atomic
 def submit_version(version: ImplementationVersion, actor: Any = None, note: str = "") -> ImplementationVersion:
-    locked = _locked(version)
-    _guard(locked, VersionAction.SUBMIT)
-    return _transition(locked, VersionAction.SUBMIT, actor, note)
+    return _transition(_locked(version), VersionAction.SUBMIT, actor, note)
 
 
 @transaction.atomic
 def reject_version(version: ImplementationVersion, actor: Any = None, note: str = "") -> ImplementationVersion:
     locked = _locked(version)
-    _guard(locked, VersionAction.REJECT)
+    next_status_or_conflict(locked, VersionAction.REJECT)
     if not note.strip():
         raise DomainError("reason_required", "退回修改时必须说明原因", "note")
     return _transition(locked, VersionAction.REJECT, actor, note)
@@ -193,13 +195,13 @@ def publish_violations(version: ImplementationVersion) -> list[Violation]:
 @transaction.atomic
 def publish_version(version: ImplementationVersion, actor: Any = None, note: str = "") -> ImplementationVersion:
     locked = _locked(version)
-    _guard(locked, VersionAction.PUBLISH)
+    next_status_or_conflict(locked, VersionAction.PUBLISH)
     violations = publish_violations(locked)
     if violations:
         raise PublishRejected(violations)
     impl = ItemImplementation.objects.select_for_update().get(pk=locked.implementation_id)
     if impl.published_version_id and impl.published_version_id != locked.pk:
-        previous = ImplementationVersion.objects.get(pk=impl.published_version_id)
+        previous = _locked(ImplementationVersion(pk=impl.published_version_id))
         _transition(previous, VersionAction.SUPERSEDE, actor, f"被第{locked.number}版替代")
     published = _transition(locked, VersionAction.PUBLISH, actor, note, stamp_published=True)
     impl.published_version = published
@@ -219,7 +221,6 @@ def publish_now(version: ImplementationVersion, actor: Any = None, note: str = "
 @transaction.atomic
 def retire_version(version: ImplementationVersion, actor: Any = None, note: str = "") -> ImplementationVersion:
     locked = _locked(version)
-    _guard(locked, VersionAction.RETIRE)
     retired = _transition(locked, VersionAction.RETIRE, actor, note)
     ItemImplementation.objects.filter(pk=locked.implementation_id, published_version=locked).update(
         published_version=None)
