@@ -69,6 +69,13 @@ def field_label(name: str) -> str:
     return name
 
 
+_STATUS_BY_VALUE = {status.value: label for status, label in STATUS_LABELS.items()}
+
+
+def status_label(value: str | None) -> str:
+    return _STATUS_BY_VALUE.get(value or "", value or "")
+
+
 def labelled(violations: list[Violation]) -> list[dict[str, str]]:
     return [{"field": v.field, "label": field_label(v.field), "message": v.message} for v in violations]
 
@@ -379,7 +386,8 @@ class ItemImplementationAdmin(RoleScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         newest = _newest_versions()
-        return super().get_queryset(request).annotate(
+        related = ("entry", "division", "department", "published_version")  # what __str__ and the list read
+        return super().get_queryset(request).select_related(*related).annotate(
             newest_status=Subquery(newest.values("status")[:1]),
             newest_number=Subquery(newest.values("number")[:1]),
             newest_id=Subquery(newest.values("pk")[:1]),
@@ -431,7 +439,7 @@ class ItemImplementationAdmin(RoleScopedAdmin):
             return "—"
         url = reverse("admin:catalogue_implementationversion_change", args=[obj.newest_id])
         return format_html('<a href="{}">第{}版 · {}</a>', url, obj.newest_number,
-                           STATUS_LABELS.get(VersionStatus(obj.newest_status), obj.newest_status))
+                           status_label(obj.newest_status))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
@@ -619,8 +627,8 @@ def history_rows(events: Any, *, with_version: bool = False) -> list[dict[str, A
             "at": e.at,
             "action": e.get_action_display(),
             "actor": str(e.actor) if e.actor_id else "系统",
-            "from_status": STATUS_LABELS.get(VersionStatus(e.from_status), "") if e.from_status else "",
-            "to_status": STATUS_LABELS.get(VersionStatus(e.to_status), e.to_status) if e.to_status else "",
+            "from_status": status_label(e.from_status),
+            "to_status": status_label(e.to_status),
             "note": e.note,
             "changes": changes,
             "version": e.version if with_version else None,
@@ -1000,8 +1008,7 @@ class VersionEventAdmin(RoleScopedAdmin):
 
     @admin.display(description="状态变化")
     def status_change(self, obj: VersionEvent) -> str:
-        before = STATUS_LABELS.get(VersionStatus(obj.from_status)) if obj.from_status else ""
-        after = STATUS_LABELS.get(VersionStatus(obj.to_status), obj.to_status)
+        before, after = status_label(obj.from_status), status_label(obj.to_status)
         return f"{before} → {after}" if before and before != after else after
 
 
