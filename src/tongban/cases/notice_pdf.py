@@ -326,7 +326,8 @@ def _block(block: Block, st: dict[str, ParagraphStyle], width: float) -> list[Fl
         # Sized so a case number (22 characters) and a masked ID (18) stay on one line at 11.5 pt.
         label_w, label2_w = 21 * mm, 28.5 * mm
         value_w = (width - label_w - label2_w) * 0.51
-        rows, commands = [], []
+        rows: list[list] = []
+        commands: list[tuple] = []
         shade = colors.Color(0.95, 0.95, 0.95)
         for r, row in enumerate(block.rows):
             cells = [_p(v or "—", st["label"] if i % 2 == 0 else st["cell"]) for i, v in enumerate(row)]

@@ -145,12 +145,12 @@ def _reviewed(reason: str) -> str:
 
 def _receiver(case: Case) -> str:
     """Who receives at the front desk: the service centre (一窗受理), else the deciding department."""
-    return case.receiving_centre.name if case.receiving_centre_id else case.deciding_department.name
+    return case.receiving_centre.name if case.receiving_centre else case.deciding_department.name
 
 
 def _place(case: Case, event: CaseEvent | None) -> str:
     window = (event.window if event and event.window_id else None) or case.receiving_window
-    parts = [case.receiving_centre.name if case.receiving_centre_id else ""]
+    parts = [case.receiving_centre.name if case.receiving_centre else ""]
     if window:
         parts.append(f"{window.number}号{window.name}")
     if case.channel == "online":
@@ -315,7 +315,7 @@ def _decision(case: Case, kind: NoticeKind) -> Notice:
             blocks.append(Para(f"办理结果已于{cn_date(_local_date(case.closed_at), '')}以"
                                f"“{case.get_result_delivery_display()}”方式送达。"))
         else:
-            place = case.receiving_centre.name if case.receiving_centre_id else case.deciding_department.name
+            place = _receiver(case)
             facts.append(("办理结果", case.version.result_name))
             this = "本" + notice_title(case, kind)[-3:]  # 本决定书 / 本通知书
             blocks.append(Para(f"请凭{this}和身份证件到{place}统一出件窗口领取办理结果，或按申请时选择的方式送达。"))

@@ -23,6 +23,15 @@ A = CaseAction
 # Internal or pre-submission events the public timeline leaves out.
 HIDDEN_ACTIONS = frozenset({A.SAVE_DRAFT.value, A.SUPERVISE.value, A.RECORD_VISIT.value})
 DECISION_LABELS = {"granted": "准予", "denied": "不予"}
+# What the applicant may need to do or know in a state (no case details).
+STATUS_HINTS = {
+    CaseStatus.SUBMITTED: "申请已提交，等待窗口审查受理。",
+    CaseStatus.CORRECTION: "申请材料需要补正，请按《补正材料通知书》一次性补正后重新提交。",
+    CaseStatus.RETURNED: "办件已退回补正，请按通知补正；补正期间不计入办理时限。",
+    CaseStatus.SUSPENDED: "办件处于特殊环节（如专家评审、检测、听证），所需时间不计入办理时限。",
+    CaseStatus.DECIDED: "已作出决定，请按通知领取办理结果。",
+    CaseStatus.REFUSED: "申请不予受理，理由见《不予受理决定书》。",
+}
 NOT_FOUND = "办件编号或查询码不正确，请核对后重试。查询码在受理通知书或短信中。"
 INCOMPLETE = "请同时填写办件编号和查询码。"
 THROTTLED = "查询过于频繁，请一分钟后再试。"
@@ -60,7 +69,7 @@ def present(progress: dict[str, Any]) -> dict[str, Any]:
               for e in progress["events"] if e["action"] not in HIDDEN_ACTIONS]
     return {
         "number": progress["number"], "item": progress["item"], "department": progress["department"],
-        "status": status.value, "status_label": STATUS_LABELS[status],
+        "status": status.value, "status_label": STATUS_LABELS[status], "hint": STATUS_HINTS.get(status, ""),
         "submitted_at": timezone.localtime(progress["submitted_at"]) if progress["submitted_at"] else None,
         "accepted_on": progress["accepted_on"], "promised_due": progress["promised_due"],
         "decision": DECISION_LABELS.get(progress["decision"], ""),
@@ -82,7 +91,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             context["error"], status = THROTTLED, 429
         else:
             found = public_progress(number, code)
-            if found is None:
+            if found is None or found["status"] == CaseStatus.DRAFT:  # a draft is no application yet
                 context["error"] = NOT_FOUND
             else:
                 context["progress"] = present(found)

@@ -153,7 +153,7 @@ def test_deferral_commitment(w):
     case = accepted(w, deferred=True)
     assert notice_kinds_for(case) == [K.ACCEPTANCE, K.DEFERRAL]
     check_pdf(case, K.DEFERRAL, "容缺受理承诺书", "结婚证", "2026年10月9日", "待补交",
-                     "本人承诺10日内补交结婚证", "承诺人（签字或盖章）", "受理人（签字）", "郑重承诺")
+              "本人承诺10日内补交结婚证", "承诺人（签字或盖章）", "受理人（签字）", "郑重承诺")
     # The acceptance notice points to the commitment.
     assert "容缺受理" in check_pdf(case, K.ACCEPTANCE)
     case = s.supply_deferred(s.Ctx(w.clerk, "window", w.window), case, "结婚证", case.revision)
