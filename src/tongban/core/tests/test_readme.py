@@ -29,3 +29,16 @@ def test_readme_starts_with_the_two_commands() -> None:
     text = README.read_text(encoding="utf-8")
     first_code_block = text.split("```", 2)[1]
     assert "make run" in first_code_block and "make test" in first_code_block
+
+
+def test_relative_links_in_the_docs_resolve() -> None:
+    root = README.parent
+    docs = [README, root / "docs" / "ARCHITECTURE.md", *sorted((root / "docs" / "adr").glob("*.md"))]
+    broken = []
+    for doc in docs:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8")):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            if not (doc.parent / target).exists():
+                broken.append(f"{doc.relative_to(root)} → {target}")
+    assert broken == [], f"broken links: {broken}"
