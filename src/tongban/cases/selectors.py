@@ -8,6 +8,7 @@ come with what the list shows in one query (no N+1).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from enum import StrEnum
 from typing import Any
 
@@ -88,6 +89,15 @@ def queue(user: Any, bucket: Bucket, *, today: dt.date | None = None, limit: int
     return rows, total
 
 
+def applicant_cases(user: Any, *, drafts: bool = False, limit: int = 50,
+                    offset: int = 0) -> tuple[list[Case], int]:
+    """The applicant's own cases (我的办件), newest first; drafts apart."""
+    qs = visible_cases(user).filter(applicant_id=getattr(user, "pk", None))
+    qs = qs.filter(status=S.DRAFT.value) if drafts else qs.exclude(status=S.DRAFT.value)
+    total = qs.count()
+    return list(_rows(qs).order_by("-created_at", "-id")[offset:offset + limit]), total
+
+
 def queue_counts(user: Any, buckets: list[Bucket], today: dt.date | None = None) -> dict[Bucket, int]:
     today = today or timezone.localdate()
     base = visible_cases(user)
@@ -123,8 +133,9 @@ def get_visible_case(user: Any, number: str) -> Case | None:
 def public_progress(number: str, query_code: str) -> dict[str, Any] | None:
     """What anyone holding the number and query code may see: no personal data."""
     case = Case.objects.select_related("version", "deciding_department").filter(number=number).first()
-    if case is None or not query_code or case.query_code.upper() != query_code.strip().upper():
-        return None
+    if case is None or case.status == S.DRAFT or not query_code \
+            or not secrets.compare_digest(case.query_code.upper(), query_code.strip().upper()):
+        return None  # the same answer whether the number exists or not
     events = CaseEvent.objects.filter(case=case).order_by("at", "id").values("action", "to_status", "at", "step_name")
     return {
         "number": case.number, "item": case.version.name, "department": case.deciding_department.name,

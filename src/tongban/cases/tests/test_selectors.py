@@ -52,3 +52,9 @@ def test_public_progress_needs_the_query_code_and_shows_no_personal_data(w):
     assert progress["status"] == "in_progress"
     flat = str(progress)
     assert w.applicant.id_number not in flat and "张三" not in flat and w.applicant.phone not in flat
+
+
+def test_public_progress_hides_drafts(w):
+    ctx = s.Ctx(w.applicant, "online")
+    draft = s.start_online(ctx, w.version.implementation)
+    assert q.public_progress(draft.number, draft.query_code) is None

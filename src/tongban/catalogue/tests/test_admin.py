@@ -697,3 +697,10 @@ def test_uniformity_report_command(zhuji, pinghu):
         call_command("uniformity_report", "--fail-on-difference", stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("uniformity_report", "--region", "999999")
+
+
+@pytest.mark.django_db
+def test_admin_home_links_to_the_excel_import(admin_client):
+    response = admin_client.get("/admin/")
+    assert response.status_code == 200
+    assert "Excel 导入导出" in response.content.decode() and "/admin/catalogue/excel/" in response.content.decode()
