@@ -53,7 +53,7 @@ MAX_QUERY_LENGTH = 100
 
 # Question words and fillers citizens wrap around what they mean. Dropped from queries and documents.
 _STOPWORD_TEXT = """
-    要 办 办理 去 想 我 我们 你 你们 他 她 它 的 地 得 了 着 过 吗 呢 吧 啊 呀 哦 嘛 么 是 有 没有 在 和 与 及 或 或者
+    要 办 办理 去 想 我 我要 我想 想要 想办 我们 你 你们 他 她 它 的 地 得 了 着 过 吗 呢 吧 啊 呀 哦 嘛 么 是 有 没有 在 和 与 及 或 或者
     什么 啥 怎么 怎么样 怎样 咋 如何 哪里 哪儿 哪 哪些 哪个 多久 多少 几 几天 能 能不能 可以 可不可以 需要 要不要
     应该 该 得到 给 把 被 让 对 向 从 到 就 都 也 还 又 再 才 很 刚 刚刚 已经 一下 一个 个 这个 那个 这 那 请问 请
     问 一 下 上 手续 流程 程序 材料 资料 办事 事情 东西 自己 时候 之后 以后 后 前 里 中 等 相关 有关 关于
