@@ -68,9 +68,10 @@ class Case(models.Model):
                                             on_delete=models.PROTECT, related_name="cases")
     deciding_division = models.ForeignKey("jurisdictions.Division", verbose_name="办理地", on_delete=models.PROTECT,
                                           related_name="decided_cases")
-    bundle_case = models.ForeignKey("bundles.Bundle", verbose_name="所属一件事", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+",
-                                    help_text="预留：一件事办件的子办件")
+    bundle_case = models.ForeignKey("bundles.BundleCase", verbose_name="所属一件事办件", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="children")
+    bundle_item = models.ForeignKey("bundles.BundleItem", verbose_name="一件事事项", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
 
     # acceptance
     deferred = models.BooleanField("容缺受理", default=False)

@@ -14,11 +14,13 @@ from .workflow import CaseAction
 A = CaseAction
 APPLICANT_ACTIONS = frozenset({A.SAVE_DRAFT, A.SUBMIT, A.RESUBMIT, A.SUPPLY_CORRECTION, A.SUPPLY_DEFERRED, A.WITHDRAW})
 ROLE_ACTIONS: dict[Role, frozenset[CaseAction]] = {
-    Role.WINDOW_CLERK: frozenset({A.ACCEPT, A.ACCEPT_DEFERRED, A.REQUEST_CORRECTION, A.REFUSE, A.RESUBMIT,
+    Role.WINDOW_CLERK: frozenset({A.ACCEPT, A.ACCEPT_DEFERRED, A.ACCEPT_WAITING, A.REQUEST_CORRECTION, A.REFUSE,
+                                  A.RESUBMIT,
                                   A.SUPPLY_DEFERRED, A.SUPPLY_CORRECTION, A.ISSUE_RESULT, A.RECORD_VISIT}),
-    Role.APPROVER: frozenset({A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND, A.RESUME, A.GRANT, A.DENY}),
+    Role.APPROVER: frozenset({A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND, A.RESUME, A.GRANT, A.DENY,
+                              A.RECORD_JOINT_STEP}),
     Role.DEPARTMENT_HEAD: frozenset({A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND, A.RESUME, A.GRANT,
-                                     A.DENY, A.EXTEND}),
+                                     A.DENY, A.EXTEND, A.RECORD_JOINT_STEP}),
     Role.SUPERVISOR: frozenset({A.SUPERVISE}),
 }
 

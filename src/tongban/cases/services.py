@@ -29,6 +29,7 @@ from tongban.workdays.selectors import current_calendar
 
 from . import permissions
 from .models import Case, CaseEvent, CaseMaterial, CaseNumberSequence, IdempotencyRecord, Suspension, Visit
+from .signals import case_transitioned
 from .uploads import upload_problem
 from .workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus, CaseTransitionError, next_status
 
@@ -154,6 +155,7 @@ def _act(ctx: Ctx, case: Case, action: CaseAction, revision: int | None, *, reas
                                  window=ctx.window, step_name=step_name, reason=reason, data=data or {})
         audit(f"case.{action.value}", "case", locked.number, actor=ctx.user, ip=ctx.ip,
               detail={"from": before, "to": locked.status})
+        case_transitioned.send(sender=Case, case=locked, action=action, before=before)
         return locked
 
 

@@ -21,6 +21,8 @@ class CaseStatus(StrEnum):
     DECIDED = "decided"  # granted or denied; waiting at the result desk
     CLOSED = "closed"  # 办结: result issued (terminal)
     WITHDRAWN = "withdrawn"  # the applicant withdrew (terminal)
+    WAITING = "waiting"  # accepted in a bundle; waits for a prerequisite item's result (clock not started)
+    TERMINATED = "terminated"  # a bundle item that cannot go on because its prerequisite failed (terminal)
 
 
 class CaseAction(StrEnum):
@@ -44,6 +46,10 @@ class CaseAction(StrEnum):
     WITHDRAW = "withdraw"
     SUPERVISE = "supervise"  # a supervision notice (no state change)
     RECORD_VISIT = "record_visit"  # an in-person trip (no state change)
+    ACCEPT_WAITING = "accept_waiting"  # accepted as part of a bundle, waiting for a prerequisite
+    START = "start"  # the prerequisite's result exists: the item starts, its result arrives as a material
+    TERMINATE = "terminate"  # the prerequisite was denied, refused or withdrawn
+    RECORD_JOINT_STEP = "record_joint_step"  # outcome of a joint inspection/review/acceptance (no state change)
 
 
 S, A = CaseStatus, CaseAction
@@ -51,7 +57,7 @@ S, A = CaseStatus, CaseAction
 STATUS_LABELS = {
     S.DRAFT: "草稿", S.SUBMITTED: "待受理", S.CORRECTION: "待补正", S.REFUSED: "不予受理",
     S.IN_PROGRESS: "办理中", S.RETURNED: "退回补正", S.SUSPENDED: "特殊环节（挂起）", S.DECIDED: "已决定待出件",
-    S.CLOSED: "已办结", S.WITHDRAWN: "已撤回",
+    S.CLOSED: "已办结", S.WITHDRAWN: "已撤回", S.WAITING: "等待前置事项", S.TERMINATED: "已终止",
 }
 
 ACTION_LABELS = {
@@ -60,6 +66,8 @@ ACTION_LABELS = {
     A.COMPLETE_STEP: "完成办理环节", A.RETURN_FOR_CORRECTION: "退回补正", A.SUPPLY_CORRECTION: "提交补正材料",
     A.SUSPEND: "进入特殊环节", A.RESUME: "恢复办理", A.EXTEND: "延期", A.GRANT: "准予", A.DENY: "不予",
     A.ISSUE_RESULT: "出件办结", A.WITHDRAW: "撤回申请", A.SUPERVISE: "督办", A.RECORD_VISIT: "现场到访",
+    A.ACCEPT_WAITING: "受理（等待前置事项）", A.START: "前置事项办结，自动启动", A.TERMINATE: "前置事项未通过，终止办理",
+    A.RECORD_JOINT_STEP: "联合踏勘/评审/验收",
 }
 
 TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
@@ -82,12 +90,19 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
     (S.IN_PROGRESS, A.GRANT): S.DECIDED,
     (S.IN_PROGRESS, A.DENY): S.DECIDED,
     (S.DECIDED, A.ISSUE_RESULT): S.CLOSED,
-    **{(s, A.WITHDRAW): S.WITHDRAWN for s in (S.DRAFT, S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED)},
-    **{(s, A.SUPERVISE): s for s in (S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED, S.DECIDED)},
+    (S.SUBMITTED, A.ACCEPT_WAITING): S.WAITING,
+    (S.WAITING, A.START): S.IN_PROGRESS,
+    (S.WAITING, A.TERMINATE): S.TERMINATED,
+    (S.IN_PROGRESS, A.RECORD_JOINT_STEP): S.IN_PROGRESS,
+    (S.SUSPENDED, A.RECORD_JOINT_STEP): S.SUSPENDED,
+    **{(s, A.WITHDRAW): S.WITHDRAWN
+       for s in (S.DRAFT, S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED, S.WAITING)},
+    **{(s, A.SUPERVISE): s
+       for s in (S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED, S.DECIDED, S.WAITING)},
     **{(s, A.RECORD_VISIT): s for s in S if s not in (S.DRAFT,)},
 }
 
-TERMINAL = frozenset({S.REFUSED, S.CLOSED, S.WITHDRAWN})
+TERMINAL = frozenset({S.REFUSED, S.CLOSED, S.WITHDRAWN, S.TERMINATED})
 # States in which the statutory clock runs (it starts at 受理; suspensions stop it unless counted).
 CLOCK_RUNNING = frozenset({S.IN_PROGRESS, S.RETURNED})
 OPEN = frozenset(set(S) - TERMINAL - {S.DRAFT})
