@@ -457,9 +457,10 @@ class SearchIndex:
         return mask
 
     def search(self, query: str, *, region_path: Sequence[str] | None = None, kind: str | None = None,
-               limit: int = 10, distinct: bool = False) -> list[Hit]:
+               limit: int = 10, distinct: bool = False, min_score_ratio: float = 0.0) -> list[Hit]:
         """Best documents first. ``distinct`` keeps only the best document of each (kind, name), for a
-        search across all regions where the same item is implemented in many places."""
+        search across all regions where the same item is implemented in many places. ``min_score_ratio``
+        drops documents scoring below that share of the best score (the tail matched by one weak word)."""
         analyzed = self.analyze(query)
         if not analyzed.terms or not self.documents:
             return []
@@ -471,10 +472,11 @@ class SearchIndex:
             if mask is None:
                 raise ValueError(f"unknown kind {kind!r}")
             scores[~mask] = 0.0
-        return self._top(scores, limit, distinct)
+        floor = float(scores.max()) * min_score_ratio if min_score_ratio > 0 else 0.0
+        return self._top(scores, limit, distinct, floor)
 
-    def _top(self, scores: np.ndarray, limit: int, distinct: bool = False) -> list[Hit]:
-        candidates = np.flatnonzero(scores > 0.0)
+    def _top(self, scores: np.ndarray, limit: int, distinct: bool = False, floor: float = 0.0) -> list[Hit]:
+        candidates = np.flatnonzero(scores > floor)
         if candidates.size == 0 or limit <= 0:
             return []
         want = limit * 4 if distinct else limit

@@ -33,6 +33,9 @@ SYNONYMS_FILE = Path(__file__).with_name("data") / "synonyms.txt"
 CHECK_INTERVAL = 1.0  # seconds between generation checks in one process
 KINDS = ("item", "bundle")
 MAX_LIMIT = 50
+# Results scoring under this share of the best one matched only on a weak word ("一件事", a department):
+# noise to a citizen, so they are left out.
+MIN_SCORE_RATIO = 0.15
 
 
 class InvalidSearch(Exception):
@@ -262,7 +265,7 @@ def search(q: str | None, *, region: str | None = None, kind: str | None = None,
     cached = index_cache.get()
     resolved = resolve_region(region, cached)
     hits = cached.index.search(text, region_path=resolved[0] if resolved else None, kind=kind, limit=limit,
-                               distinct=distinct)
+                               distinct=distinct, min_score_ratio=MIN_SCORE_RATIO)
     return [{"kind": h.document.kind, "code": h.document.code, "name": h.document.name,
              "department": h.document.department, "region": h.document.region, "score": h.score}
             for h in hits]

@@ -208,3 +208,10 @@ def test_fixture_relevance_top3(thesaurus):
     bare = SearchIndex(fixture_documents())
     bare_report = evaluate(load_questions(), lambda q: [h.document.name for h in bare.search(q, region_path=ZJ)])
     assert bare_report.top_k(1) < report.top_k(1)
+
+
+def test_min_score_ratio_drops_the_weak_tail():
+    docs = [doc("strong", "婚姻登记", description="结婚登记 离婚登记"), doc("weak", "失业登记")]
+    index = SearchIndex(docs)
+    assert [h.document.code for h in index.search("婚姻登记")] == ["strong", "weak"]
+    assert [h.document.code for h in index.search("婚姻登记", min_score_ratio=0.5)] == ["strong"]
