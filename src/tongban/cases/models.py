@@ -237,7 +237,7 @@ class SupervisionNotice(models.Model):
 class CaseNumberSequence(models.Model):
     """Per receiving region and day, the last serial handed out (numbers are dense and readable)."""
 
-    region = models.CharField(max_length=6)
+    region = models.CharField(max_length=12, help_text="区划代码，一件事办件加前缀 YJS")
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
 

@@ -77,18 +77,19 @@ def _label(user: Any) -> str:
 # ---- numbers -------------------------------------------------------------------------------------------
 
 
-def next_case_number(region6: str, day: dt.date) -> str:
-    """Readable, unique, dense per region and day: 330681-20261122-000001."""
+def next_case_number(region6: str, day: dt.date, prefix: str = "") -> str:
+    """Readable, unique, dense per region and day: 330681-20261122-000001 (bundles: YJS330681-…)."""
+    key = prefix + region6
     with transaction.atomic():
-        updated = CaseNumberSequence.objects.filter(region=region6, day=day).update(last=F("last") + 1)
+        updated = CaseNumberSequence.objects.filter(region=key, day=day).update(last=F("last") + 1)
         if not updated:
             try:
                 with transaction.atomic():
-                    CaseNumberSequence.objects.create(region=region6, day=day, last=1)
+                    CaseNumberSequence.objects.create(region=key, day=day, last=1)
             except IntegrityError:
-                CaseNumberSequence.objects.filter(region=region6, day=day).update(last=F("last") + 1)
-        last = CaseNumberSequence.objects.filter(region=region6, day=day).values_list("last", flat=True).get()
-    return f"{region6}-{day:%Y%m%d}-{last:06d}"
+                CaseNumberSequence.objects.filter(region=key, day=day).update(last=F("last") + 1)
+        last = CaseNumberSequence.objects.filter(region=key, day=day).values_list("last", flat=True).get()
+    return f"{key}-{day:%Y%m%d}-{last:06d}"
 
 
 def _query_code() -> str:
@@ -157,6 +158,24 @@ def _act(ctx: Ctx, case: Case, action: CaseAction, revision: int | None, *, reas
               detail={"from": before, "to": locked.status})
         case_transitioned.send(sender=Case, case=locked, action=action, before=before)
         return locked
+
+
+SYSTEM = Ctx(None, "system")
+
+
+def system_transition(case: Case, action: CaseAction, *, reason: str = "", data: dict | None = None,
+                      mutate: Callable[[Case], None] | None = None, ctx: Ctx = SYSTEM) -> Case:
+    """A transition the platform makes itself (a bundle starting a dependent item), not a user's action."""
+    return _act(ctx, case, action, None, reason=reason, data=data, mutate=mutate, check_permission=False)
+
+
+def start_clock(case: Case) -> None:
+    """Fix time limits and due dates from the pinned version, counting from today (受理 or start)."""
+    _start_clock(case)
+
+
+def tell(case: Case, kind: str, subject: str, body: str) -> None:
+    _tell(case, kind, subject, body)
 
 
 def _tell(case: Case, kind: str, subject: str, body: str) -> None:

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tongban.bundles import services as b
+from tongban.bundles.models import BundleCase
+from tongban.bundles.tests.factories import newborn_bundle
+from tongban.cases import services as s
+from tongban.cases.models import Case, CaseEvent
+from tongban.cases.tests.factories import user, world
+from tongban.core.errors import DomainError
+from tongban.notifications.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 9, 29)
+
+
+@pytest.fixture
+def env(monkeypatch):
+    monkeypatch.setattr(s, "_today", lambda: TODAY)
+    w = world()
+    bundle = newborn_bundle()
+    health = bundle.lead_department
+    w.centre.departments.add(health)
+    doctor = user("health_approver", kind="staff", role="approver", department=health, division=w.centre.division)
+    items = {i.implementation.published_version.name: i for i in bundle.items.all()}
+    return w, bundle, doctor, items
+
+
+def form(w):
+    return {"applicant_name": "张三", "applicant_id_number": w.applicant.id_number, "child_name": "张小宝",
+            "child_birth_date": "2026-09-20"}
+
+
+def children(bc):
+    return {c.version.name: c for c in Case.objects.filter(bundle_case=bc).select_related("version")}
+
+
+def submit_online(w, bundle, item_ids=None):
+    ctx = s.Ctx(w.applicant, "online")
+    bc = b.start_bundle_online(ctx, bundle, item_ids)
+    assert bc.form_data["applicant_id_number"] == w.applicant.id_number  # pre-filled once for all items
+    bc = b.save_bundle_draft(ctx, bc, form(w))
+    return b.submit_bundle(ctx, bc)
+
+
+def decide(approver, case, grant=True):
+    case = Case.objects.get(pk=case.pk)
+    return s.decide(s.Ctx(approver), case, grant, "符合规定" if grant else "不符合条件", case.revision)
+
+
+def test_newborn_online_parallel_then_dependent_then_one_result_desk(env, django_capture_on_commit_callbacks):
+    w, bundle, doctor, items = env
+    with django_capture_on_commit_callbacks(execute=True):
+        bc = submit_online(w, bundle)
+        assert bc.number.startswith("YJS330681-20260929-") and bc.phase == "submitted"
+        kids = children(bc)
+        assert set(kids) == {"出生医学证明", "预防接种证", "新生儿入户"}
+        assert all(k.form_data["child_name"] == "张小宝" for k in kids.values())
+        bc = b.accept_bundle(s.Ctx(w.clerk, "window", w.window), bc, bc.revision)
+        kids = children(bc)
+        assert kids["出生医学证明"].status == "in_progress" and kids["预防接种证"].status == "in_progress"
+        assert kids["新生儿入户"].status == "waiting" and kids["新生儿入户"].accepted_on is None
+        assert bc.promised_due == dt.date(2026, 10, 12) and bc.statutory_due is not None
+
+        decide(doctor, kids["出生医学证明"])
+        registration = Case.objects.get(pk=kids["新生儿入户"].pk)
+        assert registration.status == "in_progress" and registration.accepted_on == TODAY
+        result = registration.materials.get(name="出生医学证明")
+        assert result.state == "result"  # the certificate arrived by itself, not from the applicant
+        started = CaseEvent.objects.get(case=registration, action="start")
+        assert started.actor is None and "出生医学证明" in started.reason
+
+        decide(doctor, kids["预防接种证"])
+        assert BundleCase.objects.get(pk=bc.pk).phase == "in_progress"
+        decide(w.approver, registration)
+        bc.refresh_from_db()
+        assert bc.phase == "ready"
+        bc = b.issue_bundle_results(s.Ctx(w.clerk, "window", w.window), bc, "window", bc.revision)
+    assert bc.phase == "closed"
+    assert set(Case.objects.filter(bundle_case=bc).values_list("status", flat=True)) == {"closed"}
+    assert OutboxMessage.objects.filter(kind="started").exists()
+
+
+def test_a_denied_prerequisite_ends_its_dependant_and_leaves_the_others(env, django_capture_on_commit_callbacks):
+    w, bundle, doctor, items = env
+    with django_capture_on_commit_callbacks(execute=True):
+        bc = submit_online(w, bundle)
+        bc = b.accept_bundle(s.Ctx(w.clerk), bc, bc.revision)
+        kids = children(bc)
+        decide(doctor, kids["出生医学证明"], grant=False)
+    kids = children(bc)
+    assert kids["新生儿入户"].status == "terminated"
+    assert kids["预防接种证"].status == "in_progress"
+    told = OutboxMessage.objects.get(kind="terminated")
+    assert "其他事项不受影响" in told.body
+    decide(doctor, kids["预防接种证"])
+    assert BundleCase.objects.get(pk=bc.pk).phase == "ready"
+
+
+def test_applicant_may_choose_a_subset_but_not_leave_out_required_items(env):
+    w, bundle, doctor, items = env
+    ids = [items["预防接种证"].pk, items["新生儿入户"].pk]
+    bc = submit_online(w, bundle, ids)
+    bc = b.accept_bundle(s.Ctx(w.clerk), bc, bc.revision)
+    kids = children(bc)
+    assert set(kids) == {"预防接种证", "新生儿入户"}
+    assert kids["新生儿入户"].status == "in_progress"  # its prerequisite was not chosen: it starts at once
+    items["出生医学证明"].required = True
+    items["出生医学证明"].save()
+    with pytest.raises(DomainError, match="依法须一并办理"):
+        b.start_bundle_online(s.Ctx(w.applicant, "online"), bundle, ids)
+
+
+def test_window_acceptance_refusing_one_item_terminates_what_waits_for_it(env):
+    w, bundle, doctor, items = env
+    clerk = s.Ctx(w.clerk, "window", w.window)
+    bc = b.apply_bundle_at_window(clerk, bundle, item_ids=None,
+                                  applicant={"name": "王五", "id_number": w.other_citizen.id_number},
+                                  identity_check="读取居民身份证芯片并人证比对", form_data=form(w))
+    assert bc.channel == "window" and bc.phase == "submitted"
+    bc = b.accept_bundle(clerk, bc, bc.revision, refusals={items["出生医学证明"].pk: "非本辖区出生"})
+    kids = children(bc)
+    assert kids["出生医学证明"].status == "refused"
+    assert kids["新生儿入户"].status == "terminated"
+    assert kids["预防接种证"].status == "in_progress"
+
+
+def test_one_correction_list_across_all_items(env):
+    w, bundle, doctor, items = env
+    bc = submit_online(w, bundle)
+    bc = b.request_bundle_correction(s.Ctx(w.clerk), bc, ["父母结婚证", "出生医学证明副页"], bc.revision)
+    assert bc.phase == "correction"
+    assert all(k.correction_items == ["父母结婚证", "出生医学证明副页"] for k in children(bc).values())
+    bc = b.resubmit_bundle(s.Ctx(w.applicant), bc, bc.revision)
+    assert bc.phase == "submitted" and {k.status for k in children(bc).values()} == {"submitted"}
+
+
+def test_joint_step_is_scheduled_once_and_recorded_on_each_case(env):
+    w, bundle, doctor, items = env
+    ids = [items["预防接种证"].pk, items["新生儿入户"].pk]
+    bc = submit_online(w, bundle, ids)
+    bc = b.accept_bundle(s.Ctx(w.clerk), bc, bc.revision)
+    numbers = [k.number for k in children(bc).values()]
+    when = dt.datetime(2026, 10, 9, 9, 30, tzinfo=dt.UTC)
+    step = b.schedule_joint_step(s.Ctx(doctor), bc, "inspection", when, "诸暨市暨阳街道某小区", numbers)
+    with pytest.raises(DomainError):
+        b.record_joint_outcome(s.Ctx(w.other_approver), step, "通过", True)
+    b.record_joint_outcome(s.Ctx(w.approver), step, "现场踏勘符合要求", True)
+    for kid in children(bc).values():
+        assert CaseEvent.objects.filter(case=kid, action="record_joint_step", reason="现场踏勘符合要求").exists()
