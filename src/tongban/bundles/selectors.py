@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -104,4 +105,72 @@ def bundle_overview(bundle: Bundle) -> BundleOverview:
         bundle=bundle, items=items, stages=waves, merged_form=merged, materials=list(materials.values()),
         savings=compute_savings(specs, bundle.promised_days),
         unavailable=[i for i, v in zip(items, versions, strict=True) if not v],
+    )
+
+
+# ---- bundle cases --------------------------------------------------------------------------------------
+
+
+def bundle_holdup(bundle_case: Any) -> Any:
+    """The open child that holds the bundle up: overdue first, then the latest promised due, then waiting."""
+    from tongban.cases.models import Case
+
+    open_children = list(Case.objects.filter(bundle_case=bundle_case)
+                         .exclude(status__in=["closed", "refused", "withdrawn", "terminated", "decided"])
+                         .select_related("version", "deciding_department"))
+    if not open_children:
+        return None
+    far_future = dt.date.max
+    return max(open_children, key=lambda c: (c.status != "waiting", c.promised_due or far_future))
+
+
+@dataclass
+class BundleIndicators:
+    bundle_cases: int
+    items_per_case: float
+    forms_saved: int
+    materials_saved: int
+    trips_saved: int
+    fields_saved: int
+    average_days_to_last_result: float | None  # calendar days from submission to the last child decision
+
+
+def bundle_indicators(bundle: Bundle, start: dt.date | None = None, end: dt.date | None = None) -> BundleIndicators:
+    """Per bundle over a period (by submission date): what applying together saved against item by item."""
+    from django.db.models import Max
+
+    from tongban.cases.models import Case
+
+    from .models import BundleCase
+
+    qs = BundleCase.objects.filter(bundle=bundle, submitted_at__isnull=False)
+    if start:
+        qs = qs.filter(submitted_at__date__gte=start)
+    if end:
+        qs = qs.filter(submitted_at__date__lte=end)
+    rows = list(qs.prefetch_related("items__depends_on"))
+    if not rows:
+        return BundleIndicators(0, 0.0, 0, 0, 0, 0, None)
+    specs_by_item = {int(s.key): s for s in item_specs(get_bundle(bundle.code, include_unpublished=True) or bundle)}
+    forms = materials = trips = fields_ = 0
+    item_count = 0
+    for bc in rows:
+        chosen = [specs_by_item[i.pk] for i in bc.items.all() if i.pk in specs_by_item]
+        chosen_keys = {s.key for s in chosen}
+        # Dependencies on items the applicant did not choose do not count: they brought that material.
+        chosen = [replace(s, depends_on=[d for d in s.depends_on if d in chosen_keys]) for s in chosen]
+        saved = compute_savings(chosen, bundle.promised_days)
+        forms += saved.forms_saved
+        materials += saved.materials_saved
+        trips += saved.trips_saved
+        fields_ += saved.fields_saved
+        item_count += len(chosen)
+    last_decisions = dict(Case.objects.filter(bundle_case__in=rows, decided_at__isnull=False)
+                          .values("bundle_case").annotate(last=Max("decided_at")).values_list("bundle_case", "last"))
+    spans = [(last_decisions[bc.pk] - bc.submitted_at).total_seconds() / 86400 for bc in rows
+             if bc.pk in last_decisions and bc.phase in ("ready", "closed")]
+    return BundleIndicators(
+        bundle_cases=len(rows), items_per_case=round(item_count / len(rows), 2), forms_saved=forms,
+        materials_saved=materials, trips_saved=trips, fields_saved=fields_,
+        average_days_to_last_result=round(sum(spans) / len(spans), 2) if spans else None,
     )

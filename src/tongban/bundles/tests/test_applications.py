@@ -151,3 +151,24 @@ def test_joint_step_is_scheduled_once_and_recorded_on_each_case(env):
     b.record_joint_outcome(s.Ctx(w.approver), step, "现场踏勘符合要求", True)
     for kid in children(bc).values():
         assert CaseEvent.objects.filter(case=kid, action="record_joint_step", reason="现场踏勘符合要求").exists()
+
+
+def test_indicators_and_holdup(env):
+    from tongban.bundles.selectors import bundle_holdup, bundle_indicators
+
+    w, bundle, doctor, items = env
+    bc = submit_online(w, bundle)
+    bc = b.accept_bundle(s.Ctx(w.clerk), bc, bc.revision)
+    kids = children(bc)
+    assert bundle_holdup(bc).pk in {kids["出生医学证明"].pk, kids["预防接种证"].pk}
+    decide(doctor, kids["出生医学证明"])
+    decide(doctor, kids["预防接种证"])
+    assert bundle_holdup(bc).pk == kids["新生儿入户"].pk
+    decide(w.approver, kids["新生儿入户"])
+    subset = submit_online(w, bundle, [items["预防接种证"].pk, items["新生儿入户"].pk])
+    ind = bundle_indicators(bundle)
+    assert ind.bundle_cases == 2 and ind.items_per_case == 2.5
+    assert ind.forms_saved == (3 - 1) + (2 - 1)
+    assert ind.trips_saved >= 1 and ind.average_days_to_last_result is not None
+    assert bundle_indicators(bundle, start=dt.date(2030, 1, 1)).bundle_cases == 0
+    assert subset.phase == "submitted"
