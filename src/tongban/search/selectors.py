@@ -58,9 +58,10 @@ def load_synonyms() -> Synonyms:
     """The built-in thesaurus merged with the administrators' SearchSynonym rows."""
     mapping: dict[str, list[str]] = {k: list(v) for k, v in builtin_synonyms().items()}
     for phrase, expansion in SearchSynonym.objects.values_list("phrase", "expansion"):
-        for p in split_terms(phrase):
-            bucket = mapping.setdefault(p, [])
-            bucket.extend(w for w in split_terms(expansion) if w not in bucket)
+        # One phrase per row; spaces inside it do not matter ("孩子 刚出生" matches "孩子刚出生").
+        key = "".join(phrase.split())
+        bucket = mapping.setdefault(key, [])
+        bucket.extend(w for w in split_terms(expansion) if w not in bucket)
     return Synonyms(mapping)
 
 

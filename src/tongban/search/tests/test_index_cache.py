@@ -66,6 +66,10 @@ def test_synonym_rows_expand_queries():
     SearchSynonym.objects.create(phrase="扯证", expansion="婚姻登记 结婚")
     assert SearchGeneration.objects.get(pk=1).value >= 1
     assert names("扯证") == ["婚姻登记"]
+    # A phrase with a space is one phrase: it matches the query without the space, not its parts.
+    SearchSynonym.objects.create(phrase="红 本本", expansion="婚姻登记")
+    assert names("领红本本") == ["婚姻登记"]
+    assert names("红色") == []
 
 
 def test_entry_keywords_change_reaches_the_index():
