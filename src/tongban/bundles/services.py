@@ -279,20 +279,16 @@ def apply_bundle_at_window(ctx: cases.Ctx, bundle: Bundle, *, item_ids: Iterable
                            identity_check: str, form_data: dict, paper_materials: Iterable[str] = ()) -> BundleCase:
     """The clerk takes the whole bundle at once, for an applicant whose identity they verified."""
     clerk = ctx.user
-    if getattr(clerk, "role", "") != "window_clerk" or not clerk.service_centre_id:
-        raise DomainError("forbidden", "只有服务中心综合窗口人员可以窗口收件", None, status=403)
+    centre = cases.window_clerk_centre(ctx)
     _check_published(bundle)
     items = chosen_items(bundle, item_ids)
-    cases._require(identity_check, "identity_check", "请记录申请人身份核验方式")
-    for key in ("name", "id_number"):
-        cases._require(applicant.get(key, ""), f"applicant.{key}", "请填写申请人姓名和证件号码")
+    cases.check_window_applicant(applicant, identity_check)
     cleaned, errors = validate_submission(merged_form(items), form_data)
     if errors:
         raise cases.FormInvalid(errors)
     from tongban.accounts.models import User
 
     account = User.objects.filter(id_number=applicant["id_number"]).first()
-    centre = clerk.service_centre
     bc = BundleCase.objects.create(
         number=cases.next_case_number(centre.division_id[:6], cases._today(), prefix="YJS"),
         query_code=cases._query_code(), bundle=bundle, phase=P.SUBMITTED, applicant=account,

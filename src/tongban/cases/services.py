@@ -313,21 +313,31 @@ def submit(ctx: Ctx, case: Case, revision: int | None = None, idempotency_key: s
     return submitted
 
 
+def window_clerk_centre(ctx: Ctx) -> ServiceCentre:
+    """The centre of the acting window clerk; anyone else may not take applications at a window."""
+    if getattr(ctx.user, "role", "") != "window_clerk" or not ctx.user.service_centre_id:
+        raise DomainError("forbidden", "只有服务中心综合窗口人员可以窗口收件", None, status=403)
+    return ctx.user.service_centre
+
+
+def check_window_applicant(applicant: dict[str, str], identity_check: str) -> None:
+    """A window application names the applicant and records how their identity was verified."""
+    _require(identity_check, "identity_check", "请记录申请人身份核验方式")
+    for key in ("name", "id_number"):
+        _require(applicant.get(key, ""), f"applicant.{key}", "请填写申请人姓名和证件号码")
+
+
 @transaction.atomic
 def apply_at_window(ctx: Ctx, implementation: ItemImplementation, *, applicant: dict[str, str],
                     identity_check: str, form_data: dict, paper_materials: Iterable[str] = (),
                     agent: dict[str, str] | None = None) -> Case:
     """一窗受理: a clerk takes an application for any department their centre serves."""
     clerk = ctx.user
-    if getattr(clerk, "role", "") != "window_clerk" or not clerk.service_centre_id:
-        raise DomainError("forbidden", "只有服务中心综合窗口人员可以窗口收件", None, status=403)
-    centre = clerk.service_centre
+    centre = window_clerk_centre(ctx)
     if not centre.departments.filter(pk=implementation.department_id).exists():
         raise DomainError("not_served", f"本中心未受理“{implementation.department}”的事项", "implementation")
     version = _published_version(implementation)
-    _require(identity_check, "identity_check", "请记录申请人身份核验方式")
-    for key in ("name", "id_number"):
-        _require(applicant.get(key, ""), f"applicant.{key}", "请填写申请人姓名和证件号码")
+    check_window_applicant(applicant, identity_check)
     cleaned, errors = validate_submission(version.form_schema, form_data)
     if errors:
         raise FormInvalid(errors)
@@ -565,18 +575,42 @@ def extend(ctx: Ctx, case: Case, reason: str, revision: int | None = None, days:
 # ---- result desk and the rest --------------------------------------------------------------------------
 
 
-def issue_result(ctx: Ctx, case: Case, delivery: str, revision: int | None = None, tracking: str = "") -> Case:
+def issue_result(ctx: Ctx, case: Case, delivery: str, revision: int | None = None, tracking: str = "",
+                 address: str = "") -> Case:
     if delivery not in ("window", "post", "electronic"):
         raise DomainError("bad_delivery", "出件方式应为窗口领取、邮寄或电子送达", "delivery")
+    # --- postal delivery (delivery app): the courier adapter books the parcel and gives the tracking number;
+    # the case closes when the result is handed to the courier.
+    data: dict[str, Any] = {"delivery": delivery, "tracking": ""}
+    if delivery == "post":
+        from tongban.delivery.services import address_from_case
+
+        if tracking.strip():
+            raise DomainError("tracking_generated", "邮寄送达的快递单号由快递接口自动生成，无需填写；请提供收件地址",
+                              "tracking")
+        address = (address or "").strip() or address_from_case(case)
+        if not address:
+            raise DomainError("address_required", "邮寄送达须有收件地址：申请表中未填写地址，请填写收件地址", "address")
+    # --- end postal delivery
 
     def mutate(c: Case) -> None:
         c.result_delivery = delivery
         c.closed_at = timezone.now()
         if delivery == "window":
             Visit.objects.create(case=c, purpose="窗口领取结果", centre=c.receiving_centre)
+        if delivery == "post":  # postal delivery: inside the transition, so a refused one ships nothing
+            from tongban.delivery.services import ship_result
 
-    closed = _act(ctx, case, A.ISSUE_RESULT, revision, mutate=mutate, data={"delivery": delivery, "tracking": tracking})
-    _tell(closed, "closed", "办件已办结", "您的办件已办结。")
+            shipment = ship_result(c, address, ctx.user, closing=True)
+            data.update(tracking=shipment.tracking_number, courier=shipment.courier, shipment=shipment.pk,
+                        address=shipment.recipient_address)
+
+    closed = _act(ctx, case, A.ISSUE_RESULT, revision, mutate=mutate, data=data)
+    if delivery == "post":
+        _tell(closed, "closed", "办件已办结，结果已寄出",
+              f"您的办件已办结，办理结果已交寄快递，运单号{data['tracking']}，收件地址：{data['address']}。")
+    else:
+        _tell(closed, "closed", "办件已办结", "您的办件已办结。")
     return closed
 
 
