@@ -76,10 +76,24 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives a real Chromium through Playwright")
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark browser tests, and run them after all others.
+
+    Once Playwright's sync API has started, an event loop runs in the main thread for the rest of the
+    process, and ``async_to_sync`` (and Django's refusal of sync ORM calls) would then behave differently in
+    the tests that follow. Running browser tests last (also under xdist, which schedules in collection
+    order) keeps every other test unaffected, with one Chromium per test process.
+    """
+    browser_items = []
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("browser"):
+            browser_items.append(item)
+    if browser_items:
+        chosen = set(map(id, browser_items))
+        items[:] = [i for i in items if id(i) not in chosen] + browser_items
 
 
 @pytest.fixture(scope="session")
