@@ -36,7 +36,7 @@ install_error_handlers(api)
 def _register_routers() -> None:
     import importlib
 
-    for app, prefix in [("catalogue", "/"), ("bundles", "/"), ("search", "/"), ("jurisdictions", "/")]:
+    for app, prefix in [("catalogue", "/"), ("bundles", "/"), ("search", "/"), ("jurisdictions", "/"), ("cases", "/")]:
         try:
             module = importlib.import_module(f"tongban.{app}.api")
         except ModuleNotFoundError as exc:

@@ -75,3 +75,24 @@ class User(AbstractUser):
             errors["role"] = "工作人员账号必须指定岗位角色"
         if errors:
             raise ValidationError(errors)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API (see tokens.py). Only its SHA-256 is stored, so a copy of this table lets
+    no one in; it expires, and it can be revoked."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField("令牌摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间")
+    last_used_at = models.DateTimeField("最近使用时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    ip = models.CharField("签发来源地址", max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = "接口访问令牌"
+        verbose_name_plural = "接口访问令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.key_hash[:8]}…"

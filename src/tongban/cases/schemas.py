@@ -1,0 +1,396 @@
+"""API schemas of cases (办件), and the functions that turn cases into them.
+
+Input text is checked here once for what the database would choke on: NUL and other control characters
+(PostgreSQL refuses NUL in text and JSON), non-finite numbers (JSON has no Infinity) and unbounded sizes.
+Personal data (resident ID, phone, the form) is masked or left out unless the caller says the reader may see
+it; the API decides that and records every unmasked read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import AfterValidator, StringConstraints
+
+from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
+from tongban.accounts.roles import ROLE_LABELS, Role
+
+from .models import Case, CaseEvent, CaseMaterial, Channel, SupervisionNotice
+from .workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
+
+# --- input types -----------------------------------------------------------------------------------------
+
+
+def _surrogate(c: str) -> bool:
+    return 0xD800 <= ord(c) <= 0xDFFF
+
+
+def _single_line(value: str) -> str:
+    if any(ord(c) < 32 or c in "\x7f\u2028\u2029" or _surrogate(c) for c in value):
+        raise ValueError("不能包含换行符、控制字符或无效字符")
+    return value
+
+
+def _text(value: str) -> str:
+    if any((ord(c) < 32 and c not in "\n\r\t") or c == "\x7f" or _surrogate(c) for c in value):
+        raise ValueError("不能包含控制字符或无效字符")
+    return value
+
+
+def _password(value: str) -> str:
+    # Hashers encode the password as UTF-8: a lone surrogate could never have been set as one.
+    if "\x00" in value or any(_surrogate(c) for c in value):
+        raise ValueError("包含无效字符")
+    return value
+
+
+_LINE = AfterValidator(_single_line)
+_TEXT = AfterValidator(_text)
+Line50 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50), _LINE]
+Line60 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60), _LINE]
+Line150 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150), _LINE]
+Line200 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), _LINE]
+Text1000 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), _TEXT]
+Text2000 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), _TEXT]
+Text5000 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), _TEXT]
+
+FormKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
+FormScalar = (bool | Annotated[int, Field(ge=-(10**15), le=10**15)]
+              | Annotated[float, Field(allow_inf_nan=False)] | Text5000 | None)
+FormValue = FormScalar | Annotated[list[Line200], Field(max_length=100)]
+FormData = Annotated[dict[FormKey, FormValue], Field(max_length=200)]
+Revision = Annotated[int, Field(ge=0, le=2_147_483_647, description="客户端所见的办件修订号（乐观并发控制）")]
+
+
+class TokenIn(Schema):
+    username: Line150 = Field(..., min_length=1, description="用户名")
+    password: Annotated[str, StringConstraints(min_length=1, max_length=4096), AfterValidator(_password)] = Field(..., description="密码")
+
+
+class TokenOut(Schema):
+    token: str = Field(..., description="访问令牌：在请求头中以 Authorization: Bearer <令牌> 发送。只显示这一次")
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_at: dt.datetime = Field(..., description="过期时间")
+
+
+class CaseCreateIn(Schema):
+    implementation: Line60 = Field(..., min_length=1, description="实施清单编码（事项编码）",
+                                     examples=["11330681MB1234567X400011700200001"])
+    form_data: FormData = Field(default_factory=dict, description="申请表：键为该事项申请表字段的 key")
+    submit: bool = Field(False, description="true 时保存后立即提交；否则保存为草稿")
+
+
+class CaseSubmitIn(Schema):
+    revision: Revision
+
+
+class DeferralIn(Schema):
+    material: Line200 = Field(..., min_length=1, description="容缺的材料名称（须为非必要材料）")
+    due: dt.date = Field(..., description="承诺补交日期")
+    commitment: Text1000 = Field(..., min_length=1, description="申请人承诺内容")
+
+
+DeliveryMethod = Literal["window", "post", "electronic"]
+
+
+class CaseActionIn(Schema):
+    """The body of every action; each action reads the fields it needs (see the operation's description)."""
+
+    revision: Revision | None = Field(None, description="客户端所见的修订号；除督办和现场到访外必须提供")
+    reason: Text2000 = Field("", description="理由、说明或意见")
+    opinion: Text2000 = Field("", description="审查意见（complete_step）；省略时用 reason")
+    message: Text2000 = Field("", description="督办意见（supervise）；省略时用 reason")
+    items: Annotated[list[Line200], Field(max_length=50)] = Field(
+        default_factory=list, description="一次性告知的补正材料或内容（request_correction、return_for_correction）")
+    deferrals: Annotated[list[DeferralIn], Field(max_length=20)] = Field(
+        default_factory=list, description="容缺的材料（accept_deferred；accept 时提供即为容缺受理）")
+    step_name: Line50 = Field("", description="特殊环节名称，须为该事项设置的特殊环节（suspend）")
+    delivery: DeliveryMethod | None = Field(None, description="出件方式（issue_result）")
+    address: Line200 = Field("", description="收件地址（issue_result 邮寄时；省略时用申请表中的地址）。"
+                                           "快递单号由快递接口自动生成")
+    grant: bool | None = Field(None, description="准予（true）或不予（false）（decide）")
+    material: Line200 = Field("", description="补交的容缺材料名称（supply_deferred）")
+    days: int = Field(10, ge=1, le=10, description="延长的工作日数（extend），最多10个工作日")
+    form_data: FormData = Field(default_factory=dict, description="申请表的修改（save_draft）")
+
+
+# --- output ----------------------------------------------------------------------------------------------
+
+DeadlineColour = Literal["green", "yellow", "red", "paused", "unknown", "none"]
+
+
+class CaseActionRef(Schema):
+    action: str = Field(..., description="操作代码，用于 POST /cases/{number}/actions/{action}")
+    label: str
+
+
+class CaseOut(Schema):
+    number: str = Field(..., description="办件编号；草稿为 draft- 开头的临时编号，提交后取得正式编号")
+    query_code: str | None = Field(None, description="查询码（仅申请人和经办人员可见）")
+    status: str
+    status_label: str
+    revision: int
+    item: str = Field(..., description="事项名称")
+    submitted_at: dt.datetime | None
+    promised_due: dt.date | None
+    statutory_due: dt.date | None
+    deadline_colour: DeadlineColour
+    allowed_actions: list[CaseActionRef] = Field(..., description="当前用户此刻可以执行的操作")
+
+
+class CaseRowOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    revision: int
+    item: str
+    implementation: str
+    department: str
+    applicant_name: str
+    applicant_id_number: str = Field(..., description="已脱敏")
+    applicant_phone: str = Field(..., description="已脱敏")
+    channel: str
+    deferred: bool
+    submitted_at: dt.datetime | None
+    accepted_on: dt.date | None
+    promised_due: dt.date | None
+    statutory_due: dt.date | None
+    calendar_unknown: bool
+    deadline_colour: DeadlineColour
+
+
+class CasePage(Schema):
+    total: int
+    limit: int
+    offset: int
+    bucket: str
+    results: list[CaseRowOut]
+
+
+class CaseApplicantOut(Schema):
+    kind: str
+    name: str
+    id_number: str
+    phone: str
+    agent_name: str
+    agent_id_number: str
+    identity_check: str
+
+
+class CaseEventOut(Schema):
+    action: str
+    action_label: str
+    from_status: str
+    to_status: str
+    actor: str
+    actor_role: str
+    channel: str
+    window: str | None
+    step_name: str
+    reason: str
+    at: dt.datetime
+
+
+class CaseMaterialOut(Schema):
+    id: int
+    name: str
+    state: str
+    state_label: str
+    content_type: str
+    size: int
+    sha256: str
+    paper_checked: bool
+    deferred_due: dt.date | None
+    commitment: str
+    supplied_at: dt.datetime | None
+    uploaded_at: dt.datetime
+
+
+class CaseDeadlineOut(Schema):
+    accepted_on: dt.date | None
+    statutory_days: int
+    promised_days: int
+    extension_days: int
+    promised_due: dt.date | None
+    statutory_due: dt.date | None
+    calendar_unknown: bool = Field(..., description="期限涉及尚未录入节假日安排的年度，暂无法计算")
+    colour: DeadlineColour = Field(..., description="green 正常；yellow 剩余不超过2个工作日；red 已超期；"
+                                                    "paused 特殊环节计时暂停；unknown 无法计算；none 未计时")
+
+
+class SupervisionNoticeOut(Schema):
+    message: str
+    sent_by: str
+    sent_at: dt.datetime
+    answer: str
+    answered_at: dt.datetime | None
+
+
+class CaseDetailOut(CaseOut):
+    implementation: str
+    version: int
+    department: str
+    division: str
+    channel: str
+    channel_label: str
+    receiving_centre: str | None
+    deferred: bool
+    correction_items: list[str]
+    refusal_reason: str
+    current_step: str | None = Field(None, description="当前后台办理环节")
+    awaiting_decision: bool
+    decision: str
+    decision_reason: str
+    result_delivery: str
+    created_at: dt.datetime
+    accepted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    personal_data_masked: bool = Field(..., description="true 时身份证号、电话已脱敏，申请表不提供")
+    applicant: CaseApplicantOut
+    form_data: dict[str, Any] | None
+    deadline: CaseDeadlineOut
+    timeline: list[CaseEventOut]
+    materials: list[CaseMaterialOut]
+    supervision: list[SupervisionNoticeOut]
+
+
+class CaseProgressEvent(Schema):
+    label: str
+    status: str
+    at: dt.datetime | None
+
+
+class CaseProgressOut(Schema):
+    number: str
+    item: str
+    department: str
+    status: str
+    status_label: str
+    submitted_at: dt.datetime | None
+    accepted_on: dt.date | None
+    promised_due: dt.date | None
+    decision: str
+    closed_at: dt.datetime | None
+    events: list[CaseProgressEvent]
+
+
+class FormErrorDetail(Schema):
+    code: str = Field(..., examples=["invalid_form"])
+    message: str
+    field: str | None = None
+    fields: dict[str, str] | None = Field(None, description="申请表的每一处错误（仅 invalid_form）：字段 key → 中文说明")
+
+
+class FormErrorOut(Schema):
+    error: FormErrorDetail
+
+
+# --- presenters ------------------------------------------------------------------------------------------
+
+
+def deadline_colour(case: Case, today: dt.date, soon_limit: dt.date) -> str:
+    """Yellow when two working days or fewer remain (``soon_limit``), red when overdue."""
+    if case.status == CaseStatus.SUSPENDED:
+        return "paused"
+    if case.status not in (CaseStatus.IN_PROGRESS, CaseStatus.RETURNED):
+        return "none"
+    if case.calendar_unknown or case.promised_due is None:
+        return "unknown"
+    if case.promised_due < today:
+        return "red"
+    return "yellow" if case.promised_due <= soon_limit else "green"
+
+
+def action_refs(actions: Iterable[CaseAction]) -> list[dict[str, str]]:
+    return [{"action": a.value, "label": ACTION_LABELS[a]} for a in actions]
+
+
+def case_out(case: Case, *, allowed: Iterable[CaseAction], personal: bool, today: dt.date,
+             soon_limit: dt.date) -> dict[str, Any]:
+    return {
+        "number": case.number, "query_code": case.query_code if personal else None, "status": case.status,
+        "status_label": STATUS_LABELS[CaseStatus(case.status)], "revision": case.revision,
+        "item": case.version.name, "submitted_at": case.submitted_at, "promised_due": case.promised_due,
+        "statutory_due": case.statutory_due, "deadline_colour": deadline_colour(case, today, soon_limit),
+        "allowed_actions": action_refs(allowed),
+    }
+
+
+def _mask_id(case: Case) -> str:
+    return mask_uscc(case.applicant_id_number) if case.applicant_kind == "legal" else \
+        mask_resident_id(case.applicant_id_number)
+
+
+def case_row(case: Case, *, today: dt.date, soon_limit: dt.date, mask_names: bool = False) -> dict[str, Any]:
+    """A list row: resident ID and phone always masked; the name too for readers without personal access."""
+    return {
+        "number": case.number, "status": case.status, "status_label": STATUS_LABELS[CaseStatus(case.status)],
+        "revision": case.revision, "item": case.version.name, "implementation": case.implementation.code,
+        "department": case.deciding_department.name,
+        "applicant_name": mask_name(case.applicant_name) if mask_names else case.applicant_name,
+        "applicant_id_number": _mask_id(case), "applicant_phone": mask_phone(case.applicant_phone),
+        "channel": case.channel, "deferred": case.deferred, "submitted_at": case.submitted_at,
+        "accepted_on": case.accepted_on, "promised_due": case.promised_due, "statutory_due": case.statutory_due,
+        "calendar_unknown": case.calendar_unknown, "deadline_colour": deadline_colour(case, today, soon_limit),
+    }
+
+
+def _person(user: Any) -> str:
+    if user is None:
+        return "系统"
+    return user.real_name or user.get_username()
+
+
+def _role_label(value: str) -> str:
+    try:
+        return ROLE_LABELS[Role(value)]
+    except ValueError:
+        return {"citizen": "申请人", "enterprise": "申请人（法人）"}.get(value, value)
+
+
+def event_out(event: CaseEvent) -> dict[str, Any]:
+    try:
+        label = ACTION_LABELS[CaseAction(event.action)]
+    except ValueError:
+        label = event.action
+    return {
+        "action": event.action, "action_label": label, "from_status": event.from_status,
+        "to_status": event.to_status, "actor": _person(event.actor), "actor_role": _role_label(event.actor_role),
+        "channel": event.channel, "window": str(event.window) if event.window_id else None,
+        "step_name": event.step_name, "reason": event.reason, "at": event.at,
+    }
+
+
+def material_out(material: CaseMaterial) -> dict[str, Any]:
+    return {
+        "id": material.pk, "name": material.name, "state": material.state,
+        "state_label": material.get_state_display(), "content_type": material.content_type, "size": material.size,
+        "sha256": material.sha256, "paper_checked": material.paper_checked, "deferred_due": material.deferred_due,
+        "commitment": material.commitment, "supplied_at": material.supplied_at, "uploaded_at": material.uploaded_at,
+    }
+
+
+def supervision_out(notice: SupervisionNotice) -> dict[str, Any]:
+    return {"message": notice.message, "sent_by": _person(notice.sent_by), "sent_at": notice.sent_at,
+            "answer": notice.answer, "answered_at": notice.answered_at}
+
+
+def applicant_out(case: Case, personal: bool) -> dict[str, Any]:
+    if personal:
+        return {"kind": case.applicant_kind, "name": case.applicant_name, "id_number": case.applicant_id_number,
+                "phone": case.applicant_phone, "agent_name": case.agent_name,
+                "agent_id_number": case.agent_id_number, "identity_check": case.identity_check}
+    return {"kind": case.applicant_kind, "name": mask_name(case.applicant_name), "id_number": _mask_id(case),
+            "phone": mask_phone(case.applicant_phone), "agent_name": mask_name(case.agent_name),
+            "agent_id_number": mask_resident_id(case.agent_id_number), "identity_check": ""}
+
+
+def channel_label(value: str) -> str:
+    try:
+        return str(Channel(value).label)
+    except ValueError:
+        return value
