@@ -17,5 +17,6 @@ urlpatterns = [
     path("bundles/", include("tongban.bundles.urls")),
     path("search/", include("tongban.search.urls")),
     path("progress/", include("tongban.cases.urls_public")),
+    path("cases/", include("tongban.cases.urls")),
     path("", include("tongban.core.urls")),
 ]

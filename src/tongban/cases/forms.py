@@ -1,0 +1,355 @@
+"""Forms of the case pages: the application form the catalogue declares (rendered field by field from
+``form_schema``), the window clerk's applicant section, and one small form per case action.
+
+Validation of the application itself stays in the services (``validate_submission``); these forms only
+read what a page posted and show errors next to the field they belong to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+
+from tongban.accounts.masking import mask_phone, mask_resident_id, mask_uscc
+from tongban.core.identifiers import normalize_resident_id, normalize_uscc, resident_id_error, uscc_error
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+FIELD_PREFIX = "f_"
+
+# How the clerk verified who stands at the window (recorded on the case and its first event).
+IDENTITY_CHECKS = ["读取身份证芯片并人证比对", "核验纸质身份证原件", "电子身份证扫码"]
+# Keys of an item's form that repeat the applicant section of the window form (asked once, 一次填写).
+SHARED_APPLICANT_KEYS = frozenset({"applicant_name", "applicant_id_number", "applicant_phone", "enterprise_name",
+                                   "uscc"})
+DEFAULT_COMMITMENT = "本人承诺在承诺期限内补交上述材料，并对所提交材料的真实性负责；逾期未补交的，愿意承担相应责任。"
+
+
+def new_token() -> str:
+    """A one-time form token (see views: consumed once through IdempotencyRecord)."""
+    return secrets.token_urlsafe(24)
+
+
+def clean_token(value: Any) -> str | None:
+    value = str(value or "").strip()
+    return value if TOKEN_RE.match(value) else None
+
+
+# ---- the application form declared in the catalogue ---------------------------------------------------
+
+
+INPUT_TYPES = {"text": "text", "id_number": "text", "uscc": "text", "phone": "tel", "division": "text",
+               "email": "email", "number": "number", "date": "date"}
+INPUT_MODES = {"phone": "numeric", "division": "numeric", "number": "decimal"}
+MAX_LENGTHS = {"id_number": 18, "uscc": 18, "phone": 11, "division": 12}
+TYPE_HINTS = {"id_number": "18位公民身份号码", "uscc": "18位统一社会信用代码", "phone": "11位手机号码",
+              "division": "12位行政区划代码", "date": "", "email": ""}
+
+
+@dataclass
+class SchemaField:
+    """One field of an item's form as a page shows it."""
+
+    key: str
+    label: str
+    type: str
+    required: bool
+    help: str = ""
+    value: Any = ""
+    error: str = ""
+    options: list[str] = field(default_factory=list)
+    max_length: int | None = None
+    min: Any = None
+    max: Any = None
+
+    @property
+    def name(self) -> str:
+        return FIELD_PREFIX + self.key
+
+    @property
+    def id(self) -> str:
+        return "id_" + self.name
+
+    @property
+    def input_type(self) -> str:
+        return INPUT_TYPES.get(self.type, "text")
+
+    @property
+    def input_mode(self) -> str:
+        return INPUT_MODES.get(self.type, "")
+
+    @property
+    def values(self) -> list[str]:
+        """Chosen options of a multiselect."""
+        if isinstance(self.value, list | tuple):
+            return [str(v) for v in self.value]
+        return [v for v in str(self.value or "").split(",") if v]
+
+    @property
+    def checked(self) -> bool:
+        return self.value is True or str(self.value).strip().lower() in {"1", "true", "on", "yes", "是"}
+
+    @property
+    def hint(self) -> str:
+        return self.help or TYPE_HINTS.get(self.type, "")
+
+    @property
+    def text_value(self) -> str:
+        return "" if self.value is None or isinstance(self.value, list | bool) else str(self.value)
+
+
+def schema_fields(schema: Iterable[Mapping[str, Any]], values: Mapping[str, Any],
+                  errors: Mapping[str, str] | None = None, *, skip: Iterable[str] = ()) -> list[SchemaField]:
+    errors = errors or {}
+    skipped = set(skip)
+    out = []
+    for f in schema or []:
+        if not isinstance(f, Mapping) or f.get("key") in skipped:
+            continue
+        ftype = str(f.get("type", "text"))
+        out.append(SchemaField(
+            key=f["key"], label=str(f.get("label") or f["key"]), type=ftype, required=bool(f.get("required")),
+            help=str(f.get("help") or ""), value=values.get(f["key"], ""), error=errors.get(f["key"], ""),
+            options=[str(o) for o in f.get("options") or []],
+            max_length=f.get("max_length") or MAX_LENGTHS.get(ftype), min=f.get("min"), max=f.get("max")))
+    return out
+
+
+def read_schema_post(schema: Iterable[Mapping[str, Any]], data: Any, *, skip: Iterable[str] = ()) -> dict[str, Any]:
+    """The answers a page posted, for every key of the form (an unticked box is an answer too)."""
+    skipped = set(skip)
+    out: dict[str, Any] = {}
+    for f in schema or []:
+        key = f.get("key") if isinstance(f, Mapping) else None
+        if not key or key in skipped:
+            continue
+        name = FIELD_PREFIX + key
+        if f.get("type") == "multiselect":
+            out[key] = [v for v in data.getlist(name) if v]
+        elif f.get("type") == "boolean":
+            out[key] = name in data
+        else:
+            out[key] = str(data.get(name, "")).strip()[:5000]
+    return out
+
+
+def display_value(f: Mapping[str, Any], value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if f.get("type") == "boolean":
+        return "是" if value is True or str(value).lower() in {"1", "true", "on", "是"} else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+MASKS = {"id_number": mask_resident_id, "uscc": mask_uscc, "phone": mask_phone}
+
+
+def form_rows(schema: Iterable[Mapping[str, Any]], data: Mapping[str, Any], *,
+              masked: bool = False) -> list[tuple[str, str]]:
+    """(label, value) of every declared field, then anything else the case holds; identifiers masked if asked."""
+    rows, seen = [], set()
+    for f in schema or []:
+        if isinstance(f, Mapping) and f.get("key"):
+            seen.add(f["key"])
+            value = display_value(f, data.get(f["key"]))
+            if masked and f.get("type") in MASKS and value != "—":
+                value = MASKS[f["type"]](value)
+            rows.append((str(f.get("label") or f["key"]), value))
+    rows += [(k, display_value({}, v)) for k, v in data.items() if k not in seen]
+    return rows
+
+
+# ---- the window clerk's applicant section -----------------------------------------------------------
+
+
+class WindowApplicantForm(forms.Form):
+    kind = forms.ChoiceField(label="申请人类型", choices=[("natural", "自然人"), ("legal", "法人")],
+                             initial="natural", widget=forms.RadioSelect)
+    name = forms.CharField(label="申请人姓名/名称", max_length=100)
+    id_number = forms.CharField(label="证件号码", max_length=18,
+                                help_text="自然人填公民身份号码，法人填统一社会信用代码",
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    phone = forms.CharField(label="联系电话", max_length=11, required=False, help_text="用于发送办理进度短信",
+                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}))
+    identity_check = forms.ChoiceField(label="身份核验方式", choices=[(c, c) for c in IDENTITY_CHECKS],
+                                       widget=forms.RadioSelect,
+                                       error_messages={"required": "请选择申请人身份的核验方式"})
+    agent_name = forms.CharField(label="代办人姓名", max_length=50, required=False)
+    agent_id_number = forms.CharField(label="代办人公民身份号码", max_length=18, required=False,
+                                      widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind, raw = data.get("kind"), data.get("id_number", "")
+        if raw and kind == "legal":
+            value = normalize_uscc(raw)
+            if msg := uscc_error(value):
+                self.add_error("id_number", f"统一社会信用代码有误：{msg}")
+            data["id_number"] = value
+        elif raw:
+            value = normalize_resident_id(raw)
+            if msg := resident_id_error(value):
+                self.add_error("id_number", f"公民身份号码有误：{msg}")
+            data["id_number"] = value
+        phone = data.get("phone", "").strip()
+        if phone and not PHONE_RE.match(phone):
+            self.add_error("phone", "联系电话应为11位手机号码")
+        agent_name, agent_id = data.get("agent_name", "").strip(), data.get("agent_id_number", "").strip()
+        if agent_name or agent_id:
+            if not agent_name:
+                self.add_error("agent_name", "请填写代办人姓名")
+            if not agent_id:
+                self.add_error("agent_id_number", "请填写代办人公民身份号码")
+            else:
+                agent_id = normalize_resident_id(agent_id)
+                if msg := resident_id_error(agent_id):
+                    self.add_error("agent_id_number", f"代办人公民身份号码有误：{msg}")
+                data["agent_id_number"] = agent_id
+        return data
+
+    def shared_values(self) -> dict[str, str]:
+        """The item form's keys this section already answers."""
+        d = self.cleaned_data
+        if d["kind"] == "legal":
+            return {"enterprise_name": d["name"], "applicant_name": d["name"], "uscc": d["id_number"],
+                    "applicant_phone": d.get("phone", "")}
+        return {"applicant_name": d["name"], "applicant_id_number": d["id_number"],
+                "applicant_phone": d.get("phone", "")}
+
+
+# ---- case actions -------------------------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """Every action posts the revision the page showed; a stale one is a conflict, never a silent overwrite."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip(" ；;、\t") for line in re.split(r"[\r\n]+", text or "") if line.strip(" ；;、\t")]
+
+
+class AcceptForm(ActionForm):
+    pass
+
+
+class DeferForm(ActionForm):
+    materials = forms.MultipleChoiceField(label="容缺材料", widget=forms.CheckboxSelectMultiple,
+                                          error_messages={"required": "请选择容缺后补的材料"})
+    due = forms.DateField(label="承诺补交日期", widget=forms.DateInput(attrs={"type": "date"}),
+                          error_messages={"required": "请填写承诺补交日期", "invalid": "日期格式应如 2026-01-31"})
+    commitment = forms.CharField(label="申请人承诺", widget=forms.Textarea(attrs={"rows": 3}), initial=DEFAULT_COMMITMENT,
+                                 error_messages={"required": "容缺受理须有申请人的书面承诺"})
+
+    def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["materials"].choices = [(c, c) for c in choices]
+
+
+class CorrectionForm(ActionForm):
+    """补正: the one complete list (一次告知) — ticked materials plus anything else, one per line."""
+
+    items = forms.MultipleChoiceField(label="需补正的材料", required=False, widget=forms.CheckboxSelectMultiple)
+    extra = forms.CharField(label="其他需补正的内容", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="每行一项，例如：申请表第3栏未签字")
+    note = forms.CharField(label="说明", required=False, max_length=500)
+
+    def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(c, c) for c in choices]
+
+    def all_items(self) -> list[str]:
+        return [*self.cleaned_data.get("items", []), *_lines(self.cleaned_data.get("extra", ""))]
+
+
+class ReturnForm(CorrectionForm):
+    reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请说明退回原因"})
+
+
+class RefuseForm(ActionForm):
+    reason = forms.CharField(label="不予受理的理由和依据", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "不予受理必须说明理由和依据"})
+
+
+class StepForm(ActionForm):
+    opinion = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": "请填写本环节的审查意见"})
+
+
+class DecideForm(ActionForm):
+    grant = forms.ChoiceField(label="决定", choices=[("1", "准予"), ("0", "不予")], widget=forms.RadioSelect,
+                              error_messages={"required": "请选择准予或不予"})
+    reason = forms.CharField(label="决定理由及法律依据", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写决定理由及法律依据"})
+
+
+class SuspendForm(ActionForm):
+    step_name = forms.ChoiceField(label="特殊环节", error_messages={"required": "请选择特殊环节"})
+    reason = forms.CharField(label="事由", widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请说明进入特殊环节的事由"})
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["step_name"].choices = list(choices)
+
+
+class ResumeForm(ActionForm):
+    note = forms.CharField(label="说明", required=False, max_length=500, help_text="如：专家评审已完成")
+
+
+class ExtendForm(ActionForm):
+    days = forms.IntegerField(label="延长工作日", min_value=1, max_value=10, initial=10,
+                              error_messages={"min_value": "延期天数应为1至10个工作日",
+                                              "max_value": "延期天数应为1至10个工作日"})
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "延期须说明理由"})
+
+
+DELIVERIES = [("window", "窗口领取"), ("post", "邮寄送达"), ("electronic", "电子送达")]
+
+
+class IssueForm(ActionForm):
+    delivery = forms.ChoiceField(label="出件方式", choices=DELIVERIES, widget=forms.RadioSelect, initial="window",
+                                 error_messages={"required": "请选择出件方式"})
+    address = forms.CharField(label="收件地址", required=False, max_length=200,
+                              help_text="邮寄送达时使用；留空则使用申请表或申请人账号中的地址。快递单号由快递接口生成。")
+
+
+class SupplyDeferredForm(ActionForm):
+    material = forms.ChoiceField(label="补交的容缺材料", error_messages={"required": "请选择补交的材料"})
+
+    def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["material"].choices = [(c, c) for c in choices]
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(label="说明", required=False, max_length=500)
+
+
+class WithdrawForm(ActionForm):
+    reason = forms.CharField(label="撤回原因", required=False, max_length=500)
+
+
+class SuperviseForm(ActionForm):
+    message = forms.CharField(label="督办意见", widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"required": "请填写督办意见"})
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="办理回复", widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写督办回复"})
+
+
+def default_due(today: dt.date, days: int = 7) -> dt.date:
+    return today + dt.timedelta(days=days)

@@ -1,0 +1,45 @@
+/* Case pages: small enhancements. Every page works without this file (the server refuses a second
+   submission of the same form by its one-time token); this only spares people the wait and the doubt. */
+(function () {
+  "use strict";
+
+  // Once a form is on its way, its buttons say so and a second click does nothing.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+    if (form.dataset.submitting === "1") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+    var submitter = event.submitter;
+    // Disable after the form data set is built (a disabled button would send no value).
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) {
+        b.disabled = true;
+        b.classList.add("is-busy");
+      });
+      if (submitter) submitter.textContent = "正在提交…";
+    }, 0);
+  });
+
+  // Result desk: the address matters only for post.
+  function syncDelivery(form) {
+    var chosen = form.querySelector("input[name=delivery]:checked");
+    var address = form.querySelector("[data-field=address]");
+    if (address) address.hidden = !(chosen && chosen.value === "post");
+  }
+  document.querySelectorAll("form[data-delivery]").forEach(function (form) {
+    syncDelivery(form);
+    form.addEventListener("change", function () { syncDelivery(form); });
+  });
+
+  // A page that comes back from the back/forward cache must not stay "submitting".
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      delete form.dataset.submitting;
+      form.querySelectorAll("button").forEach(function (b) { b.disabled = false; b.classList.remove("is-busy"); });
+    });
+  });
+})();

@@ -1,0 +1,478 @@
+"""Case pages through the test client, per role: applicants, the window clerk, approvers, the head, the
+supervisor — and everyone else, who must not learn that someone else's case exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tongban.audit.models import AuditEntry
+from tongban.cases import services as s
+from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotice
+from tongban.cases.tests.factories import form, user, world
+from tongban.core.identifiers import make_resident_id
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 9, 29)  # a Tuesday before National Day
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+PDF = b"%PDF-1.4\n" + b"0" * 200 + b"\n%%EOF"
+
+
+@pytest.fixture
+def w(monkeypatch):
+    monkeypatch.setattr(s, "_today", lambda: TODAY)
+    return world()
+
+
+def code(w) -> str:
+    return w.version.implementation.code
+
+
+def token(html: str) -> str:
+    found = re.search(r'name="token" value="([^"]+)"', html)
+    assert found, "the form carries a one-time token"
+    return found.group(1)
+
+
+def fields(w, **overrides) -> dict[str, str]:
+    return {f"f_{k}": v for k, v in {**form(w), **overrides}.items()}
+
+
+def online_case(w) -> Case:
+    ctx = s.Ctx(w.applicant, "online")
+    case = s.start_online(ctx, w.version.implementation, form(w))
+    return s.submit(ctx, case)
+
+
+def window_case(w) -> Case:
+    return s.apply_at_window(s.Ctx(w.clerk, "window", w.window), w.version.implementation,
+                             applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": "13900000000"},
+                             identity_check="读取身份证芯片并人证比对", form_data=form(w),
+                             paper_materials=["居民身份证", "出生医学证明"])
+
+
+def accepted(w) -> Case:
+    case = online_case(w)
+    return s.accept(s.Ctx(w.clerk, "window", w.window), case, case.revision)
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# ---- applicants ---------------------------------------------------------------------------------------
+
+
+def test_apply_form_is_rendered_from_the_schema_and_prefilled(client, w):
+    client.force_login(w.applicant)
+    r = client.get(reverse("cases:apply", args=[code(w)]))
+    assert r.status_code == 200
+    html = text(r)
+    assert 'name="f_applicant_name"' in html and 'value="张三"' in html
+    assert f'value="{w.applicant.id_number}"' in html  # pre-filled from the profile (一次填写)
+    assert 'type="date"' in html and 'name="f_child_birth_date"' in html
+    assert html.count('class="required"') >= 4  # every required field is marked
+    assert "保存草稿" in html and "提交申请" in html
+    assert 'name="material_' in html and "可用电子证照免提交" in html
+
+
+def test_save_draft_then_submit_gives_a_receipt_with_number_and_query_code(client, w):
+    client.force_login(w.applicant)
+    url = reverse("cases:apply", args=[code(w)])
+    r = client.post(url, {"token": token(text(client.get(url))), "action": "save", "f_child_name": "张小宝"})
+    draft = Case.objects.get()
+    assert draft.status == "draft" and draft.form_data["child_name"] == "张小宝"
+    assert r.status_code == 302 and r["Location"] == reverse("cases:edit", args=[draft.number])
+    drafts = text(client.get(reverse("cases:drafts")))
+    assert "新生儿入户" in drafts and reverse("cases:edit", args=[draft.number]) in drafts
+
+    edit = reverse("cases:edit", args=[draft.number])
+    r = client.post(edit, {"token": token(text(client.get(edit))), "action": "submit", **fields(w)})
+    case = Case.objects.get()
+    assert case.status == "submitted" and not case.number.startswith("draft-")
+    assert r["Location"] == reverse("cases:receipt", args=[case.number])
+    receipt = text(client.get(r["Location"]))
+    assert case.number in receipt and case.query_code in receipt
+    mine = text(client.get(reverse("cases:mine")))
+    assert case.number in mine and "待受理" in mine
+    assert "没有保存的草稿" in text(client.get(reverse("cases:drafts")))
+
+
+def test_invalid_form_shows_each_error_next_to_its_field_and_keeps_the_draft(client, w):
+    client.force_login(w.applicant)
+    url = reverse("cases:apply", args=[code(w)])
+    r = client.post(url, {"token": token(text(client.get(url))), "action": "submit",
+                          **fields(w, child_name="", child_birth_date="2026-13-45")})
+    assert r.status_code == 400
+    html = text(r)
+    assert 'id="id_f_child_name_error">请填写新生儿姓名' in html
+    assert 'id="id_f_child_birth_date_error">出生日期应为日期' in html
+    assert 'value="2026-13-45"' in html  # what was typed stays
+    case = Case.objects.get()
+    assert case.status == "draft"
+    assert f'action="{reverse("cases:edit", args=[case.number])}"' in html  # the page now edits that draft
+
+
+def test_double_click_or_reload_never_makes_a_second_case(client, w):
+    client.force_login(w.applicant)
+    url = reverse("cases:apply", args=[code(w)])
+    data = {"token": token(text(client.get(url))), "action": "submit", **fields(w)}
+    first = client.post(url, data)
+    second = client.post(url, data)  # the same form again: a double click, or a reload after POST
+    assert Case.objects.count() == 1
+    case = Case.objects.get()
+    assert case.status == "submitted"
+    assert first["Location"] == second["Location"] == reverse("cases:receipt", args=[case.number])
+    # Resubmitting a draft's form twice: still one case, one submission.
+    client.post(url, {"token": token(text(client.get(url))), "action": "save", **fields(w)})
+    draft = Case.objects.get(status="draft")
+    edit = reverse("cases:edit", args=[draft.number])
+    data = {"token": token(text(client.get(edit))), "action": "submit", **fields(w)}
+    client.post(edit, data)
+    again = client.post(edit, data)
+    assert Case.objects.filter(status="submitted").count() == 2
+    assert CaseEvent.objects.filter(case=draft, action="submit").count() == 1
+    assert again.status_code == 302
+    assert client.post(url, {"action": "submit", **fields(w)}).status_code == 400  # no token: nothing made
+    assert Case.objects.count() == 2
+
+
+def test_a_bad_file_is_refused_alone_and_the_rest_is_kept(client, w):
+    client.force_login(w.applicant)
+    url = reverse("cases:apply", args=[code(w)])
+    mats = {m.name: m.pk for m in w.version.materials.all()}
+    r = client.post(url, {
+        "token": token(text(client.get(url))), "action": "submit", **fields(w),
+        f"material_{mats['出生医学证明']}": SimpleUploadedFile("证明.pdf", b"this is not a pdf at all"),
+        f"material_{mats['结婚证']}": SimpleUploadedFile("结婚证.png", PNG, content_type="image/png"),
+    })
+    assert r.status_code == 400
+    html = text(r)
+    assert "不是PDF、JPEG、PNG或OFD格式" in html and "证明.pdf" in html
+    case = Case.objects.get()
+    assert case.status == "draft" and case.form_data["child_name"] == "张小宝"
+    assert list(case.materials.values_list("name", flat=True)) == ["结婚证"]
+    assert "已上传" in html
+
+
+def test_case_detail_shows_timeline_materials_notices_and_records_the_view(client, w):
+    case = accepted(w)
+    client.force_login(w.applicant)
+    before = AuditEntry.objects.filter(action="case.view").count()
+    r = client.get(reverse("cases:detail", args=[case.number]))
+    html = text(r)
+    assert r.status_code == 200
+    for label in ("提交申请", "受理", "办理过程", "受理通知书", "办事评价（即将开放）", "撤回申请"):
+        assert label in html
+    assert w.applicant.id_number not in html  # masked on the applicant's own page too
+    assert AuditEntry.objects.filter(action="case.view", object_id=case.number, actor=w.applicant).count() == before + 1
+    pdf = client.get(reverse("cases:notice", args=[case.number, "acceptance"]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert client.get(reverse("cases:notice", args=[case.number, "grant"])).status_code == 409
+
+
+def test_applicant_withdraws(client, w):
+    case = online_case(w)
+    client.force_login(w.applicant)
+    r = client.post(reverse("cases:act", args=[case.number, "withdraw"]), {"revision": case.revision})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "withdrawn"
+
+
+def test_applicant_supplies_a_correction_with_files(client, w):
+    case = online_case(w)
+    case = s.request_correction(s.Ctx(w.clerk, "window", w.window), case, ["结婚证"], case.revision)
+    client.force_login(w.applicant)
+    html = text(client.get(reverse("cases:detail", args=[case.number])))
+    assert "需要补正的内容（一次性告知）" in html and "补正后重新提交" in html
+    pk = w.version.materials.get(name="结婚证").pk
+    r = client.post(reverse("cases:act", args=[case.number, "resubmit"]),
+                    {"revision": case.revision, f"material_{pk}": SimpleUploadedFile("m.pdf", PDF)})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "submitted" and case.materials.filter(name="结婚证", state="received").exists()
+
+
+def test_who_may_not_apply_online(client, w):
+    client.force_login(w.clerk)
+    assert client.get(reverse("cases:apply", args=[code(w)])).status_code == 403
+    client.logout()
+    r = client.get(reverse("cases:apply", args=[code(w)]))
+    assert r.status_code == 302 and r["Location"].startswith(reverse("accounts:login"))
+    client.force_login(w.applicant)
+    assert client.get(reverse("cases:apply", args=["no-such-code"])).status_code == 404
+
+
+def test_guide_page_links_to_online_application(client, w):
+    html = text(client.get(reverse("catalogue:guide", args=[code(w)])))
+    assert reverse("cases:apply", args=[code(w)]) in html and "在线申请" in html
+
+
+# ---- the window ---------------------------------------------------------------------------------------
+
+
+def test_window_lists_the_items_of_the_centre_and_takes_an_application(client, w):
+    client.force_login(w.clerk)
+    home = text(client.get(reverse("cases:window"), {"q": "入户"}))
+    assert "新生儿入户" in home and reverse("cases:window_apply", args=[code(w)]) in home
+    url = reverse("cases:window_apply", args=[code(w)])
+    page = text(client.get(url))
+    for choice in ("读取身份证芯片并人证比对", "核验纸质身份证原件", "电子身份证扫码"):
+        assert choice in page
+    assert 'name="f_applicant_name"' not in page  # asked once, in the applicant section
+    bad = client.post(url, {"token": token(page), "kind": "natural", "name": "王五", "id_number": "330681199001010000",
+                            "f_child_name": "王小宝", "f_child_birth_date": "2026-11-01"})
+    assert bad.status_code == 400
+    html = text(bad)
+    assert "公民身份号码有误" in html and "请选择申请人身份的核验方式" in html
+    assert 'value="王小宝"' in html and not Case.objects.exists()
+
+    data = {"token": token(html), "kind": "natural", "name": "王五", "id_number": w.other_citizen.id_number,
+            "phone": "13900000000", "identity_check": "核验纸质身份证原件", "agent_name": "",
+            "f_child_name": "王小宝", "f_child_birth_date": "2026-11-01", "paper": ["居民身份证", "出生医学证明"]}
+    r = client.post(url, data)
+    case = Case.objects.get()
+    assert r["Location"] == reverse("cases:detail", args=[case.number]) + "#decide"
+    assert case.status == "submitted" and case.channel == "window" and case.identity_check == "核验纸质身份证原件"
+    assert case.receiving_window == w.window and case.form_data["applicant_name"] == "王五"
+    assert set(case.materials.filter(paper_checked=True).values_list("name", flat=True)) == {"居民身份证", "出生医学证明"}
+    again = client.post(url, data)  # the same form once more
+    assert Case.objects.count() == 1 and again["Location"] == reverse("cases:detail", args=[case.number])
+
+
+def test_window_decision_deferred_then_print_the_notice(client, w):
+    case = window_case(w)
+    client.force_login(w.clerk)
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    for title in ("受理", "容缺受理", "补正（一次性告知）", "不予受理"):
+        assert f"<summary>{title}</summary>" in page
+    r = client.post(reverse("cases:act", args=[case.number, "defer"]), {
+        "revision": case.revision, "materials": ["结婚证"], "due": "2026-10-12", "commitment": "本人承诺10月12日前补交结婚证"})
+    assert r.status_code == 302 and r["Location"].endswith("?print=deferral")
+    case.refresh_from_db()
+    assert case.status == "in_progress" and case.deferred
+    assert case.materials.get(name="结婚证").deferred_due == dt.date(2026, 10, 12)
+    page = text(client.get(r["Location"]))
+    assert "请打印《容缺受理承诺书》" in page
+    pdf = client.get(reverse("cases:notice", args=[case.number, "deferral"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The deferred material arrives later at the window.
+    r = client.post(reverse("cases:act", args=[case.number, "supply_deferred"]),
+                    {"revision": case.revision, "material": "结婚证"})
+    assert r.status_code == 302
+    assert case.materials.get(name="结婚证").state == "received"
+
+
+def test_correction_list_is_one_complete_list(client, w):
+    case = s.apply_at_window(s.Ctx(w.clerk, "window", w.window), w.version.implementation,
+                             applicant={"name": "王五", "id_number": w.other_citizen.id_number},
+                             identity_check="电子身份证扫码", form_data=form(w), paper_materials=["居民身份证"])
+    client.force_login(w.clerk)
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    assert re.search(r'name="items" value="出生医学证明"[^>]*checked', page) is None  # replaceable: not missing
+    r = client.post(reverse("cases:act", args=[case.number, "correction"]), {
+        "revision": case.revision, "items": ["结婚证"], "extra": "申请表第3栏未签字\n户口簿复印件不清晰"})
+    assert r.status_code == 302 and r["Location"].endswith("?print=correction")
+    case.refresh_from_db()
+    assert case.status == "correction"
+    assert case.correction_items == ["结婚证", "申请表第3栏未签字", "户口簿复印件不清晰"]
+
+
+def test_refusal_needs_a_reason_shown_next_to_the_field(client, w):
+    case = online_case(w)
+    client.force_login(w.clerk)
+    r = client.post(reverse("cases:act", args=[case.number, "refuse"]), {"revision": case.revision, "reason": ""})
+    assert r.status_code == 400
+    assert 'id="id_refuse_reason_error">不予受理必须说明理由和依据' in text(r)
+    r = client.post(reverse("cases:act", args=[case.number, "refuse"]),
+                    {"revision": case.revision, "reason": "不属于本机关职权范围"})
+    assert r.status_code == 302 and r["Location"].endswith("?print=refusal")
+
+
+def test_stale_revision_shows_the_conflict_and_the_fresh_state(client, w):
+    case = online_case(w)
+    shown = case.revision
+    s.request_correction(s.Ctx(w.clerk, "window", w.window), case, ["结婚证"], case.revision)
+    s.resubmit(s.Ctx(w.applicant, "online"), Case.objects.get(pk=case.pk))  # back to 待受理, newer revision
+    client.force_login(w.clerk)
+    r = client.post(reverse("cases:act", args=[case.number, "accept"]), {"revision": shown})
+    assert r.status_code == 409
+    html = text(r)
+    assert "该办件已被他人处理" in html and 'id="case-status" data-status="submitted"' in html
+    fresh = Case.objects.get(pk=case.pk)
+    assert fresh.status == "submitted" and f'name="revision" value="{fresh.revision}"' in html
+
+
+def test_result_desk_issues_by_post_through_the_courier(client, w):
+    case = accepted(w)
+    approver = s.Ctx(w.approver)
+    case = s.complete_step(approver, case, "材料齐全", case.revision)
+    case = s.decide(approver, case, True, "符合规定", case.revision)
+    client.force_login(w.clerk)
+    queue = text(client.get(reverse("cases:queue"), {"bucket": "result_desk"}))
+    assert case.number in queue
+    url = reverse("cases:act", args=[case.number, "issue"])
+    r = client.post(url, {"revision": case.revision, "delivery": "post", "address": ""})
+    assert r.status_code == 400
+    assert 'id="id_issue_address_error">邮寄送达须有收件地址' in text(r)
+    r = client.post(url, {"revision": case.revision, "delivery": "post", "address": "浙江省诸暨市暨阳街道浣纱南路88号"})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed" and case.result_delivery == "post"
+    event = case.events.get(action="issue_result")
+    assert event.data["tracking"]
+    assert f"运单号 {event.data['tracking']}" in text(client.get(reverse("cases:detail", args=[case.number])))
+
+
+# ---- the back office -----------------------------------------------------------------------------------
+
+
+def test_queue_tabs_count_and_rows_are_masked(client, w):
+    case = accepted(w)
+    client.force_login(w.approver)
+    r = client.get(reverse("cases:queue"))
+    html = text(r)
+    assert r.status_code == 200
+    for label in ("待审查", "待决定", "特殊环节", "即将到期", "已超期"):
+        assert label in html
+    assert case.number in html
+    assert w.applicant.id_number not in html and w.applicant.phone not in html
+    assert w.applicant.id_number[:4] + "*" * 10 in html and "138****0001" in html
+    assert case.number not in text(client.get(reverse("cases:queue"), {"bucket": "to_decide"}))
+
+
+def test_queue_page_makes_a_bounded_number_of_queries(client, w, django_assert_max_num_queries):
+    for _ in range(3):
+        accepted(w)
+    client.force_login(w.approver)
+    client.get(reverse("cases:queue"))  # warm the calendar cache
+    with django_assert_max_num_queries(16):
+        small = client.get(reverse("cases:queue"))
+    for _ in range(12):
+        accepted(w)
+    with django_assert_max_num_queries(16):
+        big = client.get(reverse("cases:queue"))
+    assert text(big).count('data-number="') == 15 > text(small).count('data-number="')
+
+
+def test_review_steps_decision_suspension_and_extension(client, w):
+    case = accepted(w)
+    client.force_login(w.approver)
+    detail = reverse("cases:detail", args=[case.number])
+    page = text(client.get(detail))
+    assert "完成“审核”环节" in page and "进入特殊环节" in page and "延期（负责人审批）" not in page
+
+    def act(action, **data):
+        fresh = Case.objects.get(pk=case.pk)
+        return client.post(reverse("cases:act", args=[case.number, action]), {"revision": fresh.revision, **data})
+
+    assert act("suspend", step_name="专家评审", reason="组织专家评审").status_code == 302
+    assert Case.objects.get(pk=case.pk).status == "suspended"
+    assert act("resume", note="专家评审已完成").status_code == 302
+    r = act("extend", reason="情况复杂", days="10")  # an approver may not extend
+    assert r.status_code == 409 and "不能执行“延期”" in text(r)
+    assert act("step", opinion="").status_code == 400
+    assert act("step", opinion="材料齐全，符合规定").status_code == 302
+    assert "作出决定" in text(client.get(detail))
+    client.force_login(w.head)
+    assert act("extend", reason="需补充调查", days="10").status_code == 302
+    assert Case.objects.get(pk=case.pk).extension_days == 10
+    client.force_login(w.approver)
+    r = act("decide", grant="1", reason="符合《户口登记条例》第七条")
+    assert r.status_code == 302 and r["Location"].endswith("?print=grant")
+    case.refresh_from_db()
+    assert case.status == "decided" and case.decision == "granted"
+    page = text(client.get(detail))
+    for label in ("进入特殊环节", "恢复办理", "延期", "完成办理环节", "准予"):
+        assert label in page
+
+
+def test_supervision_notice_is_sent_and_answered(client, w, monkeypatch):
+    case = accepted(w)
+    late = case.promised_due + dt.timedelta(days=3)
+    monkeypatch.setattr(s, "_today", lambda: late)
+    client.force_login(w.supervisor)
+    board = text(client.get(reverse("cases:supervision")))
+    assert case.number in board and "诸暨市公安局" in board and "已超期" in board
+    r = client.post(reverse("cases:act", args=[case.number, "supervise"]),
+                    {"revision": case.revision, "message": "请于明日前办结"})
+    assert r.status_code == 302
+    notice = SupervisionNotice.objects.get()
+    client.force_login(w.approver)
+    assert "1 份督办单待回复" in text(client.get(reverse("cases:queue")))
+    assert "请于明日前办结" in text(client.get(reverse("cases:supervision_notices")))
+    client.force_login(w.other_approver)
+    assert client.post(reverse("cases:answer", args=[notice.pk]), {"answer": "x"}).status_code == 404
+    client.force_login(w.approver)
+    r = client.post(reverse("cases:answer", args=[notice.pk]), {"answer": "已组织加班，明日办结"})
+    assert r.status_code == 302
+    client.force_login(w.supervisor)
+    assert "已组织加班，明日办结" in text(client.get(reverse("cases:supervision")))
+
+
+# ---- access ---------------------------------------------------------------------------------------------
+
+
+def test_nobody_else_learns_that_a_case_exists(client, w):
+    case = accepted(w)
+    pk = case.materials.first().pk if case.materials.exists() else 1
+    other_centre = user("clerk2", role="window_clerk", kind="staff", division=w.clerk.division,
+                        service_centre=type(w.centre).objects.create(division=w.centre.division, name="乡镇便民中心",
+                                                                     kind="township"))
+    urls = [reverse("cases:detail", args=[case.number]), reverse("cases:receipt", args=[case.number]),
+            reverse("cases:notice", args=[case.number, "acceptance"]),
+            reverse("cases:material", args=[case.number, pk])]
+    for outsider in (w.other_citizen, w.other_approver, other_centre):
+        client.force_login(outsider)
+        for url in urls:
+            assert client.get(url).status_code == 404, (outsider, url)
+        for action in ("accept", "withdraw", "step", "supervise"):
+            r = client.post(reverse("cases:act", args=[case.number, action]), {"revision": case.revision})
+            assert r.status_code == 404, (outsider, action)
+    for insider in (w.applicant, w.clerk, w.approver, w.head, w.supervisor):
+        client.force_login(insider)
+        assert client.get(urls[0]).status_code == 200, insider
+    assert Case.objects.get(pk=case.pk).status == "in_progress"
+
+
+def test_a_draft_is_seen_by_its_author_only(client, w):
+    draft = s.start_online(s.Ctx(w.applicant, "online"), w.version.implementation)
+    client.force_login(w.clerk)
+    assert client.get(reverse("cases:detail", args=[draft.number])).status_code == 404
+    client.force_login(w.applicant)
+    assert client.get(reverse("cases:detail", args=[draft.number]))["Location"] == \
+        reverse("cases:edit", args=[draft.number])
+
+
+def test_materials_download_only_for_viewers_and_by_content_type(client, w):
+    case = s.start_online(s.Ctx(w.applicant, "online"), w.version.implementation, form(w))
+    s.attach_material(s.Ctx(w.applicant, "online"), case, "结婚证", "a.pdf", PDF)
+    case = s.submit(s.Ctx(w.applicant, "online"), case)
+    m = CaseMaterial.objects.get(case=case, name="结婚证")
+    client.force_login(w.clerk)
+    r = client.get(reverse("cases:material", args=[case.number, m.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert b"".join(r.streaming_content) == PDF
+
+
+def test_index_sends_each_role_to_its_page(client, w):
+    expected = {w.applicant: "cases:mine", w.clerk: "cases:window", w.approver: "cases:queue",
+                w.supervisor: "cases:supervision"}
+    for who, name in expected.items():
+        client.force_login(who)
+        assert client.get(reverse("cases:index"))["Location"] == reverse(name)
+
+
+def test_enterprise_applicant_id_is_checked_as_uscc_at_the_window(client, w):
+    client.force_login(w.clerk)
+    url = reverse("cases:window_apply", args=[code(w)])
+    r = client.post(url, {"token": token(text(client.get(url))), "kind": "legal", "name": "某公司",
+                          "id_number": make_resident_id("330681", dt.date(1990, 1, 1), 15),
+                          "identity_check": "核验纸质身份证原件", "f_child_name": "x", "f_child_birth_date": "2026-11-01"})
+    assert r.status_code == 400 and "统一社会信用代码有误" in text(r)

@@ -1,0 +1,578 @@
+"""Case pages shared by every role: the case page (what the user may see of it and the actions they may take
+now), the action endpoint, notice PDFs and material downloads.
+
+Views are thin: reads through selectors, every write through services. A case the user may not see answers
+404 (its existence is not told); a DomainError becomes a Chinese message on the page; a stale revision shows
+the conflict and the case as it is now. Every view of a case's personal data goes into the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms as djforms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from tongban.accounts.roles import ROLE_LABELS, AccountKind, Role
+from tongban.audit.services import client_ip
+from tongban.audit.services import record as audit
+from tongban.core.errors import ConflictError, DomainError
+from tongban.jurisdictions.models import Window
+from tongban.workdays.selectors import current_calendar
+from tongban.workdays.workcal import DeadlineState, deadline_state
+
+from . import forms as f
+from . import notices, permissions, selectors, services
+from .models import Case, CaseMaterial, SupervisionNotice
+from .workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus, allowed_actions
+
+A, S = CaseAction, CaseStatus
+APPLICANT_KINDS = frozenset({AccountKind.CITIZEN.value, AccountKind.ENTERPRISE.value})
+STATUS_BADGES = {
+    S.DRAFT: "", S.SUBMITTED: "badge-amber", S.CORRECTION: "badge-red", S.REFUSED: "badge-red",
+    S.IN_PROGRESS: "", S.RETURNED: "badge-red", S.SUSPENDED: "badge-amber", S.DECIDED: "badge-green",
+    S.CLOSED: "badge-green", S.WITHDRAWN: "", S.WAITING: "badge-amber", S.TERMINATED: "badge-red",
+}
+DELIVERY_LABELS = dict(f.DELIVERIES)
+# What the applicant sees as the next step in each state.
+APPLICANT_HINTS = {
+    S.SUBMITTED: "申请已提交，等待窗口工作人员审查受理。",
+    S.CORRECTION: "申请材料需要补正。请按下方“一次性告知”清单补正后重新提交。",
+    S.RETURNED: "办件已退回补正，请按清单补正；补正期间不计入办理时限。",
+    S.SUSPENDED: "办件处于特殊环节，所需时间不计入办理时限。",
+    S.IN_PROGRESS: "办件正在审批中。",
+    S.DECIDED: "已作出决定，请按通知领取办理结果。",
+    S.CLOSED: "办件已办结。",
+    S.REFUSED: "申请不予受理，理由见《不予受理决定书》。",
+    S.WITHDRAWN: "申请已撤回。",
+    S.WAITING: "已受理，等待前置事项办结后自动开始办理。",
+    S.TERMINATED: "前置事项未通过，本事项终止办理。",
+}
+
+
+# ---- who is asking --------------------------------------------------------------------------------------
+
+
+def is_applicant(user: Any) -> bool:
+    return getattr(user, "is_authenticated", False) and getattr(user, "kind", "") in APPLICANT_KINDS
+
+
+def role_of(user: Any) -> Role | None:
+    if not getattr(user, "is_authenticated", False) or getattr(user, "kind", "") != AccountKind.STAFF:
+        return None
+    try:
+        return Role(user.role) if user.role else None
+    except ValueError:
+        return None
+
+
+def is_staff_role(user: Any, *roles: Role) -> bool:
+    return role_of(user) in roles
+
+
+def refuse_page(request: HttpRequest, message: str, status: int = 403, title: str = "无法访问") -> HttpResponse:
+    return render(request, "cases/message.html", {"title": title, "message": message}, status=status)
+
+
+def case_404(request: HttpRequest) -> HttpResponse:
+    # The same answer whether the case does not exist or is someone else's.
+    return render(request, "404.html", {"message": "没有找到该办件，或您无权查看"}, status=404)
+
+
+def clerk_window(request: HttpRequest) -> Window | None:
+    """The window the clerk sits at: chosen on the window page (kept in the session), else the centre's first."""
+    user = request.user
+    centre_id = getattr(user, "service_centre_id", None)
+    if not centre_id:
+        return None
+    windows = Window.objects.filter(centre_id=centre_id).order_by("number", "id")
+    chosen = request.session.get("cases_window")
+    return (windows.filter(pk=chosen).first() if chosen else None) or windows.first()
+
+
+def ctx_for(request: HttpRequest) -> services.Ctx:
+    user = request.user
+    role = role_of(user)
+    if role is Role.WINDOW_CLERK:
+        return services.Ctx(user, "window", clerk_window(request), client_ip(request))
+    if is_applicant(user):
+        return services.Ctx(user, "online", None, client_ip(request))
+    return services.Ctx(user, "", None, client_ip(request))
+
+
+def today() -> dt.date:
+    return services._today()
+
+
+# ---- deadlines as the pages show them -----------------------------------------------------------------
+
+
+@dataclass
+class Deadline:
+    state: str  # green / yellow / red / unknown / "" (clock not running)
+    left: int
+
+    @property
+    def label(self) -> str:
+        if self.state == DeadlineState.UNKNOWN:
+            return "期限待定"
+        if self.state == DeadlineState.OVERDUE:
+            return f"已超期 {-self.left} 个工作日"
+        if self.state == "":
+            return ""
+        if self.left == 0:
+            return "今日到期"
+        return f"剩余 {self.left} 个工作日"
+
+    @property
+    def badge(self) -> str:
+        return {DeadlineState.OVERDUE: "badge-red", DeadlineState.DUE_SOON: "badge-amber",
+                DeadlineState.UNKNOWN: "badge-amber"}.get(self.state, "badge-green")  # type: ignore[call-overload]
+
+
+def deadline_of(case: Case, cal: Any = None, day: dt.date | None = None) -> Deadline:
+    if case.status not in (S.IN_PROGRESS, S.RETURNED, S.SUSPENDED) or case.accepted_on is None:
+        return Deadline("", 0)
+    if case.calendar_unknown or case.promised_due is None:
+        return Deadline(DeadlineState.UNKNOWN.value, 0)
+    state, left = deadline_state(cal or current_calendar(), case.promised_due, day or today(),
+                                 suspended=case.status == S.SUSPENDED)
+    return Deadline(state.value, left)
+
+
+def annotate_rows(rows: list[Case]) -> list[Case]:
+    """Labels and deadline colours for list rows (one calendar for the whole list)."""
+    cal = current_calendar() if rows else None
+    day = today()
+    for c in rows:
+        c.status_label = STATUS_LABELS[CaseStatus(c.status)]  # type: ignore[attr-defined]
+        c.status_badge = STATUS_BADGES.get(CaseStatus(c.status), "")  # type: ignore[attr-defined]
+        c.deadline = deadline_of(c, cal, day)  # type: ignore[attr-defined]
+    return rows
+
+
+# ---- what the user may do to this case now --------------------------------------------------------------
+
+
+def may_do(user: Any, case: Case) -> set[CaseAction]:
+    """The state table ∩ the user's role (the case is already known to be visible to them)."""
+    role = role_of(user)
+    if role is None:
+        mine = permissions.APPLICANT_ACTIONS if case.applicant_id == getattr(user, "pk", None) else frozenset()
+    else:
+        mine = permissions.ROLE_ACTIONS.get(role, frozenset())
+    out = set(allowed_actions(case.status)) & set(mine)
+    if case.awaiting_decision:
+        out.discard(A.COMPLETE_STEP)
+    else:
+        out -= {A.GRANT, A.DENY}
+    if case.extension_days:
+        out.discard(A.EXTEND)
+    return out
+
+
+# ---- the page actions -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PageAction:
+    form: type[djforms.Form]
+    needs: tuple[CaseAction, ...]  # any of these must be allowed
+    run: Callable[[services.Ctx, Case, dict[str, Any], int], Case]
+    done: str  # the message after it worked
+    field_map: dict[str, str] | None = None
+
+
+def _deferrals(d: dict[str, Any]) -> list[services.Deferral]:
+    return [services.Deferral(m, d["due"], d["commitment"]) for m in d["materials"]]
+
+
+def _items(form_data: dict[str, Any]) -> list[str]:
+    return [*form_data.get("items", []), *f._lines(form_data.get("extra", ""))]
+
+
+PAGE_ACTIONS: dict[str, PageAction] = {
+    "accept": PageAction(f.AcceptForm, (A.ACCEPT,), lambda c, k, d, r: services.accept(c, k, r), "已受理"),
+    "defer": PageAction(f.DeferForm, (A.ACCEPT_DEFERRED,),
+                        lambda c, k, d, r: services.accept(c, k, r, _deferrals(d)), "已容缺受理",
+                        {"deferrals": "materials"}),
+    "correction": PageAction(f.CorrectionForm, (A.REQUEST_CORRECTION,),
+                             lambda c, k, d, r: services.request_correction(c, k, _items(d), r, d.get("note", "")),
+                             "已出具补正材料通知（一次告知）", {"items": "extra"}),
+    "refuse": PageAction(f.RefuseForm, (A.REFUSE,), lambda c, k, d, r: services.refuse(c, k, d["reason"], r),
+                         "已决定不予受理"),
+    "step": PageAction(f.StepForm, (A.COMPLETE_STEP,),
+                       lambda c, k, d, r: services.complete_step(c, k, d["opinion"], r), "本环节已完成"),
+    "decide": PageAction(f.DecideForm, (A.GRANT, A.DENY),
+                         lambda c, k, d, r: services.decide(c, k, d["grant"] == "1", d["reason"], r), "已作出决定"),
+    "return": PageAction(f.ReturnForm, (A.RETURN_FOR_CORRECTION,),
+                         lambda c, k, d, r: services.return_for_correction(c, k, _items(d), d["reason"], r),
+                         "已退回补正", {"items": "extra"}),
+    "suspend": PageAction(f.SuspendForm, (A.SUSPEND,),
+                          lambda c, k, d, r: services.suspend(c, k, d["step_name"], d["reason"], r),
+                          "已进入特殊环节，办理时限暂停计算"),
+    "resume": PageAction(f.ResumeForm, (A.RESUME,), lambda c, k, d, r: services.resume(c, k, r, d.get("note", "")),
+                         "已恢复办理"),
+    "extend": PageAction(f.ExtendForm, (A.EXTEND,),
+                         lambda c, k, d, r: services.extend(c, k, d["reason"], r, d["days"]), "已批准延期"),
+    "issue": PageAction(f.IssueForm, (A.ISSUE_RESULT,),
+                        lambda c, k, d, r: services.issue_result(c, k, d["delivery"], r, address=d.get("address", "")),
+                        "已出件，办件办结"),
+    "supply_deferred": PageAction(f.SupplyDeferredForm, (A.SUPPLY_DEFERRED,),
+                                  lambda c, k, d, r: services.supply_deferred(c, k, d["material"], r),
+                                  "已收取补交的容缺材料"),
+    "supply_correction": PageAction(f.NoteForm, (A.SUPPLY_CORRECTION,),
+                                    lambda c, k, d, r: services.supply_correction(c, k, r), "补正材料已收取，恢复办理"),
+    "resubmit": PageAction(f.NoteForm, (A.RESUBMIT,), lambda c, k, d, r: services.resubmit(c, k, r),
+                           "补正后已重新提交"),
+    "withdraw": PageAction(f.WithdrawForm, (A.WITHDRAW,),
+                           lambda c, k, d, r: services.withdraw(c, k, d.get("reason", ""), r), "申请已撤回"),
+    "supervise": PageAction(f.SuperviseForm, (A.SUPERVISE,),
+                            lambda c, k, d, r: _supervise(c, k, d["message"]), "督办单已发送"),
+}
+# How each action's panel looks on the case page: title, button, tone (primary panels start open).
+PANELS: dict[str, tuple[str, str, str, str]] = {
+    "accept": ("受理", "受理", "primary", "材料齐全、符合法定形式的，予以受理，开始计算办理时限。"),
+    "defer": ("容缺受理", "容缺受理", "", "主要材料齐全、次要材料欠缺的，申请人书面承诺限期补交后先行受理。"),
+    "correction": ("补正（一次性告知）", "出具补正材料通知书", "",
+                   "一次性告知需要补正的全部内容。缺少的必要材料已勾选，其他问题请逐行填写。"),
+    "refuse": ("不予受理", "不予受理", "danger", "不属于本机关职权范围或依法不需要取得许可的，说明理由后不予受理。"),
+    "step": ("完成本环节", "提交审查意见", "primary", ""),
+    "decide": ("作出决定", "提交决定", "primary", "审查环节已全部完成。准予或不予均须写明理由及法律依据。"),
+    "return": ("退回补正", "退回申请人补正", "", "退回期间办理时限暂停，申请人补正后恢复。"),
+    "suspend": ("进入特殊环节", "进入特殊环节", "", "只能选择本事项办事指南中设定的特殊环节；不计入时限的环节将暂停计时。"),
+    "resume": ("恢复办理", "恢复办理", "primary", "特殊环节结束，恢复计算办理时限。"),
+    "extend": ("延期（负责人审批）", "批准延期", "", "经本部门负责人批准，可以延长不超过10个工作日，并告知申请人。"),
+    "issue": ("统一出件", "出件并办结", "primary", "选择结果送达方式。邮寄送达由快递接口下单并生成运单号。"),
+    "supply_deferred": ("收取容缺材料", "确认收取", "", "申请人按承诺补交了容缺的材料。"),
+    "supply_correction": ("收取补正材料", "确认补正，恢复办理", "primary", "申请人已按退回清单补正。"),
+    "resubmit": ("补正后重新提交", "重新提交", "primary", "按补正清单上传或补齐材料后重新提交。"),
+    "withdraw": ("撤回申请", "撤回申请", "danger", "撤回后本申请终止办理。"),
+    "supervise": ("督办", "发送督办单", "primary", "督办单将发送给办理部门，部门须作出回复。"),
+}
+# After a front-desk or final decision the clerk prints the notice straight away.
+PRINT_AFTER = frozenset({"accept", "defer", "correction", "refuse", "decide", "return"})
+
+
+def _supervise(ctx: services.Ctx, case: Case, message: str) -> Case:
+    services.supervise(ctx, case, message)
+    return case
+
+
+# ---- building the case page -----------------------------------------------------------------------------
+
+
+def _materials(case: Case) -> list[dict[str, Any]]:
+    """Each required material of the pinned guide with what the case holds for it."""
+    held: dict[str, list[CaseMaterial]] = {}
+    for m in case.materials.all():
+        held.setdefault(m.name, []).append(m)
+    rows = []
+    for req in case.version.materials.all():
+        have = held.pop(req.name, [])
+        rows.append({"req": req, "name": req.name, "held": have,
+                     "states": [m.get_state_display() for m in have],
+                     "ok": any(m.state in ("received", "replaced", "result") for m in have)})
+    for name, have in held.items():
+        rows.append({"req": None, "name": name, "held": have, "states": [m.get_state_display() for m in have],
+                     "ok": True})
+    return rows
+
+
+def _form_kwargs(name: str, case: Case, context: dict[str, Any]) -> dict[str, Any]:
+    if name == "defer":
+        return {"choices": context["deferrable"]}
+    if name in ("correction", "return"):
+        return {"choices": [m.name for m in case.version.materials.all()]}
+    if name == "suspend":
+        return {"choices": [(s.name, f"{s.name}（最长{s.max_days}个工作日，{'计入' if s.counted_in_limit else '不计入'}办结时限）")
+                            for s in case.version.special_steps.all()]}
+    if name == "supply_deferred":
+        return {"choices": context["deferred_names"]}
+    return {}
+
+
+def _initial(name: str, case: Case, context: dict[str, Any]) -> dict[str, Any]:
+    initial: dict[str, Any] = {"revision": case.revision}
+    if name == "defer":
+        initial["materials"] = context["deferrable"][:1]
+        initial["due"] = f.default_due(today())
+        initial["commitment"] = f.DEFAULT_COMMITMENT
+    if name == "correction":
+        initial["items"] = context["missing"]
+    if name == "issue":
+        initial["delivery"] = "window"
+    if name == "extend":
+        initial["days"] = 10
+    return initial
+
+
+def page_forms(case: Case, available: set[CaseAction], context: dict[str, Any],
+               bound: tuple[str, djforms.Form] | None = None) -> dict[str, djforms.Form]:
+    out: dict[str, djforms.Form] = {}
+    for name, spec in PAGE_ACTIONS.items():
+        if not any(a in available for a in spec.needs):
+            continue
+        if name == "defer" and not context["deferrable"]:
+            continue
+        if name == "suspend" and not context["special_steps"]:
+            continue
+        if name == "supply_deferred" and not context["deferred_names"]:
+            continue
+        out[name] = spec.form(initial=_initial(name, case, context), auto_id=f"id_{name}_%s",
+                              **_form_kwargs(name, case, context))
+    if bound:
+        out[bound[0]] = bound[1]
+    return out
+
+
+def detail_context(request: HttpRequest, case: Case, *, bound: tuple[str, djforms.Form] | None = None,
+                   error: str = "") -> dict[str, Any]:
+    user = request.user
+    applicant_view = is_applicant(user)
+    events = selectors.timeline(case)
+    if applicant_view:
+        events = [e for e in events if e.action != A.SUPERVISE.value]  # internal oversight
+    for e in events:
+        e.label = ACTION_LABELS.get(CaseAction(e.action), e.action)  # type: ignore[attr-defined]
+        e.extra = _event_extra(e)  # type: ignore[attr-defined]
+        e.role_label = ROLE_LABELS.get(e.actor_role, "申请人" if e.actor_role in APPLICANT_KINDS else "")  # type: ignore
+    materials = _materials(case)
+    missing = services.missing_materials(case) if case.status in (S.SUBMITTED, S.CORRECTION) else []
+    held_names = {m["name"] for m in materials if m["ok"] or any(h.state == "deferred" for h in m["held"])}
+    deferrable = [m.name for m in case.version.materials.all()
+                  if m.necessity == "deferrable" and m.name not in held_names]
+    deferred = [h for m in materials for h in m["held"] if h.state == "deferred"]
+    special_steps = list(case.version.special_steps.all())
+    steps = [s.name for s in case.version.steps.all()]
+    back_office = services.back_office_steps(case.version)
+    context: dict[str, Any] = {
+        "case": case, "version": case.version, "applicant_view": applicant_view, "role": role_of(user),
+        "status_label": STATUS_LABELS[CaseStatus(case.status)], "status_badge": STATUS_BADGES.get(CaseStatus(case.status), ""),
+        "hint": APPLICANT_HINTS.get(CaseStatus(case.status), "") if applicant_view else "",
+        "deadline": deadline_of(case), "events": events, "materials": materials, "missing": missing,
+        "deferrable": deferrable, "deferred": deferred, "deferred_names": [m.name for m in deferred],
+        "special_steps": special_steps, "steps": steps, "back_office": back_office,
+        "current_step": services.current_step_name(case) if case.status == S.IN_PROGRESS else "",
+        "form_rows": f.form_rows(case.version.form_schema, case.form_data, masked=applicant_view),
+        "suspensions": list(case.suspensions.all()),
+        "notice_links": [{"kind": k.value, "title": notices.notice_title(case, k),
+                          "url": reverse("cases:notice", args=[case.number, k.value])}
+                         for k in notices.notice_kinds_for(case)],
+        "delivery_label": DELIVERY_LABELS.get(case.result_delivery, ""),
+        "error": error, "today": today(),
+    }
+    if applicant_view and case.status in (S.CORRECTION, S.RETURNED):
+        context["upload_materials"] = list(case.version.materials.all())
+    available = may_do(user, case)
+    context["forms"] = page_forms(case, available, context, bound)
+    context["panels"] = _panels(context, bound)
+    context["supervision"] = _supervision(request, case) if not applicant_view else []
+    print_kind = request.GET.get("print", "")
+    context["print_notice"] = next((n for n in context["notice_links"] if n["kind"] == print_kind), None)
+    return context
+
+
+def _panels(context: dict[str, Any], bound: tuple[str, djforms.Form] | None) -> list[dict[str, Any]]:
+    panels = []
+    for name, form in context["forms"].items():
+        title, button, tone, explain = PANELS[name]
+        if name == "step" and context["current_step"]:
+            title = f"完成“{context['current_step']}”环节"
+        panels.append({"name": name, "form": form, "title": title, "button": button, "tone": tone,
+                       "explain": explain, "open": tone == "primary" or (bound is not None and bound[0] == name),
+                       "upload": name in ("resubmit", "supply_correction") and bool(context.get("upload_materials"))})
+    return panels
+
+
+def _event_extra(e: Any) -> str:
+    data = e.data or {}
+    if e.action == A.ACCEPT_DEFERRED and data.get("deferred"):
+        return "容缺材料：" + "、".join(f"{d['material']}（{d['due']}前补交）" for d in data["deferred"])
+    if e.action in (A.REQUEST_CORRECTION, A.RETURN_FOR_CORRECTION) and data.get("items"):
+        return "补正清单：" + "；".join(data["items"])
+    if e.action == A.SUPPLY_DEFERRED and data.get("material"):
+        return f"补交材料：{data['material']}"
+    if e.action == A.EXTEND and data.get("days"):
+        return f"延长 {data['days']} 个工作日"
+    if e.action == A.ISSUE_RESULT and data.get("delivery"):
+        text = "出件方式：" + DELIVERY_LABELS.get(data["delivery"], data["delivery"])
+        if data.get("tracking"):
+            text += f"，{data.get('courier') or '快递'}运单号 {data['tracking']}"
+        return text + (f"，寄往 {data['address']}" if data.get("address") else "")
+    return ""
+
+
+def _supervision(request: HttpRequest, case: Case) -> list[SupervisionNotice]:
+    rows = list(SupervisionNotice.objects.filter(case=case).select_related("sent_by", "answered_by", "department"))
+    user = request.user
+    for n in rows:
+        n.can_answer = (not n.answered_at and getattr(user, "department_id", None) == n.department_id  # type: ignore[attr-defined]
+                        and role_of(user) in (Role.APPROVER, Role.DEPARTMENT_HEAD))
+    return rows
+
+
+def render_detail(request: HttpRequest, case: Case, *, status: int = 200, **kwargs: Any) -> HttpResponse:
+    audit("case.view", "case", case.number, actor=request.user, ip=client_ip(request), detail={"page": "detail"})
+    return render(request, "cases/detail.html", detail_context(request, case, **kwargs), status=status)
+
+
+def visible_case(request: HttpRequest, number: str) -> Case | None:
+    case = selectors.get_visible_case(request.user, number)
+    if case is None:
+        return None
+    if case.status == S.DRAFT and case.applicant_id != request.user.pk:
+        return None  # a draft is no application yet: only its author sees it
+    return case
+
+
+# ---- views ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """/cases/: where each kind of user works."""
+    role = role_of(request.user)
+    if role is Role.WINDOW_CLERK:
+        return redirect("cases:window")
+    if role in (Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SYSTEM_ADMIN):
+        return redirect("cases:queue")
+    if role is Role.SUPERVISOR:
+        return redirect("cases:supervision")
+    if is_applicant(request.user):
+        return redirect("cases:mine")
+    return refuse_page(request, "您的账号没有办件相关的岗位。")
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = visible_case(request, number)
+    if case is None:
+        return case_404(request)
+    if case.status == S.DRAFT:
+        return redirect("cases:edit", number=case.number)
+    return render_detail(request, case)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    case = visible_case(request, number)
+    if case is None:
+        return case_404(request)
+    spec = PAGE_ACTIONS.get(action)
+    if spec is None:
+        return case_404(request)
+    context = detail_context(request, case)
+    form = spec.form(request.POST, auto_id=f"id_{action}_%s", **_form_kwargs(action, case, context))
+    if action not in context["forms"]:
+        # Not possible now (someone else acted, or not this user's to do): say so with the fresh state.
+        label = "、".join(ACTION_LABELS[a] for a in spec.needs)
+        return render_detail(request, case, status=409,
+                             error=f"办件当前为“{context['status_label']}”，您不能执行“{label}”。页面已刷新为最新状态。")
+    if not form.is_valid():
+        if "revision" in form.errors:
+            return render_detail(request, case, status=400, error="页面已失效，请刷新后重试。")
+        return render_detail(request, case, status=400, bound=(action, form))
+    ctx = ctx_for(request)
+    if is_applicant(request.user) and action in ("resubmit", "supply_correction"):
+        problems = attach_uploads(ctx, case, request)
+        if problems:
+            for name, message in problems.items():
+                form.add_error(None, f"{name}：{message}")
+            return render_detail(request, case, status=400, bound=(action, form))
+    try:
+        spec.run(ctx, case, form.cleaned_data, form.cleaned_data["revision"])
+    except ConflictError as exc:
+        fresh = selectors.get_visible_case(request.user, number)
+        if fresh is None:
+            return case_404(request)
+        return render_detail(request, fresh, status=409, error=exc.message)
+    except DomainError as exc:
+        target = (spec.field_map or {}).get(exc.field or "", exc.field)
+        form.add_error(target if target in form.fields else None, exc.message)
+        return render_detail(request, case, status=exc.status if exc.status in (400, 403) else 400,
+                             bound=(action, form))
+    messages.success(request, spec.done)
+    url = reverse("cases:detail", args=[case.number])
+    if action in PRINT_AFTER:
+        fresh = Case.objects.get(pk=case.pk)
+        kind = notices.current_notice_kind(fresh)
+        if kind:
+            url += f"?print={kind.value}"
+    if action == "withdraw" and is_applicant(request.user):
+        return redirect("cases:mine")
+    return redirect(url)
+
+
+def attach_uploads(ctx: services.Ctx, case: Case, request: HttpRequest) -> dict[str, str]:
+    """Store each uploaded material; a refused file gets its reason and the others are kept."""
+    problems: dict[str, str] = {}
+    for req in case.version.materials.all():
+        upload = request.FILES.get(f"material_{req.pk}")
+        if upload is None:
+            continue
+        if upload.size and upload.size > services_max_upload():
+            problems[req.name] = (f"文件“{upload.name}”大小为{upload.size / 1048576:.1f}MB，"
+                                  f"超过{services_max_upload() // 1048576}MB的上限")
+            continue
+        try:
+            services.attach_material(ctx, case, req.name, upload.name or "文件", upload.read())
+        except DomainError as exc:
+            problems[req.name] = exc.message
+    return problems
+
+
+def services_max_upload() -> int:
+    from .uploads import MAX_UPLOAD_BYTES
+
+    return MAX_UPLOAD_BYTES
+
+
+@login_required
+@require_GET
+def notice_pdf(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+    case = visible_case(request, number)
+    if case is None:
+        return case_404(request)
+    try:
+        pdf = notices.render_notice(case, kind)
+    except DomainError as exc:
+        return refuse_page(request, exc.message, status=404 if exc.status == 404 else 409, title="暂无该通知书")
+    audit("case.view", "case", case.number, actor=request.user, ip=client_ip(request), detail={"notice": kind})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{notices.notice_filename(case, kind)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "application/ofd": "ofd"}
+
+
+@login_required
+@require_GET
+def material_file(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    case = visible_case(request, number)
+    if case is None:
+        return case_404(request)
+    material = CaseMaterial.objects.filter(case=case, pk=pk).exclude(file="").first()
+    if material is None:
+        raise Http404("材料不存在")
+    audit("case.view", "case", case.number, actor=request.user, ip=client_ip(request),
+          detail={"material": material.name})
+    ext = EXTENSIONS.get(material.content_type, "bin")
+    response = FileResponse(material.file.open("rb"), content_type=material.content_type or "application/octet-stream",
+                            as_attachment=request.GET.get("download") == "1",
+                            filename=f"{case.number}-{material.pk}.{ext}")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,220 @@
+"""Pages of citizens and enterprises: apply online (the item's form, pre-filled; materials; draft or submit),
+the receipt, 我的草稿 and 我的办件.
+
+A form carries a one-time token. Creating the draft and submitting each record the token (IdempotencyRecord,
+unique per user and key), so a double click or a reload after POST never makes a second case: the second
+request finds the token used and is sent to the case the first one made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from tongban.catalogue.models import ImplementationVersion, ItemImplementation
+from tongban.core.errors import ConflictError, DomainError
+
+from . import forms as f
+from . import services
+from .models import Case, CaseMaterial, IdempotencyRecord
+from .permissions import visible_cases
+from .uploads import ALLOWED
+from .views import STATUS_BADGES, annotate_rows, attach_uploads, case_404, ctx_for, is_applicant, refuse_page
+from .workflow import STATUS_LABELS, CaseStatus
+
+S = CaseStatus
+PER_PAGE = 20
+NOT_APPLICANT = "网上申请请使用自然人或法人账号登录。工作人员请通过“窗口收件”代申请人办理。"
+
+
+def _used(user: Any, token: str) -> Case | None:
+    record = IdempotencyRecord.objects.filter(user=user, key__in=[f"apply:{token}", f"submit:{token}"]) \
+        .select_related("case").order_by("-id").first()
+    return record.case if record else None
+
+
+def _to_case(request: HttpRequest, case: Case) -> HttpResponse:
+    """Where a reused token lands: the draft it made, or the receipt of what was submitted."""
+    if case.status == S.DRAFT:
+        messages.info(request, "该申请已保存为草稿，请勿重复提交。")
+        return redirect("cases:edit", number=case.number)
+    messages.info(request, "该申请已提交，请勿重复提交。")
+    return redirect("cases:receipt", number=case.number)
+
+
+def _material_rows(version: ImplementationVersion, case: Case | None, problems: dict[str, str],
+                   missing: list[str]) -> list[dict[str, Any]]:
+    held: dict[str, CaseMaterial] = {}
+    if case is not None:
+        for m in case.materials.exclude(file="").order_by("id"):
+            held[m.name] = m
+    rows = []
+    for req in version.materials.all():
+        m = held.get(req.name)
+        rows.append({"req": req, "held": m, "kind": ALLOWED.get(m.content_type, "") if m else "",
+                     "error": problems.get(req.name, ""), "missing": req.name in missing})
+    return rows
+
+
+def _render_form(request: HttpRequest, impl: ItemImplementation, version: ImplementationVersion, case: Case | None,
+                 values: dict[str, Any], *, errors: dict[str, str] | None = None,
+                 problems: dict[str, str] | None = None, missing: list[str] | None = None, error: str = "",
+                 status: int = 200) -> HttpResponse:
+    errors, problems, missing = errors or {}, problems or {}, missing or []
+    fields = f.schema_fields(version.form_schema, values, errors)
+    material_rows = _material_rows(version, case, problems, missing)
+    summary = [(fld.id, fld.label, fld.error) for fld in fields if fld.error]
+    summary += [(f"material-{row['req'].pk}", row["req"].name, row["error"] or "请上传此材料")
+                for row in material_rows if row["error"] or row["missing"]]
+    action = reverse("cases:edit", args=[case.number]) if case else reverse("cases:apply", args=[impl.code])
+    context = {"impl": impl, "version": version, "case": case, "fields": fields, "materials": material_rows,
+               "token": f.new_token(), "action": action, "error": error, "summary": summary}
+    return render(request, "cases/apply.html", context, status=status)
+
+
+def _implementation(code: str) -> ItemImplementation | None:
+    return ItemImplementation.objects.select_related("published_version", "department", "division") \
+        .filter(code=code, published_version__isnull=False).first()
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """/cases/apply/<code>/: a new online application for an implementation."""
+    user = request.user
+    if not is_applicant(user):
+        return refuse_page(request, NOT_APPLICANT)
+    impl = _implementation(code)
+    if impl is None:
+        return render(request, "404.html", {"message": "没有找到该事项，或该事项暂未发布"}, status=404)
+    version = impl.published_version
+    assert version is not None
+    if "online" not in (version.handling_forms or []):
+        return refuse_page(request, f"“{version.name}”不支持网上申请，请到窗口办理。", status=400, title="不支持网上申请")
+    if request.method != "POST":
+        return _render_form(request, impl, version, None, services.prefill(user, version.form_schema))
+    data = f.read_schema_post(version.form_schema, request.POST)
+    token = f.clean_token(request.POST.get("token"))
+    if token is None:
+        return _render_form(request, impl, version, None, data, error="页面已过期，请检查后重新提交。", status=400)
+    used = _used(user, token)
+    if used is not None:
+        return _to_case(request, used)
+    ctx = ctx_for(request)
+    try:
+        with transaction.atomic():
+            case = services.start_online(ctx, impl, data)
+            IdempotencyRecord.objects.create(user=user, key=f"apply:{token}", case=case)
+    except IntegrityError:
+        used = _used(user, token)
+        if used is None:
+            raise
+        return _to_case(request, used)
+    except DomainError as exc:
+        return refuse_page(request, exc.message, status=exc.status, title="不能申请")
+    return _process(request, impl, version, case, token, data, saved=True)
+
+
+@login_required
+def edit(request: HttpRequest, number: str) -> HttpResponse:
+    """/cases/<number>/edit/: continue a draft (我的草稿)."""
+    user = request.user
+    if not is_applicant(user):
+        return case_404(request)
+    token = f.clean_token(request.POST.get("token")) if request.method == "POST" else None
+    if token:
+        # Submitted already (a double click): the draft's number has become the case number.
+        done = IdempotencyRecord.objects.filter(user=user, key=f"submit:{token}").select_related("case").first()
+        if done is not None:
+            return _to_case(request, done.case)
+    case = visible_cases(user).select_related("implementation", "version").filter(number=number).first()
+    if case is None or case.applicant_id != user.pk:
+        return case_404(request)
+    if case.status != S.DRAFT:
+        return redirect("cases:detail", number=case.number)
+    impl, version = case.implementation, case.version
+    if request.method != "POST":
+        return _render_form(request, impl, version, case, case.form_data)
+    data = f.read_schema_post(version.form_schema, request.POST)
+    if token is None:
+        return _render_form(request, impl, version, case, data, error="页面已过期，请检查后重新提交。", status=400)
+    return _process(request, impl, version, case, token, data, saved=False)
+
+
+def _process(request: HttpRequest, impl: ItemImplementation, version: ImplementationVersion, case: Case, token: str,
+             data: dict[str, Any], *, saved: bool) -> HttpResponse:
+    """Save the answers and files; then submit when asked. Every problem is shown at once, nothing is lost."""
+    ctx = ctx_for(request)
+    try:
+        if not saved:
+            case = services.save_draft(ctx, case, data)
+    except ConflictError:
+        return redirect("cases:detail", number=case.number)  # submitted meanwhile (another tab)
+    problems = attach_uploads(ctx, case, request)
+    if problems:
+        return _render_form(request, impl, version, case, data, problems=problems, status=400,
+                            error="以下文件未能上传，请更换后重试；其他内容已保存为草稿。")
+    if request.POST.get("action") != "submit":
+        messages.success(request, "草稿已保存。可随时在“我的草稿”中继续填写。")
+        return redirect("cases:edit", number=case.number)
+    try:
+        submitted = services.submit(ctx, case, None, idempotency_key=f"submit:{token}")
+    except services.FormInvalid as exc:
+        return _render_form(request, impl, version, case, data, errors=exc.errors, status=400,
+                            error="申请表有误，请按提示修改；已填写的内容已保存为草稿。")
+    except ConflictError:
+        fresh = Case.objects.get(pk=case.pk)
+        return _to_case(request, fresh)
+    except DomainError as exc:
+        missing = services.missing_materials(case) if exc.code == "materials_missing" else []
+        return _render_form(request, impl, version, case, data, missing=missing, status=400,
+                            error=exc.message + "。已填写的内容已保存为草稿。")
+    return redirect("cases:receipt", number=submitted.number)
+
+
+@login_required
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    case = visible_cases(request.user).select_related("version", "deciding_department", "receiving_centre") \
+        .filter(number=number).exclude(status=S.DRAFT).first()
+    if case is None:
+        return case_404(request)
+    progress = reverse("progress:lookup") + f"?number={case.number}&code={case.query_code}"
+    return render(request, "cases/receipt.html", {"case": case, "progress_url": progress,
+                                                  "status_label": STATUS_LABELS[CaseStatus(case.status)]})
+
+
+def _my(request: HttpRequest, drafts: bool) -> tuple[Any, list[Case]]:
+    qs = visible_cases(request.user).filter(applicant_id=request.user.pk)
+    if drafts:
+        qs = qs.filter(status=S.DRAFT.value).order_by("-updated_at", "-id")
+    else:
+        # Never-submitted drafts that were given up keep no place in the list.
+        qs = qs.exclude(status=S.DRAFT.value).exclude(submitted_at__isnull=True).order_by("-submitted_at", "-id")
+    qs = qs.select_related("version", "deciding_department").only(
+        "id", "number", "status", "channel", "submitted_at", "updated_at", "accepted_on", "promised_due",
+        "calendar_unknown", "decision", "version__name", "deciding_department__name", "revision")
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return page, annotate_rows(list(page.object_list))
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    if not is_applicant(request.user):
+        return refuse_page(request, "“我的办件”供自然人和法人账号使用。")
+    page, rows = _my(request, drafts=False)
+    return render(request, "cases/mine.html", {"page": page, "rows": rows, "drafts": False,
+                                               "badges": STATUS_BADGES})
+
+
+@login_required
+def drafts(request: HttpRequest) -> HttpResponse:
+    if not is_applicant(request.user):
+        return refuse_page(request, "“我的草稿”供自然人和法人账号使用。")
+    page, rows = _my(request, drafts=True)
+    return render(request, "cases/mine.html", {"page": page, "rows": rows, "drafts": True})

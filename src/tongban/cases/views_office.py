@@ -1,0 +1,161 @@
+"""Back-office pages: work queues per role (tabs with counts, masked rows, deadline colours), the supervisor's
+board of due-soon and overdue cases of the jurisdiction, and supervision notices answered by departments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from tongban.accounts.roles import Role
+from tongban.audit.services import client_ip
+from tongban.core.errors import DomainError
+
+from . import forms as f
+from . import selectors, services
+from .models import SupervisionNotice
+from .selectors import BUCKET_LABELS, Bucket
+from .views import annotate_rows, refuse_page, role_of, today
+
+PER_PAGE = 50
+ROLE_BUCKETS: dict[Role, list[Bucket]] = {
+    Role.WINDOW_CLERK: [Bucket.TO_ACCEPT, Bucket.RESULT_DESK],
+    Role.APPROVER: [Bucket.TO_REVIEW, Bucket.TO_DECIDE, Bucket.SUSPENDED, Bucket.DUE_SOON, Bucket.OVERDUE],
+    Role.DEPARTMENT_HEAD: [Bucket.TO_REVIEW, Bucket.TO_DECIDE, Bucket.SUSPENDED, Bucket.DUE_SOON, Bucket.OVERDUE],
+    Role.SYSTEM_ADMIN: list(Bucket),
+}
+BUCKET_HINTS = {
+    Bucket.TO_ACCEPT: "网上提交和窗口收件后待作出受理决定的申请",
+    Bucket.TO_REVIEW: "已受理、正在各审查环节的办件",
+    Bucket.TO_DECIDE: "审查环节已完成，待作出准予或不予决定",
+    Bucket.SUSPENDED: "处于特殊环节或退回补正的办件（时限暂停）",
+    Bucket.DUE_SOON: "两个工作日内到期的办件",
+    Bucket.OVERDUE: "已超过承诺办结日期的办件",
+    Bucket.RESULT_DESK: "已作出决定、待统一出件的办件",
+}
+BOARD_BUCKETS = [Bucket.OVERDUE, Bucket.DUE_SOON]
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return max(1, int(raw)) if raw.isdigit() else 1
+
+
+def _pages(total: int, number: int) -> dict:
+    last = max(1, (total + PER_PAGE - 1) // PER_PAGE)
+    return {"number": min(number, last), "last": last, "has_previous": number > 1, "has_next": number < last,
+            "previous": number - 1, "next": number + 1}
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """/cases/queue/?bucket=…: the user's work queue, most urgent first."""
+    role = role_of(request.user)
+    buckets = ROLE_BUCKETS.get(role) if role else None
+    if not buckets:
+        return refuse_page(request, "工作队列仅供窗口、审批人员和部门负责人使用。")
+    try:
+        bucket = Bucket(request.GET.get("bucket") or buckets[0])
+    except ValueError:
+        bucket = buckets[0]
+    if bucket not in buckets:
+        bucket = buckets[0]
+    number = _page_number(request)
+    day = today()
+    counts = selectors.queue_counts(request.user, buckets, day)
+    rows, total = selectors.queue(request.user, bucket, today=day, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+    unanswered = 0
+    if role in (Role.APPROVER, Role.DEPARTMENT_HEAD):
+        unanswered = SupervisionNotice.objects.filter(department_id=request.user.department_id,
+                                                      answered_at__isnull=True).count()
+    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "active": b is bucket,
+             "tone": "red" if b is Bucket.OVERDUE else "amber" if b is Bucket.DUE_SOON else ""} for b in buckets]
+    return render(request, "cases/queue.html", {
+        "tabs": tabs, "bucket": bucket.value, "bucket_label": BUCKET_LABELS[bucket], "hint": BUCKET_HINTS[bucket],
+        "rows": annotate_rows(rows), "total": total, "pages": _pages(total, number), "unanswered": unanswered,
+        "scope": _scope(request),
+    })
+
+
+def _scope(request: HttpRequest) -> str:
+    user = request.user
+    role = role_of(user)
+    if role is Role.WINDOW_CLERK and user.service_centre_id:
+        return user.service_centre.name
+    if role in (Role.APPROVER, Role.DEPARTMENT_HEAD) and user.department_id:
+        return user.department.name
+    if user.division_id:
+        return user.division.name
+    return "全部"
+
+
+@login_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    """/cases/supervision/: due-soon and overdue cases of the jurisdiction, with the deciding department."""
+    role = role_of(request.user)
+    if role not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN) or not request.user.division_id:
+        return refuse_page(request, "督办看板仅供督办人员使用。")
+    try:
+        bucket = Bucket(request.GET.get("bucket") or Bucket.OVERDUE)
+    except ValueError:
+        bucket = Bucket.OVERDUE
+    if bucket not in BOARD_BUCKETS:
+        bucket = Bucket.OVERDUE
+    number = _page_number(request)
+    day = today()
+    rows, total = selectors.supervision_board(request.user, bucket, today=day, limit=PER_PAGE,
+                                              offset=(number - 1) * PER_PAGE)
+    counts = {bucket: total}
+    for other in BOARD_BUCKETS:
+        if other is not bucket:
+            counts[other] = selectors.supervision_board(request.user, other, today=day, limit=0)[1]
+    sent = list(SupervisionNotice.objects.filter(sent_by=request.user)
+                .select_related("case", "case__version", "department", "answered_by").order_by("-sent_at")[:20])
+    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "active": b is bucket,
+             "tone": "red" if b is Bucket.OVERDUE else "amber"} for b in BOARD_BUCKETS]
+    return render(request, "cases/supervision.html", {
+        "tabs": tabs, "bucket": bucket.value, "bucket_label": BUCKET_LABELS[bucket], "rows": annotate_rows(rows),
+        "total": total, "pages": _pages(total, number), "sent": sent, "division": request.user.division,
+    })
+
+
+@login_required
+def supervision_notices(request: HttpRequest) -> HttpResponse:
+    """/cases/supervision/notices/: the notices sent to the user's department, unanswered first."""
+    role = role_of(request.user)
+    if role not in (Role.APPROVER, Role.DEPARTMENT_HEAD) or not request.user.department_id:
+        return refuse_page(request, "督办单回复仅供被督办部门的审批人员和负责人使用。")
+    rows = list(SupervisionNotice.objects.filter(department_id=request.user.department_id)
+                .select_related("case", "case__version", "sent_by", "answered_by")
+                .order_by(F("answered_at").asc(nulls_first=True), "-sent_at")[:100])
+    return render(request, "cases/supervision_notices.html", {"rows": rows, "form": f.AnswerForm(),
+                                                               "department": request.user.department})
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = SupervisionNotice.objects.select_related("case").filter(
+        pk=pk, department_id=getattr(request.user, "department_id", None) or 0).first()
+    if notice is None or role_of(request.user) not in (Role.APPROVER, Role.DEPARTMENT_HEAD):
+        return render(request, "404.html", {"message": "没有找到该督办单"}, status=404)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("cases:supervision_notices")
+    form = f.AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写督办回复")
+        return redirect(back)
+    try:
+        services.answer_supervision(services.Ctx(request.user, "", None, client_ip(request)), notice,
+                                    form.cleaned_data["answer"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, f"已回复办件 {notice.case.number} 的督办单")
+    return redirect(back)

@@ -1,0 +1,151 @@
+"""The general window (一窗受理): the clerk picks any item of any department the centre serves, identifies the
+applicant (and how), fills the item's form, ticks the paper materials, and the case goes to the acceptance
+decision on the case page (受理 / 容缺受理 / 补正 / 不予受理), then the notice is printed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from tongban.accounts.roles import Role
+from tongban.catalogue.formschema import validate_submission
+from tongban.catalogue.models import ItemImplementation
+from tongban.core.errors import DomainError
+from tongban.jurisdictions.models import Window
+
+from . import forms as f
+from . import selectors, services
+from .models import IdempotencyRecord
+from .selectors import Bucket
+from .views import clerk_window, ctx_for, refuse_page, role_of, today
+
+PER_PAGE = 30
+NOT_CLERK = "窗口收件仅供服务中心综合窗口受理人员使用。"
+# Errors of the item form's shared keys belong to the applicant section.
+SHARED_TO_APPLICANT = {"applicant_name": "name", "enterprise_name": "name", "applicant_id_number": "id_number",
+                       "uscc": "id_number", "applicant_phone": "phone"}
+
+
+def _clerk(request: HttpRequest) -> bool:
+    return role_of(request.user) is Role.WINDOW_CLERK and bool(getattr(request.user, "service_centre_id", None))
+
+
+def _served(request: HttpRequest):
+    centre = request.user.service_centre
+    return ItemImplementation.objects.filter(department__in=centre.departments.all(),
+                                             published_version__isnull=False)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """/cases/window/: choose the window, find the item, see what waits at the front desk."""
+    if not _clerk(request):
+        return refuse_page(request, NOT_CLERK)
+    centre = request.user.service_centre
+    windows = list(Window.objects.filter(centre=centre).order_by("number", "id"))
+    if request.method == "POST":
+        chosen = next((w for w in windows if str(w.pk) == request.POST.get("window")), None)
+        if chosen is None:
+            messages.error(request, "请选择本中心的窗口")
+        else:
+            request.session["cases_window"] = chosen.pk
+            messages.success(request, f"当前窗口：{chosen.number}号 {chosen.name}")
+        return redirect("cases:window")
+    q = request.GET.get("q", "").strip()[:50]
+    items = _served(request).select_related("published_version", "department")
+    if q:
+        items = items.filter(Q(published_version__name__icontains=q) | Q(entry__name__icontains=q)
+                             | Q(published_version__keywords__icontains=q) | Q(code=q))
+    items = items.order_by("department__name", "published_version__name", "id")
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.queue_counts(request.user, [Bucket.TO_ACCEPT, Bucket.RESULT_DESK], today())
+    return render(request, "cases/window_home.html", {
+        "centre": centre, "windows": windows, "window": clerk_window(request), "q": q, "page": page,
+        "to_accept": counts[Bucket.TO_ACCEPT], "result_desk": counts[Bucket.RESULT_DESK],
+    })
+
+
+def _render(request: HttpRequest, impl: ItemImplementation, applicant: f.WindowApplicantForm, values: dict[str, Any],
+            errors: dict[str, str], paper: list[str], *, error: str = "", status: int = 200) -> HttpResponse:
+    version = impl.published_version
+    assert version is not None
+    fields = f.schema_fields(version.form_schema, values, errors, skip=f.SHARED_APPLICANT_KEYS)
+    shared = [fld.get("label") for fld in version.form_schema if fld.get("key") in f.SHARED_APPLICANT_KEYS]
+    materials = [{"req": m, "checked": m.name in paper} for m in version.materials.all()]
+    summary = [(f"id_{name}", applicant.fields[name].label, "；".join(errs))
+               for name, errs in applicant.errors.items() if name in applicant.fields]
+    summary += [(fld.id, fld.label, fld.error) for fld in fields if fld.error]
+    return render(request, "cases/window_apply.html", {
+        "impl": impl, "version": version, "applicant": applicant, "fields": fields, "materials": materials,
+        "shared": shared, "token": f.new_token(), "error": error, "summary": summary,
+        "window": clerk_window(request), "centre": request.user.service_centre,
+    }, status=status)
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """/cases/window/apply/<code>/: take an application at the window."""
+    if not _clerk(request):
+        return refuse_page(request, NOT_CLERK)
+    impl = _served(request).select_related("published_version", "department", "division").filter(code=code).first()
+    if impl is None:
+        return render(request, "404.html", {"message": "没有找到该事项，或本中心不受理该事项"}, status=404)
+    version = impl.published_version
+    assert version is not None
+    if request.method != "POST":
+        return _render(request, impl, f.WindowApplicantForm(), {}, {}, [])
+    applicant = f.WindowApplicantForm(request.POST)
+    values = f.read_schema_post(version.form_schema, request.POST, skip=f.SHARED_APPLICANT_KEYS)
+    known = {m.name for m in version.materials.all()}
+    paper = [p for p in request.POST.getlist("paper") if p in known]
+    token = f.clean_token(request.POST.get("token"))
+    if token is None:
+        return _render(request, impl, applicant, values, {}, paper, error="页面已过期，请检查后重新提交。", status=400)
+    done = IdempotencyRecord.objects.filter(user=request.user, key=f"window:{token}").select_related("case").first()
+    if done is not None:
+        messages.info(request, "该申请已收件，请勿重复提交。")
+        return redirect("cases:detail", number=done.case.number)
+    valid = applicant.is_valid()
+    data = {**values, **(applicant.shared_values() if valid else {})}
+    schema = [fld for fld in version.form_schema if valid or fld.get("key") not in f.SHARED_APPLICANT_KEYS]
+    _, errors = validate_submission(schema, data)
+    if not valid or errors:
+        _shared_errors(applicant, errors)
+        return _render(request, impl, applicant, values, errors, paper, status=400,
+                       error="填写的内容有误，请按提示修改后重新提交。")
+    d = applicant.cleaned_data
+    try:
+        with transaction.atomic():
+            case = services.apply_at_window(
+                ctx_for(request), impl, identity_check=d["identity_check"], form_data=data, paper_materials=paper,
+                applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]},
+                agent={"name": d["agent_name"], "id_number": d["agent_id_number"]} if d["agent_name"] else None)
+            IdempotencyRecord.objects.create(user=request.user, key=f"window:{token}", case=case)
+    except IntegrityError:
+        done = IdempotencyRecord.objects.filter(user=request.user, key=f"window:{token}").select_related("case").first()
+        if done is None:
+            raise
+        return redirect("cases:detail", number=done.case.number)
+    except services.FormInvalid as exc:
+        _shared_errors(applicant, exc.errors)
+        return _render(request, impl, applicant, values, exc.errors, paper, status=400, error=exc.message)
+    except DomainError as exc:
+        return _render(request, impl, applicant, values, {}, paper, status=exc.status, error=exc.message)
+    messages.success(request, f"已收件，办件编号 {case.number}。请审查材料后作出受理决定。")
+    return redirect(reverse("cases:detail", args=[case.number]) + "#decide")
+
+
+def _shared_errors(applicant: f.WindowApplicantForm, errors: dict[str, str]) -> None:
+    for key, target in SHARED_TO_APPLICANT.items():
+        message = errors.pop(key, None)
+        if message and target in applicant.fields and not applicant.has_error(target):
+            applicant.add_error(target, message)
