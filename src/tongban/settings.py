@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tongban.workdays",
     "tongban.audit",
     "tongban.notifications",
+    "tongban.delivery",
     "tongban.cases",
     "tongban.demo",
 ]
@@ -167,6 +168,7 @@ LOGGING = {
 }
 
 TONGBAN_NOTIFIER = os.environ.get("TONGBAN_NOTIFIER", "local_outbox")
+TONGBAN_COURIER = os.environ.get("TONGBAN_COURIER", "local_courier")  # delivery/contrib/<name>
 TONGBAN_NODE_ID = os.environ.get("TONGBAN_NODE_ID", "local")
 TONGBAN_PLATFORM_NAME = os.environ.get("TONGBAN_PLATFORM_NAME", "通办 · 一体化政务服务平台")
 # Absolute base of the public progress page printed as a QR code on notices (cases/notices.py).

@@ -1,0 +1,42 @@
+"""Reads of shipments: what a case page shows, what staff may list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from tongban.cases.models import Case
+from tongban.cases.permissions import visible_cases
+
+from .models import Shipment, ShipmentEvent
+from .registry import FINAL, CourierError, get_courier
+
+
+def shipments_for_case(case: Case) -> list[Shipment]:
+    """The case's parcels, newest first, each with its scans (oldest first) in one extra query."""
+    events = Prefetch("events", queryset=ShipmentEvent.objects.order_by("at", "id"))
+    return list(Shipment.objects.filter(case=case).prefetch_related(events).order_by("-created_at", "-id"))
+
+
+def current_shipment(case: Case) -> Shipment | None:
+    """The parcel that carries (or carried) the result: the latest one not cancelled, else the latest."""
+    rows = shipments_for_case(case)
+    return next((s for s in rows if s.status != "cancelled"), rows[0] if rows else None)
+
+
+def visible_shipments(user: Any) -> QuerySet[Shipment]:
+    """Shipments of the cases the user may see (the same scope as the cases themselves)."""
+    return Shipment.objects.filter(case__in=visible_cases(user).values("pk")).select_related("case")
+
+
+def open_shipments(courier: str | None = None) -> QuerySet[Shipment]:
+    qs = Shipment.objects.exclude(status__in=[s.value for s in FINAL]).exclude(tracking_number="")
+    return qs.filter(courier=courier) if courier else qs
+
+
+def courier_label(name: str) -> str:
+    try:
+        return get_courier(name).label
+    except (CourierError, ImportError):  # a courier no longer configured still labels its old parcels by name
+        return name
