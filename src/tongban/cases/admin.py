@@ -1,0 +1,350 @@
+"""Cases (办件) in the Django admin: read-only lists and pages for oversight.
+
+Nothing is added, changed or deleted here: every change to a case goes through cases.services (pages, API).
+Rows are scoped by permissions.visible_cases (centre, department, jurisdiction); a case outside the scope is
+a 404, exactly like a missing one. Lists mask ID and phone numbers; opening a case's page (its personal
+data) is written to the audit log as ``case.view``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib import admin
+from django.db import models
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id
+from tongban.accounts.permissions import is_system_admin
+from tongban.accounts.roles import Role
+from tongban.audit.services import client_ip
+from tongban.audit.services import record as audit
+
+from .models import Case, CaseEvent, CaseMaterial, SupervisionNotice, Suspension, Visit
+from .permissions import visible_cases
+from .selectors import CLOCK_STATUSES, due_soon_limit
+from .workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
+
+# Staff roles that work on cases and may read them here (within their scope) once they can log in (is_staff).
+CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR, Role.SYSTEM_ADMIN})
+DUE_COLOURS = {"overdue": ("#ba2121", "已超期"), "soon": ("#b7791f", "即将到期"), "ok": ("#2f7d32", "正常"),
+               "unknown": ("#6b6b6b", "期限无法计算")}
+
+
+def may_read_cases(request: HttpRequest, perm: str = "cases.view_case") -> bool:
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    return is_system_admin(user) or user.has_perm(perm) or getattr(user, "role", "") in CASE_ROLES
+
+
+def scoped_cases(request: HttpRequest, qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs if is_system_admin(request.user) else visible_cases(request.user, qs)
+
+
+def status_label(value: str) -> str:
+    try:
+        return STATUS_LABELS[CaseStatus(value)]
+    except ValueError:
+        return value
+
+
+def action_label(value: str) -> str:
+    try:
+        return ACTION_LABELS[CaseAction(value)]
+    except ValueError:
+        return value
+
+
+def status_change(event: CaseEvent) -> str:
+    if not event.from_status or event.from_status == event.to_status:
+        return status_label(event.to_status)
+    return f"{status_label(event.from_status)} → {status_label(event.to_status)}"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """No add, change or delete whatever permissions the user holds; viewing by role or permission."""
+
+    view_perm = ""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may_read_cases(request, self.view_perm)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_read_cases(request, self.view_perm)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        return {}
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        # Outside the user's scope looks exactly like missing: 404, never a hint that it exists.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("办件不存在或不在您的办理范围内。")
+        return obj
+
+    def audited_case_number(self, obj: Any) -> str:
+        """The case whose personal data a page of ``obj`` shows ("" for none)."""
+        return ""
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict | None = None) -> HttpResponse:
+        obj = self.get_object(request, object_id)  # 404 outside the user's scope
+        response = super().change_view(request, object_id, form_url, extra_context)
+        number = self.audited_case_number(obj)
+        if request.method == "GET" and response.status_code == 200 and number:
+            audit("case.view", "case", number, actor=request.user, ip=client_ip(request),
+                  detail={"via": "admin", "page": obj._meta.label_lower, "id": obj.pk})
+        return response
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields or [])
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_read_cases(request)  # the parent admin has already scoped the case
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# --- inlines -----------------------------------------------------------------------------------------------
+
+
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    verbose_name_plural = "办件过程（只追加，不可修改）"
+    fields = ["at", "action_name", "status_change", "actor", "actor_role", "channel", "window", "step_name", "reason",
+              "event_data"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("actor", "window__centre").order_by("at", "id")
+
+    @admin.display(description="操作")
+    def action_name(self, obj: CaseEvent) -> str:
+        return action_label(obj.action)
+
+    @admin.display(description="状态变化")
+    def status_change(self, obj: CaseEvent) -> str:
+        return status_change(obj)
+
+    @admin.display(description="附加信息")
+    def event_data(self, obj: CaseEvent) -> str:
+        data = obj.data or {}
+        parts = [f"运单号 {data['tracking']}" if data.get("tracking") else "",
+                 f"延长 {data['days']} 个工作日" if data.get("days") else "",
+                 "补正：" + "；".join(data["items"]) if data.get("items") else "",
+                 "容缺：" + "、".join(d["material"] for d in data["deferred"]) if data.get("deferred") else "",
+                 f"材料：{data['material']}" if data.get("material") else ""]
+        return "；".join(p for p in parts if p) or "—"
+
+
+class CaseMaterialInline(ReadOnlyInline):
+    model = CaseMaterial
+    verbose_name_plural = "申请材料"
+    fields = ["name", "state", "paper_checked", "content_type", "size", "deferred_due", "commitment", "supplied_at"]
+
+
+class SuspensionInline(ReadOnlyInline):
+    model = Suspension
+    fields = ["step_name", "counted", "reason", "started_on", "ended_on"]
+
+
+class VisitInline(ReadOnlyInline):
+    model = Visit
+    fields = ["purpose", "centre", "at"]
+
+
+class SupervisionNoticeInline(ReadOnlyInline):
+    model = SupervisionNotice
+    fields = ["sent_at", "department", "sent_by", "message", "answer", "answered_by", "answered_at"]
+
+
+# --- filters -----------------------------------------------------------------------------------------------
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = "办结时限"
+    parameter_name = "due"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("overdue", "已超期"), ("soon", "即将到期（2个工作日内）"), ("ok", "正常")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(due_level=self.value()) if self.value() else queryset
+
+
+class OverdueDeferralFilter(admin.SimpleListFilter):
+    title = "容缺材料"
+    parameter_name = "deferral"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("overdue", "承诺补交已逾期"), ("pending", "待补交")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        deferred = CaseMaterial.objects.filter(case=OuterRef("pk"), state=CaseMaterial.State.DEFERRED)
+        if self.value() == "overdue":
+            return queryset.filter(Exists(deferred.filter(deferred_due__lt=timezone.localdate())))
+        if self.value() == "pending":
+            return queryset.filter(Exists(deferred))
+        return queryset
+
+
+# --- cases -------------------------------------------------------------------------------------------------
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    view_perm = "cases.view_case"
+    list_display = ["number", "item", "status_name", "channel", "deciding_department", "due", "applicant",
+                    "applicant_id", "phone"]
+    list_filter = ["status", "channel", "deciding_department", "deferred", "calendar_unknown", DueFilter,
+                   OverdueDeferralFilter]
+    search_fields = ["^number"]
+    search_help_text = "按办件编号（或其开头部分）查找"
+    list_select_related = ["version", "deciding_department"]
+    list_per_page = 50
+    show_full_result_count = False  # no second COUNT over millions of rows
+    ordering = ["-created_at", "-id"]
+    inlines = [CaseMaterialInline, CaseEventInline, SuspensionInline, VisitInline, SupervisionNoticeInline]
+    fieldsets = [
+        ("办件", {"fields": ["number", "query_code", "status_name", "version", "implementation", "channel",
+                           "current_step", "awaiting_decision", "revision"]}),
+        ("申请人", {"fields": ["applicant", "applicant_kind", "applicant_name", "applicant_id_number",
+                            "applicant_phone", "agent_name", "agent_id_number", "identity_check", "form_data"]}),
+        ("受理与办理", {"fields": ["receiving_division", "receiving_centre", "receiving_window", "receiving_node",
+                              "deciding_department", "deciding_division", "bundle_case", "deferred",
+                              "correction_items", "refusal_reason"]}),
+        ("时限", {"fields": ["statutory_days", "promised_days", "extension_days", "accepted_on", "due",
+                           "statutory_due", "calendar_unknown"]}),
+        ("决定与出件", {"fields": ["decision", "decision_reason", "result_delivery", "postal_delivery",
+                              "result_licence_id"]}),
+        ("时间", {"fields": ["created_at", "submitted_at", "accepted_at", "decided_at", "closed_at", "updated_at"]}),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f for _, opts in self.fieldsets for f in opts["fields"]]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        today = timezone.localdate()
+        on_clock = models.Q(status__in=CLOCK_STATUSES)
+        due_level = models.Case(
+            models.When(on_clock & models.Q(calendar_unknown=True), then=models.Value("unknown")),
+            models.When(on_clock & models.Q(promised_due__lt=today), then=models.Value("overdue")),
+            models.When(on_clock & models.Q(promised_due__lte=due_soon_limit(today)), then=models.Value("soon")),
+            models.When(on_clock, then=models.Value("ok")),
+            default=models.Value(""), output_field=models.CharField())
+        return scoped_cases(request, super().get_queryset(request)).annotate(due_level=due_level)
+
+    @admin.display(description="事项", ordering="version__name")
+    def item(self, obj: Case) -> str:
+        return obj.version.name
+
+    @admin.display(description="状态", ordering="status")
+    def status_name(self, obj: Case) -> str:
+        return status_label(obj.status)
+
+    @admin.display(description="承诺办结日期", ordering="promised_due")
+    def due(self, obj: Case) -> str:
+        level = getattr(obj, "due_level", "")
+        if obj.promised_due is None and level != "unknown":
+            return "—"
+        if level not in DUE_COLOURS:  # not on the clock (suspended, decided, closed …): no colour
+            return format_html("{}", obj.promised_due)
+        colour, label = DUE_COLOURS[level]
+        return format_html('<span style="color:{};font-weight:bold" title="{}">{}</span> <small>{}</small>',
+                           colour, label, obj.promised_due or "—", label)
+
+    @admin.display(description="申请人")
+    def applicant(self, obj: Case) -> str:
+        return mask_name(obj.applicant_name)
+
+    @admin.display(description="证件号码")
+    def applicant_id(self, obj: Case) -> str:
+        return mask_resident_id(obj.applicant_id_number)
+
+    @admin.display(description="联系电话")
+    def phone(self, obj: Case) -> str:
+        return mask_phone(obj.applicant_phone)
+
+    @admin.display(description="邮寄送达")
+    def postal_delivery(self, obj: Case) -> str:
+        if not apps.is_installed("tongban.delivery"):
+            return "—"
+        from tongban.delivery.selectors import courier_label, shipments_for_case
+
+        shipments = shipments_for_case(obj)
+        if not shipments:
+            return "—"
+        return format_html_join(
+            "", "<div><strong>{}</strong>（{}）{}：{}<br><small>{}</small></div>",
+            ((s.tracking_number or s.order_ref, courier_label(s.courier), s.status_label, s.recipient_address,
+              "；".join(f"{e.at:%Y-%m-%d %H:%M} {e.get_status_display()} {e.place}"
+                       + (f" 签收人：{e.signer}" if e.signer else "") for e in s.events.all()))
+             for s in shipments))
+
+    def audited_case_number(self, obj: Case) -> str:
+        return obj.number
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    view_perm = "cases.view_caseevent"
+    list_display = ["at", "case_number", "action_name", "status_change", "actor", "actor_role", "channel", "window",
+                    "step_name"]
+    list_filter = ["action", "actor_role", "channel"]
+    search_fields = ["^case__number"]
+    search_help_text = "按办件编号（或其开头部分）查找"
+    list_select_related = ["case", "actor", "window__centre"]
+    list_per_page = 100
+    show_full_result_count = False
+    ordering = ["-at", "-id"]
+    fields = ["case", "at", "action_name", "status_change", "actor", "actor_role", "channel", "window", "step_name",
+              "reason", "data"]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        if is_system_admin(request.user):
+            return qs
+        return qs.filter(case__in=visible_cases(request.user).values("pk"))
+
+    @admin.display(description="办件编号", ordering="case__number")
+    def case_number(self, obj: CaseEvent) -> str:
+        return obj.case.number
+
+    @admin.display(description="操作", ordering="action")
+    def action_name(self, obj: CaseEvent) -> str:
+        return action_label(obj.action)
+
+    @admin.display(description="状态变化")
+    def status_change(self, obj: CaseEvent) -> str:
+        return status_change(obj)
+
+    def audited_case_number(self, obj: CaseEvent) -> str:
+        return obj.case.number  # reasons and data may be personal
