@@ -167,6 +167,8 @@ class CaseMaterial(models.Model):
     deferred_due = models.DateField("承诺补交日期", null=True, blank=True)
     commitment = models.TextField("申请人承诺", blank=True)
     supplied_at = models.DateTimeField("补交时间", null=True, blank=True)
+    # 容缺 promise broken: when the applicant was told (once per material; see deferrals.py).
+    overdue_notified_at = models.DateTimeField("逾期提醒时间", null=True, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
