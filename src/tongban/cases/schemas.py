@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 
-from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
+from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id
 from tongban.accounts.roles import ROLE_LABELS, Role
 
 from .models import Case, CaseEvent, CaseMaterial, Channel, SupervisionNotice
@@ -321,8 +321,9 @@ def case_out(case: Case, *, allowed: Iterable[CaseAction], personal: bool, today
 
 
 def _mask_id(case: Case) -> str:
-    return mask_uscc(case.applicant_id_number) if case.applicant_kind == "legal" else \
-        mask_resident_id(case.applicant_id_number)
+    # Resident ID and USCC are both 18 characters and masked alike (first and last four kept), so the row
+    # needs no applicant_kind column.
+    return mask_resident_id(case.applicant_id_number)
 
 
 def case_row(case: Case, *, today: dt.date, soon_limit: dt.date, mask_names: bool = False) -> dict[str, Any]:

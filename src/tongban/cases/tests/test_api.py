@@ -380,6 +380,14 @@ def test_deferred_acceptance_correction_and_refusal(apis: dict[str, Api], w: Wor
     assert case["status"] == "returned"
     case = ok(citizen.act(case, "supply_correction"))
     assert case["status"] == "in_progress"
+    case = ok(approver.act(case, "complete_step", opinion="同意"))
+    case = ok(approver.act(case, "deny", reason="不符合《户口登记条例》第七条规定的条件"))
+    response = clerk.act(case, "issue_result", delivery="post")
+    assert response.status_code == 400 and error(response)["field"] == "address"  # the form has no address
+    case = ok(clerk.act(case, "issue_result", delivery="post", address="浙江省诸暨市暨阳街道人民路1号"))
+    assert case["status"] == "closed"
+    event = CaseEvent.objects.filter(case__number=case["number"], action="issue_result").get()
+    assert event.data["tracking"] and event.data["address"] == "浙江省诸暨市暨阳街道人民路1号"
 
     second = ok(citizen.apply(w), 201)
     response = clerk.act(second, "request_correction", items=[])
@@ -655,3 +663,30 @@ def test_odd_post_bodies_never_cause_a_500(apis: dict[str, Api], w: World) -> No
     # Nothing the fuzzing sent changed the submitted case.
     assert Case.objects.get(number=submitted["number"]).status == "submitted"
     assert verify()[1] is None
+
+
+def test_lists_and_detail_take_a_bounded_number_of_queries(apis: dict[str, Api], w: World) -> None:
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    def count(api: Api, path: str, params: dict | None = None) -> int:
+        with CaptureQueriesContext(conn) as ctx:
+            ok(api.get(path, params))
+        return len(ctx.captured_queries)
+
+    first = ok(apis["applicant"].apply(w), 201)
+    ok(apis["clerk"].act(first, "accept"))
+    for api in apis.values():
+        api.get("/cases")  # the first use of a token records it (one UPDATE); measure after that
+    one = {"mine": count(apis["applicant"], "/cases"), "queue": count(apis["approver"], "/cases"),
+           "board": count(apis["supervisor"], "/supervision", {"bucket": "due_soon"})}
+    detail_one = count(apis["approver"], f"/cases/{first['number']}")
+    for _ in range(5):
+        ok(apis["clerk"].act(ok(apis["applicant"].apply(w), 201), "accept"))
+    many = {"mine": count(apis["applicant"], "/cases"), "queue": count(apis["approver"], "/cases"),
+            "board": count(apis["supervisor"], "/supervision", {"bucket": "due_soon"})}
+    assert ok(apis["approver"].get("/cases"))["total"] == 6
+    assert many == one, (one, many)
+    case = Case.objects.get(number=first["number"])
+    services.complete_step(services.Ctx(w.approver), case, "一审", case.revision)
+    assert count(apis["approver"], f"/cases/{first['number']}") == detail_one <= 15

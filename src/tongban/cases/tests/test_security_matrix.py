@@ -154,7 +154,7 @@ SPECS = [
     Spec("supply_deferred", _deferred, "applicant", {"material": "结婚证"}),
     Spec("supply_correction", _returned, "applicant", {}),
     Spec("resume", _suspended, "approver", {"reason": "评审完成"}),
-    Spec("issue_result", _decided, "clerk", {"delivery": "post", "address": "浙江省诸暨市暨阳街道人民路1号"}),
+    Spec("issue_result", _decided, "clerk", {"delivery": "electronic"}),
 ]
 
 
