@@ -27,7 +27,7 @@ from tongban.audit.services import record as audit
 from .models import Case, CaseEvent, CaseMaterial, SupervisionNotice, Suspension, Visit
 from .permissions import visible_cases
 from .selectors import CLOCK_STATUSES, due_soon_limit
-from .workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
+from .workflow import ACTION_LABELS, STATUS_LABELS, TERMINAL, CaseAction, CaseStatus
 
 # Staff roles that work on cases and may read them here (within their scope) once they can log in (is_staff).
 CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR, Role.SYSTEM_ADMIN})
@@ -44,6 +44,10 @@ def may_read_cases(request: HttpRequest, perm: str = "cases.view_case") -> bool:
 
 def scoped_cases(request: HttpRequest, qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs if is_system_admin(request.user) else visible_cases(request.user, qs)
+
+
+def _today():
+    return timezone.localdate()
 
 
 def status_label(value: str) -> str:
@@ -167,7 +171,8 @@ class CaseEventInline(ReadOnlyInline):
 class CaseMaterialInline(ReadOnlyInline):
     model = CaseMaterial
     verbose_name_plural = "申请材料"
-    fields = ["name", "state", "paper_checked", "content_type", "size", "deferred_due", "commitment", "supplied_at"]
+    fields = ["name", "state", "paper_checked", "content_type", "size", "deferred_due", "commitment", "supplied_at",
+              "overdue_notified_at"]
 
 
 class SuspensionInline(ReadOnlyInline):
@@ -207,11 +212,13 @@ class OverdueDeferralFilter(admin.SimpleListFilter):
         return [("overdue", "承诺补交已逾期"), ("pending", "待补交")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        # As deferrals.deferral_flags: only cases still open (a closed case's promise is no longer chased).
         deferred = CaseMaterial.objects.filter(case=OuterRef("pk"), state=CaseMaterial.State.DEFERRED)
+        open_cases = queryset.exclude(status__in=[s.value for s in TERMINAL])
         if self.value() == "overdue":
-            return queryset.filter(Exists(deferred.filter(deferred_due__lt=timezone.localdate())))
+            return open_cases.filter(Exists(deferred.filter(deferred_due__lt=_today())))
         if self.value() == "pending":
-            return queryset.filter(Exists(deferred))
+            return open_cases.filter(Exists(deferred))
         return queryset
 
 
@@ -221,8 +228,8 @@ class OverdueDeferralFilter(admin.SimpleListFilter):
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
     view_perm = "cases.view_case"
-    list_display = ["number", "item", "status_name", "channel", "deciding_department", "due", "applicant",
-                    "applicant_id", "phone"]
+    list_display = ["number", "item", "status_name", "channel", "deciding_department", "due",
+                    "applicant_masked", "applicant_id", "phone"]
     list_filter = ["status", "channel", "deciding_department", "deferred", "calendar_unknown", DueFilter,
                    OverdueDeferralFilter]
     search_fields = ["^number"]
@@ -251,7 +258,7 @@ class CaseAdmin(ReadOnlyAdmin):
         return [f for _, opts in self.fieldsets for f in opts["fields"]]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        today = timezone.localdate()
+        today = _today()
         on_clock = models.Q(status__in=CLOCK_STATUSES)
         due_level = models.Case(
             models.When(on_clock & models.Q(calendar_unknown=True), then=models.Value("unknown")),
@@ -281,7 +288,7 @@ class CaseAdmin(ReadOnlyAdmin):
                            colour, label, obj.promised_due or "—", label)
 
     @admin.display(description="申请人")
-    def applicant(self, obj: Case) -> str:
+    def applicant_masked(self, obj: Case) -> str:
         return mask_name(obj.applicant_name)
 
     @admin.display(description="证件号码")
