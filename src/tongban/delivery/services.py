@@ -66,7 +66,7 @@ def ship_result(case: Case, address: str, actor: Any, *, phone: str = "", recipi
     ``closing``: called by issue_result while it closes the decided case (which then tells the applicant).
     Otherwise only a case already closed by post may be shipped again (after its parcel was cancelled).
     """
-    locked = Case.objects.select_for_update().select_related("version", "receiving_centre").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("version", "receiving_centre").get(pk=case.pk)
     if closing:
         if locked.status != CaseStatus.DECIDED or not locked.decision:
             raise ConflictError("not_decided", "办件尚未作出决定，没有可邮寄的结果", "delivery")
@@ -139,7 +139,7 @@ def _sync(shipment: Shipment, courier: Courier) -> bool:
 @transaction.atomic
 def refresh(shipment: Shipment, courier: Courier | None = None) -> Shipment:
     """Bring the shipment's scans and status up to date with the courier; tell the applicant when signed for."""
-    locked = Shipment.objects.select_for_update().select_related("case").get(pk=shipment.pk)
+    locked = Shipment.objects.select_for_update(of=("self",)).select_related("case").get(pk=shipment.pk)
     if locked.status == St.CANCELLED or not locked.tracking_number:
         return locked
     if _sync(locked, courier or get_courier(locked.courier)) and locked.status == St.DELIVERED:
@@ -154,7 +154,7 @@ def cancel_shipment(shipment: Shipment, actor: Any, reason: str, courier: Courie
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("required", "取消邮寄须说明原因", "reason")
-    locked = Shipment.objects.select_for_update().select_related("case").get(pk=shipment.pk)
+    locked = Shipment.objects.select_for_update(of=("self",)).select_related("case").get(pk=shipment.pk)
     if not permissions.can_act(actor, locked.case, CaseAction.ISSUE_RESULT):
         raise DomainError("forbidden", "您无权取消该邮件", None, status=403)
     if locked.status in (St.CANCELLED, St.DELIVERED):
