@@ -12,7 +12,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -187,7 +187,8 @@ class WindowApplicantForm(forms.Form):
                                       widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind, raw = data.get("kind"), data.get("id_number", "")
         if raw and kind == "legal":
             value = normalize_uscc(raw)
@@ -252,7 +253,7 @@ class DeferForm(ActionForm):
 
     def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["materials"].choices = [(c, c) for c in choices]
+        cast(forms.ChoiceField, self.fields["materials"]).choices = [(c, c) for c in choices]
 
 
 class CorrectionForm(ActionForm):
@@ -265,7 +266,7 @@ class CorrectionForm(ActionForm):
 
     def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [(c, c) for c in choices]
+        cast(forms.ChoiceField, self.fields["items"]).choices = [(c, c) for c in choices]
 
     def all_items(self) -> list[str]:
         return [*self.cleaned_data.get("items", []), *_lines(self.cleaned_data.get("extra", ""))]
@@ -300,7 +301,7 @@ class SuspendForm(ActionForm):
 
     def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["step_name"].choices = list(choices)
+        cast(forms.ChoiceField, self.fields["step_name"]).choices = list(choices)
 
 
 class ResumeForm(ActionForm):
@@ -330,7 +331,7 @@ class SupplyDeferredForm(ActionForm):
 
     def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["material"].choices = [(c, c) for c in choices]
+        cast(forms.ChoiceField, self.fields["material"]).choices = [(c, c) for c in choices]
 
 
 class NoteForm(ActionForm):

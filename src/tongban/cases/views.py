@@ -11,16 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from tongban.accounts.models import User
 from tongban.accounts.roles import ROLE_LABELS, AccountKind, Role
 from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
@@ -61,6 +62,11 @@ APPLICANT_HINTS = {
 # ---- who is asking --------------------------------------------------------------------------------------
 
 
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user (every case view requires sign-in)."""
+    return cast(User, request.user)
+
+
 def is_applicant(user: Any) -> bool:
     return getattr(user, "is_authenticated", False) and getattr(user, "kind", "") in APPLICANT_KINDS
 
@@ -89,7 +95,7 @@ def case_404(request: HttpRequest) -> HttpResponse:
 
 def clerk_window(request: HttpRequest) -> Window | None:
     """The window the clerk sits at: chosen on the window page (kept in the session), else the centre's first."""
-    user = request.user
+    user = user_of(request)
     centre_id = getattr(user, "service_centre_id", None)
     if not centre_id:
         return None
@@ -99,7 +105,7 @@ def clerk_window(request: HttpRequest) -> Window | None:
 
 
 def ctx_for(request: HttpRequest) -> services.Ctx:
-    user = request.user
+    user = user_of(request)
     role = role_of(user)
     if role is Role.WINDOW_CLERK:
         return services.Ctx(user, "window", clerk_window(request), client_ip(request))
@@ -278,12 +284,10 @@ def _materials(case: Case) -> list[dict[str, Any]]:
     rows = []
     for req in case.version.materials.all():
         have = held.pop(req.name, [])
-        rows.append({"req": req, "name": req.name, "held": have,
-                     "states": [m.get_state_display() for m in have],
+        rows.append({"req": req, "name": req.name, "held": have, "has_file": any(m.file for m in have),
                      "ok": any(m.state in ("received", "replaced", "result") for m in have)})
     for name, have in held.items():
-        rows.append({"req": None, "name": name, "held": have, "states": [m.get_state_display() for m in have],
-                     "ok": True})
+        rows.append({"req": None, "name": name, "held": have, "has_file": any(m.file for m in have), "ok": True})
     return rows
 
 
@@ -336,11 +340,11 @@ def page_forms(case: Case, available: set[CaseAction], context: dict[str, Any],
 
 def detail_context(request: HttpRequest, case: Case, *, bound: tuple[str, djforms.Form] | None = None,
                    error: str = "") -> dict[str, Any]:
-    user = request.user
+    user = user_of(request)
     applicant_view = is_applicant(user)
-    events = selectors.timeline(case)
-    if applicant_view:
-        events = [e for e in events if e.action != A.SUPERVISE.value]  # internal oversight
+    # Drafting is not handling; supervision is internal oversight the applicant does not see.
+    hidden = {A.SAVE_DRAFT.value} | ({A.SUPERVISE.value} if applicant_view else set())
+    events = [e for e in selectors.timeline(case) if e.action not in hidden]
     for e in events:
         e.label = ACTION_LABELS.get(CaseAction(e.action), e.action)  # type: ignore[attr-defined]
         e.extra = _event_extra(e)  # type: ignore[attr-defined]
@@ -352,8 +356,8 @@ def detail_context(request: HttpRequest, case: Case, *, bound: tuple[str, djform
                   if m.necessity == "deferrable" and m.name not in held_names]
     deferred = [h for m in materials for h in m["held"] if h.state == "deferred"]
     special_steps = list(case.version.special_steps.all())
-    steps = [s.name for s in case.version.steps.all()]
     back_office = services.back_office_steps(case.version)
+    steps = _step_states(case, list(case.version.steps.all()), back_office)
     context: dict[str, Any] = {
         "case": case, "version": case.version, "applicant_view": applicant_view, "role": role_of(user),
         "status_label": STATUS_LABELS[CaseStatus(case.status)], "status_badge": STATUS_BADGES.get(CaseStatus(case.status), ""),
@@ -379,6 +383,37 @@ def detail_context(request: HttpRequest, case: Case, *, bound: tuple[str, djform
     print_kind = request.GET.get("print", "")
     context["print_notice"] = next((n for n in context["notice_links"] if n["kind"] == print_kind), None)
     return context
+
+
+def _step_states(case: Case, steps: list[Any], back_office: list[str]) -> list[dict[str, Any]]:
+    """The guide's steps, each done, current or to come, as far as the case has gone."""
+    status = CaseStatus(case.status)
+    accepted = case.accepted_on is not None
+    decided = status in (S.DECIDED, S.CLOSED)
+    current_back = services.current_step_name(case) if status in (S.IN_PROGRESS, S.SUSPENDED, S.RETURNED) else ""
+    out = []
+    for step in steps:
+        name = step.name
+        if status is S.CLOSED:
+            state = "done"
+        elif name in services.FRONT_STEPS:
+            state = "done" if accepted else ("current" if status in (S.SUBMITTED, S.CORRECTION) else "")
+        elif name in services.AFTER_DECISION_STEPS:
+            state = "current" if decided else ""
+        elif name in back_office:
+            index = back_office.index(name)
+            if decided:
+                state = "done"
+            elif current_back:
+                position = back_office.index(current_back)
+                state = "done" if index < position else ("current" if index == position else "")
+            else:
+                state = ""
+        else:
+            state = ""
+        out.append({"name": name, "days": step.days, "handler": getattr(step, "handler", ""),
+                    "criteria": getattr(step, "criteria", ""), "state": state})
+    return out
 
 
 def _panels(context: dict[str, Any], bound: tuple[str, djforms.Form] | None) -> list[dict[str, Any]]:
@@ -413,7 +448,7 @@ def _event_extra(e: Any) -> str:
 
 def _supervision(request: HttpRequest, case: Case) -> list[SupervisionNotice]:
     rows = list(SupervisionNotice.objects.filter(case=case).select_related("sent_by", "answered_by", "department"))
-    user = request.user
+    user = user_of(request)
     for n in rows:
         n.can_answer = (not n.answered_at and getattr(user, "department_id", None) == n.department_id  # type: ignore[attr-defined]
                         and role_of(user) in (Role.APPROVER, Role.DEPARTMENT_HEAD))
@@ -421,15 +456,15 @@ def _supervision(request: HttpRequest, case: Case) -> list[SupervisionNotice]:
 
 
 def render_detail(request: HttpRequest, case: Case, *, status: int = 200, **kwargs: Any) -> HttpResponse:
-    audit("case.view", "case", case.number, actor=request.user, ip=client_ip(request), detail={"page": "detail"})
+    audit("case.view", "case", case.number, actor=user_of(request), ip=client_ip(request), detail={"page": "detail"})
     return render(request, "cases/detail.html", detail_context(request, case, **kwargs), status=status)
 
 
 def visible_case(request: HttpRequest, number: str) -> Case | None:
-    case = selectors.get_visible_case(request.user, number)
+    case = selectors.get_visible_case(user_of(request), number)
     if case is None:
         return None
-    if case.status == S.DRAFT and case.applicant_id != request.user.pk:
+    if case.status == S.DRAFT and case.applicant_id != user_of(request).pk:
         return None  # a draft is no application yet: only its author sees it
     return case
 
@@ -440,14 +475,14 @@ def visible_case(request: HttpRequest, number: str) -> Case | None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """/cases/: where each kind of user works."""
-    role = role_of(request.user)
+    role = role_of(user_of(request))
     if role is Role.WINDOW_CLERK:
         return redirect("cases:window")
     if role in (Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SYSTEM_ADMIN):
         return redirect("cases:queue")
     if role is Role.SUPERVISOR:
         return redirect("cases:supervision")
-    if is_applicant(request.user):
+    if is_applicant(user_of(request)):
         return redirect("cases:mine")
     return refuse_page(request, "您的账号没有办件相关的岗位。")
 
@@ -484,7 +519,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             return render_detail(request, case, status=400, error="页面已失效，请刷新后重试。")
         return render_detail(request, case, status=400, bound=(action, form))
     ctx = ctx_for(request)
-    if is_applicant(request.user) and action in ("resubmit", "supply_correction"):
+    if is_applicant(user_of(request)) and action in ("resubmit", "supply_correction"):
         problems = attach_uploads(ctx, case, request)
         if problems:
             for name, message in problems.items():
@@ -493,7 +528,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     try:
         spec.run(ctx, case, form.cleaned_data, form.cleaned_data["revision"])
     except ConflictError as exc:
-        fresh = selectors.get_visible_case(request.user, number)
+        fresh = selectors.get_visible_case(user_of(request), number)
         if fresh is None:
             return case_404(request)
         return render_detail(request, fresh, status=409, error=exc.message)
@@ -509,7 +544,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         kind = notices.current_notice_kind(fresh)
         if kind:
             url += f"?print={kind.value}"
-    if action == "withdraw" and is_applicant(request.user):
+    if action == "withdraw" and is_applicant(user_of(request)):
         return redirect("cases:mine")
     return redirect(url)
 
@@ -548,7 +583,7 @@ def notice_pdf(request: HttpRequest, number: str, kind: str) -> HttpResponse:
         pdf = notices.render_notice(case, kind)
     except DomainError as exc:
         return refuse_page(request, exc.message, status=404 if exc.status == 404 else 409, title="暂无该通知书")
-    audit("case.view", "case", case.number, actor=request.user, ip=client_ip(request), detail={"notice": kind})
+    audit("case.view", "case", case.number, actor=user_of(request), ip=client_ip(request), detail={"notice": kind})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{notices.notice_filename(case, kind)}"'
     response["Cache-Control"] = "private, no-store"
@@ -560,14 +595,14 @@ EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png",
 
 @login_required
 @require_GET
-def material_file(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def material_file(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
     case = visible_case(request, number)
     if case is None:
         return case_404(request)
     material = CaseMaterial.objects.filter(case=case, pk=pk).exclude(file="").first()
     if material is None:
         raise Http404("材料不存在")
-    audit("case.view", "case", case.number, actor=request.user, ip=client_ip(request),
+    audit("case.view", "case", case.number, actor=user_of(request), ip=client_ip(request),
           detail={"material": material.name})
     ext = EXTENSIONS.get(material.content_type, "bin")
     response = FileResponse(material.file.open("rb"), content_type=material.content_type or "application/octet-stream",

@@ -26,7 +26,7 @@ from . import services
 from .models import Case, CaseMaterial, IdempotencyRecord
 from .permissions import visible_cases
 from .uploads import ALLOWED
-from .views import STATUS_BADGES, annotate_rows, attach_uploads, case_404, ctx_for, is_applicant, refuse_page
+from .views import STATUS_BADGES, annotate_rows, attach_uploads, case_404, ctx_for, is_applicant, refuse_page, user_of
 from .workflow import STATUS_LABELS, CaseStatus
 
 S = CaseStatus
@@ -57,8 +57,8 @@ def _material_rows(version: ImplementationVersion, case: Case | None, problems: 
             held[m.name] = m
     rows = []
     for req in version.materials.all():
-        m = held.get(req.name)
-        rows.append({"req": req, "held": m, "kind": ALLOWED.get(m.content_type, "") if m else "",
+        file = held.get(req.name)
+        rows.append({"req": req, "held": file, "kind": ALLOWED.get(file.content_type, "") if file else "",
                      "error": problems.get(req.name, ""), "missing": req.name in missing})
     return rows
 
@@ -87,7 +87,7 @@ def _implementation(code: str) -> ItemImplementation | None:
 @login_required
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """/cases/apply/<code>/: a new online application for an implementation."""
-    user = request.user
+    user = user_of(request)
     if not is_applicant(user):
         return refuse_page(request, NOT_APPLICANT)
     impl = _implementation(code)
@@ -124,7 +124,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, number: str) -> HttpResponse:
     """/cases/<number>/edit/: continue a draft (我的草稿)."""
-    user = request.user
+    user = user_of(request)
     if not is_applicant(user):
         return case_404(request)
     token = f.clean_token(request.POST.get("token")) if request.method == "POST" else None
@@ -180,7 +180,7 @@ def _process(request: HttpRequest, impl: ItemImplementation, version: Implementa
 
 @login_required
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
-    case = visible_cases(request.user).select_related("version", "deciding_department", "receiving_centre") \
+    case = visible_cases(user_of(request)).select_related("version", "deciding_department", "receiving_centre") \
         .filter(number=number).exclude(status=S.DRAFT).first()
     if case is None:
         return case_404(request)
@@ -190,7 +190,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _my(request: HttpRequest, drafts: bool) -> tuple[Any, list[Case]]:
-    qs = visible_cases(request.user).filter(applicant_id=request.user.pk)
+    qs = visible_cases(user_of(request)).filter(applicant_id=user_of(request).pk)
     if drafts:
         qs = qs.filter(status=S.DRAFT.value).order_by("-updated_at", "-id")
     else:
@@ -205,7 +205,7 @@ def _my(request: HttpRequest, drafts: bool) -> tuple[Any, list[Case]]:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    if not is_applicant(request.user):
+    if not is_applicant(user_of(request)):
         return refuse_page(request, "“我的办件”供自然人和法人账号使用。")
     page, rows = _my(request, drafts=False)
     return render(request, "cases/mine.html", {"page": page, "rows": rows, "drafts": False,
@@ -214,7 +214,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def drafts(request: HttpRequest) -> HttpResponse:
-    if not is_applicant(request.user):
+    if not is_applicant(user_of(request)):
         return refuse_page(request, "“我的草稿”供自然人和法人账号使用。")
     page, rows = _my(request, drafts=True)
     return render(request, "cases/mine.html", {"page": page, "rows": rows, "drafts": True})

@@ -20,7 +20,7 @@ from . import forms as f
 from . import selectors, services
 from .models import SupervisionNotice
 from .selectors import BUCKET_LABELS, Bucket
-from .views import annotate_rows, refuse_page, role_of, today
+from .views import annotate_rows, refuse_page, role_of, today, user_of
 
 PER_PAGE = 50
 ROLE_BUCKETS: dict[Role, list[Bucket]] = {
@@ -55,7 +55,7 @@ def _pages(total: int, number: int) -> dict:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """/cases/queue/?bucket=…: the user's work queue, most urgent first."""
-    role = role_of(request.user)
+    role = role_of(user_of(request))
     buckets = ROLE_BUCKETS.get(role) if role else None
     if not buckets:
         return refuse_page(request, "工作队列仅供窗口、审批人员和部门负责人使用。")
@@ -67,11 +67,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         bucket = buckets[0]
     number = _page_number(request)
     day = today()
-    counts = selectors.queue_counts(request.user, buckets, day)
-    rows, total = selectors.queue(request.user, bucket, today=day, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+    counts = selectors.queue_counts(user_of(request), buckets, day)
+    rows, total = selectors.queue(user_of(request), bucket, today=day, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
     unanswered = 0
-    if role in (Role.APPROVER, Role.DEPARTMENT_HEAD):
-        unanswered = SupervisionNotice.objects.filter(department_id=request.user.department_id,
+    if role in (Role.APPROVER, Role.DEPARTMENT_HEAD) and user_of(request).department_id:
+        unanswered = SupervisionNotice.objects.filter(department=user_of(request).department,
                                                       answered_at__isnull=True).count()
     tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "active": b is bucket,
              "tone": "red" if b is Bucket.OVERDUE else "amber" if b is Bucket.DUE_SOON else ""} for b in buckets]
@@ -83,22 +83,20 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _scope(request: HttpRequest) -> str:
-    user = request.user
+    user = user_of(request)
     role = role_of(user)
-    if role is Role.WINDOW_CLERK and user.service_centre_id:
+    if role is Role.WINDOW_CLERK and user.service_centre:
         return user.service_centre.name
-    if role in (Role.APPROVER, Role.DEPARTMENT_HEAD) and user.department_id:
+    if role in (Role.APPROVER, Role.DEPARTMENT_HEAD) and user.department:
         return user.department.name
-    if user.division_id:
-        return user.division.name
-    return "全部"
+    return user.division.name if user.division else "全部"
 
 
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """/cases/supervision/: due-soon and overdue cases of the jurisdiction, with the deciding department."""
-    role = role_of(request.user)
-    if role not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN) or not request.user.division_id:
+    role = role_of(user_of(request))
+    if role not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN) or not user_of(request).division_id:
         return refuse_page(request, "督办看板仅供督办人员使用。")
     try:
         bucket = Bucket(request.GET.get("bucket") or Bucket.OVERDUE)
@@ -108,41 +106,41 @@ def supervision(request: HttpRequest) -> HttpResponse:
         bucket = Bucket.OVERDUE
     number = _page_number(request)
     day = today()
-    rows, total = selectors.supervision_board(request.user, bucket, today=day, limit=PER_PAGE,
+    rows, total = selectors.supervision_board(user_of(request), bucket, today=day, limit=PER_PAGE,
                                               offset=(number - 1) * PER_PAGE)
     counts = {bucket: total}
     for other in BOARD_BUCKETS:
         if other is not bucket:
-            counts[other] = selectors.supervision_board(request.user, other, today=day, limit=0)[1]
-    sent = list(SupervisionNotice.objects.filter(sent_by=request.user)
+            counts[other] = selectors.supervision_board(user_of(request), other, today=day, limit=0)[1]
+    sent = list(SupervisionNotice.objects.filter(sent_by=user_of(request))
                 .select_related("case", "case__version", "department", "answered_by").order_by("-sent_at")[:20])
     tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "active": b is bucket,
              "tone": "red" if b is Bucket.OVERDUE else "amber"} for b in BOARD_BUCKETS]
     return render(request, "cases/supervision.html", {
         "tabs": tabs, "bucket": bucket.value, "bucket_label": BUCKET_LABELS[bucket], "rows": annotate_rows(rows),
-        "total": total, "pages": _pages(total, number), "sent": sent, "division": request.user.division,
+        "total": total, "pages": _pages(total, number), "sent": sent, "division": user_of(request).division,
     })
 
 
 @login_required
 def supervision_notices(request: HttpRequest) -> HttpResponse:
     """/cases/supervision/notices/: the notices sent to the user's department, unanswered first."""
-    role = role_of(request.user)
-    if role not in (Role.APPROVER, Role.DEPARTMENT_HEAD) or not request.user.department_id:
+    role = role_of(user_of(request))
+    if role not in (Role.APPROVER, Role.DEPARTMENT_HEAD) or not user_of(request).department_id:
         return refuse_page(request, "督办单回复仅供被督办部门的审批人员和负责人使用。")
-    rows = list(SupervisionNotice.objects.filter(department_id=request.user.department_id)
+    rows = list(SupervisionNotice.objects.filter(department=user_of(request).department)
                 .select_related("case", "case__version", "sent_by", "answered_by")
                 .order_by(F("answered_at").asc(nulls_first=True), "-sent_at")[:100])
     return render(request, "cases/supervision_notices.html", {"rows": rows, "form": f.AnswerForm(),
-                                                               "department": request.user.department})
+                                                               "department": user_of(request).department})
 
 
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     notice = SupervisionNotice.objects.select_related("case").filter(
-        pk=pk, department_id=getattr(request.user, "department_id", None) or 0).first()
-    if notice is None or role_of(request.user) not in (Role.APPROVER, Role.DEPARTMENT_HEAD):
+        pk=pk, department_id=getattr(user_of(request), "department_id", None) or 0).first()
+    if notice is None or role_of(user_of(request)) not in (Role.APPROVER, Role.DEPARTMENT_HEAD):
         return render(request, "404.html", {"message": "没有找到该督办单"}, status=404)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -152,7 +150,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请填写督办回复")
         return redirect(back)
     try:
-        services.answer_supervision(services.Ctx(request.user, "", None, client_ip(request)), notice,
+        services.answer_supervision(services.Ctx(user_of(request), "", None, client_ip(request)), notice,
                                     form.cleaned_data["answer"])
     except DomainError as exc:
         messages.error(request, exc.message)

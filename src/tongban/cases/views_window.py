@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,13 +20,13 @@ from tongban.accounts.roles import Role
 from tongban.catalogue.formschema import validate_submission
 from tongban.catalogue.models import ItemImplementation
 from tongban.core.errors import DomainError
-from tongban.jurisdictions.models import Window
+from tongban.jurisdictions.models import ServiceCentre, Window
 
 from . import forms as f
 from . import selectors, services
 from .models import IdempotencyRecord
 from .selectors import Bucket
-from .views import clerk_window, ctx_for, refuse_page, role_of, today
+from .views import clerk_window, ctx_for, refuse_page, role_of, today, user_of
 
 PER_PAGE = 30
 NOT_CLERK = "窗口收件仅供服务中心综合窗口受理人员使用。"
@@ -36,11 +36,17 @@ SHARED_TO_APPLICANT = {"applicant_name": "name", "enterprise_name": "name", "app
 
 
 def _clerk(request: HttpRequest) -> bool:
-    return role_of(request.user) is Role.WINDOW_CLERK and bool(getattr(request.user, "service_centre_id", None))
+    return role_of(user_of(request)) is Role.WINDOW_CLERK and bool(getattr(user_of(request), "service_centre_id", None))
 
 
-def _served(request: HttpRequest):
-    centre = request.user.service_centre
+def _centre(request: HttpRequest) -> ServiceCentre:
+    centre = user_of(request).service_centre
+    assert centre is not None  # _clerk() checked it
+    return centre
+
+
+def _served(request: HttpRequest) -> QuerySet[ItemImplementation]:
+    centre = _centre(request)
     return ItemImplementation.objects.filter(department__in=centre.departments.all(),
                                              published_version__isnull=False)
 
@@ -50,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """/cases/window/: choose the window, find the item, see what waits at the front desk."""
     if not _clerk(request):
         return refuse_page(request, NOT_CLERK)
-    centre = request.user.service_centre
+    centre = _centre(request)
     windows = list(Window.objects.filter(centre=centre).order_by("number", "id"))
     if request.method == "POST":
         chosen = next((w for w in windows if str(w.pk) == request.POST.get("window")), None)
@@ -67,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
                              | Q(published_version__keywords__icontains=q) | Q(code=q))
     items = items.order_by("department__name", "published_version__name", "id")
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    counts = selectors.queue_counts(request.user, [Bucket.TO_ACCEPT, Bucket.RESULT_DESK], today())
+    counts = selectors.queue_counts(user_of(request), [Bucket.TO_ACCEPT, Bucket.RESULT_DESK], today())
     return render(request, "cases/window_home.html", {
         "centre": centre, "windows": windows, "window": clerk_window(request), "q": q, "page": page,
         "to_accept": counts[Bucket.TO_ACCEPT], "result_desk": counts[Bucket.RESULT_DESK],
@@ -81,13 +87,13 @@ def _render(request: HttpRequest, impl: ItemImplementation, applicant: f.WindowA
     fields = f.schema_fields(version.form_schema, values, errors, skip=f.SHARED_APPLICANT_KEYS)
     shared = [fld.get("label") for fld in version.form_schema if fld.get("key") in f.SHARED_APPLICANT_KEYS]
     materials = [{"req": m, "checked": m.name in paper} for m in version.materials.all()]
-    summary = [(f"id_{name}", applicant.fields[name].label, "；".join(errs))
+    summary = [(f"id_{name}", applicant.fields[name].label, "；".join(str(e) for e in errs))
                for name, errs in applicant.errors.items() if name in applicant.fields]
     summary += [(fld.id, fld.label, fld.error) for fld in fields if fld.error]
     return render(request, "cases/window_apply.html", {
         "impl": impl, "version": version, "applicant": applicant, "fields": fields, "materials": materials,
         "shared": shared, "token": f.new_token(), "error": error, "summary": summary,
-        "window": clerk_window(request), "centre": request.user.service_centre,
+        "window": clerk_window(request), "centre": _centre(request),
     }, status=status)
 
 
@@ -110,7 +116,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     token = f.clean_token(request.POST.get("token"))
     if token is None:
         return _render(request, impl, applicant, values, {}, paper, error="页面已过期，请检查后重新提交。", status=400)
-    done = IdempotencyRecord.objects.filter(user=request.user, key=f"window:{token}").select_related("case").first()
+    done = IdempotencyRecord.objects.filter(user=user_of(request), key=f"window:{token}").select_related("case").first()
     if done is not None:
         messages.info(request, "该申请已收件，请勿重复提交。")
         return redirect("cases:detail", number=done.case.number)
@@ -129,9 +135,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 ctx_for(request), impl, identity_check=d["identity_check"], form_data=data, paper_materials=paper,
                 applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]},
                 agent={"name": d["agent_name"], "id_number": d["agent_id_number"]} if d["agent_name"] else None)
-            IdempotencyRecord.objects.create(user=request.user, key=f"window:{token}", case=case)
+            IdempotencyRecord.objects.create(user=user_of(request), key=f"window:{token}", case=case)
     except IntegrityError:
-        done = IdempotencyRecord.objects.filter(user=request.user, key=f"window:{token}").select_related("case").first()
+        done = IdempotencyRecord.objects.filter(user=user_of(request), key=f"window:{token}").select_related("case").first()
         if done is None:
             raise
         return redirect("cases:detail", number=done.case.number)

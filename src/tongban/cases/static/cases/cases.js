@@ -2,6 +2,15 @@
    submission of the same form by its one-time token); this only spares people the wait and the doubt. */
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+
+  // File inputs show a Chinese button and the chosen file's name.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches(".file-pick input[type=file]")) return;
+    var name = input.closest(".file-pick").querySelector(".file-name");
+    if (name) name.textContent = input.files && input.files.length ? input.files[0].name : "未选择文件";
+  });
 
   // Once a form is on its way, its buttons say so and a second click does nothing.
   document.addEventListener("submit", function (event) {
