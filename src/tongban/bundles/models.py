@@ -172,3 +172,18 @@ class JointStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.scheduled_for:%Y-%m-%d}"
+
+
+class BundleIdempotencyRecord(models.Model):
+    """A retried bundle application (same key, same user) returns the bundle case it made the first time."""
+
+    key = models.CharField(max_length=100)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    bundle_case = models.ForeignKey(BundleCase, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="uniq_bundle_idempotency_key")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -174,3 +174,106 @@ def bundle_indicators(bundle: Bundle, start: dt.date | None = None, end: dt.date
         materials_saved=materials, trips_saved=trips, fields_saved=fields_,
         average_days_to_last_result=round(sum(spans) / len(spans), 2) if spans else None,
     )
+
+
+# ---- bundle cases as pages and API show them (added for issue 4's pages and API) ------------------------
+
+OPEN_PHASES = ("submitted", "correction", "in_progress", "ready")
+_ENDED_CHILD = ("closed", "refused", "withdrawn", "terminated", "decided")
+
+
+def _holdup_key(case: Any) -> tuple[bool, dt.date]:
+    return (case.status != "waiting", case.promised_due or dt.date.max)
+
+
+def bundle_holdups(bundle_cases: list[Any]) -> dict[int, Any]:
+    """``bundle_holdup`` for a page of bundle cases in one query: {bundle case pk: child or None}."""
+    from tongban.cases.models import Case
+
+    pks = [bc.pk for bc in bundle_cases]
+    found: dict[int, Any] = dict.fromkeys(pks)
+    rows = (Case.objects.filter(bundle_case_id__in=pks).exclude(status__in=_ENDED_CHILD)
+            .select_related("version", "deciding_department"))
+    for child in rows:
+        best = found.get(child.bundle_case_id)
+        if best is None or _holdup_key(child) > _holdup_key(best):
+            found[child.bundle_case_id] = child
+    return found
+
+
+def visible_bundle_cases(user: Any) -> QuerySet[Any]:
+    """Who sees a bundle case, as for its children: the applicant; the receiving centre's clerks; approvers
+    and heads of a department deciding one of its items; supervisors of the jurisdiction; administrators."""
+    from django.db.models import Q
+
+    from tongban.cases.models import Case
+
+    from .models import BundleCase
+
+    qs = BundleCase.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if getattr(user, "kind", "") != "staff":
+        return qs.filter(applicant_id=user.pk)
+    role = getattr(user, "role", "")
+    if role == "system_admin":
+        return qs
+    if role == "window_clerk" and user.service_centre_id:
+        return qs.filter(receiving_centre_id=user.service_centre_id)
+    if role in ("approver", "department_head") and user.department_id:
+        return qs.filter(pk__in=Case.objects.filter(deciding_department_id=user.department_id,
+                                                    bundle_case__isnull=False).values("bundle_case_id"))
+    if role == "supervisor" and user.division_id:
+        path = user.division.path
+        return qs.filter(Q(receiving_division__path__startswith=path)
+                         | Q(pk__in=Case.objects.filter(deciding_division__path__startswith=path,
+                                                        bundle_case__isnull=False).values("bundle_case_id")))
+    return qs.none()
+
+
+def get_visible_bundle_case(user: Any, number: str) -> Any:
+    bc = (visible_bundle_cases(user).select_related("bundle", "bundle__lead_department", "receiving_centre",
+                                                   "receiving_division", "applicant")
+          .filter(number=number).first())
+    if bc is not None and bc.phase == "draft" and bc.applicant_id != getattr(user, "pk", None):
+        return None  # a draft is no application yet: only its author sees it
+    return bc
+
+
+def bundle_children(bundle_case: Any) -> list[Any]:
+    """The child cases in the bundle's item order, with what the pages show of each."""
+    from tongban.cases.models import Case
+
+    return list(Case.objects.filter(bundle_case=bundle_case)
+                .select_related("version", "deciding_department", "bundle_item", "implementation")
+                .prefetch_related("bundle_item__depends_on")
+                .order_by("bundle_item__order", "bundle_item_id", "id"))
+
+
+def savings_for(bundle: Bundle, item_ids: list[int] | None = None) -> Savings:
+    """What applying together saves for the applicant's choice (dependencies on items left out do not count:
+    the applicant brings that result as a material)."""
+    specs = item_specs(bundle)
+    if item_ids is not None:
+        keys = {str(i) for i in item_ids}
+        specs = [replace(s, depends_on=[d for d in s.depends_on if d in keys]) for s in specs if s.key in keys]
+    return compute_savings(specs, bundle.promised_days)
+
+
+def bundle_board(user: Any, *, overdue_only: bool = False, today: dt.date | None = None, limit: int = 50,
+                 offset: int = 0) -> tuple[list[Any], int]:
+    """Open bundle cases of a supervisor's jurisdiction, most urgent first, each with ``holdup`` set."""
+    from django.db.models import F
+
+    if getattr(user, "role", "") not in ("supervisor", "system_admin") or not getattr(user, "division_id", None):
+        return [], 0
+    qs = visible_bundle_cases(user).filter(phase__in=OPEN_PHASES)
+    if overdue_only:
+        qs = qs.filter(promised_due__lt=today or dt.date.today())
+    total = qs.count()
+    rows = list(qs.select_related("bundle", "receiving_centre")
+                .order_by(F("promised_due").asc(nulls_last=True), "submitted_at", "id")[offset:offset + limit])
+    holdups = bundle_holdups(rows)
+    for bc in rows:
+        bc.holdup = holdups.get(bc.pk)
+    return rows, total

@@ -198,6 +198,8 @@ def attach_bundle_material(ctx: cases.Ctx, bc: BundleCase, name: str, filename: 
     """Uploaded once for the bundle; every child that needs it receives it at submission."""
     if bc.applicant_id != getattr(ctx.user, "pk", None) and getattr(ctx.user, "role", "") != "window_clerk":
         raise DomainError("forbidden", "无权为该一件事办件上传材料", None, status=403)
+    if bc.phase not in (P.DRAFT, P.CORRECTION, P.SUBMITTED):  # issue 4 pages/API: no files after acceptance
+        raise ConflictError("not_open", "该一件事办件已受理，不能再上传申请材料", "file")
     items = list(bc.items.select_related("implementation__published_version"))
     known = {normalise_material(m.name) for i in items for m in i.implementation.published_version.materials.all()}
     key = normalise_material(name)
@@ -395,12 +397,27 @@ def resubmit_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None)
     locked = _locked_bundle_case(bc, revision)
     if locked.phase != P.CORRECTION:
         raise ConflictError("transition_not_allowed", "该一件事办件不在待补正状态", "phase")
+    _sync_child_materials(locked)
     for child in locked.children.all():
         cases.resubmit(ctx, child)
     locked.phase = P.SUBMITTED
     locked.revision += 1
     locked.save()
     return locked
+
+
+def _sync_child_materials(bc: BundleCase) -> None:
+    """After 补正 the files uploaded once again reach every child that needs them (issue 4 pages/API)."""
+    uploads = {m.name: m for m in bc.materials.all() if m.file}
+    for child in bc.children.select_related("version"):
+        held = {m.name: m for m in child.materials.filter(state=CaseMaterial.State.RECEIVED)}
+        for req in child.version.materials.all():
+            up = uploads.get(normalise_material(req.name))
+            if up is None or (req.name in held and held[req.name].sha256 == up.sha256):
+                continue
+            CaseMaterial.objects.filter(case=child, name=req.name, state__in=["received", "missing"]).delete()
+            CaseMaterial.objects.create(case=child, name=req.name, file=up.file.name, content_type=up.content_type,
+                                        size=up.size, sha256=up.sha256, paper_checked=up.paper_checked)
 
 
 def _refresh_phase(bc: BundleCase) -> None:
@@ -459,13 +476,14 @@ def _start_dependant(child: Case, prereqs: list[Case]) -> None:
 
 
 @transaction.atomic
-def issue_bundle_results(ctx: cases.Ctx, bc: BundleCase, delivery: str, revision: int | None = None) -> BundleCase:
-    """统一出件: every decided item's result at one desk or in one delivery."""
+def issue_bundle_results(ctx: cases.Ctx, bc: BundleCase, delivery: str, revision: int | None = None,
+                         address: str = "") -> BundleCase:
+    """统一出件: every decided item's result at one desk or in one delivery (``address`` for post)."""
     locked = _locked_bundle_case(bc, revision)
     if locked.phase != P.READY:
         raise ConflictError("not_ready", "尚有事项在办理中，暂不能统一出件", "phase")
     for child in locked.children.filter(status=CaseStatus.DECIDED.value):
-        cases.issue_result(ctx, child, delivery)
+        cases.issue_result(ctx, child, delivery, address=address)
     locked.refresh_from_db()
     return locked
 
