@@ -20,11 +20,11 @@ from django.utils.html import format_html, format_html_join
 
 from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id
 from tongban.accounts.permissions import is_system_admin
-from tongban.accounts.roles import Role
+from tongban.accounts.roles import ACCOUNT_KIND_LABELS, ROLE_LABELS, Role
 from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
 
-from .models import Case, CaseEvent, CaseMaterial, SupervisionNotice, Suspension, Visit
+from .models import Case, CaseEvent, CaseMaterial, Channel, SupervisionNotice, Suspension, Visit
 from .permissions import visible_cases
 from .selectors import CLOCK_STATUSES, due_soon_limit
 from .workflow import ACTION_LABELS, STATUS_LABELS, TERMINAL, CaseAction, CaseStatus
@@ -62,6 +62,18 @@ def action_label(value: str) -> str:
         return ACTION_LABELS[CaseAction(value)]
     except ValueError:
         return value
+
+
+_ROLE_NAMES = {**{k.value: v for k, v in ACCOUNT_KIND_LABELS.items()}, **{k.value: v for k, v in ROLE_LABELS.items()}}
+_CHANNEL_NAMES = dict(Channel.choices)
+
+
+def role_name(event: CaseEvent) -> str:
+    return _ROLE_NAMES.get(event.actor_role, event.actor_role) or "系统"
+
+
+def channel_name(event: CaseEvent) -> str:
+    return _CHANNEL_NAMES.get(event.channel, event.channel) or "—"
 
 
 def status_change(event: CaseEvent) -> str:
@@ -143,7 +155,7 @@ class ReadOnlyInline(admin.TabularInline):
 class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
     verbose_name_plural = "办件过程（只追加，不可修改）"
-    fields = ["at", "action_name", "status_change", "actor", "actor_role", "channel", "window", "step_name", "reason",
+    fields = ["at", "action_name", "status_change", "actor", "role", "channel_label", "window", "step_name", "reason",
               "event_data"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -156,6 +168,14 @@ class CaseEventInline(ReadOnlyInline):
     @admin.display(description="状态变化")
     def status_change(self, obj: CaseEvent) -> str:
         return status_change(obj)
+
+    @admin.display(description="操作人角色")
+    def role(self, obj: CaseEvent) -> str:
+        return role_name(obj)
+
+    @admin.display(description="渠道")
+    def channel_label(self, obj: CaseEvent) -> str:
+        return channel_name(obj)
 
     @admin.display(description="附加信息")
     def event_data(self, obj: CaseEvent) -> str:
@@ -222,6 +242,28 @@ class OverdueDeferralFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EventRoleFilter(admin.SimpleListFilter):
+    title = "操作人角色"
+    parameter_name = "actor_role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(_ROLE_NAMES.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(actor_role=self.value()) if self.value() else queryset
+
+
+class EventChannelFilter(admin.SimpleListFilter):
+    title = "渠道"
+    parameter_name = "channel"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(_CHANNEL_NAMES.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(channel=self.value()) if self.value() else queryset
+
+
 # --- cases -------------------------------------------------------------------------------------------------
 
 
@@ -229,7 +271,7 @@ class OverdueDeferralFilter(admin.SimpleListFilter):
 class CaseAdmin(ReadOnlyAdmin):
     view_perm = "cases.view_case"
     list_display = ["number", "item", "status_name", "channel", "deciding_department", "due",
-                    "applicant_masked", "applicant_id", "phone"]
+                    "applicant_masked", "id_number_masked", "phone_masked"]
     list_filter = ["status", "channel", "deciding_department", "deferred", "calendar_unknown", DueFilter,
                    OverdueDeferralFilter]
     search_fields = ["^number"]
@@ -292,11 +334,11 @@ class CaseAdmin(ReadOnlyAdmin):
         return mask_name(obj.applicant_name)
 
     @admin.display(description="证件号码")
-    def applicant_id(self, obj: Case) -> str:
+    def id_number_masked(self, obj: Case) -> str:
         return mask_resident_id(obj.applicant_id_number)
 
     @admin.display(description="联系电话")
-    def phone(self, obj: Case) -> str:
+    def phone_masked(self, obj: Case) -> str:
         return mask_phone(obj.applicant_phone)
 
     @admin.display(description="邮寄送达")
@@ -322,16 +364,16 @@ class CaseAdmin(ReadOnlyAdmin):
 @admin.register(CaseEvent)
 class CaseEventAdmin(ReadOnlyAdmin):
     view_perm = "cases.view_caseevent"
-    list_display = ["at", "case_number", "action_name", "status_change", "actor", "actor_role", "channel", "window",
+    list_display = ["at", "case_number", "action_name", "status_change", "actor", "role", "channel_label", "window",
                     "step_name"]
-    list_filter = ["action", "actor_role", "channel"]
+    list_filter = ["action", EventRoleFilter, EventChannelFilter]
     search_fields = ["^case__number"]
     search_help_text = "按办件编号（或其开头部分）查找"
     list_select_related = ["case", "actor", "window__centre"]
     list_per_page = 100
     show_full_result_count = False
     ordering = ["-at", "-id"]
-    fields = ["case", "at", "action_name", "status_change", "actor", "actor_role", "channel", "window", "step_name",
+    fields = ["case", "at", "action_name", "status_change", "actor", "role", "channel_label", "window", "step_name",
               "reason", "data"]
     readonly_fields = fields
 
@@ -352,6 +394,14 @@ class CaseEventAdmin(ReadOnlyAdmin):
     @admin.display(description="状态变化")
     def status_change(self, obj: CaseEvent) -> str:
         return status_change(obj)
+
+    @admin.display(description="操作人角色")
+    def role(self, obj: CaseEvent) -> str:
+        return role_name(obj)
+
+    @admin.display(description="渠道")
+    def channel_label(self, obj: CaseEvent) -> str:
+        return channel_name(obj)
 
     def audited_case_number(self, obj: CaseEvent) -> str:
         return obj.case.number  # reasons and data may be personal

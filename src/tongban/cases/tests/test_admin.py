@@ -165,11 +165,18 @@ def test_filters_and_search(w, cases, monkeypatch):
     monkeypatch.setattr(case_admin, "_today", lambda: TODAY + dt.timedelta(days=6))
     assert numbers("?deferral=overdue") == {running.number}
     events = reverse("admin:cases_caseevent_changelist")
-    for query in ("?action__exact=accept_deferred", "?actor_role__exact=window_clerk", "?channel__exact=window",
-                  f"?q={police.number}"):
-        assert root.get(events + query).status_code == 200, query
-    found = root.get(events + "?action__exact=suspend").context["cl"].result_list
-    assert [e.case_id for e in found] == [police.pk]
+    def actions(query: str) -> list[str]:
+        response = root.get(events + query)
+        assert response.status_code == 200, query
+        return sorted(e.action for e in response.context["cl"].result_list)
+
+    assert actions("?action__exact=suspend&q=" + police.number) == ["suspend"]
+    assert actions("?actor_role=approver") == ["complete_step", "grant", "resume", "suspend"]
+    assert actions("?actor_role=supervisor") == ["supervise"]
+    assert actions("?channel=window&action__exact=accept_deferred") == ["accept_deferred", "accept_deferred"]
+    assert actions("?channel=online") == []
+    html = root.get(events).content.decode()
+    assert "审批人员" in html and "综合窗口受理人员" in html and "窗口办理" in html
 
 
 def test_scoped_staff_see_only_their_cases_and_others_are_404(w, cases):
