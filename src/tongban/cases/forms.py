@@ -182,8 +182,8 @@ class WindowApplicantForm(forms.Form):
     identity_check = forms.ChoiceField(label="身份核验方式", choices=[(c, c) for c in IDENTITY_CHECKS],
                                        widget=forms.RadioSelect,
                                        error_messages={"required": "请选择申请人身份的核验方式"})
-    agent_name = forms.CharField(label="代办人姓名", max_length=50, required=False)
-    agent_id_number = forms.CharField(label="代办人公民身份号码", max_length=18, required=False,
+    agent_name = forms.CharField(label="代办人/经办人姓名", max_length=50, required=False)
+    agent_id_number = forms.CharField(label="代办人/经办人公民身份号码", max_length=18, required=False,
                                       widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
 
     def clean(self) -> dict[str, Any]:
@@ -204,7 +204,11 @@ class WindowApplicantForm(forms.Form):
         if phone and not PHONE_RE.match(phone):
             self.add_error("phone", "联系电话应为11位手机号码")
         agent_name, agent_id = data.get("agent_name", "").strip(), data.get("agent_id_number", "").strip()
-        if agent_name or agent_id:
+        if kind == "legal" and not (agent_name or agent_id):
+            # An enterprise acts through a person at the window (经办人), whose identity is the one verified.
+            self.add_error("agent_name", "法人申请须填写到场经办人的姓名")
+            self.add_error("agent_id_number", "法人申请须填写到场经办人的公民身份号码")
+        elif agent_name or agent_id:
             if not agent_name:
                 self.add_error("agent_name", "请填写代办人姓名")
             if not agent_id:
@@ -219,9 +223,9 @@ class WindowApplicantForm(forms.Form):
     def shared_values(self) -> dict[str, str]:
         """The item form's keys this section already answers."""
         d = self.cleaned_data
-        if d["kind"] == "legal":
-            return {"enterprise_name": d["name"], "applicant_name": d["name"], "uscc": d["id_number"],
-                    "applicant_phone": d.get("phone", "")}
+        if d["kind"] == "legal":  # the form's applicant_* keys are then the 经办人 (the agent)
+            return {"enterprise_name": d["name"], "uscc": d["id_number"], "applicant_name": d["agent_name"],
+                    "applicant_id_number": d["agent_id_number"], "applicant_phone": d.get("phone", "")}
         return {"applicant_name": d["name"], "applicant_id_number": d["id_number"],
                 "applicant_phone": d.get("phone", "")}
 

@@ -30,9 +30,14 @@ from .views import clerk_window, ctx_for, refuse_page, role_of, today, user_of
 
 PER_PAGE = 30
 NOT_CLERK = "窗口收件仅供服务中心综合窗口受理人员使用。"
-# Errors of the item form's shared keys belong to the applicant section.
-SHARED_TO_APPLICANT = {"applicant_name": "name", "enterprise_name": "name", "applicant_id_number": "id_number",
-                       "uscc": "id_number", "applicant_phone": "phone"}
+# Errors of the item form's shared keys belong to the applicant section (for an enterprise, applicant_* is the
+# person acting for it, the 经办人).
+SHARED_TO_APPLICANT = {
+    "natural": {"applicant_name": "name", "applicant_id_number": "id_number", "applicant_phone": "phone",
+                "enterprise_name": "name", "uscc": "id_number"},
+    "legal": {"enterprise_name": "name", "uscc": "id_number", "applicant_phone": "phone",
+              "applicant_name": "agent_name", "applicant_id_number": "agent_id_number"},
+}
 
 
 def _clerk(request: HttpRequest) -> bool:
@@ -151,7 +156,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _shared_errors(applicant: f.WindowApplicantForm, errors: dict[str, str]) -> None:
-    for key, target in SHARED_TO_APPLICANT.items():
+    kind = applicant.data.get("kind") if applicant.data.get("kind") in SHARED_TO_APPLICANT else "natural"
+    for key, target in SHARED_TO_APPLICANT[str(kind)].items():
         message = errors.pop(key, None)
         if message and target in applicant.fields and not applicant.has_error(target):
             applicant.add_error(target, message)

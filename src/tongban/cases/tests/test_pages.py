@@ -14,7 +14,7 @@ from tongban.audit.models import AuditEntry
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotice
 from tongban.cases.tests.factories import form, user, world
-from tongban.core.identifiers import make_resident_id
+from tongban.core.identifiers import make_resident_id, make_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -469,10 +469,18 @@ def test_index_sends_each_role_to_its_page(client, w):
         assert client.get(reverse("cases:index"))["Location"] == reverse(name)
 
 
-def test_enterprise_applicant_id_is_checked_as_uscc_at_the_window(client, w):
+def test_enterprise_at_the_window_needs_a_valid_uscc_and_its_agent(client, w):
     client.force_login(w.clerk)
     url = reverse("cases:window_apply", args=[code(w)])
-    r = client.post(url, {"token": token(text(client.get(url))), "kind": "legal", "name": "某公司",
-                          "id_number": make_resident_id("330681", dt.date(1990, 1, 1), 15),
-                          "identity_check": "核验纸质身份证原件", "f_child_name": "x", "f_child_birth_date": "2026-11-01"})
-    assert r.status_code == 400 and "统一社会信用代码有误" in text(r)
+    base = {"kind": "legal", "name": "诸暨市某某有限公司", "identity_check": "核验纸质身份证原件",
+            "f_child_name": "x", "f_child_birth_date": "2026-11-01"}
+    r = client.post(url, {"token": token(text(client.get(url))), **base,
+                          "id_number": make_resident_id("330681", dt.date(1990, 1, 1), 15)})
+    assert r.status_code == 400
+    assert "统一社会信用代码有误" in text(r) and "法人申请须填写到场经办人的姓名" in text(r)
+    uscc = make_uscc("9", "1", "330681", "MA2JY7C3")
+    r = client.post(url, {"token": token(text(r)), **base, "id_number": uscc, "agent_name": "赵六",
+                          "agent_id_number": w.other_citizen.id_number})
+    case = Case.objects.get()
+    assert r.status_code == 302 and case.applicant_kind == "legal" and case.applicant_id_number == uscc
+    assert case.agent_name == "赵六" and case.form_data["applicant_name"] == "赵六"
