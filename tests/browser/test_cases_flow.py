@@ -148,6 +148,7 @@ def test_apply_accept_decide_suspend_resume_issue(page: Any, mobile_page: Any, b
     suspend.get_by_label("事由").fill("出生医学证明信息需专家核实")
     suspend.get_by_role("button", name="进入特殊环节").click()
     expect(page.locator("#case-status")).to_have_text("特殊环节（挂起）")
+    expect(page.locator("#case-deadline")).to_have_text("计时暂停（剩余 5 个工作日）")
     screenshot(page, "cases-suspended")
     resume = open_panel(page, "resume")
     resume.get_by_label("说明").fill("专家评审已完成，信息属实")

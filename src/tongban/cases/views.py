@@ -125,11 +125,14 @@ def today() -> dt.date:
 class Deadline:
     state: str  # green / yellow / red / unknown / "" (clock not running)
     left: int
+    paused: bool = False  # a suspension that is not counted stops the clock
 
     @property
     def label(self) -> str:
         if self.state == DeadlineState.UNKNOWN:
             return "期限待定"
+        if self.paused:
+            return f"计时暂停（剩余 {self.left} 个工作日）"
         if self.state == DeadlineState.OVERDUE:
             return f"已超期 {-self.left} 个工作日"
         if self.state == "":
@@ -140,6 +143,8 @@ class Deadline:
 
     @property
     def badge(self) -> str:
+        if self.paused:
+            return ""
         return {DeadlineState.OVERDUE: "badge-red", DeadlineState.DUE_SOON: "badge-amber",
                 DeadlineState.UNKNOWN: "badge-amber"}.get(self.state, "badge-green")  # type: ignore[call-overload]
 
@@ -149,9 +154,9 @@ def deadline_of(case: Case, cal: Any = None, day: dt.date | None = None) -> Dead
         return Deadline("", 0)
     if case.calendar_unknown or case.promised_due is None:
         return Deadline(DeadlineState.UNKNOWN.value, 0)
-    state, left = deadline_state(cal or current_calendar(), case.promised_due, day or today(),
-                                 suspended=case.status == S.SUSPENDED)
-    return Deadline(state.value, left)
+    paused = case.status in (S.SUSPENDED, S.RETURNED)
+    state, left = deadline_state(cal or current_calendar(), case.promised_due, day or today(), suspended=paused)
+    return Deadline(state.value, left, paused and state != DeadlineState.UNKNOWN)
 
 
 def annotate_rows(rows: list[Case]) -> list[Case]:
