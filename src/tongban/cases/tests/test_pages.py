@@ -183,6 +183,14 @@ def test_applicant_withdraws(client, w):
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.status == "withdrawn"
+    # A draft given up leaves both lists.
+    draft = s.start_online(s.Ctx(w.applicant, "online"), w.version.implementation)
+    assert "放弃这份草稿" in text(client.get(reverse("cases:edit", args=[draft.number])))
+    client.post(reverse("cases:act", args=[draft.number, "withdraw"]), {"revision": draft.revision})
+    draft.refresh_from_db()
+    assert draft.status == "withdrawn"
+    assert draft.number not in text(client.get(reverse("cases:drafts")))
+    assert draft.number not in text(client.get(reverse("cases:mine")))
 
 
 def test_applicant_supplies_a_correction_with_files(client, w):
