@@ -44,6 +44,9 @@ def _register_routers() -> None:
                 raise
             continue
         api.add_router(prefix, module.router, tags=[getattr(module, "TAG", app)])
+    from tongban.bundles import api_cases  # bundle applications (一件事办件, issue 4)
+
+    api.add_router("/", api_cases.router, tags=[api_cases.TAG])
 
 
 _register_routers()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -49,7 +49,7 @@ class AcceptBundleForm(ActionForm):
                  today: dt.date | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.today = today or dt.date.today()
-        self.fields["defer"].choices = [(d, d) for d in deferrable]
+        cast(forms.ChoiceField, self.fields["defer"]).choices = [(d, d) for d in deferrable]
         self.item_fields: list[tuple[str, str, str]] = []  # (item name, refuse field, reason field)
         for pk, name in items:
             self.fields[f"refuse_{pk}"] = forms.BooleanField(label=f"“{name}”不予受理", required=False)
@@ -59,7 +59,7 @@ class AcceptBundleForm(ActionForm):
             self.item_fields.append((name, f"refuse_{pk}", f"reason_{pk}"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name, refuse, reason in self.item_fields:
             if data.get(refuse) and not (data.get(reason) or "").strip():
                 self.add_error(reason, f"对“{name}”不予受理必须说明理由和依据")
@@ -92,10 +92,10 @@ class BundleCorrectionForm(ActionForm):
 
     def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [(c, c) for c in choices]
+        cast(forms.ChoiceField, self.fields["items"]).choices = [(c, c) for c in choices]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.all_items() and "revision" in data:
             self.add_error("extra", "补正通知须一次性列明全部需要补正的材料或内容")
         return data
@@ -114,7 +114,7 @@ class WithdrawItemForm(ActionForm):
 
     def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["case"].choices = list(choices)
+        cast(forms.ChoiceField, self.fields["case"]).choices = list(choices)
 
 
 class JointScheduleForm(forms.Form):
@@ -129,7 +129,7 @@ class JointScheduleForm(forms.Form):
 
     def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["cases"].choices = list(choices)
+        cast(forms.ChoiceField, self.fields["cases"]).choices = list(choices)
 
 
 class JointRecordForm(forms.Form):

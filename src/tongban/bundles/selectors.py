@@ -195,9 +195,12 @@ def bundle_holdups(bundle_cases: list[Any]) -> dict[int, Any]:
     rows = (Case.objects.filter(bundle_case_id__in=pks).exclude(status__in=_ENDED_CHILD)
             .select_related("version", "deciding_department"))
     for child in rows:
-        best = found.get(child.bundle_case_id)
+        key = child.bundle_case_id
+        if key is None:
+            continue
+        best = found.get(key)
         if best is None or _holdup_key(child) > _holdup_key(best):
-            found[child.bundle_case_id] = child
+            found[key] = child
     return found
 
 

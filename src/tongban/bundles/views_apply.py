@@ -58,10 +58,10 @@ CHILD_BADGES = {
     S.RETURNED: "badge-red", S.SUSPENDED: "badge-amber", S.DECIDED: "badge-green", S.CLOSED: "badge-green",
     S.WITHDRAWN: "", S.WAITING: "badge-amber", S.TERMINATED: "badge-red", S.DRAFT: "",
 }
-PHASE_BADGES = {P.DRAFT: "", P.SUBMITTED: "badge-amber", P.CORRECTION: "badge-red", P.IN_PROGRESS: "",
+PHASE_BADGES: dict[str, str] = {P.DRAFT: "", P.SUBMITTED: "badge-amber", P.CORRECTION: "badge-red", P.IN_PROGRESS: "",
                 P.READY: "badge-green", P.CLOSED: "badge-green", P.REFUSED: "badge-red", P.WITHDRAWN: ""}
 # What the applicant sees as the next step in each phase.
-PHASE_HINTS = {
+PHASE_HINTS: dict[str, str] = {
     P.SUBMITTED: "申请已提交，等待综合窗口审查受理。受理后各事项同时交各部门办理。",
     P.CORRECTION: "申请材料需要补正。请按下方“一次性告知”清单补正后重新提交，各事项一并恢复受理。",
     P.IN_PROGRESS: "各事项正在各部门并联办理；需要前一事项结果的事项，在前一事项办结后自动启动，无需您再提交。",
@@ -85,6 +85,11 @@ def _message(request: HttpRequest, text: str, status: int = 403, title: str = "�
 
 def _not_found(request: HttpRequest, text: str = "没有找到该一件事办件，或您无权查看") -> HttpResponse:
     return render(request, "404.html", {"message": text}, status=404)
+
+
+def _me(request: HttpRequest) -> Any:
+    """The signed-in user (pages below are behind login_required)."""
+    return request.user
 
 
 def _clerk(user: Any) -> bool:
@@ -148,7 +153,7 @@ def material_rows(items: list[BundleItem], held: dict[str, BundleMaterial] | Non
     required = set(services.required_uploads(items))
     rows: dict[str, dict[str, Any]] = {}
     for item in items:
-        version = item.implementation.published_version
+        version: Any = item.implementation.published_version
         has_prereq = any(d.pk in chosen for d in item.depends_on.all())
         from_result = normalise_material(item.result_as_material) if has_prereq and item.result_as_material else None
         for m in version.materials.all():
@@ -186,7 +191,8 @@ def _chosen_items(bc: BundleCase) -> list[BundleItem]:
 def _field_usage(items: list[BundleItem]) -> dict[str, int]:
     asked: dict[str, int] = {}
     for item in items:
-        for f in item.implementation.published_version.form_schema or []:
+        version: Any = item.implementation.published_version
+        for f in version.form_schema or []:
             asked[f["key"]] = asked.get(f["key"], 0) + 1
     return asked
 
@@ -237,7 +243,7 @@ def _published(code: str) -> Bundle | None:
 @login_required
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """/bundles/<code>/apply/: choose the items and see what applying together saves; then start."""
-    user = request.user
+    user: Any = request.user
     if not is_applicant(user):
         return _message(request, NOT_APPLICANT)
     bundle = _published(code)
@@ -289,7 +295,7 @@ def _own_draft(request: HttpRequest, number: str) -> BundleCase | None:
 @login_required
 def edit(request: HttpRequest, number: str) -> HttpResponse:
     """/bundles/cases/<draft>/edit/: the one merged form and the one material set; save or submit."""
-    user = request.user
+    user: Any = request.user
     if not is_applicant(user):
         return _not_found(request)
     token = cf.clean_token(request.POST.get("token")) if request.method == "POST" else None
@@ -310,7 +316,8 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
         return _render_form(request, bc, items, data, error="页面已过期，请检查后重新提交。", status=400)
     action = request.POST.get("action", "save")
     ctx = ctx_for(request)
-    bundle_items = list(selectors.get_bundle(bc.bundle.code, include_unpublished=True).items.all())
+    bundle_items = list(bc.bundle.items.select_related("implementation__published_version", "implementation__entry",
+                                                       "implementation__department").prefetch_related("depends_on"))
     new_ids = choice_from(bundle_items, request.POST.getlist("items")) if action == "items" else None
     try:
         bc = services.save_bundle_draft(ctx, bc, data, item_ids=new_ids)
@@ -448,7 +455,7 @@ def consequences(children: list[Case]) -> list[str]:
     for f in failed:
         name = f.version.name
         what = "未获准予" if f.decision == "denied" else FAILED[S(f.status)]
-        dependants = [c for c in children if c.bundle_item_id and f.bundle_item_id in
+        dependants = [c for c in children if c.bundle_item is not None and f.bundle_item_id in
                       {d.pk for d in c.bundle_item.depends_on.all()}]
         still = [c for c in by_pk.values() if c is not f and c not in dependants and c not in failed]
         text = f"“{name}”{what}"
@@ -499,7 +506,7 @@ def _make(cls: type, **kwargs: Any) -> Any:
 def _page_forms(request: HttpRequest, bc: BundleCase, children: list[Case], items: list[BundleItem],
                 steps: list[JointStep]) -> dict[str, Any]:
     """The forms this user may use on this bundle case now (the services check again)."""
-    user = request.user
+    user: Any = request.user
     role = role_of(user)
     at_centre = role is Role.WINDOW_CLERK and user.service_centre_id == bc.receiving_centre_id
     own = role is None and bc.applicant_id == user.pk
@@ -541,7 +548,7 @@ def _page_forms(request: HttpRequest, bc: BundleCase, children: list[Case], item
 
 def _detail_context(request: HttpRequest, bc: BundleCase, *, bound: tuple[str, Any] | None = None,
                     error: str = "") -> dict[str, Any]:
-    user = request.user
+    user: Any = request.user
     children = _children_rows(request, bc, selectors.bundle_children(bc))
     items = _chosen_items(bc)
     steps = list(bc.joint_steps.prefetch_related("cases__version", "cases__deciding_department"))
@@ -666,7 +673,7 @@ def window_home(request: HttpRequest) -> HttpResponse:
     """/bundles/window/: the bundles the clerk may take, and the bundle cases waiting at this front desk."""
     if not _clerk(request.user):
         return _message(request, NOT_CLERK)
-    centre = request.user.service_centre
+    centre = _me(request).service_centre
     bundles = list(selectors.published_bundles(region_path=centre.division.path).prefetch_related("items"))
     desk = selectors.visible_bundle_cases(request.user).select_related("bundle")
     queues = [
@@ -727,7 +734,7 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
                 ctx_for(request), bundle, item_ids=ids, identity_check=d["identity_check"], form_data=data,
                 paper_materials=paper,
                 applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]})
-            BundleIdempotencyRecord.objects.create(user=request.user, key=f"window:{token}", bundle_case=bc)
+            BundleIdempotencyRecord.objects.create(user=_me(request), key=f"window:{token}", bundle_case=bc)
     except IntegrityError:
         done = _used(request.user, f"window:{token}")
         if done is None:
@@ -767,14 +774,14 @@ def _render_window(request: HttpRequest, bundle: Bundle, bundle_items: list[Bund
         row["checked"] = row["name"] in paper
     summary = []
     if applicant.is_bound and not unbound:
-        summary = [(f"id_{name}", applicant.fields[name].label, "；".join(errs))
+        summary = [(f"id_{name}", applicant.fields[name].label, "；".join(str(e) for e in errs))
                    for name, errs in applicant.errors.items() if name in applicant.fields]
     summary += [(fld.id, fld.label, fld.error) for fld in fields if fld.error]
     return render(request, "bundles/window_apply.html", {
         "bundle": bundle, "items": item_rows(bundle_items, set(ids)), "savings": selectors.savings_for(bundle, ids),
         "applicant": applicant, "show_applicant_errors": applicant.is_bound and not unbound, "fields": fields,
         "materials": rows, "token": cf.new_token(), "error": error, "summary": summary,
-        "window": clerk_window(request), "centre": request.user.service_centre,
+        "window": clerk_window(request), "centre": _me(request).service_centre,
     }, status=status)
 
 
@@ -785,7 +792,7 @@ def _render_window(request: HttpRequest, bundle: Bundle, bundle_items: list[Bund
 def board(request: HttpRequest) -> HttpResponse:
     """/bundles/supervision/: open bundle cases of the jurisdiction and the child that holds each up."""
     role = role_of(request.user)
-    if role not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN) or not request.user.division_id:
+    if role not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN) or not _me(request).division_id:
         return _message(request, "一件事督办看板仅供督办人员使用。")
     overdue = request.GET.get("filter") == "overdue"
     raw = request.GET.get("page", "1")
@@ -805,7 +812,7 @@ def board(request: HttpRequest) -> HttpResponse:
     last = max(1, (total + PER_PAGE - 1) // PER_PAGE)
     return render(request, "bundles/case_board.html", {
         "rows": rows, "total": total, "overdue": overdue, "overdue_total": overdue_total, "all_total": all_total,
-        "division": request.user.division,
+        "division": _me(request).division,
         "pages": {"number": min(number, last), "last": last, "has_previous": number > 1, "has_next": number < last,
                   "previous": number - 1, "next": number + 1},
     })

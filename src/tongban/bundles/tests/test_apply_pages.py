@@ -79,7 +79,7 @@ def make_env() -> Env:
     w.centre.departments.add(health)
     doctor = user("health_approver", kind="staff", role="approver", department=health, division=w.centre.division,
                   real_name="卫健刘")
-    items = {i.implementation.published_version.name: i for i in bundle.items.all()}
+    items = {i.implementation.entry.name: i for i in bundle.items.all()}
     return Env(w, bundle, items, doctor, health)
 
 
@@ -89,7 +89,7 @@ def env(monkeypatch) -> Env:
     return make_env()
 
 
-def answers(w: World) -> dict[str, str]:
+def answers(w: World) -> dict[str, Any]:
     return {"f_applicant_name": "张三", "f_applicant_id_number": w.applicant.id_number, "f_child_name": "张小宝",
             "f_child_birth_date": "2026-09-20"}
 
