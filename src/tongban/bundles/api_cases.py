@@ -319,7 +319,7 @@ def _out(user: User, bc: BundleCase) -> dict[str, Any]:
     personal = _personal(user, bc)
     items = _chosen(bc)
     children = selectors.bundle_children(bc)
-    holdup = selectors.bundle_holdup(bc) if bc.phase in selectors.OPEN_PHASES else None
+    holdup = selectors.bundle_holdup(bc) if bc.phase == P.IN_PROGRESS else None  # before 受理: the front desk
     today = cases._today()
     soon = case_selectors.due_soon_limit(today)
     by_item = {c.bundle_item_id: c for c in children}
@@ -451,7 +451,8 @@ def list_bundle_cases(request: HttpRequest, phase: PhaseName | None = None, limi
                    "phase_label": bc.get_phase_display(), "revision": bc.revision,
                    "applicant_name": mask_name(bc.applicant_name) if masked else bc.applicant_name,
                    "submitted_at": bc.submitted_at, "promised_due": bc.promised_due,
-                   "holdup": _holdup(holdups.get(bc.pk))} for bc in rows), total, limit, offset)
+                   "holdup": _holdup(holdups.get(bc.pk)) if bc.phase == P.IN_PROGRESS else None}
+                  for bc in rows), total, limit, offset)
 
 
 # --- actions ---------------------------------------------------------------------------------------------

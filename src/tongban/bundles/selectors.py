@@ -278,5 +278,6 @@ def bundle_board(user: Any, *, overdue_only: bool = False, today: dt.date | None
                 .order_by(F("promised_due").asc(nulls_last=True), "submitted_at", "id")[offset:offset + limit])
     holdups = bundle_holdups(rows)
     for bc in rows:
-        bc.holdup = holdups.get(bc.pk)
+        # Before 受理 (and in 补正) the front desk holds the bundle, not one of its items.
+        bc.holdup = holdups.get(bc.pk) if bc.phase == "in_progress" else None
     return rows, total

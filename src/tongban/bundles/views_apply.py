@@ -424,7 +424,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def _bundle_deadline(bc: BundleCase) -> Deadline:
     if bc.phase not in (P.IN_PROGRESS,) or bc.accepted_on is None:
         return Deadline("", 0)
-    if bc.calendar_unknown or bc.promised_due is None:
+    if bc.promised_due is None:  # (calendar_unknown may stem from the statutory date alone)
         return Deadline(DeadlineState.UNKNOWN.value, 0)
     try:
         state, left = deadline_state(current_calendar(), bc.promised_due, _today())
@@ -434,17 +434,20 @@ def _bundle_deadline(bc: BundleCase) -> Deadline:
 
 
 def _personal(user: Any, bc: BundleCase) -> bool:
+    """Staff handling the case see the applicant's numbers in full; the applicant sees them masked on screen
+    (as on the case pages) and the form they filled in; others see both masked and no form."""
     if role_of(user) is None:
-        return bc.applicant_id == getattr(user, "pk", None)
+        return False
     return role_of(user) in HANDLING_ROLES
 
 
-def _applicant(bc: BundleCase, personal: bool) -> dict[str, str]:
+def _applicant(bc: BundleCase, personal: bool, own: bool = False) -> dict[str, str]:
     if personal:
         return {"name": bc.applicant_name, "id_number": bc.applicant_id_number, "phone": bc.applicant_phone}
     masked_id = mask_uscc(bc.applicant_id_number) if bc.applicant_kind == "legal" else \
         mask_resident_id(bc.applicant_id_number)
-    return {"name": mask_name(bc.applicant_name), "id_number": masked_id, "phone": mask_phone(bc.applicant_phone)}
+    return {"name": bc.applicant_name if own else mask_name(bc.applicant_name), "id_number": masked_id,
+            "phone": mask_phone(bc.applicant_phone)}
 
 
 def consequences(children: list[Case]) -> list[str]:
@@ -553,7 +556,7 @@ def _detail_context(request: HttpRequest, bc: BundleCase, *, bound: tuple[str, A
     items = _chosen_items(bc)
     steps = list(bc.joint_steps.prefetch_related("cases__version", "cases__deciding_department"))
     personal = _personal(user, bc)
-    holdup = selectors.bundle_holdup(bc) if bc.phase in selectors.OPEN_PHASES else None
+    holdup = selectors.bundle_holdup(bc) if bc.phase == P.IN_PROGRESS else None  # before 受理 nothing holds it
     forms = _page_forms(request, bc, children, items, steps)
     if bound:
         name, form = bound
@@ -567,9 +570,10 @@ def _detail_context(request: HttpRequest, bc: BundleCase, *, bound: tuple[str, A
         "bc": bc, "bundle": bc.bundle, "children": children, "phase_label": bc.get_phase_display(),
         "phase_badge": PHASE_BADGES.get(bc.phase, ""), "deadline": _bundle_deadline(bc),
         "hint": PHASE_HINTS.get(bc.phase, "") if applicant_view else "", "applicant_view": applicant_view,
-        "applicant": _applicant(bc, personal), "personal": personal, "holdup": holdup,
+        "applicant": _applicant(bc, personal, own=applicant_view), "personal": personal, "holdup": holdup,
         "consequences": consequences(children), "steps": steps, "forms": forms, "error": error,
-        "materials": materials, "form_rows": cf.form_rows(services.merged_form(items), bc.form_data) if personal else [],
+        "materials": materials,
+        "form_rows": cf.form_rows(services.merged_form(items), bc.form_data) if personal or applicant_view else [],
         "uploads": materials if "resubmit" in forms and applicant_view else [],
         "max_mb": MAX_UPLOAD_BYTES // 1048576, "delivery_labels": DELIVERY_LABELS,
         "role": role_of(user), "is_clerk": role_of(user) is Role.WINDOW_CLERK,
