@@ -530,7 +530,8 @@ def _page_forms(request: HttpRequest, bc: BundleCase, children: list[Case], item
         out["issue"] = _make(bf.IssueForm, initial={**initial, "delivery": "window"}, auto_id="id_issue_%s")
     if (own or at_centre) and bc.phase == P.CORRECTION:
         out["resubmit"] = _make(bf.ResubmitForm, initial=initial, auto_id="id_resubmit_%s")
-    if own and bc.phase in (P.SUBMITTED, P.CORRECTION, P.IN_PROGRESS):
+    # Once accepted (before, the bundle is accepted or refused as a whole at the window).
+    if own and bc.phase == P.IN_PROGRESS:
         open_children = [(c.number, c.version.name) for c in children if S(c.status) in WITHDRAWABLE]
         if open_children:
             out["withdraw"] = _make(bf.WithdrawItemForm, initial=initial, choices=open_children, auto_id="id_withdraw_%s")
