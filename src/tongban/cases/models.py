@@ -83,7 +83,7 @@ class Case(models.Model):
     promised_days = models.PositiveIntegerField("承诺时限", default=0)
     extension_days = models.PositiveIntegerField("延长天数", default=0)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
-    promised_due = models.DateField("承诺办结日期", null=True, blank=True, db_index=True)
+    promised_due = models.DateField("承诺办结日期", null=True, blank=True)
     statutory_due = models.DateField("法定办结日期", null=True, blank=True)
     calendar_unknown = models.BooleanField("期限无法计算", default=False,
                                            help_text="期限涉及尚未录入的年度节假日安排")
@@ -106,11 +106,19 @@ class Case(models.Model):
         verbose_name = "办件"
         verbose_name_plural = "办件"
         ordering = ["-created_at"]
+        # Work queues read 50 rows in (promised_due, id) order and count the bucket (bench/cases_volume.py).
+        # A lone promised_due index lured PostgreSQL into walking every closed case for "overdue"; these
+        # give each bucket an ordered range or a small sort, and index-only counts.
         indexes = [
-            models.Index(fields=["deciding_department", "status", "promised_due"], name="case_dept_queue"),
+            models.Index(fields=["deciding_department", "status", "awaiting_decision", "promised_due", "id"],
+                         name="case_dept_queue"),
             models.Index(fields=["deciding_division", "status", "promised_due"], name="case_div_board"),
-            models.Index(fields=["receiving_centre", "status"], name="case_centre_queue"),
+            models.Index(fields=["receiving_centre", "status", "promised_due", "id"], name="case_centre_queue"),
             models.Index(fields=["applicant", "status"], name="case_applicant"),
+            models.Index(fields=["status", "promised_due", "id"], name="case_status_due"),
+            # Cases whose clock runs, in due order: due-soon and overdue boards over several divisions.
+            models.Index(fields=["promised_due", "id"], name="case_clock_due",
+                         condition=models.Q(status__in=["in_progress", "returned"])),
         ]
 
     def __str__(self) -> str:
