@@ -181,3 +181,11 @@ def test_a_parent_applies_for_newborn_online_and_every_result_comes_at_once(
     mobile_page.goto(f"/bundles/cases/{number}/")
     expect(mobile_page.locator("#bundle-phase")).to_have_text("已办结")
     screenshot(mobile_page, "bundle-newborn-8-closed-phone")
+
+    # The public bundle page now counts this application in its indicators.
+    mobile_page.goto(f"/bundles/{bundle.code}/")
+    expect(mobile_page.locator('[data-indicator="bundle_cases"]')).to_have_text("1")
+    expect(mobile_page.locator('[data-indicator="forms_saved"]')).to_have_text("4")
+    assert mobile_page.locator('[data-indicator="days"]').inner_text() != "—"
+    mobile_page.locator("#indicators").scroll_into_view_if_needed()
+    screenshot(mobile_page, "bundle-newborn-9-indicators-phone", full_page=False)
