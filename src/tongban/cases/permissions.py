@@ -52,7 +52,22 @@ def visible_cases(user: Any, qs: QuerySet[Case] | None = None) -> QuerySet[Case]
 
 
 def can_view(user: Any, case: Case) -> bool:
-    return visible_cases(user, Case.objects.filter(pk=case.pk)).exists()
+    """visible_cases for one case. The scoped roles compare the case's own columns (no query: this runs on
+    every action, on the row the action has just locked); jurisdictions need the division tree."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    role = _role(user)
+    if role is None:
+        return case.applicant_id == user.pk
+    if role == Role.SYSTEM_ADMIN:
+        return True
+    if role == Role.WINDOW_CLERK and user.service_centre_id:
+        return case.receiving_centre_id == user.service_centre_id
+    if role in (Role.APPROVER, Role.DEPARTMENT_HEAD) and user.department_id:
+        return case.deciding_department_id == user.department_id
+    if role == Role.SUPERVISOR and user.division_id:
+        return visible_cases(user, Case.objects.filter(pk=case.pk)).exists()
+    return False
 
 
 def can_act(user: Any, case: Case, action: CaseAction | str) -> bool:

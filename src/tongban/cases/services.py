@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from tongban.audit.services import record as audit
@@ -80,16 +80,27 @@ def _label(user: Any) -> str:
 def next_case_number(region6: str, day: dt.date, prefix: str = "") -> str:
     """Readable, unique, dense per region and day: 330681-20261122-000001 (bundles: YJS330681-…)."""
     key = prefix + region6
-    with transaction.atomic():
-        updated = CaseNumberSequence.objects.filter(region=key, day=day).update(last=F("last") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    CaseNumberSequence.objects.create(region=key, day=day, last=1)
-            except IntegrityError:
-                CaseNumberSequence.objects.filter(region=key, day=day).update(last=F("last") + 1)
-        last = CaseNumberSequence.objects.filter(region=key, day=day).values_list("last", flat=True).get()
+    # One statement in the usual case: the row stays locked until the caller's transaction ends, so every
+    # submission of the region that day waits for it — take the number as late as possible.
+    last = _bump_sequence(key, day)
+    if last is None:
+        try:
+            with transaction.atomic():
+                CaseNumberSequence.objects.create(region=key, day=day, last=1)
+            last = 1
+        except IntegrityError:  # another transaction made the day's row first
+            last = _bump_sequence(key, day)
     return f"{key}-{day:%Y%m%d}-{last:06d}"
+
+
+def _bump_sequence(key: str, day: dt.date) -> int | None:
+    table, last, region, on = (connection.ops.quote_name(n) for n in (CaseNumberSequence._meta.db_table, "last",
+                                                                       "region", "day"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {last} = {last} + 1 WHERE {region} = %s AND {on} = %s RETURNING {last}",
+                       [key, connection.ops.adapt_datefield_value(day)])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def _query_code() -> str:
@@ -109,11 +120,13 @@ def back_office_steps(version: ImplementationVersion) -> list[str]:
 # ---- deadlines -----------------------------------------------------------------------------------------
 
 
-def recompute_deadlines(case: Case, today: dt.date | None = None) -> None:
+def recompute_deadlines(case: Case, today: dt.date | None = None,
+                        suspensions: Iterable[Suspension] | None = None) -> None:
     if case.accepted_on is None:
         return
     cal = current_calendar()
-    stops = [workcal.Suspension(s.started_on, s.ended_on, s.counted) for s in case.suspensions.all()]
+    stops = [workcal.Suspension(s.started_on, s.ended_on, s.counted)
+             for s in (case.suspensions.all() if suspensions is None else suspensions)]
     try:
         case.promised_due = workcal.due_date(cal, case.accepted_on, case.promised_days,
                                              extension_days=case.extension_days, suspensions=stops,
@@ -133,7 +146,9 @@ def _act(ctx: Ctx, case: Case, action: CaseAction, revision: int | None, *, reas
          step_name: str = "", data: dict | None = None, mutate: Callable[[Case], None] | None = None,
          check_permission: bool = True) -> Case:
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("version").get(pk=case.pk)
+        # of=self: lock the case only. A plain FOR UPDATE also locked the joined version row, so every
+        # transition of every case of the same item queued behind each other (bench/cases.py).
+        locked = Case.objects.select_for_update(of=("self",)).select_related("version").get(pk=case.pk)
         if revision is not None and locked.revision != revision:
             raise ConflictError(
                 "stale_revision",
@@ -294,21 +309,27 @@ def submit(ctx: Ctx, case: Case, revision: int | None = None, idempotency_key: s
     cleaned, errors = validate_submission(case.version.form_schema, case.form_data)
     if errors:
         raise FormInvalid(errors)
+    prefetch_related_objects([case.version], "materials")  # read twice below: once from the database
     missing = missing_materials(case) if case.channel == "online" else []
     if missing:
         raise DomainError("materials_missing", "请上传以下必要材料：" + "、".join(missing), "materials")
+    replaceable = [m.name for m in case.version.materials.all() if m.licence_replaceable]
 
     def stamp(c: Case) -> None:
         c.form_data = {**c.form_data, **cleaned}
-        c.number = next_case_number(c.receiving_division_id[:6], _today())
+        if replaceable:
+            have = set(CaseMaterial.objects.filter(case=c, name__in=replaceable).values_list("name", flat=True))
+            CaseMaterial.objects.bulk_create([CaseMaterial(case=c, name=name, state=CaseMaterial.State.REPLACED)
+                                              for name in replaceable if name not in have])
         c.submitted_at = timezone.now()
-        for m in c.version.materials.filter(licence_replaceable=True):
-            CaseMaterial.objects.get_or_create(case=c, name=m.name, defaults={"state": CaseMaterial.State.REPLACED})
+        c.number = next_case_number(c.receiving_division_id[:6], _today())  # last: see next_case_number
 
-    with transaction.atomic():
-        submitted = _act(ctx, case, A.SUBMIT, revision, mutate=stamp)
-        if idempotency_key and getattr(ctx.user, "pk", None):
+    if idempotency_key and getattr(ctx.user, "pk", None):
+        with transaction.atomic():
+            submitted = _act(ctx, case, A.SUBMIT, revision, mutate=stamp)
             IdempotencyRecord.objects.create(user=ctx.user, key=idempotency_key, case=submitted)
+    else:
+        submitted = _act(ctx, case, A.SUBMIT, revision, mutate=stamp)
     _tell(submitted, "submitted", "申请已提交", f"您申请的“{submitted.version.name}”已提交，查询码{submitted.query_code}。")
     return submitted
 
@@ -377,7 +398,7 @@ def _start_clock(c: Case) -> None:
     c.promised_days = c.version.promised_days
     c.current_step = 0
     c.awaiting_decision = len(back_office_steps(c.version)) <= 1
-    recompute_deadlines(c)
+    recompute_deadlines(c, suspensions=())  # never accepted before, so nothing has stopped its clock yet
 
 
 def accept(ctx: Ctx, case: Case, revision: int | None = None, deferrals: Iterable[Deferral] = ()) -> Case:
