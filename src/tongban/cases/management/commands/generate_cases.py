@@ -8,7 +8,7 @@ gets the events the services would have appended, its open or closed suspensions
 materials of 容缺 acceptances and supervision notices on overdue cases.
 
 It writes rows directly — COPY on PostgreSQL, batched multi-row INSERTs elsewhere — not through the services,
-so it makes no audit entries, notifications or files. Cases are written in the order they were created and
+so it makes no audit entries, notifications or files; it ends with VACUUM ANALYZE (ANALYZE on SQLite). Cases are written in the order they were created and
 take their numbers from CaseNumberSequence, so numbers stay unique and readable
 (330681-20261122-000123) and cases made later by the services continue the same sequences.
 """
@@ -531,8 +531,11 @@ class CaseGenerator:
                 models_ = [Case, CaseEvent, Suspension, Visit, CaseMaterial, SupervisionNotice]
                 for sql in connection.ops.sequence_reset_sql(no_style(), models_):
                     cur.execute(sql)
+                # What autovacuum would do after a bulk load: statistics, and the visibility map that lets
+                # bucket counts be index-only scans. VACUUM cannot run inside the caller's transaction.
+                command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
                 for m in models_:
-                    cur.execute(f"ANALYZE {m._meta.db_table}")
+                    cur.execute(f"{command} {m._meta.db_table}")
             else:
                 cur.execute("ANALYZE")
 
