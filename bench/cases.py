@@ -12,10 +12,13 @@ load the demo data, create --clients citizen accounts, then
    accept answers 200. Stops after --cases cases or --seconds seconds, whichever comes first;
 4. the database's ceiling measured right after on the same server and machine: one-row INSERT transactions
    from 4 clients (PostgreSQL: pgbench -n -f <INSERT> -c 4 -j 2 -T 10; SQLite: the same from 4 threads
-   with the settings' WAL/synchronous=NORMAL/IMMEDIATE transactions), and the ratio of our rate to it.
+   with the settings' WAL/synchronous=NORMAL/IMMEDIATE transactions), and the ratio of our rate to it;
+   on PostgreSQL also the rate of the two serial points of a submission replayed by pgbench alone: the audit
+   chain's head row (platform-wide) and the case-number sequence row (per region and day).
 
 Also printed: p50/p95 of each request and of the whole case, the SQL queries per request (counted in
-process through Django's test client), the CPU the load generator itself used, and with --profile the
+process through Django's test client), the CPU used per accepted case by the gunicorn workers, the
+PostgreSQL server and the load generator (from /proc), and with --profile the
 hottest functions of the submit+accept path (cProfile, in process). Target (issue 3): 1,000 accepted
 cases/s on PostgreSQL on this 2-core machine, load generator included.
 
@@ -244,28 +247,63 @@ def drive(h: Http, w: dict[str, Any], tokens: list[str], clerk: str, *, cases: i
 # ---- the database's own ceiling ----------------------------------------------------------------------------
 
 
-def pgbench_ceiling(url: str, seconds: int = 10) -> tuple[float, str]:
+def pgbench(url: str, script_text: str, seconds: int) -> float:
+    """Transactions per second of ``script_text`` from 4 pgbench clients on 2 threads."""
     from tongban.core.testing.pgserver import pg_bin_dir
 
     m = re.match(r"postgres(?:ql)?://(\w+)@([\d.]+):(\d+)/(\w+)", url)
     assert m, url
     user, host, port, db = m.groups()
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(script_text)
+    binary = pg_bin_dir() / "pgbench"
+    if not binary.exists():
+        binary = Path("/usr/bin/pgbench")
+    cmd = [str(binary), "-n", "-f", script.name, "-c", "4", "-j", "2", "-T", str(seconds), "-h", host, "-p", port,
+           "-U", user, db]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(script.name)
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+
+# The two rows every submission must lock in turn, replayed by pgbench without the application in between:
+# the audit log's chain head (one row for the whole platform) and the case-number sequence of the region/day.
+AUDIT_APPEND = """BEGIN;
+SELECT last_hash FROM audit_audithead WHERE id = 1 FOR UPDATE;
+INSERT INTO audit_auditentry (at, actor_label, action, object_type, object_id, detail, ip, prev_hash, hash)
+  VALUES (now(), 'bench', 'case.accept', 'case', 'x', '{}', '', 'p', md5(random()::text) || md5(random()::text));
+UPDATE audit_audithead SET last_hash = md5(random()::text) WHERE id = 1;
+COMMIT;
+"""
+NUMBER_BUMP = """BEGIN;
+UPDATE cases_casenumbersequence SET last = last + 1 WHERE region = 'BENCH1' AND day = current_date RETURNING last;
+COMMIT;
+"""
+
+
+def serial_points(url: str, seconds: int = 5) -> list[tuple[str, float]]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO audit_audithead (id, last_hash) VALUES (1, 'genesis') ON CONFLICT (id) DO NOTHING")
+        cur.execute("INSERT INTO cases_casenumbersequence (region, day, last) VALUES ('BENCH1', current_date, 0)")
+    out = [("audit chain append (lock head, insert entry, move head)", pgbench(url, AUDIT_APPEND, seconds)),
+           ("case-number bump of one region and day", pgbench(url, NUMBER_BUMP, seconds))]
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM cases_casenumbersequence WHERE region = 'BENCH1'")
+    return out
+
+
+def pgbench_ceiling(url: str, seconds: int = 10) -> tuple[float, str]:
     from django.db import connection
 
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_ceiling")
         cur.execute("CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, payload text NOT NULL, "
                     "at timestamptz NOT NULL DEFAULT now())")
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write("INSERT INTO bench_ceiling (payload) VALUES ('一行');\n")
-    pgbench = pg_bin_dir() / "pgbench"
-    if not pgbench.exists():
-        pgbench = Path("/usr/bin/pgbench")
-    cmd = [str(pgbench), "-n", "-f", script.name, "-c", "4", "-j", "2", "-T", str(seconds), "-h", host, "-p", port,
-           "-U", user, db]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    tps = float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    os.unlink(script.name)
+    tps = pgbench(url, "INSERT INTO bench_ceiling (payload) VALUES ('一行');\n", seconds)
     with connection.cursor() as cur:
         cur.execute("SHOW synchronous_commit")
         sync = cur.fetchone()[0]
@@ -448,6 +486,10 @@ def run(backend: str, args: argparse.Namespace) -> int:
           f"(1 : {ceiling / max(rate, 1e-9):,.0f})")
     if backend == "postgresql":
         print(f"target {TARGET:,.0f} accepted cases/s: {'MET' if rate >= TARGET else 'NOT MET'} ({rate / TARGET:.0%})")
+        print("serial points (pgbench, 4 clients, the database alone — the application holds these locks longer):")
+        for label, tps in serial_points(url):
+            print(f"  {label}: {tps:,.0f}/s")
+        print("  (each accepted case appends to the audit chain twice, submit and accept)")
     in_process(w, tokens, clerk, args.profile)
     return 1 if r["errors"] and not r["accepted"] else 0
 
