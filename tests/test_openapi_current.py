@@ -39,14 +39,17 @@ def test_served_document_is_the_committed_one(client: Client) -> None:
 def test_every_operation_declares_the_error_shape() -> None:
     schema = json.loads(openapi_text())
     error_ref = "#/components/schemas/ErrorOut"
-    detail = schema["components"]["schemas"]["ErrorDetail"]
-    assert set(detail["properties"]) == {"code", "message", "field"}
+    # Writes that validate an item's form answer the same shape plus the list of every field in error.
+    form_error_ref = "#/components/schemas/FormErrorOut"
+    components = schema["components"]["schemas"]
+    assert set(components["ErrorDetail"]["properties"]) == {"code", "message", "field"}
+    assert set(components["FormErrorDetail"]["properties"]) >= {"code", "message", "field", "fields"}
     operations = [(path, op) for path, item in schema["paths"].items() for op in item.values()]
     assert len(operations) >= 12
     for path, op in operations:
         assert path.startswith("/api/v1/"), path
         responses = op["responses"]
-        assert responses["400"]["content"]["application/json"]["schema"]["$ref"] == error_ref, path
+        assert responses["400"]["content"]["application/json"]["schema"]["$ref"] in (error_ref, form_error_ref), path
         if "{" in path:
             assert responses["404"]["content"]["application/json"]["schema"]["$ref"] == error_ref, path
         assert "422" not in responses, f"{path}: invalid input answers 400, not 422"

@@ -173,3 +173,9 @@ TONGBAN_NODE_ID = os.environ.get("TONGBAN_NODE_ID", "local")
 TONGBAN_PLATFORM_NAME = os.environ.get("TONGBAN_PLATFORM_NAME", "通办 · 一体化政务服务平台")
 # Absolute base of the public progress page printed as a QR code on notices (cases/notices.py).
 TONGBAN_PUBLIC_BASE_URL = os.environ.get("TONGBAN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Lifetime of an API token issued by POST /api/v1/auth/token (accounts/tokens.py).
+TONGBAN_API_TOKEN_HOURS = float(os.environ.get("TONGBAN_API_TOKEN_HOURS", "8"))
+# Public progress queries (/progress/) allowed per client address per minute (cases/views_public.py).
+TONGBAN_PROGRESS_RATE_LIMIT = int(os.environ.get("TONGBAN_PROGRESS_RATE_LIMIT", "20"))
+# The local courier (delivery/contrib/local_courier) moves a parcel one state per this many hours.
+TONGBAN_LOCAL_COURIER_STEP_HOURS = float(os.environ.get("TONGBAN_LOCAL_COURIER_STEP_HOURS", "24"))

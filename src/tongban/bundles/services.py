@@ -20,6 +20,7 @@ from tongban.cases.signals import case_transitioned
 from tongban.cases.uploads import upload_problem
 from tongban.cases.workflow import CaseAction, CaseStatus
 from tongban.catalogue.formschema import merge_forms, validate_submission
+from tongban.catalogue.models import ImplementationVersion
 from tongban.catalogue.services import bump_catalogue_generation
 from tongban.core.errors import ConflictError, DomainError
 from tongban.jurisdictions.models import ServiceCentre
@@ -115,8 +116,16 @@ def _prerequisites(item: BundleItem, chosen: set[int]) -> list[BundleItem]:
     return [d for d in item.depends_on.all() if d.pk in chosen]
 
 
+def _version(item: BundleItem) -> ImplementationVersion:
+    """The item's current published version; a bundle offers only items that have one."""
+    version = item.implementation.published_version
+    if version is None:
+        raise DomainError("item_unpublished", f"事项“{item.implementation}”暂无已发布的办事指南，暂不能申请", "items")
+    return version
+
+
 def merged_form(items: list[BundleItem]) -> list[dict[str, Any]]:
-    return merge_forms([i.implementation.published_version.form_schema for i in items])
+    return merge_forms([_version(i).form_schema for i in items])
 
 
 def required_uploads(items: list[BundleItem]) -> list[str]:
@@ -126,7 +135,7 @@ def required_uploads(items: list[BundleItem]) -> list[str]:
     names: dict[str, None] = {}
     for item in items:
         from_results = {normalise_material(item.result_as_material)} if _prerequisites(item, chosen) else set()
-        for m in item.implementation.published_version.materials.all():
+        for m in _version(item).materials.all():
             key = normalise_material(m.name)
             if m.necessity == "required" and not m.licence_replaceable and key not in from_results:
                 names[key] = None
@@ -168,7 +177,7 @@ def start_bundle_online(ctx: cases.Ctx, bundle: Bundle, item_ids: Iterable[int] 
 
 
 def _locked_bundle_case(bc: BundleCase, revision: int | None) -> BundleCase:
-    locked = BundleCase.objects.select_for_update().select_related("bundle").get(pk=bc.pk)
+    locked = BundleCase.objects.select_for_update(of=("self",)).select_related("bundle").get(pk=bc.pk)
     if revision is not None and locked.revision != revision:
         raise ConflictError("stale_revision", "该一件事办件已被他人处理，请刷新后重试。", "revision")
     return locked
@@ -201,7 +210,7 @@ def attach_bundle_material(ctx: cases.Ctx, bc: BundleCase, name: str, filename: 
     if bc.phase not in (P.DRAFT, P.CORRECTION, P.SUBMITTED):  # issue 4 pages/API: no files after acceptance
         raise ConflictError("not_open", "该一件事办件已受理，不能再上传申请材料", "file")
     items = list(bc.items.select_related("implementation__published_version"))
-    known = {normalise_material(m.name) for i in items for m in i.implementation.published_version.materials.all()}
+    known = {normalise_material(m.name) for i in items for m in _version(i).materials.all()}
     key = normalise_material(name)
     if key not in known:
         raise DomainError("unknown_material", f"“{name}”不是所选事项要求的申请材料", "name")
@@ -222,7 +231,7 @@ def _create_children(ctx: cases.Ctx, bc: BundleCase, items: list[BundleItem], cl
     uploads = {m.name: m for m in bc.materials.all()}
     day = cases._today()
     for item in items:
-        version = item.implementation.published_version
+        version = _version(item)
         keys = {f["key"] for f in version.form_schema}
         child = Case.objects.create(
             number=cases.next_case_number(bc.receiving_division_id[:6], day), query_code=cases._query_code(),
@@ -300,7 +309,7 @@ def apply_bundle_at_window(ctx: cases.Ctx, bundle: Bundle, *, item_ids: Iterable
         receiving_centre=centre, promised_days=bundle.promised_days, statutory_days=bundle.statutory_days,
         submitted_at=timezone.now())
     bc.items.set(items)
-    known = {normalise_material(m.name) for i in items for m in i.implementation.published_version.materials.all()}
+    known = {normalise_material(m.name) for i in items for m in _version(i).materials.all()}
     for name in paper_materials:
         key = normalise_material(name)
         if key not in known:
@@ -347,6 +356,7 @@ def accept_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None, *
     chosen = {c.bundle_item_id for c in children}
 
     def prereqs(child: Case) -> list[int]:
+        assert child.bundle_item is not None  # every child of a bundle case has its item
         return [d.pk for d in child.bundle_item.depends_on.all() if d.pk in chosen]
 
     # An item whose prerequisite is refused cannot go on, nor can anything that waits for it.
@@ -356,7 +366,7 @@ def accept_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None, *
         changed = False
         for child in children:
             if child.bundle_item_id not in doomed and any(p in doomed for p in prereqs(child)):
-                doomed.add(child.bundle_item_id)
+                doomed.add(child.bundle_item_id)  # type: ignore[arg-type]  # set on every child
                 changed = True
     for child in children:
         item_id = child.bundle_item_id

@@ -134,7 +134,7 @@ class ReadOnlyInline(admin.TabularInline):
     show_change_link = False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return list(self.fields or [])
+        return [str(f) for f in self.fields or []]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may_read_cases(request)  # the parent admin has already scoped the case
@@ -297,7 +297,7 @@ class CaseAdmin(ReadOnlyAdmin):
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f for _, opts in self.fieldsets for f in opts["fields"]]
+        return [str(f) for _, opts in self.fieldsets for f in opts["fields"]]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         today = _today()
@@ -373,9 +373,8 @@ class CaseEventAdmin(ReadOnlyAdmin):
     list_per_page = 100
     show_full_result_count = False
     ordering = ["-at", "-id"]
-    fields = ["case", "at", "action_name", "status_change", "actor", "role", "channel_label", "window", "step_name",
-              "reason", "data"]
-    readonly_fields = fields
+    fields = readonly_fields = ("case", "at", "action_name", "status_change", "actor", "role", "channel_label",
+                                "window", "step_name", "reason", "data")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)

@@ -217,8 +217,6 @@ class ImplementationVersion(models.Model):
 class VersionPart(models.Model):
     """A row that belongs to one version's content: editable only while that version is a draft."""
 
-    version: models.ForeignKey
-
     class Meta:
         abstract = True
 
@@ -304,7 +302,7 @@ class AppendOnlyModel(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
+        if self.pk is not None and type(self)._default_manager.filter(pk=self.pk).exists():
             raise AppendOnlyError("历史记录只能追加，不能修改。")
         super().save(*args, **kwargs)
 

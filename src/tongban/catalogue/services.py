@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Model
 from django.utils import timezone
 
 from tongban.core.errors import ConflictError, DomainError
@@ -28,7 +28,7 @@ from .models import (
 from .rules import Violation, guide_violations
 from .workflow import TransitionNotAllowed, VersionAction, VersionStatus, next_status
 
-PART_MODELS: dict[str, type] = {
+PART_MODELS: dict[str, type[Model]] = {
     "materials": MaterialRequirement,
     "steps": HandlingStep,
     "special_steps": SpecialStep,
@@ -44,7 +44,7 @@ class PublishRejected(DomainError):
                          first.field if first else None, status=422)
 
 
-def _part_fields(model: type) -> list[str]:
+def _part_fields(model: type[Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.name not in ("id", "version")]
 
 
@@ -84,8 +84,8 @@ def _write_parts(version: ImplementationVersion, key: str, rows: list[dict[str, 
         unknown = set(row) - allowed
         if unknown:
             raise DomainError("unknown_field", f"未知字段：{'、'.join(sorted(unknown))}", key)
-    model.objects.filter(version=version).delete()
-    model.objects.bulk_create(
+    model._default_manager.filter(version=version).delete()
+    model._default_manager.bulk_create(
         [model(version=version, **{"order": i, **row} if "order" in allowed else row) for i, row in enumerate(rows)]
     )
 

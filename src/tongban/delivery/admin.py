@@ -33,10 +33,10 @@ class ShipmentAdmin(ReadOnlyAdmin):
     list_select_related = ["case"]
     inlines = [ShipmentEventInline]
     actions = ["refresh_tracking"]
-    fields = ["case", "courier", "order_ref", "tracking_number", "status", "contents", "sender_name", "sender_phone",
-              "sender_address", "recipient_name", "recipient_phone", "recipient_address", "signed_by", "signed_at",
-              "cancelled_at", "cancel_reason", "created_by", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "case", "courier", "order_ref", "tracking_number", "status", "contents", "sender_name", "sender_phone",
+        "sender_address", "recipient_name", "recipient_phone", "recipient_address", "signed_by", "signed_at",
+        "cancelled_at", "cancel_reason", "created_by", "created_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)

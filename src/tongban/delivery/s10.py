@@ -26,7 +26,7 @@ def make(service: str, number: int, country: str = "CN") -> str:
 
 def is_valid(value: str) -> bool:
     m = _PATTERN.fullmatch((value or "").strip().upper())
-    return bool(m) and check_digit(m.group(2)) == int(m.group(3))
+    return m is not None and check_digit(m.group(2)) == int(m.group(3))
 
 
 def readable(value: str) -> str:

@@ -39,7 +39,7 @@ def register(name: str):
 def get_notifier(name: str | None = None) -> Notifier:
     from django.conf import settings
 
-    name = name or getattr(settings, "TONGBAN_NOTIFIER", "local_outbox")
+    name = name or str(getattr(settings, "TONGBAN_NOTIFIER", "local_outbox"))
     if name not in _registry:
         importlib.import_module(f"tongban.notifications.contrib.{name}.notifier")
     return _registry[name]()

@@ -71,5 +71,5 @@ def world() -> World:
 
 
 def form(w: World) -> dict[str, str]:
-    return {"applicant_name": "张三", "applicant_id_number": w.applicant.id_number, "child_name": "张小宝",
+    return {"applicant_name": "张三", "applicant_id_number": w.applicant.id_number or "", "child_name": "张小宝",
             "child_birth_date": "2026-11-01"}

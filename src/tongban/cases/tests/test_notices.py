@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -82,7 +83,8 @@ def fonts(data: bytes) -> list:
     reader = PdfReader(io.BytesIO(data))
     found = []
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
             found.append(font.get_object())
     return found
 
@@ -166,7 +168,8 @@ def test_grant_and_denial_decisions(w):
     text = check_pdf(granted, K.GRANT, "决定准予办理", "户口登记条例", granted.version.result_name, "请凭本通知书")
     assert "行政复议" not in text
     assert notice_kinds_for(granted) == [K.ACCEPTANCE, K.GRANT]
-    closed = s.issue_result(s.Ctx(w.clerk, "window", w.window), granted, "post", granted.revision)
+    closed = s.issue_result(s.Ctx(w.clerk, "window", w.window), granted, "post", granted.revision,
+                            address="浙江省诸暨市暨阳街道艮塔西路138号")
     assert "邮寄" in check_pdf(closed, K.GRANT)
     denied = decided(w, grant=False)
     check_pdf(denied, K.DENIAL, "不予办理决定书", "不符合本地落户条件", "决定不予办理", "行政复议")

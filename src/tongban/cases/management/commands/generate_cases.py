@@ -170,6 +170,7 @@ def load_items() -> list[Item]:
     items = []
     for impl in impls:
         v = impl.published_version
+        assert v is not None  # the queryset keeps published implementations only
         # As services._centre_for: a centre the department sits in, else one of its division.
         centre = next((c for c in centres if any(d.pk == impl.department_id for d in c.departments.all())), None) \
             or next((c for c in centres if c.division_id == impl.division_id), None)
@@ -523,7 +524,7 @@ class CaseGenerator:
                 cur.execute(f"SELECT setval(%s, GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), "
                             f"(SELECT last_value FROM {seq})) + %s) - %s + 1", [seq, n, n])
                 return int(cur.fetchone()[0])
-        return (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        return (model._default_manager.aggregate(m=Max("id"))["m"] or 0) + 1
 
     def _finish(self) -> None:
         with connection.cursor() as cur:
@@ -576,7 +577,7 @@ class CaseGenerator:
             ev.append((case_id, action, before, after, actor, role, channel, on_window, step, reason,
                        json.dumps(data or {}, ensure_ascii=False), at))
 
-        applicant = self._applicant(it, online)
+        applicant = self._applicant(it, bool(online))
         form = self._form(it, applicant)
         row: dict[str, Any] = {
             "id": case_id, "query_code": "".join(rng.choices("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", k=6)),
