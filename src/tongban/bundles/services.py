@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -174,6 +175,11 @@ def start_bundle_online(ctx: cases.Ctx, bundle: Bundle, item_ids: Iterable[int] 
         promised_days=bundle.promised_days, statutory_days=bundle.statutory_days)
     bc.items.set(items)
     return bc
+
+
+def _as_bundle(ctx: cases.Ctx) -> cases.Ctx:
+    """The context the bundle acts on its items in: the front-desk actions are the bundle's own."""
+    return replace(ctx, via_bundle=True)
 
 
 def _locked_bundle_case(bc: BundleCase, revision: int | None) -> BundleCase:
@@ -350,6 +356,7 @@ def accept_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None, *
     if set(refusals) - {c.bundle_item_id for c in children}:
         raise DomainError("unknown_item", "不予受理的事项不在本件中", "refusals")
     _bundle_deadlines(locked)
+    desk = _as_bundle(ctx)
     locked.phase = P.IN_PROGRESS
     locked.revision += 1
     locked.save()
@@ -371,14 +378,14 @@ def accept_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None, *
     for child in children:
         item_id = child.bundle_item_id
         if item_id in refusals:
-            cases.refuse(ctx, child, refusals[item_id] or "不符合受理条件")
+            cases.refuse(desk, child, refusals[item_id] or "不符合受理条件")
         elif item_id in doomed:
             cases.system_transition(child, A.TERMINATE, ctx=ctx, reason="前置事项不予受理，本事项无法继续办理")
         elif prereqs(child):
-            cases._act(ctx, child, A.ACCEPT_WAITING, None, reason="等待前置事项办结后自动启动")
+            cases._act(desk, child, A.ACCEPT_WAITING, None, reason="等待前置事项办结后自动启动")
         else:
             mine = [d for d in deferrals if d.material in {m.name for m in child.version.materials.all()}]
-            cases.accept(ctx, child, None, mine)
+            cases.accept(desk, child, None, mine)
     _refresh_phase(locked)
     audit("bundle_case.accept", "bundle_case", locked.number, actor=ctx.user, ip=ctx.ip)
     return locked
@@ -398,7 +405,7 @@ def request_bundle_correction(ctx: cases.Ctx, bc: BundleCase, items: list[str], 
     locked.revision += 1
     locked.save()
     for child in locked.children.all():
-        cases.request_correction(ctx, child, items)
+        cases.request_correction(_as_bundle(ctx), child, items)
     return locked
 
 
@@ -409,7 +416,7 @@ def resubmit_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None)
         raise ConflictError("transition_not_allowed", "该一件事办件不在待补正状态", "phase")
     _sync_child_materials(locked)
     for child in locked.children.all():
-        cases.resubmit(ctx, child)
+        cases.resubmit(_as_bundle(ctx), child)
     locked.phase = P.SUBMITTED
     locked.revision += 1
     locked.save()
@@ -493,7 +500,7 @@ def issue_bundle_results(ctx: cases.Ctx, bc: BundleCase, delivery: str, revision
     if locked.phase != P.READY:
         raise ConflictError("not_ready", "尚有事项在办理中，暂不能统一出件", "phase")
     for child in locked.children.filter(status=CaseStatus.DECIDED.value):
-        cases.issue_result(ctx, child, delivery, address=address)
+        cases.issue_result(_as_bundle(ctx), child, delivery, address=address)
     locked.refresh_from_db()
     return locked
 

@@ -113,6 +113,7 @@ def _allowed(user: User, case: Case, *, has_deferred: bool | None = None) -> lis
         mine = permissions.APPLICANT_ACTIONS if case.applicant_id == user.pk else frozenset()
     else:
         mine = permissions.ROLE_ACTIONS.get(role, frozenset())
+    mine = mine - permissions.desk_actions_excluded(case)
     result = []
     for action in allowed_actions(case.status):
         if action not in mine or (action not in HANDLERS and action is not A.SUBMIT):

@@ -23,6 +23,16 @@ ROLE_ACTIONS: dict[Role, frozenset[CaseAction]] = {
                                      A.DENY, A.EXTEND, A.RECORD_JOINT_STEP}),
     Role.SUPERVISOR: frozenset({A.SUPERVISE}),
 }
+# A bundle's item (一件事 child case) is submitted, accepted, refused, sent back for correction and issued as
+# part of its bundle, at the bundle's page or API; done on the single case, the bundle's phase, deadlines and
+# unified result desk would be bypassed. Back-office work and withdrawal stay on the item itself.
+BUNDLE_DESK_ACTIONS = frozenset({A.SUBMIT, A.ACCEPT, A.ACCEPT_DEFERRED, A.ACCEPT_WAITING, A.REFUSE,
+                                 A.REQUEST_CORRECTION, A.RESUBMIT, A.ISSUE_RESULT})
+
+
+def desk_actions_excluded(case: Case) -> frozenset[CaseAction]:
+    """The actions that go through the case's bundle instead (none for a case on its own)."""
+    return BUNDLE_DESK_ACTIONS if case.bundle_case_id else frozenset()
 
 
 def _role(user: Any) -> Role | None:
@@ -70,9 +80,12 @@ def can_view(user: Any, case: Case) -> bool:
     return False
 
 
-def can_act(user: Any, case: Case, action: CaseAction | str) -> bool:
+def can_act(user: Any, case: Case, action: CaseAction | str, *, via_bundle: bool = False) -> bool:
+    """``via_bundle``: the bundle services act on their items; anyone else is sent to the bundle."""
     action = CaseAction(action)
     if not getattr(user, "is_authenticated", False):
+        return False
+    if not via_bundle and action in desk_actions_excluded(case):
         return False
     role = _role(user)
     if role is None:

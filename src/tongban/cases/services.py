@@ -48,6 +48,7 @@ class Ctx:
     channel: str = ""
     window: Window | None = None
     ip: str = ""
+    via_bundle: bool = False  # set by the bundle services, which own their items' front-desk actions
 
 
 class FormInvalid(DomainError):
@@ -154,7 +155,7 @@ def _act(ctx: Ctx, case: Case, action: CaseAction, revision: int | None, *, reas
                 "stale_revision",
                 f"该办件已被他人处理（当前状态：{STATUS_LABELS[CaseStatus(locked.status)]}），请刷新后重试。",
                 "revision")
-        if check_permission and not permissions.can_act(ctx.user, locked, action):
+        if check_permission and not permissions.can_act(ctx.user, locked, action, via_bundle=ctx.via_bundle):
             raise DomainError("forbidden", f"您无权对该办件执行“{ACTION_LABELS[action]}”", None, status=403)
         before = locked.status
         try:
@@ -622,7 +623,7 @@ def issue_result(ctx: Ctx, case: Case, delivery: str, revision: int | None = Non
         if delivery == "post":  # postal delivery: inside the transition, so a refused one ships nothing
             from tongban.delivery.services import ship_result
 
-            shipment = ship_result(c, address, ctx.user, closing=True)
+            shipment = ship_result(c, address, ctx.user, closing=True, via_bundle=ctx.via_bundle)
             data.update(tracking=shipment.tracking_number, courier=shipment.courier, shipment=shipment.pk,
                         address=shipment.recipient_address)
 

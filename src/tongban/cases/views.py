@@ -180,7 +180,7 @@ def may_do(user: Any, case: Case) -> set[CaseAction]:
         mine = permissions.APPLICANT_ACTIONS if case.applicant_id == getattr(user, "pk", None) else frozenset()
     else:
         mine = permissions.ROLE_ACTIONS.get(role, frozenset())
-    out = set(allowed_actions(case.status)) & set(mine)
+    out = set(allowed_actions(case.status)) & (set(mine) - permissions.desk_actions_excluded(case))
     if case.awaiting_decision:
         out.discard(A.COMPLETE_STEP)
     else:

@@ -60,7 +60,7 @@ def _tell(case: Case, subject: str, body: str, kind: str) -> None:
 
 @transaction.atomic
 def ship_result(case: Case, address: str, actor: Any, *, phone: str = "", recipient_name: str = "",
-                courier: Courier | None = None, closing: bool = False) -> Shipment:
+                courier: Courier | None = None, closing: bool = False, via_bundle: bool = False) -> Shipment:
     """Hand the case's result to the courier (快递送达) and return the shipment with its tracking number.
 
     ``closing``: called by issue_result while it closes the decided case (which then tells the applicant).
@@ -74,7 +74,7 @@ def ship_result(case: Case, address: str, actor: Any, *, phone: str = "", recipi
         raise ConflictError("issue_first", "请通过“出件办结”选择邮寄送达，办件将在交寄时办结", "delivery")
     elif locked.status != CaseStatus.CLOSED or locked.result_delivery != "post":
         raise ConflictError("not_posted", "只有已决定待出件或已邮寄出件的办件可以邮寄结果", "delivery")
-    if not permissions.can_act(actor, locked, CaseAction.ISSUE_RESULT):
+    if not permissions.can_act(actor, locked, CaseAction.ISSUE_RESULT, via_bundle=via_bundle):
         raise DomainError("forbidden", "您无权邮寄该办件的结果", None, status=403)
     if "post" not in (locked.version.delivery_methods or []):
         raise DomainError("post_not_offered", "该事项的办事指南未提供邮寄送达，请选择其他出件方式", "delivery")

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from tongban.accounts.tokens import issue_token
 from tongban.bundles import services as b
 from tongban.bundles.models import BundleCase
 from tongban.bundles.tests.factories import newborn_bundle
@@ -172,3 +173,39 @@ def test_indicators_and_holdup(env):
     assert ind.trips_saved >= 1 and ind.average_days_to_last_result is not None
     assert bundle_indicators(bundle, start=dt.date(2030, 1, 1)).bundle_cases == 0
     assert subset.phase == "submitted"
+
+
+def test_front_desk_actions_on_an_item_go_through_its_bundle(env, client, django_capture_on_commit_callbacks):
+    """Accepting, refusing or issuing one item on its own would bypass the bundle's phase, deadlines and
+    unified result desk: the single case refuses them and its page sends the clerk to the bundle."""
+    w, bundle, doctor, items = env
+    bc = submit_online(w, bundle)
+    birth = children(bc)["出生医学证明"]
+    clerk = s.Ctx(w.clerk, "window", w.window)
+    with pytest.raises(DomainError) as refused:
+        s.accept(clerk, birth, birth.revision)
+    assert refused.value.status == 403
+    with pytest.raises(DomainError):
+        s.refuse(clerk, birth, "不符合受理条件", birth.revision)
+    assert Case.objects.get(pk=birth.pk).status == "submitted"
+
+    client.force_login(w.clerk)
+    page = client.get(f"/cases/{birth.number}/").content.decode()
+    assert 'id="bundle-callout"' in page and f"/bundles/cases/{bc.number}/" in page
+    assert "受理</button>" not in page
+    raw, _ = issue_token(w.clerk)
+    api = client.get(f"/api/v1/cases/{birth.number}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert not {a["action"] for a in api["allowed_actions"]} & {"accept", "refuse", "request_correction"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bc = b.accept_bundle(clerk, bc, bc.revision)  # the bundle itself may
+        kids = children(bc)
+        for name in ("出生医学证明", "预防接种证"):
+            decide(doctor, kids[name])
+        decide(w.approver, children(bc)["新生儿入户"])
+    vaccination = children(bc)["预防接种证"]
+    assert vaccination.status == "decided"
+    with pytest.raises(DomainError):
+        s.issue_result(clerk, vaccination, "window", vaccination.revision)
+    bc = b.issue_bundle_results(clerk, BundleCase.objects.get(pk=bc.pk), "window")
+    assert bc.phase == "closed"
