@@ -19,7 +19,7 @@ from tongban.cases import services as cases
 from tongban.cases.models import Case, CaseEvent, CaseMaterial
 from tongban.cases.signals import case_transitioned
 from tongban.cases.uploads import upload_problem
-from tongban.cases.workflow import CaseAction, CaseStatus
+from tongban.cases.workflow import TERMINAL, CaseAction, CaseStatus
 from tongban.catalogue.formschema import merge_forms, validate_submission
 from tongban.catalogue.models import ImplementationVersion
 from tongban.catalogue.services import bump_catalogue_generation
@@ -180,6 +180,11 @@ def start_bundle_online(ctx: cases.Ctx, bundle: Bundle, item_ids: Iterable[int] 
 def _as_bundle(ctx: cases.Ctx) -> cases.Ctx:
     """The context the bundle acts on its items in: the front-desk actions are the bundle's own."""
     return replace(ctx, via_bundle=True)
+
+
+def _open_children(bc: BundleCase):
+    """Items still in hand: one the applicant withdrew on its own is left alone by the bundle's actions."""
+    return bc.children.exclude(status__in=[s.value for s in TERMINAL]).order_by("id")
 
 
 def _locked_bundle_case(bc: BundleCase, revision: int | None) -> BundleCase:
@@ -352,7 +357,10 @@ def accept_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None, *
         raise ConflictError("transition_not_allowed", f"一件事办件当前为“{locked.get_phase_display()}”，不能受理", "phase")
     refusals = {int(k): v for k, v in (refusals or {}).items()}
     deferrals = list(deferrals)
-    children = list(locked.children.select_related("bundle_item", "version").prefetch_related("bundle_item__depends_on"))
+    children = list(_open_children(locked).select_related("bundle_item", "version")
+                    .prefetch_related("bundle_item__depends_on"))
+    if not children:
+        raise ConflictError("nothing_open", "本一件事办件的事项均已撤回或办结，无可受理的事项", "phase")
     if set(refusals) - {c.bundle_item_id for c in children}:
         raise DomainError("unknown_item", "不予受理的事项不在本件中", "refusals")
     _bundle_deadlines(locked)
@@ -404,7 +412,7 @@ def request_bundle_correction(ctx: cases.Ctx, bc: BundleCase, items: list[str], 
     locked.phase, locked.correction_items = P.CORRECTION, items
     locked.revision += 1
     locked.save()
-    for child in locked.children.all():
+    for child in _open_children(locked):
         cases.request_correction(_as_bundle(ctx), child, items)
     return locked
 
@@ -415,7 +423,7 @@ def resubmit_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None)
     if locked.phase != P.CORRECTION:
         raise ConflictError("transition_not_allowed", "该一件事办件不在待补正状态", "phase")
     _sync_child_materials(locked)
-    for child in locked.children.all():
+    for child in _open_children(locked):
         cases.resubmit(_as_bundle(ctx), child)
     locked.phase = P.SUBMITTED
     locked.revision += 1

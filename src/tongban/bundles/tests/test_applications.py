@@ -209,3 +209,18 @@ def test_front_desk_actions_on_an_item_go_through_its_bundle(env, client, django
         s.issue_result(clerk, vaccination, "window", vaccination.revision)
     bc = b.issue_bundle_results(clerk, BundleCase.objects.get(pk=bc.pk), "window")
     assert bc.phase == "closed"
+
+
+def test_an_item_withdrawn_before_acceptance_is_left_alone(env):
+    w, bundle, doctor, items = env
+    bc = submit_online(w, bundle)
+    vaccination = children(bc)["预防接种证"]
+    s.withdraw(s.Ctx(w.applicant, "online"), vaccination, "已在医院办理", vaccination.revision)
+    clerk = s.Ctx(w.clerk, "window", w.window)
+    bc = b.request_bundle_correction(clerk, bc, ["出生医学证明申请表签字不清"], bc.revision)
+    bc = b.resubmit_bundle(s.Ctx(w.applicant, "online"), bc, bc.revision)
+    bc = b.accept_bundle(clerk, bc, bc.revision)
+    kids = children(bc)
+    assert kids["预防接种证"].status == "withdrawn"
+    assert kids["出生医学证明"].status == "in_progress" and kids["新生儿入户"].status == "waiting"
+    assert not CaseEvent.objects.filter(case=kids["预防接种证"], action__in=["request_correction", "accept"]).exists()
