@@ -38,6 +38,7 @@ from .models import Bundle, BundleCase, BundleIdempotencyRecord, BundleItem, Bun
 TAG = "一件事办件"
 router = Router(auth=bearer, tags=[TAG])
 P = BundleCase.Phase
+ResultMode = BundleCase.ResultMode
 
 AUTH_ERRORS: dict[int, Any] = {**ERRORS, 401: ErrorOut, 403: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**AUTH_ERRORS, 400: cs.FormErrorOut, 409: ErrorOut}
@@ -45,9 +46,11 @@ HANDLING_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HE
 NOT_FOUND = "未找到该一件事办件，或您无权查看"
 IDEMPOTENCY_HELP = ("幂等键（1–80个可见ASCII字符）：网络超时后用同一个键重试，返回第一次请求的结果，"
                     "不会产生第二个一件事办件")
-ActionName = Literal["submit", "accept", "request_correction", "resubmit", "issue_results"]
+ActionName = Literal["submit", "accept", "request_correction", "resubmit", "issue_results", "choose_result_mode"]
 ACTION_LABELS = {"submit": "提交申请", "accept": "受理", "request_correction": "一次性告知补正",
-                 "resubmit": "补正后重新提交", "issue_results": "统一出件"}
+                 "resubmit": "补正后重新提交", "issue_results": "出件", "choose_result_mode": "选择出件方式"}
+ResultModeName = Literal["together", "separate"]
+RESULT_MODE_HELP = "together：全部事项作出决定后统一出件（默认）；separate：逐项出件，每个事项作出决定后即可出件"
 PhaseName = Literal["draft", "submitted", "correction", "in_progress", "ready", "closed", "refused", "withdrawn"]
 
 
@@ -60,6 +63,7 @@ class BundleCaseCreateIn(Schema):
         None, description="所选事项的实施编码；省略时为全部事项。依法须一并办理的事项不能省略")
     form_data: cs.FormData = Field(default_factory=dict, description="一张申请表：键为各事项申请表字段的 key，共用字段只填一次")
     submit: bool = Field(False, description="true 时保存后立即提交（须无需上传材料或已上传）；否则保存为草稿")
+    result_mode: ResultModeName = Field("together", description=RESULT_MODE_HELP)
 
 
 class RefusalIn(Schema):
@@ -79,6 +83,9 @@ class BundleActionIn(Schema):
         default_factory=list, description="一次性告知的补正材料或内容，涵盖全部事项（request_correction）")
     delivery: cs.DeliveryMethod | None = Field(None, description="出件方式（issue_results）")
     address: cs.Line200 = Field("", description="邮寄送达的收件地址（issue_results，邮寄时；留空用申请表中的地址）")
+    cases: Annotated[list[cs.Line60], Field(max_length=50)] | None = Field(
+        None, description="逐项出件时本次出件的事项办件编号（issue_results，仅申请人选择逐项出件时）；省略为统一出件")
+    result_mode: ResultModeName | None = Field(None, description=f"出件方式（choose_result_mode）。{RESULT_MODE_HELP}")
 
 
 class BundleApplicantOut(Schema):
@@ -286,8 +293,11 @@ def _allowed(user: User, bc: BundleCase) -> list[str]:
         out += ["accept", "request_correction"]
     if (own or at_centre) and bc.phase == P.CORRECTION:
         out.append("resubmit")
-    if at_centre and bc.phase == P.READY:
+    if at_centre and (bc.phase == P.READY or (bc.phase == P.IN_PROGRESS and bc.result_mode == ResultMode.SEPARATE
+                      and bc.children.filter(status=CaseStatus.DECIDED.value).exists())):
         out.append("issue_results")
+    if (own or at_centre) and bc.phase in services.RESULT_MODE_PHASES and bc.phase != P.DRAFT:
+        out.append("choose_result_mode")
     return out
 
 
@@ -380,6 +390,8 @@ def create_bundle_case(request: HttpRequest, payload: BundleCaseCreateIn,
         with transaction.atomic():
             bc = services.start_bundle_online(ctx, bundle, ids, payload.form_data)
             _check_form_keys(services.chosen_items(bundle, ids), payload.form_data)
+            if payload.result_mode != bc.result_mode:
+                bc = services.choose_result_mode(ctx, bc, payload.result_mode)
             if stored:
                 # Claimed before submitting: a concurrent request with the same key fails here and answers
                 # with the bundle case this one makes.
@@ -463,7 +475,7 @@ def _precheck(user: User, bc: BundleCase, action: str, revision: int | None) -> 
     role = _role(user)
     own = role is None and bc.applicant_id == user.pk
     at_centre = role == Role.WINDOW_CLERK and user.service_centre_id == bc.receiving_centre_id
-    if not {"submit": own, "resubmit": own or at_centre}.get(action, at_centre):
+    if not {"submit": own, "resubmit": own or at_centre, "choose_result_mode": own or at_centre}.get(action, at_centre):
         raise DomainError("forbidden", f"您无权对该一件事办件执行“{ACTION_LABELS[action]}”", None, status=403)
     if revision is None:
         raise ApiError("required", "请提供您所见的一件事办件修订号 revision，以免覆盖他人的办理结果", "revision")
@@ -492,8 +504,9 @@ def _refusals(bc: BundleCase, body: BundleActionIn) -> dict[int, str]:
                  "submit（申请人提交草稿；带 Idempotency-Key 时重试返回同一件）；accept（窗口受理：无前置要求的事项同时"
                  "交各部门办理，需要前置结果的事项等待后自动启动；refusals 列出不予受理的事项及理由，deferrals 为容缺"
                  "材料）；request_correction（items：涵盖全部事项的一次性补正清单）；resubmit（补正后重新提交，"
-                 "新上传的材料送达各事项）；issue_results（统一出件：delivery 为 window、post 或 electronic，"
-                 "邮寄时可带 address）。无权执行返回403，当前状态不允许返回409。"))
+                 "新上传的材料送达各事项）；issue_results（出件：delivery 为 window、post 或 electronic，"
+                 "邮寄时可带 address；申请人选择逐项出件时可用 cases 列出本次出件的已决定事项）；choose_result_mode"
+                 "（申请人或受理窗口记录申请人选择的出件方式 result_mode：together 统一出件或 separate 逐项出件）。无权执行返回403，当前状态不允许返回409。"))
 def act(request: HttpRequest, number: str, action: ActionName, payload: BundleActionIn,
         idempotency_key: str | None = Header(None, alias="Idempotency-Key", description="仅用于 submit")) -> Any:
     user = _user(request)
@@ -522,7 +535,12 @@ def act(request: HttpRequest, number: str, action: ActionName, payload: BundleAc
                 if payload.delivery is None:
                     raise ApiError("required", "请选择出件方式：window（窗口领取）、post（邮寄）或 electronic（电子送达）",
                                    "delivery")
-                bc = services.issue_bundle_results(ctx, bc, payload.delivery, rev, address=payload.address)
+                bc = services.issue_bundle_results(ctx, bc, payload.delivery, rev, address=payload.address,
+                                                   numbers=payload.cases)
+            elif action == "choose_result_mode":
+                if payload.result_mode is None:
+                    raise ApiError("required", f"请选择出件方式 result_mode：{RESULT_MODE_HELP}", "result_mode")
+                bc = services.choose_result_mode(ctx, bc, payload.result_mode, rev)
     except cases.FormInvalid as exc:
         return _invalid_form(exc)
     except IntegrityError:

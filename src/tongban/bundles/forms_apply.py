@@ -16,16 +16,18 @@ from django import forms
 
 from tongban.cases.forms import DEFAULT_COMMITMENT, DELIVERIES, ActionForm, IssueForm, _lines
 
-from .models import JointStep
+from .models import BundleCase, JointStep
 
 __all__ = [
     "DELIVERIES",
     "AcceptBundleForm",
     "BundleCorrectionForm",
     "IssueForm",
+    "IssueItemsForm",
     "JointRecordForm",
     "JointScheduleForm",
     "ResubmitForm",
+    "ResultModeForm",
     "WithdrawItemForm",
     "material_field",
 ]
@@ -106,6 +108,22 @@ class BundleCorrectionForm(ActionForm):
 
 class ResubmitForm(ActionForm):
     pass
+
+
+class ResultModeForm(ActionForm):
+    result_mode = forms.ChoiceField(label="出件方式", choices=BundleCase.ResultMode.choices, widget=forms.RadioSelect,
+                                    error_messages={"required": "请选择统一出件或逐项出件"},
+                                    help_text="统一出件：全部事项作出决定后一次领取或一次寄送；逐项出件：每个事项作出决定后即可领取。")
+
+
+class IssueItemsForm(IssueForm):
+    cases = forms.MultipleChoiceField(label="本次出件的事项", widget=forms.CheckboxSelectMultiple,
+                                      error_messages={"required": "请选择本次出件的事项"})
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["cases"]).choices = list(choices)
+        self.order_fields(["revision", "cases", "delivery", "address"])
 
 
 class WithdrawItemForm(ActionForm):

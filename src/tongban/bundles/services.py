@@ -500,14 +500,56 @@ def _start_dependant(child: Case, prereqs: list[Case]) -> None:
     cases.tell(started, "started", "事项已自动启动", f"“{started.version.name}”已自动启动办理，无需再提交“{material}”。")
 
 
+RESULT_MODE_PHASES = (P.DRAFT, P.SUBMITTED, P.CORRECTION, P.IN_PROGRESS, P.READY)
+
+
+@transaction.atomic
+def choose_result_mode(ctx: cases.Ctx, bc: BundleCase, mode: str, revision: int | None = None) -> BundleCase:
+    """统一出件 (all results at once) or 逐项出件 (each as it is decided): the applicant's choice, recorded by
+    the applicant or by a clerk of the receiving centre, until the results are out."""
+    if mode not in BundleCase.ResultMode.values:
+        raise DomainError("bad_result_mode", "出件方式应为统一出件（together）或逐项出件（separate）", "result_mode")
+    locked = _locked_bundle_case(bc, revision)
+    own = locked.applicant_id is not None and locked.applicant_id == getattr(ctx.user, "pk", None) \
+        and getattr(ctx.user, "kind", "") != "staff"
+    if not own:
+        _clerk_may_accept(ctx, locked)
+    if locked.phase not in RESULT_MODE_PHASES:
+        raise ConflictError("transition_not_allowed", f"一件事办件当前为“{locked.get_phase_display()}”，不能更改出件方式",
+                            "phase")
+    if locked.result_mode != mode:
+        before, locked.result_mode = locked.result_mode, mode
+        locked.revision += 1
+        locked.save()
+        audit("bundle_case.result_mode", "bundle_case", locked.number, actor=ctx.user, ip=ctx.ip,
+              detail={"from": before, "to": mode})
+    return locked
+
+
 @transaction.atomic
 def issue_bundle_results(ctx: cases.Ctx, bc: BundleCase, delivery: str, revision: int | None = None,
-                         address: str = "") -> BundleCase:
-    """统一出件: every decided item's result at one desk or in one delivery (``address`` for post)."""
+                         address: str = "", numbers: Iterable[str] | None = None) -> BundleCase:
+    """统一出件: every decided item's result at one desk or in one delivery (``address`` for post).
+    逐项出件 (``numbers``: the items to issue now), only where the applicant chose it: a decided item's result
+    goes out while the others are still in hand."""
     locked = _locked_bundle_case(bc, revision)
-    if locked.phase != P.READY:
-        raise ConflictError("not_ready", "尚有事项在办理中，暂不能统一出件", "phase")
-    for child in locked.children.filter(status=CaseStatus.DECIDED.value):
+    decided = locked.children.filter(status=CaseStatus.DECIDED.value).order_by("id")
+    if numbers is None:
+        if locked.phase != P.READY:
+            raise ConflictError("not_ready", "尚有事项在办理中，暂不能统一出件", "phase")
+        chosen = list(decided)
+    else:
+        wanted = {n.strip() for n in numbers if n and n.strip()}
+        if not wanted:
+            raise DomainError("required", "请选择要出件的事项", "cases")
+        if locked.result_mode != BundleCase.ResultMode.SEPARATE:
+            raise ConflictError("results_together", "申请人选择了统一出件，请待全部事项作出决定后一并出件", "cases")
+        if locked.phase not in (P.IN_PROGRESS, P.READY):
+            raise ConflictError("not_ready", f"一件事办件当前为“{locked.get_phase_display()}”，不能出件", "phase")
+        chosen = list(decided.filter(number__in=wanted))
+        if len(chosen) != len(wanted):
+            raise DomainError("not_decided", "所选事项不属于本件，或尚未作出决定", "cases")
+    for child in chosen:
         cases.issue_result(_as_bundle(ctx), child, delivery, address=address)
     locked.refresh_from_db()
     return locked

@@ -321,6 +321,9 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
     new_ids = choice_from(bundle_items, request.POST.getlist("items")) if action == "items" else None
     try:
         bc = services.save_bundle_draft(ctx, bc, data, item_ids=new_ids)
+        mode = request.POST.get("result_mode", "")
+        if mode in BundleCase.ResultMode.values and mode != bc.result_mode:
+            bc = services.choose_result_mode(ctx, bc, mode)
     except ConflictError:
         return redirect("bundles:case", number=bc.number)  # submitted meanwhile (another tab)
     except DomainError as exc:
@@ -378,6 +381,7 @@ def _render_form(request: HttpRequest, bc: BundleCase, items: list[BundleItem], 
         "items": item_rows(bundle_items, set(ids)), "savings": selectors.savings_for(bundle or bc.bundle, ids),
         "shared_count": sum(1 for f in fields if getattr(f, "asked", 1) > 1), "token": cf.new_token(),
         "error": error, "summary": summary, "max_mb": MAX_UPLOAD_BYTES // 1048576,
+        "result_modes": BundleCase.ResultMode.choices,
     }, status=status)
 
 
@@ -526,8 +530,16 @@ def _page_forms(request: HttpRequest, bc: BundleCase, children: list[Case], item
         missing = [r["name"] for r in materials if r["required"] and r["name"] not in held]
         out["correction"] = _make(bf.BundleCorrectionForm, initial={**initial, "items": missing},
                                   choices=[r["name"] for r in materials if r["upload"]], auto_id="id_correction_%s")
-    if at_centre and bc.phase == P.READY:
+    if at_centre and bc.phase == P.READY and bc.result_mode == BundleCase.ResultMode.TOGETHER:
         out["issue"] = _make(bf.IssueForm, initial={**initial, "delivery": "window"}, auto_id="id_issue_%s")
+    decided = [(c.number, c.version.name) for c in children if c.status == S.DECIDED]
+    if at_centre and bc.phase in (P.IN_PROGRESS, P.READY) and bc.result_mode == BundleCase.ResultMode.SEPARATE \
+            and decided:
+        out["issue_items"] = _make(bf.IssueItemsForm, initial={**initial, "delivery": "window"}, choices=decided,
+                                   auto_id="id_issue_items_%s")
+    if (own or at_centre) and bc.phase in services.RESULT_MODE_PHASES and bc.phase != P.DRAFT:
+        out["result_mode"] = _make(bf.ResultModeForm, initial={**initial, "result_mode": bc.result_mode},
+                                   auto_id="id_result_mode_%s")
     if (own or at_centre) and bc.phase == P.CORRECTION:
         out["resubmit"] = _make(bf.ResubmitForm, initial=initial, auto_id="id_resubmit_%s")
     # Once accepted (before, the bundle is accepted or refused as a whole at the window).
@@ -598,9 +610,11 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 DONE = {"accept": "已受理：无前置要求的事项已同时交各部门办理", "correction": "已出具一次性补正告知（涵盖全部事项）",
         "resubmit": "补正后已重新提交，各事项一并待受理", "issue": "已统一出件，全部事项办结",
+        "issue_items": "所选事项已出件办结，其他事项继续办理", "result_mode": "出件方式已更新",
         "withdraw": "该事项已撤回，其他事项继续办理", "joint_schedule": "联合环节已安排，已通知各涉及部门",
         "joint_record": "联合环节结论已记录到各涉及事项"}
-ANCHORS = {"accept": "decide", "correction": "decide", "issue": "result", "joint_schedule": "joint",
+ANCHORS = {"accept": "decide", "correction": "decide", "issue": "result", "issue_items": "result",
+           "result_mode": "result", "joint_schedule": "joint",
            "joint_record": "joint"}
 
 
@@ -656,6 +670,11 @@ def _run(request: HttpRequest, ctx: cases.Ctx, bc: BundleCase, action: str, form
         services.resubmit_bundle(ctx, bc, d["revision"])
     elif action == "issue":
         services.issue_bundle_results(ctx, bc, d["delivery"], d["revision"], address=d.get("address", ""))
+    elif action == "issue_items":
+        services.issue_bundle_results(ctx, bc, d["delivery"], d["revision"], address=d.get("address", ""),
+                                      numbers=d["cases"])
+    elif action == "result_mode":
+        services.choose_result_mode(ctx, bc, d["result_mode"], d["revision"])
     elif action == "withdraw":
         if bc.revision != d["revision"]:
             raise ConflictError("stale_revision", "该一件事办件已被他人处理，请刷新后重试。", "revision")

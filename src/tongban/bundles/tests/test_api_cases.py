@@ -173,7 +173,7 @@ def test_who_sees_a_bundle_case_and_how_much(client, env):
     assert client.get(f"/api/v1/bundle-cases/{number}", **auth(env.w.other_approver)).status_code == 404
     clerk = client.get(f"/api/v1/bundle-cases/{number}", **auth(env.w.clerk)).json()
     assert clerk["applicant"]["id_number"] == env.w.applicant.id_number and clerk["allowed_actions"] == [
-        "accept", "request_correction"]
+        "accept", "request_correction", "choose_result_mode"]
     env.w.supervisor.division = env.w.centre.division
     env.w.supervisor.save()
     sup = client.get(f"/api/v1/bundle-cases/{number}", **auth(env.w.supervisor)).json()
@@ -231,12 +231,42 @@ def test_correction_across_items_then_resubmit_and_the_unified_result_desk(clien
         kid = Case.objects.get(bundle_case=bc, version__name=name)
         s.decide(s.Ctx(approver), kid, True, "符合规定", kid.revision)
     ready = client.get(f"/api/v1/bundle-cases/{number}", **auth(env.w.clerk)).json()
-    assert ready["phase"] == "ready" and ready["allowed_actions"] == ["issue_results"] and ready["holdup"] is None
+    assert ready["phase"] == "ready" and ready["holdup"] is None
+    assert ready["allowed_actions"] == ["issue_results", "choose_result_mode"]
     r = act(client, env.w.clerk, number, "issue_results", revision=ready["revision"])
     assert r.status_code == 400 and error(r)["field"] == "delivery"
     r = act(client, env.w.clerk, number, "issue_results", revision=ready["revision"], delivery="electronic")
     assert r.status_code == 200 and r.json()["phase"] == "closed"
     assert {c["status"] for c in r.json()["children"]} == {"closed"}
+
+
+def test_results_item_by_item_when_the_applicant_chose_so(client, env, django_capture_on_commit_callbacks):
+    body = submitted(client, env, result_mode="separate")
+    number = body["number"]
+    assert body["result_mode"] == "separate"
+    r = act(client, env.w.clerk, number, "accept", revision=body["revision"])
+    assert r.status_code == 200
+    bc = BundleCase.objects.get(number=number)
+    birth = Case.objects.get(bundle_case=bc, version__name="出生医学证明")
+    with django_capture_on_commit_callbacks(execute=True):
+        s.decide(s.Ctx(env.doctor), birth, True, "符合规定", birth.revision)
+    now = client.get(f"/api/v1/bundle-cases/{number}", **auth(env.w.clerk)).json()
+    assert now["phase"] == "in_progress" and "issue_results" in now["allowed_actions"]
+    r = act(client, env.w.clerk, number, "issue_results", revision=now["revision"], delivery="window",
+            cases=["330681-20260929-999999"])
+    assert r.status_code == 400 and error(r)["field"] == "cases"
+    r = act(client, env.w.clerk, number, "issue_results", revision=now["revision"], delivery="window",
+            cases=[birth.number])
+    assert r.status_code == 200, r.json()
+    statuses = {c["item"]: c["status"] for c in r.json()["children"]}
+    assert statuses["出生医学证明"] == "closed" and statuses["预防接种证"] == "in_progress"
+    # The applicant changes their mind: the rest together.
+    rev = r.json()["revision"]
+    r = act(client, env.w.applicant, number, "choose_result_mode", revision=rev)
+    assert r.status_code == 400 and error(r)["field"] == "result_mode"
+    r = act(client, env.w.applicant, number, "choose_result_mode", revision=rev, result_mode="together")
+    assert r.status_code == 200 and r.json()["result_mode"] == "together"
+    assert "issue_results" not in r.json()["allowed_actions"]
 
 
 def test_bad_bodies_answer_400_never_500(client, env):

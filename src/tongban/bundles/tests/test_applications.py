@@ -224,3 +224,39 @@ def test_an_item_withdrawn_before_acceptance_is_left_alone(env):
     assert kids["预防接种证"].status == "withdrawn"
     assert kids["出生医学证明"].status == "in_progress" and kids["新生儿入户"].status == "waiting"
     assert not CaseEvent.objects.filter(case=kids["预防接种证"], action__in=["request_correction", "accept"]).exists()
+
+
+def test_results_item_by_item_where_the_applicant_chose_so(env, django_capture_on_commit_callbacks):
+    w, bundle, doctor, items = env
+    clerk = s.Ctx(w.clerk, "window", w.window)
+    with django_capture_on_commit_callbacks(execute=True):
+        bc = submit_online(w, bundle)
+        bc = b.accept_bundle(clerk, bc, bc.revision)
+        kids = children(bc)
+        decide(doctor, kids["出生医学证明"])
+    bc = BundleCase.objects.get(pk=bc.pk)
+    birth = Case.objects.get(pk=kids["出生医学证明"].pk)
+    with pytest.raises(DomainError, match="统一出件"):  # the default: all results together
+        b.issue_bundle_results(clerk, bc, "window", bc.revision, numbers=[birth.number])
+    with pytest.raises(DomainError) as stranger:
+        b.choose_result_mode(s.Ctx(w.other_citizen, "online"), bc, "separate", bc.revision)
+    assert stranger.value.status == 403
+    with pytest.raises(DomainError, match="出件方式应为"):
+        b.choose_result_mode(s.Ctx(w.applicant, "online"), bc, "sometimes", bc.revision)
+    bc = b.choose_result_mode(s.Ctx(w.applicant, "online"), bc, "separate", bc.revision)
+    assert bc.result_mode == "separate"
+    with pytest.raises(DomainError, match="尚未作出决定"):
+        b.issue_bundle_results(clerk, bc, "window", bc.revision, numbers=[kids["预防接种证"].number])
+    bc = b.issue_bundle_results(clerk, bc, "window", bc.revision, numbers=[birth.number])
+    kids = children(bc)
+    assert kids["出生医学证明"].status == "closed"
+    assert kids["预防接种证"].status == "in_progress" and bc.phase == "in_progress"
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(doctor, kids["预防接种证"])
+        decide(w.approver, kids["新生儿入户"])
+    bc = BundleCase.objects.get(pk=bc.pk)
+    assert bc.phase == "ready"
+    bc = b.issue_bundle_results(clerk, bc, "window", bc.revision)  # the rest at once
+    assert bc.phase == "closed"
+    with pytest.raises(DomainError, match="不能更改出件方式"):
+        b.choose_result_mode(s.Ctx(w.applicant, "online"), bc, "together", bc.revision)

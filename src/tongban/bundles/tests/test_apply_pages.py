@@ -416,6 +416,40 @@ def test_result_desk_issues_every_result_at_once(client, env, django_capture_on_
     assert set(Case.objects.filter(bundle_case=bc).values_list("result_delivery", flat=True)) == {"window"}
 
 
+def test_the_applicant_chooses_item_by_item_results_and_the_desk_issues_each_when_decided(
+        client, env, django_capture_on_commit_callbacks):
+    bc = start_draft(client, env)
+    form_page = text(client.get(f"/bundles/cases/{bc.number}/edit/"))
+    assert 'id="result-mode-together" checked' in form_page  # the default
+    r = client.post(f"/bundles/cases/{bc.number}/edit/", {
+        "token": token(), "action": "submit", "result_mode": "separate", **answers(env.w),
+        **files(父母结婚证=PDF, 住院分娩记录=PDF, 居民户口簿=PDF)})
+    assert r.status_code == 302
+    bc = BundleCase.objects.get(pk=bc.pk)
+    assert bc.result_mode == "separate" and bc.phase == "submitted"
+    with django_capture_on_commit_callbacks(execute=True):
+        bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, bc.revision)
+        birth = children(bc)["出生医学证明"]
+        s.decide(s.Ctx(env.doctor), birth, True, "符合规定", birth.revision)
+    bc.refresh_from_db()
+    client.force_login(env.w.clerk)
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert "逐项出件" in page and 'id="issue-items-form"' in page and 'id="issue-button"' not in page
+    r = client.post(f"/bundles/cases/{bc.number}/do/issue_items/", {"revision": bc.revision, "delivery": "window"})
+    assert r.status_code == 400 and "请选择本次出件的事项" in text(r)
+    r = client.post(f"/bundles/cases/{bc.number}/do/issue_items/",
+                    {"revision": bc.revision, "delivery": "window", "cases": [birth.number]})
+    assert r.status_code == 302, text(r)[:2000]
+    kids = children(bc)
+    assert kids["出生医学证明"].status == "closed" and kids["预防接种证"].status == "in_progress"
+    # The applicant changes their mind on the bundle page: the rest together.
+    client.force_login(env.w.applicant)
+    bc.refresh_from_db()
+    r = client.post(f"/bundles/cases/{bc.number}/do/result_mode/", {"revision": bc.revision, "result_mode": "together"})
+    assert r.status_code == 302
+    assert BundleCase.objects.get(pk=bc.pk).result_mode == "together"
+
+
 # ---- approvers: joint steps -------------------------------------------------------------------------------
 
 
