@@ -164,9 +164,9 @@ class Http:
         self.port = port
         self.local = threading.local()
 
-    def post(self, path: str, body: dict[str, Any], token: str | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, Any]:
-        data = json.dumps(body).encode()
+    def post(self, path: str, body: dict[str, Any] | None, token: str | None = None,
+             headers: dict[str, str] | None = None, method: str = "POST") -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
         head = {"Content-Type": "application/json", **(headers or {})}
         if token:
             head["Authorization"] = f"Bearer {token}"
@@ -174,7 +174,7 @@ class Http:
             conn = getattr(self.local, "conn", None) or http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
             self.local.conn = conn
             try:
-                conn.request("POST", path, body=data, headers=head)
+                conn.request(method, path, body=data, headers=head)
                 r = conn.getresponse()
                 payload = r.read()
                 if r.getheader("Connection", "").lower() == "close":
@@ -242,6 +242,28 @@ def drive(h: Http, w: dict[str, Any], tokens: list[str], clerk: str, *, cases: i
     wall = time.perf_counter() - wall0
     return {"wall": wall, "cpu": time.process_time() - cpu0, "accepted": len(whole), "submit": submit_lat,
             "accept": accept_lat, "whole": whole, "errors": errors}
+
+
+def framework_ceiling(h: Http, path: str, token: str | None, *, seconds: float, concurrency: int) -> float:
+    """Requests per second of one GET, from the same load generator to the same server: what the web stack
+    costs before the application does anything worth measuring."""
+    stop_at = time.perf_counter() + seconds
+    counts = [0] * concurrency
+
+    def worker(k: int) -> None:
+        while time.perf_counter() < stop_at:
+            status, _ = h.post(path, None, token, method="GET")
+            if status != 200:
+                raise SystemExit(f"GET {path}: HTTP {status}")
+            counts[k] += 1
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.perf_counter() - t0)
 
 
 # ---- the database's own ceiling ----------------------------------------------------------------------------
@@ -455,6 +477,13 @@ def run(backend: str, args: argparse.Namespace) -> int:
         r = drive(h, w, tokens, clerk, cases=args.cases, seconds=args.seconds, concurrency=args.concurrency)
         after = _proc_table()
         r["app_cpu"], r["db_cpu"] = tree_cpu(proc.pid, after) - app0, (tree_cpu(pg, after) - db0) if pg else 0.0
+        health = framework_ceiling(h, "/healthz", None, seconds=5, concurrency=args.concurrency)
+        status, made = h.post("/api/v1/cases", {"implementation": w["code"], "form_data": w["form"], "submit": True},
+                              tokens[0], {"Idempotency-Key": uuid.uuid4().hex})
+        if status != 201:
+            raise SystemExit(f"POST /api/v1/cases: HTTP {status} {made}")
+        one = framework_ceiling(h, f"/api/v1/cases/{made['number']}", tokens[0], seconds=5,
+                                concurrency=args.concurrency)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -474,6 +503,9 @@ def run(backend: str, args: argparse.Namespace) -> int:
         print(f"  CPU per accepted case: gunicorn workers {per['app']:.1f} ms{db}, load generator {per['load']:.1f} ms"
               f" — {total:.1f} ms in all: {os.cpu_count()} cores allow at most {os.cpu_count() * 1000 / total:,.0f}"
               f" cases/s at this cost")
+    print(f"web stack ceiling, same server and load generator: GET /healthz (one SELECT 1) {health:,.0f} requests/s;"
+          f" GET /api/v1/cases/<number> (bearer token looked up, one case read) {one:,.0f} requests/s — at the two"
+          f" requests an accepted case takes, at most {one / 2:,.0f} cases/s before any case work is done")
     print(common.machine_note())
 
     connection.connect()

@@ -177,5 +177,7 @@ TONGBAN_PUBLIC_BASE_URL = os.environ.get("TONGBAN_PUBLIC_BASE_URL", "http://127.
 TONGBAN_API_TOKEN_HOURS = float(os.environ.get("TONGBAN_API_TOKEN_HOURS", "8"))
 # Public progress queries (/progress/) allowed per client address per minute (cases/views_public.py).
 TONGBAN_PROGRESS_RATE_LIMIT = int(os.environ.get("TONGBAN_PROGRESS_RATE_LIMIT", "20"))
+# How often a process looks whether administrators changed the working calendar (workdays/selectors.py).
+TONGBAN_CALENDAR_RECHECK_SECONDS = float(os.environ.get("TONGBAN_CALENDAR_RECHECK_SECONDS", "1"))
 # The local courier (delivery/contrib/local_courier) moves a parcel one state per this many hours.
 TONGBAN_LOCAL_COURIER_STEP_HOURS = float(os.environ.get("TONGBAN_LOCAL_COURIER_STEP_HOURS", "24"))

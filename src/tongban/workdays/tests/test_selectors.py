@@ -36,3 +36,23 @@ def test_editing_a_day_is_seen_at_once():
     day.kind = "workday"
     day.save()
     assert current_calendar().is_working_day(dt.date(2027, 1, 4))
+
+
+def test_other_processes_changes_are_seen_after_the_recheck_interval(settings, monkeypatch):
+    """The table's stamp is read at most once per interval; a change this process makes is seen at once
+    (signals), one made elsewhere (here: an update that sends no signal) once the interval has passed."""
+    from tongban.workdays import selectors
+
+    settings.TONGBAN_CALENDAR_RECHECK_SECONDS = 60
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    selectors.forget_calendar()
+    year = CalendarYear.objects.create(year=2027, basis="通知")
+    day = CalendarDay.objects.create(calendar_year=year, date=dt.date(2027, 1, 4), kind="holiday")
+    assert not current_calendar().is_working_day(dt.date(2027, 1, 4))
+    CalendarDay.objects.filter(pk=day.pk).update(kind="workday", updated_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    clock[0] += 30
+    assert not current_calendar().is_working_day(dt.date(2027, 1, 4))  # within the interval: not read again
+    clock[0] += 31
+    assert current_calendar().is_working_day(dt.date(2027, 1, 4))
+    selectors.forget_calendar()
