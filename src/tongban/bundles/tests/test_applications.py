@@ -193,6 +193,9 @@ def test_front_desk_actions_on_an_item_go_through_its_bundle(env, client, django
     page = client.get(f"/cases/{birth.number}/").content.decode()
     assert 'id="bundle-callout"' in page and f"/bundles/cases/{bc.number}/" in page
     assert "受理</button>" not in page
+    queue = client.get("/cases/queue/?bucket=to_accept").content.decode()
+    row = queue.split(f'data-number="{birth.number}"')[1].split("</tr>")[0]
+    assert ">一件事</span>" in row
     raw, _ = issue_token(w.clerk)
     api = client.get(f"/api/v1/cases/{birth.number}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert not {a["action"] for a in api["allowed_actions"]} & {"accept", "refuse", "request_correction"}
