@@ -296,7 +296,7 @@ def _allowed(user: User, bc: BundleCase) -> list[str]:
     if at_centre and (bc.phase == P.READY or (bc.phase == P.IN_PROGRESS and bc.result_mode == ResultMode.SEPARATE
                       and bc.children.filter(status=CaseStatus.DECIDED.value).exists())):
         out.append("issue_results")
-    if (own or at_centre) and bc.phase in services.RESULT_MODE_PHASES and bc.phase != P.DRAFT:
+    if (own or at_centre) and bc.phase in services.RESULT_MODE_PHASES and (own or bc.phase != P.DRAFT):
         out.append("choose_result_mode")
     return out
 

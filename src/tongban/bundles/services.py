@@ -342,6 +342,14 @@ def _bundle_deadlines(bc: BundleCase) -> None:
         bc.calendar_unknown = True
 
 
+def _applicant_or_clerk(ctx: cases.Ctx, bc: BundleCase) -> None:
+    """The applicant's own account, or a clerk of the receiving centre acting for them."""
+    own = bc.applicant_id is not None and bc.applicant_id == getattr(ctx.user, "pk", None) \
+        and getattr(ctx.user, "kind", "") != "staff"
+    if not own:
+        _clerk_may_accept(ctx, bc)
+
+
 def _clerk_may_accept(ctx: cases.Ctx, bc: BundleCase) -> None:
     if getattr(ctx.user, "role", "") != "window_clerk" or ctx.user.service_centre_id != bc.receiving_centre_id:
         raise DomainError("forbidden", "只有受理中心的综合窗口人员可以受理该一件事", None, status=403)
@@ -357,8 +365,9 @@ def accept_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None, *
         raise ConflictError("transition_not_allowed", f"一件事办件当前为“{locked.get_phase_display()}”，不能受理", "phase")
     refusals = {int(k): v for k, v in (refusals or {}).items()}
     deferrals = list(deferrals)
-    children = list(_open_children(locked).select_related("bundle_item", "version")
-                    .prefetch_related("bundle_item__depends_on"))
+    every = list(locked.children.select_related("bundle_item", "version").prefetch_related("bundle_item__depends_on")
+                 .order_by("id"))
+    children = [c for c in every if c.status not in TERMINAL]  # one the applicant withdrew stays as it is
     if not children:
         raise ConflictError("nothing_open", "本一件事办件的事项均已撤回或办结，无可受理的事项", "phase")
     if set(refusals) - {c.bundle_item_id for c in children}:
@@ -368,14 +377,15 @@ def accept_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None, *
     locked.phase = P.IN_PROGRESS
     locked.revision += 1
     locked.save()
-    chosen = {c.bundle_item_id for c in children}
+    chosen = {c.bundle_item_id for c in every}
 
     def prereqs(child: Case) -> list[int]:
         assert child.bundle_item is not None  # every child of a bundle case has its item
         return [d.pk for d in child.bundle_item.depends_on.all() if d.pk in chosen]
 
-    # An item whose prerequisite is refused cannot go on, nor can anything that waits for it.
-    doomed = set(refusals)
+    # An item whose prerequisite is refused (or was withdrawn before acceptance) cannot go on, nor can
+    # anything that waits for it: the result it waits for will never come.
+    doomed = set(refusals) | {c.bundle_item_id for c in every if c.status in TERMINAL}
     changed = True
     while changed:
         changed = False
@@ -388,7 +398,7 @@ def accept_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None, *
         if item_id in refusals:
             cases.refuse(desk, child, refusals[item_id] or "不符合受理条件")
         elif item_id in doomed:
-            cases.system_transition(child, A.TERMINATE, ctx=ctx, reason="前置事项不予受理，本事项无法继续办理")
+            cases.system_transition(child, A.TERMINATE, ctx=ctx, reason="前置事项不予受理或已撤回，本事项无法继续办理")
         elif prereqs(child):
             cases._act(desk, child, A.ACCEPT_WAITING, None, reason="等待前置事项办结后自动启动")
         else:
@@ -420,6 +430,7 @@ def request_bundle_correction(ctx: cases.Ctx, bc: BundleCase, items: list[str], 
 @transaction.atomic
 def resubmit_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None) -> BundleCase:
     locked = _locked_bundle_case(bc, revision)
+    _applicant_or_clerk(ctx, locked)
     if locked.phase != P.CORRECTION:
         raise ConflictError("transition_not_allowed", "该一件事办件不在待补正状态", "phase")
     _sync_child_materials(locked)
@@ -434,7 +445,7 @@ def resubmit_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None)
 def _sync_child_materials(bc: BundleCase) -> None:
     """After 补正 the files uploaded once again reach every child that needs them (issue 4 pages/API)."""
     uploads = {m.name: m for m in bc.materials.all() if m.file}
-    for child in bc.children.select_related("version"):
+    for child in _open_children(bc).select_related("version"):
         held = {m.name: m for m in child.materials.filter(state=CaseMaterial.State.RECEIVED)}
         for req in child.version.materials.all():
             up = uploads.get(normalise_material(req.name))
@@ -446,13 +457,19 @@ def _sync_child_materials(bc: BundleCase) -> None:
 
 
 def _refresh_phase(bc: BundleCase) -> None:
-    if bc.phase not in (P.IN_PROGRESS, P.READY):
+    if bc.phase not in (P.SUBMITTED, P.CORRECTION, P.IN_PROGRESS, P.READY):
         return
     statuses = list(Case.objects.filter(bundle_case=bc).values_list("status", flat=True))
-    phase = derive_phase(statuses)
+    if bc.phase in (P.SUBMITTED, P.CORRECTION):
+        # Before acceptance only the applicant's withdrawal ends an item: the bundle ends with the last one.
+        if not statuses or any(s != CaseStatus.WITHDRAWN for s in statuses):
+            return
+        phase = P.WITHDRAWN.value
+    else:
+        phase = derive_phase(statuses)
     if phase != bc.phase:
         bc.phase = phase
-        if phase in (P.CLOSED, P.REFUSED):
+        if phase in (P.CLOSED, P.REFUSED, P.WITHDRAWN):
             bc.closed_at = timezone.now()
         BundleCase.objects.filter(pk=bc.pk).update(phase=phase, closed_at=bc.closed_at)
 
@@ -510,10 +527,7 @@ def choose_result_mode(ctx: cases.Ctx, bc: BundleCase, mode: str, revision: int 
     if mode not in BundleCase.ResultMode.values:
         raise DomainError("bad_result_mode", "出件方式应为统一出件（together）或逐项出件（separate）", "result_mode")
     locked = _locked_bundle_case(bc, revision)
-    own = locked.applicant_id is not None and locked.applicant_id == getattr(ctx.user, "pk", None) \
-        and getattr(ctx.user, "kind", "") != "staff"
-    if not own:
-        _clerk_may_accept(ctx, locked)
+    _applicant_or_clerk(ctx, locked)
     if locked.phase not in RESULT_MODE_PHASES:
         raise ConflictError("transition_not_allowed", f"一件事办件当前为“{locked.get_phase_display()}”，不能更改出件方式",
                             "phase")

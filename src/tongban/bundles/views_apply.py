@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -703,7 +704,9 @@ def window_home(request: HttpRequest) -> HttpResponse:
     queues = [
         ("待受理", "submitted", list(desk.filter(phase=P.SUBMITTED).order_by("submitted_at")[:50])),
         ("待补正", "correction", list(desk.filter(phase=P.CORRECTION).order_by("submitted_at")[:50])),
-        ("待统一出件", "ready", list(desk.filter(phase=P.READY).order_by("submitted_at")[:50])),
+        ("待出件", "ready", list(desk.filter(
+            Q(phase=P.READY) | Q(phase=P.IN_PROGRESS, result_mode=BundleCase.ResultMode.SEPARATE,
+                                 children__status=S.DECIDED)).distinct().order_by("submitted_at")[:50])),
     ]
     for _, _, rows in queues:
         for bc in rows:

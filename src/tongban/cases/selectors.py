@@ -75,7 +75,8 @@ def _rows(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related("implementation", "version", "deciding_department", "deciding_division") \
         .only("id", "number", "status", "applicant_name", "applicant_id_number", "applicant_phone", "channel",
               "promised_due", "statutory_due", "calendar_unknown", "accepted_on", "awaiting_decision",
-              "current_step", "revision", "deferred", "submitted_at", "version__name", "implementation__code",
+              "current_step", "revision", "deferred", "submitted_at", "bundle_case", "version__name",
+              "implementation__code",
               "deciding_department__name", "deciding_division__name")
 
 

@@ -147,6 +147,12 @@ def _act(ctx: Ctx, case: Case, action: CaseAction, revision: int | None, *, reas
          step_name: str = "", data: dict | None = None, mutate: Callable[[Case], None] | None = None,
          check_permission: bool = True) -> Case:
     with transaction.atomic():
+        if case.bundle_case_id:
+            # A bundle's items move one at a time, in the order bundle → item that the bundle's own actions
+            # use: two approvers deciding the last two items at once would each see the other still open
+            # and leave the bundle (or a dependant waiting for both) where it was.
+            bundle_cases = Case._meta.get_field("bundle_case").related_model._default_manager  # type: ignore[union-attr]
+            list(bundle_cases.select_for_update().filter(pk=case.bundle_case_id).values_list("pk", flat=True))
         # of=self: lock the case only. A plain FOR UPDATE also locked the joined version row, so every
         # transition of every case of the same item queued behind each other (bench/cases.py).
         locked = Case.objects.select_for_update(of=("self",)).select_related("version").get(pk=case.pk)

@@ -112,8 +112,11 @@ def supervision(request: HttpRequest) -> HttpResponse:
     for other in BOARD_BUCKETS:
         if other is not bucket:
             counts[other] = selectors.supervision_board(user_of(request), other, today=day, limit=0)[1]
+    # Only what the list shows: a case row carries its whole form and a version its whole guide.
     sent = list(SupervisionNotice.objects.filter(sent_by=user_of(request))
-                .select_related("case", "case__version", "department", "answered_by").order_by("-sent_at")[:20])
+                .select_related("case", "case__version", "department")
+                .only("message", "sent_at", "answered_at", "answer", "case__number", "case__version__name",
+                      "department__name").order_by("-sent_at")[:20])
     tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "active": b is bucket,
              "tone": "red" if b is Bucket.OVERDUE else "amber"} for b in BOARD_BUCKETS]
     return render(request, "cases/supervision.html", {

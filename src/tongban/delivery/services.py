@@ -74,7 +74,8 @@ def ship_result(case: Case, address: str, actor: Any, *, phone: str = "", recipi
         raise ConflictError("issue_first", "请通过“出件办结”选择邮寄送达，办件将在交寄时办结", "delivery")
     elif locked.status != CaseStatus.CLOSED or locked.result_delivery != "post":
         raise ConflictError("not_posted", "只有已决定待出件或已邮寄出件的办件可以邮寄结果", "delivery")
-    if not permissions.can_act(actor, locked, CaseAction.ISSUE_RESULT, via_bundle=via_bundle):
+    # Posting again a result already issued (closing=False) is parcel handling, not the bundle's result desk.
+    if not permissions.can_act(actor, locked, CaseAction.ISSUE_RESULT, via_bundle=via_bundle or not closing):
         raise DomainError("forbidden", "您无权邮寄该办件的结果", None, status=403)
     if "post" not in (locked.version.delivery_methods or []):
         raise DomainError("post_not_offered", "该事项的办事指南未提供邮寄送达，请选择其他出件方式", "delivery")
@@ -155,7 +156,7 @@ def cancel_shipment(shipment: Shipment, actor: Any, reason: str, courier: Courie
     if not reason:
         raise DomainError("required", "取消邮寄须说明原因", "reason")
     locked = Shipment.objects.select_for_update(of=("self",)).select_related("case").get(pk=shipment.pk)
-    if not permissions.can_act(actor, locked.case, CaseAction.ISSUE_RESULT):
+    if not permissions.can_act(actor, locked.case, CaseAction.ISSUE_RESULT, via_bundle=True):  # parcel handling
         raise DomainError("forbidden", "您无权取消该邮件", None, status=403)
     if locked.status in (St.CANCELLED, St.DELIVERED):
         raise ConflictError("not_cancellable", f"邮件{status_label(locked.status)}，不能取消", "tracking")

@@ -10,8 +10,8 @@ class WorkdaysConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the system check)
         from .models import CalendarDay, CalendarYear
-        from .selectors import forget_calendar
+        from .selectors import calendar_changed
 
         for model in (CalendarYear, CalendarDay):
-            post_save.connect(forget_calendar, sender=model, dispatch_uid=f"forget_calendar_save_{model.__name__}")
-            post_delete.connect(forget_calendar, sender=model, dispatch_uid=f"forget_calendar_delete_{model.__name__}")
+            post_save.connect(calendar_changed, sender=model, dispatch_uid=f"calendar_saved_{model.__name__}")
+            post_delete.connect(calendar_changed, sender=model, dispatch_uid=f"calendar_deleted_{model.__name__}")

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Max
 
 from .models import CalendarDay, CalendarYear
@@ -17,6 +18,7 @@ from .workcal import WorkingCalendar, from_chinesecalendar
 _lock = threading.Lock()
 # (table stamp, calendar, monotonic time the stamp was last read)
 _cached: tuple[tuple, WorkingCalendar, float] | None = None
+_generation = 0  # moved by forget_calendar: a calendar read before it is not kept after it
 
 
 @cache
@@ -32,8 +34,16 @@ def _table_stamp() -> tuple:
 
 def forget_calendar(**_: Any) -> None:
     """An administrator changed the table in this process: read it again on the next call."""
-    global _cached
+    global _cached, _generation
+    _generation += 1
     _cached = None
+
+
+def calendar_changed(**_: Any) -> None:
+    """post_save/post_delete: forget now, and again once committed (another thread may read the old rows
+    in between)."""
+    forget_calendar()
+    transaction.on_commit(forget_calendar)
 
 
 def current_calendar() -> WorkingCalendar:
@@ -44,19 +54,22 @@ def current_calendar() -> WorkingCalendar:
     global _cached
     recheck = float(getattr(settings, "TONGBAN_CALENDAR_RECHECK_SECONDS", 1.0))
     now = time.monotonic()
+    generation = _generation
     cached = _cached
     if cached and now - cached[2] < recheck:
         return cached[1]
     stamp = _table_stamp()
     if cached and cached[0] == stamp:
-        _cached = (stamp, cached[1], now)
+        if generation == _generation:
+            _cached = (stamp, cached[1], now)
         return cached[1]
     with _lock:
         years = list(CalendarYear.objects.values_list("year", flat=True))
         rows = list(CalendarDay.objects.all())
         table = WorkingCalendar.build(years, {d.date: d.kind for d in rows}, {d.date: d.name for d in rows})
         calendar = _package_calendar().merged(table)
-        _cached = (stamp, calendar, now)
+        if generation == _generation:
+            _cached = (stamp, calendar, now)
         return calendar
 
 

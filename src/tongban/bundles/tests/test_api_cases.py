@@ -79,7 +79,7 @@ def test_create_is_idempotent_and_prefills_the_one_form(client, env):
     assert body["phase"] == "draft" and body["number"].startswith("draft-")
     assert body["form_data"]["applicant_id_number"] == env.w.applicant.id_number  # pre-filled once
     assert body["required_uploads"] == ["父母结婚证", "住院分娩记录", "居民户口簿"]
-    assert body["allowed_actions"] == ["submit"]
+    assert body["allowed_actions"] == ["submit", "choose_result_mode"]
     again = create(client, env, key="newborn-1")
     assert again.status_code == 200 and again.json()["number"] == body["number"]
     assert BundleCase.objects.count() == 1

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection
 
 from tongban.accounts.tokens import issue_token
 from tongban.bundles import services as b
@@ -263,3 +265,84 @@ def test_results_item_by_item_where_the_applicant_chose_so(env, django_capture_o
     assert bc.phase == "closed"
     with pytest.raises(DomainError, match="不能更改出件方式"):
         b.choose_result_mode(s.Ctx(w.applicant, "online"), bc, "together", bc.revision)
+
+
+def test_a_prerequisite_withdrawn_before_acceptance_ends_what_waits_for_its_result(env):
+    w, bundle, doctor, items = env
+    bc = submit_online(w, bundle)
+    birth = children(bc)["出生医学证明"]
+    s.withdraw(s.Ctx(w.applicant, "online"), birth, "在外地医院办理", birth.revision)
+    bc = b.accept_bundle(s.Ctx(w.clerk, "window", w.window), BundleCase.objects.get(pk=bc.pk))
+    kids = children(bc)
+    assert kids["出生医学证明"].status == "withdrawn"
+    assert kids["新生儿入户"].status == "terminated"  # its 出生医学证明 would never come
+    assert kids["预防接种证"].status == "in_progress"
+    assert "已撤回" in CaseEvent.objects.get(case=kids["新生儿入户"], action="terminate").reason
+
+
+def test_withdrawing_every_item_before_acceptance_withdraws_the_bundle(env):
+    w, bundle, doctor, items = env
+    bc = submit_online(w, bundle)
+    clerk = s.Ctx(w.clerk, "window", w.window)
+    bc = b.request_bundle_correction(clerk, bc, ["父母结婚证"], bc.revision)
+    with pytest.raises(DomainError) as stranger:
+        b.resubmit_bundle(s.Ctx(w.other_citizen, "online"), bc, bc.revision)
+    assert stranger.value.status == 403
+    for kid in children(bc).values():
+        s.withdraw(s.Ctx(w.applicant, "online"), kid, "不再办理", kid.revision)
+    bc = BundleCase.objects.get(pk=bc.pk)
+    assert bc.phase == "withdrawn" and bc.closed_at is not None
+
+
+def test_a_posted_item_result_can_be_cancelled_and_posted_again(env, django_capture_on_commit_callbacks):
+    """Parcel handling after the bundle issued an item's result is not the bundle's front desk."""
+    from tongban.delivery import services as post
+
+    w, bundle, doctor, items = env
+    clerk = s.Ctx(w.clerk, "window", w.window)
+    with django_capture_on_commit_callbacks(execute=True):
+        bc = submit_online(w, bundle)
+        bc = b.accept_bundle(clerk, bc, bc.revision)
+        bc = b.choose_result_mode(s.Ctx(w.applicant, "online"), bc, "separate", bc.revision)
+        birth = children(bc)["出生医学证明"]
+        decide(doctor, birth)
+        address = "浙江省诸暨市暨阳街道艮塔西路138号"
+        bc = b.issue_bundle_results(clerk, BundleCase.objects.get(pk=bc.pk), "post", address=address,
+                                    numbers=[birth.number])
+    birth = Case.objects.get(pk=birth.pk)
+    assert birth.status == "closed" and birth.result_delivery == "post"
+    shipment = birth.shipments.get()
+    post.cancel_shipment(shipment, w.clerk, "申请人改为窗口领取后又要求寄送")
+    again = post.ship_result(birth, address, w.clerk)
+    assert again.tracking_number and again.pk != shipment.pk
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent writers need PostgreSQL")
+def test_the_last_two_items_decided_at_once_make_the_bundle_ready(env):
+    w, bundle, doctor, items = env
+    bc = submit_online(w, bundle)
+    bc = b.accept_bundle(s.Ctx(w.clerk, "window", w.window), bc, bc.revision)
+    decide(doctor, children(bc)["出生医学证明"])  # 新生儿入户 starts
+    kids = children(bc)
+    assert kids["新生儿入户"].status == "in_progress"
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def decide_at_once(approver, case):
+        try:
+            barrier.wait()
+            decide(approver, case)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide_at_once, args=(doctor, kids["预防接种证"])),
+               threading.Thread(target=decide_at_once, args=(w.approver, kids["新生儿入户"]))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert BundleCase.objects.get(pk=bc.pk).phase == "ready"
