@@ -115,7 +115,9 @@ def supervision_board(user: Any, bucket: Bucket, *, today: dt.date | None = None
     today = today or timezone.localdate()
     if getattr(user, "role", "") not in ("supervisor", "system_admin") or not getattr(user, "division_id", None):
         return [], 0
-    codes = jurisdiction_codes(user.division)
+    codes = getattr(user, "_jurisdiction_codes", None)
+    if codes is None:  # kept on the request's user: a board page asks for both tabs
+        codes = user._jurisdiction_codes = jurisdiction_codes(user.division)
     qs = Case.objects.filter(deciding_division_id__in=codes).filter(bucket_filter(bucket, today))
     total = qs.count()
     return list(_rows(qs).order_by("promised_due", "id")[offset:offset + limit]), total
