@@ -9,7 +9,7 @@ queries per call:
 
 - ``selectors.queue`` for an approver of 诸暨市公安局 in each of their buckets, the window clerk's buckets,
   and a system administrator's (the whole province: the biggest buckets);
-- ``selectors.queue_counts`` (the tab counts a queue page shows);
+- ``selectors.queue_counts``, exact (the API) and capped at PAGE_COUNT_CAP (the tab counts a page shows);
 - ``selectors.supervision_board`` for the 诸暨 supervisor, due_soon and overdue;
 - the queue and board pages through Django's test client (/cases/queue/, /cases/supervision/) and the API
   (GET /api/v1/cases?bucket=, GET /api/v1/supervision?bucket=), when those are present.
@@ -152,6 +152,10 @@ def scenarios(bench: Bench, *, baseline: bool) -> None:
                   lambda: selectors.queue(approver, Bucket.TO_REVIEW, offset=1950), rows, baseline=baseline)
     bench.measure("queue_counts (5 tabs)", lambda: selectors.queue_counts(approver, ROLE_BUCKETS[approver.role_enum]),
                   lambda r: " ".join(f"{k.value}={v}" for k, v in r.items()), baseline=baseline)
+    bench.measure("queue_counts capped (pages)",
+                  lambda: selectors.queue_counts(approver, ROLE_BUCKETS[approver.role_enum],
+                                                 cap=selectors.PAGE_COUNT_CAP),
+                  lambda r: " ".join(f"{k.value}={v}" for k, v in r.items()), baseline=baseline)
 
     if not baseline:
         print(f"\n selectors.queue — window clerk of {clerk.service_centre.name} ({clerk.username}):")
@@ -286,6 +290,9 @@ def churn(bench: Bench) -> None:
         bench.measure(f"queue {b.value}", lambda b=b: selectors.queue(approver, b),
                       lambda r: f"rows {len(r[0]):2d} of {r[1]}")
     bench.measure("queue_counts (5 tabs)", lambda: selectors.queue_counts(approver, ROLE_BUCKETS[approver.role_enum]))
+    bench.measure("queue_counts capped (pages)",
+                  lambda: selectors.queue_counts(approver, ROLE_BUCKETS[approver.role_enum],
+                                                 cap=selectors.PAGE_COUNT_CAP))
     for b in (Bucket.DUE_SOON, Bucket.OVERDUE):
         bench.measure(f"board {b.value}", lambda b=b: selectors.supervision_board(supervisor, b),
                       lambda r: f"rows {len(r[0]):2d} of {r[1]}")

@@ -81,11 +81,13 @@ def _rows(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def queue(user: Any, bucket: Bucket, *, today: dt.date | None = None, limit: int = 50,
-          offset: int = 0) -> tuple[list[Case], int]:
-    """A work queue for the user's scope (centre, department or jurisdiction), most urgent first."""
+          offset: int = 0, total: int | None = None, cap: int | None = None) -> tuple[list[Case], int]:
+    """A work queue for the user's scope (centre, department or jurisdiction), most urgent first.
+    ``total``: the count already known (a page's tabs counted it); ``cap``: see count_up_to."""
     today = today or timezone.localdate()
     qs = visible_cases(user).filter(bucket_filter(bucket, today))
-    total = qs.count()
+    if total is None:
+        total = count_up_to(qs, cap)
     rows = list(_rows(qs).order_by("promised_due", "id")[offset:offset + limit])
     return rows, total
 
@@ -99,10 +101,22 @@ def applicant_cases(user: Any, *, drafts: bool = False, limit: int = 50,
     return list(_rows(qs).order_by("-created_at", "-id")[offset:offset + limit]), total
 
 
-def queue_counts(user: Any, buckets: list[Bucket], today: dt.date | None = None) -> dict[Bucket, int]:
+# Pages count a bucket up to this many cases and show "more than" beyond: an exact count of a big bucket
+# visits every matching row (after a day's updates the table too, bench/cases_volume.py) and a person needs
+# no more than "over a thousand". The API counts exactly.
+PAGE_COUNT_CAP = 1000
+
+
+def count_up_to(qs: QuerySet[Case], cap: int | None) -> int:
+    """Exact below ``cap``; ``cap + 1`` stands for "more than cap". ``cap=None``: exact."""
+    return qs.count() if cap is None else qs[: cap + 1].count()
+
+
+def queue_counts(user: Any, buckets: list[Bucket], today: dt.date | None = None,
+                 cap: int | None = None) -> dict[Bucket, int]:
     today = today or timezone.localdate()
     base = visible_cases(user)
-    return {b: base.filter(bucket_filter(b, today)).count() for b in buckets}
+    return {b: count_up_to(base.filter(bucket_filter(b, today)), cap) for b in buckets}
 
 
 def jurisdiction_codes(division: Division) -> list[str]:
@@ -110,7 +124,7 @@ def jurisdiction_codes(division: Division) -> list[str]:
 
 
 def supervision_board(user: Any, bucket: Bucket, *, today: dt.date | None = None, limit: int = 50,
-                      offset: int = 0) -> tuple[list[Case], int]:
+                      offset: int = 0, cap: int | None = None) -> tuple[list[Case], int]:
     """Every due-soon or overdue case of the supervisor's jurisdiction."""
     today = today or timezone.localdate()
     if getattr(user, "role", "") not in ("supervisor", "system_admin") or not getattr(user, "division_id", None):
@@ -119,7 +133,9 @@ def supervision_board(user: Any, bucket: Bucket, *, today: dt.date | None = None
     if codes is None:  # kept on the request's user: a board page asks for both tabs
         codes = user._jurisdiction_codes = jurisdiction_codes(user.division)
     qs = Case.objects.filter(deciding_division_id__in=codes).filter(bucket_filter(bucket, today))
-    total = qs.count()
+    total = count_up_to(qs, cap)
+    if limit == 0:
+        return [], total
     return list(_rows(qs).order_by("promised_due", "id")[offset:offset + limit]), total
 
 

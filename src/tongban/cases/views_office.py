@@ -46,10 +46,18 @@ def _page_number(request: HttpRequest) -> int:
     return max(1, int(raw)) if raw.isdigit() else 1
 
 
-def _pages(total: int, number: int) -> dict:
+def _pages(total: int, number: int, shown: int) -> dict:
+    """Pagination; above the count cap the last page is not known, only whether this page is full."""
+    if total > selectors.PAGE_COUNT_CAP:
+        return {"number": number, "last": None, "has_previous": number > 1, "has_next": shown == PER_PAGE,
+                "previous": number - 1, "next": number + 1}
     last = max(1, (total + PER_PAGE - 1) // PER_PAGE)
     return {"number": min(number, last), "last": last, "has_previous": number > 1, "has_next": number < last,
             "previous": number - 1, "next": number + 1}
+
+
+def _count_label(count: int) -> str:
+    return f"{selectors.PAGE_COUNT_CAP}+" if count > selectors.PAGE_COUNT_CAP else str(count)
 
 
 @login_required
@@ -67,17 +75,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         bucket = buckets[0]
     number = _page_number(request)
     day = today()
-    counts = selectors.queue_counts(user_of(request), buckets, day)
-    rows, total = selectors.queue(user_of(request), bucket, today=day, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+    counts = selectors.queue_counts(user_of(request), buckets, day, cap=selectors.PAGE_COUNT_CAP)
+    rows, total = selectors.queue(user_of(request), bucket, today=day, limit=PER_PAGE, offset=(number - 1) * PER_PAGE,
+                                  total=counts[bucket])
     unanswered = 0
     if role in (Role.APPROVER, Role.DEPARTMENT_HEAD) and user_of(request).department_id:
         unanswered = SupervisionNotice.objects.filter(department=user_of(request).department,
                                                       answered_at__isnull=True).count()
-    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "active": b is bucket,
-             "tone": "red" if b is Bucket.OVERDUE else "amber" if b is Bucket.DUE_SOON else ""} for b in buckets]
+    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "shown": _count_label(counts[b]),
+             "active": b is bucket, "tone": "red" if b is Bucket.OVERDUE else "amber" if b is Bucket.DUE_SOON else ""}
+            for b in buckets]
     return render(request, "cases/queue.html", {
         "tabs": tabs, "bucket": bucket.value, "bucket_label": BUCKET_LABELS[bucket], "hint": BUCKET_HINTS[bucket],
-        "rows": annotate_rows(rows), "total": total, "pages": _pages(total, number), "unanswered": unanswered,
+        "rows": annotate_rows(rows), "total": _count_label(total), "pages": _pages(total, number, len(rows)),
+        "unanswered": unanswered,
         "scope": _scope(request),
     })
 
@@ -107,21 +118,23 @@ def supervision(request: HttpRequest) -> HttpResponse:
     number = _page_number(request)
     day = today()
     rows, total = selectors.supervision_board(user_of(request), bucket, today=day, limit=PER_PAGE,
-                                              offset=(number - 1) * PER_PAGE)
+                                              offset=(number - 1) * PER_PAGE, cap=selectors.PAGE_COUNT_CAP)
     counts = {bucket: total}
     for other in BOARD_BUCKETS:
         if other is not bucket:
-            counts[other] = selectors.supervision_board(user_of(request), other, today=day, limit=0)[1]
+            counts[other] = selectors.supervision_board(user_of(request), other, today=day, limit=0,
+                                                        cap=selectors.PAGE_COUNT_CAP)[1]
     # Only what the list shows: a case row carries its whole form and a version its whole guide.
     sent = list(SupervisionNotice.objects.filter(sent_by=user_of(request))
                 .select_related("case", "case__version", "department")
                 .only("message", "sent_at", "answered_at", "answer", "case__number", "case__version__name",
                       "department__name").order_by("-sent_at")[:20])
-    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "active": b is bucket,
-             "tone": "red" if b is Bucket.OVERDUE else "amber"} for b in BOARD_BUCKETS]
+    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "shown": _count_label(counts[b]),
+             "active": b is bucket, "tone": "red" if b is Bucket.OVERDUE else "amber"} for b in BOARD_BUCKETS]
     return render(request, "cases/supervision.html", {
         "tabs": tabs, "bucket": bucket.value, "bucket_label": BUCKET_LABELS[bucket], "rows": annotate_rows(rows),
-        "total": total, "pages": _pages(total, number), "sent": sent, "division": user_of(request).division,
+        "total": _count_label(total), "pages": _pages(total, number, len(rows)), "sent": sent,
+        "division": user_of(request).division,
     })
 
 

@@ -370,6 +370,23 @@ def test_queue_page_makes_a_bounded_number_of_queries(client, w, django_assert_m
     assert len(many.captured_queries) == len(few.captured_queries)  # nothing per row
 
 
+def test_big_buckets_show_more_than_the_cap_and_page_on_without_a_last_page(client, w, monkeypatch):
+    from tongban.cases import selectors, views_office
+
+    for _ in range(5):
+        accepted(w)
+    monkeypatch.setattr(selectors, "PAGE_COUNT_CAP", 3)
+    monkeypatch.setattr(views_office, "PER_PAGE", 2)
+    client.force_login(w.approver)
+    first = text(client.get(reverse("cases:queue"), {"bucket": "to_review"}))
+    assert '>3+</span>' in first and "共 3+ 件" in first
+    assert "第 1 页</span>" in first and "page=2" in first
+    third = text(client.get(reverse("cases:queue"), {"bucket": "to_review", "page": 3}))
+    assert third.count('data-number="') == 1 and "page=4" not in third  # the last, short page
+    other = text(client.get(reverse("cases:queue"), {"bucket": "to_decide"}))
+    assert '>0</span>' in other  # small buckets stay exact
+
+
 def test_review_steps_decision_suspension_and_extension(client, w):
     case = accepted(w)
     client.force_login(w.approver)
