@@ -109,7 +109,10 @@ PAGE_COUNT_CAP = 1000
 
 def count_up_to(qs: QuerySet[Case], cap: int | None) -> int:
     """Exact below ``cap``; ``cap + 1`` stands for "more than cap". ``cap=None``: exact."""
-    return qs.count() if cap is None else qs[: cap + 1].count()
+    if cap is None:
+        return qs.count()
+    # No ORDER BY and only the key in the subquery: PostgreSQL stops after cap + 1 index entries.
+    return qs.order_by().values("pk")[: cap + 1].count()
 
 
 def queue_counts(user: Any, buckets: list[Bucket], today: dt.date | None = None,
