@@ -389,7 +389,8 @@ def _render_form(request: HttpRequest, bc: BundleCase, items: list[BundleItem], 
 @login_required
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
     bc = selectors.get_visible_bundle_case(request.user, number)
-    if bc is None or bc.phase == P.DRAFT:
+    # The receipt carries the query codes: the applicant's, printed for them by the staff handling the case.
+    if bc is None or bc.phase == P.DRAFT or not (is_applicant(request.user) or _personal(request.user, bc)):
         return _not_found(request)
     children = selectors.bundle_children(bc)
     progress = reverse("progress:lookup")
