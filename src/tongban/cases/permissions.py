@@ -61,6 +61,19 @@ def visible_cases(user: Any, qs: QuerySet[Case] | None = None) -> QuerySet[Case]
     return qs.none()
 
 
+HANDLING_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SYSTEM_ADMIN})
+
+
+def may_hold_query_code(user: Any, case: Case) -> bool:
+    """The query code opens the case's public progress: the applicant's, and printed for them (receipts,
+    notices) by the staff handling the case — not by a supervisor, who sees the case masked. The caller has
+    already checked that the case is visible to the user."""
+    role = _role(user)
+    if role is None:
+        return getattr(user, "is_authenticated", False) and case.applicant_id == user.pk
+    return role in HANDLING_ROLES
+
+
 def can_view(user: Any, case: Case) -> bool:
     """visible_cases for one case. The scoped roles compare the case's own columns (no query: this runs on
     every action, on the row the action has just locked); jurisdictions need the division tree."""

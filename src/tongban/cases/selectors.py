@@ -132,9 +132,12 @@ def supervision_board(user: Any, bucket: Bucket, *, today: dt.date | None = None
     today = today or timezone.localdate()
     if getattr(user, "role", "") not in ("supervisor", "system_admin") or not getattr(user, "division_id", None):
         return [], 0
-    codes = getattr(user, "_jurisdiction_codes", None)
-    if codes is None:  # kept on the request's user: a board page asks for both tabs
-        codes = user._jurisdiction_codes = jurisdiction_codes(user.division)
+    kept = getattr(user, "_jurisdiction_codes", None)  # on the request's user: a board page asks for both tabs
+    if kept is not None and kept[0] == user.division_id:
+        codes = kept[1]
+    else:
+        codes = jurisdiction_codes(user.division)
+        user._jurisdiction_codes = (user.division_id, codes)
     qs = Case.objects.filter(deciding_division_id__in=codes).filter(bucket_filter(bucket, today))
     total = count_up_to(qs, cap)
     if limit == 0:

@@ -159,6 +159,11 @@ def deadline_of(case: Case, cal: Any = None, day: dt.date | None = None) -> Dead
     return Deadline(state.value, left, paused and state != DeadlineState.UNKNOWN)
 
 
+def count_label(count: int) -> str:
+    """A page's count: exact below the cap, "1000+" beyond (selectors.count_up_to)."""
+    return f"{selectors.PAGE_COUNT_CAP}+" if count > selectors.PAGE_COUNT_CAP else str(count)
+
+
 def annotate_rows(rows: list[Case]) -> list[Case]:
     """Labels and deadline colours for list rows (one calendar for the whole list)."""
     cal = current_calendar() if rows else None
@@ -375,7 +380,8 @@ def detail_context(request: HttpRequest, case: Case, *, bound: tuple[str, djform
         "suspensions": list(case.suspensions.all()),
         "notice_links": [{"kind": k.value, "title": notices.notice_title(case, k),
                           "url": reverse("cases:notice", args=[case.number, k.value])}
-                         for k in notices.notice_kinds_for(case)],
+                         for k in notices.notice_kinds_for(case)]
+        if permissions.may_hold_query_code(user_of(request), case) else [],
         "delivery_label": DELIVERY_LABELS.get(case.result_delivery, ""),
         "error": error, "today": today(),
     }
@@ -582,7 +588,8 @@ def services_max_upload() -> int:
 @require_GET
 def notice_pdf(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     case = visible_case(request, number)
-    if case is None:
+    # Notices print the query code and its QR link (see permissions.may_hold_query_code).
+    if case is None or not permissions.may_hold_query_code(user_of(request), case):
         return case_404(request)
     try:
         pdf = notices.render_notice(case, kind)

@@ -18,14 +18,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from tongban.accounts.roles import Role
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.core.errors import ConflictError, DomainError
 
 from . import forms as f
 from . import services
 from .models import Case, CaseMaterial, IdempotencyRecord
-from .permissions import visible_cases
+from .permissions import may_hold_query_code, visible_cases
 from .uploads import ALLOWED
 from .views import (
     STATUS_BADGES,
@@ -35,12 +34,9 @@ from .views import (
     ctx_for,
     is_applicant,
     refuse_page,
-    role_of,
     user_of,
 )
 from .workflow import STATUS_LABELS, CaseStatus
-
-RECEIPT_STAFF = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SYSTEM_ADMIN})
 
 S = CaseStatus
 PER_PAGE = 20
@@ -196,7 +192,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     case = visible_cases(user_of(request)).select_related("version", "deciding_department", "receiving_centre") \
         .filter(number=number).exclude(status=S.DRAFT).first()
     # The receipt carries the query code: the applicant's, printed for them by the staff handling the case.
-    if case is None or not (is_applicant(request.user) or role_of(request.user) in RECEIPT_STAFF):
+    if case is None or not may_hold_query_code(user_of(request), case):
         return case_404(request)
     progress = reverse("progress:lookup") + f"?number={case.number}&code={case.query_code}"
     return render(request, "cases/receipt.html", {"case": case, "progress_url": progress,

@@ -20,9 +20,10 @@ from . import forms as f
 from . import selectors, services
 from .models import SupervisionNotice
 from .selectors import BUCKET_LABELS, Bucket
-from .views import annotate_rows, refuse_page, role_of, today, user_of
+from .views import annotate_rows, count_label, refuse_page, role_of, today, user_of
 
 PER_PAGE = 50
+MAX_PAGE = 10_000  # beyond any real queue; a bigger number would overflow the database's OFFSET
 ROLE_BUCKETS: dict[Role, list[Bucket]] = {
     Role.WINDOW_CLERK: [Bucket.TO_ACCEPT, Bucket.RESULT_DESK],
     Role.APPROVER: [Bucket.TO_REVIEW, Bucket.TO_DECIDE, Bucket.SUSPENDED, Bucket.DUE_SOON, Bucket.OVERDUE],
@@ -43,21 +44,17 @@ BOARD_BUCKETS = [Bucket.OVERDUE, Bucket.DUE_SOON]
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    return min(max(1, int(raw)), MAX_PAGE) if raw.isdigit() and len(raw) < 7 else 1
 
 
-def _pages(total: int, number: int, shown: int) -> dict:
-    """Pagination; above the count cap the last page is not known, only whether this page is full."""
+def _pages(total: int, number: int, more: bool) -> dict:
+    """Pagination; above the count cap the last page is not known, only whether a row follows this page."""
     if total > selectors.PAGE_COUNT_CAP:
-        return {"number": number, "last": None, "has_previous": number > 1, "has_next": shown == PER_PAGE,
+        return {"number": number, "last": None, "has_previous": number > 1, "has_next": more,
                 "previous": number - 1, "next": number + 1}
     last = max(1, (total + PER_PAGE - 1) // PER_PAGE)
     return {"number": min(number, last), "last": last, "has_previous": number > 1, "has_next": number < last,
             "previous": number - 1, "next": number + 1}
-
-
-def _count_label(count: int) -> str:
-    return f"{selectors.PAGE_COUNT_CAP}+" if count > selectors.PAGE_COUNT_CAP else str(count)
 
 
 @login_required
@@ -76,18 +73,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     number = _page_number(request)
     day = today()
     counts = selectors.queue_counts(user_of(request), buckets, day, cap=selectors.PAGE_COUNT_CAP)
-    rows, total = selectors.queue(user_of(request), bucket, today=day, limit=PER_PAGE, offset=(number - 1) * PER_PAGE,
-                                  total=counts[bucket])
+    rows, total = selectors.queue(user_of(request), bucket, today=day, limit=PER_PAGE + 1,
+                                  offset=(number - 1) * PER_PAGE, total=counts[bucket])
+    more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
+    if not rows and number > 1:  # past the end (the bucket shrank meanwhile): its first page
+        return redirect(f"{reverse('cases:queue')}?bucket={bucket.value}")
     unanswered = 0
     if role in (Role.APPROVER, Role.DEPARTMENT_HEAD) and user_of(request).department_id:
         unanswered = SupervisionNotice.objects.filter(department=user_of(request).department,
                                                       answered_at__isnull=True).count()
-    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "shown": _count_label(counts[b]),
+    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "shown": count_label(counts[b]),
              "active": b is bucket, "tone": "red" if b is Bucket.OVERDUE else "amber" if b is Bucket.DUE_SOON else ""}
             for b in buckets]
     return render(request, "cases/queue.html", {
         "tabs": tabs, "bucket": bucket.value, "bucket_label": BUCKET_LABELS[bucket], "hint": BUCKET_HINTS[bucket],
-        "rows": annotate_rows(rows), "total": _count_label(total), "pages": _pages(total, number, len(rows)),
+        "rows": annotate_rows(rows), "total": count_label(total), "pages": _pages(total, number, more),
         "unanswered": unanswered,
         "scope": _scope(request),
     })
@@ -117,8 +117,11 @@ def supervision(request: HttpRequest) -> HttpResponse:
         bucket = Bucket.OVERDUE
     number = _page_number(request)
     day = today()
-    rows, total = selectors.supervision_board(user_of(request), bucket, today=day, limit=PER_PAGE,
+    rows, total = selectors.supervision_board(user_of(request), bucket, today=day, limit=PER_PAGE + 1,
                                               offset=(number - 1) * PER_PAGE, cap=selectors.PAGE_COUNT_CAP)
+    more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
+    if not rows and number > 1:
+        return redirect(f"{reverse('cases:supervision')}?bucket={bucket.value}")
     counts = {bucket: total}
     for other in BOARD_BUCKETS:
         if other is not bucket:
@@ -129,11 +132,11 @@ def supervision(request: HttpRequest) -> HttpResponse:
                 .select_related("case", "case__version", "department")
                 .only("message", "sent_at", "answered_at", "answer", "case__number", "case__version__name",
                       "department__name").order_by("-sent_at")[:20])
-    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "shown": _count_label(counts[b]),
+    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "shown": count_label(counts[b]),
              "active": b is bucket, "tone": "red" if b is Bucket.OVERDUE else "amber"} for b in BOARD_BUCKETS]
     return render(request, "cases/supervision.html", {
         "tabs": tabs, "bucket": bucket.value, "bucket_label": BUCKET_LABELS[bucket], "rows": annotate_rows(rows),
-        "total": _count_label(total), "pages": _pages(total, number, len(rows)), "sent": sent,
+        "total": count_label(total), "pages": _pages(total, number, more), "sent": sent,
         "division": user_of(request).division,
     })
 

@@ -26,7 +26,7 @@ from . import forms as f
 from . import selectors, services
 from .models import IdempotencyRecord
 from .selectors import Bucket
-from .views import clerk_window, ctx_for, refuse_page, role_of, today, user_of
+from .views import clerk_window, count_label, ctx_for, refuse_page, role_of, today, user_of
 
 PER_PAGE = 30
 NOT_CLERK = "窗口收件仅供服务中心综合窗口受理人员使用。"
@@ -78,10 +78,13 @@ def home(request: HttpRequest) -> HttpResponse:
                              | Q(published_version__keywords__icontains=q) | Q(code=q))
     items = items.order_by("department__name", "published_version__name", "id")
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    counts = selectors.queue_counts(user_of(request), [Bucket.TO_ACCEPT, Bucket.RESULT_DESK], today())
+    counts = selectors.queue_counts(user_of(request), [Bucket.TO_ACCEPT, Bucket.RESULT_DESK], today(),
+                                    cap=selectors.PAGE_COUNT_CAP)
     return render(request, "cases/window_home.html", {
         "centre": centre, "windows": windows, "window": clerk_window(request), "q": q, "page": page,
         "to_accept": counts[Bucket.TO_ACCEPT], "result_desk": counts[Bucket.RESULT_DESK],
+        "to_accept_shown": count_label(counts[Bucket.TO_ACCEPT]),
+        "result_desk_shown": count_label(counts[Bucket.RESULT_DESK]),
     })
 
 

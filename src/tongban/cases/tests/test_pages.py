@@ -383,6 +383,13 @@ def test_big_buckets_show_more_than_the_cap_and_page_on_without_a_last_page(clie
     assert "第 1 页</span>" in first and "page=2" in first
     third = text(client.get(reverse("cases:queue"), {"bucket": "to_review", "page": 3}))
     assert third.count('data-number="') == 1 and "page=4" not in third  # the last, short page
+    accepted(w)  # six: the third page is full, and still the last
+    third = text(client.get(reverse("cases:queue"), {"bucket": "to_review", "page": 3}))
+    assert third.count('data-number="') == 2 and "page=4" not in third
+    past = client.get(reverse("cases:queue"), {"bucket": "to_review", "page": 9})
+    assert past.status_code == 302 and past["Location"].endswith("?bucket=to_review")
+    huge = client.get(reverse("cases:queue"), {"bucket": "to_review", "page": "9" * 25})
+    assert huge.status_code == 200
     other = text(client.get(reverse("cases:queue"), {"bucket": "to_decide"}))
     assert '>0</span>' in other  # small buckets stay exact
 
@@ -443,6 +450,35 @@ def test_supervision_notice_is_sent_and_answered(client, w, monkeypatch):
 
 
 # ---- access ---------------------------------------------------------------------------------------------
+
+
+def test_the_query_code_is_the_applicants_and_the_handling_staffs_only(client, w):
+    """A supervisor sees the case (masked) but neither its receipt nor its notices, which print the query
+    code and its QR link to the public progress."""
+    case = accepted(w)
+    receipt = reverse("cases:receipt", args=[case.number])
+    notice = reverse("cases:notice", args=[case.number, "acceptance"])
+    client.force_login(w.supervisor)
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    assert case.number in page and notice not in page and case.query_code not in page
+    assert client.get(receipt).status_code == 404 and client.get(notice).status_code == 404
+    for person in (w.applicant, w.clerk, w.approver):
+        client.force_login(person)
+        assert client.get(notice).status_code == 200, person
+    client.force_login(w.applicant)
+    assert client.get(receipt).status_code == 200
+
+
+def test_a_supervisor_moved_to_another_jurisdiction_sees_its_board(w):
+    from tongban.cases import selectors
+    from tongban.catalogue.tests import factories as cf
+
+    late = accepted(w).promised_due + dt.timedelta(days=3)
+    home = w.supervisor.division
+    w.supervisor.division = cf.division("330602", "越城区")
+    assert selectors.supervision_board(w.supervisor, selectors.Bucket.OVERDUE, today=late)[1] == 0
+    w.supervisor.division = home
+    assert selectors.supervision_board(w.supervisor, selectors.Bucket.OVERDUE, today=late)[1] == 1
 
 
 def test_nobody_else_learns_that_a_case_exists(client, w):
