@@ -52,6 +52,7 @@ class RegistrationForm(forms.Form):
         return cleaned
 
     def register(self, **kwargs: Any) -> User:
+        """The registration service of the account kind; each concrete form names its own."""
         raise NotImplementedError
 
     def save(self) -> User | None:

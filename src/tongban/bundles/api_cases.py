@@ -27,6 +27,7 @@ from tongban.cases import selectors as case_selectors
 from tongban.cases import services as cases
 from tongban.cases.api import bearer
 from tongban.cases.models import Case
+from tongban.cases.permissions import HANDLING_ROLES
 from tongban.cases.uploads import MAX_UPLOAD_BYTES
 from tongban.cases.workflow import STATUS_LABELS, CaseStatus
 from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, lookup_key, paged, shown
@@ -42,7 +43,6 @@ ResultMode = BundleCase.ResultMode
 
 AUTH_ERRORS: dict[int, Any] = {**ERRORS, 401: ErrorOut, 403: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**AUTH_ERRORS, 400: cs.FormErrorOut, 409: ErrorOut}
-HANDLING_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SYSTEM_ADMIN})
 NOT_FOUND = "未找到该一件事办件，或您无权查看"
 IDEMPOTENCY_HELP = ("幂等键（1–80个可见ASCII字符）：网络超时后用同一个键重试，返回第一次请求的结果，"
                     "不会产生第二个一件事办件")

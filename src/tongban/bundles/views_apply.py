@@ -72,7 +72,6 @@ PHASE_HINTS: dict[str, str] = {
     P.WITHDRAWN: "申请已撤回。",
 }
 DELIVERY_LABELS = dict(cf.DELIVERIES)
-HANDLING_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SYSTEM_ADMIN)
 WITHDRAWABLE = frozenset({S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED, S.WAITING})
 FAILED = {S.REFUSED: "不予受理", S.WITHDRAWN: "已撤回", S.TERMINATED: "已终止"}
 
@@ -444,7 +443,7 @@ def _personal(user: Any, bc: BundleCase) -> bool:
     (as on the case pages) and the form they filled in; others see both masked and no form."""
     if role_of(user) is None:
         return False
-    return role_of(user) in HANDLING_ROLES
+    return role_of(user) in case_permissions.HANDLING_ROLES
 
 
 def _applicant(bc: BundleCase, personal: bool, own: bool = False) -> dict[str, str]:

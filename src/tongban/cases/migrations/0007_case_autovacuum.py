@@ -11,20 +11,18 @@ from django.db import migrations
 TABLES = ("cases_case",)
 
 
+def _alter(schema_editor, options: str) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for table in TABLES:
+            schema_editor.execute(f"ALTER TABLE {table} {options}")
+
+
 def tune(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(f"ALTER TABLE {table} SET (autovacuum_vacuum_scale_factor = 0.02, "
-                              "autovacuum_analyze_scale_factor = 0.02)")
+    _alter(schema_editor, "SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02)")
 
 
 def untune(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(f"ALTER TABLE {table} RESET (autovacuum_vacuum_scale_factor, "
-                              "autovacuum_analyze_scale_factor)")
+    _alter(schema_editor, "RESET (autovacuum_vacuum_scale_factor, autovacuum_analyze_scale_factor)")
 
 
 class Migration(migrations.Migration):
