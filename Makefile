@@ -73,6 +73,7 @@ demo-accounts: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: install
 	TONGBAN_TESTING=1 $(BIN)/mypy

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, settings
 pytest_plugins = ["tongban.core.testing.browser"]
 
 # On a shared 2-core CI machine, timing is not what a property test is about.
-settings.register_profile("ci", deadline=None, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", deadline=1000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or
-                      ("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev"))
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev")
+)

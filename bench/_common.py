@@ -72,8 +72,10 @@ def timed(call: Callable[[], object], n: int, warmup: int = 2) -> list[float]:
 
 def machine_note() -> str:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"machine: {os.cpu_count()} CPUs, load average {load} (1/5/15 min), Python {platform.python_version()},"
-            f" {platform.system()} {platform.release()}")
+    return (
+        f"machine: {os.cpu_count()} CPUs, load average {load} (1/5/15 min), Python {platform.python_version()},"
+        f" {platform.system()} {platform.release()}"
+    )
 
 
 def server_version() -> str:

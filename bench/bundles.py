@@ -65,11 +65,16 @@ def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> t
     boundary = uuid.uuid4().hex
     parts = []
     for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() +
-                     value.encode() + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value.encode() + b"\r\n"
+        )
     for name, (filename, content) in files.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -86,9 +91,17 @@ class HttpTransport:
             conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         return conn
 
-    def request(self, method: str, path: str, token: str, *, json_body: Any = None,
-                form: dict[str, str] | None = None, files: dict[str, tuple[str, bytes]] | None = None,
-                headers: dict[str, str] | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        *,
+        json_body: Any = None,
+        form: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         head = {"Authorization": f"Bearer {token}", **(headers or {})}
         body: bytes | None = None
         if json_body is not None:
@@ -117,9 +130,17 @@ class ClientTransport:
 
         self.client = Client()
 
-    def request(self, method: str, path: str, token: str, *, json_body: Any = None,
-                form: dict[str, str] | None = None, files: dict[str, tuple[str, bytes]] | None = None,
-                headers: dict[str, str] | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        *,
+        json_body: Any = None,
+        form: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         extra: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
@@ -145,8 +166,22 @@ def free_port() -> int:
 
 def start_gunicorn(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    cmd = [sys.executable, "-m", "gunicorn", "tongban.wsgi:application", "--bind", f"127.0.0.1:{port}",
-           "--workers", str(workers), "--worker-class", "sync", "--timeout", "120", "--log-level", "warning"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "tongban.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+    ]
     proc = subprocess.Popen(cmd, env=env, cwd=str(common.ROOT))
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -174,26 +209,51 @@ def world(clients: int) -> dict[str, Any]:
 
     bundle = Bundle.objects.get(name=BUNDLE)
     health = Department.objects.get(division=bundle.division, kind="health")
-    approver = User.objects.create_user("bench_health", password=None, kind="staff", role="approver",
-                                        department=health, division=bundle.division, real_name="卫健审批")
+    approver = User.objects.create_user(
+        "bench_health",
+        password=None,
+        kind="staff",
+        role="approver",
+        department=health,
+        division=bundle.division,
+        real_name="卫健审批",
+    )
     import datetime as dt
 
     citizens = []
     for n in range(clients):
-        u = User.objects.create_user(f"bench_parent_{n}", password=None, kind="citizen", real_name=f"家长{n}",
-                                     id_number=make_resident_id("330681", dt.date(1991, 1, 1 + n % 28), 100 + n),
-                                     phone=f"1385751{n:04d}", address="浙江省诸暨市暨阳街道浣纱南路88号")
+        u = User.objects.create_user(
+            f"bench_parent_{n}",
+            password=None,
+            kind="citizen",
+            real_name=f"家长{n}",
+            id_number=make_resident_id("330681", dt.date(1991, 1, 1 + n % 28), 100 + n),
+            phone=f"1385751{n:04d}",
+            address="浙江省诸暨市暨阳街道浣纱南路88号",
+        )
         citizens.append(issue_token(u)[0])
     single = ItemImplementation.objects.get(published_version__name=SINGLE, division=bundle.division)
     return {
-        "bundle": bundle.code, "single": single.code, "citizens": citizens,
-        "clerk": issue_token(User.objects.get(username="zj_window"))[0], "approver": issue_token(approver)[0],
-        "form": {"child_name": "王小满", "child_gender": "女", "child_birth_date": "2026-11-15",
-                 "birth_place": "诸暨市人民医院", "mother_name": "王晓燕",
-                 "mother_id_number": make_resident_id("330681", dt.date(1992, 5, 16), 128),
-                 "father_name": "陈浩", "father_id_number": make_resident_id("330681", dt.date(1990, 3, 8), 151),
-                 "household_of": "随母落户", "household_address": "浙江省诸暨市暨阳街道浣纱南路88号",
-                 "insured_name": "王小满", "insured_category": "新生儿", "receive_method": "网点领取"},
+        "bundle": bundle.code,
+        "single": single.code,
+        "citizens": citizens,
+        "clerk": issue_token(User.objects.get(username="zj_window"))[0],
+        "approver": issue_token(approver)[0],
+        "form": {
+            "child_name": "王小满",
+            "child_gender": "女",
+            "child_birth_date": "2026-11-15",
+            "birth_place": "诸暨市人民医院",
+            "mother_name": "王晓燕",
+            "mother_id_number": make_resident_id("330681", dt.date(1992, 5, 16), 128),
+            "father_name": "陈浩",
+            "father_id_number": make_resident_id("330681", dt.date(1990, 3, 8), 151),
+            "household_of": "随母落户",
+            "household_address": "浙江省诸暨市暨阳街道浣纱南路88号",
+            "insured_name": "王小满",
+            "insured_category": "新生儿",
+            "receive_method": "网点领取",
+        },
     }
 
 
@@ -209,37 +269,92 @@ def ok(r: Response, *expected: int) -> Any:
 def single_application(t: Any, w: dict[str, Any], token: str) -> tuple[float, float, int]:
     """(whole application, submit request, requests) for one case of 新生儿入户."""
     start = time.perf_counter()
-    keys = {"applicant_name", "applicant_id_number", "applicant_phone", "child_name", "child_gender",
-            "child_birth_date", "birth_place", "mother_name", "mother_id_number", "father_name", "father_id_number",
-            "household_of", "household_address", "address"}
+    keys = {
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "child_name",
+        "child_gender",
+        "child_birth_date",
+        "birth_place",
+        "mother_name",
+        "mother_id_number",
+        "father_name",
+        "father_id_number",
+        "household_of",
+        "household_address",
+        "address",
+    }
     form = {k: v for k, v in w["form"].items() if k in keys}
-    case = ok(t.request("POST", "/api/v1/cases", token, json_body={"implementation": w["single"], "form_data": form}),
-              201)
-    ok(t.request("POST", f"/api/v1/cases/{case['number']}/materials", token, form={"name": "出生登记申报表"},
-                 files={"file": ("f.pdf", PDF)}), 201)
+    case = ok(
+        t.request("POST", "/api/v1/cases", token, json_body={"implementation": w["single"], "form_data": form}), 201
+    )
+    ok(
+        t.request(
+            "POST",
+            f"/api/v1/cases/{case['number']}/materials",
+            token,
+            form={"name": "出生登记申报表"},
+            files={"file": ("f.pdf", PDF)},
+        ),
+        201,
+    )
     s0 = time.perf_counter()
-    ok(t.request("POST", f"/api/v1/cases/{case['number']}/submit", token, json_body={"revision": case["revision"]},
-                 headers={"Idempotency-Key": uuid.uuid4().hex}), 200)
+    ok(
+        t.request(
+            "POST",
+            f"/api/v1/cases/{case['number']}/submit",
+            token,
+            json_body={"revision": case["revision"]},
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        ),
+        200,
+    )
     end = time.perf_counter()
     return end - start, end - s0, 3
 
 
 def bundle_application(t: Any, w: dict[str, Any], token: str) -> tuple[float, float, int, str]:
     start = time.perf_counter()
-    draft = ok(t.request("POST", "/api/v1/bundle-cases", token, json_body={"bundle": w["bundle"], "form_data": w["form"]},
-                         headers={"Idempotency-Key": uuid.uuid4().hex}), 201)
+    draft = ok(
+        t.request(
+            "POST",
+            "/api/v1/bundle-cases",
+            token,
+            json_body={"bundle": w["bundle"], "form_data": w["form"]},
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        ),
+        201,
+    )
     for name in draft["missing_uploads"]:
-        ok(t.request("POST", f"/api/v1/bundle-cases/{draft['number']}/materials", token, form={"name": name},
-                     files={"file": ("f.pdf", PDF)}), 201)
+        ok(
+            t.request(
+                "POST",
+                f"/api/v1/bundle-cases/{draft['number']}/materials",
+                token,
+                form={"name": name},
+                files={"file": ("f.pdf", PDF)},
+            ),
+            201,
+        )
     s0 = time.perf_counter()
-    done = ok(t.request("POST", f"/api/v1/bundle-cases/{draft['number']}/actions/submit", token,
-                        json_body={"revision": draft["revision"]}, headers={"Idempotency-Key": uuid.uuid4().hex}), 200)
+    done = ok(
+        t.request(
+            "POST",
+            f"/api/v1/bundle-cases/{draft['number']}/actions/submit",
+            token,
+            json_body={"revision": draft["revision"]},
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        ),
+        200,
+    )
     end = time.perf_counter()
     return end - start, end - s0, 2 + len(draft["missing_uploads"]), done["number"]
 
 
-def run_many(label: str, n: int, concurrency: int, tokens: list[str],
-             one: Callable[[str], tuple[Any, ...]]) -> tuple[float, list[tuple[Any, ...]]]:
+def run_many(
+    label: str, n: int, concurrency: int, tokens: list[str], one: Callable[[str], tuple[Any, ...]]
+) -> tuple[float, list[tuple[Any, ...]]]:
     results: list[tuple[Any, ...]] = []
     lock = threading.Lock()
     counter = iter(range(n))
@@ -320,11 +435,15 @@ def measure(args: Any, t: Any, w: dict[str, Any]) -> int:
     wall, rows = run_many("bundle", n, c, tokens, lambda tok: bundle_application(t, w, tok))
     bundle_rate = n / wall
     requests = sum(r[2] for r in rows)
-    print(f"   {bundle_rate:7.1f} bundle cases/s   {requests / wall:7.1f} requests/s   {5 * n / wall:7.1f} child cases/s")
+    print(
+        f"   {bundle_rate:7.1f} bundle cases/s   {requests / wall:7.1f} requests/s   {5 * n / wall:7.1f} child cases/s"
+    )
     print(f"   whole application {common.ms([r[0] for r in rows])}")
     print(f"   submit request    {common.ms([r[1] for r in rows])}")
-    print(f"   → {bundle_rate / single_rate:.2f}× the single-case rate per application, "
-          f"{5 * bundle_rate / single_rate:.2f}× per item applied for")
+    print(
+        f"   → {bundle_rate / single_rate:.2f}× the single-case rate per application, "
+        f"{5 * bundle_rate / single_rate:.2f}× per item applied for"
+    )
     numbers = [r[3] for r in rows]
 
     print(f"\n3. child dispatch latency — {len(numbers)} bundles accepted, then each birth certificate granted")
@@ -334,13 +453,23 @@ def measure(args: Any, t: Any, w: dict[str, Any]) -> int:
 
     for number in numbers:
         bc = ok(t.request("GET", f"/api/v1/bundle-cases/{number}", w["clerk"]), 200)
-        ok(t.request("POST", f"/api/v1/bundle-cases/{number}/actions/accept", w["clerk"],
-                     json_body={"revision": bc["revision"]}), 200)
+        ok(
+            t.request(
+                "POST",
+                f"/api/v1/bundle-cases/{number}/actions/accept",
+                w["clerk"],
+                json_body={"revision": bc["revision"]},
+            ),
+            200,
+        )
     connections.close_all()
     kids: dict[tuple[str, str], Any] = {
-        (number, name): c for c, number, name in
-        ((c, c.bundle_case.number if c.bundle_case else "", c.version.name)
-         for c in Case.objects.filter(bundle_case__number__in=numbers).select_related("bundle_case", "version"))}
+        (number, name): c
+        for c, number, name in (
+            (c, c.bundle_case.number if c.bundle_case else "", c.version.name)
+            for c in Case.objects.filter(bundle_case__number__in=numbers).select_related("bundle_case", "version")
+        )
+    }
 
     def grant(item: str) -> Callable[[str], tuple[float, str]]:
         todo = iter(numbers)
@@ -351,9 +480,17 @@ def measure(args: Any, t: Any, w: dict[str, Any]) -> int:
                 number = next(todo)
             child = kids[(number, item)]
             s0 = time.perf_counter()
-            ok(t.request("POST", f"/api/v1/cases/{child.number}/actions/grant", w["approver"],
-                         json_body={"revision": child.revision, "reason": "符合规定，准予"}), 200)
+            ok(
+                t.request(
+                    "POST",
+                    f"/api/v1/cases/{child.number}/actions/grant",
+                    w["approver"],
+                    json_body={"revision": child.revision, "reason": "符合规定，准予"},
+                ),
+                200,
+            )
             return time.perf_counter() - s0, child.number
+
         return one
 
     _, with_dependant = run_many("grant", len(numbers), c, [w["approver"]], grant("出生医学证明签发"))

@@ -74,9 +74,22 @@ def main() -> int:
         if backend not in ("sqlite", "postgresql"):
             parser.error(f"unknown backend {backend!r}")
         # One process per database: Django is configured once per process.
-        argv = ["--cases", str(args.cases), "--seconds", str(args.seconds), "--concurrency", str(args.concurrency),
-                "--clients", str(args.clients), "--workers", str(args.workers), "--worker-class", args.worker_class,
-                "--threads", str(args.threads)] + (["--profile"] if args.profile else [])
+        argv = [
+            "--cases",
+            str(args.cases),
+            "--seconds",
+            str(args.seconds),
+            "--concurrency",
+            str(args.concurrency),
+            "--clients",
+            str(args.clients),
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            args.worker_class,
+            "--threads",
+            str(args.threads),
+        ] + (["--profile"] if args.profile else [])
         status |= subprocess.call([sys.executable, __file__, *argv, "--child", backend])
     return status
 
@@ -92,9 +105,26 @@ def free_port() -> int:
 
 def start_gunicorn(args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    cmd = [sys.executable, "-m", "gunicorn", "tongban.wsgi:application", "--bind", f"127.0.0.1:{port}",
-           "--workers", str(args.workers), "--worker-class", args.worker_class, "--threads", str(args.threads),
-           "--timeout", "120", "--log-level", "warning", "--backlog", "2048"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "tongban.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
+    ]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tongban.settings", "TONGBAN_DB_CONN_MAX_AGE": "600"}
     proc = subprocess.Popen(cmd, env=env, cwd=str(common.ROOT))
     deadline = time.time() + 60
@@ -127,7 +157,7 @@ def _proc_table() -> dict[int, tuple[int, float, str]]:
                 cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         # utime stime cutime cstime are fields 14-17 of stat; here offset by the two before ")".
         cpu = sum(int(x) for x in fields[11:15]) / tick
         table[int(entry)] = (int(fields[1]), cpu, cmd)
@@ -164,8 +194,14 @@ class Http:
         self.port = port
         self.local = threading.local()
 
-    def post(self, path: str, body: dict[str, Any] | None, token: str | None = None,
-             headers: dict[str, str] | None = None, method: str = "POST") -> tuple[int, Any]:
+    def post(
+        self,
+        path: str,
+        body: dict[str, Any] | None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        method: str = "POST",
+    ) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
         head = {"Content-Type": "application/json", **(headers or {})}
         if token:
@@ -196,8 +232,9 @@ def obtain_token(h: Http, username: str) -> str:
     return str(body["token"])
 
 
-def drive(h: Http, w: dict[str, Any], tokens: list[str], clerk: str, *, cases: int, seconds: float,
-          concurrency: int) -> dict[str, Any]:
+def drive(
+    h: Http, w: dict[str, Any], tokens: list[str], clerk: str, *, cases: int, seconds: float, concurrency: int
+) -> dict[str, Any]:
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
     started = {"n": 0}
@@ -214,16 +251,20 @@ def drive(h: Http, w: dict[str, Any], tokens: list[str], clerk: str, *, cases: i
                     return
                 started["n"] += 1
             t0 = time.perf_counter()
-            status, body = h.post("/api/v1/cases", {"implementation": w["code"], "form_data": w["form"],
-                                                    "submit": True}, token,
-                                  {"Idempotency-Key": uuid.uuid4().hex})
+            status, body = h.post(
+                "/api/v1/cases",
+                {"implementation": w["code"], "form_data": w["form"], "submit": True},
+                token,
+                {"Idempotency-Key": uuid.uuid4().hex},
+            )
             t1 = time.perf_counter()
             if status != 201:
                 with lock:
                     errors.append(f"create HTTP {status}: {str(body)[:200]}")
                 continue
-            status, answer = h.post(f"/api/v1/cases/{body['number']}/actions/accept",
-                                    {"revision": body["revision"]}, clerk)
+            status, answer = h.post(
+                f"/api/v1/cases/{body['number']}/actions/accept", {"revision": body["revision"]}, clerk
+            )
             t2 = time.perf_counter()
             with lock:
                 if status != 200:
@@ -240,8 +281,15 @@ def drive(h: Http, w: dict[str, Any], tokens: list[str], clerk: str, *, cases: i
     for t in threads:
         t.join()
     wall = time.perf_counter() - wall0
-    return {"wall": wall, "cpu": time.process_time() - cpu0, "accepted": len(whole), "submit": submit_lat,
-            "accept": accept_lat, "whole": whole, "errors": errors}
+    return {
+        "wall": wall,
+        "cpu": time.process_time() - cpu0,
+        "accepted": len(whole),
+        "submit": submit_lat,
+        "accept": accept_lat,
+        "whole": whole,
+        "errors": errors,
+    }
 
 
 def framework_ceiling(h: Http, path: str, token: str | None, *, seconds: float, concurrency: int) -> float:
@@ -281,8 +329,25 @@ def pgbench(url: str, script_text: str, seconds: int) -> float:
     binary = pg_bin_dir() / "pgbench"
     if not binary.exists():
         binary = Path("/usr/bin/pgbench")
-    cmd = [str(binary), "-n", "-f", script.name, "-c", "4", "-j", "2", "-T", str(seconds), "-h", host, "-p", port,
-           "-U", user, db]
+    cmd = [
+        str(binary),
+        "-n",
+        "-f",
+        script.name,
+        "-c",
+        "4",
+        "-j",
+        "2",
+        "-T",
+        str(seconds),
+        "-h",
+        host,
+        "-p",
+        port,
+        "-U",
+        user,
+        db,
+    ]
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     finally:
@@ -311,8 +376,10 @@ def serial_points(url: str, seconds: int = 5) -> list[tuple[str, float]]:
     with connection.cursor() as cur:
         cur.execute("INSERT INTO audit_audithead (id, last_hash) VALUES (1, 'genesis') ON CONFLICT (id) DO NOTHING")
         cur.execute("INSERT INTO cases_casenumbersequence (region, day, last) VALUES ('BENCH1', current_date, 0)")
-    out = [("audit chain append (lock head, insert entry, move head)", pgbench(url, AUDIT_APPEND, seconds)),
-           ("case-number bump of one region and day", pgbench(url, NUMBER_BUMP, seconds))]
+    out = [
+        ("audit chain append (lock head, insert entry, move head)", pgbench(url, AUDIT_APPEND, seconds)),
+        ("case-number bump of one region and day", pgbench(url, NUMBER_BUMP, seconds)),
+    ]
     with connection.cursor() as cur:
         cur.execute("DELETE FROM cases_casenumbersequence WHERE region = 'BENCH1'")
     return out
@@ -323,8 +390,10 @@ def pgbench_ceiling(url: str, seconds: int = 10) -> tuple[float, str]:
 
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_ceiling")
-        cur.execute("CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, payload text NOT NULL, "
-                    "at timestamptz NOT NULL DEFAULT now())")
+        cur.execute(
+            "CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, payload text NOT NULL, "
+            "at timestamptz NOT NULL DEFAULT now())"
+        )
     tps = pgbench(url, "INSERT INTO bench_ceiling (payload) VALUES ('一行');\n", seconds)
     with connection.cursor() as cur:
         cur.execute("SHOW synchronous_commit")
@@ -338,8 +407,10 @@ def pgbench_ceiling(url: str, seconds: int = 10) -> tuple[float, str]:
 def sqlite_ceiling(path: str, seconds: float = 10.0) -> tuple[float, str]:
     """One-row INSERT transactions from 4 threads, each with its own connection and the app's settings."""
     setup = sqlite3.connect(path)
-    setup.execute("CREATE TABLE IF NOT EXISTS bench_ceiling (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                  "payload TEXT NOT NULL, at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+    setup.execute(
+        "CREATE TABLE IF NOT EXISTS bench_ceiling (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "payload TEXT NOT NULL, at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+    )
     setup.commit()
     setup.close()
     stop = time.perf_counter() + seconds
@@ -381,13 +452,21 @@ def in_process(w: dict[str, Any], tokens: list[str], clerk: str, profile: bool) 
     c = Client()
 
     def create(token: str) -> Any:
-        return c.post("/api/v1/cases", {"implementation": w["code"], "form_data": w["form"], "submit": True},
-                      content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
-                      HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
+        return c.post(
+            "/api/v1/cases",
+            {"implementation": w["code"], "form_data": w["form"], "submit": True},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+            HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
+        )
 
     def accept(number: str, revision: int) -> Any:
-        return c.post(f"/api/v1/cases/{number}/actions/accept", {"revision": revision},
-                      content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {clerk}")
+        return c.post(
+            f"/api/v1/cases/{number}/actions/accept",
+            {"revision": revision},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {clerk}",
+        )
 
     create(tokens[0])  # warm
     with CaptureQueriesContext(connection) as q1:
@@ -397,8 +476,7 @@ def in_process(w: dict[str, Any], tokens: list[str], clerk: str, profile: bool) 
     with CaptureQueriesContext(connection) as q2:
         r = accept(body["number"], body["revision"])
     assert r.status_code == 200, r.content
-    print(f"SQL per request (in process): create+submit {len(q1.captured_queries)}, "
-          f"accept {len(q2.captured_queries)}")
+    print(f"SQL per request (in process): create+submit {len(q1.captured_queries)}, accept {len(q2.captured_queries)}")
     if os.environ.get("BENCH_SHOW_SQL"):
         for q in q1.captured_queries + q2.captured_queries:
             print("   ", q["sql"][:160])
@@ -416,8 +494,10 @@ def in_process(w: dict[str, Any], tokens: list[str], clerk: str, profile: bool) 
         accept(body["number"], body["revision"])
     pr.disable()
     wall = time.perf_counter() - t0
-    print(f"\nprofile: {n} create+accept pairs in process (test client, no HTTP), {n / wall:.0f} pairs/s "
-          f"under cProfile; hottest by own time:")
+    print(
+        f"\nprofile: {n} create+accept pairs in process (test client, no HTTP), {n / wall:.0f} pairs/s "
+        f"under cProfile; hottest by own time:"
+    )
     stats = pstats.Stats(pr)
     stats.sort_stats("tottime").print_stats(18)
     print("by cumulative time, tongban code:")
@@ -435,7 +515,8 @@ def world(clients: int) -> dict[str, Any]:
     from tongban.core.identifiers import make_resident_id
 
     impl = ItemImplementation.objects.select_related("published_version").get(
-        division_id=DIVISION, published_version__name=ITEM)
+        division_id=DIVISION, published_version__name=ITEM
+    )
     answers: dict[str, Any] = {}
     for field in impl.published_version.form_schema:
         if field.get("type") in ("select", "multiselect") and field.get("options"):
@@ -444,10 +525,17 @@ def world(clients: int) -> dict[str, Any]:
             answers["purpose"] = "入职审查"
     citizens = []
     for n in range(clients):
-        citizens.append(User.objects.create_user(
-            f"bench_citizen_{n}", password=PASSWORD, kind="citizen", real_name=f"申请人{n}",
-            id_number=make_resident_id("330681", dt.date(1990, 1, 1) + dt.timedelta(days=n), 200 + n),
-            phone=f"1395750{n:04d}", address="浙江省诸暨市暨阳街道").username)
+        citizens.append(
+            User.objects.create_user(
+                f"bench_citizen_{n}",
+                password=PASSWORD,
+                kind="citizen",
+                real_name=f"申请人{n}",
+                id_number=make_resident_id("330681", dt.date(1990, 1, 1) + dt.timedelta(days=n), 200 + n),
+                phone=f"1395750{n:04d}",
+                address="浙江省诸暨市暨阳街道",
+            ).username
+        )
     return {"code": impl.code, "form": answers, "citizens": citizens}
 
 
@@ -464,8 +552,10 @@ def run(backend: str, args: argparse.Namespace) -> int:
     connections.close_all()
     proc, port = start_gunicorn(args)
     threads = f", {args.threads} threads each" if args.worker_class == "gthread" else ""
-    print(f"server: gunicorn on 127.0.0.1:{port}, {args.workers} {args.worker_class} workers{threads}; "
-          f"load: {args.concurrency} client threads in this process, {args.clients} citizens, one window clerk")
+    print(
+        f"server: gunicorn on 127.0.0.1:{port}, {args.workers} {args.worker_class} workers{threads}; "
+        f"load: {args.concurrency} client threads in this process, {args.clients} citizens, one window clerk"
+    )
     try:
         h = Http(port)
         tokens = [obtain_token(h, u) for u in w["citizens"]]
@@ -478,20 +568,24 @@ def run(backend: str, args: argparse.Namespace) -> int:
         after = _proc_table()
         r["app_cpu"], r["db_cpu"] = tree_cpu(proc.pid, after) - app0, (tree_cpu(pg, after) - db0) if pg else 0.0
         health = framework_ceiling(h, "/healthz", None, seconds=5, concurrency=args.concurrency)
-        status, made = h.post("/api/v1/cases", {"implementation": w["code"], "form_data": w["form"], "submit": True},
-                              tokens[0], {"Idempotency-Key": uuid.uuid4().hex})
+        status, made = h.post(
+            "/api/v1/cases",
+            {"implementation": w["code"], "form_data": w["form"], "submit": True},
+            tokens[0],
+            {"Idempotency-Key": uuid.uuid4().hex},
+        )
         if status != 201:
             raise SystemExit(f"POST /api/v1/cases: HTTP {status} {made}")
-        one = framework_ceiling(h, f"/api/v1/cases/{made['number']}", tokens[0], seconds=5,
-                                concurrency=args.concurrency)
+        one = framework_ceiling(
+            h, f"/api/v1/cases/{made['number']}", tokens[0], seconds=5, concurrency=args.concurrency
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     if r["errors"]:
         print(f"ERRORS ({len(r['errors'])}):", *r["errors"][:5], sep="\n  ")
     rate = r["accepted"] / r["wall"]
-    print(f"accepted cases: {r['accepted']} in {r['wall']:.1f} s = {rate:,.1f} cases/s "
-          f"({2 * rate:,.0f} requests/s)")
+    print(f"accepted cases: {r['accepted']} in {r['wall']:.1f} s = {rate:,.1f} cases/s ({2 * rate:,.0f} requests/s)")
     print(f"  create+submit {common.ms(r['submit'])}")
     print(f"  accept        {common.ms(r['accept'])}")
     print(f"  whole case    {common.ms(r['whole'])}")
@@ -500,12 +594,16 @@ def run(backend: str, args: argparse.Namespace) -> int:
         per = {k: r[v] / r["accepted"] * 1000 for k, v in (("app", "app_cpu"), ("db", "db_cpu"), ("load", "cpu"))}
         total = sum(per.values())
         db = f", PostgreSQL server {per['db']:.1f} ms" if backend == "postgresql" else " (SQLite runs inside it)"
-        print(f"  CPU per accepted case: gunicorn workers {per['app']:.1f} ms{db}, load generator {per['load']:.1f} ms"
-              f" — {total:.1f} ms in all: {os.cpu_count()} cores allow at most {os.cpu_count() * 1000 / total:,.0f}"
-              f" cases/s at this cost")
-    print(f"web stack ceiling, same server and load generator: GET /healthz (one SELECT 1) {health:,.0f} requests/s;"
-          f" GET /api/v1/cases/<number> (bearer token looked up, one case read) {one:,.0f} requests/s — at the two"
-          f" requests an accepted case takes, at most {one / 2:,.0f} cases/s before any case work is done")
+        print(
+            f"  CPU per accepted case: gunicorn workers {per['app']:.1f} ms{db}, load generator {per['load']:.1f} ms"
+            f" — {total:.1f} ms in all: {os.cpu_count()} cores allow at most {os.cpu_count() * 1000 / total:,.0f}"
+            f" cases/s at this cost"
+        )
+    print(
+        f"web stack ceiling, same server and load generator: GET /healthz (one SELECT 1) {health:,.0f} requests/s;"
+        f" GET /api/v1/cases/<number> (bearer token looked up, one case read) {one:,.0f} requests/s — at the two"
+        f" requests an accepted case takes, at most {one / 2:,.0f} cases/s before any case work is done"
+    )
     print(common.machine_note())
 
     connection.connect()
@@ -514,8 +612,7 @@ def run(backend: str, args: argparse.Namespace) -> int:
     else:
         ceiling, how = sqlite_ceiling(connection.settings_dict["NAME"])
     print(f"database ceiling: {ceiling:,.0f} one-row insert transactions/s — {how}")
-    print(f"ratio: our accepted cases/s ÷ ceiling = {rate / ceiling:.3f} "
-          f"(1 : {ceiling / max(rate, 1e-9):,.0f})")
+    print(f"ratio: our accepted cases/s ÷ ceiling = {rate / ceiling:.3f} (1 : {ceiling / max(rate, 1e-9):,.0f})")
     if backend == "postgresql":
         print(f"target {TARGET:,.0f} accepted cases/s: {'MET' if rate >= TARGET else 'NOT MET'} ({rate / TARGET:.0%})")
         print("serial points (pgbench, 4 clients, the database alone — the application holds these locks longer):")

@@ -49,8 +49,11 @@ def main() -> int:
     parser.add_argument("--backends", default="postgresql", help="comma-separated: postgresql, sqlite")
     parser.add_argument("--runs", type=int, default=30, help="timed calls per measurement")
     parser.add_argument("--explain", action="store_true", help="print the query plans of the queue queries")
-    parser.add_argument("--existing", metavar="DATABASE_URL",
-                        help="measure this database as it is (no migration, demo data, generation or baseline)")
+    parser.add_argument(
+        "--existing",
+        metavar="DATABASE_URL",
+        help="measure this database as it is (no migration, demo data, generation or baseline)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.existing:
@@ -62,8 +65,18 @@ def main() -> int:
         if backend not in ("postgresql", "sqlite"):
             parser.error(f"unknown backend {backend!r}")
         # One process per database: Django is configured once per process.
-        cmd = [sys.executable, __file__, "--child", backend, "--count", str(args.count), "--batch", str(args.batch),
-               "--runs", str(args.runs)] + (["--explain"] if args.explain else [])
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            backend,
+            "--count",
+            str(args.count),
+            "--batch",
+            str(args.batch),
+            "--runs",
+            str(args.runs),
+        ] + (["--explain"] if args.explain else [])
         status |= subprocess.call(cmd)
     return status
 
@@ -80,8 +93,15 @@ class Bench:
         self.tokens: dict[str, str] = {}
         self.signed_in: int | None = None
 
-    def measure(self, label: str, call: Callable[[], Any], describe: Callable[[Any], str] = lambda r: "",
-                *, baseline: bool = False, queryset: Any = None) -> None:
+    def measure(
+        self,
+        label: str,
+        call: Callable[[], Any],
+        describe: Callable[[Any], str] = lambda r: "",
+        *,
+        baseline: bool = False,
+        queryset: Any = None,
+    ) -> None:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -96,8 +116,10 @@ class Bench:
             return
         base = self.baseline.get(label)
         ratio = f"{p50 / base:5.1f}x" if base else "   — "
-        print(f"  {label:<44} {common.ms(samples)}  {queries:2d} queries  ×baseline {ratio}  {describe(result)}",
-              flush=True)
+        print(
+            f"  {label:<44} {common.ms(samples)}  {queries:2d} queries  ×baseline {ratio}  {describe(result)}",
+            flush=True,
+        )
         self.results.append((label, p50, common.quantile(samples, 95), queries))
         if queryset is not None and (self.explain or p50 * 1000 > TARGET_MS / 2):
             print_plan(queryset)
@@ -140,40 +162,71 @@ def scenarios(bench: Bench, *, baseline: bool) -> None:
 
     def board_qs(b: Bucket) -> Any:
         codes = selectors.jurisdiction_codes(supervisor.division)
-        return selectors._rows(selectors.Case.objects.filter(deciding_division_id__in=codes)
-                               .filter(bucket_filter(b, today))).order_by("promised_due", "id")[:50]
+        return selectors._rows(
+            selectors.Case.objects.filter(deciding_division_id__in=codes).filter(bucket_filter(b, today))
+        ).order_by("promised_due", "id")[:50]
 
     if not baseline:
         print(f"\n selectors.queue — {approver.department.name} approver ({approver.username}), 50 rows a page:")
     for b in ROLE_BUCKETS[approver.role_enum]:
-        bench.measure(f"queue {b.value}", lambda b=b: selectors.queue(approver, b), rows, baseline=baseline,
-                      queryset=queue_qs(approver, b))
-    bench.measure("queue to_review, page 40 (offset 1950)",
-                  lambda: selectors.queue(approver, Bucket.TO_REVIEW, offset=1950), rows, baseline=baseline)
-    bench.measure("queue_counts (5 tabs)", lambda: selectors.queue_counts(approver, ROLE_BUCKETS[approver.role_enum]),
-                  lambda r: " ".join(f"{k.value}={v}" for k, v in r.items()), baseline=baseline)
-    bench.measure("queue_counts capped (pages)",
-                  lambda: selectors.queue_counts(approver, ROLE_BUCKETS[approver.role_enum],
-                                                 cap=selectors.PAGE_COUNT_CAP),
-                  lambda r: " ".join(f"{k.value}={v}" for k, v in r.items()), baseline=baseline)
+        bench.measure(
+            f"queue {b.value}",
+            lambda b=b: selectors.queue(approver, b),
+            rows,
+            baseline=baseline,
+            queryset=queue_qs(approver, b),
+        )
+    bench.measure(
+        "queue to_review, page 40 (offset 1950)",
+        lambda: selectors.queue(approver, Bucket.TO_REVIEW, offset=1950),
+        rows,
+        baseline=baseline,
+    )
+    bench.measure(
+        "queue_counts (5 tabs)",
+        lambda: selectors.queue_counts(approver, ROLE_BUCKETS[approver.role_enum]),
+        lambda r: " ".join(f"{k.value}={v}" for k, v in r.items()),
+        baseline=baseline,
+    )
+    bench.measure(
+        "queue_counts capped (pages)",
+        lambda: selectors.queue_counts(approver, ROLE_BUCKETS[approver.role_enum], cap=selectors.PAGE_COUNT_CAP),
+        lambda r: " ".join(f"{k.value}={v}" for k, v in r.items()),
+        baseline=baseline,
+    )
 
     if not baseline:
         print(f"\n selectors.queue — window clerk of {clerk.service_centre.name} ({clerk.username}):")
     for b in ROLE_BUCKETS[clerk.role_enum]:
-        bench.measure(f"clerk queue {b.value}", lambda b=b: selectors.queue(clerk, b), rows, baseline=baseline,
-                      queryset=queue_qs(clerk, b))
+        bench.measure(
+            f"clerk queue {b.value}",
+            lambda b=b: selectors.queue(clerk, b),
+            rows,
+            baseline=baseline,
+            queryset=queue_qs(clerk, b),
+        )
 
     if not baseline:
         print(f"\n selectors.supervision_board — supervisor of {supervisor.division.name} ({supervisor.username}):")
     for b in (Bucket.DUE_SOON, Bucket.OVERDUE):
-        bench.measure(f"board {b.value}", lambda b=b: selectors.supervision_board(supervisor, b), rows,
-                      baseline=baseline, queryset=board_qs(b))
+        bench.measure(
+            f"board {b.value}",
+            lambda b=b: selectors.supervision_board(supervisor, b),
+            rows,
+            baseline=baseline,
+            queryset=board_qs(b),
+        )
 
     if not baseline:
         print(f"\n selectors.queue — system administrator ({admin.username}), every case of every region:")
     for b in (Bucket.TO_REVIEW, Bucket.OVERDUE, Bucket.RESULT_DESK):
-        bench.measure(f"admin queue {b.value}", lambda b=b: selectors.queue(admin, b), rows, baseline=baseline,
-                      queryset=queue_qs(admin, b))
+        bench.measure(
+            f"admin queue {b.value}",
+            lambda b=b: selectors.queue(admin, b),
+            rows,
+            baseline=baseline,
+            queryset=queue_qs(admin, b),
+        )
 
     pages(bench, approver, supervisor, baseline=baseline)
 
@@ -197,13 +250,19 @@ def pages(bench: Bench, approver: Any, supervisor: Any, *, baseline: bool) -> No
             if not baseline:
                 print(f"\n pages through Django's test client (signed in; rendering included): {queue_url}")
             for b in ROLE_BUCKETS[approver.role_enum]:
-                bench.measure(f"page queue {b.value}",
-                              lambda b=b: bench.get(f"{queue_url}?bucket={b.value}", user=approver), status,
-                              baseline=baseline)
+                bench.measure(
+                    f"page queue {b.value}",
+                    lambda b=b: bench.get(f"{queue_url}?bucket={b.value}", user=approver),
+                    status,
+                    baseline=baseline,
+                )
             for b in (Bucket.DUE_SOON, Bucket.OVERDUE):
-                bench.measure(f"page board {b.value}",
-                              lambda b=b: bench.get(f"{board_url}?bucket={b.value}", user=supervisor), status,
-                              baseline=baseline)
+                bench.measure(
+                    f"page board {b.value}",
+                    lambda b=b: bench.get(f"{board_url}?bucket={b.value}", user=supervisor),
+                    status,
+                    baseline=baseline,
+                )
         elif not baseline:
             print(f"\n page {queue_url} answered HTTP {probe.status_code}: not measured")
     api_token = token(bench, approver.username)
@@ -212,20 +271,27 @@ def pages(bench: Bench, approver: Any, supervisor: Any, *, baseline: bool) -> No
         if not baseline:
             print("\n API through Django's test client (bearer token): /api/v1/cases?bucket=, /api/v1/supervision")
         for b in ROLE_BUCKETS[approver.role_enum]:
-            bench.measure(f"api queue {b.value}",
-                          lambda b=b: bench.get(f"/api/v1/cases?bucket={b.value}&limit=50", token=api_token), status,
-                          baseline=baseline)
+            bench.measure(
+                f"api queue {b.value}",
+                lambda b=b: bench.get(f"/api/v1/cases?bucket={b.value}&limit=50", token=api_token),
+                status,
+                baseline=baseline,
+            )
         for b in (Bucket.DUE_SOON, Bucket.OVERDUE):
-            bench.measure(f"api board {b.value}",
-                          lambda b=b: bench.get(f"/api/v1/supervision?bucket={b.value}&limit=50", token=sup_token),
-                          status, baseline=baseline)
+            bench.measure(
+                f"api board {b.value}",
+                lambda b=b: bench.get(f"/api/v1/supervision?bucket={b.value}&limit=50", token=sup_token),
+                status,
+                baseline=baseline,
+            )
 
 
 def token(bench: Bench, username: str) -> str | None:
     if username in bench.tokens:
         return bench.tokens[username]
-    response = bench.client.post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                                 content_type="application/json")
+    response = bench.client.post(
+        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
+    )
     if response.status_code != 200:
         return None
     bench.tokens[username] = response.json()["token"]
@@ -259,8 +325,10 @@ def run(backend: str, args: argparse.Namespace) -> int:
         with connection.cursor() as cur:
             cur.execute("ANALYZE")  # the demo tables too (generate_cases vacuums and analyzes the case tables)
         sizes = table_sizes()
-        print(f"generate_cases: {args.count:,} cases in {elapsed:.0f} s ({args.count / elapsed:,.0f} cases/s), "
-              f"then {'VACUUM ' if connection.vendor == 'postgresql' else ''}ANALYZE; {sizes}")
+        print(
+            f"generate_cases: {args.count:,} cases in {elapsed:.0f} s ({args.count / elapsed:,.0f} cases/s), "
+            f"then {'VACUUM ' if connection.vendor == 'postgresql' else ''}ANALYZE; {sizes}"
+        )
         print(common.machine_note())
         scenarios(bench, baseline=False)
         print(common.machine_note())
@@ -287,15 +355,20 @@ def churn(bench: Bench) -> None:
     supervisor = User.objects.select_related("division").get(username="zj_supervisor")
     bench.results = []
     for b in ROLE_BUCKETS[approver.role_enum]:
-        bench.measure(f"queue {b.value}", lambda b=b: selectors.queue(approver, b),
-                      lambda r: f"rows {len(r[0]):2d} of {r[1]}")
+        bench.measure(
+            f"queue {b.value}", lambda b=b: selectors.queue(approver, b), lambda r: f"rows {len(r[0]):2d} of {r[1]}"
+        )
     bench.measure("queue_counts (5 tabs)", lambda: selectors.queue_counts(approver, ROLE_BUCKETS[approver.role_enum]))
-    bench.measure("queue_counts capped (pages)",
-                  lambda: selectors.queue_counts(approver, ROLE_BUCKETS[approver.role_enum],
-                                                 cap=selectors.PAGE_COUNT_CAP))
+    bench.measure(
+        "queue_counts capped (pages)",
+        lambda: selectors.queue_counts(approver, ROLE_BUCKETS[approver.role_enum], cap=selectors.PAGE_COUNT_CAP),
+    )
     for b in (Bucket.DUE_SOON, Bucket.OVERDUE):
-        bench.measure(f"board {b.value}", lambda b=b: selectors.supervision_board(supervisor, b),
-                      lambda r: f"rows {len(r[0]):2d} of {r[1]}")
+        bench.measure(
+            f"board {b.value}",
+            lambda b=b: selectors.supervision_board(supervisor, b),
+            lambda r: f"rows {len(r[0]):2d} of {r[1]}",
+        )
     pages(bench, approver, supervisor, baseline=False)
     print(f"({common.server_version()}, after the updates)" if connection.vendor else "")
     summarize(bench)
@@ -321,8 +394,10 @@ def table_sizes() -> str:
     text = f"{Case.objects.count():,} cases, {CaseEvent.objects.count():,} events"
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute("SELECT pg_size_pretty(pg_total_relation_size('cases_case')), "
-                        "pg_size_pretty(pg_total_relation_size('cases_caseevent'))")
+            cur.execute(
+                "SELECT pg_size_pretty(pg_total_relation_size('cases_case')), "
+                "pg_size_pretty(pg_total_relation_size('cases_caseevent'))"
+            )
             case_size, event_size = cur.fetchone()
         text += f" (tables with indexes: cases {case_size}, events {event_size})"
     else:
@@ -335,9 +410,11 @@ def summarize(bench: Bench) -> None:
     worst = max(wanted, key=lambda r: r[1])
     most_queries = max(wanted, key=lambda r: r[3])
     verdict = "MET" if worst[1] * 1000 < TARGET_MS else "NOT MET"
-    print(f"\nsummary: slowest department queue / board / page call {worst[0]!r} p50 {worst[1] * 1000:.1f} ms "
-          f"(target < {TARGET_MS:.0f} ms p50: {verdict}); most queries per call: {most_queries[3]} "
-          f"({most_queries[0]!r}); counts are exact (COUNT over the indexed bucket filter).")
+    print(
+        f"\nsummary: slowest department queue / board / page call {worst[0]!r} p50 {worst[1] * 1000:.1f} ms "
+        f"(target < {TARGET_MS:.0f} ms p50: {verdict}); most queries per call: {most_queries[3]} "
+        f"({most_queries[0]!r}); counts are exact (COUNT over the indexed bucket filter)."
+    )
 
 
 if __name__ == "__main__":

@@ -95,12 +95,16 @@ def semantic_experiment(questions: list, region: str, weight: float, verbose: bo
     report = evaluate(questions, reranked)
     print(f"\n== semantic re-rank, weight {weight} (region {region}) ==")
     print(report.summary())
-    print(f"encoder: load + first sentence {load:.1f}s; {len(names)} distinct names encoded in {encode_docs:.1f}s;"
-          f" per question p50 {statistics.median(timings) * 1000:.1f} ms,"
-          f" p95 {statistics.quantiles(timings, n=20)[18] * 1000:.1f} ms")
+    print(
+        f"encoder: load + first sentence {load:.1f}s; {len(names)} distinct names encoded in {encode_docs:.1f}s;"
+        f" per question p50 {statistics.median(timings) * 1000:.1f} ms,"
+        f" p95 {statistics.quantiles(timings, n=20)[18] * 1000:.1f} ms"
+    )
     for o in report.misses(3) if verbose else []:
-        print(f"  [{o.question.set}] {o.question.q}  expected {' / '.join(o.question.expected)}"
-              f"  rank {o.rank or '-'}  got {o.names[:3]}")
+        print(
+            f"  [{o.question.set}] {o.question.q}  expected {' / '.join(o.question.expected)}"
+            f"  rank {o.rank or '-'}  got {o.names[:3]}"
+        )
 
 
 def main() -> int:
@@ -110,8 +114,12 @@ def main() -> int:
     parser.add_argument("--all-regions", action="store_true", help="also search without a region (distinct names)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss with its top results")
     parser.add_argument("--min", type=float, default=0.0, help="exit 1 when the top-3 hit rate is below this")
-    parser.add_argument("--synonyms", choices=["all", "builtin", "db", "none"], default="all",
-                        help="which synonyms expand queries: the built-in thesaurus, the SearchSynonym rows, both")
+    parser.add_argument(
+        "--synonyms",
+        choices=["all", "builtin", "db", "none"],
+        default="all",
+        help="which synonyms expand queries: the built-in thesaurus, the SearchSynonym rows, both",
+    )
     parser.add_argument("--semantic", type=float, metavar="W", help="also measure a semantic re-rank with weight W")
     args = parser.parse_args()
 
@@ -135,9 +143,11 @@ def main() -> int:
         selectors.invalidate_index()
         started = time.perf_counter()
         index = selectors.get_index()
-        print(f"synonyms: {args.synonyms}; index: {len(index)} documents ({ItemImplementation.objects.filter(published_version__isnull=False).count()}"
-              f" published implementations, {Bundle.objects.filter(status='published').count()} published bundles),"
-              f" built in {time.perf_counter() - started:.2f}s")
+        print(
+            f"synonyms: {args.synonyms}; index: {len(index)} documents ({ItemImplementation.objects.filter(published_version__isnull=False).count()}"
+            f" published implementations, {Bundle.objects.filter(status='published').count()} published bundles),"
+            f" built in {time.perf_counter() - started:.2f}s"
+        )
         questions = load_questions()
         runs = [(f"region {args.region}", {"region": args.region})]
         if args.all_regions:
@@ -150,8 +160,10 @@ def main() -> int:
             misses = report.misses(3)
             print(f"top-3 misses: {len(misses)}")
             for o in misses if args.verbose else []:
-                print(f"  [{o.question.set}] {o.question.q}  expected {' / '.join(o.question.expected)}"
-                      f"  rank {o.rank or '-'}  got {o.names[:3]}")
+                print(
+                    f"  [{o.question.set}] {o.question.q}  expected {' / '.join(o.question.expected)}"
+                    f"  rank {o.rank or '-'}  got {o.names[:3]}"
+                )
             worst = min(worst, report.top_k(3))
         if args.semantic is not None:
             semantic_experiment(questions, args.region, args.semantic, args.verbose)

@@ -25,9 +25,12 @@ def test_committed_openapi_document_is_current() -> None:
     if committed != generated:
         old, new = json.loads(committed), json.loads(generated)
         changed = sorted(set(old["paths"]) ^ set(new["paths"])) or sorted(
-            p for p in new["paths"] if old["paths"].get(p) != new["paths"][p])
-        pytest.fail("docs/openapi.json is out of date with the API (changed: "
-                    f"{', '.join(changed) or 'components/info'}): run `make openapi` and commit docs/openapi.json")
+            p for p in new["paths"] if old["paths"].get(p) != new["paths"][p]
+        )
+        pytest.fail(
+            "docs/openapi.json is out of date with the API (changed: "
+            f"{', '.join(changed) or 'components/info'}): run `make openapi` and commit docs/openapi.json"
+        )
 
 
 def test_served_document_is_the_committed_one(client: Client) -> None:

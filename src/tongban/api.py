@@ -21,7 +21,7 @@ class _TongbanAPI(NinjaAPI):
 api = _TongbanAPI(
     title="通办 Tongban API",
     version="1.0.0",
-    description="一体化政务服务平台开放接口。错误统一为 {\"error\": {\"code\", \"message\", \"field\"}}。",
+    description='一体化政务服务平台开放接口。错误统一为 {"error": {"code", "message", "field"}}。',
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -62,8 +62,7 @@ def _register_fallback() -> None:
 
     @fallback.get("/", include_in_schema=False)
     def index(request):
-        return {"title": api.title, "version": api.version, "docs": "/api/v1/docs",
-                "openapi": "/api/v1/openapi.json"}
+        return {"title": api.title, "version": api.version, "docs": "/api/v1/docs", "openapi": "/api/v1/openapi.json"}
 
     @fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False)
     def unknown_endpoint(request, rest: str):

@@ -25,8 +25,15 @@ def drafts() -> dict[str, ImplementationVersion]:
     User.objects.create_superuser("catalogue_root", "root@example.cn", PASSWORD)
     zhuji = f.division("330681", "诸暨市")
     good = f.draft_implementation("新生儿入户", div=zhuji)
-    bad = f.draft_implementation("护照签发", div=zhuji, dept=f.department(zhuji, "诸暨市出入境管理局"),
-                                 complaint_phone="", promised_days=30, statutory_days=20, online_payment=True)
+    bad = f.draft_implementation(
+        "护照签发",
+        div=zhuji,
+        dept=f.department(zhuji, "诸暨市出入境管理局"),
+        complaint_phone="",
+        promised_days=30,
+        statutory_days=20,
+        online_payment=True,
+    )
     services.submit_version(bad)
     return {"good": good, "bad": bad}
 
@@ -39,8 +46,9 @@ def log_in(page: Any) -> None:
     page.wait_for_url(re.compile(r"/admin/$"))
 
 
-def test_submit_and_publish_a_draft_then_see_every_violation(page: Any, drafts: dict[str, Any],
-                                                             screenshot: Any) -> None:
+def test_submit_and_publish_a_draft_then_see_every_violation(
+    page: Any, drafts: dict[str, Any], screenshot: Any
+) -> None:
     good, bad = drafts["good"], drafts["bad"]
     log_in(page)
 

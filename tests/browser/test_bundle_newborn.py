@@ -39,15 +39,28 @@ def demo(settings: Any) -> dict[str, Any]:
     bundle = Bundle.objects.get(name="新生儿出生一件事")
     zhuji = bundle.division
     approvers = {}
-    for kind, username, name in (("health", "zj_health_approver", "卫健审批员"),
-                                 ("medical_insurance", "zj_medical_approver", "医保审批员")):
+    for kind, username, name in (
+        ("health", "zj_health_approver", "卫健审批员"),
+        ("medical_insurance", "zj_medical_approver", "医保审批员"),
+    ):
         department = Department.objects.get(division=zhuji, kind=kind)
-        approvers[kind] = User.objects.create_user(username, password="Tongban@2026", kind="staff", role="approver",
-                                                   department=department, division=zhuji, real_name=name)
+        approvers[kind] = User.objects.create_user(
+            username,
+            password="Tongban@2026",
+            kind="staff",
+            role="approver",
+            department=department,
+            division=zhuji,
+            real_name=name,
+        )
     approvers["police"] = User.objects.get(username="zj_police_approver")
     approvers["hrss"] = User.objects.get(username="zj_hrss_approver")
-    return {"bundle": bundle, "mother": User.objects.get(username="zj_citizen_wang"),
-            "clerk": User.objects.get(username="zj_window"), "approvers": approvers}
+    return {
+        "bundle": bundle,
+        "mother": User.objects.get(username="zj_citizen_wang"),
+        "clerk": User.objects.get(username="zj_window"),
+        "approvers": approvers,
+    }
 
 
 def overflow(page: Any) -> int:
@@ -73,7 +86,8 @@ def approve(page: Any, number: str) -> None:
 
 
 def test_a_parent_applies_for_newborn_online_and_every_result_comes_at_once(
-        mobile_page: Any, page: Any, demo: dict[str, Any], browser_login: Any, screenshot: Any) -> None:
+    mobile_page: Any, page: Any, demo: dict[str, Any], browser_login: Any, screenshot: Any
+) -> None:
     bundle, mother, clerk = demo["bundle"], demo["mother"], demo["clerk"]
 
     # ---- the mother, on her phone: choose, see what it saves, one form, one material set ---------------------
@@ -93,17 +107,29 @@ def test_a_parent_applies_for_newborn_online_and_every_result_comes_at_once(
     assert form.locator('[name="f_child_name"]').count() == 1  # asked by five items, asked once
     expect(form.locator("#id_f_applicant_id_number")).to_have_value(mother.id_number)  # pre-filled
     father_id = make_resident_id("330681", dt.date(1990, 3, 8), 151)
-    for key, value in {"child_name": "王小满", "child_birth_date": "2026-11-15", "birth_place": "诸暨市人民医院",
-                       "mother_name": "王晓燕", "mother_id_number": mother.id_number, "father_name": "陈浩",
-                       "father_id_number": father_id, "household_address": "浙江省诸暨市暨阳街道浣纱南路88号",
-                       "insured_name": "王小满"}.items():
+    for key, value in {
+        "child_name": "王小满",
+        "child_birth_date": "2026-11-15",
+        "birth_place": "诸暨市人民医院",
+        "mother_name": "王晓燕",
+        "mother_id_number": mother.id_number,
+        "father_name": "陈浩",
+        "father_id_number": father_id,
+        "household_address": "浙江省诸暨市暨阳街道浣纱南路88号",
+        "insured_name": "王小满",
+    }.items():
         form.locator(f"#id_f_{key}").fill(value)
-    for key, option in {"child_gender": "女", "household_of": "随母落户", "insured_category": "新生儿",
-                        "receive_method": "网点领取"}.items():
+    for key, option in {
+        "child_gender": "女",
+        "household_of": "随母落户",
+        "insured_category": "新生儿",
+        "receive_method": "网点领取",
+    }.items():
         form.locator(f"#id_f_{key}").select_option(option)
     for name in UPLOADS:
         form.locator(f'input[name="{material_field(name)}"]').set_input_files(
-            {"name": f"{name}.pdf", "mimeType": "application/pdf", "buffer": PDF})
+            {"name": f"{name}.pdf", "mimeType": "application/pdf", "buffer": PDF}
+        )
     assert overflow(mobile_page) <= 1, "the application form scrolls sideways on a phone"
     screenshot(mobile_page, "bundle-newborn-2-form-phone")
     mobile_page.locator("#submit").click()

@@ -26,12 +26,17 @@ TODAY = dt.date(2026, 9, 29)  # Tuesday before National Day: the promised date l
 
 def png(width: int = 8, height: int = 8) -> bytes:
     """A small real PNG (a scan stand-in)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     raw = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -57,8 +62,9 @@ def case_number(page: Any) -> str:
     return page.locator(".case-head .case-number").inner_text().strip()
 
 
-def test_apply_accept_decide_suspend_resume_issue(page: Any, mobile_page: Any, browser_login: Any, screenshot: Any,
-                                                  w: World) -> None:
+def test_apply_accept_decide_suspend_resume_issue(
+    page: Any, mobile_page: Any, browser_login: Any, screenshot: Any, w: World
+) -> None:
     code = w.version.implementation.code
     materials = {m.name: m.pk for m in w.version.materials.all()}
 
@@ -71,10 +77,13 @@ def test_apply_accept_decide_suspend_resume_issue(page: Any, mobile_page: Any, b
     expect(phone.locator("#id_f_applicant_name")).to_have_value("张三")  # pre-filled from the profile
     phone.locator("#id_f_child_name").fill("张小宝")
     phone.locator("#id_f_child_birth_date").fill("2026-09-20")
-    phone.set_input_files(f"#file-{materials['结婚证']}",
-                          files=[{"name": "结婚证.png", "mimeType": "image/png", "buffer": png()}])
-    phone.set_input_files(f"#file-{materials['出生医学证明']}",
-                          files=[{"name": "出生证明.pdf", "mimeType": "application/pdf", "buffer": b"not really a pdf"}])
+    phone.set_input_files(
+        f"#file-{materials['结婚证']}", files=[{"name": "结婚证.png", "mimeType": "image/png", "buffer": png()}]
+    )
+    phone.set_input_files(
+        f"#file-{materials['出生医学证明']}",
+        files=[{"name": "出生证明.pdf", "mimeType": "application/pdf", "buffer": b"not really a pdf"}],
+    )
     full_shot(screenshot, phone, "cases-apply-phone")
     phone.get_by_role("button", name="提交申请").click()
     summary = phone.locator("#error-summary")
@@ -154,8 +163,10 @@ def test_apply_accept_decide_suspend_resume_issue(page: Any, mobile_page: Any, b
     resume.get_by_label("说明").fill("专家评审已完成，信息属实")
     resume.get_by_role("button", name="恢复办理").click()
     expect(page.locator("#case-status")).to_have_text("办理中")
-    decide_both = {online_number: "符合《中华人民共和国户口登记条例》第七条的规定，准予登记",
-                   window_number: "符合《中华人民共和国户口登记条例》第七条的规定，准予登记"}
+    decide_both = {
+        online_number: "符合《中华人民共和国户口登记条例》第七条的规定，准予登记",
+        window_number: "符合《中华人民共和国户口登记条例》第七条的规定，准予登记",
+    }
     for number, reason in decide_both.items():
         page.goto(f"/cases/{number}/")
         step = open_panel(page, "step")
@@ -190,20 +201,38 @@ def test_apply_accept_decide_suspend_resume_issue(page: Any, mobile_page: Any, b
     phone.get_by_role("link", name=re.compile("新生儿入户")).first.click()
     expect(phone.locator("#case-status")).to_have_text("已办结")
     timeline = phone.locator("#timeline")
-    for label in ("提交申请", "受理", "进入特殊环节（专家评审）", "恢复办理", "完成办理环节（审核）", "准予", "出件办结"):
+    for label in (
+        "提交申请",
+        "受理",
+        "进入特殊环节（专家评审）",
+        "恢复办理",
+        "完成办理环节（审核）",
+        "准予",
+        "出件办结",
+    ):
         expect(timeline).to_contain_text(label)
     expect(phone.locator("#evaluation")).to_have_text("办事评价（即将开放）")
     screenshot(phone, "cases-detail-phone")
     assert set(Case.objects.values_list("status", flat=True)) == {"closed"}
 
 
-def test_supervisor_chases_an_overdue_case_and_the_department_answers(page: Any, browser_login: Any,
-                                                                      screenshot: Any, w: World,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_supervisor_chases_an_overdue_case_and_the_department_answers(
+    page: Any, browser_login: Any, screenshot: Any, w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ctx = services.Ctx(w.applicant, "online")
-    case = services.submit(ctx, services.start_online(ctx, w.version.implementation, {
-        "applicant_name": "张三", "applicant_id_number": w.applicant.id_number, "child_name": "张小宝",
-        "child_birth_date": "2026-09-20"}))
+    case = services.submit(
+        ctx,
+        services.start_online(
+            ctx,
+            w.version.implementation,
+            {
+                "applicant_name": "张三",
+                "applicant_id_number": w.applicant.id_number,
+                "child_name": "张小宝",
+                "child_birth_date": "2026-09-20",
+            },
+        ),
+    )
     case = services.accept(services.Ctx(w.clerk, "window", w.window), case, case.revision)
     monkeypatch.setattr(services, "_today", lambda: dt.date(2026, 10, 15))  # three working days late
 

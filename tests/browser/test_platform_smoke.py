@@ -24,8 +24,10 @@ def test_healthz_answers_ok_in_chromium(page: Any) -> None:
 def test_home_page_renders_chinese_with_its_assets(page: Any, live_server: Any, screenshot: Any) -> None:
     host = urlsplit(live_server.url).netloc
     broken: list[str] = []
-    page.on("response", lambda r: broken.append(f"{r.status} {r.url}")
-            if r.status >= 400 and urlsplit(r.url).netloc == host else None)
+    page.on(
+        "response",
+        lambda r: broken.append(f"{r.status} {r.url}") if r.status >= 400 and urlsplit(r.url).netloc == host else None,
+    )
     page.on("requestfailed", lambda r: broken.append(f"failed {r.url}"))
 
     response = page.goto("/")
@@ -66,8 +68,9 @@ def test_a_cjk_font_is_installed_for_screenshots() -> None:
 def test_a_signed_in_administrator_sees_the_chinese_admin(page: Any, browser_login: Any, screenshot: Any) -> None:
     from django.contrib.auth import get_user_model
 
-    admin = get_user_model().objects.create_superuser("browser-admin", password="not-used-9x!", kind="staff",
-                                                      role="system_admin")
+    admin = get_user_model().objects.create_superuser(
+        "browser-admin", password="not-used-9x!", kind="staff", role="system_admin"
+    )
     page.goto("/admin/")
     assert "/login/" in page.url  # not signed in yet: sent to the login page
     browser_login(page, admin)

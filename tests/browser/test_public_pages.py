@@ -14,8 +14,20 @@ from tongban.bundles.tests.factories import newborn_bundle
 from tongban.catalogue.tests import factories as f
 from tongban.catalogue.tests.test_pages import rich_guide
 
-GUIDE_SECTIONS = ["基本信息", "受理条件", "申请材料", "办理流程与时限", "办理方式", "办理结果", "收费",
-                  "申请表填写内容", "咨询与监督", "常见问题", "一件事一次办", "版本信息"]
+GUIDE_SECTIONS = [
+    "基本信息",
+    "受理条件",
+    "申请材料",
+    "办理流程与时限",
+    "办理方式",
+    "办理结果",
+    "收费",
+    "申请表填写内容",
+    "咨询与监督",
+    "常见问题",
+    "一件事一次办",
+    "版本信息",
+]
 
 
 @pytest.fixture
@@ -83,7 +95,8 @@ def test_guide_page_fits_a_phone(mobile_page: Any, public_data: dict[str, Any], 
     assert mobile_page.locator("#materials table thead").bounding_box()["height"] <= 1
     assert mobile_page.get_by_text("食品经营许可申请书", exact=True).is_visible()
     label = mobile_page.evaluate(
-        "getComputedStyle(document.querySelector('#materials td[data-label=\"来源渠道\"]'), '::before').content")
+        "getComputedStyle(document.querySelector('#materials td[data-label=\"来源渠道\"]'), '::before').content"
+    )
     assert "来源渠道" in label
     screenshot(mobile_page, "public-guide-mobile")
 
@@ -111,17 +124,21 @@ def test_home_region_switch(page: Any, public_data: dict[str, Any], screenshot: 
     assert page.get_by_role("link", name="诸暨市可办事项 ›").is_visible()
 
 
-@pytest.mark.parametrize(("path", "name"), [
-    ("/items/", "public-browse"),
-    ("/items/?region=330681&audience=natural", "public-browse-filtered"),
-    ("/items/themes/", "public-themes"),
-    ("/items/departments/", "public-departments"),
-    ("/items/regions/", "public-regions"),
-    ("/bundles/", "public-bundles"),
-    ("/bundles/B-NEWBORN/", "public-bundle-detail"),
-])
-def test_pages_fit_a_phone(mobile_page: Any, public_data: dict[str, Any], screenshot: Any, path: str,
-                           name: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/items/", "public-browse"),
+        ("/items/?region=330681&audience=natural", "public-browse-filtered"),
+        ("/items/themes/", "public-themes"),
+        ("/items/departments/", "public-departments"),
+        ("/items/regions/", "public-regions"),
+        ("/bundles/", "public-bundles"),
+        ("/bundles/B-NEWBORN/", "public-bundle-detail"),
+    ],
+)
+def test_pages_fit_a_phone(
+    mobile_page: Any, public_data: dict[str, Any], screenshot: Any, path: str, name: str
+) -> None:
     response = mobile_page.goto(path)
     assert response is not None and response.status == 200
     assert overflow(mobile_page) <= 1, f"{path} scrolls sideways on a phone"

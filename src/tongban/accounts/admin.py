@@ -18,8 +18,17 @@ from .models import User
 from .permissions import is_system_admin
 from .roles import AccountKind
 
-STAFF_FIELDS = ("kind", "role", "department", "division", "service_centre", "is_superuser", "groups",
-                "user_permissions", "is_demo")
+STAFF_FIELDS = (
+    "kind",
+    "role",
+    "department",
+    "division",
+    "service_centre",
+    "is_superuser",
+    "groups",
+    "user_permissions",
+    "is_demo",
+)
 UNIQUE_MESSAGES = {
     "id_number": {"unique": services.DUPLICATE_ID_NUMBER},
     "uscc": {"unique": services.DUPLICATE_USCC},
@@ -72,10 +81,27 @@ class UserAdminCreationForm(StaffBindingMixin, AdminUserCreationForm):
 class UserAdmin(DjangoUserAdmin):
     form = UserAdminChangeForm
     add_form = UserAdminCreationForm
-    list_display = ("username", "real_name", "kind", "role", "masked_id_number", "masked_uscc", "masked_phone",
-                    "division", "department", "is_active", "is_demo")
-    list_filter = ("kind", "role", ("division", admin.RelatedOnlyFieldListFilter),
-                   ("department", admin.RelatedOnlyFieldListFilter), "is_active", "is_demo")
+    list_display = (
+        "username",
+        "real_name",
+        "kind",
+        "role",
+        "masked_id_number",
+        "masked_uscc",
+        "masked_phone",
+        "division",
+        "department",
+        "is_active",
+        "is_demo",
+    )
+    list_filter = (
+        "kind",
+        "role",
+        ("division", admin.RelatedOnlyFieldListFilter),
+        ("department", admin.RelatedOnlyFieldListFilter),
+        "is_active",
+        "is_demo",
+    )
     # Exact matches only on identifiers: finding a person needs the whole number, browsing never shows it.
     search_fields = ("username", "real_name", "=id_number", "=uscc", "=phone")
     list_select_related = ("division", "department")
@@ -85,13 +111,27 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["unlock_logins"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("身份信息", {"fields": ("kind", "real_name", "id_number", "uscc", "legal_representative", "phone",
-                                 "email", "address")}),
-        ("岗位与权限", {
-            "fields": ("role", "division", "department", "service_centre", "is_active", "is_staff",
-                       "is_superuser", "groups", "user_permissions"),
-            "description": "“后台登录”权限由岗位角色决定：事项管理员和系统管理员可以登录管理后台。",
-        }),
+        (
+            "身份信息",
+            {"fields": ("kind", "real_name", "id_number", "uscc", "legal_representative", "phone", "email", "address")},
+        ),
+        (
+            "岗位与权限",
+            {
+                "fields": (
+                    "role",
+                    "division",
+                    "department",
+                    "service_centre",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ),
+                "description": "“后台登录”权限由岗位角色决定：事项管理员和系统管理员可以登录管理后台。",
+            },
+        ),
         ("其他", {"fields": ("is_demo", "last_login", "date_joined")}),
     )
     add_fieldsets = (

@@ -19,23 +19,40 @@ from .validation import USERNAME_MAX, USERNAME_MIN
 DEMO_REFUSED = "演示账号仅在演示模式下可以登录；本平台未开启演示模式，请使用您自己的账号。"
 
 
-def _text(label: str, required_message: str, *, help_text: str = "", max_length: int = 100,
-          **attrs: Any) -> forms.CharField:
+def _text(
+    label: str, required_message: str, *, help_text: str = "", max_length: int = 100, **attrs: Any
+) -> forms.CharField:
     # max_length only bounds garbage: length rules with their own messages are checked by the services.
-    return forms.CharField(label=label, max_length=max_length, help_text=help_text, strip=True,
-                           error_messages={"required": required_message,
-                                           "max_length": f"{label}过长，请检查后重新输入"},
-                           widget=forms.TextInput(attrs=attrs))
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=help_text,
+        strip=True,
+        error_messages={"required": required_message, "max_length": f"{label}过长，请检查后重新输入"},
+        widget=forms.TextInput(attrs=attrs),
+    )
 
 
 class RegistrationForm(forms.Form):
-    username = _text("用户名", "请填写用户名", max_length=60, autocomplete="username",
-                     help_text=f"登录时使用，{USERNAME_MIN}至{USERNAME_MAX}个字符，可用英文字母、数字和 _ . @ + -")
-    password = forms.CharField(label="密码", strip=False, error_messages={"required": "请设置密码"},
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password_confirm = forms.CharField(label="确认密码", strip=False,
-                                       error_messages={"required": "请再次输入密码"},
-                                       widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    username = _text(
+        "用户名",
+        "请填写用户名",
+        max_length=60,
+        autocomplete="username",
+        help_text=f"登录时使用，{USERNAME_MIN}至{USERNAME_MAX}个字符，可用英文字母、数字和 _ . @ + -",
+    )
+    password = forms.CharField(
+        label="密码",
+        strip=False,
+        error_messages={"required": "请设置密码"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_confirm = forms.CharField(
+        label="确认密码",
+        strip=False,
+        error_messages={"required": "请再次输入密码"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     service_fields: tuple[str, ...] = ()
 
@@ -67,10 +84,22 @@ class RegistrationForm(forms.Form):
 
 class CitizenRegistrationForm(RegistrationForm):
     real_name = _text("姓名", "请填写姓名", max_length=60, autocomplete="name", help_text="与居民身份证一致")
-    id_number = _text("公民身份号码", "请填写公民身份号码", max_length=40, autocomplete="off",
-                      help_text="18位居民身份证号码，末位可以是X", spellcheck="false")
-    phone = _text("手机号码", "请填写手机号码", max_length=30, autocomplete="tel", inputmode="tel",
-                  help_text="11位手机号码，用于接收办件通知")
+    id_number = _text(
+        "公民身份号码",
+        "请填写公民身份号码",
+        max_length=40,
+        autocomplete="off",
+        help_text="18位居民身份证号码，末位可以是X",
+        spellcheck="false",
+    )
+    phone = _text(
+        "手机号码",
+        "请填写手机号码",
+        max_length=30,
+        autocomplete="tel",
+        inputmode="tel",
+        help_text="11位手机号码，用于接收办件通知",
+    )
 
     field_order = ["real_name", "id_number", "phone", "username", "password", "password_confirm"]
     service_fields = ("real_name", "id_number", "phone")
@@ -80,16 +109,32 @@ class CitizenRegistrationForm(RegistrationForm):
 
 
 class EnterpriseRegistrationForm(RegistrationForm):
-    real_name = _text("单位名称", "请填写单位名称", max_length=120, autocomplete="organization",
-                      help_text="与营业执照或登记证书上的名称一致")
-    uscc = _text("统一社会信用代码", "请填写统一社会信用代码", max_length=40, autocomplete="off",
-                 help_text="18位，由数字和大写字母组成，见营业执照", spellcheck="false")
+    real_name = _text(
+        "单位名称",
+        "请填写单位名称",
+        max_length=120,
+        autocomplete="organization",
+        help_text="与营业执照或登记证书上的名称一致",
+    )
+    uscc = _text(
+        "统一社会信用代码",
+        "请填写统一社会信用代码",
+        max_length=40,
+        autocomplete="off",
+        help_text="18位，由数字和大写字母组成，见营业执照",
+        spellcheck="false",
+    )
     legal_representative = _text("法定代表人", "请填写法定代表人姓名", max_length=60)
-    phone = _text("联系人手机号码", "请填写联系人手机号码", max_length=30, autocomplete="tel", inputmode="tel",
-                  help_text="11位手机号码，用于接收办件通知")
+    phone = _text(
+        "联系人手机号码",
+        "请填写联系人手机号码",
+        max_length=30,
+        autocomplete="tel",
+        inputmode="tel",
+        help_text="11位手机号码，用于接收办件通知",
+    )
 
-    field_order = ["real_name", "uscc", "legal_representative", "phone", "username", "password",
-                   "password_confirm"]
+    field_order = ["real_name", "uscc", "legal_representative", "phone", "username", "password", "password_confirm"]
     service_fields = ("real_name", "uscc", "legal_representative", "phone")
 
     def register(self, **kwargs: Any) -> User:
@@ -116,8 +161,9 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "请填写密码"
 
     def get_invalid_login_error(self) -> ValidationError:
-        return ValidationError(self.error_messages["invalid_login"], code="invalid_login",
-                               params={"limit": settings.AXES_FAILURE_LIMIT})
+        return ValidationError(
+            self.error_messages["invalid_login"], code="invalid_login", params={"limit": settings.AXES_FAILURE_LIMIT}
+        )
 
     def clean(self) -> dict[str, Any]:
         try:
@@ -125,7 +171,11 @@ class LoginForm(AuthenticationForm):
         except ValidationError as exc:
             # Demo accounts are public, so saying why one is refused reveals nothing.
             username = self.cleaned_data.get("username")
-            if (exc.code == "invalid_login" and username and not settings.DEMO_MODE
-                    and User.objects.filter(username=username, is_demo=True).exists()):
+            if (
+                exc.code == "invalid_login"
+                and username
+                and not settings.DEMO_MODE
+                and User.objects.filter(username=username, is_demo=True).exists()
+            ):
                 raise ValidationError(DEMO_REFUSED, code="demo_account") from exc
             raise

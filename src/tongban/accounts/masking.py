@@ -20,7 +20,7 @@ def mask_middle(value: str | None, keep_start: int, keep_end: int) -> str:
         return ""
     if len(v) <= keep_start + keep_end:
         return MASK_CHAR * len(v)
-    return v[:keep_start] + MASK_CHAR * (len(v) - keep_start - keep_end) + v[len(v) - keep_end:]
+    return v[:keep_start] + MASK_CHAR * (len(v) - keep_start - keep_end) + v[len(v) - keep_end :]
 
 
 def mask_resident_id(value: str | None) -> str:

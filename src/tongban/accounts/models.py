@@ -23,23 +23,45 @@ class UserManager(DjangoUserManager):
 
 
 class User(AbstractUser):
-    kind = models.CharField("账号类型", max_length=20,
-                            choices=[(k.value, v) for k, v in ACCOUNT_KIND_LABELS.items()],
-                            default=AccountKind.CITIZEN.value)
+    kind = models.CharField(
+        "账号类型",
+        max_length=20,
+        choices=[(k.value, v) for k, v in ACCOUNT_KIND_LABELS.items()],
+        default=AccountKind.CITIZEN.value,
+    )
     real_name = models.CharField("姓名/名称", max_length=100, blank=True)
     id_number = models.CharField("公民身份号码", max_length=18, unique=True, null=True, blank=True)
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
     phone = models.CharField("手机号码", max_length=20, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
-    role = models.CharField("岗位角色", max_length=30, blank=True,
-                            choices=[(r.value, v) for r, v in ROLE_LABELS.items()])
-    department = models.ForeignKey("jurisdictions.Department", verbose_name="所属部门", null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="staff")
-    division = models.ForeignKey("jurisdictions.Division", verbose_name="所属区划", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="staff")
-    service_centre = models.ForeignKey("jurisdictions.ServiceCentre", verbose_name="所在服务中心", null=True,
-                                       blank=True, on_delete=models.PROTECT, related_name="staff")
+    role = models.CharField(
+        "岗位角色", max_length=30, blank=True, choices=[(r.value, v) for r, v in ROLE_LABELS.items()]
+    )
+    department = models.ForeignKey(
+        "jurisdictions.Department",
+        verbose_name="所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    division = models.ForeignKey(
+        "jurisdictions.Division",
+        verbose_name="所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    service_centre = models.ForeignKey(
+        "jurisdictions.ServiceCentre",
+        verbose_name="所在服务中心",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
     # Demo accounts have published passwords: refused unless the deployment runs in demo mode.
     is_demo = models.BooleanField("演示账号", default=False)
 

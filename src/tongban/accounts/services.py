@@ -104,8 +104,9 @@ def sync_role_groups(user: User) -> None:
         user.groups.add(wanted)
 
 
-def role_binding_errors(role: Role | str, *, department: Any = None, division: Any = None,
-                        centre: Any = None) -> dict[str, str]:
+def role_binding_errors(
+    role: Role | str, *, department: Any = None, division: Any = None, centre: Any = None
+) -> dict[str, str]:
     """What is missing or inconsistent for a staff member with ``role``; keys are User field names."""
     role = parse_role(role)
     label = ROLE_LABELS[role]
@@ -122,8 +123,7 @@ def role_binding_errors(role: Role | str, *, department: Any = None, division: A
 
 
 @transaction.atomic
-def assign_role(user: User, role: Role | str, department: Any = None, division: Any = None,
-                centre: Any = None) -> User:
+def assign_role(user: User, role: Role | str, department: Any = None, division: Any = None, centre: Any = None) -> User:
     """Make ``user`` a staff member with ``role``, bound to a department, division and service centre.
 
     The division defaults to the department's. Sets ``kind`` to staff, ``is_staff`` for the roles that work
@@ -197,8 +197,16 @@ def _save_new(user: User, password: str) -> User:
 
 
 @transaction.atomic
-def register_citizen(*, username: str, password: str, real_name: str, id_number: str, phone: str,
-                     address: str = "", is_demo: bool = False) -> User:
+def register_citizen(
+    *,
+    username: str,
+    password: str,
+    real_name: str,
+    id_number: str,
+    phone: str,
+    address: str = "",
+    is_demo: bool = False,
+) -> User:
     """Create a citizen (自然人) account. Raises ValidationError with Chinese messages keyed by field
     (``username``, ``real_name``, ``id_number``, ``phone``, ``password``)."""
     errors: dict[str, Any] = {}
@@ -212,8 +220,15 @@ def register_citizen(*, username: str, password: str, real_name: str, id_number:
     elif User.objects.filter(id_number=id_number).exists():
         errors["id_number"] = DUPLICATE_ID_NUMBER
     phone = _check_phone(phone, errors)
-    user = User(username=username, kind=AccountKind.CITIZEN.value, real_name=real_name, id_number=id_number,
-                phone=phone, address=validation.to_halfwidth(address)[:200], is_demo=is_demo)
+    user = User(
+        username=username,
+        kind=AccountKind.CITIZEN.value,
+        real_name=real_name,
+        id_number=id_number,
+        phone=phone,
+        address=validation.to_halfwidth(address)[:200],
+        is_demo=is_demo,
+    )
     _check_password(password, user, errors)
     if errors:
         raise ValidationError(errors)
@@ -221,8 +236,17 @@ def register_citizen(*, username: str, password: str, real_name: str, id_number:
 
 
 @transaction.atomic
-def register_enterprise(*, username: str, password: str, real_name: str, uscc: str, legal_representative: str,
-                        phone: str, address: str = "", is_demo: bool = False) -> User:
+def register_enterprise(
+    *,
+    username: str,
+    password: str,
+    real_name: str,
+    uscc: str,
+    legal_representative: str,
+    phone: str,
+    address: str = "",
+    is_demo: bool = False,
+) -> User:
     """Create an enterprise (法人) account; ``real_name`` is the registered name of the organisation.
     Raises ValidationError keyed by ``username``, ``real_name``, ``uscc``, ``legal_representative``,
     ``phone``, ``password``."""
@@ -240,9 +264,16 @@ def register_enterprise(*, username: str, password: str, real_name: str, uscc: s
     if msg := validation.person_name_error(legal_representative):
         errors["legal_representative"] = msg.replace("姓名", "法定代表人姓名")
     phone = _check_phone(phone, errors)
-    user = User(username=username, kind=AccountKind.ENTERPRISE.value, real_name=real_name, uscc=uscc,
-                legal_representative=legal_representative, phone=phone,
-                address=validation.to_halfwidth(address)[:200], is_demo=is_demo)
+    user = User(
+        username=username,
+        kind=AccountKind.ENTERPRISE.value,
+        real_name=real_name,
+        uscc=uscc,
+        legal_representative=legal_representative,
+        phone=phone,
+        address=validation.to_halfwidth(address)[:200],
+        is_demo=is_demo,
+    )
     _check_password(password, user, errors)
     if errors:
         raise ValidationError(errors)
@@ -250,8 +281,18 @@ def register_enterprise(*, username: str, password: str, real_name: str, uscc: s
 
 
 @transaction.atomic
-def create_staff(*, username: str, password: str, real_name: str, role: Role | str, department: Any = None,
-                 division: Any = None, centre: Any = None, phone: str = "", is_demo: bool = False) -> User:
+def create_staff(
+    *,
+    username: str,
+    password: str,
+    real_name: str,
+    role: Role | str,
+    department: Any = None,
+    division: Any = None,
+    centre: Any = None,
+    phone: str = "",
+    is_demo: bool = False,
+) -> User:
     """Create a staff account with its role (see ``assign_role`` for the binding rules)."""
     errors: dict[str, Any] = {}
     username = _check_username(username, errors)
@@ -260,13 +301,17 @@ def create_staff(*, username: str, password: str, real_name: str, role: Role | s
         errors["real_name"] = msg
     phone = _check_phone(phone, errors, required=False)
     try:
-        errors.update(role_binding_errors(role, department=department,
-                                          division=division or (department.division if department else None),
-                                          centre=centre))
+        errors.update(
+            role_binding_errors(
+                role,
+                department=department,
+                division=division or (department.division if department else None),
+                centre=centre,
+            )
+        )
     except ValueError as exc:
         errors["role"] = str(exc)
-    user = User(username=username, kind=AccountKind.STAFF.value, real_name=real_name, phone=phone,
-                is_demo=is_demo)
+    user = User(username=username, kind=AccountKind.STAFF.value, real_name=real_name, phone=phone, is_demo=is_demo)
     _check_password(password, user, errors)
     if errors:
         raise ValidationError(errors)

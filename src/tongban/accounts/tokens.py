@@ -36,8 +36,9 @@ def hash_token(raw: str) -> str:
 def issue_token(user: User, *, ttl: dt.timedelta | None = None, ip: str = "") -> tuple[str, ApiToken]:
     """(the token to hand to the client, its stored row). The raw token is not kept anywhere."""
     raw = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, key_hash=hash_token(raw),
-                                    expires_at=timezone.now() + (ttl or token_ttl()), ip=ip[:45])
+    token = ApiToken.objects.create(
+        user=user, key_hash=hash_token(raw), expires_at=timezone.now() + (ttl or token_ttl()), ip=ip[:45]
+    )
     return raw, token
 
 
@@ -54,8 +55,11 @@ def find_token(raw: str) -> ApiToken | None:
     if not raw or len(raw) > _MAX_TOKEN_LENGTH:
         return None
     now = timezone.now()
-    token = (ApiToken.objects.select_related("user", "user__division")
-             .filter(key_hash=hash_token(raw), revoked_at__isnull=True, expires_at__gt=now).first())
+    token = (
+        ApiToken.objects.select_related("user", "user__division")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
     if token is None or not _usable(token.user):
         return None
     if token.last_used_at is None or now - token.last_used_at >= _LAST_USED_EVERY:
@@ -74,8 +78,9 @@ def revoke_token(raw: str) -> bool:
     raw = (raw or "").strip()
     if not raw or len(raw) > _MAX_TOKEN_LENGTH:
         return False
-    return bool(ApiToken.objects.filter(key_hash=hash_token(raw), revoked_at__isnull=True)
-                .update(revoked_at=timezone.now()))
+    return bool(
+        ApiToken.objects.filter(key_hash=hash_token(raw), revoked_at__isnull=True).update(revoked_at=timezone.now())
+    )
 
 
 def revoke_all(user: User) -> int:

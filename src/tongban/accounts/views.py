@@ -47,8 +47,9 @@ def register(request: HttpRequest) -> HttpResponse:
 
 def _safe_next(request: HttpRequest) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return None
 
@@ -78,7 +79,11 @@ def register_enterprise(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/me.html", {
-        "title": "我的账号",
-        "profile": selectors.profile_rows(cast(User, request.user)),
-    })
+    return render(
+        request,
+        "accounts/me.html",
+        {
+            "title": "我的账号",
+            "profile": selectors.profile_rows(cast(User, request.user)),
+        },
+    )

@@ -12,8 +12,14 @@ class AuditEntry(AppendOnlyModel):
     """Every view of personal data and every case transition, chained by hashes (see chain.py)."""
 
     at = models.DateTimeField("时间")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     actor_label = models.CharField("操作人", max_length=150, blank=True)
     action = models.CharField("操作", max_length=40, db_index=True)
     object_type = models.CharField("对象类型", max_length=40)
@@ -33,9 +39,14 @@ class AuditEntry(AppendOnlyModel):
 
     def chained_fields(self) -> dict[str, Any]:
         return {
-            "at": self.at.isoformat(), "actor": self.actor_id, "actor_label": self.actor_label,
-            "action": self.action, "object_type": self.object_type, "object_id": self.object_id,
-            "detail": self.detail, "ip": self.ip,
+            "at": self.at.isoformat(),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "detail": self.detail,
+            "ip": self.ip,
         }
 
 

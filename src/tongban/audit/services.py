@@ -9,16 +9,25 @@ from .chain import GENESIS, entry_hash, first_broken
 from .models import AuditEntry, AuditHead
 
 
-def record(action: str, obj_type: str, obj_id: Any, *, actor: Any = None, detail: dict | None = None,
-           ip: str = "") -> AuditEntry:
+def record(
+    action: str, obj_type: str, obj_id: Any, *, actor: Any = None, detail: dict | None = None, ip: str = ""
+) -> AuditEntry:
     # No savepoint inside a caller's transaction (two round trips saved per entry): an entry that fails takes
     # the caller's write down with it, as it must — a transition is never committed unaudited.
     with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
         user = actor if getattr(actor, "pk", None) else None
-        entry = AuditEntry(at=timezone.now(), actor=user, actor_label=str(user.get_username()) if user else "系统",
-                           action=action, object_type=obj_type, object_id=str(obj_id), detail=detail or {},
-                           ip=ip, prev_hash=head.last_hash)
+        entry = AuditEntry(
+            at=timezone.now(),
+            actor=user,
+            actor_label=str(user.get_username()) if user else "系统",
+            action=action,
+            object_type=obj_type,
+            object_id=str(obj_id),
+            detail=detail or {},
+            ip=ip,
+            prev_hash=head.last_hash,
+        )
         entry.hash = entry_hash(entry.prev_hash, entry.chained_fields())
         entry.save()
         head.last_hash = entry.hash

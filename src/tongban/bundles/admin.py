@@ -27,13 +27,29 @@ _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 
 class BundleForm(forms.ModelForm):
-    shared_fields = LinesField(label="共享表单字段", required=False,
-                               help_text="每行一个字段键名（如 applicant_name），各事项表单中相同键名的字段只填写一次")
+    shared_fields = LinesField(
+        label="共享表单字段",
+        required=False,
+        help_text="每行一个字段键名（如 applicant_name），各事项表单中相同键名的字段只填写一次",
+    )
 
     class Meta:
         model = Bundle
-        fields = ["code", "name", "division", "lead_department", "audience", "life_stage", "policy_basis",
-                  "description", "statutory_days", "promised_days", "shared_fields", "keywords", "aliases"]
+        fields = [
+            "code",
+            "name",
+            "division",
+            "lead_department",
+            "audience",
+            "life_stage",
+            "policy_basis",
+            "description",
+            "statutory_days",
+            "promised_days",
+            "shared_fields",
+            "keywords",
+            "aliases",
+        ]
 
     def clean_shared_fields(self) -> list[str]:
         keys = self.cleaned_data.get("shared_fields") or []
@@ -47,7 +63,9 @@ class BundleForm(forms.ModelForm):
         data = self.cleaned_data
         promised, statutory = data.get("promised_days"), data.get("statutory_days")
         if promised is not None and statutory is not None and promised > statutory:
-            self.add_error("promised_days", f"承诺办结时限（{promised}个工作日）不能超过法定办结时限（{statutory}个工作日）")
+            self.add_error(
+                "promised_days", f"承诺办结时限（{promised}个工作日）不能超过法定办结时限（{statutory}个工作日）"
+            )
         return data
 
 
@@ -68,9 +86,17 @@ class BundleItemFormSet(forms.BaseInlineFormSet):
             if data.get("result_as_material") and not depends:
                 form.add_error("result_as_material", "填写了前置结果材料，必须同时指定前置事项")
             key = str(form.instance.pk) if form.instance.pk else f"new-{id(form)}"
-            specs.append(ItemSpec(key=key, name=str(data["implementation"]), visits=0, promised_days=0,
-                                  materials=(), form_fields=(),
-                                  depends_on=[str(d.pk) for d in depends if d.pk != form.instance.pk]))
+            specs.append(
+                ItemSpec(
+                    key=key,
+                    name=str(data["implementation"]),
+                    visits=0,
+                    promised_days=0,
+                    materials=(),
+                    form_fields=(),
+                    depends_on=[str(d.pk) for d in depends if d.pk != form.instance.pk],
+                )
+            )
         kept = {s.key for s in specs}
         # Dependencies on items being removed would dangle.
         specs = [replace(s, depends_on=[d for d in s.depends_on if d in kept]) for s in specs]
@@ -86,8 +112,7 @@ class BundleItemFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(str(exc)) from exc
 
 
-ITEM_LABEL_RELATED = ("implementation__published_version", "implementation__entry",
-                      "implementation__department")
+ITEM_LABEL_RELATED = ("implementation__published_version", "implementation__entry", "implementation__department")
 
 
 def _item_label(item: BundleItem) -> str:
@@ -111,8 +136,11 @@ class BundleItemInline(RoleScopedInline, admin.TabularInline):
         if db_field.name == "depends_on":
             # Prerequisites come from the same bundle (new items can be chosen after a first save).
             bundle = getattr(request, "_tongban_bundle", None)
-            kwargs["queryset"] = (BundleItem.objects.filter(bundle=bundle).select_related(*ITEM_LABEL_RELATED)
-                                  if bundle is not None else BundleItem.objects.none())
+            kwargs["queryset"] = (
+                BundleItem.objects.filter(bundle=bundle).select_related(*ITEM_LABEL_RELATED)
+                if bundle is not None
+                else BundleItem.objects.none()
+            )
             kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
             field = super().formfield_for_manytomany(db_field, request, **kwargs)
             if field is not None:
@@ -136,8 +164,22 @@ class BundleAdmin(RoleScopedAdmin):
     inlines = [BundleItemInline]
     actions = ["publish_selected", "retire_selected"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "status", "division", "lead_department", "audience", "life_stage",
-                           "policy_basis", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "name",
+                    "status",
+                    "division",
+                    "lead_department",
+                    "audience",
+                    "life_stage",
+                    "policy_basis",
+                    "description",
+                ]
+            },
+        ),
         ("时限", {"fields": ["statutory_days", "promised_days"]}),
         ("一表申报", {"fields": ["shared_fields"]}),
         ("检索", {"fields": ["keywords", "aliases", "updated_at"]}),

@@ -127,23 +127,38 @@ class BundleDetail(BundleOut):
 
 def _bundle_row(bundle: Bundle) -> dict[str, Any]:
     return {
-        "code": bundle.code, "name": bundle.name, "region": region_ref(bundle.division),
+        "code": bundle.code,
+        "name": bundle.name,
+        "region": region_ref(bundle.division),
         "lead_department": department_ref(bundle.lead_department),
-        "audience": coded(bundle.audience, vocab.SERVICE_OBJECT_LABELS), "life_stage": bundle.life_stage,
-        "policy_basis": bundle.policy_basis, "description": bundle.description,
-        "statutory_days": bundle.statutory_days, "promised_days": bundle.promised_days,
+        "audience": coded(bundle.audience, vocab.SERVICE_OBJECT_LABELS),
+        "life_stage": bundle.life_stage,
+        "policy_basis": bundle.policy_basis,
+        "description": bundle.description,
+        "statutory_days": bundle.statutory_days,
+        "promised_days": bundle.promised_days,
         "item_count": getattr(bundle, "item_count", 0),
     }
 
 
 def _savings(s: Savings) -> dict[str, Any]:
     return {
-        "items": s.items, "forms_separate": s.forms_separate, "forms_together": s.forms_together,
-        "forms_saved": s.forms_saved, "fields_separate": s.fields_separate, "fields_together": s.fields_together,
-        "fields_saved": s.fields_saved, "materials_separate": s.materials_separate,
-        "materials_together": s.materials_together, "materials_saved": s.materials_saved,
-        "trips_separate": s.trips_separate, "trips_together": s.trips_together, "trips_saved": s.trips_saved,
-        "days_separate": s.days_separate, "days_together": s.days_together, "days_saved": s.days_saved,
+        "items": s.items,
+        "forms_separate": s.forms_separate,
+        "forms_together": s.forms_together,
+        "forms_saved": s.forms_saved,
+        "fields_separate": s.fields_separate,
+        "fields_together": s.fields_together,
+        "fields_saved": s.fields_saved,
+        "materials_separate": s.materials_separate,
+        "materials_together": s.materials_together,
+        "materials_saved": s.materials_saved,
+        "trips_separate": s.trips_separate,
+        "trips_together": s.trips_together,
+        "trips_saved": s.trips_saved,
+        "days_separate": s.days_separate,
+        "days_together": s.days_together,
+        "days_saved": s.days_saved,
         "shared_materials": list(s.shared_materials),
     }
 
@@ -152,30 +167,47 @@ def _item_row(item: BundleItem, stage: int) -> dict[str, Any]:
     impl = item.implementation
     version = impl.published_version
     return {
-        "order": item.order, "implementation": impl.code,
-        "name": version.name if version else impl.entry.name, "item": item_ref(impl.entry),
-        "region": region_ref(impl.division), "department": department_ref(impl.department),
-        "version": version.number if version else None, "required": item.required,
+        "order": item.order,
+        "implementation": impl.code,
+        "name": version.name if version else impl.entry.name,
+        "item": item_ref(impl.entry),
+        "region": region_ref(impl.division),
+        "department": department_ref(impl.department),
+        "version": version.number if version else None,
+        "required": item.required,
         "depends_on": [d.implementation.code for d in item.depends_on.all()],
-        "result_as_material": item.result_as_material, "stage": stage,
+        "result_as_material": item.result_as_material,
+        "stage": stage,
     }
 
 
-@router.get("/bundles", response={200: BundlePage, **ERRORS}, summary="一件事列表（已发布）",
-            description="`region` 列出该区划、其下级区划和上级区划的一件事；`audience` 为 natural（自然人）"
-                        "或 legal（法人）。")
-def list_bundles(request: HttpRequest, region: DivisionCode | None = None, audience: Audience | None = None,
-                 limit: Limit = 20, offset: Offset = 0):
+@router.get(
+    "/bundles",
+    response={200: BundlePage, **ERRORS},
+    summary="一件事列表（已发布）",
+    description="`region` 列出该区划、其下级区划和上级区划的一件事；`audience` 为 natural（自然人）或 legal（法人）。",
+)
+def list_bundles(
+    request: HttpRequest,
+    region: DivisionCode | None = None,
+    audience: Audience | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+):
     division = resolve_region(region)
     qs = published_bundles(division.path if division else None, audience)
     total = qs.count()
-    page = qs.select_related("lead_department").annotate(item_count=Count("items"))[offset:offset + limit]
+    page = qs.select_related("lead_department").annotate(item_count=Count("items"))[offset : offset + limit]
     return paged((_bundle_row(b) for b in page), total, limit, offset)
 
 
-@router.get("/bundles/{code}", response={200: BundleDetail, 409: ErrorOut, **ERRORS}, summary="一件事详情",
-            description="包含的事项（实施编码、实施机关、前置事项、是否必选、办理批次）、共享字段、合并的申请表"
-                        "和材料，以及一起办理节省了什么。")
+@router.get(
+    "/bundles/{code}",
+    response={200: BundleDetail, 409: ErrorOut, **ERRORS},
+    summary="一件事详情",
+    description="包含的事项（实施编码、实施机关、前置事项、是否必选、办理批次）、共享字段、合并的申请表"
+    "和材料，以及一起办理节省了什么。",
+)
 def get_bundle_detail(request: HttpRequest, code: str):
     key = lookup_key(code)
     bundle = get_bundle(key) if key else None
@@ -196,15 +228,23 @@ def get_bundle_detail(request: HttpRequest, code: str):
     labels = {f["key"]: f.get("label", f["key"]) for f in overview.merged_form if isinstance(f, dict)}
     row = _bundle_row(bundle)
     row["item_count"] = len(overview.items)
-    row.update({
-        "keywords": [w for w in bundle.keywords.replace("，", " ").replace(",", " ").split() if w],
-        "shared_fields": [{"key": str(k), "label": str(labels.get(k, k))} for k in bundle.shared_fields or []],
-        "items": [_item_row(item, stage_of.get(item.pk, 1)) for item in overview.items],
-        "stages": [[item.implementation.code for item in wave] for wave in overview.stages],
-        "form": form_fields(overview.merged_form),
-        "materials": [{"name": str(m["name"]), "items": [str(i) for i in m["items"]],
-                       "provided_by_result": bool(m["provided_by_result"]),
-                       "licence_replaceable": bool(m.get("licence_replaceable"))} for m in overview.materials],
-        "savings": _savings(overview.savings),
-    })
+    row.update(
+        {
+            "keywords": [w for w in bundle.keywords.replace("，", " ").replace(",", " ").split() if w],
+            "shared_fields": [{"key": str(k), "label": str(labels.get(k, k))} for k in bundle.shared_fields or []],
+            "items": [_item_row(item, stage_of.get(item.pk, 1)) for item in overview.items],
+            "stages": [[item.implementation.code for item in wave] for wave in overview.stages],
+            "form": form_fields(overview.merged_form),
+            "materials": [
+                {
+                    "name": str(m["name"]),
+                    "items": [str(i) for i in m["items"]],
+                    "provided_by_result": bool(m["provided_by_result"]),
+                    "licence_replaceable": bool(m.get("licence_replaceable")),
+                }
+                for m in overview.materials
+            ],
+            "savings": _savings(overview.savings),
+        }
+    )
     return row

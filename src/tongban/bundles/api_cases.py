@@ -44,11 +44,18 @@ ResultMode = BundleCase.ResultMode
 AUTH_ERRORS: dict[int, Any] = {**ERRORS, 401: ErrorOut, 403: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**AUTH_ERRORS, 400: cs.FormErrorOut, 409: ErrorOut}
 NOT_FOUND = "未找到该一件事办件，或您无权查看"
-IDEMPOTENCY_HELP = ("幂等键（1–80个可见ASCII字符）：网络超时后用同一个键重试，返回第一次请求的结果，"
-                    "不会产生第二个一件事办件")
+IDEMPOTENCY_HELP = (
+    "幂等键（1–80个可见ASCII字符）：网络超时后用同一个键重试，返回第一次请求的结果，不会产生第二个一件事办件"
+)
 ActionName = Literal["submit", "accept", "request_correction", "resubmit", "issue_results", "choose_result_mode"]
-ACTION_LABELS = {"submit": "提交申请", "accept": "受理", "request_correction": "一次性告知补正",
-                 "resubmit": "补正后重新提交", "issue_results": "出件", "choose_result_mode": "选择出件方式"}
+ACTION_LABELS = {
+    "submit": "提交申请",
+    "accept": "受理",
+    "request_correction": "一次性告知补正",
+    "resubmit": "补正后重新提交",
+    "issue_results": "出件",
+    "choose_result_mode": "选择出件方式",
+}
 ResultModeName = Literal["together", "separate"]
 RESULT_MODE_HELP = "together：全部事项作出决定后统一出件（默认）；separate：逐项出件，每个事项作出决定后即可出件"
 PhaseName = Literal["draft", "submitted", "correction", "in_progress", "ready", "closed", "refused", "withdrawn"]
@@ -60,8 +67,11 @@ PhaseName = Literal["draft", "submitted", "correction", "in_progress", "ready", 
 class BundleCaseCreateIn(Schema):
     bundle: cs.Line60 = Field(..., min_length=1, description="一件事编码", examples=["YJS-330681-01"])
     items: Annotated[list[cs.Line60], Field(max_length=50)] | None = Field(
-        None, description="所选事项的实施编码；省略时为全部事项。依法须一并办理的事项不能省略")
-    form_data: cs.FormData = Field(default_factory=dict, description="一张申请表：键为各事项申请表字段的 key，共用字段只填一次")
+        None, description="所选事项的实施编码；省略时为全部事项。依法须一并办理的事项不能省略"
+    )
+    form_data: cs.FormData = Field(
+        default_factory=dict, description="一张申请表：键为各事项申请表字段的 key，共用字段只填一次"
+    )
     submit: bool = Field(False, description="true 时保存后立即提交（须无需上传材料或已上传）；否则保存为草稿")
     result_mode: ResultModeName = Field("together", description=RESULT_MODE_HELP)
 
@@ -76,15 +86,19 @@ class BundleActionIn(Schema):
 
     revision: cs.Revision | None = Field(None, description="客户端所见的一件事办件修订号（必须提供）")
     refusals: Annotated[list[RefusalIn], Field(max_length=50)] = Field(
-        default_factory=list, description="不予受理的事项及理由（accept）；其余事项受理")
+        default_factory=list, description="不予受理的事项及理由（accept）；其余事项受理"
+    )
     deferrals: Annotated[list[cs.DeferralIn], Field(max_length=20)] = Field(
-        default_factory=list, description="容缺受理的材料（accept）")
+        default_factory=list, description="容缺受理的材料（accept）"
+    )
     items: Annotated[list[cs.Line200], Field(max_length=50)] = Field(
-        default_factory=list, description="一次性告知的补正材料或内容，涵盖全部事项（request_correction）")
+        default_factory=list, description="一次性告知的补正材料或内容，涵盖全部事项（request_correction）"
+    )
     delivery: cs.DeliveryMethod | None = Field(None, description="出件方式（issue_results）")
     address: cs.Line200 = Field("", description="邮寄送达的收件地址（issue_results，邮寄时；留空用申请表中的地址）")
     cases: Annotated[list[cs.Line60], Field(max_length=50)] | None = Field(
-        None, description="逐项出件时本次出件的事项办件编号（issue_results，仅申请人选择逐项出件时）；省略为统一出件")
+        None, description="逐项出件时本次出件的事项办件编号（issue_results，仅申请人选择逐项出件时）；省略为统一出件"
+    )
     result_mode: ResultModeName | None = Field(None, description=f"出件方式（choose_result_mode）。{RESULT_MODE_HELP}")
 
 
@@ -137,8 +151,11 @@ class BundleCaseOut(Schema):
     query_code: str | None = Field(None, description="查询码（仅申请人和经办人员可见）")
     bundle: str = Field(..., description="一件事编码")
     bundle_name: str
-    phase: str = Field(..., description="draft 草稿、submitted 待受理、correction 待补正、in_progress 办理中、"
-                                        "ready 待统一出件、closed 已办结、refused 不予受理、withdrawn 已撤回")
+    phase: str = Field(
+        ...,
+        description="draft 草稿、submitted 待受理、correction 待补正、in_progress 办理中、"
+        "ready 待统一出件、closed 已办结、refused 不予受理、withdrawn 已撤回",
+    )
     phase_label: str
     revision: int
     channel: str
@@ -193,7 +210,8 @@ class IndicatorsOut(Schema):
     materials_saved: int = Field(..., description="少交的材料（份）")
     trips_saved: int = Field(..., description="少跑现场（次）")
     average_days_to_last_result: float | None = Field(
-        None, description="从提交到最后一个事项作出决定的平均天数（日历日）；无已完成办件时为 null")
+        None, description="从提交到最后一个事项作出决定的平均天数（日历日）；无已完成办件时为 null"
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -246,8 +264,11 @@ def _item_ids(bundle: Bundle, codes: list[str] | None) -> list[int] | None:
 
 
 def _chosen(bc: BundleCase) -> list[BundleItem]:
-    return list(bc.items.select_related("implementation__published_version")
-                .prefetch_related("depends_on", "implementation__published_version__materials").order_by("order", "id"))
+    return list(
+        bc.items.select_related("implementation__published_version")
+        .prefetch_related("depends_on", "implementation__published_version__materials")
+        .order_by("order", "id")
+    )
 
 
 def _check_form_keys(items: list[BundleItem], data: dict[str, Any]) -> None:
@@ -293,8 +314,14 @@ def _allowed(user: User, bc: BundleCase) -> list[str]:
         out += ["accept", "request_correction"]
     if (own or at_centre) and bc.phase == P.CORRECTION:
         out.append("resubmit")
-    if at_centre and (bc.phase == P.READY or (bc.phase == P.IN_PROGRESS and bc.result_mode == ResultMode.SEPARATE
-                      and bc.children.filter(status=CaseStatus.DECIDED.value).exists())):
+    if at_centre and (
+        bc.phase == P.READY
+        or (
+            bc.phase == P.IN_PROGRESS
+            and bc.result_mode == ResultMode.SEPARATE
+            and bc.children.filter(status=CaseStatus.DECIDED.value).exists()
+        )
+    ):
         out.append("issue_results")
     if (own or at_centre) and bc.phase in services.RESULT_MODE_PHASES and (own or bc.phase != P.DRAFT):
         out.append("choose_result_mode")
@@ -304,24 +331,44 @@ def _allowed(user: User, bc: BundleCase) -> list[str]:
 def _holdup(case: Case | None) -> dict[str, Any] | None:
     if case is None:
         return None
-    return {"number": case.number, "item": case.version.name, "department": case.deciding_department.name,
-            "status": case.status, "status_label": STATUS_LABELS[CaseStatus(case.status)],
-            "promised_due": case.promised_due}
+    return {
+        "number": case.number,
+        "item": case.version.name,
+        "department": case.deciding_department.name,
+        "status": case.status,
+        "status_label": STATUS_LABELS[CaseStatus(case.status)],
+        "promised_due": case.promised_due,
+    }
 
 
 def _applicant(bc: BundleCase, personal: bool) -> dict[str, str]:
     if personal:
-        return {"kind": bc.applicant_kind, "name": bc.applicant_name, "id_number": bc.applicant_id_number,
-                "phone": bc.applicant_phone}
-    masked = mask_uscc(bc.applicant_id_number) if bc.applicant_kind == "legal" else \
-        mask_resident_id(bc.applicant_id_number)
-    return {"kind": bc.applicant_kind, "name": mask_name(bc.applicant_name), "id_number": masked,
-            "phone": mask_phone(bc.applicant_phone)}
+        return {
+            "kind": bc.applicant_kind,
+            "name": bc.applicant_name,
+            "id_number": bc.applicant_id_number,
+            "phone": bc.applicant_phone,
+        }
+    masked = (
+        mask_uscc(bc.applicant_id_number) if bc.applicant_kind == "legal" else mask_resident_id(bc.applicant_id_number)
+    )
+    return {
+        "kind": bc.applicant_kind,
+        "name": mask_name(bc.applicant_name),
+        "id_number": masked,
+        "phone": mask_phone(bc.applicant_phone),
+    }
 
 
 def _material_out(m: BundleMaterial) -> dict[str, Any]:
-    return {"name": m.name, "content_type": m.content_type, "size": m.size, "sha256": m.sha256,
-            "paper_checked": m.paper_checked, "uploaded_at": m.uploaded_at}
+    return {
+        "name": m.name,
+        "content_type": m.content_type,
+        "size": m.size,
+        "sha256": m.sha256,
+        "paper_checked": m.paper_checked,
+        "uploaded_at": m.uploaded_at,
+    }
 
 
 def _out(user: User, bc: BundleCase) -> dict[str, Any]:
@@ -339,27 +386,52 @@ def _out(user: User, bc: BundleCase) -> dict[str, Any]:
     rows = []
     for c in children:
         prereqs = [by_item[d.pk] for d in c.bundle_item.depends_on.all() if d.pk in by_item] if c.bundle_item else []
-        rows.append({
-            "number": c.number, "query_code": c.query_code if personal else None,
-            "implementation": c.implementation.code, "item": c.version.name, "department": c.deciding_department.name,
-            "status": c.status, "status_label": STATUS_LABELS[CaseStatus(c.status)], "revision": c.revision,
-            "waits_for": [p.implementation.code for p in prereqs],
-            "result_as_material": c.bundle_item.result_as_material if c.bundle_item and prereqs else "",
-            "accepted_on": c.accepted_on, "promised_due": c.promised_due, "statutory_due": c.statutory_due,
-            "deadline_colour": cs.deadline_colour(c, today, soon), "decision": c.decision,
-            "holds_up": holdup is not None and holdup.pk == c.pk,
-        })
+        rows.append(
+            {
+                "number": c.number,
+                "query_code": c.query_code if personal else None,
+                "implementation": c.implementation.code,
+                "item": c.version.name,
+                "department": c.deciding_department.name,
+                "status": c.status,
+                "status_label": STATUS_LABELS[CaseStatus(c.status)],
+                "revision": c.revision,
+                "waits_for": [p.implementation.code for p in prereqs],
+                "result_as_material": c.bundle_item.result_as_material if c.bundle_item and prereqs else "",
+                "accepted_on": c.accepted_on,
+                "promised_due": c.promised_due,
+                "statutory_due": c.statutory_due,
+                "deadline_colour": cs.deadline_colour(c, today, soon),
+                "decision": c.decision,
+                "holds_up": holdup is not None and holdup.pk == c.pk,
+            }
+        )
     return {
-        "number": bc.number, "query_code": bc.query_code if personal else None, "bundle": bc.bundle.code,
-        "bundle_name": bc.bundle.name, "phase": bc.phase, "phase_label": bc.get_phase_display(),
-        "revision": bc.revision, "channel": bc.channel, "result_mode": bc.result_mode,
-        "items": [i.implementation.code for i in items], "personal_data_masked": not personal,
-        "applicant": _applicant(bc, personal), "form_data": dict(bc.form_data) if personal else None,
-        "submitted_at": bc.submitted_at, "accepted_on": bc.accepted_on, "promised_due": bc.promised_due,
-        "statutory_due": bc.statutory_due, "calendar_unknown": bc.calendar_unknown, "closed_at": bc.closed_at,
-        "correction_items": list(bc.correction_items or []), "required_uploads": required,
+        "number": bc.number,
+        "query_code": bc.query_code if personal else None,
+        "bundle": bc.bundle.code,
+        "bundle_name": bc.bundle.name,
+        "phase": bc.phase,
+        "phase_label": bc.get_phase_display(),
+        "revision": bc.revision,
+        "channel": bc.channel,
+        "result_mode": bc.result_mode,
+        "items": [i.implementation.code for i in items],
+        "personal_data_masked": not personal,
+        "applicant": _applicant(bc, personal),
+        "form_data": dict(bc.form_data) if personal else None,
+        "submitted_at": bc.submitted_at,
+        "accepted_on": bc.accepted_on,
+        "promised_due": bc.promised_due,
+        "statutory_due": bc.statutory_due,
+        "calendar_unknown": bc.calendar_unknown,
+        "closed_at": bc.closed_at,
+        "correction_items": list(bc.correction_items or []),
+        "required_uploads": required,
         "missing_uploads": [n for n in required if n not in have],
-        "materials": [_material_out(m) for m in materials], "holdup": _holdup(holdup), "children": rows,
+        "materials": [_material_out(m) for m in materials],
+        "holdup": _holdup(holdup),
+        "children": rows,
         "allowed_actions": _allowed(user, bc),
     }
 
@@ -367,17 +439,22 @@ def _out(user: User, bc: BundleCase) -> dict[str, Any]:
 # --- applying --------------------------------------------------------------------------------------------
 
 
-@router.post("/bundle-cases", response={200: BundleCaseOut, 201: BundleCaseOut, **WRITE_ERRORS},
-             summary="申请一件事（保存草稿或提交）",
-             description="自然人或法人账号网上申请一件事：选择全部或部分事项（items，实施编码），填写一张合并的申请表 "
-                         "form_data（共用字段只填一次，并用个人资料和以往申请预填）。submit 为 true 时立即提交，"
-                         "每个事项生成一个办件；需要上传材料时先保存草稿，用 POST /bundle-cases/{number}/materials "
-                         "每份材料上传一次，再用 actions/submit 提交。带 Idempotency-Key 时，同一用户用同一个键重试返回"
-                         "同一个一件事办件（200），不会重复创建。申请表有误时返回400，code 为 invalid_form，fields 列出"
-                         "每一处错误。")
-def create_bundle_case(request: HttpRequest, payload: BundleCaseCreateIn,
-                       idempotency_key: str | None = Header(None, alias="Idempotency-Key",
-                                                            description=IDEMPOTENCY_HELP)) -> Any:
+@router.post(
+    "/bundle-cases",
+    response={200: BundleCaseOut, 201: BundleCaseOut, **WRITE_ERRORS},
+    summary="申请一件事（保存草稿或提交）",
+    description="自然人或法人账号网上申请一件事：选择全部或部分事项（items，实施编码），填写一张合并的申请表 "
+    "form_data（共用字段只填一次，并用个人资料和以往申请预填）。submit 为 true 时立即提交，"
+    "每个事项生成一个办件；需要上传材料时先保存草稿，用 POST /bundle-cases/{number}/materials "
+    "每份材料上传一次，再用 actions/submit 提交。带 Idempotency-Key 时，同一用户用同一个键重试返回"
+    "同一个一件事办件（200），不会重复创建。申请表有误时返回400，code 为 invalid_form，fields 列出"
+    "每一处错误。",
+)
+def create_bundle_case(
+    request: HttpRequest,
+    payload: BundleCaseCreateIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", description=IDEMPOTENCY_HELP),
+) -> Any:
     user = _user(request)
     key = _idempotency_key(idempotency_key)
     stored = f"create:{key}" if key else None
@@ -408,14 +485,18 @@ def create_bundle_case(request: HttpRequest, payload: BundleCaseCreateIn,
     return Status(201, _out(user, bc))
 
 
-@router.post("/bundle-cases/{number}/materials", response={201: BundleMaterialOut, **WRITE_ERRORS},
-             summary="上传一件事的申请材料（每份一次）",
-             description="multipart/form-data：name 为所选事项要求的材料名称，file 为文件。多个事项共用的材料只需上传一次，"
-                         "提交后送达每个需要它的事项。按文件内容识别 PDF、JPEG、PNG、OFD，单个文件不超过"
-                         f"{MAX_UPLOAD_BYTES // 1048576}MB；不合格的文件返回400并说明原因，不影响已上传的其他材料。"
-                         "同名材料再次上传将替换原文件。草稿、待受理和待补正时可以上传。")
-def upload_bundle_material(request: HttpRequest, number: str, name: Form[str] = "",
-                           file: File[UploadedFile | None] = None) -> Any:
+@router.post(
+    "/bundle-cases/{number}/materials",
+    response={201: BundleMaterialOut, **WRITE_ERRORS},
+    summary="上传一件事的申请材料（每份一次）",
+    description="multipart/form-data：name 为所选事项要求的材料名称，file 为文件。多个事项共用的材料只需上传一次，"
+    "提交后送达每个需要它的事项。按文件内容识别 PDF、JPEG、PNG、OFD，单个文件不超过"
+    f"{MAX_UPLOAD_BYTES // 1048576}MB；不合格的文件返回400并说明原因，不影响已上传的其他材料。"
+    "同名材料再次上传将替换原文件。草稿、待受理和待补正时可以上传。",
+)
+def upload_bundle_material(
+    request: HttpRequest, number: str, name: Form[str] = "", file: File[UploadedFile | None] = None
+) -> Any:
     bc = _bundle_case(request, number)
     if file is None:
         raise ApiError("required", "请选择要上传的文件（表单字段 file）", "file")
@@ -424,17 +505,22 @@ def upload_bundle_material(request: HttpRequest, number: str, name: Form[str] = 
     if len(name) > 200 or any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in name):
         raise ApiError("invalid", "参数“name”无效：应为所选事项要求的材料名称", "name")
     content = file.read(MAX_UPLOAD_BYTES + 1)
-    material = services.attach_bundle_material(_ctx(request), bc, name.strip(), shown(file.name or "upload", 80),
-                                               content)
+    material = services.attach_bundle_material(
+        _ctx(request), bc, name.strip(), shown(file.name or "upload", 80), content
+    )
     return Status(201, _material_out(material))
 
 
 # --- reading ---------------------------------------------------------------------------------------------
 
 
-@router.get("/bundle-cases/{number}", response={200: BundleCaseOut, **AUTH_ERRORS}, summary="一件事办件详情",
-            description="状态、期限、卡点事项，以及每个事项办件的状态、期限和等待的前置事项。申请人和经办人员可见完整的"
-                        "身份证号、电话和申请表，每次查看都记入审计日志；督办人员看到脱敏信息。")
+@router.get(
+    "/bundle-cases/{number}",
+    response={200: BundleCaseOut, **AUTH_ERRORS},
+    summary="一件事办件详情",
+    description="状态、期限、卡点事项，以及每个事项办件的状态、期限和等待的前置事项。申请人和经办人员可见完整的"
+    "身份证号、电话和申请表，每次查看都记入审计日志；督办人员看到脱敏信息。",
+)
 def bundle_case_detail(request: HttpRequest, number: str) -> Any:
     user = _user(request)
     bc = _bundle_case(request, number)
@@ -444,11 +530,16 @@ def bundle_case_detail(request: HttpRequest, number: str) -> Any:
     return body
 
 
-@router.get("/bundle-cases", response={200: BundleCasePage, **AUTH_ERRORS}, summary="一件事办件列表",
-            description="申请人：本人的一件事办件；窗口：本中心受理的；审批人员：本部门办理其中事项的；督办：本辖区的。"
-                        "phase 按状态筛选。列表中申请人姓名对督办人员脱敏。")
-def list_bundle_cases(request: HttpRequest, phase: PhaseName | None = None, limit: Limit = 20,
-                      offset: Offset = 0) -> Any:
+@router.get(
+    "/bundle-cases",
+    response={200: BundleCasePage, **AUTH_ERRORS},
+    summary="一件事办件列表",
+    description="申请人：本人的一件事办件；窗口：本中心受理的；审批人员：本部门办理其中事项的；督办：本辖区的。"
+    "phase 按状态筛选。列表中申请人姓名对督办人员脱敏。",
+)
+def list_bundle_cases(
+    request: HttpRequest, phase: PhaseName | None = None, limit: Limit = 20, offset: Offset = 0
+) -> Any:
     user = _user(request)
     qs = selectors.visible_bundle_cases(user).select_related("bundle")
     if phase:
@@ -456,15 +547,29 @@ def list_bundle_cases(request: HttpRequest, phase: PhaseName | None = None, limi
     if _role(user) is not None:
         qs = qs.exclude(phase=P.DRAFT)
     total = qs.count()
-    rows = list(qs.order_by("-created_at", "-id")[offset:offset + limit])
+    rows = list(qs.order_by("-created_at", "-id")[offset : offset + limit])
     holdups = selectors.bundle_holdups(rows)
     masked = _role(user) is not None and _role(user) not in HANDLING_ROLES
-    return paged(({"number": bc.number, "bundle": bc.bundle.code, "bundle_name": bc.bundle.name, "phase": bc.phase,
-                   "phase_label": bc.get_phase_display(), "revision": bc.revision,
-                   "applicant_name": mask_name(bc.applicant_name) if masked else bc.applicant_name,
-                   "submitted_at": bc.submitted_at, "promised_due": bc.promised_due,
-                   "holdup": _holdup(holdups.get(bc.pk)) if bc.phase == P.IN_PROGRESS else None}
-                  for bc in rows), total, limit, offset)
+    return paged(
+        (
+            {
+                "number": bc.number,
+                "bundle": bc.bundle.code,
+                "bundle_name": bc.bundle.name,
+                "phase": bc.phase,
+                "phase_label": bc.get_phase_display(),
+                "revision": bc.revision,
+                "applicant_name": mask_name(bc.applicant_name) if masked else bc.applicant_name,
+                "submitted_at": bc.submitted_at,
+                "promised_due": bc.promised_due,
+                "holdup": _holdup(holdups.get(bc.pk)) if bc.phase == P.IN_PROGRESS else None,
+            }
+            for bc in rows
+        ),
+        total,
+        limit,
+        offset,
+    )
 
 
 # --- actions ---------------------------------------------------------------------------------------------
@@ -480,11 +585,17 @@ def _precheck(user: User, bc: BundleCase, action: str, revision: int | None) -> 
     if revision is None:
         raise ApiError("required", "请提供您所见的一件事办件修订号 revision，以免覆盖他人的办理结果", "revision")
     if revision != bc.revision:
-        raise ConflictError("stale_revision",
-                            f"该一件事办件已被他人处理（当前状态：{bc.get_phase_display()}），请刷新后重试。", "revision")
+        raise ConflictError(
+            "stale_revision",
+            f"该一件事办件已被他人处理（当前状态：{bc.get_phase_display()}），请刷新后重试。",
+            "revision",
+        )
     if action not in _allowed(user, bc):
-        raise ConflictError("transition_not_allowed",
-                            f"一件事办件当前为“{bc.get_phase_display()}”，不能执行“{ACTION_LABELS[action]}”", "action")
+        raise ConflictError(
+            "transition_not_allowed",
+            f"一件事办件当前为“{bc.get_phase_display()}”，不能执行“{ACTION_LABELS[action]}”",
+            "action",
+        )
 
 
 def _refusals(bc: BundleCase, body: BundleActionIn) -> dict[int, str]:
@@ -497,18 +608,27 @@ def _refusals(bc: BundleCase, body: BundleActionIn) -> dict[int, str]:
     return out
 
 
-@router.post("/bundle-cases/{number}/actions/{action}", response={200: BundleCaseOut, **WRITE_ERRORS},
-             summary="一件事办理操作",
-             description=(
-                 "对一件事办件执行一个操作，请求体须带所见的修订号 revision；他人已先处理时返回409。"
-                 "submit（申请人提交草稿；带 Idempotency-Key 时重试返回同一件）；accept（窗口受理：无前置要求的事项同时"
-                 "交各部门办理，需要前置结果的事项等待后自动启动；refusals 列出不予受理的事项及理由，deferrals 为容缺"
-                 "材料）；request_correction（items：涵盖全部事项的一次性补正清单）；resubmit（补正后重新提交，"
-                 "新上传的材料送达各事项）；issue_results（出件：delivery 为 window、post 或 electronic，"
-                 "邮寄时可带 address；申请人选择逐项出件时可用 cases 列出本次出件的已决定事项）；choose_result_mode"
-                 "（申请人或受理窗口记录申请人选择的出件方式 result_mode：together 统一出件或 separate 逐项出件）。无权执行返回403，当前状态不允许返回409。"))
-def act(request: HttpRequest, number: str, action: ActionName, payload: BundleActionIn,
-        idempotency_key: str | None = Header(None, alias="Idempotency-Key", description="仅用于 submit")) -> Any:
+@router.post(
+    "/bundle-cases/{number}/actions/{action}",
+    response={200: BundleCaseOut, **WRITE_ERRORS},
+    summary="一件事办理操作",
+    description=(
+        "对一件事办件执行一个操作，请求体须带所见的修订号 revision；他人已先处理时返回409。"
+        "submit（申请人提交草稿；带 Idempotency-Key 时重试返回同一件）；accept（窗口受理：无前置要求的事项同时"
+        "交各部门办理，需要前置结果的事项等待后自动启动；refusals 列出不予受理的事项及理由，deferrals 为容缺"
+        "材料）；request_correction（items：涵盖全部事项的一次性补正清单）；resubmit（补正后重新提交，"
+        "新上传的材料送达各事项）；issue_results（出件：delivery 为 window、post 或 electronic，"
+        "邮寄时可带 address；申请人选择逐项出件时可用 cases 列出本次出件的已决定事项）；choose_result_mode"
+        "（申请人或受理窗口记录申请人选择的出件方式 result_mode：together 统一出件或 separate 逐项出件）。无权执行返回403，当前状态不允许返回409。"
+    ),
+)
+def act(
+    request: HttpRequest,
+    number: str,
+    action: ActionName,
+    payload: BundleActionIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", description="仅用于 submit"),
+) -> Any:
     user = _user(request)
     key = _idempotency_key(idempotency_key) if action == "submit" else None
     stored = f"submit:{key}" if key else None
@@ -533,10 +653,14 @@ def act(request: HttpRequest, number: str, action: ActionName, payload: BundleAc
                 bc = services.resubmit_bundle(ctx, bc, rev)
             elif action == "issue_results":
                 if payload.delivery is None:
-                    raise ApiError("required", "请选择出件方式：window（窗口领取）、post（邮寄）或 electronic（电子送达）",
-                                   "delivery")
-                bc = services.issue_bundle_results(ctx, bc, payload.delivery, rev, address=payload.address,
-                                                   numbers=payload.cases)
+                    raise ApiError(
+                        "required",
+                        "请选择出件方式：window（窗口领取）、post（邮寄）或 electronic（电子送达）",
+                        "delivery",
+                    )
+                bc = services.issue_bundle_results(
+                    ctx, bc, payload.delivery, rev, address=payload.address, numbers=payload.cases
+                )
             elif action == "choose_result_mode":
                 if payload.result_mode is None:
                     raise ApiError("required", f"请选择出件方式 result_mode：{RESULT_MODE_HELP}", "result_mode")
@@ -554,12 +678,15 @@ def act(request: HttpRequest, number: str, action: ActionName, payload: BundleAc
 # --- indicators (public) -----------------------------------------------------------------------------------
 
 
-@router.get("/bundles/{code}/indicators", auth=None, response={200: IndicatorsOut, **ERRORS},
-            summary="一件事办理成效指标",
-            description="按提交日期统计一段时间（start、end，含首尾，可省略）内该一件事的办件数、平均事项数，与逐项申请"
-                        "相比少填的表、少交的材料、少跑的次数，以及从申请到最后一个结果的平均天数。")
-def bundle_indicators(request: HttpRequest, code: str, start: dt.date | None = None,
-                      end: dt.date | None = None) -> Any:
+@router.get(
+    "/bundles/{code}/indicators",
+    auth=None,
+    response={200: IndicatorsOut, **ERRORS},
+    summary="一件事办理成效指标",
+    description="按提交日期统计一段时间（start、end，含首尾，可省略）内该一件事的办件数、平均事项数，与逐项申请"
+    "相比少填的表、少交的材料、少跑的次数，以及从申请到最后一个结果的平均天数。",
+)
+def bundle_indicators(request: HttpRequest, code: str, start: dt.date | None = None, end: dt.date | None = None) -> Any:
     key = lookup_key(code)
     bundle = selectors.get_bundle(key) if key else None
     if bundle is None:
@@ -567,7 +694,15 @@ def bundle_indicators(request: HttpRequest, code: str, start: dt.date | None = N
     if start and end and start > end:
         raise ApiError("invalid", "参数“start”无效：不能晚于 end", "start")
     ind = selectors.bundle_indicators(bundle, start, end)
-    return {"bundle": bundle.code, "start": start, "end": end, "bundle_cases": ind.bundle_cases,
-            "items_per_case": ind.items_per_case, "forms_saved": ind.forms_saved, "fields_saved": ind.fields_saved,
-            "materials_saved": ind.materials_saved, "trips_saved": ind.trips_saved,
-            "average_days_to_last_result": ind.average_days_to_last_result}
+    return {
+        "bundle": bundle.code,
+        "start": start,
+        "end": end,
+        "bundle_cases": ind.bundle_cases,
+        "items_per_case": ind.items_per_case,
+        "forms_saved": ind.forms_saved,
+        "fields_saved": ind.fields_saved,
+        "materials_saved": ind.materials_saved,
+        "trips_saved": ind.trips_saved,
+        "average_days_to_last_result": ind.average_days_to_last_result,
+    }

@@ -42,13 +42,24 @@ class AcceptBundleForm(ActionForm):
     """受理 the bundle: 不予受理 per item with its reason; 容缺 for named secondary materials."""
 
     defer = forms.MultipleChoiceField(label="容缺后补的材料", required=False, widget=forms.CheckboxSelectMultiple)
-    due = forms.DateField(label="承诺补交日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                          error_messages={"invalid": "日期格式应如 2026-01-31"})
-    commitment = forms.CharField(label="申请人承诺", required=False, initial=DEFAULT_COMMITMENT,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+    due = forms.DateField(
+        label="承诺补交日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应如 2026-01-31"},
+    )
+    commitment = forms.CharField(
+        label="申请人承诺", required=False, initial=DEFAULT_COMMITMENT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
-    def __init__(self, *args: Any, items: Iterable[tuple[int, str]] = (), deferrable: Iterable[str] = (),
-                 today: dt.date | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        items: Iterable[tuple[int, str]] = (),
+        deferrable: Iterable[str] = (),
+        today: dt.date | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.today = today or dt.date.today()
         cast(forms.ChoiceField, self.fields["defer"]).choices = [(d, d) for d in deferrable]
@@ -56,8 +67,11 @@ class AcceptBundleForm(ActionForm):
         for pk, name in items:
             self.fields[f"refuse_{pk}"] = forms.BooleanField(label=f"“{name}”不予受理", required=False)
             self.fields[f"reason_{pk}"] = forms.CharField(
-                label=f"“{name}”不予受理的理由和依据", required=False, max_length=1000,
-                widget=forms.Textarea(attrs={"rows": 2}))
+                label=f"“{name}”不予受理的理由和依据",
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
             self.item_fields.append((name, f"refuse_{pk}", f"reason_{pk}"))
 
     def clean(self) -> dict[str, Any]:
@@ -82,15 +96,21 @@ class AcceptBundleForm(ActionForm):
         return out
 
     def item_rows(self) -> list[dict[str, Any]]:
-        return [{"name": name, "refuse": self[refuse], "reason": self[reason]} for name, refuse, reason in self.item_fields]
+        return [
+            {"name": name, "refuse": self[refuse], "reason": self[reason]} for name, refuse, reason in self.item_fields
+        ]
 
 
 class BundleCorrectionForm(ActionForm):
     """补正: one complete list across all items (一次告知)."""
 
     items = forms.MultipleChoiceField(label="需补正的材料", required=False, widget=forms.CheckboxSelectMultiple)
-    extra = forms.CharField(label="其他需补正的内容", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="每行一项，例如：申请表中父亲的公民身份号码有误")
+    extra = forms.CharField(
+        label="其他需补正的内容",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一项，例如：申请表中父亲的公民身份号码有误",
+    )
 
     def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -111,14 +131,19 @@ class ResubmitForm(ActionForm):
 
 
 class ResultModeForm(ActionForm):
-    result_mode = forms.ChoiceField(label="出件方式", choices=BundleCase.ResultMode.choices, widget=forms.RadioSelect,
-                                    error_messages={"required": "请选择统一出件或逐项出件"},
-                                    help_text="统一出件：全部事项作出决定后一次领取或一次寄送；逐项出件：每个事项作出决定后即可领取。")
+    result_mode = forms.ChoiceField(
+        label="出件方式",
+        choices=BundleCase.ResultMode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择统一出件或逐项出件"},
+        help_text="统一出件：全部事项作出决定后一次领取或一次寄送；逐项出件：每个事项作出决定后即可领取。",
+    )
 
 
 class IssueItemsForm(IssueForm):
-    cases = forms.MultipleChoiceField(label="本次出件的事项", widget=forms.CheckboxSelectMultiple,
-                                      error_messages={"required": "请选择本次出件的事项"})
+    cases = forms.MultipleChoiceField(
+        label="本次出件的事项", widget=forms.CheckboxSelectMultiple, error_messages={"required": "请选择本次出件的事项"}
+    )
 
     def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -136,14 +161,23 @@ class WithdrawItemForm(ActionForm):
 
 
 class JointScheduleForm(forms.Form):
-    kind = forms.ChoiceField(label="联合环节", choices=JointStep.Kind.choices,
-                             error_messages={"required": "请选择联合踏勘、联合评审或联合验收"})
-    when = forms.DateTimeField(label="时间", input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                               widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-                               error_messages={"required": "请填写联合环节的时间", "invalid": "时间格式应如 2026-10-09 09:30"})
+    kind = forms.ChoiceField(
+        label="联合环节",
+        choices=JointStep.Kind.choices,
+        error_messages={"required": "请选择联合踏勘、联合评审或联合验收"},
+    )
+    when = forms.DateTimeField(
+        label="时间",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": "请填写联合环节的时间", "invalid": "时间格式应如 2026-10-09 09:30"},
+    )
     place = forms.CharField(label="地点", max_length=200, error_messages={"required": "请填写联合环节地点"})
-    cases = forms.MultipleChoiceField(label="涉及的事项", widget=forms.CheckboxSelectMultiple,
-                                      error_messages={"required": "请选择涉及的事项（两个及以上部门）"})
+    cases = forms.MultipleChoiceField(
+        label="涉及的事项",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请选择涉及的事项（两个及以上部门）"},
+    )
 
     def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -152,7 +186,15 @@ class JointScheduleForm(forms.Form):
 
 class JointRecordForm(forms.Form):
     step = forms.IntegerField(widget=forms.HiddenInput)
-    passed = forms.ChoiceField(label="结论", choices=[("1", "通过"), ("0", "不通过")], widget=forms.RadioSelect,
-                               error_messages={"required": "请选择通过或不通过"})
-    outcome = forms.CharField(label="联合环节意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-                              error_messages={"required": "请填写联合环节结论"})
+    passed = forms.ChoiceField(
+        label="结论",
+        choices=[("1", "通过"), ("0", "不通过")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择通过或不通过"},
+    )
+    outcome = forms.CharField(
+        label="联合环节意见",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写联合环节结论"},
+    )

@@ -18,19 +18,23 @@ class Bundle(models.Model):
 
     code = models.CharField("编码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
-    division = models.ForeignKey("jurisdictions.Division", verbose_name="实施区划", on_delete=models.PROTECT,
-                                 related_name="bundles")
-    lead_department = models.ForeignKey("jurisdictions.Department", verbose_name="牵头部门",
-                                        on_delete=models.PROTECT, related_name="led_bundles")
+    division = models.ForeignKey(
+        "jurisdictions.Division", verbose_name="实施区划", on_delete=models.PROTECT, related_name="bundles"
+    )
+    lead_department = models.ForeignKey(
+        "jurisdictions.Department", verbose_name="牵头部门", on_delete=models.PROTECT, related_name="led_bundles"
+    )
     audience = models.CharField("服务对象", max_length=10, choices=vocab.SERVICE_OBJECTS)
     life_stage = models.CharField("生命周期阶段", max_length=30, help_text="如 出生、养老、身后、准入准营")
     policy_basis = models.CharField("政策依据", max_length=200, blank=True, help_text="如 国发〔2024〕3号 第一批")
     description = models.TextField("简介")
-    statutory_days = models.PositiveIntegerField("法定办结时限（工作日）", default=45,
-                                                 help_text="联合办理：行政许可法第42条，45个工作日")
+    statutory_days = models.PositiveIntegerField(
+        "法定办结时限（工作日）", default=45, help_text="联合办理：行政许可法第42条，45个工作日"
+    )
     promised_days = models.PositiveIntegerField("承诺办结时限（工作日）")
-    shared_fields = models.JSONField("共享表单字段", default=list, blank=True,
-                                     help_text="各事项表单中只需填写一次的字段键名")
+    shared_fields = models.JSONField(
+        "共享表单字段", default=list, blank=True, help_text="各事项表单中只需填写一次的字段键名"
+    )
     keywords = models.TextField("检索关键词", blank=True)
     aliases = models.TextField("别名/俗称", blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -47,15 +51,18 @@ class Bundle(models.Model):
 
 class BundleItem(models.Model):
     bundle = models.ForeignKey(Bundle, verbose_name="一件事", on_delete=models.CASCADE, related_name="items")
-    implementation = models.ForeignKey("catalogue.ItemImplementation", verbose_name="事项",
-                                       on_delete=models.PROTECT, related_name="bundle_items")
+    implementation = models.ForeignKey(
+        "catalogue.ItemImplementation", verbose_name="事项", on_delete=models.PROTECT, related_name="bundle_items"
+    )
     order = models.PositiveSmallIntegerField("序号", default=0)
     required = models.BooleanField("必选", default=False, help_text="法律要求必须一并办理的事项")
     # Items with no dependency run in parallel; a dependent item starts when its prerequisites have results.
-    depends_on = models.ManyToManyField("self", verbose_name="前置事项", symmetrical=False, blank=True,
-                                        related_name="dependants")
-    result_as_material = models.CharField("前置结果作为材料", max_length=200, blank=True,
-                                          help_text="前置事项的结果自动作为本事项的哪份材料")
+    depends_on = models.ManyToManyField(
+        "self", verbose_name="前置事项", symmetrical=False, blank=True, related_name="dependants"
+    )
+    result_as_material = models.CharField(
+        "前置结果作为材料", max_length=200, blank=True, help_text="前置事项的结果自动作为本事项的哪份材料"
+    )
 
     class Meta:
         verbose_name = "一件事包含事项"
@@ -90,8 +97,14 @@ class BundleCase(models.Model):
     items = models.ManyToManyField(BundleItem, verbose_name="所选事项", related_name="+")
     phase = models.CharField("状态", max_length=20, choices=Phase.choices, default=Phase.DRAFT, db_index=True)
     revision = models.PositiveIntegerField("修订号", default=0)
-    applicant = models.ForeignKey("accounts.User", verbose_name="申请人账号", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="bundle_cases")
+    applicant = models.ForeignKey(
+        "accounts.User",
+        verbose_name="申请人账号",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bundle_cases",
+    )
     applicant_kind = models.CharField("申请人类型", max_length=10, choices=vocab.SERVICE_OBJECTS)
     applicant_name = models.CharField("申请人", max_length=100)
     applicant_id_number = models.CharField("证件号码", max_length=18)
@@ -99,10 +112,17 @@ class BundleCase(models.Model):
     identity_check = models.CharField("身份核验方式", max_length=100, blank=True)
     form_data = models.JSONField("一表申报数据", default=dict, blank=True)
     channel = models.CharField("申请渠道", max_length=10)
-    receiving_division = models.ForeignKey("jurisdictions.Division", verbose_name="受理地", on_delete=models.PROTECT,
-                                           related_name="+")
-    receiving_centre = models.ForeignKey("jurisdictions.ServiceCentre", verbose_name="受理服务中心", null=True,
-                                         blank=True, on_delete=models.PROTECT, related_name="+")
+    receiving_division = models.ForeignKey(
+        "jurisdictions.Division", verbose_name="受理地", on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_centre = models.ForeignKey(
+        "jurisdictions.ServiceCentre",
+        verbose_name="受理服务中心",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     result_mode = models.CharField("出件方式", max_length=10, choices=ResultMode.choices, default=ResultMode.TOGETHER)
     correction_items = models.JSONField("补正材料清单", default=list, blank=True)
     promised_days = models.PositiveIntegerField("承诺时限", default=0)
@@ -127,8 +147,9 @@ class BundleCase(models.Model):
 class BundleMaterial(models.Model):
     """A material uploaded once for the bundle; every child case that needs it gets it."""
 
-    bundle_case = models.ForeignKey(BundleCase, verbose_name="一件事办件", on_delete=models.CASCADE,
-                                    related_name="materials")
+    bundle_case = models.ForeignKey(
+        BundleCase, verbose_name="一件事办件", on_delete=models.CASCADE, related_name="materials"
+    )
     name = models.CharField("材料名称", max_length=200)
     file = models.FileField("文件", upload_to="bundles/%Y/%m/", blank=True)
     content_type = models.CharField("文件类型", max_length=60, blank=True)
@@ -154,8 +175,9 @@ class JointStep(models.Model):
         REVIEW = "review", "联合评审"
         ACCEPTANCE = "acceptance", "联合验收"
 
-    bundle_case = models.ForeignKey(BundleCase, verbose_name="一件事办件", on_delete=models.CASCADE,
-                                    related_name="joint_steps")
+    bundle_case = models.ForeignKey(
+        BundleCase, verbose_name="一件事办件", on_delete=models.CASCADE, related_name="joint_steps"
+    )
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     scheduled_for = models.DateTimeField("安排时间")
     place = models.CharField("地点", max_length=200)

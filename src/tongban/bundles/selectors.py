@@ -19,7 +19,9 @@ def _items_prefetch() -> Prefetch:
     return Prefetch(
         "items",
         queryset=BundleItem.objects.select_related(
-            "implementation__department", "implementation__division", "implementation__entry",
+            "implementation__department",
+            "implementation__division",
+            "implementation__entry",
             "implementation__published_version",
         ).prefetch_related(
             "depends_on",
@@ -54,16 +56,18 @@ def item_specs(bundle: Bundle) -> list[ItemSpec]:
     specs = []
     for item in bundle.items.all():
         version = _version(item)
-        specs.append(ItemSpec(
-            key=str(item.pk),
-            name=version.name if version else item.implementation.entry.name,
-            visits=version.visits if version else 1,
-            promised_days=version.promised_days if version else 0,
-            materials=[m.name for m in version.materials.all()] if version else [],
-            form_fields=[f["key"] for f in version.form_schema] if version else [],
-            depends_on=[str(d.pk) for d in item.depends_on.all()],
-            result_material=item.result_as_material,
-        ))
+        specs.append(
+            ItemSpec(
+                key=str(item.pk),
+                name=version.name if version else item.implementation.entry.name,
+                visits=version.visits if version else 1,
+                promised_days=version.promised_days if version else 0,
+                materials=[m.name for m in version.materials.all()] if version else [],
+                form_fields=[f["key"] for f in version.form_schema] if version else [],
+                depends_on=[str(d.pk) for d in item.depends_on.all()],
+                result_material=item.result_as_material,
+            )
+        )
     return specs
 
 
@@ -96,13 +100,19 @@ def bundle_overview(bundle: Bundle) -> BundleOverview:
             continue
         for m in version.materials.all():
             key = normalise_material(m.name)
-            row = materials.setdefault(key, {"name": key, "items": [], "provided_by_result": False,
-                                             "licence_replaceable": m.licence_replaceable})
+            row = materials.setdefault(
+                key,
+                {"name": key, "items": [], "provided_by_result": False, "licence_replaceable": m.licence_replaceable},
+            )
             row["items"].append(version.name)
             if key in provided and len(item.depends_on.all()) > 0:
                 row["provided_by_result"] = True
     return BundleOverview(
-        bundle=bundle, items=items, stages=waves, merged_form=merged, materials=list(materials.values()),
+        bundle=bundle,
+        items=items,
+        stages=waves,
+        merged_form=merged,
+        materials=list(materials.values()),
         savings=compute_savings(specs, bundle.promised_days),
         unavailable=[i for i, v in zip(items, versions, strict=True) if not v],
     )
@@ -115,9 +125,11 @@ def bundle_holdup(bundle_case: Any) -> Any:
     """The open child that holds the bundle up: overdue first, then the latest promised due, then waiting."""
     from tongban.cases.models import Case
 
-    open_children = list(Case.objects.filter(bundle_case=bundle_case)
-                         .exclude(status__in=["closed", "refused", "withdrawn", "terminated", "decided"])
-                         .select_related("version", "deciding_department"))
+    open_children = list(
+        Case.objects.filter(bundle_case=bundle_case)
+        .exclude(status__in=["closed", "refused", "withdrawn", "terminated", "decided"])
+        .select_related("version", "deciding_department")
+    )
     if not open_children:
         return None
     far_future = dt.date.max
@@ -165,13 +177,24 @@ def bundle_indicators(bundle: Bundle, start: dt.date | None = None, end: dt.date
         trips += saved.trips_saved
         fields_ += saved.fields_saved
         item_count += len(chosen)
-    last_decisions = dict(Case.objects.filter(bundle_case__in=rows, decided_at__isnull=False)
-                          .values("bundle_case").annotate(last=Max("decided_at")).values_list("bundle_case", "last"))
-    spans = [(last_decisions[bc.pk] - bc.submitted_at).total_seconds() / 86400 for bc in rows
-             if bc.pk in last_decisions and bc.phase in ("ready", "closed")]
+    last_decisions = dict(
+        Case.objects.filter(bundle_case__in=rows, decided_at__isnull=False)
+        .values("bundle_case")
+        .annotate(last=Max("decided_at"))
+        .values_list("bundle_case", "last")
+    )
+    spans = [
+        (last_decisions[bc.pk] - bc.submitted_at).total_seconds() / 86400
+        for bc in rows
+        if bc.pk in last_decisions and bc.phase in ("ready", "closed")
+    ]
     return BundleIndicators(
-        bundle_cases=len(rows), items_per_case=round(item_count / len(rows), 2), forms_saved=forms,
-        materials_saved=materials, trips_saved=trips, fields_saved=fields_,
+        bundle_cases=len(rows),
+        items_per_case=round(item_count / len(rows), 2),
+        forms_saved=forms,
+        materials_saved=materials,
+        trips_saved=trips,
+        fields_saved=fields_,
         average_days_to_last_result=round(sum(spans) / len(spans), 2) if spans else None,
     )
 
@@ -192,8 +215,11 @@ def bundle_holdups(bundle_cases: list[Any]) -> dict[int, Any]:
 
     pks = [bc.pk for bc in bundle_cases]
     found: dict[int, Any] = dict.fromkeys(pks)
-    rows = (Case.objects.filter(bundle_case_id__in=pks).exclude(status__in=_ENDED_CHILD)
-            .select_related("version", "deciding_department"))
+    rows = (
+        Case.objects.filter(bundle_case_id__in=pks)
+        .exclude(status__in=_ENDED_CHILD)
+        .select_related("version", "deciding_department")
+    )
     for child in rows:
         key = child.bundle_case_id
         if key is None:
@@ -224,20 +250,31 @@ def visible_bundle_cases(user: Any) -> QuerySet[Any]:
     if role == "window_clerk" and user.service_centre_id:
         return qs.filter(receiving_centre_id=user.service_centre_id)
     if role in ("approver", "department_head") and user.department_id:
-        return qs.filter(pk__in=Case.objects.filter(deciding_department_id=user.department_id,
-                                                    bundle_case__isnull=False).values("bundle_case_id"))
+        return qs.filter(
+            pk__in=Case.objects.filter(deciding_department_id=user.department_id, bundle_case__isnull=False).values(
+                "bundle_case_id"
+            )
+        )
     if role == "supervisor" and user.division_id:
         path = user.division.path
-        return qs.filter(Q(receiving_division__path__startswith=path)
-                         | Q(pk__in=Case.objects.filter(deciding_division__path__startswith=path,
-                                                        bundle_case__isnull=False).values("bundle_case_id")))
+        return qs.filter(
+            Q(receiving_division__path__startswith=path)
+            | Q(
+                pk__in=Case.objects.filter(deciding_division__path__startswith=path, bundle_case__isnull=False).values(
+                    "bundle_case_id"
+                )
+            )
+        )
     return qs.none()
 
 
 def get_visible_bundle_case(user: Any, number: str) -> Any:
-    bc = (visible_bundle_cases(user).select_related("bundle", "bundle__lead_department", "receiving_centre",
-                                                   "receiving_division", "applicant")
-          .filter(number=number).first())
+    bc = (
+        visible_bundle_cases(user)
+        .select_related("bundle", "bundle__lead_department", "receiving_centre", "receiving_division", "applicant")
+        .filter(number=number)
+        .first()
+    )
     if bc is not None and bc.phase == "draft" and bc.applicant_id != getattr(user, "pk", None):
         return None  # a draft is no application yet: only its author sees it
     return bc
@@ -247,10 +284,12 @@ def bundle_children(bundle_case: Any) -> list[Any]:
     """The child cases in the bundle's item order, with what the pages show of each."""
     from tongban.cases.models import Case
 
-    return list(Case.objects.filter(bundle_case=bundle_case)
-                .select_related("version", "deciding_department", "bundle_item", "implementation")
-                .prefetch_related("bundle_item__depends_on")
-                .order_by("bundle_item__order", "bundle_item_id", "id"))
+    return list(
+        Case.objects.filter(bundle_case=bundle_case)
+        .select_related("version", "deciding_department", "bundle_item", "implementation")
+        .prefetch_related("bundle_item__depends_on")
+        .order_by("bundle_item__order", "bundle_item_id", "id")
+    )
 
 
 def savings_for(bundle: Bundle, item_ids: list[int] | None = None) -> Savings:
@@ -263,8 +302,9 @@ def savings_for(bundle: Bundle, item_ids: list[int] | None = None) -> Savings:
     return compute_savings(specs, bundle.promised_days)
 
 
-def bundle_board(user: Any, *, overdue_only: bool = False, today: dt.date | None = None, limit: int = 50,
-                 offset: int = 0) -> tuple[list[Any], int]:
+def bundle_board(
+    user: Any, *, overdue_only: bool = False, today: dt.date | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[Any], int]:
     """Open bundle cases of a supervisor's jurisdiction, most urgent first, each with ``holdup`` set."""
     from django.db.models import F
 
@@ -274,8 +314,11 @@ def bundle_board(user: Any, *, overdue_only: bool = False, today: dt.date | None
     if overdue_only:
         qs = qs.filter(promised_due__lt=today or dt.date.today())
     total = qs.count()
-    rows = list(qs.select_related("bundle", "receiving_centre")
-                .order_by(F("promised_due").asc(nulls_last=True), "submitted_at", "id")[offset:offset + limit])
+    rows = list(
+        qs.select_related("bundle", "receiving_centre").order_by(
+            F("promised_due").asc(nulls_last=True), "submitted_at", "id"
+        )[offset : offset + limit]
+    )
     holdups = bundle_holdups(rows)
     for bc in rows:
         # Before 受理 (and in 补正) the front desk holds the bundle, not one of its items.

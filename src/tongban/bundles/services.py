@@ -37,8 +37,11 @@ from .selectors import item_specs
 def bundle_problems(bundle: Bundle) -> list[tuple[str, str]]:
     """Every reason a bundle cannot be published, as (field, Chinese message)."""
     problems: list[tuple[str, str]] = []
-    items = list(bundle.items.select_related("implementation__published_version", "implementation__entry")
-                 .prefetch_related("depends_on"))
+    items = list(
+        bundle.items.select_related("implementation__published_version", "implementation__entry").prefetch_related(
+            "depends_on"
+        )
+    )
     if len(items) < 2:
         problems.append(("items", "一件事至少应包含两个事项"))
     for item in items:
@@ -51,10 +54,19 @@ def bundle_problems(bundle: Bundle) -> list[tuple[str, str]]:
     except DependencyError as exc:
         problems.append(("items", str(exc)))
     if bundle.promised_days > bundle.statutory_days:
-        problems.append(("promised_days", f"承诺办结时限（{bundle.promised_days}个工作日）不能超过法定办结时限"
-                                          f"（{bundle.statutory_days}个工作日）"))
-    keys = {f["key"] for item in items if item.implementation.published_version
-            for f in item.implementation.published_version.form_schema}
+        problems.append(
+            (
+                "promised_days",
+                f"承诺办结时限（{bundle.promised_days}个工作日）不能超过法定办结时限"
+                f"（{bundle.statutory_days}个工作日）",
+            )
+        )
+    keys = {
+        f["key"]
+        for item in items
+        if item.implementation.published_version
+        for f in item.implementation.published_version.form_schema
+    }
     for key in bundle.shared_fields:
         if key not in keys:
             problems.append(("shared_fields", f"共享字段“{key}”不在任何事项的申请表单中"))
@@ -86,17 +98,17 @@ def retire_bundle(bundle: Bundle) -> Bundle:
 # material by themselves. A failed prerequisite ends its dependants; the others go on.
 
 
-
-
-
 A = CaseAction
 P = BundleCase.Phase
 
 
 def chosen_items(bundle: Bundle, item_ids: Iterable[int] | None) -> list[BundleItem]:
     """All items, or the applicant's subset; items the law requires together cannot be left out."""
-    items = list(bundle.items.select_related("implementation__published_version", "implementation__department")
-                 .prefetch_related("depends_on"))
+    items = list(
+        bundle.items.select_related("implementation__published_version", "implementation__department").prefetch_related(
+            "depends_on"
+        )
+    )
     if item_ids is None:
         return items
     wanted = {int(i) for i in item_ids}
@@ -105,7 +117,9 @@ def chosen_items(bundle: Bundle, item_ids: Iterable[int] | None) -> list[BundleI
         raise DomainError("unknown_item", "所选事项不属于该一件事", "items")
     missing = [i for i in items if i.required and i.pk not in wanted]
     if missing:
-        names = "、".join(i.implementation.published_version.name for i in missing if i.implementation.published_version)
+        names = "、".join(
+            i.implementation.published_version.name for i in missing if i.implementation.published_version
+        )
         raise DomainError("required_item", f"依法须一并办理的事项不能取消：{names}", "items")
     chosen = [i for i in items if i.pk in wanted]
     if not chosen:
@@ -145,8 +159,10 @@ def required_uploads(items: list[BundleItem]) -> list[str]:
 
 def _lead_centre(bundle: Bundle) -> ServiceCentre | None:
     """Online bundle applications are accepted at the centre that hosts the lead department."""
-    return (ServiceCentre.objects.filter(departments=bundle.lead_department_id).order_by("id").first()
-            or ServiceCentre.objects.filter(division_id=bundle.division_id).order_by("id").first())
+    return (
+        ServiceCentre.objects.filter(departments=bundle.lead_department_id).order_by("id").first()
+        or ServiceCentre.objects.filter(division_id=bundle.division_id).order_by("id").first()
+    )
 
 
 def _check_published(bundle: Bundle) -> None:
@@ -157,8 +173,9 @@ def _check_published(bundle: Bundle) -> None:
 
 
 @transaction.atomic
-def start_bundle_online(ctx: cases.Ctx, bundle: Bundle, item_ids: Iterable[int] | None = None,
-                        form_data: dict | None = None) -> BundleCase:
+def start_bundle_online(
+    ctx: cases.Ctx, bundle: Bundle, item_ids: Iterable[int] | None = None, form_data: dict | None = None
+) -> BundleCase:
     user = ctx.user
     if not getattr(user, "is_authenticated", False) or getattr(user, "kind", "") == "staff":
         raise DomainError("forbidden", "请以自然人或法人账号登录后申请", None, status=403)
@@ -167,12 +184,20 @@ def start_bundle_online(ctx: cases.Ctx, bundle: Bundle, item_ids: Iterable[int] 
     data = {**cases.prefill(user, merged_form(items)), **(form_data or {})}
     legal = user.kind == "enterprise"
     bc = BundleCase.objects.create(
-        number=f"draft-{uuid.uuid4().hex[:24]}", query_code=cases._query_code(), bundle=bundle,
-        applicant=user, applicant_kind="legal" if legal else "natural",
+        number=f"draft-{uuid.uuid4().hex[:24]}",
+        query_code=cases._query_code(),
+        bundle=bundle,
+        applicant=user,
+        applicant_kind="legal" if legal else "natural",
         applicant_name=user.real_name or user.get_username(),
-        applicant_id_number=(user.uscc if legal else user.id_number) or "", applicant_phone=user.phone,
-        form_data=data, channel="online", receiving_division_id=bundle.division_id,
-        promised_days=bundle.promised_days, statutory_days=bundle.statutory_days)
+        applicant_id_number=(user.uscc if legal else user.id_number) or "",
+        applicant_phone=user.phone,
+        form_data=data,
+        channel="online",
+        receiving_division_id=bundle.division_id,
+        promised_days=bundle.promised_days,
+        statutory_days=bundle.statutory_days,
+    )
     bc.items.set(items)
     return bc
 
@@ -202,8 +227,9 @@ def _own_draft(ctx: cases.Ctx, bc: BundleCase) -> None:
 
 
 @transaction.atomic
-def save_bundle_draft(ctx: cases.Ctx, bc: BundleCase, form_data: dict, item_ids: Iterable[int] | None = None,
-                      revision: int | None = None) -> BundleCase:
+def save_bundle_draft(
+    ctx: cases.Ctx, bc: BundleCase, form_data: dict, item_ids: Iterable[int] | None = None, revision: int | None = None
+) -> BundleCase:
     locked = _locked_bundle_case(bc, revision)
     _own_draft(ctx, locked)
     locked.form_data = {**locked.form_data, **form_data}
@@ -230,8 +256,13 @@ def attach_bundle_material(ctx: cases.Ctx, bc: BundleCase, name: str, filename: 
         raise DomainError("bad_file", problem, "file")
     with transaction.atomic():
         BundleMaterial.objects.filter(bundle_case=bc, name=key).delete()
-        material = BundleMaterial(bundle_case=bc, name=key, content_type=kind or "", size=len(content),
-                                  sha256=hashlib.sha256(content).hexdigest())
+        material = BundleMaterial(
+            bundle_case=bc,
+            name=key,
+            content_type=kind or "",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
         material.file.save(f"{bc.pk}-{uuid.uuid4().hex[:8]}", ContentFile(content), save=False)
         material.save()
     return material
@@ -245,15 +276,27 @@ def _create_children(ctx: cases.Ctx, bc: BundleCase, items: list[BundleItem], cl
         version = _version(item)
         keys = {f["key"] for f in version.form_schema}
         child = Case.objects.create(
-            number=cases.next_case_number(bc.receiving_division_id[:6], day), query_code=cases._query_code(),
-            implementation=item.implementation, version=version, status=CaseStatus.SUBMITTED.value,
-            applicant=bc.applicant, applicant_kind=bc.applicant_kind, applicant_name=bc.applicant_name,
-            applicant_id_number=bc.applicant_id_number, applicant_phone=bc.applicant_phone,
-            identity_check=bc.identity_check, form_data={k: v for k, v in cleaned.items() if k in keys},
-            channel=bc.channel, receiving_division_id=bc.receiving_division_id, receiving_centre=bc.receiving_centre,
+            number=cases.next_case_number(bc.receiving_division_id[:6], day),
+            query_code=cases._query_code(),
+            implementation=item.implementation,
+            version=version,
+            status=CaseStatus.SUBMITTED.value,
+            applicant=bc.applicant,
+            applicant_kind=bc.applicant_kind,
+            applicant_name=bc.applicant_name,
+            applicant_id_number=bc.applicant_id_number,
+            applicant_phone=bc.applicant_phone,
+            identity_check=bc.identity_check,
+            form_data={k: v for k, v in cleaned.items() if k in keys},
+            channel=bc.channel,
+            receiving_division_id=bc.receiving_division_id,
+            receiving_centre=bc.receiving_centre,
             deciding_department_id=item.implementation.department_id,
-            deciding_division_id=item.implementation.division_id, bundle_case=bc, bundle_item=item,
-            submitted_at=timezone.now())
+            deciding_division_id=item.implementation.division_id,
+            bundle_case=bc,
+            bundle_item=item,
+            submitted_at=timezone.now(),
+        )
         waits_for_result = normalise_material(item.result_as_material) if _prerequisites(item, chosen) else None
         for m in version.materials.all():
             key = normalise_material(m.name)
@@ -263,12 +306,25 @@ def _create_children(ctx: cases.Ctx, bc: BundleCase, items: list[BundleItem], cl
                 CaseMaterial.objects.create(case=child, name=m.name, state=CaseMaterial.State.REPLACED)
             elif key in uploads:
                 up = uploads[key]
-                CaseMaterial.objects.create(case=child, name=m.name, file=up.file.name, content_type=up.content_type,
-                                            size=up.size, sha256=up.sha256, paper_checked=up.paper_checked)
-        CaseEvent.objects.create(case=child, action=A.SUBMIT.value, from_status=CaseStatus.DRAFT.value,
-                                 to_status=child.status, actor=ctx.user if getattr(ctx.user, "pk", None) else None,
-                                 actor_role=getattr(ctx.user, "role", "") or getattr(ctx.user, "kind", ""),
-                                 channel=bc.channel, reason=f"一件事“{bc.bundle.name}”一表申报")
+                CaseMaterial.objects.create(
+                    case=child,
+                    name=m.name,
+                    file=up.file.name,
+                    content_type=up.content_type,
+                    size=up.size,
+                    sha256=up.sha256,
+                    paper_checked=up.paper_checked,
+                )
+        CaseEvent.objects.create(
+            case=child,
+            action=A.SUBMIT.value,
+            from_status=CaseStatus.DRAFT.value,
+            to_status=child.status,
+            actor=ctx.user if getattr(ctx.user, "pk", None) else None,
+            actor_role=getattr(ctx.user, "role", "") or getattr(ctx.user, "kind", ""),
+            channel=bc.channel,
+            reason=f"一件事“{bc.bundle.name}”一表申报",
+        )
 
 
 @transaction.atomic
@@ -283,7 +339,9 @@ def submit_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None) -
     have = {m.name for m in locked.materials.all()}
     missing = [n for n in required_uploads(items) if n not in have]
     if missing:
-        raise DomainError("materials_missing", "请上传以下必要材料（每份只需上传一次）：" + "、".join(missing), "materials")
+        raise DomainError(
+            "materials_missing", "请上传以下必要材料（每份只需上传一次）：" + "、".join(missing), "materials"
+        )
     locked.form_data = cleaned
     locked.number = cases.next_case_number(locked.receiving_division_id[:6], cases._today(), prefix="YJS")
     locked.phase = P.SUBMITTED
@@ -297,8 +355,16 @@ def submit_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None) -
 
 
 @transaction.atomic
-def apply_bundle_at_window(ctx: cases.Ctx, bundle: Bundle, *, item_ids: Iterable[int] | None, applicant: dict,
-                           identity_check: str, form_data: dict, paper_materials: Iterable[str] = ()) -> BundleCase:
+def apply_bundle_at_window(
+    ctx: cases.Ctx,
+    bundle: Bundle,
+    *,
+    item_ids: Iterable[int] | None,
+    applicant: dict,
+    identity_check: str,
+    form_data: dict,
+    paper_materials: Iterable[str] = (),
+) -> BundleCase:
     """The clerk takes the whole bundle at once, for an applicant whose identity they verified."""
     clerk = ctx.user
     centre = cases.window_clerk_centre(ctx)
@@ -313,12 +379,23 @@ def apply_bundle_at_window(ctx: cases.Ctx, bundle: Bundle, *, item_ids: Iterable
     account = User.objects.filter(id_number=applicant["id_number"]).first()
     bc = BundleCase.objects.create(
         number=cases.next_case_number(centre.division_id[:6], cases._today(), prefix="YJS"),
-        query_code=cases._query_code(), bundle=bundle, phase=P.SUBMITTED, applicant=account,
-        applicant_kind=applicant.get("kind", "natural"), applicant_name=applicant["name"],
-        applicant_id_number=applicant["id_number"], applicant_phone=applicant.get("phone", ""),
-        identity_check=identity_check, form_data=cleaned, channel="window", receiving_division_id=centre.division_id,
-        receiving_centre=centre, promised_days=bundle.promised_days, statutory_days=bundle.statutory_days,
-        submitted_at=timezone.now())
+        query_code=cases._query_code(),
+        bundle=bundle,
+        phase=P.SUBMITTED,
+        applicant=account,
+        applicant_kind=applicant.get("kind", "natural"),
+        applicant_name=applicant["name"],
+        applicant_id_number=applicant["id_number"],
+        applicant_phone=applicant.get("phone", ""),
+        identity_check=identity_check,
+        form_data=cleaned,
+        channel="window",
+        receiving_division_id=centre.division_id,
+        receiving_centre=centre,
+        promised_days=bundle.promised_days,
+        statutory_days=bundle.statutory_days,
+        submitted_at=timezone.now(),
+    )
     bc.items.set(items)
     known = {normalise_material(m.name) for i in items for m in _version(i).materials.all()}
     for name in paper_materials:
@@ -344,8 +421,11 @@ def _bundle_deadlines(bc: BundleCase) -> None:
 
 def _applicant_or_clerk(ctx: cases.Ctx, bc: BundleCase) -> None:
     """The applicant's own account, or a clerk of the receiving centre acting for them."""
-    own = bc.applicant_id is not None and bc.applicant_id == getattr(ctx.user, "pk", None) \
+    own = (
+        bc.applicant_id is not None
+        and bc.applicant_id == getattr(ctx.user, "pk", None)
         and getattr(ctx.user, "kind", "") != "staff"
+    )
     if not own:
         _clerk_may_accept(ctx, bc)
 
@@ -356,17 +436,28 @@ def _clerk_may_accept(ctx: cases.Ctx, bc: BundleCase) -> None:
 
 
 @transaction.atomic
-def accept_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None, *,
-                  refusals: dict[int, str] | None = None, deferrals: Iterable[cases.Deferral] = ()) -> BundleCase:
+def accept_bundle(
+    ctx: cases.Ctx,
+    bc: BundleCase,
+    revision: int | None = None,
+    *,
+    refusals: dict[int, str] | None = None,
+    deferrals: Iterable[cases.Deferral] = (),
+) -> BundleCase:
     """受理 the bundle: parallel items start now; dependent ones wait; 不予受理 per item with its reason."""
     locked = _locked_bundle_case(bc, revision)
     _clerk_may_accept(ctx, locked)
     if locked.phase != P.SUBMITTED:
-        raise ConflictError("transition_not_allowed", f"一件事办件当前为“{locked.get_phase_display()}”，不能受理", "phase")
+        raise ConflictError(
+            "transition_not_allowed", f"一件事办件当前为“{locked.get_phase_display()}”，不能受理", "phase"
+        )
     refusals = {int(k): v for k, v in (refusals or {}).items()}
     deferrals = list(deferrals)
-    every = list(locked.children.select_related("bundle_item", "version").prefetch_related("bundle_item__depends_on")
-                 .order_by("id"))
+    every = list(
+        locked.children.select_related("bundle_item", "version")
+        .prefetch_related("bundle_item__depends_on")
+        .order_by("id")
+    )
     children = [c for c in every if c.status not in TERMINAL]  # one the applicant withdrew stays as it is
     if not children:
         raise ConflictError("nothing_open", "本一件事办件的事项均已撤回或办结，无可受理的事项", "phase")
@@ -410,7 +501,9 @@ def accept_bundle(ctx: cases.Ctx, bc: BundleCase, revision: int | None = None, *
 
 
 @transaction.atomic
-def request_bundle_correction(ctx: cases.Ctx, bc: BundleCase, items: list[str], revision: int | None = None) -> BundleCase:
+def request_bundle_correction(
+    ctx: cases.Ctx, bc: BundleCase, items: list[str], revision: int | None = None
+) -> BundleCase:
     """补正: one complete list across all items (一次告知)."""
     locked = _locked_bundle_case(bc, revision)
     _clerk_may_accept(ctx, locked)
@@ -452,8 +545,15 @@ def _sync_child_materials(bc: BundleCase) -> None:
             if up is None or (req.name in held and held[req.name].sha256 == up.sha256):
                 continue
             CaseMaterial.objects.filter(case=child, name=req.name, state__in=["received", "missing"]).delete()
-            CaseMaterial.objects.create(case=child, name=req.name, file=up.file.name, content_type=up.content_type,
-                                        size=up.size, sha256=up.sha256, paper_checked=up.paper_checked)
+            CaseMaterial.objects.create(
+                case=child,
+                name=req.name,
+                file=up.file.name,
+                content_type=up.content_type,
+                size=up.size,
+                sha256=up.sha256,
+                paper_checked=up.paper_checked,
+            )
 
 
 def _refresh_phase(bc: BundleCase) -> None:
@@ -489,13 +589,21 @@ def on_child_transition(sender: Any, case: Case, action: CaseAction, before: str
             prereqs = [by_item[d.pk] for d in dependant.bundle_item.depends_on.all() if d.pk in by_item]
             if case.pk not in {p.pk for p in prereqs}:
                 continue
-            failed = [p for p in prereqs if p.status in (CaseStatus.REFUSED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED)
-                      or p.decision == "denied"]
+            failed = [
+                p
+                for p in prereqs
+                if p.status in (CaseStatus.REFUSED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED)
+                or p.decision == "denied"
+            ]
             if failed:
                 names = "、".join(p.version.name for p in failed)
                 cases.system_transition(dependant, A.TERMINATE, reason=f"前置事项“{names}”未获准予，本事项无法继续办理")
-                cases.tell(dependant, "terminated", "一件事事项终止",
-                           f"因“{names}”未获准予，“{dependant.version.name}”无法继续办理；其他事项不受影响，继续办理。")
+                cases.tell(
+                    dependant,
+                    "terminated",
+                    "一件事事项终止",
+                    f"因“{names}”未获准予，“{dependant.version.name}”无法继续办理；其他事项不受影响，继续办理。",
+                )
             elif all(p.decision == "granted" for p in prereqs):
                 _start_dependant(dependant, prereqs)
     _refresh_phase(bc)
@@ -506,15 +614,19 @@ def _start_dependant(child: Case, prereqs: list[Case]) -> None:
 
     def mutate(c: Case) -> None:
         if material:
-            CaseMaterial.objects.update_or_create(case=c, name=material,
-                                                  defaults={"state": CaseMaterial.State.RESULT})
+            CaseMaterial.objects.update_or_create(case=c, name=material, defaults={"state": CaseMaterial.State.RESULT})
         cases.start_clock(c)
 
     started = cases.system_transition(
-        child, A.START, mutate=mutate,
+        child,
+        A.START,
+        mutate=mutate,
         reason=f"前置事项“{'、'.join(p.version.name for p in prereqs)}”已准予，结果“{material or '—'}”自动作为材料",
-        data={"prerequisites": [p.number for p in prereqs], "result_material": material})
-    cases.tell(started, "started", "事项已自动启动", f"“{started.version.name}”已自动启动办理，无需再提交“{material}”。")
+        data={"prerequisites": [p.number for p in prereqs], "result_material": material},
+    )
+    cases.tell(
+        started, "started", "事项已自动启动", f"“{started.version.name}”已自动启动办理，无需再提交“{material}”。"
+    )
 
 
 RESULT_MODE_PHASES = (P.DRAFT, P.SUBMITTED, P.CORRECTION, P.IN_PROGRESS, P.READY)
@@ -529,20 +641,33 @@ def choose_result_mode(ctx: cases.Ctx, bc: BundleCase, mode: str, revision: int 
     locked = _locked_bundle_case(bc, revision)
     _applicant_or_clerk(ctx, locked)
     if locked.phase not in RESULT_MODE_PHASES:
-        raise ConflictError("transition_not_allowed", f"一件事办件当前为“{locked.get_phase_display()}”，不能更改出件方式",
-                            "phase")
+        raise ConflictError(
+            "transition_not_allowed", f"一件事办件当前为“{locked.get_phase_display()}”，不能更改出件方式", "phase"
+        )
     if locked.result_mode != mode:
         before, locked.result_mode = locked.result_mode, mode
         locked.revision += 1
         locked.save()
-        audit("bundle_case.result_mode", "bundle_case", locked.number, actor=ctx.user, ip=ctx.ip,
-              detail={"from": before, "to": mode})
+        audit(
+            "bundle_case.result_mode",
+            "bundle_case",
+            locked.number,
+            actor=ctx.user,
+            ip=ctx.ip,
+            detail={"from": before, "to": mode},
+        )
     return locked
 
 
 @transaction.atomic
-def issue_bundle_results(ctx: cases.Ctx, bc: BundleCase, delivery: str, revision: int | None = None,
-                         address: str = "", numbers: Iterable[str] | None = None) -> BundleCase:
+def issue_bundle_results(
+    ctx: cases.Ctx,
+    bc: BundleCase,
+    delivery: str,
+    revision: int | None = None,
+    address: str = "",
+    numbers: Iterable[str] | None = None,
+) -> BundleCase:
     """统一出件: every decided item's result at one desk or in one delivery (``address`` for post).
     逐项出件 (``numbers``: the items to issue now), only where the applicant chose it: a decided item's result
     goes out while the others are still in hand."""
@@ -580,19 +705,24 @@ def withdraw_bundle_item(ctx: cases.Ctx, bc: BundleCase, item_case: Case, reason
 
 
 @transaction.atomic
-def schedule_joint_step(ctx: cases.Ctx, bc: BundleCase, kind: str, when: dt.datetime, place: str,
-                        case_numbers: Iterable[str]) -> JointStep:
+def schedule_joint_step(
+    ctx: cases.Ctx, bc: BundleCase, kind: str, when: dt.datetime, place: str, case_numbers: Iterable[str]
+) -> JointStep:
     """Scheduled once with every department involved (联合踏勘/评审/验收)."""
     if kind not in JointStep.Kind.values:
         raise DomainError("bad_kind", "联合环节类型应为联合踏勘、联合评审或联合验收", "kind")
-    involved = list(bc.children.filter(number__in=list(case_numbers), status__in=[CaseStatus.IN_PROGRESS.value,
-                                                                                  CaseStatus.SUSPENDED.value]))
+    involved = list(
+        bc.children.filter(
+            number__in=list(case_numbers), status__in=[CaseStatus.IN_PROGRESS.value, CaseStatus.SUSPENDED.value]
+        )
+    )
     if len({c.deciding_department_id for c in involved}) < 2:
         raise DomainError("too_few", "联合环节应涉及两个及以上部门正在办理的事项", "cases")
     if getattr(ctx.user, "department_id", None) not in {c.deciding_department_id for c in involved}:
         raise DomainError("forbidden", "只有涉及部门的工作人员可以安排联合环节", None, status=403)
-    step = JointStep.objects.create(bundle_case=bc, kind=kind, scheduled_for=when,
-                                    place=cases._require(place, "place", "请填写联合环节地点"))
+    step = JointStep.objects.create(
+        bundle_case=bc, kind=kind, scheduled_for=when, place=cases._require(place, "place", "请填写联合环节地点")
+    )
     step.cases.set(involved)
     return step
 
@@ -610,6 +740,11 @@ def record_joint_outcome(ctx: cases.Ctx, step: JointStep, outcome: str, passed: 
     locked.outcome, locked.passed, locked.recorded_at = outcome, passed, timezone.now()
     locked.save(update_fields=["outcome", "passed", "recorded_at"])
     for child in involved:
-        cases.system_transition(child, A.RECORD_JOINT_STEP, ctx=ctx, reason=outcome,
-                                data={"kind": locked.kind, "passed": passed, "joint_step": locked.pk})
+        cases.system_transition(
+            child,
+            A.RECORD_JOINT_STEP,
+            ctx=ctx,
+            reason=outcome,
+            data={"kind": locked.kind, "passed": passed, "joint_step": locked.pk},
+        )
     return locked

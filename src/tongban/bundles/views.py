@@ -33,14 +33,29 @@ def bundle_list(request: HttpRequest) -> HttpResponse:
     if audience and audience not in vocab.SERVICE_OBJECT_LABELS:
         errors.append("服务对象只能是“自然人”或“法人”。")
         audience = ""
-    bundles = [] if errors else list(
-        published_bundles(region_path=division.path if division else None, audience=audience or None)
-        .annotate(item_count=Count("items")))
+    bundles = (
+        []
+        if errors
+        else list(
+            published_bundles(region_path=division.path if division else None, audience=audience or None).annotate(
+                item_count=Count("items")
+            )
+        )
+    )
     groups = [(label, [b for b in bundles if b.audience == key]) for key, label in vocab.SERVICE_OBJECTS]
-    return render(request, "bundles/bundle_list.html", {
-        "groups": [g for g in groups if g[1]], "errors": errors, "division": division, "audience": audience,
-        "audiences": vocab.SERVICE_OBJECTS, "regions": region_options(), "count": len(bundles),
-    })
+    return render(
+        request,
+        "bundles/bundle_list.html",
+        {
+            "groups": [g for g in groups if g[1]],
+            "errors": errors,
+            "division": division,
+            "audience": audience,
+            "audiences": vocab.SERVICE_OBJECTS,
+            "regions": region_options(),
+            "count": len(bundles),
+        },
+    )
 
 
 def bundle_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -63,17 +78,35 @@ def detail_context(overview: Any) -> dict[str, Any]:
         version = item.implementation.published_version
         for f in (version.form_schema if version else []) or []:
             asked[f.get("key")] = asked.get(f.get("key"), 0) + 1
-    fields = [{"label": f.get("label") or f.get("key"), "type": FIELD_TYPE_LABELS.get(str(f.get("type")), f.get("type")),
-               "required": bool(f.get("required")), "asked": asked.get(f.get("key"), 1),
-               "shared": f.get("key") in shared or asked.get(f.get("key"), 1) > 1}
-              for f in overview.merged_form]
+    fields = [
+        {
+            "label": f.get("label") or f.get("key"),
+            "type": FIELD_TYPE_LABELS.get(str(f.get("type")), f.get("type")),
+            "required": bool(f.get("required")),
+            "asked": asked.get(f.get("key"), 1),
+            "shared": f.get("key") in shared or asked.get(f.get("key"), 1) > 1,
+        }
+        for f in overview.merged_form
+    ]
     fields.sort(key=lambda f: not f["shared"])  # shared fields first; stable otherwise
     names = {str(i.pk): _item_name(i) for i in overview.items}
     stages = []
     for n, wave in enumerate(overview.stages, start=1):
-        stages.append({"number": n, "parallel": len(wave) > 1, "items": [
-            {"item": i, "name": names[str(i.pk)], "version": i.implementation.published_version,
-             "waits_for": [names[str(d.pk)] for d in i.depends_on.all()]} for i in wave]})
+        stages.append(
+            {
+                "number": n,
+                "parallel": len(wave) > 1,
+                "items": [
+                    {
+                        "item": i,
+                        "name": names[str(i.pk)],
+                        "version": i.implementation.published_version,
+                        "waits_for": [names[str(d.pk)] for d in i.depends_on.all()],
+                    }
+                    for i in wave
+                ],
+            }
+        )
     return {
         "bundle": bundle,
         "overview": overview,
@@ -82,8 +115,15 @@ def detail_context(overview: Any) -> dict[str, Any]:
         "fields": fields,
         "shared_count": sum(1 for f in fields if f["shared"]),
         "materials": sorted(overview.materials, key=lambda m: (m["provided_by_result"], -len(m["items"]))),
-        "rows": [{"item": i, "name": names[str(i.pk)], "version": i.implementation.published_version,
-                  "waits_for": [names[str(d.pk)] for d in i.depends_on.all()]} for i in overview.items],
+        "rows": [
+            {
+                "item": i,
+                "name": names[str(i.pk)],
+                "version": i.implementation.published_version,
+                "waits_for": [names[str(d.pk)] for d in i.depends_on.all()],
+            }
+            for i in overview.items
+        ],
     }
 
 

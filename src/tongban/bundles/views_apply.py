@@ -55,12 +55,29 @@ PER_PAGE = 20
 NOT_APPLICANT = "网上申请一件事请使用自然人或法人账号登录。工作人员请通过“一件事窗口收件”代申请人办理。"
 NOT_CLERK = "一件事窗口收件仅供服务中心综合窗口受理人员使用。"
 CHILD_BADGES = {
-    S.SUBMITTED: "badge-amber", S.CORRECTION: "badge-red", S.REFUSED: "badge-red", S.IN_PROGRESS: "",
-    S.RETURNED: "badge-red", S.SUSPENDED: "badge-amber", S.DECIDED: "badge-green", S.CLOSED: "badge-green",
-    S.WITHDRAWN: "", S.WAITING: "badge-amber", S.TERMINATED: "badge-red", S.DRAFT: "",
+    S.SUBMITTED: "badge-amber",
+    S.CORRECTION: "badge-red",
+    S.REFUSED: "badge-red",
+    S.IN_PROGRESS: "",
+    S.RETURNED: "badge-red",
+    S.SUSPENDED: "badge-amber",
+    S.DECIDED: "badge-green",
+    S.CLOSED: "badge-green",
+    S.WITHDRAWN: "",
+    S.WAITING: "badge-amber",
+    S.TERMINATED: "badge-red",
+    S.DRAFT: "",
 }
-PHASE_BADGES: dict[str, str] = {P.DRAFT: "", P.SUBMITTED: "badge-amber", P.CORRECTION: "badge-red", P.IN_PROGRESS: "",
-                P.READY: "badge-green", P.CLOSED: "badge-green", P.REFUSED: "badge-red", P.WITHDRAWN: ""}
+PHASE_BADGES: dict[str, str] = {
+    P.DRAFT: "",
+    P.SUBMITTED: "badge-amber",
+    P.CORRECTION: "badge-red",
+    P.IN_PROGRESS: "",
+    P.READY: "badge-green",
+    P.CLOSED: "badge-green",
+    P.REFUSED: "badge-red",
+    P.WITHDRAWN: "",
+}
 # What the applicant sees as the next step in each phase.
 PHASE_HINTS: dict[str, str] = {
     P.SUBMITTED: "申请已提交，等待综合窗口审查受理。受理后各事项同时交各部门办理。",
@@ -135,17 +152,34 @@ def item_rows(bundle_items: list[BundleItem], chosen: set[int]) -> list[dict[str
             notes.append(note)
         if item.pk in chosen and brought and item.result_as_material:
             notes.append(f"未选择“{'、'.join(brought)}”：请自行提交“{item.result_as_material}”")
-        needed_by = [names[o.pk] for o in bundle_items if o.pk in chosen and o.pk != item.pk
-                     and item.pk in {d.pk for d in o.depends_on.all()}]
-        rows.append({"item": item, "pk": item.pk, "name": names[item.pk], "chosen": item.pk in chosen,
-                     "required": item.required, "department": item.implementation.department.name,
-                     "promised_days": version.promised_days if version else None,
-                     "visits": version.visits if version else None, "notes": notes, "needed_by": needed_by})
+        needed_by = [
+            names[o.pk]
+            for o in bundle_items
+            if o.pk in chosen and o.pk != item.pk and item.pk in {d.pk for d in o.depends_on.all()}
+        ]
+        rows.append(
+            {
+                "item": item,
+                "pk": item.pk,
+                "name": names[item.pk],
+                "chosen": item.pk in chosen,
+                "required": item.required,
+                "department": item.implementation.department.name,
+                "promised_days": version.promised_days if version else None,
+                "visits": version.visits if version else None,
+                "notes": notes,
+                "needed_by": needed_by,
+            }
+        )
     return rows
 
 
-def material_rows(items: list[BundleItem], held: dict[str, BundleMaterial] | None = None,
-                  problems: dict[str, str] | None = None, missing: list[str] | None = None) -> list[dict[str, Any]]:
+def material_rows(
+    items: list[BundleItem],
+    held: dict[str, BundleMaterial] | None = None,
+    problems: dict[str, str] | None = None,
+    missing: list[str] | None = None,
+) -> list[dict[str, Any]]:
     """The one material set of the chosen items: each material once, which items use it, whether the
     applicant uploads it (required), may add it (optional), or needs not (a result or an e-licence)."""
     held, problems, missing = held or {}, problems or {}, missing or []
@@ -158,8 +192,18 @@ def material_rows(items: list[BundleItem], held: dict[str, BundleMaterial] | Non
         from_result = normalise_material(item.result_as_material) if has_prereq and item.result_as_material else None
         for m in version.materials.all():
             key = normalise_material(m.name)
-            row = rows.setdefault(key, {"name": key, "items": [], "from_result": True, "replaceable": True,
-                                        "deferrable": False, "exact": set(), "field": bf.material_field(key)})
+            row = rows.setdefault(
+                key,
+                {
+                    "name": key,
+                    "items": [],
+                    "from_result": True,
+                    "replaceable": True,
+                    "deferrable": False,
+                    "exact": set(),
+                    "field": bf.material_field(key),
+                },
+            )
             row["items"].append(version.name)
             if key != from_result:
                 row["from_result"] = False
@@ -182,10 +226,13 @@ def material_rows(items: list[BundleItem], held: dict[str, BundleMaterial] | Non
 
 
 def _chosen_items(bc: BundleCase) -> list[BundleItem]:
-    return list(bc.items.select_related("implementation__published_version", "implementation__department",
-                                        "implementation__entry")
-                .prefetch_related("depends_on", "implementation__published_version__materials")
-                .order_by("order", "id"))
+    return list(
+        bc.items.select_related(
+            "implementation__published_version", "implementation__department", "implementation__entry"
+        )
+        .prefetch_related("depends_on", "implementation__published_version__materials")
+        .order_by("order", "id")
+    )
 
 
 def _field_usage(items: list[BundleItem]) -> dict[str, int]:
@@ -205,8 +252,9 @@ def _attach_uploads(ctx: cases.Ctx, bc: BundleCase, request: HttpRequest, rows: 
         if upload is None:
             continue
         if upload.size and upload.size > MAX_UPLOAD_BYTES:
-            problems[row["name"]] = (f"文件“{upload.name}”大小为{upload.size / 1048576:.1f}MB，"
-                                     f"超过{MAX_UPLOAD_BYTES // 1048576}MB的上限")
+            problems[row["name"]] = (
+                f"文件“{upload.name}”大小为{upload.size / 1048576:.1f}MB，超过{MAX_UPLOAD_BYTES // 1048576}MB的上限"
+            )
             continue
         try:
             services.attach_bundle_material(ctx, bc, row["name"], upload.name or "文件", upload.read())
@@ -216,8 +264,12 @@ def _attach_uploads(ctx: cases.Ctx, bc: BundleCase, request: HttpRequest, rows: 
 
 
 def _used(user: Any, *keys: str) -> BundleCase | None:
-    record = (BundleIdempotencyRecord.objects.filter(user=user, key__in=list(keys)).select_related("bundle_case")
-              .order_by("-id").first())
+    record = (
+        BundleIdempotencyRecord.objects.filter(user=user, key__in=list(keys))
+        .select_related("bundle_case")
+        .order_by("-id")
+        .first()
+    )
     return record.bundle_case if record else None
 
 
@@ -274,22 +326,44 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("bundles:edit", number=bc.number)
 
 
-def _render_choose(request: HttpRequest, bundle: Bundle, bundle_items: list[BundleItem], ids: list[int], *,
-                   error: str = "", status: int = 200) -> HttpResponse:
+def _render_choose(
+    request: HttpRequest,
+    bundle: Bundle,
+    bundle_items: list[BundleItem],
+    ids: list[int],
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     chosen = [i for i in bundle_items if i.pk in set(ids)]
     form = services.merged_form(chosen) if chosen else []
     asked = _field_usage(chosen)
-    return render(request, "bundles/apply_choose.html", {
-        "bundle": bundle, "items": item_rows(bundle_items, set(ids)), "chosen_ids": ids,
-        "savings": selectors.savings_for(bundle, ids), "uploads": services.required_uploads(chosen) if chosen else [],
-        "field_count": len(form), "shared_count": sum(1 for f in form if asked.get(f["key"], 0) > 1),
-        "token": cf.new_token(), "error": error, "chosen_count": len(chosen),
-    }, status=status)
+    return render(
+        request,
+        "bundles/apply_choose.html",
+        {
+            "bundle": bundle,
+            "items": item_rows(bundle_items, set(ids)),
+            "chosen_ids": ids,
+            "savings": selectors.savings_for(bundle, ids),
+            "uploads": services.required_uploads(chosen) if chosen else [],
+            "field_count": len(form),
+            "shared_count": sum(1 for f in form if asked.get(f["key"], 0) > 1),
+            "token": cf.new_token(),
+            "error": error,
+            "chosen_count": len(chosen),
+        },
+        status=status,
+    )
 
 
 def _own_draft(request: HttpRequest, number: str) -> BundleCase | None:
-    return (selectors.visible_bundle_cases(request.user).select_related("bundle")
-            .filter(number=number, applicant_id=request.user.pk).first())
+    return (
+        selectors.visible_bundle_cases(request.user)
+        .select_related("bundle")
+        .filter(number=number, applicant_id=request.user.pk)
+        .first()
+    )
 
 
 @login_required
@@ -316,8 +390,11 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
         return _render_form(request, bc, items, data, error="页面已过期，请检查后重新提交。", status=400)
     action = request.POST.get("action", "save")
     ctx = ctx_for(request)
-    bundle_items = list(bc.bundle.items.select_related("implementation__published_version", "implementation__entry",
-                                                       "implementation__department").prefetch_related("depends_on"))
+    bundle_items = list(
+        bc.bundle.items.select_related(
+            "implementation__published_version", "implementation__entry", "implementation__department"
+        ).prefetch_related("depends_on")
+    )
     new_ids = choice_from(bundle_items, request.POST.getlist("items")) if action == "items" else None
     try:
         bc = services.save_bundle_draft(ctx, bc, data, item_ids=new_ids)
@@ -332,8 +409,15 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
         items = _chosen_items(bc)
     problems = _attach_uploads(ctx, bc, request, material_rows(items))
     if problems:
-        return _render_form(request, bc, items, data, problems=problems, status=400,
-                            error="以下文件未能上传，请更换后重试；其他内容和文件已保存为草稿。")
+        return _render_form(
+            request,
+            bc,
+            items,
+            data,
+            problems=problems,
+            status=400,
+            error="以下文件未能上传，请更换后重试；其他内容和文件已保存为草稿。",
+        )
     if action == "items":
         messages.success(request, "已按所选事项更新申请表和材料清单，已填写的内容已保存。")
         return redirect("bundles:edit", number=bc.number)
@@ -345,8 +429,15 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
             submitted = services.submit_bundle(ctx, bc)
             BundleIdempotencyRecord.objects.create(user=user, key=f"submit:{token}", bundle_case=submitted)
     except cases.FormInvalid as exc:
-        return _render_form(request, bc, items, data, errors=exc.errors, status=400,
-                            error="申请表有误，请按提示修改；已填写的内容已保存为草稿。")
+        return _render_form(
+            request,
+            bc,
+            items,
+            data,
+            errors=exc.errors,
+            status=400,
+            error="申请表有误，请按提示修改；已填写的内容已保存为草稿。",
+        )
     except ConflictError:
         return _to_bundle_case(request, BundleCase.objects.get(pk=bc.pk))
     except DomainError as exc:
@@ -354,14 +445,24 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
         if exc.code == "materials_missing":
             have = set(bc.materials.values_list("name", flat=True))
             missing = [n for n in services.required_uploads(items) if n not in have]
-        return _render_form(request, bc, items, data, missing=missing, status=400,
-                            error=exc.message + "。已填写的内容已保存为草稿。")
+        return _render_form(
+            request, bc, items, data, missing=missing, status=400, error=exc.message + "。已填写的内容已保存为草稿。"
+        )
     return redirect("bundles:receipt", number=submitted.number)
 
 
-def _render_form(request: HttpRequest, bc: BundleCase, items: list[BundleItem], values: dict[str, Any], *,
-                 errors: dict[str, str] | None = None, problems: dict[str, str] | None = None,
-                 missing: list[str] | None = None, error: str = "", status: int = 200) -> HttpResponse:
+def _render_form(
+    request: HttpRequest,
+    bc: BundleCase,
+    items: list[BundleItem],
+    values: dict[str, Any],
+    *,
+    errors: dict[str, str] | None = None,
+    problems: dict[str, str] | None = None,
+    missing: list[str] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     errors = errors or {}
     schema = services.merged_form(items)
     asked = _field_usage(items)
@@ -371,18 +472,33 @@ def _render_form(request: HttpRequest, bc: BundleCase, items: list[BundleItem], 
     held = {m.name: m for m in bc.materials.all()}
     materials = material_rows(items, held, problems, missing)
     summary = [(fld.id, fld.label, fld.error) for fld in fields if fld.error]
-    summary += [(f"material-{row['field']}", row["name"], row["error"] or "请上传此材料")
-                for row in materials if row["error"] or row["missing"]]
+    summary += [
+        (f"material-{row['field']}", row["name"], row["error"] or "请上传此材料")
+        for row in materials
+        if row["error"] or row["missing"]
+    ]
     bundle = selectors.get_bundle(bc.bundle.code, include_unpublished=True)
     bundle_items = list(bundle.items.all()) if bundle else items
     ids = [i.pk for i in items]
-    return render(request, "bundles/apply_form.html", {
-        "bc": bc, "bundle": bc.bundle, "fields": fields, "materials": materials,
-        "items": item_rows(bundle_items, set(ids)), "savings": selectors.savings_for(bundle or bc.bundle, ids),
-        "shared_count": sum(1 for f in fields if getattr(f, "asked", 1) > 1), "token": cf.new_token(),
-        "error": error, "summary": summary, "max_mb": MAX_UPLOAD_BYTES // 1048576,
-        "result_modes": BundleCase.ResultMode.choices,
-    }, status=status)
+    return render(
+        request,
+        "bundles/apply_form.html",
+        {
+            "bc": bc,
+            "bundle": bc.bundle,
+            "fields": fields,
+            "materials": materials,
+            "items": item_rows(bundle_items, set(ids)),
+            "savings": selectors.savings_for(bundle or bc.bundle, ids),
+            "shared_count": sum(1 for f in fields if getattr(f, "asked", 1) > 1),
+            "token": cf.new_token(),
+            "error": error,
+            "summary": summary,
+            "max_mb": MAX_UPLOAD_BYTES // 1048576,
+            "result_modes": BundleCase.ResultMode.choices,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -396,8 +512,9 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     for child in children:
         child.status_label = STATUS_LABELS[S(child.status)]  # type: ignore[attr-defined]
         child.progress_url = f"{progress}?number={child.number}&code={child.query_code}"  # type: ignore[attr-defined]
-    return render(request, "bundles/apply_receipt.html", {"bc": bc, "children": children,
-                                                          "phase_label": bc.get_phase_display()})
+    return render(
+        request, "bundles/apply_receipt.html", {"bc": bc, "children": children, "phase_label": bc.get_phase_display()}
+    )
 
 
 @login_required
@@ -449,10 +566,14 @@ def _personal(user: Any, bc: BundleCase) -> bool:
 def _applicant(bc: BundleCase, personal: bool, own: bool = False) -> dict[str, str]:
     if personal:
         return {"name": bc.applicant_name, "id_number": bc.applicant_id_number, "phone": bc.applicant_phone}
-    masked_id = mask_uscc(bc.applicant_id_number) if bc.applicant_kind == "legal" else \
-        mask_resident_id(bc.applicant_id_number)
-    return {"name": bc.applicant_name if own else mask_name(bc.applicant_name), "id_number": masked_id,
-            "phone": mask_phone(bc.applicant_phone)}
+    masked_id = (
+        mask_uscc(bc.applicant_id_number) if bc.applicant_kind == "legal" else mask_resident_id(bc.applicant_id_number)
+    )
+    return {
+        "name": bc.applicant_name if own else mask_name(bc.applicant_name),
+        "id_number": masked_id,
+        "phone": mask_phone(bc.applicant_phone),
+    }
 
 
 def consequences(children: list[Case]) -> list[str]:
@@ -463,8 +584,11 @@ def consequences(children: list[Case]) -> list[str]:
     for f in failed:
         name = f.version.name
         what = "未获准予" if f.decision == "denied" else FAILED[S(f.status)]
-        dependants = [c for c in children if c.bundle_item is not None and f.bundle_item_id in
-                      {d.pk for d in c.bundle_item.depends_on.all()}]
+        dependants = [
+            c
+            for c in children
+            if c.bundle_item is not None and f.bundle_item_id in {d.pk for d in c.bundle_item.depends_on.all()}
+        ]
         still = [c for c in by_pk.values() if c is not f and c not in dependants and c not in failed]
         text = f"“{name}”{what}"
         if f.status == S.TERMINATED:
@@ -482,8 +606,9 @@ def _children_rows(request: HttpRequest, bc: BundleCase, children: list[Case]) -
     cal = current_calendar() if children else None
     day = _today()
     applicant_view = role_of(request.user) is None
-    visible = set(case_permissions.visible_cases(request.user, Case.objects.filter(bundle_case=bc))
-                  .values_list("pk", flat=True))
+    visible = set(
+        case_permissions.visible_cases(request.user, Case.objects.filter(bundle_case=bc)).values_list("pk", flat=True)
+    )
     for c in children:
         c.status_label = STATUS_LABELS[S(c.status)]  # type: ignore[attr-defined]
         c.status_badge = CHILD_BADGES.get(S(c.status), "")  # type: ignore[attr-defined]
@@ -511,8 +636,9 @@ def _make(cls: type, **kwargs: Any) -> Any:
     return form
 
 
-def _page_forms(request: HttpRequest, bc: BundleCase, children: list[Case], items: list[BundleItem],
-                steps: list[JointStep]) -> dict[str, Any]:
+def _page_forms(
+    request: HttpRequest, bc: BundleCase, children: list[Case], items: list[BundleItem], steps: list[JointStep]
+) -> dict[str, Any]:
     """The forms this user may use on this bundle case now (the services check again)."""
     user: Any = request.user
     role = role_of(user)
@@ -525,46 +651,71 @@ def _page_forms(request: HttpRequest, bc: BundleCase, children: list[Case], item
         held = {m.name for m in bc.materials.all()}
         deferrable = [r["name"] for r in materials if r["deferrable"] and r["name"] not in held]
         out["accept"] = _make(
-            bf.AcceptBundleForm, initial={**initial, "due": _today() + dt.timedelta(days=7), "commitment": cf.DEFAULT_COMMITMENT},
+            bf.AcceptBundleForm,
+            initial={**initial, "due": _today() + dt.timedelta(days=7), "commitment": cf.DEFAULT_COMMITMENT},
             items=[(c.bundle_item_id, c.version.name) for c in children if c.bundle_item_id],
-            deferrable=deferrable, today=_today(), auto_id="id_accept_%s")
+            deferrable=deferrable,
+            today=_today(),
+            auto_id="id_accept_%s",
+        )
         missing = [r["name"] for r in materials if r["required"] and r["name"] not in held]
-        out["correction"] = _make(bf.BundleCorrectionForm, initial={**initial, "items": missing},
-                                  choices=[r["name"] for r in materials if r["upload"]], auto_id="id_correction_%s")
+        out["correction"] = _make(
+            bf.BundleCorrectionForm,
+            initial={**initial, "items": missing},
+            choices=[r["name"] for r in materials if r["upload"]],
+            auto_id="id_correction_%s",
+        )
     if at_centre and bc.phase == P.READY and bc.result_mode == BundleCase.ResultMode.TOGETHER:
         out["issue"] = _make(bf.IssueForm, initial={**initial, "delivery": "window"}, auto_id="id_issue_%s")
     decided = [(c.number, c.version.name) for c in children if c.status == S.DECIDED]
-    if at_centre and bc.phase in (P.IN_PROGRESS, P.READY) and bc.result_mode == BundleCase.ResultMode.SEPARATE \
-            and decided:
-        out["issue_items"] = _make(bf.IssueItemsForm, initial={**initial, "delivery": "window"}, choices=decided,
-                                   auto_id="id_issue_items_%s")
+    if (
+        at_centre
+        and bc.phase in (P.IN_PROGRESS, P.READY)
+        and bc.result_mode == BundleCase.ResultMode.SEPARATE
+        and decided
+    ):
+        out["issue_items"] = _make(
+            bf.IssueItemsForm, initial={**initial, "delivery": "window"}, choices=decided, auto_id="id_issue_items_%s"
+        )
     if (own or at_centre) and bc.phase in services.RESULT_MODE_PHASES and bc.phase != P.DRAFT:
-        out["result_mode"] = _make(bf.ResultModeForm, initial={**initial, "result_mode": bc.result_mode},
-                                   auto_id="id_result_mode_%s")
+        out["result_mode"] = _make(
+            bf.ResultModeForm, initial={**initial, "result_mode": bc.result_mode}, auto_id="id_result_mode_%s"
+        )
     if (own or at_centre) and bc.phase == P.CORRECTION:
         out["resubmit"] = _make(bf.ResubmitForm, initial=initial, auto_id="id_resubmit_%s")
     # Once accepted (before, the bundle is accepted or refused as a whole at the window).
     if own and bc.phase == P.IN_PROGRESS:
         open_children = [(c.number, c.version.name) for c in children if S(c.status) in WITHDRAWABLE]
         if open_children:
-            out["withdraw"] = _make(bf.WithdrawItemForm, initial=initial, choices=open_children, auto_id="id_withdraw_%s")
+            out["withdraw"] = _make(
+                bf.WithdrawItemForm, initial=initial, choices=open_children, auto_id="id_withdraw_%s"
+            )
     if role in (Role.APPROVER, Role.DEPARTMENT_HEAD) and user.department_id:
         running = [c for c in children if c.status in (S.IN_PROGRESS, S.SUSPENDED)]
         departments = {c.deciding_department_id for c in running}
         if len(departments) >= 2 and user.department_id in departments:
             out["joint_schedule"] = _make(
-                bf.JointScheduleForm, initial={"cases": [c.number for c in running]}, auto_id="id_joint_%s",
-                choices=[(c.number, f"{c.version.name}（{c.deciding_department.name}）") for c in running])
-        recordable = [s for s in steps if not s.recorded_at
-                      and user.department_id in {c.deciding_department_id for c in s.cases.all()}]
+                bf.JointScheduleForm,
+                initial={"cases": [c.number for c in running]},
+                auto_id="id_joint_%s",
+                choices=[(c.number, f"{c.version.name}（{c.deciding_department.name}）") for c in running],
+            )
+        recordable = [
+            s
+            for s in steps
+            if not s.recorded_at and user.department_id in {c.deciding_department_id for c in s.cases.all()}
+        ]
         if recordable:
-            out["joint_record"] = {s.pk: _make(bf.JointRecordForm, initial={"step": s.pk}, auto_id=f"id_record{s.pk}_%s")
-                                   for s in recordable}
+            out["joint_record"] = {
+                s.pk: _make(bf.JointRecordForm, initial={"step": s.pk}, auto_id=f"id_record{s.pk}_%s")
+                for s in recordable
+            }
     return out
 
 
-def _detail_context(request: HttpRequest, bc: BundleCase, *, bound: tuple[str, Any] | None = None,
-                    error: str = "") -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, bc: BundleCase, *, bound: tuple[str, Any] | None = None, error: str = ""
+) -> dict[str, Any]:
     user: Any = request.user
     children = _children_rows(request, bc, selectors.bundle_children(bc))
     items = _chosen_items(bc)
@@ -581,16 +732,28 @@ def _detail_context(request: HttpRequest, bc: BundleCase, *, bound: tuple[str, A
     applicant_view = role_of(user) is None
     materials = material_rows(items, {m.name: m for m in bc.materials.all()})
     return {
-        "bc": bc, "bundle": bc.bundle, "children": children, "phase_label": bc.get_phase_display(),
-        "phase_badge": PHASE_BADGES.get(bc.phase, ""), "deadline": _bundle_deadline(bc),
-        "hint": PHASE_HINTS.get(bc.phase, "") if applicant_view else "", "applicant_view": applicant_view,
-        "applicant": _applicant(bc, personal, own=applicant_view), "personal": personal, "holdup": holdup,
-        "consequences": consequences(children), "steps": steps, "forms": forms, "error": error,
+        "bc": bc,
+        "bundle": bc.bundle,
+        "children": children,
+        "phase_label": bc.get_phase_display(),
+        "phase_badge": PHASE_BADGES.get(bc.phase, ""),
+        "deadline": _bundle_deadline(bc),
+        "hint": PHASE_HINTS.get(bc.phase, "") if applicant_view else "",
+        "applicant_view": applicant_view,
+        "applicant": _applicant(bc, personal, own=applicant_view),
+        "personal": personal,
+        "holdup": holdup,
+        "consequences": consequences(children),
+        "steps": steps,
+        "forms": forms,
+        "error": error,
         "materials": materials,
         "form_rows": cf.form_rows(services.merged_form(items), bc.form_data) if personal or applicant_view else [],
         "uploads": materials if "resubmit" in forms and applicant_view else [],
-        "max_mb": MAX_UPLOAD_BYTES // 1048576, "delivery_labels": DELIVERY_LABELS,
-        "role": role_of(user), "is_clerk": role_of(user) is Role.WINDOW_CLERK,
+        "max_mb": MAX_UPLOAD_BYTES // 1048576,
+        "delivery_labels": DELIVERY_LABELS,
+        "role": role_of(user),
+        "is_clerk": role_of(user) is Role.WINDOW_CLERK,
     }
 
 
@@ -609,14 +772,26 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return _render_case(request, bc)
 
 
-DONE = {"accept": "已受理：无前置要求的事项已同时交各部门办理", "correction": "已出具一次性补正告知（涵盖全部事项）",
-        "resubmit": "补正后已重新提交，各事项一并待受理", "issue": "已统一出件，全部事项办结",
-        "issue_items": "所选事项已出件办结，其他事项继续办理", "result_mode": "出件方式已更新",
-        "withdraw": "该事项已撤回，其他事项继续办理", "joint_schedule": "联合环节已安排，已通知各涉及部门",
-        "joint_record": "联合环节结论已记录到各涉及事项"}
-ANCHORS = {"accept": "decide", "correction": "decide", "issue": "result", "issue_items": "result",
-           "result_mode": "result", "joint_schedule": "joint",
-           "joint_record": "joint"}
+DONE = {
+    "accept": "已受理：无前置要求的事项已同时交各部门办理",
+    "correction": "已出具一次性补正告知（涵盖全部事项）",
+    "resubmit": "补正后已重新提交，各事项一并待受理",
+    "issue": "已统一出件，全部事项办结",
+    "issue_items": "所选事项已出件办结，其他事项继续办理",
+    "result_mode": "出件方式已更新",
+    "withdraw": "该事项已撤回，其他事项继续办理",
+    "joint_schedule": "联合环节已安排，已通知各涉及部门",
+    "joint_record": "联合环节结论已记录到各涉及事项",
+}
+ANCHORS = {
+    "accept": "decide",
+    "correction": "decide",
+    "issue": "result",
+    "issue_items": "result",
+    "result_mode": "result",
+    "joint_schedule": "joint",
+    "joint_record": "joint",
+}
 
 
 @login_required
@@ -627,13 +802,19 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         return _not_found(request)
     context = _detail_context(request, bc)
     if action not in context["forms"]:
-        return _render_case(request, bc, status=409,
-                            error=f"一件事办件当前为“{bc.get_phase_display()}”，您不能执行该操作。页面已刷新为最新状态。")
+        return _render_case(
+            request,
+            bc,
+            status=409,
+            error=f"一件事办件当前为“{bc.get_phase_display()}”，您不能执行该操作。页面已刷新为最新状态。",
+        )
     unbound = context["forms"][action]
     if action == "joint_record":
         unbound = unbound.get(int(request.POST["step"]) if request.POST.get("step", "").isdigit() else 0)
         if unbound is None:
-            return _render_case(request, bc, status=409, error="该联合环节已记录结论或不涉及您的部门。页面已刷新为最新状态。")
+            return _render_case(
+                request, bc, status=409, error="该联合环节已记录结论或不涉及您的部门。页面已刷新为最新状态。"
+            )
     form = unbound.rebind(request.POST)
     if not form.is_valid():
         if "revision" in form.errors:
@@ -658,8 +839,11 @@ def _run(request: HttpRequest, ctx: cases.Ctx, bc: BundleCase, action: str, form
     d = form.cleaned_data
     if action == "accept":
         exact = {r["name"]: r["exact"] for r in context["materials"]}  # the deferrable names of each material
-        deferrals = [cases.Deferral(name, d["due"], d["commitment"].strip())
-                     for key in d.get("defer", []) for name in sorted(exact.get(key, {key}))]
+        deferrals = [
+            cases.Deferral(name, d["due"], d["commitment"].strip())
+            for key in d.get("defer", [])
+            for name in sorted(exact.get(key, {key}))
+        ]
         services.accept_bundle(ctx, bc, d["revision"], refusals=form.refusals(), deferrals=deferrals)
     elif action == "correction":
         services.request_bundle_correction(ctx, bc, form.all_items(), d["revision"])
@@ -672,8 +856,9 @@ def _run(request: HttpRequest, ctx: cases.Ctx, bc: BundleCase, action: str, form
     elif action == "issue":
         services.issue_bundle_results(ctx, bc, d["delivery"], d["revision"], address=d.get("address", ""))
     elif action == "issue_items":
-        services.issue_bundle_results(ctx, bc, d["delivery"], d["revision"], address=d.get("address", ""),
-                                      numbers=d["cases"])
+        services.issue_bundle_results(
+            ctx, bc, d["delivery"], d["revision"], address=d.get("address", ""), numbers=d["cases"]
+        )
     elif action == "result_mode":
         services.choose_result_mode(ctx, bc, d["result_mode"], d["revision"])
     elif action == "withdraw":
@@ -704,15 +889,27 @@ def window_home(request: HttpRequest) -> HttpResponse:
     queues = [
         ("待受理", "submitted", list(desk.filter(phase=P.SUBMITTED).order_by("submitted_at")[:50])),
         ("待补正", "correction", list(desk.filter(phase=P.CORRECTION).order_by("submitted_at")[:50])),
-        ("待出件", "ready", list(desk.filter(
-            Q(phase=P.READY) | Q(phase=P.IN_PROGRESS, result_mode=BundleCase.ResultMode.SEPARATE,
-                                 children__status=S.DECIDED)).distinct().order_by("submitted_at")[:50])),
+        (
+            "待出件",
+            "ready",
+            list(
+                desk.filter(
+                    Q(phase=P.READY)
+                    | Q(phase=P.IN_PROGRESS, result_mode=BundleCase.ResultMode.SEPARATE, children__status=S.DECIDED)
+                )
+                .distinct()
+                .order_by("submitted_at")[:50]
+            ),
+        ),
     ]
     for _, _, rows in queues:
         for bc in rows:
             bc.masked_id = mask_resident_id(bc.applicant_id_number)  # type: ignore[attr-defined]
-    return render(request, "bundles/window_home.html", {"centre": centre, "bundles": bundles, "queues": queues,
-                                                        "window": clerk_window(request)})
+    return render(
+        request,
+        "bundles/window_home.html",
+        {"centre": centre, "bundles": bundles, "queues": queues, "window": clerk_window(request)},
+    )
 
 
 @login_required
@@ -740,8 +937,18 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
         return _render_window(request, bundle, bundle_items, ids, applicant, values, {}, paper, unbound=True)
     token = cf.clean_token(request.POST.get("token"))
     if token is None:
-        return _render_window(request, bundle, bundle_items, ids, applicant, values, {}, paper,
-                              error="页面已过期，请检查后重新提交。", status=400)
+        return _render_window(
+            request,
+            bundle,
+            bundle_items,
+            ids,
+            applicant,
+            values,
+            {},
+            paper,
+            error="页面已过期，请检查后重新提交。",
+            status=400,
+        )
     done = _used(request.user, f"window:{token}")
     if done is not None:
         messages.info(request, "该一件事已收件，请勿重复提交。")
@@ -752,15 +959,30 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
     _, errors = validate_submission(check, data)
     if not valid or errors:
         _shared_errors(applicant, errors)
-        return _render_window(request, bundle, bundle_items, ids, applicant, values, errors, paper, status=400,
-                              error="填写的内容有误，请按提示修改后重新提交。")
+        return _render_window(
+            request,
+            bundle,
+            bundle_items,
+            ids,
+            applicant,
+            values,
+            errors,
+            paper,
+            status=400,
+            error="填写的内容有误，请按提示修改后重新提交。",
+        )
     d = applicant.cleaned_data
     try:
         with transaction.atomic():
             bc = services.apply_bundle_at_window(
-                ctx_for(request), bundle, item_ids=ids, identity_check=d["identity_check"], form_data=data,
+                ctx_for(request),
+                bundle,
+                item_ids=ids,
+                identity_check=d["identity_check"],
+                form_data=data,
                 paper_materials=paper,
-                applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]})
+                applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]},
+            )
             BundleIdempotencyRecord.objects.create(user=_me(request), key=f"window:{token}", bundle_case=bc)
     except IntegrityError:
         done = _used(request.user, f"window:{token}")
@@ -769,27 +991,45 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("bundles:case", number=done.number)
     except cases.FormInvalid as exc:
         _shared_errors(applicant, exc.errors)
-        return _render_window(request, bundle, bundle_items, ids, applicant, values, exc.errors, paper, status=400,
-                              error=exc.message)
+        return _render_window(
+            request, bundle, bundle_items, ids, applicant, values, exc.errors, paper, status=400, error=exc.message
+        )
     except DomainError as exc:
-        return _render_window(request, bundle, bundle_items, ids, applicant, values, {}, paper, status=exc.status,
-                              error=exc.message)
+        return _render_window(
+            request, bundle, bundle_items, ids, applicant, values, {}, paper, status=exc.status, error=exc.message
+        )
     messages.success(request, f"已收件，一件事办件编号 {bc.number}。请审查材料后作出受理决定。")
     return redirect(reverse("bundles:case", args=[bc.number]) + "#decide")
 
 
 def _shared_errors(applicant: cf.WindowApplicantForm, errors: dict[str, str]) -> None:
-    targets = {"applicant_name": "name", "enterprise_name": "name", "applicant_id_number": "id_number",
-               "uscc": "id_number", "applicant_phone": "phone"}
+    targets = {
+        "applicant_name": "name",
+        "enterprise_name": "name",
+        "applicant_id_number": "id_number",
+        "uscc": "id_number",
+        "applicant_phone": "phone",
+    }
     for key, target in targets.items():
         message = errors.pop(key, None)
         if message and target in applicant.fields and not (applicant.is_bound and applicant.has_error(target)):
             applicant.add_error(target, message)
 
 
-def _render_window(request: HttpRequest, bundle: Bundle, bundle_items: list[BundleItem], ids: list[int],
-                   applicant: cf.WindowApplicantForm, values: dict[str, Any], errors: dict[str, str],
-                   paper: list[str], *, error: str = "", status: int = 200, unbound: bool = False) -> HttpResponse:
+def _render_window(
+    request: HttpRequest,
+    bundle: Bundle,
+    bundle_items: list[BundleItem],
+    ids: list[int],
+    applicant: cf.WindowApplicantForm,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    paper: list[str],
+    *,
+    error: str = "",
+    status: int = 200,
+    unbound: bool = False,
+) -> HttpResponse:
     chosen = [i for i in bundle_items if i.pk in set(ids)]
     schema = services.merged_form(chosen)
     asked = _field_usage(chosen)
@@ -801,15 +1041,31 @@ def _render_window(request: HttpRequest, bundle: Bundle, bundle_items: list[Bund
         row["checked"] = row["name"] in paper
     summary = []
     if applicant.is_bound and not unbound:
-        summary = [(f"id_{name}", applicant.fields[name].label, "；".join(str(e) for e in errs))
-                   for name, errs in applicant.errors.items() if name in applicant.fields]
+        summary = [
+            (f"id_{name}", applicant.fields[name].label, "；".join(str(e) for e in errs))
+            for name, errs in applicant.errors.items()
+            if name in applicant.fields
+        ]
     summary += [(fld.id, fld.label, fld.error) for fld in fields if fld.error]
-    return render(request, "bundles/window_apply.html", {
-        "bundle": bundle, "items": item_rows(bundle_items, set(ids)), "savings": selectors.savings_for(bundle, ids),
-        "applicant": applicant, "show_applicant_errors": applicant.is_bound and not unbound, "fields": fields,
-        "materials": rows, "token": cf.new_token(), "error": error, "summary": summary,
-        "window": clerk_window(request), "centre": _me(request).service_centre,
-    }, status=status)
+    return render(
+        request,
+        "bundles/window_apply.html",
+        {
+            "bundle": bundle,
+            "items": item_rows(bundle_items, set(ids)),
+            "savings": selectors.savings_for(bundle, ids),
+            "applicant": applicant,
+            "show_applicant_errors": applicant.is_bound and not unbound,
+            "fields": fields,
+            "materials": rows,
+            "token": cf.new_token(),
+            "error": error,
+            "summary": summary,
+            "window": clerk_window(request),
+            "centre": _me(request).service_centre,
+        },
+        status=status,
+    )
 
 
 # ---- supervision ------------------------------------------------------------------------------------------
@@ -825,8 +1081,9 @@ def board(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("page", "1")
     number = max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
     day = _today()
-    rows, total = selectors.bundle_board(request.user, overdue_only=overdue, today=day, limit=PER_PAGE,
-                                         offset=(number - 1) * PER_PAGE)
+    rows, total = selectors.bundle_board(
+        request.user, overdue_only=overdue, today=day, limit=PER_PAGE, offset=(number - 1) * PER_PAGE
+    )
     overdue_total = selectors.bundle_board(request.user, overdue_only=True, today=day, limit=0)[1]
     all_total = total if not overdue else selectors.bundle_board(request.user, today=day, limit=0)[1]
     cal = current_calendar() if rows else None
@@ -837,9 +1094,23 @@ def board(request: HttpRequest) -> HttpResponse:
             bc.holdup.status_label = STATUS_LABELS[S(bc.holdup.status)]  # type: ignore[attr-defined]
             bc.holdup.deadline = deadline_of(bc.holdup, cal, day)  # type: ignore[attr-defined]
     last = max(1, (total + PER_PAGE - 1) // PER_PAGE)
-    return render(request, "bundles/case_board.html", {
-        "rows": rows, "total": total, "overdue": overdue, "overdue_total": overdue_total, "all_total": all_total,
-        "division": _me(request).division,
-        "pages": {"number": min(number, last), "last": last, "has_previous": number > 1, "has_next": number < last,
-                  "previous": number - 1, "next": number + 1},
-    })
+    return render(
+        request,
+        "bundles/case_board.html",
+        {
+            "rows": rows,
+            "total": total,
+            "overdue": overdue,
+            "overdue_total": overdue_total,
+            "all_total": all_total,
+            "division": _me(request).division,
+            "pages": {
+                "number": min(number, last),
+                "last": last,
+                "has_previous": number > 1,
+                "has_next": number < last,
+                "previous": number - 1,
+                "next": number + 1,
+            },
+        },
+    )

@@ -31,8 +31,12 @@ from .workflow import ACTION_LABELS, STATUS_LABELS, TERMINAL, CaseAction, CaseSt
 
 # Staff roles that work on cases and may read them here (within their scope) once they can log in (is_staff).
 CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR, Role.SYSTEM_ADMIN})
-DUE_COLOURS = {"overdue": ("#ba2121", "已超期"), "soon": ("#b7791f", "即将到期"), "ok": ("#2f7d32", "正常"),
-               "unknown": ("#6b6b6b", "期限无法计算")}
+DUE_COLOURS = {
+    "overdue": ("#ba2121", "已超期"),
+    "soon": ("#b7791f", "即将到期"),
+    "ok": ("#2f7d32", "正常"),
+    "unknown": ("#6b6b6b", "期限无法计算"),
+}
 
 
 def may_read_cases(request: HttpRequest, perm: str = "cases.view_case") -> bool:
@@ -116,14 +120,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         """The case whose personal data a page of ``obj`` shows ("" for none)."""
         return ""
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
-                    extra_context: dict | None = None) -> HttpResponse:
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
         obj = self.get_object(request, object_id)  # 404 outside the user's scope
         response = super().change_view(request, object_id, form_url, extra_context)
         number = self.audited_case_number(obj)
         if request.method == "GET" and response.status_code == 200 and number:
-            audit("case.view", "case", number, actor=request.user, ip=client_ip(request),
-                  detail={"via": "admin", "page": obj._meta.label_lower, "id": obj.pk})
+            audit(
+                "case.view",
+                "case",
+                number,
+                actor=request.user,
+                ip=client_ip(request),
+                detail={"via": "admin", "page": obj._meta.label_lower, "id": obj.pk},
+            )
         return response
 
 
@@ -155,8 +166,18 @@ class ReadOnlyInline(admin.TabularInline):
 class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
     verbose_name_plural = "办件过程（只追加，不可修改）"
-    fields = ["at", "action_name", "status_change", "actor", "role", "channel_label", "window", "step_name", "reason",
-              "event_data"]
+    fields = [
+        "at",
+        "action_name",
+        "status_change",
+        "actor",
+        "role",
+        "channel_label",
+        "window",
+        "step_name",
+        "reason",
+        "event_data",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("actor", "window__centre").order_by("at", "id")
@@ -180,19 +201,30 @@ class CaseEventInline(ReadOnlyInline):
     @admin.display(description="附加信息")
     def event_data(self, obj: CaseEvent) -> str:
         data = obj.data or {}
-        parts = [f"运单号 {data['tracking']}" if data.get("tracking") else "",
-                 f"延长 {data['days']} 个工作日" if data.get("days") else "",
-                 "补正：" + "；".join(data["items"]) if data.get("items") else "",
-                 "容缺：" + "、".join(d["material"] for d in data["deferred"]) if data.get("deferred") else "",
-                 f"材料：{data['material']}" if data.get("material") else ""]
+        parts = [
+            f"运单号 {data['tracking']}" if data.get("tracking") else "",
+            f"延长 {data['days']} 个工作日" if data.get("days") else "",
+            "补正：" + "；".join(data["items"]) if data.get("items") else "",
+            "容缺：" + "、".join(d["material"] for d in data["deferred"]) if data.get("deferred") else "",
+            f"材料：{data['material']}" if data.get("material") else "",
+        ]
         return "；".join(p for p in parts if p) or "—"
 
 
 class CaseMaterialInline(ReadOnlyInline):
     model = CaseMaterial
     verbose_name_plural = "申请材料"
-    fields = ["name", "state", "paper_checked", "content_type", "size", "deferred_due", "commitment", "supplied_at",
-              "overdue_notified_at"]
+    fields = [
+        "name",
+        "state",
+        "paper_checked",
+        "content_type",
+        "size",
+        "deferred_due",
+        "commitment",
+        "supplied_at",
+        "overdue_notified_at",
+    ]
 
 
 class SuspensionInline(ReadOnlyInline):
@@ -270,10 +302,26 @@ class EventChannelFilter(admin.SimpleListFilter):
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
     view_perm = "cases.view_case"
-    list_display = ["number", "item", "status_name", "channel", "deciding_department", "due",
-                    "applicant_masked", "id_number_masked", "phone_masked"]
-    list_filter = ["status", "channel", "deciding_department", "deferred", "calendar_unknown", DueFilter,
-                   OverdueDeferralFilter]
+    list_display = [
+        "number",
+        "item",
+        "status_name",
+        "channel",
+        "deciding_department",
+        "due",
+        "applicant_masked",
+        "id_number_masked",
+        "phone_masked",
+    ]
+    list_filter = [
+        "status",
+        "channel",
+        "deciding_department",
+        "deferred",
+        "calendar_unknown",
+        DueFilter,
+        OverdueDeferralFilter,
+    ]
     search_fields = ["^number"]
     search_help_text = "按办件编号（或其开头部分）查找"
     list_select_related = ["version", "deciding_department"]
@@ -282,17 +330,73 @@ class CaseAdmin(ReadOnlyAdmin):
     ordering = ["-created_at", "-id"]
     inlines = [CaseMaterialInline, CaseEventInline, SuspensionInline, VisitInline, SupervisionNoticeInline]
     fieldsets = [
-        ("办件", {"fields": ["number", "query_code", "status_name", "version", "implementation", "channel",
-                           "current_step", "awaiting_decision", "revision"]}),
-        ("申请人", {"fields": ["applicant", "applicant_kind", "applicant_name", "applicant_id_number",
-                            "applicant_phone", "agent_name", "agent_id_number", "identity_check", "form_data"]}),
-        ("受理与办理", {"fields": ["receiving_division", "receiving_centre", "receiving_window", "receiving_node",
-                              "deciding_department", "deciding_division", "bundle_case", "deferred",
-                              "correction_items", "refusal_reason"]}),
-        ("时限", {"fields": ["statutory_days", "promised_days", "extension_days", "accepted_on", "due",
-                           "statutory_due", "calendar_unknown"]}),
-        ("决定与出件", {"fields": ["decision", "decision_reason", "result_delivery", "postal_delivery",
-                              "result_licence_id"]}),
+        (
+            "办件",
+            {
+                "fields": [
+                    "number",
+                    "query_code",
+                    "status_name",
+                    "version",
+                    "implementation",
+                    "channel",
+                    "current_step",
+                    "awaiting_decision",
+                    "revision",
+                ]
+            },
+        ),
+        (
+            "申请人",
+            {
+                "fields": [
+                    "applicant",
+                    "applicant_kind",
+                    "applicant_name",
+                    "applicant_id_number",
+                    "applicant_phone",
+                    "agent_name",
+                    "agent_id_number",
+                    "identity_check",
+                    "form_data",
+                ]
+            },
+        ),
+        (
+            "受理与办理",
+            {
+                "fields": [
+                    "receiving_division",
+                    "receiving_centre",
+                    "receiving_window",
+                    "receiving_node",
+                    "deciding_department",
+                    "deciding_division",
+                    "bundle_case",
+                    "deferred",
+                    "correction_items",
+                    "refusal_reason",
+                ]
+            },
+        ),
+        (
+            "时限",
+            {
+                "fields": [
+                    "statutory_days",
+                    "promised_days",
+                    "extension_days",
+                    "accepted_on",
+                    "due",
+                    "statutory_due",
+                    "calendar_unknown",
+                ]
+            },
+        ),
+        (
+            "决定与出件",
+            {"fields": ["decision", "decision_reason", "result_delivery", "postal_delivery", "result_licence_id"]},
+        ),
         ("时间", {"fields": ["created_at", "submitted_at", "accepted_at", "decided_at", "closed_at", "updated_at"]}),
     ]
 
@@ -307,7 +411,9 @@ class CaseAdmin(ReadOnlyAdmin):
             models.When(on_clock & models.Q(promised_due__lt=today), then=models.Value("overdue")),
             models.When(on_clock & models.Q(promised_due__lte=due_soon_limit(today)), then=models.Value("soon")),
             models.When(on_clock, then=models.Value("ok")),
-            default=models.Value(""), output_field=models.CharField())
+            default=models.Value(""),
+            output_field=models.CharField(),
+        )
         return scoped_cases(request, super().get_queryset(request)).annotate(due_level=due_level)
 
     @admin.display(description="事项", ordering="version__name")
@@ -326,8 +432,13 @@ class CaseAdmin(ReadOnlyAdmin):
         if level not in DUE_COLOURS:  # not on the clock (suspended, decided, closed …): no colour
             return format_html("{}", obj.promised_due)
         colour, label = DUE_COLOURS[level]
-        return format_html('<span style="color:{};font-weight:bold" title="{}">{}</span> <small>{}</small>',
-                           colour, label, obj.promised_due or "—", label)
+        return format_html(
+            '<span style="color:{};font-weight:bold" title="{}">{}</span> <small>{}</small>',
+            colour,
+            label,
+            obj.promised_due or "—",
+            label,
+        )
 
     @admin.display(description="申请人")
     def applicant_masked(self, obj: Case) -> str:
@@ -351,11 +462,23 @@ class CaseAdmin(ReadOnlyAdmin):
         if not shipments:
             return "—"
         return format_html_join(
-            "", "<div><strong>{}</strong>（{}）{}：{}<br><small>{}</small></div>",
-            ((s.tracking_number or s.order_ref, courier_label(s.courier), s.status_label, s.recipient_address,
-              "；".join(f"{e.at:%Y-%m-%d %H:%M} {e.get_status_display()} {e.place}"
-                       + (f" 签收人：{e.signer}" if e.signer else "") for e in s.events.all()))
-             for s in shipments))
+            "",
+            "<div><strong>{}</strong>（{}）{}：{}<br><small>{}</small></div>",
+            (
+                (
+                    s.tracking_number or s.order_ref,
+                    courier_label(s.courier),
+                    s.status_label,
+                    s.recipient_address,
+                    "；".join(
+                        f"{e.at:%Y-%m-%d %H:%M} {e.get_status_display()} {e.place}"
+                        + (f" 签收人：{e.signer}" if e.signer else "")
+                        for e in s.events.all()
+                    ),
+                )
+                for s in shipments
+            ),
+        )
 
     def audited_case_number(self, obj: Case) -> str:
         return obj.number
@@ -364,8 +487,17 @@ class CaseAdmin(ReadOnlyAdmin):
 @admin.register(CaseEvent)
 class CaseEventAdmin(ReadOnlyAdmin):
     view_perm = "cases.view_caseevent"
-    list_display = ["at", "case_number", "action_name", "status_change", "actor", "role", "channel_label", "window",
-                    "step_name"]
+    list_display = [
+        "at",
+        "case_number",
+        "action_name",
+        "status_change",
+        "actor",
+        "role",
+        "channel_label",
+        "window",
+        "step_name",
+    ]
     list_filter = ["action", EventRoleFilter, EventChannelFilter]
     search_fields = ["^case__number"]
     search_help_text = "按办件编号（或其开头部分）查找"
@@ -373,8 +505,19 @@ class CaseEventAdmin(ReadOnlyAdmin):
     list_per_page = 100
     show_full_result_count = False
     ordering = ["-at", "-id"]
-    fields = readonly_fields = ("case", "at", "action_name", "status_change", "actor", "role", "channel_label",
-                                "window", "step_name", "reason", "data")
+    fields = readonly_fields = (
+        "case",
+        "at",
+        "action_name",
+        "status_change",
+        "actor",
+        "role",
+        "channel_label",
+        "window",
+        "step_name",
+        "reason",
+        "data",
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)

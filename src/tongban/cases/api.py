@@ -65,17 +65,39 @@ HANDLING_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HE
 NO_REVISION = frozenset({A.SUPERVISE, A.RECORD_VISIT})
 # The actions of POST /cases/{number}/actions/{action}; ``decide`` takes ``grant`` in the body.
 ActionName = Literal[
-    "save_draft", "submit", "accept", "accept_deferred", "request_correction", "resubmit", "refuse",
-    "complete_step", "grant", "deny", "decide", "return_for_correction", "supply_correction", "suspend",
-    "resume", "extend", "issue_result", "withdraw", "supply_deferred", "supervise", "record_visit",
+    "save_draft",
+    "submit",
+    "accept",
+    "accept_deferred",
+    "request_correction",
+    "resubmit",
+    "refuse",
+    "complete_step",
+    "grant",
+    "deny",
+    "decide",
+    "return_for_correction",
+    "supply_correction",
+    "suspend",
+    "resume",
+    "extend",
+    "issue_result",
+    "withdraw",
+    "supply_deferred",
+    "supervise",
+    "record_visit",
 ]
-QueueName = Literal["mine", "drafts", "to_accept", "to_review", "to_decide", "suspended", "due_soon", "overdue",
-                    "result_desk"]
-DEFAULT_QUEUE = {Role.WINDOW_CLERK: "to_accept", Role.APPROVER: "to_review", Role.DEPARTMENT_HEAD: "to_decide",
-                 Role.SUPERVISOR: "overdue"}
+QueueName = Literal[
+    "mine", "drafts", "to_accept", "to_review", "to_decide", "suspended", "due_soon", "overdue", "result_desk"
+]
+DEFAULT_QUEUE = {
+    Role.WINDOW_CLERK: "to_accept",
+    Role.APPROVER: "to_review",
+    Role.DEPARTMENT_HEAD: "to_decide",
+    Role.SUPERVISOR: "overdue",
+}
 CASE_NOT_FOUND = "未找到该办件，或您无权查看"
-IDEMPOTENCY_HELP = ("幂等键（1–80个可见ASCII字符）：网络超时后用同一个键重试，返回第一次请求的结果，"
-                    "不会产生第二个办件")
+IDEMPOTENCY_HELP = "幂等键（1–80个可见ASCII字符）：网络超时后用同一个键重试，返回第一次请求的结果，不会产生第二个办件"
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -136,8 +158,13 @@ def _today() -> dt.date:
 
 def _out(user: User, case: Case) -> dict[str, Any]:
     today = _today()
-    return schemas.case_out(case, allowed=_allowed(user, case), personal=_personal(user, case), today=today,
-                            soon_limit=selectors.due_soon_limit(today))
+    return schemas.case_out(
+        case,
+        allowed=_allowed(user, case),
+        personal=_personal(user, case),
+        today=today,
+        soon_limit=selectors.due_soon_limit(today),
+    )
 
 
 def _case(request: HttpRequest, number: str) -> Case:
@@ -186,7 +213,9 @@ def _invalid_form(exc: services.FormInvalid) -> Status:
 
 # --- tokens ----------------------------------------------------------------------------------------------
 
-LOCKED = "该账号连续{limit}次登录失败，已被暂时锁定。为防止他人猜测密码，锁定期间即使密码正确也无法登录，请{wait}后再试。"
+LOCKED = (
+    "该账号连续{limit}次登录失败，已被暂时锁定。为防止他人猜测密码，锁定期间即使密码正确也无法登录，请{wait}后再试。"
+)
 BAD_LOGIN = "用户名或密码不正确，请注意密码区分大小写。连续输错{limit}次，账号将被暂时锁定。"
 
 
@@ -198,10 +227,15 @@ def _cooloff_text() -> str:
     return f"{minutes}分钟" if minutes < 120 else f"{minutes // 60}小时"
 
 
-@router.post("/auth/token", auth=None, tags=[AUTH_TAG], response={200: schemas.TokenOut, **AUTH_ERRORS, 429: ErrorOut},
-             summary="获取访问令牌",
-             description="用用户名和密码换取访问令牌（默认8小时有效）。连续输错密码将暂时锁定账号（返回429）。"
-                         "令牌只保存其摘要，丢失后请重新获取。")
+@router.post(
+    "/auth/token",
+    auth=None,
+    tags=[AUTH_TAG],
+    response={200: schemas.TokenOut, **AUTH_ERRORS, 429: ErrorOut},
+    summary="获取访问令牌",
+    description="用用户名和密码换取访问令牌（默认8小时有效）。连续输错密码将暂时锁定账号（返回429）。"
+    "令牌只保存其摘要，丢失后请重新获取。",
+)
 def obtain_token(request: HttpRequest, payload: schemas.TokenIn) -> Any:
     limit = settings.AXES_FAILURE_LIMIT
     user = authenticate(request=request, username=payload.username, password=payload.password)
@@ -214,12 +248,24 @@ def obtain_token(request: HttpRequest, payload: schemas.TokenIn) -> Any:
             raise ApiError("demo_account", DEMO_REFUSED, "username", status=403)
         raise ApiError("invalid_credentials", BAD_LOGIN.format(limit=limit), None, status=401)
     raw, token = issue_token(user, ip=client_ip(request))  # type: ignore[arg-type]
-    audit("auth.token", "user", user.pk, actor=user, ip=client_ip(request), detail={"expires": token.expires_at.isoformat()})
+    audit(
+        "auth.token",
+        "user",
+        user.pk,
+        actor=user,
+        ip=client_ip(request),
+        detail={"expires": token.expires_at.isoformat()},
+    )
     return {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at}
 
 
-@router.delete("/auth/token", tags=[AUTH_TAG], response={204: None, **AUTH_ERRORS}, summary="注销访问令牌",
-               description="吊销本次请求所用的令牌，之后它不能再使用。")
+@router.delete(
+    "/auth/token",
+    tags=[AUTH_TAG],
+    response={204: None, **AUTH_ERRORS},
+    summary="注销访问令牌",
+    description="吊销本次请求所用的令牌，之后它不能再使用。",
+)
 def revoke(request: HttpRequest) -> Any:
     raw = request.headers.get("Authorization", "").split(" ", 1)[-1]
     revoke_token(raw)
@@ -229,14 +275,20 @@ def revoke(request: HttpRequest) -> Any:
 # --- applying --------------------------------------------------------------------------------------------
 
 
-@router.post("/cases", response={200: schemas.CaseOut, 201: schemas.CaseOut, **WRITE_ERRORS},
-             summary="申请办件（保存草稿或提交）",
-             description="自然人或法人账号网上申请：按事项的申请表填写 form_data（会用个人资料和以往申请预填），"
-                         "submit 为 true 时立即提交并取得办件编号和查询码，否则保存为草稿。"
-                         "带 Idempotency-Key 时，同一用户用同一个键重试返回同一个办件（200），不会重复创建。"
-                         "申请表有误时返回400，code 为 invalid_form，fields 列出每一处错误。")
-def create_case(request: HttpRequest, payload: schemas.CaseCreateIn,
-                idempotency_key: str | None = Header(None, alias="Idempotency-Key", description=IDEMPOTENCY_HELP)) -> Any:
+@router.post(
+    "/cases",
+    response={200: schemas.CaseOut, 201: schemas.CaseOut, **WRITE_ERRORS},
+    summary="申请办件（保存草稿或提交）",
+    description="自然人或法人账号网上申请：按事项的申请表填写 form_data（会用个人资料和以往申请预填），"
+    "submit 为 true 时立即提交并取得办件编号和查询码，否则保存为草稿。"
+    "带 Idempotency-Key 时，同一用户用同一个键重试返回同一个办件（200），不会重复创建。"
+    "申请表有误时返回400，code 为 invalid_form，fields 列出每一处错误。",
+)
+def create_case(
+    request: HttpRequest,
+    payload: schemas.CaseCreateIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", description=IDEMPOTENCY_HELP),
+) -> Any:
     user = _user(request)
     key = _idempotency_key(idempotency_key)
     stored_key = f"create:{key}" if key else None
@@ -266,13 +318,17 @@ def create_case(request: HttpRequest, payload: schemas.CaseCreateIn,
     return Status(201, _out(user, case))
 
 
-@router.post("/cases/{number}/materials", response={201: schemas.CaseMaterialOut, **WRITE_ERRORS},
-             summary="上传申请材料",
-             description="multipart/form-data：name 为该事项要求的材料名称，file 为文件。按文件内容识别 PDF、JPEG、"
-                         f"PNG、OFD，单个文件不超过{MAX_UPLOAD_BYTES // 1048576}MB；不合格的文件返回400并说明原因，"
-                         "不影响已上传的其他材料。同名材料再次上传将替换原文件。")
-def upload_material(request: HttpRequest, number: str, name: Form[str] = "",
-                    file: File[UploadedFile | None] = None) -> Any:
+@router.post(
+    "/cases/{number}/materials",
+    response={201: schemas.CaseMaterialOut, **WRITE_ERRORS},
+    summary="上传申请材料",
+    description="multipart/form-data：name 为该事项要求的材料名称，file 为文件。按文件内容识别 PDF、JPEG、"
+    f"PNG、OFD，单个文件不超过{MAX_UPLOAD_BYTES // 1048576}MB；不合格的文件返回400并说明原因，"
+    "不影响已上传的其他材料。同名材料再次上传将替换原文件。",
+)
+def upload_material(
+    request: HttpRequest, number: str, name: Form[str] = "", file: File[UploadedFile | None] = None
+) -> Any:
     case = _case(request, number)
     if file is None:
         raise ApiError("required", "请选择要上传的文件（表单字段 file）", "file")
@@ -281,8 +337,7 @@ def upload_material(request: HttpRequest, number: str, name: Form[str] = "",
     if len(name) > 200 or any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in name):
         raise ApiError("invalid", "参数“name”无效：应为该事项要求的材料名称", "name")
     content = file.read(MAX_UPLOAD_BYTES + 1)
-    material = services.attach_material(_ctx(request), case, name.strip(), shown(file.name or "upload", 80),
-                                       content)
+    material = services.attach_material(_ctx(request), case, name.strip(), shown(file.name or "upload", 80), content)
     return Status(201, schemas.material_out(material))
 
 
@@ -305,20 +360,32 @@ def _submit(request: HttpRequest, number: str, revision: int | None, key: str | 
     return Status(200, _out(user, case))
 
 
-@router.post("/cases/{number}/submit", response={200: schemas.CaseOut, **WRITE_ERRORS}, summary="提交草稿",
-             description="提交草稿，取得正式办件编号和查询码。须提供所见的修订号 revision；"
-                         "带 Idempotency-Key 时重试返回同一个办件。")
-def submit_case(request: HttpRequest, number: str, payload: schemas.CaseSubmitIn,
-                idempotency_key: str | None = Header(None, alias="Idempotency-Key", description=IDEMPOTENCY_HELP)) -> Any:
+@router.post(
+    "/cases/{number}/submit",
+    response={200: schemas.CaseOut, **WRITE_ERRORS},
+    summary="提交草稿",
+    description="提交草稿，取得正式办件编号和查询码。须提供所见的修订号 revision；"
+    "带 Idempotency-Key 时重试返回同一个办件。",
+)
+def submit_case(
+    request: HttpRequest,
+    number: str,
+    payload: schemas.CaseSubmitIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", description=IDEMPOTENCY_HELP),
+) -> Any:
     return _submit(request, number, payload.revision, _idempotency_key(idempotency_key))
 
 
 # --- reading ---------------------------------------------------------------------------------------------
 
 
-@router.get("/cases/{number}", response={200: schemas.CaseDetailOut, **AUTH_ERRORS}, summary="办件详情",
-            description="状态、全过程记录、材料、期限（含颜色）、当前用户可执行的操作。申请人和经办人员可见完整的"
-                        "身份证号、电话和申请表，每次查看都记入审计日志；其他人员（如督办）看到脱敏信息。")
+@router.get(
+    "/cases/{number}",
+    response={200: schemas.CaseDetailOut, **AUTH_ERRORS},
+    summary="办件详情",
+    description="状态、全过程记录、材料、期限（含颜色）、当前用户可执行的操作。申请人和经办人员可见完整的"
+    "身份证号、电话和申请表，每次查看都记入审计日志；其他人员（如督办）看到脱敏信息。",
+)
 def case_detail(request: HttpRequest, number: str) -> Any:
     user = _user(request)
     case = _case(request, number)
@@ -329,44 +396,71 @@ def case_detail(request: HttpRequest, number: str) -> Any:
     has_deferred = any(m.state == "deferred" for m in materials)
     today = _today()
     soon = selectors.due_soon_limit(today)
-    body = schemas.case_out(case, allowed=_allowed(user, case, has_deferred=has_deferred), personal=personal,
-                            today=today, soon_limit=soon)
-    notices = (SupervisionNotice.objects.filter(case=case).select_related("sent_by") if staff else [])
-    body.update({
-        "implementation": case.implementation.code, "version": case.version.number,
-        "department": case.deciding_department.name, "division": case.deciding_division.name,
-        "channel": case.channel, "channel_label": schemas.channel_label(case.channel),
-        "receiving_centre": case.receiving_centre.name if case.receiving_centre else None,
-        "deferred": case.deferred, "correction_items": list(case.correction_items or []),
-        "refusal_reason": case.refusal_reason,
-        "current_step": services.current_step_name(case) if case.status in (
-            CaseStatus.IN_PROGRESS, CaseStatus.RETURNED, CaseStatus.SUSPENDED) else None,
-        "awaiting_decision": case.awaiting_decision, "decision": case.decision,
-        "decision_reason": case.decision_reason, "result_delivery": case.result_delivery,
-        "created_at": case.created_at, "accepted_at": case.accepted_at, "decided_at": case.decided_at,
-        "closed_at": case.closed_at, "personal_data_masked": not personal,
-        "applicant": schemas.applicant_out(case, personal),
-        "form_data": dict(case.form_data) if personal else None,
-        "deadline": {
-            "accepted_on": case.accepted_on, "statutory_days": case.statutory_days,
-            "promised_days": case.promised_days, "extension_days": case.extension_days,
-            "promised_due": case.promised_due, "statutory_due": case.statutory_due,
-            "calendar_unknown": case.calendar_unknown, "colour": schemas.deadline_colour(case, today, soon),
-        },
-        "timeline": [schemas.event_out(e) for e in events],
-        "materials": [schemas.material_out(m) for m in materials],
-        "supervision": [schemas.supervision_out(n) for n in notices],
-    })
+    body = schemas.case_out(
+        case, allowed=_allowed(user, case, has_deferred=has_deferred), personal=personal, today=today, soon_limit=soon
+    )
+    notices = SupervisionNotice.objects.filter(case=case).select_related("sent_by") if staff else []
+    body.update(
+        {
+            "implementation": case.implementation.code,
+            "version": case.version.number,
+            "department": case.deciding_department.name,
+            "division": case.deciding_division.name,
+            "channel": case.channel,
+            "channel_label": schemas.channel_label(case.channel),
+            "receiving_centre": case.receiving_centre.name if case.receiving_centre else None,
+            "deferred": case.deferred,
+            "correction_items": list(case.correction_items or []),
+            "refusal_reason": case.refusal_reason,
+            "current_step": services.current_step_name(case)
+            if case.status in (CaseStatus.IN_PROGRESS, CaseStatus.RETURNED, CaseStatus.SUSPENDED)
+            else None,
+            "awaiting_decision": case.awaiting_decision,
+            "decision": case.decision,
+            "decision_reason": case.decision_reason,
+            "result_delivery": case.result_delivery,
+            "created_at": case.created_at,
+            "accepted_at": case.accepted_at,
+            "decided_at": case.decided_at,
+            "closed_at": case.closed_at,
+            "personal_data_masked": not personal,
+            "applicant": schemas.applicant_out(case, personal),
+            "form_data": dict(case.form_data) if personal else None,
+            "deadline": {
+                "accepted_on": case.accepted_on,
+                "statutory_days": case.statutory_days,
+                "promised_days": case.promised_days,
+                "extension_days": case.extension_days,
+                "promised_due": case.promised_due,
+                "statutory_due": case.statutory_due,
+                "calendar_unknown": case.calendar_unknown,
+                "colour": schemas.deadline_colour(case, today, soon),
+            },
+            "timeline": [schemas.event_out(e) for e in events],
+            "materials": [schemas.material_out(m) for m in materials],
+            "supervision": [schemas.supervision_out(n) for n in notices],
+        }
+    )
     if personal:
-        audit("case.view", "case", case.number, actor=user, ip=client_ip(request),
-              detail={"via": "api", "fields": ["applicant_id_number", "applicant_phone", "form_data"]})
+        audit(
+            "case.view",
+            "case",
+            case.number,
+            actor=user,
+            ip=client_ip(request),
+            detail={"via": "api", "fields": ["applicant_id_number", "applicant_phone", "form_data"]},
+        )
     return body
 
 
-@router.get("/cases", response={200: schemas.CasePage, **AUTH_ERRORS}, summary="办件列表与工作队列",
-            description="申请人：mine（我的办件）、drafts（草稿）。工作人员：按本人的服务中心、部门或辖区查看队列"
-                        "（to_accept 待受理、to_review 待审查、to_decide 待决定、suspended 特殊环节、due_soon 即将到期、"
-                        "overdue 已超期、result_desk 待出件）。省略 bucket 时按角色取默认队列。列表中身份证号和电话均已脱敏。")
+@router.get(
+    "/cases",
+    response={200: schemas.CasePage, **AUTH_ERRORS},
+    summary="办件列表与工作队列",
+    description="申请人：mine（我的办件）、drafts（草稿）。工作人员：按本人的服务中心、部门或辖区查看队列"
+    "（to_accept 待受理、to_review 待审查、to_decide 待决定、suspended 特殊环节、due_soon 即将到期、"
+    "overdue 已超期、result_desk 待出件）。省略 bucket 时按角色取默认队列。列表中身份证号和电话均已脱敏。",
+)
 def list_cases(request: HttpRequest, bucket: QueueName | None = None, limit: Limit = 20, offset: Offset = 0) -> Any:
     user = _user(request)
     role = _role(user)
@@ -384,19 +478,26 @@ def _rows(user: User, rows: list[Case], total: int, limit: int, offset: int) -> 
     today = _today()
     soon = selectors.due_soon_limit(today)
     mask_names = _role(user) not in HANDLING_ROLES and _role(user) is not None
-    return paged((schemas.case_row(c, today=today, soon_limit=soon, mask_names=mask_names) for c in rows),
-                 total, limit, offset)
+    return paged(
+        (schemas.case_row(c, today=today, soon_limit=soon, mask_names=mask_names) for c in rows), total, limit, offset
+    )
 
 
-@router.get("/supervision", response={200: schemas.CasePage, **AUTH_ERRORS}, summary="督办看板",
-            description="督办人员查看本辖区内即将到期（due_soon）或已超期（overdue）的全部办件。")
-def supervision(request: HttpRequest, bucket: Literal["due_soon", "overdue"] = "overdue", limit: Limit = 20,
-                offset: Offset = 0) -> Any:
+@router.get(
+    "/supervision",
+    response={200: schemas.CasePage, **AUTH_ERRORS},
+    summary="督办看板",
+    description="督办人员查看本辖区内即将到期（due_soon）或已超期（overdue）的全部办件。",
+)
+def supervision(
+    request: HttpRequest, bucket: Literal["due_soon", "overdue"] = "overdue", limit: Limit = 20, offset: Offset = 0
+) -> Any:
     user = _user(request)
     if _role(user) not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN) or not user.division_id:
         raise ApiError("forbidden", "只有督办人员可以查看督办看板", None, status=403)
-    rows, total = selectors.supervision_board(user, selectors.Bucket(bucket), today=_today(), limit=limit,
-                                              offset=offset)
+    rows, total = selectors.supervision_board(
+        user, selectors.Bucket(bucket), today=_today(), limit=limit, offset=offset
+    )
     return {**_rows(user, rows, total, limit, offset), "bucket": bucket}
 
 
@@ -411,13 +512,17 @@ def _precheck(user: User, case: Case, action: CaseAction, revision: int | None) 
         if action not in NO_REVISION:
             raise ApiError("required", "请提供您所见的办件修订号 revision，以免覆盖他人的办理结果", "revision")
     elif revision != case.revision:
-        raise ConflictError("stale_revision",
-                            f"该办件已被他人处理（当前状态：{STATUS_LABELS[CaseStatus(case.status)]}），请刷新后重试。",
-                            "revision")
+        raise ConflictError(
+            "stale_revision",
+            f"该办件已被他人处理（当前状态：{STATUS_LABELS[CaseStatus(case.status)]}），请刷新后重试。",
+            "revision",
+        )
     if (CaseStatus(case.status), action) not in TRANSITIONS:
-        raise ConflictError("transition_not_allowed",
-                            f"办件当前为“{STATUS_LABELS[CaseStatus(case.status)]}”，不能执行“{ACTION_LABELS[action]}”",
-                            "action")
+        raise ConflictError(
+            "transition_not_allowed",
+            f"办件当前为“{STATUS_LABELS[CaseStatus(case.status)]}”，不能执行“{ACTION_LABELS[action]}”",
+            "action",
+        )
 
 
 def _deferrals(body: schemas.CaseActionIn) -> list[services.Deferral]:
@@ -446,7 +551,9 @@ def _supply_deferred(ctx: services.Ctx, case: Case, body: schemas.CaseActionIn, 
 
 def _issue_result(ctx: services.Ctx, case: Case, body: schemas.CaseActionIn, rev: int | None) -> Case:
     if body.delivery is None:
-        raise ApiError("required", "请选择出件方式：window（窗口领取）、post（邮寄）或 electronic（电子送达）", "delivery")
+        raise ApiError(
+            "required", "请选择出件方式：window（窗口领取）、post（邮寄）或 electronic（电子送达）", "delivery"
+        )
     return services.issue_result(ctx, case, body.delivery, rev, address=body.address)
 
 
@@ -483,19 +590,28 @@ HANDLERS: dict[CaseAction, Handler] = {
 }
 
 
-@router.post("/cases/{number}/actions/{action}", response={200: schemas.CaseOut, **WRITE_ERRORS},
-             summary="办理操作",
-             description=(
-                 "对办件执行一个操作。请求体须带所见的修订号 revision（督办、现场到访除外）；他人已先处理时返回409。"
-                 "各操作读取的字段：accept（可带 deferrals 即容缺受理）、accept_deferred（deferrals）、"
-                 "request_correction（items 一次性告知清单，reason 可选）、refuse（reason）、resubmit、"
-                 "complete_step（opinion）、grant / deny（reason：理由及法律依据）、decide（grant 与 reason）、"
-                 "return_for_correction（items、reason）、supply_correction、suspend（step_name、reason）、"
-                 "resume（reason 可选）、extend（reason，days 默认10）、issue_result（delivery，邮寄时可给 address）、"
-                 "withdraw（reason 可选）、supply_deferred（material）、supervise（message）、record_visit（reason）、"
-                 "save_draft（form_data）、submit。无权执行返回403，当前状态不允许返回409。"))
-def act(request: HttpRequest, number: str, action: ActionName, payload: schemas.CaseActionIn,
-        idempotency_key: str | None = Header(None, alias="Idempotency-Key", description="仅用于 submit")) -> Any:
+@router.post(
+    "/cases/{number}/actions/{action}",
+    response={200: schemas.CaseOut, **WRITE_ERRORS},
+    summary="办理操作",
+    description=(
+        "对办件执行一个操作。请求体须带所见的修订号 revision（督办、现场到访除外）；他人已先处理时返回409。"
+        "各操作读取的字段：accept（可带 deferrals 即容缺受理）、accept_deferred（deferrals）、"
+        "request_correction（items 一次性告知清单，reason 可选）、refuse（reason）、resubmit、"
+        "complete_step（opinion）、grant / deny（reason：理由及法律依据）、decide（grant 与 reason）、"
+        "return_for_correction（items、reason）、supply_correction、suspend（step_name、reason）、"
+        "resume（reason 可选）、extend（reason，days 默认10）、issue_result（delivery，邮寄时可给 address）、"
+        "withdraw（reason 可选）、supply_deferred（material）、supervise（message）、record_visit（reason）、"
+        "save_draft（form_data）、submit。无权执行返回403，当前状态不允许返回409。"
+    ),
+)
+def act(
+    request: HttpRequest,
+    number: str,
+    action: ActionName,
+    payload: schemas.CaseActionIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", description="仅用于 submit"),
+) -> Any:
     if action == "submit":
         return _submit(request, number, payload.revision, _idempotency_key(idempotency_key))
     user = _user(request)
@@ -518,12 +634,19 @@ def act(request: HttpRequest, number: str, action: ActionName, payload: schemas.
 # --- public progress -------------------------------------------------------------------------------------
 
 
-@router.get("/progress", auth=None, response={200: schemas.CaseProgressOut, **ERRORS, 429: ErrorOut},
-            summary="办件进度查询（公开）",
-            description="凭办件编号和查询码查看办理进度，不含任何个人信息。编号或查询码不正确时一律返回404，"
-                        "不透露编号是否存在；同一来源地址每分钟查询次数有限（超过返回429）。")
-def progress(request: HttpRequest, number: str = Query("", max_length=40, description="办件编号"),
-             code: str = Query("", max_length=16, description="查询码")) -> Any:
+@router.get(
+    "/progress",
+    auth=None,
+    response={200: schemas.CaseProgressOut, **ERRORS, 429: ErrorOut},
+    summary="办件进度查询（公开）",
+    description="凭办件编号和查询码查看办理进度，不含任何个人信息。编号或查询码不正确时一律返回404，"
+    "不透露编号是否存在；同一来源地址每分钟查询次数有限（超过返回429）。",
+)
+def progress(
+    request: HttpRequest,
+    number: str = Query("", max_length=40, description="办件编号"),
+    code: str = Query("", max_length=16, description="查询码"),
+) -> Any:
     if not number.strip() or not code.strip():
         raise ApiError("required", "请同时填写办件编号和查询码", "code" if number.strip() else "number")
     if throttled(request):

@@ -39,8 +39,12 @@ class DeferralFlag:
 
 
 def _overdue(today: dt.date):
-    return services.overdue_deferrals(today).exclude(case__status__in=[s.value for s in TERMINAL]) \
-        .select_related("case", "case__version", "case__deciding_department").order_by("deferred_due", "case_id", "id")
+    return (
+        services.overdue_deferrals(today)
+        .exclude(case__status__in=[s.value for s in TERMINAL])
+        .select_related("case", "case__version", "case__deciding_department")
+        .order_by("deferred_due", "case_id", "id")
+    )
 
 
 def deferral_flags(user: Any = None, today: dt.date | None = None) -> list[DeferralFlag]:
@@ -67,18 +71,30 @@ def notify_overdue(flag: DeferralFlag) -> str:
         return NO_PHONE  # not marked: once a phone is on the case, the next run tells them
     now = timezone.now()
     with transaction.atomic():
-        claimed = CaseMaterial.objects.filter(pk=material.pk, state=CaseMaterial.State.DEFERRED,
-                                              overdue_notified_at__isnull=True).update(overdue_notified_at=now)
+        claimed = CaseMaterial.objects.filter(
+            pk=material.pk, state=CaseMaterial.State.DEFERRED, overdue_notified_at__isnull=True
+        ).update(overdue_notified_at=now)
         if not claimed:
             return ALREADY
         material.overdue_notified_at = now
-        audit("case.deferral_overdue", "case", case.number,
-              detail={"material": material.name, "due": flag.due.isoformat(), "days_overdue": flag.days_overdue})
+        audit(
+            "case.deferral_overdue",
+            "case",
+            case.number,
+            detail={"material": material.name, "due": flag.due.isoformat(), "days_overdue": flag.days_overdue},
+        )
         due = flag.due
-        notify(Message(case.applicant_phone, case.applicant_name, "容缺材料逾期未补交",
-                       f"【{case.number}】您承诺于{due.year}年{due.month}月{due.day}日前补交的“{material.name}”"
-                       f"已逾期{flag.days_overdue}天，请尽快补交；逾期不补交的，可能影响办件的办理。",
-                       case.number, "deferral_overdue"))
+        notify(
+            Message(
+                case.applicant_phone,
+                case.applicant_name,
+                "容缺材料逾期未补交",
+                f"【{case.number}】您承诺于{due.year}年{due.month}月{due.day}日前补交的“{material.name}”"
+                f"已逾期{flag.days_overdue}天，请尽快补交；逾期不补交的，可能影响办件的办理。",
+                case.number,
+                "deferral_overdue",
+            )
+        )
     return SENT
 
 

@@ -26,8 +26,9 @@ FIELD_PREFIX = "f_"
 # How the clerk verified who stands at the window (recorded on the case and its first event).
 IDENTITY_CHECKS = ["读取身份证芯片并人证比对", "核验纸质身份证原件", "电子身份证扫码"]
 # Keys of an item's form that repeat the applicant section of the window form (asked once, 一次填写).
-SHARED_APPLICANT_KEYS = frozenset({"applicant_name", "applicant_id_number", "applicant_phone", "enterprise_name",
-                                   "uscc"})
+SHARED_APPLICANT_KEYS = frozenset(
+    {"applicant_name", "applicant_id_number", "applicant_phone", "enterprise_name", "uscc"}
+)
 DEFAULT_COMMITMENT = "本人承诺在承诺期限内补交上述材料，并对所提交材料的真实性负责；逾期未补交的，愿意承担相应责任。"
 
 
@@ -44,12 +45,26 @@ def clean_token(value: Any) -> str | None:
 # ---- the application form declared in the catalogue ---------------------------------------------------
 
 
-INPUT_TYPES = {"text": "text", "id_number": "text", "uscc": "text", "phone": "tel", "division": "text",
-               "email": "email", "number": "number", "date": "date"}
+INPUT_TYPES = {
+    "text": "text",
+    "id_number": "text",
+    "uscc": "text",
+    "phone": "tel",
+    "division": "text",
+    "email": "email",
+    "number": "number",
+    "date": "date",
+}
 INPUT_MODES = {"phone": "numeric", "division": "numeric", "number": "decimal"}
 MAX_LENGTHS = {"id_number": 18, "uscc": 18, "phone": 11, "division": 12}
-TYPE_HINTS = {"id_number": "18位公民身份号码", "uscc": "18位统一社会信用代码", "phone": "11位手机号码",
-              "division": "12位行政区划代码", "date": "", "email": ""}
+TYPE_HINTS = {
+    "id_number": "18位公民身份号码",
+    "uscc": "18位统一社会信用代码",
+    "phone": "11位手机号码",
+    "division": "12位行政区划代码",
+    "date": "",
+    "email": "",
+}
 
 
 @dataclass
@@ -104,8 +119,13 @@ class SchemaField:
         return "" if self.value is None or isinstance(self.value, list | bool) else str(self.value)
 
 
-def schema_fields(schema: Iterable[Mapping[str, Any]], values: Mapping[str, Any],
-                  errors: Mapping[str, str] | None = None, *, skip: Iterable[str] = ()) -> list[SchemaField]:
+def schema_fields(
+    schema: Iterable[Mapping[str, Any]],
+    values: Mapping[str, Any],
+    errors: Mapping[str, str] | None = None,
+    *,
+    skip: Iterable[str] = (),
+) -> list[SchemaField]:
     errors = errors or {}
     skipped = set(skip)
     out = []
@@ -113,11 +133,21 @@ def schema_fields(schema: Iterable[Mapping[str, Any]], values: Mapping[str, Any]
         if not isinstance(f, Mapping) or f.get("key") in skipped:
             continue
         ftype = str(f.get("type", "text"))
-        out.append(SchemaField(
-            key=f["key"], label=str(f.get("label") or f["key"]), type=ftype, required=bool(f.get("required")),
-            help=str(f.get("help") or ""), value=values.get(f["key"], ""), error=errors.get(f["key"], ""),
-            options=[str(o) for o in f.get("options") or []],
-            max_length=f.get("max_length") or MAX_LENGTHS.get(ftype), min=f.get("min"), max=f.get("max")))
+        out.append(
+            SchemaField(
+                key=f["key"],
+                label=str(f.get("label") or f["key"]),
+                type=ftype,
+                required=bool(f.get("required")),
+                help=str(f.get("help") or ""),
+                value=values.get(f["key"], ""),
+                error=errors.get(f["key"], ""),
+                options=[str(o) for o in f.get("options") or []],
+                max_length=f.get("max_length") or MAX_LENGTHS.get(ftype),
+                min=f.get("min"),
+                max=f.get("max"),
+            )
+        )
     return out
 
 
@@ -152,8 +182,9 @@ def display_value(f: Mapping[str, Any], value: Any) -> str:
 MASKS = {"id_number": mask_resident_id, "uscc": mask_uscc, "phone": mask_phone}
 
 
-def form_rows(schema: Iterable[Mapping[str, Any]], data: Mapping[str, Any], *,
-              masked: bool = False) -> list[tuple[str, str]]:
+def form_rows(
+    schema: Iterable[Mapping[str, Any]], data: Mapping[str, Any], *, masked: bool = False
+) -> list[tuple[str, str]]:
     """(label, value) of every declared field, then anything else the case holds; identifiers masked if asked."""
     rows, seen = [], set()
     for f in schema or []:
@@ -171,20 +202,39 @@ def form_rows(schema: Iterable[Mapping[str, Any]], data: Mapping[str, Any], *,
 
 
 class WindowApplicantForm(forms.Form):
-    kind = forms.ChoiceField(label="申请人类型", choices=[("natural", "自然人"), ("legal", "法人")],
-                             initial="natural", widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="申请人类型",
+        choices=[("natural", "自然人"), ("legal", "法人")],
+        initial="natural",
+        widget=forms.RadioSelect,
+    )
     name = forms.CharField(label="申请人姓名/名称", max_length=100)
-    id_number = forms.CharField(label="证件号码", max_length=18,
-                                help_text="自然人填公民身份号码，法人填统一社会信用代码",
-                                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-    phone = forms.CharField(label="联系电话", max_length=11, required=False, help_text="用于发送办理进度短信",
-                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}))
-    identity_check = forms.ChoiceField(label="身份核验方式", choices=[(c, c) for c in IDENTITY_CHECKS],
-                                       widget=forms.RadioSelect,
-                                       error_messages={"required": "请选择申请人身份的核验方式"})
+    id_number = forms.CharField(
+        label="证件号码",
+        max_length=18,
+        help_text="自然人填公民身份号码，法人填统一社会信用代码",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label="联系电话",
+        max_length=11,
+        required=False,
+        help_text="用于发送办理进度短信",
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}),
+    )
+    identity_check = forms.ChoiceField(
+        label="身份核验方式",
+        choices=[(c, c) for c in IDENTITY_CHECKS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择申请人身份的核验方式"},
+    )
     agent_name = forms.CharField(label="代办人/经办人姓名", max_length=50, required=False)
-    agent_id_number = forms.CharField(label="代办人/经办人公民身份号码", max_length=18, required=False,
-                                      widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    agent_id_number = forms.CharField(
+        label="代办人/经办人公民身份号码",
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -224,10 +274,18 @@ class WindowApplicantForm(forms.Form):
         """The item form's keys this section already answers."""
         d = self.cleaned_data
         if d["kind"] == "legal":  # the form's applicant_* keys are then the 经办人 (the agent)
-            return {"enterprise_name": d["name"], "uscc": d["id_number"], "applicant_name": d["agent_name"],
-                    "applicant_id_number": d["agent_id_number"], "applicant_phone": d.get("phone", "")}
-        return {"applicant_name": d["name"], "applicant_id_number": d["id_number"],
-                "applicant_phone": d.get("phone", "")}
+            return {
+                "enterprise_name": d["name"],
+                "uscc": d["id_number"],
+                "applicant_name": d["agent_name"],
+                "applicant_id_number": d["agent_id_number"],
+                "applicant_phone": d.get("phone", ""),
+            }
+        return {
+            "applicant_name": d["name"],
+            "applicant_id_number": d["id_number"],
+            "applicant_phone": d.get("phone", ""),
+        }
 
 
 # ---- case actions -------------------------------------------------------------------------------------
@@ -248,12 +306,20 @@ class AcceptForm(ActionForm):
 
 
 class DeferForm(ActionForm):
-    materials = forms.MultipleChoiceField(label="容缺材料", widget=forms.CheckboxSelectMultiple,
-                                          error_messages={"required": "请选择容缺后补的材料"})
-    due = forms.DateField(label="承诺补交日期", widget=forms.DateInput(attrs={"type": "date"}),
-                          error_messages={"required": "请填写承诺补交日期", "invalid": "日期格式应如 2026-01-31"})
-    commitment = forms.CharField(label="申请人承诺", widget=forms.Textarea(attrs={"rows": 3}), initial=DEFAULT_COMMITMENT,
-                                 error_messages={"required": "容缺受理须有申请人的书面承诺"})
+    materials = forms.MultipleChoiceField(
+        label="容缺材料", widget=forms.CheckboxSelectMultiple, error_messages={"required": "请选择容缺后补的材料"}
+    )
+    due = forms.DateField(
+        label="承诺补交日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写承诺补交日期", "invalid": "日期格式应如 2026-01-31"},
+    )
+    commitment = forms.CharField(
+        label="申请人承诺",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial=DEFAULT_COMMITMENT,
+        error_messages={"required": "容缺受理须有申请人的书面承诺"},
+    )
 
     def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -264,8 +330,12 @@ class CorrectionForm(ActionForm):
     """补正: the one complete list (一次告知) — ticked materials plus anything else, one per line."""
 
     items = forms.MultipleChoiceField(label="需补正的材料", required=False, widget=forms.CheckboxSelectMultiple)
-    extra = forms.CharField(label="其他需补正的内容", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="每行一项，例如：申请表第3栏未签字")
+    extra = forms.CharField(
+        label="其他需补正的内容",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一项，例如：申请表第3栏未签字",
+    )
     note = forms.CharField(label="说明", required=False, max_length=500)
 
     def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
@@ -277,31 +347,46 @@ class CorrectionForm(ActionForm):
 
 
 class ReturnForm(CorrectionForm):
-    reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": "请说明退回原因"})
+    reason = forms.CharField(
+        label="退回原因", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请说明退回原因"}
+    )
 
 
 class RefuseForm(ActionForm):
-    reason = forms.CharField(label="不予受理的理由和依据", widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "不予受理必须说明理由和依据"})
+    reason = forms.CharField(
+        label="不予受理的理由和依据",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "不予受理必须说明理由和依据"},
+    )
 
 
 class StepForm(ActionForm):
-    opinion = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 3}),
-                              error_messages={"required": "请填写本环节的审查意见"})
+    opinion = forms.CharField(
+        label="审查意见",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写本环节的审查意见"},
+    )
 
 
 class DecideForm(ActionForm):
-    grant = forms.ChoiceField(label="决定", choices=[("1", "准予"), ("0", "不予")], widget=forms.RadioSelect,
-                              error_messages={"required": "请选择准予或不予"})
-    reason = forms.CharField(label="决定理由及法律依据", widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "请填写决定理由及法律依据"})
+    grant = forms.ChoiceField(
+        label="决定",
+        choices=[("1", "准予"), ("0", "不予")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择准予或不予"},
+    )
+    reason = forms.CharField(
+        label="决定理由及法律依据",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写决定理由及法律依据"},
+    )
 
 
 class SuspendForm(ActionForm):
     step_name = forms.ChoiceField(label="特殊环节", error_messages={"required": "请选择特殊环节"})
-    reason = forms.CharField(label="事由", widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": "请说明进入特殊环节的事由"})
+    reason = forms.CharField(
+        label="事由", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请说明进入特殊环节的事由"}
+    )
 
     def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -313,21 +398,35 @@ class ResumeForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
-    days = forms.IntegerField(label="延长工作日", min_value=1, max_value=10, initial=10,
-                              error_messages={"min_value": "延期天数应为1至10个工作日",
-                                              "max_value": "延期天数应为1至10个工作日"})
-    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": "延期须说明理由"})
+    days = forms.IntegerField(
+        label="延长工作日",
+        min_value=1,
+        max_value=10,
+        initial=10,
+        error_messages={"min_value": "延期天数应为1至10个工作日", "max_value": "延期天数应为1至10个工作日"},
+    )
+    reason = forms.CharField(
+        label="延期理由", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "延期须说明理由"}
+    )
 
 
 DELIVERIES = [("window", "窗口领取"), ("post", "邮寄送达"), ("electronic", "电子送达")]
 
 
 class IssueForm(ActionForm):
-    delivery = forms.ChoiceField(label="出件方式", choices=DELIVERIES, widget=forms.RadioSelect, initial="window",
-                                 error_messages={"required": "请选择出件方式"})
-    address = forms.CharField(label="收件地址", required=False, max_length=200,
-                              help_text="邮寄送达时使用；留空则使用申请表或申请人账号中的地址。快递单号由快递接口生成。")
+    delivery = forms.ChoiceField(
+        label="出件方式",
+        choices=DELIVERIES,
+        widget=forms.RadioSelect,
+        initial="window",
+        error_messages={"required": "请选择出件方式"},
+    )
+    address = forms.CharField(
+        label="收件地址",
+        required=False,
+        max_length=200,
+        help_text="邮寄送达时使用；留空则使用申请表或申请人账号中的地址。快递单号由快递接口生成。",
+    )
 
 
 class SupplyDeferredForm(ActionForm):
@@ -347,13 +446,15 @@ class WithdrawForm(ActionForm):
 
 
 class SuperviseForm(ActionForm):
-    message = forms.CharField(label="督办意见", widget=forms.Textarea(attrs={"rows": 2}),
-                              error_messages={"required": "请填写督办意见"})
+    message = forms.CharField(
+        label="督办意见", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写督办意见"}
+    )
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="办理回复", widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": "请填写督办回复"})
+    answer = forms.CharField(
+        label="办理回复", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写督办回复"}
+    )
 
 
 def default_due(today: dt.date, days: int = 7) -> dt.date:

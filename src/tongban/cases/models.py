@@ -32,10 +32,12 @@ class Channel(models.TextChoices):
 class Case(models.Model):
     number = models.CharField("办件编号", max_length=32, unique=True)
     query_code = models.CharField("查询码", max_length=8)
-    implementation = models.ForeignKey("catalogue.ItemImplementation", verbose_name="事项", on_delete=models.PROTECT,
-                                       related_name="cases")
-    version = models.ForeignKey("catalogue.ImplementationVersion", verbose_name="办事指南版本",
-                                on_delete=models.PROTECT, related_name="cases")
+    implementation = models.ForeignKey(
+        "catalogue.ItemImplementation", verbose_name="事项", on_delete=models.PROTECT, related_name="cases"
+    )
+    version = models.ForeignKey(
+        "catalogue.ImplementationVersion", verbose_name="办事指南版本", on_delete=models.PROTECT, related_name="cases"
+    )
     status = models.CharField("状态", max_length=20, choices=_choices(STATUS_LABELS), default=CaseStatus.DRAFT.value)
     # Optimistic concurrency: every transition increments it; an action names the revision it saw.
     revision = models.PositiveIntegerField("修订号", default=0)
@@ -45,36 +47,79 @@ class Case(models.Model):
     # applicant (a snapshot: the case keeps what was declared even if the account changes)
     # db_index=False here and on the three scopes below: the composite indexes in Meta start with them, and
     # the extra single-column ones only cost writes and misled the planner (bench/cases_volume.py).
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人账号", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="cases", db_index=False)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人账号",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
+    )
     applicant_kind = models.CharField("申请人类型", max_length=10, choices=[("natural", "自然人"), ("legal", "法人")])
     applicant_name = models.CharField("申请人", max_length=100)
     applicant_id_number = models.CharField("证件号码", max_length=18, help_text="公民身份号码或统一社会信用代码")
     applicant_phone = models.CharField("联系电话", max_length=20, blank=True)
     agent_name = models.CharField("代办人", max_length=50, blank=True)
     agent_id_number = models.CharField("代办人公民身份号码", max_length=18, blank=True)
-    identity_check = models.CharField("身份核验方式", max_length=100, blank=True,
-                                      help_text="如：读取居民身份证芯片并人证比对")
+    identity_check = models.CharField(
+        "身份核验方式", max_length=100, blank=True, help_text="如：读取居民身份证芯片并人证比对"
+    )
     form_data = models.JSONField("申请表数据", default=dict, blank=True)
 
     channel = models.CharField("申请渠道", max_length=10, choices=Channel.choices)
-    receiving_division = models.ForeignKey("jurisdictions.Division", verbose_name="受理地", on_delete=models.PROTECT,
-                                           related_name="received_cases")
-    receiving_centre = models.ForeignKey("jurisdictions.ServiceCentre", verbose_name="受理服务中心", null=True,
-                                         blank=True, on_delete=models.PROTECT, related_name="cases",
-                                         db_index=False)
-    receiving_window = models.ForeignKey("jurisdictions.Window", verbose_name="受理窗口", null=True, blank=True,
-                                         on_delete=models.PROTECT, related_name="cases")
+    receiving_division = models.ForeignKey(
+        "jurisdictions.Division", verbose_name="受理地", on_delete=models.PROTECT, related_name="received_cases"
+    )
+    receiving_centre = models.ForeignKey(
+        "jurisdictions.ServiceCentre",
+        verbose_name="受理服务中心",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
+    )
+    receiving_window = models.ForeignKey(
+        "jurisdictions.Window",
+        verbose_name="受理窗口",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     # Another deployment that received it (跨省通办 proxy acceptance); blank = this node.
     receiving_node = models.CharField("受理节点", max_length=60, blank=True)
-    deciding_department = models.ForeignKey("jurisdictions.Department", verbose_name="办理部门",
-                                            on_delete=models.PROTECT, related_name="cases", db_index=False)
-    deciding_division = models.ForeignKey("jurisdictions.Division", verbose_name="办理地", on_delete=models.PROTECT,
-                                          related_name="decided_cases", db_index=False)
-    bundle_case = models.ForeignKey("bundles.BundleCase", verbose_name="所属一件事办件", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="children")
-    bundle_item = models.ForeignKey("bundles.BundleItem", verbose_name="一件事事项", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    deciding_department = models.ForeignKey(
+        "jurisdictions.Department",
+        verbose_name="办理部门",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
+    )
+    deciding_division = models.ForeignKey(
+        "jurisdictions.Division",
+        verbose_name="办理地",
+        on_delete=models.PROTECT,
+        related_name="decided_cases",
+        db_index=False,
+    )
+    bundle_case = models.ForeignKey(
+        "bundles.BundleCase",
+        verbose_name="所属一件事办件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    bundle_item = models.ForeignKey(
+        "bundles.BundleItem",
+        verbose_name="一件事事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     # acceptance
     deferred = models.BooleanField("容缺受理", default=False)
@@ -88,14 +133,17 @@ class Case(models.Model):
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     promised_due = models.DateField("承诺办结日期", null=True, blank=True)
     statutory_due = models.DateField("法定办结日期", null=True, blank=True)
-    calendar_unknown = models.BooleanField("期限无法计算", default=False,
-                                           help_text="期限涉及尚未录入的年度节假日安排")
+    calendar_unknown = models.BooleanField("期限无法计算", default=False, help_text="期限涉及尚未录入的年度节假日安排")
 
     # decision and result
     decision = models.CharField("决定", max_length=10, blank=True, choices=[("granted", "准予"), ("denied", "不予")])
     decision_reason = models.TextField("决定理由及法律依据", blank=True)
-    result_delivery = models.CharField("出件方式", max_length=12, blank=True,
-                                       choices=[("window", "窗口领取"), ("post", "邮寄"), ("electronic", "电子送达")])
+    result_delivery = models.CharField(
+        "出件方式",
+        max_length=12,
+        blank=True,
+        choices=[("window", "窗口领取"), ("post", "邮寄"), ("electronic", "电子送达")],
+    )
     result_licence_id = models.CharField("结果电子证照标识", max_length=120, blank=True)
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -113,15 +161,20 @@ class Case(models.Model):
         # A lone promised_due index lured PostgreSQL into walking every closed case for "overdue"; these
         # give each bucket an ordered range or a small sort, and index-only counts.
         indexes = [
-            models.Index(fields=["deciding_department", "status", "awaiting_decision", "promised_due", "id"],
-                         name="case_dept_queue"),
+            models.Index(
+                fields=["deciding_department", "status", "awaiting_decision", "promised_due", "id"],
+                name="case_dept_queue",
+            ),
             models.Index(fields=["deciding_division", "status", "promised_due"], name="case_div_board"),
             models.Index(fields=["receiving_centre", "status", "promised_due", "id"], name="case_centre_queue"),
             models.Index(fields=["applicant", "status"], name="case_applicant"),
             models.Index(fields=["status", "promised_due", "id"], name="case_status_due"),
             # Cases whose clock runs, in due order: due-soon and overdue boards over several divisions.
-            models.Index(fields=["promised_due", "id"], name="case_clock_due",
-                         condition=models.Q(status__in=["in_progress", "returned"])),
+            models.Index(
+                fields=["promised_due", "id"],
+                name="case_clock_due",
+                condition=models.Q(status__in=["in_progress", "returned"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -139,12 +192,19 @@ class CaseEvent(AppendOnlyModel):
     action = models.CharField("操作", max_length=30, choices=_choices(ACTION_LABELS))
     from_status = models.CharField("原状态", max_length=20, blank=True)
     to_status = models.CharField("新状态", max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     actor_role = models.CharField("操作人角色", max_length=30, blank=True)
     channel = models.CharField("渠道", max_length=10, blank=True)
-    window = models.ForeignKey("jurisdictions.Window", verbose_name="窗口", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey(
+        "jurisdictions.Window", verbose_name="窗口", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     step_name = models.CharField("办理环节", max_length=50, blank=True)
     reason = models.TextField("意见/理由", blank=True)
     data = models.JSONField("附加信息", default=dict, blank=True)
@@ -213,8 +273,14 @@ class Visit(models.Model):
 
     case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="visits")
     purpose = models.CharField("事由", max_length=50)
-    centre = models.ForeignKey("jurisdictions.ServiceCentre", verbose_name="服务中心", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey(
+        "jurisdictions.ServiceCentre",
+        verbose_name="服务中心",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -227,15 +293,23 @@ class Visit(models.Model):
 
 class SupervisionNotice(models.Model):
     case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.PROTECT, related_name="supervision_notices")
-    department = models.ForeignKey("jurisdictions.Department", verbose_name="被督办部门", on_delete=models.PROTECT,
-                                   related_name="+")
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="督办人", on_delete=models.PROTECT,
-                                related_name="+")
+    department = models.ForeignKey(
+        "jurisdictions.Department", verbose_name="被督办部门", on_delete=models.PROTECT, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="督办人", on_delete=models.PROTECT, related_name="+"
+    )
     message = models.TextField("督办意见")
     sent_at = models.DateTimeField("督办时间", auto_now_add=True)
     answer = models.TextField("办理回复", blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回复人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="回复人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     answered_at = models.DateTimeField("回复时间", null=True, blank=True)
 
     class Meta:

@@ -197,8 +197,9 @@ def cn_date(d: dt.date | None, blank: str = "　　年　　月　　日") -> st
 class HeavyText(Flowable):
     """A centred line in faux bold (fill + stroke): the one CJK font has no bold face."""
 
-    def __init__(self, text: str, size: float, colour: colors.Color = INK, space_after: float = 0,
-                 letter_space: float = 0):
+    def __init__(
+        self, text: str, size: float, colour: colors.Color = INK, space_after: float = 0, letter_space: float = 0
+    ):
         super().__init__()
         self.text, self.size, self.colour, self.letter_space = text, size, colour, letter_space
         self.spaceAfter = space_after
@@ -283,20 +284,29 @@ class QrCode(Flowable):
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT_NAME, fontSize=BODY_SIZE, leading=BODY_LEADING, textColor=INK,
-                          wordWrap="CJK", alignment=TA_JUSTIFY)
+    base = ParagraphStyle(
+        "body",
+        fontName=FONT_NAME,
+        fontSize=BODY_SIZE,
+        leading=BODY_LEADING,
+        textColor=INK,
+        wordWrap="CJK",
+        alignment=TA_JUSTIFY,
+    )
     return {
         "body": base,
         "indent": ParagraphStyle("indent", parent=base, firstLineIndent=2 * BODY_SIZE),
         "issuer": ParagraphStyle("issuer", parent=base, fontSize=15, leading=22, alignment=TA_CENTER),
         "ref": ParagraphStyle("ref", parent=base, fontSize=11, leading=16, alignment=TA_RIGHT),
         "cell": ParagraphStyle("cell", parent=base, fontSize=11.5, leading=16, alignment=TA_LEFT),
-        "label": ParagraphStyle("label", parent=base, fontSize=11.5, leading=16, alignment=TA_LEFT,
-                                textColor=colors.Color(0.2, 0.2, 0.2)),
+        "label": ParagraphStyle(
+            "label", parent=base, fontSize=11.5, leading=16, alignment=TA_LEFT, textColor=colors.Color(0.2, 0.2, 0.2)
+        ),
         "item": ParagraphStyle("item", parent=base, leftIndent=2.6 * BODY_SIZE, firstLineIndent=-1.3 * BODY_SIZE),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
-        "small": ParagraphStyle("small", parent=base, fontSize=9.5, leading=13, alignment=TA_LEFT,
-                                textColor=colors.Color(0.25, 0.25, 0.25)),
+        "small": ParagraphStyle(
+            "small", parent=base, fontSize=9.5, leading=13, alignment=TA_LEFT, textColor=colors.Color(0.25, 0.25, 0.25)
+        ),
     }
 
 
@@ -352,14 +362,27 @@ def _block(block: Block, st: dict[str, ParagraphStyle], width: float) -> list[Fl
         return [Spacer(1, 4), table, Spacer(1, 8)]
     if isinstance(block, Signatures):
         # Plain strings (drawn as they are): a Paragraph would collapse the blanks of a hand-written date.
-        rows = [[f"{who}：", "", "日期：" if dated else "", "　　年　　月　　日" if dated else ""]
-                for who, dated in block.lines]
-        table = Table(rows, colWidths=[width * 0.35, width * 0.28, width * 0.12, width * 0.25],
-                      rowHeights=[11 * mm] * len(rows), hAlign="LEFT")
-        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT_NAME), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("FONTSIZE", (0, 0), (-1, -1), BODY_SIZE),
-                                   ("LINEBELOW", (1, 0), (1, -1), 0.6, INK)]))
+        rows = [
+            [f"{who}：", "", "日期：" if dated else "", "　　年　　月　　日" if dated else ""]
+            for who, dated in block.lines
+        ]
+        table = Table(
+            rows,
+            colWidths=[width * 0.35, width * 0.28, width * 0.12, width * 0.25],
+            rowHeights=[11 * mm] * len(rows),
+            hAlign="LEFT",
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("FONTSIZE", (0, 0), (-1, -1), BODY_SIZE),
+                    ("LINEBELOW", (1, 0), (1, -1), 0.6, INK),
+                ]
+            )
+        )
         return [Spacer(1, 2), KeepTogether(table), Spacer(1, 4)]
     raise TypeError(block)
 
@@ -368,15 +391,34 @@ def _closing(notice: Notice, st: dict[str, ParagraphStyle], width: float) -> Flo
     """QR code and how to use it on the left; issuer, stamp place and date on the right."""
     qr_size = 30 * mm
     caption = [_p(line, st["small"]) for line in notice.qr_caption]
-    left = Table([[QrCode(notice.qr_url, qr_size)], *[[c] for c in caption]],
-                 colWidths=[width * 0.45], hAlign="LEFT")
-    left.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT_NAME), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    right = [Spacer(1, 6 * mm), _p(notice.issuer, st["right"]), _p(notice.stamp_label, st["right"]),
-             _p(cn_date(notice.issued_on), st["right"])]
+    left = Table([[QrCode(notice.qr_url, qr_size)], *[[c] for c in caption]], colWidths=[width * 0.45], hAlign="LEFT")
+    left.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    right = [
+        Spacer(1, 6 * mm),
+        _p(notice.issuer, st["right"]),
+        _p(notice.stamp_label, st["right"]),
+        _p(cn_date(notice.issued_on), st["right"]),
+    ]
     table = Table([[left, right]], colWidths=[width * 0.45, width * 0.55])
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT_NAME), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return KeepTogether([Spacer(1, 8), table])
 
 
@@ -412,14 +454,30 @@ def render(notice: Notice) -> bytes:
     st = _styles()
     buf = io.BytesIO()
     doc = BaseDocTemplate(
-        buf, pagesize=A4, leftMargin=MARGINS["left"], rightMargin=MARGINS["right"], topMargin=MARGINS["top"],
-        bottomMargin=MARGINS["bottom"], title=notice.metadata.get("title", notice.title),
-        author=notice.issuer, subject=notice.metadata.get("subject", ""), creator="Tongban", invariant=1,
-        lang="zh-CN", initialFontName=FONT_NAME, initialFontSize=BODY_SIZE,  # no unembedded Helvetica
+        buf,
+        pagesize=A4,
+        leftMargin=MARGINS["left"],
+        rightMargin=MARGINS["right"],
+        topMargin=MARGINS["top"],
+        bottomMargin=MARGINS["bottom"],
+        title=notice.metadata.get("title", notice.title),
+        author=notice.issuer,
+        subject=notice.metadata.get("subject", ""),
+        creator="Tongban",
+        invariant=1,
+        lang="zh-CN",
+        initialFontName=FONT_NAME,
+        initialFontSize=BODY_SIZE,  # no unembedded Helvetica
     )
     width = doc.width
-    doc.addPageTemplates([PageTemplate("notice", [Frame(doc.leftMargin, doc.bottomMargin, width, doc.height,
-                                                        id="body", leftPadding=0, rightPadding=0)])])
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                "notice",
+                [Frame(doc.leftMargin, doc.bottomMargin, width, doc.height, id="body", leftPadding=0, rightPadding=0)],
+            )
+        ]
+    )
     story: list[Flowable] = [
         _p(notice.issuer, st["issuer"]),
         Spacer(1, 4),

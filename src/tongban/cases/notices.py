@@ -29,8 +29,10 @@ from .workflow import STATUS_LABELS, CaseAction, CaseStatus
 
 A, S = CaseAction, CaseStatus
 LAW = "《中华人民共和国行政许可法》"
-RIGHTS = ("如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者自收到本决定书之日起六个月内"
-          "依法向人民法院提起行政诉讼。")
+RIGHTS = (
+    "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者自收到本决定书之日起六个月内"
+    "依法向人民法院提起行政诉讼。"
+)
 
 
 class NoticeKind(StrEnum):
@@ -44,12 +46,22 @@ class NoticeKind(StrEnum):
 
 K = NoticeKind
 NOTICE_LABELS = {
-    K.ACCEPTANCE: "受理通知书", K.REFUSAL: "不予受理决定书", K.CORRECTION: "补正材料通知书",
-    K.DEFERRAL: "容缺受理承诺书", K.GRANT: "准予决定书", K.DENIAL: "不予决定书",
+    K.ACCEPTANCE: "受理通知书",
+    K.REFUSAL: "不予受理决定书",
+    K.CORRECTION: "补正材料通知书",
+    K.DEFERRAL: "容缺受理承诺书",
+    K.GRANT: "准予决定书",
+    K.DENIAL: "不予决定书",
 }
 # Reference suffixes: 受 (受理), 不受 (不予受理), 补 (补正), 容 (容缺), 准 (准予), 不准 (不予).
-REFERENCE_MARKS = {K.ACCEPTANCE: "受", K.REFUSAL: "不受", K.CORRECTION: "补", K.DEFERRAL: "容", K.GRANT: "准",
-                   K.DENIAL: "不准"}
+REFERENCE_MARKS = {
+    K.ACCEPTANCE: "受",
+    K.REFUSAL: "不受",
+    K.CORRECTION: "补",
+    K.DEFERRAL: "容",
+    K.GRANT: "准",
+    K.DENIAL: "不准",
+}
 
 
 def is_licensing(case: Case) -> bool:
@@ -129,8 +141,12 @@ def _local_date(moment: dt.datetime | None) -> dt.date | None:
 
 
 def _latest(case: Case, *actions: CaseAction) -> CaseEvent | None:
-    return CaseEvent.objects.filter(case=case, action__in=[a.value for a in actions]) \
-        .select_related("window").order_by("-at", "-id").first()
+    return (
+        CaseEvent.objects.filter(case=case, action__in=[a.value for a in actions])
+        .select_related("window")
+        .order_by("-at", "-id")
+        .first()
+    )
 
 
 def _sentence(text: str) -> str:
@@ -139,7 +155,7 @@ def _sentence(text: str) -> str:
 
 
 def _reviewed(reason: str) -> str:
-    """"经审查，<reason>", unless staff already wrote how it was examined (经核查…, 经审查…)."""
+    """ "经审查，<reason>", unless staff already wrote how it was examined (经核查…, 经审查…)."""
     return reason if reason.startswith("经") else f"经审查，{reason}"
 
 
@@ -162,7 +178,8 @@ def _basics(case: Case) -> list[tuple]:
     return [
         ("办件编号", case.number, "查询码", case.query_code),
         ("申请人", case.applicant_name, "证件号码", masked_id(case)),
-        ("申请事项", case.version.name), ("办理部门", case.deciding_department.name),
+        ("申请事项", case.version.name),
+        ("办理部门", case.deciding_department.name),
     ]
 
 
@@ -179,8 +196,10 @@ def _deadline_paragraph(case: Case) -> str:
     if case.promised_days == 0:
         return "本事项为即办件，当场办结。"
     due = cn_date(case.promised_due, "") if case.promised_due else "（涉及尚未公布的节假日安排，日期另行告知）"
-    text = (f"本机关将在受理之日起{case.promised_days}个工作日内（{due}前）办结"
-            f"（法定办结时限为{case.statutory_days}个工作日）。")
+    text = (
+        f"本机关将在受理之日起{case.promised_days}个工作日内（{due}前）办结"
+        f"（法定办结时限为{case.statutory_days}个工作日）。"
+    )
     specials = [s.name for s in case.version.special_steps.all() if not s.counted_in_limit]
     if specials:
         text += f"办理中需要{'、'.join(specials)}等特殊环节的，所需时间不计算在上述期限内，届时将书面告知。"
@@ -193,14 +212,31 @@ def _qr_caption(case: Case) -> list[str]:
     return ["扫码查询办理进度", f"或在“办件进度查询”中输入办件编号 {case.number} 和查询码 {case.query_code}"]
 
 
-def _notice(case: Case, kind: NoticeKind, *, issuer: str, addressee: str, blocks: list, issued_on: dt.date | None,
-            note: str = "", stamp_label: str = "（盖章）") -> Notice:
+def _notice(
+    case: Case,
+    kind: NoticeKind,
+    *,
+    issuer: str,
+    addressee: str,
+    blocks: list,
+    issued_on: dt.date | None,
+    note: str = "",
+    stamp_label: str = "（盖章）",
+) -> Notice:
     title = notice_title(case, kind)
     return Notice(
-        title=title, issuer=issuer, reference=f"编号：{case.number}-{REFERENCE_MARKS[kind]}", addressee=addressee,
-        blocks=blocks, issued_on=issued_on or timezone.localdate(), qr_url=progress_url(case),
-        qr_caption=_qr_caption(case), footer=f"{title} · 办件编号 {case.number}", note=note,
-        stamp_label=stamp_label, metadata={"title": f"{title}（{case.number}）", "subject": case.version.name},
+        title=title,
+        issuer=issuer,
+        reference=f"编号：{case.number}-{REFERENCE_MARKS[kind]}",
+        addressee=addressee,
+        blocks=blocks,
+        issued_on=issued_on or timezone.localdate(),
+        qr_url=progress_url(case),
+        qr_caption=_qr_caption(case),
+        footer=f"{title} · 办件编号 {case.number}",
+        note=note,
+        stamp_label=stamp_label,
+        metadata={"title": f"{title}（{case.number}）", "subject": case.version.name},
     )
 
 
@@ -209,23 +245,42 @@ def _notice(case: Case, kind: NoticeKind, *, issuer: str, addressee: str, blocks
 
 def _acceptance(case: Case) -> Notice:
     event = _latest(case, A.ACCEPT, A.ACCEPT_DEFERRED)
-    lead = (f"{_submitted_phrase(case)}，经审查，申请事项属于本机关职权范围，申请材料齐全、符合法定形式，"
-            f"{_basis(case, '第三十二条第一款第（五）项')}，决定予以受理。")
+    lead = (
+        f"{_submitted_phrase(case)}，经审查，申请事项属于本机关职权范围，申请材料齐全、符合法定形式，"
+        f"{_basis(case, '第三十二条第一款第（五）项')}，决定予以受理。"
+    )
     blocks: list = [Para(lead)]
     if case.deferred:
         deferred = CaseMaterial.objects.filter(case=case, deferred_due__isnull=False).order_by("deferred_due", "id")
         names = "、".join(m.name for m in deferred)
         blocks.append(Para(f"本申请实行容缺受理，暂缺的{names}请按《容缺受理承诺书》约定的日期补交。"))
     blocks.append(Para(_deadline_paragraph(case)))
-    facts = [*_basics(case),
-             ("受理日期", cn_date(case.accepted_on, ""),
-              "承诺办结日期", cn_date(case.promised_due, "") if case.promised_due else "待定"),
-             ("受理地点", _place(case, event))]
+    facts = [
+        *_basics(case),
+        (
+            "受理日期",
+            cn_date(case.accepted_on, ""),
+            "承诺办结日期",
+            cn_date(case.promised_due, "") if case.promised_due else "待定",
+        ),
+        ("受理地点", _place(case, event)),
+    ]
     blocks.append(Facts(facts))
-    blocks.append(Para("办理过程中，本机关将通过短信告知办理进展；你也可以扫描下方二维码，或凭办件编号和查询码"
-                       "在政务服务网“办件进度查询”中查询。"))
-    return _notice(case, K.ACCEPTANCE, issuer=_receiver(case), addressee=case.applicant_name, blocks=blocks,
-                   issued_on=case.accepted_on, note="本通知书由受理窗口出具，请妥善保管，领取办理结果时请出示。")
+    blocks.append(
+        Para(
+            "办理过程中，本机关将通过短信告知办理进展；你也可以扫描下方二维码，或凭办件编号和查询码"
+            "在政务服务网“办件进度查询”中查询。"
+        )
+    )
+    return _notice(
+        case,
+        K.ACCEPTANCE,
+        issuer=_receiver(case),
+        addressee=case.applicant_name,
+        blocks=blocks,
+        issued_on=case.accepted_on,
+        note="本通知书由受理窗口出具，请妥善保管，领取办理结果时请出示。",
+    )
 
 
 def _refusal(case: Case) -> Notice:
@@ -236,8 +291,14 @@ def _refusal(case: Case) -> Notice:
         Facts([*_basics(case), ("申请日期", cn_date(_local_date(case.submitted_at), ""))]),
         Para(RIGHTS),
     ]
-    return _notice(case, K.REFUSAL, issuer=_receiver(case), addressee=case.applicant_name, blocks=blocks,
-                   issued_on=_local_date(event.at if event else case.closed_at))
+    return _notice(
+        case,
+        K.REFUSAL,
+        issuer=_receiver(case),
+        addressee=case.applicant_name,
+        blocks=blocks,
+        issued_on=_local_date(event.at if event else case.closed_at),
+    )
 
 
 def _correction(case: Case) -> Notice:
@@ -245,55 +306,94 @@ def _correction(case: Case) -> Notice:
     event = _latest(case, A.RETURN_FOR_CORRECTION if returned else A.REQUEST_CORRECTION)
     items = list((event.data or {}).get("items") or case.correction_items) if event else list(case.correction_items)
     if returned:
-        lead = (f"你（单位）申请的“{case.version.name}”已于{cn_date(case.accepted_on, '')}受理。在审查过程中，因"
-                f"{_sentence(event.reason if event else '')}，需要补正材料。依照{LAW}第三十二条一次告知的规定，"
-                "现将需要补正的全部内容告知如下：")
-        after = ("补正期间不计算在办理时限内。请一次性补正上述全部内容后提交，本机关收到全部补正材料后继续办理。"
-                 "除上述内容外，本机关不再要求补正其他材料。")
+        lead = (
+            f"你（单位）申请的“{case.version.name}”已于{cn_date(case.accepted_on, '')}受理。在审查过程中，因"
+            f"{_sentence(event.reason if event else '')}，需要补正材料。依照{LAW}第三十二条一次告知的规定，"
+            "现将需要补正的全部内容告知如下："
+        )
+        after = (
+            "补正期间不计算在办理时限内。请一次性补正上述全部内容后提交，本机关收到全部补正材料后继续办理。"
+            "除上述内容外，本机关不再要求补正其他材料。"
+        )
         issuer = case.deciding_department.name
     else:
-        lead = (f"{_submitted_phrase(case)}，经审查，申请材料不齐全或者不符合法定形式。"
-                f"{_basis(case, '第三十二条第一款第（四）项')}，现一次性告知你需要补正的全部内容如下：")
-        after = ("请按上述要求一次性补正后重新提交申请（可到受理窗口提交，或登录政务服务网在线补正）。补正的申请材料"
-                 "齐全、符合法定形式的，本机关将予以受理。除上述内容外，本机关不再要求补正其他材料。")
+        lead = (
+            f"{_submitted_phrase(case)}，经审查，申请材料不齐全或者不符合法定形式。"
+            f"{_basis(case, '第三十二条第一款第（四）项')}，现一次性告知你需要补正的全部内容如下："
+        )
+        after = (
+            "请按上述要求一次性补正后重新提交申请（可到受理窗口提交，或登录政务服务网在线补正）。补正的申请材料"
+            "齐全、符合法定形式的，本机关将予以受理。除上述内容外，本机关不再要求补正其他材料。"
+        )
         issuer = _receiver(case)
     blocks: list = [Para(lead), Numbered(items)]
     note_text = _sentence(event.reason) if event and not returned else ""
     if note_text:
         blocks.append(Para(f"说明：{note_text}。"))
     blocks += [Para(after), Facts(_basics(case))]
-    return _notice(case, K.CORRECTION, issuer=issuer, addressee=case.applicant_name, blocks=blocks,
-                   issued_on=_local_date(event.at) if event else None)
+    return _notice(
+        case,
+        K.CORRECTION,
+        issuer=issuer,
+        addressee=case.applicant_name,
+        blocks=blocks,
+        issued_on=_local_date(event.at) if event else None,
+    )
 
 
 def _deferral(case: Case) -> Notice:
     materials = list(CaseMaterial.objects.filter(case=case, deferred_due__isnull=False).order_by("deferred_due", "id"))
-    rows = [[str(i), m.name, cn_date(m.deferred_due, ""),
-             "已补交" if m.supplied_at or m.state == CaseMaterial.State.RECEIVED else "待补交"]
-            for i, m in enumerate(materials, 1)]
+    rows = [
+        [
+            str(i),
+            m.name,
+            cn_date(m.deferred_due, ""),
+            "已补交" if m.supplied_at or m.state == CaseMaterial.State.RECEIVED else "待补交",
+        ]
+        for i, m in enumerate(materials, 1)
+    ]
     who = "本单位" if case.applicant_kind == "legal" else "本人"
     commitments = list(dict.fromkeys(m.commitment.strip() for m in materials if m.commitment.strip()))
     blocks: list = [
-        Para(f"{who}{case.applicant_name}（证件号码：{masked_id(case)}）申请办理“{case.version.name}”"
-             f"（办件编号：{case.number}）。经窗口审查，申请的主要材料齐全、符合法定形式，下列非主要材料暂缺，"
-             f"{who}申请容缺受理，并郑重承诺如下："),
+        Para(
+            f"{who}{case.applicant_name}（证件号码：{masked_id(case)}）申请办理“{case.version.name}”"
+            f"（办件编号：{case.number}）。经窗口审查，申请的主要材料齐全、符合法定形式，下列非主要材料暂缺，"
+            f"{who}申请容缺受理，并郑重承诺如下："
+        ),
         Grid(["序号", "容缺材料", "承诺补交日期", "状态"], rows, widths=(0.1, 0.5, 0.24, 0.16)),
         Para(f"一、{who}在上表所列日期前补交全部容缺材料，所补交材料与申请时的陈述一致；"),
         Para(f"二、{who}对所提交申请材料的真实性、合法性负责；"),
-        Para(f"三、逾期未补交或者补交的材料不符合要求的，{who}同意受理机关依照规定暂停办理或者暂不出件，"
-             "由此产生的后果由" + who + "承担。"),
+        Para(
+            f"三、逾期未补交或者补交的材料不符合要求的，{who}同意受理机关依照规定暂停办理或者暂不出件，"
+            "由此产生的后果由" + who + "承担。"
+        ),
     ]
     if commitments:
         blocks.append(Para("申请人补充承诺：" + "；".join(_sentence(c) for c in commitments) + "。"))
     blocks += [
-        Facts([("受理日期", cn_date(case.accepted_on, ""),
-                "承诺办结日期", cn_date(case.promised_due, "") if case.promised_due else "待定"),
-               ("办理部门", case.deciding_department.name)]),
+        Facts(
+            [
+                (
+                    "受理日期",
+                    cn_date(case.accepted_on, ""),
+                    "承诺办结日期",
+                    cn_date(case.promised_due, "") if case.promised_due else "待定",
+                ),
+                ("办理部门", case.deciding_department.name),
+            ]
+        ),
         Signatures([("承诺人（签字或盖章）", True), ("受理人（签字）", True)]),
     ]
-    return _notice(case, K.DEFERRAL, issuer=_receiver(case), addressee=_receiver(case), blocks=blocks,
-                   issued_on=case.accepted_on, stamp_label="（受理单位盖章）",
-                   note="本承诺书一式两份，申请人和受理单位各执一份。")
+    return _notice(
+        case,
+        K.DEFERRAL,
+        issuer=_receiver(case),
+        addressee=_receiver(case),
+        blocks=blocks,
+        issued_on=case.accepted_on,
+        stamp_label="（受理单位盖章）",
+        note="本承诺书一式两份，申请人和受理单位各执一份。",
+    )
 
 
 def _decision(case: Case, kind: NoticeKind) -> Notice:
@@ -307,13 +407,19 @@ def _decision(case: Case, kind: NoticeKind) -> Notice:
     else:
         lead += f"决定{'准予办理' if grant else '不予办理'}。"
     blocks: list = [Para(lead)]
-    facts: list[tuple] = [*_basics(case), ("受理日期", cn_date(case.accepted_on, ""),
-                                            "决定日期", cn_date(_local_date(case.decided_at), ""))]
+    facts: list[tuple] = [
+        *_basics(case),
+        ("受理日期", cn_date(case.accepted_on, ""), "决定日期", cn_date(_local_date(case.decided_at), "")),
+    ]
     if grant:
         if case.result_delivery:
             facts.append(("办理结果", case.version.result_name, "出件方式", case.get_result_delivery_display()))
-            blocks.append(Para(f"办理结果已于{cn_date(_local_date(case.closed_at), '')}以"
-                               f"“{case.get_result_delivery_display()}”方式送达。"))
+            blocks.append(
+                Para(
+                    f"办理结果已于{cn_date(_local_date(case.closed_at), '')}以"
+                    f"“{case.get_result_delivery_display()}”方式送达。"
+                )
+            )
         else:
             place = _receiver(case)
             facts.append(("办理结果", case.version.result_name))
@@ -322,8 +428,14 @@ def _decision(case: Case, kind: NoticeKind) -> Notice:
     blocks.append(Facts(facts))
     if not grant:
         blocks.append(Para(RIGHTS))
-    return _notice(case, kind, issuer=case.deciding_department.name, addressee=case.applicant_name, blocks=blocks,
-                   issued_on=_local_date(case.decided_at or (event.at if event else None)))
+    return _notice(
+        case,
+        kind,
+        issuer=case.deciding_department.name,
+        addressee=case.applicant_name,
+        blocks=blocks,
+        issued_on=_local_date(case.decided_at or (event.at if event else None)),
+    )
 
 
 BUILDERS = {K.ACCEPTANCE: _acceptance, K.REFUSAL: _refusal, K.CORRECTION: _correction, K.DEFERRAL: _deferral}
@@ -332,9 +444,12 @@ BUILDERS = {K.ACCEPTANCE: _acceptance, K.REFUSAL: _refusal, K.CORRECTION: _corre
 def build_notice(case: Case, kind: NoticeKind | str) -> Notice:
     kind = _parse_kind(kind)
     if not _fits(case, kind):
-        raise DomainError("notice_not_available",
-                          f"办件当前为“{STATUS_LABELS[CaseStatus(case.status)]}”，不能出具《{notice_title(case, kind)}》",
-                          "kind", status=409)
+        raise DomainError(
+            "notice_not_available",
+            f"办件当前为“{STATUS_LABELS[CaseStatus(case.status)]}”，不能出具《{notice_title(case, kind)}》",
+            "kind",
+            status=409,
+        )
     if kind in (K.GRANT, K.DENIAL):
         return _decision(case, kind)
     return BUILDERS[kind](case)
@@ -345,9 +460,12 @@ def render_notice(case: Case, kind: NoticeKind | str | None = None) -> bytes:
     if kind is None:
         kind = current_notice_kind(case)
         if kind is None:
-            raise DomainError("notice_not_available",
-                              f"办件当前为“{STATUS_LABELS[CaseStatus(case.status)]}”，暂无可出具的通知书", "kind",
-                              status=409)
+            raise DomainError(
+                "notice_not_available",
+                f"办件当前为“{STATUS_LABELS[CaseStatus(case.status)]}”，暂无可出具的通知书",
+                "kind",
+                status=409,
+            )
     return render(build_notice(case, kind))
 
 

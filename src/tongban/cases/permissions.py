@@ -14,20 +14,43 @@ from .workflow import CaseAction
 A = CaseAction
 APPLICANT_ACTIONS = frozenset({A.SAVE_DRAFT, A.SUBMIT, A.RESUBMIT, A.SUPPLY_CORRECTION, A.SUPPLY_DEFERRED, A.WITHDRAW})
 ROLE_ACTIONS: dict[Role, frozenset[CaseAction]] = {
-    Role.WINDOW_CLERK: frozenset({A.ACCEPT, A.ACCEPT_DEFERRED, A.ACCEPT_WAITING, A.REQUEST_CORRECTION, A.REFUSE,
-                                  A.RESUBMIT,
-                                  A.SUPPLY_DEFERRED, A.SUPPLY_CORRECTION, A.ISSUE_RESULT, A.RECORD_VISIT}),
-    Role.APPROVER: frozenset({A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND, A.RESUME, A.GRANT, A.DENY,
-                              A.RECORD_JOINT_STEP}),
-    Role.DEPARTMENT_HEAD: frozenset({A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND, A.RESUME, A.GRANT,
-                                     A.DENY, A.EXTEND, A.RECORD_JOINT_STEP}),
+    Role.WINDOW_CLERK: frozenset(
+        {
+            A.ACCEPT,
+            A.ACCEPT_DEFERRED,
+            A.ACCEPT_WAITING,
+            A.REQUEST_CORRECTION,
+            A.REFUSE,
+            A.RESUBMIT,
+            A.SUPPLY_DEFERRED,
+            A.SUPPLY_CORRECTION,
+            A.ISSUE_RESULT,
+            A.RECORD_VISIT,
+        }
+    ),
+    Role.APPROVER: frozenset(
+        {A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND, A.RESUME, A.GRANT, A.DENY, A.RECORD_JOINT_STEP}
+    ),
+    Role.DEPARTMENT_HEAD: frozenset(
+        {A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND, A.RESUME, A.GRANT, A.DENY, A.EXTEND, A.RECORD_JOINT_STEP}
+    ),
     Role.SUPERVISOR: frozenset({A.SUPERVISE}),
 }
 # A bundle's item (一件事 child case) is submitted, accepted, refused, sent back for correction and issued as
 # part of its bundle, at the bundle's page or API; done on the single case, the bundle's phase, deadlines and
 # unified result desk would be bypassed. Back-office work and withdrawal stay on the item itself.
-BUNDLE_DESK_ACTIONS = frozenset({A.SUBMIT, A.ACCEPT, A.ACCEPT_DEFERRED, A.ACCEPT_WAITING, A.REFUSE,
-                                 A.REQUEST_CORRECTION, A.RESUBMIT, A.ISSUE_RESULT})
+BUNDLE_DESK_ACTIONS = frozenset(
+    {
+        A.SUBMIT,
+        A.ACCEPT,
+        A.ACCEPT_DEFERRED,
+        A.ACCEPT_WAITING,
+        A.REFUSE,
+        A.REQUEST_CORRECTION,
+        A.RESUBMIT,
+        A.ISSUE_RESULT,
+    }
+)
 
 
 def desk_actions_excluded(case: Case) -> frozenset[CaseAction]:

@@ -58,8 +58,13 @@ Text2000 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20
 Text5000 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), _TEXT]
 
 FormKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
-FormScalar = (bool | Annotated[int, Field(ge=-(10**15), le=10**15)]
-              | Annotated[float, Field(allow_inf_nan=False)] | Text5000 | None)
+FormScalar = (
+    bool
+    | Annotated[int, Field(ge=-(10**15), le=10**15)]
+    | Annotated[float, Field(allow_inf_nan=False)]
+    | Text5000
+    | None
+)
 FormValue = FormScalar | Annotated[list[Line200], Field(max_length=100)]
 FormData = Annotated[dict[FormKey, FormValue], Field(max_length=200)]
 Revision = Annotated[int, Field(ge=0, le=2_147_483_647, description="客户端所见的办件修订号（乐观并发控制）")]
@@ -67,7 +72,9 @@ Revision = Annotated[int, Field(ge=0, le=2_147_483_647, description="客户端�
 
 class TokenIn(Schema):
     username: Line150 = Field(..., min_length=1, description="用户名")
-    password: Annotated[str, StringConstraints(min_length=1, max_length=4096), AfterValidator(_password)] = Field(..., description="密码")
+    password: Annotated[str, StringConstraints(min_length=1, max_length=4096), AfterValidator(_password)] = Field(
+        ..., description="密码"
+    )
 
 
 class TokenOut(Schema):
@@ -77,8 +84,9 @@ class TokenOut(Schema):
 
 
 class CaseCreateIn(Schema):
-    implementation: Line60 = Field(..., min_length=1, description="实施清单编码（事项编码）",
-                                     examples=["11330681MB1234567X400011700200001"])
+    implementation: Line60 = Field(
+        ..., min_length=1, description="实施清单编码（事项编码）", examples=["11330681MB1234567X400011700200001"]
+    )
     form_data: FormData = Field(default_factory=dict, description="申请表：键为该事项申请表字段的 key")
     submit: bool = Field(False, description="true 时保存后立即提交；否则保存为草稿")
 
@@ -104,13 +112,16 @@ class CaseActionIn(Schema):
     opinion: Text2000 = Field("", description="审查意见（complete_step）；省略时用 reason")
     message: Text2000 = Field("", description="督办意见（supervise）；省略时用 reason")
     items: Annotated[list[Line200], Field(max_length=50)] = Field(
-        default_factory=list, description="一次性告知的补正材料或内容（request_correction、return_for_correction）")
+        default_factory=list, description="一次性告知的补正材料或内容（request_correction、return_for_correction）"
+    )
     deferrals: Annotated[list[DeferralIn], Field(max_length=20)] = Field(
-        default_factory=list, description="容缺的材料（accept_deferred；accept 时提供即为容缺受理）")
+        default_factory=list, description="容缺的材料（accept_deferred；accept 时提供即为容缺受理）"
+    )
     step_name: Line50 = Field("", description="特殊环节名称，须为该事项设置的特殊环节（suspend）")
     delivery: DeliveryMethod | None = Field(None, description="出件方式（issue_result）")
-    address: Line200 = Field("", description="收件地址（issue_result 邮寄时；省略时用申请表中的地址）。"
-                                           "快递单号由快递接口自动生成")
+    address: Line200 = Field(
+        "", description="收件地址（issue_result 邮寄时；省略时用申请表中的地址）。快递单号由快递接口自动生成"
+    )
     grant: bool | None = Field(None, description="准予（true）或不予（false）（decide）")
     material: Line200 = Field("", description="补交的容缺材料名称（supply_deferred）")
     days: int = Field(10, ge=1, le=10, description="延长的工作日数（extend），最多10个工作日")
@@ -217,8 +228,11 @@ class CaseDeadlineOut(Schema):
     promised_due: dt.date | None
     statutory_due: dt.date | None
     calendar_unknown: bool = Field(..., description="期限涉及尚未录入节假日安排的年度，暂无法计算")
-    colour: DeadlineColour = Field(..., description="green 正常；yellow 剩余不超过2个工作日；red 已超期；"
-                                                    "paused 特殊环节计时暂停；unknown 无法计算；none 未计时")
+    colour: DeadlineColour = Field(
+        ...,
+        description="green 正常；yellow 剩余不超过2个工作日；red 已超期；"
+        "paused 特殊环节计时暂停；unknown 无法计算；none 未计时",
+    )
 
 
 class SupervisionNoticeOut(Schema):
@@ -282,7 +296,9 @@ class FormErrorDetail(Schema):
     code: str = Field(..., examples=["invalid_form"])
     message: str
     field: str | None = None
-    fields: dict[str, str] | None = Field(None, description="申请表的每一处错误（仅 invalid_form）：字段 key → 中文说明")
+    fields: dict[str, str] | None = Field(
+        None, description="申请表的每一处错误（仅 invalid_form）：字段 key → 中文说明"
+    )
 
 
 class FormErrorOut(Schema):
@@ -309,13 +325,20 @@ def action_refs(actions: Iterable[CaseAction]) -> list[dict[str, str]]:
     return [{"action": a.value, "label": ACTION_LABELS[a]} for a in actions]
 
 
-def case_out(case: Case, *, allowed: Iterable[CaseAction], personal: bool, today: dt.date,
-             soon_limit: dt.date) -> dict[str, Any]:
+def case_out(
+    case: Case, *, allowed: Iterable[CaseAction], personal: bool, today: dt.date, soon_limit: dt.date
+) -> dict[str, Any]:
     return {
-        "number": case.number, "query_code": case.query_code if personal else None, "status": case.status,
-        "status_label": STATUS_LABELS[CaseStatus(case.status)], "revision": case.revision,
-        "item": case.version.name, "submitted_at": case.submitted_at, "promised_due": case.promised_due,
-        "statutory_due": case.statutory_due, "deadline_colour": deadline_colour(case, today, soon_limit),
+        "number": case.number,
+        "query_code": case.query_code if personal else None,
+        "status": case.status,
+        "status_label": STATUS_LABELS[CaseStatus(case.status)],
+        "revision": case.revision,
+        "item": case.version.name,
+        "submitted_at": case.submitted_at,
+        "promised_due": case.promised_due,
+        "statutory_due": case.statutory_due,
+        "deadline_colour": deadline_colour(case, today, soon_limit),
         "allowed_actions": action_refs(allowed),
     }
 
@@ -329,14 +352,24 @@ def _mask_id(case: Case) -> str:
 def case_row(case: Case, *, today: dt.date, soon_limit: dt.date, mask_names: bool = False) -> dict[str, Any]:
     """A list row: resident ID and phone always masked; the name too for readers without personal access."""
     return {
-        "number": case.number, "status": case.status, "status_label": STATUS_LABELS[CaseStatus(case.status)],
-        "revision": case.revision, "item": case.version.name, "implementation": case.implementation.code,
+        "number": case.number,
+        "status": case.status,
+        "status_label": STATUS_LABELS[CaseStatus(case.status)],
+        "revision": case.revision,
+        "item": case.version.name,
+        "implementation": case.implementation.code,
         "department": case.deciding_department.name,
         "applicant_name": mask_name(case.applicant_name) if mask_names else case.applicant_name,
-        "applicant_id_number": _mask_id(case), "applicant_phone": mask_phone(case.applicant_phone),
-        "channel": case.channel, "deferred": case.deferred, "submitted_at": case.submitted_at,
-        "accepted_on": case.accepted_on, "promised_due": case.promised_due, "statutory_due": case.statutory_due,
-        "calendar_unknown": case.calendar_unknown, "deadline_colour": deadline_colour(case, today, soon_limit),
+        "applicant_id_number": _mask_id(case),
+        "applicant_phone": mask_phone(case.applicant_phone),
+        "channel": case.channel,
+        "deferred": case.deferred,
+        "submitted_at": case.submitted_at,
+        "accepted_on": case.accepted_on,
+        "promised_due": case.promised_due,
+        "statutory_due": case.statutory_due,
+        "calendar_unknown": case.calendar_unknown,
+        "deadline_colour": deadline_colour(case, today, soon_limit),
     }
 
 
@@ -359,35 +392,67 @@ def event_out(event: CaseEvent) -> dict[str, Any]:
     except ValueError:
         label = event.action
     return {
-        "action": event.action, "action_label": label, "from_status": event.from_status,
-        "to_status": event.to_status, "actor": _person(event.actor), "actor_role": _role_label(event.actor_role),
-        "channel": event.channel, "window": str(event.window) if event.window_id else None,
-        "step_name": event.step_name, "reason": event.reason, "at": event.at,
+        "action": event.action,
+        "action_label": label,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "actor": _person(event.actor),
+        "actor_role": _role_label(event.actor_role),
+        "channel": event.channel,
+        "window": str(event.window) if event.window_id else None,
+        "step_name": event.step_name,
+        "reason": event.reason,
+        "at": event.at,
     }
 
 
 def material_out(material: CaseMaterial) -> dict[str, Any]:
     return {
-        "id": material.pk, "name": material.name, "state": material.state,
-        "state_label": material.get_state_display(), "content_type": material.content_type, "size": material.size,
-        "sha256": material.sha256, "paper_checked": material.paper_checked, "deferred_due": material.deferred_due,
-        "commitment": material.commitment, "supplied_at": material.supplied_at, "uploaded_at": material.uploaded_at,
+        "id": material.pk,
+        "name": material.name,
+        "state": material.state,
+        "state_label": material.get_state_display(),
+        "content_type": material.content_type,
+        "size": material.size,
+        "sha256": material.sha256,
+        "paper_checked": material.paper_checked,
+        "deferred_due": material.deferred_due,
+        "commitment": material.commitment,
+        "supplied_at": material.supplied_at,
+        "uploaded_at": material.uploaded_at,
     }
 
 
 def supervision_out(notice: SupervisionNotice) -> dict[str, Any]:
-    return {"message": notice.message, "sent_by": _person(notice.sent_by), "sent_at": notice.sent_at,
-            "answer": notice.answer, "answered_at": notice.answered_at}
+    return {
+        "message": notice.message,
+        "sent_by": _person(notice.sent_by),
+        "sent_at": notice.sent_at,
+        "answer": notice.answer,
+        "answered_at": notice.answered_at,
+    }
 
 
 def applicant_out(case: Case, personal: bool) -> dict[str, Any]:
     if personal:
-        return {"kind": case.applicant_kind, "name": case.applicant_name, "id_number": case.applicant_id_number,
-                "phone": case.applicant_phone, "agent_name": case.agent_name,
-                "agent_id_number": case.agent_id_number, "identity_check": case.identity_check}
-    return {"kind": case.applicant_kind, "name": mask_name(case.applicant_name), "id_number": _mask_id(case),
-            "phone": mask_phone(case.applicant_phone), "agent_name": mask_name(case.agent_name),
-            "agent_id_number": mask_resident_id(case.agent_id_number), "identity_check": ""}
+        return {
+            "kind": case.applicant_kind,
+            "name": case.applicant_name,
+            "id_number": case.applicant_id_number,
+            "phone": case.applicant_phone,
+            "agent_name": case.agent_name,
+            "agent_id_number": case.agent_id_number,
+            "identity_check": case.identity_check,
+        }
+    return {
+        "kind": case.applicant_kind,
+        "name": mask_name(case.applicant_name),
+        "id_number": _mask_id(case),
+        "phone": mask_phone(case.applicant_phone),
+        "agent_name": mask_name(case.agent_name),
+        "agent_id_number": mask_resident_id(case.agent_id_number),
+        "identity_check": "",
+    }
 
 
 def channel_label(value: str) -> str:

@@ -25,8 +25,14 @@ from .workflow import CaseStatus
 
 S = CaseStatus
 CLOCK_STATUSES = [S.IN_PROGRESS.value, S.RETURNED.value]
-OPEN_STATUSES = [S.SUBMITTED.value, S.CORRECTION.value, S.IN_PROGRESS.value, S.RETURNED.value,
-                 S.SUSPENDED.value, S.DECIDED.value]
+OPEN_STATUSES = [
+    S.SUBMITTED.value,
+    S.CORRECTION.value,
+    S.IN_PROGRESS.value,
+    S.RETURNED.value,
+    S.SUSPENDED.value,
+    S.DECIDED.value,
+]
 
 
 class Bucket(StrEnum):
@@ -40,8 +46,13 @@ class Bucket(StrEnum):
 
 
 BUCKET_LABELS = {
-    Bucket.TO_ACCEPT: "待受理", Bucket.TO_REVIEW: "待审查", Bucket.TO_DECIDE: "待决定", Bucket.SUSPENDED: "特殊环节",
-    Bucket.DUE_SOON: "即将到期", Bucket.OVERDUE: "已超期", Bucket.RESULT_DESK: "待出件",
+    Bucket.TO_ACCEPT: "待受理",
+    Bucket.TO_REVIEW: "待审查",
+    Bucket.TO_DECIDE: "待决定",
+    Bucket.SUSPENDED: "特殊环节",
+    Bucket.DUE_SOON: "即将到期",
+    Bucket.OVERDUE: "已超期",
+    Bucket.RESULT_DESK: "待出件",
 }
 
 
@@ -72,33 +83,57 @@ def bucket_filter(bucket: Bucket, today: dt.date) -> Q:
 
 
 def _rows(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.select_related("implementation", "version", "deciding_department", "deciding_division") \
-        .only("id", "number", "status", "applicant_name", "applicant_id_number", "applicant_phone", "channel",
-              "promised_due", "statutory_due", "calendar_unknown", "accepted_on", "awaiting_decision",
-              "current_step", "revision", "deferred", "submitted_at", "bundle_case", "version__name",
-              "implementation__code",
-              "deciding_department__name", "deciding_division__name")
+    return qs.select_related("implementation", "version", "deciding_department", "deciding_division").only(
+        "id",
+        "number",
+        "status",
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "channel",
+        "promised_due",
+        "statutory_due",
+        "calendar_unknown",
+        "accepted_on",
+        "awaiting_decision",
+        "current_step",
+        "revision",
+        "deferred",
+        "submitted_at",
+        "bundle_case",
+        "version__name",
+        "implementation__code",
+        "deciding_department__name",
+        "deciding_division__name",
+    )
 
 
-def queue(user: Any, bucket: Bucket, *, today: dt.date | None = None, limit: int = 50,
-          offset: int = 0, total: int | None = None, cap: int | None = None) -> tuple[list[Case], int]:
+def queue(
+    user: Any,
+    bucket: Bucket,
+    *,
+    today: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    total: int | None = None,
+    cap: int | None = None,
+) -> tuple[list[Case], int]:
     """A work queue for the user's scope (centre, department or jurisdiction), most urgent first.
     ``total``: the count already known (a page's tabs counted it); ``cap``: see count_up_to."""
     today = today or timezone.localdate()
     qs = visible_cases(user).filter(bucket_filter(bucket, today))
     if total is None:
         total = count_up_to(qs, cap)
-    rows = list(_rows(qs).order_by("promised_due", "id")[offset:offset + limit])
+    rows = list(_rows(qs).order_by("promised_due", "id")[offset : offset + limit])
     return rows, total
 
 
-def applicant_cases(user: Any, *, drafts: bool = False, limit: int = 50,
-                    offset: int = 0) -> tuple[list[Case], int]:
+def applicant_cases(user: Any, *, drafts: bool = False, limit: int = 50, offset: int = 0) -> tuple[list[Case], int]:
     """The applicant's own cases (我的办件), newest first; drafts apart."""
     qs = visible_cases(user).filter(applicant_id=getattr(user, "pk", None))
     qs = qs.filter(status=S.DRAFT.value) if drafts else qs.exclude(status=S.DRAFT.value)
     total = qs.count()
-    return list(_rows(qs).order_by("-created_at", "-id")[offset:offset + limit]), total
+    return list(_rows(qs).order_by("-created_at", "-id")[offset : offset + limit]), total
 
 
 # Pages count a bucket up to this many cases and show "more than" beyond: an exact count of a big bucket
@@ -115,8 +150,9 @@ def count_up_to(qs: QuerySet[Case], cap: int | None) -> int:
     return qs.order_by().values("pk")[: cap + 1].count()
 
 
-def queue_counts(user: Any, buckets: list[Bucket], today: dt.date | None = None,
-                 cap: int | None = None) -> dict[Bucket, int]:
+def queue_counts(
+    user: Any, buckets: list[Bucket], today: dt.date | None = None, cap: int | None = None
+) -> dict[Bucket, int]:
     today = today or timezone.localdate()
     base = visible_cases(user)
     return {b: count_up_to(base.filter(bucket_filter(b, today)), cap) for b in buckets}
@@ -126,8 +162,9 @@ def jurisdiction_codes(division: Division) -> list[str]:
     return list(Division.objects.filter(path__startswith=division.path).values_list("code", flat=True))
 
 
-def supervision_board(user: Any, bucket: Bucket, *, today: dt.date | None = None, limit: int = 50,
-                      offset: int = 0, cap: int | None = None) -> tuple[list[Case], int]:
+def supervision_board(
+    user: Any, bucket: Bucket, *, today: dt.date | None = None, limit: int = 50, offset: int = 0, cap: int | None = None
+) -> tuple[list[Case], int]:
     """Every due-soon or overdue case of the supervisor's jurisdiction."""
     today = today or timezone.localdate()
     if getattr(user, "role", "") not in ("supervisor", "system_admin") or not getattr(user, "division_id", None):
@@ -142,7 +179,7 @@ def supervision_board(user: Any, bucket: Bucket, *, today: dt.date | None = None
     total = count_up_to(qs, cap)
     if limit == 0:
         return [], total
-    return list(_rows(qs).order_by("promised_due", "id")[offset:offset + limit]), total
+    return list(_rows(qs).order_by("promised_due", "id")[offset : offset + limit]), total
 
 
 def timeline(case: Case) -> list[CaseEvent]:
@@ -152,22 +189,42 @@ def timeline(case: Case) -> list[CaseEvent]:
 def get_visible_case(user: Any, number: str) -> Case | None:
     # What detail pages and the API show, and no more: with the receiving division and the applicant
     # account too, PostgreSQL spent ~4 ms planning the 8-table join on every action (bench/cases.py).
-    return visible_cases(user).select_related(
-        "implementation", "version", "deciding_department", "deciding_division", "receiving_centre",
-    ).filter(number=number).first()
+    return (
+        visible_cases(user)
+        .select_related(
+            "implementation",
+            "version",
+            "deciding_department",
+            "deciding_division",
+            "receiving_centre",
+        )
+        .filter(number=number)
+        .first()
+    )
 
 
 def public_progress(number: str, query_code: str) -> dict[str, Any] | None:
     """What anyone holding the number and query code may see: no personal data."""
     case = Case.objects.select_related("version", "deciding_department").filter(number=number).first()
-    if case is None or case.status == S.DRAFT or not query_code \
-            or not secrets.compare_digest(case.query_code.upper(), query_code.strip().upper()):
+    if (
+        case is None
+        or case.status == S.DRAFT
+        or not query_code
+        or not secrets.compare_digest(case.query_code.upper(), query_code.strip().upper())
+    ):
         return None  # the same answer whether the number exists or not
     events = CaseEvent.objects.filter(case=case).order_by("at", "id").values("action", "to_status", "at", "step_name")
     return {
-        "number": case.number, "item": case.version.name, "department": case.deciding_department.name,
-        "status": case.status, "submitted_at": case.submitted_at, "accepted_on": case.accepted_on,
-        "promised_due": case.promised_due, "decision": case.decision, "closed_at": case.closed_at,
-        "events": [{"action": e["action"], "status": e["to_status"], "at": e["at"], "step": e["step_name"]}
-                   for e in events],
+        "number": case.number,
+        "item": case.version.name,
+        "department": case.deciding_department.name,
+        "status": case.status,
+        "submitted_at": case.submitted_at,
+        "accepted_on": case.accepted_on,
+        "promised_due": case.promised_due,
+        "decision": case.decision,
+        "closed_at": case.closed_at,
+        "events": [
+            {"action": e["action"], "status": e["to_status"], "at": e["at"], "step": e["step_name"]} for e in events
+        ],
     }

@@ -95,11 +95,14 @@ def next_case_number(region6: str, day: dt.date, prefix: str = "") -> str:
 
 
 def _bump_sequence(key: str, day: dt.date) -> int | None:
-    table, last, region, on = (connection.ops.quote_name(n) for n in (CaseNumberSequence._meta.db_table, "last",
-                                                                       "region", "day"))
+    table, last, region, on = (
+        connection.ops.quote_name(n) for n in (CaseNumberSequence._meta.db_table, "last", "region", "day")
+    )
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET {last} = {last} + 1 WHERE {region} = %s AND {on} = %s RETURNING {last}",
-                       [key, connection.ops.adapt_datefield_value(day)])
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE {region} = %s AND {on} = %s RETURNING {last}",
+            [key, connection.ops.adapt_datefield_value(day)],
+        )
         row = cursor.fetchone()
     return int(row[0]) if row else None
 
@@ -121,20 +124,33 @@ def back_office_steps(version: ImplementationVersion) -> list[str]:
 # ---- deadlines -----------------------------------------------------------------------------------------
 
 
-def recompute_deadlines(case: Case, today: dt.date | None = None,
-                        suspensions: Iterable[Suspension] | None = None) -> None:
+def recompute_deadlines(
+    case: Case, today: dt.date | None = None, suspensions: Iterable[Suspension] | None = None
+) -> None:
     if case.accepted_on is None:
         return
     cal = current_calendar()
-    stops = [workcal.Suspension(s.started_on, s.ended_on, s.counted)
-             for s in (case.suspensions.all() if suspensions is None else suspensions)]
+    stops = [
+        workcal.Suspension(s.started_on, s.ended_on, s.counted)
+        for s in (case.suspensions.all() if suspensions is None else suspensions)
+    ]
     try:
-        case.promised_due = workcal.due_date(cal, case.accepted_on, case.promised_days,
-                                             extension_days=case.extension_days, suspensions=stops,
-                                             today=today or _today())
-        case.statutory_due = workcal.due_date(cal, case.accepted_on, case.statutory_days,
-                                              extension_days=case.extension_days, suspensions=stops,
-                                              today=today or _today())
+        case.promised_due = workcal.due_date(
+            cal,
+            case.accepted_on,
+            case.promised_days,
+            extension_days=case.extension_days,
+            suspensions=stops,
+            today=today or _today(),
+        )
+        case.statutory_due = workcal.due_date(
+            cal,
+            case.accepted_on,
+            case.statutory_days,
+            extension_days=case.extension_days,
+            suspensions=stops,
+            today=today or _today(),
+        )
         case.calendar_unknown = False
     except workcal.UnknownCalendarYear:
         case.calendar_unknown = True
@@ -143,9 +159,18 @@ def recompute_deadlines(case: Case, today: dt.date | None = None,
 # ---- the one transition function -----------------------------------------------------------------------
 
 
-def _act(ctx: Ctx, case: Case, action: CaseAction, revision: int | None, *, reason: str = "",
-         step_name: str = "", data: dict | None = None, mutate: Callable[[Case], None] | None = None,
-         check_permission: bool = True) -> Case:
+def _act(
+    ctx: Ctx,
+    case: Case,
+    action: CaseAction,
+    revision: int | None,
+    *,
+    reason: str = "",
+    step_name: str = "",
+    data: dict | None = None,
+    mutate: Callable[[Case], None] | None = None,
+    check_permission: bool = True,
+) -> Case:
     with transaction.atomic():
         if case.bundle_case_id:
             # A bundle's items move one at a time, in the order bundle → item that the bundle's own actions
@@ -160,7 +185,8 @@ def _act(ctx: Ctx, case: Case, action: CaseAction, revision: int | None, *, reas
             raise ConflictError(
                 "stale_revision",
                 f"该办件已被他人处理（当前状态：{STATUS_LABELS[CaseStatus(locked.status)]}），请刷新后重试。",
-                "revision")
+                "revision",
+            )
         if check_permission and not permissions.can_act(ctx.user, locked, action, via_bundle=ctx.via_bundle):
             raise DomainError("forbidden", f"您无权对该办件执行“{ACTION_LABELS[action]}”", None, status=403)
         before = locked.status
@@ -172,12 +198,27 @@ def _act(ctx: Ctx, case: Case, action: CaseAction, revision: int | None, *, reas
             mutate(locked)
         locked.revision += 1
         locked.save()
-        CaseEvent.objects.create(case=locked, action=action.value, from_status=before, to_status=locked.status,
-                                 actor=ctx.user if getattr(ctx.user, "pk", None) else None,
-                                 actor_role=_label(ctx.user), channel=ctx.channel or locked.channel,
-                                 window=ctx.window, step_name=step_name, reason=reason, data=data or {})
-        audit(f"case.{action.value}", "case", locked.number, actor=ctx.user, ip=ctx.ip,
-              detail={"from": before, "to": locked.status})
+        CaseEvent.objects.create(
+            case=locked,
+            action=action.value,
+            from_status=before,
+            to_status=locked.status,
+            actor=ctx.user if getattr(ctx.user, "pk", None) else None,
+            actor_role=_label(ctx.user),
+            channel=ctx.channel or locked.channel,
+            window=ctx.window,
+            step_name=step_name,
+            reason=reason,
+            data=data or {},
+        )
+        audit(
+            f"case.{action.value}",
+            "case",
+            locked.number,
+            actor=ctx.user,
+            ip=ctx.ip,
+            detail={"from": before, "to": locked.status},
+        )
         case_transitioned.send(sender=Case, case=locked, action=action, before=before)
         return locked
 
@@ -185,8 +226,15 @@ def _act(ctx: Ctx, case: Case, action: CaseAction, revision: int | None, *, reas
 SYSTEM = Ctx(None, "system")
 
 
-def system_transition(case: Case, action: CaseAction, *, reason: str = "", data: dict | None = None,
-                      mutate: Callable[[Case], None] | None = None, ctx: Ctx = SYSTEM) -> Case:
+def system_transition(
+    case: Case,
+    action: CaseAction,
+    *,
+    reason: str = "",
+    data: dict | None = None,
+    mutate: Callable[[Case], None] | None = None,
+    ctx: Ctx = SYSTEM,
+) -> Case:
     """A transition the platform makes itself (a bundle starting a dependent item), not a user's action."""
     return _act(ctx, case, action, None, reason=reason, data=data, mutate=mutate, check_permission=False)
 
@@ -202,8 +250,9 @@ def tell(case: Case, kind: str, subject: str, body: str) -> None:
 
 def _tell(case: Case, kind: str, subject: str, body: str) -> None:
     if case.applicant_phone:
-        notify(Message(case.applicant_phone, case.applicant_name, subject, f"【{case.number}】{body}",
-                       case.number, kind))
+        notify(
+            Message(case.applicant_phone, case.applicant_name, subject, f"【{case.number}】{body}", case.number, kind)
+        )
 
 
 def _require(text: str, field_name: str, message: str) -> str:
@@ -218,15 +267,20 @@ def _require(text: str, field_name: str, message: str) -> str:
 def prefill(user: Any, schema: Iterable[dict]) -> dict[str, Any]:
     """Fill once (一次填写): from the profile, then from the applicant's latest answers to the same keys."""
     profile = {
-        "applicant_name": getattr(user, "real_name", ""), "applicant_id_number": getattr(user, "id_number", "") or "",
-        "applicant_phone": getattr(user, "phone", ""), "address": getattr(user, "address", ""),
+        "applicant_name": getattr(user, "real_name", ""),
+        "applicant_id_number": getattr(user, "id_number", "") or "",
+        "applicant_phone": getattr(user, "phone", ""),
+        "address": getattr(user, "address", ""),
         "enterprise_name": getattr(user, "real_name", "") if getattr(user, "uscc", None) else "",
-        "uscc": getattr(user, "uscc", "") or "", "legal_representative": getattr(user, "legal_representative", ""),
+        "uscc": getattr(user, "uscc", "") or "",
+        "legal_representative": getattr(user, "legal_representative", ""),
     }
     keys = [f["key"] for f in schema]
     values = {k: v for k, v in profile.items() if k in keys and v}
     if getattr(user, "pk", None):
-        for data in Case.objects.filter(applicant=user).order_by("-updated_at").values_list("form_data", flat=True)[:20]:
+        for data in (
+            Case.objects.filter(applicant=user).order_by("-updated_at").values_list("form_data", flat=True)[:20]
+        ):
             for k in keys:
                 if k not in values and data.get(k) not in (None, ""):
                     values[k] = data[k]
@@ -241,15 +295,21 @@ def _published_version(implementation: ItemImplementation) -> ImplementationVers
 
 
 def _centre_for(implementation: ItemImplementation) -> ServiceCentre | None:
-    return (ServiceCentre.objects.filter(departments=implementation.department_id).order_by("id").first()
-            or ServiceCentre.objects.filter(division_id=implementation.division_id).order_by("id").first())
+    return (
+        ServiceCentre.objects.filter(departments=implementation.department_id).order_by("id").first()
+        or ServiceCentre.objects.filter(division_id=implementation.division_id).order_by("id").first()
+    )
 
 
 def _applicant_fields(user: Any) -> dict[str, Any]:
     legal = getattr(user, "kind", "") == "enterprise"
-    return {"applicant": user, "applicant_kind": "legal" if legal else "natural",
-            "applicant_name": user.real_name or user.get_username(),
-            "applicant_id_number": (user.uscc if legal else user.id_number) or "", "applicant_phone": user.phone}
+    return {
+        "applicant": user,
+        "applicant_kind": "legal" if legal else "natural",
+        "applicant_name": user.real_name or user.get_username(),
+        "applicant_id_number": (user.uscc if legal else user.id_number) or "",
+        "applicant_phone": user.phone,
+    }
 
 
 @transaction.atomic
@@ -263,12 +323,26 @@ def start_online(ctx: Ctx, implementation: ItemImplementation, form_data: dict |
         raise DomainError("not_online", "该事项不支持网上申请，请到窗口办理", "implementation")
     data = {**prefill(user, version.form_schema), **(form_data or {})}
     case = Case.objects.create(
-        number=f"draft-{uuid.uuid4().hex[:24]}", query_code=_query_code(), implementation=implementation,
-        version=version, form_data=data, channel="online", receiving_division_id=implementation.division_id,
-        receiving_centre=_centre_for(implementation), deciding_department_id=implementation.department_id,
-        deciding_division_id=implementation.division_id, **_applicant_fields(user))
-    CaseEvent.objects.create(case=case, action=A.SAVE_DRAFT.value, to_status=case.status, actor=user,
-                             actor_role=_label(user), channel="online")
+        number=f"draft-{uuid.uuid4().hex[:24]}",
+        query_code=_query_code(),
+        implementation=implementation,
+        version=version,
+        form_data=data,
+        channel="online",
+        receiving_division_id=implementation.division_id,
+        receiving_centre=_centre_for(implementation),
+        deciding_department_id=implementation.department_id,
+        deciding_division_id=implementation.division_id,
+        **_applicant_fields(user),
+    )
+    CaseEvent.objects.create(
+        case=case,
+        action=A.SAVE_DRAFT.value,
+        to_status=case.status,
+        actor=user,
+        actor_role=_label(user),
+        channel="online",
+    )
     return case
 
 
@@ -281,8 +355,11 @@ def save_draft(ctx: Ctx, case: Case, form_data: dict, revision: int | None = Non
 
 def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: bytes) -> CaseMaterial:
     """Store one file for a named material; a bad file is refused alone, with its reason."""
-    if not permissions.can_act(ctx.user, case, A.SUBMIT) and not permissions.can_act(ctx.user, case, A.ACCEPT) \
-            and not permissions.can_act(ctx.user, case, A.SUPPLY_CORRECTION):
+    if (
+        not permissions.can_act(ctx.user, case, A.SUBMIT)
+        and not permissions.can_act(ctx.user, case, A.ACCEPT)
+        and not permissions.can_act(ctx.user, case, A.SUPPLY_CORRECTION)
+    ):
         raise DomainError("forbidden", "您无权为该办件上传材料", None, status=403)
     if case.status in (CaseStatus.CLOSED, CaseStatus.REFUSED, CaseStatus.WITHDRAWN, CaseStatus.DECIDED):
         raise ConflictError("case_closed", "该办件已不能再提交材料", "file")
@@ -294,8 +371,14 @@ def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: byt
         raise DomainError("bad_file", problem, "file")
     with transaction.atomic():
         CaseMaterial.objects.filter(case=case, name=name, state__in=["received", "missing"]).delete()
-        material = CaseMaterial(case=case, name=name, state=CaseMaterial.State.RECEIVED, content_type=kind or "",
-                                size=len(content), sha256=hashlib.sha256(content).hexdigest())
+        material = CaseMaterial(
+            case=case,
+            name=name,
+            state=CaseMaterial.State.RECEIVED,
+            content_type=kind or "",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
         material.file.save(f"{case.pk}-{uuid.uuid4().hex[:8]}", ContentFile(content), save=False)
         material.save()
     return material
@@ -304,8 +387,11 @@ def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: byt
 def missing_materials(case: Case) -> list[str]:
     """Required materials with neither a file, a paper check, a deferral nor an e-licence replacement."""
     have = {m.name for m in case.materials.all() if m.state in ("received", "deferred", "replaced", "result")}
-    return [m.name for m in case.version.materials.all()
-            if m.necessity == "required" and not m.licence_replaceable and m.name not in have]
+    return [
+        m.name
+        for m in case.version.materials.all()
+        if m.necessity == "required" and not m.licence_replaceable and m.name not in have
+    ]
 
 
 def submit(ctx: Ctx, case: Case, revision: int | None = None, idempotency_key: str | None = None) -> Case:
@@ -326,8 +412,13 @@ def submit(ctx: Ctx, case: Case, revision: int | None = None, idempotency_key: s
         c.form_data = {**c.form_data, **cleaned}
         if replaceable:
             have = set(CaseMaterial.objects.filter(case=c, name__in=replaceable).values_list("name", flat=True))
-            CaseMaterial.objects.bulk_create([CaseMaterial(case=c, name=name, state=CaseMaterial.State.REPLACED)
-                                              for name in replaceable if name not in have])
+            CaseMaterial.objects.bulk_create(
+                [
+                    CaseMaterial(case=c, name=name, state=CaseMaterial.State.REPLACED)
+                    for name in replaceable
+                    if name not in have
+                ]
+            )
         c.submitted_at = timezone.now()
         c.number = next_case_number(c.receiving_division_id[:6], _today())  # last: see next_case_number
 
@@ -337,7 +428,12 @@ def submit(ctx: Ctx, case: Case, revision: int | None = None, idempotency_key: s
             IdempotencyRecord.objects.create(user=ctx.user, key=idempotency_key, case=submitted)
     else:
         submitted = _act(ctx, case, A.SUBMIT, revision, mutate=stamp)
-    _tell(submitted, "submitted", "申请已提交", f"您申请的“{submitted.version.name}”已提交，查询码{submitted.query_code}。")
+    _tell(
+        submitted,
+        "submitted",
+        "申请已提交",
+        f"您申请的“{submitted.version.name}”已提交，查询码{submitted.query_code}。",
+    )
     return submitted
 
 
@@ -356,9 +452,16 @@ def check_window_applicant(applicant: dict[str, str], identity_check: str) -> No
 
 
 @transaction.atomic
-def apply_at_window(ctx: Ctx, implementation: ItemImplementation, *, applicant: dict[str, str],
-                    identity_check: str, form_data: dict, paper_materials: Iterable[str] = (),
-                    agent: dict[str, str] | None = None) -> Case:
+def apply_at_window(
+    ctx: Ctx,
+    implementation: ItemImplementation,
+    *,
+    applicant: dict[str, str],
+    identity_check: str,
+    form_data: dict,
+    paper_materials: Iterable[str] = (),
+    agent: dict[str, str] | None = None,
+) -> Case:
     """一窗受理: a clerk takes an application for any department their centre serves."""
     clerk = ctx.user
     centre = window_clerk_centre(ctx)
@@ -371,25 +474,49 @@ def apply_at_window(ctx: Ctx, implementation: ItemImplementation, *, applicant: 
         raise FormInvalid(errors)
     from tongban.accounts.models import User
 
-    account = User.objects.filter(id_number=applicant["id_number"]).first() or \
-        User.objects.filter(uscc=applicant["id_number"]).first()
+    account = (
+        User.objects.filter(id_number=applicant["id_number"]).first()
+        or User.objects.filter(uscc=applicant["id_number"]).first()
+    )
     case = Case.objects.create(
-        number=next_case_number(centre.division_id[:6], _today()), query_code=_query_code(),
-        implementation=implementation, version=version, status=CaseStatus.SUBMITTED.value, applicant=account,
-        applicant_kind=applicant.get("kind", "natural"), applicant_name=applicant["name"],
-        applicant_id_number=applicant["id_number"], applicant_phone=applicant.get("phone", ""),
-        agent_name=(agent or {}).get("name", ""), agent_id_number=(agent or {}).get("id_number", ""),
-        identity_check=identity_check, form_data=cleaned, channel="window", receiving_division_id=centre.division_id,
-        receiving_centre=centre, receiving_window=ctx.window, deciding_department_id=implementation.department_id,
-        deciding_division_id=implementation.division_id, submitted_at=timezone.now())
+        number=next_case_number(centre.division_id[:6], _today()),
+        query_code=_query_code(),
+        implementation=implementation,
+        version=version,
+        status=CaseStatus.SUBMITTED.value,
+        applicant=account,
+        applicant_kind=applicant.get("kind", "natural"),
+        applicant_name=applicant["name"],
+        applicant_id_number=applicant["id_number"],
+        applicant_phone=applicant.get("phone", ""),
+        agent_name=(agent or {}).get("name", ""),
+        agent_id_number=(agent or {}).get("id_number", ""),
+        identity_check=identity_check,
+        form_data=cleaned,
+        channel="window",
+        receiving_division_id=centre.division_id,
+        receiving_centre=centre,
+        receiving_window=ctx.window,
+        deciding_department_id=implementation.department_id,
+        deciding_division_id=implementation.division_id,
+        submitted_at=timezone.now(),
+    )
     known = {m.name for m in version.materials.all()}
     for name in paper_materials:
         if name not in known:
             raise DomainError("unknown_material", f"“{name}”不是该事项要求的申请材料", "paper_materials")
         CaseMaterial.objects.create(case=case, name=name, paper_checked=True)
-    CaseEvent.objects.create(case=case, action=A.SUBMIT.value, from_status=CaseStatus.DRAFT.value,
-                             to_status=case.status, actor=clerk, actor_role=_label(clerk), channel="window",
-                             window=ctx.window, reason=f"身份核验：{identity_check}")
+    CaseEvent.objects.create(
+        case=case,
+        action=A.SUBMIT.value,
+        from_status=CaseStatus.DRAFT.value,
+        to_status=case.status,
+        actor=clerk,
+        actor_role=_label(clerk),
+        channel="window",
+        window=ctx.window,
+        reason=f"身份核验：{identity_check}",
+    )
     Visit.objects.create(case=case, purpose="窗口申请", centre=centre)
     audit("case.apply_at_window", "case", case.number, actor=clerk, ip=ctx.ip)
     return case
@@ -413,7 +540,12 @@ def accept(ctx: Ctx, case: Case, revision: int | None = None, deferrals: Iterabl
     if deferrals:
         return accept_deferred(ctx, case, revision, deferrals)
     accepted = _act(ctx, case, A.ACCEPT, revision, mutate=_start_clock)
-    _tell(accepted, "accepted", "申请已受理", f"您申请的“{accepted.version.name}”已受理，承诺办结日期{accepted.promised_due or '待定'}。")
+    _tell(
+        accepted,
+        "accepted",
+        "申请已受理",
+        f"您申请的“{accepted.version.name}”已受理，承诺办结日期{accepted.promised_due or '待定'}。",
+    )
     return accepted
 
 
@@ -434,20 +566,33 @@ def accept_deferred(ctx: Ctx, case: Case, revision: int | None, deferrals: list[
         c.deferred = True
         for d in deferrals:
             CaseMaterial.objects.update_or_create(
-                case=c, name=d.material,
-                defaults={"state": CaseMaterial.State.DEFERRED, "deferred_due": d.due, "commitment": d.commitment})
+                case=c,
+                name=d.material,
+                defaults={"state": CaseMaterial.State.DEFERRED, "deferred_due": d.due, "commitment": d.commitment},
+            )
 
-    accepted = _act(ctx, case, A.ACCEPT_DEFERRED, revision, mutate=mutate,
-                    data={"deferred": [{"material": d.material, "due": d.due.isoformat()} for d in deferrals]})
-    _tell(accepted, "accepted", "申请已容缺受理",
-          f"您的申请已容缺受理，请于承诺日期前补交：{'、'.join(d.material for d in deferrals)}。")
+    accepted = _act(
+        ctx,
+        case,
+        A.ACCEPT_DEFERRED,
+        revision,
+        mutate=mutate,
+        data={"deferred": [{"material": d.material, "due": d.due.isoformat()} for d in deferrals]},
+    )
+    _tell(
+        accepted,
+        "accepted",
+        "申请已容缺受理",
+        f"您的申请已容缺受理，请于承诺日期前补交：{'、'.join(d.material for d in deferrals)}。",
+    )
     return accepted
 
 
 def supply_deferred(ctx: Ctx, case: Case, material: str, revision: int | None = None) -> Case:
     def mutate(c: Case) -> None:
         updated = CaseMaterial.objects.filter(case=c, name=material, state=CaseMaterial.State.DEFERRED).update(
-            state=CaseMaterial.State.RECEIVED, supplied_at=timezone.now())
+            state=CaseMaterial.State.RECEIVED, supplied_at=timezone.now()
+        )
         if not updated:
             raise DomainError("not_deferred", f"“{material}”不是待补交的容缺材料", "material")
 
@@ -456,8 +601,9 @@ def supply_deferred(ctx: Ctx, case: Case, material: str, revision: int | None = 
 
 def overdue_deferrals(today: dt.date | None = None):
     """Deferred materials whose promised date has passed: each raises a flag on its case."""
-    return CaseMaterial.objects.filter(state=CaseMaterial.State.DEFERRED, deferred_due__lt=today or _today()) \
-        .select_related("case")
+    return CaseMaterial.objects.filter(
+        state=CaseMaterial.State.DEFERRED, deferred_due__lt=today or _today()
+    ).select_related("case")
 
 
 def request_correction(ctx: Ctx, case: Case, items: list[str], revision: int | None = None, note: str = "") -> Case:
@@ -524,8 +670,7 @@ def decide(ctx: Ctx, case: Case, grant: bool, reason: str, revision: int | None 
         c.decided_at = timezone.now()
         c.awaiting_decision = False
 
-    decided = _act(ctx, case, A.GRANT if grant else A.DENY, revision, reason=reason,
-                   step_name=steps[-1], mutate=mutate)
+    decided = _act(ctx, case, A.GRANT if grant else A.DENY, revision, reason=reason, step_name=steps[-1], mutate=mutate)
     word = "准予" if grant else "不予"
     _tell(decided, "decided", f"审批决定：{word}", f"您的申请经审查{word}许可。理由及依据：{reason}。结果可领取。")
     return decided
@@ -542,8 +687,7 @@ def return_for_correction(ctx: Ctx, case: Case, items: list[str], reason: str, r
         Suspension.objects.create(case=c, step_name="退回补正", counted=False, reason=reason, started_on=_today())
         recompute_deadlines(c)
 
-    returned = _act(ctx, case, A.RETURN_FOR_CORRECTION, revision, reason=reason, mutate=mutate,
-                    data={"items": items})
+    returned = _act(ctx, case, A.RETURN_FOR_CORRECTION, revision, reason=reason, mutate=mutate, data={"items": items})
     _tell(returned, "correction", "办件退回补正", "请补正：" + "；".join(items))
     return returned
 
@@ -569,13 +713,22 @@ def suspend(ctx: Ctx, case: Case, step_name: str, reason: str, revision: int | N
         raise DomainError("unknown_special_step", f"该事项未设置特殊环节“{step_name}”（已设置：{names}）", "step_name")
 
     def mutate(c: Case) -> None:
-        Suspension.objects.create(case=c, step_name=step_name, counted=declared[step_name].counted_in_limit,
-                                  reason=reason, started_on=_today())
+        Suspension.objects.create(
+            case=c,
+            step_name=step_name,
+            counted=declared[step_name].counted_in_limit,
+            reason=reason,
+            started_on=_today(),
+        )
         recompute_deadlines(c)
 
     suspended = _act(ctx, case, A.SUSPEND, revision, reason=reason, step_name=step_name, mutate=mutate)
-    _tell(suspended, "suspended", "办件进入特殊环节",
-          f"您的申请进入“{step_name}”环节，所需时间不计入办理时限（{reason}）。")
+    _tell(
+        suspended,
+        "suspended",
+        "办件进入特殊环节",
+        f"您的申请进入“{step_name}”环节，所需时间不计入办理时限（{reason}）。",
+    )
     return suspended
 
 
@@ -603,8 +756,9 @@ def extend(ctx: Ctx, case: Case, reason: str, revision: int | None = None, days:
 # ---- result desk and the rest --------------------------------------------------------------------------
 
 
-def issue_result(ctx: Ctx, case: Case, delivery: str, revision: int | None = None, tracking: str = "",
-                 address: str = "") -> Case:
+def issue_result(
+    ctx: Ctx, case: Case, delivery: str, revision: int | None = None, tracking: str = "", address: str = ""
+) -> Case:
     if delivery not in ("window", "post", "electronic"):
         raise DomainError("bad_delivery", "出件方式应为窗口领取、邮寄或电子送达", "delivery")
     # --- postal delivery (delivery app): the courier adapter books the parcel and gives the tracking number;
@@ -614,8 +768,9 @@ def issue_result(ctx: Ctx, case: Case, delivery: str, revision: int | None = Non
         from tongban.delivery.services import address_from_case
 
         if tracking.strip():
-            raise DomainError("tracking_generated", "邮寄送达的快递单号由快递接口自动生成，无需填写；请提供收件地址",
-                              "tracking")
+            raise DomainError(
+                "tracking_generated", "邮寄送达的快递单号由快递接口自动生成，无需填写；请提供收件地址", "tracking"
+            )
         address = (address or "").strip() or address_from_case(case)
         if not address:
             raise DomainError("address_required", "邮寄送达须有收件地址：申请表中未填写地址，请填写收件地址", "address")
@@ -630,13 +785,21 @@ def issue_result(ctx: Ctx, case: Case, delivery: str, revision: int | None = Non
             from tongban.delivery.services import ship_result
 
             shipment = ship_result(c, address, ctx.user, closing=True, via_bundle=ctx.via_bundle)
-            data.update(tracking=shipment.tracking_number, courier=shipment.courier, shipment=shipment.pk,
-                        address=shipment.recipient_address)
+            data.update(
+                tracking=shipment.tracking_number,
+                courier=shipment.courier,
+                shipment=shipment.pk,
+                address=shipment.recipient_address,
+            )
 
     closed = _act(ctx, case, A.ISSUE_RESULT, revision, mutate=mutate, data=data)
     if delivery == "post":
-        _tell(closed, "closed", "办件已办结，结果已寄出",
-              f"您的办件已办结，办理结果已交寄快递，运单号{data['tracking']}，收件地址：{data['address']}。")
+        _tell(
+            closed,
+            "closed",
+            "办件已办结，结果已寄出",
+            f"您的办件已办结，办理结果已交寄快递，运单号{data['tracking']}，收件地址：{data['address']}。",
+        )
     else:
         _tell(closed, "closed", "办件已办结", "您的办件已办结。")
     return closed
@@ -665,8 +828,11 @@ def supervise(ctx: Ctx, case: Case, message: str):
     notice_holder: list = []
 
     def mutate(c: Case) -> None:
-        notice_holder.append(SupervisionNotice.objects.create(case=c, department_id=c.deciding_department_id,
-                                                              sent_by=ctx.user, message=message))
+        notice_holder.append(
+            SupervisionNotice.objects.create(
+                case=c, department_id=c.deciding_department_id, sent_by=ctx.user, message=message
+            )
+        )
 
     _act(ctx, case, A.SUPERVISE, None, reason=message, mutate=mutate)
     return notice_holder[0]
@@ -679,8 +845,10 @@ def answer_supervision(ctx: Ctx, notice, answer: str):
     answer = _require(answer, "answer", "请填写督办回复")
     locked = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
     user = ctx.user
-    if getattr(user, "department_id", None) != locked.department_id or \
-            getattr(user, "role", "") not in ("approver", "department_head"):
+    if getattr(user, "department_id", None) != locked.department_id or getattr(user, "role", "") not in (
+        "approver",
+        "department_head",
+    ):
         raise DomainError("forbidden", "只有被督办部门的审批人员或负责人可以回复督办", None, status=403)
     if locked.answered_at:
         raise ConflictError("already_answered", "该督办单已回复", "answer")

@@ -38,9 +38,18 @@ from .workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus, allo
 A, S = CaseAction, CaseStatus
 APPLICANT_KINDS = frozenset({AccountKind.CITIZEN.value, AccountKind.ENTERPRISE.value})
 STATUS_BADGES = {
-    S.DRAFT: "", S.SUBMITTED: "badge-amber", S.CORRECTION: "badge-red", S.REFUSED: "badge-red",
-    S.IN_PROGRESS: "", S.RETURNED: "badge-red", S.SUSPENDED: "badge-amber", S.DECIDED: "badge-green",
-    S.CLOSED: "badge-green", S.WITHDRAWN: "", S.WAITING: "badge-amber", S.TERMINATED: "badge-red",
+    S.DRAFT: "",
+    S.SUBMITTED: "badge-amber",
+    S.CORRECTION: "badge-red",
+    S.REFUSED: "badge-red",
+    S.IN_PROGRESS: "",
+    S.RETURNED: "badge-red",
+    S.SUSPENDED: "badge-amber",
+    S.DECIDED: "badge-green",
+    S.CLOSED: "badge-green",
+    S.WITHDRAWN: "",
+    S.WAITING: "badge-amber",
+    S.TERMINATED: "badge-red",
 }
 DELIVERY_LABELS = dict(f.DELIVERIES)
 # What the applicant sees as the next step in each state.
@@ -145,8 +154,11 @@ class Deadline:
     def badge(self) -> str:
         if self.paused:
             return ""
-        return {DeadlineState.OVERDUE: "badge-red", DeadlineState.DUE_SOON: "badge-amber",
-                DeadlineState.UNKNOWN: "badge-amber"}.get(self.state, "badge-green")  # type: ignore[call-overload]
+        return {
+            DeadlineState.OVERDUE: "badge-red",
+            DeadlineState.DUE_SOON: "badge-amber",
+            DeadlineState.UNKNOWN: "badge-amber",
+        }.get(self.state, "badge-green")  # type: ignore[call-overload]
 
 
 def deadline_of(case: Case, cal: Any = None, day: dt.date | None = None) -> Deadline:
@@ -217,54 +229,99 @@ def _items(form_data: dict[str, Any]) -> list[str]:
 
 PAGE_ACTIONS: dict[str, PageAction] = {
     "accept": PageAction(f.AcceptForm, (A.ACCEPT,), lambda c, k, d, r: services.accept(c, k, r), "已受理"),
-    "defer": PageAction(f.DeferForm, (A.ACCEPT_DEFERRED,),
-                        lambda c, k, d, r: services.accept(c, k, r, _deferrals(d)), "已容缺受理",
-                        {"deferrals": "materials"}),
-    "correction": PageAction(f.CorrectionForm, (A.REQUEST_CORRECTION,),
-                             lambda c, k, d, r: services.request_correction(c, k, _items(d), r, d.get("note", "")),
-                             "已出具补正材料通知（一次告知）", {"items": "extra"}),
-    "refuse": PageAction(f.RefuseForm, (A.REFUSE,), lambda c, k, d, r: services.refuse(c, k, d["reason"], r),
-                         "已决定不予受理"),
-    "step": PageAction(f.StepForm, (A.COMPLETE_STEP,),
-                       lambda c, k, d, r: services.complete_step(c, k, d["opinion"], r), "本环节已完成"),
-    "decide": PageAction(f.DecideForm, (A.GRANT, A.DENY),
-                         lambda c, k, d, r: services.decide(c, k, d["grant"] == "1", d["reason"], r), "已作出决定"),
-    "return": PageAction(f.ReturnForm, (A.RETURN_FOR_CORRECTION,),
-                         lambda c, k, d, r: services.return_for_correction(c, k, _items(d), d["reason"], r),
-                         "已退回补正", {"items": "extra"}),
-    "suspend": PageAction(f.SuspendForm, (A.SUSPEND,),
-                          lambda c, k, d, r: services.suspend(c, k, d["step_name"], d["reason"], r),
-                          "已进入特殊环节，办理时限暂停计算"),
-    "resume": PageAction(f.ResumeForm, (A.RESUME,), lambda c, k, d, r: services.resume(c, k, r, d.get("note", "")),
-                         "已恢复办理"),
-    "extend": PageAction(f.ExtendForm, (A.EXTEND,),
-                         lambda c, k, d, r: services.extend(c, k, d["reason"], r, d["days"]), "已批准延期"),
-    "issue": PageAction(f.IssueForm, (A.ISSUE_RESULT,),
-                        lambda c, k, d, r: services.issue_result(c, k, d["delivery"], r, address=d.get("address", "")),
-                        "已出件，办件办结"),
-    "supply_deferred": PageAction(f.SupplyDeferredForm, (A.SUPPLY_DEFERRED,),
-                                  lambda c, k, d, r: services.supply_deferred(c, k, d["material"], r),
-                                  "已收取补交的容缺材料"),
-    "supply_correction": PageAction(f.NoteForm, (A.SUPPLY_CORRECTION,),
-                                    lambda c, k, d, r: services.supply_correction(c, k, r), "补正材料已收取，恢复办理"),
-    "resubmit": PageAction(f.NoteForm, (A.RESUBMIT,), lambda c, k, d, r: services.resubmit(c, k, r),
-                           "补正后已重新提交"),
-    "withdraw": PageAction(f.WithdrawForm, (A.WITHDRAW,),
-                           lambda c, k, d, r: services.withdraw(c, k, d.get("reason", ""), r), "申请已撤回"),
-    "supervise": PageAction(f.SuperviseForm, (A.SUPERVISE,),
-                            lambda c, k, d, r: _supervise(c, k, d["message"]), "督办单已发送"),
+    "defer": PageAction(
+        f.DeferForm,
+        (A.ACCEPT_DEFERRED,),
+        lambda c, k, d, r: services.accept(c, k, r, _deferrals(d)),
+        "已容缺受理",
+        {"deferrals": "materials"},
+    ),
+    "correction": PageAction(
+        f.CorrectionForm,
+        (A.REQUEST_CORRECTION,),
+        lambda c, k, d, r: services.request_correction(c, k, _items(d), r, d.get("note", "")),
+        "已出具补正材料通知（一次告知）",
+        {"items": "extra"},
+    ),
+    "refuse": PageAction(
+        f.RefuseForm, (A.REFUSE,), lambda c, k, d, r: services.refuse(c, k, d["reason"], r), "已决定不予受理"
+    ),
+    "step": PageAction(
+        f.StepForm, (A.COMPLETE_STEP,), lambda c, k, d, r: services.complete_step(c, k, d["opinion"], r), "本环节已完成"
+    ),
+    "decide": PageAction(
+        f.DecideForm,
+        (A.GRANT, A.DENY),
+        lambda c, k, d, r: services.decide(c, k, d["grant"] == "1", d["reason"], r),
+        "已作出决定",
+    ),
+    "return": PageAction(
+        f.ReturnForm,
+        (A.RETURN_FOR_CORRECTION,),
+        lambda c, k, d, r: services.return_for_correction(c, k, _items(d), d["reason"], r),
+        "已退回补正",
+        {"items": "extra"},
+    ),
+    "suspend": PageAction(
+        f.SuspendForm,
+        (A.SUSPEND,),
+        lambda c, k, d, r: services.suspend(c, k, d["step_name"], d["reason"], r),
+        "已进入特殊环节，办理时限暂停计算",
+    ),
+    "resume": PageAction(
+        f.ResumeForm, (A.RESUME,), lambda c, k, d, r: services.resume(c, k, r, d.get("note", "")), "已恢复办理"
+    ),
+    "extend": PageAction(
+        f.ExtendForm, (A.EXTEND,), lambda c, k, d, r: services.extend(c, k, d["reason"], r, d["days"]), "已批准延期"
+    ),
+    "issue": PageAction(
+        f.IssueForm,
+        (A.ISSUE_RESULT,),
+        lambda c, k, d, r: services.issue_result(c, k, d["delivery"], r, address=d.get("address", "")),
+        "已出件，办件办结",
+    ),
+    "supply_deferred": PageAction(
+        f.SupplyDeferredForm,
+        (A.SUPPLY_DEFERRED,),
+        lambda c, k, d, r: services.supply_deferred(c, k, d["material"], r),
+        "已收取补交的容缺材料",
+    ),
+    "supply_correction": PageAction(
+        f.NoteForm,
+        (A.SUPPLY_CORRECTION,),
+        lambda c, k, d, r: services.supply_correction(c, k, r),
+        "补正材料已收取，恢复办理",
+    ),
+    "resubmit": PageAction(
+        f.NoteForm, (A.RESUBMIT,), lambda c, k, d, r: services.resubmit(c, k, r), "补正后已重新提交"
+    ),
+    "withdraw": PageAction(
+        f.WithdrawForm, (A.WITHDRAW,), lambda c, k, d, r: services.withdraw(c, k, d.get("reason", ""), r), "申请已撤回"
+    ),
+    "supervise": PageAction(
+        f.SuperviseForm, (A.SUPERVISE,), lambda c, k, d, r: _supervise(c, k, d["message"]), "督办单已发送"
+    ),
 }
 # How each action's panel looks on the case page: title, button, tone (primary panels start open).
 PANELS: dict[str, tuple[str, str, str, str]] = {
     "accept": ("受理", "受理", "primary", "材料齐全、符合法定形式的，予以受理，开始计算办理时限。"),
     "defer": ("容缺受理", "容缺受理", "", "主要材料齐全、次要材料欠缺的，申请人书面承诺限期补交后先行受理。"),
-    "correction": ("补正（一次性告知）", "出具补正材料通知书", "",
-                   "一次性告知需要补正的全部内容。缺少的必要材料已勾选，其他问题请逐行填写。"),
+    "correction": (
+        "补正（一次性告知）",
+        "出具补正材料通知书",
+        "",
+        "一次性告知需要补正的全部内容。缺少的必要材料已勾选，其他问题请逐行填写。",
+    ),
     "refuse": ("不予受理", "不予受理", "danger", "不属于本机关职权范围或依法不需要取得许可的，说明理由后不予受理。"),
     "step": ("完成本环节", "提交审查意见", "primary", ""),
     "decide": ("作出决定", "提交决定", "primary", "审查环节已全部完成。准予或不予均须写明理由及法律依据。"),
     "return": ("退回补正", "退回申请人补正", "", "退回期间办理时限暂停，申请人补正后恢复。"),
-    "suspend": ("进入特殊环节", "进入特殊环节", "", "只能选择本事项办事指南中设定的特殊环节；不计入时限的环节将暂停计时。"),
+    "suspend": (
+        "进入特殊环节",
+        "进入特殊环节",
+        "",
+        "只能选择本事项办事指南中设定的特殊环节；不计入时限的环节将暂停计时。",
+    ),
     "resume": ("恢复办理", "恢复办理", "primary", "特殊环节结束，恢复计算办理时限。"),
     "extend": ("延期（负责人审批）", "批准延期", "", "经本部门负责人批准，可以延长不超过10个工作日，并告知申请人。"),
     "issue": ("统一出件", "出件并办结", "primary", "选择结果送达方式。邮寄送达由快递接口下单并生成运单号。"),
@@ -294,8 +351,15 @@ def _materials(case: Case) -> list[dict[str, Any]]:
     rows = []
     for req in case.version.materials.all():
         have = held.pop(req.name, [])
-        rows.append({"req": req, "name": req.name, "held": have, "has_file": any(m.file for m in have),
-                     "ok": any(m.state in ("received", "replaced", "result") for m in have)})
+        rows.append(
+            {
+                "req": req,
+                "name": req.name,
+                "held": have,
+                "has_file": any(m.file for m in have),
+                "ok": any(m.state in ("received", "replaced", "result") for m in have),
+            }
+        )
     for name, have in held.items():
         rows.append({"req": None, "name": name, "held": have, "has_file": any(m.file for m in have), "ok": True})
     return rows
@@ -307,8 +371,12 @@ def _form_kwargs(name: str, case: Case, context: dict[str, Any]) -> dict[str, An
     if name in ("correction", "return"):
         return {"choices": [m.name for m in case.version.materials.all()]}
     if name == "suspend":
-        return {"choices": [(s.name, f"{s.name}（最长{s.max_days}个工作日，{'计入' if s.counted_in_limit else '不计入'}办结时限）")
-                            for s in case.version.special_steps.all()]}
+        return {
+            "choices": [
+                (s.name, f"{s.name}（最长{s.max_days}个工作日，{'计入' if s.counted_in_limit else '不计入'}办结时限）")
+                for s in case.version.special_steps.all()
+            ]
+        }
     if name == "supply_deferred":
         return {"choices": context["deferred_names"]}
     return {}
@@ -329,8 +397,9 @@ def _initial(name: str, case: Case, context: dict[str, Any]) -> dict[str, Any]:
     return initial
 
 
-def page_forms(case: Case, available: set[CaseAction], context: dict[str, Any],
-               bound: tuple[str, djforms.Form] | None = None) -> dict[str, djforms.Form]:
+def page_forms(
+    case: Case, available: set[CaseAction], context: dict[str, Any], bound: tuple[str, djforms.Form] | None = None
+) -> dict[str, djforms.Form]:
     out: dict[str, djforms.Form] = {}
     for name, spec in PAGE_ACTIONS.items():
         if not any(a in available for a in spec.needs):
@@ -341,15 +410,17 @@ def page_forms(case: Case, available: set[CaseAction], context: dict[str, Any],
             continue
         if name == "supply_deferred" and not context["deferred_names"]:
             continue
-        out[name] = spec.form(initial=_initial(name, case, context), auto_id=f"id_{name}_%s",
-                              **_form_kwargs(name, case, context))
+        out[name] = spec.form(
+            initial=_initial(name, case, context), auto_id=f"id_{name}_%s", **_form_kwargs(name, case, context)
+        )
     if bound:
         out[bound[0]] = bound[1]
     return out
 
 
-def detail_context(request: HttpRequest, case: Case, *, bound: tuple[str, djforms.Form] | None = None,
-                   error: str = "") -> dict[str, Any]:
+def detail_context(
+    request: HttpRequest, case: Case, *, bound: tuple[str, djforms.Form] | None = None, error: str = ""
+) -> dict[str, Any]:
     user = user_of(request)
     applicant_view = is_applicant(user)
     # Drafting is not handling; supervision is internal oversight the applicant does not see.
@@ -362,28 +433,47 @@ def detail_context(request: HttpRequest, case: Case, *, bound: tuple[str, djform
     materials = _materials(case)
     missing = services.missing_materials(case) if case.status in (S.SUBMITTED, S.CORRECTION) else []
     held_names = {m["name"] for m in materials if m["ok"] or any(h.state == "deferred" for h in m["held"])}
-    deferrable = [m.name for m in case.version.materials.all()
-                  if m.necessity == "deferrable" and m.name not in held_names]
+    deferrable = [
+        m.name for m in case.version.materials.all() if m.necessity == "deferrable" and m.name not in held_names
+    ]
     deferred = [h for m in materials for h in m["held"] if h.state == "deferred"]
     special_steps = list(case.version.special_steps.all())
     back_office = services.back_office_steps(case.version)
     steps = _step_states(case, list(case.version.steps.all()), back_office)
     context: dict[str, Any] = {
-        "case": case, "version": case.version, "applicant_view": applicant_view, "role": role_of(user),
-        "status_label": STATUS_LABELS[CaseStatus(case.status)], "status_badge": STATUS_BADGES.get(CaseStatus(case.status), ""),
+        "case": case,
+        "version": case.version,
+        "applicant_view": applicant_view,
+        "role": role_of(user),
+        "status_label": STATUS_LABELS[CaseStatus(case.status)],
+        "status_badge": STATUS_BADGES.get(CaseStatus(case.status), ""),
         "hint": APPLICANT_HINTS.get(CaseStatus(case.status), "") if applicant_view else "",
-        "deadline": deadline_of(case), "events": events, "materials": materials, "missing": missing,
-        "deferrable": deferrable, "deferred": deferred, "deferred_names": [m.name for m in deferred],
-        "special_steps": special_steps, "steps": steps, "back_office": back_office,
+        "deadline": deadline_of(case),
+        "events": events,
+        "materials": materials,
+        "missing": missing,
+        "deferrable": deferrable,
+        "deferred": deferred,
+        "deferred_names": [m.name for m in deferred],
+        "special_steps": special_steps,
+        "steps": steps,
+        "back_office": back_office,
         "current_step": services.current_step_name(case) if case.status == S.IN_PROGRESS else "",
         "form_rows": f.form_rows(case.version.form_schema, case.form_data, masked=applicant_view),
         "suspensions": list(case.suspensions.all()),
-        "notice_links": [{"kind": k.value, "title": notices.notice_title(case, k),
-                          "url": reverse("cases:notice", args=[case.number, k.value])}
-                         for k in notices.notice_kinds_for(case)]
-        if permissions.may_hold_query_code(user_of(request), case) else [],
+        "notice_links": [
+            {
+                "kind": k.value,
+                "title": notices.notice_title(case, k),
+                "url": reverse("cases:notice", args=[case.number, k.value]),
+            }
+            for k in notices.notice_kinds_for(case)
+        ]
+        if permissions.may_hold_query_code(user_of(request), case)
+        else [],
         "delivery_label": DELIVERY_LABELS.get(case.result_delivery, ""),
-        "error": error, "today": today(),
+        "error": error,
+        "today": today(),
     }
     if applicant_view and case.status in (S.CORRECTION, S.RETURNED):
         context["upload_materials"] = list(case.version.materials.all())
@@ -422,8 +512,15 @@ def _step_states(case: Case, steps: list[Any], back_office: list[str]) -> list[d
                 state = ""
         else:
             state = ""
-        out.append({"name": name, "days": step.days, "handler": getattr(step, "handler", ""),
-                    "criteria": getattr(step, "criteria", ""), "state": state})
+        out.append(
+            {
+                "name": name,
+                "days": step.days,
+                "handler": getattr(step, "handler", ""),
+                "criteria": getattr(step, "criteria", ""),
+                "state": state,
+            }
+        )
     return out
 
 
@@ -433,9 +530,18 @@ def _panels(context: dict[str, Any], bound: tuple[str, djforms.Form] | None) -> 
         title, button, tone, explain = PANELS[name]
         if name == "step" and context["current_step"]:
             title = f"完成“{context['current_step']}”环节"
-        panels.append({"name": name, "form": form, "title": title, "button": button, "tone": tone,
-                       "explain": explain, "open": tone == "primary" or (bound is not None and bound[0] == name),
-                       "upload": name in ("resubmit", "supply_correction") and bool(context.get("upload_materials"))})
+        panels.append(
+            {
+                "name": name,
+                "form": form,
+                "title": title,
+                "button": button,
+                "tone": tone,
+                "explain": explain,
+                "open": tone == "primary" or (bound is not None and bound[0] == name),
+                "upload": name in ("resubmit", "supply_correction") and bool(context.get("upload_materials")),
+            }
+        )
     return panels
 
 
@@ -461,8 +567,11 @@ def _supervision(request: HttpRequest, case: Case) -> list[SupervisionNotice]:
     rows = list(SupervisionNotice.objects.filter(case=case).select_related("sent_by", "answered_by", "department"))
     user = user_of(request)
     for n in rows:
-        n.can_answer = (not n.answered_at and getattr(user, "department_id", None) == n.department_id  # type: ignore[attr-defined]
-                        and role_of(user) in (Role.APPROVER, Role.DEPARTMENT_HEAD))
+        n.can_answer = (  # type: ignore[attr-defined]
+            not n.answered_at
+            and getattr(user, "department_id", None) == n.department_id
+            and role_of(user) in (Role.APPROVER, Role.DEPARTMENT_HEAD)
+        )
     return rows
 
 
@@ -523,8 +632,12 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if action not in context["forms"]:
         # Not possible now (someone else acted, or not this user's to do): say so with the fresh state.
         label = "、".join(ACTION_LABELS[a] for a in spec.needs)
-        return render_detail(request, case, status=409,
-                             error=f"办件当前为“{context['status_label']}”，您不能执行“{label}”。页面已刷新为最新状态。")
+        return render_detail(
+            request,
+            case,
+            status=409,
+            error=f"办件当前为“{context['status_label']}”，您不能执行“{label}”。页面已刷新为最新状态。",
+        )
     if not form.is_valid():
         if "revision" in form.errors:
             return render_detail(request, case, status=400, error="页面已失效，请刷新后重试。")
@@ -546,8 +659,9 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     except DomainError as exc:
         target = (spec.field_map or {}).get(exc.field or "", exc.field)
         form.add_error(target if target in form.fields else None, exc.message)
-        return render_detail(request, case, status=exc.status if exc.status in (400, 403) else 400,
-                             bound=(action, form))
+        return render_detail(
+            request, case, status=exc.status if exc.status in (400, 403) else 400, bound=(action, form)
+        )
     messages.success(request, spec.done)
     url = reverse("cases:detail", args=[case.number])
     if action in PRINT_AFTER:
@@ -568,8 +682,10 @@ def attach_uploads(ctx: services.Ctx, case: Case, request: HttpRequest) -> dict[
         if upload is None:
             continue
         if upload.size and upload.size > services_max_upload():
-            problems[req.name] = (f"文件“{upload.name}”大小为{upload.size / 1048576:.1f}MB，"
-                                  f"超过{services_max_upload() // 1048576}MB的上限")
+            problems[req.name] = (
+                f"文件“{upload.name}”大小为{upload.size / 1048576:.1f}MB，"
+                f"超过{services_max_upload() // 1048576}MB的上限"
+            )
             continue
         try:
             services.attach_material(ctx, case, req.name, upload.name or "文件", upload.read())
@@ -614,12 +730,21 @@ def material_file(request: HttpRequest, number: str, pk: int) -> HttpResponseBas
     material = CaseMaterial.objects.filter(case=case, pk=pk).exclude(file="").first()
     if material is None:
         raise Http404("材料不存在")
-    audit("case.view", "case", case.number, actor=user_of(request), ip=client_ip(request),
-          detail={"material": material.name})
+    audit(
+        "case.view",
+        "case",
+        case.number,
+        actor=user_of(request),
+        ip=client_ip(request),
+        detail={"material": material.name},
+    )
     ext = EXTENSIONS.get(material.content_type, "bin")
-    response = FileResponse(material.file.open("rb"), content_type=material.content_type or "application/octet-stream",
-                            as_attachment=request.GET.get("download") == "1",
-                            filename=f"{case.number}-{material.pk}.{ext}")
+    response = FileResponse(
+        material.file.open("rb"),
+        content_type=material.content_type or "application/octet-stream",
+        as_attachment=request.GET.get("download") == "1",
+        filename=f"{case.number}-{material.pk}.{ext}",
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -44,8 +44,12 @@ NOT_APPLICANT = "网上申请请使用自然人或法人账号登录。工作人
 
 
 def _used(user: Any, token: str) -> Case | None:
-    record = IdempotencyRecord.objects.filter(user=user, key__in=[f"apply:{token}", f"submit:{token}"]) \
-        .select_related("case").order_by("-id").first()
+    record = (
+        IdempotencyRecord.objects.filter(user=user, key__in=[f"apply:{token}", f"submit:{token}"])
+        .select_related("case")
+        .order_by("-id")
+        .first()
+    )
     return record.case if record else None
 
 
@@ -58,8 +62,9 @@ def _to_case(request: HttpRequest, case: Case) -> HttpResponse:
     return redirect("cases:receipt", number=case.number)
 
 
-def _material_rows(version: ImplementationVersion, case: Case | None, problems: dict[str, str],
-                   missing: list[str]) -> list[dict[str, Any]]:
+def _material_rows(
+    version: ImplementationVersion, case: Case | None, problems: dict[str, str], missing: list[str]
+) -> list[dict[str, Any]]:
     held: dict[str, CaseMaterial] = {}
     if case is not None:
         for m in case.materials.exclude(file="").order_by("id"):
@@ -67,30 +72,61 @@ def _material_rows(version: ImplementationVersion, case: Case | None, problems: 
     rows = []
     for req in version.materials.all():
         file = held.get(req.name)
-        rows.append({"req": req, "held": file, "kind": ALLOWED.get(file.content_type, "") if file else "",
-                     "error": problems.get(req.name, ""), "missing": req.name in missing})
+        rows.append(
+            {
+                "req": req,
+                "held": file,
+                "kind": ALLOWED.get(file.content_type, "") if file else "",
+                "error": problems.get(req.name, ""),
+                "missing": req.name in missing,
+            }
+        )
     return rows
 
 
-def _render_form(request: HttpRequest, impl: ItemImplementation, version: ImplementationVersion, case: Case | None,
-                 values: dict[str, Any], *, errors: dict[str, str] | None = None,
-                 problems: dict[str, str] | None = None, missing: list[str] | None = None, error: str = "",
-                 status: int = 200) -> HttpResponse:
+def _render_form(
+    request: HttpRequest,
+    impl: ItemImplementation,
+    version: ImplementationVersion,
+    case: Case | None,
+    values: dict[str, Any],
+    *,
+    errors: dict[str, str] | None = None,
+    problems: dict[str, str] | None = None,
+    missing: list[str] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     errors, problems, missing = errors or {}, problems or {}, missing or []
     fields = f.schema_fields(version.form_schema, values, errors)
     material_rows = _material_rows(version, case, problems, missing)
     summary = [(fld.id, fld.label, fld.error) for fld in fields if fld.error]
-    summary += [(f"material-{row['req'].pk}", row["req"].name, row["error"] or "请上传此材料")
-                for row in material_rows if row["error"] or row["missing"]]
+    summary += [
+        (f"material-{row['req'].pk}", row["req"].name, row["error"] or "请上传此材料")
+        for row in material_rows
+        if row["error"] or row["missing"]
+    ]
     action = reverse("cases:edit", args=[case.number]) if case else reverse("cases:apply", args=[impl.code])
-    context = {"impl": impl, "version": version, "case": case, "fields": fields, "materials": material_rows,
-               "token": f.new_token(), "action": action, "error": error, "summary": summary}
+    context = {
+        "impl": impl,
+        "version": version,
+        "case": case,
+        "fields": fields,
+        "materials": material_rows,
+        "token": f.new_token(),
+        "action": action,
+        "error": error,
+        "summary": summary,
+    }
     return render(request, "cases/apply.html", context, status=status)
 
 
 def _implementation(code: str) -> ItemImplementation | None:
-    return ItemImplementation.objects.select_related("published_version", "department", "division") \
-        .filter(code=code, published_version__isnull=False).first()
+    return (
+        ItemImplementation.objects.select_related("published_version", "department", "division")
+        .filter(code=code, published_version__isnull=False)
+        .first()
+    )
 
 
 @login_required
@@ -105,7 +141,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     version = impl.published_version
     assert version is not None
     if "online" not in (version.handling_forms or []):
-        return refuse_page(request, f"“{version.name}”不支持网上申请，请到窗口办理。", status=400, title="不支持网上申请")
+        return refuse_page(
+            request, f"“{version.name}”不支持网上申请，请到窗口办理。", status=400, title="不支持网上申请"
+        )
     if request.method != "POST":
         return _render_form(request, impl, version, None, services.prefill(user, version.form_schema))
     data = f.read_schema_post(version.form_schema, request.POST)
@@ -156,8 +194,16 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
     return _process(request, impl, version, case, token, data, saved=False)
 
 
-def _process(request: HttpRequest, impl: ItemImplementation, version: ImplementationVersion, case: Case, token: str,
-             data: dict[str, Any], *, saved: bool) -> HttpResponse:
+def _process(
+    request: HttpRequest,
+    impl: ItemImplementation,
+    version: ImplementationVersion,
+    case: Case,
+    token: str,
+    data: dict[str, Any],
+    *,
+    saved: bool,
+) -> HttpResponse:
     """Save the answers and files; then submit when asked. Every problem is shown at once, nothing is lost."""
     ctx = ctx_for(request)
     try:
@@ -167,36 +213,68 @@ def _process(request: HttpRequest, impl: ItemImplementation, version: Implementa
         return redirect("cases:detail", number=case.number)  # submitted meanwhile (another tab)
     problems = attach_uploads(ctx, case, request)
     if problems:
-        return _render_form(request, impl, version, case, data, problems=problems, status=400,
-                            error="以下文件未能上传，请更换后重试；其他内容已保存为草稿。")
+        return _render_form(
+            request,
+            impl,
+            version,
+            case,
+            data,
+            problems=problems,
+            status=400,
+            error="以下文件未能上传，请更换后重试；其他内容已保存为草稿。",
+        )
     if request.POST.get("action") != "submit":
         messages.success(request, "草稿已保存。可随时在“我的草稿”中继续填写。")
         return redirect("cases:edit", number=case.number)
     try:
         submitted = services.submit(ctx, case, None, idempotency_key=f"submit:{token}")
     except services.FormInvalid as exc:
-        return _render_form(request, impl, version, case, data, errors=exc.errors, status=400,
-                            error="申请表有误，请按提示修改；已填写的内容已保存为草稿。")
+        return _render_form(
+            request,
+            impl,
+            version,
+            case,
+            data,
+            errors=exc.errors,
+            status=400,
+            error="申请表有误，请按提示修改；已填写的内容已保存为草稿。",
+        )
     except ConflictError:
         fresh = Case.objects.get(pk=case.pk)
         return _to_case(request, fresh)
     except DomainError as exc:
         missing = services.missing_materials(case) if exc.code == "materials_missing" else []
-        return _render_form(request, impl, version, case, data, missing=missing, status=400,
-                            error=exc.message + "。已填写的内容已保存为草稿。")
+        return _render_form(
+            request,
+            impl,
+            version,
+            case,
+            data,
+            missing=missing,
+            status=400,
+            error=exc.message + "。已填写的内容已保存为草稿。",
+        )
     return redirect("cases:receipt", number=submitted.number)
 
 
 @login_required
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
-    case = visible_cases(user_of(request)).select_related("version", "deciding_department", "receiving_centre") \
-        .filter(number=number).exclude(status=S.DRAFT).first()
+    case = (
+        visible_cases(user_of(request))
+        .select_related("version", "deciding_department", "receiving_centre")
+        .filter(number=number)
+        .exclude(status=S.DRAFT)
+        .first()
+    )
     # The receipt carries the query code: the applicant's, printed for them by the staff handling the case.
     if case is None or not may_hold_query_code(user_of(request), case):
         return case_404(request)
     progress = reverse("progress:lookup") + f"?number={case.number}&code={case.query_code}"
-    return render(request, "cases/receipt.html", {"case": case, "progress_url": progress,
-                                                  "status_label": STATUS_LABELS[CaseStatus(case.status)]})
+    return render(
+        request,
+        "cases/receipt.html",
+        {"case": case, "progress_url": progress, "status_label": STATUS_LABELS[CaseStatus(case.status)]},
+    )
 
 
 def _my(request: HttpRequest, drafts: bool) -> tuple[Any, list[Case]]:
@@ -207,8 +285,20 @@ def _my(request: HttpRequest, drafts: bool) -> tuple[Any, list[Case]]:
         # Never-submitted drafts that were given up keep no place in the list.
         qs = qs.exclude(status=S.DRAFT.value).exclude(submitted_at__isnull=True).order_by("-submitted_at", "-id")
     qs = qs.select_related("version", "deciding_department").only(
-        "id", "number", "status", "channel", "submitted_at", "updated_at", "accepted_on", "promised_due",
-        "calendar_unknown", "decision", "version__name", "deciding_department__name", "revision")
+        "id",
+        "number",
+        "status",
+        "channel",
+        "submitted_at",
+        "updated_at",
+        "accepted_on",
+        "promised_due",
+        "calendar_unknown",
+        "decision",
+        "version__name",
+        "deciding_department__name",
+        "revision",
+    )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return page, annotate_rows(list(page.object_list))
 
@@ -218,8 +308,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     if not is_applicant(user_of(request)):
         return refuse_page(request, "“我的办件”供自然人和法人账号使用。")
     page, rows = _my(request, drafts=False)
-    return render(request, "cases/mine.html", {"page": page, "rows": rows, "drafts": False,
-                                               "badges": STATUS_BADGES})
+    return render(request, "cases/mine.html", {"page": page, "rows": rows, "drafts": False, "badges": STATUS_BADGES})
 
 
 @login_required

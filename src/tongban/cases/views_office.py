@@ -50,11 +50,23 @@ def _page_number(request: HttpRequest) -> int:
 def _pages(total: int, number: int, more: bool) -> dict:
     """Pagination; above the count cap the last page is not known, only whether a row follows this page."""
     if total > selectors.PAGE_COUNT_CAP:
-        return {"number": number, "last": None, "has_previous": number > 1, "has_next": more,
-                "previous": number - 1, "next": number + 1}
+        return {
+            "number": number,
+            "last": None,
+            "has_previous": number > 1,
+            "has_next": more,
+            "previous": number - 1,
+            "next": number + 1,
+        }
     last = max(1, (total + PER_PAGE - 1) // PER_PAGE)
-    return {"number": min(number, last), "last": last, "has_previous": number > 1, "has_next": number < last,
-            "previous": number - 1, "next": number + 1}
+    return {
+        "number": min(number, last),
+        "last": last,
+        "has_previous": number > 1,
+        "has_next": number < last,
+        "previous": number - 1,
+        "next": number + 1,
+    }
 
 
 @login_required
@@ -73,24 +85,43 @@ def queue(request: HttpRequest) -> HttpResponse:
     number = _page_number(request)
     day = today()
     counts = selectors.queue_counts(user_of(request), buckets, day, cap=selectors.PAGE_COUNT_CAP)
-    rows, total = selectors.queue(user_of(request), bucket, today=day, limit=PER_PAGE + 1,
-                                  offset=(number - 1) * PER_PAGE, total=counts[bucket])
+    rows, total = selectors.queue(
+        user_of(request), bucket, today=day, limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE, total=counts[bucket]
+    )
     more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
     if not rows and number > 1:  # past the end (the bucket shrank meanwhile): its first page
         return redirect(f"{reverse('cases:queue')}?bucket={bucket.value}")
     unanswered = 0
     if role in (Role.APPROVER, Role.DEPARTMENT_HEAD) and user_of(request).department_id:
-        unanswered = SupervisionNotice.objects.filter(department=user_of(request).department,
-                                                      answered_at__isnull=True).count()
-    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "shown": count_label(counts[b]),
-             "active": b is bucket, "tone": "red" if b is Bucket.OVERDUE else "amber" if b is Bucket.DUE_SOON else ""}
-            for b in buckets]
-    return render(request, "cases/queue.html", {
-        "tabs": tabs, "bucket": bucket.value, "bucket_label": BUCKET_LABELS[bucket], "hint": BUCKET_HINTS[bucket],
-        "rows": annotate_rows(rows), "total": count_label(total), "pages": _pages(total, number, more),
-        "unanswered": unanswered,
-        "scope": _scope(request),
-    })
+        unanswered = SupervisionNotice.objects.filter(
+            department=user_of(request).department, answered_at__isnull=True
+        ).count()
+    tabs = [
+        {
+            "bucket": b.value,
+            "label": BUCKET_LABELS[b],
+            "count": counts[b],
+            "shown": count_label(counts[b]),
+            "active": b is bucket,
+            "tone": "red" if b is Bucket.OVERDUE else "amber" if b is Bucket.DUE_SOON else "",
+        }
+        for b in buckets
+    ]
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "tabs": tabs,
+            "bucket": bucket.value,
+            "bucket_label": BUCKET_LABELS[bucket],
+            "hint": BUCKET_HINTS[bucket],
+            "rows": annotate_rows(rows),
+            "total": count_label(total),
+            "pages": _pages(total, number, more),
+            "unanswered": unanswered,
+            "scope": _scope(request),
+        },
+    )
 
 
 def _scope(request: HttpRequest) -> str:
@@ -117,28 +148,55 @@ def supervision(request: HttpRequest) -> HttpResponse:
         bucket = Bucket.OVERDUE
     number = _page_number(request)
     day = today()
-    rows, total = selectors.supervision_board(user_of(request), bucket, today=day, limit=PER_PAGE + 1,
-                                              offset=(number - 1) * PER_PAGE, cap=selectors.PAGE_COUNT_CAP)
+    rows, total = selectors.supervision_board(
+        user_of(request),
+        bucket,
+        today=day,
+        limit=PER_PAGE + 1,
+        offset=(number - 1) * PER_PAGE,
+        cap=selectors.PAGE_COUNT_CAP,
+    )
     more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
     if not rows and number > 1:
         return redirect(f"{reverse('cases:supervision')}?bucket={bucket.value}")
     counts = {bucket: total}
     for other in BOARD_BUCKETS:
         if other is not bucket:
-            counts[other] = selectors.supervision_board(user_of(request), other, today=day, limit=0,
-                                                        cap=selectors.PAGE_COUNT_CAP)[1]
+            counts[other] = selectors.supervision_board(
+                user_of(request), other, today=day, limit=0, cap=selectors.PAGE_COUNT_CAP
+            )[1]
     # Only what the list shows: a case row carries its whole form and a version its whole guide.
-    sent = list(SupervisionNotice.objects.filter(sent_by=user_of(request))
-                .select_related("case", "case__version", "department")
-                .only("message", "sent_at", "answered_at", "answer", "case__number", "case__version__name",
-                      "department__name").order_by("-sent_at")[:20])
-    tabs = [{"bucket": b.value, "label": BUCKET_LABELS[b], "count": counts[b], "shown": count_label(counts[b]),
-             "active": b is bucket, "tone": "red" if b is Bucket.OVERDUE else "amber"} for b in BOARD_BUCKETS]
-    return render(request, "cases/supervision.html", {
-        "tabs": tabs, "bucket": bucket.value, "bucket_label": BUCKET_LABELS[bucket], "rows": annotate_rows(rows),
-        "total": count_label(total), "pages": _pages(total, number, more), "sent": sent,
-        "division": user_of(request).division,
-    })
+    sent = list(
+        SupervisionNotice.objects.filter(sent_by=user_of(request))
+        .select_related("case", "case__version", "department")
+        .only("message", "sent_at", "answered_at", "answer", "case__number", "case__version__name", "department__name")
+        .order_by("-sent_at")[:20]
+    )
+    tabs = [
+        {
+            "bucket": b.value,
+            "label": BUCKET_LABELS[b],
+            "count": counts[b],
+            "shown": count_label(counts[b]),
+            "active": b is bucket,
+            "tone": "red" if b is Bucket.OVERDUE else "amber",
+        }
+        for b in BOARD_BUCKETS
+    ]
+    return render(
+        request,
+        "cases/supervision.html",
+        {
+            "tabs": tabs,
+            "bucket": bucket.value,
+            "bucket_label": BUCKET_LABELS[bucket],
+            "rows": annotate_rows(rows),
+            "total": count_label(total),
+            "pages": _pages(total, number, more),
+            "sent": sent,
+            "division": user_of(request).division,
+        },
+    )
 
 
 @login_required
@@ -147,18 +205,26 @@ def supervision_notices(request: HttpRequest) -> HttpResponse:
     role = role_of(user_of(request))
     if role not in (Role.APPROVER, Role.DEPARTMENT_HEAD) or not user_of(request).department_id:
         return refuse_page(request, "督办单回复仅供被督办部门的审批人员和负责人使用。")
-    rows = list(SupervisionNotice.objects.filter(department=user_of(request).department)
-                .select_related("case", "case__version", "sent_by", "answered_by")
-                .order_by(F("answered_at").asc(nulls_first=True), "-sent_at")[:100])
-    return render(request, "cases/supervision_notices.html", {"rows": rows, "form": f.AnswerForm(),
-                                                               "department": user_of(request).department})
+    rows = list(
+        SupervisionNotice.objects.filter(department=user_of(request).department)
+        .select_related("case", "case__version", "sent_by", "answered_by")
+        .order_by(F("answered_at").asc(nulls_first=True), "-sent_at")[:100]
+    )
+    return render(
+        request,
+        "cases/supervision_notices.html",
+        {"rows": rows, "form": f.AnswerForm(), "department": user_of(request).department},
+    )
 
 
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = SupervisionNotice.objects.select_related("case").filter(
-        pk=pk, department_id=getattr(user_of(request), "department_id", None) or 0).first()
+    notice = (
+        SupervisionNotice.objects.select_related("case")
+        .filter(pk=pk, department_id=getattr(user_of(request), "department_id", None) or 0)
+        .first()
+    )
     if notice is None or role_of(user_of(request)) not in (Role.APPROVER, Role.DEPARTMENT_HEAD):
         return render(request, "404.html", {"message": "没有找到该督办单"}, status=404)
     back = request.POST.get("next", "")
@@ -169,8 +235,9 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请填写督办回复")
         return redirect(back)
     try:
-        services.answer_supervision(services.Ctx(user_of(request), "", None, client_ip(request)), notice,
-                                    form.cleaned_data["answer"])
+        services.answer_supervision(
+            services.Ctx(user_of(request), "", None, client_ip(request)), notice, form.cleaned_data["answer"]
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(back)

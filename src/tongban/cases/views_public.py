@@ -55,8 +55,7 @@ def throttled(request: HttpRequest) -> bool:
 
 def event_label(event: dict[str, Any]) -> str:
     label = ACTION_LABELS.get(CaseAction(event["action"]), event["action"])
-    if event.get("step") and event["action"] in (A.COMPLETE_STEP.value, A.SUSPEND.value, A.GRANT.value,
-                                                  A.DENY.value):
+    if event.get("step") and event["action"] in (A.COMPLETE_STEP.value, A.SUSPEND.value, A.GRANT.value, A.DENY.value):
         return f"{label}（{event['step']}）"
     return label
 
@@ -64,14 +63,25 @@ def event_label(event: dict[str, Any]) -> str:
 def present(progress: dict[str, Any]) -> dict[str, Any]:
     """What the template shows: Chinese labels, local times, no personal data (the selector gives none)."""
     status = CaseStatus(progress["status"])
-    events = [{"label": event_label(e), "at": timezone.localtime(e["at"]) if e["at"] else None,
-               "status": STATUS_LABELS[CaseStatus(e["status"])] if e["status"] else ""}
-              for e in progress["events"] if e["action"] not in HIDDEN_ACTIONS]
+    events = [
+        {
+            "label": event_label(e),
+            "at": timezone.localtime(e["at"]) if e["at"] else None,
+            "status": STATUS_LABELS[CaseStatus(e["status"])] if e["status"] else "",
+        }
+        for e in progress["events"]
+        if e["action"] not in HIDDEN_ACTIONS
+    ]
     return {
-        "number": progress["number"], "item": progress["item"], "department": progress["department"],
-        "status": status.value, "status_label": STATUS_LABELS[status], "hint": STATUS_HINTS.get(status, ""),
+        "number": progress["number"],
+        "item": progress["item"],
+        "department": progress["department"],
+        "status": status.value,
+        "status_label": STATUS_LABELS[status],
+        "hint": STATUS_HINTS.get(status, ""),
         "submitted_at": timezone.localtime(progress["submitted_at"]) if progress["submitted_at"] else None,
-        "accepted_on": progress["accepted_on"], "promised_due": progress["promised_due"],
+        "accepted_on": progress["accepted_on"],
+        "promised_due": progress["promised_due"],
         "decision": DECISION_LABELS.get(progress["decision"], ""),
         "closed_at": timezone.localtime(progress["closed_at"]) if progress["closed_at"] else None,
         "events": events,

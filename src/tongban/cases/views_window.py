@@ -33,10 +33,20 @@ NOT_CLERK = "窗口收件仅供服务中心综合窗口受理人员使用。"
 # Errors of the item form's shared keys belong to the applicant section (for an enterprise, applicant_* is the
 # person acting for it, the 经办人).
 SHARED_TO_APPLICANT = {
-    "natural": {"applicant_name": "name", "applicant_id_number": "id_number", "applicant_phone": "phone",
-                "enterprise_name": "name", "uscc": "id_number"},
-    "legal": {"enterprise_name": "name", "uscc": "id_number", "applicant_phone": "phone",
-              "applicant_name": "agent_name", "applicant_id_number": "agent_id_number"},
+    "natural": {
+        "applicant_name": "name",
+        "applicant_id_number": "id_number",
+        "applicant_phone": "phone",
+        "enterprise_name": "name",
+        "uscc": "id_number",
+    },
+    "legal": {
+        "enterprise_name": "name",
+        "uscc": "id_number",
+        "applicant_phone": "phone",
+        "applicant_name": "agent_name",
+        "applicant_id_number": "agent_id_number",
+    },
 }
 
 
@@ -52,8 +62,7 @@ def _centre(request: HttpRequest) -> ServiceCentre:
 
 def _served(request: HttpRequest) -> QuerySet[ItemImplementation]:
     centre = _centre(request)
-    return ItemImplementation.objects.filter(department__in=centre.departments.all(),
-                                             published_version__isnull=False)
+    return ItemImplementation.objects.filter(department__in=centre.departments.all(), published_version__isnull=False)
 
 
 @login_required
@@ -74,35 +83,74 @@ def home(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:50]
     items = _served(request).select_related("published_version", "department")
     if q:
-        items = items.filter(Q(published_version__name__icontains=q) | Q(entry__name__icontains=q)
-                             | Q(published_version__keywords__icontains=q) | Q(code=q))
+        items = items.filter(
+            Q(published_version__name__icontains=q)
+            | Q(entry__name__icontains=q)
+            | Q(published_version__keywords__icontains=q)
+            | Q(code=q)
+        )
     items = items.order_by("department__name", "published_version__name", "id")
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    counts = selectors.queue_counts(user_of(request), [Bucket.TO_ACCEPT, Bucket.RESULT_DESK], today(),
-                                    cap=selectors.PAGE_COUNT_CAP)
-    return render(request, "cases/window_home.html", {
-        "centre": centre, "windows": windows, "window": clerk_window(request), "q": q, "page": page,
-        "to_accept": counts[Bucket.TO_ACCEPT], "result_desk": counts[Bucket.RESULT_DESK],
-        "to_accept_shown": count_label(counts[Bucket.TO_ACCEPT]),
-        "result_desk_shown": count_label(counts[Bucket.RESULT_DESK]),
-    })
+    counts = selectors.queue_counts(
+        user_of(request), [Bucket.TO_ACCEPT, Bucket.RESULT_DESK], today(), cap=selectors.PAGE_COUNT_CAP
+    )
+    return render(
+        request,
+        "cases/window_home.html",
+        {
+            "centre": centre,
+            "windows": windows,
+            "window": clerk_window(request),
+            "q": q,
+            "page": page,
+            "to_accept": counts[Bucket.TO_ACCEPT],
+            "result_desk": counts[Bucket.RESULT_DESK],
+            "to_accept_shown": count_label(counts[Bucket.TO_ACCEPT]),
+            "result_desk_shown": count_label(counts[Bucket.RESULT_DESK]),
+        },
+    )
 
 
-def _render(request: HttpRequest, impl: ItemImplementation, applicant: f.WindowApplicantForm, values: dict[str, Any],
-            errors: dict[str, str], paper: list[str], *, error: str = "", status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest,
+    impl: ItemImplementation,
+    applicant: f.WindowApplicantForm,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    paper: list[str],
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     version = impl.published_version
     assert version is not None
     fields = f.schema_fields(version.form_schema, values, errors, skip=f.SHARED_APPLICANT_KEYS)
     shared = [fld.get("label") for fld in version.form_schema if fld.get("key") in f.SHARED_APPLICANT_KEYS]
     materials = [{"req": m, "checked": m.name in paper} for m in version.materials.all()]
-    summary = [(f"id_{name}", applicant.fields[name].label, "；".join(str(e) for e in errs))
-               for name, errs in applicant.errors.items() if name in applicant.fields]
+    summary = [
+        (f"id_{name}", applicant.fields[name].label, "；".join(str(e) for e in errs))
+        for name, errs in applicant.errors.items()
+        if name in applicant.fields
+    ]
     summary += [(fld.id, fld.label, fld.error) for fld in fields if fld.error]
-    return render(request, "cases/window_apply.html", {
-        "impl": impl, "version": version, "applicant": applicant, "fields": fields, "materials": materials,
-        "shared": shared, "token": f.new_token(), "error": error, "summary": summary,
-        "window": clerk_window(request), "centre": _centre(request),
-    }, status=status)
+    return render(
+        request,
+        "cases/window_apply.html",
+        {
+            "impl": impl,
+            "version": version,
+            "applicant": applicant,
+            "fields": fields,
+            "materials": materials,
+            "shared": shared,
+            "token": f.new_token(),
+            "error": error,
+            "summary": summary,
+            "window": clerk_window(request),
+            "centre": _centre(request),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -134,18 +182,35 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     _, errors = validate_submission(schema, data)
     if not valid or errors:
         _shared_errors(applicant, errors)
-        return _render(request, impl, applicant, values, errors, paper, status=400,
-                       error="填写的内容有误，请按提示修改后重新提交。")
+        return _render(
+            request,
+            impl,
+            applicant,
+            values,
+            errors,
+            paper,
+            status=400,
+            error="填写的内容有误，请按提示修改后重新提交。",
+        )
     d = applicant.cleaned_data
     try:
         with transaction.atomic():
             case = services.apply_at_window(
-                ctx_for(request), impl, identity_check=d["identity_check"], form_data=data, paper_materials=paper,
+                ctx_for(request),
+                impl,
+                identity_check=d["identity_check"],
+                form_data=data,
+                paper_materials=paper,
                 applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]},
-                agent={"name": d["agent_name"], "id_number": d["agent_id_number"]} if d["agent_name"] else None)
+                agent={"name": d["agent_name"], "id_number": d["agent_id_number"]} if d["agent_name"] else None,
+            )
             IdempotencyRecord.objects.create(user=user_of(request), key=f"window:{token}", case=case)
     except IntegrityError:
-        done = IdempotencyRecord.objects.filter(user=user_of(request), key=f"window:{token}").select_related("case").first()
+        done = (
+            IdempotencyRecord.objects.filter(user=user_of(request), key=f"window:{token}")
+            .select_related("case")
+            .first()
+        )
         if done is None:
             raise
         return redirect("cases:detail", number=done.case.number)

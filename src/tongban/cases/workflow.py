@@ -55,18 +55,44 @@ class CaseAction(StrEnum):
 S, A = CaseStatus, CaseAction
 
 STATUS_LABELS = {
-    S.DRAFT: "草稿", S.SUBMITTED: "待受理", S.CORRECTION: "待补正", S.REFUSED: "不予受理",
-    S.IN_PROGRESS: "办理中", S.RETURNED: "退回补正", S.SUSPENDED: "特殊环节（挂起）", S.DECIDED: "已决定待出件",
-    S.CLOSED: "已办结", S.WITHDRAWN: "已撤回", S.WAITING: "等待前置事项", S.TERMINATED: "已终止",
+    S.DRAFT: "草稿",
+    S.SUBMITTED: "待受理",
+    S.CORRECTION: "待补正",
+    S.REFUSED: "不予受理",
+    S.IN_PROGRESS: "办理中",
+    S.RETURNED: "退回补正",
+    S.SUSPENDED: "特殊环节（挂起）",
+    S.DECIDED: "已决定待出件",
+    S.CLOSED: "已办结",
+    S.WITHDRAWN: "已撤回",
+    S.WAITING: "等待前置事项",
+    S.TERMINATED: "已终止",
 }
 
 ACTION_LABELS = {
-    A.SAVE_DRAFT: "保存草稿", A.SUBMIT: "提交申请", A.REQUEST_CORRECTION: "一次性告知补正", A.RESUBMIT: "补正后重新提交",
-    A.REFUSE: "不予受理", A.ACCEPT: "受理", A.ACCEPT_DEFERRED: "容缺受理", A.SUPPLY_DEFERRED: "补交容缺材料",
-    A.COMPLETE_STEP: "完成办理环节", A.RETURN_FOR_CORRECTION: "退回补正", A.SUPPLY_CORRECTION: "提交补正材料",
-    A.SUSPEND: "进入特殊环节", A.RESUME: "恢复办理", A.EXTEND: "延期", A.GRANT: "准予", A.DENY: "不予",
-    A.ISSUE_RESULT: "出件办结", A.WITHDRAW: "撤回申请", A.SUPERVISE: "督办", A.RECORD_VISIT: "现场到访",
-    A.ACCEPT_WAITING: "受理（等待前置事项）", A.START: "前置事项办结，自动启动", A.TERMINATE: "前置事项未通过，终止办理",
+    A.SAVE_DRAFT: "保存草稿",
+    A.SUBMIT: "提交申请",
+    A.REQUEST_CORRECTION: "一次性告知补正",
+    A.RESUBMIT: "补正后重新提交",
+    A.REFUSE: "不予受理",
+    A.ACCEPT: "受理",
+    A.ACCEPT_DEFERRED: "容缺受理",
+    A.SUPPLY_DEFERRED: "补交容缺材料",
+    A.COMPLETE_STEP: "完成办理环节",
+    A.RETURN_FOR_CORRECTION: "退回补正",
+    A.SUPPLY_CORRECTION: "提交补正材料",
+    A.SUSPEND: "进入特殊环节",
+    A.RESUME: "恢复办理",
+    A.EXTEND: "延期",
+    A.GRANT: "准予",
+    A.DENY: "不予",
+    A.ISSUE_RESULT: "出件办结",
+    A.WITHDRAW: "撤回申请",
+    A.SUPERVISE: "督办",
+    A.RECORD_VISIT: "现场到访",
+    A.ACCEPT_WAITING: "受理（等待前置事项）",
+    A.START: "前置事项办结，自动启动",
+    A.TERMINATE: "前置事项未通过，终止办理",
     A.RECORD_JOINT_STEP: "联合踏勘/评审/验收",
 }
 
@@ -96,10 +122,14 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
     (S.SUBMITTED, A.TERMINATE): S.TERMINATED,
     (S.IN_PROGRESS, A.RECORD_JOINT_STEP): S.IN_PROGRESS,
     (S.SUSPENDED, A.RECORD_JOINT_STEP): S.SUSPENDED,
-    **{(s, A.WITHDRAW): S.WITHDRAWN
-       for s in (S.DRAFT, S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED, S.WAITING)},
-    **{(s, A.SUPERVISE): s
-       for s in (S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED, S.DECIDED, S.WAITING)},
+    **{
+        (s, A.WITHDRAW): S.WITHDRAWN
+        for s in (S.DRAFT, S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED, S.WAITING)
+    },
+    **{
+        (s, A.SUPERVISE): s
+        for s in (S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED, S.DECIDED, S.WAITING)
+    },
     **{(s, A.RECORD_VISIT): s for s in S if s not in (S.DRAFT,)},
 }
 

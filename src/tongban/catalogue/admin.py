@@ -100,8 +100,9 @@ class PrettyJSONField(forms.JSONField):
 
     def __init__(self, *args: Any, rows: int = 6, **kwargs: Any):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows, "class": "vLargeTextField json-input",
-                                                          "spellcheck": "false"}))
+        kwargs.setdefault(
+            "widget", forms.Textarea(attrs={"rows": rows, "class": "vLargeTextField json-input", "spellcheck": "false"})
+        )
         super().__init__(*args, **kwargs)
 
     def to_python(self, value: Any) -> Any:
@@ -134,8 +135,7 @@ class LinesField(forms.CharField):
 
 
 def choice_list(label: str, choices: list[tuple[str, str]], **kwargs: Any) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(label=label, choices=choices, widget=forms.CheckboxSelectMultiple,
-                                     **kwargs)
+    return forms.MultipleChoiceField(label=label, choices=choices, widget=forms.CheckboxSelectMultiple, **kwargs)
 
 
 def fee_errors(value: Any) -> list[str]:
@@ -159,9 +159,11 @@ def fee_errors(value: Any) -> list[str]:
 def faq_errors(value: Any) -> list[str]:
     if not isinstance(value, list):
         return ['常见问题应为列表，如 [{"q": "问题", "a": "解答"}]']
-    return [f"第{i}个常见问题缺少问题（q）或解答（a）" for i, item in enumerate(value, start=1)
-            if not isinstance(item, dict) or not str(item.get("q") or "").strip()
-            or not str(item.get("a") or "").strip()]
+    return [
+        f"第{i}个常见问题缺少问题（q）或解答（a）"
+        for i, item in enumerate(value, start=1)
+        if not isinstance(item, dict) or not str(item.get("q") or "").strip() or not str(item.get("a") or "").strip()
+    ]
 
 
 # --- list filters --------------------------------------------------------------------------------------------
@@ -249,13 +251,20 @@ class ThemeAdmin(BaseCatalogueAdmin):
 class CatalogueEntryForm(forms.ModelForm):
     service_objects = choice_list("服务对象", vocab.SERVICE_OBJECTS)
     standard_materials = LinesField(label="标准申请材料", required=False, help_text="每行一份材料，六统一比对以此为准")
-    standard_steps = LinesField(label="标准办理环节", required=False, help_text="每行一个环节，按办理顺序，如 受理、审核、办结")
-    standard_fees = PrettyJSONField(label="标准收费项目", rows=4, help_text='如 [{"item": "工本费", "amount": "20.00"}]，不收费留空')
+    standard_steps = LinesField(
+        label="标准办理环节", required=False, help_text="每行一个环节，按办理顺序，如 受理、审核、办结"
+    )
+    standard_fees = PrettyJSONField(
+        label="标准收费项目", rows=4, help_text='如 [{"item": "工本费", "amount": "20.00"}]，不收费留空'
+    )
 
     class Meta:
         model = CatalogueEntry
-        fields = [f.name for f in CatalogueEntry._meta.get_fields()
-                  if getattr(f, "editable", False) and not f.auto_created and f.name != "updated_at"]
+        fields = [
+            f.name
+            for f in CatalogueEntry._meta.get_fields()
+            if getattr(f, "editable", False) and not f.auto_created and f.name != "updated_at"
+        ]
 
     def clean_standard_fees(self) -> Any:
         value = self.cleaned_data.get("standard_fees")
@@ -280,12 +289,33 @@ class CatalogueEntryAdmin(BaseCatalogueAdmin):
     autocomplete_fields = ("parent",)
     readonly_fields = ("updated_at",)
     fieldsets = [
-        ("事项信息", {"fields": ["code", "name", "parent", "business_type", "item_type", "defining_level",
-                             "competent_department", "department_kind", "service_objects", "themes",
-                             "description", "is_active"]}),
+        (
+            "事项信息",
+            {
+                "fields": [
+                    "code",
+                    "name",
+                    "parent",
+                    "business_type",
+                    "item_type",
+                    "defining_level",
+                    "competent_department",
+                    "department_kind",
+                    "service_objects",
+                    "themes",
+                    "description",
+                    "is_active",
+                ]
+            },
+        ),
         ("设定依据", {"fields": ["legal_basis", "power_source"]}),
-        ("六统一标准", {"fields": ["statutory_days", "standard_materials", "standard_steps", "standard_fees"],
-                        "description": "各地实施清单与这里的标准比对，差异列入“六统一比对报告”。"}),
+        (
+            "六统一标准",
+            {
+                "fields": ["statutory_days", "standard_materials", "standard_steps", "standard_fees"],
+                "description": "各地实施清单与这里的标准比对，差异列入“六统一比对报告”。",
+            },
+        ),
         ("通办与检索", {"fields": ["cross_region", "keywords", "aliases", "updated_at"]}),
     ]
 
@@ -324,8 +354,12 @@ def initial_guide(entry: CatalogueEntry, division: Division) -> tuple[dict[str, 
 
 
 class ImplementationAddForm(forms.ModelForm):
-    code = forms.CharField(label="实施编码", max_length=80, required=False,
-                           help_text="留空则按“基本编码-区划代码-000-实施机关统一社会信用代码-1-00”生成")
+    code = forms.CharField(
+        label="实施编码",
+        max_length=80,
+        required=False,
+        help_text="留空则按“基本编码-区划代码-000-实施机关统一社会信用代码-1-00”生成",
+    )
 
     class Meta:
         model = ItemImplementation
@@ -387,10 +421,15 @@ class ItemImplementationAdmin(RoleScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         newest = _newest_versions()
         related = ("entry", "division", "department", "published_version")  # what __str__ and the list read
-        return super().get_queryset(request).select_related(*related).annotate(
-            newest_status=Subquery(newest.values("status")[:1]),
-            newest_number=Subquery(newest.values("number")[:1]),
-            newest_id=Subquery(newest.values("pk")[:1]),
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*related)
+            .annotate(
+                newest_status=Subquery(newest.values("status")[:1]),
+                newest_number=Subquery(newest.values("number")[:1]),
+                newest_id=Subquery(newest.values("pk")[:1]),
+            )
         )
 
     # Identity (code, entry, region, department) is fixed once created: cases and bundles refer to it.
@@ -405,10 +444,16 @@ class ItemImplementationAdmin(RoleScopedAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
         if obj is None:
-            return [(None, {"fields": ["entry", "division", "department", "code"],
-                            "description": "保存后生成第1版草稿（内容取自基本目录），再在草稿中完善办事指南。"})]
-        return [(None, {"fields": ["code", "entry", "division", "department", "published_version",
-                                   "created_at"]})]
+            return [
+                (
+                    None,
+                    {
+                        "fields": ["entry", "division", "department", "code"],
+                        "description": "保存后生成第1版草稿（内容取自基本目录），再在草稿中完善办事指南。",
+                    },
+                )
+            ]
+        return [(None, {"fields": ["code", "entry", "division", "department", "published_version", "created_at"]})]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is None:
@@ -438,16 +483,23 @@ class ItemImplementationAdmin(RoleScopedAdmin):
         if obj.newest_id is None:
             return "—"
         url = reverse("admin:catalogue_implementationversion_change", args=[obj.newest_id])
-        return format_html('<a href="{}">第{}版 · {}</a>', url, obj.newest_number,
-                           status_label(obj.newest_status))
+        return format_html('<a href="{}">第{}版 · {}</a>', url, obj.newest_number, status_label(obj.newest_status))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
             raise PermissionDenied
         content, materials, steps = initial_guide(obj.entry, obj.division)
         version = services.create_implementation(
-            entry=obj.entry, division=obj.division, department=obj.department, code=obj.code, content=content,
-            materials=materials, steps=steps, special_steps=[], actor=request.user, note="在管理后台新建",
+            entry=obj.entry,
+            division=obj.division,
+            department=obj.department,
+            code=obj.code,
+            content=content,
+            materials=materials,
+            steps=steps,
+            special_steps=[],
+            actor=request.user,
+            note="在管理后台新建",
         )
         created = version.implementation
         obj.pk, obj.created_at = created.pk, created.created_at
@@ -465,8 +517,11 @@ class ItemImplementationAdmin(RoleScopedAdmin):
         info = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path("uniformity/", self.admin_site.admin_view(self.uniformity_view), name=f"{info}_uniformity"),
-            path("<path:object_id>/new-version/", self.admin_site.admin_view(self.new_version_view),
-                 name=f"{info}_new_version"),
+            path(
+                "<path:object_id>/new-version/",
+                self.admin_site.admin_view(self.new_version_view),
+                name=f"{info}_new_version",
+            ),
             *super().get_urls(),
         ]
 
@@ -489,8 +544,15 @@ class ItemImplementationAdmin(RoleScopedAdmin):
             self.log_change(request, impl, f"新建第{draft.number}版")
         return HttpResponseRedirect(reverse("admin:catalogue_implementationversion_change", args=[draft.pk]))
 
-    def render_change_form(self, request: HttpRequest, context: dict, add: bool = False, change: bool = False,
-                           form_url: str = "", obj: Any = None) -> HttpResponse:
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
         if obj is not None:
             context.update(self.implementation_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -499,8 +561,11 @@ class ItemImplementationAdmin(RoleScopedAdmin):
         versions = list(impl.versions.order_by("-number"))
         newest = versions[0] if versions else None
         compared = impl.published_version or newest
-        events = (VersionEvent.objects.filter(version__implementation=impl)
-                  .select_related("actor", "version").order_by("-at", "-id")[:50])
+        events = (
+            VersionEvent.objects.filter(version__implementation=impl)
+            .select_related("actor", "version")
+            .order_by("-at", "-id")[:50]
+        )
         may_act = self.may_act(request, impl)
         return {
             "newest_version": newest,
@@ -541,16 +606,24 @@ class ItemImplementationAdmin(RoleScopedAdmin):
         report = uniformity_report(scoped)
         rows = report.select(aspect=aspect, only_departing=only_departing)
         page = Paginator(rows, 100).get_page(request.GET.get("p"))
-        query = {k: v for k, v in (("region", region.code if region else ""),
-                                   ("department", str(department.pk) if department else "")) if v}
+        query = {
+            k: v
+            for k, v in (
+                ("region", region.code if region else ""),
+                ("department", str(department.pk) if department else ""),
+            )
+            if v
+        }
         context = {
             **self.admin_site.each_context(request),
             "title": "六统一比对报告",
             "subtitle": region.full_name if region else None,
             "opts": self.opts,
             "report": report,
-            "aspect_counts": [(key, label, count, "?" + urlencode({**query, "aspect": key}))
-                              for key, label, count in report.aspect_counts()],
+            "aspect_counts": [
+                (key, label, count, "?" + urlencode({**query, "aspect": key}))
+                for key, label, count in report.aspect_counts()
+            ],
             "page": page,
             "rows": [{"row": r, "differences": labelled(r.differences)} for r in page.object_list],
             "regions": [(d.code, "　" * (d.level - 1) + d.name) for d in regions.order_by("path")],
@@ -560,8 +633,9 @@ class ItemImplementationAdmin(RoleScopedAdmin):
             "aspect": aspect,
             "aspects": ASPECTS,
             "only_departing": only_departing,
-            "page_query": urlencode({**query, **({"aspect": aspect} if aspect else {}),
-                                     **({"only": "1"} if only_departing else {})}),
+            "page_query": urlencode(
+                {**query, **({"aspect": aspect} if aspect else {}), **({"only": "1"} if only_departing else {})}
+            ),
         }
         return TemplateResponse(request, "admin/catalogue/itemimplementation/uniformity.html", context)
 
@@ -585,13 +659,26 @@ ACTION_DONE = {
 def workflow_buttons(version: ImplementationVersion, may_act: bool) -> list[dict[str, Any]]:
     if not may_act:
         return []
-    return [{"action": a.value, "label": ACTION_LABELS[a], "needs_note": a == VersionAction.REJECT,
-             "url": reverse("admin:catalogue_implementationversion_workflow", args=[version.pk, a.value])}
-            for a in allowed_actions(version.status) if a in ACTION_RUNNERS]
+    return [
+        {
+            "action": a.value,
+            "label": ACTION_LABELS[a],
+            "needs_note": a == VersionAction.REJECT,
+            "url": reverse("admin:catalogue_implementationversion_workflow", args=[version.pk, a.value]),
+        }
+        for a in allowed_actions(version.status)
+        if a in ACTION_RUNNERS
+    ]
 
 
-def run_workflow_action(request: HttpRequest, version: ImplementationVersion, action: VersionAction,
-                        note: str = "", *, name_version: bool = False) -> bool:
+def run_workflow_action(
+    request: HttpRequest,
+    version: ImplementationVersion,
+    action: VersionAction,
+    note: str = "",
+    *,
+    name_version: bool = False,
+) -> bool:
     """Run one workflow action through the services; report the outcome (every violation) as messages."""
     label = version_label(version)
     try:
@@ -623,16 +710,18 @@ def history_rows(events: Any, *, with_version: bool = False) -> list[dict[str, A
             if name in services.PART_MODELS:  # parts are recorded as row counts before and after
                 old, new = f"{old}项", f"{new}项"
             changes.append({"label": field_label(name), "old": _short(old), "new": _short(new)})
-        rows.append({
-            "at": e.at,
-            "action": e.get_action_display(),
-            "actor": str(e.actor) if e.actor_id else "系统",
-            "from_status": status_label(e.from_status),
-            "to_status": status_label(e.to_status),
-            "note": e.note,
-            "changes": changes,
-            "version": e.version if with_version else None,
-        })
+        rows.append(
+            {
+                "at": e.at,
+                "action": e.get_action_display(),
+                "actor": str(e.actor) if e.actor_id else "系统",
+                "from_status": status_label(e.from_status),
+                "to_status": status_label(e.to_status),
+                "note": e.note,
+                "changes": changes,
+                "version": e.version if with_version else None,
+            }
+        )
     return rows
 
 
@@ -643,10 +732,15 @@ class VersionForm(forms.ModelForm):
     fees = PrettyJSONField(label="收费项目", rows=4, help_text='如 [{"item": "工本费", "amount": "20.00"}]，不收费留空')
     faq = PrettyJSONField(label="常见问题", rows=6, help_text='如 [{"q": "可以网上办理吗？", "a": "可以。"}]')
     form_schema = PrettyJSONField(
-        label="申请表单", rows=14,
-        help_text=("字段列表，每项如 {\"key\": \"applicant_name\", \"label\": \"申请人姓名\", \"type\": \"text\", "
-                   "\"required\": true}；type 可为 " + "、".join(f"{k}（{v}）" for k, v in FIELD_TYPES.items())
-                   + "；相同 key 在不同事项中表示同一信息，一件事中只填一次。"))
+        label="申请表单",
+        rows=14,
+        help_text=(
+            '字段列表，每项如 {"key": "applicant_name", "label": "申请人姓名", "type": "text", '
+            '"required": true}；type 可为 '
+            + "、".join(f"{k}（{v}）" for k, v in FIELD_TYPES.items())
+            + "；相同 key 在不同事项中表示同一信息，一件事中只填一次。"
+        ),
+    )
 
     class Meta:
         model = ImplementationVersion
@@ -691,9 +785,21 @@ _SMALL_TEXT = {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
 class MaterialInline(VersionPartInline, admin.StackedInline):
     model = MaterialRequirement
-    fieldsets = [(None, {"fields": [("order", "name", "copies"), ("source", "material_type", "form", "necessity"),
-                                    ("licence_replaceable", "licence_type"), ("blank_form", "sample"),
-                                    "instructions", "acceptance_standard"]})]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("order", "name", "copies"),
+                    ("source", "material_type", "form", "necessity"),
+                    ("licence_replaceable", "licence_type"),
+                    ("blank_form", "sample"),
+                    "instructions",
+                    "acceptance_standard",
+                ]
+            },
+        )
+    ]
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name in ("instructions", "acceptance_standard"):
@@ -715,30 +821,60 @@ class CompactTabularInline(VersionPartInline, admin.TabularInline):
 class HandlingStepInline(CompactTabularInline):
     model = HandlingStep
     fields = ("order", "name", "days", "handler", "criteria")
-    compact_widgets = {"name": forms.TextInput(attrs={"size": 12}),
-                       "handler": forms.TextInput(attrs={"size": 10}),
-                       "criteria": forms.Textarea(attrs={"rows": 2, "cols": 28})}
+    compact_widgets = {
+        "name": forms.TextInput(attrs={"size": 12}),
+        "handler": forms.TextInput(attrs={"size": 10}),
+        "criteria": forms.Textarea(attrs={"rows": 2, "cols": 28}),
+    }
 
 
 class SpecialStepInline(CompactTabularInline):
     model = SpecialStep
     fields = ("name", "max_days", "counted_in_limit", "description")
-    compact_widgets = {"name": forms.TextInput(attrs={"size": 12}),
-                       "description": forms.Textarea(attrs={"rows": 2, "cols": 32})}
+    compact_widgets = {
+        "name": forms.TextInput(attrs={"size": 12}),
+        "description": forms.Textarea(attrs={"rows": 2, "cols": 32}),
+    }
 
 
 PART_KEYS = {model: key for key, model in services.PART_MODELS.items()}
 
-VERSION_META_FIELDS = ["implementation", "number", "status", "change_note", "created_by", "created_at",
-                       "published_at"]
+VERSION_META_FIELDS = ["implementation", "number", "status", "change_note", "created_by", "created_at", "published_at"]
 VERSION_FIELDSETS: list[tuple[str, dict[str, Any]]] = [
     ("版本", {"fields": VERSION_META_FIELDS}),
     ("基本信息", {"fields": ["name", "legal_basis", "exercise_level", "service_objects", "conditions"]}),
     ("办理时限", {"fields": ["review_type", "handling_type", "statutory_days", "promised_days"]}),
-    ("办理渠道", {"fields": ["online", "online_depth", "visits", "onsite_reason", "handling_forms", "appointment",
-                          "scope", "proxy_allowed", "nearby", "intermediary"]}),
-    ("审批结果", {"fields": ["result_name", "result_type", "result_sample", "result_licence_type",
-                          "delivery_methods", "delivery_days", "courier"]}),
+    (
+        "办理渠道",
+        {
+            "fields": [
+                "online",
+                "online_depth",
+                "visits",
+                "onsite_reason",
+                "handling_forms",
+                "appointment",
+                "scope",
+                "proxy_allowed",
+                "nearby",
+                "intermediary",
+            ]
+        },
+    ),
+    (
+        "审批结果",
+        {
+            "fields": [
+                "result_name",
+                "result_type",
+                "result_sample",
+                "result_licence_type",
+                "delivery_methods",
+                "delivery_days",
+                "courier",
+            ]
+        },
+    ),
     ("收费", {"fields": ["charged", "fee_basis", "fees", "online_payment"]}),
     ("咨询与监督", {"fields": ["location", "office_hours", "phone", "complaint_phone", "faq"]}),
     ("申请表单", {"fields": ["form_schema"]}),
@@ -763,8 +899,16 @@ def _labels(values: Any, choices: list[tuple[str, str]]) -> str:
 @admin.register(ImplementationVersion)
 class ImplementationVersionAdmin(RoleScopedAdmin):
     form = VersionForm
-    list_display = ("implementation_code", "name", "number", "status", "division", "department", "created_at",
-                    "published_at")
+    list_display = (
+        "implementation_code",
+        "name",
+        "number",
+        "status",
+        "division",
+        "department",
+        "created_at",
+        "published_at",
+    )
     list_display_links = ("name",)
     list_filter = ("status", VersionRegionFilter, VersionDepartmentKindFilter)
     search_fields = ("name", "implementation__code", "implementation__entry__name", "implementation__entry__code")
@@ -775,8 +919,13 @@ class ImplementationVersionAdmin(RoleScopedAdmin):
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related(
-            "implementation__entry", "implementation__division", "implementation__department", "created_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "implementation__entry", "implementation__division", "implementation__department", "created_by"
+            )
+        )
 
     # Versions are created by services only (new implementation, 新建版本); no version is ever deleted.
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -795,8 +944,10 @@ class ImplementationVersionAdmin(RoleScopedAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
         if obj is not None and not obj.is_editable:
-            return [(title, {**opts, "fields": [READONLY_DISPLAY.get(f, f) for f in opts["fields"]]})
-                    for title, opts in VERSION_FIELDSETS]
+            return [
+                (title, {**opts, "fields": [READONLY_DISPLAY.get(f, f) for f in opts["fields"]]})
+                for title, opts in VERSION_FIELDSETS
+            ]
         return VERSION_FIELDSETS
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -837,8 +988,16 @@ class ImplementationVersionAdmin(RoleScopedAdmin):
 
     @admin.display(description="申请表单")
     def show_form_schema(self, obj: ImplementationVersion) -> str:
-        rows = [(f.get("label", ""), f.get("key", ""), FIELD_TYPES.get(str(f.get("type")), f.get("type")),
-                 "必填" if f.get("required") else "选填") for f in obj.form_schema or [] if isinstance(f, dict)]
+        rows = [
+            (
+                f.get("label", ""),
+                f.get("key", ""),
+                FIELD_TYPES.get(str(f.get("type")), f.get("type")),
+                "必填" if f.get("required") else "选填",
+            )
+            for f in obj.form_schema or []
+            if isinstance(f, dict)
+        ]
         if not rows:
             return "—"
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}（{}，{}，{}）</li>", rows))
@@ -864,9 +1023,15 @@ class ImplementationVersionAdmin(RoleScopedAdmin):
                 parts[key] = part_rows(formset)
         note = form.cleaned_data.get("change_note", "") if "change_note" in form.changed_data else ""
         try:
-            services.update_draft(version, content=content, materials=parts.get("materials"),
-                                  steps=parts.get("steps"), special_steps=parts.get("special_steps"),
-                                  actor=request.user, note=note)
+            services.update_draft(
+                version,
+                content=content,
+                materials=parts.get("materials"),
+                steps=parts.get("steps"),
+                special_steps=parts.get("special_steps"),
+                actor=request.user,
+                note=note,
+            )
         except DomainError as exc:
             request._tongban_save_error = exc.message  # type: ignore[attr-defined]
 
@@ -884,23 +1049,36 @@ class ImplementationVersionAdmin(RoleScopedAdmin):
 
     # --- page context: workflow, checks, 六统一, history ---
 
-    def render_change_form(self, request: HttpRequest, context: dict, add: bool = False, change: bool = False,
-                           form_url: str = "", obj: Any = None) -> HttpResponse:
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
         if obj is not None:
             may_act = self.may_act(request, obj)
             events = obj.events.select_related("actor").order_by("at", "id")
-            context.update({
-                "version": obj,
-                "implementation_url": reverse("admin:catalogue_itemimplementation_change",
-                                              args=[obj.implementation_id]),
-                "preview_url": preview_url(obj),
-                "workflow": workflow_buttons(obj, may_act),
-                "violations": (labelled(services.publish_violations(obj))
-                               if obj.status in (VersionStatus.DRAFT, VersionStatus.IN_REVIEW) else None),
-                "differences": labelled(version_differences(obj)),
-                "history": history_rows(events),
-                "status_label": obj.get_status_display(),
-            })
+            context.update(
+                {
+                    "version": obj,
+                    "implementation_url": reverse(
+                        "admin:catalogue_itemimplementation_change", args=[obj.implementation_id]
+                    ),
+                    "preview_url": preview_url(obj),
+                    "workflow": workflow_buttons(obj, may_act),
+                    "violations": (
+                        labelled(services.publish_violations(obj))
+                        if obj.status in (VersionStatus.DRAFT, VersionStatus.IN_REVIEW)
+                        else None
+                    ),
+                    "differences": labelled(version_differences(obj)),
+                    "history": history_rows(events),
+                    "status_label": obj.get_status_display(),
+                }
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- workflow ---
@@ -908,10 +1086,12 @@ class ImplementationVersionAdmin(RoleScopedAdmin):
     def get_urls(self) -> list:
         info = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
-            path("<path:object_id>/workflow/<str:action>/", self.admin_site.admin_view(self.workflow_view),
-                 name=f"{info}_workflow"),
-            path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view),
-                 name=f"{info}_preview"),
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name=f"{info}_workflow",
+            ),
+            path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name=f"{info}_preview"),
             *super().get_urls(),
         ]
 
@@ -939,8 +1119,9 @@ class ImplementationVersionAdmin(RoleScopedAdmin):
         if run_workflow_action(request, version, chosen, request.POST.get("note", "").strip()):
             self.log_change(request, version, ACTION_LABELS[chosen])
         target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             target = reverse("admin:catalogue_implementationversion_change", args=[version.pk])
         return HttpResponseRedirect(target)
 
@@ -992,8 +1173,7 @@ class VersionEventAdmin(RoleScopedAdmin):
 
     list_display = ("at", "version", "action", "status_change", "actor", "note")
     list_filter = ("action",)
-    search_fields = ("version__name", "version__implementation__code", "actor__username", "actor__real_name",
-                     "note")
+    search_fields = ("version__name", "version__implementation__code", "actor__username", "actor__real_name", "note")
     list_select_related = ("version", "actor")
     date_hierarchy = "at"
 

@@ -32,8 +32,12 @@ from .excel import STATUS_ALL, STATUS_PUBLISHED, WorkbookError, export_catalogue
 
 app_name = "catalogue_excel"
 
-IMPORT_PERMS = ("catalogue.change_catalogueentry", "catalogue.add_catalogueentry",
-                "catalogue.add_itemimplementation", "catalogue.change_implementationversion")
+IMPORT_PERMS = (
+    "catalogue.change_catalogueentry",
+    "catalogue.add_catalogueentry",
+    "catalogue.add_itemimplementation",
+    "catalogue.change_implementationversion",
+)
 EXPORT_PERMS = ("catalogue.view_implementationversion", "catalogue.change_implementationversion")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SESSION_KEY = "catalogue_excel_uploads"
@@ -66,9 +70,13 @@ def _require(request: HttpRequest, perms: tuple[str, ...], *, any_of: bool = Fal
 
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {**admin.site.each_context(request), "title": "事项目录 Excel 导入导出",
-            "status_choices": [(STATUS_PUBLISHED, "现行发布版本"), (STATUS_ALL, "最新版本（含草稿）")],
-            "can_import": request.user.has_perms(IMPORT_PERMS), **extra}
+    return {
+        **admin.site.each_context(request),
+        "title": "事项目录 Excel 导入导出",
+        "status_choices": [(STATUS_PUBLISHED, "现行发布版本"), (STATUS_ALL, "最新版本（含草稿）")],
+        "can_import": request.user.has_perms(IMPORT_PERMS),
+        **extra,
+    }
 
 
 def _render(request: HttpRequest, **extra: Any) -> TemplateResponse:
@@ -126,8 +134,15 @@ def _preview(request: HttpRequest) -> HttpResponse:
     uploads = _uploads(request)
     uploads[token] = {"name": upload.name, "publish": publish}
     request.session[SESSION_KEY] = uploads
-    return _render(request, report=report, filename=upload.name, publish=publish, token=token,
-                   changes=report.changes[:PREVIEW_LIMIT], more_changes=max(0, len(report.changes) - PREVIEW_LIMIT))
+    return _render(
+        request,
+        report=report,
+        filename=upload.name,
+        publish=publish,
+        token=token,
+        changes=report.changes[:PREVIEW_LIMIT],
+        more_changes=max(0, len(report.changes) - PREVIEW_LIMIT),
+    )
 
 
 def _confirm(request: HttpRequest, token: str) -> HttpResponse:

@@ -66,8 +66,10 @@ def _can_see_drafts(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.is_superuser or (getattr(user, "kind", "") == AccountKind.STAFF
-                                      and getattr(user, "role", "") in CATALOGUE_EDITOR_ROLES))
+    return bool(
+        user.is_superuser
+        or (getattr(user, "kind", "") == AccountKind.STAFF and getattr(user, "role", "") in CATALOGUE_EDITOR_ROLES)
+    )
 
 
 def _implementation(code: str) -> ItemImplementation:
@@ -87,12 +89,22 @@ def _entries() -> QuerySet[CatalogueEntry]:
     return CatalogueEntry.objects.filter(is_active=True).prefetch_related("themes")
 
 
-@router.get("/items", response={200: schemas.ItemPage, **ERRORS}, summary="基本目录事项列表",
-            description="按基本编码排序，分页。全文检索请用 /api/v1/search。")
-def list_items(request: HttpRequest, type: ItemType | None = None,
-               department_kind: Token | None = None, cross_region: bool | None = None,
-               theme: Token | None = None, audience: Audience | None = None,
-               limit: Limit = 20, offset: Offset = 0):
+@router.get(
+    "/items",
+    response={200: schemas.ItemPage, **ERRORS},
+    summary="基本目录事项列表",
+    description="按基本编码排序，分页。全文检索请用 /api/v1/search。",
+)
+def list_items(
+    request: HttpRequest,
+    type: ItemType | None = None,
+    department_kind: Token | None = None,
+    cross_region: bool | None = None,
+    theme: Token | None = None,
+    audience: Audience | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+):
     qs = _entries()
     if type is not None:
         qs = qs.filter(item_type=type)
@@ -107,18 +119,32 @@ def list_items(request: HttpRequest, type: ItemType | None = None,
         # The JSON text of the list holds the quoted code on SQLite and PostgreSQL alike.
         qs = qs.filter(service_objects__icontains=f'"{audience}"')
     total = qs.count()
-    page = (qs.annotate(published_count=Count("implementations", filter=_PUBLISHED, distinct=True))
-            .order_by("code")[offset:offset + limit])
+    page = qs.annotate(published_count=Count("implementations", filter=_PUBLISHED, distinct=True)).order_by("code")[
+        offset : offset + limit
+    ]
     return paged((schemas.item_row(e) for e in page), total, limit, offset)
 
 
-@router.get("/items/{code}", response={200: schemas.ItemDetail, **ERRORS}, summary="基本目录事项详情",
-            description="含六统一基准（标准材料、环节、收费）和各地已发布的实施清单事项。")
+@router.get(
+    "/items/{code}",
+    response={200: schemas.ItemDetail, **ERRORS},
+    summary="基本目录事项详情",
+    description="含六统一基准（标准材料、环节、收费）和各地已发布的实施清单事项。",
+)
 def get_item(request: HttpRequest, code: str):
     key = lookup_key(code)
-    entry = (_entries().select_related("parent").prefetch_related("sub_items")
-             .annotate(published_count=Count("implementations", filter=_PUBLISHED, distinct=True))
-             .filter(code=key).first()) if key else None
+    entry = (
+        (
+            _entries()
+            .select_related("parent")
+            .prefetch_related("sub_items")
+            .annotate(published_count=Count("implementations", filter=_PUBLISHED, distinct=True))
+            .filter(code=key)
+            .first()
+        )
+        if key
+        else None
+    )
     if entry is None:
         raise NotFound(f"未找到基本编码为“{shown(code)}”的事项", "code")
     implementations = published_implementations().filter(entry=entry).prefetch_related(None)
@@ -127,27 +153,47 @@ def get_item(request: HttpRequest, code: str):
 
 # --- implementations and guides --------------------------------------------------------------------------
 
-@router.get("/implementations", response={200: schemas.ImplementationPage, **ERRORS},
-            summary="实施清单事项列表（已发布）",
-            description="只列出有已发布办事指南的事项。`region` 列出在该区划可以申请的事项（该区划及其上级区划"
-                        "实施的事项，与网页“按区划浏览”相同）；`department` 为实施机关的统一社会信用代码。")
-def list_implementations(request: HttpRequest, region: DivisionCode | None = None, department: Uscc | None = None,
-                         department_kind: Token | None = None, theme: Token | None = None,
-                         audience: Audience | None = None, cross_region: bool | None = None,
-                         limit: Limit = 20, offset: Offset = 0):
+
+@router.get(
+    "/implementations",
+    response={200: schemas.ImplementationPage, **ERRORS},
+    summary="实施清单事项列表（已发布）",
+    description="只列出有已发布办事指南的事项。`region` 列出在该区划可以申请的事项（该区划及其上级区划"
+    "实施的事项，与网页“按区划浏览”相同）；`department` 为实施机关的统一社会信用代码。",
+)
+def list_implementations(
+    request: HttpRequest,
+    region: DivisionCode | None = None,
+    department: Uscc | None = None,
+    department_kind: Token | None = None,
+    theme: Token | None = None,
+    audience: Audience | None = None,
+    cross_region: bool | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+):
     division = resolve_region(region)
     dept = _department(department)
-    qs = published_implementations(region=division, theme=_theme(theme), department_kind=department_kind or None,
-                                   audience=audience, cross_region=cross_region).prefetch_related(None)
+    qs = published_implementations(
+        region=division,
+        theme=_theme(theme),
+        department_kind=department_kind or None,
+        audience=audience,
+        cross_region=cross_region,
+    ).prefetch_related(None)
     if dept is not None:
         qs = qs.filter(department=dept)
     total = qs.count()
-    return paged((schemas.implementation_row(i) for i in qs[offset:offset + limit]), total, limit, offset)
+    return paged((schemas.implementation_row(i) for i in qs[offset : offset + limit]), total, limit, offset)
 
 
-@router.get("/implementations/{code}", response={200: schemas.GuideOut, **ERRORS}, summary="办事指南",
-            description="现行版本的完整办事指南：申请材料（含各子项）、办理环节、特殊环节、收费、常见问题、"
-                        "申请表单等全部要素。`version` 可取已停用的历史版本。")
+@router.get(
+    "/implementations/{code}",
+    response={200: schemas.GuideOut, **ERRORS},
+    summary="办事指南",
+    description="现行版本的完整办事指南：申请材料（含各子项）、办理环节、特殊环节、收费、常见问题、"
+    "申请表单等全部要素。`version` 可取已停用的历史版本。",
+)
 def get_guide(request: HttpRequest, code: str, version: VersionNumber | None = None):
     key = lookup_key(code)
     if key is None:
@@ -156,26 +202,42 @@ def get_guide(request: HttpRequest, code: str, version: VersionNumber | None = N
     if found.pk == impl.published_version_id:
         current_number: int | None = found.number
     else:
-        current_number = (ImplementationVersion.objects.filter(pk=impl.published_version_id,
-                                                               status=VersionStatus.PUBLISHED.value)
-                          .values_list("number", flat=True).first()) if impl.published_version_id else None
+        current_number = (
+            (
+                ImplementationVersion.objects.filter(pk=impl.published_version_id, status=VersionStatus.PUBLISHED.value)
+                .values_list("number", flat=True)
+                .first()
+            )
+            if impl.published_version_id
+            else None
+        )
     region_name = full_names([impl.division])[impl.division_id]
     return schemas.guide(impl, found, region_name, current_number)
 
 
-@router.get("/implementations/{code}/versions", response={200: schemas.VersionList, **ERRORS},
-            summary="办事指南版本列表",
-            description="匿名访问只列出已发布和已停用的版本；事项管理员登录后还可见草稿和审核中的版本。")
+@router.get(
+    "/implementations/{code}/versions",
+    response={200: schemas.VersionList, **ERRORS},
+    summary="办事指南版本列表",
+    description="匿名访问只列出已发布和已停用的版本；事项管理员登录后还可见草稿和审核中的版本。",
+)
 def list_versions(request: HttpRequest, code: str):
     impl = _implementation(code)
     if _can_see_drafts(request):
-        versions = list(ImplementationVersion.objects.filter(implementation=impl)
-                        .only("id", "number", "status", "published_at").order_by("-number"))
+        versions = list(
+            ImplementationVersion.objects.filter(implementation=impl)
+            .only("id", "number", "status", "published_at")
+            .order_by("-number")
+        )
     else:
         versions = list(public_versions(impl))
         if not versions:
             raise NotFound(f"编码为“{shown(code)}”的事项暂无已发布的办事指南", "code")
-    current = next((v.number for v in versions
-                    if v.pk == impl.published_version_id and v.status == VersionStatus.PUBLISHED), None)
-    return {"code": impl.code, "current_version": current,
-            "versions": [schemas.version_row(v, impl.published_version_id) for v in versions]}
+    current = next(
+        (v.number for v in versions if v.pk == impl.published_version_id and v.status == VersionStatus.PUBLISHED), None
+    )
+    return {
+        "code": impl.code,
+        "current_version": current,
+        "versions": [schemas.version_row(v, impl.published_version_id) for v in versions],
+    }

@@ -55,8 +55,9 @@ class CatalogueEntry(models.Model):
 
     code = models.CharField("基本编码", max_length=40, unique=True)
     name = models.CharField("事项名称", max_length=200)
-    parent = models.ForeignKey("self", verbose_name="主项", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="sub_items")
+    parent = models.ForeignKey(
+        "self", verbose_name="主项", null=True, blank=True, on_delete=models.PROTECT, related_name="sub_items"
+    )
     business_type = models.CharField("业务办理项类型", max_length=10, choices=vocab.BUSINESS_TYPES, blank=True)
     item_type = models.CharField("事项类型", max_length=2, choices=vocab.ITEM_TYPES)
     defining_level = models.CharField("设立层级", max_length=10, choices=vocab.LEVELS, default="national")
@@ -90,15 +91,24 @@ class ItemImplementation(models.Model):
     """The item as implemented by one department in one jurisdiction (实施清单条目)."""
 
     code = models.CharField("实施编码", max_length=80, unique=True)
-    entry = models.ForeignKey(CatalogueEntry, verbose_name="基本目录事项", on_delete=models.PROTECT,
-                              related_name="implementations")
-    division = models.ForeignKey("jurisdictions.Division", verbose_name="实施区划", on_delete=models.PROTECT,
-                                 related_name="implementations")
-    department = models.ForeignKey("jurisdictions.Department", verbose_name="实施机关", on_delete=models.PROTECT,
-                                   related_name="implementations")
+    entry = models.ForeignKey(
+        CatalogueEntry, verbose_name="基本目录事项", on_delete=models.PROTECT, related_name="implementations"
+    )
+    division = models.ForeignKey(
+        "jurisdictions.Division", verbose_name="实施区划", on_delete=models.PROTECT, related_name="implementations"
+    )
+    department = models.ForeignKey(
+        "jurisdictions.Department", verbose_name="实施机关", on_delete=models.PROTECT, related_name="implementations"
+    )
     # Denormalised pointer to the version citizens see now; set only by services.publish_version.
-    published_version = models.ForeignKey("ImplementationVersion", verbose_name="现行版本", null=True,
-                                          blank=True, on_delete=models.PROTECT, related_name="+")
+    published_version = models.ForeignKey(
+        "ImplementationVersion",
+        verbose_name="现行版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -118,11 +128,13 @@ class ImplementationVersion(models.Model):
 
     STATUS_CHOICES: ClassVar = _choices(STATUS_LABELS)
 
-    implementation = models.ForeignKey(ItemImplementation, verbose_name="实施清单事项", on_delete=models.PROTECT,
-                                       related_name="versions")
+    implementation = models.ForeignKey(
+        ItemImplementation, verbose_name="实施清单事项", on_delete=models.PROTECT, related_name="versions"
+    )
     number = models.PositiveIntegerField("版本号")
-    status = models.CharField("状态", max_length=20, choices=STATUS_CHOICES, default=VersionStatus.DRAFT.value,
-                              db_index=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=STATUS_CHOICES, default=VersionStatus.DRAFT.value, db_index=True
+    )
 
     # identity
     name = models.CharField("事项名称", max_length=200)
@@ -150,8 +162,9 @@ class ImplementationVersion(models.Model):
     result_name = models.CharField("审批结果名称", max_length=200)
     result_type = models.CharField("审批结果类型", max_length=10, choices=vocab.RESULT_TYPES)
     result_sample = models.CharField("结果样本", max_length=200, blank=True)
-    result_licence_type = models.CharField("结果电子证照类型", max_length=60, blank=True,
-                                           help_text="结果为电子证照时填写证照类型代码")
+    result_licence_type = models.CharField(
+        "结果电子证照类型", max_length=60, blank=True, help_text="结果为电子证照时填写证照类型代码"
+    )
     delivery_methods = models.JSONField("送达方式", default=list)
     delivery_days = models.PositiveIntegerField("送达时限（工作日）", default=0)
     courier = models.BooleanField("是否支持物流快递", default=False)
@@ -172,8 +185,14 @@ class ImplementationVersion(models.Model):
     aliases = models.TextField("别名/俗称", blank=True)
 
     change_note = models.CharField("修改说明", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
 
@@ -235,8 +254,9 @@ class VersionPart(models.Model):
 
 
 class MaterialRequirement(VersionPart):
-    version = models.ForeignKey(ImplementationVersion, verbose_name="版本", on_delete=models.CASCADE,
-                                related_name="materials")
+    version = models.ForeignKey(
+        ImplementationVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="materials"
+    )
     order = models.PositiveSmallIntegerField("序号", default=0)
     name = models.CharField("材料名称", max_length=200)
     source = models.CharField("来源渠道", max_length=20, choices=vocab.MATERIAL_SOURCES, default="applicant")
@@ -261,8 +281,9 @@ class MaterialRequirement(VersionPart):
 
 
 class HandlingStep(VersionPart):
-    version = models.ForeignKey(ImplementationVersion, verbose_name="版本", on_delete=models.CASCADE,
-                                related_name="steps")
+    version = models.ForeignKey(
+        ImplementationVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="steps"
+    )
     order = models.PositiveSmallIntegerField("序号", default=0)
     name = models.CharField("环节名称", max_length=50, help_text="受理 / 审核 / 审批 / 办结 / 送达")
     days = models.PositiveIntegerField("环节时限（工作日）", default=0)
@@ -281,8 +302,9 @@ class HandlingStep(VersionPart):
 class SpecialStep(VersionPart):
     """A clock-stopping step (特殊环节) such as 听证, 检验检测, 专家评审, 公示."""
 
-    version = models.ForeignKey(ImplementationVersion, verbose_name="版本", on_delete=models.CASCADE,
-                                related_name="special_steps")
+    version = models.ForeignKey(
+        ImplementationVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="special_steps"
+    )
     name = models.CharField("特殊环节名称", max_length=50)
     max_days = models.PositiveIntegerField("时限（工作日）", default=0)
     counted_in_limit = models.BooleanField("是否计算在法定办结时限内", default=False)
@@ -313,13 +335,20 @@ class AppendOnlyModel(models.Model):
 class VersionEvent(AppendOnlyModel):
     """Append-only history: who did what to which version, when."""
 
-    version = models.ForeignKey(ImplementationVersion, verbose_name="版本", on_delete=models.PROTECT,
-                                related_name="events")
+    version = models.ForeignKey(
+        ImplementationVersion, verbose_name="版本", on_delete=models.PROTECT, related_name="events"
+    )
     action = models.CharField("操作", max_length=20, choices=_choices(ACTION_LABELS))
     from_status = models.CharField("原状态", max_length=20, blank=True)
     to_status = models.CharField("新状态", max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
     note = models.TextField("说明", blank=True)
     changes = models.JSONField("变更内容", default=dict, blank=True)

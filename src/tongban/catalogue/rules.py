@@ -128,13 +128,19 @@ def uniformity_differences(entry: dict[str, Any], g: dict[str, Any]) -> list[Vio
         for name in sorted(own - std_materials):
             out.append(Violation("materials", f"增加了基本目录之外的申请材料“{name}”"))
     if entry.get("statutory_days") is not None and int(entry["statutory_days"]) != int(g.get("statutory_days") or 0):
-        out.append(Violation("statutory_days",
-                             f"法定办结时限为{g.get('statutory_days')}个工作日，基本目录为{entry['statutory_days']}个工作日"))
+        out.append(
+            Violation(
+                "statutory_days",
+                f"法定办结时限为{g.get('statutory_days')}个工作日，基本目录为{entry['statutory_days']}个工作日",
+            )
+        )
     std_fees = {(f.get("item"), str(f.get("amount"))) for f in entry.get("standard_fees") or []}
     own_fees = {(f.get("item"), str(f.get("amount"))) for f in g.get("fees") or []}
     if std_fees != own_fees and (std_fees or own_fees):
+
         def fmt(fees: set) -> str:
             return "、".join(f"{i}{a}元" for i, a in sorted(fees)) or "不收费"
+
         out.append(Violation("fees", f"收费为{fmt(own_fees)}，基本目录为{fmt(std_fees)}"))
     std_steps = list(entry.get("standard_steps") or [])
     own_steps = [s["name"] for s in g.get("steps") or []]

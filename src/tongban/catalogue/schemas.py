@@ -62,8 +62,11 @@ def coded_list(codes: Any, labels: Mapping[Any, str]) -> list[dict[str, str]]:
 
 
 def department_ref(department: Department) -> dict[str, Any]:
-    return {"uscc": department.uscc, "name": department.name,
-            "kind": {"code": department.kind, "label": department_kind_label(department.kind)}}
+    return {
+        "uscc": department.uscc,
+        "name": department.name,
+        "kind": {"code": department.kind, "label": department_kind_label(department.kind)},
+    }
 
 
 def theme_ref(theme: Theme) -> dict[str, Any]:
@@ -90,6 +93,7 @@ FORM_FIELD_TYPE_LABELS = dict(vocab.FORM_FIELD_TYPES)
 
 
 # --- catalogue entries (基本目录) ------------------------------------------------------------------------
+
 
 class ItemOut(Schema):
     code: str = Field(..., description="基本编码")
@@ -155,13 +159,17 @@ def _texts(values: Any) -> list[str]:
 def fees(values: Any) -> list[dict[str, str]]:
     if not isinstance(values, list):
         return []
-    return [{"item": str(f.get("item") or ""), "amount": str(f.get("amount") or "")}
-            for f in values if isinstance(f, Mapping)]
+    return [
+        {"item": str(f.get("item") or ""), "amount": str(f.get("amount") or "")}
+        for f in values
+        if isinstance(f, Mapping)
+    ]
 
 
 def item_row(entry: CatalogueEntry) -> dict[str, Any]:
     return {
-        "code": entry.code, "name": entry.name,
+        "code": entry.code,
+        "name": entry.name,
         "item_type": coded(entry.item_type, vocab.ITEM_TYPE_LABELS),
         "business_type": coded(entry.business_type, BUSINESS_TYPE_LABELS) if entry.business_type else None,
         "defining_level": coded(entry.defining_level, LEVEL_LABELS),
@@ -177,27 +185,37 @@ def item_row(entry: CatalogueEntry) -> dict[str, Any]:
 
 def item_detail(entry: CatalogueEntry, implementations: Iterable[ItemImplementation]) -> dict[str, Any]:
     row = item_row(entry)
-    row.update({
-        "parent": item_ref(entry.parent) if entry.parent else None,
-        "sub_items": [item_ref(e) for e in entry.sub_items.all()],
-        "legal_basis": entry.legal_basis, "power_source": entry.power_source, "description": entry.description,
-        "aliases": split_words(entry.aliases),
-        "standard_materials": _texts(entry.standard_materials),
-        "standard_steps": _texts(entry.standard_steps),
-        "standard_fees": fees(entry.standard_fees),
-        "implementations": [implementation_ref(i) for i in implementations],
-    })
+    row.update(
+        {
+            "parent": item_ref(entry.parent) if entry.parent else None,
+            "sub_items": [item_ref(e) for e in entry.sub_items.all()],
+            "legal_basis": entry.legal_basis,
+            "power_source": entry.power_source,
+            "description": entry.description,
+            "aliases": split_words(entry.aliases),
+            "standard_materials": _texts(entry.standard_materials),
+            "standard_steps": _texts(entry.standard_steps),
+            "standard_fees": fees(entry.standard_fees),
+            "implementations": [implementation_ref(i) for i in implementations],
+        }
+    )
     return row
 
 
 # --- implementations (实施清单) and their guides (办事指南) -----------------------------------------------
 
+
 def implementation_ref(impl: ItemImplementation) -> dict[str, Any]:
     version = impl.published_version
     assert version is not None  # callers pass published implementations only
-    return {"code": impl.code, "name": version.name, "region": region_ref(impl.division),
-            "department": department_ref(impl.department), "version": version.number,
-            "published_at": version.published_at}
+    return {
+        "code": impl.code,
+        "name": version.name,
+        "region": region_ref(impl.division),
+        "department": department_ref(impl.department),
+        "version": version.number,
+        "published_at": version.published_at,
+    }
 
 
 class ImplementationOut(Schema):
@@ -227,13 +245,18 @@ def implementation_row(impl: ItemImplementation) -> dict[str, Any]:
     version = impl.published_version
     assert version is not None
     return {
-        "code": impl.code, "name": version.name, "item": item_ref(impl.entry), "region": region_ref(impl.division),
-        "department": department_ref(impl.department), "version": version.number,
+        "code": impl.code,
+        "name": version.name,
+        "item": item_ref(impl.entry),
+        "region": region_ref(impl.division),
+        "department": department_ref(impl.department),
+        "version": version.number,
         "published_at": version.published_at,
         "service_objects": coded_list(version.service_objects, vocab.SERVICE_OBJECT_LABELS),
         "scope": coded(version.scope, SCOPE_LABELS),
         "online_depth": coded(str(version.online_depth), ONLINE_DEPTH_LABELS),
-        "visits": version.visits, "promised_days": version.promised_days,
+        "visits": version.visits,
+        "promised_days": version.promised_days,
         "cross_region": impl.entry.cross_region or version.scope == "national",
     }
 
@@ -383,14 +406,20 @@ def form_fields(schema: Any) -> list[dict[str, Any]]:
         if not isinstance(f, Mapping) or not f.get("key"):
             continue
         options = f.get("options")
-        out.append({
-            "key": str(f["key"]), "label": str(f.get("label") or f["key"]),
-            "type": coded(str(f.get("type") or "text"), FORM_FIELD_TYPE_LABELS),
-            "required": bool(f.get("required")),
-            "options": [str(o) for o in options] if isinstance(options, list) else [],
-            "max_length": _int(f.get("max_length")), "min": _number(f.get("min")), "max": _number(f.get("max")),
-            "pattern": str(f["pattern"]) if f.get("pattern") else None, "help": str(f.get("help") or ""),
-        })
+        out.append(
+            {
+                "key": str(f["key"]),
+                "label": str(f.get("label") or f["key"]),
+                "type": coded(str(f.get("type") or "text"), FORM_FIELD_TYPE_LABELS),
+                "required": bool(f.get("required")),
+                "options": [str(o) for o in options] if isinstance(options, list) else [],
+                "max_length": _int(f.get("max_length")),
+                "min": _number(f.get("min")),
+                "max": _number(f.get("max")),
+                "pattern": str(f["pattern"]) if f.get("pattern") else None,
+                "help": str(f.get("help") or ""),
+            }
+        )
     return out
 
 
@@ -400,48 +429,96 @@ def faq(values: Any) -> list[dict[str, str]]:
     return [{"q": str(x.get("q") or ""), "a": str(x.get("a") or "")} for x in values if isinstance(x, Mapping)]
 
 
-def guide(impl: ItemImplementation, v: ImplementationVersion, full_region_name: str,
-          current_number: int | None) -> dict[str, Any]:
+def guide(
+    impl: ItemImplementation, v: ImplementationVersion, full_region_name: str, current_number: int | None
+) -> dict[str, Any]:
     current = impl.published_version_id
     return {
-        "code": impl.code, "item": item_ref(impl.entry), "region": region_ref(impl.division),
-        "region_full_name": full_region_name, "department": department_ref(impl.department),
-        "version": v.number, "status": coded(v.status, STATUS), "is_current": v.pk == current,
+        "code": impl.code,
+        "item": item_ref(impl.entry),
+        "region": region_ref(impl.division),
+        "region_full_name": full_region_name,
+        "department": department_ref(impl.department),
+        "version": v.number,
+        "status": coded(v.status, STATUS),
+        "is_current": v.pk == current,
         "current_version": current_number,
-        "published_at": v.published_at, "change_note": v.change_note,
-        "name": v.name, "legal_basis": v.legal_basis, "exercise_level": coded(v.exercise_level, LEVEL_LABELS),
-        "service_objects": coded_list(v.service_objects, vocab.SERVICE_OBJECT_LABELS), "conditions": v.conditions,
+        "published_at": v.published_at,
+        "change_note": v.change_note,
+        "name": v.name,
+        "legal_basis": v.legal_basis,
+        "exercise_level": coded(v.exercise_level, LEVEL_LABELS),
+        "service_objects": coded_list(v.service_objects, vocab.SERVICE_OBJECT_LABELS),
+        "conditions": v.conditions,
         "review_type": coded(v.review_type, REVIEW_TYPE_LABELS),
         "handling_type": coded(v.handling_type, HANDLING_TYPE_LABELS),
-        "statutory_days": v.statutory_days, "promised_days": v.promised_days,
-        "steps": [{"order": s.order, "name": s.name, "days": s.days, "handler": s.handler, "criteria": s.criteria}
-                  for s in v.steps.all()],
-        "special_steps": [{"name": s.name, "max_days": s.max_days, "counted_in_limit": s.counted_in_limit,
-                           "description": s.description} for s in v.special_steps.all()],
-        "online": v.online, "online_depth": coded(str(v.online_depth), ONLINE_DEPTH_LABELS), "visits": v.visits,
+        "statutory_days": v.statutory_days,
+        "promised_days": v.promised_days,
+        "steps": [
+            {"order": s.order, "name": s.name, "days": s.days, "handler": s.handler, "criteria": s.criteria}
+            for s in v.steps.all()
+        ],
+        "special_steps": [
+            {
+                "name": s.name,
+                "max_days": s.max_days,
+                "counted_in_limit": s.counted_in_limit,
+                "description": s.description,
+            }
+            for s in v.special_steps.all()
+        ],
+        "online": v.online,
+        "online_depth": coded(str(v.online_depth), ONLINE_DEPTH_LABELS),
+        "visits": v.visits,
         "onsite_reason": v.onsite_reason,
         "handling_forms": coded_list(v.handling_forms, vocab.HANDLING_FORM_LABELS),
-        "appointment": v.appointment, "scope": coded(v.scope, SCOPE_LABELS), "proxy_allowed": v.proxy_allowed,
-        "nearby": v.nearby, "intermediary": v.intermediary,
-        "materials": [{
-            "order": m.order, "name": m.name, "source": coded(m.source, MATERIAL_SOURCE_LABELS),
-            "material_type": coded(m.material_type, MATERIAL_TYPE_LABELS),
-            "form": coded(m.form, MATERIAL_FORM_LABELS), "copies": m.copies,
-            "necessity": coded(m.necessity, NECESSITY_LABELS), "blank_form": m.blank_form, "sample": m.sample,
-            "instructions": m.instructions, "acceptance_standard": m.acceptance_standard,
-            "licence_replaceable": m.licence_replaceable, "licence_type": m.licence_type,
-        } for m in v.materials.all()],
-        "result_name": v.result_name, "result_type": coded(v.result_type, RESULT_TYPE_LABELS),
-        "result_sample": v.result_sample, "result_licence_type": v.result_licence_type,
+        "appointment": v.appointment,
+        "scope": coded(v.scope, SCOPE_LABELS),
+        "proxy_allowed": v.proxy_allowed,
+        "nearby": v.nearby,
+        "intermediary": v.intermediary,
+        "materials": [
+            {
+                "order": m.order,
+                "name": m.name,
+                "source": coded(m.source, MATERIAL_SOURCE_LABELS),
+                "material_type": coded(m.material_type, MATERIAL_TYPE_LABELS),
+                "form": coded(m.form, MATERIAL_FORM_LABELS),
+                "copies": m.copies,
+                "necessity": coded(m.necessity, NECESSITY_LABELS),
+                "blank_form": m.blank_form,
+                "sample": m.sample,
+                "instructions": m.instructions,
+                "acceptance_standard": m.acceptance_standard,
+                "licence_replaceable": m.licence_replaceable,
+                "licence_type": m.licence_type,
+            }
+            for m in v.materials.all()
+        ],
+        "result_name": v.result_name,
+        "result_type": coded(v.result_type, RESULT_TYPE_LABELS),
+        "result_sample": v.result_sample,
+        "result_licence_type": v.result_licence_type,
         "delivery_methods": coded_list(v.delivery_methods, vocab.DELIVERY_METHOD_LABELS),
-        "delivery_days": v.delivery_days, "courier": v.courier,
-        "charged": v.charged, "fee_basis": v.fee_basis, "fees": fees(v.fees), "online_payment": v.online_payment,
-        "location": v.location, "office_hours": v.office_hours, "phone": v.phone,
-        "complaint_phone": v.complaint_phone, "faq": faq(v.faq),
+        "delivery_days": v.delivery_days,
+        "courier": v.courier,
+        "charged": v.charged,
+        "fee_basis": v.fee_basis,
+        "fees": fees(v.fees),
+        "online_payment": v.online_payment,
+        "location": v.location,
+        "office_hours": v.office_hours,
+        "phone": v.phone,
+        "complaint_phone": v.complaint_phone,
+        "faq": faq(v.faq),
         "form_schema": form_fields(v.form_schema),
     }
 
 
 def version_row(v: ImplementationVersion, current_id: int | None) -> dict[str, Any]:
-    return {"number": v.number, "status": coded(v.status, STATUS), "published_at": v.published_at,
-            "is_current": v.pk == current_id and v.status == VersionStatus.PUBLISHED}
+    return {
+        "number": v.number,
+        "status": coded(v.status, STATUS),
+        "published_at": v.published_at,
+        "is_current": v.pk == current_id and v.status == VersionStatus.PUBLISHED,
+    }

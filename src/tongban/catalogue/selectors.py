@@ -89,13 +89,21 @@ def _division(region: Division | str | None) -> Division | None:
 
 
 def _published_filter(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}published_version__isnull": False,
-                f"{prefix}published_version__status": VersionStatus.PUBLISHED.value})
+    return Q(
+        **{
+            f"{prefix}published_version__isnull": False,
+            f"{prefix}published_version__status": VersionStatus.PUBLISHED.value,
+        }
+    )
 
 
-def published_implementations(region: Division | str | None = None, theme: Theme | str | None = None,
-                              department_kind: str | None = None, audience: str | None = None,
-                              cross_region: bool | None = None) -> QuerySet[ItemImplementation]:
+def published_implementations(
+    region: Division | str | None = None,
+    theme: Theme | str | None = None,
+    department_kind: str | None = None,
+    audience: str | None = None,
+    cross_region: bool | None = None,
+) -> QuerySet[ItemImplementation]:
     """Implementations citizens can see, with their published version, entry, department and division.
 
     ``region`` (a Division or a division code) keeps the items implemented in that region or any of its
@@ -103,10 +111,12 @@ def published_implementations(region: Division | str | None = None, theme: Theme
     Theme or its code; ``audience`` is ``natural`` or ``legal``; ``cross_region`` keeps items on the
     跨省通办 list (or with 跨省通办 scope).
     """
-    qs = (ItemImplementation.objects.filter(_published_filter())
-          .select_related("published_version", "entry", "division", "division__parent", "department")
-          .prefetch_related("entry__themes")
-          .order_by("entry__code", "division__path", "code"))
+    qs = (
+        ItemImplementation.objects.filter(_published_filter())
+        .select_related("published_version", "entry", "division", "division__parent", "department")
+        .prefetch_related("entry__themes")
+        .order_by("entry__code", "division__path", "code")
+    )
     if region is not None:
         division = _division(region)
         if division is None:
@@ -131,15 +141,19 @@ def published_implementations(region: Division | str | None = None, theme: Theme
 def get_published_guide(code: str, version: int | None = None) -> tuple[ItemImplementation, ImplementationVersion]:
     """The implementation and the version to show: the published one, or number ``version`` if that one was
     ever public (published or retired). Raises GuideNotFound (a 404 DomainError) otherwise."""
-    impl = (ItemImplementation.objects.select_related("entry", "division", "division__parent", "department")
-            .prefetch_related("entry__themes").filter(code=code).first())
+    impl = (
+        ItemImplementation.objects.select_related("entry", "division", "division__parent", "department")
+        .prefetch_related("entry__themes")
+        .filter(code=code)
+        .first()
+    )
     if impl is None:
         raise GuideNotFound(f"未找到编码为“{code}”的事项", "code")
-    versions = (ImplementationVersion.objects.filter(implementation=impl)
-                .prefetch_related(
-                    Prefetch("materials", queryset=MaterialRequirement.objects.order_by("order", "id")),
-                    Prefetch("steps", queryset=HandlingStep.objects.order_by("order", "id")),
-                    "special_steps"))
+    versions = ImplementationVersion.objects.filter(implementation=impl).prefetch_related(
+        Prefetch("materials", queryset=MaterialRequirement.objects.order_by("order", "id")),
+        Prefetch("steps", queryset=HandlingStep.objects.order_by("order", "id")),
+        "special_steps",
+    )
     if version is None:
         if not impl.published_version_id:
             raise GuideNotFound("该事项暂无已发布的办事指南", "code")
@@ -156,32 +170,49 @@ def get_published_guide(code: str, version: int | None = None) -> tuple[ItemImpl
 
 def public_versions(implementation: ItemImplementation) -> QuerySet[ImplementationVersion]:
     """Every version of an implementation that has been public, newest first (for a version list)."""
-    return (ImplementationVersion.objects.filter(implementation=implementation, status__in=PUBLIC_STATUSES)
-            .only("id", "implementation_id", "number", "status", "published_at").order_by("-number"))
+    return (
+        ImplementationVersion.objects.filter(implementation=implementation, status__in=PUBLIC_STATUSES)
+        .only("id", "implementation_id", "number", "status", "published_at")
+        .order_by("-number")
+    )
 
 
 def themes_with_counts(region: Division | str | None = None) -> list[Any]:
     """Every theme (Theme rows), natural-person themes first, each annotated with ``count``: its published
     implementations."""
-    published = Q(entries__implementations__published_version__isnull=False,
-                  entries__implementations__published_version__status=VersionStatus.PUBLISHED.value)
+    published = Q(
+        entries__implementations__published_version__isnull=False,
+        entries__implementations__published_version__status=VersionStatus.PUBLISHED.value,
+    )
     if region is not None:
         division = _division(region)
         codes = ancestor_codes(division) if division else []
         published &= Q(entries__implementations__division_id__in=codes)
-    return list(Theme.objects.annotate(count=Count("entries__implementations", filter=published, distinct=True))
-                .order_by("audience", "order", "code"))
+    return list(
+        Theme.objects.annotate(count=Count("entries__implementations", filter=published, distinct=True)).order_by(
+            "audience", "order", "code"
+        )
+    )
 
 
 def department_kinds_with_counts(region: Division | str | None = None) -> list[dict[str, Any]]:
     """``[{"kind", "label", "count", "departments"}]`` for each department kind with published items,
     most items first; ``departments`` is how many departments of that kind implement them."""
     qs = published_implementations(region=region).order_by()
-    rows = (qs.values("department__kind")
-            .annotate(count=Count("id", distinct=True), departments=Count("department_id", distinct=True),
-                      example=Min("department__name")))
-    result = [{"kind": r["department__kind"], "label": department_kind_label(r["department__kind"], r["example"]),
-               "count": r["count"], "departments": r["departments"]} for r in rows]
+    rows = qs.values("department__kind").annotate(
+        count=Count("id", distinct=True),
+        departments=Count("department_id", distinct=True),
+        example=Min("department__name"),
+    )
+    result = [
+        {
+            "kind": r["department__kind"],
+            "label": department_kind_label(r["department__kind"], r["example"]),
+            "count": r["count"],
+            "departments": r["departments"],
+        }
+        for r in rows
+    ]
     result.sort(key=lambda r: (-r["count"], r["label"]))
     return result
 
@@ -193,16 +224,24 @@ def regions_tree(with_empty: bool = True) -> list[dict[str, Any]]:
     and its ancestors (what its residents can apply for: the browse list for that region) and ``total``
     those of its whole subtree. With ``with_empty=False``, branches without any published item are left out. Two queries."""
     counts: dict[str, int] = defaultdict(int)
-    for row in (ItemImplementation.objects.filter(_published_filter()).order_by()
-                .values("division_id").annotate(n=Count("id"))):
+    for row in (
+        ItemImplementation.objects.filter(_published_filter()).order_by().values("division_id").annotate(n=Count("id"))
+    ):
         counts[row["division_id"]] = row["n"]
     nodes: dict[str, dict[str, Any]] = {}
     roots: list[dict[str, Any]] = []
     for div in Division.objects.order_by("path").only("code", "name", "level", "parent_id", "path"):
         parent = nodes.get(div.parent_id) if div.parent_id else None
         count = counts.get(div.code, 0)
-        node = {"code": div.code, "name": div.name, "level": div.level, "count": count,
-                "available": count + (parent["available"] if parent else 0), "total": 0, "children": []}
+        node = {
+            "code": div.code,
+            "name": div.name,
+            "level": div.level,
+            "count": count,
+            "available": count + (parent["available"] if parent else 0),
+            "total": 0,
+            "children": [],
+        }
         nodes[div.code] = node
         (parent["children"] if parent else roots).append(node)
 
@@ -213,11 +252,13 @@ def regions_tree(with_empty: bool = True) -> list[dict[str, Any]]:
     for root in roots:
         total(root)
     if not with_empty:
+
         def prune(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             kept = [n for n in items if n["total"]]
             for n in kept:
                 n["children"] = prune(n["children"])
             return kept
+
         roots = prune(roots)
     return roots
 
@@ -229,8 +270,9 @@ def region_options(max_level: int = 3) -> list[dict[str, Any]]:
     def walk(items: list[dict[str, Any]], depth: int) -> None:
         for n in items:
             if n["level"] <= max_level:
-                out.append({"code": n["code"], "name": n["name"], "level": n["level"], "depth": depth,
-                            "total": n["total"]})
+                out.append(
+                    {"code": n["code"], "name": n["name"], "level": n["level"], "depth": depth, "total": n["total"]}
+                )
                 walk(n["children"], depth + 1)
 
     walk(regions_tree(), 0)
@@ -241,12 +283,18 @@ def bundles_of(implementation: ItemImplementation) -> list[Any]:
     """The published bundles (一件事) an implementation belongs to."""
     from tongban.bundles.models import Bundle  # bundles build on the catalogue, not the other way round
 
-    return list(Bundle.objects.filter(status=Bundle.Status.PUBLISHED, items__implementation=implementation)
-                .distinct().order_by("code"))
+    return list(
+        Bundle.objects.filter(status=Bundle.Status.PUBLISHED, items__implementation=implementation)
+        .distinct()
+        .order_by("code")
+    )
 
 
 def departments_of_kind(kind: str, region: Division | str | None = None) -> QuerySet[Department]:
     """Departments of one kind that implement published items (optionally in a region and its ancestors)."""
     impls = published_implementations(region=region, department_kind=kind).order_by()
-    return (Department.objects.filter(pk__in=impls.values("department_id")).select_related("division")
-            .order_by("division__path", "name"))
+    return (
+        Department.objects.filter(pk__in=impls.values("department_id"))
+        .select_related("division")
+        .order_by("division__path", "name")
+    )

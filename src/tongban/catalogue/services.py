@@ -40,8 +40,12 @@ class PublishRejected(DomainError):
         self.violations = violations
         first = violations[0] if violations else None
         summary = "；".join(v.message for v in violations)
-        super().__init__("publish_rejected", f"发布前检查未通过（{len(violations)}项）：{summary}",
-                         first.field if first else None, status=422)
+        super().__init__(
+            "publish_rejected",
+            f"发布前检查未通过（{len(violations)}项）：{summary}",
+            first.field if first else None,
+            status=422,
+        )
 
 
 def _part_fields(model: type[Model]) -> list[str]:
@@ -70,11 +74,23 @@ def bump_catalogue_generation() -> None:
         CatalogueGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
 
 
-def _event(version: ImplementationVersion, action: VersionAction, from_status: str, actor: Any,
-           note: str = "", changes: dict | None = None) -> None:
-    VersionEvent.objects.create(version=version, action=action.value, from_status=from_status,
-                                to_status=version.status, actor=_user(actor),
-                                note=note, changes=changes or {})
+def _event(
+    version: ImplementationVersion,
+    action: VersionAction,
+    from_status: str,
+    actor: Any,
+    note: str = "",
+    changes: dict | None = None,
+) -> None:
+    VersionEvent.objects.create(
+        version=version,
+        action=action.value,
+        from_status=from_status,
+        to_status=version.status,
+        actor=_user(actor),
+        note=note,
+        changes=changes or {},
+    )
 
 
 def _write_parts(version: ImplementationVersion, key: str, rows: list[dict[str, Any]]) -> None:
@@ -105,10 +121,19 @@ def _apply_content(version: ImplementationVersion, content: dict[str, Any]) -> d
 
 
 @transaction.atomic
-def create_implementation(*, entry: CatalogueEntry, division: Any, department: Any, code: str,
-                          content: dict[str, Any], materials: list[dict] | None = None,
-                          steps: list[dict] | None = None, special_steps: list[dict] | None = None,
-                          actor: Any = None, note: str = "") -> ImplementationVersion:
+def create_implementation(
+    *,
+    entry: CatalogueEntry,
+    division: Any,
+    department: Any,
+    code: str,
+    content: dict[str, Any],
+    materials: list[dict] | None = None,
+    steps: list[dict] | None = None,
+    special_steps: list[dict] | None = None,
+    actor: Any = None,
+    note: str = "",
+) -> ImplementationVersion:
     if department.division_id != division.pk:
         raise DomainError("department_region_mismatch", "实施机关不属于所选行政区划", "department")
     if ItemImplementation.objects.filter(code=code).exists():
@@ -128,10 +153,17 @@ def _locked(version: ImplementationVersion) -> ImplementationVersion:
 
 
 @transaction.atomic
-def update_draft(version: ImplementationVersion, *, content: dict[str, Any] | None = None,
-                 materials: list[dict] | None = None, steps: list[dict] | None = None,
-                 special_steps: list[dict] | None = None, actor: Any = None, note: str = "",
-                 action: VersionAction = VersionAction.EDIT) -> ImplementationVersion:
+def update_draft(
+    version: ImplementationVersion,
+    *,
+    content: dict[str, Any] | None = None,
+    materials: list[dict] | None = None,
+    steps: list[dict] | None = None,
+    special_steps: list[dict] | None = None,
+    actor: Any = None,
+    note: str = "",
+    action: VersionAction = VersionAction.EDIT,
+) -> ImplementationVersion:
     locked = _locked(version)
     if locked.status != VersionStatus.DRAFT:
         raise ConflictError("not_editable", "只有草稿版本可以修改；已发布的版本请先新建版本。", "status")
@@ -149,8 +181,9 @@ def update_draft(version: ImplementationVersion, *, content: dict[str, Any] | No
     return locked
 
 
-def _transition(locked: ImplementationVersion, action: VersionAction, actor: Any, note: str,
-                stamp_published: bool = False) -> ImplementationVersion:
+def _transition(
+    locked: ImplementationVersion, action: VersionAction, actor: Any, note: str, stamp_published: bool = False
+) -> ImplementationVersion:
     """Move a version the caller has already locked (``_locked``) along the workflow table."""
     before = locked.status
     try:
@@ -223,7 +256,8 @@ def retire_version(version: ImplementationVersion, actor: Any = None, note: str 
     locked = _locked(version)
     retired = _transition(locked, VersionAction.RETIRE, actor, note)
     ItemImplementation.objects.filter(pk=locked.implementation_id, published_version=locked).update(
-        published_version=None)
+        published_version=None
+    )
     bump_catalogue_generation()
     return retired
 

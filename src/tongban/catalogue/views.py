@@ -56,16 +56,40 @@ def item_list(request: HttpRequest) -> HttpResponse:
         items = ItemImplementation.objects.none()
     else:
         items = selectors.published_implementations(
-            region=division, theme=theme, department_kind=kind or None, audience=audience or None,
-            cross_region=True if cross else None)
+            region=division,
+            theme=theme,
+            department_kind=kind or None,
+            audience=audience or None,
+            cross_region=True if cross else None,
+        )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
-    filters = {k: v for k, v in (("region", region_code), ("theme", theme_code), ("department_kind", kind),
-                                 ("audience", audience), ("cross_region", "1" if cross else "")) if v}
+    filters = {
+        k: v
+        for k, v in (
+            ("region", region_code),
+            ("theme", theme_code),
+            ("department_kind", kind),
+            ("audience", audience),
+            ("cross_region", "1" if cross else ""),
+        )
+        if v
+    }
     kinds = selectors.department_kinds_with_counts()
-    kind_label = next((k["label"] for k in kinds if k["kind"] == kind), selectors.department_kind_label(kind)) if kind else ""
-    heading_parts = [p for p in (division.full_name if division else "", theme.name if theme else "", kind_label,
-                                 vocab.SERVICE_OBJECT_LABELS.get(audience, ""), "跨省通办" if cross else "") if p]
+    kind_label = (
+        next((k["label"] for k in kinds if k["kind"] == kind), selectors.department_kind_label(kind)) if kind else ""
+    )
+    heading_parts = [
+        p
+        for p in (
+            division.full_name if division else "",
+            theme.name if theme else "",
+            kind_label,
+            vocab.SERVICE_OBJECT_LABELS.get(audience, ""),
+            "跨省通办" if cross else "",
+        )
+        if p
+    ]
     context = {
         "page": page,
         "errors": errors,
@@ -141,8 +165,14 @@ def guide_context(impl: ItemImplementation, version: ImplementationVersion) -> d
         if f.get("help"):
             notes.append(str(f["help"]))
         ftype = str(f.get("type", ""))
-        form_fields.append({"label": f.get("label") or f.get("key"), "type": FIELD_TYPE_LABELS.get(ftype, ftype),
-                            "required": bool(f.get("required")), "notes": "；".join(notes)})
+        form_fields.append(
+            {
+                "label": f.get("label") or f.get("key"),
+                "type": FIELD_TYPE_LABELS.get(ftype, ftype),
+                "required": bool(f.get("required")),
+                "notes": "；".join(notes),
+            }
+        )
     current = impl.published_version_id
     return {
         "impl": impl,

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 ITEM_TYPES = [
-    ("01", "行政许可"), ("02", "行政处罚"), ("03", "行政强制"), ("04", "行政征收"), ("05", "行政给付"),
-    ("06", "行政检查"), ("07", "行政确认"), ("08", "行政奖励"), ("09", "行政裁决"), ("10", "其他行政权力"),
-    ("11", "行政备案"), ("20", "公共服务"),
+    ("01", "行政许可"),
+    ("02", "行政处罚"),
+    ("03", "行政强制"),
+    ("04", "行政征收"),
+    ("05", "行政给付"),
+    ("06", "行政检查"),
+    ("07", "行政确认"),
+    ("08", "行政奖励"),
+    ("09", "行政裁决"),
+    ("10", "其他行政权力"),
+    ("11", "行政备案"),
+    ("20", "公共服务"),
 ]
 ITEM_TYPE_LABELS = dict(ITEM_TYPES)
 LICENSING = "01"
 
-LEVELS = [("national", "国家级"), ("province", "省级"), ("city", "市级"), ("county", "县级"),
-          ("township", "乡镇（街道）级"), ("village", "村（社区）级")]
+LEVELS = [
+    ("national", "国家级"),
+    ("province", "省级"),
+    ("city", "市级"),
+    ("county", "县级"),
+    ("township", "乡镇（街道）级"),
+    ("village", "村（社区）级"),
+]
 
 SERVICE_OBJECTS = [("natural", "自然人"), ("legal", "法人")]
 SERVICE_OBJECT_LABELS = dict(SERVICE_OBJECTS)
@@ -40,7 +55,16 @@ DELIVERY_METHOD_LABELS = dict(DELIVERY_METHODS)
 SPECIAL_STEP_NAMES = ["听证", "招标", "拍卖", "检验", "检测", "检疫", "鉴定", "专家评审", "公示", "现场勘验"]
 
 FORM_FIELD_TYPES = [
-    ("text", "单行文本"), ("textarea", "多行文本"), ("number", "数字"), ("date", "日期"), ("select", "单选"),
-    ("multiselect", "多选"), ("boolean", "是/否"), ("id_number", "公民身份号码"), ("uscc", "统一社会信用代码"),
-    ("phone", "手机号码"), ("division", "行政区划"), ("email", "电子邮箱"),
+    ("text", "单行文本"),
+    ("textarea", "多行文本"),
+    ("number", "数字"),
+    ("date", "日期"),
+    ("select", "单选"),
+    ("multiselect", "多选"),
+    ("boolean", "是/否"),
+    ("id_number", "公民身份号码"),
+    ("uscc", "统一社会信用代码"),
+    ("phone", "手机号码"),
+    ("division", "行政区划"),
+    ("email", "电子邮箱"),
 ]

@@ -79,6 +79,7 @@ Token = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40, p
 # A GB/T 2260 code of 6, 9 or 12 digits, normalised to the stored 12-digit form.
 DivisionCode = Annotated[str, AfterValidator(_division_code)]
 
+
 def _uscc(value: str) -> str:
     # Format only: a stored department is found by its code even if its check digit were wrong.
     v = value.strip().upper()
@@ -169,14 +170,30 @@ def validation_message(errors: Sequence[Mapping[str, Any]]) -> tuple[str, str | 
     return ("；".join(dict.fromkeys(parts)) or "请求参数无效"), field
 
 
-_HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "throttled"}
-_HTTP_MESSAGES = {400: "请求格式不正确", 401: "请先登录或提供有效的访问令牌", 403: "无权访问该资源",
-                  404: "未找到请求的资源", 405: "不支持该请求方法", 413: "请求内容过大", 429: "请求过于频繁，请稍后再试"}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "throttled",
+}
+_HTTP_MESSAGES = {
+    400: "请求格式不正确",
+    401: "请先登录或提供有效的访问令牌",
+    403: "无权访问该资源",
+    404: "未找到请求的资源",
+    405: "不支持该请求方法",
+    413: "请求内容过大",
+    429: "请求过于频繁，请稍后再试",
+}
 
 
 def json_method_not_allowed(patterns: list[Any]) -> list[Any]:
     """Wrap the API's URL views so ninja's plain-text 405 answers in the error shape too."""
+
     def wrap(view: Any) -> Any:
         @functools.wraps(view)  # keeps csrf_exempt and the other view attributes
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -187,6 +204,7 @@ def json_method_not_allowed(patterns: list[Any]) -> list[Any]:
                 response = JsonResponse(body, status=405, json_dumps_params={"ensure_ascii": False})
                 response["Allow"] = allowed
             return response
+
         return wrapper
 
     for pattern in patterns:

@@ -15,8 +15,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any database failure means "not healthy", never a 500
-        return JsonResponse({"status": "unavailable", "database": "unreachable", "detail": type(exc).__name__},
-                            status=503)
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable", "detail": type(exc).__name__}, status=503
+        )
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
@@ -54,8 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
     division = get_division(code) if code.isdigit() and len(code) <= 12 else None
     region_error = f"未找到代码为“{code}”的地区，已显示全部地区。" if code and division is None else ""
     themes = selectors.themes_with_counts(region=division)
-    bundles = (published_bundles(region_path=division.path if division else None)
-               .annotate(item_count=Count("items")))
+    bundles = published_bundles(region_path=division.path if division else None).annotate(item_count=Count("items"))
     context = {
         "division": division,
         "region_error": region_error,
@@ -66,7 +66,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "kinds": selectors.department_kinds_with_counts(region=division)[:HOME_KINDS],
         "bundles": list(bundles[:12]),
         "cross_region_items": _one_per_entry(
-            selectors.published_implementations(region=division, cross_region=True)[:60], HOME_CROSS_REGION),
+            selectors.published_implementations(region=division, cross_region=True)[:60], HOME_CROSS_REGION
+        ),
         "examples": EXAMPLE_QUESTIONS,
     }
     return render(request, "core/home.html", context)

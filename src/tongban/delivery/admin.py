@@ -25,8 +25,16 @@ class ShipmentEventInline(ReadOnlyInline):
 @admin.register(Shipment)
 class ShipmentAdmin(ReadOnlyAdmin):
     view_perm = "delivery.view_shipment"
-    list_display = ["tracking_number", "case_number", "courier_name", "status", "recipient", "recipient_phone_masked",
-                    "created_at", "signed_at"]
+    list_display = [
+        "tracking_number",
+        "case_number",
+        "courier_name",
+        "status",
+        "recipient",
+        "recipient_phone_masked",
+        "created_at",
+        "signed_at",
+    ]
     list_filter = ["status", "courier"]
     search_fields = ["=tracking_number", "^case__number"]
     search_help_text = "按运单号或办件编号查找"
@@ -34,9 +42,25 @@ class ShipmentAdmin(ReadOnlyAdmin):
     inlines = [ShipmentEventInline]
     actions = ["refresh_tracking"]
     fields = readonly_fields = (
-        "case", "courier", "order_ref", "tracking_number", "status", "contents", "sender_name", "sender_phone",
-        "sender_address", "recipient_name", "recipient_phone", "recipient_address", "signed_by", "signed_at",
-        "cancelled_at", "cancel_reason", "created_by", "created_at")
+        "case",
+        "courier",
+        "order_ref",
+        "tracking_number",
+        "status",
+        "contents",
+        "sender_name",
+        "sender_phone",
+        "sender_address",
+        "recipient_name",
+        "recipient_phone",
+        "recipient_address",
+        "signed_by",
+        "signed_at",
+        "cancelled_at",
+        "cancel_reason",
+        "created_by",
+        "created_at",
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)

@@ -20,8 +20,9 @@ STATUS_CHOICES = [(k.value, v) for k, v in STATUS_LABELS.items()]
 class Shipment(models.Model):
     case = models.ForeignKey("cases.Case", verbose_name="办件", on_delete=models.PROTECT, related_name="shipments")
     courier = models.CharField("快递接口", max_length=40)
-    order_ref = models.CharField("寄件订单号", max_length=48, unique=True,
-                                 help_text="平台生成，快递据此去重，重试不会重复寄件")
+    order_ref = models.CharField(
+        "寄件订单号", max_length=48, unique=True, help_text="平台生成，快递据此去重，重试不会重复寄件"
+    )
     tracking_number = models.CharField("运单号", max_length=40, blank=True, db_index=True)
     contents = models.CharField("寄递内容", max_length=200)
     sender_name = models.CharField("寄件单位", max_length=100)
@@ -30,14 +31,19 @@ class Shipment(models.Model):
     recipient_name = models.CharField("收件人", max_length=100)
     recipient_phone = models.CharField("收件电话", max_length=20)
     recipient_address = models.CharField("收件地址", max_length=200)
-    status = models.CharField("物流状态", max_length=20, choices=STATUS_CHOICES,
-                              default=ShipmentStatus.COLLECTED.value)
+    status = models.CharField("物流状态", max_length=20, choices=STATUS_CHOICES, default=ShipmentStatus.COLLECTED.value)
     signed_by = models.CharField("签收人", max_length=100, blank=True)
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="交寄人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="交寄人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField("交寄时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -46,8 +52,9 @@ class Shipment(models.Model):
         verbose_name_plural = "邮寄送达"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["courier", "tracking_number"], condition=~Q(tracking_number=""),
-                                    name="uniq_courier_tracking"),
+            models.UniqueConstraint(
+                fields=["courier", "tracking_number"], condition=~Q(tracking_number=""), name="uniq_courier_tracking"
+            ),
         ]
         indexes = [models.Index(fields=["status", "courier"], name="shipment_open")]
 

@@ -33,8 +33,12 @@ STATUS_LABELS = {
     ShipmentStatus.CANCELLED: "已取消",
 }
 # The order a parcel goes through; cancelled and delivered are final.
-PROGRESSION = (ShipmentStatus.COLLECTED, ShipmentStatus.IN_TRANSIT, ShipmentStatus.OUT_FOR_DELIVERY,
-               ShipmentStatus.DELIVERED)
+PROGRESSION = (
+    ShipmentStatus.COLLECTED,
+    ShipmentStatus.IN_TRANSIT,
+    ShipmentStatus.OUT_FOR_DELIVERY,
+    ShipmentStatus.DELIVERED,
+)
 FINAL = frozenset({ShipmentStatus.DELIVERED, ShipmentStatus.CANCELLED})
 
 

@@ -54,13 +54,23 @@ def _sender(case: Case, actor: Any) -> Party:
 
 def _tell(case: Case, subject: str, body: str, kind: str) -> None:
     if case.applicant_phone:
-        notify(Message(case.applicant_phone, case.applicant_name, subject, f"【{case.number}】{body}", case.number,
-                       kind))
+        notify(
+            Message(case.applicant_phone, case.applicant_name, subject, f"【{case.number}】{body}", case.number, kind)
+        )
 
 
 @transaction.atomic
-def ship_result(case: Case, address: str, actor: Any, *, phone: str = "", recipient_name: str = "",
-                courier: Courier | None = None, closing: bool = False, via_bundle: bool = False) -> Shipment:
+def ship_result(
+    case: Case,
+    address: str,
+    actor: Any,
+    *,
+    phone: str = "",
+    recipient_name: str = "",
+    courier: Courier | None = None,
+    closing: bool = False,
+    via_bundle: bool = False,
+) -> Shipment:
     """Hand the case's result to the courier (快递送达) and return the shipment with its tracking number.
 
     ``closing``: called by issue_result while it closes the decided case (which then tells the applicant).
@@ -81,9 +91,11 @@ def ship_result(case: Case, address: str, actor: Any, *, phone: str = "", recipi
         raise DomainError("post_not_offered", "该事项的办事指南未提供邮寄送达，请选择其他出件方式", "delivery")
     active = locked.shipments.exclude(status=St.CANCELLED.value).first()
     if active is not None:
-        raise ConflictError("already_shipped",
-                            f"该办件的结果已交寄（运单号 {active.tracking_number}，{active.status_label}），"
-                            "如需重寄请先取消原邮件", "delivery")
+        raise ConflictError(
+            "already_shipped",
+            f"该办件的结果已交寄（运单号 {active.tracking_number}，{active.status_label}），如需重寄请先取消原邮件",
+            "delivery",
+        )
     address = (address or "").strip()
     if not address:
         raise DomainError("address_required", "邮寄送达须填写收件地址", "address")
@@ -101,19 +113,42 @@ def ship_result(case: Case, address: str, actor: Any, *, phone: str = "", recipi
     serial = locked.shipments.count() + 1
     # Deterministic per case: a retried booking (after a rollback) repeats the same order reference.
     shipment = Shipment.objects.create(
-        case=locked, courier=courier.name, order_ref=f"{locked.number}-P{serial}", contents=_result_contents(locked),
-        sender_name=sender.name, sender_phone=sender.phone, sender_address=sender.address, recipient_name=name,
-        recipient_phone=phone, recipient_address=address, created_by=actor if getattr(actor, "pk", None) else None)
-    request = ShipmentRequest(sender=sender, recipient=Party(name, phone, address), case_number=locked.number,
-                              contents=shipment.contents, order_ref=shipment.order_ref)
+        case=locked,
+        courier=courier.name,
+        order_ref=f"{locked.number}-P{serial}",
+        contents=_result_contents(locked),
+        sender_name=sender.name,
+        sender_phone=sender.phone,
+        sender_address=sender.address,
+        recipient_name=name,
+        recipient_phone=phone,
+        recipient_address=address,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    request = ShipmentRequest(
+        sender=sender,
+        recipient=Party(name, phone, address),
+        case_number=locked.number,
+        contents=shipment.contents,
+        order_ref=shipment.order_ref,
+    )
     shipment.tracking_number = courier.create_shipment(request).strip().upper()
     shipment.save(update_fields=["tracking_number", "updated_at"])
     _sync(shipment, courier)
-    audit("delivery.ship", "case", locked.number, actor=actor,
-          detail={"courier": courier.name, "tracking": shipment.tracking_number})
+    audit(
+        "delivery.ship",
+        "case",
+        locked.number,
+        actor=actor,
+        detail={"courier": courier.name, "tracking": shipment.tracking_number},
+    )
     if not closing:
-        _tell(locked, "办理结果已重新寄出",
-              f"您的办理结果（{shipment.contents}）已重新交寄，运单号{shipment.tracking_number}。", "shipped")
+        _tell(
+            locked,
+            "办理结果已重新寄出",
+            f"您的办理结果（{shipment.contents}）已重新交寄，运单号{shipment.tracking_number}。",
+            "shipped",
+        )
     return shipment
 
 
@@ -123,8 +158,14 @@ def _sync(shipment: Shipment, courier: Courier) -> bool:
     stored = {(e.status, e.at, e.place) for e in shipment.events.all()}
     for scan in scans:
         if (scan.status.value, scan.at, scan.place) not in stored:
-            ShipmentEvent.objects.create(shipment=shipment, status=scan.status.value, at=scan.at, place=scan.place,
-                                         signer=scan.signer, note=scan.note[:200])
+            ShipmentEvent.objects.create(
+                shipment=shipment,
+                status=scan.status.value,
+                at=scan.at,
+                place=scan.place,
+                signer=scan.signer,
+                note=scan.note[:200],
+            )
     if not scans or scans[-1].status.value == shipment.status:
         return False
     last = scans[-1]
@@ -144,8 +185,12 @@ def refresh(shipment: Shipment, courier: Courier | None = None) -> Shipment:
     if locked.status == St.CANCELLED or not locked.tracking_number:
         return locked
     if _sync(locked, courier or get_courier(locked.courier)) and locked.status == St.DELIVERED:
-        _tell(locked.case, "办理结果已签收",
-              f"您的邮件（运单号{locked.tracking_number}）已由{locked.signed_by or '收件人'}签收。", "delivered")
+        _tell(
+            locked.case,
+            "办理结果已签收",
+            f"您的邮件（运单号{locked.tracking_number}）已由{locked.signed_by or '收件人'}签收。",
+            "delivered",
+        )
     return locked
 
 
@@ -165,11 +210,22 @@ def cancel_shipment(shipment: Shipment, actor: Any, reason: str, courier: Courie
     _sync(locked, courier)
     now = timezone.now()
     if locked.status != St.CANCELLED:  # a courier whose tracking does not show cancellations
-        ShipmentEvent.objects.create(shipment=locked, status=St.CANCELLED.value, at=now, note=f"寄件取消：{reason}"[:200])
+        ShipmentEvent.objects.create(
+            shipment=locked, status=St.CANCELLED.value, at=now, note=f"寄件取消：{reason}"[:200]
+        )
     locked.status, locked.cancelled_at, locked.cancel_reason = St.CANCELLED.value, now, reason[:200]
     locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
-    audit("delivery.cancel", "case", locked.case.number, actor=actor,
-          detail={"tracking": locked.tracking_number, "reason": reason})
-    _tell(locked.case, "邮寄已取消", f"您的邮件（运单号{locked.tracking_number}）已取消寄递：{reason}。工作人员将与您联系送达事宜。",
-          "shipment_cancelled")
+    audit(
+        "delivery.cancel",
+        "case",
+        locked.case.number,
+        actor=actor,
+        detail={"tracking": locked.tracking_number, "reason": reason},
+    )
+    _tell(
+        locked.case,
+        "邮寄已取消",
+        f"您的邮件（运单号{locked.tracking_number}）已取消寄递：{reason}。工作人员将与您联系送达事宜。",
+        "shipment_cancelled",
+    )
     return locked

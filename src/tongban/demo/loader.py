@@ -41,13 +41,23 @@ from .data import catalogue as catalogue_data
 from .data import regions, synonyms, themes
 from .data.common import Item, MainItem, entry_fields
 
-DEMO_MODE_REQUIRED = ("未开启演示模式：演示数据含有公开的账号密码，只能在演示部署中加载。"
-                      "如确为演示环境，请设置环境变量 TONGBAN_DEMO_MODE=1 后重试。")
+DEMO_MODE_REQUIRED = (
+    "未开启演示模式：演示数据含有公开的账号密码，只能在演示部署中加载。"
+    "如确为演示环境，请设置环境变量 TONGBAN_DEMO_MODE=1 后重试。"
+)
 
 KIND_LABELS = {
-    "division": "行政区划", "department": "部门", "centre": "服务中心", "window": "窗口", "theme": "主题分类",
-    "entry": "基本目录事项", "implementation": "实施清单事项", "bundle": "一件事", "bundle_item": "一件事包含事项",
-    "synonym": "检索同义词", "account": "演示账号",
+    "division": "行政区划",
+    "department": "部门",
+    "centre": "服务中心",
+    "window": "窗口",
+    "theme": "主题分类",
+    "entry": "基本目录事项",
+    "implementation": "实施清单事项",
+    "bundle": "一件事",
+    "bundle_item": "一件事包含事项",
+    "synonym": "检索同义词",
+    "account": "演示账号",
 }
 
 
@@ -86,8 +96,9 @@ def _same(current: Any, wanted: Any) -> bool:
     return current == wanted
 
 
-def _upsert(existing: dict, key: Any, model: type[models.Model], lookup: dict[str, Any],
-            values: dict[str, Any]) -> tuple[Any, str]:
+def _upsert(
+    existing: dict, key: Any, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
+) -> tuple[Any, str]:
     """Create or update one row; returns it with "created", "updated" or "unchanged"."""
     obj = existing.get(key)
     if obj is None:
@@ -137,28 +148,40 @@ def _load_departments(report: LoadReport, divisions: dict[str, Division]) -> dic
     existing = {d.uscc: d for d in Department.objects.filter(uscc__in=[s.uscc for s in specs])}
     out = {}
     for spec in specs:
-        values = {"division": divisions[spec.division], "name": spec.name, "short_name": spec.short_name,
-                  "kind": spec.kind, "phone": spec.phone, "address": spec.address}
-        out[(spec.division, spec.kind)], outcome = _upsert(existing, spec.uscc, Department, {"uscc": spec.uscc},
-                                                           values)
+        values = {
+            "division": divisions[spec.division],
+            "name": spec.name,
+            "short_name": spec.short_name,
+            "kind": spec.kind,
+            "phone": spec.phone,
+            "address": spec.address,
+        }
+        out[(spec.division, spec.kind)], outcome = _upsert(existing, spec.uscc, Department, {"uscc": spec.uscc}, values)
         report.count("department", outcome)
     return out
 
 
-def _load_centres(report: LoadReport, divisions: dict[str, Division],
-                  departments: dict[tuple[str, str], Department]) -> dict[str, ServiceCentre]:
+def _load_centres(
+    report: LoadReport, divisions: dict[str, Division], departments: dict[tuple[str, str], Department]
+) -> dict[str, ServiceCentre]:
     existing = {c.name: c for c in ServiceCentre.objects.filter(name__in=[s.name for s in regions.CENTRES])}
     out = {}
     for spec in regions.CENTRES:
-        values = {"division": divisions[spec.division], "kind": spec.kind, "address": spec.address,
-                  "phone": spec.phone, "opening_hours": spec.opening_hours}
+        values = {
+            "division": divisions[spec.division],
+            "kind": spec.kind,
+            "address": spec.address,
+            "phone": spec.phone,
+            "opening_hours": spec.opening_hours,
+        }
         centre, outcome = _upsert(existing, spec.name, ServiceCentre, {"name": spec.name}, values)
         stationed = [departments[(spec.department_division, k)] for k in spec.departments]
         report.count("centre", _outcome(outcome, _set_m2m(centre.departments, stationed)))
         windows = {w.number: w for w in centre.windows.all()}
         for w in spec.windows:
-            window, outcome = _upsert(windows, w.number, Window, {"centre": centre, "number": w.number},
-                                      {"name": w.name, "kind": w.kind})
+            window, outcome = _upsert(
+                windows, w.number, Window, {"centre": centre, "number": w.number}, {"name": w.name, "kind": w.kind}
+            )
             served = [departments[(spec.department_division, k)] for k in w.departments]
             report.count("window", _outcome(outcome, _set_m2m(window.departments, served)))
         out[spec.name] = centre
@@ -168,8 +191,9 @@ def _load_centres(report: LoadReport, divisions: dict[str, Division],
 def _load_themes(report: LoadReport) -> dict[str, Theme]:
     existing = {t.code: t for t in Theme.objects.filter(code__in=[c for c, _, _, _ in themes.THEMES])}
     for code, name, audience, order in themes.THEMES:
-        _, outcome = _upsert(existing, code, Theme, {"code": code}, {"name": name, "audience": audience,
-                                                                      "order": order})
+        _, outcome = _upsert(
+            existing, code, Theme, {"code": code}, {"name": name, "audience": audience, "order": order}
+        )
         report.count("theme", outcome)
     return existing
 
@@ -194,33 +218,48 @@ def _part_rows(rows: Any, model: type[models.Model]) -> list[dict[str, Any]]:
     return [{f: getattr(row, f) for f in fields} for row in rows]
 
 
-def _guide_matches(version: ImplementationVersion, content: dict, materials: list, steps: list,
-                   specials: list) -> bool:
+def _guide_matches(version: ImplementationVersion, content: dict, materials: list, steps: list, specials: list) -> bool:
     """Does this (prefetched) version already hold exactly the guide the demo data describes?"""
     if any(getattr(version, k) != v for k, v in content.items()):
         return False
-    return (_part_rows(version.materials.all(), MaterialRequirement) == materials
-            and _part_rows(version.steps.all(), HandlingStep) == steps
-            and _part_rows(version.special_steps.all(), SpecialStep) == specials)
+    return (
+        _part_rows(version.materials.all(), MaterialRequirement) == materials
+        and _part_rows(version.steps.all(), HandlingStep) == steps
+        and _part_rows(version.special_steps.all(), SpecialStep) == specials
+    )
 
 
-def _load_implementations(report: LoadReport, divisions: dict[str, Division],
-                          departments: dict[tuple[str, str], Department],
-                          entries: dict[str, CatalogueEntry]) -> dict[tuple[str, str], ItemImplementation]:
+def _load_implementations(
+    report: LoadReport,
+    divisions: dict[str, Division],
+    departments: dict[tuple[str, str], Department],
+    entries: dict[str, CatalogueEntry],
+) -> dict[tuple[str, str], ItemImplementation]:
     plan = catalogue_data.IMPLEMENTATIONS
-    existing = {i.code: i for i in ItemImplementation.objects.filter(code__in=[p.code for p in plan])
-                .select_related("published_version")
-                .prefetch_related("published_version__materials", "published_version__steps",
-                                  "published_version__special_steps")}
+    existing = {
+        i.code: i
+        for i in ItemImplementation.objects.filter(code__in=[p.code for p in plan])
+        .select_related("published_version")
+        .prefetch_related(
+            "published_version__materials", "published_version__steps", "published_version__special_steps"
+        )
+    }
     out = {}
     for impl_spec in plan:
         content, materials, steps, specials = impl_spec.guide()
         impl = existing.get(impl_spec.code)
         if impl is None:
             draft = services.create_implementation(
-                entry=entries[impl_spec.item.key], division=divisions[impl_spec.division],
-                department=departments[(impl_spec.division, impl_spec.item.dept)], code=impl_spec.code,
-                content=content, materials=materials, steps=steps, special_steps=specials, note="演示数据")
+                entry=entries[impl_spec.item.key],
+                division=divisions[impl_spec.division],
+                department=departments[(impl_spec.division, impl_spec.item.dept)],
+                code=impl_spec.code,
+                content=content,
+                materials=materials,
+                steps=steps,
+                special_steps=specials,
+                note="演示数据",
+            )
             published = services.publish_now(draft, note="演示数据")
             impl = published.implementation
             report.count("implementation", "created")
@@ -233,8 +272,9 @@ def _load_implementations(report: LoadReport, divisions: dict[str, Division],
                 report.skipped.append(f"{impl_spec.item.name}（{impl_spec.code}）：{exc.message}")
                 out[(impl_spec.item.key, impl_spec.division)] = impl
                 continue
-            draft = services.update_draft(draft, content=content, materials=materials, steps=steps,
-                                          special_steps=specials, note="演示数据更新")
+            draft = services.update_draft(
+                draft, content=content, materials=materials, steps=steps, special_steps=specials, note="演示数据更新"
+            )
             services.publish_now(draft, note="演示数据更新")
             impl.refresh_from_db()
             report.count("implementation", "updated")
@@ -242,17 +282,27 @@ def _load_implementations(report: LoadReport, divisions: dict[str, Division],
     return out
 
 
-def _load_bundles(report: LoadReport, divisions: dict[str, Division],
-                  departments: dict[tuple[str, str], Department],
-                  impls: dict[tuple[str, str], ItemImplementation]) -> None:
+def _load_bundles(
+    report: LoadReport,
+    divisions: dict[str, Division],
+    departments: dict[tuple[str, str], Department],
+    impls: dict[tuple[str, str], ItemImplementation],
+) -> None:
     existing = {b.code: b for b in Bundle.objects.filter(code__in=[s.code for s in bundle_data.BUNDLES])}
     for spec in bundle_data.BUNDLES:
         values = {
-            "name": spec.name, "division": divisions[spec.division],
-            "lead_department": departments[(spec.division, spec.lead)], "audience": spec.audience,
-            "life_stage": spec.life_stage, "policy_basis": spec.policy_basis, "description": spec.description,
-            "statutory_days": spec.statutory_days, "promised_days": spec.promised_days,
-            "shared_fields": list(spec.shared_fields), "keywords": spec.keywords, "aliases": spec.aliases,
+            "name": spec.name,
+            "division": divisions[spec.division],
+            "lead_department": departments[(spec.division, spec.lead)],
+            "audience": spec.audience,
+            "life_stage": spec.life_stage,
+            "policy_basis": spec.policy_basis,
+            "description": spec.description,
+            "statutory_days": spec.statutory_days,
+            "promised_days": spec.promised_days,
+            "shared_fields": list(spec.shared_fields),
+            "keywords": spec.keywords,
+            "aliases": spec.aliases,
         }
         lookup = {"code": spec.code} if spec.code in existing else {"code": spec.code, "status": Bundle.Status.DRAFT}
         bundle, outcome = _upsert(existing, spec.code, Bundle, lookup, values)
@@ -263,16 +313,21 @@ def _load_bundles(report: LoadReport, divisions: dict[str, Division],
         report.count("bundle", _outcome(outcome, items_changed or republished))
 
 
-def _load_bundle_items(report: LoadReport, bundle: Bundle, spec: bundle_data.BundleSpec,
-                       impls: dict[tuple[str, str], ItemImplementation]) -> bool:
+def _load_bundle_items(
+    report: LoadReport, bundle: Bundle, spec: bundle_data.BundleSpec, impls: dict[tuple[str, str], ItemImplementation]
+) -> bool:
     current = {bi.implementation_id: bi for bi in bundle.items.all()}
     by_key: dict[str, BundleItem] = {}
     changed = False
     for order, item in enumerate(spec.items):
         impl = impls[(item.item, spec.division)]
-        row, outcome = _upsert(current, impl.pk, BundleItem, {"bundle": bundle, "implementation": impl},
-                               {"order": order, "required": item.required,
-                                "result_as_material": item.result_as_material})
+        row, outcome = _upsert(
+            current,
+            impl.pk,
+            BundleItem,
+            {"bundle": bundle, "implementation": impl},
+            {"order": order, "required": item.required, "result_as_material": item.result_as_material},
+        )
         by_key[item.item] = row
         changed |= outcome != "unchanged"
         report.count("bundle_item", outcome)
@@ -312,21 +367,33 @@ class _Passwords:
         return self._verified[key]
 
 
-def _load_accounts(report: LoadReport, divisions: dict[str, Division],
-                   departments: dict[tuple[str, str], Department], centres: dict[str, ServiceCentre]) -> None:
+def _load_accounts(
+    report: LoadReport,
+    divisions: dict[str, Division],
+    departments: dict[tuple[str, str], Department],
+    centres: dict[str, ServiceCentre],
+) -> None:
     specs = account_data.ACCOUNTS
     existing = {u.username: u for u in User.objects.filter(username__in=[s.username for s in specs])}
     passwords = _Passwords()
     for spec in specs:
         role = Role(spec.role) if spec.role else None
         values = {
-            "kind": spec.kind, "real_name": spec.real_name, "role": spec.role,
+            "kind": spec.kind,
+            "real_name": spec.real_name,
+            "role": spec.role,
             "department": departments[(spec.division, spec.department)] if spec.department else None,
             "division": divisions[spec.division],
             "service_centre": centres[spec.service_centre] if spec.service_centre else None,
-            "id_number": spec.id_number, "uscc": spec.uscc, "legal_representative": spec.legal_representative,
-            "phone": spec.phone, "address": spec.address, "is_demo": True, "is_active": True,
-            "is_staff": role in ADMIN_SITE_ROLES, "is_superuser": role == Role.SYSTEM_ADMIN,
+            "id_number": spec.id_number,
+            "uscc": spec.uscc,
+            "legal_representative": spec.legal_representative,
+            "phone": spec.phone,
+            "address": spec.address,
+            "is_demo": True,
+            "is_active": True,
+            "is_staff": role in ADMIN_SITE_ROLES,
+            "is_superuser": role == Role.SYSTEM_ADMIN,
         }
         user = existing.get(spec.username)
         created = user is None
@@ -371,7 +438,13 @@ def account_rows() -> list[dict[str, str]]:
     rows = []
     for spec in account_data.ACCOUNTS:
         dept = regions.department(spec.division, spec.department).name if spec.department else ""
-        rows.append({"username": spec.username, "password": spec.password, "role": spec.label,
-                     "department": dept, "region": names[spec.division]})
+        rows.append(
+            {
+                "username": spec.username,
+                "password": spec.password,
+                "role": spec.label,
+                "department": dept,
+                "region": names[spec.division],
+            }
+        )
     return rows
-

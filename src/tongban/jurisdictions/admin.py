@@ -38,6 +38,7 @@ SCOPE_PATHS: dict[str, str] = {
 
 # --- scoping (the rule itself lives in accounts.permissions) ------------------------------------------------
 
+
 def is_unscoped(user: Any) -> bool:
     return staff_division_paths(user) is None
 
@@ -173,7 +174,8 @@ class RoleScopedInline:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) or (  # type: ignore[misc]
-            self.role_may_delete and self.role_may_edit(request))
+            self.role_may_delete and self.role_may_edit(request)
+        )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         choices = scoped_choices(db_field.related_model, request.user)
@@ -249,6 +251,7 @@ class DivisionAdmin(RoleScopedAdmin):
 
 # --- departments -----------------------------------------------------------------------------------------
 
+
 class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department
@@ -284,6 +287,7 @@ class DepartmentAdmin(RoleScopedAdmin):
 
 
 # --- service centres and windows -------------------------------------------------------------------------
+
 
 class WindowInline(RoleScopedInline, admin.TabularInline):
     model = Window

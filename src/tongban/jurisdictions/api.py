@@ -34,6 +34,7 @@ LevelParam = Annotated[int, Field(ge=1, le=5, description="层级：1 省级 …
 
 # --- schemas ---------------------------------------------------------------------------------------------
 
+
 class RegionRef(Schema):
     code: str = Field(..., description="12位行政区划代码", examples=["330681000000"])
     name: str = Field(..., examples=["诸暨市"])
@@ -110,6 +111,7 @@ class DepartmentDetail(DepartmentOut):
 
 # --- helpers other routers use ---------------------------------------------------------------------------
 
+
 def resolve_region(code: str | None, field: str = "region") -> Division | None:
     """The division a (validated, 12-digit) region parameter names; 400 naming ``field`` if it is unknown."""
     if code is None:
@@ -141,11 +143,19 @@ def full_names(divisions: list[Division], names: dict[str, str] | None = None) -
 
 def _region_rows(divisions: list[Division], names: dict[str, str] | None = None) -> list[dict[str, Any]]:
     full = full_names(divisions, names)
-    return [{
-        "code": d.code, "short_code": d.short_code, "name": d.name, "full_name": full[d.code], "level": d.level,
-        "level_label": d.get_level_display(), "parent": d.parent_id,
-        "children_count": getattr(d, "children_count", 0),
-    } for d in divisions]
+    return [
+        {
+            "code": d.code,
+            "short_code": d.short_code,
+            "name": d.name,
+            "full_name": full[d.code],
+            "level": d.level,
+            "level_label": d.get_level_display(),
+            "parent": d.parent_id,
+            "children_count": getattr(d, "children_count", 0),
+        }
+        for d in divisions
+    ]
 
 
 def _with_children_count(qs: QuerySet[Division]) -> QuerySet[Division]:
@@ -153,16 +163,28 @@ def _with_children_count(qs: QuerySet[Division]) -> QuerySet[Division]:
 
 
 def _department_row(d: Department) -> dict[str, Any]:
-    return {"uscc": d.uscc, "name": d.name, "short_name": d.short_name, "kind": d.kind,
-            "kind_label": department_kind_label(d.kind), "region": region_ref(d.division), "phone": d.phone,
-            "address": d.address}
+    return {
+        "uscc": d.uscc,
+        "name": d.name,
+        "short_name": d.short_name,
+        "kind": d.kind,
+        "kind_label": department_kind_label(d.kind),
+        "region": region_ref(d.division),
+        "phone": d.phone,
+        "address": d.address,
+    }
 
 
 # --- regions ---------------------------------------------------------------------------------------------
 
-@router.get("/regions", response={200: list[RegionOut], **ERRORS}, summary="行政区划列表",
-            description="按区划代码排序的平铺列表；每项带上级代码与层级，可据此构建树。"
-                        "`parent` 只列出该区划的下一级，`level` 只列出某一层级。")
+
+@router.get(
+    "/regions",
+    response={200: list[RegionOut], **ERRORS},
+    summary="行政区划列表",
+    description="按区划代码排序的平铺列表；每项带上级代码与层级，可据此构建树。"
+    "`parent` 只列出该区划的下一级，`level` 只列出某一层级。",
+)
 def list_regions(request: HttpRequest, parent: DivisionCode | None = None, level: LevelParam | None = None):
     qs = Division.objects.all()
     if parent is not None:
@@ -172,9 +194,13 @@ def list_regions(request: HttpRequest, parent: DivisionCode | None = None, level
     return _region_rows(list(_with_children_count(qs).order_by("code")))
 
 
-@router.get("/regions/tree", response={200: list[RegionNode], **ERRORS}, summary="行政区划树",
-            description="整棵区划树，每个节点带本级与下级已发布事项数（与网页“按区划浏览”同源）。"
-                        "`with_empty=false` 时省略没有已发布事项的分支。")
+@router.get(
+    "/regions/tree",
+    response={200: list[RegionNode], **ERRORS},
+    summary="行政区划树",
+    description="整棵区划树，每个节点带本级与下级已发布事项数（与网页“按区划浏览”同源）。"
+    "`with_empty=false` 时省略没有已发布事项的分支。",
+)
 def region_tree(request: HttpRequest, with_empty: bool = True):
     return regions_tree(with_empty=with_empty)
 
@@ -198,38 +224,71 @@ def get_region(request: HttpRequest, code: str):
 
 # --- departments -----------------------------------------------------------------------------------------
 
-@router.get("/departments", response={200: DepartmentPage, **ERRORS}, summary="部门列表",
-            description="`region` 列出该区划及其下级区划的部门；`kind` 按部门类别筛选（如 police）。")
-def list_departments(request: HttpRequest, region: DivisionCode | None = None,
-                     kind: Token | None = None,
-                     limit: Limit = 20, offset: Offset = 0):
+
+@router.get(
+    "/departments",
+    response={200: DepartmentPage, **ERRORS},
+    summary="部门列表",
+    description="`region` 列出该区划及其下级区划的部门；`kind` 按部门类别筛选（如 police）。",
+)
+def list_departments(
+    request: HttpRequest,
+    region: DivisionCode | None = None,
+    kind: Token | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+):
     division = resolve_region(region)
     qs = departments_in(division) if division else Department.objects.select_related("division")
     if kind:
         qs = qs.filter(kind=kind)
     qs = qs.order_by("division__path", "name")
-    return paged((_department_row(d) for d in qs[offset:offset + limit]), qs.count(), limit, offset)
+    return paged((_department_row(d) for d in qs[offset : offset + limit]), qs.count(), limit, offset)
 
 
-@router.get("/departments/{uscc}", response={200: DepartmentDetail, **ERRORS}, summary="部门详情",
-            description="含部门进驻的服务中心及受理其事项的窗口。")
+@router.get(
+    "/departments/{uscc}",
+    response={200: DepartmentDetail, **ERRORS},
+    summary="部门详情",
+    description="含部门进驻的服务中心及受理其事项的窗口。",
+)
 def get_department(request: HttpRequest, uscc: str):
     key = lookup_key(uscc)
     windows = Window.objects.prefetch_related("departments").order_by("number")
-    centres = ServiceCentre.objects.select_related("division").prefetch_related(
-        Prefetch("windows", queryset=windows)).order_by("division__path", "name")
-    department = (Department.objects.select_related("division")
-                  .prefetch_related(Prefetch("service_centres", queryset=centres))
-                  .filter(uscc=key.upper()).first()) if key else None
+    centres = (
+        ServiceCentre.objects.select_related("division")
+        .prefetch_related(Prefetch("windows", queryset=windows))
+        .order_by("division__path", "name")
+    )
+    department = (
+        (
+            Department.objects.select_related("division")
+            .prefetch_related(Prefetch("service_centres", queryset=centres))
+            .filter(uscc=key.upper())
+            .first()
+        )
+        if key
+        else None
+    )
     if department is None:
         raise NotFound(f"未找到统一社会信用代码为“{shown(uscc)}”的部门", "uscc")
     row = _department_row(department)
     row["region_full_name"] = full_names([department.division])[department.division_id]
-    row["service_centres"] = [{
-        "name": c.name, "kind": c.kind, "kind_label": c.get_kind_display(), "region": region_ref(c.division),
-        "address": c.address, "phone": c.phone, "opening_hours": c.opening_hours,
-        "windows": [{"number": w.number, "name": w.name, "kind": w.kind, "kind_label": w.get_kind_display()}
-                    for w in c.windows.all()
-                    if w.kind != Window.Kind.DEDICATED or department in w.departments.all()],
-    } for c in department.service_centres.all()]
+    row["service_centres"] = [
+        {
+            "name": c.name,
+            "kind": c.kind,
+            "kind_label": c.get_kind_display(),
+            "region": region_ref(c.division),
+            "address": c.address,
+            "phone": c.phone,
+            "opening_hours": c.opening_hours,
+            "windows": [
+                {"number": w.number, "name": w.name, "kind": w.kind, "kind_label": w.get_kind_display()}
+                for w in c.windows.all()
+                if w.kind != Window.Kind.DEDICATED or department in w.departments.all()
+            ],
+        }
+        for c in department.service_centres.all()
+    ]
     return row

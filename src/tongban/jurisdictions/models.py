@@ -20,8 +20,9 @@ class Division(models.Model):
     code = models.CharField("区划代码", max_length=12, primary_key=True)
     name = models.CharField("名称", max_length=100)
     level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
-    parent = models.ForeignKey("self", verbose_name="上级区划", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Materialised path of codes, root first, e.g. "330000000000/330600000000/330681000000/".
     path = models.CharField("路径", max_length=200, db_index=True, editable=False)
 
@@ -61,8 +62,9 @@ class Division(models.Model):
 class Department(models.Model):
     """An implementing body (实施机关) in one jurisdiction."""
 
-    division = models.ForeignKey(Division, verbose_name="所属区划", on_delete=models.PROTECT,
-                                 related_name="departments")
+    division = models.ForeignKey(
+        Division, verbose_name="所属区划", on_delete=models.PROTECT, related_name="departments"
+    )
     name = models.CharField("部门名称", max_length=100)
     short_name = models.CharField("简称", max_length=50, blank=True)
     # A stable kind shared by the same department in every jurisdiction (公安, 人社 …), for browsing.
@@ -92,15 +94,17 @@ class ServiceCentre(models.Model):
         CONVENIENCE = "convenience", "便民服务中心"
         STATION = "station", "便民服务站"
 
-    division = models.ForeignKey(Division, verbose_name="所属区划", on_delete=models.PROTECT,
-                                 related_name="service_centres")
+    division = models.ForeignKey(
+        Division, verbose_name="所属区划", on_delete=models.PROTECT, related_name="service_centres"
+    )
     name = models.CharField("名称", max_length=100, unique=True)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     address = models.CharField("地址", max_length=200)
     phone = models.CharField("电话", max_length=40, blank=True)
     opening_hours = models.CharField("办公时间", max_length=200)
-    departments = models.ManyToManyField(Department, verbose_name="进驻部门", blank=True,
-                                         related_name="service_centres")
+    departments = models.ManyToManyField(
+        Department, verbose_name="进驻部门", blank=True, related_name="service_centres"
+    )
 
     class Meta:
         verbose_name = "服务中心"
@@ -118,8 +122,7 @@ class Window(models.Model):
         CROSS_REGION = "cross_region", "跨区域通办专窗"
         RESULT = "result", "统一出件窗口"
 
-    centre = models.ForeignKey(ServiceCentre, verbose_name="服务中心", on_delete=models.CASCADE,
-                               related_name="windows")
+    centre = models.ForeignKey(ServiceCentre, verbose_name="服务中心", on_delete=models.CASCADE, related_name="windows")
     number = models.CharField("窗口号", max_length=20)
     name = models.CharField("窗口名称", max_length=100)
     kind = models.CharField("窗口类型", max_length=20, choices=Kind.choices)

@@ -37,19 +37,25 @@ class SearchOut(Schema):
 
 class SearchParams(Schema):
     q: str = Field("", description=f"市民的说法，如“孩子刚出生要办什么”（1–{selectors.MAX_QUERY_LENGTH}字）")
-    region: str | None = Field(None, description="区划代码（6位或12位）：只返回服务该地区的事项，"
-                                                 "含上级和下级区划实施的事项")
+    region: str | None = Field(
+        None, description="区划代码（6位或12位）：只返回服务该地区的事项，含上级和下级区划实施的事项"
+    )
     kind: str | None = Field(None, description="item（事项）或 bundle（一件事）")
     limit: int = Field(10, description=f"返回条数（1–{selectors.MAX_LIMIT}）")
     distinct: bool = Field(False, description="同名事项只保留得分最高的一条（不限地区检索时有用）")
 
 
-@router.get("/search", response={200: SearchOut, **_ERRORS}, summary="按市民说法检索事项和一件事",
-            description="中文分词、别名与关键词、同义词扩展，按相关度从高到低返回。")
+@router.get(
+    "/search",
+    response={200: SearchOut, **_ERRORS},
+    summary="按市民说法检索事项和一件事",
+    description="中文分词、别名与关键词、同义词扩展，按相关度从高到低返回。",
+)
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     try:
-        results = selectors.search(params.q, region=params.region, kind=params.kind, limit=params.limit,
-                                   distinct=params.distinct)
+        results = selectors.search(
+            params.q, region=params.region, kind=params.kind, limit=params.limit, distinct=params.distinct
+        )
     except selectors.InvalidSearch as exc:
         raise ApiError(exc.code, exc.message, exc.field) from exc
     return {"results": results}

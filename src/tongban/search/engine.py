@@ -137,7 +137,7 @@ class Tokenizer:
         if n > 2:
             for size in range(2, n):
                 for start in range(0, n - size + 1):
-                    piece = word[start:start + size]
+                    piece = word[start : start + size]
                     if freq.get(piece) and piece not in STOPWORDS:
                         found.append(piece)
         result = tuple(found)
@@ -206,7 +206,7 @@ def char_bigrams(text: str, tokenizer: Tokenizer | None = None) -> list[str]:
     for run in runs:
         if len(run) == 1:
             continue
-        grams.extend(NGRAM_PREFIX + run[i:i + 2] for i in range(len(run) - 1))
+        grams.extend(NGRAM_PREFIX + run[i : i + 2] for i in range(len(run) - 1))
     return grams
 
 
@@ -301,8 +301,13 @@ class AnalyzedQuery:
 class SearchIndex:
     """An immutable BM25F index over documents. Build once, query from many threads."""
 
-    def __init__(self, documents: Sequence[Document], synonyms: Synonyms | None = None,
-                 tokenizer: Tokenizer | None = None, user_words: Iterable[str] = ()):
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        synonyms: Synonyms | None = None,
+        tokenizer: Tokenizer | None = None,
+        user_words: Iterable[str] = (),
+    ):
         self.documents: list[Document] = list(documents)
         self.synonyms = synonyms or Synonyms()
         self.tokenizer = tokenizer or Tokenizer()
@@ -369,8 +374,7 @@ class SearchIndex:
                 lengths[ngram_index, di] = sum(c.values())
             per_field_counts.append(doc_counts)
 
-        avg = np.where(lengths.sum(axis=1) > 0,
-                       lengths.sum(axis=1) / np.maximum((lengths > 0).sum(axis=1), 1), 1.0)
+        avg = np.where(lengths.sum(axis=1) > 0, lengths.sum(axis=1) / np.maximum((lengths > 0).sum(axis=1), 1), 1.0)
         weights = [FIELDS[f][0] for f in field_names] + [1.0]
         bs = [FIELDS[f][1] for f in field_names] + [0.5]
         for di, doc_counts in enumerate(per_field_counts):
@@ -456,8 +460,16 @@ class SearchIndex:
                 self._region_masks.popitem(last=False)
         return mask
 
-    def search(self, query: str, *, region_path: Sequence[str] | None = None, kind: str | None = None,
-               limit: int = 10, distinct: bool = False, min_score_ratio: float = 0.0) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        *,
+        region_path: Sequence[str] | None = None,
+        kind: str | None = None,
+        limit: int = 10,
+        distinct: bool = False,
+        min_score_ratio: float = 0.0,
+    ) -> list[Hit]:
         """Best documents first. ``distinct`` keeps only the best document of each (kind, name), for a
         search across all regions where the same item is implemented in many places. ``min_score_ratio``
         drops documents scoring below that share of the best score (the tail matched by one weak word)."""
@@ -505,8 +517,9 @@ class SearchIndex:
         return len(self.documents)
 
 
-def naive_search(documents: Sequence[Document], tokenized: Sequence[Mapping[str, Counter]],
-                 analyzed: AnalyzedQuery, limit: int = 10) -> list[tuple[int, float]]:
+def naive_search(
+    documents: Sequence[Document], tokenized: Sequence[Mapping[str, Counter]], analyzed: AnalyzedQuery, limit: int = 10
+) -> list[tuple[int, float]]:
     """Reference scorer for the bench: weighted term frequency by linear scan, no precomputation."""
     results: list[tuple[int, float]] = []
     for i, fields_counts in enumerate(tokenized):

@@ -50,8 +50,10 @@ class Report:
         for which, label in ((None, "全部 all"), ("dev", "dev"), ("holdout", "holdout")):
             n = len(self._subset(which))
             if n:
-                lines.append(f"{label:10s} n={n:3d}  top1={self.top_k(1, which):.3f}  top3={self.top_k(3, which):.3f}"
-                             f"  mrr={self.mrr(which):.3f}")
+                lines.append(
+                    f"{label:10s} n={n:3d}  top1={self.top_k(1, which):.3f}  top3={self.top_k(3, which):.3f}"
+                    f"  mrr={self.mrr(which):.3f}"
+                )
         return "\n".join(lines)
 
 
@@ -80,7 +82,6 @@ def evaluate(questions: Sequence[Question], search: Callable[[str], list[str]], 
     outcomes = []
     for question in questions:
         names = search(question.q)[:depth]
-        rank = next((i + 1 for i, n in enumerate(names) if any(name_matches(n, e) for e in question.expected)),
-                    None)
+        rank = next((i + 1 for i, n in enumerate(names) if any(name_matches(n, e) for e in question.expected)), None)
         outcomes.append(Outcome(question, names, rank))
     return Report(outcomes)

@@ -72,14 +72,39 @@ def _join(*parts: Any) -> str:
 def build_documents() -> list[Document]:
     """One document per published implementation (its published version) and per published bundle."""
     published = ItemImplementation.objects.filter(published_version__isnull=False)
-    rows = list(published.order_by("code").values(
-        "code", "division_id", "department__name", "entry_id", "entry__name", "entry__keywords",
-        "entry__aliases", "entry__description", "published_version_id", "published_version__name",
-        "published_version__keywords", "published_version__aliases", "published_version__result_name",
-        "published_version__faq"))
-    bundles = list(Bundle.objects.filter(status=Bundle.Status.PUBLISHED).order_by("code").values(
-        "id", "code", "name", "division_id", "lead_department__name", "description", "keywords", "aliases",
-        "life_stage"))
+    rows = list(
+        published.order_by("code").values(
+            "code",
+            "division_id",
+            "department__name",
+            "entry_id",
+            "entry__name",
+            "entry__keywords",
+            "entry__aliases",
+            "entry__description",
+            "published_version_id",
+            "published_version__name",
+            "published_version__keywords",
+            "published_version__aliases",
+            "published_version__result_name",
+            "published_version__faq",
+        )
+    )
+    bundles = list(
+        Bundle.objects.filter(status=Bundle.Status.PUBLISHED)
+        .order_by("code")
+        .values(
+            "id",
+            "code",
+            "name",
+            "division_id",
+            "lead_department__name",
+            "description",
+            "keywords",
+            "aliases",
+            "life_stage",
+        )
+    )
 
     divisions = {
         code: (name, tuple(p for p in path.split("/") if p))
@@ -89,14 +114,16 @@ def build_documents() -> list[Document]:
         ).values_list("code", "name", "path")
     }
     materials: dict[int, list[str]] = defaultdict(list)
-    for version_id, name in MaterialRequirement.objects.filter(
-            version_id__in=Subquery(published.values("published_version_id"))
-    ).order_by("version_id", "order", "id").values_list("version_id", "name"):
+    for version_id, name in (
+        MaterialRequirement.objects.filter(version_id__in=Subquery(published.values("published_version_id")))
+        .order_by("version_id", "order", "id")
+        .values_list("version_id", "name")
+    ):
         materials[version_id].append(name)
     themes: dict[int, list[str]] = defaultdict(list)
     through = CatalogueEntry.themes.through
     for entry_id, theme in through.objects.filter(
-            catalogueentry_id__in=Subquery(published.values("entry_id"))
+        catalogueentry_id__in=Subquery(published.values("entry_id"))
     ).values_list("catalogueentry_id", "theme__name"):
         themes[entry_id].append(theme)
 
@@ -105,42 +132,56 @@ def build_documents() -> list[Document]:
         region, path = divisions.get(r["division_id"], ("", (r["division_id"],)))
         faq = r["published_version__faq"] or []
         questions = [f.get("q", "") for f in faq if isinstance(f, dict)]
-        docs.append(Document(
-            kind="item", code=r["code"], name=r["published_version__name"] or r["entry__name"],
-            department=r["department__name"], region=region, division_path=path,
-            fields={
-                "aliases": _join(r["published_version__aliases"], r["entry__aliases"]),
-                "keywords": _join(r["published_version__keywords"], r["entry__keywords"]),
-                "entry_name": r["entry__name"],
-                "result": r["published_version__result_name"],
-                "themes": _join(*themes.get(r["entry_id"], ())),
-                "faq": _join(*questions),
-                "description": r["entry__description"],
-                "department": r["department__name"],
-                "materials": _join(*materials.get(r["published_version_id"], ())),
-            },
-        ))
+        docs.append(
+            Document(
+                kind="item",
+                code=r["code"],
+                name=r["published_version__name"] or r["entry__name"],
+                department=r["department__name"],
+                region=region,
+                division_path=path,
+                fields={
+                    "aliases": _join(r["published_version__aliases"], r["entry__aliases"]),
+                    "keywords": _join(r["published_version__keywords"], r["entry__keywords"]),
+                    "entry_name": r["entry__name"],
+                    "result": r["published_version__result_name"],
+                    "themes": _join(*themes.get(r["entry_id"], ())),
+                    "faq": _join(*questions),
+                    "description": r["entry__description"],
+                    "department": r["department__name"],
+                    "materials": _join(*materials.get(r["published_version_id"], ())),
+                },
+            )
+        )
 
     bundle_items: dict[int, list[str]] = defaultdict(list)
-    for bundle_id, version_name, entry_name in BundleItem.objects.filter(
-            bundle__status=Bundle.Status.PUBLISHED).order_by("bundle_id", "order", "id").values_list(
-            "bundle_id", "implementation__published_version__name", "implementation__entry__name"):
+    for bundle_id, version_name, entry_name in (
+        BundleItem.objects.filter(bundle__status=Bundle.Status.PUBLISHED)
+        .order_by("bundle_id", "order", "id")
+        .values_list("bundle_id", "implementation__published_version__name", "implementation__entry__name")
+    ):
         bundle_items[bundle_id].append(version_name or entry_name)
     for b in bundles:
         region, path = divisions.get(b["division_id"], ("", (b["division_id"],)))
-        docs.append(Document(
-            kind="bundle", code=b["code"], name=b["name"], department=b["lead_department__name"],
-            region=region, division_path=path,
-            fields={
-                "aliases": b["aliases"],
-                # "一件事" lets a question asking for a whole matter ("要办哪些") reach bundles.
-                "keywords": _join(b["keywords"], "一件事"),
-                "themes": b["life_stage"],
-                "description": b["description"],
-                "department": b["lead_department__name"],
-                "items": _join(*bundle_items.get(b["id"], ())),
-            },
-        ))
+        docs.append(
+            Document(
+                kind="bundle",
+                code=b["code"],
+                name=b["name"],
+                department=b["lead_department__name"],
+                region=region,
+                division_path=path,
+                fields={
+                    "aliases": b["aliases"],
+                    # "一件事" lets a question asking for a whole matter ("要办哪些") reach bundles.
+                    "keywords": _join(b["keywords"], "一件事"),
+                    "themes": b["life_stage"],
+                    "description": b["description"],
+                    "department": b["lead_department__name"],
+                    "items": _join(*bundle_items.get(b["id"], ())),
+                },
+            )
+        )
     return docs
 
 
@@ -252,8 +293,9 @@ def resolve_region(code: str | None, cached: _Cached | None = None) -> tuple[tup
     return resolved
 
 
-def search(q: str | None, *, region: str | None = None, kind: str | None = None, limit: int = 10,
-           distinct: bool = False) -> list[dict[str, Any]]:
+def search(
+    q: str | None, *, region: str | None = None, kind: str | None = None, limit: int = 10, distinct: bool = False
+) -> list[dict[str, Any]]:
     """Results best first as dicts with kind, code, name, department, region, score.
 
     Raises InvalidSearch for an empty or too long query, a bad or unknown region, kind or limit.
@@ -265,11 +307,25 @@ def search(q: str | None, *, region: str | None = None, kind: str | None = None,
         raise InvalidSearch("invalid_limit", f"返回条数应在1到{MAX_LIMIT}之间。", "limit")
     cached = index_cache.get()
     resolved = resolve_region(region, cached)
-    hits = cached.index.search(text, region_path=resolved[0] if resolved else None, kind=kind, limit=limit,
-                               distinct=distinct, min_score_ratio=MIN_SCORE_RATIO)
-    return [{"kind": h.document.kind, "code": h.document.code, "name": h.document.name,
-             "department": h.document.department, "region": h.document.region, "score": h.score}
-            for h in hits]
+    hits = cached.index.search(
+        text,
+        region_path=resolved[0] if resolved else None,
+        kind=kind,
+        limit=limit,
+        distinct=distinct,
+        min_score_ratio=MIN_SCORE_RATIO,
+    )
+    return [
+        {
+            "kind": h.document.kind,
+            "code": h.document.code,
+            "name": h.document.name,
+            "department": h.document.department,
+            "region": h.document.region,
+            "score": h.score,
+        }
+        for h in hits
+    ]
 
 
 def region_choices() -> list[tuple[str, str]]:

@@ -24,13 +24,18 @@ def search(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "").strip() or None
     # Options carry 12-digit codes; a 6-digit code in the URL selects the same option.
     selected = region.ljust(12, "0") if region.isdigit() and len(region) in (6, 9) else region
-    context: dict = {"q": q.strip(), "region": selected, "kind": kind or "", "results": [], "error": None,
-                     "searched": bool(q.strip())}
+    context: dict = {
+        "q": q.strip(),
+        "region": selected,
+        "kind": kind or "",
+        "results": [],
+        "error": None,
+        "searched": bool(q.strip()),
+    }
     status = 200
     if context["searched"]:
         try:
-            results = selectors.search(q, region=region or None, kind=kind, limit=PAGE_SIZE,
-                                       distinct=not region)
+            results = selectors.search(q, region=region or None, kind=kind, limit=PAGE_SIZE, distinct=not region)
         except selectors.InvalidSearch as exc:
             context["error"] = exc.message
             status = 400

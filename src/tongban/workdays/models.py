@@ -11,8 +11,14 @@ from .workcal import DayKind
 class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField("年度", unique=True)
     basis = models.CharField("依据", max_length=200, help_text="如：国务院办公厅关于2027年部分节假日安排的通知")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     entered_at = models.DateTimeField("录入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -28,8 +34,9 @@ class CalendarYear(models.Model):
 class CalendarDay(models.Model):
     calendar_year = models.ForeignKey(CalendarYear, verbose_name="年度", on_delete=models.CASCADE, related_name="days")
     date = models.DateField("日期", unique=True)
-    kind = models.CharField("类型", max_length=10,
-                            choices=[(DayKind.HOLIDAY.value, "放假"), (DayKind.WORKDAY.value, "调休上班")])
+    kind = models.CharField(
+        "类型", max_length=10, choices=[(DayKind.HOLIDAY.value, "放假"), (DayKind.WORKDAY.value, "调休上班")]
+    )
     name = models.CharField("节日名称", max_length=50, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -37,8 +37,9 @@ class WorkingCalendar:
     names: Mapping[dt.date, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, years: Iterable[int], days: Mapping[dt.date, DayKind | str],
-              names: Mapping[dt.date, str] | None = None) -> WorkingCalendar:
+    def build(
+        cls, years: Iterable[int], days: Mapping[dt.date, DayKind | str], names: Mapping[dt.date, str] | None = None
+    ) -> WorkingCalendar:
         return cls(
             known_years=frozenset(years),
             holidays=frozenset(d for d, k in days.items() if DayKind(k) is DayKind.HOLIDAY),
@@ -141,15 +142,23 @@ def suspended_working_days(cal: WorkingCalendar, suspensions: Iterable[Suspensio
     return total
 
 
-def due_date(cal: WorkingCalendar, accepted_on: dt.date, limit_days: int, *, extension_days: int = 0,
-             suspensions: Iterable[Suspension] = (), today: dt.date | None = None) -> dt.date:
+def due_date(
+    cal: WorkingCalendar,
+    accepted_on: dt.date,
+    limit_days: int,
+    *,
+    extension_days: int = 0,
+    suspensions: Iterable[Suspension] = (),
+    today: dt.date | None = None,
+) -> dt.date:
     """Accepted on ``accepted_on`` with ``limit_days`` working days, plus extensions, plus stopped time."""
     stopped = suspended_working_days(cal, suspensions, today or accepted_on)
     return cal.add_working_days(accepted_on, limit_days + extension_days + stopped)
 
 
-def deadline_state(cal: WorkingCalendar, due: dt.date, today: dt.date, *, suspended: bool = False,
-                   due_soon_days: int = 2) -> tuple[DeadlineState, int]:
+def deadline_state(
+    cal: WorkingCalendar, due: dt.date, today: dt.date, *, suspended: bool = False, due_soon_days: int = 2
+) -> tuple[DeadlineState, int]:
     """The colour of a deadline and the working days left (negative when overdue)."""
     try:
         left = cal.working_days_between(today, due)

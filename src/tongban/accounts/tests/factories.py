@@ -16,8 +16,14 @@ PASSWORD = "Tongban#2025pass"
 _seq = itertools.count(1)
 
 NAMES = {
-    "330000": "浙江省", "330600": "绍兴市", "330681": "诸暨市", "330681001": "暨阳街道",
-    "330400": "嘉兴市", "330482": "平湖市", "410000": "河南省", "419001": "济源市",
+    "330000": "浙江省",
+    "330600": "绍兴市",
+    "330681": "诸暨市",
+    "330681001": "暨阳街道",
+    "330400": "嘉兴市",
+    "330482": "平湖市",
+    "410000": "河南省",
+    "419001": "济源市",
 }
 
 
@@ -42,15 +48,20 @@ def department(div: Division | None = None, name: str = "", kind: str = "police"
     obj = Department.objects.filter(division=div, name=name).first()
     if obj:
         return obj
-    return Department.objects.create(division=div, name=name, kind=kind,
-                                      uscc=make_uscc("1", "1", div.code[:6], f"{next(_seq):08d}"))
+    return Department.objects.create(
+        division=div, name=name, kind=kind, uscc=make_uscc("1", "1", div.code[:6], f"{next(_seq):08d}")
+    )
 
 
 def centre(div: Division | None = None, name: str = "") -> ServiceCentre:
     div = div or division("330681")
-    return ServiceCentre.objects.create(division=div, name=name or f"{div.name}政务服务中心{next(_seq)}",
-                                        kind=ServiceCentre.Kind.GOVERNMENT, address="示例路1号",
-                                        opening_hours="工作日 8:30-12:00 14:00-17:30")
+    return ServiceCentre.objects.create(
+        division=div,
+        name=name or f"{div.name}政务服务中心{next(_seq)}",
+        kind=ServiceCentre.Kind.GOVERNMENT,
+        address="示例路1号",
+        opening_hours="工作日 8:30-12:00 14:00-17:30",
+    )
 
 
 def resident_id(n: int | None = None, area: str = "330681") -> str:
@@ -65,16 +76,27 @@ def uscc(n: int | None = None, authority: str = "9", kind: str = "1") -> str:
 
 def citizen(**extra: Any) -> User:
     n = next(_seq)
-    kwargs: dict[str, Any] = {"username": f"citizen{n}", "password": PASSWORD, "real_name": "张三",
-                              "id_number": resident_id(n), "phone": f"138{n:08d}"}
+    kwargs: dict[str, Any] = {
+        "username": f"citizen{n}",
+        "password": PASSWORD,
+        "real_name": "张三",
+        "id_number": resident_id(n),
+        "phone": f"138{n:08d}",
+    }
     kwargs.update(extra)
     return services.register_citizen(**kwargs)
 
 
 def enterprise(**extra: Any) -> User:
     n = next(_seq)
-    kwargs: dict[str, Any] = {"username": f"firm{n}", "password": PASSWORD, "real_name": "诸暨示例科技有限公司",
-                              "uscc": uscc(n), "legal_representative": "李四", "phone": f"139{n:08d}"}
+    kwargs: dict[str, Any] = {
+        "username": f"firm{n}",
+        "password": PASSWORD,
+        "real_name": "诸暨示例科技有限公司",
+        "uscc": uscc(n),
+        "legal_representative": "李四",
+        "phone": f"139{n:08d}",
+    }
     kwargs.update(extra)
     return services.register_enterprise(**kwargs)
 

@@ -24,12 +24,22 @@ def root_client(client: Client) -> Client:
 
 def change_data(user: User, **overrides) -> dict:
     data = {
-        "username": user.username, "kind": user.kind, "real_name": user.real_name, "id_number": user.id_number or "",
-        "uscc": user.uscc or "", "legal_representative": user.legal_representative, "phone": user.phone,
-        "email": user.email, "address": user.address, "role": user.role,
-        "division": user.division_id or "", "department": user.department_id or "",
-        "service_centre": user.service_centre_id or "", "is_active": "on",
-        "date_joined_0": "2025-01-01", "date_joined_1": "08:00:00",
+        "username": user.username,
+        "kind": user.kind,
+        "real_name": user.real_name,
+        "id_number": user.id_number or "",
+        "uscc": user.uscc or "",
+        "legal_representative": user.legal_representative,
+        "phone": user.phone,
+        "email": user.email,
+        "address": user.address,
+        "role": user.role,
+        "division": user.division_id or "",
+        "department": user.department_id or "",
+        "service_centre": user.service_centre_id or "",
+        "is_active": "on",
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "08:00:00",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -71,8 +81,10 @@ def test_filters_by_kind_role_and_division(root_client: Client) -> None:
 def test_system_admin_assigns_a_role_and_the_group_follows(root_client: Client) -> None:
     zhuji = factories.division("330681")
     user = factories.citizen()
-    response = root_client.post(f"/admin/accounts/user/{user.pk}/change/",
-                                change_data(user, kind="staff", role="catalogue_admin", division=zhuji.code))
+    response = root_client.post(
+        f"/admin/accounts/user/{user.pk}/change/",
+        change_data(user, kind="staff", role="catalogue_admin", division=zhuji.code),
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     user = User.objects.get(pk=user.pk)
     assert user.role == Role.CATALOGUE_ADMIN and user.is_staff
@@ -85,12 +97,14 @@ def test_admin_form_reports_binding_errors_in_chinese(root_client: Client) -> No
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert errors["role"] == ["只有工作人员账号可以设置岗位角色"]
-    response = root_client.post(f"/admin/accounts/user/{user.pk}/change/",
-                                change_data(user, kind="staff", role="approver"))
+    response = root_client.post(
+        f"/admin/accounts/user/{user.pk}/change/", change_data(user, kind="staff", role="approver")
+    )
     errors = response.context["adminform"].form.errors
     assert errors["department"] == ["审批人员必须指定所属部门"]
-    response = root_client.post(f"/admin/accounts/user/{user.pk}/change/",
-                                change_data(user, id_number="360426199101010072"))
+    response = root_client.post(
+        f"/admin/accounts/user/{user.pk}/change/", change_data(user, id_number="360426199101010072")
+    )
     assert "校验位" in response.context["adminform"].form.errors["id_number"][0]
     assert User.objects.get(pk=user.pk).kind == AccountKind.CITIZEN
 
@@ -104,11 +118,19 @@ def test_duplicate_id_in_admin_uses_the_platform_message(root_client: Client) ->
 
 def test_system_admin_adds_a_staff_account(root_client: Client) -> None:
     department = factories.department()
-    response = root_client.post("/admin/accounts/user/add/", {
-        "username": "clerk01", "usable_password": "true", "password1": factories.PASSWORD,
-        "password2": factories.PASSWORD, "kind": "staff", "real_name": "孙八", "role": "department_head",
-        "department": department.pk,
-    })
+    response = root_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "clerk01",
+            "usable_password": "true",
+            "password1": factories.PASSWORD,
+            "password2": factories.PASSWORD,
+            "kind": "staff",
+            "real_name": "孙八",
+            "role": "department_head",
+            "department": department.pk,
+        },
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     user = User.objects.get(username="clerk01")
     assert user.division == department.division and user.role == Role.DEPARTMENT_HEAD and not user.is_staff
@@ -123,8 +145,10 @@ def test_role_fields_are_read_only_for_other_staff(client: Client) -> None:
     form = client.get(f"/admin/accounts/user/{target.pk}/change/").context["adminform"].form
     assert "real_name" in form.fields
     assert not {"role", "kind", "division", "department", "is_superuser", "groups"} & set(form.fields)
-    response = client.post(f"/admin/accounts/user/{target.pk}/change/",
-                           change_data(target, real_name="张三丰", kind="staff", role="system_admin"))
+    response = client.post(
+        f"/admin/accounts/user/{target.pk}/change/",
+        change_data(target, real_name="张三丰", kind="staff", role="system_admin"),
+    )
     assert response.status_code == 302
     target = User.objects.get(pk=target.pk)
     assert target.real_name == "张三丰" and target.kind == AccountKind.CITIZEN and not target.role
@@ -141,10 +165,13 @@ def test_unlock_action(root_client: Client) -> None:
     other = Client()
     for _ in range(5):
         other.post("/accounts/login/", {"username": user.username, "password": "Wrong#password1"})
-    assert other.post("/accounts/login/", {"username": user.username,
-                                          "password": factories.PASSWORD}).status_code == 429
-    response = root_client.post("/admin/accounts/user/", {"action": "unlock_logins", "_selected_action": [user.pk]},
-                                follow=True)
+    assert (
+        other.post("/accounts/login/", {"username": user.username, "password": factories.PASSWORD}).status_code == 429
+    )
+    response = root_client.post(
+        "/admin/accounts/user/", {"action": "unlock_logins", "_selected_action": [user.pk]}, follow=True
+    )
     assert "可以重新登录" in response.content.decode()
-    assert other.post("/accounts/login/", {"username": user.username,
-                                          "password": factories.PASSWORD}).status_code == 302
+    assert (
+        other.post("/accounts/login/", {"username": user.username, "password": factories.PASSWORD}).status_code == 302
+    )

@@ -43,12 +43,15 @@ def test_login_and_logout(client: Client) -> None:
 
 def test_login_follows_a_safe_next(client: Client) -> None:
     user = factories.citizen()
-    response = client.post("/accounts/login/?next=/accounts/me/",
-                           {"username": user.username, "password": factories.PASSWORD, "next": "/accounts/me/"})
+    response = client.post(
+        "/accounts/login/?next=/accounts/me/",
+        {"username": user.username, "password": factories.PASSWORD, "next": "/accounts/me/"},
+    )
     assert response["Location"] == "/accounts/me/"
     client.logout()
-    response = client.post("/accounts/login/", {"username": user.username, "password": factories.PASSWORD,
-                                                "next": "https://evil.example/"})
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": factories.PASSWORD, "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 
@@ -166,9 +169,11 @@ def test_inactive_account_cannot_log_in(client: Client) -> None:
 def test_password_change(client: Client) -> None:
     user = factories.citizen()
     client.force_login(user)
-    response = client.post("/accounts/password/", {"old_password": factories.PASSWORD,
-                                                   "new_password1": "Another#2025pw", "new_password2": "Another#2025pw"},
-                           follow=True)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": factories.PASSWORD, "new_password1": "Another#2025pw", "new_password2": "Another#2025pw"},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == "/accounts/me/"
     assert "密码已修改" in response.content.decode()
     user.refresh_from_db()

@@ -54,6 +54,14 @@ def test_mask_never_reveals_more_than_the_kept_ends(value: str) -> None:
 def test_template_filters() -> None:
     html = Template(
         "{% load accounts_tags %}{{ i|mask_resident_id }} {{ p|mask_phone }} {{ u|mask_uscc }} {{ d|duration_zh }}"
-    ).render(Context({"i": "360426199101010071", "p": "13812345678", "u": "91110000600037341L",
-                      "d": __import__("datetime").timedelta(hours=1, minutes=30)}))
+    ).render(
+        Context(
+            {
+                "i": "360426199101010071",
+                "p": "13812345678",
+                "u": "91110000600037341L",
+                "d": __import__("datetime").timedelta(hours=1, minutes=30),
+            }
+        )
+    )
     assert html == "3604**********0071 138****5678 9111**********341L 1小时30分钟"

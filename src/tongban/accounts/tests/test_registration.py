@@ -21,16 +21,28 @@ VALID_USCC = "91110000600037341L"
 
 
 def citizen_form(**overrides: Any) -> dict[str, str]:
-    data = {"real_name": "张三", "id_number": VALID_ID, "phone": "13812345678", "username": "zhangsan",
-            "password": factories.PASSWORD, "password_confirm": factories.PASSWORD}
+    data = {
+        "real_name": "张三",
+        "id_number": VALID_ID,
+        "phone": "13812345678",
+        "username": "zhangsan",
+        "password": factories.PASSWORD,
+        "password_confirm": factories.PASSWORD,
+    }
     data.update(overrides)
     return data
 
 
 def enterprise_form(**overrides: Any) -> dict[str, str]:
-    data = {"real_name": "北京示例有限公司", "uscc": VALID_USCC, "legal_representative": "李四",
-            "phone": "13912345678", "username": "demo-firm", "password": factories.PASSWORD,
-            "password_confirm": factories.PASSWORD}
+    data = {
+        "real_name": "北京示例有限公司",
+        "uscc": VALID_USCC,
+        "legal_representative": "李四",
+        "phone": "13912345678",
+        "username": "demo-firm",
+        "password": factories.PASSWORD,
+        "password_confirm": factories.PASSWORD,
+    }
     data.update(overrides)
     return data
 
@@ -68,14 +80,17 @@ def test_fullwidth_and_lowercase_x_are_accepted(client: Client) -> None:
     assert user.id_number == id_x and user.phone == "13812345678"
 
 
-@pytest.mark.parametrize(("id_number", "expected"), [
-    ("360426199101010072", "校验位"),
-    ("36042619910101007", "应为18位，当前为17位"),
-    ("3604261991010100711", "应为18位，当前为19位"),
-    ("360426199113010071", "出生日期无效"),
-    ("36042619910101A071", "前17位应为数字"),
-    ("", "请填写公民身份号码"),
-])
+@pytest.mark.parametrize(
+    ("id_number", "expected"),
+    [
+        ("360426199101010072", "校验位"),
+        ("36042619910101007", "应为18位，当前为17位"),
+        ("3604261991010100711", "应为18位，当前为19位"),
+        ("360426199113010071", "出生日期无效"),
+        ("36042619910101A071", "前17位应为数字"),
+        ("", "请填写公民身份号码"),
+    ],
+)
 def test_citizen_id_errors_are_clear(client: Client, id_number: str, expected: str) -> None:
     response = client.post("/accounts/register/citizen/", citizen_form(id_number=id_number))
     assert response.status_code == 200
@@ -123,8 +138,9 @@ def test_password_confirmation_must_match(client: Client) -> None:
 
 
 def test_several_errors_are_reported_at_once(client: Client) -> None:
-    response = client.post("/accounts/register/citizen/",
-                           citizen_form(id_number="360426199101010072", phone="123", username="ab"))
+    response = client.post(
+        "/accounts/register/citizen/", citizen_form(id_number="360426199101010072", phone="123", username="ab")
+    )
     form = response.context["form"]
     assert {"id_number", "phone", "username"} <= set(form.errors)
 
@@ -146,11 +162,14 @@ def test_letter_registration_authority_is_valid(client: Client) -> None:
     assert User.objects.get(username="demo-firm").uscc == code
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    ("91110000600037341M", "校验位"),
-    ("91110000600037341", "应为18位，当前为17位"),
-    ("9111000060003734IL", "不含 I、O、Z、S、V"),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("91110000600037341M", "校验位"),
+        ("91110000600037341", "应为18位，当前为17位"),
+        ("9111000060003734IL", "不含 I、O、Z、S、V"),
+    ],
+)
 def test_uscc_errors_are_clear(client: Client, code: str, expected: str) -> None:
     response = client.post("/accounts/register/enterprise/", enterprise_form(uscc=code))
     errors = field_errors(response, "uscc")
@@ -184,8 +203,9 @@ def test_race_on_the_unique_number_is_reported_not_a_500(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(User.objects, "filter", blind_filter)
     with pytest.raises(ValidationError) as exc:
-        services.register_citizen(username="other", password=factories.PASSWORD, real_name="张三",
-                                  id_number=VALID_ID, phone="13812345678")
+        services.register_citizen(
+            username="other", password=factories.PASSWORD, real_name="张三", id_number=VALID_ID, phone="13812345678"
+        )
     monkeypatch.undo()
     assert exc.value.message_dict == {"id_number": [services.DUPLICATE_ID_NUMBER]}
     assert User.objects.count() == 1

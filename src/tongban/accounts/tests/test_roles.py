@@ -23,8 +23,11 @@ pytestmark = pytest.mark.django_db
 def tree() -> SimpleNamespace:
     zhuji = factories.division("330681")
     return SimpleNamespace(
-        zhejiang=factories.division("330000"), shaoxing=factories.division("330600"), zhuji=zhuji,
-        jiyang=factories.division("330681001"), pinghu=factories.division("330482"),
+        zhejiang=factories.division("330000"),
+        shaoxing=factories.division("330600"),
+        zhuji=zhuji,
+        jiyang=factories.division("330681001"),
+        pinghu=factories.division("330482"),
         police=factories.department(zhuji, "诸暨市公安局"),
         pinghu_police=factories.department(factories.division("330482"), "平湖市公安局"),
     )
@@ -40,10 +43,18 @@ def perms(group: Group) -> set[str]:
 def test_groups_exist_after_migrate_with_the_right_permissions() -> None:
     catalogue_admin = Group.objects.get(name="事项管理员")
     granted = perms(catalogue_admin)
-    for codename in ("catalogue.add_catalogueentry", "catalogue.change_implementationversion",
-                     "catalogue.view_itemimplementation", "bundles.add_bundle", "bundles.change_bundleitem",
-                     "search.add_searchsynonym", "search.change_searchsynonym", "search.view_searchsynonym",
-                     "jurisdictions.view_department", "jurisdictions.view_division"):
+    for codename in (
+        "catalogue.add_catalogueentry",
+        "catalogue.change_implementationversion",
+        "catalogue.view_itemimplementation",
+        "bundles.add_bundle",
+        "bundles.change_bundleitem",
+        "search.add_searchsynonym",
+        "search.change_searchsynonym",
+        "search.view_searchsynonym",
+        "jurisdictions.view_department",
+        "jurisdictions.view_division",
+    ):
         assert codename in granted
     # Guides are retired, never deleted; users, jurisdictions and other apps are out of reach.
     assert not any(p.split(".")[1].startswith("delete_") for p in granted)
@@ -109,8 +120,10 @@ def test_binding_errors(tree: SimpleNamespace) -> None:
     user = factories.citizen()
     with pytest.raises(ValidationError) as exc:
         services.assign_role(user, Role.APPROVER)
-    assert exc.value.message_dict == {"division": ["审批人员必须指定所属区划"],
-                                      "department": ["审批人员必须指定所属部门"]}
+    assert exc.value.message_dict == {
+        "division": ["审批人员必须指定所属区划"],
+        "department": ["审批人员必须指定所属部门"],
+    }
     with pytest.raises(ValidationError) as exc:
         services.assign_role(user, Role.DEPARTMENT_HEAD, department=tree.pinghu_police, division=tree.zhuji)
     assert "不属于诸暨市" in exc.value.message_dict["department"][0]

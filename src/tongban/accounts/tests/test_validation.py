@@ -12,27 +12,41 @@ def test_fullwidth_identifier_is_folded() -> None:
     assert v.normalize_identifier("9111 0000 6000 3734 1l") == "91110000600037341L"
 
 
-@pytest.mark.parametrize("raw", ["13812345678", "138 1234 5678", "138-1234-5678", "+8613812345678",
-                                 "8613812345678", "１３８１２３４５６７８"])
+@pytest.mark.parametrize(
+    "raw",
+    ["13812345678", "138 1234 5678", "138-1234-5678", "+8613812345678", "8613812345678", "１３８１２３４５６７８"],
+)
 def test_phone_normalisation(raw: str) -> None:
     assert v.normalize_phone(raw) == "13812345678"
     assert v.phone_error(v.normalize_phone(raw)) is None
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    ("", "请填写手机号码"),
-    ("1381234567", "手机号码应为11位数字，当前为10位"),
-    ("138123456789", "手机号码应为11位数字，当前为12位"),
-    ("1381234567a", "手机号码只能包含数字"),
-    ("12812345678", "手机号码格式不正确：应以1开头，第二位为3至9"),
-    ("23812345678", "手机号码格式不正确：应以1开头，第二位为3至9"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "请填写手机号码"),
+        ("1381234567", "手机号码应为11位数字，当前为10位"),
+        ("138123456789", "手机号码应为11位数字，当前为12位"),
+        ("1381234567a", "手机号码只能包含数字"),
+        ("12812345678", "手机号码格式不正确：应以1开头，第二位为3至9"),
+        ("23812345678", "手机号码格式不正确：应以1开头，第二位为3至9"),
+    ],
+)
 def test_phone_errors(raw: str, message: str) -> None:
     assert v.phone_error(v.normalize_phone(raw)) == message
 
 
-@pytest.mark.parametrize(("raw", "ok"), [("zhang_san", True), ("abc", False), ("张三", False),
-                                         ("a" * 31, False), ("user@example.cn", True), ("has space", False)])
+@pytest.mark.parametrize(
+    ("raw", "ok"),
+    [
+        ("zhang_san", True),
+        ("abc", False),
+        ("张三", False),
+        ("a" * 31, False),
+        ("user@example.cn", True),
+        ("has space", False),
+    ],
+)
 def test_username(raw: str, ok: bool) -> None:
     assert (v.username_error(v.normalize_username(raw)) is None) is ok
 

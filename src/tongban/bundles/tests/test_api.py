@@ -34,27 +34,52 @@ def _enterprise_bundle(div_code: str = "330482", name: str = "平湖市") -> Bun
     tax = f.department(div, f"国家税务总局{name}税务局", "tax")
     a = f.published_implementation("企业设立登记", div=div, dept=market)
     b = f.published_implementation("发票申领", div=div, dept=tax)
-    bundle = Bundle.objects.create(code=f"B-START-{div_code}", name="企业开办一件事", division=div,
-                                   lead_department=market, audience="legal", life_stage="准入准营",
-                                   description="企业开办全程网办", promised_days=1, status=Bundle.Status.PUBLISHED)
+    bundle = Bundle.objects.create(
+        code=f"B-START-{div_code}",
+        name="企业开办一件事",
+        division=div,
+        lead_department=market,
+        audience="legal",
+        life_stage="准入准营",
+        description="企业开办全程网办",
+        promised_days=1,
+        status=Bundle.Status.PUBLISHED,
+    )
     BundleItem.objects.create(bundle=bundle, implementation=a.implementation, order=1, required=True)
     BundleItem.objects.create(bundle=bundle, implementation=b.implementation, order=2)
     return bundle
 
 
 def test_bundle_list(client: Client, bundle: Bundle) -> None:
-    Bundle.objects.create(code="B-DRAFT", name="草稿一件事", division=bundle.division,
-                          lead_department=bundle.lead_department, audience="natural", life_stage="出生",
-                          description="…", promised_days=5)
+    Bundle.objects.create(
+        code="B-DRAFT",
+        name="草稿一件事",
+        division=bundle.division,
+        lead_department=bundle.lead_department,
+        audience="natural",
+        life_stage="出生",
+        description="…",
+        promised_days=5,
+    )
     body = client.get("/api/v1/bundles").json()
     assert body["total"] == 1
     [row] = body["results"]
     assert row == {
-        "code": "B-NEWBORN", "name": "新生儿出生一件事", "region": {"code": "330681000000", "name": "诸暨市"},
-        "lead_department": {"uscc": bundle.lead_department.uscc, "name": "诸暨市卫生健康局",
-                            "kind": {"code": "health", "label": "卫生健康"}},
-        "audience": {"code": "natural", "label": "自然人"}, "life_stage": "出生", "policy_basis": "",
-        "description": "新生儿出生后相关事项一次办", "statutory_days": 45, "promised_days": 5, "item_count": 3,
+        "code": "B-NEWBORN",
+        "name": "新生儿出生一件事",
+        "region": {"code": "330681000000", "name": "诸暨市"},
+        "lead_department": {
+            "uscc": bundle.lead_department.uscc,
+            "name": "诸暨市卫生健康局",
+            "kind": {"code": "health", "label": "卫生健康"},
+        },
+        "audience": {"code": "natural", "label": "自然人"},
+        "life_stage": "出生",
+        "policy_basis": "",
+        "description": "新生儿出生后相关事项一次办",
+        "statutory_days": 45,
+        "promised_days": 5,
+        "item_count": 3,
     }
 
 
@@ -73,12 +98,19 @@ def test_bundle_list_filters(client: Client, bundle: Bundle) -> None:
     assert codes() == ["B-START-330482"]
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"region": "abc"}, "region"), ({"region": "650000"}, "region"), ({"audience": "both"}, "audience"),
-    ({"limit": "500"}, "limit"), ({"offset": "-3"}, "offset"),
-])
-def test_bundle_list_bad_parameters_answer_400(client: Client, bundle: Bundle, params: dict[str, str],
-                                               field: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"region": "abc"}, "region"),
+        ({"region": "650000"}, "region"),
+        ({"audience": "both"}, "audience"),
+        ({"limit": "500"}, "limit"),
+        ({"offset": "-3"}, "offset"),
+    ],
+)
+def test_bundle_list_bad_parameters_answer_400(
+    client: Client, bundle: Bundle, params: dict[str, str], field: str
+) -> None:
     assert _error(client.get("/api/v1/bundles", params), 400)["field"] == field
 
 
@@ -90,15 +122,23 @@ def test_bundle_detail(client: Client, bundle: Bundle) -> None:
     assert reg["depends_on"] == [cert["implementation"]]
     assert reg["result_as_material"] == "出生医学证明"
     assert (cert["stage"], vacc["stage"], reg["stage"]) == (1, 1, 2)
-    assert [set(wave) for wave in body["stages"]] == [{cert["implementation"], vacc["implementation"]},
-                                                      {reg["implementation"]}]
+    assert [set(wave) for wave in body["stages"]] == [
+        {cert["implementation"], vacc["implementation"]},
+        {reg["implementation"]},
+    ]
     assert reg["department"]["name"] == "诸暨市公安局"
     assert reg["version"] == 1 and reg["required"] is False
     assert reg["item"]["name"] == "新生儿入户"
-    assert body["shared_fields"] == [{"key": "applicant_name", "label": "申请人姓名"},
-                                     {"key": "child_name", "label": "新生儿姓名"}]
-    assert [fld["key"] for fld in body["form"]] == ["applicant_name", "applicant_id_number", "child_name",
-                                                   "child_birth_date"]
+    assert body["shared_fields"] == [
+        {"key": "applicant_name", "label": "申请人姓名"},
+        {"key": "child_name", "label": "新生儿姓名"},
+    ]
+    assert [fld["key"] for fld in body["form"]] == [
+        "applicant_name",
+        "applicant_id_number",
+        "child_name",
+        "child_birth_date",
+    ]
     materials = {m["name"]: m for m in body["materials"]}
     assert materials["居民身份证"]["items"] == ["出生医学证明", "预防接种证", "新生儿入户"]
     assert materials["出生医学证明"]["provided_by_result"] is True
@@ -117,9 +157,16 @@ def test_bundle_detail(client: Client, bundle: Bundle) -> None:
 
 
 def test_unknown_draft_or_retired_bundles_are_404(client: Client, bundle: Bundle) -> None:
-    Bundle.objects.create(code="B-DRAFT", name="草稿一件事", division=bundle.division,
-                          lead_department=bundle.lead_department, audience="natural", life_stage="出生",
-                          description="…", promised_days=5)
+    Bundle.objects.create(
+        code="B-DRAFT",
+        name="草稿一件事",
+        division=bundle.division,
+        lead_department=bundle.lead_department,
+        audience="natural",
+        life_stage="出生",
+        description="…",
+        promised_days=5,
+    )
     for code in ["B-DRAFT", "NOPE", "x" * 300]:
         assert _error(client.get(f"/api/v1/bundles/{code}"), 404)["field"] == "code"
     retire_bundle(bundle)

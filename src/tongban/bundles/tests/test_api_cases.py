@@ -42,16 +42,20 @@ def create(client: Any, env: Env, *, key: str | None = None, **body: Any) -> Any
 
 
 def upload(client: Any, env: Env, number: str, name: str, content: bytes = PDF, user: Any = None) -> Any:
-    return client.post(f"/api/v1/bundle-cases/{number}/materials",
-                       {"name": name, "file": SimpleUploadedFile("f.pdf", content)}, **auth(user or env.w.applicant))
+    return client.post(
+        f"/api/v1/bundle-cases/{number}/materials",
+        {"name": name, "file": SimpleUploadedFile("f.pdf", content)},
+        **auth(user or env.w.applicant),
+    )
 
 
 def act(client: Any, user: Any, number: str, action: str, key: str | None = None, **body: Any) -> Any:
     headers = auth(user)
     if key:
         headers["HTTP_IDEMPOTENCY_KEY"] = key
-    return client.post(f"/api/v1/bundle-cases/{number}/actions/{action}", body, content_type="application/json",
-                       **headers)
+    return client.post(
+        f"/api/v1/bundle-cases/{number}/actions/{action}", body, content_type="application/json", **headers
+    )
 
 
 def submitted(client: Any, env: Env, **body: Any) -> dict[str, Any]:
@@ -153,13 +157,15 @@ def test_choosing_items(client, env):
 
 
 def test_staff_cannot_apply_and_strangers_need_a_token(client, env):
-    r = client.post("/api/v1/bundle-cases", {"bundle": env.bundle.code}, content_type="application/json",
-                    **auth(env.w.clerk))
+    r = client.post(
+        "/api/v1/bundle-cases", {"bundle": env.bundle.code}, content_type="application/json", **auth(env.w.clerk)
+    )
     assert r.status_code == 403 and error(r)["code"] == "forbidden"
     r = client.post("/api/v1/bundle-cases", {"bundle": env.bundle.code}, content_type="application/json")
     assert r.status_code == 401 and error(r)["code"] == "unauthenticated"
-    r = client.post("/api/v1/bundle-cases", {"bundle": "NOPE"}, content_type="application/json",
-                    **auth(env.w.applicant))
+    r = client.post(
+        "/api/v1/bundle-cases", {"bundle": "NOPE"}, content_type="application/json", **auth(env.w.applicant)
+    )
     assert r.status_code == 400 and error(r)["field"] == "bundle"
 
 
@@ -173,7 +179,10 @@ def test_who_sees_a_bundle_case_and_how_much(client, env):
     assert client.get(f"/api/v1/bundle-cases/{number}", **auth(env.w.other_approver)).status_code == 404
     clerk = client.get(f"/api/v1/bundle-cases/{number}", **auth(env.w.clerk)).json()
     assert clerk["applicant"]["id_number"] == env.w.applicant.id_number and clerk["allowed_actions"] == [
-        "accept", "request_correction", "choose_result_mode"]
+        "accept",
+        "request_correction",
+        "choose_result_mode",
+    ]
     env.w.supervisor.division = env.w.centre.division
     env.w.supervisor.save()
     sup = client.get(f"/api/v1/bundle-cases/{number}", **auth(env.w.supervisor)).json()
@@ -196,8 +205,14 @@ def test_accept_refusing_one_item_by_code_with_revisions(client, env):
     assert r.status_code == 400 and error(r)["field"] == "revision"
     assert act(client, env.w.clerk, number, "accept", revision=rev - 1).status_code == 409
     vacc = env.items["预防接种证"].implementation.code
-    r = act(client, env.w.clerk, number, "accept", revision=rev,
-            refusals=[{"implementation": vacc, "reason": "已在外地接种建卡"}])
+    r = act(
+        client,
+        env.w.clerk,
+        number,
+        "accept",
+        revision=rev,
+        refusals=[{"implementation": vacc, "reason": "已在外地接种建卡"}],
+    )
     assert r.status_code == 200, r.json()
     body = r.json()
     statuses = {c["item"]: c["status"] for c in body["children"]}
@@ -208,14 +223,21 @@ def test_accept_refusing_one_item_by_code_with_revisions(client, env):
     assert again.status_code == 409 and error(again)["code"] == "transition_not_allowed"
 
 
-def test_correction_across_items_then_resubmit_and_the_unified_result_desk(client, env,
-                                                                          django_capture_on_commit_callbacks):
+def test_correction_across_items_then_resubmit_and_the_unified_result_desk(
+    client, env, django_capture_on_commit_callbacks
+):
     body = submitted(client, env)
     number = body["number"]
     r = act(client, env.w.clerk, number, "request_correction", revision=body["revision"], items=[])
     assert r.status_code == 400 and error(r)["field"] == "items"
-    r = act(client, env.w.clerk, number, "request_correction", revision=body["revision"],
-            items=["父母结婚证", "出生日期与住院记录不一致"])
+    r = act(
+        client,
+        env.w.clerk,
+        number,
+        "request_correction",
+        revision=body["revision"],
+        items=["父母结婚证", "出生日期与住院记录不一致"],
+    )
     assert r.status_code == 200 and r.json()["phase"] == "correction"
     assert r.json()["correction_items"] == ["父母结婚证", "出生日期与住院记录不一致"]
     assert upload(client, env, number, "父母结婚证", b"%PDF-1.7 new\n%%EOF").status_code == 201
@@ -224,8 +246,10 @@ def test_correction_across_items_then_resubmit_and_the_unified_result_desk(clien
     r = act(client, env.w.clerk, number, "accept", revision=r.json()["revision"])
     assert r.status_code == 200
     assert upload(client, env, number, "父母结婚证").status_code == 409  # accepted: no more files
-    assert act(client, env.w.clerk, number, "issue_results", revision=r.json()["revision"],
-               delivery="window").status_code == 409
+    assert (
+        act(client, env.w.clerk, number, "issue_results", revision=r.json()["revision"], delivery="window").status_code
+        == 409
+    )
     bc = BundleCase.objects.get(number=number)
     for name, approver in (("出生医学证明", env.doctor), ("预防接种证", env.doctor), ("新生儿入户", env.w.approver)):
         kid = Case.objects.get(bundle_case=bc, version__name=name)
@@ -252,11 +276,19 @@ def test_results_item_by_item_when_the_applicant_chose_so(client, env, django_ca
         s.decide(s.Ctx(env.doctor), birth, True, "符合规定", birth.revision)
     now = client.get(f"/api/v1/bundle-cases/{number}", **auth(env.w.clerk)).json()
     assert now["phase"] == "in_progress" and "issue_results" in now["allowed_actions"]
-    r = act(client, env.w.clerk, number, "issue_results", revision=now["revision"], delivery="window",
-            cases=["330681-20260929-999999"])
+    r = act(
+        client,
+        env.w.clerk,
+        number,
+        "issue_results",
+        revision=now["revision"],
+        delivery="window",
+        cases=["330681-20260929-999999"],
+    )
     assert r.status_code == 400 and error(r)["field"] == "cases"
-    r = act(client, env.w.clerk, number, "issue_results", revision=now["revision"], delivery="window",
-            cases=[birth.number])
+    r = act(
+        client, env.w.clerk, number, "issue_results", revision=now["revision"], delivery="window", cases=[birth.number]
+    )
     assert r.status_code == 200, r.json()
     statuses = {c["item"]: c["status"] for c in r.json()["children"]}
     assert statuses["出生医学证明"] == "closed" and statuses["预防接种证"] == "in_progress"
@@ -272,14 +304,24 @@ def test_results_item_by_item_when_the_applicant_chose_so(client, env, django_ca
 def test_bad_bodies_answer_400_never_500(client, env):
     body = submitted(client, env)
     number = body["number"]
-    for payload in ({"revision": "x"}, {"revision": -1}, {"revision": body["revision"], "delivery": "drone"},
-                    {"revision": body["revision"], "refusals": [{"implementation": "", "reason": ""}]},
-                    {"revision": body["revision"], "items": ["a\x00b"]}):
+    for payload in (
+        {"revision": "x"},
+        {"revision": -1},
+        {"revision": body["revision"], "delivery": "drone"},
+        {"revision": body["revision"], "refusals": [{"implementation": "", "reason": ""}]},
+        {"revision": body["revision"], "items": ["a\x00b"]},
+    ):
         r = act(client, env.w.clerk, number, "accept", **payload)
         assert r.status_code == 400, (payload, r.content)
         assert error(r)["code"] == "invalid"
-    r = act(client, env.w.clerk, number, "accept", revision=body["revision"],
-            refusals=[{"implementation": "NOT-MINE", "reason": "x"}])
+    r = act(
+        client,
+        env.w.clerk,
+        number,
+        "accept",
+        revision=body["revision"],
+        refusals=[{"implementation": "NOT-MINE", "reason": "x"}],
+    )
     assert r.status_code == 400 and error(r)["field"] == "refusals"
     r = act(client, env.w.clerk, number, "fly", revision=body["revision"])
     assert r.status_code in (400, 404) and "error" in r.json()
@@ -294,8 +336,9 @@ def test_bad_bodies_answer_400_never_500(client, env):
 
 def test_indicators_over_a_period(client, env):
     submitted(client, env)
-    submitted(client, env, items=[env.items["预防接种证"].implementation.code,
-                                  env.items["出生医学证明"].implementation.code])
+    submitted(
+        client, env, items=[env.items["预防接种证"].implementation.code, env.items["出生医学证明"].implementation.code]
+    )
     r = client.get(f"/api/v1/bundles/{env.bundle.code}/indicators")
     assert r.status_code == 200
     body = r.json()
@@ -303,10 +346,16 @@ def test_indicators_over_a_period(client, env):
     assert body["forms_saved"] == (3 - 1) + (2 - 1)
     assert body["average_days_to_last_result"] is None  # nothing decided yet
     today = timezone.localdate().isoformat()
-    assert client.get(f"/api/v1/bundles/{env.bundle.code}/indicators?start=2020-01-01&end=2020-12-31"
-                      ).json()["bundle_cases"] == 0
-    assert client.get(f"/api/v1/bundles/{env.bundle.code}/indicators?start={today}&end={today}"
-                      ).json()["bundle_cases"] == 2
+    assert (
+        client.get(f"/api/v1/bundles/{env.bundle.code}/indicators?start=2020-01-01&end=2020-12-31").json()[
+            "bundle_cases"
+        ]
+        == 0
+    )
+    assert (
+        client.get(f"/api/v1/bundles/{env.bundle.code}/indicators?start={today}&end={today}").json()["bundle_cases"]
+        == 2
+    )
     r = client.get(f"/api/v1/bundles/{env.bundle.code}/indicators?start=2026-12-01&end=2026-01-01")
     assert r.status_code == 400 and error(r)["field"] == "start"
     r = client.get(f"/api/v1/bundles/{env.bundle.code}/indicators?start=yesterday")

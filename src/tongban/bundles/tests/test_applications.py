@@ -33,8 +33,12 @@ def env(monkeypatch):
 
 
 def form(w):
-    return {"applicant_name": "张三", "applicant_id_number": w.applicant.id_number, "child_name": "张小宝",
-            "child_birth_date": "2026-09-20"}
+    return {
+        "applicant_name": "张三",
+        "applicant_id_number": w.applicant.id_number,
+        "child_name": "张小宝",
+        "child_birth_date": "2026-09-20",
+    }
 
 
 def children(bc):
@@ -120,9 +124,14 @@ def test_applicant_may_choose_a_subset_but_not_leave_out_required_items(env):
 def test_window_acceptance_refusing_one_item_terminates_what_waits_for_it(env):
     w, bundle, doctor, items = env
     clerk = s.Ctx(w.clerk, "window", w.window)
-    bc = b.apply_bundle_at_window(clerk, bundle, item_ids=None,
-                                  applicant={"name": "王五", "id_number": w.other_citizen.id_number},
-                                  identity_check="读取居民身份证芯片并人证比对", form_data=form(w))
+    bc = b.apply_bundle_at_window(
+        clerk,
+        bundle,
+        item_ids=None,
+        applicant={"name": "王五", "id_number": w.other_citizen.id_number},
+        identity_check="读取居民身份证芯片并人证比对",
+        form_data=form(w),
+    )
     assert bc.channel == "window" and bc.phase == "submitted"
     bc = b.accept_bundle(clerk, bc, bc.revision, refusals={items["出生医学证明"].pk: "非本辖区出生"})
     kids = children(bc)
@@ -307,8 +316,9 @@ def test_a_posted_item_result_can_be_cancelled_and_posted_again(env, django_capt
         birth = children(bc)["出生医学证明"]
         decide(doctor, birth)
         address = "浙江省诸暨市暨阳街道艮塔西路138号"
-        bc = b.issue_bundle_results(clerk, BundleCase.objects.get(pk=bc.pk), "post", address=address,
-                                    numbers=[birth.number])
+        bc = b.issue_bundle_results(
+            clerk, BundleCase.objects.get(pk=bc.pk), "post", address=address, numbers=[birth.number]
+        )
     birth = Case.objects.get(pk=birth.pk)
     assert birth.status == "closed" and birth.result_delivery == "post"
     shipment = birth.shipments.get()
@@ -338,8 +348,10 @@ def test_the_last_two_items_decided_at_once_make_the_bundle_ready(env):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=decide_at_once, args=(doctor, kids["预防接种证"])),
-               threading.Thread(target=decide_at_once, args=(w.approver, kids["新生儿入户"]))]
+    threads = [
+        threading.Thread(target=decide_at_once, args=(doctor, kids["预防接种证"])),
+        threading.Thread(target=decide_at_once, args=(w.approver, kids["新生儿入户"])),
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -29,9 +29,16 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _material(name: str, necessity: str = "required", replaceable: bool = False) -> dict[str, Any]:
-    return {"name": name, "source": "government" if replaceable else "applicant", "material_type": "copy", "form": "either", "copies": 1,
-            "necessity": necessity, "licence_replaceable": replaceable,
-            "licence_type": "居民身份证" if replaceable else ""}
+    return {
+        "name": name,
+        "source": "government" if replaceable else "applicant",
+        "material_type": "copy",
+        "form": "either",
+        "copies": 1,
+        "necessity": necessity,
+        "licence_replaceable": replaceable,
+        "licence_type": "居民身份证" if replaceable else "",
+    }
 
 
 ID_CARD = _material("居民身份证", replaceable=True)
@@ -57,17 +64,35 @@ def uploads_bundle(div: Any, police: Department) -> tuple[Bundle, Department]:
     (uploaded once), the certificate reaches 新生儿入户 as its result, 预防接种登记表 may be deferred."""
     health = cf.department(div, "诸暨市卫生健康局", "health")
     cert = _item("出生医学证明", div, health, [ID_CARD, _material("父母结婚证"), _material("住院分娩记录")])
-    vacc = _item("预防接种证", div, health, [ID_CARD, _material("父母结婚证（复印件）"),
-                                          _material("儿童预防接种登记表", "deferrable")], promised_days=3)
-    reg = _item("新生儿入户", div, police, [ID_CARD, _material("出生医学证明"), _material("父母结婚证"),
-                                         _material("居民户口簿")])
-    bundle = Bundle.objects.create(code="B-NEWBORN", name="新生儿出生一件事", division=div, lead_department=health,
-                                   audience="natural", life_stage="出生", description="新生儿出生后相关事项一次办",
-                                   promised_days=5, shared_fields=["applicant_name", "child_name"])
+    vacc = _item(
+        "预防接种证",
+        div,
+        health,
+        [ID_CARD, _material("父母结婚证（复印件）"), _material("儿童预防接种登记表", "deferrable")],
+        promised_days=3,
+    )
+    reg = _item(
+        "新生儿入户",
+        div,
+        police,
+        [ID_CARD, _material("出生医学证明"), _material("父母结婚证"), _material("居民户口簿")],
+    )
+    bundle = Bundle.objects.create(
+        code="B-NEWBORN",
+        name="新生儿出生一件事",
+        division=div,
+        lead_department=health,
+        audience="natural",
+        life_stage="出生",
+        description="新生儿出生后相关事项一次办",
+        promised_days=5,
+        shared_fields=["applicant_name", "child_name"],
+    )
     i1 = BundleItem.objects.create(bundle=bundle, implementation=cert.implementation, order=1)
     BundleItem.objects.create(bundle=bundle, implementation=vacc.implementation, order=2)
-    i3 = BundleItem.objects.create(bundle=bundle, implementation=reg.implementation, order=3,
-                                   result_as_material="出生医学证明")
+    i3 = BundleItem.objects.create(
+        bundle=bundle, implementation=reg.implementation, order=3, result_as_material="出生医学证明"
+    )
     i3.depends_on.add(i1)
     b.publish_bundle(bundle)
     return bundle, health
@@ -77,8 +102,14 @@ def make_env() -> Env:
     w = world()
     bundle, health = uploads_bundle(w.centre.division, w.police)
     w.centre.departments.add(health)
-    doctor = user("health_approver", kind="staff", role="approver", department=health, division=w.centre.division,
-                  real_name="卫健刘")
+    doctor = user(
+        "health_approver",
+        kind="staff",
+        role="approver",
+        department=health,
+        division=w.centre.division,
+        real_name="卫健刘",
+    )
     items = {i.implementation.entry.name: i for i in bundle.items.all()}
     return Env(w, bundle, items, doctor, health)
 
@@ -90,8 +121,12 @@ def env(monkeypatch) -> Env:
 
 
 def answers(w: World) -> dict[str, Any]:
-    return {"f_applicant_name": "张三", "f_applicant_id_number": w.applicant.id_number, "f_child_name": "张小宝",
-            "f_child_birth_date": "2026-09-20"}
+    return {
+        "f_applicant_name": "张三",
+        "f_applicant_id_number": w.applicant.id_number,
+        "f_child_name": "张小宝",
+        "f_child_birth_date": "2026-09-20",
+    }
 
 
 def token() -> str:
@@ -111,14 +146,20 @@ def start_draft(client: Any, env: Env, items: list[int] | None = None) -> Bundle
 
 
 def files(**named: bytes) -> dict[str, Any]:
-    return {material_field(name): SimpleUploadedFile(f"{name}.pdf", content, "application/pdf")
-            for name, content in named.items()}
+    return {
+        material_field(name): SimpleUploadedFile(f"{name}.pdf", content, "application/pdf")
+        for name, content in named.items()
+    }
 
 
 def submit_online(client: Any, env: Env, items: list[int] | None = None, **more: bytes) -> BundleCase:
     bc = start_draft(client, env, items)
-    data = {"token": token(), "action": "submit", **answers(env.w),
-            **files(父母结婚证=PDF, 住院分娩记录=PDF, 居民户口簿=PDF, **more)}
+    data = {
+        "token": token(),
+        "action": "submit",
+        **answers(env.w),
+        **files(父母结婚证=PDF, 住院分娩记录=PDF, 居民户口簿=PDF, **more),
+    }
     r = client.post(f"/bundles/cases/{bc.number}/edit/", data)
     assert r.status_code == 302, r.content.decode()[:3000]
     bc.refresh_from_db()
@@ -192,8 +233,13 @@ def test_one_merged_prefilled_form_and_each_material_once(client, env):
 
 def test_a_bad_file_is_refused_alone_and_the_rest_is_kept(client, env):
     bc = start_draft(client, env)
-    data = {"token": token(), "action": "save", **answers(env.w),
-            **files(父母结婚证=PDF), material_field("住院分娩记录"): SimpleUploadedFile("x.pdf", b"not a pdf")}
+    data = {
+        "token": token(),
+        "action": "save",
+        **answers(env.w),
+        **files(父母结婚证=PDF),
+        material_field("住院分娩记录"): SimpleUploadedFile("x.pdf", b"not a pdf"),
+    }
     r = client.post(f"/bundles/cases/{bc.number}/edit/", data)
     assert r.status_code == 400
     page = text(r)
@@ -204,24 +250,35 @@ def test_a_bad_file_is_refused_alone_and_the_rest_is_kept(client, env):
 
 def test_submit_lists_every_problem_and_keeps_the_draft(client, env):
     bc = start_draft(client, env)
-    data = {"token": token(), "action": "submit", **answers(env.w), "f_child_birth_date": "昨天",
-            **files(父母结婚证=PDF)}
+    data = {
+        "token": token(),
+        "action": "submit",
+        **answers(env.w),
+        "f_child_birth_date": "昨天",
+        **files(父母结婚证=PDF),
+    }
     r = client.post(f"/bundles/cases/{bc.number}/edit/", data)
     assert r.status_code == 400
     page = text(r)
     assert "出生日期应为日期" in page
     bc.refresh_from_db()
     assert bc.phase == "draft" and not Case.objects.filter(bundle_case=bc).exists()
-    r = client.post(f"/bundles/cases/{bc.number}/edit/", {**data, "token": token(), "f_child_birth_date": "2026-09-20",
-                                                          **files(父母结婚证=PDF)})
+    r = client.post(
+        f"/bundles/cases/{bc.number}/edit/",
+        {**data, "token": token(), "f_child_birth_date": "2026-09-20", **files(父母结婚证=PDF)},
+    )
     assert r.status_code == 400
     assert "请上传以下必要材料（每份只需上传一次）" in text(r) and "住院分娩记录：请上传此材料" in text(r)
 
 
 def test_submit_makes_one_bundle_case_with_a_child_per_item_even_when_posted_twice(client, env):
     bc = start_draft(client, env)
-    post = {"token": token(), "action": "submit", **answers(env.w),
-            **files(父母结婚证=PDF, 住院分娩记录=PDF, 居民户口簿=PNG)}
+    post = {
+        "token": token(),
+        "action": "submit",
+        **answers(env.w),
+        **files(父母结婚证=PDF, 住院分娩记录=PDF, 居民户口簿=PNG),
+    }
     draft_url = f"/bundles/cases/{bc.number}/edit/"
     first = client.post(draft_url, post)
     bc.refresh_from_db()
@@ -233,8 +290,10 @@ def test_submit_makes_one_bundle_case_with_a_child_per_item_even_when_posted_twi
     kids = children(bc)
     assert set(kids) == {"出生医学证明", "预防接种证", "新生儿入户"}
     # 父母结婚证 was uploaded once and reached every item under its own name.
-    assert CaseMaterial.objects.get(case=kids["预防接种证"], name="父母结婚证（复印件）").sha256 == \
-        BundleMaterial.objects.get(bundle_case=bc, name="父母结婚证").sha256
+    assert (
+        CaseMaterial.objects.get(case=kids["预防接种证"], name="父母结婚证（复印件）").sha256
+        == BundleMaterial.objects.get(bundle_case=bc, name="父母结婚证").sha256
+    )
     assert not CaseMaterial.objects.filter(case=kids["新生儿入户"], name="出生医学证明").exists()  # comes later
     receipt = text(client.get(f"/bundles/cases/{bc.number}/receipt/"))
     assert bc.number in receipt and bc.query_code in receipt
@@ -259,8 +318,10 @@ def test_changing_the_items_of_a_draft_keeps_the_answers(client, env):
     bc = start_draft(client, env)
     vacc = env.items["预防接种证"].pk
     cert = env.items["出生医学证明"].pk
-    r = client.post(f"/bundles/cases/{bc.number}/edit/", {"token": token(), "action": "items", "items": [cert, vacc],
-                                                          **answers(env.w)})
+    r = client.post(
+        f"/bundles/cases/{bc.number}/edit/",
+        {"token": token(), "action": "items", "items": [cert, vacc], **answers(env.w)},
+    )
     assert r.status_code == 302
     bc.refresh_from_db()
     assert set(bc.items.values_list("pk", flat=True)) == {cert, vacc}
@@ -310,10 +371,20 @@ def test_the_applicant_withdraws_one_item_and_the_others_go_on(client, env):
 
 
 def window_post(env: Env, **extra: Any) -> dict[str, Any]:
-    return {"token": token(), "action": "apply", "items": [i.pk for i in env.items.values()], "kind": "natural",
-            "name": "李四", "id_number": env.w.other_citizen.id_number, "phone": "13800000002",
-            "identity_check": "读取身份证芯片并人证比对", "f_child_name": "李小宝", "f_child_birth_date": "2026-09-21",
-            "paper": ["父母结婚证", "住院分娩记录", "居民户口簿"], **extra}
+    return {
+        "token": token(),
+        "action": "apply",
+        "items": [i.pk for i in env.items.values()],
+        "kind": "natural",
+        "name": "李四",
+        "id_number": env.w.other_citizen.id_number,
+        "phone": "13800000002",
+        "identity_check": "读取身份证芯片并人证比对",
+        "f_child_name": "李小宝",
+        "f_child_birth_date": "2026-09-21",
+        "paper": ["父母结婚证", "住院分娩记录", "居民户口簿"],
+        **extra,
+    }
 
 
 def test_window_takes_the_whole_bundle_once_and_accepts_refusing_one_item(client, env):
@@ -338,8 +409,10 @@ def test_window_takes_the_whole_bundle_once_and_accepts_refusing_one_item(client
     r = client.post(f"/bundles/cases/{bc.number}/do/accept/", {"revision": bc.revision, f"refuse_{cert}": "on"})
     assert r.status_code == 400 and "必须说明理由和依据" in text(r)
     assert BundleCase.objects.get(pk=bc.pk).phase == "submitted"
-    r = client.post(f"/bundles/cases/{bc.number}/do/accept/", {"revision": bc.revision, f"refuse_{cert}": "on",
-                                                               f"reason_{cert}": "非本辖区出生，依据……"})
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/accept/",
+        {"revision": bc.revision, f"refuse_{cert}": "on", f"reason_{cert}": "非本辖区出生，依据……"},
+    )
     assert r.status_code == 302
     kids = children(bc)
     assert kids["出生医学证明"].status == "refused" and kids["新生儿入户"].status == "terminated"
@@ -361,8 +434,10 @@ def test_window_form_errors_keep_what_was_typed(client, env):
 def test_window_correction_is_one_list_across_items_and_resubmission_brings_new_files(client, env):
     bc = submit_online(client, env)
     client.force_login(env.w.clerk)
-    r = client.post(f"/bundles/cases/{bc.number}/do/correction/",
-                    {"revision": bc.revision, "items": ["父母结婚证"], "extra": "出生日期与住院记录不一致"})
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/correction/",
+        {"revision": bc.revision, "items": ["父母结婚证"], "extra": "出生日期与住院记录不一致"},
+    )
     assert r.status_code == 302
     bc.refresh_from_db()
     assert bc.phase == "correction" and bc.correction_items == ["父母结婚证", "出生日期与住院记录不一致"]
@@ -387,9 +462,15 @@ def test_window_accepts_with_a_deferral(client, env):
     client.force_login(env.w.clerk)
     page = text(client.get(f"/bundles/cases/{bc.number}/"))
     assert "儿童预防接种登记表" in page.split('id="accept-form"')[1]
-    r = client.post(f"/bundles/cases/{bc.number}/do/accept/", {
-        "revision": bc.revision, "defer": ["儿童预防接种登记表"], "due": "2026-10-09",
-        "commitment": "本人承诺按期补交。"})
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/accept/",
+        {
+            "revision": bc.revision,
+            "defer": ["儿童预防接种登记表"],
+            "due": "2026-10-09",
+            "commitment": "本人承诺按期补交。",
+        },
+    )
     assert r.status_code == 302, text(r)[:3000]
     vacc = children(bc)["预防接种证"]
     assert vacc.deferred and vacc.materials.get(name="儿童预防接种登记表").state == "deferred"
@@ -417,13 +498,21 @@ def test_result_desk_issues_every_result_at_once(client, env, django_capture_on_
 
 
 def test_the_applicant_chooses_item_by_item_results_and_the_desk_issues_each_when_decided(
-        client, env, django_capture_on_commit_callbacks):
+    client, env, django_capture_on_commit_callbacks
+):
     bc = start_draft(client, env)
     form_page = text(client.get(f"/bundles/cases/{bc.number}/edit/"))
     assert 'id="result-mode-together" checked' in form_page  # the default
-    r = client.post(f"/bundles/cases/{bc.number}/edit/", {
-        "token": token(), "action": "submit", "result_mode": "separate", **answers(env.w),
-        **files(父母结婚证=PDF, 住院分娩记录=PDF, 居民户口簿=PDF)})
+    r = client.post(
+        f"/bundles/cases/{bc.number}/edit/",
+        {
+            "token": token(),
+            "action": "submit",
+            "result_mode": "separate",
+            **answers(env.w),
+            **files(父母结婚证=PDF, 住院分娩记录=PDF, 居民户口簿=PDF),
+        },
+    )
     assert r.status_code == 302
     bc = BundleCase.objects.get(pk=bc.pk)
     assert bc.result_mode == "separate" and bc.phase == "submitted"
@@ -437,8 +526,10 @@ def test_the_applicant_chooses_item_by_item_results_and_the_desk_issues_each_whe
     assert "逐项出件" in page and 'id="issue-items-form"' in page and 'id="issue-button"' not in page
     r = client.post(f"/bundles/cases/{bc.number}/do/issue_items/", {"revision": bc.revision, "delivery": "window"})
     assert r.status_code == 400 and "请选择本次出件的事项" in text(r)
-    r = client.post(f"/bundles/cases/{bc.number}/do/issue_items/",
-                    {"revision": bc.revision, "delivery": "window", "cases": [birth.number]})
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/issue_items/",
+        {"revision": bc.revision, "delivery": "window", "cases": [birth.number]},
+    )
     assert r.status_code == 302, text(r)[:2000]
     kids = children(bc)
     assert kids["出生医学证明"].status == "closed" and kids["预防接种证"].status == "in_progress"
@@ -463,19 +554,22 @@ def test_an_approver_schedules_a_joint_step_and_records_its_outcome_on_every_cas
     page = text(client.get(f"/bundles/cases/{bc.number}/"))
     assert "安排联合环节" in page
     numbers = [k.number for k in children(bc).values()]
-    r = client.post(f"/bundles/cases/{bc.number}/do/joint_schedule/",
-                    {"kind": "inspection", "when": "2026-10-09T09:30", "place": "诸暨市暨阳街道某小区",
-                     "cases": numbers})
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/joint_schedule/",
+        {"kind": "inspection", "when": "2026-10-09T09:30", "place": "诸暨市暨阳街道某小区", "cases": numbers},
+    )
     assert r.status_code == 302
     step = JointStep.objects.get(bundle_case=bc)
     client.force_login(env.w.approver)
-    r = client.post(f"/bundles/cases/{bc.number}/do/joint_record/",
-                    {"step": step.pk, "passed": "1", "outcome": "现场踏勘符合要求"})
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/joint_record/", {"step": step.pk, "passed": "1", "outcome": "现场踏勘符合要求"}
+    )
     assert r.status_code == 302
     for kid in children(bc).values():
         assert CaseEvent.objects.filter(case=kid, action="record_joint_step", reason="现场踏勘符合要求").exists()
-    r = client.post(f"/bundles/cases/{bc.number}/do/joint_record/",
-                    {"step": step.pk, "passed": "1", "outcome": "again"})
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/joint_record/", {"step": step.pk, "passed": "1", "outcome": "again"}
+    )
     assert r.status_code == 409
 
 

@@ -29,18 +29,26 @@ def answer(field):
 
         return next(c for c in CANDIDATES if re.fullmatch(field["pattern"], c))
     return {
-        "date": "2026-09-20", "id_number": make_resident_id("330681", dt.date(1960, 5, 1), 21),
-        "uscc": make_uscc("9", "1", "330681", "MA2H3K4L"), "phone": "13800000000", "number": field.get("min") or 1,
-        "boolean": True, "division": "330681", "email": "test@example.cn", "textarea": "情况说明",
-        "select": (field.get("options") or [""])[0], "multiselect": (field.get("options") or [])[:1],
+        "date": "2026-09-20",
+        "id_number": make_resident_id("330681", dt.date(1960, 5, 1), 21),
+        "uscc": make_uscc("9", "1", "330681", "MA2H3K4L"),
+        "phone": "13800000000",
+        "number": field.get("min") or 1,
+        "boolean": True,
+        "division": "330681",
+        "email": "test@example.cn",
+        "textarea": "情况说明",
+        "select": (field.get("options") or [""])[0],
+        "multiselect": (field.get("options") or [])[:1],
     }.get(kind, "测试内容")
 
 
 def approver_for(case, cache={}):  # noqa: B006 (a per-test cache of staff users)
     dept = case.deciding_department
     if dept.pk not in cache:
-        cache[dept.pk] = User.objects.create_user(f"approver-{dept.pk}", kind="staff", role="approver",
-                                                  department=dept, division=dept.division)
+        cache[dept.pk] = User.objects.create_user(
+            f"approver-{dept.pk}", kind="staff", role="approver", department=dept, division=dept.division
+        )
     return cache[dept.pk]
 
 
@@ -56,8 +64,11 @@ def run_bundle(bundle, applicant, clerk):
     assert bc.receiving_centre_id == clerk.service_centre_id, bundle.name
     bc = b.accept_bundle(s.Ctx(clerk, "window"), bc, bc.revision)
     for _ in range(10):  # each round decides what is in progress; dependants start by themselves
-        open_cases = list(Case.objects.filter(bundle_case=bc, status="in_progress").select_related(
-            "deciding_department__division", "version"))
+        open_cases = list(
+            Case.objects.filter(bundle_case=bc, status="in_progress").select_related(
+                "deciding_department__division", "version"
+            )
+        )
         if not open_cases:
             break
         for case in open_cases:
@@ -66,7 +77,10 @@ def run_bundle(bundle, applicant, clerk):
                 case = s.complete_step(who, case, "审查通过", case.revision)
             s.decide(who, case, True, "符合法定条件", case.revision)
     bc.refresh_from_db()
-    assert bc.phase == "ready", (bundle.name, list(Case.objects.filter(bundle_case=bc).values_list("status", flat=True)))
+    assert bc.phase == "ready", (
+        bundle.name,
+        list(Case.objects.filter(bundle_case=bc).values_list("status", flat=True)),
+    )
     bc = b.issue_bundle_results(s.Ctx(clerk, "window"), bc, "window", bc.revision)
     assert bc.phase == "closed"
     return bc

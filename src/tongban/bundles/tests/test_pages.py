@@ -30,9 +30,16 @@ def section(html: str, anchor: str) -> str:
 
 def test_list_shows_published_bundles_only(client: Any) -> None:
     published = newborn_bundle()
-    Bundle.objects.create(code="B-DRAFT", name="草稿一件事", division=published.division,
-                          lead_department=published.lead_department, audience="natural", life_stage="出生",
-                          description="尚未发布", promised_days=5)
+    Bundle.objects.create(
+        code="B-DRAFT",
+        name="草稿一件事",
+        division=published.division,
+        lead_department=published.lead_department,
+        audience="natural",
+        life_stage="出生",
+        description="尚未发布",
+        promised_days=5,
+    )
     response = client.get(reverse("bundles:list"))
     assert response.status_code == 200
     page = text(response.content.decode())

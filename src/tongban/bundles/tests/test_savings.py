@@ -24,8 +24,14 @@ def test_savings_count_shared_and_result_materials_once():
     items = [
         spec("cert", days=1, materials=["居民身份证", "医学出生证明存根"], fields=["applicant_name", "child_name"]),
         spec("vacc", days=1, visits=0, materials=["居民身份证（原件）"], fields=["applicant_name"]),
-        spec("reg", days=3, materials=["居民身份证", "户口簿", "出生医学证明"], fields=["applicant_name", "child_name", "address"],
-             deps=["cert"], result="出生医学证明"),
+        spec(
+            "reg",
+            days=3,
+            materials=["居民身份证", "户口簿", "出生医学证明"],
+            fields=["applicant_name", "child_name", "address"],
+            deps=["cert"],
+            result="出生医学证明",
+        ),
     ]
     s = compute_savings(items, promised_days=5)
     assert (s.forms_separate, s.forms_together) == (3, 1)

@@ -41,8 +41,15 @@ from tongban.jurisdictions.models import ServiceCentre
 
 pytestmark = pytest.mark.django_db
 
-OUTSIDERS = ["other_citizen", "other_centre_clerk", "other_department_approver", "other_department_head",
-             "other_jurisdiction_supervisor", "catalogue_admin", "anonymous"]
+OUTSIDERS = [
+    "other_citizen",
+    "other_centre_clerk",
+    "other_department_approver",
+    "other_department_head",
+    "other_jurisdiction_supervisor",
+    "catalogue_admin",
+    "anonymous",
+]
 # People in scope: they may see the bundle case (or own it), so some of them are the right person for an
 # action and the others are refused it.
 INSIDERS = ["applicant", "clerk", "doctor", "approver", "head", "supervisor"]
@@ -67,23 +74,33 @@ def setting(monkeypatch: pytest.MonkeyPatch) -> Setting:
     w = env.w
     home = w.centre.division
     yuecheng = cf.division("330602", "越城区")
-    centre2 = ServiceCentre.objects.create(division=yuecheng, name="越城区政务服务中心", kind="government",
-                                           address="绍兴市越城区", opening_hours="周一至周五")
+    centre2 = ServiceCentre.objects.create(
+        division=yuecheng,
+        name="越城区政务服务中心",
+        kind="government",
+        address="绍兴市越城区",
+        opening_hours="周一至周五",
+    )
     # Serves every department of the bundle, yet did not receive it.
     centre2.departments.add(w.police, w.hrss, env.health)
     staff = {"kind": "staff", "real_name": "外人"}
     outsiders: dict[str, User | None] = {
         "other_citizen": w.other_citizen,
-        "other_centre_clerk": user("clerk2", role="window_clerk", service_centre=centre2, division=yuecheng,
-                                   **staff),
+        "other_centre_clerk": user("clerk2", role="window_clerk", service_centre=centre2, division=yuecheng, **staff),
         "other_department_approver": w.other_approver,  # 人社: no item of the bundle is theirs
         "other_department_head": user("head2", role="department_head", department=w.hrss, division=home, **staff),
         "other_jurisdiction_supervisor": user("supervisor2", role="supervisor", division=yuecheng, **staff),
         "catalogue_admin": user("catadmin", role="catalogue_admin", division=home, **staff),
         "anonymous": None,
     }
-    insiders = {"applicant": w.applicant, "clerk": w.clerk, "doctor": env.doctor, "approver": w.approver,
-                "head": w.head, "supervisor": w.supervisor}
+    insiders = {
+        "applicant": w.applicant,
+        "clerk": w.clerk,
+        "doctor": env.doctor,
+        "approver": w.approver,
+        "head": w.head,
+        "supervisor": w.supervisor,
+    }
     return Setting(env, insiders, outsiders)
 
 
@@ -165,8 +182,14 @@ def _ready(env: Env) -> BundleCase:
 def _joint_step(env: Env) -> BundleCase:
     bc = _one_decided(env)
     numbers = [_kid(bc, "预防接种证").number, _kid(bc, "新生儿入户").number]
-    b.schedule_joint_step(s.Ctx(env.doctor), bc, "inspection", dt.datetime(2026, 10, 9, 9, 30, tzinfo=dt.UTC),
-                          "诸暨市暨阳街道某小区", numbers)
+    b.schedule_joint_step(
+        s.Ctx(env.doctor),
+        bc,
+        "inspection",
+        dt.datetime(2026, 10, 9, 9, 30, tzinfo=dt.UTC),
+        "诸暨市暨阳街道某小区",
+        numbers,
+    )
     return _fresh(bc)
 
 
@@ -179,17 +202,29 @@ def snapshot(bc: BundleCase) -> dict[str, Any]:
     kids = list(Case.objects.filter(bundle_case=fresh).order_by("id"))
     audit = AuditEntry.objects.filter(object_id__in=[fresh.number, *(k.number for k in kids)])
     return {
-        "number": fresh.number, "phase": fresh.phase, "revision": fresh.revision, "result_mode": fresh.result_mode,
-        "form_data": fresh.form_data, "correction_items": fresh.correction_items, "closed_at": fresh.closed_at,
+        "number": fresh.number,
+        "phase": fresh.phase,
+        "revision": fresh.revision,
+        "result_mode": fresh.result_mode,
+        "form_data": fresh.form_data,
+        "correction_items": fresh.correction_items,
+        "closed_at": fresh.closed_at,
         "receiving_centre": fresh.receiving_centre_id,
-        "materials": list(BundleMaterial.objects.filter(bundle_case=fresh).order_by("name")
-                          .values_list("name", "sha256", "size", "paper_checked")),
+        "materials": list(
+            BundleMaterial.objects.filter(bundle_case=fresh)
+            .order_by("name")
+            .values_list("name", "sha256", "size", "paper_checked")
+        ),
         "children": [(k.number, k.status, k.revision, k.result_delivery, k.decision) for k in kids],
         "child_events": CaseEvent.objects.filter(case__in=kids).count(),
-        "child_materials": list(CaseMaterial.objects.filter(case__in=kids).order_by("case_id", "name", "id")
-                                .values_list("case_id", "name", "state", "sha256")),
-        "joint_steps": list(JointStep.objects.filter(bundle_case=fresh).order_by("id")
-                            .values_list("kind", "place", "outcome", "passed")),
+        "child_materials": list(
+            CaseMaterial.objects.filter(case__in=kids)
+            .order_by("case_id", "name", "id")
+            .values_list("case_id", "name", "state", "sha256")
+        ),
+        "joint_steps": list(
+            JointStep.objects.filter(bundle_case=fresh).order_by("id").values_list("kind", "place", "outcome", "passed")
+        ),
         "audit": audit.exclude(action__endswith=".view").count(),
         "views": audit.filter(action__endswith=".view").count(),
         "idempotency_records": BundleIdempotencyRecord.objects.count(),
@@ -205,8 +240,15 @@ def secrets(bc: BundleCase) -> list[str]:
     """What a refusal (and a masked view) must not show: the applicant's data, the form, the query codes."""
     fresh = _fresh(bc)
     kids = _kids(fresh)
-    return [fresh.applicant_name, fresh.applicant_id_number, fresh.applicant_phone, fresh.query_code, "张小宝",
-            *(k.query_code for k in kids), *(k.number for k in kids)]
+    return [
+        fresh.applicant_name,
+        fresh.applicant_id_number,
+        fresh.applicant_phone,
+        fresh.query_code,
+        "张小宝",
+        *(k.query_code for k in kids),
+        *(k.number for k in kids),
+    ]
 
 
 def assert_no_secret(who: str, text: str, bc: BundleCase, *, allowed: tuple[str, ...] = ()) -> None:
@@ -248,18 +290,53 @@ API_SPECS = [
     ApiSpec("materials_correction", "materials", _correction, "applicant", APPLICANT_BARRED, "materials"),
     ApiSpec("submit", "submit", _draft, "applicant", STAFF, "phase"),
     ApiSpec("accept", "accept", _submitted, "clerk", FRONT_DESK_BARRED, "phase"),
-    ApiSpec("request_correction", "request_correction", _submitted, "clerk", FRONT_DESK_BARRED, "phase",
-            lambda bc: {"items": ["父母结婚证", "出生日期与住院记录不一致"]}),
+    ApiSpec(
+        "request_correction",
+        "request_correction",
+        _submitted,
+        "clerk",
+        FRONT_DESK_BARRED,
+        "phase",
+        lambda bc: {"items": ["父母结婚证", "出生日期与住院记录不一致"]},
+    ),
     ApiSpec("resubmit", "resubmit", _correction, "applicant", APPLICANT_BARRED, "phase"),
     ApiSpec("resubmit_by_clerk", "resubmit", _correction, "clerk", APPLICANT_BARRED, "phase"),
-    ApiSpec("issue_results", "issue_results", _ready, "clerk", FRONT_DESK_BARRED, "phase",
-            lambda bc: {"delivery": "electronic"}),
-    ApiSpec("issue_results_item_by_item", "issue_results", _one_decided_separately, "clerk", FRONT_DESK_BARRED,
-            "children", lambda bc: {"delivery": "window", "cases": [_kid(bc, "出生医学证明").number]}),
-    ApiSpec("choose_result_mode", "choose_result_mode", _in_progress, "applicant", APPLICANT_BARRED, "result_mode",
-            lambda bc: {"result_mode": "separate"}),
-    ApiSpec("choose_result_mode_by_clerk", "choose_result_mode", _submitted, "clerk", APPLICANT_BARRED,
-            "result_mode", lambda bc: {"result_mode": "separate"}),
+    ApiSpec(
+        "issue_results",
+        "issue_results",
+        _ready,
+        "clerk",
+        FRONT_DESK_BARRED,
+        "phase",
+        lambda bc: {"delivery": "electronic"},
+    ),
+    ApiSpec(
+        "issue_results_item_by_item",
+        "issue_results",
+        _one_decided_separately,
+        "clerk",
+        FRONT_DESK_BARRED,
+        "children",
+        lambda bc: {"delivery": "window", "cases": [_kid(bc, "出生医学证明").number]},
+    ),
+    ApiSpec(
+        "choose_result_mode",
+        "choose_result_mode",
+        _in_progress,
+        "applicant",
+        APPLICANT_BARRED,
+        "result_mode",
+        lambda bc: {"result_mode": "separate"},
+    ),
+    ApiSpec(
+        "choose_result_mode_by_clerk",
+        "choose_result_mode",
+        _submitted,
+        "clerk",
+        APPLICANT_BARRED,
+        "result_mode",
+        lambda bc: {"result_mode": "separate"},
+    ),
 ]
 
 
@@ -278,12 +355,17 @@ def api_call(person: User | None, spec: ApiSpec, bc: BundleCase) -> Any:
     if spec.action == "detail":
         return client.get(url, **headers)
     if spec.action == "materials":
-        return client.post(f"{url}/materials", {"name": "父母结婚证", "file": SimpleUploadedFile("new.pdf", NEW_PDF)},
-                           **headers)
+        return client.post(
+            f"{url}/materials", {"name": "父母结婚证", "file": SimpleUploadedFile("new.pdf", NEW_PDF)}, **headers
+        )
     if spec.action == "submit":
         headers["HTTP_IDEMPOTENCY_KEY"] = "submit-1"
-    return client.post(f"{url}/actions/{spec.action}", {"revision": bc.revision, **spec.body(bc)},
-                       content_type="application/json", **headers)
+    return client.post(
+        f"{url}/actions/{spec.action}",
+        {"revision": bc.revision, **spec.body(bc)},
+        content_type="application/json",
+        **headers,
+    )
 
 
 def assert_api_refused(who: str, status: int, response: Any, bc: BundleCase) -> None:
@@ -294,8 +376,9 @@ def assert_api_refused(who: str, status: int, response: Any, bc: BundleCase) -> 
 
 
 @pytest.mark.parametrize("spec", API_SPECS, ids=[spec.name for spec in API_SPECS])
-def test_api_outsiders_and_barred_insiders_are_refused_and_the_right_person_succeeds(setting: Setting,
-                                                                                    spec: ApiSpec) -> None:
+def test_api_outsiders_and_barred_insiders_are_refused_and_the_right_person_succeeds(
+    setting: Setting, spec: ApiSpec
+) -> None:
     bc = spec.make(setting.env)
     before = snapshot(bc)
     for who in OUTSIDERS:
@@ -335,8 +418,14 @@ def test_api_detail_for_those_who_may_see_is_masked_unless_they_handle_it(settin
             text = response.content.decode()
             kids = Case.objects.filter(bundle_case=bc)
             # The children's numbers are shown (the supervisor may open them); their query codes are not.
-            for secret in (bc.applicant_name, bc.applicant_id_number, bc.applicant_phone, bc.query_code, "张小宝",
-                           *(k.query_code for k in kids)):
+            for secret in (
+                bc.applicant_name,
+                bc.applicant_id_number,
+                bc.applicant_phone,
+                bc.query_code,
+                "张小宝",
+                *(k.query_code for k in kids),
+            ):
                 assert secret not in text, (who, secret)
         else:
             assert not body["personal_data_masked"], who
@@ -372,32 +461,116 @@ PAGE_SPECS = [
     PageSpec("edit_get", "edit", "get", _draft, "applicant", STAFF, None),
     PageSpec("edit_post", "edit", "post", _draft, "applicant", STAFF, "form_data", _edit_post),
     PageSpec("receipt", "receipt", "get", _submitted, "applicant", (), None),
-    PageSpec("accept", "accept", "post", _submitted, "clerk", FRONT_DESK_BARRED, "phase",
-             lambda env, bc: _rev(bc)),
-    PageSpec("correction", "correction", "post", _submitted, "clerk", FRONT_DESK_BARRED, "phase",
-             lambda env, bc: _rev(bc, items=["父母结婚证"], extra="出生日期与住院记录不一致")),
-    PageSpec("resubmit", "resubmit", "post", _correction, "applicant", APPLICANT_BARRED, "phase",
-             lambda env, bc: _rev(bc, **files(父母结婚证=NEW_PDF))),
-    PageSpec("resubmit_by_clerk", "resubmit", "post", _correction, "clerk", APPLICANT_BARRED, "phase",
-             lambda env, bc: _rev(bc)),
-    PageSpec("issue", "issue", "post", _ready, "clerk", FRONT_DESK_BARRED, "phase",
-             lambda env, bc: _rev(bc, delivery="window")),
-    PageSpec("issue_items", "issue_items", "post", _one_decided_separately, "clerk", FRONT_DESK_BARRED, "children",
-             lambda env, bc: _rev(bc, delivery="window", cases=[_kid(bc, "出生医学证明").number])),
-    PageSpec("result_mode", "result_mode", "post", _submitted, "applicant", APPLICANT_BARRED, "result_mode",
-             lambda env, bc: _rev(bc, result_mode="separate")),
-    PageSpec("result_mode_by_clerk", "result_mode", "post", _in_progress, "clerk", APPLICANT_BARRED, "result_mode",
-             lambda env, bc: _rev(bc, result_mode="separate")),
-    PageSpec("withdraw", "withdraw", "post", _in_progress, "applicant", ("clerk", *BACK_OFFICE), "children",
-             lambda env, bc: _rev(bc, case=_kid(bc, "预防接种证").number, reason="已在外地接种")),
-    PageSpec("joint_schedule", "joint_schedule", "post", _one_decided, "doctor", ("applicant", "clerk", "supervisor"),
-             "joint_steps",
-             lambda env, bc: {"kind": "inspection", "when": "2026-10-09T09:30", "place": "诸暨市暨阳街道某小区",
-                              "cases": [_kid(bc, "预防接种证").number, _kid(bc, "新生儿入户").number]}),
-    PageSpec("joint_record", "joint_record", "post", _joint_step, "approver", ("applicant", "clerk", "supervisor"),
-             "joint_steps",
-             lambda env, bc: {"step": str(JointStep.objects.get(bundle_case=bc).pk), "passed": "1",
-                              "outcome": "现场踏勘符合要求"}),
+    PageSpec("accept", "accept", "post", _submitted, "clerk", FRONT_DESK_BARRED, "phase", lambda env, bc: _rev(bc)),
+    PageSpec(
+        "correction",
+        "correction",
+        "post",
+        _submitted,
+        "clerk",
+        FRONT_DESK_BARRED,
+        "phase",
+        lambda env, bc: _rev(bc, items=["父母结婚证"], extra="出生日期与住院记录不一致"),
+    ),
+    PageSpec(
+        "resubmit",
+        "resubmit",
+        "post",
+        _correction,
+        "applicant",
+        APPLICANT_BARRED,
+        "phase",
+        lambda env, bc: _rev(bc, **files(父母结婚证=NEW_PDF)),
+    ),
+    PageSpec(
+        "resubmit_by_clerk",
+        "resubmit",
+        "post",
+        _correction,
+        "clerk",
+        APPLICANT_BARRED,
+        "phase",
+        lambda env, bc: _rev(bc),
+    ),
+    PageSpec(
+        "issue",
+        "issue",
+        "post",
+        _ready,
+        "clerk",
+        FRONT_DESK_BARRED,
+        "phase",
+        lambda env, bc: _rev(bc, delivery="window"),
+    ),
+    PageSpec(
+        "issue_items",
+        "issue_items",
+        "post",
+        _one_decided_separately,
+        "clerk",
+        FRONT_DESK_BARRED,
+        "children",
+        lambda env, bc: _rev(bc, delivery="window", cases=[_kid(bc, "出生医学证明").number]),
+    ),
+    PageSpec(
+        "result_mode",
+        "result_mode",
+        "post",
+        _submitted,
+        "applicant",
+        APPLICANT_BARRED,
+        "result_mode",
+        lambda env, bc: _rev(bc, result_mode="separate"),
+    ),
+    PageSpec(
+        "result_mode_by_clerk",
+        "result_mode",
+        "post",
+        _in_progress,
+        "clerk",
+        APPLICANT_BARRED,
+        "result_mode",
+        lambda env, bc: _rev(bc, result_mode="separate"),
+    ),
+    PageSpec(
+        "withdraw",
+        "withdraw",
+        "post",
+        _in_progress,
+        "applicant",
+        ("clerk", *BACK_OFFICE),
+        "children",
+        lambda env, bc: _rev(bc, case=_kid(bc, "预防接种证").number, reason="已在外地接种"),
+    ),
+    PageSpec(
+        "joint_schedule",
+        "joint_schedule",
+        "post",
+        _one_decided,
+        "doctor",
+        ("applicant", "clerk", "supervisor"),
+        "joint_steps",
+        lambda env, bc: {
+            "kind": "inspection",
+            "when": "2026-10-09T09:30",
+            "place": "诸暨市暨阳街道某小区",
+            "cases": [_kid(bc, "预防接种证").number, _kid(bc, "新生儿入户").number],
+        },
+    ),
+    PageSpec(
+        "joint_record",
+        "joint_record",
+        "post",
+        _joint_step,
+        "approver",
+        ("applicant", "clerk", "supervisor"),
+        "joint_steps",
+        lambda env, bc: {
+            "step": str(JointStep.objects.get(bundle_case=bc).pk),
+            "passed": "1",
+            "outcome": "现场踏勘符合要求",
+        },
+    ),
 ]
 
 
@@ -423,8 +596,9 @@ def page_call(person: User | None, spec: PageSpec, env: Env, bc: BundleCase) -> 
 
 
 @pytest.mark.parametrize("spec", PAGE_SPECS, ids=[spec.name for spec in PAGE_SPECS])
-def test_pages_outsiders_and_barred_insiders_are_refused_and_the_right_person_succeeds(setting: Setting,
-                                                                                      spec: PageSpec) -> None:
+def test_pages_outsiders_and_barred_insiders_are_refused_and_the_right_person_succeeds(
+    setting: Setting, spec: PageSpec
+) -> None:
     env = setting.env
     bc = spec.make(env)
     before = snapshot(bc)
@@ -514,8 +688,12 @@ def test_a_child_case_refuses_front_desk_actions_on_the_cases_api(setting: Setti
     due = (TODAY + dt.timedelta(days=5)).isoformat()
     attempts: list[tuple[Callable[[Env], BundleCase], str, str, dict[str, Any]]] = [
         (_submitted, "clerk", "accept", {}),
-        (_submitted, "clerk", "accept_deferred",
-         {"deferrals": [{"material": "儿童预防接种登记表", "due": due, "commitment": "本人承诺按期补交"}]}),
+        (
+            _submitted,
+            "clerk",
+            "accept_deferred",
+            {"deferrals": [{"material": "儿童预防接种登记表", "due": due, "commitment": "本人承诺按期补交"}]},
+        ),
         (_submitted, "clerk", "refuse", {"reason": "不属于本机关职权范围"}),
         (_submitted, "clerk", "request_correction", {"items": ["父母结婚证"]}),
         (_submitted, "applicant", "submit", {}),
@@ -533,8 +711,12 @@ def test_a_child_case_refuses_front_desk_actions_on_the_cases_api(setting: Setti
         headers = bearer(setting.insiders[who])
         seen = Client().get(f"/api/v1/cases/{kid.number}", **headers)
         assert seen.status_code == 200 and action not in seen.json()["allowed_actions"], (who, action)
-        r = Client().post(f"/api/v1/cases/{kid.number}/actions/{action}", {"revision": kid.revision, **body},
-                          content_type="application/json", **headers)
+        r = Client().post(
+            f"/api/v1/cases/{kid.number}/actions/{action}",
+            {"revision": kid.revision, **body},
+            content_type="application/json",
+            **headers,
+        )
         assert r.status_code == 403, (who, action, r.status_code, r.content[:300])
         assert r.json()["error"]["code"] == "forbidden"
         assert without_views(snapshot(bc)) == without_views(before), (who, action)
@@ -542,9 +724,12 @@ def test_a_child_case_refuses_front_desk_actions_on_the_cases_api(setting: Setti
     bc = made[_submitted]
     bc = b.accept_bundle(_clerk(env), bc, _fresh(bc).revision)
     kid = _kid(bc, "预防接种证")
-    r = Client().post(f"/api/v1/cases/{kid.number}/actions/decide",
-                      {"revision": kid.revision, "grant": True, "reason": "符合规定"},
-                      content_type="application/json", **bearer(env.doctor))
+    r = Client().post(
+        f"/api/v1/cases/{kid.number}/actions/decide",
+        {"revision": kid.revision, "grant": True, "reason": "符合规定"},
+        content_type="application/json",
+        **bearer(env.doctor),
+    )
     assert r.status_code == 200 and r.json()["status"] == "decided", r.content[:300]
     assert w.clerk.service_centre_id == _fresh(bc).receiving_centre_id  # the clerk really was the receiving one
 
@@ -558,8 +743,10 @@ def test_receipts_with_query_codes_are_for_the_applicant_and_the_staff_handling_
     for who, expected in (("supervisor", 404), ("applicant", 200), ("clerk", 200)):
         client = Client()
         client.force_login(setting.insiders[who])
-        pages = [client.get(reverse("bundles:receipt", kwargs={"number": _fresh(bc).number})),
-                 client.get(reverse("cases:receipt", kwargs={"number": kid.number}))]
+        pages = [
+            client.get(reverse("bundles:receipt", kwargs={"number": _fresh(bc).number})),
+            client.get(reverse("cases:receipt", kwargs={"number": kid.number})),
+        ]
         assert [p.status_code for p in pages] == [expected, expected], who
         if expected == 404:
             for page in pages:

@@ -15,7 +15,9 @@ def test_publish_checks_and_overview(django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         overview = selectors.bundle_overview(fresh)
     assert [[i.implementation.published_version.name for i in wave] for wave in overview.stages] == [
-        ["出生医学证明", "预防接种证"], ["新生儿入户"]]
+        ["出生医学证明", "预防接种证"],
+        ["新生儿入户"],
+    ]
     assert [f["key"] for f in overview.merged_form].count("applicant_name") == 1
     cert = next(m for m in overview.materials if m["name"] == "出生医学证明")
     assert cert["provided_by_result"] is True

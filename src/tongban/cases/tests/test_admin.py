@@ -40,18 +40,26 @@ def clerk(w):
 
 
 def at_window(w, implementation=None, form_data=None):
-    return s.apply_at_window(clerk(w), implementation or w.version.implementation,
-                             applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": PHONE},
-                             identity_check="读取居民身份证芯片并人证比对", form_data=form_data or form(w),
-                             paper_materials=["居民身份证", "出生医学证明"])
+    return s.apply_at_window(
+        clerk(w),
+        implementation or w.version.implementation,
+        applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": PHONE},
+        identity_check="读取居民身份证芯片并人证比对",
+        form_data=form_data or form(w),
+        paper_materials=["居民身份证", "出生医学证明"],
+    )
 
 
 @pytest.fixture
 def cases(w):
     """A police case through everything the page shows, and one of 人社 (another department)."""
     police = at_window(w)
-    police = s.accept(clerk(w), police, police.revision,
-                      [s.Deferral("结婚证", TODAY + dt.timedelta(days=10), "本人承诺10日内补交结婚证")])
+    police = s.accept(
+        clerk(w),
+        police,
+        police.revision,
+        [s.Deferral("结婚证", TODAY + dt.timedelta(days=10), "本人承诺10日内补交结婚证")],
+    )
     approver = s.Ctx(w.approver)
     police = s.suspend(approver, police, "专家评审", "需组织专家评审", police.revision)
     police = s.resume(approver, police, police.revision)
@@ -64,8 +72,12 @@ def cases(w):
     hrss = at_window(w, hrss_version.implementation, form(w))
     hrss = s.accept(clerk(w), hrss, hrss.revision)
     running = at_window(w)
-    running = s.accept(clerk(w), running, running.revision,
-                       [s.Deferral("结婚证", TODAY + dt.timedelta(days=5), "本人承诺5日内补交结婚证")])
+    running = s.accept(
+        clerk(w),
+        running,
+        running.revision,
+        [s.Deferral("结婚证", TODAY + dt.timedelta(days=5), "本人承诺5日内补交结婚证")],
+    )
     return {"police": police, "hrss": hrss, "running": running}
 
 
@@ -106,8 +118,19 @@ def test_superuser_sees_every_page(w, cases):
     assert page.status_code == 200
     html = page.content.decode()
     shipment = Shipment.objects.get(case=cases["police"])
-    for text in ("办件过程（只追加，不可修改）", "专家评审", "请加快办理", "结婚证", "容缺后补", shipment.tracking_number,
-                 "已揽收", "本地模拟快递", "出件办结", "受理 → ", "运单号"):
+    for text in (
+        "办件过程（只追加，不可修改）",
+        "专家评审",
+        "请加快办理",
+        "结婚证",
+        "容缺后补",
+        shipment.tracking_number,
+        "已揽收",
+        "本地模拟快递",
+        "出件办结",
+        "受理 → ",
+        "运单号",
+    ):
         assert text in html, text
     # Read-only: no save buttons, no add or delete.
     assert 'name="_save"' not in html
@@ -165,6 +188,7 @@ def test_filters_and_search(w, cases, monkeypatch):
     monkeypatch.setattr(case_admin, "_today", lambda: TODAY + dt.timedelta(days=6))
     assert numbers("?deferral=overdue") == {running.number}
     events = reverse("admin:cases_caseevent_changelist")
+
     def actions(query: str) -> list[str]:
         response = root.get(events + query)
         assert response.status_code == 200, query
@@ -197,8 +221,9 @@ def test_scoped_staff_see_only_their_cases_and_others_are_404(w, cases):
     # The clerk sees the centre's cases (both departments); a catalogue administrator none at all.
     clerk_client = login(admin_staff(w.clerk))
     assert clerk_client.get(change_url(hrss)).status_code == 200
-    cat_admin = User.objects.create_user("cat", password="Cat-pass-2024", kind="staff", role="catalogue_admin",
-                                         division=w.police.division, is_staff=True)
+    cat_admin = User.objects.create_user(
+        "cat", password="Cat-pass-2024", kind="staff", role="catalogue_admin", division=w.police.division, is_staff=True
+    )
     assert login(cat_admin).get(reverse("admin:cases_case_changelist")).status_code == 403
     # Even given the Django permission, the scope still holds: a catalogue administrator sees no case.
     cat_admin.user_permissions.add(Permission.objects.get(codename="view_case"))

@@ -53,8 +53,11 @@ class Api:
     def upload(self, number: str, name: str, filename: str, content: bytes) -> Any:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        return self.client.post(f"/api/v1/cases/{number}/materials",
-                                {"name": name, "file": SimpleUploadedFile(filename, content)}, **self.headers)
+        return self.client.post(
+            f"/api/v1/cases/{number}/materials",
+            {"name": name, "file": SimpleUploadedFile(filename, content)},
+            **self.headers,
+        )
 
     def act(self, case: dict | str, action: str, revision: int | None = None, **body: Any) -> Any:
         number = case if isinstance(case, str) else case["number"]
@@ -64,8 +67,11 @@ class Api:
 
     def apply(self, w: World, *, submit: bool = True, key: str | None = None, **form_extra: Any) -> Any:
         headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-        return self.post("/cases", {"implementation": w.version.implementation.code,
-                                    "form_data": {**form(w), **form_extra}, "submit": submit}, **headers)
+        return self.post(
+            "/cases",
+            {"implementation": w.version.implementation.code, "form_data": {**form(w), **form_extra}, "submit": submit},
+            **headers,
+        )
 
 
 def error(response: Any) -> dict[str, Any]:
@@ -93,16 +99,21 @@ def w(monkeypatch: pytest.MonkeyPatch) -> World:
 
 @pytest.fixture
 def apis(client: Client, w: World) -> dict[str, Api]:
-    return {name: Api(client, getattr(w, name)) for name in
-            ("applicant", "other_citizen", "clerk", "approver", "other_approver", "head", "supervisor")}
+    return {
+        name: Api(client, getattr(w, name))
+        for name in ("applicant", "other_citizen", "clerk", "approver", "other_approver", "head", "supervisor")
+    }
 
 
 # --- tokens ----------------------------------------------------------------------------------------------
 
 
 def test_a_token_for_username_and_password_is_stored_hashed_and_works(client: Client, w: World) -> None:
-    body = ok(client.post("/api/v1/auth/token", {"username": "zhangsan", "password": PASSWORD},
-                          content_type="application/json"))
+    body = ok(
+        client.post(
+            "/api/v1/auth/token", {"username": "zhangsan", "password": PASSWORD}, content_type="application/json"
+        )
+    )
     raw = body["token"]
     assert body["token_type"] == "Bearer" and len(raw) >= 40
     expires = dt.datetime.fromisoformat(body["expires_at"])
@@ -120,8 +131,9 @@ def test_a_token_for_username_and_password_is_stored_hashed_and_works(client: Cl
 
 def test_a_bad_login_answers_401_in_chinese_and_locks_the_account_after_five(client: Client, w: World) -> None:
     def login(password: str) -> Any:
-        return client.post("/api/v1/auth/token", {"username": "zhangsan", "password": password},
-                           content_type="application/json")
+        return client.post(
+            "/api/v1/auth/token", {"username": "zhangsan", "password": password}, content_type="application/json"
+        )
 
     response = login("wrong")
     assert response.status_code == 401
@@ -138,8 +150,9 @@ def test_a_bad_login_answers_401_in_chinese_and_locks_the_account_after_five(cli
 
 
 def test_unknown_users_and_missing_fields(client: Client, w: World) -> None:
-    response = client.post("/api/v1/auth/token", {"username": "nobody", "password": "x"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", {"username": "nobody", "password": "x"}, content_type="application/json"
+    )
     assert response.status_code == 401
     response = client.post("/api/v1/auth/token", {"username": "zhangsan"}, content_type="application/json")
     assert response.status_code == 400 and error(response)["field"].endswith("password")
@@ -147,8 +160,9 @@ def test_unknown_users_and_missing_fields(client: Client, w: World) -> None:
 
 def test_demo_accounts_are_refused_outside_demo_mode(client: Client, w: World, settings: Any) -> None:
     demo = user("demo_clerk", kind="staff", role="window_clerk", is_demo=True, division=w.centre.division)
-    response = client.post("/api/v1/auth/token", {"username": "demo_clerk", "password": PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", {"username": "demo_clerk", "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 403 and error(response)["code"] == "demo_account"
     # A token issued while demo mode was on stops working once it is off.
     raw, _ = issue_token(demo)
@@ -210,8 +224,7 @@ def test_the_same_idempotency_key_never_makes_a_second_case(apis: dict[str, Api]
     assert ok(api.apply(w, submit=False, key="draft-1"), 200)["number"] == draft["number"]
     assert Case.objects.count() == 2
     # Keys belong to their user: another citizen's identical key makes their own case.
-    other = ok(apis["other_citizen"].apply(w, key="order-7781", applicant_id_number=w.other_citizen.id_number),
-               201)
+    other = ok(apis["other_citizen"].apply(w, key="order-7781", applicant_id_number=w.other_citizen.id_number), 201)
     assert other["number"] != first["number"] and Case.objects.count() == 3
     # Without a key, every request is a new application.
     ok(api.apply(w), 201)
@@ -220,8 +233,9 @@ def test_the_same_idempotency_key_never_makes_a_second_case(apis: dict[str, Api]
     assert response.status_code == 400 and error(response)["field"] == "Idempotency-Key"
 
 
-def test_a_race_on_the_same_key_answers_with_the_case_the_winner_made(apis: dict[str, Api], w: World,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_race_on_the_same_key_answers_with_the_case_the_winner_made(
+    apis: dict[str, Api], w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     api = apis["applicant"]
     winner = ok(api.apply(w, key="race-1"), 201)
     # The loser checked for the key before the winner committed: its own insert then hits the unique key.
@@ -252,10 +266,13 @@ def test_two_concurrent_requests_with_the_same_key_make_one_case(monkeypatch: py
     def post() -> None:
         try:
             barrier.wait()
-            response = Client().post("/api/v1/cases", json.dumps({"implementation": w.version.implementation.code,
-                                                                   "form_data": form(w), "submit": True}),
-                                     content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}",
-                                     HTTP_IDEMPOTENCY_KEY="same-key")
+            response = Client().post(
+                "/api/v1/cases",
+                json.dumps({"implementation": w.version.implementation.code, "form_data": form(w), "submit": True}),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {raw}",
+                HTTP_IDEMPOTENCY_KEY="same-key",
+            )
             results.append((response.status_code, response.json().get("number", "")))
         finally:
             connection.close()
@@ -280,7 +297,9 @@ def test_form_errors_list_every_field(apis: dict[str, Api], w: World) -> None:
     assert all(chinese(m) for m in err["fields"].values())
     assert not Case.objects.exists()  # the failed request left no draft behind
     response = api.apply(w, child_nmae="张小宝")
-    assert response.status_code == 400 and error(response)["fields"] == {"child_nmae": "该事项的申请表中没有“child_nmae”一项"}
+    assert response.status_code == 400 and error(response)["fields"] == {
+        "child_nmae": "该事项的申请表中没有“child_nmae”一项"
+    }
     response = api.post("/cases", {"implementation": "no-such-item", "form_data": {}})
     assert response.status_code == 400 and error(response)["field"] == "implementation"
     # Staff do not apply online.
@@ -312,15 +331,21 @@ def test_materials_are_checked_by_content(apis: dict[str, Api], w: World) -> Non
 # --- the whole path through the API ----------------------------------------------------------------------
 
 
-def test_online_case_from_application_to_result(apis: dict[str, Api], w: World, monkeypatch: pytest.MonkeyPatch,
-                                                django_capture_on_commit_callbacks: Any) -> None:
+def test_online_case_from_application_to_result(
+    apis: dict[str, Api], w: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
     citizen, clerk, approver, head = apis["applicant"], apis["clerk"], apis["approver"], apis["head"]
     with django_capture_on_commit_callbacks(execute=True):
         case = ok(citizen.apply(w), 201)
         queue = ok(clerk.get("/cases", {"bucket": "to_accept"}))
         assert [r["number"] for r in queue["results"]] == [case["number"]]
         assert {a["action"] for a in ok(clerk.get(f"/cases/{case['number']}"))["allowed_actions"]} == {
-            "accept", "accept_deferred", "request_correction", "refuse", "record_visit"}
+            "accept",
+            "accept_deferred",
+            "request_correction",
+            "refuse",
+            "record_visit",
+        }
         case = ok(clerk.act(case, "accept"))
         assert case["status"] == "in_progress" and case["promised_due"] == "2026-10-12"
         assert case["statutory_due"] == "2026-11-02" and case["deadline_colour"] == "green"
@@ -347,11 +372,21 @@ def test_online_case_from_application_to_result(apis: dict[str, Api], w: World, 
         response = clerk.act(case, "issue_result")
         assert response.status_code == 400 and error(response)["field"] == "delivery"
         case = ok(clerk.act(case, "issue_result", delivery="window"))
-        assert case["status"] == "closed" and case["allowed_actions"] == [{"action": "record_visit",
-                                                                           "label": "现场到访"}]
+        assert case["status"] == "closed" and case["allowed_actions"] == [
+            {"action": "record_visit", "label": "现场到访"}
+        ]
     detail = ok(citizen.get(f"/cases/{case['number']}"))
     assert [e["action"] for e in detail["timeline"]] == [
-        "save_draft", "submit", "accept", "suspend", "resume", "extend", "complete_step", "grant", "issue_result"]
+        "save_draft",
+        "submit",
+        "accept",
+        "suspend",
+        "resume",
+        "extend",
+        "complete_step",
+        "grant",
+        "issue_result",
+    ]
     assert detail["timeline"][3]["step_name"] == "专家评审" and detail["timeline"][3]["actor"] == "审批李"
     assert detail["decision"] == "granted" and detail["result_delivery"] == "window"
     call_command("audit", "verify")
@@ -368,8 +403,13 @@ def test_deferred_acceptance_correction_and_refusal(apis: dict[str, Api], w: Wor
     assert response.status_code == 400 and error(response)["field"] == "deferrals"
     response = clerk.act(case, "accept", deferrals=[{"material": "居民身份证", "due": due, "commitment": "承诺"}])
     assert response.status_code == 400 and "必要材料" in error(response)["message"]
-    case = ok(clerk.act(case, "accept_deferred",
-                        deferrals=[{"material": "结婚证", "due": due, "commitment": "本人承诺5日内补交结婚证"}]))
+    case = ok(
+        clerk.act(
+            case,
+            "accept_deferred",
+            deferrals=[{"material": "结婚证", "due": due, "commitment": "本人承诺5日内补交结婚证"}],
+        )
+    )
     detail = ok(clerk.get(f"/cases/{case['number']}"))
     assert detail["deferred"] and {"supply_deferred"} <= {a["action"] for a in detail["allowed_actions"]}
     assert [m["state"] for m in detail["materials"] if m["name"] == "结婚证"] == ["deferred"]
@@ -535,23 +575,70 @@ def test_public_progress_without_personal_data(client: Client, apis: dict[str, A
 def test_public_progress_is_rate_limited(client: Client, w: World, settings: Any) -> None:
     settings.TONGBAN_PROGRESS_RATE_LIMIT = 3
     public = Api(client)
-    codes = [public.get("/progress", {"number": "330681-20260929-000001", "code": "ABCDEF"}).status_code
-             for _ in range(4)]
+    codes = [
+        public.get("/progress", {"number": "330681-20260929-000001", "code": "ABCDEF"}).status_code for _ in range(4)
+    ]
     assert codes == [404, 404, 404, 429]
 
 
 # --- odd input never causes a 500 ------------------------------------------------------------------------
 
-ODD: list[Any] = [None, "", " ", "x" * 6000, "\x00", "a\x00b", "\ud800", "😀", -1, 0, 2**70, 1.5, True, [], {}, [[[]]],
-       {"a": {"b": [1]}}, "2026-13-45", "'; DROP TABLE cases_case; --", "\u202e", "\t\n"]
-ODD_QUERY = ["", " ", "-1", "0", "1.5", "1e309", "NaN", "abc", "true", "null", "[]", "9" * 40, "x" * 5000, "\x00",
-             "a\x00b", "😀", "%", "'; DROP TABLE cases_case; --", "../../etc/passwd", "mine", "overdue"]
+ODD: list[Any] = [
+    None,
+    "",
+    " ",
+    "x" * 6000,
+    "\x00",
+    "a\x00b",
+    "\ud800",
+    "😀",
+    -1,
+    0,
+    2**70,
+    1.5,
+    True,
+    [],
+    {},
+    [[[]]],
+    {"a": {"b": [1]}},
+    "2026-13-45",
+    "'; DROP TABLE cases_case; --",
+    "\u202e",
+    "\t\n",
+]
+ODD_QUERY = [
+    "",
+    " ",
+    "-1",
+    "0",
+    "1.5",
+    "1e309",
+    "NaN",
+    "abc",
+    "true",
+    "null",
+    "[]",
+    "9" * 40,
+    "x" * 5000,
+    "\x00",
+    "a\x00b",
+    "😀",
+    "%",
+    "'; DROP TABLE cases_case; --",
+    "../../etc/passwd",
+    "mine",
+    "overdue",
+]
 
 
 def _ops(prefixes: tuple[str, ...]) -> list[tuple[str, str, dict]]:
     schema = real_api.get_openapi_schema(path_prefix="/api/v1/")
-    return [(path, method, op) for path, methods in schema["paths"].items() for method, op in methods.items()
-            if path.startswith(prefixes)]
+    return [
+        (path, method, op)
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+        if path.startswith(prefixes)
+    ]
 
 
 CASE_PATHS = ("/api/v1/cases", "/api/v1/supervision", "/api/v1/progress", "/api/v1/auth")
@@ -559,10 +646,17 @@ CASE_PATHS = ("/api/v1/cases", "/api/v1/supervision", "/api/v1/progress", "/api/
 
 def test_every_case_endpoint_is_in_the_openapi_document_with_bearer_auth() -> None:
     ops = {(p, m) for p, m, _ in _ops(CASE_PATHS)}
-    assert ops >= {("/api/v1/auth/token", "post"), ("/api/v1/cases", "post"), ("/api/v1/cases", "get"),
-                   ("/api/v1/cases/{number}", "get"), ("/api/v1/cases/{number}/submit", "post"),
-                   ("/api/v1/cases/{number}/materials", "post"), ("/api/v1/cases/{number}/actions/{action}", "post"),
-                   ("/api/v1/supervision", "get"), ("/api/v1/progress", "get")}
+    assert ops >= {
+        ("/api/v1/auth/token", "post"),
+        ("/api/v1/cases", "post"),
+        ("/api/v1/cases", "get"),
+        ("/api/v1/cases/{number}", "get"),
+        ("/api/v1/cases/{number}/submit", "post"),
+        ("/api/v1/cases/{number}/materials", "post"),
+        ("/api/v1/cases/{number}/actions/{action}", "post"),
+        ("/api/v1/supervision", "get"),
+        ("/api/v1/progress", "get"),
+    }
     for path, method, op in _ops(CASE_PATHS):
         public = (path, method) in {("/api/v1/auth/token", "post"), ("/api/v1/progress", "get")}
         assert bool(op.get("security")) is not public, (path, method)
@@ -623,8 +717,17 @@ def test_odd_post_bodies_never_cause_a_500(apis: dict[str, Api], w: World) -> No
     draft = ok(citizen.apply(w, submit=False), 201)
     submitted = ok(citizen.apply(w), 201)
     action_fields = list(case_api.schemas.CaseActionIn.model_fields)
-    raws: list[str | bytes] = ["[" * 50000, "not json", "{", b"\xff\xfe", '{"revision": 1e309}', '{"revision": NaN}',
-            '{"reason": "\\ud800"}', '{"reason": "a\\u0000b", "revision": 1}', '{"revision": 1, "revision": 2}']
+    raws: list[str | bytes] = [
+        "[" * 50000,
+        "not json",
+        "{",
+        b"\xff\xfe",
+        '{"revision": 1e309}',
+        '{"revision": NaN}',
+        '{"reason": "\\ud800"}',
+        '{"reason": "a\\u0000b", "revision": 1}',
+        '{"revision": 1, "revision": 2}',
+    ]
     targets = [
         (citizen, "/cases", ["implementation", "form_data", "submit"]),
         (citizen, f"/cases/{draft['number']}/submit", ["revision"]),
@@ -654,8 +757,14 @@ def test_odd_post_bodies_never_cause_a_500(apis: dict[str, Api], w: World) -> No
             response = api.post(path, {"revision": 0}, HTTP_IDEMPOTENCY_KEY=header)
             assert response.status_code < 500, (path, repr(header), response.content[:300])
             checked += 1
-    for name, filename, content in [("", "a.png", PNG), ("结婚证", "noext", PNG), ("结婚证", "a.png", b""),
-                                    ("\x00", "a.png", PNG), ("x" * 500, "a.png", PNG), ("结婚证", "\x00.png", b"%PDF-")]:
+    for name, filename, content in [
+        ("", "a.png", PNG),
+        ("结婚证", "noext", PNG),
+        ("结婚证", "a.png", b""),
+        ("\x00", "a.png", PNG),
+        ("x" * 500, "a.png", PNG),
+        ("结婚证", "\x00.png", b"%PDF-"),
+    ]:
         response = citizen.upload(draft["number"], name, filename, content)
         assert response.status_code < 500, (name, filename, response.content[:300])
         checked += 1
@@ -678,13 +787,19 @@ def test_lists_and_detail_take_a_bounded_number_of_queries(apis: dict[str, Api],
     ok(apis["clerk"].act(first, "accept"))
     for api in apis.values():
         api.get("/cases")  # the first use of a token records it (one UPDATE); measure after that
-    one = {"mine": count(apis["applicant"], "/cases"), "queue": count(apis["approver"], "/cases"),
-           "board": count(apis["supervisor"], "/supervision", {"bucket": "due_soon"})}
+    one = {
+        "mine": count(apis["applicant"], "/cases"),
+        "queue": count(apis["approver"], "/cases"),
+        "board": count(apis["supervisor"], "/supervision", {"bucket": "due_soon"}),
+    }
     detail_one = count(apis["approver"], f"/cases/{first['number']}")
     for _ in range(5):
         ok(apis["clerk"].act(ok(apis["applicant"].apply(w), 201), "accept"))
-    many = {"mine": count(apis["applicant"], "/cases"), "queue": count(apis["approver"], "/cases"),
-            "board": count(apis["supervisor"], "/supervision", {"bucket": "due_soon"})}
+    many = {
+        "mine": count(apis["applicant"], "/cases"),
+        "queue": count(apis["approver"], "/cases"),
+        "board": count(apis["supervisor"], "/supervision", {"bucket": "due_soon"}),
+    }
     assert ok(apis["approver"].get("/cases"))["total"] == 6
     assert many == one, (one, many)
     case = Case.objects.get(number=first["number"])

@@ -29,10 +29,14 @@ def w(monkeypatch):
 
 def deferred_case(w, due=DUE, phone="13900000000"):
     clerk = s.Ctx(w.clerk, "window", w.window)
-    case = s.apply_at_window(clerk, w.version.implementation,
-                             applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": phone},
-                             identity_check="读取居民身份证芯片并人证比对", form_data=form(w),
-                             paper_materials=["居民身份证", "出生医学证明"])
+    case = s.apply_at_window(
+        clerk,
+        w.version.implementation,
+        applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": phone},
+        identity_check="读取居民身份证芯片并人证比对",
+        form_data=form(w),
+        paper_materials=["居民身份证", "出生医学证明"],
+    )
     return s.accept(clerk, case, case.revision, [s.Deferral("结婚证", due, "本人承诺按期补交结婚证")])
 
 
@@ -84,8 +88,10 @@ def test_the_applicant_is_told_once_per_material(w, monkeypatch, django_capture_
     pin(monkeypatch, DUE + dt.timedelta(days=3))
     with django_capture_on_commit_callbacks(execute=True):
         again = deferrals.flag_overdue_deferrals()
-    assert {(f.case.pk, outcome, f.days_overdue) for f, outcome in again} == {(case.pk, "already", 3),
-                                                                            (no_phone.pk, "no_phone", 3)}
+    assert {(f.case.pk, outcome, f.days_overdue) for f, outcome in again} == {
+        (case.pk, "already", 3),
+        (no_phone.pk, "no_phone", 3),
+    }
     assert OutboxMessage.objects.filter(kind="deferral_overdue").count() == 1
     # Telling is race-safe: a second claim of the same flag sends nothing.
     assert deferrals.notify_overdue(again[0][0]) in ("already", "no_phone")

@@ -94,8 +94,11 @@ def test_cases_are_consistent_with_their_events_deadlines_and_numbers(monkeypatc
 
     # the queues see them
     rows, total = selectors.queue(w.approver, Bucket.TO_REVIEW, today=TODAY)
-    assert total == Case.objects.filter(status="in_progress", awaiting_decision=False,
-                                        deciding_department=w.police).count() > 0
+    assert (
+        total
+        == Case.objects.filter(status="in_progress", awaiting_decision=False, deciding_department=w.police).count()
+        > 0
+    )
     assert len(rows) == min(total, 50)
     overdue = selectors.supervision_board(w.supervisor, Bucket.OVERDUE, today=TODAY)[1]
     due_soon = selectors.supervision_board(w.supervisor, Bucket.DUE_SOON, today=TODAY)[1]

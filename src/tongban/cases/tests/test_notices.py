@@ -40,10 +40,14 @@ def w(monkeypatch):
 
 def at_window(w, name="王五"):
     clerk = s.Ctx(w.clerk, "window", w.window)
-    return s.apply_at_window(clerk, w.version.implementation,
-                             applicant={"name": name, "id_number": w.other_citizen.id_number, "phone": "13900000000"},
-                             identity_check="读取居民身份证芯片并人证比对", form_data=form(w),
-                             paper_materials=["居民身份证", "出生医学证明"])
+    return s.apply_at_window(
+        clerk,
+        w.version.implementation,
+        applicant={"name": name, "id_number": w.other_citizen.id_number, "phone": "13900000000"},
+        identity_check="读取居民身份证芯片并人证比对",
+        form_data=form(w),
+        paper_materials=["居民身份证", "出生医学证明"],
+    )
 
 
 def accepted(w, deferred=False):
@@ -57,16 +61,23 @@ def decided(w, grant=True):
     case = accepted(w)
     approver = s.Ctx(w.approver)
     case = s.complete_step(approver, case, "材料齐全，符合规定", case.revision)
-    reason = "申请人提交的出生医学证明等材料齐全，符合《中华人民共和国户口登记条例》第七条的规定" if grant \
+    reason = (
+        "申请人提交的出生医学证明等材料齐全，符合《中华人民共和国户口登记条例》第七条的规定"
+        if grant
         else "经核查，申请人不符合本地落户条件"
+    )
     return s.decide(approver, case, grant, reason, case.revision)
 
 
 def in_correction(w):
     case = at_window(w)
-    return s.request_correction(s.Ctx(w.clerk, "window", w.window), case,
-                                ["出生医学证明照片不清晰，请提供原件", "缺少父亲签字的申报表", "户口簿首页复印件"],
-                                case.revision, note="以上材料可到窗口或网上补正")
+    return s.request_correction(
+        s.Ctx(w.clerk, "window", w.window),
+        case,
+        ["出生医学证明照片不清晰，请提供原件", "缺少父亲签字的申报表", "户口簿首页复印件"],
+        case.revision,
+        note="以上材料可到窗口或网上补正",
+    )
 
 
 def refused(w):
@@ -121,8 +132,17 @@ def check_pdf(case, kind: NoticeKind, *expected: str) -> str:
 
 def test_acceptance_notice(w):
     case = accepted(w)
-    text = check_pdf(case, K.ACCEPTANCE, "受理通知书", "决定予以受理", case.query_code, "诸暨市政务服务中心",
-                     "诸暨市公安局", "2026年9月29日", f"{case.promised_due.year}年{case.promised_due.month}月")
+    text = check_pdf(
+        case,
+        K.ACCEPTANCE,
+        "受理通知书",
+        "决定予以受理",
+        case.query_code,
+        "诸暨市政务服务中心",
+        "诸暨市公安局",
+        "2026年9月29日",
+        f"{case.promised_due.year}年{case.promised_due.month}月",
+    )
     assert "专家评审" in text  # the declared clock-stopping step is named
     # The applicant's ID is masked; the full number and the phone never appear.
     assert case.applicant_id_number not in text and case.applicant_id_number[:4] in text
@@ -131,16 +151,33 @@ def test_acceptance_notice(w):
 
 def test_refusal_notice(w):
     case = refused(w)
-    text = check_pdf(case, K.REFUSAL, "不予受理决定书", "申请事项依法不属于本机关职权范围", "决定不予受理",
-                     "第三十二条", "行政复议", "行政诉讼")
+    text = check_pdf(
+        case,
+        K.REFUSAL,
+        "不予受理决定书",
+        "申请事项依法不属于本机关职权范围",
+        "决定不予受理",
+        "第三十二条",
+        "行政复议",
+        "行政诉讼",
+    )
     assert "范围。。" not in text
 
 
 def test_correction_notice_lists_everything_once(w):
     case = in_correction(w)
-    text = check_pdf(case, K.CORRECTION, "补正材料通知书", "一次性告知", "第三十二条第一款第（四）项",
-                     "1.出生医学证明照片不清晰，请提供原件", "2.缺少父亲签字的申报表", "3.户口簿首页复印件",
-                     "不再要求补正其他材料", "以上材料可到窗口或网上补正")
+    text = check_pdf(
+        case,
+        K.CORRECTION,
+        "补正材料通知书",
+        "一次性告知",
+        "第三十二条第一款第（四）项",
+        "1.出生医学证明照片不清晰，请提供原件",
+        "2.缺少父亲签字的申报表",
+        "3.户口簿首页复印件",
+        "不再要求补正其他材料",
+        "以上材料可到窗口或网上补正",
+    )
     assert "4." not in text
 
 
@@ -154,8 +191,18 @@ def test_correction_notice_during_handling(w):
 def test_deferral_commitment(w):
     case = accepted(w, deferred=True)
     assert notice_kinds_for(case) == [K.ACCEPTANCE, K.DEFERRAL]
-    check_pdf(case, K.DEFERRAL, "容缺受理承诺书", "结婚证", "2026年10月9日", "待补交",
-              "本人承诺10日内补交结婚证", "承诺人（签字或盖章）", "受理人（签字）", "郑重承诺")
+    check_pdf(
+        case,
+        K.DEFERRAL,
+        "容缺受理承诺书",
+        "结婚证",
+        "2026年10月9日",
+        "待补交",
+        "本人承诺10日内补交结婚证",
+        "承诺人（签字或盖章）",
+        "受理人（签字）",
+        "郑重承诺",
+    )
     # The acceptance notice points to the commitment.
     assert "容缺受理" in check_pdf(case, K.ACCEPTANCE)
     case = s.supply_deferred(s.Ctx(w.clerk, "window", w.window), case, "结婚证", case.revision)
@@ -168,8 +215,13 @@ def test_grant_and_denial_decisions(w):
     text = check_pdf(granted, K.GRANT, "决定准予办理", "户口登记条例", granted.version.result_name, "请凭本通知书")
     assert "行政复议" not in text
     assert notice_kinds_for(granted) == [K.ACCEPTANCE, K.GRANT]
-    closed = s.issue_result(s.Ctx(w.clerk, "window", w.window), granted, "post", granted.revision,
-                            address="浙江省诸暨市暨阳街道艮塔西路138号")
+    closed = s.issue_result(
+        s.Ctx(w.clerk, "window", w.window),
+        granted,
+        "post",
+        granted.revision,
+        address="浙江省诸暨市暨阳街道艮塔西路138号",
+    )
     assert "邮寄" in check_pdf(closed, K.GRANT)
     denied = decided(w, grant=False)
     check_pdf(denied, K.DENIAL, "不予办理决定书", "不符合本地落户条件", "决定不予办理", "行政复议")
@@ -181,7 +233,9 @@ def test_licensing_items_cite_the_licensing_law(w):
     entry.save(update_fields=["item_type"])
     case = decided(w, grant=True)
     assert notice_title(case, K.GRANT) == "准予行政许可决定书"
-    check_pdf(case, K.GRANT, "准予行政许可决定书", "根据《中华人民共和国行政许可法》第三十八条第一款", "决定准予行政许可")
+    check_pdf(
+        case, K.GRANT, "准予行政许可决定书", "根据《中华人民共和国行政许可法》第三十八条第一款", "决定准予行政许可"
+    )
     check_pdf(case, K.ACCEPTANCE, "根据《中华人民共和国行政许可法》第三十二条第一款第（五）项")
 
 

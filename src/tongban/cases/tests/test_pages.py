@@ -50,10 +50,14 @@ def online_case(w) -> Case:
 
 
 def window_case(w) -> Case:
-    return s.apply_at_window(s.Ctx(w.clerk, "window", w.window), w.version.implementation,
-                             applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": "13900000000"},
-                             identity_check="读取身份证芯片并人证比对", form_data=form(w),
-                             paper_materials=["居民身份证", "出生医学证明"])
+    return s.apply_at_window(
+        s.Ctx(w.clerk, "window", w.window),
+        w.version.implementation,
+        applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": "13900000000"},
+        identity_check="读取身份证芯片并人证比对",
+        form_data=form(w),
+        paper_materials=["居民身份证", "出生医学证明"],
+    )
 
 
 def accepted(w) -> Case:
@@ -106,8 +110,14 @@ def test_save_draft_then_submit_gives_a_receipt_with_number_and_query_code(clien
 def test_invalid_form_shows_each_error_next_to_its_field_and_keeps_the_draft(client, w):
     client.force_login(w.applicant)
     url = reverse("cases:apply", args=[code(w)])
-    r = client.post(url, {"token": token(text(client.get(url))), "action": "submit",
-                          **fields(w, child_name="", child_birth_date="2026-13-45")})
+    r = client.post(
+        url,
+        {
+            "token": token(text(client.get(url))),
+            "action": "submit",
+            **fields(w, child_name="", child_birth_date="2026-13-45"),
+        },
+    )
     assert r.status_code == 400
     html = text(r)
     assert 'id="id_f_child_name_error">请填写新生儿姓名' in html
@@ -146,11 +156,16 @@ def test_a_bad_file_is_refused_alone_and_the_rest_is_kept(client, w):
     client.force_login(w.applicant)
     url = reverse("cases:apply", args=[code(w)])
     mats = {m.name: m.pk for m in w.version.materials.all()}
-    r = client.post(url, {
-        "token": token(text(client.get(url))), "action": "submit", **fields(w),
-        f"material_{mats['出生医学证明']}": SimpleUploadedFile("证明.pdf", b"this is not a pdf at all"),
-        f"material_{mats['结婚证']}": SimpleUploadedFile("结婚证.png", PNG, content_type="image/png"),
-    })
+    r = client.post(
+        url,
+        {
+            "token": token(text(client.get(url))),
+            "action": "submit",
+            **fields(w),
+            f"material_{mats['出生医学证明']}": SimpleUploadedFile("证明.pdf", b"this is not a pdf at all"),
+            f"material_{mats['结婚证']}": SimpleUploadedFile("结婚证.png", PNG, content_type="image/png"),
+        },
+    )
     assert r.status_code == 400
     html = text(r)
     assert "不是PDF、JPEG、PNG或OFD格式" in html and "证明.pdf" in html
@@ -200,8 +215,10 @@ def test_applicant_supplies_a_correction_with_files(client, w):
     html = text(client.get(reverse("cases:detail", args=[case.number])))
     assert "需要补正的内容（一次性告知）" in html and "补正后重新提交" in html
     pk = w.version.materials.get(name="结婚证").pk
-    r = client.post(reverse("cases:act", args=[case.number, "resubmit"]),
-                    {"revision": case.revision, f"material_{pk}": SimpleUploadedFile("m.pdf", PDF)})
+    r = client.post(
+        reverse("cases:act", args=[case.number, "resubmit"]),
+        {"revision": case.revision, f"material_{pk}": SimpleUploadedFile("m.pdf", PDF)},
+    )
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.status == "submitted" and case.materials.filter(name="结婚证", state="received").exists()
@@ -234,22 +251,43 @@ def test_window_lists_the_items_of_the_centre_and_takes_an_application(client, w
     for choice in ("读取身份证芯片并人证比对", "核验纸质身份证原件", "电子身份证扫码"):
         assert choice in page
     assert 'name="f_applicant_name"' not in page  # asked once, in the applicant section
-    bad = client.post(url, {"token": token(page), "kind": "natural", "name": "王五", "id_number": "330681199001010000",
-                            "f_child_name": "王小宝", "f_child_birth_date": "2026-11-01"})
+    bad = client.post(
+        url,
+        {
+            "token": token(page),
+            "kind": "natural",
+            "name": "王五",
+            "id_number": "330681199001010000",
+            "f_child_name": "王小宝",
+            "f_child_birth_date": "2026-11-01",
+        },
+    )
     assert bad.status_code == 400
     html = text(bad)
     assert "公民身份号码有误" in html and "请选择申请人身份的核验方式" in html
     assert 'value="王小宝"' in html and not Case.objects.exists()
 
-    data = {"token": token(html), "kind": "natural", "name": "王五", "id_number": w.other_citizen.id_number,
-            "phone": "13900000000", "identity_check": "核验纸质身份证原件", "agent_name": "",
-            "f_child_name": "王小宝", "f_child_birth_date": "2026-11-01", "paper": ["居民身份证", "出生医学证明"]}
+    data = {
+        "token": token(html),
+        "kind": "natural",
+        "name": "王五",
+        "id_number": w.other_citizen.id_number,
+        "phone": "13900000000",
+        "identity_check": "核验纸质身份证原件",
+        "agent_name": "",
+        "f_child_name": "王小宝",
+        "f_child_birth_date": "2026-11-01",
+        "paper": ["居民身份证", "出生医学证明"],
+    }
     r = client.post(url, data)
     case = Case.objects.get()
     assert r["Location"] == reverse("cases:detail", args=[case.number]) + "#decide"
     assert case.status == "submitted" and case.channel == "window" and case.identity_check == "核验纸质身份证原件"
     assert case.receiving_window == w.window and case.form_data["applicant_name"] == "王五"
-    assert set(case.materials.filter(paper_checked=True).values_list("name", flat=True)) == {"居民身份证", "出生医学证明"}
+    assert set(case.materials.filter(paper_checked=True).values_list("name", flat=True)) == {
+        "居民身份证",
+        "出生医学证明",
+    }
     again = client.post(url, data)  # the same form once more
     assert Case.objects.count() == 1 and again["Location"] == reverse("cases:detail", args=[case.number])
 
@@ -260,8 +298,15 @@ def test_window_decision_deferred_then_print_the_notice(client, w):
     page = text(client.get(reverse("cases:detail", args=[case.number])))
     for title in ("受理", "容缺受理", "补正（一次性告知）", "不予受理"):
         assert f"<summary>{title}</summary>" in page
-    r = client.post(reverse("cases:act", args=[case.number, "defer"]), {
-        "revision": case.revision, "materials": ["结婚证"], "due": "2026-10-12", "commitment": "本人承诺10月12日前补交结婚证"})
+    r = client.post(
+        reverse("cases:act", args=[case.number, "defer"]),
+        {
+            "revision": case.revision,
+            "materials": ["结婚证"],
+            "due": "2026-10-12",
+            "commitment": "本人承诺10月12日前补交结婚证",
+        },
+    )
     assert r.status_code == 302 and r["Location"].endswith("?print=deferral")
     case.refresh_from_db()
     assert case.status == "in_progress" and case.deferred
@@ -271,21 +316,29 @@ def test_window_decision_deferred_then_print_the_notice(client, w):
     pdf = client.get(reverse("cases:notice", args=[case.number, "deferral"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # The deferred material arrives later at the window.
-    r = client.post(reverse("cases:act", args=[case.number, "supply_deferred"]),
-                    {"revision": case.revision, "material": "结婚证"})
+    r = client.post(
+        reverse("cases:act", args=[case.number, "supply_deferred"]), {"revision": case.revision, "material": "结婚证"}
+    )
     assert r.status_code == 302
     assert case.materials.get(name="结婚证").state == "received"
 
 
 def test_correction_list_is_one_complete_list(client, w):
-    case = s.apply_at_window(s.Ctx(w.clerk, "window", w.window), w.version.implementation,
-                             applicant={"name": "王五", "id_number": w.other_citizen.id_number},
-                             identity_check="电子身份证扫码", form_data=form(w), paper_materials=["居民身份证"])
+    case = s.apply_at_window(
+        s.Ctx(w.clerk, "window", w.window),
+        w.version.implementation,
+        applicant={"name": "王五", "id_number": w.other_citizen.id_number},
+        identity_check="电子身份证扫码",
+        form_data=form(w),
+        paper_materials=["居民身份证"],
+    )
     client.force_login(w.clerk)
     page = text(client.get(reverse("cases:detail", args=[case.number])))
     assert re.search(r'name="items" value="出生医学证明"[^>]*checked', page) is None  # replaceable: not missing
-    r = client.post(reverse("cases:act", args=[case.number, "correction"]), {
-        "revision": case.revision, "items": ["结婚证"], "extra": "申请表第3栏未签字\n户口簿复印件不清晰"})
+    r = client.post(
+        reverse("cases:act", args=[case.number, "correction"]),
+        {"revision": case.revision, "items": ["结婚证"], "extra": "申请表第3栏未签字\n户口簿复印件不清晰"},
+    )
     assert r.status_code == 302 and r["Location"].endswith("?print=correction")
     case.refresh_from_db()
     assert case.status == "correction"
@@ -298,8 +351,10 @@ def test_refusal_needs_a_reason_shown_next_to_the_field(client, w):
     r = client.post(reverse("cases:act", args=[case.number, "refuse"]), {"revision": case.revision, "reason": ""})
     assert r.status_code == 400
     assert 'id="id_refuse_reason_error">不予受理必须说明理由和依据' in text(r)
-    r = client.post(reverse("cases:act", args=[case.number, "refuse"]),
-                    {"revision": case.revision, "reason": "不属于本机关职权范围"})
+    r = client.post(
+        reverse("cases:act", args=[case.number, "refuse"]),
+        {"revision": case.revision, "reason": "不属于本机关职权范围"},
+    )
     assert r.status_code == 302 and r["Location"].endswith("?print=refusal")
 
 
@@ -379,7 +434,7 @@ def test_big_buckets_show_more_than_the_cap_and_page_on_without_a_last_page(clie
     monkeypatch.setattr(views_office, "PER_PAGE", 2)
     client.force_login(w.approver)
     first = text(client.get(reverse("cases:queue"), {"bucket": "to_review"}))
-    assert '>3+</span>' in first and "共 3+ 件" in first
+    assert ">3+</span>" in first and "共 3+ 件" in first
     assert "第 1 页</span>" in first and "page=2" in first
     third = text(client.get(reverse("cases:queue"), {"bucket": "to_review", "page": 3}))
     assert third.count('data-number="') == 1 and "page=4" not in third  # the last, short page
@@ -391,7 +446,7 @@ def test_big_buckets_show_more_than_the_cap_and_page_on_without_a_last_page(clie
     huge = client.get(reverse("cases:queue"), {"bucket": "to_review", "page": "9" * 25})
     assert huge.status_code == 200
     other = text(client.get(reverse("cases:queue"), {"bucket": "to_decide"}))
-    assert '>0</span>' in other  # small buckets stay exact
+    assert ">0</span>" in other  # small buckets stay exact
 
 
 def test_review_steps_decision_suspension_and_extension(client, w):
@@ -433,8 +488,9 @@ def test_supervision_notice_is_sent_and_answered(client, w, monkeypatch):
     client.force_login(w.supervisor)
     board = text(client.get(reverse("cases:supervision")))
     assert case.number in board and "诸暨市公安局" in board and "已超期" in board
-    r = client.post(reverse("cases:act", args=[case.number, "supervise"]),
-                    {"revision": case.revision, "message": "请于明日前办结"})
+    r = client.post(
+        reverse("cases:act", args=[case.number, "supervise"]), {"revision": case.revision, "message": "请于明日前办结"}
+    )
     assert r.status_code == 302
     notice = SupervisionNotice.objects.get()
     client.force_login(w.approver)
@@ -484,12 +540,19 @@ def test_a_supervisor_moved_to_another_jurisdiction_sees_its_board(w):
 def test_nobody_else_learns_that_a_case_exists(client, w):
     case = accepted(w)
     pk = case.materials.first().pk if case.materials.exists() else 1
-    other_centre = user("clerk2", role="window_clerk", kind="staff", division=w.clerk.division,
-                        service_centre=type(w.centre).objects.create(division=w.centre.division, name="乡镇便民中心",
-                                                                     kind="township"))
-    urls = [reverse("cases:detail", args=[case.number]), reverse("cases:receipt", args=[case.number]),
-            reverse("cases:notice", args=[case.number, "acceptance"]),
-            reverse("cases:material", args=[case.number, pk])]
+    other_centre = user(
+        "clerk2",
+        role="window_clerk",
+        kind="staff",
+        division=w.clerk.division,
+        service_centre=type(w.centre).objects.create(division=w.centre.division, name="乡镇便民中心", kind="township"),
+    )
+    urls = [
+        reverse("cases:detail", args=[case.number]),
+        reverse("cases:receipt", args=[case.number]),
+        reverse("cases:notice", args=[case.number, "acceptance"]),
+        reverse("cases:material", args=[case.number, pk]),
+    ]
     for outsider in (w.other_citizen, w.other_approver, other_centre):
         client.force_login(outsider)
         for url in urls:
@@ -508,8 +571,9 @@ def test_a_draft_is_seen_by_its_author_only(client, w):
     client.force_login(w.clerk)
     assert client.get(reverse("cases:detail", args=[draft.number])).status_code == 404
     client.force_login(w.applicant)
-    assert client.get(reverse("cases:detail", args=[draft.number]))["Location"] == \
-        reverse("cases:edit", args=[draft.number])
+    assert client.get(reverse("cases:detail", args=[draft.number]))["Location"] == reverse(
+        "cases:edit", args=[draft.number]
+    )
 
 
 def test_materials_download_only_for_viewers_and_by_content_type(client, w):
@@ -524,8 +588,12 @@ def test_materials_download_only_for_viewers_and_by_content_type(client, w):
 
 
 def test_index_sends_each_role_to_its_page(client, w):
-    expected = {w.applicant: "cases:mine", w.clerk: "cases:window", w.approver: "cases:queue",
-                w.supervisor: "cases:supervision"}
+    expected = {
+        w.applicant: "cases:mine",
+        w.clerk: "cases:window",
+        w.approver: "cases:queue",
+        w.supervisor: "cases:supervision",
+    }
     for who, name in expected.items():
         client.force_login(who)
         assert client.get(reverse("cases:index"))["Location"] == reverse(name)
@@ -534,15 +602,34 @@ def test_index_sends_each_role_to_its_page(client, w):
 def test_enterprise_at_the_window_needs_a_valid_uscc_and_its_agent(client, w):
     client.force_login(w.clerk)
     url = reverse("cases:window_apply", args=[code(w)])
-    base = {"kind": "legal", "name": "诸暨市某某有限公司", "identity_check": "核验纸质身份证原件",
-            "f_child_name": "x", "f_child_birth_date": "2026-11-01"}
-    r = client.post(url, {"token": token(text(client.get(url))), **base,
-                          "id_number": make_resident_id("330681", dt.date(1990, 1, 1), 15)})
+    base = {
+        "kind": "legal",
+        "name": "诸暨市某某有限公司",
+        "identity_check": "核验纸质身份证原件",
+        "f_child_name": "x",
+        "f_child_birth_date": "2026-11-01",
+    }
+    r = client.post(
+        url,
+        {
+            "token": token(text(client.get(url))),
+            **base,
+            "id_number": make_resident_id("330681", dt.date(1990, 1, 1), 15),
+        },
+    )
     assert r.status_code == 400
     assert "统一社会信用代码有误" in text(r) and "法人申请须填写到场经办人的姓名" in text(r)
     uscc = make_uscc("9", "1", "330681", "MA2JY7C3")
-    r = client.post(url, {"token": token(text(r)), **base, "id_number": uscc, "agent_name": "赵六",
-                          "agent_id_number": w.other_citizen.id_number})
+    r = client.post(
+        url,
+        {
+            "token": token(text(r)),
+            **base,
+            "id_number": uscc,
+            "agent_name": "赵六",
+            "agent_id_number": w.other_citizen.id_number,
+        },
+    )
     case = Case.objects.get()
     assert r.status_code == 302 and case.applicant_kind == "legal" and case.applicant_id_number == uscc
     assert case.agent_name == "赵六" and case.form_data["applicant_name"] == "赵六"

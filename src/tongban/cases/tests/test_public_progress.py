@@ -37,10 +37,15 @@ def w(monkeypatch):
 def handled(w):
     """Applied at the window, accepted, one step done, suspended for expert review and resumed, supervised."""
     clerk = s.Ctx(w.clerk, "window", w.window)
-    case = s.apply_at_window(clerk, w.version.implementation,
-                             applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": "13900000000"},
-                             identity_check="读取居民身份证芯片并人证比对", form_data=form(w),
-                             paper_materials=["居民身份证", "出生医学证明"], agent={"name": "赵代办", "id_number": ""})
+    case = s.apply_at_window(
+        clerk,
+        w.version.implementation,
+        applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": "13900000000"},
+        identity_check="读取居民身份证芯片并人证比对",
+        form_data=form(w),
+        paper_materials=["居民身份证", "出生医学证明"],
+        agent={"name": "赵代办", "id_number": ""},
+    )
     case = s.accept(clerk, case, case.revision)
     approver = s.Ctx(w.approver)
     case = s.complete_step(approver, case, "申请人王五材料齐全", case.revision)
@@ -65,14 +70,37 @@ def test_match_shows_progress_without_personal_data(client, w):
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     html = response.content.decode()
-    for shown in ("新生儿入户", "诸暨市公安局", "办理中", "2026年9月29日", "提交申请", "受理",
-                  "完成办理环节（审核）", "进入特殊环节（专家评审）", "恢复办理", case.number):
+    for shown in (
+        "新生儿入户",
+        "诸暨市公安局",
+        "办理中",
+        "2026年9月29日",
+        "提交申请",
+        "受理",
+        "完成办理环节（审核）",
+        "进入特殊环节（专家评审）",
+        "恢复办理",
+        case.number,
+    ):
         assert shown in html, shown
     due = case.promised_due
     assert f"{due.year}年{due.month}月{due.day}日" in html
     # Nothing about people: names of applicant, agent and staff, ID numbers, phones, opinions and reasons.
-    for hidden in ("王五", "赵代办", w.other_citizen.id_number, w.other_citizen.id_number[-4:], "13900000000",
-                   "窗口王", "审批李", "督办周", "材料齐全", "请专家核实", "请加快办理", "督办", "人证比对"):
+    for hidden in (
+        "王五",
+        "赵代办",
+        w.other_citizen.id_number,
+        w.other_citizen.id_number[-4:],
+        "13900000000",
+        "窗口王",
+        "审批李",
+        "督办周",
+        "材料齐全",
+        "请专家核实",
+        "请加快办理",
+        "督办",
+        "人证比对",
+    ):
         assert hidden not in html, hidden
 
 

@@ -32,8 +32,15 @@ from tongban.jurisdictions.models import ServiceCentre
 
 pytestmark = pytest.mark.django_db
 
-OUTSIDERS = ["other_citizen", "other_centre_clerk", "other_department_approver", "other_department_head",
-             "other_jurisdiction_supervisor", "catalogue_admin", "anonymous"]
+OUTSIDERS = [
+    "other_citizen",
+    "other_centre_clerk",
+    "other_department_approver",
+    "other_department_head",
+    "other_jurisdiction_supervisor",
+    "catalogue_admin",
+    "anonymous",
+]
 
 
 @dataclass
@@ -49,14 +56,18 @@ def setting(monkeypatch: pytest.MonkeyPatch) -> Setting:
     w = world()
     home = w.centre.division
     yuecheng = cf.division("330602", "越城区")
-    centre2 = ServiceCentre.objects.create(division=yuecheng, name="越城区政务服务中心", kind="government",
-                                           address="绍兴市越城区", opening_hours="周一至周五")
+    centre2 = ServiceCentre.objects.create(
+        division=yuecheng,
+        name="越城区政务服务中心",
+        kind="government",
+        address="绍兴市越城区",
+        opening_hours="周一至周五",
+    )
     centre2.departments.add(w.police, w.hrss)  # serves the same department, yet did not receive the case
     staff = {"kind": "staff", "real_name": "外人"}
     outsiders: dict[str, User | None] = {
         "other_citizen": w.other_citizen,
-        "other_centre_clerk": user("clerk2", role="window_clerk", service_centre=centre2, division=yuecheng,
-                                   **staff),
+        "other_centre_clerk": user("clerk2", role="window_clerk", service_centre=centre2, division=yuecheng, **staff),
         "other_department_approver": w.other_approver,
         "other_department_head": user("head2", role="department_head", department=w.hrss, division=home, **staff),
         "other_jurisdiction_supervisor": user("supervisor2", role="supervisor", division=yuecheng, **staff),
@@ -99,8 +110,12 @@ def _awaiting_decision(w: World) -> Case:
 def _deferred(w: World) -> Case:
     case = _submitted(w)
     CaseMaterial.objects.filter(case=case, name="结婚证").delete()
-    return s.accept(s.Ctx(w.clerk, "window"), case, case.revision,
-                    [s.Deferral("结婚证", TODAY + dt.timedelta(days=5), "本人承诺5日内补交")])
+    return s.accept(
+        s.Ctx(w.clerk, "window"),
+        case,
+        case.revision,
+        [s.Deferral("结婚证", TODAY + dt.timedelta(days=5), "本人承诺5日内补交")],
+    )
 
 
 def _returned(w: World) -> Case:
@@ -137,8 +152,12 @@ SPECS = [
     Spec("submit", _draft, "applicant", {}),
     Spec("withdraw", _submitted, "applicant", {"reason": "不再需要"}),
     Spec("accept", _submitted, "clerk", {}),
-    Spec("accept_deferred", _submitted, "clerk",
-         {"deferrals": [{"material": "结婚证", "due": DUE, "commitment": "本人承诺5日内补交"}]}),
+    Spec(
+        "accept_deferred",
+        _submitted,
+        "clerk",
+        {"deferrals": [{"material": "结婚证", "due": DUE, "commitment": "本人承诺5日内补交"}]},
+    ),
     Spec("request_correction", _submitted, "clerk", {"items": ["缺少父亲签字"]}),
     Spec("refuse", _submitted, "clerk", {"reason": "不属于本机关职权范围"}),
     Spec("record_visit", _submitted, "clerk", {"reason": "现场咨询"}),
@@ -164,11 +183,21 @@ def test_the_matrix_covers_every_action_the_api_offers() -> None:
 
 def snapshot(case: Case) -> tuple[Any, ...]:
     c = Case.objects.get(pk=case.pk)
-    return (c.number, c.status, c.revision, c.form_data, c.decision, c.extension_days, c.correction_items,
-            CaseEvent.objects.filter(case=c).count(),
-            list(CaseMaterial.objects.filter(case=c).values_list("name", "state", "sha256")),
-            SupervisionNotice.objects.filter(case=c).count(), Visit.objects.filter(case=c).count(),
-            AuditEntry.objects.filter(object_id=c.number).count(), IdempotencyRecord.objects.count())
+    return (
+        c.number,
+        c.status,
+        c.revision,
+        c.form_data,
+        c.decision,
+        c.extension_days,
+        c.correction_items,
+        CaseEvent.objects.filter(case=c).count(),
+        list(CaseMaterial.objects.filter(case=c).values_list("name", "state", "sha256")),
+        SupervisionNotice.objects.filter(case=c).count(),
+        Visit.objects.filter(case=c).count(),
+        AuditEntry.objects.filter(object_id=c.number).count(),
+        IdempotencyRecord.objects.count(),
+    )
 
 
 def call(api: Api, spec: Spec, case: Case) -> Any:
@@ -232,7 +261,9 @@ def test_outsiders_see_the_case_in_no_list(client: Client, setting: Setting) -> 
             if response.status_code == 200:
                 assert not numbers & {r["number"] for r in response.json()["results"]}, (who, bucket)
     # … while the people in scope do see them.
-    seen = {r["number"] for b in buckets for r in Api(client, w.approver).get("/cases", {"bucket": b}).json()["results"]}
+    seen = {
+        r["number"] for b in buckets for r in Api(client, w.approver).get("/cases", {"bucket": b}).json()["results"]
+    }
     assert {c.number for c in cases[1:4]} <= seen
     board = Api(client, w.supervisor).get("/supervision", {"bucket": "overdue"}).json()
     assert [r["number"] for r in board["results"]] == [overdue.number]
@@ -280,9 +311,20 @@ def _page_urls(case: Case) -> list[str]:
     return urls
 
 
-PAGE_POST = {"reason": "理由", "opinion": "同意", "items": "缺少签字", "extra": "缺少签字", "step_name": "专家评审",
-             "delivery": "window", "grant": "1", "material": "结婚证", "note": "说明", "days": "10",
-             "message": "请加快", "identity_check": "人证比对"}
+PAGE_POST = {
+    "reason": "理由",
+    "opinion": "同意",
+    "items": "缺少签字",
+    "extra": "缺少签字",
+    "step_name": "专家评审",
+    "delivery": "window",
+    "grant": "1",
+    "material": "结婚证",
+    "note": "说明",
+    "days": "10",
+    "message": "请加快",
+    "identity_check": "人证比对",
+}
 
 
 @pytest.mark.skipif(not _page_patterns(), reason="case pages not installed")

@@ -83,8 +83,18 @@ def test_full_path_online_with_suspension_and_extension(w, django_capture_on_com
         case = s.issue_result(clerk, case, "window", case.revision)
         assert case.status == "closed"
     actions = list(CaseEvent.objects.filter(case=case).values_list("action", flat=True))
-    assert actions == ["save_draft", "save_draft", "submit", "accept", "suspend", "resume", "extend",
-                       "complete_step", "grant", "issue_result"]
+    assert actions == [
+        "save_draft",
+        "save_draft",
+        "submit",
+        "accept",
+        "suspend",
+        "resume",
+        "extend",
+        "complete_step",
+        "grant",
+        "issue_result",
+    ]
     kinds = list(OutboxMessage.objects.filter(case_number=case.number).values_list("kind", flat=True))
     assert {"submitted", "accepted", "suspended", "extended", "decided", "closed"} <= set(kinds)
     assert Visit.objects.filter(case=case).count() == 1  # picked the result up once
@@ -93,10 +103,14 @@ def test_full_path_online_with_suspension_and_extension(w, django_capture_on_com
 
 def test_window_acceptance_with_deferred_material(w):
     clerk = s.Ctx(w.clerk, "window", w.window)
-    case = s.apply_at_window(clerk, w.version.implementation,
-                             applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": "13900000000"},
-                             identity_check="读取居民身份证芯片并人证比对", form_data=form(w),
-                             paper_materials=["居民身份证", "出生医学证明"])
+    case = s.apply_at_window(
+        clerk,
+        w.version.implementation,
+        applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": "13900000000"},
+        identity_check="读取居民身份证芯片并人证比对",
+        form_data=form(w),
+        paper_materials=["居民身份证", "出生医学证明"],
+    )
     assert case.channel == "window" and case.receiving_centre == w.centre and case.applicant == w.other_citizen
     with pytest.raises(DomainError, match="必要材料"):
         s.accept(clerk, case, case.revision, [s.Deferral("居民身份证", TODAY + dt.timedelta(days=5), "承诺")])
@@ -139,9 +153,11 @@ def test_retry_with_the_same_key_makes_no_second_case(w):
 
 def test_permissions_refuse_other_roles(w):
     case = online_case(w)
-    for user, action in [(w.other_citizen, lambda c, ctx: s.withdraw(ctx, c)),
-                         (w.approver, lambda c, ctx: s.accept(ctx, c)),
-                         (w.other_approver, lambda c, ctx: s.accept(ctx, c))]:
+    for user, action in [
+        (w.other_citizen, lambda c, ctx: s.withdraw(ctx, c)),
+        (w.approver, lambda c, ctx: s.accept(ctx, c)),
+        (w.other_approver, lambda c, ctx: s.accept(ctx, c)),
+    ]:
         with pytest.raises(DomainError) as caught:
             action(case, s.Ctx(user))
         assert caught.value.status == 403

@@ -75,7 +75,9 @@ def versions_to_export(region: str | None = None, status: str = STATUS_PUBLISHED
     if status == STATUS_PUBLISHED:
         ids = impls.filter(published_version__isnull=False).values("published_version_id")
     else:
-        newest = ImplementationVersion.objects.filter(implementation=OuterRef("pk")).order_by("-number").values("pk")[:1]
+        newest = (
+            ImplementationVersion.objects.filter(implementation=OuterRef("pk")).order_by("-number").values("pk")[:1]
+        )
         ids = impls.annotate(newest_id=Subquery(newest)).filter(newest_id__isnull=False).values("newest_id")
     return (
         ImplementationVersion.objects.filter(pk__in=ids)
@@ -94,8 +96,14 @@ def entries_to_export(region: str | None, versions: QuerySet[ImplementationVersi
     codes = set(versions.values_list("implementation__entry__code", flat=True))
     pending = set(codes)
     while pending:
-        parents = set(CatalogueEntry.objects.filter(code__in=pending, parent__isnull=False)
-                      .values_list("parent__code", flat=True)) - codes
+        parents = (
+            set(
+                CatalogueEntry.objects.filter(code__in=pending, parent__isnull=False).values_list(
+                    "parent__code", flat=True
+                )
+            )
+            - codes
+        )
         codes |= parents
         pending = parents
     return entries.filter(code__in=codes)
@@ -144,8 +152,13 @@ def _numbered(rows: Iterable[Any]) -> Iterable[tuple[int, Any]]:
     return enumerate(rows, start=1)
 
 
-def export_catalogue(target: str | IO[bytes], *, region: str | None = None, status: str = STATUS_PUBLISHED,
-                     progress: Progress | None = None) -> ExportResult:
+def export_catalogue(
+    target: str | IO[bytes],
+    *,
+    region: str | None = None,
+    status: str = STATUS_PUBLISHED,
+    progress: Progress | None = None,
+) -> ExportResult:
     """Write the catalogue (one version per implementation, with its entries) to ``target``."""
     versions = versions_to_export(region, status)
     entries = entries_to_export(region, versions)
@@ -167,8 +180,11 @@ def export_catalogue(target: str | IO[bytes], *, region: str | None = None, stat
         values = {name: getattr(version, name) for name in version.content_fields()}
         values.update(code=code, entry=impl.entry.code, division=impl.division_id, department=impl.department.uscc)
         impl_writer.write(values)
-        for sheet, items in ((MATERIAL_SHEET, version.materials.all()), (STEP_SHEET, version.steps.all()),
-                             (SPECIAL_STEP_SHEET, version.special_steps.all())):
+        for sheet, items in (
+            (MATERIAL_SHEET, version.materials.all()),
+            (STEP_SHEET, version.steps.all()),
+            (SPECIAL_STEP_SHEET, version.special_steps.all()),
+        ):
             for order, part in _numbered(items):
                 row = {c.key: getattr(part, c.key) for c in sheet.columns[2:]}
                 writers[sheet.name].write({**row, "implementation": code, "order": order})

@@ -47,7 +47,7 @@ Progress = Callable[..., Iterable]
 IMPORT_NOTE = "Excel 导入"
 _CHUNK = 500
 
-CONTENT_KEYS = tuple(c.key for c in IMPLEMENTATION_SHEET.columns[len(IMPLEMENTATION_KEYS):])
+CONTENT_KEYS = tuple(c.key for c in IMPLEMENTATION_SHEET.columns[len(IMPLEMENTATION_KEYS) :])
 ENTRY_FIELDS = tuple(c.key for c in ENTRY_SHEET.columns if c.key not in ("parent", "themes"))
 
 
@@ -125,7 +125,7 @@ class ImportReport:
             return f"发现 {len(self.problems)} 处错误，未导入任何数据。"
         head = "校验通过（预览，未写入）" if self.dry_run else "导入完成"
         publish = f"；{'将发布' if self.dry_run else '已发布'} {self.published} 项" if self.published else ""
-        return (f"{head}。基本目录：{self.entries.text()}；实施清单：{self.implementations.text()}{publish}。")
+        return f"{head}。基本目录：{self.entries.text()}；实施清单：{self.implementations.text()}{publish}。"
 
 
 @dataclass
@@ -147,7 +147,7 @@ class _Rollback(Exception):
 def _chunks(items: Iterable[str], size: int = _CHUNK) -> Iterator[list[str]]:
     items = list(items)
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _norm(value: Any) -> Any:
@@ -162,8 +162,12 @@ def _norm(value: Any) -> Any:
 
 def canonical_form_field(f: dict[str, Any]) -> dict[str, Any]:
     """A form field with only the keys the workbook carries; empty optional keys left out."""
-    out: dict[str, Any] = {"key": f.get("key", ""), "label": f.get("label", ""), "type": f.get("type", ""),
-                           "required": bool(f.get("required"))}
+    out: dict[str, Any] = {
+        "key": f.get("key", ""),
+        "label": f.get("label", ""),
+        "type": f.get("type", ""),
+        "required": bool(f.get("required")),
+    }
     if f.get("options"):
         out["options"] = [str(o) for o in f["options"]]
     for key in ("max_length", "min", "max"):
@@ -176,16 +180,22 @@ def canonical_form_field(f: dict[str, Any]) -> dict[str, Any]:
 
 
 def canonical_fees(fees: Any) -> list[dict[str, str]]:
-    return [{"item": _norm(str(f.get("item", ""))), "amount": amount_str(f.get("amount"))}
-            for f in fees or [] if isinstance(f, dict)]
+    return [
+        {"item": _norm(str(f.get("item", ""))), "amount": amount_str(f.get("amount"))}
+        for f in fees or []
+        if isinstance(f, dict)
+    ]
 
 
 def canonical_guide(g: dict[str, Any]) -> dict[str, Any]:
     """What the workbook can express of a guide, normalised, so that equal guides compare equal."""
     out = {key: _norm(g.get(key)) for key in CONTENT_KEYS}
     out["fees"] = canonical_fees(g.get("fees"))
-    out["faq"] = [{"q": _norm(str(f.get("q", ""))), "a": _norm(str(f.get("a", "")))}
-                  for f in g.get("faq") or [] if isinstance(f, dict)]
+    out["faq"] = [
+        {"q": _norm(str(f.get("q", ""))), "a": _norm(str(f.get("a", "")))}
+        for f in g.get("faq") or []
+        if isinstance(f, dict)
+    ]
     out["form_schema"] = [canonical_form_field(f) for f in g.get("form_schema") or [] if isinstance(f, dict)]
     for part in MODEL_PARTS:
         out[part] = [{k: _norm(v) for k, v in row.items() if k != "order"} for row in g.get(part) or []]
@@ -213,8 +223,10 @@ def open_workbook(source: str | IO[bytes]) -> Any:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise WorkbookError(f"找不到文件“{exc.filename}”") from exc
-        raise WorkbookError("无法读取文件：不是有效的 Excel 工作簿（.xlsx）。如为旧版 .xls 或 .csv 文件，"
-                            "请在 Excel 中另存为 .xlsx 后再导入。") from exc
+        raise WorkbookError(
+            "无法读取文件：不是有效的 Excel 工作簿（.xlsx）。如为旧版 .xls 或 .csv 文件，"
+            "请在 Excel 中另存为 .xlsx 后再导入。"
+        ) from exc
 
 
 class _Importer:
@@ -261,13 +273,21 @@ class _Importer:
         finally:
             wb.close()
         if ENTRY_SHEET.name not in self.rows and IMPLEMENTATION_SHEET.name not in self.rows:
-            self.problem("", None, "", f"文件中没有“{ENTRY_SHEET.name}”或“{IMPLEMENTATION_SHEET.name}”工作表，"
-                                       "请使用导出的文件作为模板")
+            self.problem(
+                "",
+                None,
+                "",
+                f"文件中没有“{ENTRY_SHEET.name}”或“{IMPLEMENTATION_SHEET.name}”工作表，请使用导出的文件作为模板",
+            )
         if IMPLEMENTATION_SHEET.name in self.rows:
             for sheet in PART_SHEETS:
                 if sheet.name not in self.rows:
-                    self.problem(sheet.name, None, "", "缺少此工作表（导入实施清单时，申请材料、办理环节等工作表都必须有，"
-                                                       "可以只有表头）")
+                    self.problem(
+                        sheet.name,
+                        None,
+                        "",
+                        "缺少此工作表（导入实施清单时，申请材料、办理环节等工作表都必须有，可以只有表头）",
+                    )
                     self.broken.add(sheet.name)
 
     def _read_sheet(self, ws: Any, sheet: Sheet) -> list[Row]:
@@ -342,8 +362,9 @@ class _Importer:
 
         def parent_of(code: str) -> str:
             if code not in parents:  # an ancestor outside the file: follow the stored links
-                parents[code] = CatalogueEntry.objects.filter(code=code).values_list(
-                    "parent__code", flat=True).first() or ""
+                parents[code] = (
+                    CatalogueEntry.objects.filter(code=code).values_list("parent__code", flat=True).first() or ""
+                )
             return parents[code]
 
         for code, row in self.entry_rows.items():
@@ -379,7 +400,9 @@ class _Importer:
             counts.add(action)
             row.values["_action"] = action
             if action != "unchanged":
-                self.report.changes.append(PlannedChange(ENTRY_SHEET.name, row.number, code, row.values["name"], action))
+                self.report.changes.append(
+                    PlannedChange(ENTRY_SHEET.name, row.number, code, row.values["name"], action)
+                )
 
     def entry_item_type(self, code: str) -> str | None:
         if code in self.entry_rows and self.entry_rows[code].ok:
@@ -406,18 +429,23 @@ class _Importer:
         usccs = {str(r.values["department"]).upper() for r in rows if r.values.get("department")}
         self.departments = {d.uscc: d for chunk in _chunks(usccs) for d in Department.objects.filter(uscc__in=chunk)}
         self.existing: dict[str, Any] = {}  # ItemImplementation annotated with newest_id
-        newest = ImplementationVersion.objects.filter(implementation=OuterRef("pk")).order_by("-number").values("pk")[:1]
+        newest = (
+            ImplementationVersion.objects.filter(implementation=OuterRef("pk")).order_by("-number").values("pk")[:1]
+        )
         for chunk in _chunks(self.impl_rows):
-            for found in (ItemImplementation.objects.filter(code__in=chunk)
-                          .select_related("entry", "division", "department")
-                          .annotate(newest_id=Subquery(newest))):
+            for found in (
+                ItemImplementation.objects.filter(code__in=chunk)
+                .select_related("entry", "division", "department")
+                .annotate(newest_id=Subquery(newest))
+            ):
                 self.existing[found.code] = found
         # An entry may be implemented once per department: (entry code, USCC) → implementation code.
         pairs: dict[tuple[str, str], str] = {}
         entry_codes = {str(r.values["entry"]) for r in rows if r.values.get("entry")}
         for chunk in _chunks(entry_codes):
-            for taken_code, taken_entry, uscc in ItemImplementation.objects.filter(
-                    entry__code__in=chunk).values_list("code", "entry__code", "department__uscc"):
+            for taken_code, taken_entry, uscc in ItemImplementation.objects.filter(entry__code__in=chunk).values_list(
+                "code", "entry__code", "department__uscc"
+            ):
                 pairs[(taken_entry, uscc)] = taken_code
 
         in_file_pairs: dict[tuple[str, str], Row] = {}
@@ -438,23 +466,28 @@ class _Importer:
             values["_division"], values["_department"] = division, department
             impl = self.existing.get(code)
             if impl is not None:
-                for key, current, label in (("entry", impl.entry.code, "基本编码"),
-                                            ("division", impl.division_id, "实施区划"),
-                                            ("department", impl.department.uscc, "实施机关")):
+                for key, current, label in (
+                    ("entry", impl.entry.code, "基本编码"),
+                    ("division", impl.division_id, "实施区划"),
+                    ("department", impl.department.uscc, "实施机关"),
+                ):
                     given = values.get(key)
                     given = normalize_code(given) if key == "division" and given else given
                     given = str(given).upper() if key == "department" and given else given
                     if given and given != current:
-                        self.row_problem(row, key, f"与系统中该实施编码的{label}“{current}”不一致"
-                                                   "（已有实施清单的事项、区划和实施机关不能通过导入修改）")
+                        self.row_problem(
+                            row,
+                            key,
+                            f"与系统中该实施编码的{label}“{current}”不一致"
+                            "（已有实施清单的事项、区划和实施机关不能通过导入修改）",
+                        )
             elif entry_code and department is not None:
                 pair = (entry_code, department.uscc)
                 taken = pairs.get(pair)
                 if taken and taken != code:
                     self.row_problem(row, "department", f"该实施机关已有此事项的实施清单（实施编码“{taken}”）")
                 elif pair in in_file_pairs:
-                    self.row_problem(row, "department",
-                                     f"与第{in_file_pairs[pair].number}行是同一实施机关的同一事项")
+                    self.row_problem(row, "department", f"与第{in_file_pairs[pair].number}行是同一实施机关的同一事项")
                 else:
                     in_file_pairs[pair] = row
 
@@ -468,7 +501,9 @@ class _Importer:
                 if not code:
                     continue
                 if impl_sheet_usable and code not in self.impl_rows:
-                    self.row_problem(row, "implementation", f"实施编码“{code}”不在“{IMPLEMENTATION_SHEET.name}”工作表中")
+                    self.row_problem(
+                        row, "implementation", f"实施编码“{code}”不在“{IMPLEMENTATION_SHEET.name}”工作表中"
+                    )
                     continue
                 self.parts[code][sheet.part].append(row)
         for groups in self.parts.values():
@@ -504,8 +539,7 @@ class _Importer:
             rows = groups.get(FORM_SHEET.part, [])
             if not rows or not all(r.ok for r in rows):
                 continue
-            schema = [canonical_form_field({c.key: r.values.get(c.key) for c in FORM_SHEET.columns[2:]})
-                      for r in rows]
+            schema = [canonical_form_field({c.key: r.values.get(c.key) for c in FORM_SHEET.columns[2:]}) for r in rows]
             for path, message in schema_errors(schema):
                 index = int(path.split("[")[1].rstrip("]")) - 1 if "[" in path else 0
                 self.row_problem(rows[index], "", message)
@@ -516,8 +550,11 @@ class _Importer:
             ids |= {i for i in (known.published_version_id, getattr(known, "newest_id", None)) if i}
         versions: dict[int, ImplementationVersion] = {}
         for chunk in _chunks(ids):  # type: ignore[arg-type]
-            for v in (ImplementationVersion.objects.filter(pk__in=chunk).select_related("implementation__entry")
-                      .prefetch_related("materials", "steps", "special_steps")):
+            for v in (
+                ImplementationVersion.objects.filter(pk__in=chunk)
+                .select_related("implementation__entry")
+                .prefetch_related("materials", "steps", "special_steps")
+            ):
                 versions[v.pk] = v
         self.plans: list[tuple[Row, str, dict[str, Any], ImplementationVersion | None]] = []
         counts = self.report.implementations
@@ -545,23 +582,30 @@ class _Importer:
                 else:
                     action = "update"
                     if newest is not None and newest.status == VersionStatus.IN_REVIEW:
-                        self.row_problem(row, "code", f"第{newest.number}版正在审核中，审核完成（发布或退回）后才能导入新内容")
+                        self.row_problem(
+                            row, "code", f"第{newest.number}版正在审核中，审核完成（发布或退回）后才能导入新内容"
+                        )
                         continue
                     target = newest if newest is not None and newest.status == VersionStatus.DRAFT else None
             if self.publish and action != "unchanged":
                 g = {**guide, "item_type": self.entry_item_type(row.values["entry"])}
                 violations = guide_violations(g)
                 for violation in violations:
-                    self.problem(IMPLEMENTATION_SHEET.name, row.number,
-                                 FIELD_HEADERS.get(violation.field, violation.field), violation.message)
+                    self.problem(
+                        IMPLEMENTATION_SHEET.name,
+                        row.number,
+                        FIELD_HEADERS.get(violation.field, violation.field),
+                        violation.message,
+                    )
                 if violations:
                     continue
             counts.add(action)
             if self.publish and action != "unchanged":
                 self.report.published += 1
             if action != "unchanged":
-                self.report.changes.append(PlannedChange(IMPLEMENTATION_SHEET.name, row.number, code,
-                                                         guide.get("name") or "", action))
+                self.report.changes.append(
+                    PlannedChange(IMPLEMENTATION_SHEET.name, row.number, code, guide.get("name") or "", action)
+                )
             self.plans.append((row, action, guide, target))
 
     # -- writing ----------------------------------------------------------------------------------------
@@ -614,15 +658,28 @@ class _Importer:
             place(code)
         return ordered
 
-    def _write_implementation(self, row: Row, action: str, guide: dict[str, Any],
-                              target: ImplementationVersion | None, entries: dict[str, CatalogueEntry]) -> None:
+    def _write_implementation(
+        self,
+        row: Row,
+        action: str,
+        guide: dict[str, Any],
+        target: ImplementationVersion | None,
+        entries: dict[str, CatalogueEntry],
+    ) -> None:
         content = {key: guide[key] for key in (*CONTENT_KEYS, *JSON_PARTS)}
         parts = {key: guide[key] for key in MODEL_PARTS}
         values = row.values
         if action == "create":
             version = services.create_implementation(
-                entry=entries[values["entry"]], division=values["_division"], department=values["_department"],
-                code=values["code"], content=content, actor=self.actor, note=IMPORT_NOTE, **parts)
+                entry=entries[values["entry"]],
+                division=values["_division"],
+                department=values["_department"],
+                code=values["code"],
+                content=content,
+                actor=self.actor,
+                note=IMPORT_NOTE,
+                **parts,
+            )
         elif action == "publish":
             assert target is not None
             if target.status == VersionStatus.IN_REVIEW:
@@ -633,8 +690,9 @@ class _Importer:
         else:
             impl = self.existing[values["code"]]
             version = target if target is not None else services.start_new_version(impl, self.actor, IMPORT_NOTE)
-            version = services.update_draft(version, content=content, actor=self.actor, note=IMPORT_NOTE,
-                                            action=VersionAction.IMPORT, **parts)
+            version = services.update_draft(
+                version, content=content, actor=self.actor, note=IMPORT_NOTE, action=VersionAction.IMPORT, **parts
+            )
         if self.publish:
             services.publish_now(version, self.actor, IMPORT_NOTE)
 
@@ -662,8 +720,14 @@ class _Importer:
         return self.report
 
 
-def import_catalogue(source: str | IO[bytes], *, publish: bool = False, actor: Any = None, dry_run: bool = False,
-                     progress: Progress | None = None) -> ImportReport:
+def import_catalogue(
+    source: str | IO[bytes],
+    *,
+    publish: bool = False,
+    actor: Any = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Validate the workbook completely; unless there is a problem (or ``dry_run``), write all of it.
 
     Raises WorkbookError when the file is not a readable .xlsx workbook.

@@ -35,8 +35,9 @@ def department(div: Division | None = None, name: str = "诸暨市公安局", ki
     if existing:
         return existing
     org = f"{next(_seq):08d}"
-    return Department.objects.create(division=div, name=name, kind=kind,
-                                      uscc=make_uscc("1", "1", div.code[:6], org), phone="0575-87012345")
+    return Department.objects.create(
+        division=div, name=name, kind=kind, uscc=make_uscc("1", "1", div.code[:6], org), phone="0575-87012345"
+    )
 
 
 def theme(code: str = "N01", name: str = "户籍办理", audience: str = "natural") -> Theme:
@@ -111,10 +112,26 @@ def guide_content(**overrides: Any) -> dict[str, Any]:
 
 def materials() -> list[dict[str, Any]]:
     return [
-        {"name": "居民身份证", "source": "government", "material_type": "original", "form": "either", "copies": 1,
-         "necessity": "required", "licence_replaceable": True, "licence_type": "居民身份证"},
-        {"name": "出生医学证明", "source": "government", "material_type": "original", "form": "either",
-         "copies": 1, "necessity": "required", "licence_replaceable": True, "licence_type": "出生医学证明"},
+        {
+            "name": "居民身份证",
+            "source": "government",
+            "material_type": "original",
+            "form": "either",
+            "copies": 1,
+            "necessity": "required",
+            "licence_replaceable": True,
+            "licence_type": "居民身份证",
+        },
+        {
+            "name": "出生医学证明",
+            "source": "government",
+            "material_type": "original",
+            "form": "either",
+            "copies": 1,
+            "necessity": "required",
+            "licence_replaceable": True,
+            "licence_type": "出生医学证明",
+        },
     ]
 
 
@@ -122,15 +139,28 @@ def steps() -> list[dict[str, Any]]:
     return [{"name": "受理", "days": 1}, {"name": "审核", "days": 3}, {"name": "办结", "days": 1}]
 
 
-def draft_implementation(name: str = "新生儿入户", *, div: Division | None = None, dept: Department | None = None,
-                         actor: Any = None, **overrides: Any) -> ImplementationVersion:
+def draft_implementation(
+    name: str = "新生儿入户",
+    *,
+    div: Division | None = None,
+    dept: Department | None = None,
+    actor: Any = None,
+    **overrides: Any,
+) -> ImplementationVersion:
     div = div or division()
     dept = dept or department(div)
     e = entry(name)
     code = f"{e.code}-{div.code}-000-{dept.uscc}-1-00"
     return services.create_implementation(
-        entry=e, division=div, department=dept, code=code, content=guide_content(name=name, **overrides),
-        materials=materials(), steps=steps(), special_steps=[], actor=actor,
+        entry=e,
+        division=div,
+        department=dept,
+        code=code,
+        content=guide_content(name=name, **overrides),
+        materials=materials(),
+        steps=steps(),
+        special_steps=[],
+        actor=actor,
     )
 
 

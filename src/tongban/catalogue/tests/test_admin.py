@@ -46,8 +46,15 @@ def pinghu():
 
 @pytest.fixture
 def catalogue_admin(zhuji) -> User:
-    user = User.objects.create_user("zj_catalogue", password="Cat-pass-2024", kind="staff", role="catalogue_admin",
-                                    division=zhuji, is_staff=True, real_name="诸暨事项管理员")
+    user = User.objects.create_user(
+        "zj_catalogue",
+        password="Cat-pass-2024",
+        kind="staff",
+        role="catalogue_admin",
+        division=zhuji,
+        is_staff=True,
+        real_name="诸暨事项管理员",
+    )
     # As in real use: the role's group with its Django permissions (scoping must hold despite them).
     account_services.sync_role_groups(user)
     user = User.objects.get(pk=user.pk)
@@ -99,8 +106,9 @@ def post_data(response: Any) -> dict[str, Any]:
 
 def invalid_draft(div, **overrides) -> ImplementationVersion:
     """A draft that breaks three rules: empty complaint phone, promised > statutory, free but online payment."""
-    return f.draft_implementation("护照签发", div=div, complaint_phone="", promised_days=30, statutory_days=20,
-                                  online_payment=True, **overrides)
+    return f.draft_implementation(
+        "护照签发", div=div, complaint_phone="", promised_days=30, statutory_days=20, online_payment=True, **overrides
+    )
 
 
 # --- every page loads --------------------------------------------------------------------------------------
@@ -112,14 +120,26 @@ def full_catalogue(zhuji, pinghu):
     published = f.published_implementation("新生儿入户", div=zhuji)
     draft = f.draft_implementation("居民身份证申领", div=zhuji)
     other = f.published_implementation("户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"))
-    centre = ServiceCentre.objects.create(division=zhuji, name="诸暨市政务服务中心", kind="government",
-                                          address="诸暨市暨阳街道", opening_hours="周一至周五 8:30-17:00")
+    centre = ServiceCentre.objects.create(
+        division=zhuji,
+        name="诸暨市政务服务中心",
+        kind="government",
+        address="诸暨市暨阳街道",
+        opening_hours="周一至周五 8:30-17:00",
+    )
     window = Window.objects.create(centre=centre, number="1", name="综合受理", kind="general")
     window.departments.add(published.implementation.department)
-    bundle = Bundle.objects.create(code="newborn", name="新生儿出生一件事", division=zhuji,
-                                   lead_department=published.implementation.department, audience="natural",
-                                   life_stage="出生", description="出生医学证明、户口登记、医保参保一次办。",
-                                   promised_days=10, shared_fields=["applicant_name"])
+    bundle = Bundle.objects.create(
+        code="newborn",
+        name="新生儿出生一件事",
+        division=zhuji,
+        lead_department=published.implementation.department,
+        audience="natural",
+        life_stage="出生",
+        description="出生医学证明、户口登记、医保参保一次办。",
+        promised_days=10,
+        shared_fields=["applicant_name"],
+    )
     first = BundleItem.objects.create(bundle=bundle, implementation=published.implementation, order=1)
     second = BundleItem.objects.create(bundle=bundle, implementation=draft.implementation, order=2)
     second.depends_on.add(first)
@@ -170,17 +190,19 @@ def test_every_admin_page_loads_without_error(request, who, full_catalogue):
 def test_catalogue_pages_answer_200_for_the_scoped_admin(catalogue_admin, full_catalogue):
     client = login(catalogue_admin)
     version = full_catalogue["published"]
-    for url in (reverse("admin:catalogue_itemimplementation_changelist"),
-                reverse("admin:catalogue_itemimplementation_add"),
-                change_url(version.implementation),
-                change_url(version),
-                change_url(full_catalogue["draft"]),
-                reverse("admin:catalogue_itemimplementation_uniformity"),
-                reverse("admin:catalogue_implementationversion_changelist"),
-                reverse("admin:catalogue_catalogueentry_changelist"),
-                reverse("admin:bundles_bundle_changelist"),
-                change_url(full_catalogue["bundle"]),
-                reverse("admin:search_searchsynonym_changelist")):
+    for url in (
+        reverse("admin:catalogue_itemimplementation_changelist"),
+        reverse("admin:catalogue_itemimplementation_add"),
+        change_url(version.implementation),
+        change_url(version),
+        change_url(full_catalogue["draft"]),
+        reverse("admin:catalogue_itemimplementation_uniformity"),
+        reverse("admin:catalogue_implementationversion_changelist"),
+        reverse("admin:catalogue_catalogueentry_changelist"),
+        reverse("admin:bundles_bundle_changelist"),
+        change_url(full_catalogue["bundle"]),
+        reverse("admin:search_searchsynonym_changelist"),
+    ):
         assert login(catalogue_admin).get(url).status_code == 200, url
     index = client.get(reverse("admin:index")).content.decode()
     assert "六统一比对报告" in index
@@ -200,8 +222,9 @@ def test_changelists_search_and_filter(superuser, full_catalogue, zhuji):
     assert "六统一比对报告" in page
     entries = client.get(reverse("admin:catalogue_catalogueentry_changelist"), {"q": "宝宝落户"}).content.decode()
     assert "新生儿入户" in entries  # found by its alias
-    versions = client.get(reverse("admin:catalogue_implementationversion_changelist"),
-                          {"status__exact": "draft"}).content.decode()
+    versions = client.get(
+        reverse("admin:catalogue_implementationversion_changelist"), {"status__exact": "draft"}
+    ).content.decode()
     assert "居民身份证申领" in versions and "户口迁移" not in versions
 
 
@@ -285,8 +308,11 @@ def test_list_actions_publish_each_version_and_report_violations_per_version(sup
     for v in (good, bad):
         services.submit_version(v)
     client = login(superuser)
-    response = client.post(reverse("admin:catalogue_implementationversion_changelist"),
-                           {"action": "publish_selected", "_selected_action": [good.pk, bad.pk]}, follow=True)
+    response = client.post(
+        reverse("admin:catalogue_implementationversion_changelist"),
+        {"action": "publish_selected", "_selected_action": [good.pk, bad.pk]},
+        follow=True,
+    )
     good.refresh_from_db()
     bad.refresh_from_db()
     assert good.status == "published" and bad.status == "in_review"
@@ -330,8 +356,10 @@ def test_adding_an_implementation_creates_a_first_draft_from_the_entry(superuser
     entry = f.entry("出生医学证明办理", standard_fees=[{"item": "工本费", "amount": "10"}])
     dept = f.department(zhuji, "诸暨市卫生健康局", kind="health")
     client = login(superuser)
-    response = client.post(reverse("admin:catalogue_itemimplementation_add"),
-                           {"entry": entry.pk, "division": zhuji.pk, "department": dept.pk, "code": ""})
+    response = client.post(
+        reverse("admin:catalogue_itemimplementation_add"),
+        {"entry": entry.pk, "division": zhuji.pk, "department": dept.pk, "code": ""},
+    )
     impl = ItemImplementation.objects.get(entry=entry)
     version = impl.versions.get()
     assert response.status_code == 302 and response["Location"] == change_url(version)
@@ -347,8 +375,10 @@ def test_adding_an_implementation_creates_a_first_draft_from_the_entry(superuser
 def test_adding_an_implementation_with_a_department_of_another_region_is_refused(superuser, zhuji, pinghu):
     entry = f.entry("出生医学证明办理")
     dept = f.department(pinghu, "平湖市卫生健康局", kind="health")
-    response = login(superuser).post(reverse("admin:catalogue_itemimplementation_add"),
-                                     {"entry": entry.pk, "division": zhuji.pk, "department": dept.pk})
+    response = login(superuser).post(
+        reverse("admin:catalogue_itemimplementation_add"),
+        {"entry": entry.pk, "division": zhuji.pk, "department": dept.pk},
+    )
     assert response.status_code == 200
     assert "不属于所选实施区划" in response.content.decode()
     assert not ItemImplementation.objects.filter(entry=entry).exists()
@@ -372,10 +402,18 @@ def test_editing_a_draft_records_actor_and_changed_fields(superuser, zhuji):
     prefix = "materials"
     total = int(data[f"{prefix}-TOTAL_FORMS"])
     data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
-    data.update({f"{prefix}-{total}-name": "户口簿", f"{prefix}-{total}-order": "0",
-                 f"{prefix}-{total}-source": "applicant", f"{prefix}-{total}-material_type": "original",
-                 f"{prefix}-{total}-form": "paper", f"{prefix}-{total}-copies": "1",
-                 f"{prefix}-{total}-necessity": "required", f"{prefix}-{total}-version": str(version.pk)})
+    data.update(
+        {
+            f"{prefix}-{total}-name": "户口簿",
+            f"{prefix}-{total}-order": "0",
+            f"{prefix}-{total}-source": "applicant",
+            f"{prefix}-{total}-material_type": "original",
+            f"{prefix}-{total}-form": "paper",
+            f"{prefix}-{total}-copies": "1",
+            f"{prefix}-{total}-necessity": "required",
+            f"{prefix}-{total}-version": str(version.pk),
+        }
+    )
     response = client.post(change_url(version), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     version.refresh_from_db()
@@ -414,8 +452,10 @@ def test_invalid_form_schema_is_refused_with_chinese_messages(superuser, zhuji):
     version = f.draft_implementation(div=zhuji)
     client = login(superuser)
     data = post_data(client.get(change_url(version)))
-    data["form_schema"] = json.dumps([{"key": "Bad Key", "label": "", "type": "colour"},
-                                      {"key": "gender", "label": "性别", "type": "select"}], ensure_ascii=False)
+    data["form_schema"] = json.dumps(
+        [{"key": "Bad Key", "label": "", "type": "colour"}, {"key": "gender", "label": "性别", "type": "select"}],
+        ensure_ascii=False,
+    )
     response = client.post(change_url(version), data)
     assert response.status_code == 200
     page = response.content.decode()
@@ -477,13 +517,19 @@ def test_scoped_admin_cannot_see_or_act_on_another_region(catalogue_admin, zhuji
     assert client.get(change_url(other)).status_code == 404
     assert client.post(workflow_url(other, "submit")).status_code == 404
     assert client.get(reverse("admin:catalogue_implementationversion_preview", args=[other.pk])).status_code == 404
-    assert client.post(reverse("admin:catalogue_itemimplementation_new_version",
-                               args=[other.implementation.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("admin:catalogue_itemimplementation_new_version", args=[other.implementation.pk])
+        ).status_code
+        == 404
+    )
     other.refresh_from_db()
     assert other.status == "draft"
     # A list action cannot reach it either: the selection is taken from the scoped queryset.
-    client.post(reverse("admin:catalogue_implementationversion_changelist"),
-                {"action": "submit_selected", "_selected_action": [other.pk]})
+    client.post(
+        reverse("admin:catalogue_implementationversion_changelist"),
+        {"action": "submit_selected", "_selected_action": [other.pk]},
+    )
     other.refresh_from_db()
     assert other.status == "draft"
     # Its own region works.
@@ -500,8 +546,10 @@ def test_scoped_admin_choices_are_limited_to_the_subtree(catalogue_admin, zhuji,
     assert set(form.fields["division"].queryset) == {zhuji}
     assert foreign not in form.fields["department"].queryset
     entry = f.entry("户口迁移")
-    response = login(catalogue_admin).post(reverse("admin:catalogue_itemimplementation_add"),
-                                           {"entry": entry.pk, "division": pinghu.pk, "department": foreign.pk})
+    response = login(catalogue_admin).post(
+        reverse("admin:catalogue_itemimplementation_add"),
+        {"entry": entry.pk, "division": pinghu.pk, "department": foreign.pk},
+    )
     assert response.status_code == 200
     assert not ItemImplementation.objects.filter(entry=entry).exists()
 
@@ -526,8 +574,9 @@ def test_scoped_admin_may_not_change_the_basic_catalogue_or_divisions(catalogue_
 
 
 def test_staff_without_a_catalogue_role_cannot_use_the_catalogue_admin(zhuji):
-    clerk = User.objects.create_user("clerk", password="Clerk-pass-2024", kind="staff", role="window_clerk",
-                                     division=zhuji, is_staff=True)
+    clerk = User.objects.create_user(
+        "clerk", password="Clerk-pass-2024", kind="staff", role="window_clerk", division=zhuji, is_staff=True
+    )
     version = f.draft_implementation(div=zhuji)
     client = login(clerk)
     assert client.get(reverse("admin:catalogue_itemimplementation_changelist")).status_code == 403
@@ -541,8 +590,9 @@ def test_staff_without_a_catalogue_role_cannot_use_the_catalogue_admin(zhuji):
 
 def test_uniformity_report_lists_departures_with_counts(superuser, zhuji, pinghu):
     uniform = f.published_implementation("新生儿入户", div=zhuji)
-    departing = f.draft_implementation("户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"),
-                                       statutory_days=30, promised_days=5)
+    departing = f.draft_implementation(
+        "户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"), statutory_days=30, promised_days=5
+    )
     services.update_draft(departing, materials=[*f.materials(), {"name": "结婚证", "source": "applicant"}])
     services.publish_now(departing)
     client = login(superuser)
@@ -596,8 +646,15 @@ def test_scoped_admin_report_covers_own_region_only(catalogue_admin, zhuji, ping
 
 def test_department_uscc_is_validated(superuser, zhuji):
     client = login(superuser)
-    data = {"division": zhuji.pk, "name": "诸暨市民政局", "short_name": "", "kind": "civil_affairs",
-            "uscc": "11330681MB0000000X", "phone": "", "address": ""}
+    data = {
+        "division": zhuji.pk,
+        "name": "诸暨市民政局",
+        "short_name": "",
+        "kind": "civil_affairs",
+        "uscc": "11330681MB0000000X",
+        "phone": "",
+        "address": "",
+    }
     response = client.post(reverse("admin:jurisdictions_department_add"), data)
     assert response.status_code == 200
     assert not Department.objects.filter(name="诸暨市民政局").exists()
@@ -632,8 +689,11 @@ def test_bundle_dependencies_cannot_form_a_cycle(superuser, full_catalogue):
 
 def test_bundle_publish_action_reports_problems(superuser, full_catalogue):
     bundle = full_catalogue["bundle"]  # one of its items has no published guide
-    response = login(superuser).post(reverse("admin:bundles_bundle_changelist"),
-                                     {"action": "publish_selected", "_selected_action": [bundle.pk]}, follow=True)
+    response = login(superuser).post(
+        reverse("admin:bundles_bundle_changelist"),
+        {"action": "publish_selected", "_selected_action": [bundle.pk]},
+        follow=True,
+    )
     bundle.refresh_from_db()
     assert bundle.status == "draft"
     assert any("没有已发布的办事指南" in m for m in messages_of(response))
@@ -641,7 +701,9 @@ def test_bundle_publish_action_reports_problems(superuser, full_catalogue):
 
 def test_search_synonym_is_normalised(superuser):
     client = login(superuser)
-    client.post(reverse("admin:search_searchsynonym_add"), {"phrase": " 孩子  刚出生 ", "expansion": "新生儿，出生 出生"})
+    client.post(
+        reverse("admin:search_searchsynonym_add"), {"phrase": " 孩子  刚出生 ", "expansion": "新生儿，出生 出生"}
+    )
     synonym = SearchSynonym.objects.get()
     assert (synonym.phrase, synonym.expansion) == ("孩子 刚出生", "新生儿 出生")
 
@@ -655,8 +717,9 @@ def test_material_rows_of_published_versions_stay_unchanged(superuser, zhuji):
 
 def test_province_catalogue_admin_may_change_the_basic_catalogue():
     province = f.division("330000", "浙江省")
-    user = User.objects.create_user("zj_province", password="Pro-pass-2024", kind="staff", role="catalogue_admin",
-                                    division=province, is_staff=True)
+    user = User.objects.create_user(
+        "zj_province", password="Pro-pass-2024", kind="staff", role="catalogue_admin", division=province, is_staff=True
+    )
     entry = f.entry("新生儿入户")
     client = login(user)
     data = post_data(client.get(change_url(entry)))
@@ -669,8 +732,10 @@ def test_province_catalogue_admin_may_change_the_basic_catalogue():
 def test_autocomplete_offers_only_the_subtree(catalogue_admin, zhuji, pinghu):
     f.department(zhuji, "诸暨市公安局")
     f.department(pinghu, "平湖市公安局")
-    response = login(catalogue_admin).get(reverse("admin:autocomplete"), {
-        "app_label": "catalogue", "model_name": "itemimplementation", "field_name": "department", "term": "公安"})
+    response = login(catalogue_admin).get(
+        reverse("admin:autocomplete"),
+        {"app_label": "catalogue", "model_name": "itemimplementation", "field_name": "department", "term": "公安"},
+    )
     assert response.status_code == 200
     names = [r["text"] for r in response.json()["results"]]
     assert names == ["诸暨市公安局"]
@@ -682,8 +747,9 @@ def test_uniformity_report_command(zhuji, pinghu):
     from django.core.management import CommandError, call_command
 
     f.published_implementation("新生儿入户", div=zhuji)
-    f.published_implementation("户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"), statutory_days=30,
-                               promised_days=5)
+    f.published_implementation(
+        "户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"), statutory_days=30, promised_days=5
+    )
     out = StringIO()
     call_command("uniformity_report", stdout=out)
     text = out.getvalue()

@@ -22,12 +22,20 @@ def _error(response: Any, status: int) -> dict[str, Any]:
     return body["error"]
 
 
-def implement(entry: CatalogueEntry, div: Division, dept: Department, *, publish: bool = True,
-              **content: Any) -> ImplementationVersion:
+def implement(
+    entry: CatalogueEntry, div: Division, dept: Department, *, publish: bool = True, **content: Any
+) -> ImplementationVersion:
     code = f"{entry.code}-{div.code}-{dept.uscc}"
     version = services.create_implementation(
-        entry=entry, division=div, department=dept, code=code, content=f.guide_content(name=entry.name, **content),
-        materials=f.materials(), steps=f.steps(), special_steps=[])
+        entry=entry,
+        division=div,
+        department=dept,
+        code=code,
+        content=f.guide_content(name=entry.name, **content),
+        materials=f.materials(),
+        steps=f.steps(),
+        special_steps=[],
+    )
     return services.publish_now(version) if publish else version
 
 
@@ -45,17 +53,35 @@ def world() -> dict[str, Any]:
     social = f.theme("N02", "社会保障", "natural")
     newborn = f.entry("新生儿入户")
     newborn.themes.add(household)
-    pension = f.entry("基本养老保险关系转移接续", item_type="20", department_kind="hrss",
-                      competent_department="人力资源社会保障部", cross_region=True,
-                      service_objects=["natural"], standard_fees=[{"item": "工本费", "amount": "0"}, "oops"])
+    pension = f.entry(
+        "基本养老保险关系转移接续",
+        item_type="20",
+        department_kind="hrss",
+        competent_department="人力资源社会保障部",
+        cross_region=True,
+        service_objects=["natural"],
+        standard_fees=[{"item": "工本费", "amount": "0"}, "oops"],
+    )
     pension.themes.add(social)
-    licence = f.entry("食品经营许可", item_type="01", department_kind="market_regulation",
-                      service_objects=["legal"], standard_materials=[{"name": "营业执照"}, "食品安全管理制度"])
+    licence = f.entry(
+        "食品经营许可",
+        item_type="01",
+        department_kind="market_regulation",
+        service_objects=["legal"],
+        standard_materials=[{"name": "营业执照"}, "食品安全管理制度"],
+    )
     f.entry("已废止事项", is_active=False)
     unimplemented = f.entry("尚未实施的事项")
     return {
-        "zhuji": zhuji, "pinghu": pinghu, "province": province, "police": police, "hrss": hrss,
-        "newborn": newborn, "pension": pension, "licence": licence, "unimplemented": unimplemented,
+        "zhuji": zhuji,
+        "pinghu": pinghu,
+        "province": province,
+        "police": police,
+        "hrss": hrss,
+        "newborn": newborn,
+        "pension": pension,
+        "licence": licence,
+        "unimplemented": unimplemented,
         "household": household,
         "newborn_zhuji": implement(newborn, zhuji, police),
         "newborn_pinghu": implement(newborn, pinghu, pinghu_police, location="平湖市政务服务中心"),
@@ -66,6 +92,7 @@ def world() -> dict[str, Any]:
 
 
 # --- items -----------------------------------------------------------------------------------------------
+
 
 def test_items_list_active_entries_with_their_published_count(client: Client, world: dict[str, Any]) -> None:
     body = client.get("/api/v1/items").json()
@@ -80,18 +107,23 @@ def test_items_list_active_entries_with_their_published_count(client: Client, wo
     assert pension["service_objects"] == [{"code": "natural", "label": "自然人"}]
     assert pension["competent_department"] == "人力资源社会保障部"
     assert pension["cross_region"] is True
-    assert pension["themes"] == [{"code": "N02", "name": "社会保障", "audience": {"code": "natural", "label": "自然人"}}]
+    assert pension["themes"] == [
+        {"code": "N02", "name": "社会保障", "audience": {"code": "natural", "label": "自然人"}}
+    ]
 
 
-@pytest.mark.parametrize(("params", "names"), [
-    ({"type": "01"}, {"食品经营许可"}),
-    ({"type": "07"}, {"新生儿入户", "尚未实施的事项"}),
-    ({"department_kind": "hrss"}, {"基本养老保险关系转移接续"}),
-    ({"cross_region": "true"}, {"基本养老保险关系转移接续"}),
-    ({"cross_region": "false", "type": "07"}, {"新生儿入户", "尚未实施的事项"}),
-    ({"audience": "legal"}, {"食品经营许可"}),
-    ({"theme": "N01"}, {"新生儿入户"}),
-])
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        ({"type": "01"}, {"食品经营许可"}),
+        ({"type": "07"}, {"新生儿入户", "尚未实施的事项"}),
+        ({"department_kind": "hrss"}, {"基本养老保险关系转移接续"}),
+        ({"cross_region": "true"}, {"基本养老保险关系转移接续"}),
+        ({"cross_region": "false", "type": "07"}, {"新生儿入户", "尚未实施的事项"}),
+        ({"audience": "legal"}, {"食品经营许可"}),
+        ({"theme": "N01"}, {"新生儿入户"}),
+    ],
+)
 def test_items_filters(client: Client, world: dict[str, Any], params: dict[str, str], names: set[str]) -> None:
     body = client.get("/api/v1/items", params).json()
     assert {r["name"] for r in body["results"]} == names
@@ -105,12 +137,20 @@ def test_items_pagination(client: Client, world: dict[str, Any]) -> None:
     assert codes == sorted(codes) and len(set(codes)) == 4
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"type": "99"}, "type"), ({"cross_region": "maybe"}, "cross_region"), ({"audience": "alien"}, "audience"),
-    ({"theme": "NOPE"}, "theme"), ({"limit": "-1"}, "limit"), ({"offset": "x"}, "offset"),
-])
-def test_items_bad_parameters_answer_400(client: Client, world: dict[str, Any], params: dict[str, str],
-                                         field: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"type": "99"}, "type"),
+        ({"cross_region": "maybe"}, "cross_region"),
+        ({"audience": "alien"}, "audience"),
+        ({"theme": "NOPE"}, "theme"),
+        ({"limit": "-1"}, "limit"),
+        ({"offset": "x"}, "offset"),
+    ],
+)
+def test_items_bad_parameters_answer_400(
+    client: Client, world: dict[str, Any], params: dict[str, str], field: str
+) -> None:
     assert _error(client.get("/api/v1/items", params), 400)["field"] == field
 
 
@@ -139,6 +179,7 @@ def test_item_detail_unknown_or_inactive_is_404(client: Client, world: dict[str,
 
 # --- implementations -------------------------------------------------------------------------------------
 
+
 def test_implementations_list_published_only(client: Client, world: dict[str, Any]) -> None:
     body = client.get("/api/v1/implementations").json()
     codes = {r["code"] for r in body["results"]}
@@ -148,16 +189,18 @@ def test_implementations_list_published_only(client: Client, world: dict[str, An
     assert row["name"] == "基本养老保险关系转移接续"
     assert row["item"]["code"] == world["pension"].code
     assert row["region"]["name"] == "诸暨市"
-    assert row["department"] == {"uscc": world["hrss"].uscc, "name": "诸暨市人力资源和社会保障局",
-                                 "kind": {"code": "hrss", "label": "人力社保"}}
+    assert row["department"] == {
+        "uscc": world["hrss"].uscc,
+        "name": "诸暨市人力资源和社会保障局",
+        "kind": {"code": "hrss", "label": "人力社保"},
+    }
     assert row["version"] == 1
     assert row["scope"] == {"code": "national", "label": "跨省通办"}
     assert row["online_depth"]["code"] == "3"
     assert row["cross_region"] is True
 
 
-def test_implementations_by_region_are_what_a_resident_can_apply_for(client: Client,
-                                                                     world: dict[str, Any]) -> None:
+def test_implementations_by_region_are_what_a_resident_can_apply_for(client: Client, world: dict[str, Any]) -> None:
     """Same rule as the pages: the region's own items and those of its ancestors."""
     zhuji = client.get("/api/v1/implementations", {"region": "330681"}).json()
     expected = {world[k].implementation.code for k in ("newborn_zhuji", "pension_zhuji", "pension_province")}
@@ -167,28 +210,41 @@ def test_implementations_by_region_are_what_a_resident_can_apply_for(client: Cli
     assert {r["region"]["name"] for r in pinghu["results"]} == {"平湖市", "浙江省"}
 
 
-@pytest.mark.parametrize(("key", "params", "expected"), [
-    ("department", None, {"pension_zhuji"}),
-    ("department_kind", "hrss", {"pension_zhuji", "pension_province"}),
-    ("theme", "N01", {"newborn_zhuji", "newborn_pinghu"}),
-    ("audience", "natural", {"newborn_zhuji", "newborn_pinghu", "pension_zhuji", "pension_province"}),
-    ("audience", "legal", set()),
-    ("cross_region", "true", {"pension_zhuji", "pension_province", "newborn_zhuji", "newborn_pinghu"}),
-])
-def test_implementations_filters(client: Client, world: dict[str, Any], key: str, params: str | None,
-                                 expected: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("key", "params", "expected"),
+    [
+        ("department", None, {"pension_zhuji"}),
+        ("department_kind", "hrss", {"pension_zhuji", "pension_province"}),
+        ("theme", "N01", {"newborn_zhuji", "newborn_pinghu"}),
+        ("audience", "natural", {"newborn_zhuji", "newborn_pinghu", "pension_zhuji", "pension_province"}),
+        ("audience", "legal", set()),
+        ("cross_region", "true", {"pension_zhuji", "pension_province", "newborn_zhuji", "newborn_pinghu"}),
+    ],
+)
+def test_implementations_filters(
+    client: Client, world: dict[str, Any], key: str, params: str | None, expected: set[str]
+) -> None:
     value = params if params is not None else world["hrss"].uscc.lower()
     body = client.get("/api/v1/implementations", {key: value}).json()
     assert {r["code"] for r in body["results"]} == {world[k].implementation.code for k in expected}
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"region": "abc"}, "region"), ({"region": "120000"}, "region"), ({"department": "123"}, "department"),
-    ({"department": "91330681MA2B00000X"}, "department"), ({"theme": "ZZZ"}, "theme"),
-    ({"audience": "x"}, "audience"), ({"limit": "0"}, "limit"), ({"offset": "-1"}, "offset"),
-])
-def test_implementations_bad_parameters_answer_400(client: Client, world: dict[str, Any],
-                                                   params: dict[str, str], field: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"region": "abc"}, "region"),
+        ({"region": "120000"}, "region"),
+        ({"department": "123"}, "department"),
+        ({"department": "91330681MA2B00000X"}, "department"),
+        ({"theme": "ZZZ"}, "theme"),
+        ({"audience": "x"}, "audience"),
+        ({"limit": "0"}, "limit"),
+        ({"offset": "-1"}, "offset"),
+    ],
+)
+def test_implementations_bad_parameters_answer_400(
+    client: Client, world: dict[str, Any], params: dict[str, str], field: str
+) -> None:
     error = _error(client.get("/api/v1/implementations", params), 400)
     assert error["field"] == field and error["code"] == "invalid"
 
@@ -198,8 +254,11 @@ def test_the_guide_has_every_element(client: Client, world: dict[str, Any]) -> N
     impl = version.implementation
     body = client.get(f"/api/v1/implementations/{impl.code}").json()
     assert body["code"] == impl.code
-    assert body["item"] == {"code": world["newborn"].code, "name": "新生儿入户",
-                            "item_type": {"code": "07", "label": "行政确认"}}
+    assert body["item"] == {
+        "code": world["newborn"].code,
+        "name": "新生儿入户",
+        "item_type": {"code": "07", "label": "行政确认"},
+    }
     assert body["region_full_name"] == "浙江省绍兴市诸暨市"
     assert (body["version"], body["current_version"], body["is_current"]) == (1, 1, True)
     assert body["status"] == {"code": "published", "label": "已发布"}
@@ -217,13 +276,26 @@ def test_the_guide_has_every_element(client: Client, world: dict[str, Any]) -> N
     assert body["special_steps"] == []
     material = body["materials"][0]
     assert material == {
-        "order": 0, "name": "居民身份证", "source": {"code": "government", "label": "政府部门核发"},
-        "material_type": {"code": "original", "label": "原件"}, "form": {"code": "either", "label": "纸质或电子"},
-        "copies": 1, "necessity": {"code": "required", "label": "必要"}, "blank_form": "", "sample": "",
-        "instructions": "", "acceptance_standard": "", "licence_replaceable": True, "licence_type": "居民身份证",
+        "order": 0,
+        "name": "居民身份证",
+        "source": {"code": "government", "label": "政府部门核发"},
+        "material_type": {"code": "original", "label": "原件"},
+        "form": {"code": "either", "label": "纸质或电子"},
+        "copies": 1,
+        "necessity": {"code": "required", "label": "必要"},
+        "blank_form": "",
+        "sample": "",
+        "instructions": "",
+        "acceptance_standard": "",
+        "licence_replaceable": True,
+        "licence_type": "居民身份证",
     }
-    assert [fld["key"] for fld in body["form_schema"]] == ["applicant_name", "applicant_id_number", "child_name",
-                                                          "child_birth_date"]
+    assert [fld["key"] for fld in body["form_schema"]] == [
+        "applicant_name",
+        "applicant_id_number",
+        "child_name",
+        "child_birth_date",
+    ]
     assert body["form_schema"][1]["type"] == {"code": "id_number", "label": "公民身份号码"}
     assert body["form_schema"][1]["required"] is True
     # Every content field of the model is in the guide.
@@ -235,22 +307,34 @@ def test_the_guide_has_every_element(client: Client, world: dict[str, Any]) -> N
 def test_a_charged_guide_with_special_steps_and_odd_faq_rows(client: Client, world: dict[str, Any]) -> None:
     entry = f.entry("特种设备检验", item_type="01")
     draft = services.create_implementation(
-        entry=entry, division=world["zhuji"], department=world["police"], code="SPECIAL-1",
-        content=f.guide_content(name="特种设备检验", charged=True, fee_basis="浙价费〔2020〕1号",
-                                fees=[{"item": "检验费", "amount": "120.00"}], online_payment=True,
-                                faq=["不是问答", {"q": "多久出结果？", "a": 5}],
-                                form_schema=[{"key": "kind", "label": "设备类型", "type": "select", "required": True,
-                                              "options": ["锅炉", "电梯"]},
-                                             {"key": "count", "label": "数量", "type": "number", "min": 1, "max": 99}]),
-        materials=f.materials(), steps=f.steps(),
-        special_steps=[{"name": "检测", "max_days": 10, "counted_in_limit": False, "description": "委托检测机构"}])
+        entry=entry,
+        division=world["zhuji"],
+        department=world["police"],
+        code="SPECIAL-1",
+        content=f.guide_content(
+            name="特种设备检验",
+            charged=True,
+            fee_basis="浙价费〔2020〕1号",
+            fees=[{"item": "检验费", "amount": "120.00"}],
+            online_payment=True,
+            faq=["不是问答", {"q": "多久出结果？", "a": 5}],
+            form_schema=[
+                {"key": "kind", "label": "设备类型", "type": "select", "required": True, "options": ["锅炉", "电梯"]},
+                {"key": "count", "label": "数量", "type": "number", "min": 1, "max": 99},
+            ],
+        ),
+        materials=f.materials(),
+        steps=f.steps(),
+        special_steps=[{"name": "检测", "max_days": 10, "counted_in_limit": False, "description": "委托检测机构"}],
+    )
     services.publish_now(draft)
     body = client.get("/api/v1/implementations/SPECIAL-1").json()
     assert body["charged"] is True and body["online_payment"] is True
     assert body["fees"] == [{"item": "检验费", "amount": "120.00"}]
     assert body["fee_basis"] == "浙价费〔2020〕1号"
-    assert body["special_steps"] == [{"name": "检测", "max_days": 10, "counted_in_limit": False,
-                                      "description": "委托检测机构"}]
+    assert body["special_steps"] == [
+        {"name": "检测", "max_days": 10, "counted_in_limit": False, "description": "委托检测机构"}
+    ]
     assert body["faq"] == [{"q": "多久出结果？", "a": "5"}]
     select, number = body["form_schema"]
     assert select["options"] == ["锅炉", "电梯"] and select["type"]["label"] == "单选"
@@ -279,12 +363,15 @@ def test_older_versions_stay_readable_and_drafts_stay_hidden(client: Client, wor
     versions = client.get(f"/api/v1/implementations/{impl.code}/versions").json()
     assert versions["current_version"] == 2
     assert [(v["number"], v["status"]["code"], v["is_current"]) for v in versions["versions"]] == [
-        (2, "published", True), (1, "retired", False)]
+        (2, "published", True),
+        (1, "retired", False),
+    ]
     assert all(v["published_at"] for v in versions["versions"])
 
 
-def test_catalogue_administrators_also_see_draft_versions(client: Client, world: dict[str, Any],
-                                                          django_user_model: Any) -> None:
+def test_catalogue_administrators_also_see_draft_versions(
+    client: Client, world: dict[str, Any], django_user_model: Any
+) -> None:
     impl = world["newborn_zhuji"].implementation
     services.start_new_version(impl)
     citizen = django_user_model.objects.create_user("citizen1", password="x", kind="citizen")
@@ -300,8 +387,12 @@ def test_catalogue_administrators_also_see_draft_versions(client: Client, world:
 
 def test_unpublished_or_unknown_implementations_are_404(client: Client, world: dict[str, Any]) -> None:
     draft_code = world["pension_draft"].implementation.code
-    for path in [f"/api/v1/implementations/{draft_code}", f"/api/v1/implementations/{draft_code}/versions",
-                 "/api/v1/implementations/nope", "/api/v1/implementations/nope/versions"]:
+    for path in [
+        f"/api/v1/implementations/{draft_code}",
+        f"/api/v1/implementations/{draft_code}/versions",
+        "/api/v1/implementations/nope",
+        "/api/v1/implementations/nope/versions",
+    ]:
         assert _error(client.get(path), 404)["code"] == "not_found"
 
 
@@ -314,8 +405,9 @@ def test_api_and_pages_read_the_same_guide(client: Client, world: dict[str, Any]
     assert [m["name"] for m in body["materials"]] == [m.name for m in version.materials.all()]
 
 
-def test_bounded_queries_however_many_rows(client: Client, world: dict[str, Any],
-                                           django_assert_max_num_queries: Any) -> None:
+def test_bounded_queries_however_many_rows(
+    client: Client, world: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
     for i in range(12):
         entry = f.entry(f"批量事项{i}")
         entry.themes.add(world["household"])
@@ -325,8 +417,14 @@ def test_bounded_queries_however_many_rows(client: Client, world: dict[str, Any]
     with django_assert_max_num_queries(2):
         assert len(client.get("/api/v1/implementations", {"limit": 100}).json()["results"]) == 16
     with django_assert_max_num_queries(5):
-        assert len(client.get("/api/v1/implementations", {"region": "330681", "theme": "N01",
-                                                          "department": world["police"].uscc}).json()["results"]) == 13
+        assert (
+            len(
+                client.get(
+                    "/api/v1/implementations", {"region": "330681", "theme": "N01", "department": world["police"].uscc}
+                ).json()["results"]
+            )
+            == 13
+        )
     with django_assert_max_num_queries(7):
         client.get(f"/api/v1/implementations/{world['newborn_zhuji'].implementation.code}")
     with django_assert_max_num_queries(4):

@@ -37,6 +37,7 @@ pytestmark = pytest.mark.django_db
 
 # -- a catalogue that uses every kind of cell ------------------------------------------------------------
 
+
 def _code(entry: CatalogueEntry, dept: Any) -> str:
     return f"{entry.code}-{dept.division.code}-000-{dept.uscc}-1-00"
 
@@ -53,70 +54,176 @@ def build_catalogue() -> dict[str, Any]:
     birth = f.entry("新生儿入户", cross_region=True, description="婴儿出生后办理户口登记。")
     birth.themes.set([f.theme("N01")])
     v1 = services.create_implementation(
-        entry=birth, division=zhuji, department=police, code=_code(birth, police),
-        content=f.guide_content(), materials=f.materials(), steps=f.steps(), special_steps=[])
+        entry=birth,
+        division=zhuji,
+        department=police,
+        code=_code(birth, police),
+        content=f.guide_content(),
+        materials=f.materials(),
+        steps=f.steps(),
+        special_steps=[],
+    )
     services.publish_now(v1)
 
     # A second jurisdiction whose published guide is the second version.
     v2 = services.create_implementation(
-        entry=birth, division=pinghu, department=pinghu_police, code=_code(birth, pinghu_police),
-        content=f.guide_content(location="平湖市行政服务中心"), materials=f.materials(), steps=f.steps(),
-        special_steps=[])
+        entry=birth,
+        division=pinghu,
+        department=pinghu_police,
+        code=_code(birth, pinghu_police),
+        content=f.guide_content(location="平湖市行政服务中心"),
+        materials=f.materials(),
+        steps=f.steps(),
+        special_steps=[],
+    )
     services.publish_now(v2)
     draft = services.start_new_version(v2.implementation)
     services.update_draft(draft, content={"promised_days": 3, "change_note": "压缩时限"})
     services.publish_now(draft)
 
     # A licensing item with fees, special steps, a rich form and awkward text.
-    main = f.entry("食品经营许可", item_type="01", competent_department="国家市场监督管理总局",
-                   department_kind="market_regulation", service_objects=["natural", "legal"],
-                   standard_materials=["食品经营许可申请书", "营业执照"], standard_steps=["受理", "审查", "决定"],
-                   standard_fees=[{"item": "工本费", "amount": "0.00"}], statutory_days=20)
+    main = f.entry(
+        "食品经营许可",
+        item_type="01",
+        competent_department="国家市场监督管理总局",
+        department_kind="market_regulation",
+        service_objects=["natural", "legal"],
+        standard_materials=["食品经营许可申请书", "营业执照"],
+        standard_steps=["受理", "审查", "决定"],
+        standard_fees=[{"item": "工本费", "amount": "0.00"}],
+        statutory_days=20,
+    )
     main.themes.set([f.theme("L01")])
-    sub = f.entry("食品经营许可（新办）", item_type="01", parent=main, business_type="new",
-                  competent_department="国家市场监督管理总局", department_kind="market_regulation",
-                  service_objects=["legal"], defining_level="province", power_source="上级下放",
-                  is_active=True, keywords="开饭店 开超市", aliases="食品许可证")
+    sub = f.entry(
+        "食品经营许可（新办）",
+        item_type="01",
+        parent=main,
+        business_type="new",
+        competent_department="国家市场监督管理总局",
+        department_kind="market_regulation",
+        service_objects=["legal"],
+        defining_level="province",
+        power_source="上级下放",
+        is_active=True,
+        keywords="开饭店 开超市",
+        aliases="食品许可证",
+    )
     content = f.guide_content(
-        name="食品经营许可（新办）", legal_basis="《中华人民共和国食品安全法》第三十五条\n国家对食品生产经营实行许可制度。",
-        service_objects=["legal", "natural"], statutory_days=20, promised_days=10, online_depth=4, visits=0,
-        onsite_reason="", handling_forms=["online", "post", "window"], scope="province", nearby=True,
-        intermediary=False, result_name="食品经营许可证", result_type="licence", result_sample="许可证样本.pdf",
-        result_licence_type="FOOD_BUSINESS", delivery_methods=["electronic", "post"], delivery_days=2,
-        charged=True, fee_basis="财政部 国家发展改革委关于收费的通知（示例）", online_payment=True,
+        name="食品经营许可（新办）",
+        legal_basis="《中华人民共和国食品安全法》第三十五条\n国家对食品生产经营实行许可制度。",
+        service_objects=["legal", "natural"],
+        statutory_days=20,
+        promised_days=10,
+        online_depth=4,
+        visits=0,
+        onsite_reason="",
+        handling_forms=["online", "post", "window"],
+        scope="province",
+        nearby=True,
+        intermediary=False,
+        result_name="食品经营许可证",
+        result_type="licence",
+        result_sample="许可证样本.pdf",
+        result_licence_type="FOOD_BUSINESS",
+        delivery_methods=["electronic", "post"],
+        delivery_days=2,
+        charged=True,
+        fee_basis="财政部 国家发展改革委关于收费的通知（示例）",
+        online_payment=True,
         fees=[{"item": "工本费", "amount": "20.00"}, {"item": "加急费", "amount": "5.5"}],
         faq=[{"q": "=需要到现场吗？", "a": "不需要。\n全程网办。"}, {"q": "多久办结？", "a": "10个工作日。"}],
-        conditions="  前导空格与行尾空格  ", keywords="食品 餐饮", aliases="吃的许可",
+        conditions="  前导空格与行尾空格  ",
+        keywords="食品 餐饮",
+        aliases="吃的许可",
         form_schema=[
-            {"key": "enterprise_name", "label": "企业名称", "type": "text", "required": True, "max_length": 100,
-             "help": "与营业执照一致"},
+            {
+                "key": "enterprise_name",
+                "label": "企业名称",
+                "type": "text",
+                "required": True,
+                "max_length": 100,
+                "help": "与营业执照一致",
+            },
             {"key": "enterprise_uscc", "label": "统一社会信用代码", "type": "uscc", "required": True},
-            {"key": "business_kind", "label": "经营类型", "type": "select", "required": True,
-             "options": ["食品销售", "餐饮服务", "单位食堂"]},
-            {"key": "area", "label": "经营面积（平方米）", "type": "number", "required": False, "min": 0, "max": 99999.5},
-            {"key": "contact_phone", "label": "联系电话", "type": "phone", "required": True,
-             "pattern": r"^1[3-9]\d{9}$"},
+            {
+                "key": "business_kind",
+                "label": "经营类型",
+                "type": "select",
+                "required": True,
+                "options": ["食品销售", "餐饮服务", "单位食堂"],
+            },
+            {
+                "key": "area",
+                "label": "经营面积（平方米）",
+                "type": "number",
+                "required": False,
+                "min": 0,
+                "max": 99999.5,
+            },
+            {
+                "key": "contact_phone",
+                "label": "联系电话",
+                "type": "phone",
+                "required": True,
+                "pattern": r"^1[3-9]\d{9}$",
+            },
             {"key": "takeaway", "label": "是否网络经营", "type": "boolean", "required": False},
-        ])
-    v3 = services.create_implementation(
-        entry=sub, division=zhuji, department=market, code=_code(sub, market), content=content,
-        materials=[
-            {"name": "食品经营许可申请书", "source": "applicant", "material_type": "original", "form": "electronic",
-             "copies": 1, "necessity": "required", "blank_form": "申请书.docx", "sample": "申请书样表.pdf",
-             "instructions": "法定代表人签字", "acceptance_standard": "内容完整", "licence_replaceable": False},
-            {"name": "营业执照", "source": "government", "material_type": "copy", "form": "either", "copies": 2,
-             "necessity": "deferrable", "licence_replaceable": True, "licence_type": "营业执照"},
         ],
-        steps=[{"name": "受理", "days": 1, "handler": "窗口人员", "criteria": "材料齐全"},
-               {"name": "审查", "days": 6, "handler": "审批科"}, {"name": "决定", "days": 3}],
-        special_steps=[{"name": "现场勘验", "max_days": 10, "counted_in_limit": False, "description": "必要时"},
-                       {"name": "公示", "max_days": 5, "counted_in_limit": True}])
+    )
+    v3 = services.create_implementation(
+        entry=sub,
+        division=zhuji,
+        department=market,
+        code=_code(sub, market),
+        content=content,
+        materials=[
+            {
+                "name": "食品经营许可申请书",
+                "source": "applicant",
+                "material_type": "original",
+                "form": "electronic",
+                "copies": 1,
+                "necessity": "required",
+                "blank_form": "申请书.docx",
+                "sample": "申请书样表.pdf",
+                "instructions": "法定代表人签字",
+                "acceptance_standard": "内容完整",
+                "licence_replaceable": False,
+            },
+            {
+                "name": "营业执照",
+                "source": "government",
+                "material_type": "copy",
+                "form": "either",
+                "copies": 2,
+                "necessity": "deferrable",
+                "licence_replaceable": True,
+                "licence_type": "营业执照",
+            },
+        ],
+        steps=[
+            {"name": "受理", "days": 1, "handler": "窗口人员", "criteria": "材料齐全"},
+            {"name": "审查", "days": 6, "handler": "审批科"},
+            {"name": "决定", "days": 3},
+        ],
+        special_steps=[
+            {"name": "现场勘验", "max_days": 10, "counted_in_limit": False, "description": "必要时"},
+            {"name": "公示", "max_days": 5, "counted_in_limit": True},
+        ],
+    )
     services.publish_now(v3)
 
     # A draft only: not in a "published" export, in an "all" export.
     draft_only = services.create_implementation(
-        entry=f.entry("户口迁移"), division=zhuji, department=police, code="DRAFT-ONLY-1",
-        content=f.guide_content(name="户口迁移"), materials=[], steps=f.steps(), special_steps=[])
+        entry=f.entry("户口迁移"),
+        division=zhuji,
+        department=police,
+        code="DRAFT-ONLY-1",
+        content=f.guide_content(name="户口迁移"),
+        materials=[],
+        steps=f.steps(),
+        special_steps=[],
+    )
     return {"zhuji": zhuji, "pinghu": pinghu, "police": police, "market": market, "draft": draft_only}
 
 
@@ -158,11 +265,17 @@ def row_of(cells: dict[str, list[tuple]], sheet: str, code: str) -> int:
 
 
 def counts() -> tuple[int, ...]:
-    return (CatalogueEntry.objects.count(), ItemImplementation.objects.count(),
-            ImplementationVersion.objects.count(), VersionEvent.objects.count(), MaterialRequirement.objects.count())
+    return (
+        CatalogueEntry.objects.count(),
+        ItemImplementation.objects.count(),
+        ImplementationVersion.objects.count(),
+        VersionEvent.objects.count(),
+        MaterialRequirement.objects.count(),
+    )
 
 
 # -- layout ---------------------------------------------------------------------------------------------
+
 
 def test_layout_covers_every_guide_field():
     version = f.draft_implementation()
@@ -187,7 +300,16 @@ def test_export_layout_and_cells(tmp_path):
     result = export_catalogue(str(path))
     assert (result.entries, result.implementations) == (4, 3)
     cells = workbook_cells(path)
-    assert list(cells) == ["基本目录", "实施清单", "申请材料", "办理环节", "特殊环节", "收费项目", "常见问题", "申请表单"]
+    assert list(cells) == [
+        "基本目录",
+        "实施清单",
+        "申请材料",
+        "办理环节",
+        "特殊环节",
+        "收费项目",
+        "常见问题",
+        "申请表单",
+    ]
     impl = cells["实施清单"]
     header = impl[0]
     food = dict(zip(header, next(r for r in impl if r[4] == "食品经营许可（新办）"), strict=True))
@@ -199,7 +321,9 @@ def test_export_layout_and_cells(tmp_path):
     assert food["实施区划代码"] == "330681000000"
     forms = [dict(zip(cells["申请表单"][0], r, strict=True)) for r in cells["申请表单"][1:]]
     select = next(r for r in forms if r["字段键名"] == "business_kind")
-    assert select["字段类型"] == "单选" and select["选项"] == "食品销售、餐饮服务、单位食堂" and select["是否必填"] == "是"
+    assert (
+        select["字段类型"] == "单选" and select["选项"] == "食品销售、餐饮服务、单位食堂" and select["是否必填"] == "是"
+    )
     faq = [dict(zip(cells["常见问题"][0], r, strict=True)) for r in cells["常见问题"][1:]]
     tricky = next(i for i, r in enumerate(faq, start=2) if r["问题"] == "=需要到现场吗？")
     assert load_workbook(path)["常见问题"][f"C{tricky}"].data_type == "s"  # a string, never a formula
@@ -226,6 +350,7 @@ def test_export_by_region_and_status(tmp_path):
 
 # -- round trip and idempotency -------------------------------------------------------------------------
 
+
 def test_round_trip_into_an_empty_database_is_lossless(tmp_path):
     build_catalogue()
     first = tmp_path / "first.xlsx"
@@ -242,8 +367,14 @@ def test_round_trip_into_an_empty_database_is_lossless(tmp_path):
     food = ItemImplementation.objects.get(entry__name="食品经营许可（新办）").published_version
     assert food.fees == [{"item": "工本费", "amount": "20.00"}, {"item": "加急费", "amount": "5.5"}]
     assert food.conditions == "  前导空格与行尾空格  "
-    assert food.form_schema[3] == {"key": "area", "label": "经营面积（平方米）", "type": "number", "required": False,
-                                   "min": 0, "max": 99999.5}
+    assert food.form_schema[3] == {
+        "key": "area",
+        "label": "经营面积（平方米）",
+        "type": "number",
+        "required": False,
+        "min": 0,
+        "max": 99999.5,
+    }
     assert [s.name for s in food.special_steps.all()] == ["现场勘验", "公示"]
     sub = CatalogueEntry.objects.get(name="食品经营许可（新办）")
     assert sub.parent.name == "食品经营许可" and sub.business_type == "new"
@@ -257,7 +388,11 @@ def test_importing_the_export_into_the_same_database_changes_nothing(tmp_path):
 
     report = import_catalogue(str(path))
     assert report.ok, [str(p) for p in report.problems]
-    assert (report.implementations.created, report.implementations.updated, report.implementations.unchanged) == (0, 0, 4)
+    assert (report.implementations.created, report.implementations.updated, report.implementations.unchanged) == (
+        0,
+        0,
+        4,
+    )
     assert (report.entries.created, report.entries.updated, report.entries.unchanged) == (0, 0, 4)
     assert counts() == before
 
@@ -269,7 +404,11 @@ def test_importing_the_export_into_the_same_database_changes_nothing(tmp_path):
     assert env["draft"].status == "published"
 
     report = import_catalogue(str(path), publish=True)
-    assert (report.implementations.created, report.implementations.updated, report.implementations.unchanged) == (0, 0, 4)
+    assert (report.implementations.created, report.implementations.updated, report.implementations.unchanged) == (
+        0,
+        0,
+        4,
+    )
     assert report.published == 0
 
 
@@ -321,6 +460,7 @@ def test_version_in_review_refuses_new_content(tmp_path):
 
 # -- errors ---------------------------------------------------------------------------------------------
 
+
 def test_errors_in_several_sheets_are_all_reported_and_nothing_is_written(tmp_path):
     build_catalogue()
     path = tmp_path / "catalogue.xlsx"
@@ -363,7 +503,8 @@ def test_errors_in_several_sheets_are_all_reported_and_nothing_is_written(tmp_pa
     for text in expected:
         assert any(text in m for m in messages), (text, messages)
     assert [p.sheet for p in report.problems] == sorted(
-        (p.sheet for p in report.problems), key=[s.name for s in SHEETS].index)  # listed sheet by sheet
+        (p.sheet for p in report.problems), key=[s.name for s in SHEETS].index
+    )  # listed sheet by sheet
     assert report.summary() == f"发现 {len(report.problems)} 处错误，未导入任何数据。"
     assert CatalogueEntry.objects.count() == 0 and ItemImplementation.objects.count() == 0
 
@@ -380,7 +521,10 @@ def test_publish_checks_consistency_rules_per_implementation(tmp_path):
     edit_cell(path, "实施清单", row, "到办事现场次数", 2)  # fully online yet two visits
     report = import_catalogue(str(path), publish=True)
     messages = [str(p) for p in report.problems]
-    assert f"实施清单 第{row}行 承诺办结时限（工作日）：承诺办结时限（30个工作日）不能超过法定办结时限（20个工作日）" in messages
+    assert (
+        f"实施清单 第{row}行 承诺办结时限（工作日）：承诺办结时限（30个工作日）不能超过法定办结时限（20个工作日）"
+        in messages
+    )
     assert any(m.startswith(f"实施清单 第{row}行 到办事现场次数：") for m in messages)
     assert counts() == before
     # Without --publish the same file is a valid draft.
@@ -447,6 +591,7 @@ def test_not_an_xlsx_file_gives_a_clear_message(tmp_path):
 
 # -- the command ----------------------------------------------------------------------------------------
 
+
 def _run(*args: str) -> tuple[int, str, str]:
     """Run the command as the CLI would: (exit code, stdout, stderr)."""
     stdout, stderr = io.StringIO(), io.StringIO()
@@ -488,23 +633,39 @@ def test_command_export_import_and_exit_codes(tmp_path):
 def test_cli_exit_code_for_a_bad_file(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_text("这不是 Excel", encoding="utf-8")
-    env = {**os.environ, "TONGBAN_TESTING": "1", "DJANGO_SETTINGS_MODULE": "tongban.settings",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    proc = subprocess.run([sys.executable, "-m", "tongban.cli", "catalogue", "import", str(bad)],
-                          capture_output=True, text=True, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "TONGBAN_TESTING": "1",
+        "DJANGO_SETTINGS_MODULE": "tongban.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "tongban.cli", "catalogue", "import", str(bad)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 2, proc.stderr
     assert "不是有效的 Excel 工作簿" in proc.stderr
 
 
 # -- the admin pages ------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def editor(client):
     user = get_user_model().objects.create_user("catalogue_admin", password="pw-123456", is_staff=True)
-    perms = Permission.objects.filter(content_type__app_label="catalogue",
-                                      codename__in=["change_catalogueentry", "add_catalogueentry",
-                                                    "add_itemimplementation", "change_implementationversion",
-                                                    "view_implementationversion"])
+    perms = Permission.objects.filter(
+        content_type__app_label="catalogue",
+        codename__in=[
+            "change_catalogueentry",
+            "add_catalogueentry",
+            "add_itemimplementation",
+            "change_implementationversion",
+            "view_implementationversion",
+        ],
+    )
     user.user_permissions.set(perms)
     client.force_login(user)
     return user

@@ -28,50 +28,121 @@ def rich_guide(name: str = "食品经营许可", **overrides: Any) -> Implementa
     dept = f.department(div, "诸暨市市场监督管理局", "market_regulation")
     natural = f.theme("N09", "餐饮住宿", "natural")
     legal = f.theme("L03", "准营准办", "legal")
-    e = f.entry(name, item_type="01", competent_department="国家市场监督管理总局", department_kind="market_regulation",
-                service_objects=["natural", "legal"], power_source="法定本级行使",
-                legal_basis="《中华人民共和国食品安全法》第三十五条：国家对食品生产经营实行许可制度。",
-                cross_region=False)
+    e = f.entry(
+        name,
+        item_type="01",
+        competent_department="国家市场监督管理总局",
+        department_kind="market_regulation",
+        service_objects=["natural", "legal"],
+        power_source="法定本级行使",
+        legal_basis="《中华人民共和国食品安全法》第三十五条：国家对食品生产经营实行许可制度。",
+        cross_region=False,
+    )
     e.themes.add(natural, legal)
     content = f.guide_content(
-        name=name, legal_basis="《食品经营许可和备案管理办法》第十条", exercise_level="county",
-        service_objects=["natural", "legal"], conditions="有与经营的食品品种相适应的经营场所。",
-        statutory_days=20, promised_days=10, online=True, online_depth=3, visits=1,
-        onsite_reason="需现场核查经营场所。", handling_forms=["window", "online", "post"], appointment=True,
-        scope="province", proxy_allowed=True, nearby=True, intermediary=False,
-        result_name="食品经营许可证", result_type="licence", result_sample="/static/samples/food-licence.pdf",
-        result_licence_type="食品经营许可证电子证照", delivery_methods=["window", "post", "electronic"],
-        delivery_days=2, courier=True, charged=True, fee_basis="《行政事业性收费项目目录》",
-        fees=[{"item": "证书工本费", "amount": "10.00"}], online_payment=True,
-        location="诸暨市政务服务中心二楼市场监管窗口", office_hours="工作日 8:30-17:00",
-        phone="0575-87001234", complaint_phone="0575-12345",
+        name=name,
+        legal_basis="《食品经营许可和备案管理办法》第十条",
+        exercise_level="county",
+        service_objects=["natural", "legal"],
+        conditions="有与经营的食品品种相适应的经营场所。",
+        statutory_days=20,
+        promised_days=10,
+        online=True,
+        online_depth=3,
+        visits=1,
+        onsite_reason="需现场核查经营场所。",
+        handling_forms=["window", "online", "post"],
+        appointment=True,
+        scope="province",
+        proxy_allowed=True,
+        nearby=True,
+        intermediary=False,
+        result_name="食品经营许可证",
+        result_type="licence",
+        result_sample="/static/samples/food-licence.pdf",
+        result_licence_type="食品经营许可证电子证照",
+        delivery_methods=["window", "post", "electronic"],
+        delivery_days=2,
+        courier=True,
+        charged=True,
+        fee_basis="《行政事业性收费项目目录》",
+        fees=[{"item": "证书工本费", "amount": "10.00"}],
+        online_payment=True,
+        location="诸暨市政务服务中心二楼市场监管窗口",
+        office_hours="工作日 8:30-17:00",
+        phone="0575-87001234",
+        complaint_phone="0575-12345",
         faq=[{"q": "家庭作坊能申请吗？", "a": "住宅不得作为食品经营场所。"}],
         form_schema=[
             {"key": "applicant_name", "label": "经营者名称", "type": "text", "required": True, "max_length": 50},
-            {"key": "business_scope", "label": "经营项目", "type": "multiselect", "required": True,
-             "options": ["预包装食品销售", "热食类食品制售"]},
-            {"key": "area", "label": "经营场所面积", "type": "number", "required": False, "min": 1,
-             "help": "单位：平方米"},
+            {
+                "key": "business_scope",
+                "label": "经营项目",
+                "type": "multiselect",
+                "required": True,
+                "options": ["预包装食品销售", "热食类食品制售"],
+            },
+            {
+                "key": "area",
+                "label": "经营场所面积",
+                "type": "number",
+                "required": False,
+                "min": 1,
+                "help": "单位：平方米",
+            },
         ],
     )
     content.update(overrides)
     materials = [
-        {"name": "食品经营许可申请书", "source": "applicant", "material_type": "original", "form": "paper",
-         "copies": 2, "necessity": "required", "blank_form": "/static/forms/food-application.docx",
-         "sample": "食品经营许可申请书（样表）", "instructions": "用黑色签字笔填写，法定代表人签字。",
-         "acceptance_standard": "内容完整、签字齐全"},
-        {"name": "营业执照", "source": "government", "material_type": "copy", "form": "electronic", "copies": 1,
-         "necessity": "required", "licence_replaceable": True, "licence_type": "营业执照电子证照"},
-        {"name": "经营场所平面图", "source": "applicant", "material_type": "original", "form": "either",
-         "copies": 1, "necessity": "deferrable"},
+        {
+            "name": "食品经营许可申请书",
+            "source": "applicant",
+            "material_type": "original",
+            "form": "paper",
+            "copies": 2,
+            "necessity": "required",
+            "blank_form": "/static/forms/food-application.docx",
+            "sample": "食品经营许可申请书（样表）",
+            "instructions": "用黑色签字笔填写，法定代表人签字。",
+            "acceptance_standard": "内容完整、签字齐全",
+        },
+        {
+            "name": "营业执照",
+            "source": "government",
+            "material_type": "copy",
+            "form": "electronic",
+            "copies": 1,
+            "necessity": "required",
+            "licence_replaceable": True,
+            "licence_type": "营业执照电子证照",
+        },
+        {
+            "name": "经营场所平面图",
+            "source": "applicant",
+            "material_type": "original",
+            "form": "either",
+            "copies": 1,
+            "necessity": "deferrable",
+        },
     ]
-    steps = [{"name": "受理", "days": 1, "handler": "窗口工作人员", "criteria": "材料齐全"},
-             {"name": "审核", "days": 5, "handler": "审核科室"},
-             {"name": "审批", "days": 3}, {"name": "办结", "days": 1}]
+    steps = [
+        {"name": "受理", "days": 1, "handler": "窗口工作人员", "criteria": "材料齐全"},
+        {"name": "审核", "days": 5, "handler": "审核科室"},
+        {"name": "审批", "days": 3},
+        {"name": "办结", "days": 1},
+    ]
     special = [{"name": "现场勘验", "max_days": 5, "counted_in_limit": False, "description": "核查经营场所"}]
     code = f"{e.code}-{div.code}-000-{dept.uscc}-1-00"
-    draft = services.create_implementation(entry=e, division=div, department=dept, code=code, content=content,
-                                           materials=materials, steps=steps, special_steps=special)
+    draft = services.create_implementation(
+        entry=e,
+        division=div,
+        department=dept,
+        code=code,
+        content=content,
+        materials=materials,
+        steps=steps,
+        special_steps=special,
+    )
     return services.publish_now(draft)
 
 
@@ -84,9 +155,17 @@ def test_guide_shows_every_element(client: Any) -> None:
     v = rich_guide()
     impl = v.implementation
     other = f.published_implementation("预包装食品备案")
-    bundle = Bundle.objects.create(code="B-FOOD", name="开办餐饮店一件事", division=impl.division,
-                                   lead_department=impl.department, audience="legal", life_stage="准入准营",
-                                   description="开餐馆一次办", promised_days=15, status=Bundle.Status.PUBLISHED)
+    bundle = Bundle.objects.create(
+        code="B-FOOD",
+        name="开办餐饮店一件事",
+        division=impl.division,
+        lead_department=impl.department,
+        audience="legal",
+        life_stage="准入准营",
+        description="开餐馆一次办",
+        promised_days=15,
+        status=Bundle.Status.PUBLISHED,
+    )
     BundleItem.objects.create(bundle=bundle, implementation=impl, order=1)
     BundleItem.objects.create(bundle=bundle, implementation=other.implementation, order=2)
 
@@ -95,32 +174,95 @@ def test_guide_shows_every_element(client: Any) -> None:
     page = text(response)
     expected = [
         # identity
-        "食品经营许可", impl.code, "行政许可", "国家市场监督管理总局", "诸暨市市场监督管理局", "食品安全法",
-        "《食品经营许可和备案管理办法》第十条", "法定本级行使", "县级", "自然人、法人", "餐饮住宿", "准营准办",
+        "食品经营许可",
+        impl.code,
+        "行政许可",
+        "国家市场监督管理总局",
+        "诸暨市市场监督管理局",
+        "食品安全法",
+        "《食品经营许可和备案管理办法》第十条",
+        "法定本级行使",
+        "县级",
+        "自然人、法人",
+        "餐饮住宿",
+        "准营准办",
         "有与经营的食品品种相适应的经营场所",
         # handling
-        "前审后批", "承诺件", "法定办结时限 20 个工作日", "承诺办结时限 10 个工作日", "受理", "审核", "审批",
-        "窗口工作人员", "材料齐全", "各环节时限合计 10 个工作日", "现场勘验", "不计入法定办结时限", "核查经营场所",
+        "前审后批",
+        "承诺件",
+        "法定办结时限 20 个工作日",
+        "承诺办结时限 10 个工作日",
+        "受理",
+        "审核",
+        "审批",
+        "窗口工作人员",
+        "材料齐全",
+        "各环节时限合计 10 个工作日",
+        "现场勘验",
+        "不计入法定办结时限",
+        "核查经营场所",
         # channels
-        "是否网办", "Ⅲ级 在线预审/在线申报", "到现场次数 1 次", "需现场核查经营场所", "窗口办理、网上办理、邮寄申请",
-        "是否支持预约", "全省通办", "是否可代办", "是否就近办理", "是否有中介服务",
+        "是否网办",
+        "Ⅲ级 在线预审/在线申报",
+        "到现场次数 1 次",
+        "需现场核查经营场所",
+        "窗口办理、网上办理、邮寄申请",
+        "是否支持预约",
+        "全省通办",
+        "是否可代办",
+        "是否就近办理",
+        "是否有中介服务",
         # materials with every sub-field
-        "食品经营许可申请书", "申请人自备", "政府部门核发", "原件", "复印件", "纸质", "电子", "2 份", "必要",
-        "容缺后补", "下载空白表格", "食品经营许可申请书（样表）", "用黑色签字笔填写", "内容完整、签字齐全",
-        "可用电子证照免提交", "营业执照电子证照",
+        "食品经营许可申请书",
+        "申请人自备",
+        "政府部门核发",
+        "原件",
+        "复印件",
+        "纸质",
+        "电子",
+        "2 份",
+        "必要",
+        "容缺后补",
+        "下载空白表格",
+        "食品经营许可申请书（样表）",
+        "用黑色签字笔填写",
+        "内容完整、签字齐全",
+        "可用电子证照免提交",
+        "营业执照电子证照",
         # result
-        "食品经营许可证", "出证办结", "查看结果样本", "窗口领取、邮寄、电子送达", "办结后 2 个工作日内",
+        "食品经营许可证",
+        "出证办结",
+        "查看结果样本",
+        "窗口领取、邮寄、电子送达",
+        "办结后 2 个工作日内",
         "物流快递 支持",
         # fees
-        "收费", "《行政事业性收费项目目录》", "证书工本费", "10.00", "网上支付 支持",
+        "收费",
+        "《行政事业性收费项目目录》",
+        "证书工本费",
+        "10.00",
+        "网上支付 支持",
         # contact and FAQ
-        "诸暨市政务服务中心二楼市场监管窗口", "工作日 8:30-17:00", "0575-87001234", "0575-12345",
-        "家庭作坊能申请吗？", "住宅不得作为食品经营场所",
+        "诸暨市政务服务中心二楼市场监管窗口",
+        "工作日 8:30-17:00",
+        "0575-87001234",
+        "0575-12345",
+        "家庭作坊能申请吗？",
+        "住宅不得作为食品经营场所",
         # the application form
-        "经营者名称", "不超过 50 字", "经营项目", "可选：预包装食品销售、热食类食品制售", "经营场所面积", "单位：平方米",
-        "必填", "选填",
+        "经营者名称",
+        "不超过 50 字",
+        "经营项目",
+        "可选：预包装食品销售、热食类食品制售",
+        "经营场所面积",
+        "单位：平方米",
+        "必填",
+        "选填",
         # version and bundles
-        "第 1 版", "发布", "开办餐饮店一件事", "打印办事指南",
+        "第 1 版",
+        "发布",
+        "开办餐饮店一件事",
+        "打印办事指南",
     ]
     missing = [s for s in expected if s not in page]
     assert not missing, f"guide page lacks: {missing}"
@@ -205,13 +347,21 @@ def catalogue() -> dict[str, Any]:
     newborn.implementation.entry.themes.add(household)
     pension = f.published_implementation("企业职工基本养老保险关系转移接续", div=province, dept=hrss)
     elsewhere = f.published_implementation("首次申领居民身份证", div=pinghu, dept=pinghu_police)
-    company = f.published_implementation("内资企业及分支机构设立登记", div=zhuji, dept=amr,
-                                         service_objects=["legal"], scope="province")
+    company = f.published_implementation(
+        "内资企业及分支机构设立登记", div=zhuji, dept=amr, service_objects=["legal"], scope="province"
+    )
     company.implementation.entry.themes.add(business)
     draft = f.draft_implementation("未发布事项", div=zhuji, dept=police)
-    return {"zhuji": zhuji, "province": province, "pinghu": pinghu, "newborn": newborn.implementation,
-            "pension": pension.implementation, "elsewhere": elsewhere.implementation,
-            "company": company.implementation, "draft": draft.implementation}
+    return {
+        "zhuji": zhuji,
+        "province": province,
+        "pinghu": pinghu,
+        "newborn": newborn.implementation,
+        "pension": pension.implementation,
+        "elsewhere": elsewhere.implementation,
+        "company": company.implementation,
+        "draft": draft.implementation,
+    }
 
 
 def names(response: Any) -> set[str]:
@@ -221,8 +371,12 @@ def names(response: Any) -> set[str]:
 def test_browse_lists_only_published_items(client: Any, catalogue: dict[str, Any]) -> None:
     response = client.get(reverse("catalogue:list"))
     assert response.status_code == 200
-    assert names(response) == {"新生儿入户", "企业职工基本养老保险关系转移接续", "首次申领居民身份证",
-                               "内资企业及分支机构设立登记"}
+    assert names(response) == {
+        "新生儿入户",
+        "企业职工基本养老保险关系转移接续",
+        "首次申领居民身份证",
+        "内资企业及分支机构设立登记",
+    }
     assert "未发布事项" not in text(response)
     assert "共 4 项" in text(response)
 
@@ -233,7 +387,9 @@ def test_browse_by_region_includes_ancestors_not_siblings(client: Any, catalogue
     assert "浙江省绍兴市诸暨市" in text(response)
     # The 12-digit form works as well; the province alone sees only its own items.
     assert names(client.get(reverse("catalogue:list"), {"region": "330482000000"})) == {
-        "企业职工基本养老保险关系转移接续", "首次申领居民身份证"}
+        "企业职工基本养老保险关系转移接续",
+        "首次申领居民身份证",
+    }
     assert names(client.get(reverse("catalogue:list"), {"region": "330000"})) == {"企业职工基本养老保险关系转移接续"}
 
 
@@ -245,18 +401,25 @@ def test_browse_by_theme_department_kind_and_audience(client: Any, catalogue: di
     assert "内资企业及分支机构设立登记" not in names(client.get(url, {"audience": "natural"}))
     both = client.get(url, {"department_kind": "police", "region": "330681"})
     assert names(both) == {"新生儿入户"}
-    assert names(client.get(url, {"cross_region": "1"})) == {"新生儿入户", "企业职工基本养老保险关系转移接续",
-                                                              "首次申领居民身份证"}
+    assert names(client.get(url, {"cross_region": "1"})) == {
+        "新生儿入户",
+        "企业职工基本养老保险关系转移接续",
+        "首次申领居民身份证",
+    }
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"region": "999999"}, "未找到代码为“999999”的地区"),
-    ({"region": "abc"}, "地区代码“abc”格式不正确"),
-    ({"theme": "X99"}, "未找到主题“X99”"),
-    ({"audience": "alien"}, "服务对象只能是“自然人”或“法人”"),
-])
-def test_browse_with_bad_filters_explains_in_chinese(client: Any, catalogue: dict[str, Any], params: dict,
-                                                     message: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"region": "999999"}, "未找到代码为“999999”的地区"),
+        ({"region": "abc"}, "地区代码“abc”格式不正确"),
+        ({"theme": "X99"}, "未找到主题“X99”"),
+        ({"audience": "alien"}, "服务对象只能是“自然人”或“法人”"),
+    ],
+)
+def test_browse_with_bad_filters_explains_in_chinese(
+    client: Any, catalogue: dict[str, Any], params: dict, message: str
+) -> None:
     response = client.get(reverse("catalogue:list"), params)
     assert response.status_code == 200
     assert message in text(response)
@@ -336,8 +499,9 @@ def test_home_for_a_region_filters_and_keeps_the_region(client: Any, catalogue: 
     assert bad.status_code == 200 and "未找到代码为“123456”的地区" in text(bad)
 
 
-def test_home_query_count_is_bounded(client: Any, catalogue: dict[str, Any],
-                                     django_assert_max_num_queries: Any) -> None:
+def test_home_query_count_is_bounded(
+    client: Any, catalogue: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
     with django_assert_max_num_queries(10):
         assert client.get("/", {"region": "330681"}).status_code == 200
 
@@ -349,9 +513,13 @@ def test_selectors_filters(catalogue: dict[str, Any]) -> None:
     codes = lambda qs: {i.code for i in qs}  # noqa: E731
     c = catalogue
     assert codes(selectors.published_implementations(region=c["zhuji"])) == {
-        c["newborn"].code, c["pension"].code, c["company"].code}
+        c["newborn"].code,
+        c["pension"].code,
+        c["company"].code,
+    }
     assert codes(selectors.published_implementations(region="330681")) == codes(
-        selectors.published_implementations(region=c["zhuji"]))
+        selectors.published_implementations(region=c["zhuji"])
+    )
     assert list(selectors.published_implementations(region="990000")) == []
     assert codes(selectors.published_implementations(theme="L01")) == {c["company"].code}
     assert codes(selectors.published_implementations(audience="legal")) == {c["company"].code}
@@ -390,8 +558,9 @@ def test_selectors_guide_and_counts(catalogue: dict[str, Any], django_assert_num
     assert {o["depth"] for o in options} == {0, 1, 2}
 
     # A kind without a known label is named after one of its departments, never shown as a code.
-    f.published_implementation("殡葬服务", div=catalogue["zhuji"],
-                               dept=f.department(catalogue["zhuji"], "诸暨市殡仪馆", "funeral_home"))
+    f.published_implementation(
+        "殡葬服务", div=catalogue["zhuji"], dept=f.department(catalogue["zhuji"], "诸暨市殡仪馆", "funeral_home")
+    )
     kinds = {k["kind"]: k["label"] for k in selectors.department_kinds_with_counts()}
     assert kinds["funeral_home"] == "诸暨市殡仪馆"
     assert selectors.department_kind_label("公安") == "公安"

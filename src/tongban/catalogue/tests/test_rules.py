@@ -55,8 +55,12 @@ def test_messages_are_chinese_and_name_the_field():
 
 
 def test_uniformity_report():
-    entry = {"standard_materials": ["居民身份证", "户口簿"], "statutory_days": 30, "standard_fees": [],
-             "standard_steps": ["受理", "审核", "办结"]}
+    entry = {
+        "standard_materials": ["居民身份证", "户口簿"],
+        "statutory_days": 30,
+        "standard_fees": [],
+        "standard_steps": ["受理", "审核", "办结"],
+    }
     diffs = uniformity_differences(entry, guide())
     messages = " ".join(d.message for d in diffs)
     assert "户口簿" in messages and "出生医学证明" in messages and "30" in messages
@@ -67,8 +71,10 @@ def test_form_schema_and_submission():
     schema = guide()["form_schema"]
     assert schema_errors(schema) == []
     assert schema_errors([{"key": "Bad Key", "label": "", "type": "nope"}])
-    cleaned, errors = validate_submission(schema, {"applicant_name": "张三", "applicant_id_number": "360426199101010072",
-                                                   "child_birth_date": "2026-02-30"})
+    cleaned, errors = validate_submission(
+        schema,
+        {"applicant_name": "张三", "applicant_id_number": "360426199101010072", "child_birth_date": "2026-02-30"},
+    )
     assert set(errors) == {"applicant_id_number", "child_name", "child_birth_date"}
     assert "校验位" in errors["applicant_id_number"]
     assert cleaned == {"applicant_name": "张三"}
@@ -76,8 +82,10 @@ def test_form_schema_and_submission():
 
 def test_merge_forms_asks_shared_key_once():
     a = [{"key": "applicant_name", "label": "姓名", "type": "text", "required": False}]
-    b = [{"key": "applicant_name", "label": "姓名", "type": "text", "required": True},
-         {"key": "child_name", "label": "新生儿姓名", "type": "text"}]
+    b = [
+        {"key": "applicant_name", "label": "姓名", "type": "text", "required": True},
+        {"key": "child_name", "label": "新生儿姓名", "type": "text"},
+    ]
     merged = merge_forms([a, b])
     assert [f["key"] for f in merged] == ["applicant_name", "child_name"]
     assert merged[0]["required"] is True

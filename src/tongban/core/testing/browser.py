@@ -43,8 +43,7 @@ CHROMIUM_ARGS = [
 DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 DEFAULT_TIMEOUT_MS = 15_000
-BROWSER_FIXTURES = frozenset({"browser", "browser_context", "page", "mobile_context", "mobile_page",
-                              "browser_login"})
+BROWSER_FIXTURES = frozenset({"browser", "browser_context", "page", "mobile_context", "mobile_page", "browser_login"})
 
 
 def chromium_executable() -> str | None:
@@ -155,8 +154,9 @@ def page(browser_context: BrowserContext, request: pytest.FixtureRequest) -> Ite
 
 @pytest.fixture
 def mobile_context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
-    context = _new_context(browser, live_server.url, viewport=PHONE_VIEWPORT, device_scale_factor=2,
-                           is_mobile=True, has_touch=True)
+    context = _new_context(
+        browser, live_server.url, viewport=PHONE_VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     yield context
     context.close()
 
@@ -197,8 +197,7 @@ def browser_login(live_server: Any) -> Callable[[Any, Any], None]:
         client.force_login(user, backend=_session_backend())
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         context = getattr(page_or_context, "context", page_or_context)
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
-                              "url": live_server.url}])
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
 
     return login
 

@@ -116,22 +116,56 @@ def start_server(*, port: int | None = None) -> tuple[str, Callable[[], None]]:
             return
         stopped = True
         if (data / "postmaster.pid").exists():
-            subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                           cwd=root, capture_output=True, stdin=subprocess.DEVNULL)
+            subprocess.run(
+                [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                cwd=root,
+                capture_output=True,
+                stdin=subprocess.DEVNULL,
+            )
         shutil.rmtree(root, ignore_errors=True)
 
     atexit.register(stop)
     _stop_on_sigterm()
     try:
-        _run([*as_user, str(bin_dir / "initdb"), "-D", str(data), "-U", "tongban", "--auth=trust", "-E", "UTF8",
-              "--locale=C.UTF-8", "--no-sync", "--no-instructions"], cwd=root)
+        _run(
+            [
+                *as_user,
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "tongban",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            cwd=root,
+        )
         for attempt in range(3):
             chosen = port or _free_port()
             try:
-                _run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
-                      "-o", f"-h 127.0.0.1 -p {chosen} -k {root} -c fsync=off -c synchronous_commit=off "
-                      "-c full_page_writes=off -c max_connections=200",
-                      "start"], cwd=root, log=log)
+                _run(
+                    [
+                        *as_user,
+                        str(bin_dir / "pg_ctl"),
+                        "-D",
+                        str(data),
+                        "-l",
+                        str(log),
+                        "-w",
+                        "-t",
+                        "60",
+                        "-o",
+                        f"-h 127.0.0.1 -p {chosen} -k {root} -c fsync=off -c synchronous_commit=off "
+                        "-c full_page_writes=off -c max_connections=200",
+                        "start",
+                    ],
+                    cwd=root,
+                    log=log,
+                )
                 break
             except PostgresUnavailable:
                 # Another process may have taken the free port between our probe and the bind.

@@ -63,8 +63,7 @@ def _api() -> NinjaAPI:
         raise RuntimeError("secret internal detail")
 
     @api.get("/params")
-    def params(request, limit: Limit = 20, offset: Offset = 0, region: DivisionCode | None = None,
-               flag: bool = False):
+    def params(request, limit: Limit = 20, offset: Offset = 0, region: DivisionCode | None = None, flag: bool = False):
         return {"limit": limit, "offset": offset, "region": region, "flag": flag}
 
     return api
@@ -107,7 +106,8 @@ def test_ninja_http_errors_are_reshaped(test_client: TestClient) -> None:
 
 
 def test_an_unexpected_exception_is_logged_and_answers_500_in_the_same_shape(
-        test_client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    test_client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.ERROR, logger="tongban.api"):
         response = test_client.get("/bug")
     assert response.status_code == 500
@@ -117,21 +117,25 @@ def test_an_unexpected_exception_is_logged_and_answers_500_in_the_same_shape(
     assert any("secret internal detail" in (r.exc_text or "") or r.exc_info for r in caplog.records)
 
 
-@pytest.mark.parametrize(("query", "field", "fragment"), [
-    ("limit=-1", "limit", "不能小于1"),
-    ("limit=0", "limit", "不能小于1"),
-    ("limit=1000", "limit", "不能大于100"),
-    ("limit=abc", "limit", "应为整数"),
-    ("limit=99999999999999999999999999", "limit", "不能大于100"),
-    ("offset=-5", "offset", "不能小于0"),
-    ("offset=99999999999999999999", "offset", "不能大于1000000"),
-    ("region=abc", "region", "行政区划代码应为6位"),
-    ("region=33", "region", "行政区划代码应为6位"),
-    ("region=990000", "region", "省级代码无效"),
-    ("flag=perhaps", "flag", "应为 true 或 false"),
-])
+@pytest.mark.parametrize(
+    ("query", "field", "fragment"),
+    [
+        ("limit=-1", "limit", "不能小于1"),
+        ("limit=0", "limit", "不能小于1"),
+        ("limit=1000", "limit", "不能大于100"),
+        ("limit=abc", "limit", "应为整数"),
+        ("limit=99999999999999999999999999", "limit", "不能大于100"),
+        ("offset=-5", "offset", "不能小于0"),
+        ("offset=99999999999999999999", "offset", "不能大于1000000"),
+        ("region=abc", "region", "行政区划代码应为6位"),
+        ("region=33", "region", "行政区划代码应为6位"),
+        ("region=990000", "region", "省级代码无效"),
+        ("flag=perhaps", "flag", "应为 true 或 false"),
+    ],
+)
 def test_bad_parameters_answer_400_naming_the_field_in_chinese(
-        test_client: TestClient, query: str, field: str, fragment: str) -> None:
+    test_client: TestClient, query: str, field: str, fragment: str
+) -> None:
     response = test_client.get(f"/params?{query}")
     assert response.status_code == 400, response.content
     error = _error(response)
@@ -154,8 +158,16 @@ def test_good_parameters_are_normalised(test_client: TestClient) -> None:
 
 
 def test_validation_message_for_choices_lists_the_allowed_values() -> None:
-    message, field = validation_message([{"type": "literal_error", "loc": ("query", "audience"),
-                                          "msg": "…", "ctx": {"expected": "'natural' or 'legal'"}}])
+    message, field = validation_message(
+        [
+            {
+                "type": "literal_error",
+                "loc": ("query", "audience"),
+                "msg": "…",
+                "ctx": {"expected": "'natural' or 'legal'"},
+            }
+        ]
+    )
     assert (message, field) == ("参数“audience”无效：应为以下值之一：natural、legal", "audience")
 
 
@@ -165,6 +177,7 @@ def test_shown_values_are_printable_and_short() -> None:
 
 
 # --- the real API ----------------------------------------------------------------------------------------
+
 
 def test_unknown_api_paths_answer_404_json(client: Client) -> None:
     for path in ["/api/v1/nope", "/api/v1/items/x/y/z", "/api/v1/regions/330681/children"]:
@@ -188,9 +201,35 @@ def test_chinese_is_sent_as_utf8_not_escaped(client: Client) -> None:
 
 
 ODD_VALUES = [
-    "", " ", "-1", "0", "1", "-0", "1.5", "1e309", "NaN", "abc", "true", "null", "[]", "{}",
-    "9" * 40, "3" * 12, "330681", "330681000000", "X" * 18, "诸暨市", "x" * 5000, "\x00", "a\x00b", "\t\n",
-    "%", "'; DROP TABLE catalogue_catalogueentry; --", "../../etc/passwd", "😀", "\uffff",
+    "",
+    " ",
+    "-1",
+    "0",
+    "1",
+    "-0",
+    "1.5",
+    "1e309",
+    "NaN",
+    "abc",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "9" * 40,
+    "3" * 12,
+    "330681",
+    "330681000000",
+    "X" * 18,
+    "诸暨市",
+    "x" * 5000,
+    "\x00",
+    "a\x00b",
+    "\t\n",
+    "%",
+    "'; DROP TABLE catalogue_catalogueentry; --",
+    "../../etc/passwd",
+    "😀",
+    "\uffff",
 ]
 
 PATH_VALUES = ["x", "0", "-1", "330681", "330681000000", "诸暨", "a%00b", "%E4%B8", "9" * 300, "'%20OR%201=1"]
@@ -203,8 +242,9 @@ def _get_operations() -> list[tuple[str, list[str], list[str]]]:
         if "get" not in methods:
             continue
         params = methods["get"].get("parameters", [])
-        ops.append((path, [p["name"] for p in params if p["in"] == "query"],
-                    [p["name"] for p in params if p["in"] == "path"]))
+        ops.append(
+            (path, [p["name"] for p in params if p["in"] == "query"], [p["name"] for p in params if p["in"] == "path"])
+        )
     return ops
 
 

@@ -34,8 +34,9 @@ USCC_AUTHORITIES = "123456789ANY"
 # --- resident ID numbers -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["360426199101010071", "11010519491231002X", "11010519491231002x",
-                                   " 360426 199101010071 "])
+@pytest.mark.parametrize(
+    "value", ["360426199101010071", "11010519491231002X", "11010519491231002x", " 360426 199101010071 "]
+)
 def test_known_valid_resident_ids(value: str) -> None:
     assert resident_id_error(value, today=TODAY) is None
 
@@ -47,8 +48,9 @@ def test_resident_id_parts() -> None:
     assert normalize_resident_id(" 11010519491231002x") == "11010519491231002X"
 
 
-@pytest.mark.parametrize("value", ["360426199101010072", "360426199101010070", "36042619910101007X",
-                                   "110105194912310021"])
+@pytest.mark.parametrize(
+    "value", ["360426199101010072", "360426199101010070", "36042619910101007X", "110105194912310021"]
+)
 def test_wrong_resident_id_check_character_is_rejected_in_chinese(value: str) -> None:
     assert resident_id_error(value, today=TODAY) == ID_CHECK_MESSAGE
 
@@ -75,8 +77,9 @@ def test_make_resident_id_builds_the_documented_example() -> None:
     assert make_resident_id("360426", dt.date(1991, 1, 1), 7) == "360426199101010071"
 
 
-address_codes = st.builds(lambda p, rest: p + rest, st.sampled_from(sorted(_PROVINCE_PREFIXES)),
-                          st.text("0123456789", min_size=4, max_size=4))
+address_codes = st.builds(
+    lambda p, rest: p + rest, st.sampled_from(sorted(_PROVINCE_PREFIXES)), st.text("0123456789", min_size=4, max_size=4)
+)
 birth_dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY)
 resident_ids = st.builds(make_resident_id, address_codes, birth_dates, st.integers(0, 999))
 
@@ -94,7 +97,7 @@ def test_made_resident_ids_are_valid_and_round_trip(address: str, birth: dt.date
 def test_any_single_character_change_of_a_resident_id_is_detected(value: str, position: int, new: str) -> None:
     if value[position] == new:
         new = "X" if new != "X" else "0"
-    changed = value[:position] + new + value[position + 1:]
+    changed = value[:position] + new + value[position + 1 :]
     assert changed != value
     assert resident_id_error(changed, today=TODAY) is not None
 
@@ -104,7 +107,7 @@ def test_swapping_two_neighbouring_digits_of_a_resident_id_is_detected(value: st
     a, b = value[position], value[position + 1]
     if a == b:
         return
-    swapped = value[:position] + b + a + value[position + 2:]
+    swapped = value[:position] + b + a + value[position + 2 :]
     assert resident_id_error(swapped, today=TODAY) is not None
 
 
@@ -155,8 +158,13 @@ def test_malformed_usccs_say_what_is_wrong(value: str, message: str) -> None:
 
 
 org_codes = st.text("0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8)
-usccs = st.builds(make_uscc, st.sampled_from(USCC_AUTHORITIES), st.sampled_from("123459"),
-                  st.text("0123456789", min_size=6, max_size=6), org_codes)
+usccs = st.builds(
+    make_uscc,
+    st.sampled_from(USCC_AUTHORITIES),
+    st.sampled_from("123459"),
+    st.text("0123456789", min_size=6, max_size=6),
+    org_codes,
+)
 
 
 @given(usccs)
@@ -170,7 +178,7 @@ def test_made_usccs_are_valid(value: str) -> None:
 def test_any_single_character_change_of_a_uscc_is_detected(value: str, position: int, new: str) -> None:
     if value[position] == new:
         new = USCC_CHARSET[(USCC_CHARSET.index(new) + 1) % len(USCC_CHARSET)]
-    changed = value[:position] + new + value[position + 1:]
+    changed = value[:position] + new + value[position + 1 :]
     assert changed != value
     assert uscc_error(changed) is not None
 
@@ -180,7 +188,7 @@ def test_swapping_two_neighbouring_characters_of_a_uscc_is_detected(value: str, 
     a, b = value[position], value[position + 1]
     if a == b:
         return
-    swapped = value[:position] + b + a + value[position + 2:]
+    swapped = value[:position] + b + a + value[position + 2 :]
     assert uscc_error(swapped) is not None
 
 
@@ -189,8 +197,15 @@ def test_swapping_two_neighbouring_characters_of_a_uscc_is_detected(value: str, 
 
 @pytest.mark.parametrize(
     ("code", "level"),
-    [("330000", 1), ("330600", 2), ("330681", 3), ("330681001000", 4), ("330681001201", 5),
-     ("419001", 3), ("330000000000", 1)],
+    [
+        ("330000", 1),
+        ("330600", 2),
+        ("330681", 3),
+        ("330681001000", 4),
+        ("330681001201", 5),
+        ("419001", 3),
+        ("330000000000", 1),
+    ],
 )
 def test_division_levels(code: str, level: int) -> None:
     assert division_code_error(code) is None

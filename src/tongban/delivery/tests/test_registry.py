@@ -67,8 +67,10 @@ class FakeCourier:
 
     def track(self, tracking: str) -> list[TrackingEvent]:
         at = timezone.make_aware(dt.datetime(2026, 9, 29, 10, 0))
-        return [TrackingEvent(ShipmentStatus.COLLECTED, at, "诸暨揽投部"),
-                TrackingEvent(ShipmentStatus.IN_TRANSIT, at + dt.timedelta(hours=5), "杭州处理中心")]
+        return [
+            TrackingEvent(ShipmentStatus.COLLECTED, at, "诸暨揽投部"),
+            TrackingEvent(ShipmentStatus.IN_TRANSIT, at + dt.timedelta(hours=5), "杭州处理中心"),
+        ]
 
     def cancel(self, tracking: str, reason: str) -> None:
         raise CourierError("not_cancellable", "测试快递不支持取消")

@@ -32,8 +32,9 @@ def posted(w, case, **kwargs):
     return s.issue_result(clerk(w), case, "post", case.revision, **{"address": ADDRESS, **kwargs})
 
 
-def test_issuing_by_post_hands_the_result_to_the_courier_and_closes_the_case(w, decided,
-                                                                             django_capture_on_commit_callbacks):
+def test_issuing_by_post_hands_the_result_to_the_courier_and_closes_the_case(
+    w, decided, django_capture_on_commit_callbacks
+):
     case = decided()
     with django_capture_on_commit_callbacks(execute=True):
         closed = posted(w, case)
@@ -152,7 +153,9 @@ def test_cancel_rules(w, decided, django_capture_on_commit_callbacks):
     assert caught.value.status == 403
     with django_capture_on_commit_callbacks(execute=True):
         cancelled = services.cancel_shipment(shipment, w.clerk, "申请人改为窗口领取")
-    assert cancelled.status == "cancelled" and cancelled.cancel_reason == "申请人改为窗口领取" and cancelled.cancelled_at
+    assert (
+        cancelled.status == "cancelled" and cancelled.cancel_reason == "申请人改为窗口领取" and cancelled.cancelled_at
+    )
     assert [e.status for e in courier.track(shipment.tracking_number)] == ["collected", "cancelled"]
     assert OutboxMessage.objects.filter(kind="shipment_cancelled", case_number=shipment.case.number).exists()
     assert AuditEntry.objects.filter(action="delivery.cancel").count() == 1
@@ -199,8 +202,13 @@ def test_the_courier_deduplicates_on_the_order_reference(w, decided):
     shipment = Shipment.objects.get(case=posted(w, decided()))
     from tongban.delivery.registry import Party, ShipmentRequest
 
-    request = ShipmentRequest(Party("中心", "", "地址"), Party("王五", "13900000000", ADDRESS), shipment.case.number,
-                              "结果", shipment.order_ref)
+    request = ShipmentRequest(
+        Party("中心", "", "地址"),
+        Party("王五", "13900000000", ADDRESS),
+        shipment.case.number,
+        "结果",
+        shipment.order_ref,
+    )
     assert get_courier().create_shipment(request) == shipment.tracking_number
     assert ShipmentEvent.objects.filter(shipment=shipment).count() == 1
     with pytest.raises(CourierError, match="只接收平台登记的邮件"):

@@ -24,9 +24,20 @@ COMPLAINT_PHONE = "12345"
 # Materials
 
 
-def mat(name: str, *, source: str = "applicant", type: str = "original", form: str = "either", copies: int = 1,
-        necessity: str = "required", blank_form: str = "", sample: str = "", instructions: str = "",
-        standard: str = "", licence: str = "") -> dict[str, Any]:
+def mat(
+    name: str,
+    *,
+    source: str = "applicant",
+    type: str = "original",
+    form: str = "either",
+    copies: int = 1,
+    necessity: str = "required",
+    blank_form: str = "",
+    sample: str = "",
+    instructions: str = "",
+    standard: str = "",
+    licence: str = "",
+) -> dict[str, Any]:
     """One material with every sub-field. ``licence`` names the e-licence that can replace it (免提交)."""
     return {
         "name": name,
@@ -45,58 +56,97 @@ def mat(name: str, *, source: str = "applicant", type: str = "original", form: s
 
 
 def id_card(who: str = "申请人", necessity: str = "required") -> dict[str, Any]:
-    return mat(f"居民身份证（{who}）", licence="居民身份证", necessity=necessity,
-               instructions="提供原件核验；已申领电子身份证的可通过“{app}”亮证，免于提交。",
-               standard="在有效期内，姓名、公民身份号码与申请信息一致。")
+    return mat(
+        f"居民身份证（{who}）",
+        licence="居民身份证",
+        necessity=necessity,
+        instructions="提供原件核验；已申领电子身份证的可通过“{app}”亮证，免于提交。",
+        standard="在有效期内，姓名、公民身份号码与申请信息一致。",
+    )
 
 
 def hukou(who: str = "申请人", necessity: str = "required") -> dict[str, Any]:
-    return mat(f"居民户口簿（{who}）", licence="居民户口簿", necessity=necessity,
-               instructions="提供户主页及本人页原件；本地户籍可通过人口库核验，免于提交。",
-               standard="户口簿信息与申请信息一致，无涂改。")
+    return mat(
+        f"居民户口簿（{who}）",
+        licence="居民户口簿",
+        necessity=necessity,
+        instructions="提供户主页及本人页原件；本地户籍可通过人口库核验，免于提交。",
+        standard="户口簿信息与申请信息一致，无涂改。",
+    )
 
 
 def business_licence(necessity: str = "required") -> dict[str, Any]:
-    return mat("营业执照", licence="营业执照", necessity=necessity,
-               instructions="已领取电子营业执照的，通过电子营业执照授权调用，免于提交纸质件。",
-               standard="在有效期内，名称、统一社会信用代码与申请信息一致。")
+    return mat(
+        "营业执照",
+        licence="营业执照",
+        necessity=necessity,
+        instructions="已领取电子营业执照的，通过电子营业执照授权调用，免于提交纸质件。",
+        standard="在有效期内，名称、统一社会信用代码与申请信息一致。",
+    )
 
 
 def birth_certificate(necessity: str = "required") -> dict[str, Any]:
-    return mat("出生医学证明", licence="出生医学证明", necessity=necessity,
-               instructions="提供正页原件；本省签发的电子出生医学证明可在线调用。",
-               standard="由具有助产技术服务资质的医疗机构签发，信息清晰完整。")
+    return mat(
+        "出生医学证明",
+        licence="出生医学证明",
+        necessity=necessity,
+        instructions="提供正页原件；本省签发的电子出生医学证明可在线调用。",
+        standard="由具有助产技术服务资质的医疗机构签发，信息清晰完整。",
+    )
 
 
 def marriage_certificate(necessity: str = "required") -> dict[str, Any]:
-    return mat("结婚证", licence="结婚证", necessity=necessity,
-               instructions="夫妻双方信息须一致；可通过婚姻登记信息共享核验。",
-               standard="婚姻登记机关颁发，状态有效。")
+    return mat(
+        "结婚证",
+        licence="结婚证",
+        necessity=necessity,
+        instructions="夫妻双方信息须一致；可通过婚姻登记信息共享核验。",
+        standard="婚姻登记机关颁发，状态有效。",
+    )
 
 
 def application(title: str, *, who: str = "申请人", form: str = "either") -> dict[str, Any]:
-    return mat(title, form=form, blank_form=f"{title}（空白表）.docx", sample=f"{title}（示例）.pdf",
-               instructions=f"由{who}如实填写并签名（单位加盖公章）；在线申报的，系统根据申请表单自动生成。",
-               standard="填写完整、签名（盖章）齐全，内容与其他材料一致。")
+    return mat(
+        title,
+        form=form,
+        blank_form=f"{title}（空白表）.docx",
+        sample=f"{title}（示例）.pdf",
+        instructions=f"由{who}如实填写并签名（单位加盖公章）；在线申报的，系统根据申请表单自动生成。",
+        standard="填写完整、签名（盖章）齐全，内容与其他材料一致。",
+    )
 
 
 def proxy_letter() -> dict[str, Any]:
-    return mat("授权委托书及代理人居民身份证", necessity="optional", form="paper",
-               blank_form="授权委托书（空白表）.docx", sample="授权委托书（示例）.pdf",
-               instructions="委托他人代办时提供，委托书须载明委托事项和权限并由委托人签名。",
-               standard="委托事项明确，委托人签名真实，代理人身份证件有效。")
+    return mat(
+        "授权委托书及代理人居民身份证",
+        necessity="optional",
+        form="paper",
+        blank_form="授权委托书（空白表）.docx",
+        sample="授权委托书（示例）.pdf",
+        instructions="委托他人代办时提供，委托书须载明委托事项和权限并由委托人签名。",
+        standard="委托事项明确，委托人签名真实，代理人身份证件有效。",
+    )
 
 
 def photo(spec: str = "近期免冠彩色证件照片", copies: int = 1, necessity: str = "required") -> dict[str, Any]:
-    return mat(spec, copies=copies, form="either", necessity=necessity,
-               instructions="白色背景，正面免冠，不着制式服装；窗口可现场拍摄。",
-               standard="符合证件照片标准，人像清晰。")
+    return mat(
+        spec,
+        copies=copies,
+        form="either",
+        necessity=necessity,
+        instructions="白色背景，正面免冠，不着制式服装；窗口可现场拍摄。",
+        standard="符合证件照片标准，人像清晰。",
+    )
 
 
 def commitment(title: str) -> dict[str, Any]:
-    return mat(title, form="either", blank_form=f"{title}（空白表）.docx",
-               instructions="实行告知承诺制：申请人书面承诺符合条件，部门事后核查。",
-               standard="承诺事项完整，签名（盖章）齐全。")
+    return mat(
+        title,
+        form="either",
+        blank_form=f"{title}（空白表）.docx",
+        instructions="实行告知承诺制：申请人书面承诺符合条件，部门事后核查。",
+        standard="承诺事项完整，签名（盖章）齐全。",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -107,14 +157,20 @@ def step(name: str, days: int, handler: str = "", criteria: str = "") -> dict[st
     return {"name": name, "days": days, "handler": handler, "criteria": criteria}
 
 
-def std_steps(promised: int, *, review: str = "对申请材料的完整性、真实性和合法性进行审核。",
-              decide: str = "作出准予或者不予办理的决定。") -> list[dict[str, Any]]:
+def std_steps(
+    promised: int,
+    *,
+    review: str = "对申请材料的完整性、真实性和合法性进行审核。",
+    decide: str = "作出准予或者不予办理的决定。",
+) -> list[dict[str, Any]]:
     """受理 → 审核 → 决定 → 办结, with step days adding up to the promised limit."""
     accept = 1 if promised >= 3 else 0
     decision = 1 if promised >= 2 else promised
     checking = promised - accept - decision
     return [
-        step("受理", accept, "窗口受理人员", "申请材料齐全、符合法定形式的予以受理；不齐全的一次性告知需补正的全部内容。"),
+        step(
+            "受理", accept, "窗口受理人员", "申请材料齐全、符合法定形式的予以受理；不齐全的一次性告知需补正的全部内容。"
+        ),
         step("审核", checking, "业务审核人员", review),
         step("决定", decision, "审批负责人", decide),
         step("办结", 0, "窗口出件人员", "制作并送达办理结果，告知申请人。"),
@@ -264,8 +320,11 @@ class Item:
 
     @property
     def guide_steps(self) -> list[dict[str, Any]]:
-        return self.steps if self.steps is not None else (
-            instant_steps() if self.promised == 0 else std_steps(self.promised))
+        return (
+            self.steps
+            if self.steps is not None
+            else (instant_steps() if self.promised == 0 else std_steps(self.promised))
+        )
 
     @property
     def business_serial(self) -> int:
@@ -318,17 +377,27 @@ def entry_fields(item: Item | MainItem) -> dict[str, Any]:
         "is_active": True,
     }
     if isinstance(item, Item):
-        base.update({
-            "business_type": item.business_type,
-            "defining_level": item.defining_level,
-            "power_source": item.power_source,
-            "standard_materials": [m["name"] for m in item.materials],
-            "standard_steps": [s["name"] for s in item.guide_steps],
-            "standard_fees": [dict(x) for x in item.fees],
-        })
+        base.update(
+            {
+                "business_type": item.business_type,
+                "defining_level": item.defining_level,
+                "power_source": item.power_source,
+                "standard_materials": [m["name"] for m in item.materials],
+                "standard_steps": [s["name"] for s in item.guide_steps],
+                "standard_fees": [dict(x) for x in item.fees],
+            }
+        )
     else:
-        base.update({"business_type": "", "defining_level": "national", "power_source": "法定本级行使",
-                     "standard_materials": [], "standard_steps": [], "standard_fees": []})
+        base.update(
+            {
+                "business_type": "",
+                "defining_level": "national",
+                "power_source": "法定本级行使",
+                "standard_materials": [],
+                "standard_steps": [],
+                "standard_fees": [],
+            }
+        )
     return base
 
 
@@ -408,5 +477,9 @@ def build_guide(item: Item, contact: Contact) -> tuple[dict[str, Any], list[dict
     materials = [{**m, "order": i} for i, m in enumerate(item.materials)]
     steps = [{**s, "order": i} for i, s in enumerate(item.guide_steps)]
     specials = [dict(s) for s in item.special_steps]
-    return (localise(content, contact), localise(materials, contact), localise(steps, contact),
-            localise(specials, contact))
+    return (
+        localise(content, contact),
+        localise(materials, contact),
+        localise(steps, contact),
+        localise(specials, contact),
+    )

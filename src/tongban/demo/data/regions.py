@@ -40,12 +40,23 @@ DIVISIONS: list[tuple[str, str, str | None]] = [
 
 # Telephone area code and the usual first two digits of local numbers, per division (6-digit code).
 PHONE_PREFIX: dict[str, tuple[str, str]] = {
-    "330000": ("0571", "87"), "330600": ("0575", "85"), "330681": ("0575", "87"),
-    "330400": ("0573", "82"), "330482": ("0573", "85"), "331100": ("0578", "21"),
-    "331102": ("0578", "22"), "330800": ("0570", "30"), "330300": ("0577", "88"),
-    "330324": ("0577", "67"), "410000": ("0371", "65"), "419001": ("0391", "66"),
-    "370000": ("0531", "86"), "370400": ("0632", "31"), "370402": ("0632", "30"),
-    "150000": ("0471", "69"), "150800": ("0478", "86"),
+    "330000": ("0571", "87"),
+    "330600": ("0575", "85"),
+    "330681": ("0575", "87"),
+    "330400": ("0573", "82"),
+    "330482": ("0573", "85"),
+    "331100": ("0578", "21"),
+    "331102": ("0578", "22"),
+    "330800": ("0570", "30"),
+    "330300": ("0577", "88"),
+    "330324": ("0577", "67"),
+    "410000": ("0371", "65"),
+    "419001": ("0391", "66"),
+    "370000": ("0531", "86"),
+    "370400": ("0632", "31"),
+    "370402": ("0632", "30"),
+    "150000": ("0471", "69"),
+    "150800": ("0478", "86"),
 }
 
 
@@ -69,8 +80,13 @@ def demo_phone(division6: str, seed: str) -> str:
 # Registration authority and institution kind (USCC positions 1-2) by department kind:
 # 11 机关, 12 事业单位, 13 群团组织 (registered by 机构编制), 91 企业 (registered by 市场监管).
 USCC_KIND = {
-    "housing_fund": ("1", "2"), "real_estate": ("1", "2"), "notary": ("1", "2"), "disabled": ("1", "3"),
-    "utility_power": ("9", "1"), "utility_water": ("9", "1"), "utility_gas": ("9", "1"),
+    "housing_fund": ("1", "2"),
+    "real_estate": ("1", "2"),
+    "notary": ("1", "2"),
+    "disabled": ("1", "3"),
+    "utility_power": ("9", "1"),
+    "utility_water": ("9", "1"),
+    "utility_gas": ("9", "1"),
     "utility_telecom": ("9", "1"),
 }
 
@@ -284,8 +300,7 @@ def department(division6: str, kind: str) -> DepartmentSpec:
 
 WEEKDAY_HOURS = "周一至周五 8:30-12:00，13:30-17:00（法定节假日除外）"
 SUMMER_HOURS = "周一至周五 8:30-12:00，14:00-17:30（7月至9月）；其余月份 8:30-12:00，13:30-17:00"
-WEEKEND_HOURS = ("周一至周五 8:30-12:00，13:30-17:00；周六 9:00-12:00（仅受理户籍、社保、医保业务）；"
-                 "法定节假日除外")
+WEEKEND_HOURS = "周一至周五 8:30-12:00，13:30-17:00；周六 9:00-12:00（仅受理户籍、社保、医保业务）；法定节假日除外"
 
 
 @dataclass(frozen=True)
@@ -316,7 +331,13 @@ _ZJ_STATIONED = tuple(k for k, _, _ in _ZHUJI)
 
 CENTRES: list[CentreSpec] = [
     CentreSpec(
-        ZJ, "诸暨市政务服务中心", "government", ZJ_CENTRE_ADDRESS, WEEKEND_HOURS, ZJ, _ZJ_STATIONED,
+        ZJ,
+        "诸暨市政务服务中心",
+        "government",
+        ZJ_CENTRE_ADDRESS,
+        WEEKEND_HOURS,
+        ZJ,
+        _ZJ_STATIONED,
         tuple(
             [WindowSpec(f"{n:02d}", f"综合窗口{n}", "general") for n in range(1, 7)]
             + [
@@ -326,13 +347,22 @@ CENTRES: list[CentreSpec] = [
                 WindowSpec("10", "公安服务专窗（出入境、车驾管）", "dedicated", ("police",)),
                 WindowSpec("11", "不动产登记专窗", "dedicated", ("real_estate", "tax")),
                 WindowSpec("12", "不动产登记专窗（抵押）", "dedicated", ("real_estate",)),
-                WindowSpec("13", "水电气网联合报装窗口", "dedicated",
-                           ("utility_power", "utility_water", "utility_gas", "utility_telecom")),
+                WindowSpec(
+                    "13",
+                    "水电气网联合报装窗口",
+                    "dedicated",
+                    ("utility_power", "utility_water", "utility_gas", "utility_telecom"),
+                ),
             ]
         ),
     ),
     CentreSpec(
-        "330681104", "诸暨市店口镇便民服务中心", "convenience", "浙江省诸暨市店口镇解放路318号", WEEKDAY_HOURS, ZJ,
+        "330681104",
+        "诸暨市店口镇便民服务中心",
+        "convenience",
+        "浙江省诸暨市店口镇解放路318号",
+        WEEKDAY_HOURS,
+        ZJ,
         ("police", "hrss", "medical_insurance", "civil_affairs", "disabled", "housing_fund"),
         (
             WindowSpec("01", "综合窗口1", "general"),
@@ -342,7 +372,12 @@ CENTRES: list[CentreSpec] = [
         ),
     ),
     CentreSpec(
-        "330482", "平湖市政务服务中心", "government", "浙江省平湖市当湖街道新华北路368号", SUMMER_HOURS, "330482",
+        "330482",
+        "平湖市政务服务中心",
+        "government",
+        "浙江省平湖市当湖街道新华北路368号",
+        SUMMER_HOURS,
+        "330482",
         tuple(k for k, _, _ in _OTHERS["330482"]),
         (
             WindowSpec("01", "综合窗口1", "general"),
@@ -353,7 +388,12 @@ CENTRES: list[CentreSpec] = [
         ),
     ),
     CentreSpec(
-        "419001", "济源市政务服务中心", "government", "河南省济源市宣化街与黄河路交叉口东北角市民之家", WEEKDAY_HOURS, "419001",
+        "419001",
+        "济源市政务服务中心",
+        "government",
+        "河南省济源市宣化街与黄河路交叉口东北角市民之家",
+        WEEKDAY_HOURS,
+        "419001",
         tuple(k for k, _, _ in _OTHERS["419001"]),
         (
             WindowSpec("01", "综合受理窗口1", "general"),
@@ -363,7 +403,12 @@ CENTRES: list[CentreSpec] = [
         ),
     ),
     CentreSpec(
-        "370402", "枣庄市市中区政务服务中心", "government", "山东省枣庄市市中区光明西路1号", WEEKDAY_HOURS, "370402",
+        "370402",
+        "枣庄市市中区政务服务中心",
+        "government",
+        "山东省枣庄市市中区光明西路1号",
+        WEEKDAY_HOURS,
+        "370402",
         tuple(k for k, _, _ in _OTHERS["370402"]),
         (
             WindowSpec("01", "综合受理窗口1", "general"),

@@ -20,8 +20,13 @@ IMPL_CODE = re.compile(r"^\d{12}-\d{12}-000-[0-9A-HJ-NPQRTUWXY]{18}-[1-4]-00$")
 
 def _snapshot(impl: cat.Implementation) -> dict:
     content, materials, steps, specials = impl.guide()
-    return {**content, "item_type": impl.item.item_type, "materials": materials, "steps": steps,
-            "special_steps": specials}
+    return {
+        **content,
+        "item_type": impl.item.item_type,
+        "materials": materials,
+        "steps": steps,
+        "special_steps": specials,
+    }
 
 
 @pytest.mark.parametrize("impl", cat.IMPLEMENTATIONS, ids=lambda i: f"{i.item.key}@{i.division}")
@@ -162,17 +167,39 @@ def _specs(bundle: bundles.BundleSpec) -> list[ItemSpec]:
     out = []
     for b in bundle.items:
         item = cat.ITEMS_BY_KEY[b.item]
-        out.append(ItemSpec(key=b.item, name=item.name, visits=item.visit_count, promised_days=item.promised,
-                            materials=[m["name"] for m in item.materials], form_fields=[f["key"] for f in item.form],
-                            depends_on=list(b.depends_on), result_material=b.result_as_material))
+        out.append(
+            ItemSpec(
+                key=b.item,
+                name=item.name,
+                visits=item.visit_count,
+                promised_days=item.promised,
+                materials=[m["name"] for m in item.materials],
+                form_fields=[f["key"] for f in item.form],
+                depends_on=list(b.depends_on),
+                result_material=b.result_as_material,
+            )
+        )
     return out
 
 
 def test_all_first_batch_bundles_plus_enterprise_opening():
     names = {b.name for b in bundles.BUNDLES}
-    expected = {"企业信息变更一件事", "开办运输企业一件事", "开办餐饮店一件事", "水电气网联合报装一件事", "信用修复一件事",
-                "企业破产信息核查一件事", "新生儿出生一件事", "教育入学一件事", "社会保障卡居民服务一件事", "残疾人服务一件事",
-                "退休一件事", "二手房转移登记及水电气网联动过户一件事", "身后事一件事", "企业开办一件事"}
+    expected = {
+        "企业信息变更一件事",
+        "开办运输企业一件事",
+        "开办餐饮店一件事",
+        "水电气网联合报装一件事",
+        "信用修复一件事",
+        "企业破产信息核查一件事",
+        "新生儿出生一件事",
+        "教育入学一件事",
+        "社会保障卡居民服务一件事",
+        "残疾人服务一件事",
+        "退休一件事",
+        "二手房转移登记及水电气网联动过户一件事",
+        "身后事一件事",
+        "企业开办一件事",
+    }
     assert names == expected
     assert len({b.code for b in bundles.BUNDLES}) == len(bundles.BUNDLES)
 

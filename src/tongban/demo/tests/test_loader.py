@@ -31,8 +31,22 @@ from tongban.search.models import SearchSynonym
 
 pytestmark = pytest.mark.django_db
 
-MODELS: list[Any] = [Division, Department, ServiceCentre, Window, Theme, CatalogueEntry, ItemImplementation,
-          ImplementationVersion, MaterialRequirement, VersionEvent, Bundle, BundleItem, SearchSynonym, User]
+MODELS: list[Any] = [
+    Division,
+    Department,
+    ServiceCentre,
+    Window,
+    Theme,
+    CatalogueEntry,
+    ItemImplementation,
+    ImplementationVersion,
+    MaterialRequirement,
+    VersionEvent,
+    Bundle,
+    BundleItem,
+    SearchSynonym,
+    User,
+]
 
 
 def _counts() -> dict[str, int]:
@@ -157,8 +171,16 @@ def test_accounts_command_prints_json_lines_and_a_table():
         assert set(row) == {"username", "password", "role", "department", "region"}
         assert row["region"] == "诸暨市"
     roles = {r["role"] for r in rows}
-    assert {"window_clerk", "approver", "department_head", "supervisor", "catalogue_admin", "system_admin",
-            "citizen", "enterprise"} == roles
+    assert {
+        "window_clerk",
+        "approver",
+        "department_head",
+        "supervisor",
+        "catalogue_admin",
+        "system_admin",
+        "citizen",
+        "enterprise",
+    } == roles
     approver = next(r for r in rows if r["username"] == "zj_police_approver")
     assert approver["department"] == "诸暨市公安局"
 

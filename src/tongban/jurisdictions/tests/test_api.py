@@ -26,7 +26,14 @@ def tree() -> dict[str, Division]:
     town = Division.objects.create(code="330681001000", name="暨阳街道", level=4, parent=zhuji)
     jiaxing = f.division("330400", "嘉兴市", parent=shaoxing.parent)
     pinghu = f.division("330482", "平湖市", parent=jiaxing)
-    return {"province": shaoxing.parent, "shaoxing": shaoxing, "zhuji": zhuji, "town": town, "pinghu": pinghu, "jiaxing": jiaxing}
+    return {
+        "province": shaoxing.parent,
+        "shaoxing": shaoxing,
+        "zhuji": zhuji,
+        "town": town,
+        "pinghu": pinghu,
+        "jiaxing": jiaxing,
+    }
 
 
 def test_regions_flat_list_has_parent_level_and_full_name(client: Client, tree: dict[str, Division]) -> None:
@@ -35,9 +42,16 @@ def test_regions_flat_list_has_parent_level_and_full_name(client: Client, tree: 
     rows = {r["code"]: r for r in response.json()}
     assert set(rows) == {d.code for d in tree.values()}
     zhuji = rows["330681000000"]
-    assert zhuji == {"code": "330681000000", "short_code": "330681", "name": "诸暨市",
-                     "full_name": "浙江省绍兴市诸暨市", "level": 3, "level_label": "县级",
-                     "parent": "330600000000", "children_count": 1}
+    assert zhuji == {
+        "code": "330681000000",
+        "short_code": "330681",
+        "name": "诸暨市",
+        "full_name": "浙江省绍兴市诸暨市",
+        "level": 3,
+        "level_label": "县级",
+        "parent": "330600000000",
+        "children_count": 1,
+    }
     assert rows["330000000000"]["parent"] is None
     assert rows["330000000000"]["children_count"] == 2
     assert rows["330681001000"]["short_code"] == "330681001000"
@@ -92,8 +106,9 @@ def test_region_tree_counts_published_items_like_the_pages(client: Client, tree:
     assert [c["name"] for c in pruned[0]["children"]] == ["绍兴市"]
 
 
-def test_regions_use_a_bounded_number_of_queries(client: Client, tree: dict[str, Division],
-                                                 django_assert_max_num_queries: Any) -> None:
+def test_regions_use_a_bounded_number_of_queries(
+    client: Client, tree: dict[str, Division], django_assert_max_num_queries: Any
+) -> None:
     for i in range(2, 30):
         Division.objects.create(code=f"330681{i:03d}000", name=f"镇{i}", level=4, parent=tree["zhuji"])
     with django_assert_max_num_queries(3):  # the parent, the children, their ancestors' names
@@ -103,6 +118,7 @@ def test_regions_use_a_bounded_number_of_queries(client: Client, tree: dict[str,
 
 
 # --- departments -----------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def departments(tree: dict[str, Division]) -> dict[str, Any]:
@@ -117,7 +133,11 @@ def departments(tree: dict[str, Division]) -> dict[str, Any]:
 def test_departments_filtered_by_region_subtree_and_kind(client: Client, departments: dict[str, Any]) -> None:
     body = client.get("/api/v1/departments", {"region": "330681"}).json()
     assert body["total"] == 3
-    assert {d["name"] for d in body["results"]} == {"诸暨市公安局", "诸暨市人力资源和社会保障局", "暨阳街道便民服务中心"}
+    assert {d["name"] for d in body["results"]} == {
+        "诸暨市公安局",
+        "诸暨市人力资源和社会保障局",
+        "暨阳街道便民服务中心",
+    }
     police = client.get("/api/v1/departments", {"kind": "police"}).json()
     assert {d["name"] for d in police["results"]} == {"诸暨市公安局", "平湖市公安局"}
     both = client.get("/api/v1/departments", {"kind": "police", "region": "330400"}).json()
@@ -139,21 +159,36 @@ def test_departments_are_paginated_with_a_total(client: Client, departments: dic
     assert beyond["total"] == 4 and beyond["results"] == []
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"region": "abc"}, "region"), ({"region": "110000"}, "region"), ({"limit": -1}, "limit"),
-    ({"limit": 101}, "limit"), ({"offset": -1}, "offset"), ({"kind": "k" * 41}, "kind"), ({"kind": "a\x00"}, "kind"),
-])
-def test_departments_bad_parameters_answer_400(client: Client, departments: dict[str, Any],
-                                               params: dict[str, Any], field: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"region": "abc"}, "region"),
+        ({"region": "110000"}, "region"),
+        ({"limit": -1}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"kind": "k" * 41}, "kind"),
+        ({"kind": "a\x00"}, "kind"),
+    ],
+)
+def test_departments_bad_parameters_answer_400(
+    client: Client, departments: dict[str, Any], params: dict[str, Any], field: str
+) -> None:
     error = _error(client.get("/api/v1/departments", params), 400)
     assert error["field"] == field
 
 
-def test_department_detail_lists_its_centres_and_windows(client: Client, tree: dict[str, Division],
-                                                         departments: dict[str, Any]) -> None:
+def test_department_detail_lists_its_centres_and_windows(
+    client: Client, tree: dict[str, Division], departments: dict[str, Any]
+) -> None:
     police, hrss = departments["police"], departments["hrss"]
-    centre = ServiceCentre.objects.create(division=tree["zhuji"], name="诸暨市政务服务中心", kind="government",
-                                          address="诸暨市暨阳路1号", opening_hours="周一至周五 8:30-17:00")
+    centre = ServiceCentre.objects.create(
+        division=tree["zhuji"],
+        name="诸暨市政务服务中心",
+        kind="government",
+        address="诸暨市暨阳路1号",
+        opening_hours="周一至周五 8:30-17:00",
+    )
     centre.departments.add(police, hrss)
     Window.objects.create(centre=centre, number="01", name="综合受理", kind="general")
     own = Window.objects.create(centre=centre, number="08", name="公安专窗", kind="dedicated")
@@ -174,8 +209,9 @@ def test_unknown_department_is_404(client: Client, departments: dict[str, Any]) 
         assert error["field"] == "uscc"
 
 
-def test_departments_use_a_bounded_number_of_queries(client: Client, tree: dict[str, Division],
-                                                     django_assert_max_num_queries: Any) -> None:
+def test_departments_use_a_bounded_number_of_queries(
+    client: Client, tree: dict[str, Division], django_assert_max_num_queries: Any
+) -> None:
     for i in range(25):
         f.department(tree["zhuji"], f"诸暨市部门{i}", "misc")
     with django_assert_max_num_queries(3):

@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_local_outbox_persists_messages():
-    ref = get_notifier("local_outbox").send(Message("13800000000", "张三", "受理通知", "您的申请已受理", "N1", "accepted"))
+    ref = get_notifier("local_outbox").send(
+        Message("13800000000", "张三", "受理通知", "您的申请已受理", "N1", "accepted")
+    )
     row = OutboxMessage.objects.get()
     assert ref == f"outbox-{row.pk}" and row.kind == "accepted"
 

@@ -21,8 +21,14 @@ def test_result_shape_and_order(client, fixture_catalogue):
     results = response.json()["results"]
     assert results and len(results) <= 10
     assert set(results[0]) == {"kind", "code", "name", "department", "region", "score"}
-    assert results[0] == {"kind": "bundle", "code": "B-XSECS", "name": "新生儿出生一件事",
-                          "department": "诸暨市卫生健康局", "region": "诸暨市", "score": results[0]["score"]}
+    assert results[0] == {
+        "kind": "bundle",
+        "code": "B-XSECS",
+        "name": "新生儿出生一件事",
+        "department": "诸暨市卫生健康局",
+        "region": "诸暨市",
+        "score": results[0]["score"],
+    }
     scores = [r["score"] for r in results]
     assert scores == sorted(scores, reverse=True) and scores[-1] > 0
 
@@ -53,18 +59,21 @@ def test_kind_limit_and_distinct(client, fixture_catalogue):
     assert [r["name"] for r in distinct].count("无犯罪记录证明") == 1
 
 
-@pytest.mark.parametrize(("params", "code", "field"), [
-    ({}, "empty_query", "q"),
-    ({"q": "   "}, "empty_query", "q"),
-    ({"q": "户" * 101}, "query_too_long", "q"),
-    ({"q": "户口", "region": "abc"}, "invalid_region", "region"),
-    ({"q": "户口", "region": "990000"}, "invalid_region", "region"),
-    ({"q": "户口", "region": "110000"}, "unknown_region", "region"),
-    ({"q": "户口", "kind": "case"}, "invalid_kind", "kind"),
-    ({"q": "户口", "limit": "0"}, "invalid_limit", "limit"),
-    ({"q": "户口", "limit": "51"}, "invalid_limit", "limit"),
-    ({"q": "户口", "limit": "many"}, "invalid", "limit"),
-])
+@pytest.mark.parametrize(
+    ("params", "code", "field"),
+    [
+        ({}, "empty_query", "q"),
+        ({"q": "   "}, "empty_query", "q"),
+        ({"q": "户" * 101}, "query_too_long", "q"),
+        ({"q": "户口", "region": "abc"}, "invalid_region", "region"),
+        ({"q": "户口", "region": "990000"}, "invalid_region", "region"),
+        ({"q": "户口", "region": "110000"}, "unknown_region", "region"),
+        ({"q": "户口", "kind": "case"}, "invalid_kind", "kind"),
+        ({"q": "户口", "limit": "0"}, "invalid_limit", "limit"),
+        ({"q": "户口", "limit": "51"}, "invalid_limit", "limit"),
+        ({"q": "户口", "limit": "many"}, "invalid", "limit"),
+    ],
+)
 def test_bad_requests_answer_400_with_the_error_shape(client, fixture_catalogue, params, code, field):
     response = get(client, **params)
     assert response.status_code == 400

@@ -15,8 +15,9 @@ PH = ("330000000000", "330400000000", "330482000000")  # 浙江省 › 嘉兴市
 
 
 def doc(code: str, name: str, path: tuple[str, ...] = ZJ, kind: str = "item", **fields: str) -> Document:
-    return Document(kind=kind, code=code, name=name, department="某部门", region="诸暨市", division_path=path,
-                    fields=fields)
+    return Document(
+        kind=kind, code=code, name=name, department="某部门", region="诸暨市", division_path=path, fields=fields
+    )
 
 
 @pytest.fixture(scope="module")
@@ -167,8 +168,12 @@ def test_region_filter_keeps_own_ancestors_and_descendants():
 
 
 def test_kind_filter_limit_and_distinct():
-    docs = [doc("i1", "退休提取住房公积金"), doc("i2", "退休提取住房公积金", PH),
-            doc("b1", "退休一件事", kind="bundle"), doc("i3", "养老金待遇申领", description="退休后申领")]
+    docs = [
+        doc("i1", "退休提取住房公积金"),
+        doc("i2", "退休提取住房公积金", PH),
+        doc("b1", "退休一件事", kind="bundle"),
+        doc("i3", "养老金待遇申领", description="退休后申领"),
+    ]
     index = SearchIndex(docs)
     assert {h.document.kind for h in index.search("退休", kind="bundle")} == {"bundle"}
     assert {h.document.kind for h in index.search("退休", kind="item")} == {"item"}
@@ -203,7 +208,8 @@ def test_fixture_relevance_top3(thesaurus):
     report = evaluate(load_questions(), lambda q: [h.document.name for h in index.search(q, region_path=ZJ)])
     assert len(report.outcomes) >= 40
     assert report.top_k(3) >= 0.9, report.summary() + "".join(
-        f"\n{o.question.q} → {o.names[:3]}" for o in report.misses())
+        f"\n{o.question.q} → {o.names[:3]}" for o in report.misses()
+    )
     # Without the thesaurus the same engine does clearly worse: the expansion is doing real work.
     bare = SearchIndex(fixture_documents())
     bare_report = evaluate(load_questions(), lambda q: [h.document.name for h in bare.search(q, region_path=ZJ)])

@@ -16,8 +16,10 @@ MIN_TOP3 = 0.9
 
 
 def _run(region: str | None) -> str:
-    report = evaluate(load_questions(), lambda q: [r["name"] for r in selectors.search(q, region=region, limit=10,
-                                                                                      distinct=region is None)])
+    report = evaluate(
+        load_questions(),
+        lambda q: [r["name"] for r in selectors.search(q, region=region, limit=10, distinct=region is None)],
+    )
     detail = report.summary() + "".join(f"\n  {o.question.q} → {o.names[:3]}" for o in report.misses())
     assert report.top_k(3) >= MIN_TOP3, detail
     return detail
@@ -34,8 +36,10 @@ def test_fixture_catalogue_top3(fixture_catalogue):
     _run(None)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("tongban.demo.loader") is None,
-                    reason="tongban.demo.loader (the demo catalogue) is not in this tree yet")
+@pytest.mark.skipif(
+    importlib.util.find_spec("tongban.demo.loader") is None,
+    reason="tongban.demo.loader (the demo catalogue) is not in this tree yet",
+)
 def test_demo_catalogue_top3(settings):
     settings.DEMO_MODE = True
     call_command("demo", "load", verbosity=0)

@@ -17,7 +17,8 @@ class Command(BaseCommand):
         for role, group in groups.items():
             self.stdout.write(f"{group.name}（{role.value}）：{group.permissions.count()} 项权限")
         users = User.objects.using(database).exclude(role="").filter(kind="staff") | User.objects.using(
-            database).filter(is_superuser=True)
+            database
+        ).filter(is_superuser=True)
         count = 0
         for user in users.distinct():
             sync_role_groups(user)

@@ -8,8 +8,10 @@ from tongban.cases import deferrals
 
 
 class Command(BaseCommand):
-    help = ("办件：tongban cases flag-overdue-deferrals [--date YYYY-MM-DD] [--dry-run] "
-            "列出承诺补交日期已过仍未补交的容缺材料，并提醒申请人（每件材料只提醒一次）")
+    help = (
+        "办件：tongban cases flag-overdue-deferrals [--date YYYY-MM-DD] [--dry-run] "
+        "列出承诺补交日期已过仍未补交的容缺材料，并提醒申请人（每件材料只提醒一次）"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("subcommand", choices=["flag-overdue-deferrals"])
@@ -32,8 +34,10 @@ class Command(BaseCommand):
             return
         for flag, outcome in rows:
             label = deferrals.OUTCOME_LABELS.get(outcome, "未提醒（仅列出）")
-            self.stdout.write(f"{flag.case.number}  {flag.case.version.name}  {flag.case.deciding_department.name}  "
-                              f"“{flag.material.name}” 承诺{flag.due:%Y-%m-%d}补交，已逾期{flag.days_overdue}天  {label}")
+            self.stdout.write(
+                f"{flag.case.number}  {flag.case.version.name}  {flag.case.deciding_department.name}  "
+                f"“{flag.material.name}” 承诺{flag.due:%Y-%m-%d}补交，已逾期{flag.days_overdue}天  {label}"
+            )
         sent = sum(1 for _, outcome in rows if outcome == deferrals.SENT)
         cases = len({flag.case.pk for flag, _ in rows})
         self.stdout.write(f"共 {len(rows)} 件容缺材料逾期（涉及 {cases} 个办件），本次提醒 {sent} 件。")

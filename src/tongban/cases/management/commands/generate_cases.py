@@ -54,8 +54,16 @@ S = CaseStatus
 
 # Share of each state among generated cases: most cases of two years are long closed.
 STATUS_SHARES: list[tuple[CaseStatus, float]] = [
-    (S.CLOSED, 0.815), (S.REFUSED, 0.01), (S.WITHDRAWN, 0.01), (S.DRAFT, 0.02), (S.SUBMITTED, 0.025),
-    (S.CORRECTION, 0.005), (S.IN_PROGRESS, 0.08), (S.RETURNED, 0.005), (S.SUSPENDED, 0.01), (S.DECIDED, 0.02),
+    (S.CLOSED, 0.815),
+    (S.REFUSED, 0.01),
+    (S.WITHDRAWN, 0.01),
+    (S.DRAFT, 0.02),
+    (S.SUBMITTED, 0.025),
+    (S.CORRECTION, 0.005),
+    (S.IN_PROGRESS, 0.08),
+    (S.RETURNED, 0.005),
+    (S.SUSPENDED, 0.01),
+    (S.DECIDED, 0.02),
 ]
 STATUS_CODES = [s for s, _ in STATUS_SHARES]
 OPEN_CLOCK = (S.IN_PROGRESS, S.RETURNED)
@@ -66,9 +74,18 @@ CATEGORY_SHARES = [(OVERDUE, 0.08), (DUE_SOON, 0.12), (ON_TIME, 0.80)]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯健俊帆帅旭宁欣瑶怡佳晨思雨子涵梓轩浩然一诺晓建国立新志海春秋云峰"
 TRADES = ["贸易", "织造", "机械", "电子", "建材", "餐饮", "物流", "科技", "服饰", "五金", "农业开发", "装饰工程"]
-IDENTITY_CHECKS = ["读取居民身份证芯片并人证比对", "核验居民身份证原件", "电子营业执照扫码核验", "核验代办人身份证及授权委托书"]
-OPINIONS = {"审核": "材料齐全，符合法定形式，同意。", "决定": "经审查符合条件，拟准予。", "审批": "同意。",
-            "核准": "符合规定，予以核准。"}
+IDENTITY_CHECKS = [
+    "读取居民身份证芯片并人证比对",
+    "核验居民身份证原件",
+    "电子营业执照扫码核验",
+    "核验代办人身份证及授权委托书",
+]
+OPINIONS = {
+    "审核": "材料齐全，符合法定形式，同意。",
+    "决定": "经审查符合条件，拟准予。",
+    "审批": "同意。",
+    "核准": "符合规定，予以核准。",
+}
 REFUSALS = ["申请事项不属于本机关职权范围，请向有关行政机关申请。", "申请人不具备申请资格，依法不予受理。"]
 CORRECTIONS = [["居民身份证复印件不清晰"], ["申请表未签名", "缺少户口簿首页复印件"], ["营业执照副本复印件未加盖公章"]]
 DENIALS = "经审查，申请不符合法定条件，依据《中华人民共和国行政许可法》第三十八条第二款，决定不予许可。"
@@ -79,14 +96,18 @@ MAX_DAYS = 1500  # what the packed plan below can hold
 
 def _refuse_unless_test_environment() -> None:
     if not (settings.DEMO_MODE or os.environ.get("TONGBAN_TESTING")):
-        raise CommandError("generate_cases 只用于容量和性能测试：请在演示模式（TONGBAN_DEMO_MODE=1）或测试环境"
-                           "（TONGBAN_TESTING=1）下运行，切勿在生产数据库上运行。")
+        raise CommandError(
+            "generate_cases 只用于容量和性能测试：请在演示模式（TONGBAN_DEMO_MODE=1）或测试环境"
+            "（TONGBAN_TESTING=1）下运行，切勿在生产数据库上运行。"
+        )
 
 
 class Command(BaseCommand):
-    help = ("仅用于容量和性能测试：直接批量写入大量模拟办件（PostgreSQL 用 COPY，其他数据库分批插入），不经过业务服务、"
-            "不写审计日志和通知。须在演示模式（TONGBAN_DEMO_MODE=1）或测试环境（TONGBAN_TESTING=1）下运行，"
-            "且须先加载演示数据（tongban demo load）。")
+    help = (
+        "仅用于容量和性能测试：直接批量写入大量模拟办件（PostgreSQL 用 COPY，其他数据库分批插入），不经过业务服务、"
+        "不写审计日志和通知。须在演示模式（TONGBAN_DEMO_MODE=1）或测试环境（TONGBAN_TESTING=1）下运行，"
+        "且须先加载演示数据（tongban demo load）。"
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -115,8 +136,11 @@ class Command(BaseCommand):
             self.stdout.write(f"已写入办件 {done}/{total}（过程记录 {counts['events']}，{rate:,.0f} 件/秒）")
         elapsed = time.perf_counter() - started
         summary = "，".join(f"{k} {v}" for k, v in sorted(gen.by_status.items()))
-        self.stdout.write(self.style.SUCCESS(
-            f"完成：{options['count']} 件，用时 {elapsed:.1f} 秒（{options['count'] / elapsed:,.0f} 件/秒）。各状态：{summary}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"完成：{options['count']} 件，用时 {elapsed:.1f} 秒（{options['count'] / elapsed:,.0f} 件/秒）。各状态：{summary}"
+            )
+        )
 
 
 # ---- the world the cases are generated in ----------------------------------------------------------------
@@ -159,10 +183,14 @@ def back_office(step_names: list[str]) -> list[str]:
 
 
 def load_items() -> list[Item]:
-    impls = list(ItemImplementation.objects.filter(published_version__isnull=False)
-                 .select_related("published_version").prefetch_related(
-                     "published_version__steps", "published_version__special_steps", "published_version__materials")
-                 .order_by("id"))
+    impls = list(
+        ItemImplementation.objects.filter(published_version__isnull=False)
+        .select_related("published_version")
+        .prefetch_related(
+            "published_version__steps", "published_version__special_steps", "published_version__materials"
+        )
+        .order_by("id")
+    )
     centres = list(ServiceCentre.objects.order_by("id").prefetch_related("departments"))
     windows: dict[int, list[int]] = defaultdict(list)
     for w in Window.objects.order_by("id").values("id", "centre_id"):
@@ -172,26 +200,41 @@ def load_items() -> list[Item]:
         v = impl.published_version
         assert v is not None  # the queryset keeps published implementations only
         # As services._centre_for: a centre the department sits in, else one of its division.
-        centre = next((c for c in centres if any(d.pk == impl.department_id for d in c.departments.all())), None) \
-            or next((c for c in centres if c.division_id == impl.division_id), None)
+        centre = next(
+            (c for c in centres if any(d.pk == impl.department_id for d in c.departments.all())), None
+        ) or next((c for c in centres if c.division_id == impl.division_id), None)
         keys = {f.get("key") for f in v.form_schema if isinstance(f, dict)}
-        items.append(Item(
-            implementation_id=impl.pk, version_id=v.pk, department_id=impl.department_id, division_id=impl.division_id,
-            online="online" in v.handling_forms, window=centre is not None, promised_days=v.promised_days,
-            statutory_days=v.statutory_days, steps=back_office([s.name for s in v.steps.all()]),
-            special_steps=[(s.name, s.counted_in_limit) for s in v.special_steps.all()],
-            deferrable=[m.name for m in v.materials.all() if m.necessity == "deferrable"],
-            schema=[f for f in v.form_schema if isinstance(f, dict)], legal="uscc" in keys and "applicant_id_number" not in keys,
-            centre_id=centre.pk if centre else None, centre_division_id=centre.division_id if centre else None,
-            windows=windows.get(centre.pk, []) if centre else []))
+        items.append(
+            Item(
+                implementation_id=impl.pk,
+                version_id=v.pk,
+                department_id=impl.department_id,
+                division_id=impl.division_id,
+                online="online" in v.handling_forms,
+                window=centre is not None,
+                promised_days=v.promised_days,
+                statutory_days=v.statutory_days,
+                steps=back_office([s.name for s in v.steps.all()]),
+                special_steps=[(s.name, s.counted_in_limit) for s in v.special_steps.all()],
+                deferrable=[m.name for m in v.materials.all() if m.necessity == "deferrable"],
+                schema=[f for f in v.form_schema if isinstance(f, dict)],
+                legal="uscc" in keys and "applicant_id_number" not in keys,
+                centre_id=centre.pk if centre else None,
+                centre_division_id=centre.division_id if centre else None,
+                windows=windows.get(centre.pk, []) if centre else [],
+            )
+        )
     return [i for i in items if i.online or i.window]
 
 
 def load_staff() -> Staff:
     staff = Staff()
     paths = dict(Division.objects.values_list("code", "path"))
-    for u in User.objects.filter(kind="staff", is_active=True).order_by("id").values(
-            "id", "role", "department_id", "service_centre_id", "division_id"):
+    for u in (
+        User.objects.filter(kind="staff", is_active=True)
+        .order_by("id")
+        .values("id", "role", "department_id", "service_centre_id", "division_id")
+    ):
         if u["role"] == "approver" and u["department_id"]:
             staff.approvers.setdefault(u["department_id"], []).append(u["id"])
         elif u["role"] == "department_head" and u["department_id"]:
@@ -288,8 +331,13 @@ _ITEM_BITS, _LAG_BITS, _CH_BITS, _CAT_BITS, _ST_BITS = 16, 2, 1, 2, 4
 
 def _pack(seconds: int, status: int, category: int, online: int, lag: int, item: int) -> int:
     v = seconds
-    for value, bits in ((status, _ST_BITS), (category, _CAT_BITS), (online, _CH_BITS), (lag, _LAG_BITS),
-                        (item, _ITEM_BITS)):
+    for value, bits in (
+        (status, _ST_BITS),
+        (category, _CAT_BITS),
+        (online, _CH_BITS),
+        (lag, _LAG_BITS),
+        (item, _ITEM_BITS),
+    ):
         v = (v << bits) | value
     return v
 
@@ -319,20 +367,51 @@ class Batch:
 
 
 CASE_COLUMNS = [f.attname for f in Case._meta.concrete_fields]
-EVENT_COLUMNS = ["case_id", "action", "from_status", "to_status", "actor_id", "actor_role", "channel",
-                 "window_id", "step_name", "reason", "data", "at"]
+EVENT_COLUMNS = [
+    "case_id",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "actor_role",
+    "channel",
+    "window_id",
+    "step_name",
+    "reason",
+    "data",
+    "at",
+]
 SUSPENSION_COLUMNS = ["case_id", "step_name", "counted", "reason", "started_on", "ended_on"]
 VISIT_COLUMNS = ["case_id", "purpose", "centre_id", "at"]
-MATERIAL_COLUMNS = ["case_id", "name", "state", "file", "content_type", "size", "sha256", "paper_checked",
-                    "deferred_due", "commitment", "supplied_at", "uploaded_at"]
-NOTICE_COLUMNS = ["case_id", "department_id", "sent_by_id", "message", "sent_at", "answer", "answered_by_id",
-                  "answered_at"]
+MATERIAL_COLUMNS = [
+    "case_id",
+    "name",
+    "state",
+    "file",
+    "content_type",
+    "size",
+    "sha256",
+    "paper_checked",
+    "deferred_due",
+    "commitment",
+    "supplied_at",
+    "uploaded_at",
+]
+NOTICE_COLUMNS = [
+    "case_id",
+    "department_id",
+    "sent_by_id",
+    "message",
+    "sent_at",
+    "answer",
+    "answered_by_id",
+    "answered_at",
+]
 _NUMBER_AT = CASE_COLUMNS.index("number")
 
 
 class CaseGenerator:
-    def __init__(self, *, seed: int = 20261122, days: int = 730, citizens: int = 2000,
-                 today: dt.date | None = None):
+    def __init__(self, *, seed: int = 20261122, days: int = 730, citizens: int = 2000, today: dt.date | None = None):
         self.rng = random.Random(seed)
         self.seed = seed
         self.days = days
@@ -340,8 +419,11 @@ class CaseGenerator:
         self.today = today or timezone.localdate()
         self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         self.first_day = self.today - dt.timedelta(days=days - 1)
-        self.now = timezone.now() if today is None else dt.datetime.combine(
-            today, dt.time(12), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        self.now = (
+            timezone.now()
+            if today is None
+            else dt.datetime.combine(today, dt.time(12), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        )
         self.by_status: Counter[str] = Counter()
         self.written = Counter[str]()
 
@@ -352,7 +434,7 @@ class CaseGenerator:
         if not self.items:
             raise CommandError("数据库中没有已发布的事项，请先运行 tongban demo load")
         if len(self.items) > 1 << _ITEM_BITS:
-            self.items = self.items[:1 << _ITEM_BITS]
+            self.items = self.items[: 1 << _ITEM_BITS]
         self.staff = load_staff()
         self.d = Days(current_calendar())
         self.soon = self.d.add(self.today, 2) or self.today + dt.timedelta(days=4)
@@ -364,7 +446,7 @@ class CaseGenerator:
         rng.shuffle(order)
         weights = [0.0] * len(self.items)
         for rank, i in enumerate(order, 1):
-            weights[i] = 1 / rank ** 0.8
+            weights[i] = 1 / rank**0.8
         self.pick_any = self._picker(range(len(self.items)), weights)
         clocked = [i for i, it in enumerate(self.items) if it.promised_days > 0]
         self.pick_clocked = self._picker(clocked, [weights[i] for i in clocked]) if clocked else self.pick_any
@@ -401,9 +483,18 @@ class CaseGenerator:
             if id_number in taken_ids:
                 continue
             taken_ids.add(id_number)
-            new.append(User(username=username, password=unusable, kind="citizen", real_name=self._name(rng),
-                            id_number=id_number, phone=self._phone(rng), is_demo=True,
-                            address=f"浙江省诸暨市暨阳街道{rng.randint(1, 300)}号"))
+            new.append(
+                User(
+                    username=username,
+                    password=unusable,
+                    kind="citizen",
+                    real_name=self._name(rng),
+                    id_number=id_number,
+                    phone=self._phone(rng),
+                    is_demo=True,
+                    address=f"浙江省诸暨市暨阳街道{rng.randint(1, 300)}号",
+                )
+            )
         for i in range(wanted_firms):
             username = f"volume_enterprise_{i:04d}"
             if username in existing:
@@ -412,12 +503,31 @@ class CaseGenerator:
             if uscc in taken_uscc:
                 continue
             taken_uscc.add(uscc)
-            new.append(User(username=username, password=unusable, kind="enterprise", real_name=self._firm(rng),
-                            uscc=uscc, legal_representative=self._name(rng), phone=self._phone(rng), is_demo=True,
-                            address=f"浙江省诸暨市陶朱街道{rng.randint(1, 500)}号"))
+            new.append(
+                User(
+                    username=username,
+                    password=unusable,
+                    kind="enterprise",
+                    real_name=self._firm(rng),
+                    uscc=uscc,
+                    legal_representative=self._name(rng),
+                    phone=self._phone(rng),
+                    is_demo=True,
+                    address=f"浙江省诸暨市陶朱街道{rng.randint(1, 500)}号",
+                )
+            )
         User.objects.bulk_create(new, batch_size=1000)
-        fields = ("id", "kind", "real_name", "username", "id_number", "uscc", "phone", "address",
-                  "legal_representative")
+        fields = (
+            "id",
+            "kind",
+            "real_name",
+            "username",
+            "id_number",
+            "uscc",
+            "phone",
+            "address",
+            "legal_representative",
+        )
         pool: dict[str, list[dict]] = {"citizen": [], "enterprise": []}
         for u in User.objects.filter(username__startswith="volume_").order_by("id").values(*fields):
             pool.setdefault(u["kind"], []).append(u)
@@ -500,7 +610,7 @@ class CaseGenerator:
         try:
             for start in range(0, count, batch_size):
                 batch = Batch()
-                for packed in plan[start:start + batch_size]:
+                for packed in plan[start : start + batch_size]:
                     self._case(batch, case_id, packed)
                     case_id += 1
                 if writer:
@@ -521,8 +631,11 @@ class CaseGenerator:
             if connection.vendor == "postgresql":
                 cur.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')")
                 seq = cur.fetchone()[0]
-                cur.execute(f"SELECT setval(%s, GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), "
-                            f"(SELECT last_value FROM {seq})) + %s) - %s + 1", [seq, n, n])
+                cur.execute(
+                    f"SELECT setval(%s, GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), "
+                    f"(SELECT last_value FROM {seq})) + %s) - %s + 1",
+                    [seq, n, n],
+                )
                 return int(cur.fetchone()[0])
         return (model._default_manager.aggregate(m=Max("id"))["m"] or 0) + 1
 
@@ -571,27 +684,78 @@ class CaseGenerator:
         head = self._one(self.staff.heads.get(it.department_id)) or approver
         window = self._one(it.windows) if not online else None
 
-        def event(action: str, before: str, after: str, at: dt.datetime, *, actor: int | None = None,
-                  role: str = "", step: str = "", reason: str = "", data: dict | None = None,
-                  on_window: int | None = None) -> None:
-            ev.append((case_id, action, before, after, actor, role, channel, on_window, step, reason,
-                       json.dumps(data or {}, ensure_ascii=False), at))
+        def event(
+            action: str,
+            before: str,
+            after: str,
+            at: dt.datetime,
+            *,
+            actor: int | None = None,
+            role: str = "",
+            step: str = "",
+            reason: str = "",
+            data: dict | None = None,
+            on_window: int | None = None,
+        ) -> None:
+            ev.append(
+                (
+                    case_id,
+                    action,
+                    before,
+                    after,
+                    actor,
+                    role,
+                    channel,
+                    on_window,
+                    step,
+                    reason,
+                    json.dumps(data or {}, ensure_ascii=False),
+                    at,
+                )
+            )
 
         applicant = self._applicant(it, bool(online))
         form = self._form(it, applicant)
         row: dict[str, Any] = {
-            "id": case_id, "query_code": "".join(rng.choices("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", k=6)),
-            "implementation_id": it.implementation_id, "version_id": it.version_id, "status": status.value,
-            "revision": 0, "current_step": 0, "awaiting_decision": False, **applicant,
+            "id": case_id,
+            "query_code": "".join(rng.choices("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", k=6)),
+            "implementation_id": it.implementation_id,
+            "version_id": it.version_id,
+            "status": status.value,
+            "revision": 0,
+            "current_step": 0,
+            "awaiting_decision": False,
+            **applicant,
             "form_data": json.dumps(form, ensure_ascii=False),
-            "channel": channel, "receiving_division_id": it.division_id if online else it.centre_division_id,
-            "receiving_centre_id": it.centre_id, "receiving_window_id": window, "receiving_node": "",
-            "deciding_department_id": it.department_id, "deciding_division_id": it.division_id,
-            "bundle_case_id": None, "bundle_item_id": None, "deferred": False, "correction_items": "[]",
-            "refusal_reason": "", "statutory_days": 0, "promised_days": 0, "extension_days": 0, "accepted_on": None,
-            "promised_due": None, "statutory_due": None, "calendar_unknown": False, "decision": "",
-            "decision_reason": "", "result_delivery": "", "result_licence_id": "", "created_at": created,
-            "submitted_at": None, "accepted_at": None, "decided_at": None, "closed_at": None, "updated_at": created,
+            "channel": channel,
+            "receiving_division_id": it.division_id if online else it.centre_division_id,
+            "receiving_centre_id": it.centre_id,
+            "receiving_window_id": window,
+            "receiving_node": "",
+            "deciding_department_id": it.department_id,
+            "deciding_division_id": it.division_id,
+            "bundle_case_id": None,
+            "bundle_item_id": None,
+            "deferred": False,
+            "correction_items": "[]",
+            "refusal_reason": "",
+            "statutory_days": 0,
+            "promised_days": 0,
+            "extension_days": 0,
+            "accepted_on": None,
+            "promised_due": None,
+            "statutory_due": None,
+            "calendar_unknown": False,
+            "decision": "",
+            "decision_reason": "",
+            "result_delivery": "",
+            "result_licence_id": "",
+            "created_at": created,
+            "submitted_at": None,
+            "accepted_at": None,
+            "decided_at": None,
+            "closed_at": None,
+            "updated_at": created,
         }
         if online:
             event("save_draft", "", S.DRAFT, created, actor=applicant["applicant_id"], role=self._kind(applicant))
@@ -606,20 +770,30 @@ class CaseGenerator:
         row["submitted_at"] = submitted
         b.numbers.append((len(b.cases), row["receiving_division_id"][:6], submitted.date()))
         if online:
-            event("submit", S.DRAFT, S.SUBMITTED, submitted, actor=applicant["applicant_id"],
-                  role=self._kind(applicant))
+            event(
+                "submit", S.DRAFT, S.SUBMITTED, submitted, actor=applicant["applicant_id"], role=self._kind(applicant)
+            )
         else:
             check = rng.choice(IDENTITY_CHECKS)
             row["identity_check"] = check
-            event("submit", S.DRAFT, S.SUBMITTED, submitted, actor=clerk, role="window_clerk",
-                  reason=f"身份核验：{check}", on_window=window)
+            event(
+                "submit",
+                S.DRAFT,
+                S.SUBMITTED,
+                submitted,
+                actor=clerk,
+                role="window_clerk",
+                reason=f"身份核验：{check}",
+                on_window=window,
+            )
             b.visits.append((case_id, "窗口申请", it.centre_id, submitted))
         last = S.SUBMITTED
         revision = 1 if online else 0  # apply_at_window creates the case already submitted
 
         # A correction round before acceptance, for some older cases too (time enough to resubmit).
         if status in (S.CORRECTION, S.REFUSED) or (
-                status != S.SUBMITTED and created_day < d.sub(self.anchor, 5) and rng.random() < 0.04):
+            status != S.SUBMITTED and created_day < d.sub(self.anchor, 5) and rng.random() < 0.04
+        ):
             items = rng.choice(CORRECTIONS)
             row["correction_items"] = json.dumps(items, ensure_ascii=False)
             at = self._after(d.next_working(submitted.date()), submitted)
@@ -628,22 +802,43 @@ class CaseGenerator:
                 row.update(refusal_reason=reason, closed_at=at)
                 event("refuse", last, S.REFUSED, at, actor=clerk, role="window_clerk", reason=reason, on_window=window)
                 return self._emit(b, row, ev, status, revision + 1, at)
-            event("request_correction", last, S.CORRECTION, at, actor=clerk, role="window_clerk",
-                  data={"items": items}, on_window=window)
+            event(
+                "request_correction",
+                last,
+                S.CORRECTION,
+                at,
+                actor=clerk,
+                role="window_clerk",
+                data={"items": items},
+                on_window=window,
+            )
             revision += 1
             if status == S.CORRECTION:
                 return self._emit(b, row, ev, status, revision, at)
             at = at + dt.timedelta(hours=rng.randint(2, 60))
-            event("resubmit", S.CORRECTION, S.SUBMITTED, at, actor=applicant["applicant_id"] or clerk,
-                  role=self._kind(applicant) if online else "window_clerk")
+            event(
+                "resubmit",
+                S.CORRECTION,
+                S.SUBMITTED,
+                at,
+                actor=applicant["applicant_id"] or clerk,
+                role=self._kind(applicant) if online else "window_clerk",
+            )
             revision += 1
             submitted = at
         if status == S.SUBMITTED or (status == S.WITHDRAWN and rng.random() < 0.5):
             if status == S.WITHDRAWN:
                 at = submitted + dt.timedelta(hours=rng.randint(1, 48))
                 row["closed_at"] = at
-                event("withdraw", last, S.WITHDRAWN, at, actor=applicant["applicant_id"], role=self._kind(applicant),
-                      reason="申请人撤回")
+                event(
+                    "withdraw",
+                    last,
+                    S.WITHDRAWN,
+                    at,
+                    actor=applicant["applicant_id"],
+                    role=self._kind(applicant),
+                    reason="申请人撤回",
+                )
                 revision += 1
             return self._emit(b, row, ev, status, revision, submitted)
 
@@ -654,8 +849,13 @@ class CaseGenerator:
             accepted_on = submitted.date()
         accepted_at = self._after(accepted_on, submitted)
         steps = it.steps
-        row.update(accepted_on=accepted_on, accepted_at=accepted_at, statutory_days=it.statutory_days,
-                   promised_days=it.promised_days, awaiting_decision=len(steps) <= 1)
+        row.update(
+            accepted_on=accepted_on,
+            accepted_at=accepted_at,
+            statutory_days=it.statutory_days,
+            promised_days=it.promised_days,
+            awaiting_decision=len(steps) <= 1,
+        )
         extension = 10 if it.promised_days and status in (S.CLOSED, S.IN_PROGRESS) and rng.random() < 0.01 else 0
         row["extension_days"] = extension
         stops: list[workcal.Suspension] = []
@@ -665,11 +865,32 @@ class CaseGenerator:
             row["deferred"] = True
             due = d.add_loose(accepted_on, 5)
             supplied = status in (S.CLOSED, S.DECIDED) or rng.random() < 0.5
-            b.materials.append((case_id, deferral, "received" if supplied else "deferred", "", "", 0, "", False, due,
-                                "本人承诺在承诺期限内补交上述材料，逾期未补交的，自愿承担相应责任。",
-                                self._office_time(min(due, self.today)) if supplied else None, accepted_at))
-            event("accept_deferred", last, S.IN_PROGRESS, accepted_at, actor=clerk, role="window_clerk",
-                  on_window=window, data={"deferred": [{"material": deferral, "due": due.isoformat()}]})
+            b.materials.append(
+                (
+                    case_id,
+                    deferral,
+                    "received" if supplied else "deferred",
+                    "",
+                    "",
+                    0,
+                    "",
+                    False,
+                    due,
+                    "本人承诺在承诺期限内补交上述材料，逾期未补交的，自愿承担相应责任。",
+                    self._office_time(min(due, self.today)) if supplied else None,
+                    accepted_at,
+                )
+            )
+            event(
+                "accept_deferred",
+                last,
+                S.IN_PROGRESS,
+                accepted_at,
+                actor=clerk,
+                role="window_clerk",
+                on_window=window,
+                data={"deferred": [{"material": deferral, "due": due.isoformat()}]},
+            )
         else:
             event("accept", last, S.IN_PROGRESS, accepted_at, actor=clerk, role="window_clerk", on_window=window)
         revision += 1
@@ -677,10 +898,12 @@ class CaseGenerator:
 
         def deadlines(at_day: dt.date) -> None:
             try:
-                row["promised_due"] = workcal.due_date(d.cal, accepted_on, it.promised_days, extension_days=extension,
-                                                       suspensions=stops, today=at_day)
-                row["statutory_due"] = workcal.due_date(d.cal, accepted_on, it.statutory_days,
-                                                        extension_days=extension, suspensions=stops, today=at_day)
+                row["promised_due"] = workcal.due_date(
+                    d.cal, accepted_on, it.promised_days, extension_days=extension, suspensions=stops, today=at_day
+                )
+                row["statutory_due"] = workcal.due_date(
+                    d.cal, accepted_on, it.statutory_days, extension_days=extension, suspensions=stops, today=at_day
+                )
                 row["calendar_unknown"] = False
             except workcal.UnknownCalendarYear:
                 row["calendar_unknown"] = True
@@ -697,8 +920,15 @@ class CaseGenerator:
         if status == S.WITHDRAWN:
             at = accepted_at + dt.timedelta(days=rng.randint(1, 5))
             row["closed_at"] = at
-            event("withdraw", last, S.WITHDRAWN, at, actor=applicant["applicant_id"], role=self._kind(applicant),
-                  reason="申请人撤回")
+            event(
+                "withdraw",
+                last,
+                S.WITHDRAWN,
+                at,
+                actor=applicant["applicant_id"],
+                role=self._kind(applicant),
+                reason="申请人撤回",
+            )
             return self._emit(b, row, ev, status, revision + 1, at)
         finishing = status in (S.DECIDED, S.CLOSED)
         if finishing:
@@ -712,23 +942,47 @@ class CaseGenerator:
         at = accepted_at
         for i in range(reached):
             at = self._after(d.add_loose(accepted_on, step_days[i]), at)
-            event("complete_step", S.IN_PROGRESS, S.IN_PROGRESS, at, actor=approver, role="approver", step=steps[i],
-                  reason=OPINIONS.get(steps[i], "同意。"))
+            event(
+                "complete_step",
+                S.IN_PROGRESS,
+                S.IN_PROGRESS,
+                at,
+                actor=approver,
+                role="approver",
+                step=steps[i],
+                reason=OPINIONS.get(steps[i], "同意。"),
+            )
             revision += 1
         row["current_step"] = reached
         row["awaiting_decision"] = reached >= len(steps) - 1
         if extension:
             at = self._after(d.add_loose(accepted_on, step_days[-1] // 2), at)
-            event("extend", S.IN_PROGRESS, S.IN_PROGRESS, at, actor=head, role="department_head",
-                  reason="案情复杂，需进一步核查，经负责人批准延长办理期限。", data={"days": 10})
+            event(
+                "extend",
+                S.IN_PROGRESS,
+                S.IN_PROGRESS,
+                at,
+                actor=head,
+                role="department_head",
+                reason="案情复杂，需进一步核查，经负责人批准延长办理期限。",
+                data={"days": 10},
+            )
             revision += 1
 
         if status == S.SUSPENDED or (finishing and it.special_steps and rng.random() < 0.1):
             name, counted = rng.choice(it.special_steps) if it.special_steps else ("退回补正", False)
             start = min(d.add_loose(accepted_on, step_days[-1]), self.today)
             at = self._after(start, at)
-            event("suspend", S.IN_PROGRESS, S.SUSPENDED, at, actor=approver, role="approver", step=name,
-                  reason=f"依法需{name}，所需时间不计入办理时限。" if not counted else f"依法需{name}。")
+            event(
+                "suspend",
+                S.IN_PROGRESS,
+                S.SUSPENDED,
+                at,
+                actor=approver,
+                role="approver",
+                step=name,
+                reason=f"依法需{name}，所需时间不计入办理时限。" if not counted else f"依法需{name}。",
+            )
             revision += 1
             if status == S.SUSPENDED:
                 b.suspensions.append((case_id, name, counted, f"依法需{name}", start, None))
@@ -746,8 +1000,16 @@ class CaseGenerator:
             at = self._after(start, at)
             row["correction_items"] = json.dumps(items, ensure_ascii=False)
             b.suspensions.append((case_id, "退回补正", False, "材料需补正", start, None))
-            event("return_for_correction", S.IN_PROGRESS, S.RETURNED, at, actor=approver, role="approver",
-                  reason="材料需补正", data={"items": items})
+            event(
+                "return_for_correction",
+                S.IN_PROGRESS,
+                S.RETURNED,
+                at,
+                actor=approver,
+                role="approver",
+                reason="材料需补正",
+                data={"items": items},
+            )
             return self._emit(b, row, ev, status, revision + 1, at)
         if status == S.IN_PROGRESS:
             sent = self._supervision(b, row, it, at)
@@ -762,11 +1024,23 @@ class CaseGenerator:
         decided_at = self._after(decided_day, at)
         grant = rng.random() < 0.93
         reason = GRANTS if grant else DENIALS
-        row.update(decision="granted" if grant else "denied", decision_reason=reason, decided_at=decided_at,
-                   awaiting_decision=False)
+        row.update(
+            decision="granted" if grant else "denied",
+            decision_reason=reason,
+            decided_at=decided_at,
+            awaiting_decision=False,
+        )
         by_head = rng.random() < 0.3 and head is not None
-        event("grant" if grant else "deny", S.IN_PROGRESS, S.DECIDED, decided_at, actor=head if by_head else approver,
-              role="department_head" if by_head else "approver", step=steps[-1], reason=reason)
+        event(
+            "grant" if grant else "deny",
+            S.IN_PROGRESS,
+            S.DECIDED,
+            decided_at,
+            actor=head if by_head else approver,
+            role="department_head" if by_head else "approver",
+            step=steps[-1],
+            reason=reason,
+        )
         revision += 1
         if status == S.DECIDED:
             return self._emit(b, row, ev, status, revision, decided_at)
@@ -778,13 +1052,19 @@ class CaseGenerator:
         row.update(result_delivery=delivery, closed_at=closed_at)
         if delivery == "window":
             b.visits.append((case_id, "窗口领取结果", it.centre_id, closed_at))
-        event("issue_result", S.DECIDED, S.CLOSED, closed_at, actor=clerk, role="window_clerk",
-              data={"delivery": delivery, "tracking": f"SF{rng.randrange(10**11, 10**12)}" if delivery == "post"
-                    else ""}, on_window=window if delivery == "window" else None)
+        event(
+            "issue_result",
+            S.DECIDED,
+            S.CLOSED,
+            closed_at,
+            actor=clerk,
+            role="window_clerk",
+            data={"delivery": delivery, "tracking": f"SF{rng.randrange(10**11, 10**12)}" if delivery == "post" else ""},
+            on_window=window if delivery == "window" else None,
+        )
         return self._emit(b, row, ev, status, revision + 1, closed_at)
 
-    def _supervision(self, b: Batch, row: dict, it: Item,
-                     at: dt.datetime) -> tuple[int, dt.datetime, str] | None:
+    def _supervision(self, b: Batch, row: dict, it: Item, at: dt.datetime) -> tuple[int, dt.datetime, str] | None:
         """Some overdue cases carry a supervision notice from a supervisor of the jurisdiction, half answered."""
         due = row["promised_due"]
         sup = self._one(self.staff.supervisors.get(it.division_id))
@@ -796,13 +1076,29 @@ class CaseGenerator:
         message = "该件已超过承诺办结时限，请加快办理并说明原因。"
         approver = self._one(self.staff.approvers.get(it.department_id))
         answered = approver is not None and self.rng.random() < 0.5
-        b.notices.append((row["id"], it.department_id, sup, message, sent_at,
-                          "已加快办理，预计三个工作日内办结。" if answered else "", approver if answered else None,
-                          sent_at + dt.timedelta(hours=5) if answered else None))
+        b.notices.append(
+            (
+                row["id"],
+                it.department_id,
+                sup,
+                message,
+                sent_at,
+                "已加快办理，预计三个工作日内办结。" if answered else "",
+                approver if answered else None,
+                sent_at + dt.timedelta(hours=5) if answered else None,
+            )
+        )
         return sup, sent_at, message
 
-    def _emit(self, b: Batch, row: dict, ev: list[tuple], status: CaseStatus, revision: int = 0,
-              updated: dt.datetime | None = None) -> None:
+    def _emit(
+        self,
+        b: Batch,
+        row: dict,
+        ev: list[tuple],
+        status: CaseStatus,
+        revision: int = 0,
+        updated: dt.datetime | None = None,
+    ) -> None:
         row["revision"] = revision if status != S.DRAFT else 0
         row["updated_at"] = updated or row["created_at"]
         row.setdefault("number", "")
@@ -835,30 +1131,52 @@ class CaseGenerator:
         if online and pool:
             u = rng.choice(pool)
             legal = u["kind"] == "enterprise"
-            return {"applicant_id": u["id"], "applicant_kind": "legal" if legal else "natural",
-                    "applicant_name": u["real_name"] or u["username"],
-                    "applicant_id_number": (u["uscc"] if legal else u["id_number"]) or "",
-                    "applicant_phone": u["phone"], "agent_name": "", "agent_id_number": "", "_address": u["address"],
-                    "_legal_rep": u["legal_representative"]}
+            return {
+                "applicant_id": u["id"],
+                "applicant_kind": "legal" if legal else "natural",
+                "applicant_name": u["real_name"] or u["username"],
+                "applicant_id_number": (u["uscc"] if legal else u["id_number"]) or "",
+                "applicant_phone": u["phone"],
+                "agent_name": "",
+                "agent_id_number": "",
+                "_address": u["address"],
+                "_legal_rep": u["legal_representative"],
+            }
         agent = not online and rng.random() < 0.1
         if it.legal:
             ident = make_uscc("9", "1", it.division_id[:6], f"MA{rng.randrange(10**6):06d}")
             name, kind = self._firm(rng), "legal"
         else:
             birth = dt.date(1945, 1, 1) + dt.timedelta(days=rng.randrange(22000))
-            ident, name, kind = make_resident_id(it.division_id[:6], birth, rng.randrange(1000)), self._name(rng), "natural"
-        return {"applicant_id": None, "applicant_kind": kind, "applicant_name": name, "applicant_id_number": ident,
-                "applicant_phone": self._phone(rng), "agent_name": self._name(rng) if agent or it.legal else "",
-                "agent_id_number": make_resident_id("330681", dt.date(1985, 6, 1), rng.randrange(1000))
-                if agent or it.legal else "", "_address": f"{rng.choice(['暨阳街道', '浣东街道', '陶朱街道', '店口镇'])}"
-                f"{rng.randint(1, 400)}号", "_legal_rep": self._name(rng)}
+            ident, name, kind = (
+                make_resident_id(it.division_id[:6], birth, rng.randrange(1000)),
+                self._name(rng),
+                "natural",
+            )
+        return {
+            "applicant_id": None,
+            "applicant_kind": kind,
+            "applicant_name": name,
+            "applicant_id_number": ident,
+            "applicant_phone": self._phone(rng),
+            "agent_name": self._name(rng) if agent or it.legal else "",
+            "agent_id_number": make_resident_id("330681", dt.date(1985, 6, 1), rng.randrange(1000))
+            if agent or it.legal
+            else "",
+            "_address": f"{rng.choice(['暨阳街道', '浣东街道', '陶朱街道', '店口镇'])}{rng.randint(1, 400)}号",
+            "_legal_rep": self._name(rng),
+        }
 
     def _form(self, it: Item, a: dict[str, Any]) -> dict[str, Any]:
         """Answers of the item's form: the applicant's own facts where the keys say so, plausible values else."""
         rng = self.rng
-        known = {"applicant_name": a["applicant_name"], "applicant_id_number": a["applicant_id_number"],
-                 "applicant_phone": a["applicant_phone"], "address": a.pop("_address"),
-                 "legal_representative": a.pop("_legal_rep")}
+        known = {
+            "applicant_name": a["applicant_name"],
+            "applicant_id_number": a["applicant_id_number"],
+            "applicant_phone": a["applicant_phone"],
+            "address": a.pop("_address"),
+            "legal_representative": a.pop("_legal_rep"),
+        }
         if a["applicant_kind"] == "legal":
             known.update(enterprise_name=a["applicant_name"], uscc=a["applicant_id_number"])
         out: dict[str, Any] = {}
@@ -875,8 +1193,11 @@ class CaseGenerator:
             elif kind == "number":
                 out[key] = max(int(f.get("min") or 1), 1) * rng.randint(1, 50)
             elif kind == "id_number":
-                out[key] = make_resident_id(it.division_id[:6], dt.date(1960, 1, 1) + dt.timedelta(
-                    days=rng.randrange(20000)), rng.randrange(1000))
+                out[key] = make_resident_id(
+                    it.division_id[:6],
+                    dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(20000)),
+                    rng.randrange(1000),
+                )
             elif kind == "phone":
                 out[key] = self._phone(rng)
             elif kind == "division":
@@ -911,8 +1232,12 @@ class CaseGenerator:
             return
         regions = {r for r, _ in need}
         days = {d for _, d in need}
-        existing = {(r, d): (pk, last) for pk, r, d, last in CaseNumberSequence.objects.select_for_update()
-                    .filter(region__in=regions, day__in=days).values_list("pk", "region", "day", "last")}
+        existing = {
+            (r, d): (pk, last)
+            for pk, r, d, last in CaseNumberSequence.objects.select_for_update()
+            .filter(region__in=regions, day__in=days)
+            .values_list("pk", "region", "day", "last")
+        }
         first: dict[tuple[str, dt.date], int] = {}
         fresh = []
         for key, n in need.items():
@@ -928,7 +1253,7 @@ class CaseGenerator:
             serial = first[(region, day)]
             first[(region, day)] = serial + 1
             row = b.cases[index]
-            b.cases[index] = (*row[:_NUMBER_AT], f"{region}-{day:%Y%m%d}-{serial:06d}", *row[_NUMBER_AT + 1:])
+            b.cases[index] = (*row[:_NUMBER_AT], f"{region}-{day:%Y%m%d}-{serial:06d}", *row[_NUMBER_AT + 1 :])
 
     def _insert(self, model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
         if not rows:
@@ -945,8 +1270,9 @@ class CaseGenerator:
         sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join(["%s"] * len(columns))})'
         with connection.cursor() as cur:
             for chunk in range(0, len(rows), 5000):
-                cur.executemany(sql, [tuple(p(v) for p, v in zip(prep, r, strict=True))
-                                      for r in rows[chunk:chunk + 5000]])
+                cur.executemany(
+                    sql, [tuple(p(v) for p, v in zip(prep, r, strict=True)) for r in rows[chunk : chunk + 5000]]
+                )
 
 
 class _BackgroundWriter:

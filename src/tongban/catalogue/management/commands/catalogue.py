@@ -29,8 +29,12 @@ class Command(BaseCommand):
         export = sub.add_parser("export", help="导出事项目录到 .xlsx 文件")
         export.add_argument("file", help="要写入的 .xlsx 文件")
         export.add_argument("--region", help="只导出该行政区划（含下级）的实施清单，如 330681")
-        export.add_argument("--status", choices=[STATUS_PUBLISHED, STATUS_ALL], default=STATUS_PUBLISHED,
-                            help="published：现行发布版本（默认）；all：每个实施清单的最新版本，含草稿")
+        export.add_argument(
+            "--status",
+            choices=[STATUS_PUBLISHED, STATUS_ALL],
+            default=STATUS_PUBLISHED,
+            help="published：现行发布版本（默认）；all：每个实施清单的最新版本，含草稿",
+        )
         export.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
         imp = sub.add_parser("import", help="从 .xlsx 文件导入事项目录（先全部校验，有错误则不导入任何数据）")
@@ -43,8 +47,7 @@ class Command(BaseCommand):
     def _progress(self, options: dict[str, Any]) -> Any:
         if options.get("no_progress"):
             return None
-        return functools.partial(tqdm, file=getattr(self.stderr, "_out", sys.stderr), leave=False,
-                                 dynamic_ncols=True)
+        return functools.partial(tqdm, file=getattr(self.stderr, "_out", sys.stderr), leave=False, dynamic_ncols=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "export":
@@ -54,12 +57,18 @@ class Command(BaseCommand):
 
     def _export(self, options: dict[str, Any]) -> None:
         try:
-            result = export_catalogue(options["file"], region=options.get("region"), status=options["status"],
-                                      progress=self._progress(options))
+            result = export_catalogue(
+                options["file"],
+                region=options.get("region"),
+                status=options["status"],
+                progress=self._progress(options),
+            )
         except DomainError as exc:
             raise CommandError(exc.message, returncode=EXIT_USAGE) from exc
         except OSError as exc:
-            raise CommandError(f"无法写入文件“{options['file']}”：{exc.strerror or exc}", returncode=EXIT_USAGE) from exc
+            raise CommandError(
+                f"无法写入文件“{options['file']}”：{exc.strerror or exc}", returncode=EXIT_USAGE
+            ) from exc
         self.stdout.write(f"{result.summary()} 文件：{options['file']}")
 
     def _import(self, options: dict[str, Any]) -> None:
@@ -69,8 +78,13 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"用户“{options['actor']}”不存在", returncode=EXIT_USAGE)
         try:
-            report = import_catalogue(options["file"], publish=options["publish"], actor=actor,
-                                      dry_run=options["dry_run"], progress=self._progress(options))
+            report = import_catalogue(
+                options["file"],
+                publish=options["publish"],
+                actor=actor,
+                dry_run=options["dry_run"],
+                progress=self._progress(options),
+            )
         except WorkbookError as exc:
             raise CommandError(str(exc), returncode=EXIT_USAGE) from exc
         if not report.ok:

@@ -36,24 +36,40 @@ class Command(BaseCommand):
         report = uniformity_report(queryset)
         rows = report.rows if options["all"] else report.departing
         if options["json"]:
-            self.stdout.write(json.dumps({
-                "checked": report.checked,
-                "consistent": report.consistent_count,
-                "departing": len(report.departing),
-                "aspects": {key: count for key, _label, count in report.aspect_counts()},
-                "implementations": [{
-                    "code": r.implementation.code, "name": r.version.name, "version": r.version.number,
-                    "region": r.implementation.division.name, "department": r.implementation.department.name,
-                    "differences": [{"field": d.field, "message": d.message} for d in r.differences],
-                } for r in rows],
-            }, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "checked": report.checked,
+                        "consistent": report.consistent_count,
+                        "departing": len(report.departing),
+                        "aspects": {key: count for key, _label, count in report.aspect_counts()},
+                        "implementations": [
+                            {
+                                "code": r.implementation.code,
+                                "name": r.version.name,
+                                "version": r.version.number,
+                                "region": r.implementation.division.name,
+                                "department": r.implementation.department.name,
+                                "differences": [{"field": d.field, "message": d.message} for d in r.differences],
+                            }
+                            for r in rows
+                        ],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         else:
-            self.stdout.write(f"已发布实施清单事项 {report.checked} 项：与基本目录一致 {report.consistent_count} 项，"
-                              f"存在差异 {len(report.departing)} 项")
+            self.stdout.write(
+                f"已发布实施清单事项 {report.checked} 项：与基本目录一致 {report.consistent_count} 项，"
+                f"存在差异 {len(report.departing)} 项"
+            )
             self.stdout.write("　".join(f"{label}不一致 {count} 项" for _key, label, count in report.aspect_counts()))
             for r in rows:
-                self.stdout.write(f"\n{r.implementation.code}　{r.version.name}（{r.implementation.division.name}"
-                                  f"·{r.implementation.department.name}，第{r.version.number}版）")
+                self.stdout.write(
+                    f"\n{r.implementation.code}　{r.version.name}（{r.implementation.division.name}"
+                    f"·{r.implementation.department.name}，第{r.version.number}版）"
+                )
                 for d in r.differences:
                     self.stdout.write(f"  - {d.message}")
                 if not r.differences:

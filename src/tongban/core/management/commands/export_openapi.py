@@ -23,8 +23,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", nargs="?", help="output file; standard output when omitted")
-        parser.add_argument("--check", action="store_true",
-                            help="exit non-zero when PATH differs from what the code produces")
+        parser.add_argument(
+            "--check", action="store_true", help="exit non-zero when PATH differs from what the code produces"
+        )
 
     def handle(self, *args: Any, path: str | None = None, check: bool = False, **options: Any) -> None:
         text = openapi_text()

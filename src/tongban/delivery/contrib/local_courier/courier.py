@@ -85,7 +85,9 @@ class LocalCourier:
     def create_shipment(self, request: ShipmentRequest) -> str:
         shipment = Shipment.objects.select_for_update().filter(courier=self.name, order_ref=request.order_ref).first()
         if shipment is None:
-            raise CourierError("unknown_order", f"寄件订单“{request.order_ref}”不存在，本地模拟快递只接收平台登记的邮件")
+            raise CourierError(
+                "unknown_order", f"寄件订单“{request.order_ref}”不存在，本地模拟快递只接收平台登记的邮件"
+            )
         if shipment.tracking_number:  # the same order booked again: the same parcel
             return shipment.tracking_number
         for party, who in ((request.sender, "寄件"), (request.recipient, "收件")):
@@ -96,14 +98,20 @@ class LocalCourier:
         tracking = s10.make(SERVICE_LETTERS, (shipment.pk - 1) % (10**8 - 1) + 1)
         Shipment.objects.filter(pk=shipment.pk).update(tracking_number=tracking)
         shipment.tracking_number = tracking
-        ShipmentEvent.objects.create(shipment=shipment, status=St.COLLECTED.value, at=_now(),
-                                     place=_place(shipment, St.COLLECTED), note=f"已收寄：{request.contents}")
+        ShipmentEvent.objects.create(
+            shipment=shipment,
+            status=St.COLLECTED.value,
+            at=_now(),
+            place=_place(shipment, St.COLLECTED),
+            note=f"已收寄：{request.contents}",
+        )
         return tracking
 
     def track(self, tracking: str) -> list[TrackingEvent]:
         shipment = self._parcel(tracking)
-        return [TrackingEvent(St(e.status), e.at, e.place, e.signer, e.note)
-                for e in shipment.events.order_by("at", "id")]
+        return [
+            TrackingEvent(St(e.status), e.at, e.place, e.signer, e.note) for e in shipment.events.order_by("at", "id")
+        ]
 
     @transaction.atomic
     def cancel(self, tracking: str, reason: str) -> None:
@@ -113,8 +121,13 @@ class LocalCourier:
             if state is St.OUT_FOR_DELIVERY:
                 raise CourierError("not_cancellable", "邮件已在派送中，不能取消；如需拒收请联系收件人")
             raise CourierError("not_cancellable", f"邮件{status_label(state)}，不能取消")
-        ShipmentEvent.objects.create(shipment=shipment, status=St.CANCELLED.value, at=_now(),
-                                     place=locality(shipment.sender_address), note=f"寄件取消：{reason}"[:200])
+        ShipmentEvent.objects.create(
+            shipment=shipment,
+            status=St.CANCELLED.value,
+            at=_now(),
+            place=locality(shipment.sender_address),
+            note=f"寄件取消：{reason}"[:200],
+        )
 
     # ---- the stand-in's own controls (what a real courier's network does by itself) -------------------
 
@@ -135,16 +148,26 @@ class LocalCourier:
         if status is St.DELIVERED:
             signer = (signer or shipment.recipient_name).strip()
             note = "本人签收" if signer == shipment.recipient_name else f"他人代收（{signer}）"
-        ShipmentEvent.objects.create(shipment=shipment, status=status.value, at=at, place=_place(shipment, status),
-                                     signer=signer if status is St.DELIVERED else "", note=note)
+        ShipmentEvent.objects.create(
+            shipment=shipment,
+            status=status.value,
+            at=at,
+            place=_place(shipment, status),
+            signer=signer if status is St.DELIVERED else "",
+            note=note,
+        )
 
     def advance_due(self, now: dt.datetime | None = None) -> list[Shipment]:
         """Every open parcel moves on as far as the time since its last scan allows (one state per step)."""
         now = now or _now()
         step = step_duration()
         moved = []
-        open_parcels = Shipment.objects.filter(courier=self.name).exclude(tracking_number="") \
-            .exclude(status__in=[s.value for s in FINAL]).order_by("id")
+        open_parcels = (
+            Shipment.objects.filter(courier=self.name)
+            .exclude(tracking_number="")
+            .exclude(status__in=[s.value for s in FINAL])
+            .order_by("id")
+        )
         for shipment in open_parcels:
             with transaction.atomic():
                 shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)

@@ -11,16 +11,21 @@ LOCAL = "local_courier"
 
 
 class Command(BaseCommand):
-    help = ("快递送达：tongban delivery advance [--tracking 运单号] [--signer 签收人] [--by-time] 推进本地模拟快递的邮件；"
-            "refresh 从快递接口同步在途邮件；track 运单号 查看物流轨迹；cancel 运单号 --reason 原因 --user 用户名 取消邮寄")
+    help = (
+        "快递送达：tongban delivery advance [--tracking 运单号] [--signer 签收人] [--by-time] 推进本地模拟快递的邮件；"
+        "refresh 从快递接口同步在途邮件；track 运单号 查看物流轨迹；cancel 运单号 --reason 原因 --user 用户名 取消邮寄"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("subcommand", choices=["advance", "refresh", "track", "cancel"])
         parser.add_argument("tracking_number", nargs="?", default="", help="运单号（track、cancel 必填）")
         parser.add_argument("--tracking", default="", help="advance：只推进这一件")
         parser.add_argument("--signer", default="", help="advance：签收人（默认收件人本人）")
-        parser.add_argument("--by-time", action="store_true",
-                            help="advance：按经过的时间推进（每个状态 TONGBAN_LOCAL_COURIER_STEP_HOURS 小时）")
+        parser.add_argument(
+            "--by-time",
+            action="store_true",
+            help="advance：按经过的时间推进（每个状态 TONGBAN_LOCAL_COURIER_STEP_HOURS 小时）",
+        )
         parser.add_argument("--reason", default="", help="cancel：取消原因")
         parser.add_argument("--user", default="", help="cancel：以该工作人员身份取消（须有出件权限）")
 
@@ -65,8 +70,10 @@ class Command(BaseCommand):
                 continue
             after = services.refresh(shipment, courier)
             moved += 1
-            self.stdout.write(f"{after.tracking_number}  {after.case.number}  {before} → {after.status_label}"
-                              + (f"（签收人：{after.signed_by}）" if after.signed_by else ""))
+            self.stdout.write(
+                f"{after.tracking_number}  {after.case.number}  {before} → {after.status_label}"
+                + (f"（签收人：{after.signed_by}）" if after.signed_by else "")
+            )
         self.stdout.write(f"共推进 {moved} 件邮件。")
 
     def _refresh(self, options):
@@ -81,8 +88,10 @@ class Command(BaseCommand):
 
     def _track(self, options):
         shipment = self._shipment(options["tracking_number"])
-        self.stdout.write(f"运单号 {shipment.tracking_number}（{selectors.courier_label(shipment.courier)}）"
-                          f" 办件 {shipment.case.number}  当前：{shipment.status_label}")
+        self.stdout.write(
+            f"运单号 {shipment.tracking_number}（{selectors.courier_label(shipment.courier)}）"
+            f" 办件 {shipment.case.number}  当前：{shipment.status_label}"
+        )
         for scan in get_courier(shipment.courier).track(shipment.tracking_number):
             extra = f"  签收人：{scan.signer}" if scan.signer else ""
             self.stdout.write(f"  {scan.at:%Y-%m-%d %H:%M}  {status_label(scan.status)}  {scan.place}{extra}")

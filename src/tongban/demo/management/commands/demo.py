@@ -54,8 +54,10 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(row, ensure_ascii=False))
             return
         headers = ["用户名", "密码", "角色", "部门", "地区"]
-        cells = [[r["username"], r["password"], ROLE_NAMES.get(r["role"], r["role"]), r["department"] or "—",
-                  r["region"]] for r in rows]
+        cells = [
+            [r["username"], r["password"], ROLE_NAMES.get(r["role"], r["role"]), r["department"] or "—", r["region"]]
+            for r in rows
+        ]
         widths = [max(_width(x) for x in col) for col in zip(headers, *cells, strict=False)]
         self.stdout.write("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
         self.stdout.write("  ".join("-" * w for w in widths))

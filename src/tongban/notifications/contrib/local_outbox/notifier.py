@@ -12,7 +12,11 @@ class LocalOutboxNotifier:
 
     def send(self, message: Message) -> str:
         row = OutboxMessage.objects.create(
-            recipient_phone=message.recipient_phone, recipient_name=message.recipient_name,
-            subject=message.subject, body=message.body, case_number=message.case_number, kind=message.kind,
+            recipient_phone=message.recipient_phone,
+            recipient_name=message.recipient_name,
+            subject=message.subject,
+            body=message.body,
+            case_number=message.case_number,
+            kind=message.kind,
         )
         return f"outbox-{row.pk}"
