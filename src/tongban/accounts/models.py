@@ -9,6 +9,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from tongban.core.actor import Actor, parse_kind, parse_role_value
 from tongban.core.identifiers import normalize_resident_id, normalize_uscc, resident_id_error, uscc_error
 
 from .roles import ACCOUNT_KIND_LABELS, ROLE_LABELS, AccountKind, Role
@@ -77,6 +78,24 @@ class User(AbstractUser):
     @property
     def role_enum(self) -> Role | None:
         return Role(self.role) if self.role else None
+
+    @property
+    def actor(self) -> Actor:
+        """What the policies know of this account (tongban.core.actor); the division is read once per
+        instance (Django keeps the loaded row)."""
+        division = self.division if self.division_id else None
+        return Actor(
+            user_id=self.pk,
+            username=self.get_username(),
+            kind=parse_kind(self.kind),
+            role=parse_role_value(self.role),
+            department_id=self.department_id,
+            division_code=self.division_id or "",
+            division_path=division.path if division is not None else "",
+            centre_id=self.service_centre_id,
+            superuser=self.is_superuser,
+            active=self.is_active,
+        )
 
     def clean(self) -> None:
         super().clean()

@@ -1,23 +1,11 @@
-"""Account kinds and staff roles (pure; no Django)."""
+"""Labels and groupings of account kinds and staff roles (pure; no Django). The enums themselves are the
+shared vocabulary in ``tongban.core.actor``."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from tongban.core.actor import AccountKind, Role
 
-
-class AccountKind(StrEnum):
-    CITIZEN = "citizen"
-    ENTERPRISE = "enterprise"
-    STAFF = "staff"
-
-
-class Role(StrEnum):
-    WINDOW_CLERK = "window_clerk"
-    APPROVER = "approver"
-    DEPARTMENT_HEAD = "department_head"
-    SUPERVISOR = "supervisor"
-    CATALOGUE_ADMIN = "catalogue_admin"
-    SYSTEM_ADMIN = "system_admin"
+__all__ = ["AccountKind", "Role"]
 
 
 ACCOUNT_KIND_LABELS = {
