@@ -36,7 +36,14 @@ install_error_handlers(api)
 def _register_routers() -> None:
     import importlib
 
-    for app, prefix in [("catalogue", "/"), ("bundles", "/"), ("search", "/"), ("jurisdictions", "/"), ("cases", "/")]:
+    for app, prefix in [
+        ("accounts", "/"),
+        ("catalogue", "/"),
+        ("bundles", "/"),
+        ("search", "/"),
+        ("jurisdictions", "/"),
+        ("cases", "/"),
+    ]:
         try:
             module = importlib.import_module(f"tongban.{app}.api")
         except ModuleNotFoundError as exc:
@@ -44,9 +51,9 @@ def _register_routers() -> None:
                 raise
             continue
         api.add_router(prefix, module.router, tags=[getattr(module, "TAG", app)])
-    from tongban.bundles import api_cases  # bundle applications (一件事办件, issue 4)
+    from tongban.cases import api_bundle_cases  # bundle applications (一件事办件)
 
-    api.add_router("/", api_cases.router, tags=[api_cases.TAG])
+    api.add_router("/", api_bundle_cases.router, tags=[api_bundle_cases.TAG])
 
 
 _register_routers()

@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("tongban.accounts.urls")),
     path("items/", include("tongban.catalogue.urls")),
+    # Bundle applications first: their words (mine/, window/, cases/…) are never read as a bundle code.
+    path("bundles/", include("tongban.cases.urls_bundles")),
     path("bundles/", include("tongban.bundles.urls")),
     path("search/", include("tongban.search.urls")),
     path("progress/", include("tongban.cases.urls_public")),

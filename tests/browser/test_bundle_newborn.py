@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from tongban.accounts.models import User
-from tongban.bundles.forms_apply import material_field
-from tongban.bundles.models import Bundle, BundleCase
-from tongban.cases.models import Case, CaseMaterial
+from tongban.bundles.models import Bundle
+from tongban.cases.forms_bundles import material_field
+from tongban.cases.models import BundleCase, Case, CaseMaterial
 from tongban.core.identifiers import make_resident_id
 from tongban.jurisdictions.models import Department
 

@@ -15,6 +15,7 @@ from tongban.catalogue import vocab
 from tongban.catalogue.selectors import region_options
 from tongban.jurisdictions.selectors import get_division
 
+from . import pages
 from .savings import DependencyError
 from .selectors import bundle_overview, get_bundle, published_bundles
 
@@ -66,7 +67,12 @@ def bundle_detail(request: HttpRequest, code: str) -> HttpResponse:
         overview = bundle_overview(bundle)
     except DependencyError as exc:  # a published bundle is checked on publish; keep the page answering anyway
         return render(request, "404.html", {"message": f"该一件事的事项顺序有误：{exc}"}, status=404)
-    return render(request, "bundles/bundle_detail.html", detail_context(overview))
+    context = {
+        **detail_context(overview),
+        "page_links": pages.links_for(bundle),
+        "page_sections": pages.sections_for(request, bundle),
+    }
+    return render(request, "bundles/bundle_detail.html", context)
 
 
 def detail_context(overview: Any) -> dict[str, Any]:

@@ -1,33 +1,36 @@
 """Cases (办件) in the Django admin: read-only lists and pages for oversight.
 
 Nothing is added, changed or deleted here: every change to a case goes through cases.services (pages, API).
-Rows are scoped by permissions.visible_cases (centre, department, jurisdiction); a case outside the scope is
+Rows are scoped by the policy (selectors.visible_cases) (centre, department, jurisdiction); a case outside the scope is
 a 404, exactly like a missing one. Lists mask ID and phone numbers; opening a case's page (its personal
 data) is written to the audit log as ``case.view``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.contrib import admin
 from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id
 from tongban.accounts.permissions import is_system_admin
 from tongban.accounts.roles import ACCOUNT_KIND_LABELS, ROLE_LABELS, Role
 from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
+from tongban.core import clock
+from tongban.core.actor import actor_of
 
+from .domain import policy
+from .domain.workflow import ACTION_LABELS, STATUS_LABELS, TERMINAL, CaseAction, CaseStatus
+from .facts import case_facts
 from .models import Case, CaseEvent, CaseMaterial, Channel, SupervisionNotice, Suspension, Visit
-from .permissions import visible_cases
-from .selectors import CLOCK_STATUSES, due_soon_limit
-from .workflow import ACTION_LABELS, STATUS_LABELS, TERMINAL, CaseAction, CaseStatus
+from .selectors import CLOCK_STATUSES, due_soon_limit, visible_cases
 
 # Staff roles that work on cases and may read them here (within their scope) once they can log in (is_staff).
 CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR, Role.SYSTEM_ADMIN})
@@ -39,6 +42,10 @@ DUE_COLOURS = {
 }
 
 
+# Facts other apps add to a case's admin page (the delivery app: its parcels) without cases importing them.
+CASE_PAGE_FACTS: dict[str, Callable[[Case], str]] = {}
+
+
 def may_read_cases(request: HttpRequest, perm: str = "cases.view_case") -> bool:
     user = request.user
     if not (user.is_active and user.is_staff):
@@ -47,11 +54,16 @@ def may_read_cases(request: HttpRequest, perm: str = "cases.view_case") -> bool:
 
 
 def scoped_cases(request: HttpRequest, qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs if is_system_admin(request.user) else visible_cases(request.user, qs)
+    return visible_cases(request.user, qs)
 
 
-def _today():
-    return timezone.localdate()
+def shows_personal(request: HttpRequest, case: Case) -> bool:
+    """The policy's answer: the admin shows a case's personal data as the pages and the API do."""
+    return policy.may_see_personal(actor_of(request.user), case_facts(case))
+
+
+def _today() -> dt.date:
+    return clock.today()
 
 
 def status_label(value: str) -> str:
@@ -120,6 +132,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         """The case whose personal data a page of ``obj`` shows ("" for none)."""
         return ""
 
+    def audit_detail(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        return {}
+
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
@@ -133,7 +148,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
                 number,
                 actor=request.user,
                 ip=client_ip(request),
-                detail={"via": "admin", "page": obj._meta.label_lower, "id": obj.pk},
+                detail={"via": "admin", "page": obj._meta.label_lower, "id": obj.pk, **self.audit_detail(request, obj)},
             )
         return response
 
@@ -400,8 +415,32 @@ class CaseAdmin(ReadOnlyAdmin):
         ("时间", {"fields": ["created_at", "submitted_at", "accepted_at", "decided_at", "closed_at", "updated_at"]}),
     ]
 
+    MASKED = {"applicant_name": "applicant_masked", "applicant_id_number": "id_number_masked",
+              "applicant_phone": "phone_masked", "agent_id_number": "agent_id_masked", "query_code": "query_code_masked",
+              "form_data": "form_data_masked"}  # fmt: skip
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None or shows_personal(request, obj):
+            return self.fieldsets
+        return [(name, {"fields": [self.MASKED.get(f, f) for f in opts["fields"]]}) for name, opts in self.fieldsets]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [str(f) for _, opts in self.fieldsets for f in opts["fields"]]
+        return [str(f) for _, opts in self.get_fieldsets(request, obj) for f in opts["fields"]]
+
+    def audit_detail(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        return {"unmasked": shows_personal(request, obj)}
+
+    @admin.display(description="代办人公民身份号码")
+    def agent_id_masked(self, obj: Case) -> str:
+        return mask_resident_id(obj.agent_id_number)
+
+    @admin.display(description="查询码")
+    def query_code_masked(self, obj: Case) -> str:
+        return "（仅申请人和经办人员可见）"
+
+    @admin.display(description="申请表数据")
+    def form_data_masked(self, obj: Case) -> str:
+        return "（含个人信息，仅申请人和经办人员可见）"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         today = _today()
@@ -454,31 +493,8 @@ class CaseAdmin(ReadOnlyAdmin):
 
     @admin.display(description="邮寄送达")
     def postal_delivery(self, obj: Case) -> str:
-        if not apps.is_installed("tongban.delivery"):
-            return "—"
-        from tongban.delivery.selectors import courier_label, shipments_for_case
-
-        shipments = shipments_for_case(obj)
-        if not shipments:
-            return "—"
-        return format_html_join(
-            "",
-            "<div><strong>{}</strong>（{}）{}：{}<br><small>{}</small></div>",
-            (
-                (
-                    s.tracking_number or s.order_ref,
-                    courier_label(s.courier),
-                    s.status_label,
-                    s.recipient_address,
-                    "；".join(
-                        f"{e.at:%Y-%m-%d %H:%M} {e.get_status_display()} {e.place}"
-                        + (f" 签收人：{e.signer}" if e.signer else "")
-                        for e in s.events.all()
-                    ),
-                )
-                for s in shipments
-            ),
-        )
+        show = CASE_PAGE_FACTS.get("postal_delivery")
+        return show(obj) if show else "—"
 
     def audited_case_number(self, obj: Case) -> str:
         return obj.number

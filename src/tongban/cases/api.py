@@ -1,9 +1,10 @@
-"""API: cases (办件) — tokens, applying, reading, queues, actions, supervision and public progress.
+"""API: cases (办件) — applying, reading, queues, actions, supervision and public progress.
 
-Every write goes through cases.services and every read through cases.selectors, as the pages do. A case the
-caller may not see answers 404 whether or not it exists; a case they may see but not act on answers 403.
-Personal data (resident ID, phone, the form) is shown in full only to the applicant and to the staff who
-handle the case, and each such read is written to the audit log.
+Every write goes through cases.services (one entry point, which asks the policy), every read through
+cases.selectors, as the pages do. A case the caller may not see answers 404 whether or not it exists; one they
+may see but not act on answers 403; not possible now 409. Personal data (resident ID, phone, the form, the
+query code) in full only where the policy says so (the applicant and the staff handling the case); each such
+read is written to the audit log. Bearer tokens: accounts.api (POST /auth/token).
 """
 
 from __future__ import annotations
@@ -12,55 +13,40 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Literal
 
-from django.conf import settings
-from django.contrib.auth import authenticate
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.security import HttpBearer
 
-from tongban.accounts.forms import DEMO_REFUSED
+from tongban.accounts.api_auth import api_user, bearer
 from tongban.accounts.models import User
-from tongban.accounts.roles import AccountKind, Role
-from tongban.accounts.tokens import authenticate_token, issue_token, revoke_token
+from tongban.accounts.roles import Role
 from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
+from tongban.core import clock
+from tongban.core.actor import Actor
 from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, lookup_key, paged, shown
-from tongban.core.errors import ConflictError, DomainError
 
-from . import permissions, schemas, selectors, services
-from .models import Case, IdempotencyRecord, SupervisionNotice
+from . import schemas, selectors, services
+from .domain import policy
+from .domain.workflow import CaseAction, CaseStatus
+from .facts import case_facts, version_of
+from .models import Case, SupervisionNotice
+from .services.idempotency import replayed
+from .services.perform import CASE_NOT_FOUND, check_revision, raise_denied
 from .uploads import MAX_UPLOAD_BYTES
 from .views_public import NOT_FOUND as PROGRESS_NOT_FOUND
 from .views_public import THROTTLED, present, throttled
-from .workflow import ACTION_LABELS, STATUS_LABELS, TRANSITIONS, CaseAction, CaseStatus, allowed_actions
 
 TAG = "办件"
-AUTH_TAG = "认证"
 A = CaseAction
-
-
-class BearerToken(HttpBearer):
-    """``Authorization: Bearer <token>`` with a token from POST /auth/token."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = authenticate_token(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-bearer = BearerToken()
 router = Router(auth=bearer)
 
 # Documented on every operation: what the caller may get back besides success.
 AUTH_ERRORS: dict[int, Any] = {**ERRORS, 401: ErrorOut, 403: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**AUTH_ERRORS, 400: schemas.FormErrorOut, 409: ErrorOut}
 
-# Roles that handle cases and so see the applicant's personal data in full.
-HANDLING_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD})
 # Actions that do not act on what the caller saw, so need no revision.
 NO_REVISION = frozenset({A.SUPERVISE, A.RECORD_VISIT})
 # The actions of POST /cases/{number}/actions/{action}; ``decide`` takes ``grant`` in the body.
@@ -96,7 +82,6 @@ DEFAULT_QUEUE = {
     Role.DEPARTMENT_HEAD: "to_decide",
     Role.SUPERVISOR: "overdue",
 }
-CASE_NOT_FOUND = "未找到该办件，或您无权查看"
 IDEMPOTENCY_HELP = "幂等键（1–80个可见ASCII字符）：网络超时后用同一个键重试，返回第一次请求的结果，不会产生第二个办件"
 
 
@@ -104,75 +89,47 @@ IDEMPOTENCY_HELP = "幂等键（1–80个可见ASCII字符）：网络超时后�
 
 
 def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return api_user(request)
 
 
-def _role(user: User) -> Role | None:
-    if user.kind != AccountKind.STAFF or not user.role:
-        return None
-    return Role(user.role)
+def _actor(request: HttpRequest) -> Actor:
+    return api_user(request).actor
 
 
 def _ctx(request: HttpRequest) -> services.Ctx:
     user = _user(request)
-    role = _role(user)
-    channel = "online" if role is None else ("window" if role == Role.WINDOW_CLERK else "")
+    actor = user.actor
+    channel = "online" if actor.applicant else ("window" if actor.has_role(Role.WINDOW_CLERK) else "")
     return services.Ctx(user=user, channel=channel, ip=client_ip(request))
 
 
-def _personal(user: User, case: Case) -> bool:
-    """The applicant and the staff handling the case see personal data; supervisors and others masked."""
-    if _role(user) is None:
-        return case.applicant_id == user.pk
-    return _role(user) in HANDLING_ROLES
-
-
-def _allowed(user: User, case: Case, *, has_deferred: bool | None = None) -> list[CaseAction]:
-    """What this user may do to this (visible) case now: the state table ∩ their role's actions, without the
-    ones the case's own progress rules out."""
-    role = _role(user)
-    if role is None:
-        mine = permissions.APPLICANT_ACTIONS if case.applicant_id == user.pk else frozenset()
-    else:
-        mine = permissions.ROLE_ACTIONS.get(role, frozenset())
-    mine = mine - permissions.desk_actions_excluded(case)
-    result = []
-    for action in allowed_actions(case.status):
-        if action not in mine or (action not in HANDLERS and action is not A.SUBMIT):
-            continue  # not theirs, or not an action this API performs (bundle steps run elsewhere)
-        if action is A.COMPLETE_STEP and case.awaiting_decision:
-            continue
-        if action in (A.GRANT, A.DENY) and not case.awaiting_decision:
-            continue
-        if action is A.EXTEND and case.extension_days:
-            continue
-        if action is A.SUPPLY_DEFERRED and not (case.deferred if has_deferred is None else has_deferred):
-            continue
-        result.append(action)
-    return result
+def _allowed(actor: Actor, case: Case, materials: list[Any] | None = None) -> list[CaseAction]:
+    """What this actor may do to this case now, of what this API performs: the policy's answer."""
+    possible = policy.case_actions(actor, case_facts(case, materials))
+    return [a for a in CaseAction if a in possible and (a in HANDLERS or a is A.SUBMIT)]
 
 
 def _today() -> dt.date:
-    return services._today()
+    return clock.today()
 
 
-def _out(user: User, case: Case) -> dict[str, Any]:
+def _out(actor: Actor, case: Case) -> dict[str, Any]:
     today = _today()
+    version_of(case)
     return schemas.case_out(
         case,
-        allowed=_allowed(user, case),
-        personal=_personal(user, case),
+        allowed=_allowed(actor, case),
+        personal=policy.may_see_personal(actor, case_facts(case)),
         today=today,
         soon_limit=selectors.due_soon_limit(today),
     )
 
 
 def _case(request: HttpRequest, number: str) -> Case:
-    user = _user(request)
     key = lookup_key(number)
-    case = selectors.get_visible_case(user, key) if key else None
-    # A draft is no application yet: only its author sees it (as on the pages).
-    if case is None or (case.status == CaseStatus.DRAFT and case.applicant_id != user.pk):
+    # The policy decides (a draft only to its author, as on the pages).
+    case = selectors.get_visible_case(_user(request), key) if key else None
+    if case is None:
         raise NotFound(CASE_NOT_FOUND, "number")
     return case
 
@@ -194,9 +151,9 @@ def _idempotency_key(value: str | None) -> str | None:
     return key
 
 
-def _replayed(user: User, key: str) -> Case | None:
-    record = IdempotencyRecord.objects.filter(user=user, key=key).select_related("case", "case__version").first()
-    return record.case if record else None
+def _replayed(request: HttpRequest, key: str | None) -> Case | None:
+    made = replayed(_ctx(request), key)
+    return made if isinstance(made, Case) else None
 
 
 def _check_form_keys(version: ImplementationVersion, data: dict[str, Any]) -> None:
@@ -209,67 +166,6 @@ def _check_form_keys(version: ImplementationVersion, data: dict[str, Any]) -> No
 
 def _invalid_form(exc: services.FormInvalid) -> Status:
     return Status(400, {"error": {"code": exc.code, "message": exc.message, "field": exc.field, "fields": exc.errors}})
-
-
-# --- tokens ----------------------------------------------------------------------------------------------
-
-LOCKED = (
-    "该账号连续{limit}次登录失败，已被暂时锁定。为防止他人猜测密码，锁定期间即使密码正确也无法登录，请{wait}后再试。"
-)
-BAD_LOGIN = "用户名或密码不正确，请注意密码区分大小写。连续输错{limit}次，账号将被暂时锁定。"
-
-
-def _cooloff_text() -> str:
-    hours = float(getattr(settings, "AXES_COOLOFF_TIME", 0.5) or 0)
-    if not hours:
-        return "稍后"
-    minutes = round(hours * 60)
-    return f"{minutes}分钟" if minutes < 120 else f"{minutes // 60}小时"
-
-
-@router.post(
-    "/auth/token",
-    auth=None,
-    tags=[AUTH_TAG],
-    response={200: schemas.TokenOut, **AUTH_ERRORS, 429: ErrorOut},
-    summary="获取访问令牌",
-    description="用用户名和密码换取访问令牌（默认8小时有效）。连续输错密码将暂时锁定账号（返回429）。"
-    "令牌只保存其摘要，丢失后请重新获取。",
-)
-def obtain_token(request: HttpRequest, payload: schemas.TokenIn) -> Any:
-    limit = settings.AXES_FAILURE_LIMIT
-    user = authenticate(request=request, username=payload.username, password=payload.password)
-    if user is None:
-        if getattr(request, "axes_locked_out", False):
-            # Answer in the API's shape: stop axes' middleware swapping in its HTML lockout page.
-            request.axes_locked_out = False  # type: ignore[attr-defined]
-            raise ApiError("locked", LOCKED.format(limit=limit, wait=_cooloff_text()), "username", status=429)
-        if not settings.DEMO_MODE and User.objects.filter(username=payload.username, is_demo=True).exists():
-            raise ApiError("demo_account", DEMO_REFUSED, "username", status=403)
-        raise ApiError("invalid_credentials", BAD_LOGIN.format(limit=limit), None, status=401)
-    raw, token = issue_token(user, ip=client_ip(request))  # type: ignore[arg-type]
-    audit(
-        "auth.token",
-        "user",
-        user.pk,
-        actor=user,
-        ip=client_ip(request),
-        detail={"expires": token.expires_at.isoformat()},
-    )
-    return {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at}
-
-
-@router.delete(
-    "/auth/token",
-    tags=[AUTH_TAG],
-    response={204: None, **AUTH_ERRORS},
-    summary="注销访问令牌",
-    description="吊销本次请求所用的令牌，之后它不能再使用。",
-)
-def revoke(request: HttpRequest) -> Any:
-    raw = request.headers.get("Authorization", "").split(" ", 1)[-1]
-    revoke_token(raw)
-    return Status(204, None)
 
 
 # --- applying --------------------------------------------------------------------------------------------
@@ -289,11 +185,11 @@ def create_case(
     payload: schemas.CaseCreateIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", description=IDEMPOTENCY_HELP),
 ) -> Any:
-    user = _user(request)
+    actor = _actor(request)
     key = _idempotency_key(idempotency_key)
     stored_key = f"create:{key}" if key else None
-    if stored_key and (existing := _replayed(user, stored_key)):
-        return Status(200, _out(user, existing))
+    if existing := _replayed(request, stored_key):
+        return Status(200, _out(actor, existing))
     impl = _implementation(payload.implementation)
     ctx = _ctx(request)
     try:
@@ -301,21 +197,15 @@ def create_case(
             version = impl.published_version
             if version is not None:
                 _check_form_keys(version, payload.form_data)
-            case = services.start_online(ctx, impl, payload.form_data)
-            if stored_key:
-                # Claimed before submitting: a concurrent request with the same key fails here and answers
-                # with the case this one makes.
-                IdempotencyRecord.objects.create(user=user, key=stored_key, case=case)
+            case = services.start_online(ctx, impl, payload.form_data, key=stored_key)
             if payload.submit:
                 case = services.submit(ctx, case, case.revision)
+    except services.Replayed as done:  # the same key, sent again before the first answer arrived
+        assert isinstance(done.result, Case)
+        return Status(200, _out(actor, done.result))
     except services.FormInvalid as exc:
         return _invalid_form(exc)
-    except IntegrityError:
-        existing = _replayed(user, stored_key) if stored_key else None
-        if existing is None:
-            raise
-        return Status(200, _out(user, existing))
-    return Status(201, _out(user, case))
+    return Status(201, _out(actor, case))
 
 
 @router.post(
@@ -342,22 +232,17 @@ def upload_material(
 
 
 def _submit(request: HttpRequest, number: str, revision: int | None, key: str | None) -> Any:
-    user = _user(request)
+    actor = _actor(request)
     stored_key = f"submit:{key}" if key else None
-    if stored_key and (existing := _replayed(user, stored_key)):
-        return Status(200, _out(user, existing))  # the draft number became a case number: found by the key alone
-    case = _case(request, number)
-    _precheck(user, case, A.SUBMIT, revision)
+    if existing := _replayed(request, stored_key):
+        return Status(200, _out(actor, existing))  # the draft number became a case number: found by the key alone
+    if revision is None:
+        _refuse_without_revision(request, number, A.SUBMIT)
     try:
-        case = services.submit(_ctx(request), case, revision, idempotency_key=stored_key)
+        case = services.submit(_ctx(request), _case_number(number), revision, idempotency_key=stored_key)
     except services.FormInvalid as exc:
         return _invalid_form(exc)
-    except IntegrityError:
-        existing = _replayed(user, stored_key) if stored_key else None
-        if existing is None:
-            raise
-        case = existing
-    return Status(200, _out(user, case))
+    return Status(200, _out(actor, case))
 
 
 @router.post(
@@ -387,19 +272,19 @@ def submit_case(
     "身份证号、电话和申请表，每次查看都记入审计日志；其他人员（如督办）看到脱敏信息。",
 )
 def case_detail(request: HttpRequest, number: str) -> Any:
-    user = _user(request)
+    actor = _actor(request)
     case = _case(request, number)
-    personal = _personal(user, case)
-    staff = _role(user) is not None
-    events = [e for e in selectors.timeline(case) if staff or e.action != A.SUPERVISE.value]
     materials = list(case.materials.all())
-    has_deferred = any(m.state == "deferred" for m in materials)
+    facts = case_facts(case, materials)
+    personal = policy.may_see_personal(actor, facts)
+    internals = policy.sees_internals(actor, facts)
+    events = [e for e in selectors.timeline(case) if internals or e.action != A.SUPERVISE.value]
     today = _today()
     soon = selectors.due_soon_limit(today)
     body = schemas.case_out(
-        case, allowed=_allowed(user, case, has_deferred=has_deferred), personal=personal, today=today, soon_limit=soon
+        case, allowed=_allowed(actor, case, materials), personal=personal, today=today, soon_limit=soon
     )
-    notices = SupervisionNotice.objects.filter(case=case).select_related("sent_by") if staff else []
+    notices = SupervisionNotice.objects.filter(case=case).select_related("sent_by") if internals else []
     body.update(
         {
             "implementation": case.implementation.code,
@@ -436,7 +321,7 @@ def case_detail(request: HttpRequest, number: str) -> Any:
                 "calendar_unknown": case.calendar_unknown,
                 "colour": schemas.deadline_colour(case, today, soon),
             },
-            "timeline": [schemas.event_out(e) for e in events],
+            "timeline": [schemas.event_out(e, names=internals) for e in events],
             "materials": [schemas.material_out(m) for m in materials],
             "supervision": [schemas.supervision_out(n) for n in notices],
         }
@@ -446,7 +331,7 @@ def case_detail(request: HttpRequest, number: str) -> Any:
             "case.view",
             "case",
             case.number,
-            actor=user,
+            actor=_user(request),
             ip=client_ip(request),
             detail={"via": "api", "fields": ["applicant_id_number", "applicant_phone", "form_data"]},
         )
@@ -462,8 +347,8 @@ def case_detail(request: HttpRequest, number: str) -> Any:
     "overdue 已超期、result_desk 待出件）。省略 bucket 时按角色取默认队列。列表中身份证号和电话均已脱敏。",
 )
 def list_cases(request: HttpRequest, bucket: QueueName | None = None, limit: Limit = 20, offset: Offset = 0) -> Any:
-    user = _user(request)
-    role = _role(user)
+    user, actor = _user(request), _actor(request)
+    role = actor.staff_role
     name = bucket or ("mine" if role is None else DEFAULT_QUEUE.get(role))
     if name is None:
         raise ApiError("invalid", "参数“bucket”无效：请指定要查看的队列", "bucket")
@@ -471,13 +356,13 @@ def list_cases(request: HttpRequest, bucket: QueueName | None = None, limit: Lim
         rows, total = selectors.applicant_cases(user, drafts=name == "drafts", limit=limit, offset=offset)
     else:
         rows, total = selectors.queue(user, selectors.Bucket(name), today=_today(), limit=limit, offset=offset)
-    return {**_rows(user, rows, total, limit, offset), "bucket": name}
+    return {**_rows(actor, rows, total, limit, offset), "bucket": name}
 
 
-def _rows(user: User, rows: list[Case], total: int, limit: int, offset: int) -> dict[str, Any]:
+def _rows(actor: Actor, rows: list[Case], total: int, limit: int, offset: int) -> dict[str, Any]:
     today = _today()
     soon = selectors.due_soon_limit(today)
-    mask_names = _role(user) not in HANDLING_ROLES and _role(user) is not None
+    mask_names = not policy.sees_names_in_lists(actor)
     return paged(
         (schemas.case_row(c, today=today, soon_limit=soon, mask_names=mask_names) for c in rows), total, limit, offset
     )
@@ -492,44 +377,47 @@ def _rows(user: User, rows: list[Case], total: int, limit: int, offset: int) -> 
 def supervision(
     request: HttpRequest, bucket: Literal["due_soon", "overdue"] = "overdue", limit: Limit = 20, offset: Offset = 0
 ) -> Any:
-    user = _user(request)
-    if _role(user) not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN) or not user.division_id:
+    user, actor = _user(request), _actor(request)
+    if not policy.may_use_board(actor):
         raise ApiError("forbidden", "只有督办人员可以查看督办看板", None, status=403)
     rows, total = selectors.supervision_board(
         user, selectors.Bucket(bucket), today=_today(), limit=limit, offset=offset
     )
-    return {**_rows(user, rows, total, limit, offset), "bucket": bucket}
+    return {**_rows(actor, rows, total, limit, offset), "bucket": bucket}
 
 
 # --- actions ---------------------------------------------------------------------------------------------
 
 
-def _precheck(user: User, case: Case, action: CaseAction, revision: int | None) -> None:
-    """Refuse before any validation of the body: not permitted (403), stale (409), not now (409)."""
-    if not permissions.can_act(user, case, action):
-        raise DomainError("forbidden", f"您无权对该办件执行“{ACTION_LABELS[action]}”", None, status=403)
-    if revision is None:
-        if action not in NO_REVISION:
-            raise ApiError("required", "请提供您所见的办件修订号 revision，以免覆盖他人的办理结果", "revision")
-    elif revision != case.revision:
-        raise ConflictError(
-            "stale_revision",
-            f"该办件已被他人处理（当前状态：{STATUS_LABELS[CaseStatus(case.status)]}），请刷新后重试。",
-            "revision",
-        )
-    if (CaseStatus(case.status), action) not in TRANSITIONS:
-        raise ConflictError(
-            "transition_not_allowed",
-            f"办件当前为“{STATUS_LABELS[CaseStatus(case.status)]}”，不能执行“{ACTION_LABELS[action]}”",
-            "action",
-        )
+def _case_number(number: str) -> str:
+    key = lookup_key(number)
+    if not key:
+        raise NotFound(CASE_NOT_FOUND, "number")
+    return key
+
+
+def _refusal_first(request: HttpRequest, number: str, action: CaseAction, revision: int | None) -> None:
+    """A request that also misses a field of its body: if the answer is "not yours" (403), "not here" (404),
+    "someone was first" or "not now" (409), say that rather than ask for the field."""
+    case = _case(request, number)
+    denied = policy.case_denial(_actor(request), case_facts(case), action)
+    if denied is not None and denied.status != 409:
+        raise_denied(denied)
+    check_revision(case.revision, revision, case.get_status_display())
+    if denied is not None:
+        raise_denied(denied)
+
+
+def _refuse_without_revision(request: HttpRequest, number: str, action: CaseAction) -> None:
+    _refusal_first(request, number, action, None)
+    raise ApiError("required", "请提供您所见的办件修订号 revision，以免覆盖他人的办理结果", "revision")
 
 
 def _deferrals(body: schemas.CaseActionIn) -> list[services.Deferral]:
     return [services.Deferral(d.material, d.due, d.commitment) for d in body.deferrals]
 
 
-Handler = Callable[[services.Ctx, Case, schemas.CaseActionIn, int | None], Any]
+Handler = Callable[[services.Ctx, Case | str, schemas.CaseActionIn, int | None], Case]
 
 
 def _require_deferrals(body: schemas.CaseActionIn) -> list[services.Deferral]:
@@ -538,18 +426,19 @@ def _require_deferrals(body: schemas.CaseActionIn) -> list[services.Deferral]:
     return _deferrals(body)
 
 
-def _save_draft(ctx: services.Ctx, case: Case, body: schemas.CaseActionIn, rev: int | None) -> Case:
-    _check_form_keys(case.version, body.form_data)
+def _save_draft(ctx: services.Ctx, case: Case | str, body: schemas.CaseActionIn, rev: int | None) -> Case:
+    assert isinstance(case, Case)  # act() reads a draft before changing it: its form says which keys exist
+    _check_form_keys(version_of(case), body.form_data)
     return services.save_draft(ctx, case, body.form_data, rev)
 
 
-def _supply_deferred(ctx: services.Ctx, case: Case, body: schemas.CaseActionIn, rev: int | None) -> Case:
+def _supply_deferred(ctx: services.Ctx, case: Case | str, body: schemas.CaseActionIn, rev: int | None) -> Case:
     if not body.material:
         raise ApiError("required", "请指明补交的容缺材料名称", "material")
     return services.supply_deferred(ctx, case, body.material, rev)
 
 
-def _issue_result(ctx: services.Ctx, case: Case, body: schemas.CaseActionIn, rev: int | None) -> Case:
+def _issue_result(ctx: services.Ctx, case: Case | str, body: schemas.CaseActionIn, rev: int | None) -> Case:
     if body.delivery is None:
         raise ApiError(
             "required", "请选择出件方式：window（窗口领取）、post（邮寄）或 electronic（电子送达）", "delivery"
@@ -557,14 +446,12 @@ def _issue_result(ctx: services.Ctx, case: Case, body: schemas.CaseActionIn, rev
     return services.issue_result(ctx, case, body.delivery, rev, address=body.address)
 
 
-def _supervise(ctx: services.Ctx, case: Case, body: schemas.CaseActionIn, rev: int | None) -> Case:
-    services.supervise(ctx, case, body.message or body.reason)
-    return Case.objects.get(pk=case.pk)
+def _supervise(ctx: services.Ctx, case: Case | str, body: schemas.CaseActionIn, rev: int | None) -> Case:
+    return services.supervise(ctx, case, body.message or body.reason).case
 
 
-def _record_visit(ctx: services.Ctx, case: Case, body: schemas.CaseActionIn, rev: int | None) -> Case:
-    services.record_visit(ctx, case, body.reason or "现场办理")
-    return Case.objects.get(pk=case.pk)
+def _record_visit(ctx: services.Ctx, case: Case | str, body: schemas.CaseActionIn, rev: int | None) -> Case:
+    return services.record_visit(ctx, case, body.reason or "现场办理").case
 
 
 HANDLERS: dict[CaseAction, Handler] = {
@@ -614,21 +501,23 @@ def act(
 ) -> Any:
     if action == "submit":
         return _submit(request, number, payload.revision, _idempotency_key(idempotency_key))
-    user = _user(request)
-    case = _case(request, number)
-    if action == "decide":
-        if payload.grant is None:
-            raise ApiError("required", "请用 grant 指明准予（true）或不予（false）", "grant")
-        chosen = A.GRANT if payload.grant else A.DENY
-    else:
-        chosen = CaseAction(action)
-    _precheck(user, case, chosen, payload.revision)
+    if action == "decide" and payload.grant is None:
+        _refusal_first(request, number, A.GRANT, payload.revision)
+        raise ApiError("required", "请用 grant 指明准予（true）或不予（false）", "grant")
+    chosen = (A.GRANT if payload.grant else A.DENY) if action == "decide" else CaseAction(action)
     revision = payload.revision if chosen not in NO_REVISION else None
+    if revision is None and chosen not in NO_REVISION:
+        _refuse_without_revision(request, number, chosen)
+    # One locked read in the entry point; save_draft reads the draft first (its form names the keys).
+    target: Case | str = _case(request, number) if chosen is A.SAVE_DRAFT else _case_number(number)
     try:
-        result = HANDLERS[chosen](_ctx(request), case, payload, revision)
+        result = HANDLERS[chosen](_ctx(request), target, payload, revision)
     except services.FormInvalid as exc:
         return _invalid_form(exc)
-    return Status(200, _out(user, result))
+    except ApiError:
+        _refusal_first(request, number, chosen, revision)
+        raise
+    return Status(200, _out(_actor(request), result))
 
 
 # --- public progress -------------------------------------------------------------------------------------

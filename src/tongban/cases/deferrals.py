@@ -21,9 +21,9 @@ from tongban.notifications.registry import Message
 from tongban.notifications.services import notify
 
 from . import services
+from .domain.workflow import TERMINAL
 from .models import Case, CaseMaterial
-from .permissions import visible_cases
-from .workflow import TERMINAL
+from .selectors import visible_cases
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def _overdue(today: dt.date):
 
 def deferral_flags(user: Any = None, today: dt.date | None = None) -> list[DeferralFlag]:
     """Every overdue deferred material of a case the user can see (user None: the platform itself, all)."""
-    today = today or services._today()
+    today = today or services.today()
     qs = _overdue(today)
     if user is not None:
         qs = qs.filter(case__in=visible_cases(user).values("pk"))

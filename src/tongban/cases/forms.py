@@ -33,7 +33,7 @@ DEFAULT_COMMITMENT = "本人承诺在承诺期限内补交上述材料，并对�
 
 
 def new_token() -> str:
-    """A one-time form token (see views: consumed once through IdempotencyRecord)."""
+    """A one-time form token (see views: the idempotency key of the write it makes)."""
     return secrets.token_urlsafe(24)
 
 

@@ -21,11 +21,12 @@ from django.utils import timezone
 
 from tongban.accounts.masking import mask_resident_id, mask_uscc
 from tongban.catalogue.vocab import LICENSING
+from tongban.core import clock
 from tongban.core.errors import DomainError
 
+from .domain.workflow import STATUS_LABELS, CaseAction, CaseStatus
 from .models import Case, CaseEvent, CaseMaterial
 from .notice_pdf import Facts, Grid, Notice, Numbered, Para, Signatures, cn_date, render
-from .workflow import STATUS_LABELS, CaseAction, CaseStatus
 
 A, S = CaseAction, CaseStatus
 LAW = "《中华人民共和国行政许可法》"
@@ -230,7 +231,7 @@ def _notice(
         reference=f"编号：{case.number}-{REFERENCE_MARKS[kind]}",
         addressee=addressee,
         blocks=blocks,
-        issued_on=issued_on or timezone.localdate(),
+        issued_on=issued_on or clock.today(),
         qr_url=progress_url(case),
         qr_caption=_qr_caption(case),
         footer=f"{title} · 办件编号 {case.number}",

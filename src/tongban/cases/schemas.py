@@ -1,7 +1,6 @@
 """API schemas of cases (办件), and the functions that turn cases into them.
 
-Input text is checked here once for what the database would choke on: NUL and other control characters
-(PostgreSQL refuses NUL in text and JSON), non-finite numbers (JSON has no Infinity) and unbounded sizes.
+Input text is checked by the platform's types (core.api_types) for what the database would choke on.
 Personal data (resident ID, phone, the form) is masked or left out unless the caller says the reader may see
 it; the API decides that and records every unmasked read.
 """
@@ -13,74 +12,23 @@ from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, StringConstraints
 
 from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id
 from tongban.accounts.roles import ROLE_LABELS, Role
-
-from .models import Case, CaseEvent, CaseMaterial, Channel, SupervisionNotice
-from .workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
-
-# --- input types -----------------------------------------------------------------------------------------
-
-
-def _surrogate(c: str) -> bool:
-    return 0xD800 <= ord(c) <= 0xDFFF
-
-
-def _single_line(value: str) -> str:
-    if any(ord(c) < 32 or c in "\x7f\u2028\u2029" or _surrogate(c) for c in value):
-        raise ValueError("不能包含换行符、控制字符或无效字符")
-    return value
-
-
-def _text(value: str) -> str:
-    if any((ord(c) < 32 and c not in "\n\r\t") or c == "\x7f" or _surrogate(c) for c in value):
-        raise ValueError("不能包含控制字符或无效字符")
-    return value
-
-
-def _password(value: str) -> str:
-    # Hashers encode the password as UTF-8: a lone surrogate could never have been set as one.
-    if "\x00" in value or any(_surrogate(c) for c in value):
-        raise ValueError("包含无效字符")
-    return value
-
-
-_LINE = AfterValidator(_single_line)
-_TEXT = AfterValidator(_text)
-Line50 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50), _LINE]
-Line60 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60), _LINE]
-Line150 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150), _LINE]
-Line200 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), _LINE]
-Text1000 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), _TEXT]
-Text2000 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), _TEXT]
-Text5000 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), _TEXT]
-
-FormKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
-FormScalar = (
-    bool
-    | Annotated[int, Field(ge=-(10**15), le=10**15)]
-    | Annotated[float, Field(allow_inf_nan=False)]
-    | Text5000
-    | None
+from tongban.core.api_types import (
+    FormData,
+    Line50,
+    Line60,
+    Line200,
+    Revision,
+    Text1000,
+    Text2000,
 )
-FormValue = FormScalar | Annotated[list[Line200], Field(max_length=100)]
-FormData = Annotated[dict[FormKey, FormValue], Field(max_length=200)]
-Revision = Annotated[int, Field(ge=0, le=2_147_483_647, description="客户端所见的办件修订号（乐观并发控制）")]
 
+from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
+from .models import Case, CaseEvent, CaseMaterial, Channel, SupervisionNotice
 
-class TokenIn(Schema):
-    username: Line150 = Field(..., min_length=1, description="用户名")
-    password: Annotated[str, StringConstraints(min_length=1, max_length=4096), AfterValidator(_password)] = Field(
-        ..., description="密码"
-    )
-
-
-class TokenOut(Schema):
-    token: str = Field(..., description="访问令牌：在请求头中以 Authorization: Bearer <令牌> 发送。只显示这一次")
-    token_type: Literal["Bearer"] = "Bearer"
-    expires_at: dt.datetime = Field(..., description="过期时间")
+# --- input (text and form types: core.api_types) ----------------------------------------------------------
 
 
 class CaseCreateIn(Schema):
@@ -386,7 +334,8 @@ def _role_label(value: str) -> str:
         return {"citizen": "申请人", "enterprise": "申请人（法人）"}.get(value, value)
 
 
-def event_out(event: CaseEvent) -> dict[str, Any]:
+def event_out(event: CaseEvent, names: bool = True) -> dict[str, Any]:
+    """``names``: who acted by name (staff reading a case); applicants see the role alone, as on the pages."""
     try:
         label = ACTION_LABELS[CaseAction(event.action)]
     except ValueError:
@@ -396,7 +345,7 @@ def event_out(event: CaseEvent) -> dict[str, Any]:
         "action_label": label,
         "from_status": event.from_status,
         "to_status": event.to_status,
-        "actor": _person(event.actor),
+        "actor": _person(event.actor) if names or event.actor is None else _role_label(event.actor_role) or "工作人员",
         "actor_role": _role_label(event.actor_role),
         "channel": event.channel,
         "window": str(event.window) if event.window_id else None,

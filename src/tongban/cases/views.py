@@ -25,15 +25,19 @@ from tongban.accounts.models import User
 from tongban.accounts.roles import ROLE_LABELS, AccountKind, Role
 from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
+from tongban.core import clock
+from tongban.core.actor import Actor, actor_of
 from tongban.core.errors import ConflictError, DomainError
 from tongban.jurisdictions.models import Window
 from tongban.workdays.selectors import current_calendar
 from tongban.workdays.workcal import DeadlineState, deadline_state
 
 from . import forms as f
-from . import notices, permissions, selectors, services
+from . import notices, selectors, services
+from .domain import policy
+from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
+from .facts import back_office_of, case_facts, version_of
 from .models import Case, CaseMaterial, SupervisionNotice
-from .workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus, allowed_actions
 
 A, S = CaseAction, CaseStatus
 APPLICANT_KINDS = frozenset({AccountKind.CITIZEN.value, AccountKind.ENTERPRISE.value})
@@ -76,21 +80,20 @@ def user_of(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def is_applicant(user: Any) -> bool:
-    return getattr(user, "is_authenticated", False) and getattr(user, "kind", "") in APPLICANT_KINDS
+def actor_for(request: HttpRequest) -> Actor:
+    return actor_of(request.user)
 
 
-def role_of(user: Any) -> Role | None:
-    if not getattr(user, "is_authenticated", False) or getattr(user, "kind", "") != AccountKind.STAFF:
-        return None
-    try:
-        return Role(user.role) if user.role else None
-    except ValueError:
-        return None
+def is_applicant(user: object) -> bool:
+    return actor_of(user).applicant
 
 
-def is_staff_role(user: Any, *roles: Role) -> bool:
-    return role_of(user) in roles
+def role_of(user: object) -> Role | None:
+    return actor_of(user).staff_role
+
+
+def is_staff_role(user: object, *roles: Role) -> bool:
+    return actor_of(user).has_role(*roles)
 
 
 def refuse_page(request: HttpRequest, message: str, status: int = 403, title: str = "无法访问") -> HttpResponse:
@@ -104,8 +107,7 @@ def case_404(request: HttpRequest) -> HttpResponse:
 
 def clerk_window(request: HttpRequest) -> Window | None:
     """The window the clerk sits at: chosen on the window page (kept in the session), else the centre's first."""
-    user = user_of(request)
-    centre_id = getattr(user, "service_centre_id", None)
+    centre_id = actor_for(request).centre_id
     if not centre_id:
         return None
     windows = Window.objects.filter(centre_id=centre_id).order_by("number", "id")
@@ -114,17 +116,16 @@ def clerk_window(request: HttpRequest) -> Window | None:
 
 
 def ctx_for(request: HttpRequest) -> services.Ctx:
-    user = user_of(request)
-    role = role_of(user)
-    if role is Role.WINDOW_CLERK:
+    user, actor = user_of(request), actor_for(request)
+    if actor.has_role(Role.WINDOW_CLERK):
         return services.Ctx(user, "window", clerk_window(request), client_ip(request))
-    if is_applicant(user):
+    if actor.applicant:
         return services.Ctx(user, "online", None, client_ip(request))
     return services.Ctx(user, "", None, client_ip(request))
 
 
 def today() -> dt.date:
-    return services._today()
+    return clock.today()
 
 
 # ---- deadlines as the pages show them -----------------------------------------------------------------
@@ -190,21 +191,9 @@ def annotate_rows(rows: list[Case]) -> list[Case]:
 # ---- what the user may do to this case now --------------------------------------------------------------
 
 
-def may_do(user: Any, case: Case) -> set[CaseAction]:
-    """The state table ∩ the user's role (the case is already known to be visible to them)."""
-    role = role_of(user)
-    if role is None:
-        mine = permissions.APPLICANT_ACTIONS if case.applicant_id == getattr(user, "pk", None) else frozenset()
-    else:
-        mine = permissions.ROLE_ACTIONS.get(role, frozenset())
-    out = set(allowed_actions(case.status)) & (set(mine) - permissions.desk_actions_excluded(case))
-    if case.awaiting_decision:
-        out.discard(A.COMPLETE_STEP)
-    else:
-        out -= {A.GRANT, A.DENY}
-    if case.extension_days:
-        out.discard(A.EXTEND)
-    return out
+def may_do(user: object, case: Case, materials: list[CaseMaterial] | None = None) -> set[CaseAction]:
+    """What the user may do to this case now: the policy's answer (the services enforce the same)."""
+    return set(policy.case_actions(actor_of(user), case_facts(case, materials)))
 
 
 # ---- the page actions -----------------------------------------------------------------------------------
@@ -343,13 +332,13 @@ def _supervise(ctx: services.Ctx, case: Case, message: str) -> Case:
 # ---- building the case page -----------------------------------------------------------------------------
 
 
-def _materials(case: Case) -> list[dict[str, Any]]:
+def _materials(case: Case, held_rows: list[CaseMaterial]) -> list[dict[str, Any]]:
     """Each required material of the pinned guide with what the case holds for it."""
     held: dict[str, list[CaseMaterial]] = {}
-    for m in case.materials.all():
+    for m in held_rows:
         held.setdefault(m.name, []).append(m)
     rows = []
-    for req in case.version.materials.all():
+    for req in version_of(case).materials.all():
         have = held.pop(req.name, [])
         rows.append(
             {
@@ -369,12 +358,12 @@ def _form_kwargs(name: str, case: Case, context: dict[str, Any]) -> dict[str, An
     if name == "defer":
         return {"choices": context["deferrable"]}
     if name in ("correction", "return"):
-        return {"choices": [m.name for m in case.version.materials.all()]}
+        return {"choices": [m.name for m in version_of(case).materials.all()]}
     if name == "suspend":
         return {
             "choices": [
                 (s.name, f"{s.name}（最长{s.max_days}个工作日，{'计入' if s.counted_in_limit else '不计入'}办结时限）")
-                for s in case.version.special_steps.all()
+                for s in version_of(case).special_steps.all()
             ]
         }
     if name == "supply_deferred":
@@ -404,12 +393,6 @@ def page_forms(
     for name, spec in PAGE_ACTIONS.items():
         if not any(a in available for a in spec.needs):
             continue
-        if name == "defer" and not context["deferrable"]:
-            continue
-        if name == "suspend" and not context["special_steps"]:
-            continue
-        if name == "supply_deferred" and not context["deferred_names"]:
-            continue
         out[name] = spec.form(
             initial=_initial(name, case, context), auto_id=f"id_{name}_%s", **_form_kwargs(name, case, context)
         )
@@ -421,29 +404,34 @@ def page_forms(
 def detail_context(
     request: HttpRequest, case: Case, *, bound: tuple[str, djforms.Form] | None = None, error: str = ""
 ) -> dict[str, Any]:
-    user = user_of(request)
-    applicant_view = is_applicant(user)
+    user, actor = user_of(request), actor_for(request)
+    held = list(case.materials.all())
+    facts = case_facts(case, held)
+    applicant_view = actor.applicant
+    personal = policy.may_see_personal(actor, facts)
+    internals = policy.sees_internals(actor, facts)
     # Drafting is not handling; supervision is internal oversight the applicant does not see.
-    hidden = {A.SAVE_DRAFT.value} | ({A.SUPERVISE.value} if applicant_view else set())
+    hidden = {A.SAVE_DRAFT.value} | (set() if internals else {A.SUPERVISE.value})
     events = [e for e in selectors.timeline(case) if e.action not in hidden]
     for e in events:
         e.label = ACTION_LABELS.get(CaseAction(e.action), e.action)  # type: ignore[attr-defined]
         e.extra = _event_extra(e)  # type: ignore[attr-defined]
         e.role_label = ROLE_LABELS.get(e.actor_role, "申请人" if e.actor_role in APPLICANT_KINDS else "")  # type: ignore
-    materials = _materials(case)
-    missing = services.missing_materials(case) if case.status in (S.SUBMITTED, S.CORRECTION) else []
+    version = version_of(case)
+    materials = _materials(case, held)
+    missing = services.missing_materials(case, held) if case.status in (S.SUBMITTED, S.CORRECTION) else []
     held_names = {m["name"] for m in materials if m["ok"] or any(h.state == "deferred" for h in m["held"])}
-    deferrable = [
-        m.name for m in case.version.materials.all() if m.necessity == "deferrable" and m.name not in held_names
-    ]
+    deferrable = [m.name for m in version.materials.all() if m.necessity == "deferrable" and m.name not in held_names]
     deferred = [h for m in materials for h in m["held"] if h.state == "deferred"]
-    special_steps = list(case.version.special_steps.all())
-    back_office = services.back_office_steps(case.version)
-    steps = _step_states(case, list(case.version.steps.all()), back_office)
+    special_steps = list(version.special_steps.all())
+    back_office = back_office_of(case)
+    steps = _step_states(case, list(version.steps.all()), back_office)
     context: dict[str, Any] = {
         "case": case,
-        "version": case.version,
+        "version": version,
         "applicant_view": applicant_view,
+        "personal": personal,
+        "internals": internals,
         "role": role_of(user),
         "status_label": STATUS_LABELS[CaseStatus(case.status)],
         "status_badge": STATUS_BADGES.get(CaseStatus(case.status), ""),
@@ -459,7 +447,7 @@ def detail_context(
         "steps": steps,
         "back_office": back_office,
         "current_step": services.current_step_name(case) if case.status == S.IN_PROGRESS else "",
-        "form_rows": f.form_rows(case.version.form_schema, case.form_data, masked=applicant_view),
+        "form_rows": f.form_rows(version.form_schema, case.form_data, masked=not personal),
         "suspensions": list(case.suspensions.all()),
         "notice_links": [
             {
@@ -469,18 +457,18 @@ def detail_context(
             }
             for k in notices.notice_kinds_for(case)
         ]
-        if permissions.may_hold_query_code(user_of(request), case)
+        if personal
         else [],
         "delivery_label": DELIVERY_LABELS.get(case.result_delivery, ""),
         "error": error,
         "today": today(),
     }
-    if applicant_view and case.status in (S.CORRECTION, S.RETURNED):
-        context["upload_materials"] = list(case.version.materials.all())
-    available = may_do(user, case)
+    if applicant_view and policy.material_denial(actor, facts) is None and case.status != S.DRAFT:
+        context["upload_materials"] = list(version.materials.all())
+    available = set(policy.case_actions(actor, facts))
     context["forms"] = page_forms(case, available, context, bound)
     context["panels"] = _panels(context, bound)
-    context["supervision"] = _supervision(request, case) if not applicant_view else []
+    context["supervision"] = _supervision(actor, case) if internals else []
     print_kind = request.GET.get("print", "")
     context["print_notice"] = next((n for n in context["notice_links"] if n["kind"] == print_kind), None)
     return context
@@ -563,30 +551,29 @@ def _event_extra(e: Any) -> str:
     return ""
 
 
-def _supervision(request: HttpRequest, case: Case) -> list[SupervisionNotice]:
+def _supervision(actor: Actor, case: Case) -> list[SupervisionNotice]:
     rows = list(SupervisionNotice.objects.filter(case=case).select_related("sent_by", "answered_by", "department"))
-    user = user_of(request)
     for n in rows:
-        n.can_answer = (  # type: ignore[attr-defined]
-            not n.answered_at
-            and getattr(user, "department_id", None) == n.department_id
-            and role_of(user) in (Role.APPROVER, Role.DEPARTMENT_HEAD)
-        )
+        n.can_answer = not n.answered_at and policy.may_answer_supervision(actor, n.department_id)  # type: ignore[attr-defined]
     return rows
 
 
 def render_detail(request: HttpRequest, case: Case, *, status: int = 200, **kwargs: Any) -> HttpResponse:
-    audit("case.view", "case", case.number, actor=user_of(request), ip=client_ip(request), detail={"page": "detail"})
-    return render(request, "cases/detail.html", detail_context(request, case, **kwargs), status=status)
+    context = detail_context(request, case, **kwargs)
+    audit(
+        "case.view",
+        "case",
+        case.number,
+        actor=user_of(request),
+        ip=client_ip(request),
+        detail={"page": "detail", "unmasked": context["personal"]},
+    )
+    return render(request, "cases/detail.html", context, status=status)
 
 
 def visible_case(request: HttpRequest, number: str) -> Case | None:
-    case = selectors.get_visible_case(user_of(request), number)
-    if case is None:
-        return None
-    if case.status == S.DRAFT and case.applicant_id != user_of(request).pk:
-        return None  # a draft is no application yet: only its author sees it
-    return case
+    """The case if the policy lets the user see it (a draft only to its author); else None (a 404)."""
+    return selectors.get_visible_case(user_of(request), number)
 
 
 # ---- views ----------------------------------------------------------------------------------------------
@@ -595,14 +582,14 @@ def visible_case(request: HttpRequest, number: str) -> Case | None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """/cases/: where each kind of user works."""
-    role = role_of(user_of(request))
-    if role is Role.WINDOW_CLERK:
+    actor = actor_for(request)
+    if policy.may_take_applications(actor):
         return redirect("cases:window")
-    if role in (Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SYSTEM_ADMIN):
+    if policy.may_use_queues(actor):
         return redirect("cases:queue")
-    if role is Role.SUPERVISOR:
+    if policy.may_use_board(actor):
         return redirect("cases:supervision")
-    if is_applicant(user_of(request)):
+    if policy.may_apply_online(actor):
         return redirect("cases:mine")
     return refuse_page(request, "您的账号没有办件相关的岗位。")
 
@@ -650,7 +637,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
                 form.add_error(None, f"{name}：{message}")
             return render_detail(request, case, status=400, bound=(action, form))
     try:
-        spec.run(ctx, case, form.cleaned_data, form.cleaned_data["revision"])
+        done = spec.run(ctx, case, form.cleaned_data, form.cleaned_data["revision"])
     except ConflictError as exc:
         fresh = selectors.get_visible_case(user_of(request), number)
         if fresh is None:
@@ -665,8 +652,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     messages.success(request, spec.done)
     url = reverse("cases:detail", args=[case.number])
     if action in PRINT_AFTER:
-        fresh = Case.objects.get(pk=case.pk)
-        kind = notices.current_notice_kind(fresh)
+        kind = notices.current_notice_kind(done)
         if kind:
             url += f"?print={kind.value}"
     if action == "withdraw" and is_applicant(user_of(request)):
@@ -704,9 +690,11 @@ def services_max_upload() -> int:
 @require_GET
 def notice_pdf(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     case = visible_case(request, number)
-    # Notices print the query code and its QR link (see permissions.may_hold_query_code).
-    if case is None or not permissions.may_hold_query_code(user_of(request), case):
+    if case is None:
         return case_404(request)
+    # Notices print the applicant's details, the query code and its QR link: personal data (the policy).
+    if not policy.may_see_personal(actor_for(request), case_facts(case)):
+        return refuse_page(request, PERSONAL_ONLY, title="无权打印通知书")
     try:
         pdf = notices.render_notice(case, kind)
     except DomainError as exc:
@@ -718,6 +706,7 @@ def notice_pdf(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     return response
 
 
+PERSONAL_ONLY = "申请材料和通知书含申请人的个人信息，仅申请人本人和经办该办件的工作人员可以查看。"
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "application/ofd": "ofd"}
 
 
@@ -727,6 +716,8 @@ def material_file(request: HttpRequest, number: str, pk: int) -> HttpResponseBas
     case = visible_case(request, number)
     if case is None:
         return case_404(request)
+    if not policy.may_see_personal(actor_for(request), case_facts(case)):
+        return refuse_page(request, PERSONAL_ONLY, title="无权查看申请材料")
     material = CaseMaterial.objects.filter(case=case, pk=pk).exclude(file="").first()
     if material is None:
         raise Http404("材料不存在")

@@ -1,9 +1,9 @@
 """Pages of citizens and enterprises: apply online (the item's form, pre-filled; materials; draft or submit),
 the receipt, 我的草稿 and 我的办件.
 
-A form carries a one-time token. Creating the draft and submitting each record the token (IdempotencyRecord,
-unique per user and key), so a double click or a reload after POST never makes a second case: the second
-request finds the token used and is sent to the case the first one made.
+A form carries a one-time token, handed to the services as the idempotency key of the draft ("apply:…") and
+of the submission ("submit:…"): a double click or a reload after POST never makes a second case, the second
+request is sent to the case the first one made.
 """
 
 from __future__ import annotations
@@ -13,18 +13,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
+from tongban.core.actor import actor_of
 from tongban.core.errors import ConflictError, DomainError
 
 from . import forms as f
 from . import services
-from .models import Case, CaseMaterial, IdempotencyRecord
-from .permissions import may_hold_query_code, visible_cases
+from .domain import policy
+from .domain.workflow import STATUS_LABELS, CaseStatus
+from .facts import case_facts, version_of
+from .models import Case, CaseMaterial
+from .selectors import visible_cases
+from .services.idempotency import replayed
 from .uploads import ALLOWED
 from .views import (
     STATUS_BADGES,
@@ -36,21 +40,20 @@ from .views import (
     refuse_page,
     user_of,
 )
-from .workflow import STATUS_LABELS, CaseStatus
 
 S = CaseStatus
 PER_PAGE = 20
 NOT_APPLICANT = "网上申请请使用自然人或法人账号登录。工作人员请通过“窗口收件”代申请人办理。"
 
 
-def _used(user: Any, token: str) -> Case | None:
-    record = (
-        IdempotencyRecord.objects.filter(user=user, key__in=[f"apply:{token}", f"submit:{token}"])
-        .select_related("case")
-        .order_by("-id")
-        .first()
-    )
-    return record.case if record else None
+def _used(request: HttpRequest, token: str) -> Case | None:
+    """The case a form with this token already made (submitted, or its draft), if any."""
+    ctx = ctx_for(request)
+    for key in (f"submit:{token}", f"apply:{token}"):
+        made = replayed(ctx, key)
+        if isinstance(made, Case):
+            return Case.objects.get(pk=made.pk)  # a draft submitted since has its case number now
+    return None
 
 
 def _to_case(request: HttpRequest, case: Case) -> HttpResponse:
@@ -150,19 +153,15 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     token = f.clean_token(request.POST.get("token"))
     if token is None:
         return _render_form(request, impl, version, None, data, error="页面已过期，请检查后重新提交。", status=400)
-    used = _used(user, token)
+    used = _used(request, token)
     if used is not None:
         return _to_case(request, used)
     ctx = ctx_for(request)
     try:
-        with transaction.atomic():
-            case = services.start_online(ctx, impl, data)
-            IdempotencyRecord.objects.create(user=user, key=f"apply:{token}", case=case)
-    except IntegrityError:
-        used = _used(user, token)
-        if used is None:
-            raise
-        return _to_case(request, used)
+        case = services.start_online(ctx, impl, data, key=f"apply:{token}")
+    except services.Replayed as done:
+        assert isinstance(done.result, Case)
+        return _to_case(request, Case.objects.get(pk=done.result.pk))
     except DomainError as exc:
         return refuse_page(request, exc.message, status=exc.status, title="不能申请")
     return _process(request, impl, version, case, token, data, saved=True)
@@ -177,15 +176,15 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
     token = f.clean_token(request.POST.get("token")) if request.method == "POST" else None
     if token:
         # Submitted already (a double click): the draft's number has become the case number.
-        done = IdempotencyRecord.objects.filter(user=user, key=f"submit:{token}").select_related("case").first()
-        if done is not None:
-            return _to_case(request, done.case)
-    case = visible_cases(user).select_related("implementation", "version").filter(number=number).first()
+        done = replayed(ctx_for(request), f"submit:{token}")
+        if isinstance(done, Case):
+            return _to_case(request, done)
+    case = visible_cases(user).select_related("implementation").filter(number=number).first()
     if case is None or case.applicant_id != user.pk:
         return case_404(request)
     if case.status != S.DRAFT:
         return redirect("cases:detail", number=case.number)
-    impl, version = case.implementation, case.version
+    impl, version = case.implementation, version_of(case)
     if request.method != "POST":
         return _render_form(request, impl, version, case, case.form_data)
     data = f.read_schema_post(version.form_schema, request.POST)
@@ -267,7 +266,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
         .first()
     )
     # The receipt carries the query code: the applicant's, printed for them by the staff handling the case.
-    if case is None or not may_hold_query_code(user_of(request), case):
+    if case is None or not policy.may_see_personal(actor_of(user_of(request)), case_facts(case)):
         return case_404(request)
     progress = reverse("progress:lookup") + f"?number={case.number}&code={case.query_code}"
     return render(

@@ -18,9 +18,10 @@ from tongban.core.errors import DomainError
 
 from . import forms as f
 from . import selectors, services
+from .domain import policy
 from .models import SupervisionNotice
 from .selectors import BUCKET_LABELS, Bucket
-from .views import annotate_rows, count_label, refuse_page, role_of, today, user_of
+from .views import actor_for, annotate_rows, count_label, refuse_page, role_of, today, user_of
 
 PER_PAGE = 50
 MAX_PAGE = 10_000  # beyond any real queue; a bigger number would overflow the database's OFFSET
@@ -73,7 +74,7 @@ def _pages(total: int, number: int, more: bool) -> dict:
 def queue(request: HttpRequest) -> HttpResponse:
     """/cases/queue/?bucket=…: the user's work queue, most urgent first."""
     role = role_of(user_of(request))
-    buckets = ROLE_BUCKETS.get(role) if role else None
+    buckets = ROLE_BUCKETS.get(role) if role and policy.may_use_queues(actor_for(request)) else None
     if not buckets:
         return refuse_page(request, "工作队列仅供窗口、审批人员和部门负责人使用。")
     try:
@@ -92,10 +93,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not rows and number > 1:  # past the end (the bucket shrank meanwhile): its first page
         return redirect(f"{reverse('cases:queue')}?bucket={bucket.value}")
     unanswered = 0
-    if role in (Role.APPROVER, Role.DEPARTMENT_HEAD) and user_of(request).department_id:
-        unanswered = SupervisionNotice.objects.filter(
-            department=user_of(request).department, answered_at__isnull=True
-        ).count()
+    department_id = actor_for(request).department_id
+    if policy.may_answer_supervision(actor_for(request), department_id):
+        unanswered = SupervisionNotice.objects.filter(department_id=department_id, answered_at__isnull=True).count()
     tabs = [
         {
             "bucket": b.value,
@@ -137,8 +137,7 @@ def _scope(request: HttpRequest) -> str:
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """/cases/supervision/: due-soon and overdue cases of the jurisdiction, with the deciding department."""
-    role = role_of(user_of(request))
-    if role not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN) or not user_of(request).division_id:
+    if not policy.may_use_board(actor_for(request)):
         return refuse_page(request, "督办看板仅供督办人员使用。")
     try:
         bucket = Bucket(request.GET.get("bucket") or Bucket.OVERDUE)
@@ -202,8 +201,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @login_required
 def supervision_notices(request: HttpRequest) -> HttpResponse:
     """/cases/supervision/notices/: the notices sent to the user's department, unanswered first."""
-    role = role_of(user_of(request))
-    if role not in (Role.APPROVER, Role.DEPARTMENT_HEAD) or not user_of(request).department_id:
+    if not policy.may_answer_supervision(actor_for(request), actor_for(request).department_id):
         return refuse_page(request, "督办单回复仅供被督办部门的审批人员和负责人使用。")
     rows = list(
         SupervisionNotice.objects.filter(department=user_of(request).department)
@@ -220,12 +218,8 @@ def supervision_notices(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = (
-        SupervisionNotice.objects.select_related("case")
-        .filter(pk=pk, department_id=getattr(user_of(request), "department_id", None) or 0)
-        .first()
-    )
-    if notice is None or role_of(user_of(request)) not in (Role.APPROVER, Role.DEPARTMENT_HEAD):
+    notice = SupervisionNotice.objects.select_related("case").filter(pk=pk).first()
+    if notice is None or not policy.may_answer_supervision(actor_for(request), notice.department_id):
         return render(request, "404.html", {"message": "没有找到该督办单"}, status=404)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET
 
 from tongban.audit.services import client_ip
 
+from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
 from .selectors import public_progress
-from .workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
 
 A = CaseAction
 # Internal or pre-submission events the public timeline leaves out.

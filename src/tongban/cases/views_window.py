@@ -10,13 +10,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from tongban.accounts.roles import Role
 from tongban.catalogue.formschema import validate_submission
 from tongban.catalogue.models import ItemImplementation
 from tongban.core.errors import DomainError
@@ -24,9 +22,11 @@ from tongban.jurisdictions.models import ServiceCentre, Window
 
 from . import forms as f
 from . import selectors, services
-from .models import IdempotencyRecord
+from .domain import policy
+from .models import Case
 from .selectors import Bucket
-from .views import clerk_window, count_label, ctx_for, refuse_page, role_of, today, user_of
+from .services.idempotency import replayed
+from .views import actor_for, clerk_window, count_label, ctx_for, refuse_page, today, user_of
 
 PER_PAGE = 30
 NOT_CLERK = "窗口收件仅供服务中心综合窗口受理人员使用。"
@@ -51,7 +51,7 @@ SHARED_TO_APPLICANT = {
 
 
 def _clerk(request: HttpRequest) -> bool:
-    return role_of(user_of(request)) is Role.WINDOW_CLERK and bool(getattr(user_of(request), "service_centre_id", None))
+    return policy.may_take_applications(actor_for(request))
 
 
 def _centre(request: HttpRequest) -> ServiceCentre:
@@ -172,10 +172,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     token = f.clean_token(request.POST.get("token"))
     if token is None:
         return _render(request, impl, applicant, values, {}, paper, error="页面已过期，请检查后重新提交。", status=400)
-    done = IdempotencyRecord.objects.filter(user=user_of(request), key=f"window:{token}").select_related("case").first()
-    if done is not None:
+    done = replayed(ctx_for(request), f"window:{token}")
+    if isinstance(done, Case):
         messages.info(request, "该申请已收件，请勿重复提交。")
-        return redirect("cases:detail", number=done.case.number)
+        return redirect("cases:detail", number=done.number)
     valid = applicant.is_valid()
     data = {**values, **(applicant.shared_values() if valid else {})}
     schema = [fld for fld in version.form_schema if valid or fld.get("key") not in f.SHARED_APPLICANT_KEYS]
@@ -194,26 +194,19 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         )
     d = applicant.cleaned_data
     try:
-        with transaction.atomic():
-            case = services.apply_at_window(
-                ctx_for(request),
-                impl,
-                identity_check=d["identity_check"],
-                form_data=data,
-                paper_materials=paper,
-                applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]},
-                agent={"name": d["agent_name"], "id_number": d["agent_id_number"]} if d["agent_name"] else None,
-            )
-            IdempotencyRecord.objects.create(user=user_of(request), key=f"window:{token}", case=case)
-    except IntegrityError:
-        done = (
-            IdempotencyRecord.objects.filter(user=user_of(request), key=f"window:{token}")
-            .select_related("case")
-            .first()
+        case = services.apply_at_window(
+            ctx_for(request),
+            impl,
+            identity_check=d["identity_check"],
+            form_data=data,
+            paper_materials=paper,
+            applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]},
+            agent={"name": d["agent_name"], "id_number": d["agent_id_number"]} if d["agent_name"] else None,
+            key=f"window:{token}",
         )
-        if done is None:
-            raise
-        return redirect("cases:detail", number=done.case.number)
+    except services.Replayed as done:
+        messages.info(request, "该申请已收件，请勿重复提交。")
+        return redirect("cases:detail", number=done.result.number)
     except services.FormInvalid as exc:
         _shared_errors(applicant, exc.errors)
         return _render(request, impl, applicant, values, exc.errors, paper, status=400, error=exc.message)

@@ -119,6 +119,9 @@ SYSTEM = Actor(username="系统", system=True)
 
 
 def actor_of(user: object) -> Actor:
-    """The actor of a user object (``User.actor``), or ANONYMOUS for anything else (AnonymousUser, None)."""
+    """The actor of a user object (``User.actor``), an Actor itself, or ANONYMOUS for anything else
+    (AnonymousUser, None)."""
+    if isinstance(user, Actor):
+        return user
     actor = getattr(user, "actor", None)
     return actor if isinstance(actor, Actor) else ANONYMOUS

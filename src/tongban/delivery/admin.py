@@ -8,13 +8,16 @@ from django.http import HttpRequest
 
 from tongban.accounts.masking import mask_name, mask_phone
 from tongban.accounts.permissions import is_system_admin
-from tongban.cases.admin import ReadOnlyAdmin, ReadOnlyInline
-from tongban.cases.permissions import visible_cases
+from tongban.cases.admin import CASE_PAGE_FACTS, ReadOnlyAdmin, ReadOnlyInline
+from tongban.cases.selectors import visible_cases
 from tongban.core.errors import DomainError
 
 from . import services
+from .channel import postal_delivery_html
 from .models import Shipment, ShipmentEvent
 from .selectors import courier_label
+
+CASE_PAGE_FACTS["postal_delivery"] = postal_delivery_html
 
 
 class ShipmentEventInline(ReadOnlyInline):

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from tongban.cases.models import Case
-from tongban.cases.permissions import visible_cases
+from tongban.cases.selectors import visible_cases
 
 from .models import Shipment, ShipmentEvent
 from .registry import FINAL, CourierError, get_courier

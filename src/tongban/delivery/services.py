@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from tongban.accounts.validation import normalize_phone
 from tongban.audit.services import record as audit
-from tongban.cases import permissions
+from tongban.cases.domain import policy
+from tongban.cases.domain.workflow import CaseAction, CaseStatus
+from tongban.cases.facts import case_facts
 from tongban.cases.models import Case
-from tongban.cases.workflow import CaseAction, CaseStatus
+from tongban.core.actor import actor_of
 from tongban.core.errors import ConflictError, DomainError
 from tongban.notifications.registry import Message
 from tongban.notifications.services import notify
@@ -84,8 +86,15 @@ def ship_result(
         raise ConflictError("issue_first", "请通过“出件办结”选择邮寄送达，办件将在交寄时办结", "delivery")
     elif locked.status != CaseStatus.CLOSED or locked.result_delivery != "post":
         raise ConflictError("not_posted", "只有已决定待出件或已邮寄出件的办件可以邮寄结果", "delivery")
-    # Posting again a result already issued (closing=False) is parcel handling, not the bundle's result desk.
-    if not permissions.can_act(actor, locked, CaseAction.ISSUE_RESULT, via_bundle=via_bundle or not closing):
+    # Closing: the result desk's ISSUE_RESULT (through its bundle for an item); posting again a result already
+    # issued is parcel handling.
+    who = actor_of(actor).through_bundle() if via_bundle else actor_of(actor)
+    allowed = (
+        policy.case_denial(who, case_facts(locked), CaseAction.ISSUE_RESULT) is None
+        if closing
+        else policy.may_handle_parcels(who, case_facts(locked))
+    )
+    if not allowed:
         raise DomainError("forbidden", "您无权邮寄该办件的结果", None, status=403)
     if "post" not in (locked.version.delivery_methods or []):
         raise DomainError("post_not_offered", "该事项的办事指南未提供邮寄送达，请选择其他出件方式", "delivery")
@@ -201,7 +210,7 @@ def cancel_shipment(shipment: Shipment, actor: Any, reason: str, courier: Courie
     if not reason:
         raise DomainError("required", "取消邮寄须说明原因", "reason")
     locked = Shipment.objects.select_for_update(of=("self",)).select_related("case").get(pk=shipment.pk)
-    if not permissions.can_act(actor, locked.case, CaseAction.ISSUE_RESULT, via_bundle=True):  # parcel handling
+    if not policy.may_handle_parcels(actor_of(actor), case_facts(locked.case)):
         raise DomainError("forbidden", "您无权取消该邮件", None, status=403)
     if locked.status in (St.CANCELLED, St.DELIVERED):
         raise ConflictError("not_cancellable", f"邮件{status_label(locked.status)}，不能取消", "tracking")

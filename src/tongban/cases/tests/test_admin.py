@@ -14,12 +14,12 @@ from django.urls import reverse
 from tongban.accounts.masking import mask_phone, mask_resident_id
 from tongban.accounts.models import User
 from tongban.audit.models import AuditEntry
-from tongban.cases import admin as case_admin
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent
 from tongban.cases.tests.factories import form, world
 from tongban.catalogue import services as catalogue
 from tongban.catalogue.tests import factories as cf
+from tongban.core import clock
 from tongban.delivery.models import Shipment
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +30,8 @@ PHONE = "13912345678"
 
 @pytest.fixture
 def w(monkeypatch):
-    monkeypatch.setattr(s, "_today", lambda: TODAY)
-    monkeypatch.setattr(case_admin, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return world()
 
 
@@ -153,9 +153,9 @@ def test_the_list_masks_ids_and_phones_and_colours_the_due_date(w, cases, monkey
     # Two running cases due in time (green), the closed one without colour.
     assert sorted(due_cells(html)) == ["", "正常", "正常"]
     running = cases["running"]
-    monkeypatch.setattr(case_admin, "_today", lambda: running.promised_due - dt.timedelta(days=1))
+    monkeypatch.setattr(clock, "today", lambda: running.promised_due - dt.timedelta(days=1))
     assert due_cells(root.get(reverse("admin:cases_case_changelist")).content.decode()).count("即将到期") == 2
-    monkeypatch.setattr(case_admin, "_today", lambda: running.promised_due + dt.timedelta(days=1))
+    monkeypatch.setattr(clock, "today", lambda: running.promised_due + dt.timedelta(days=1))
     overdue = root.get(reverse("admin:cases_case_changelist") + "?due=overdue").content.decode()
     assert due_cells(overdue) == ["已超期", "已超期"] and running.number in overdue
     assert cases["police"].number not in overdue
@@ -185,7 +185,7 @@ def test_filters_and_search(w, cases, monkeypatch):
     # Still-deferred materials of open cases (the closed police case no longer counts).
     assert numbers("?deferral=pending") == {running.number}
     assert numbers("?deferral=overdue") == set()
-    monkeypatch.setattr(case_admin, "_today", lambda: TODAY + dt.timedelta(days=6))
+    monkeypatch.setattr(clock, "today", lambda: TODAY + dt.timedelta(days=6))
     assert numbers("?deferral=overdue") == {running.number}
     events = reverse("admin:cases_caseevent_changelist")
 

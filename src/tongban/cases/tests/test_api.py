@@ -24,8 +24,9 @@ from tongban.audit.models import AuditEntry
 from tongban.audit.services import verify
 from tongban.cases import api as case_api
 from tongban.cases import services
-from tongban.cases.models import Case, CaseEvent, IdempotencyRecord, SupervisionNotice
+from tongban.cases.models import Case, CaseEvent, IdempotencyKey, SupervisionNotice
 from tongban.cases.tests.factories import PASSWORD, World, form, user, world
+from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,7 @@ def chinese(message: str) -> bool:
 
 @pytest.fixture
 def w(monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     cache.clear()  # the progress lookup's rate limit counts per minute in the cache
     return world()
 
@@ -251,13 +252,13 @@ def test_a_race_on_the_same_key_answers_with_the_case_the_winner_made(
     loser = ok(api.apply(w, key="race-1"), 200)
     assert len(calls) == 2 and loser["number"] == winner["number"]
     assert Case.objects.count() == 1 and CaseEvent.objects.count() == events  # its draft was rolled back
-    assert IdempotencyRecord.objects.count() == 1
+    assert IdempotencyKey.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent writers need PostgreSQL")
 def test_two_concurrent_requests_with_the_same_key_make_one_case(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     w = world()
     raw, _ = issue_token(w.applicant)
     barrier = threading.Barrier(4)
@@ -480,13 +481,13 @@ def test_conflicts_permissions_and_unknown_actions(apis: dict[str, Api], w: Worl
 def test_supervision_notice_and_board(apis: dict[str, Api], w: World, monkeypatch: pytest.MonkeyPatch) -> None:
     citizen, clerk, supervisor = apis["applicant"], apis["clerk"], apis["supervisor"]
     case = ok(clerk.act(ok(citizen.apply(w), 201), "accept"))
-    monkeypatch.setattr(services, "_today", lambda: dt.date(2026, 10, 9))  # two working days left: yellow
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 10, 9))  # two working days left: yellow
     assert ok(clerk.get(f"/cases/{case['number']}"))["deadline"]["colour"] == "yellow"
     board = ok(supervisor.get("/supervision", {"bucket": "due_soon"}))
     assert [r["number"] for r in board["results"]] == [case["number"]]
     row = board["results"][0]
     assert row["applicant_name"] == "张*" and "*" in row["applicant_id_number"] and "*" in row["applicant_phone"]
-    monkeypatch.setattr(services, "_today", lambda: dt.date(2026, 10, 13))
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 10, 13))
     board = ok(supervisor.get("/supervision"))
     assert board["bucket"] == "overdue" and board["results"][0]["deadline_colour"] == "red"
     response = supervisor.act(case, "supervise", message="请加快办理")

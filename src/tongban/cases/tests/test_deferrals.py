@@ -13,6 +13,7 @@ from tongban.cases import deferrals
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseMaterial
 from tongban.cases.tests.factories import form, world
+from tongban.core import clock
 from tongban.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ DUE = dt.date(2026, 10, 9)
 
 @pytest.fixture
 def w(monkeypatch):
-    monkeypatch.setattr(s, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return world()
 
 
@@ -41,7 +42,7 @@ def deferred_case(w, due=DUE, phone="13900000000"):
 
 
 def pin(monkeypatch, day):
-    monkeypatch.setattr(s, "_today", lambda: day)
+    monkeypatch.setattr(clock, "today", lambda: day)
 
 
 def test_nothing_is_flagged_until_the_promised_date_has_passed(w):

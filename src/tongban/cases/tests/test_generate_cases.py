@@ -16,6 +16,7 @@ from tongban.cases import selectors, services
 from tongban.cases.management.commands.generate_cases import CaseGenerator
 from tongban.cases.models import Case, CaseEvent, CaseNumberSequence, Suspension
 from tongban.cases.selectors import Bucket
+from tongban.core import clock
 from tongban.workdays.selectors import current_calendar
 
 from . import factories as f
@@ -89,7 +90,7 @@ def test_cases_are_consistent_with_their_events_deadlines_and_numbers(monkeypatc
     for (region, day), serial in seen_serials.items():
         seq = CaseNumberSequence.objects.get(region=region, day=dt.datetime.strptime(day, "%Y%m%d").date())
         assert seq.last == serial
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     assert services.next_case_number("330681", TODAY) not in {c.number for c in cases}
 
     # the queues see them

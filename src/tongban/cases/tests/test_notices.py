@@ -24,6 +24,7 @@ from tongban.cases.notices import (
     render_notice,
 )
 from tongban.cases.tests.factories import form, world
+from tongban.core import clock
 from tongban.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ K = NoticeKind
 
 @pytest.fixture
 def w(monkeypatch):
-    monkeypatch.setattr(s, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return world()
 
 

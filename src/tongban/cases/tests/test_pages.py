@@ -14,6 +14,7 @@ from tongban.audit.models import AuditEntry
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotice
 from tongban.cases.tests.factories import form, user, world
+from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ PDF = b"%PDF-1.4\n" + b"0" * 200 + b"\n%%EOF"
 
 @pytest.fixture
 def w(monkeypatch):
-    monkeypatch.setattr(s, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return world()
 
 
@@ -484,7 +485,7 @@ def test_review_steps_decision_suspension_and_extension(client, w):
 def test_supervision_notice_is_sent_and_answered(client, w, monkeypatch):
     case = accepted(w)
     late = case.promised_due + dt.timedelta(days=3)
-    monkeypatch.setattr(s, "_today", lambda: late)
+    monkeypatch.setattr(clock, "today", lambda: late)
     client.force_login(w.supervisor)
     board = text(client.get(reverse("cases:supervision")))
     assert case.number in board and "诸暨市公安局" in board and "已超期" in board

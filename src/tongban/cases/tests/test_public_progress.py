@@ -14,6 +14,7 @@ from tongban.cases import services as s
 from tongban.cases import views_public
 from tongban.cases.notices import progress_url
 from tongban.cases.tests.factories import form, world
+from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def fresh_cache():
 
 @pytest.fixture
 def w(monkeypatch):
-    monkeypatch.setattr(s, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return world()
 
 

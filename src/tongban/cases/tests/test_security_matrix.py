@@ -24,10 +24,11 @@ from tongban.accounts.models import User
 from tongban.audit.models import AuditEntry
 from tongban.cases import api as case_api
 from tongban.cases import services as s
-from tongban.cases.models import Case, CaseEvent, CaseMaterial, IdempotencyRecord, SupervisionNotice, Visit
+from tongban.cases.models import Case, CaseEvent, CaseMaterial, IdempotencyKey, SupervisionNotice, Visit
 from tongban.cases.tests.factories import World, form, user, world
 from tongban.cases.tests.test_api import PNG, TODAY, Api
 from tongban.catalogue.tests import factories as cf
+from tongban.core import clock
 from tongban.jurisdictions.models import ServiceCentre
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ class Setting:
 
 @pytest.fixture
 def setting(monkeypatch: pytest.MonkeyPatch) -> Setting:
-    monkeypatch.setattr(s, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     cache.clear()
     w = world()
     home = w.centre.division
@@ -196,7 +197,7 @@ def snapshot(case: Case) -> tuple[Any, ...]:
         SupervisionNotice.objects.filter(case=c).count(),
         Visit.objects.filter(case=c).count(),
         AuditEntry.objects.filter(object_id=c.number).count(),
-        IdempotencyRecord.objects.count(),
+        IdempotencyKey.objects.count(),
     )
 
 

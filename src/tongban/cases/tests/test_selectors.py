@@ -7,6 +7,7 @@ import pytest
 from tongban.cases import selectors as q
 from tongban.cases import services as s
 from tongban.cases.tests.factories import form, world
+from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 9, 29)
@@ -14,7 +15,7 @@ TODAY = dt.date(2026, 9, 29)
 
 @pytest.fixture
 def w(monkeypatch):
-    monkeypatch.setattr(s, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return world()
 
 

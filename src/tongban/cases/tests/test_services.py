@@ -8,6 +8,7 @@ from tongban.audit.services import verify
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, Visit
 from tongban.cases.tests.factories import form, world
+from tongban.core import clock
 from tongban.core.errors import ConflictError, DomainError
 from tongban.notifications.models import OutboxMessage
 
@@ -21,7 +22,7 @@ TODAY = dt.date(2026, 9, 29)  # before National Day: deadlines cross a holiday a
 
 @pytest.fixture
 def w(monkeypatch):
-    monkeypatch.setattr(s, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return world()
 
 
@@ -177,6 +178,6 @@ def test_suspension_days_move_the_deadline(w, monkeypatch):
     case = s.accept(s.Ctx(w.clerk), case, case.revision)
     assert case.promised_due == dt.date(2026, 10, 12)
     case = s.suspend(s.Ctx(w.approver), case, "专家评审", "专家评审", case.revision)
-    monkeypatch.setattr(s, "_today", lambda: dt.date(2026, 10, 14))  # stopped 9-30, 10-8..10-10, 10-12..10-14
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 10, 14))  # stopped 9-30, 10-8..10-10, 10-12..10-14
     case = s.resume(s.Ctx(w.approver), case, case.revision)
     assert case.promised_due == dt.date(2026, 10, 12 + 9)  # 7 working days stood still: Wed 10-21

@@ -1,6 +1,6 @@
 import pytest
 
-from tongban.cases.workflow import (
+from tongban.cases.domain.workflow import (
     STATUS_LABELS,
     TERMINAL,
     TRANSITIONS,

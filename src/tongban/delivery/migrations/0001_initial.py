@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ('cases', '0001_case_core'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

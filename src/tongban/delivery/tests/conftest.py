@@ -6,6 +6,7 @@ import pytest
 
 from tongban.cases import services as s
 from tongban.cases.tests.factories import form, world
+from tongban.core import clock
 
 TODAY = dt.date(2026, 9, 29)
 ADDRESS = "浙江省诸暨市暨阳街道艮塔西路138号3幢201室"
@@ -13,7 +14,7 @@ ADDRESS = "浙江省诸暨市暨阳街道艮塔西路138号3幢201室"
 
 @pytest.fixture
 def w(monkeypatch, db):
-    monkeypatch.setattr(s, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     world_ = world()
     world_.centre.phone = "0575-87001234"
     world_.centre.save(update_fields=["phone"])

@@ -46,9 +46,9 @@ from tongban.jurisdictions.models import Division, ServiceCentre, Window
 from tongban.workdays import workcal
 from tongban.workdays.selectors import current_calendar
 
+from ...domain.steps import AFTER_DECISION_STEPS, FRONT_STEPS
+from ...domain.workflow import CaseStatus
 from ...models import Case, CaseEvent, CaseMaterial, CaseNumberSequence, SupervisionNotice, Suspension, Visit
-from ...services import AFTER_DECISION_STEPS, FRONT_STEPS
-from ...workflow import CaseStatus
 
 S = CaseStatus
 

@@ -1,0 +1,374 @@
+"""Who may see a case or a bundle case, see its personal data unmasked, and do what to it now (pure; no Django).
+
+This is the one place these questions are answered. Pages, templates, notice PDFs, receipts, material
+downloads, the API, the admin and the bundle pages ask it; the services enforce the very same functions
+before they act, so no page shows a button that then fails and no API allows what a page hides.
+
+The rules (written down for people in docs/privacy.md):
+- Visibility follows the actor's scope: applicants (and a proxy, 代办人, with an account) their own cases; a
+  window clerk the cases received at their service centre; approvers and department heads the cases their
+  department decides; supervisors the cases decided in their jurisdiction (division subtree); the system
+  administrator every case. A draft is no application yet: only its author sees it. Bundle cases: the same,
+  where "their department" means a department deciding one of the bundle's items, and a supervisor's
+  jurisdiction covers the receiving division and every item's division.
+- Personal data in full (resident ID, phone, the form, uploaded files, query codes) only for those who need it
+  to do the work: the applicant themself and the staff handling the case (the receiving centre's window
+  clerks; the deciding department's approvers and heads). Supervisors and the system administrator see every
+  case they oversee masked: oversight of time limits and of the platform needs no identity. A proxy sees
+  the applicant's data masked. Every unmasked view is written to the audit log by the surface showing it.
+- Actions: the state table and its guards (domain.workflow, domain.bundle_workflow) ∩ what the actor's role
+  may do ∩ the actor's scope. A bundle's items are submitted, accepted, refused, sent for correction and
+  issued through the bundle (``Actor.via_bundle``, set only by the bundle services after this module allowed
+  the bundle action); back-office review and decisions stay on each item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tongban.core.actor import Actor, Role
+
+from . import bundle_workflow as bw
+from . import workflow as wf
+from .bundle_workflow import BundleAction, BundleFacts, BundlePhase
+from .workflow import ACTION_LABELS, CaseAction, CaseFacts, CaseStatus
+
+A, R = CaseAction, Role
+S = CaseStatus
+BA, BP = BundleAction, BundlePhase
+
+
+# ---- scope ----------------------------------------------------------------------------------------------
+
+
+class ScopeKind(StrEnum):
+    NOTHING = "nothing"
+    OWN = "own"  # the applicant's (or proxy's) own
+    CENTRE = "centre"  # received at the actor's service centre
+    DEPARTMENT = "department"  # decided by the actor's department
+    JURISDICTION = "jurisdiction"  # decided within the actor's division subtree
+    EVERYTHING = "everything"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which cases an actor may see, as data: the selectors turn it into a query, ``in_scope`` tests one case."""
+
+    kind: ScopeKind
+    user_id: int | None = None
+    centre_id: int | None = None
+    department_id: int | None = None
+    division_path: str = ""
+
+
+NOTHING = Scope(ScopeKind.NOTHING)
+HANDLING_ROLES = frozenset({R.WINDOW_CLERK, R.APPROVER, R.DEPARTMENT_HEAD})
+OVERSIGHT_ROLES = frozenset({R.SUPERVISOR, R.SYSTEM_ADMIN})
+
+
+def scope_of(actor: Actor) -> Scope:
+    if actor.system:
+        return Scope(ScopeKind.EVERYTHING)
+    if not actor.authenticated:
+        return NOTHING
+    if actor.applicant:
+        return Scope(ScopeKind.OWN, user_id=actor.user_id)
+    if actor.system_admin:
+        return Scope(ScopeKind.EVERYTHING)
+    role = actor.staff_role
+    if role is R.WINDOW_CLERK and actor.centre_id:
+        return Scope(ScopeKind.CENTRE, centre_id=actor.centre_id)
+    if role in (R.APPROVER, R.DEPARTMENT_HEAD) and actor.department_id:
+        return Scope(ScopeKind.DEPARTMENT, department_id=actor.department_id)
+    if role is R.SUPERVISOR and actor.division_path:
+        return Scope(ScopeKind.JURISDICTION, division_path=actor.division_path)
+    return NOTHING
+
+
+def in_scope(scope: Scope, facts: CaseFacts) -> bool:
+    kind = scope.kind
+    if kind is ScopeKind.EVERYTHING:
+        return True
+    if kind is ScopeKind.OWN:
+        return scope.user_id is not None and scope.user_id in (facts.applicant_id, facts.agent_id)
+    if kind is ScopeKind.CENTRE:
+        return facts.receiving_centre_id == scope.centre_id
+    if kind is ScopeKind.DEPARTMENT:
+        return facts.deciding_department_id == scope.department_id
+    if kind is ScopeKind.JURISDICTION:
+        return facts.deciding_division_path.startswith(scope.division_path)
+    return False
+
+
+# ---- seeing a case --------------------------------------------------------------------------------------
+
+
+def is_own(actor: Actor, facts: CaseFacts) -> bool:
+    """The applicant themself (not a proxy)."""
+    return actor.applicant and facts.applicant_id is not None and facts.applicant_id == actor.user_id
+
+
+def is_proxy(actor: Actor, facts: CaseFacts) -> bool:
+    return (
+        actor.applicant and facts.agent_id is not None and facts.agent_id == actor.user_id and not is_own(actor, facts)
+    )
+
+
+def may_see_case(actor: Actor, facts: CaseFacts) -> bool:
+    if facts.status == S.DRAFT:
+        return is_own(actor, facts)  # a draft is no application yet
+    return in_scope(scope_of(actor), facts)
+
+
+def may_see_personal(actor: Actor, facts: CaseFacts) -> bool:
+    """Resident ID, phone, the form, uploaded files and the query code, in full."""
+    if actor.system or not may_see_case(actor, facts):
+        return False
+    if actor.applicant:
+        return is_own(actor, facts)
+    return actor.staff_role in HANDLING_ROLES
+
+
+def sees_names_in_lists(actor: Actor) -> bool:
+    """Lists (queues, boards) show whose case a row is by name to applicants (their own) and to the staff
+    handling the cases listed (the list is already scoped to them); supervisors see names masked."""
+    return actor.applicant or actor.staff_role in HANDLING_ROLES
+
+
+def sees_internals(actor: Actor, facts: CaseFacts) -> bool:
+    """Staff names on the timeline, supervision notices: for staff who may see the case, never applicants."""
+    return actor.staff and may_see_case(actor, facts)
+
+
+# ---- acting on a case -----------------------------------------------------------------------------------
+
+APPLICANT_ACTIONS = frozenset({A.SAVE_DRAFT, A.SUBMIT, A.RESUBMIT, A.SUPPLY_CORRECTION, A.SUPPLY_DEFERRED, A.WITHDRAW})
+# A proxy brings what is missing; applying, drafting and withdrawing stay the applicant's.
+PROXY_ACTIONS = frozenset({A.RESUBMIT, A.SUPPLY_CORRECTION, A.SUPPLY_DEFERRED})
+ROLE_ACTIONS: dict[Role, frozenset[CaseAction]] = {
+    R.WINDOW_CLERK: frozenset({
+        A.ACCEPT, A.ACCEPT_DEFERRED, A.ACCEPT_WAITING, A.REQUEST_CORRECTION, A.REFUSE, A.RESUBMIT,
+        A.SUPPLY_DEFERRED, A.SUPPLY_CORRECTION, A.ISSUE_RESULT, A.RECORD_VISIT,
+    }),
+    R.APPROVER: frozenset({
+        A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND, A.RESUME, A.GRANT, A.DENY,
+    }),
+    R.DEPARTMENT_HEAD: frozenset({
+        A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND, A.RESUME, A.GRANT, A.DENY, A.EXTEND,
+    }),
+    R.SUPERVISOR: frozenset({A.SUPERVISE}),
+}  # fmt: skip
+# Front-desk actions on a bundle's item go through its bundle (its phase, deadlines and unified result desk).
+BUNDLE_DESK_ACTIONS = frozenset(
+    {A.SUBMIT, A.ACCEPT, A.ACCEPT_DEFERRED, A.ACCEPT_WAITING, A.REFUSE, A.REQUEST_CORRECTION, A.RESUBMIT,
+     A.ISSUE_RESULT}
+)  # fmt: skip
+# What the bundle itself does to its items, whichever department decides them: ending an item whose
+# prerequisite failed (the window's refusal at acceptance) and recording a joint step's outcome on every item
+# involved (an approver of one of the departments).
+BUNDLE_FLOW_ACTIONS: dict[CaseAction, frozenset[Role]] = {
+    A.TERMINATE: frozenset({R.WINDOW_CLERK}),
+    A.RECORD_JOINT_STEP: frozenset({R.APPROVER, R.DEPARTMENT_HEAD}),
+}
+# What only the platform does by itself: a dependent item starts on its prerequisite's grant, or ends.
+SYSTEM_ACTIONS = frozenset({A.START, A.TERMINATE, A.RECORD_JOINT_STEP})
+
+
+@dataclass(frozen=True)
+class Denied:
+    """Why not: 403 (not the actor's to do, whatever the state) or 409 (not possible now)."""
+
+    status: int
+    code: str
+    message: str
+
+
+def _forbidden(action: CaseAction) -> Denied:
+    return Denied(403, "forbidden", f"您无权对该办件执行“{ACTION_LABELS[action]}”")
+
+
+def _permitted(actor: Actor, facts: CaseFacts, action: CaseAction) -> Denied | None:
+    """Whether the action is the actor's to do on this case at all (role, scope, bundle), state aside."""
+    if actor.system:
+        return None if action in SYSTEM_ACTIONS else _forbidden(action)
+    if facts.in_bundle and action in BUNDLE_DESK_ACTIONS and not actor.via_bundle:
+        return Denied(403, "bundle_item", f"该事项属于一件事，“{ACTION_LABELS[action]}”请在一件事办件中办理")
+    if actor.via_bundle and facts.in_bundle and action in BUNDLE_FLOW_ACTIONS:
+        return None if actor.staff_role in BUNDLE_FLOW_ACTIONS[action] else _forbidden(action)
+    if not may_see_case(actor, facts):
+        return _forbidden(action)
+    if actor.applicant:
+        if is_own(actor, facts):
+            return None if action in APPLICANT_ACTIONS else _forbidden(action)
+        return None if action in PROXY_ACTIONS else _forbidden(action)
+    role = actor.staff_role
+    if role is None or action not in ROLE_ACTIONS.get(role, frozenset()):
+        return _forbidden(action)
+    return None
+
+
+def case_denial(actor: Actor, facts: CaseFacts, action: CaseAction) -> Denied | None:
+    """None if ``actor`` may perform ``action`` on the case now; else why not. Services raise on it; pages and
+    the API list ``case_actions``, which is this function over every action of the table."""
+    denied = _permitted(actor, facts, action)
+    if denied is not None:
+        return denied
+    blocked = wf.blocked_by(facts, action)
+    return Denied(409, blocked.code, blocked.message) if blocked else None
+
+
+def case_actions(actor: Actor, facts: CaseFacts) -> frozenset[CaseAction]:
+    return frozenset(a for a in wf.allowed_actions(facts.status) if case_denial(actor, facts, a) is None)
+
+
+# Uploading a file is no transition: who may add material, and when.
+APPLICANT_UPLOAD_STATES = frozenset({S.DRAFT, S.CORRECTION, S.RETURNED})
+CLERK_UPLOAD_STATES = frozenset({S.SUBMITTED, S.CORRECTION, S.RETURNED})
+
+
+def material_denial(actor: Actor, facts: CaseFacts) -> Denied | None:
+    """Whether the actor may upload a material to the case now (after acceptance nothing is swapped, except
+    what a return for correction asks for)."""
+    status = S(facts.status)
+    if not may_see_case(actor, facts) or actor.system:
+        return Denied(403, "forbidden", "您无权为该办件上传材料")
+    if facts.in_bundle and status in (S.SUBMITTED, S.CORRECTION):
+        return Denied(403, "bundle_item", "该事项属于一件事，申请材料请在一件事办件中上传")
+    if actor.applicant and (is_own(actor, facts) or is_proxy(actor, facts)):
+        allowed = APPLICANT_UPLOAD_STATES if is_own(actor, facts) else APPLICANT_UPLOAD_STATES - {S.DRAFT}
+    elif actor.staff_role is R.WINDOW_CLERK:
+        allowed = CLERK_UPLOAD_STATES
+    else:
+        return Denied(403, "forbidden", "您无权为该办件上传材料")
+    if status not in allowed:
+        return Denied(409, "case_closed", "该办件当前不能再提交材料")
+    return None
+
+
+def may_handle_parcels(actor: Actor, facts: CaseFacts) -> bool:
+    """Posting a result again after its parcel was cancelled, or cancelling a parcel: the result desk of the
+    centre that received the case (a bundle's items too: parcels are no front-desk decision)."""
+    return actor.has_role(R.WINDOW_CLERK) and may_see_case(actor, facts)
+
+
+def may_answer_supervision(actor: Actor, department_id: int | None) -> bool:
+    """A supervision notice is answered by the approvers and heads of the department it was sent to."""
+    return (
+        actor.has_role(R.APPROVER, R.DEPARTMENT_HEAD)
+        and department_id is not None
+        and actor.department_id == department_id
+    )
+
+
+# ---- the workplaces ---------------------------------------------------------------------------------------
+
+
+def may_apply_online(actor: Actor) -> bool:
+    return actor.applicant
+
+
+def may_take_applications(actor: Actor) -> bool:
+    """The general window (一窗受理): a window clerk bound to a service centre."""
+    return actor.has_role(R.WINDOW_CLERK) and actor.centre_id is not None
+
+
+def may_use_queues(actor: Actor) -> bool:
+    return actor.has_role(R.WINDOW_CLERK, R.APPROVER, R.DEPARTMENT_HEAD, R.SYSTEM_ADMIN)
+
+
+def may_use_board(actor: Actor) -> bool:
+    """The supervision boards (cases and bundles) of a jurisdiction."""
+    return actor.has_role(R.SUPERVISOR, R.SYSTEM_ADMIN) and bool(actor.division_path)
+
+
+# ---- bundle cases -----------------------------------------------------------------------------------------
+
+
+def bundle_in_scope(scope: Scope, facts: BundleFacts) -> bool:
+    kind = scope.kind
+    if kind is ScopeKind.EVERYTHING:
+        return True
+    if kind is ScopeKind.OWN:
+        return scope.user_id is not None and facts.applicant_id == scope.user_id
+    if kind is ScopeKind.CENTRE:
+        return facts.receiving_centre_id == scope.centre_id
+    if kind is ScopeKind.DEPARTMENT:
+        return scope.department_id in facts.item_department_ids
+    if kind is ScopeKind.JURISDICTION:
+        path = scope.division_path
+        return facts.receiving_division_path.startswith(path) or any(
+            p.startswith(path) for p in facts.item_division_paths
+        )
+    return False
+
+
+def is_own_bundle(actor: Actor, facts: BundleFacts) -> bool:
+    return actor.applicant and facts.applicant_id is not None and facts.applicant_id == actor.user_id
+
+
+def at_receiving_centre(actor: Actor, facts: BundleFacts) -> bool:
+    return (
+        actor.has_role(R.WINDOW_CLERK) and actor.centre_id is not None and actor.centre_id == facts.receiving_centre_id
+    )
+
+
+def may_see_bundle(actor: Actor, facts: BundleFacts) -> bool:
+    if facts.phase == BP.DRAFT:
+        return is_own_bundle(actor, facts)
+    return bundle_in_scope(scope_of(actor), facts)
+
+
+def may_see_bundle_personal(actor: Actor, facts: BundleFacts) -> bool:
+    if actor.system or not may_see_bundle(actor, facts):
+        return False
+    if actor.applicant:
+        return is_own_bundle(actor, facts)
+    return actor.staff_role in HANDLING_ROLES
+
+
+def _bundle_forbidden(action: BundleAction) -> Denied:
+    return Denied(403, "forbidden", f"您无权对该一件事办件执行“{bw.ACTION_LABELS[action]}”")
+
+
+def _bundle_permitted(actor: Actor, facts: BundleFacts, action: BundleAction) -> Denied | None:
+    if actor.system:
+        return None if action is BA.PROGRESS else _bundle_forbidden(action)
+    if not may_see_bundle(actor, facts):
+        return _bundle_forbidden(action)
+    own, desk = is_own_bundle(actor, facts), at_receiving_centre(actor, facts)
+    phase = BP(facts.phase)
+    if action in (BA.SAVE_DRAFT, BA.SUBMIT, BA.WITHDRAW_ITEM):
+        allowed = own
+    elif action is BA.ATTACH_MATERIAL:
+        allowed = (own and phase in (BP.DRAFT, BP.SUBMITTED, BP.CORRECTION)) or (desk and phase is not BP.DRAFT)
+    elif action in (BA.REQUEST_CORRECTION, BA.ACCEPT, BA.ISSUE_RESULTS):
+        allowed = desk
+    elif action is BA.RESUBMIT:
+        allowed = own or desk
+    elif action is BA.CHOOSE_RESULT_MODE:
+        allowed = own or (desk and phase is not BP.DRAFT)
+    elif action is BA.SCHEDULE_JOINT_STEP:
+        allowed = actor.has_role(R.APPROVER, R.DEPARTMENT_HEAD) and actor.department_id in facts.running_department_ids
+    elif action is BA.RECORD_JOINT_OUTCOME:
+        allowed = (
+            actor.has_role(R.APPROVER, R.DEPARTMENT_HEAD)
+            and actor.department_id in facts.unrecorded_joint_step_departments
+        )
+    else:
+        allowed = False
+    return None if allowed else _bundle_forbidden(action)
+
+
+def bundle_denial(actor: Actor, facts: BundleFacts, action: BundleAction) -> Denied | None:
+    denied = _bundle_permitted(actor, facts, action)
+    if denied is not None:
+        return denied
+    blocked = bw.blocked_by(facts, action)
+    return Denied(409, blocked.code, blocked.message) if blocked else None
+
+
+def bundle_actions(actor: Actor, facts: BundleFacts) -> frozenset[BundleAction]:
+    phase = BP(facts.phase)
+    candidates = {a for (p, a) in bw.TRANSITIONS if p is phase and a is not BA.PROGRESS}
+    return frozenset(a for a in candidates if bundle_denial(actor, facts, a) is None)

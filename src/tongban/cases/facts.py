@@ -1,0 +1,164 @@
+"""The facts the policy and the state tables read, built from the rows (the expensive ones lazily, so an action
+reads only what its own guard needs)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from tongban.catalogue.models import ImplementationVersion
+from tongban.catalogue.snapshots import version_snapshot
+
+from .domain import steps
+from .domain.bundle_workflow import BundleFacts
+from .domain.workflow import CaseFacts, CaseStatus
+from .models import BundleCase, Case, CaseMaterial, JointStep
+
+S = CaseStatus
+WITHDRAWABLE = frozenset({S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED, S.WAITING})
+
+
+def version_of(case: Case) -> ImplementationVersion:
+    """The guide version the case is pinned to, with its materials and steps: immutable once published, so read
+    once per process (catalogue.selectors.version_snapshot) and attached to the case."""
+    cached = case._state.fields_cache.get("version")
+    if isinstance(cached, ImplementationVersion) and getattr(cached, "_snapshot", False):
+        return cached
+    snapshot = version_snapshot(case.version_id)
+    case.version = snapshot
+    return snapshot
+
+
+def back_office_of(case: Case) -> list[str]:
+    return steps.back_office_steps(s.name for s in version_of(case).steps.all())
+
+
+class CaseFactsOf:
+    """CaseFacts of one Case row. ``materials``: the case's materials if the caller already has them."""
+
+    def __init__(self, case: Case, materials: list[CaseMaterial] | None = None):
+        self.case = case
+        self._materials = materials
+
+    @property
+    def status(self) -> str:
+        return self.case.status
+
+    @property
+    def applicant_id(self) -> int | None:
+        return self.case.applicant_id
+
+    @property
+    def agent_id(self) -> int | None:
+        return self.case.agent_id
+
+    @property
+    def receiving_centre_id(self) -> int | None:
+        return self.case.receiving_centre_id
+
+    @property
+    def deciding_department_id(self) -> int | None:
+        return self.case.deciding_department_id
+
+    @cached_property
+    def deciding_division_path(self) -> str:
+        return self.case.deciding_division.path
+
+    @property
+    def in_bundle(self) -> bool:
+        return self.case.bundle_case_id is not None
+
+    @property
+    def awaiting_decision(self) -> bool:
+        return self.case.awaiting_decision
+
+    @cached_property
+    def current_step_name(self) -> str:
+        return steps.current_step(back_office_of(self.case), self.case.current_step)
+
+    @property
+    def extended(self) -> bool:
+        return self.case.extension_days > 0
+
+    @cached_property
+    def materials(self) -> list[CaseMaterial]:
+        return self._materials if self._materials is not None else list(self.case.materials.all())
+
+    @cached_property
+    def deferred_outstanding(self) -> bool:
+        return any(m.state == CaseMaterial.State.DEFERRED for m in self.materials)
+
+    @cached_property
+    def deferrable_left(self) -> bool:
+        held = {m.name for m in self.materials if m.state in ("received", "deferred", "replaced", "result")}
+        return any(r.necessity == "deferrable" and r.name not in held for r in version_of(self.case).materials.all())
+
+    @cached_property
+    def special_steps_declared(self) -> bool:
+        return bool(version_of(self.case).special_steps.all())
+
+
+def case_facts(case: Case, materials: list[CaseMaterial] | None = None) -> CaseFacts:
+    return CaseFactsOf(case, materials)
+
+
+class BundleFactsOf:
+    """BundleFacts of one BundleCase row. ``children``: its child cases if the caller already has them."""
+
+    def __init__(self, bundle_case: BundleCase, children: list[Case] | None = None):
+        self.bundle_case = bundle_case
+        self._children = children
+
+    @property
+    def phase(self) -> str:
+        return self.bundle_case.phase
+
+    @property
+    def applicant_id(self) -> int | None:
+        return self.bundle_case.applicant_id
+
+    @property
+    def receiving_centre_id(self) -> int | None:
+        return self.bundle_case.receiving_centre_id
+
+    @cached_property
+    def receiving_division_path(self) -> str:
+        return self.bundle_case.receiving_division.path
+
+    @property
+    def result_mode(self) -> str:
+        return self.bundle_case.result_mode
+
+    @cached_property
+    def children(self) -> list[Case]:
+        if self._children is not None:
+            return self._children
+        return list(Case.objects.filter(bundle_case=self.bundle_case).select_related("deciding_division"))
+
+    @cached_property
+    def item_department_ids(self) -> frozenset[int]:
+        return frozenset(c.deciding_department_id for c in self.children)
+
+    @cached_property
+    def item_division_paths(self) -> tuple[str, ...]:
+        return tuple({c.deciding_division.path for c in self.children})
+
+    @cached_property
+    def running_department_ids(self) -> frozenset[int]:
+        return frozenset(c.deciding_department_id for c in self.children if c.status in (S.IN_PROGRESS, S.SUSPENDED))
+
+    @cached_property
+    def has_decided_item(self) -> bool:
+        return any(c.status == S.DECIDED for c in self.children)
+
+    @cached_property
+    def has_withdrawable_item(self) -> bool:
+        return any(c.status in WITHDRAWABLE for c in self.children)
+
+    @cached_property
+    def unrecorded_joint_step_departments(self) -> frozenset[int]:
+        pending = JointStep.objects.filter(bundle_case=self.bundle_case, recorded_at__isnull=True)
+        return frozenset(Case.objects.filter(joint_steps__in=pending).values_list("deciding_department_id", flat=True))
+
+
+def bundle_facts(bundle_case: BundleCase, children: list[Case] | None = None) -> BundleFacts:
+    return BundleFactsOf(bundle_case, children)

@@ -1,0 +1,201 @@
+"""Forms of the bundle application pages (一件事一次办): the acceptance decision over all items, one
+correction list, the result desk, withdrawing an item and joint steps.
+
+The merged application form itself is rendered field by field from the items' form schemas with the case
+pages' helpers (tongban.cases.forms.schema_fields / read_schema_post); validation stays in the services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+
+from tongban.cases.forms import DEFAULT_COMMITMENT, DELIVERIES, ActionForm, IssueForm, _lines
+
+from .domain.bundle_workflow import RESULT_MODE_LABELS
+from .models import JointStep
+
+__all__ = [
+    "DELIVERIES",
+    "AcceptBundleForm",
+    "BundleCorrectionForm",
+    "IssueForm",
+    "IssueItemsForm",
+    "JointRecordForm",
+    "JointScheduleForm",
+    "ResubmitForm",
+    "ResultModeForm",
+    "WithdrawItemForm",
+    "material_field",
+]
+
+
+def material_field(name: str) -> str:
+    """A stable form field name for a material (names are Chinese and may contain any character)."""
+    return "m_" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+
+
+class AcceptBundleForm(ActionForm):
+    """受理 the bundle: 不予受理 per item with its reason; 容缺 for named secondary materials."""
+
+    defer = forms.MultipleChoiceField(label="容缺后补的材料", required=False, widget=forms.CheckboxSelectMultiple)
+    due = forms.DateField(
+        label="承诺补交日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应如 2026-01-31"},
+    )
+    commitment = forms.CharField(
+        label="申请人承诺", required=False, initial=DEFAULT_COMMITMENT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        items: Iterable[tuple[int, str]] = (),
+        deferrable: Iterable[str] = (),
+        today: dt.date | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self.today = today or dt.date.today()
+        cast(forms.ChoiceField, self.fields["defer"]).choices = [(d, d) for d in deferrable]
+        self.item_fields: list[tuple[str, str, str]] = []  # (item name, refuse field, reason field)
+        for pk, name in items:
+            self.fields[f"refuse_{pk}"] = forms.BooleanField(label=f"“{name}”不予受理", required=False)
+            self.fields[f"reason_{pk}"] = forms.CharField(
+                label=f"“{name}”不予受理的理由和依据",
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.item_fields.append((name, f"refuse_{pk}", f"reason_{pk}"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, refuse, reason in self.item_fields:
+            if data.get(refuse) and not (data.get(reason) or "").strip():
+                self.add_error(reason, f"对“{name}”不予受理必须说明理由和依据")
+        if data.get("defer"):
+            if not data.get("due"):
+                self.add_error("due", "容缺受理须填写承诺补交日期")
+            elif data["due"] <= self.today:
+                self.add_error("due", "容缺材料的承诺补交日期应晚于今天")
+            if not (data.get("commitment") or "").strip():
+                self.add_error("commitment", "容缺受理须有申请人的书面承诺")
+        return data
+
+    def refusals(self) -> dict[int, str]:
+        out = {}
+        for _, refuse, reason in self.item_fields:
+            if self.cleaned_data.get(refuse):
+                out[int(refuse.removeprefix("refuse_"))] = self.cleaned_data[reason].strip()
+        return out
+
+    def item_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"name": name, "refuse": self[refuse], "reason": self[reason]} for name, refuse, reason in self.item_fields
+        ]
+
+
+class BundleCorrectionForm(ActionForm):
+    """补正: one complete list across all items (一次告知)."""
+
+    items = forms.MultipleChoiceField(label="需补正的材料", required=False, widget=forms.CheckboxSelectMultiple)
+    extra = forms.CharField(
+        label="其他需补正的内容",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一项，例如：申请表中父亲的公民身份号码有误",
+    )
+
+    def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["items"]).choices = [(c, c) for c in choices]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.all_items() and "revision" in data:
+            self.add_error("extra", "补正通知须一次性列明全部需要补正的材料或内容")
+        return data
+
+    def all_items(self) -> list[str]:
+        return [*self.cleaned_data.get("items", []), *_lines(self.cleaned_data.get("extra", ""))]
+
+
+class ResubmitForm(ActionForm):
+    pass
+
+
+class ResultModeForm(ActionForm):
+    result_mode = forms.ChoiceField(
+        label="出件方式",
+        choices=[(k.value, v) for k, v in RESULT_MODE_LABELS.items()],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择统一出件或逐项出件"},
+        help_text="统一出件：全部事项作出决定后一次领取或一次寄送；逐项出件：每个事项作出决定后即可领取。",
+    )
+
+
+class IssueItemsForm(IssueForm):
+    cases = forms.MultipleChoiceField(
+        label="本次出件的事项", widget=forms.CheckboxSelectMultiple, error_messages={"required": "请选择本次出件的事项"}
+    )
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["cases"]).choices = list(choices)
+        self.order_fields(["revision", "cases", "delivery", "address"])
+
+
+class WithdrawItemForm(ActionForm):
+    case = forms.ChoiceField(label="撤回的事项", error_messages={"required": "请选择要撤回的事项"})
+    reason = forms.CharField(label="撤回原因", required=False, max_length=500)
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["case"]).choices = list(choices)
+
+
+class JointScheduleForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="联合环节",
+        choices=JointStep.Kind.choices,
+        error_messages={"required": "请选择联合踏勘、联合评审或联合验收"},
+    )
+    when = forms.DateTimeField(
+        label="时间",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": "请填写联合环节的时间", "invalid": "时间格式应如 2026-10-09 09:30"},
+    )
+    place = forms.CharField(label="地点", max_length=200, error_messages={"required": "请填写联合环节地点"})
+    cases = forms.MultipleChoiceField(
+        label="涉及的事项",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请选择涉及的事项（两个及以上部门）"},
+    )
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["cases"]).choices = list(choices)
+
+
+class JointRecordForm(forms.Form):
+    step = forms.IntegerField(widget=forms.HiddenInput)
+    passed = forms.ChoiceField(
+        label="结论",
+        choices=[("1", "通过"), ("0", "不通过")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择通过或不通过"},
+    )
+    outcome = forms.CharField(
+        label="联合环节意见",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写联合环节结论"},
+    )

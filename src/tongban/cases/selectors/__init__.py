@@ -1,0 +1,57 @@
+"""Reads of cases and bundle cases: work queues, boards, timelines, public progress; scoped by the policy."""
+
+from .bundle_cases import (
+    bundle_board,
+    bundle_children,
+    bundle_holdup,
+    bundle_holdups,
+    bundle_indicators,
+    get_visible_bundle_case,
+)
+from .queues import (
+    BUCKET_LABELS,
+    CLOCK_STATUSES,
+    OPEN_STATUSES,
+    PAGE_COUNT_CAP,
+    Bucket,
+    applicant_cases,
+    bucket_filter,
+    count_up_to,
+    due_soon_limit,
+    get_visible_case,
+    jurisdiction_codes,
+    public_progress,
+    queue,
+    queue_counts,
+    supervision_board,
+    timeline,
+)
+from .scope import case_scope_filter, visible_bundle_cases, visible_cases
+
+__all__ = [
+    "BUCKET_LABELS",
+    "CLOCK_STATUSES",
+    "OPEN_STATUSES",
+    "PAGE_COUNT_CAP",
+    "Bucket",
+    "applicant_cases",
+    "bucket_filter",
+    "bundle_board",
+    "bundle_children",
+    "bundle_holdup",
+    "bundle_holdups",
+    "bundle_indicators",
+    "case_scope_filter",
+    "count_up_to",
+    "due_soon_limit",
+    "get_visible_bundle_case",
+    "get_visible_case",
+    "jurisdiction_codes",
+    "public_progress",
+    "queue",
+    "queue_counts",
+    "supervision_board",
+    "timeline",
+    "visible_bundle_cases",
+    "visible_cases",
+]

@@ -1,0 +1,240 @@
+"""Reads of cases: work queues, the supervision board, timelines, public progress.
+
+Queues stay fast at millions of cases: each bucket is a filter on the indexed (department or division,
+status, promised_due) columns, divisions are resolved to a list of codes first (no LIKE join), and rows
+come with what the list shows in one query (no N+1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from tongban.core import clock
+from tongban.core.actor import Actor, actor_of
+from tongban.jurisdictions.models import Division
+from tongban.workdays.selectors import current_calendar
+from tongban.workdays.workcal import UnknownCalendarYear
+
+from ..domain import policy
+from ..domain.workflow import CaseStatus
+from ..facts import case_facts, version_of
+from ..models import Case, CaseEvent
+from .scope import visible_cases
+
+S = CaseStatus
+CLOCK_STATUSES = [S.IN_PROGRESS.value, S.RETURNED.value]
+OPEN_STATUSES = [
+    S.SUBMITTED.value,
+    S.CORRECTION.value,
+    S.IN_PROGRESS.value,
+    S.RETURNED.value,
+    S.SUSPENDED.value,
+    S.DECIDED.value,
+]
+
+
+class Bucket(StrEnum):
+    TO_ACCEPT = "to_accept"
+    TO_REVIEW = "to_review"
+    TO_DECIDE = "to_decide"
+    SUSPENDED = "suspended"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    RESULT_DESK = "result_desk"
+
+
+BUCKET_LABELS = {
+    Bucket.TO_ACCEPT: "待受理",
+    Bucket.TO_REVIEW: "待审查",
+    Bucket.TO_DECIDE: "待决定",
+    Bucket.SUSPENDED: "特殊环节",
+    Bucket.DUE_SOON: "即将到期",
+    Bucket.OVERDUE: "已超期",
+    Bucket.RESULT_DESK: "待出件",
+}
+
+
+def due_soon_limit(today: dt.date, days: int = 2) -> dt.date:
+    """The last date that is still "due soon": two working days from today."""
+    try:
+        return current_calendar().add_working_days(today, days)
+    except UnknownCalendarYear:
+        return today + dt.timedelta(days=days + 2)  # the board flags calendar_unknown cases separately
+
+
+def bucket_filter(bucket: Bucket, today: dt.date) -> Q:
+    if bucket is Bucket.TO_ACCEPT:
+        return Q(status__in=[S.SUBMITTED.value])
+    if bucket is Bucket.TO_REVIEW:
+        return Q(status=S.IN_PROGRESS.value, awaiting_decision=False)
+    if bucket is Bucket.TO_DECIDE:
+        return Q(status=S.IN_PROGRESS.value, awaiting_decision=True)
+    if bucket is Bucket.SUSPENDED:
+        return Q(status__in=[S.SUSPENDED.value, S.RETURNED.value])
+    if bucket is Bucket.DUE_SOON:
+        return Q(status__in=CLOCK_STATUSES, promised_due__gte=today, promised_due__lte=due_soon_limit(today))
+    if bucket is Bucket.OVERDUE:
+        return Q(status__in=CLOCK_STATUSES, promised_due__lt=today)
+    if bucket is Bucket.RESULT_DESK:
+        return Q(status=S.DECIDED.value)
+    raise ValueError(bucket)
+
+
+def _rows(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("implementation", "version", "deciding_department", "deciding_division").only(
+        "id",
+        "number",
+        "status",
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "channel",
+        "promised_due",
+        "statutory_due",
+        "calendar_unknown",
+        "accepted_on",
+        "awaiting_decision",
+        "current_step",
+        "revision",
+        "deferred",
+        "submitted_at",
+        "bundle_case",
+        "version__name",
+        "implementation__code",
+        "deciding_department__name",
+        "deciding_division__name",
+    )
+
+
+def queue(
+    user: Any,
+    bucket: Bucket,
+    *,
+    today: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    total: int | None = None,
+    cap: int | None = None,
+) -> tuple[list[Case], int]:
+    """A work queue for the user's scope (centre, department or jurisdiction), most urgent first.
+    ``total``: the count already known (a page's tabs counted it); ``cap``: see count_up_to."""
+    today = today or clock.today()
+    qs = visible_cases(user).filter(bucket_filter(bucket, today))
+    if total is None:
+        total = count_up_to(qs, cap)
+    rows = list(_rows(qs).order_by("promised_due", "id")[offset : offset + limit])
+    return rows, total
+
+
+def applicant_cases(user: Any, *, drafts: bool = False, limit: int = 50, offset: int = 0) -> tuple[list[Case], int]:
+    """The applicant's own cases (我的办件), newest first; drafts apart."""
+    qs = visible_cases(user).filter(applicant_id=actor_of(user).user_id)
+    qs = qs.filter(status=S.DRAFT.value) if drafts else qs.exclude(status=S.DRAFT.value)
+    total = qs.count()
+    return list(_rows(qs).order_by("-created_at", "-id")[offset : offset + limit]), total
+
+
+# Pages count a bucket up to this many cases and show "more than" beyond: an exact count of a big bucket
+# visits every matching row (after a day's updates the table too, bench/cases_volume.py) and a person needs
+# no more than "over a thousand". The API counts exactly.
+PAGE_COUNT_CAP = 1000
+
+
+def count_up_to(qs: QuerySet[Case], cap: int | None) -> int:
+    """Exact below ``cap``; ``cap + 1`` stands for "more than cap". ``cap=None``: exact."""
+    if cap is None:
+        return qs.count()
+    # No ORDER BY and only the key in the subquery: PostgreSQL stops after cap + 1 index entries.
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
+def queue_counts(
+    user: Any, buckets: list[Bucket], today: dt.date | None = None, cap: int | None = None
+) -> dict[Bucket, int]:
+    today = today or clock.today()
+    base = visible_cases(user)
+    return {b: count_up_to(base.filter(bucket_filter(b, today)), cap) for b in buckets}
+
+
+def jurisdiction_codes(path: str) -> list[str]:
+    return list(Division.objects.filter(path__startswith=path).values_list("code", flat=True))
+
+
+def supervision_board(
+    user: Any, bucket: Bucket, *, today: dt.date | None = None, limit: int = 50, offset: int = 0, cap: int | None = None
+) -> tuple[list[Case], int]:
+    """Every due-soon or overdue case of the supervisor's jurisdiction."""
+    today = today or clock.today()
+    actor = actor_of(user)
+    if not policy.may_use_board(actor):
+        return [], 0
+    # Kept on the request's user: a board page asks for both tabs.
+    kept: tuple[str, list[str]] | None = getattr(user, "_jurisdiction_codes", None)
+    if kept is not None and kept[0] == actor.division_path:
+        codes = kept[1]
+    else:
+        codes = jurisdiction_codes(actor.division_path)
+        if not isinstance(user, Actor):
+            user._jurisdiction_codes = (actor.division_path, codes)  # type: ignore[attr-defined]
+    qs = Case.objects.filter(deciding_division_id__in=codes).filter(bucket_filter(bucket, today))
+    total = count_up_to(qs, cap)
+    if limit == 0:
+        return [], total
+    return list(_rows(qs).order_by("promised_due", "id")[offset : offset + limit]), total
+
+
+def timeline(case: Case) -> list[CaseEvent]:
+    return list(CaseEvent.objects.filter(case=case).select_related("actor", "window").order_by("at", "id"))
+
+
+CASE_PAGE_JOINS = (
+    "implementation",
+    "implementation__entry",
+    "deciding_department",
+    "deciding_division",
+    "receiving_centre",
+)
+
+
+def get_visible_case(user: Any, number: str) -> Case | None:
+    """The case if the user may see it (policy.may_see_case: a draft only to its author), with what detail
+    pages and the API show, its pinned version attached from the process's snapshot."""
+    # With the receiving division and the applicant account too, PostgreSQL spent ~4 ms planning the
+    # 8-table join on every action (bench/cases.py).
+    case = visible_cases(user).select_related(*CASE_PAGE_JOINS).filter(number=number).first()
+    if case is None or not policy.may_see_case(actor_of(user), case_facts(case)):
+        return None
+    version_of(case)
+    return case
+
+
+def public_progress(number: str, query_code: str) -> dict[str, Any] | None:
+    """What anyone holding the number and query code may see: no personal data."""
+    case = Case.objects.select_related("version", "deciding_department").filter(number=number).first()
+    if (
+        case is None
+        or case.status == S.DRAFT
+        or not query_code
+        or not secrets.compare_digest(case.query_code.upper(), query_code.strip().upper())
+    ):
+        return None  # the same answer whether the number exists or not
+    events = CaseEvent.objects.filter(case=case).order_by("at", "id").values("action", "to_status", "at", "step_name")
+    return {
+        "number": case.number,
+        "item": case.version.name,
+        "department": case.deciding_department.name,
+        "status": case.status,
+        "submitted_at": case.submitted_at,
+        "accepted_on": case.accepted_on,
+        "promised_due": case.promised_due,
+        "decision": case.decision,
+        "closed_at": case.closed_at,
+        "events": [
+            {"action": e["action"], "status": e["to_status"], "at": e["at"], "step": e["step_name"]} for e in events
+        ],
+    }

@@ -1,0 +1,266 @@
+"""Applying: an online draft filled once and submitted, or an application taken at the general window (一窗受理)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from tongban.accounts.models import User
+from tongban.catalogue.formschema import validate_submission
+from tongban.catalogue.models import ImplementationVersion, ItemImplementation
+from tongban.catalogue.snapshots import published_snapshot
+from tongban.core.actor import AccountKind
+from tongban.core.errors import DomainError
+from tongban.jurisdictions.models import ServiceCentre
+
+from ..domain import policy
+from ..domain.workflow import CaseAction
+from ..facts import case_facts, version_of
+from ..models import Case, CaseMaterial, Visit
+from ..uploads import upload_problem
+from . import idempotency
+from .context import Ctx, FormInvalid, forbid, require, today
+from .numbers import next_case_number, query_code
+from .perform import Notice, Outcome, open_case, perform, raise_denied
+
+A = CaseAction
+
+
+def prefill(user: User | None, schema: Iterable[dict]) -> dict[str, Any]:
+    """Fill once (一次填写): from the profile, then from the applicant's latest answers to the same keys."""
+    keys = [f["key"] for f in schema]
+    if user is None:
+        return {}
+    profile = {
+        "applicant_name": user.real_name,
+        "applicant_id_number": user.id_number or "",
+        "applicant_phone": user.phone,
+        "address": user.address,
+        "enterprise_name": user.real_name if user.uscc else "",
+        "uscc": user.uscc or "",
+        "legal_representative": user.legal_representative,
+    }
+    values = {k: v for k, v in profile.items() if k in keys and v}
+    if user.pk and any(k not in values for k in keys):
+        earlier = Case.objects.filter(applicant=user).order_by("-updated_at").values_list("form_data", flat=True)
+        for data in earlier[:20]:
+            for k in keys:
+                if k not in values and data.get(k) not in (None, ""):
+                    values[k] = data[k]
+    return values
+
+
+def published_version(implementation: ItemImplementation) -> ImplementationVersion:
+    _, version = published_snapshot(implementation.pk)
+    if version is None:
+        raise DomainError("item_unavailable", "该事项暂未发布办事指南，不能申请", "implementation")
+    return version
+
+
+def centre_for(implementation: ItemImplementation) -> ServiceCentre | None:
+    """Online applications are received at the centre that hosts the deciding department."""
+    return (
+        ServiceCentre.objects.filter(departments=implementation.department_id).order_by("id").first()
+        or ServiceCentre.objects.filter(division_id=implementation.division_id).order_by("id").first()
+    )
+
+
+def applicant_fields(user: User) -> dict[str, Any]:
+    legal = user.kind == AccountKind.ENTERPRISE
+    return {
+        "applicant": user,
+        "applicant_kind": "legal" if legal else "natural",
+        "applicant_name": user.real_name or user.get_username(),
+        "applicant_id_number": (user.uscc if legal else user.id_number) or "",
+        "applicant_phone": user.phone,
+    }
+
+
+def start_online(
+    ctx: Ctx, implementation: ItemImplementation, form_data: dict | None = None, *, key: str | None = None
+) -> Case:
+    """A draft for a signed-in citizen or enterprise, pre-filled (一次填写)."""
+    if not policy.may_apply_online(ctx.actor) or ctx.user is None:
+        raise forbid("请以自然人或法人账号登录后申请")
+    version = published_version(implementation)
+    if "online" not in version.handling_forms:
+        raise DomainError("not_online", "该事项不支持网上申请，请到窗口办理", "implementation")
+    with transaction.atomic():
+        claimed = idempotency.claim(ctx, key)  # raises Replayed: the caller answers with what was made
+        data = {**prefill(ctx.user, version.form_schema), **(form_data or {})}
+        case = open_case(
+            ctx,
+            A.SAVE_DRAFT,
+            number=f"draft-{uuid.uuid4().hex[:24]}",
+            query_code=query_code(),
+            implementation=implementation,
+            version=version,
+            form_data=data,
+            channel="online",
+            receiving_division_id=implementation.division_id,
+            receiving_centre=centre_for(implementation),
+            deciding_department_id=implementation.department_id,
+            deciding_division_id=implementation.division_id,
+            **applicant_fields(ctx.user),
+        )
+        idempotency.settle(claimed, case)
+        return case
+
+
+def save_draft(ctx: Ctx, case: Case | str, form_data: dict, revision: int | None = None) -> Case:
+    def merge(c: Case) -> None:
+        c.form_data = {**c.form_data, **form_data}
+
+    return perform(ctx, case, A.SAVE_DRAFT, revision, merge)
+
+
+def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: bytes) -> CaseMaterial:
+    """Store one file for a named material; a bad file is refused alone, with its reason."""
+    denied = policy.material_denial(ctx.actor, case_facts(case))
+    if denied is not None:
+        raise_denied(denied, "file")
+    known = {m.name for m in version_of(case).materials.all()}
+    if name not in known:
+        raise DomainError("unknown_material", f"“{name}”不是该事项要求的申请材料", "name")
+    kind, problem = upload_problem(filename, content)
+    if problem:
+        raise DomainError("bad_file", problem, "file")
+    with transaction.atomic():
+        CaseMaterial.objects.filter(case=case, name=name, state__in=["received", "missing"]).delete()
+        material = CaseMaterial(
+            case=case,
+            name=name,
+            state=CaseMaterial.State.RECEIVED,
+            content_type=kind or "",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        material.file.save(f"{case.pk}-{uuid.uuid4().hex[:8]}", ContentFile(content), save=False)
+        material.save()
+    return material
+
+
+def missing_materials(case: Case, materials: Iterable[CaseMaterial] | None = None) -> list[str]:
+    """Required materials with neither a file, a paper check, a deferral nor an e-licence replacement."""
+    held = case.materials.all() if materials is None else materials
+    have = {m.name for m in held if m.state in ("received", "deferred", "replaced", "result")}
+    return [
+        m.name
+        for m in version_of(case).materials.all()
+        if m.necessity == "required" and not m.licence_replaceable and m.name not in have
+    ]
+
+
+def submit(ctx: Ctx, case: Case | str, revision: int | None = None, idempotency_key: str | None = None) -> Case:
+    def stamp(c: Case) -> Outcome:
+        version = version_of(c)
+        cleaned, errors = validate_submission(version.form_schema, c.form_data)
+        if errors:
+            raise FormInvalid(errors)
+        materials = list(c.materials.all()) if version.materials.all() else []
+        missing = missing_materials(c, materials) if c.channel == "online" else []
+        if missing:
+            raise DomainError("materials_missing", "请上传以下必要材料：" + "、".join(missing), "materials")
+        have = {m.name for m in materials}
+        replaced = [m.name for m in version.materials.all() if m.licence_replaceable and m.name not in have]
+        if replaced:
+            CaseMaterial.objects.bulk_create(
+                [CaseMaterial(case=c, name=name, state=CaseMaterial.State.REPLACED) for name in replaced]
+            )
+        c.form_data = {**c.form_data, **cleaned}
+        c.submitted_at = timezone.now()
+        c.number = next_case_number(c.receiving_division_id[:6], today())  # last: see next_case_number
+        return Outcome(
+            notices=[Notice("submitted", "申请已提交", f"您申请的“{version.name}”已提交，查询码{c.query_code}。")]
+        )
+
+    return perform(ctx, case, A.SUBMIT, revision, stamp, key=idempotency_key)
+
+
+def window_clerk_centre(ctx: Ctx) -> ServiceCentre:
+    """The centre of the acting window clerk; anyone else may not take applications at a window."""
+    if not policy.may_take_applications(ctx.actor) or ctx.user is None or ctx.user.service_centre is None:
+        raise forbid("只有服务中心综合窗口人员可以窗口收件")
+    return ctx.user.service_centre
+
+
+def check_window_applicant(applicant: dict[str, str], identity_check: str) -> None:
+    """A window application names the applicant and records how their identity was verified."""
+    require(identity_check, "identity_check", "请记录申请人身份核验方式")
+    for key in ("name", "id_number"):
+        require(applicant.get(key, ""), f"applicant.{key}", "请填写申请人姓名和证件号码")
+
+
+def account_of(id_number: str) -> User | None:
+    """The platform account of a person or enterprise by resident ID or USCC, where there is one."""
+    if not id_number:
+        return None
+    return User.objects.filter(id_number=id_number).first() or User.objects.filter(uscc=id_number).first()
+
+
+def apply_at_window(
+    ctx: Ctx,
+    implementation: ItemImplementation,
+    *,
+    applicant: dict[str, str],
+    identity_check: str,
+    form_data: dict,
+    paper_materials: Iterable[str] = (),
+    agent: dict[str, str] | None = None,
+    key: str | None = None,
+) -> Case:
+    """一窗受理: a clerk takes an application for any department their centre serves."""
+    centre = window_clerk_centre(ctx)
+    if not centre.departments.filter(pk=implementation.department_id).exists():
+        raise DomainError("not_served", f"本中心未受理“{implementation.department}”的事项", "implementation")
+    version = published_version(implementation)
+    check_window_applicant(applicant, identity_check)
+    cleaned, errors = validate_submission(version.form_schema, form_data)
+    if errors:
+        raise FormInvalid(errors)
+    known = {m.name for m in version.materials.all()}
+    paper = list(paper_materials)
+    for name in paper:
+        if name not in known:
+            raise DomainError("unknown_material", f"“{name}”不是该事项要求的申请材料", "paper_materials")
+    agent = agent or {}
+    with transaction.atomic():
+        claimed = idempotency.claim(ctx, key)  # raises Replayed: the caller answers with what was made
+        proxy = account_of(agent.get("id_number", ""))
+        case = open_case(
+            ctx,
+            A.SUBMIT,
+            Outcome(reason=f"身份核验：{identity_check}"),
+            number=next_case_number(centre.division_id[:6], today()),
+            query_code=query_code(),
+            implementation=implementation,
+            version=version,
+            status="submitted",
+            applicant=account_of(applicant["id_number"]),
+            applicant_kind=applicant.get("kind", "natural"),
+            applicant_name=applicant["name"],
+            applicant_id_number=applicant["id_number"],
+            applicant_phone=applicant.get("phone", ""),
+            agent_name=agent.get("name", ""),
+            agent_id_number=agent.get("id_number", ""),
+            agent=proxy if proxy is not None and proxy.kind == AccountKind.CITIZEN else None,
+            identity_check=identity_check,
+            form_data=cleaned,
+            channel="window",
+            receiving_division_id=centre.division_id,
+            receiving_centre=centre,
+            receiving_window=ctx.window,
+            deciding_department_id=implementation.department_id,
+            deciding_division_id=implementation.division_id,
+            submitted_at=timezone.now(),
+        )
+        CaseMaterial.objects.bulk_create([CaseMaterial(case=case, name=name, paper_checked=True) for name in paper])
+        Visit.objects.create(case=case, purpose="窗口申请", centre=centre)
+        idempotency.settle(claimed, case)
+        return case

@@ -1,0 +1,293 @@
+"""A bundle case at the general window and the unified result desk: accept (parallel items start, dependent
+ones wait, 不予受理 per item), one correction list across all items, resubmission, the applicant's choice of
+统一出件 / 逐项出件, issuing results; the applicant withdrawing one item; joint steps of the departments.
+
+Every change goes through ``perform_bundle``; what it does to the items goes through ``perform`` with the
+actor ``through_bundle`` (the bundle is locked first, then its items by id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tongban.bundles.savings import normalise_material
+from tongban.core.errors import ConflictError, DomainError
+
+from ..domain import policy
+from ..domain.bundle_workflow import RESULT_MODES, BundleAction, BundlePhase, ResultMode
+from ..domain.workflow import TERMINAL, CaseAction, CaseStatus
+from ..facts import bundle_facts, version_of
+from ..models import BundleCase, Case, CaseMaterial, JointStep
+from .back_office import withdraw
+from .bundle_applications import item_version
+from .context import Ctx, Deferral, require
+from .deadlines import bundle_deadlines
+from .desk import accept, clean_items, refuse, resubmit
+from .perform import Notice, Outcome, perform, perform_bundle, raise_denied
+from .results import issue_result
+
+A, B, P = CaseAction, BundleAction, BundlePhase
+
+
+def open_children(bc: BundleCase) -> QuerySet[Case]:
+    """Items still in hand: one the applicant withdrew on its own is left alone by the bundle's actions."""
+    return bc.children.exclude(status__in=[s.value for s in TERMINAL]).order_by("id")
+
+
+def accept_bundle(
+    ctx: Ctx,
+    bc: BundleCase | str,
+    revision: int | None = None,
+    *,
+    refusals: dict[int, str] | None = None,
+    deferrals: Iterable[Deferral] = (),
+) -> BundleCase:
+    """受理 the bundle: parallel items start now; dependent ones wait; 不予受理 per item with its reason."""
+    refused = {int(k): v for k, v in (refusals or {}).items()}
+    deferred = list(deferrals)
+
+    def effect(locked: BundleCase) -> Outcome:
+        every = list(
+            locked.children.select_related("bundle_item").prefetch_related("bundle_item__depends_on").order_by("id")
+        )
+        children = [c for c in every if c.status not in TERMINAL]  # one the applicant withdrew stays as it is
+        if not children:
+            raise ConflictError("nothing_open", "本一件事办件的事项均已撤回或办结，无可受理的事项", "phase")
+        if set(refused) - {c.bundle_item_id for c in children}:
+            raise DomainError("unknown_item", "不予受理的事项不在本件中", "refusals")
+        bundle_deadlines(locked)
+        desk = ctx.through_bundle()
+        chosen = {c.bundle_item_id for c in every}
+
+        def prereqs(child: Case) -> list[int]:
+            assert child.bundle_item is not None  # every child of a bundle case has its item
+            return [d.pk for d in child.bundle_item.depends_on.all() if d.pk in chosen]
+
+        # An item whose prerequisite is refused (or was withdrawn before acceptance) cannot go on, nor can
+        # anything that waits for it: the result it waits for will never come.
+        doomed = set(refused) | {c.bundle_item_id for c in every if c.status in TERMINAL}
+        changed = True
+        while changed:
+            changed = False
+            for child in children:
+                if child.bundle_item_id not in doomed and any(p in doomed for p in prereqs(child)):
+                    doomed.add(child.bundle_item_id)
+                    changed = True
+        for child in children:
+            item_id = child.bundle_item_id
+            if item_id in refused:
+                refuse(desk, child, refused[item_id] or "不符合受理条件")
+            elif item_id in doomed:
+                perform(
+                    desk,
+                    child,
+                    A.TERMINATE,
+                    None,
+                    lambda c: Outcome(reason="前置事项不予受理或已撤回，本事项无法继续办理"),
+                )
+            elif prereqs(child):
+                perform(desk, child, A.ACCEPT_WAITING, None, lambda c: Outcome(reason="等待前置事项办结后自动启动"))
+            else:
+                names = {m.name for m in version_of(child).materials.all()}
+                accept(desk, child, None, [d for d in deferred if d.material in names])
+        return Outcome(
+            data={"refused": sorted(refused), "deferred": [d.material for d in deferred]},
+        )
+
+    return perform_bundle(ctx, bc, B.ACCEPT, revision, effect)
+
+
+def request_bundle_correction(
+    ctx: Ctx, bc: BundleCase | str, items: list[str], revision: int | None = None
+) -> BundleCase:
+    """补正: one complete list across all items (一次告知), told to the applicant once."""
+
+    def effect(locked: BundleCase) -> Outcome:
+        listed = clean_items(items, "补正通知须一次性列明全部需要补正的材料或内容")
+        locked.correction_items = listed
+
+        def on_item(c: Case) -> Outcome:
+            c.correction_items = listed
+            return Outcome(data={"items": listed})
+
+        for child in open_children(locked):
+            perform(ctx.through_bundle(), child, A.REQUEST_CORRECTION, None, on_item)
+        body = "请补正以下材料（一次性告知，涵盖全部事项）：" + "；".join(listed)
+        return Outcome(data={"items": listed}, notices=[Notice("correction", "请补正材料", body)])
+
+    return perform_bundle(ctx, bc, B.REQUEST_CORRECTION, revision, effect)
+
+
+def sync_child_materials(bc: BundleCase) -> None:
+    """After 补正 the files uploaded once again reach every open item that needs them."""
+    uploads = {m.name: m for m in bc.materials.all() if m.file}
+    for child in open_children(bc):
+        held = {m.name: m for m in child.materials.filter(state=CaseMaterial.State.RECEIVED)}
+        for req in version_of(child).materials.all():
+            up = uploads.get(normalise_material(req.name))
+            if up is None or (req.name in held and held[req.name].sha256 == up.sha256):
+                continue
+            CaseMaterial.objects.filter(case=child, name=req.name, state__in=["received", "missing"]).delete()
+            CaseMaterial.objects.create(
+                case=child,
+                name=req.name,
+                file=up.file.name,
+                content_type=up.content_type,
+                size=up.size,
+                sha256=up.sha256,
+                paper_checked=up.paper_checked,
+            )
+
+
+def resubmit_bundle(ctx: Ctx, bc: BundleCase | str, revision: int | None = None) -> BundleCase:
+    def effect(locked: BundleCase) -> None:
+        sync_child_materials(locked)
+        for child in open_children(locked):
+            resubmit(ctx.through_bundle(), child)
+
+    return perform_bundle(ctx, bc, B.RESUBMIT, revision, effect)
+
+
+def choose_result_mode(ctx: Ctx, bc: BundleCase | str, mode: str, revision: int | None = None) -> BundleCase:
+    """统一出件 (all results at once) or 逐项出件 (each as it is decided): the applicant's choice, recorded by
+    the applicant or by a clerk of the receiving centre, until the results are out."""
+    if mode not in RESULT_MODES:
+        raise DomainError("bad_result_mode", "出件方式应为统一出件（together）或逐项出件（separate）", "result_mode")
+
+    def effect(locked: BundleCase) -> Outcome:
+        before, locked.result_mode = locked.result_mode, mode
+        return Outcome(data={"from": before, "to": mode})
+
+    if isinstance(bc, BundleCase) and bc.result_mode == mode:
+        denied = policy.bundle_denial(ctx.actor, bundle_facts(bc), B.CHOOSE_RESULT_MODE)
+        if denied is not None:
+            raise_denied(denied, "phase")
+        return bc  # nothing to change
+    return perform_bundle(ctx, bc, B.CHOOSE_RESULT_MODE, revision, effect)
+
+
+def issue_bundle_results(
+    ctx: Ctx,
+    bc: BundleCase | str,
+    delivery: str,
+    revision: int | None = None,
+    address: str = "",
+    numbers: Iterable[str] | None = None,
+) -> BundleCase:
+    """统一出件: every decided item's result at one desk or in one delivery (``address`` for post).
+    逐项出件 (``numbers``: the items to issue now), only where the applicant chose it: a decided item's result
+    goes out while the others are still in hand."""
+
+    def effect(locked: BundleCase) -> Outcome:
+        decided = locked.children.filter(status=CaseStatus.DECIDED.value).order_by("id")
+        if numbers is None:
+            if locked.phase != P.READY:
+                raise ConflictError("not_ready", "尚有事项在办理中，暂不能统一出件", "phase")
+            chosen = list(decided)
+        else:
+            wanted = {n.strip() for n in numbers if n and n.strip()}
+            if not wanted:
+                raise DomainError("required", "请选择要出件的事项", "cases")
+            if locked.result_mode != ResultMode.SEPARATE:
+                raise ConflictError("results_together", "申请人选择了统一出件，请待全部事项作出决定后一并出件", "cases")
+            chosen = list(decided.filter(number__in=wanted))
+            if len(chosen) != len(wanted):
+                raise DomainError("not_decided", "所选事项不属于本件，或尚未作出决定", "cases")
+        for child in chosen:
+            issue_result(ctx.through_bundle(), child, delivery, address=address)
+        return Outcome(data={"delivery": delivery, "cases": [c.number for c in chosen]})
+
+    return perform_bundle(ctx, bc, B.ISSUE_RESULTS, revision, effect)
+
+
+def withdraw_bundle_item(
+    ctx: Ctx, bc: BundleCase | str, item_case: Case | str, reason: str = "", revision: int | None = None
+) -> Case:
+    """The applicant withdraws one item once the bundle is accepted; what waits for its result ends with it."""
+    withdrawn: list[Case] = []
+    number = item_case if isinstance(item_case, str) else item_case.number
+
+    def effect(locked: BundleCase) -> Outcome:
+        child = locked.children.filter(number=number).first()
+        if child is None:
+            raise DomainError("unknown_item", "该事项不属于本一件事办件", "case")
+        withdrawn.append(withdraw(ctx.through_bundle(), child, reason))
+        return Outcome(reason=reason, data={"case": number})
+
+    perform_bundle(ctx, bc, B.WITHDRAW_ITEM, revision, effect)
+    return withdrawn[0]
+
+
+# ---- joint steps ---------------------------------------------------------------------------------------
+
+RUNNING = (CaseStatus.IN_PROGRESS.value, CaseStatus.SUSPENDED.value)
+
+
+def schedule_joint_step(
+    ctx: Ctx, bc: BundleCase | str, kind: str, when: dt.datetime, place: str, case_numbers: Iterable[str]
+) -> JointStep:
+    """Scheduled once with every department involved (联合踏勘/评审/验收)."""
+    if kind not in JointStep.Kind.values:
+        raise DomainError("bad_kind", "联合环节类型应为联合踏勘、联合评审或联合验收", "kind")
+    made: list[JointStep] = []
+
+    def effect(locked: BundleCase) -> Outcome:
+        where = require(place, "place", "请填写联合环节地点")
+        involved = list(locked.children.filter(number__in=list(case_numbers), status__in=RUNNING))
+        departments = {c.deciding_department_id for c in involved}
+        if len(departments) < 2:
+            raise DomainError("too_few", "联合环节应涉及两个及以上部门正在办理的事项", "cases")
+        if ctx.actor.department_id not in departments:
+            raise DomainError("forbidden", "只有涉及部门的工作人员可以安排联合环节", None, status=403)
+        step = JointStep.objects.create(bundle_case=locked, kind=kind, scheduled_for=when, place=where)
+        step.cases.set(involved)
+        made.append(step)
+        return Outcome(
+            data={"kind": kind, "when": when.isoformat(), "place": where, "cases": [c.number for c in involved]}
+        )
+
+    perform_bundle(ctx, bc, B.SCHEDULE_JOINT_STEP, None, effect)
+    return made[0]
+
+
+def record_joint_outcome(ctx: Ctx, step: JointStep, outcome: str, passed: bool) -> JointStep:
+    """The outcome is recorded once and appears on every item involved."""
+    recorded: list[JointStep] = []
+
+    def effect(locked_bc: BundleCase) -> Outcome:
+        text = require(outcome, "outcome", "请填写联合环节结论")
+        locked = JointStep.objects.select_for_update().get(pk=step.pk, bundle_case=locked_bc)
+        if locked.recorded_at:
+            raise ConflictError("already_recorded", "该联合环节已记录结论", "outcome")
+        involved = list(locked.cases.order_by("id"))
+        if ctx.actor.department_id not in {c.deciding_department_id for c in involved}:
+            raise DomainError("forbidden", "只有涉及部门的工作人员可以记录联合环节结论", None, status=403)
+        locked.outcome, locked.passed, locked.recorded_at = text, passed, timezone.now()
+        locked.save(update_fields=["outcome", "passed", "recorded_at"])
+        data = {"kind": locked.kind, "passed": passed, "joint_step": locked.pk}
+        for child in involved:
+            perform(ctx.through_bundle(), child, A.RECORD_JOINT_STEP, None, lambda c: Outcome(reason=text, data=data))
+        recorded.append(locked)
+        return Outcome(reason=text, data=data)
+
+    perform_bundle(ctx, BundleCase.objects.get(pk=step.bundle_case_id), B.RECORD_JOINT_OUTCOME, None, effect)
+    return recorded[0]
+
+
+__all__ = [
+    "accept_bundle",
+    "choose_result_mode",
+    "issue_bundle_results",
+    "item_version",
+    "open_children",
+    "record_joint_outcome",
+    "request_bundle_correction",
+    "resubmit_bundle",
+    "schedule_joint_step",
+    "sync_child_materials",
+    "withdraw_bundle_item",
+]

@@ -1,0 +1,81 @@
+"""How a bundle follows its items: when an item is decided, refused, withdrawn or ends, what waits for its
+result starts by itself (the result arriving as a material) or ends; then the bundle's phase follows.
+
+Called by ``perform`` inside the item's transaction, with the bundle case already locked.
+"""
+
+from __future__ import annotations
+
+from tongban.core.actor import SYSTEM as SYSTEM_ACTOR
+
+from ..domain.workflow import CaseAction, CaseStatus
+from ..facts import version_of
+from ..models import BundleCase, Case, CaseMaterial
+from .context import Ctx
+from .deadlines import start_clock
+from .perform import Notice, Outcome, perform, refresh_bundle_phase
+
+A, S = CaseAction, CaseStatus
+# What ends a prerequisite for good (its dependants can never get its result).
+ENDS_PREREQUISITE = (A.GRANT, A.DENY, A.REFUSE, A.WITHDRAW, A.TERMINATE)
+FAILED = (S.REFUSED, S.WITHDRAWN, S.TERMINATED)
+# The bundle acting on its items by itself: the bundle is locked by the transaction already.
+PLATFORM = Ctx(None, "system", actor=SYSTEM_ACTOR.through_bundle())
+
+
+def after_item_transition(ctx: Ctx, item: Case, action: CaseAction) -> None:
+    if action in ENDS_PREREQUISITE and item.bundle_item_id:
+        _follow_prerequisite(item)
+    if not ctx.actor.via_bundle:  # the bundle's own action re-derives its phase once, at its end
+        refresh_bundle_phase(BundleCase.objects.get(pk=item.bundle_case_id))
+
+
+def _follow_prerequisite(item: Case) -> None:
+    siblings = list(
+        Case.objects.filter(bundle_case_id=item.bundle_case_id)
+        .select_related("bundle_item")
+        .prefetch_related("bundle_item__depends_on")
+    )
+    by_item = {c.bundle_item_id: c for c in siblings}
+    by_item[item.bundle_item_id] = item  # as this transaction left it
+    for dependant in siblings:
+        if dependant.status != S.WAITING or dependant.bundle_item is None:
+            continue
+        prereqs = [by_item[d.pk] for d in dependant.bundle_item.depends_on.all() if d.pk in by_item]
+        if item.pk not in {p.pk for p in prereqs}:
+            continue
+        failed = [p for p in prereqs if p.status in FAILED or p.decision == "denied"]
+        if failed:
+            names = "、".join(version_of(p).name for p in failed)
+            body = f"因“{names}”未获准予，“{version_of(dependant).name}”无法继续办理；其他事项不受影响，继续办理。"
+            perform(
+                PLATFORM,
+                dependant,
+                A.TERMINATE,
+                None,
+                lambda c, names=names, body=body: Outcome(
+                    reason=f"前置事项“{names}”未获准予，本事项无法继续办理",
+                    notices=[Notice("terminated", "一件事事项终止", body)],
+                ),
+            )
+        elif all(p.decision == "granted" for p in prereqs):
+            _start_dependant(dependant, prereqs)
+
+
+def _start_dependant(child: Case, prereqs: list[Case]) -> None:
+    assert child.bundle_item is not None
+    material = child.bundle_item.result_as_material
+
+    def effect(c: Case) -> Outcome:
+        if material:
+            CaseMaterial.objects.update_or_create(case=c, name=material, defaults={"state": CaseMaterial.State.RESULT})
+        start_clock(c)
+        names = "、".join(version_of(p).name for p in prereqs)
+        body = f"“{version_of(c).name}”已自动启动办理，无需再提交“{material}”。"
+        return Outcome(
+            reason=f"前置事项“{names}”已准予，结果“{material or '—'}”自动作为材料",
+            data={"prerequisites": [p.number for p in prereqs], "result_material": material},
+            notices=[Notice("started", "事项已自动启动", body)],
+        )
+
+    perform(PLATFORM, child, A.START, None, effect)

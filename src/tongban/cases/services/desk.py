@@ -1,0 +1,127 @@
+"""The front desk (受理): accept, accept with deferred materials (容缺), ask for one complete correction list,
+take the resubmission, refuse; later, receive a deferred material and record a visit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tongban.core.errors import DomainError
+
+from ..domain.workflow import CaseAction
+from ..facts import version_of
+from ..models import Case, CaseMaterial, Visit
+from .context import Ctx, Deferral, require, today
+from .deadlines import start_clock
+from .perform import Notice, Outcome, perform
+
+A = CaseAction
+
+
+def accept(ctx: Ctx, case: Case | str, revision: int | None = None, deferrals: Iterable[Deferral] = ()) -> Case:
+    deferrals = list(deferrals)
+    if deferrals:
+        return accept_deferred(ctx, case, revision, deferrals)
+
+    def effect(c: Case) -> Outcome:
+        start_clock(c)
+        body = f"您申请的“{version_of(c).name}”已受理，承诺办结日期{c.promised_due or '待定'}。"
+        return Outcome(notices=[Notice("accepted", "申请已受理", body)])
+
+    return perform(ctx, case, A.ACCEPT, revision, effect)
+
+
+def accept_deferred(ctx: Ctx, case: Case | str, revision: int | None, deferrals: list[Deferral]) -> Case:
+    """容缺受理: named secondary materials later, with the applicant's commitment and a due date."""
+
+    def effect(c: Case) -> Outcome:
+        necessity = {m.name: m.necessity for m in version_of(c).materials.all()}
+        for d in deferrals:
+            if d.material not in necessity:
+                raise DomainError("unknown_material", f"“{d.material}”不是该事项要求的申请材料", "deferrals")
+            if necessity[d.material] == "required":
+                raise DomainError("not_deferrable", f"“{d.material}”为必要材料，不能容缺受理", "deferrals")
+            if d.due <= today():
+                raise DomainError("bad_due", "容缺材料的承诺补交日期应晚于今天", "deferrals")
+            require(d.commitment, "deferrals", "容缺受理须有申请人的书面承诺")
+        start_clock(c)
+        c.deferred = True
+        for d in deferrals:
+            CaseMaterial.objects.update_or_create(
+                case=c,
+                name=d.material,
+                defaults={"state": CaseMaterial.State.DEFERRED, "deferred_due": d.due, "commitment": d.commitment},
+            )
+        names = "、".join(d.material for d in deferrals)
+        return Outcome(
+            data={"deferred": [{"material": d.material, "due": d.due.isoformat()} for d in deferrals]},
+            notices=[Notice("accepted", "申请已容缺受理", f"您的申请已容缺受理，请于承诺日期前补交：{names}。")],
+        )
+
+    return perform(ctx, case, A.ACCEPT_DEFERRED, revision, effect)
+
+
+def supply_deferred(ctx: Ctx, case: Case | str, material: str, revision: int | None = None) -> Case:
+    def effect(c: Case) -> Outcome:
+        updated = CaseMaterial.objects.filter(case=c, name=material, state=CaseMaterial.State.DEFERRED).update(
+            state=CaseMaterial.State.RECEIVED, supplied_at=timezone.now()
+        )
+        if not updated:
+            raise DomainError("not_deferred", f"“{material}”不是待补交的容缺材料", "material")
+        return Outcome(data={"material": material})
+
+    return perform(ctx, case, A.SUPPLY_DEFERRED, revision, effect)
+
+
+def overdue_deferrals(day: object = None) -> QuerySet[CaseMaterial]:
+    """Deferred materials whose promised date has passed: each raises a flag on its case."""
+    return CaseMaterial.objects.filter(
+        state=CaseMaterial.State.DEFERRED, deferred_due__lt=day or today()
+    ).select_related("case")
+
+
+def clean_items(items: Iterable[str], message: str) -> list[str]:
+    cleaned = [i.strip() for i in items if i and i.strip()]
+    if not cleaned:
+        raise DomainError("required", message, "items")
+    return cleaned
+
+
+def request_correction(
+    ctx: Ctx, case: Case | str, items: list[str], revision: int | None = None, note: str = ""
+) -> Case:
+    def effect(c: Case) -> Outcome:
+        listed = clean_items(items, "补正通知须一次性列明全部需要补正的材料或内容")
+        c.correction_items = listed
+        body = "请补正以下材料（一次性告知）：" + "；".join(listed)
+        return Outcome(reason=note, data={"items": listed}, notices=[Notice("correction", "请补正材料", body)])
+
+    return perform(ctx, case, A.REQUEST_CORRECTION, revision, effect)
+
+
+def resubmit(ctx: Ctx, case: Case | str, revision: int | None = None) -> Case:
+    return perform(ctx, case, A.RESUBMIT, revision)
+
+
+def refuse(ctx: Ctx, case: Case | str, reason: str, revision: int | None = None) -> Case:
+    def effect(c: Case) -> Outcome:
+        why = require(reason, "reason", "不予受理必须说明理由和依据")
+        c.refusal_reason = why
+        c.closed_at = timezone.now()
+        return Outcome(reason=why, notices=[Notice("refused", "不予受理", f"您的申请不予受理，理由：{why}")])
+
+    return perform(ctx, case, A.REFUSE, revision, effect)
+
+
+def record_visit(ctx: Ctx, case: Case | str, purpose: str) -> Visit:
+    visits: list[Visit] = []
+
+    def effect(c: Case) -> Outcome:
+        centre_id = ctx.user.service_centre_id if ctx.user is not None else None
+        visits.append(Visit.objects.create(case=c, purpose=purpose, centre_id=centre_id))
+        return Outcome(reason=purpose)
+
+    perform(ctx, case, A.RECORD_VISIT, None, effect)
+    return visits[0]

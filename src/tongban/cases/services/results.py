@@ -1,0 +1,70 @@
+"""The result desk (统一出件): a decided case's result handed over at the window, sent electronically or by
+post, and the case closed.
+
+Postal delivery is the delivery app's (快递送达): it registers itself here as the result channel "post"
+(delivery/apps.py), so the case domain never imports it and a deployment without it simply offers no post.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.utils import timezone
+
+from tongban.core.errors import DomainError
+
+from ..domain.workflow import CaseAction
+from ..models import Case, Visit
+from .context import Ctx
+from .perform import Notice, Outcome, perform
+
+A = CaseAction
+DELIVERY_METHODS = ("window", "post", "electronic")
+
+
+class ResultChannel(Protocol):
+    """A way of sending a result that leaves the platform (post today; later a provincial app's inbox)."""
+
+    def prepare(self, case: Case, address: str, tracking: str) -> str:
+        """Check what the person gave before anything is written; return the address to use. Raise DomainError."""
+
+    def dispatch(self, ctx: Ctx, case: Case, address: str) -> tuple[dict[str, Any], Notice]:
+        """Inside the closing transition (the case row locked): hand the result over; return the event's data
+        and the notice to the applicant."""
+
+
+_channels: dict[str, ResultChannel] = {}
+
+
+def register_result_channel(name: str, channel: ResultChannel) -> None:
+    _channels[name] = channel
+
+
+def issue_result(
+    ctx: Ctx,
+    case: Case | str,
+    delivery: str,
+    revision: int | None = None,
+    tracking: str = "",
+    address: str = "",
+) -> Case:
+    if delivery not in DELIVERY_METHODS:
+        raise DomainError("bad_delivery", "出件方式应为窗口领取、邮寄或电子送达", "delivery")
+    channel = _channels.get(delivery)
+    if delivery == "post" and channel is None:
+        raise DomainError("post_not_offered", "本平台未接入邮寄送达，请选择其他出件方式", "delivery")
+
+    def effect(c: Case) -> Outcome:
+        to = channel.prepare(c, address, tracking) if channel else ""
+        c.result_delivery = delivery
+        c.closed_at = timezone.now()
+        data: dict[str, Any] = {"delivery": delivery, "tracking": ""}
+        if delivery == "window":
+            Visit.objects.create(case=c, purpose="窗口领取结果", centre=c.receiving_centre)
+        if channel is not None:  # inside the transition: a refused one sends nothing
+            sent, notice = channel.dispatch(ctx, c, to)
+            data.update(sent)
+            return Outcome(data=data, notices=[notice])
+        return Outcome(data=data, notices=[Notice("closed", "办件已办结", "您的办件已办结。")])
+
+    return perform(ctx, case, A.ISSUE_RESULT, revision, effect)

@@ -1,0 +1,607 @@
+"""Bundle application pages: choose items and see the savings, one form, one material set, one-time tokens,
+the receipt, 我的一件事, the bundle-case page, the window (accept / refuse per item / correction / 容缺),
+the result desk, joint steps, the supervision board and the indicators on the public bundle page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tongban.bundles.models import Bundle, BundleItem
+from tongban.bundles.services import publish_bundle
+from tongban.cases import services as b
+from tongban.cases import services as s
+from tongban.cases.forms_bundles import material_field
+from tongban.cases.models import BundleCase, BundleMaterial, Case, CaseEvent, CaseMaterial, JointStep
+from tongban.cases.tests.factories import World, user, world
+from tongban.catalogue import services as catalogue
+from tongban.catalogue.tests import factories as cf
+from tongban.core import clock
+from tongban.jurisdictions.models import Department
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 9, 29)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _material(name: str, necessity: str = "required", replaceable: bool = False) -> dict[str, Any]:
+    return {
+        "name": name,
+        "source": "government" if replaceable else "applicant",
+        "material_type": "copy",
+        "form": "either",
+        "copies": 1,
+        "necessity": necessity,
+        "licence_replaceable": replaceable,
+        "licence_type": "居民身份证" if replaceable else "",
+    }
+
+
+ID_CARD = _material("居民身份证", replaceable=True)
+
+
+def _item(name: str, div: Any, dept: Department, materials: list[dict[str, Any]], **content: Any) -> Any:
+    draft = cf.draft_implementation(name, div=div, dept=dept, **content)
+    catalogue.update_draft(draft, materials=materials)
+    return catalogue.publish_now(draft)
+
+
+@dataclass
+class Env:
+    w: World
+    bundle: Bundle
+    items: dict[str, BundleItem]
+    doctor: Any  # approver of the health department
+    health: Department
+
+
+def uploads_bundle(div: Any, police: Department) -> tuple[Bundle, Department]:
+    """新生儿出生 with materials the applicant really uploads: 父母结婚证 is needed by all three items
+    (uploaded once), the certificate reaches 新生儿入户 as its result, 预防接种登记表 may be deferred."""
+    health = cf.department(div, "诸暨市卫生健康局", "health")
+    cert = _item("出生医学证明", div, health, [ID_CARD, _material("父母结婚证"), _material("住院分娩记录")])
+    vacc = _item(
+        "预防接种证",
+        div,
+        health,
+        [ID_CARD, _material("父母结婚证（复印件）"), _material("儿童预防接种登记表", "deferrable")],
+        promised_days=3,
+    )
+    reg = _item(
+        "新生儿入户",
+        div,
+        police,
+        [ID_CARD, _material("出生医学证明"), _material("父母结婚证"), _material("居民户口簿")],
+    )
+    bundle = Bundle.objects.create(
+        code="B-NEWBORN",
+        name="新生儿出生一件事",
+        division=div,
+        lead_department=health,
+        audience="natural",
+        life_stage="出生",
+        description="新生儿出生后相关事项一次办",
+        promised_days=5,
+        shared_fields=["applicant_name", "child_name"],
+    )
+    i1 = BundleItem.objects.create(bundle=bundle, implementation=cert.implementation, order=1)
+    BundleItem.objects.create(bundle=bundle, implementation=vacc.implementation, order=2)
+    i3 = BundleItem.objects.create(
+        bundle=bundle, implementation=reg.implementation, order=3, result_as_material="出生医学证明"
+    )
+    i3.depends_on.add(i1)
+    publish_bundle(bundle)
+    return bundle, health
+
+
+def make_env() -> Env:
+    w = world()
+    bundle, health = uploads_bundle(w.centre.division, w.police)
+    w.centre.departments.add(health)
+    doctor = user(
+        "health_approver",
+        kind="staff",
+        role="approver",
+        department=health,
+        division=w.centre.division,
+        real_name="卫健刘",
+    )
+    items = {i.implementation.entry.name: i for i in bundle.items.all()}
+    return Env(w, bundle, items, doctor, health)
+
+
+@pytest.fixture
+def env(monkeypatch) -> Env:
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    return make_env()
+
+
+def answers(w: World) -> dict[str, Any]:
+    return {
+        "f_applicant_name": "张三",
+        "f_applicant_id_number": w.applicant.id_number,
+        "f_child_name": "张小宝",
+        "f_child_birth_date": "2026-09-20",
+    }
+
+
+def token() -> str:
+    from tongban.cases.forms import new_token
+
+    return new_token()
+
+
+def start_draft(client: Any, env: Env, items: list[int] | None = None) -> BundleCase:
+    client.force_login(env.w.applicant)
+    ids = items if items is not None else [i.pk for i in env.items.values()]
+    r = client.post(f"/bundles/{env.bundle.code}/apply/", {"token": token(), "items": ids})
+    assert r.status_code == 302
+    bc = BundleCase.objects.get(applicant=env.w.applicant, phase="draft")
+    assert r["Location"] == f"/bundles/cases/{bc.number}/edit/"
+    return bc
+
+
+def files(**named: bytes) -> dict[str, Any]:
+    return {
+        material_field(name): SimpleUploadedFile(f"{name}.pdf", content, "application/pdf")
+        for name, content in named.items()
+    }
+
+
+def submit_online(client: Any, env: Env, items: list[int] | None = None, **more: bytes) -> BundleCase:
+    bc = start_draft(client, env, items)
+    data = {
+        "token": token(),
+        "action": "submit",
+        **answers(env.w),
+        **files(父母结婚证=PDF, 住院分娩记录=PDF, 居民户口簿=PDF, **more),
+    }
+    r = client.post(f"/bundles/cases/{bc.number}/edit/", data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    bc.refresh_from_db()
+    assert r["Location"] == f"/bundles/cases/{bc.number}/receipt/"
+    return bc
+
+
+def children(bc: BundleCase) -> dict[str, Case]:
+    return {c.version.name: c for c in Case.objects.filter(bundle_case=bc).select_related("version")}
+
+
+def text(response: Any) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+# ---- choosing items ---------------------------------------------------------------------------------------
+
+
+def test_choice_page_locks_required_items_explains_order_and_shows_savings_for_the_choice(client, env):
+    env.items["出生医学证明"].required = True
+    env.items["出生医学证明"].save()
+    client.force_login(env.w.applicant)
+    page = text(client.get(f"/bundles/{env.bundle.code}/apply/"))
+    assert "依法须一并办理" in page
+    assert "新生儿入户需等出生医学证明办结后自动启动" in page
+    assert "无需提交" in page
+    # All three: three forms become one, 10 materials become 5 (one certificate comes from the result).
+    assert re.search(r'data-saving="forms".*?3 张.*?1 张', page)
+    assert re.search(r'data-saving="materials".*?10 份.*?5 份', page)
+    assert "父母结婚证" in page and "居民户口簿" in page
+
+    # Only 预防接种证 ticked: the required certificate stays in, registration is out.
+    vacc = env.items["预防接种证"].pk
+    page = text(client.get(f"/bundles/{env.bundle.code}/apply/?chosen=1&items={vacc}"))
+    assert re.search(r'data-saving="forms".*?2 张.*?1 张', page)
+    assert "已选 2 项" in page
+    assert "居民户口簿" not in page.split('id="upload-list"')[1].split("</ul>")[0]
+
+
+def test_leaving_out_a_prerequisite_says_its_result_must_be_brought(client, env):
+    client.force_login(env.w.applicant)
+    reg = env.items["新生儿入户"].pk
+    page = text(client.get(f"/bundles/{env.bundle.code}/apply/?chosen=1&items={reg}"))
+    assert "未选择“出生医学证明”：请自行提交“出生医学证明”" in page
+    assert "出生医学证明" in page.split('id="upload-list"')[1].split("</ul>")[0]
+
+
+def test_staff_and_strangers_cannot_apply_online(client, env):
+    assert client.get(f"/bundles/{env.bundle.code}/apply/").status_code == 302  # to the login page
+    client.force_login(env.w.clerk)
+    r = client.get(f"/bundles/{env.bundle.code}/apply/")
+    assert r.status_code == 403 and "一件事窗口收件" in text(r)
+    client.force_login(env.w.applicant)
+    assert client.get("/bundles/NOPE/apply/").status_code == 404
+
+
+# ---- one form, one material set, one-time tokens --------------------------------------------------------
+
+
+def test_one_merged_prefilled_form_and_each_material_once(client, env):
+    bc = start_draft(client, env)
+    page = client.get(f"/bundles/cases/{bc.number}/edit/").content.decode()
+    for key in ("applicant_name", "applicant_id_number", "child_name", "child_birth_date"):
+        assert page.count(f'name="f_{key}"') == 1, key  # asked by three items, asked once
+    assert env.w.applicant.id_number in page  # pre-filled from the profile
+    assert page.count(f'name="{material_field("父母结婚证")}"') == 1
+    assert "3 个事项共用，只交一份" in page
+    assert "由前置事项结果自动提供" in page  # the certificate for 新生儿入户
+    assert f'name="{material_field("出生医学证明")}"' not in page
+
+
+def test_a_bad_file_is_refused_alone_and_the_rest_is_kept(client, env):
+    bc = start_draft(client, env)
+    data = {
+        "token": token(),
+        "action": "save",
+        **answers(env.w),
+        **files(父母结婚证=PDF),
+        material_field("住院分娩记录"): SimpleUploadedFile("x.pdf", b"not a pdf"),
+    }
+    r = client.post(f"/bundles/cases/{bc.number}/edit/", data)
+    assert r.status_code == 400
+    page = text(r)
+    assert "不是PDF、JPEG、PNG或OFD格式" in page and "其他内容和文件已保存为草稿" in page
+    assert set(BundleMaterial.objects.filter(bundle_case=bc).values_list("name", flat=True)) == {"父母结婚证"}
+    assert BundleCase.objects.get(pk=bc.pk).form_data["child_name"] == "张小宝"
+
+
+def test_submit_lists_every_problem_and_keeps_the_draft(client, env):
+    bc = start_draft(client, env)
+    data = {
+        "token": token(),
+        "action": "submit",
+        **answers(env.w),
+        "f_child_birth_date": "昨天",
+        **files(父母结婚证=PDF),
+    }
+    r = client.post(f"/bundles/cases/{bc.number}/edit/", data)
+    assert r.status_code == 400
+    page = text(r)
+    assert "出生日期应为日期" in page
+    bc.refresh_from_db()
+    assert bc.phase == "draft" and not Case.objects.filter(bundle_case=bc).exists()
+    r = client.post(
+        f"/bundles/cases/{bc.number}/edit/",
+        {**data, "token": token(), "f_child_birth_date": "2026-09-20", **files(父母结婚证=PDF)},
+    )
+    assert r.status_code == 400
+    assert "请上传以下必要材料（每份只需上传一次）" in text(r) and "住院分娩记录：请上传此材料" in text(r)
+
+
+def test_submit_makes_one_bundle_case_with_a_child_per_item_even_when_posted_twice(client, env):
+    bc = start_draft(client, env)
+    post = {
+        "token": token(),
+        "action": "submit",
+        **answers(env.w),
+        **files(父母结婚证=PDF, 住院分娩记录=PDF, 居民户口簿=PNG),
+    }
+    draft_url = f"/bundles/cases/{bc.number}/edit/"
+    first = client.post(draft_url, post)
+    bc.refresh_from_db()
+    assert first.status_code == 302 and bc.phase == "submitted" and bc.number.startswith("YJS330681-20260929-")
+    post = {**post, **files(父母结婚证=PDF, 住院分娩记录=PDF, 居民户口簿=PNG)}
+    again = client.post(draft_url, post)  # a double click / reload after POST
+    assert again.status_code == 302 and again["Location"] == f"/bundles/cases/{bc.number}/receipt/"
+    assert BundleCase.objects.filter(applicant=env.w.applicant).count() == 1
+    kids = children(bc)
+    assert set(kids) == {"出生医学证明", "预防接种证", "新生儿入户"}
+    # 父母结婚证 was uploaded once and reached every item under its own name.
+    assert (
+        CaseMaterial.objects.get(case=kids["预防接种证"], name="父母结婚证（复印件）").sha256
+        == BundleMaterial.objects.get(bundle_case=bc, name="父母结婚证").sha256
+    )
+    assert not CaseMaterial.objects.filter(case=kids["新生儿入户"], name="出生医学证明").exists()  # comes later
+    receipt = text(client.get(f"/bundles/cases/{bc.number}/receipt/"))
+    assert bc.number in receipt and bc.query_code in receipt
+    for kid in kids.values():
+        assert kid.number in receipt and kid.query_code in receipt
+
+
+def test_the_start_token_is_used_once(client, env):
+    client.force_login(env.w.applicant)
+    t = token()
+    ids = [i.pk for i in env.items.values()]
+    first = client.post(f"/bundles/{env.bundle.code}/apply/", {"token": t, "items": ids})
+    second = client.post(f"/bundles/{env.bundle.code}/apply/", {"token": t, "items": ids})
+    assert first["Location"] == second["Location"]
+    assert BundleCase.objects.count() == 1
+    assert client.post(f"/bundles/{env.bundle.code}/apply/", {"token": "short", "items": ids}).status_code == 400
+    nothing = client.post(f"/bundles/{env.bundle.code}/apply/", {"token": token()})
+    assert nothing.status_code == 400 and "请至少选择一个事项" in text(nothing)
+
+
+def test_changing_the_items_of_a_draft_keeps_the_answers(client, env):
+    bc = start_draft(client, env)
+    vacc = env.items["预防接种证"].pk
+    cert = env.items["出生医学证明"].pk
+    r = client.post(
+        f"/bundles/cases/{bc.number}/edit/",
+        {"token": token(), "action": "items", "items": [cert, vacc], **answers(env.w)},
+    )
+    assert r.status_code == 302
+    bc.refresh_from_db()
+    assert set(bc.items.values_list("pk", flat=True)) == {cert, vacc}
+    page = text(client.get(f"/bundles/cases/{bc.number}/edit/"))
+    assert "张小宝" in page and material_field("居民户口簿") not in page
+
+
+# ---- after submission: 我的一件事, the bundle-case page -------------------------------------------------
+
+
+def test_mine_and_the_case_page_show_each_item_its_department_and_what_holds_the_bundle_up(client, env):
+    bc = submit_online(client, env)
+    b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    mine = text(client.get("/bundles/mine/"))
+    assert bc.number in mine and "办理中" in mine
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert "诸暨市卫生健康局" in page and "诸暨市公安局" in page
+    assert "等待“出生医学证明”准予后自动启动" in page
+    assert 'id="holdup"' in page
+    assert "受理（等待前置事项）" in page  # each child's timeline
+    # Someone else's bundle case does not exist for them.
+    client.force_login(env.w.other_citizen)
+    assert client.get(f"/bundles/cases/{bc.number}/").status_code == 404
+
+
+def test_a_denied_item_is_explained_to_the_applicant(client, env, django_capture_on_commit_callbacks):
+    bc = submit_online(client, env)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    cert = children(bc)["出生医学证明"]
+    s.decide(s.Ctx(env.doctor), cert, False, "出生信息无法核实", cert.revision)
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert "“出生医学证明”未获准予；需要其结果的“新生儿入户”随之终止；“预防接种证”不受影响，继续办理。" in page
+    assert "“新生儿入户”已终止" in page
+
+
+def test_the_applicant_withdraws_one_item_and_the_others_go_on(client, env):
+    bc = submit_online(client, env)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    vacc = children(bc)["预防接种证"]
+    r = client.post(f"/bundles/cases/{bc.number}/do/withdraw/", {"revision": bc.revision, "case": vacc.number})
+    assert r.status_code == 302
+    kids = children(bc)
+    assert kids["预防接种证"].status == "withdrawn" and kids["出生医学证明"].status == "in_progress"
+
+
+# ---- the window ---------------------------------------------------------------------------------------
+
+
+def window_post(env: Env, **extra: Any) -> dict[str, Any]:
+    return {
+        "token": token(),
+        "action": "apply",
+        "items": [i.pk for i in env.items.values()],
+        "kind": "natural",
+        "name": "李四",
+        "id_number": env.w.other_citizen.id_number,
+        "phone": "13800000002",
+        "identity_check": "读取身份证芯片并人证比对",
+        "f_child_name": "李小宝",
+        "f_child_birth_date": "2026-09-21",
+        "paper": ["父母结婚证", "住院分娩记录", "居民户口簿"],
+        **extra,
+    }
+
+
+def test_window_takes_the_whole_bundle_once_and_accepts_refusing_one_item(client, env):
+    client.force_login(env.w.clerk)
+    home = text(client.get("/bundles/window/"))
+    assert "新生儿出生一件事" in home
+    form = text(client.get(f"/bundles/window/apply/{env.bundle.code}/"))
+    assert form.count('name="f_child_name"') == 1 and 'name="f_applicant_name"' not in form  # from the section
+    post = window_post(env)
+    r = client.post(f"/bundles/window/apply/{env.bundle.code}/", post)
+    assert r.status_code == 302, text(r)[:2000]
+    again = client.post(f"/bundles/window/apply/{env.bundle.code}/", post)
+    assert again.status_code == 302 and BundleCase.objects.count() == 1
+    bc = BundleCase.objects.get()
+    assert bc.channel == "window" and bc.applicant_name == "李四"
+    assert BundleMaterial.objects.filter(bundle_case=bc, paper_checked=True).count() == 3
+
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert 'id="accept-form"' in page and "“出生医学证明”不予受理" in page
+    cert = env.items["出生医学证明"].pk
+    # Refusing without a reason is refused with a message, nothing changes.
+    r = client.post(f"/bundles/cases/{bc.number}/do/accept/", {"revision": bc.revision, f"refuse_{cert}": "on"})
+    assert r.status_code == 400 and "必须说明理由和依据" in text(r)
+    assert BundleCase.objects.get(pk=bc.pk).phase == "submitted"
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/accept/",
+        {"revision": bc.revision, f"refuse_{cert}": "on", f"reason_{cert}": "非本辖区出生，依据……"},
+    )
+    assert r.status_code == 302
+    kids = children(bc)
+    assert kids["出生医学证明"].status == "refused" and kids["新生儿入户"].status == "terminated"
+    assert kids["预防接种证"].status == "in_progress"
+    # A stale page cannot accept again.
+    r = client.post(f"/bundles/cases/{bc.number}/do/accept/", {"revision": bc.revision})
+    assert r.status_code == 409
+
+
+def test_window_form_errors_keep_what_was_typed(client, env):
+    client.force_login(env.w.clerk)
+    r = client.post(f"/bundles/window/apply/{env.bundle.code}/", window_post(env, id_number="123", f_child_name=""))
+    assert r.status_code == 400
+    page = text(r)
+    assert "公民身份号码有误" in page and "请填写新生儿姓名" in page and "李四" in page
+    assert not BundleCase.objects.exists()
+
+
+def test_window_correction_is_one_list_across_items_and_resubmission_brings_new_files(client, env):
+    bc = submit_online(client, env)
+    client.force_login(env.w.clerk)
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/correction/",
+        {"revision": bc.revision, "items": ["父母结婚证"], "extra": "出生日期与住院记录不一致"},
+    )
+    assert r.status_code == 302
+    bc.refresh_from_db()
+    assert bc.phase == "correction" and bc.correction_items == ["父母结婚证", "出生日期与住院记录不一致"]
+    assert {k.status for k in children(bc).values()} == {"correction"}
+    client.force_login(env.w.applicant)
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert "出生日期与住院记录不一致" in page and "重新提交" in page
+    new = b"%PDF-1.7\n% corrected\n%%EOF\n"
+    r = client.post(f"/bundles/cases/{bc.number}/do/resubmit/", {"revision": bc.revision, **files(父母结婚证=new)})
+    assert r.status_code == 302
+    bc.refresh_from_db()
+    assert bc.phase == "submitted"
+    vacc = children(bc)["预防接种证"]
+    assert vacc.status == "submitted"
+    held = CaseMaterial.objects.get(case=vacc, name="父母结婚证（复印件）")
+    assert held.sha256 == BundleMaterial.objects.get(bundle_case=bc, name="父母结婚证").sha256
+    assert held.size == len(new)
+
+
+def test_window_accepts_with_a_deferral(client, env):
+    bc = submit_online(client, env)
+    client.force_login(env.w.clerk)
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert "儿童预防接种登记表" in page.split('id="accept-form"')[1]
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/accept/",
+        {
+            "revision": bc.revision,
+            "defer": ["儿童预防接种登记表"],
+            "due": "2026-10-09",
+            "commitment": "本人承诺按期补交。",
+        },
+    )
+    assert r.status_code == 302, text(r)[:3000]
+    vacc = children(bc)["预防接种证"]
+    assert vacc.deferred and vacc.materials.get(name="儿童预防接种登记表").state == "deferred"
+    assert not children(bc)["出生医学证明"].deferred
+
+
+def test_result_desk_issues_every_result_at_once(client, env, django_capture_on_commit_callbacks):
+    bc = submit_online(client, env)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    for name, approver in (("出生医学证明", env.doctor), ("预防接种证", env.doctor), ("新生儿入户", env.w.approver)):
+        kid = Case.objects.get(pk=children(bc)[name].pk)
+        s.decide(s.Ctx(approver), kid, True, "符合规定", kid.revision)
+    bc.refresh_from_db()
+    assert bc.phase == "ready"
+    client.force_login(env.w.clerk)
+    home = text(client.get("/bundles/window/"))
+    assert bc.number in home.split('id="queue-ready"')[1].split("</section>")[0]
+    r = client.post(f"/bundles/cases/{bc.number}/do/issue/", {"revision": bc.revision, "delivery": "post"})
+    assert r.status_code == 400 and "邮寄送达须有收件地址" in text(r)  # the form has no address
+    r = client.post(f"/bundles/cases/{bc.number}/do/issue/", {"revision": bc.revision, "delivery": "window"})
+    assert r.status_code == 302
+    bc.refresh_from_db()
+    assert bc.phase == "closed"
+    assert set(Case.objects.filter(bundle_case=bc).values_list("result_delivery", flat=True)) == {"window"}
+
+
+def test_the_applicant_chooses_item_by_item_results_and_the_desk_issues_each_when_decided(
+    client, env, django_capture_on_commit_callbacks
+):
+    bc = start_draft(client, env)
+    form_page = text(client.get(f"/bundles/cases/{bc.number}/edit/"))
+    assert 'id="result-mode-together" checked' in form_page  # the default
+    r = client.post(
+        f"/bundles/cases/{bc.number}/edit/",
+        {
+            "token": token(),
+            "action": "submit",
+            "result_mode": "separate",
+            **answers(env.w),
+            **files(父母结婚证=PDF, 住院分娩记录=PDF, 居民户口簿=PDF),
+        },
+    )
+    assert r.status_code == 302
+    bc = BundleCase.objects.get(pk=bc.pk)
+    assert bc.result_mode == "separate" and bc.phase == "submitted"
+    with django_capture_on_commit_callbacks(execute=True):
+        bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, bc.revision)
+        birth = children(bc)["出生医学证明"]
+        s.decide(s.Ctx(env.doctor), birth, True, "符合规定", birth.revision)
+    bc.refresh_from_db()
+    client.force_login(env.w.clerk)
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert "逐项出件" in page and 'id="issue-items-form"' in page and 'id="issue-button"' not in page
+    r = client.post(f"/bundles/cases/{bc.number}/do/issue_items/", {"revision": bc.revision, "delivery": "window"})
+    assert r.status_code == 400 and "请选择本次出件的事项" in text(r)
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/issue_items/",
+        {"revision": bc.revision, "delivery": "window", "cases": [birth.number]},
+    )
+    assert r.status_code == 302, text(r)[:2000]
+    kids = children(bc)
+    assert kids["出生医学证明"].status == "closed" and kids["预防接种证"].status == "in_progress"
+    # The applicant changes their mind on the bundle page: the rest together.
+    client.force_login(env.w.applicant)
+    bc.refresh_from_db()
+    r = client.post(f"/bundles/cases/{bc.number}/do/result_mode/", {"revision": bc.revision, "result_mode": "together"})
+    assert r.status_code == 302
+    assert BundleCase.objects.get(pk=bc.pk).result_mode == "together"
+
+
+# ---- approvers: joint steps -------------------------------------------------------------------------------
+
+
+def test_an_approver_schedules_a_joint_step_and_records_its_outcome_on_every_case(client, env):
+    ids = [env.items["预防接种证"].pk, env.items["新生儿入户"].pk]
+    bc = submit_online(client, env, ids, 出生医学证明=PDF)  # its prerequisite left out: brought by the applicant
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    client.force_login(env.w.other_approver)  # 人社: not involved
+    assert client.get(f"/bundles/cases/{bc.number}/").status_code == 404
+    client.force_login(env.doctor)
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert "安排联合环节" in page
+    numbers = [k.number for k in children(bc).values()]
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/joint_schedule/",
+        {"kind": "inspection", "when": "2026-10-09T09:30", "place": "诸暨市暨阳街道某小区", "cases": numbers},
+    )
+    assert r.status_code == 302
+    step = JointStep.objects.get(bundle_case=bc)
+    client.force_login(env.w.approver)
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/joint_record/", {"step": step.pk, "passed": "1", "outcome": "现场踏勘符合要求"}
+    )
+    assert r.status_code == 302
+    for kid in children(bc).values():
+        assert CaseEvent.objects.filter(case=kid, action="record_joint_step", reason="现场踏勘符合要求").exists()
+    r = client.post(
+        f"/bundles/cases/{bc.number}/do/joint_record/", {"step": step.pk, "passed": "1", "outcome": "again"}
+    )
+    assert r.status_code == 409
+
+
+# ---- supervision and indicators ---------------------------------------------------------------------------
+
+
+def test_supervision_board_lists_open_bundles_with_the_item_that_holds_each_up(client, env):
+    bc = submit_online(client, env)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    kids = children(bc)
+    for name in ("出生医学证明", "预防接种证"):
+        kid = Case.objects.get(pk=kids[name].pk)
+        s.decide(s.Ctx(env.doctor), kid, True, "符合规定", kid.revision)
+    env.w.supervisor.division = env.w.centre.division
+    env.w.supervisor.save()
+    client.force_login(env.w.supervisor)
+    page = text(client.get("/bundles/supervision/"))
+    row = page.split(f'data-number="{bc.number}"')[1].split("</tr>")[0]
+    assert "新生儿入户" in row and "诸暨市公安局" in row
+    assert bc.number not in text(client.get("/bundles/supervision/?filter=overdue"))
+    client.force_login(env.w.applicant)
+    assert client.get("/bundles/supervision/").status_code == 403
+
+
+def test_public_bundle_page_links_to_applying_and_shows_indicators(client, env):
+    submit_online(client, env)
+    client.logout()
+    page = text(client.get(f"/bundles/{env.bundle.code}/"))
+    assert f'href="/bundles/{env.bundle.code}/apply/"' in page and "在线申请" in page
+    assert re.search(r'data-indicator="bundle_cases">1<', page)
+    assert re.search(r'data-indicator="forms_saved">2<', page)
+    empty = text(client.get(f"/bundles/{env.bundle.code}/?start=2020-01-01&end=2020-12-31"))
+    assert "统计期间内暂无办件" in empty

@@ -1,0 +1,199 @@
+"""The one policy (pure: no database): who sees a case, who sees it unmasked, what each may do now."""
+
+from dataclasses import dataclass, replace
+
+import pytest
+
+from tongban.cases.domain import policy
+from tongban.cases.domain.workflow import CaseAction as A
+from tongban.core.actor import ANONYMOUS, SYSTEM, AccountKind, Actor, Role
+
+CENTRE, DEPT, OTHER_DEPT = 10, 100, 200
+HERE, ELSEWHERE = "/33/3306/330681/", "/33/3301/330102/"
+
+
+@dataclass(frozen=True)
+class Facts:
+    status: str = "in_progress"
+    applicant_id: int | None = 1
+    agent_id: int | None = None
+    receiving_centre_id: int | None = CENTRE
+    deciding_department_id: int | None = DEPT
+    deciding_division_path: str = HERE + "330681001000/"
+    in_bundle: bool = False
+    awaiting_decision: bool = False
+    current_step_name: str = "审核"
+    extended: bool = False
+    deferred_outstanding: bool = False
+    deferrable_left: bool = True
+    special_steps_declared: bool = True
+
+
+def citizen(uid: int = 1) -> Actor:
+    return Actor(user_id=uid, username=f"c{uid}", kind=AccountKind.CITIZEN)
+
+
+def staff(role: Role, **kw: object) -> Actor:
+    defaults = {"user_id": 50, "username": "s", "kind": AccountKind.STAFF, "role": role, "division_path": HERE}
+    return Actor(**{**defaults, **kw})  # type: ignore[arg-type]
+
+
+CLERK = staff(Role.WINDOW_CLERK, centre_id=CENTRE)
+OTHER_CLERK = staff(Role.WINDOW_CLERK, centre_id=CENTRE + 1)
+APPROVER = staff(Role.APPROVER, department_id=DEPT)
+OTHER_APPROVER = staff(Role.APPROVER, department_id=OTHER_DEPT)
+HEAD = staff(Role.DEPARTMENT_HEAD, department_id=DEPT)
+SUPERVISOR = staff(Role.SUPERVISOR)
+FAR_SUPERVISOR = staff(Role.SUPERVISOR, division_path=ELSEWHERE)
+SYSADMIN = staff(Role.SYSTEM_ADMIN, division_path="")
+CATALOGUE_ADMIN = staff(Role.CATALOGUE_ADMIN)
+
+
+@pytest.mark.parametrize(
+    ("actor", "sees", "unmasked"),
+    [
+        (citizen(1), True, True),
+        (citizen(2), False, False),
+        (CLERK, True, True),
+        (OTHER_CLERK, False, False),
+        (APPROVER, True, True),
+        (HEAD, True, True),
+        (OTHER_APPROVER, False, False),
+        (SUPERVISOR, True, False),
+        (FAR_SUPERVISOR, False, False),
+        (SYSADMIN, True, False),
+        (CATALOGUE_ADMIN, False, False),
+        (ANONYMOUS, False, False),
+    ],
+)
+def test_who_sees_a_case_and_who_sees_it_unmasked(actor, sees, unmasked):
+    assert policy.may_see_case(actor, Facts()) is sees
+    assert policy.may_see_personal(actor, Facts()) is unmasked
+
+
+def test_a_draft_is_its_authors_alone():
+    draft = Facts(status="draft")
+    assert policy.may_see_case(citizen(1), draft)
+    for actor in (CLERK, APPROVER, SUPERVISOR, SYSADMIN, citizen(2)):
+        assert not policy.may_see_case(actor, draft)
+
+
+def test_a_proxy_follows_the_case_masked_and_brings_what_is_missing():
+    returned = Facts(status="returned", agent_id=7)
+    proxy = citizen(7)
+    assert policy.may_see_case(proxy, returned)
+    assert not policy.may_see_personal(proxy, returned)
+    assert policy.case_actions(proxy, returned) == {A.SUPPLY_CORRECTION}
+    assert policy.case_denial(proxy, replace(returned, status="in_progress"), A.WITHDRAW).status == 403
+    assert not policy.may_see_case(proxy, replace(returned, status="draft"))
+
+
+def test_actions_are_the_table_and_the_role_and_the_guards():
+    assert policy.case_actions(APPROVER, Facts()) == {A.COMPLETE_STEP, A.RETURN_FOR_CORRECTION, A.SUSPEND}
+    deciding = Facts(awaiting_decision=True)
+    assert policy.case_actions(APPROVER, deciding) == {A.GRANT, A.DENY, A.RETURN_FOR_CORRECTION, A.SUSPEND}
+    assert A.EXTEND in policy.case_actions(HEAD, deciding)
+    assert A.EXTEND not in policy.case_actions(HEAD, replace(deciding, extended=True))
+    assert A.SUSPEND not in policy.case_actions(APPROVER, replace(deciding, special_steps_declared=False))
+    assert policy.case_actions(SUPERVISOR, Facts()) == {A.SUPERVISE}
+    assert policy.case_actions(SYSADMIN, Facts()) == frozenset()
+    assert policy.case_actions(OTHER_APPROVER, Facts()) == frozenset()
+
+
+def test_the_front_desk():
+    submitted = Facts(status="submitted")
+    assert policy.case_actions(CLERK, submitted) == {
+        A.ACCEPT, A.ACCEPT_DEFERRED, A.REQUEST_CORRECTION, A.REFUSE, A.RECORD_VISIT,
+    }  # fmt: skip
+    assert A.ACCEPT_DEFERRED not in policy.case_actions(CLERK, replace(submitted, deferrable_left=False))
+    assert policy.case_actions(citizen(1), submitted) == {A.WITHDRAW}
+    assert policy.case_actions(citizen(1), Facts(status="draft")) == {A.SAVE_DRAFT, A.SUBMIT, A.WITHDRAW}
+
+
+def test_why_not_says_403_for_not_yours_and_409_for_not_now():
+    denied = policy.case_denial(SUPERVISOR, Facts(), A.GRANT)
+    assert denied is not None and denied.status == 403
+    denied = policy.case_denial(APPROVER, Facts(), A.GRANT)
+    assert denied is not None and (denied.status, denied.code) == (409, "steps_pending") and "审核" in denied.message
+    denied = policy.case_denial(APPROVER, Facts(status="closed"), A.COMPLETE_STEP)
+    assert denied is not None and (denied.status, denied.code) == (409, "transition_not_allowed")
+    assert policy.case_denial(APPROVER, Facts(), A.COMPLETE_STEP) is None
+
+
+def test_a_bundles_item_takes_its_front_desk_actions_through_the_bundle():
+    item = Facts(status="submitted", in_bundle=True)
+    denied = policy.case_denial(CLERK, item, A.ACCEPT)
+    assert denied is not None and denied.code == "bundle_item"
+    assert policy.case_denial(CLERK.through_bundle(), item, A.ACCEPT) is None
+    assert A.ACCEPT_WAITING in policy.case_actions(CLERK.through_bundle(), item)
+    assert A.ACCEPT_WAITING not in policy.case_actions(CLERK.through_bundle(), replace(item, in_bundle=False))
+    # Back-office work stays on the item.
+    assert A.COMPLETE_STEP in policy.case_actions(APPROVER, replace(item, status="in_progress"))
+    # The joint step's outcome reaches every item involved, whichever department decides it.
+    running = replace(item, status="in_progress")
+    assert policy.case_denial(OTHER_APPROVER.through_bundle(), running, A.RECORD_JOINT_STEP) is None
+    assert policy.case_denial(OTHER_APPROVER, running, A.RECORD_JOINT_STEP) is not None
+
+
+def test_the_platform_starts_and_ends_items_but_sees_no_personal_data():
+    waiting = Facts(status="waiting", in_bundle=True)
+    assert policy.case_denial(SYSTEM, waiting, A.START) is None
+    assert policy.case_denial(SYSTEM, waiting, A.WITHDRAW).status == 403
+    assert not policy.may_see_personal(SYSTEM, waiting)
+
+
+def test_uploads_follow_the_state():
+    assert policy.material_denial(citizen(1), Facts(status="draft")) is None
+    assert policy.material_denial(citizen(1), Facts(status="returned")) is None
+    denied = policy.material_denial(citizen(1), Facts(status="in_progress"))
+    assert denied is not None and denied.status == 409  # nothing is swapped after acceptance
+    assert policy.material_denial(CLERK, Facts(status="submitted")) is None
+    assert policy.material_denial(APPROVER, Facts(status="submitted")).status == 403
+    assert policy.material_denial(SUPERVISOR, Facts(status="returned")).status == 403
+    assert policy.material_denial(CLERK, Facts(status="submitted", in_bundle=True)).code == "bundle_item"
+
+
+def test_every_action_of_the_table_is_covered_by_a_role_the_applicant_or_the_platform():
+    from tongban.cases.domain.workflow import TRANSITIONS
+
+    covered = policy.APPLICANT_ACTIONS | policy.SYSTEM_ACTIONS | set(policy.BUNDLE_FLOW_ACTIONS)
+    for actions in policy.ROLE_ACTIONS.values():
+        covered |= actions
+    assert {a for (_, a) in TRANSITIONS} <= covered
+
+
+@dataclass(frozen=True)
+class BundleFacts:
+    phase: str = "submitted"
+    applicant_id: int | None = 1
+    receiving_centre_id: int | None = CENTRE
+    receiving_division_path: str = HERE
+    result_mode: str = "together"
+    item_department_ids: frozenset[int] = frozenset({DEPT})
+    item_division_paths: tuple[str, ...] = (HERE,)
+    running_department_ids: frozenset[int] = frozenset()
+    has_decided_item: bool = False
+    has_withdrawable_item: bool = True
+    unrecorded_joint_step_departments: frozenset[int] = frozenset()
+
+
+def test_bundle_cases_by_the_same_rules():
+    from tongban.cases.domain.bundle_workflow import BundleAction as B
+
+    bf = BundleFacts()
+    assert policy.may_see_bundle(APPROVER, bf) and policy.may_see_bundle_personal(APPROVER, bf)
+    assert not policy.may_see_bundle(OTHER_APPROVER, bf)
+    assert policy.may_see_bundle(SUPERVISOR, bf) and not policy.may_see_bundle_personal(SUPERVISOR, bf)
+    assert policy.may_see_bundle(SYSADMIN, bf) and not policy.may_see_bundle_personal(SYSADMIN, bf)
+    assert policy.bundle_actions(CLERK, bf) == {B.ACCEPT, B.REQUEST_CORRECTION, B.ATTACH_MATERIAL, B.CHOOSE_RESULT_MODE}
+    assert policy.bundle_actions(OTHER_CLERK, bf) == frozenset()
+    assert policy.bundle_actions(citizen(1), bf) == {B.ATTACH_MATERIAL, B.CHOOSE_RESULT_MODE}
+    assert policy.bundle_actions(citizen(1), replace(bf, phase="draft")) == {
+        B.SAVE_DRAFT, B.SUBMIT, B.ATTACH_MATERIAL, B.CHOOSE_RESULT_MODE,
+    }  # fmt: skip
+    assert not policy.may_see_bundle(CLERK, replace(bf, phase="draft"))
+    running = replace(bf, phase="in_progress", running_department_ids=frozenset({DEPT, OTHER_DEPT}))
+    assert B.SCHEDULE_JOINT_STEP in policy.bundle_actions(APPROVER, running)
+    assert B.WITHDRAW_ITEM in policy.bundle_actions(citizen(1), running)
+    assert policy.bundle_denial(citizen(1), running, B.ISSUE_RESULTS).status == 403
+    assert policy.bundle_denial(CLERK, running, B.ISSUE_RESULTS).status == 409
