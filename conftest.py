@@ -18,3 +18,16 @@ settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE")
     or ("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev")
 )
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _forget_process_caches():
+    """Tests roll their rows back and primary keys come again: no process cache outlives a test."""
+    from tongban.core import caches
+
+    caches.forget_all()
+    yield
+    caches.forget_all()

@@ -117,8 +117,6 @@ def bundle_overview(bundle: Bundle) -> BundleOverview:
     )
 
 
-
-
 def savings_for(bundle: Bundle, item_ids: list[int] | None = None) -> Savings:
     """What applying together saves for the applicant's choice (dependencies on items left out do not count:
     the applicant brings that result as a material)."""

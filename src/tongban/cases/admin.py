@@ -422,7 +422,10 @@ class CaseAdmin(ReadOnlyAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None or shows_personal(request, obj):
             return self.fieldsets
-        return [(name, {"fields": [self.MASKED.get(f, f) for f in opts["fields"]]}) for name, opts in self.fieldsets]
+        return [
+            (name, {"fields": [self.MASKED.get(str(f), str(f)) for f in opts["fields"]]})
+            for name, opts in self.fieldsets
+        ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [str(f) for _, opts in self.get_fieldsets(request, obj) for f in opts["fields"]]

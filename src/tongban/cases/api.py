@@ -396,20 +396,24 @@ def _case_number(number: str) -> str:
     return key
 
 
-def _refusal_first(request: HttpRequest, number: str, action: CaseAction, revision: int | None) -> None:
-    """A request that also misses a field of its body: if the answer is "not yours" (403), "not here" (404),
-    "someone was first" or "not now" (409), say that rather than ask for the field."""
+def _refusal_first(
+    request: HttpRequest, number: str, action: CaseAction, revision: int | None, *, state: bool = True
+) -> None:
+    """A request that also misses a field of its body: if the answer is "not here" (404), "not yours" (403),
+    and (``state``) "someone was first" or "not now" (409), say that rather than ask for the field."""
     case = _case(request, number)
     denied = policy.case_denial(_actor(request), case_facts(case), action)
     if denied is not None and denied.status != 409:
         raise_denied(denied)
+    if not state:
+        return
     check_revision(case.revision, revision, case.get_status_display())
     if denied is not None:
         raise_denied(denied)
 
 
 def _refuse_without_revision(request: HttpRequest, number: str, action: CaseAction) -> None:
-    _refusal_first(request, number, action, None)
+    _refusal_first(request, number, action, None, state=False)
     raise ApiError("required", "请提供您所见的办件修订号 revision，以免覆盖他人的办理结果", "revision")
 
 

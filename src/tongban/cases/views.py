@@ -35,6 +35,7 @@ from tongban.workdays.workcal import DeadlineState, deadline_state
 from . import forms as f
 from . import notices, selectors, services
 from .domain import policy
+from .domain import steps as steps_of
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
 from .facts import back_office_of, case_facts, version_of
 from .models import Case, CaseMaterial, SupervisionNotice
@@ -485,9 +486,9 @@ def _step_states(case: Case, steps: list[Any], back_office: list[str]) -> list[d
         name = step.name
         if status is S.CLOSED:
             state = "done"
-        elif name in services.FRONT_STEPS:
+        elif name in steps_of.FRONT_STEPS:
             state = "done" if accepted else ("current" if status in (S.SUBMITTED, S.CORRECTION) else "")
-        elif name in services.AFTER_DECISION_STEPS:
+        elif name in steps_of.AFTER_DECISION_STEPS:
             state = "current" if decided else ""
         elif name in back_office:
             index = back_office.index(name)

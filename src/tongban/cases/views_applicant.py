@@ -31,6 +31,7 @@ from .selectors import visible_cases
 from .services.idempotency import replayed
 from .uploads import ALLOWED
 from .views import (
+    PERSONAL_ONLY,
     STATUS_BADGES,
     annotate_rows,
     attach_uploads,
@@ -265,9 +266,11 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
         .exclude(status=S.DRAFT)
         .first()
     )
-    # The receipt carries the query code: the applicant's, printed for them by the staff handling the case.
-    if case is None or not policy.may_see_personal(actor_of(user_of(request)), case_facts(case)):
+    if case is None:
         return case_404(request)
+    # The receipt carries the query code: the applicant's, printed for them by the staff handling the case.
+    if not policy.may_see_personal(actor_of(user_of(request)), case_facts(case)):
+        return refuse_page(request, PERSONAL_ONLY, title="无权打印回执")
     progress = reverse("progress:lookup") + f"?number={case.number}&code={case.query_code}"
     return render(
         request,

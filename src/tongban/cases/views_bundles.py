@@ -50,7 +50,7 @@ from .facts import WITHDRAWABLE, bundle_facts, version_of
 from .models import BundleCase, BundleMaterial, Case, JointStep
 from .services.idempotency import replayed
 from .uploads import MAX_UPLOAD_BYTES
-from .views import Deadline, clerk_window, ctx_for, deadline_of, is_applicant, role_of
+from .views import PERSONAL_ONLY, Deadline, clerk_window, ctx_for, deadline_of, is_applicant, role_of
 
 S = CaseStatus
 P = BundleCase.Phase
@@ -502,8 +502,10 @@ def _render_form(
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
     bc = selectors.get_visible_bundle_case(request.user, number)
     # The receipt carries the query codes: the applicant's, printed for them by the staff handling the case.
-    if bc is None or bc.phase == P.DRAFT or not _personal(request, bc):
+    if bc is None or bc.phase == P.DRAFT:
         return _not_found(request)
+    if not _personal(request, bc):
+        return _message(request, PERSONAL_ONLY, title="无权打印回执")
     children = selectors.bundle_children(bc)
     progress = reverse("progress:lookup")
     for child in children:
@@ -977,9 +979,9 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
             applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]},
             key=f"window:{token}",
         )
-    except services.Replayed as done:
+    except services.Replayed as replay:
         messages.info(request, "该一件事已收件，请勿重复提交。")
-        return redirect("bundle_cases:case", number=done.result.number)
+        return redirect("bundle_cases:case", number=replay.result.number)
     except services.FormInvalid as exc:
         _shared_errors(applicant, exc.errors)
         return _render_window(

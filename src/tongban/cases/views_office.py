@@ -94,7 +94,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('cases:queue')}?bucket={bucket.value}")
     unanswered = 0
     department_id = actor_for(request).department_id
-    if policy.may_answer_supervision(actor_for(request), department_id):
+    if department_id is not None and policy.may_answer_supervision(actor_for(request), department_id):
         unanswered = SupervisionNotice.objects.filter(department_id=department_id, answered_at__isnull=True).count()
     tabs = [
         {

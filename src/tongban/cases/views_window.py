@@ -204,9 +204,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             agent={"name": d["agent_name"], "id_number": d["agent_id_number"]} if d["agent_name"] else None,
             key=f"window:{token}",
         )
-    except services.Replayed as done:
+    except services.Replayed as replay:
         messages.info(request, "该申请已收件，请勿重复提交。")
-        return redirect("cases:detail", number=done.result.number)
+        return redirect("cases:detail", number=replay.result.number)
     except services.FormInvalid as exc:
         _shared_errors(applicant, exc.errors)
         return _render(request, impl, applicant, values, exc.errors, paper, status=400, error=exc.message)

@@ -340,8 +340,8 @@ def _bundle_permitted(actor: Actor, facts: BundleFacts, action: BundleAction) ->
     phase = BP(facts.phase)
     if action in (BA.SAVE_DRAFT, BA.SUBMIT, BA.WITHDRAW_ITEM):
         allowed = own
-    elif action is BA.ATTACH_MATERIAL:
-        allowed = (own and phase in (BP.DRAFT, BP.SUBMITTED, BP.CORRECTION)) or (desk and phase is not BP.DRAFT)
+    elif action is BA.ATTACH_MATERIAL:  # the table says when (before acceptance, or in correction)
+        allowed = own or desk
     elif action in (BA.REQUEST_CORRECTION, BA.ACCEPT, BA.ISSUE_RESULTS):
         allowed = desk
     elif action is BA.RESUBMIT:

@@ -157,5 +157,5 @@ def bundle_board(
     holdups = bundle_holdups(rows)
     for bc in rows:
         # Before 受理 (and in 补正) the front desk holds the bundle, not one of its items.
-        bc.holdup = holdups.get(bc.pk) if bc.phase == "in_progress" else None
+        bc.holdup = holdups.get(bc.pk) if bc.phase == "in_progress" else None  # type: ignore[attr-defined]
     return rows, total

@@ -54,7 +54,6 @@ from .bundle_desk import (
 )
 from .context import SYSTEM, Ctx, Deferral, FormInvalid, require, today
 from .deadlines import recompute_deadlines, start_clock
-from .idempotency import Replayed
 from .desk import (
     accept,
     accept_deferred,
@@ -65,6 +64,7 @@ from .desk import (
     resubmit,
     supply_deferred,
 )
+from .idempotency import Replayed
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, perform, perform_bundle, tell
 from .results import issue_result, register_result_channel

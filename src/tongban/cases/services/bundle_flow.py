@@ -26,7 +26,7 @@ PLATFORM = Ctx(None, "system", actor=SYSTEM_ACTOR.through_bundle())
 def after_item_transition(ctx: Ctx, item: Case, action: CaseAction) -> None:
     if action in ENDS_PREREQUISITE and item.bundle_item_id:
         _follow_prerequisite(item)
-    if not ctx.actor.via_bundle:  # the bundle's own action re-derives its phase once, at its end
+    if not ctx.actor.via_bundle and item.bundle_case_id is not None:  # the bundle's own action: once, at its end
         refresh_bundle_phase(BundleCase.objects.get(pk=item.bundle_case_id))
 
 
@@ -46,20 +46,22 @@ def _follow_prerequisite(item: Case) -> None:
             continue
         failed = [p for p in prereqs if p.status in FAILED or p.decision == "denied"]
         if failed:
-            names = "、".join(version_of(p).name for p in failed)
-            body = f"因“{names}”未获准予，“{version_of(dependant).name}”无法继续办理；其他事项不受影响，继续办理。"
-            perform(
-                PLATFORM,
-                dependant,
-                A.TERMINATE,
-                None,
-                lambda c, names=names, body=body: Outcome(
-                    reason=f"前置事项“{names}”未获准予，本事项无法继续办理",
-                    notices=[Notice("terminated", "一件事事项终止", body)],
-                ),
-            )
+            _terminate_dependant(dependant, failed)
         elif all(p.decision == "granted" for p in prereqs):
             _start_dependant(dependant, prereqs)
+
+
+def _terminate_dependant(child: Case, failed: list[Case]) -> None:
+    names = "、".join(version_of(p).name for p in failed)
+    body = f"因“{names}”未获准予，“{version_of(child).name}”无法继续办理；其他事项不受影响，继续办理。"
+
+    def effect(c: Case) -> Outcome:
+        return Outcome(
+            reason=f"前置事项“{names}”未获准予，本事项无法继续办理",
+            notices=[Notice("terminated", "一件事事项终止", body)],
+        )
+
+    perform(PLATFORM, child, A.TERMINATE, None, effect)
 
 
 def _start_dependant(child: Case, prereqs: list[Case]) -> None:

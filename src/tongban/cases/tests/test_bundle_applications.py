@@ -166,7 +166,7 @@ def test_joint_step_is_scheduled_once_and_recorded_on_each_case(env):
 
 
 def test_indicators_and_holdup(env):
-    from tongban.bundles.selectors import bundle_holdup, bundle_indicators
+    from tongban.cases.selectors import bundle_holdup, bundle_indicators
 
     w, bundle, doctor, items = env
     bc = submit_online(w, bundle)
@@ -272,7 +272,7 @@ def test_results_item_by_item_where_the_applicant_chose_so(env, django_capture_o
     assert bc.phase == "ready"
     bc = b.issue_bundle_results(clerk, bc, "window", bc.revision)  # the rest at once
     assert bc.phase == "closed"
-    with pytest.raises(DomainError, match="不能更改出件方式"):
+    with pytest.raises(DomainError, match="不能执行“选择出件方式”"):
         b.choose_result_mode(s.Ctx(w.applicant, "online"), bc, "together", bc.revision)
 
 

@@ -185,7 +185,7 @@ def test_case_detail_shows_timeline_materials_notices_and_records_the_view(clien
     assert r.status_code == 200
     for label in ("提交申请", "受理", "办理过程", "受理通知书", "办事评价（即将开放）", "撤回申请"):
         assert label in html
-    assert w.applicant.id_number not in html  # masked on the applicant's own page too
+    assert w.applicant.id_number in html  # the applicant's own data, in full (docs/privacy.md)
     assert AuditEntry.objects.filter(action="case.view", object_id=case.number, actor=w.applicant).count() == before + 1
     pdf = client.get(reverse("cases:notice", args=[case.number, "acceptance"]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
@@ -511,14 +511,14 @@ def test_supervision_notice_is_sent_and_answered(client, w, monkeypatch):
 
 def test_the_query_code_is_the_applicants_and_the_handling_staffs_only(client, w):
     """A supervisor sees the case (masked) but neither its receipt nor its notices, which print the query
-    code and its QR link to the public progress."""
+    code and its QR link to the public progress: personal data (the policy), refused with a reason."""
     case = accepted(w)
     receipt = reverse("cases:receipt", args=[case.number])
     notice = reverse("cases:notice", args=[case.number, "acceptance"])
     client.force_login(w.supervisor)
     page = text(client.get(reverse("cases:detail", args=[case.number])))
     assert case.number in page and notice not in page and case.query_code not in page
-    assert client.get(receipt).status_code == 404 and client.get(notice).status_code == 404
+    assert client.get(receipt).status_code == 403 and client.get(notice).status_code == 403
     for person in (w.applicant, w.clerk, w.approver):
         client.force_login(person)
         assert client.get(notice).status_code == 200, person

@@ -24,6 +24,7 @@ from tongban.accounts.models import User
 from tongban.audit.models import AuditEntry
 from tongban.cases import api as case_api
 from tongban.cases import services as s
+from tongban.cases.domain.workflow import CaseAction
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, IdempotencyKey, SupervisionNotice, Visit
 from tongban.cases.tests.factories import World, form, user, world
 from tongban.cases.tests.test_api import PNG, TODAY, Api
@@ -93,6 +94,13 @@ def _submitted(w: World) -> Case:
     return s.submit(s.Ctx(w.applicant, "online"), case, case.revision)
 
 
+def _submitted_without_deferrable(w: World) -> Case:
+    """Submitted without the 结婚证, which the guide lets the window accept later (容缺)."""
+    ctx = s.Ctx(w.applicant, "online")
+    case = s.start_online(ctx, w.version.implementation, form(w))
+    return s.submit(ctx, case, case.revision)
+
+
 def _correction(w: World) -> Case:
     case = _submitted(w)
     return s.request_correction(s.Ctx(w.clerk, "window"), case, ["缺少父亲签字"], case.revision)
@@ -155,7 +163,7 @@ SPECS = [
     Spec("accept", _submitted, "clerk", {}),
     Spec(
         "accept_deferred",
-        _submitted,
+        _submitted_without_deferrable,
         "clerk",
         {"deferrals": [{"material": "结婚证", "due": DUE, "commitment": "本人承诺5日内补交"}]},
     ),
@@ -298,7 +306,7 @@ def _page_urls(case: Case) -> list[str]:
 
     material = CaseMaterial.objects.filter(case=case).exclude(file="").first()
     values: dict[str, list[str]] = {
-        "action": [*getattr(views, "PAGE_ACTIONS", {}), *[a.value for a in s.CaseAction]],
+        "action": [*getattr(views, "PAGE_ACTIONS", {}), *[a.value for a in CaseAction]],
         "kind": [k.value for k in NoticeKind],
         "pk": [str(material.pk if material else 1)],
     }

@@ -63,10 +63,12 @@ def test_full_path_online_with_suspension_and_extension(w, django_capture_on_com
         assert case.statutory_due == dt.date(2026, 11, 2)
         due_before = case.promised_due
         approver = s.Ctx(w.approver)
+        with pytest.raises(DomainError, match="未设置特殊环节"):  # only what the guide declares
+            s.suspend(approver, case, "听证", "x")
         case = s.suspend(approver, case, "专家评审", "需组织专家评审", case.revision)
         assert case.status == "suspended"
-        with pytest.raises(DomainError, match="未设置特殊环节"):
-            s.suspend(approver, case, "听证", "x")
+        with pytest.raises(ConflictError, match="不能执行"):  # one special step at a time
+            s.suspend(approver, case, "专家评审", "x")
         case = s.resume(approver, case, case.revision)
         assert case.promised_due == due_before  # resumed the same day: no working day stood still
         case = s.extend(s.Ctx(w.head), case, "情况复杂", case.revision)

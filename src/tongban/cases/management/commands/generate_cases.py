@@ -735,6 +735,7 @@ class CaseGenerator:
             "deciding_department_id": it.department_id,
             "deciding_division_id": it.division_id,
             "bundle_case_id": None,
+            "agent_id": None,
             "bundle_item_id": None,
             "deferred": False,
             "correction_items": "[]",
