@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from tongban.catalogue.models import AppendOnlyModel
+from tongban.core.models import AppendOnlyModel
 
 from .workflow import ACTION_LABELS, STATUS_LABELS, CaseStatus
 
