@@ -166,3 +166,36 @@ def draft_implementation(
 
 def published_implementation(name: str = "新生儿入户", **kwargs: Any) -> ImplementationVersion:
     return services.publish_now(draft_implementation(name, **kwargs))
+
+
+def browse_catalogue() -> dict[str, Any]:
+    """Items in 诸暨市, its province, another city, plus a legal-person item and an unpublished one."""
+    zhuji = division()
+    province = division("33", "浙江省")  # the ancestor division() created
+    pinghu = division("330482", "平湖市", division("3304", "嘉兴市", province))
+    household = theme("N01", "户籍办理", "natural")
+    business = theme("L01", "设立变更", "legal")
+    police = department(zhuji, "诸暨市公安局", "police")
+    hrss = department(province, "浙江省人力资源和社会保障厅", "hrss")
+    pinghu_police = department(pinghu, "平湖市公安局", "police")
+    amr = department(zhuji, "诸暨市市场监督管理局", "market_regulation")
+
+    newborn = published_implementation("新生儿入户", div=zhuji, dept=police)
+    newborn.implementation.entry.themes.add(household)
+    pension = published_implementation("企业职工基本养老保险关系转移接续", div=province, dept=hrss)
+    elsewhere = published_implementation("首次申领居民身份证", div=pinghu, dept=pinghu_police)
+    company = published_implementation(
+        "内资企业及分支机构设立登记", div=zhuji, dept=amr, service_objects=["legal"], scope="province"
+    )
+    company.implementation.entry.themes.add(business)
+    draft = draft_implementation("未发布事项", div=zhuji, dept=police)
+    return {
+        "zhuji": zhuji,
+        "province": province,
+        "pinghu": pinghu,
+        "newborn": newborn.implementation,
+        "pension": pension.implementation,
+        "elsewhere": elsewhere.implementation,
+        "company": company.implementation,
+        "draft": draft.implementation,
+    }
