@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "tongban.cases",
     "tongban.portal",
     "tongban.demo",
+    # The project package itself, for its composition-level commands (tongban export_openapi): no models.
+    "tongban",
 ]
 
 MIDDLEWARE = [
