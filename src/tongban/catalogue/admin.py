@@ -31,6 +31,7 @@ from tongban.jurisdictions.admin import (
     RoleScopedInline,
     scope_queryset,
 )
+from tongban.jurisdictions.kinds import department_kind_label
 from tongban.jurisdictions.models import Department, Division
 
 from . import services, vocab
@@ -46,7 +47,6 @@ from .models import (
     VersionEvent,
 )
 from .rules import Violation
-from .selectors import department_kind_label
 from .uniformity import ASPECTS, uniformity_report, version_differences
 from .workflow import ACTION_LABELS, STATUS_LABELS, VersionAction, VersionStatus, allowed_actions
 

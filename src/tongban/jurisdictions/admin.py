@@ -22,6 +22,7 @@ from tongban.accounts.permissions import (
 )
 from tongban.core.identifiers import division_code_error, division_level, normalize_uscc
 
+from .kinds import department_kind_label
 from .models import Department, Division, ServiceCentre, Window
 
 # How each scoped model reaches the Division.path of a row (ORM lookup, also followed as attributes).
@@ -267,8 +268,6 @@ class DepartmentKindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        from tongban.catalogue.selectors import department_kind_label  # labels live with the catalogue
-
         kinds = model_admin.get_queryset(request).order_by().values_list("kind", flat=True).distinct()
         return sorted(((k, department_kind_label(k)) for k in set(kinds) if k), key=lambda pair: pair[1])
 
