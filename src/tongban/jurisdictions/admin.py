@@ -1,8 +1,9 @@
 """Admin for divisions, departments and service centres, and the staff scoping every catalogue admin uses.
 
-Scoping (accounts.permissions): superusers and system administrators see everything; any other staff member
-(a catalogue administrator above all) sees and edits only rows of their own division's subtree
-(``Division.path`` starts with theirs). A staff member without a division sees nothing that is scoped.
+Scoping (the Actor's rule, tongban.core.actor; querysets through jurisdictions.scoping): superusers and
+system administrators see everything; any other staff member (a catalogue administrator above all) sees and
+edits only rows of their own division's subtree (``Division.path`` starts with theirs). A staff member
+without a division sees nothing that is scoped.
 """
 
 from __future__ import annotations
@@ -14,16 +15,12 @@ from django.contrib import admin
 from django.db.models import Count, Model, QuerySet
 from django.http import Http404, HttpRequest
 
-from tongban.accounts.permissions import (
-    can_manage_path,
-    filter_by_division,
-    is_catalogue_editor,
-    staff_division_paths,
-)
+from tongban.core.actor import actor_of
 from tongban.core.identifiers import division_code_error, division_level, normalize_uscc
 
 from .kinds import department_kind_label
 from .models import Department, Division, ServiceCentre, Window
+from .scoping import within_divisions
 
 # How each scoped model reaches the Division.path of a row (ORM lookup, also followed as attributes).
 SCOPE_PATHS: dict[str, str] = {
@@ -37,17 +34,17 @@ SCOPE_PATHS: dict[str, str] = {
 }
 
 
-# --- scoping (the rule itself lives in accounts.permissions) ------------------------------------------------
+# --- scoping (the rule itself is the Actor's, tongban.core.actor) --------------------------------------------
 
 
 def is_unscoped(user: Any) -> bool:
-    return staff_division_paths(user) is None
+    return actor_of(user).division_paths() is None
 
 
 def scope_queryset(queryset: QuerySet, user: Any, path_lookup: str | None = None) -> QuerySet:
     """Rows of ``queryset`` inside the user's subtree."""
     lookup = path_lookup or SCOPE_PATHS[queryset.model._meta.label_lower]
-    return filter_by_division(queryset, user, lookup)
+    return within_divisions(queryset, actor_of(user), lookup)
 
 
 # What a choice's label (its __str__) reads, loaded with the choices rather than one query per option.
@@ -76,7 +73,7 @@ def object_path(obj: Model, path_lookup: str) -> str:
 
 
 def has_catalogue_role(user: Any) -> bool:
-    return is_catalogue_editor(user)
+    return actor_of(user).catalogue_editor
 
 
 class RoleScopedAdmin(admin.ModelAdmin):
@@ -110,7 +107,7 @@ class RoleScopedAdmin(admin.ModelAdmin):
         path = self.get_scope_path()
         if obj is None or not path:
             return True
-        return can_manage_path(request.user, object_path(obj, path))
+        return actor_of(request.user).manages_path(object_path(obj, path))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)
