@@ -6,4 +6,10 @@ class BundlesConfig(AppConfig):
     verbose_name = "一件事一次办"
 
     def ready(self) -> None:
+        from tongban.catalogue.guide_sections import register_guide_section
+
         from . import services  # noqa: F401  (connects the case_transitioned receiver)
+        from .guide import guide_section
+
+        # The guide page lists the bundles an item belongs to; the catalogue does not know bundles.
+        register_guide_section("bundles", guide_section)

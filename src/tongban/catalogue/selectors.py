@@ -228,17 +228,6 @@ def region_options(max_level: int = 3) -> list[dict[str, Any]]:
     return out
 
 
-def bundles_of(implementation: ItemImplementation) -> list[Any]:
-    """The published bundles (一件事) an implementation belongs to."""
-    from tongban.bundles.models import Bundle  # bundles build on the catalogue, not the other way round
-
-    return list(
-        Bundle.objects.filter(status=Bundle.Status.PUBLISHED, items__implementation=implementation)
-        .distinct()
-        .order_by("code")
-    )
-
-
 def departments_of_kind(kind: str, region: Division | str | None = None) -> QuerySet[Department]:
     """Departments of one kind that implement published items (optionally in a region and its ancestors)."""
     impls = published_implementations(region=region, department_kind=kind).order_by()
