@@ -31,8 +31,7 @@ from tongban.audit.models import AuditEntry
 from tongban.bundles import api_cases, selectors, views_apply
 from tongban.bundles import services as b
 from tongban.bundles.models import BundleCase, BundleIdempotencyRecord, BundleMaterial, JointStep
-from tongban.bundles.tests.test_api_cases import auth
-from tongban.bundles.tests.test_apply_pages import PDF, TODAY, Env, answers, files, make_env, token
+from tongban.bundles.tests.factories import PDF, TODAY, Env, answers, auth, files, make_env, token
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, CaseMaterial
 from tongban.cases.tests.factories import user

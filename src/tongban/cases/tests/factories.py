@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.test import Client
+
 from tongban.accounts.models import User
+from tongban.accounts.tokens import issue_token
 from tongban.catalogue import services as catalogue
 from tongban.catalogue.models import ImplementationVersion
 from tongban.catalogue.tests import factories as cf
@@ -95,3 +100,50 @@ def form(w: World) -> dict[str, str]:
         "child_name": "张小宝",
         "child_birth_date": "2026-11-01",
     }
+
+
+# --- the case API (/api/v1) as a client with one user's token ---------------------------------------------
+
+TODAY = dt.date(2026, 9, 29)  # before National Day: deadlines cross a holiday and a make-up Saturday
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+
+
+class Api:
+    """A client of /api/v1 acting with one user's bearer token (or none)."""
+
+    def __init__(self, client: Client, who: Any = None):
+        self.client, self.user = client, who
+        self.headers: dict[str, Any] = {}
+        if who is not None:
+            raw, _ = issue_token(who)
+            self.headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+
+    def get(self, path: str, params: dict | None = None) -> Any:
+        return self.client.get("/api/v1" + path, params or {}, **self.headers)
+
+    def post(self, path: str, body: Any = None, *, raw: str | bytes | None = None, **headers: Any) -> Any:
+        data = raw if raw is not None else json.dumps({} if body is None else body)
+        return self.client.post("/api/v1" + path, data, content_type="application/json", **self.headers, **headers)
+
+    def upload(self, number: str, name: str, filename: str, content: bytes) -> Any:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return self.client.post(
+            f"/api/v1/cases/{number}/materials",
+            {"name": name, "file": SimpleUploadedFile(filename, content)},
+            **self.headers,
+        )
+
+    def act(self, case: dict | str, action: str, revision: int | None = None, **body: Any) -> Any:
+        number = case if isinstance(case, str) else case["number"]
+        if revision is None and isinstance(case, dict):
+            revision = case["revision"]
+        return self.post(f"/cases/{number}/actions/{action}", {"revision": revision, **body})
+
+    def apply(self, w: World, *, submit: bool = True, key: str | None = None, **form_extra: Any) -> Any:
+        headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+        return self.post(
+            "/cases",
+            {"implementation": w.version.implementation.code, "form_data": {**form(w), **form_extra}, "submit": submit},
+            **headers,
+        )

@@ -25,8 +25,7 @@ from tongban.audit.models import AuditEntry
 from tongban.cases import api as case_api
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, IdempotencyRecord, SupervisionNotice, Visit
-from tongban.cases.tests.factories import World, form, user, world
-from tongban.cases.tests.test_api import PNG, TODAY, Api
+from tongban.cases.tests.factories import PNG, TODAY, Api, World, form, user, world
 from tongban.catalogue.tests import factories as cf
 from tongban.jurisdictions.models import ServiceCentre
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from tongban.accounts import services as account_services
+from tongban.accounts.models import User
 from tongban.catalogue import services
 from tongban.catalogue.models import CatalogueEntry, ImplementationVersion, Theme
 from tongban.jurisdictions.models import Department, Division
@@ -172,3 +174,21 @@ def browse_catalogue() -> dict[str, Any]:
         "company": company.implementation,
         "draft": draft.implementation,
     }
+
+
+def catalogue_admin(div: Division) -> User:
+    """A 事项管理员 of ``div`` with the role's group and its Django permissions, as in real use (scoping must hold
+    despite them)."""
+    user = User.objects.create_user(
+        "zj_catalogue",
+        password="Cat-pass-2024",
+        kind="staff",
+        role="catalogue_admin",
+        division=div,
+        is_staff=True,
+        real_name="诸暨事项管理员",
+    )
+    account_services.sync_role_groups(user)
+    user = User.objects.get(pk=user.pk)
+    assert user.is_staff and user.has_perm("catalogue.change_catalogueentry")
+    return user
