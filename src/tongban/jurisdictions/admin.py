@@ -22,16 +22,24 @@ from .kinds import department_kind_label
 from .models import Department, Division, ServiceCentre, Window
 from .scoping import within_divisions
 
-# How each scoped model reaches the Division.path of a row (ORM lookup, also followed as attributes).
+# How each scoped model reaches the Division.path of a row (ORM lookup, also followed as attributes). Apps
+# above add their own models with scope_model() in their admin modules.
 SCOPE_PATHS: dict[str, str] = {
     "jurisdictions.division": "path",
     "jurisdictions.department": "division__path",
     "jurisdictions.servicecentre": "division__path",
-    "catalogue.itemimplementation": "division__path",
-    "catalogue.implementationversion": "implementation__division__path",
-    "catalogue.versionevent": "version__implementation__division__path",
-    "bundles.bundle": "division__path",
 }
+
+# What a choice's label (its __str__) reads, loaded with the choices rather than one query per option.
+CHOICE_RELATED: dict[str, tuple[str, ...]] = {}
+
+
+def scope_model(label: str, path_lookup: str, *, choice_related: tuple[str, ...] = ()) -> None:
+    """Scope the rows of model ``label`` ("app_label.modelname") by the Division.path ``path_lookup`` reaches,
+    in its admin and wherever a foreign key to it offers choices."""
+    SCOPE_PATHS[label] = path_lookup
+    if choice_related:
+        CHOICE_RELATED[label] = choice_related
 
 
 # --- scoping (the rule itself is the Actor's, tongban.core.actor) --------------------------------------------
@@ -45,13 +53,6 @@ def scope_queryset(queryset: QuerySet, user: Any, path_lookup: str | None = None
     """Rows of ``queryset`` inside the user's subtree."""
     lookup = path_lookup or SCOPE_PATHS[queryset.model._meta.label_lower]
     return within_divisions(queryset, actor_of(user), lookup)
-
-
-# What a choice's label (its __str__) reads, loaded with the choices rather than one query per option.
-CHOICE_RELATED: dict[str, tuple[str, ...]] = {
-    "catalogue.itemimplementation": ("entry", "department", "published_version"),
-    "bundles.bundle": ("division",),
-}
 
 
 def scoped_choices(model: type[Model], user: Any) -> QuerySet | None:
