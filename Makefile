@@ -1,6 +1,6 @@
 # Tongban: `make run` serves the demo platform on SQLite; `make test` runs lint, types and every test.
 #   make run             virtualenv + install + migrate var/tongban.sqlite3 + demo data, then serve on $(PORT)
-#   make test            the same set-up, then ruff, mypy and pytest (TONGBAN_TEST_POSTGRES=1: on PostgreSQL)
+#   make test            the same set-up, then ruff, import-linter, mypy and pytest (TONGBAN_TEST_POSTGRES=1: on PostgreSQL)
 #   make demo-accounts   the demo accounts as JSON lines
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -74,6 +74,7 @@ demo-accounts: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	TONGBAN_TESTING=1 $(BIN)/mypy

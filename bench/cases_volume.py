@@ -3,9 +3,9 @@
 
 For each database (a throw-away PostgreSQL server by default; SQLite too with --backends postgresql,sqlite):
 migrate, load the demo data, measure every queue once on the demo data alone (the baseline: the same calls on
-an almost empty database), fill it with ``tongban generate_cases --count N`` (timed; it ends with VACUUM
-ANALYZE, as autovacuum would after a bulk load) and measure again, printing p50/p95 and the number of SQL
-queries per call:
+an almost empty database), fill it with ``generators.cases.generate`` (what bench/generate_cases.py runs;
+timed; it ends with VACUUM ANALYZE, as autovacuum would after a bulk load) and measure again, printing
+p50/p95 and the number of SQL queries per call:
 
 - ``selectors.queue`` for an approver of 诸暨市公安局 in each of their buckets, the window clerk's buckets,
   and a system administrator's (the whole province: the biggest buckets);
@@ -145,8 +145,7 @@ def scenarios(bench: Bench, *, baseline: bool) -> None:
 
     from tongban.accounts.models import User
     from tongban.cases import selectors
-    from tongban.cases.permissions import visible_cases
-    from tongban.cases.selectors import Bucket, bucket_filter
+    from tongban.cases.selectors import Bucket, bucket_filter, visible_cases
     from tongban.cases.views_office import ROLE_BUCKETS
 
     def user(name: str) -> User:
@@ -302,8 +301,8 @@ def run(backend: str, args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="tongban-volume-") as tmp:
         url = common.database_url(backend, Path(tmp))
         common.setup_django(url, Path(tmp))
-        from django.core.management import call_command
         from django.db import connection
+        from generators.cases import generate
 
         common.load_demo()
         print(f"\n=== {common.server_version()} — {args.count:,} cases ===")
@@ -311,16 +310,12 @@ def run(backend: str, args: argparse.Namespace) -> int:
         bench = Bench(args.runs, args.explain)
         scenarios(bench, baseline=True)
 
-        class Progress:
-            def write(self, text: str) -> None:
-                if text.startswith("完成"):
-                    print("  " + text.strip(), flush=True)
-
-            def flush(self) -> None:
-                pass
+        def summary_only(line: str) -> None:
+            if line.startswith("完成"):
+                print("  " + line.strip(), flush=True)
 
         started = time.perf_counter()
-        call_command("generate_cases", count=args.count, batch=args.batch, stdout=Progress())
+        generate(args.count, batch=args.batch, out=summary_only)
         elapsed = time.perf_counter() - started
         with connection.cursor() as cur:
             cur.execute("ANALYZE")  # the demo tables too (generate_cases vacuums and analyzes the case tables)

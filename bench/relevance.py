@@ -53,7 +53,7 @@ def load_catalogue(fixture: bool) -> str:
             with contextlib.redirect_stdout(io.StringIO()):  # the loader prints its report
                 call_command("demo", "load", verbosity=0)
             return "demo"
-    from tongban.search.catalogue_fixture import load_fixture_catalogue
+    from generators.catalogue_fixture import load_fixture_catalogue
 
     load_fixture_catalogue()
     return "fixture"

@@ -241,6 +241,7 @@ def setup_django(tmp: Path) -> None:
 def generate(n_implementations: int, rng: random.Random) -> dict[str, int]:
     """Write a synthetic catalogue with exactly ``n_implementations`` published implementations."""
     from django.db import transaction
+    from generators.catalogue_fixture import BUNDLES, ITEMS
 
     from tongban.bundles.models import Bundle, BundleItem
     from tongban.catalogue.models import (
@@ -252,7 +253,6 @@ def generate(n_implementations: int, rng: random.Random) -> dict[str, int]:
     )
     from tongban.core.identifiers import make_uscc
     from tongban.jurisdictions.models import Department, Division
-    from tongban.search.catalogue_fixture import BUNDLES, ITEMS
 
     with transaction.atomic():
         divisions: dict[str, Division] = {}

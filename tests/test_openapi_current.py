@@ -1,5 +1,6 @@
-"""CI checks of the API's published contract: the committed docs/openapi.json is what the code generates now,
-every operation declares the error shape, and the interactive docs work without internet."""
+"""CI checks of the API's published contract: ``tongban export_openapi`` writes and checks the document, the
+committed docs/openapi.json is what the code generates now, every operation declares the error shape, and the
+interactive docs work without internet."""
 
 from __future__ import annotations
 
@@ -11,11 +12,31 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.management import CommandError, call_command
 from django.test import Client
 
-from tongban.core.management.commands.export_openapi import openapi_text
+from tongban.management.commands.export_openapi import openapi_text
 
 COMMITTED = Path(__file__).resolve().parents[1] / "docs" / "openapi.json"
+
+
+def test_export_and_check_commands(tmp_path: Path) -> None:
+    target = tmp_path / "openapi.json"
+    call_command("export_openapi", str(target))
+    assert json.loads(target.read_text(encoding="utf-8"))["paths"]
+    call_command("export_openapi", str(target), check=True)
+    target.write_text(target.read_text(encoding="utf-8").replace('"1.0.0"', '"0.9.0"'), encoding="utf-8")
+    with pytest.raises(CommandError, match="not current"):
+        call_command("export_openapi", str(target), check=True)
+    with pytest.raises(CommandError, match="not current"):
+        call_command("export_openapi", str(tmp_path / "absent.json"), check=True)
+
+
+def test_the_text_is_stable_and_keeps_chinese_readable() -> None:
+    text = openapi_text()
+    assert text == openapi_text()
+    assert any(ord(c) > 0x4E00 for c in text)  # ensure_ascii=False: reviewers read Chinese in the diff
+    assert text.endswith("}\n")
 
 
 def test_committed_openapi_document_is_current() -> None:

@@ -56,7 +56,10 @@ INSTALLED_APPS = [
     "tongban.notifications",
     "tongban.delivery",
     "tongban.cases",
+    "tongban.portal",
     "tongban.demo",
+    # The project package itself, for its composition-level commands (tongban export_openapi): no models.
+    "tongban",
 ]
 
 MIDDLEWARE = [
@@ -120,8 +123,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 # Lock an account (per username) after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("TONGBAN_LOGIN_FAILURE_LIMIT", "5"))

@@ -21,4 +21,5 @@ urlpatterns = [
     path("progress/", include("tongban.cases.urls_public")),
     path("cases/", include("tongban.cases.urls")),
     path("", include("tongban.core.urls")),
+    path("", include("tongban.portal.urls")),
 ]

@@ -94,6 +94,7 @@ class User(AbstractUser):
             division_path=division.path if division is not None else "",
             centre_id=self.service_centre_id,
             superuser=self.is_superuser,
+            admin_site=self.is_staff,
             active=self.is_active,
         )
 

@@ -3,9 +3,9 @@ shared vocabulary in ``tongban.core.actor``."""
 
 from __future__ import annotations
 
-from tongban.core.actor import AccountKind, Role
+from tongban.core.actor import CATALOGUE_EDITOR_ROLES, AccountKind, Role
 
-__all__ = ["AccountKind", "Role"]
+__all__ = ["CATALOGUE_EDITOR_ROLES", "AccountKind", "Role"]
 
 
 ACCOUNT_KIND_LABELS = {
@@ -23,9 +23,9 @@ ROLE_LABELS = {
     Role.SYSTEM_ADMIN: "系统管理员",
 }
 
-# Roles that work in the Django admin (is_staff) and those that may change the catalogue there.
+# Roles that work in the Django admin (is_staff); those that may change the catalogue there are
+# CATALOGUE_EDITOR_ROLES (tongban.core.actor, which asks Actor.catalogue_editor).
 ADMIN_SITE_ROLES = frozenset({Role.CATALOGUE_ADMIN, Role.SYSTEM_ADMIN})
-CATALOGUE_EDITOR_ROLES = frozenset({Role.CATALOGUE_ADMIN, Role.SYSTEM_ADMIN})
 
 # What a staff account must be bound to. Approvers and department heads act for one department; every role
 # except the system administrator works within a jurisdiction (its division subtree).

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from tongban.catalogue.models import AppendOnlyModel
+from tongban.core.models import AppendOnlyModel
 
 
 class AuditEntry(AppendOnlyModel):

@@ -17,11 +17,13 @@ from django.http import HttpRequest
 
 from tongban.catalogue.admin import LinesField, RegionFilter
 from tongban.core.errors import DomainError
-from tongban.jurisdictions.admin import RoleScopedAdmin, RoleScopedInline
+from tongban.jurisdictions.admin import RoleScopedAdmin, RoleScopedInline, scope_model
 
 from . import services
 from .models import Bundle, BundleItem
 from .savings import DependencyError, ItemSpec, stages
+
+scope_model("bundles.bundle", "division__path", choice_related=("division",))
 
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from tongban.catalogue.formschema import merge_forms
-from tongban.catalogue.models import ImplementationVersion
+from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 
 from .models import Bundle, BundleItem
 from .savings import ItemSpec, Savings, compute_savings, normalise_material, stages
@@ -38,6 +38,15 @@ def published_bundles(region_path: str | None = None, audience: str | None = Non
     if audience:
         qs = qs.filter(audience=audience)
     return qs.order_by("division_id", "code")
+
+
+def bundles_of(implementation: ItemImplementation) -> list[Bundle]:
+    """The published bundles (一件事) an implementation belongs to."""
+    return list(
+        Bundle.objects.filter(status=Bundle.Status.PUBLISHED, items__implementation=implementation)
+        .distinct()
+        .order_by("code")
+    )
 
 
 def get_bundle(code: str, include_unpublished: bool = False) -> Bundle | None:

@@ -29,8 +29,10 @@ from tongban.core.errors import DomainError
 from tongban.jurisdictions.admin import (
     RoleScopedAdmin,
     RoleScopedInline,
+    scope_model,
     scope_queryset,
 )
+from tongban.jurisdictions.kinds import department_kind_label
 from tongban.jurisdictions.models import Department, Division
 
 from . import services, vocab
@@ -46,9 +48,15 @@ from .models import (
     VersionEvent,
 )
 from .rules import Violation
-from .selectors import department_kind_label
 from .uniformity import ASPECTS, uniformity_report, version_differences
 from .workflow import ACTION_LABELS, STATUS_LABELS, VersionAction, VersionStatus, allowed_actions
+
+# Rows a catalogue administrator sees: those of their own division's subtree (jurisdictions.admin).
+scope_model(
+    "catalogue.itemimplementation", "division__path", choice_related=("entry", "department", "published_version")
+)
+scope_model("catalogue.implementationversion", "implementation__division__path")
+scope_model("catalogue.versionevent", "version__implementation__division__path")
 
 # --- labels ------------------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router
+from ninja import Field, Router, Schema
 
 from tongban.accounts.roles import CATALOGUE_EDITOR_ROLES, AccountKind
 from tongban.core.api_errors import (
@@ -26,12 +26,13 @@ from tongban.core.api_errors import (
     paged,
     shown,
 )
+from tongban.jurisdictions.api import TAG as REGIONS_TAG
 from tongban.jurisdictions.api import full_names, resolve_region
 from tongban.jurisdictions.models import Department
 
 from . import schemas
 from .models import CatalogueEntry, ImplementationVersion, ItemImplementation, Theme
-from .selectors import get_published_guide, public_versions, published_implementations
+from .selectors import get_published_guide, public_versions, published_implementations, regions_tree
 from .workflow import VersionStatus
 
 TAG = "事项与办事指南"
@@ -241,3 +242,34 @@ def list_versions(request: HttpRequest, code: str):
         "current_version": current,
         "versions": [schemas.version_row(v, impl.published_version_id) for v in versions],
     }
+
+
+# --- the region tree with published counts -----------------------------------------------------------------
+# Listed with the regions API (its tag, its operation id from when the regions app served it), but it counts
+# published catalogue items, so the catalogue serves it. Registered before the regions router, so
+# /regions/tree is matched before /regions/{code}.
+
+
+class RegionNode(Schema):
+    code: str
+    name: str
+    level: int
+    count: int = Field(..., description="本级已发布的实施清单事项数")
+    total: int = Field(..., description="本级及下级已发布的实施清单事项数")
+    children: list[RegionNode]
+
+
+RegionNode.model_rebuild()
+
+
+@router.get(
+    "/regions/tree",
+    response={200: list[RegionNode], **ERRORS},
+    summary="行政区划树",
+    description="整棵区划树，每个节点带本级与下级已发布事项数（与网页“按区划浏览”同源）。"
+    "`with_empty=false` 时省略没有已发布事项的分支。",
+    tags=[REGIONS_TAG],
+    operation_id="tongban_jurisdictions_api_region_tree",
+)
+def region_tree(request: HttpRequest, with_empty: bool = True):
+    return regions_tree(with_empty=with_empty)

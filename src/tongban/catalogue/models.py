@@ -14,16 +14,14 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 
+from tongban.core.models import AppendOnlyModel
+
 from . import vocab
 from .workflow import ACTION_LABELS, STATUS_LABELS, VersionStatus
 
 
 class ImmutableVersionError(Exception):
     """Raised on an attempt to change a version (or its parts) that is no longer a draft."""
-
-
-class AppendOnlyError(Exception):
-    pass
 
 
 def _choices(labels: dict) -> list[tuple[str, str]]:
@@ -317,19 +315,6 @@ class SpecialStep(VersionPart):
 
     def __str__(self) -> str:
         return self.name
-
-
-class AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and type(self)._default_manager.filter(pk=self.pk).exists():
-            raise AppendOnlyError("历史记录只能追加，不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any):
-        raise AppendOnlyError("历史记录只能追加，不能删除。")
 
 
 class VersionEvent(AppendOnlyModel):

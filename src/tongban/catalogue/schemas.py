@@ -14,11 +14,11 @@ from typing import Any
 from ninja import Field, Schema
 
 from tongban.jurisdictions.api import RegionRef, region_ref
+from tongban.jurisdictions.kinds import department_kind_label
 from tongban.jurisdictions.models import Department
 
 from . import vocab
 from .models import CatalogueEntry, ImplementationVersion, ItemImplementation, Theme
-from .selectors import department_kind_label
 from .workflow import STATUS_LABELS, VersionStatus
 
 # --- shared pieces ---------------------------------------------------------------------------------------

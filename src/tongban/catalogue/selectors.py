@@ -12,55 +12,13 @@ from typing import Any
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from tongban.core.errors import DomainError
+from tongban.jurisdictions.kinds import department_kind_label
 from tongban.jurisdictions.models import Department, Division
 from tongban.jurisdictions.selectors import ancestor_codes, normalize_code
 
 from . import vocab
 from .models import HandlingStep, ImplementationVersion, ItemImplementation, MaterialRequirement, Theme
 from .workflow import VersionStatus
-
-# Browsing labels for Department.kind. A kind stored in Chinese already is shown as it is.
-DEPARTMENT_KIND_LABELS: dict[str, str] = {
-    "police": "公安",
-    "hrss": "人力社保",
-    "human_resources": "人力社保",
-    "social_security": "人力社保",
-    "medical_insurance": "医保",
-    "healthcare_security": "医保",
-    "housing_fund": "住房公积金",
-    "market_regulation": "市场监管",
-    "market": "市场监管",
-    "civil_affairs": "民政",
-    "health": "卫生健康",
-    "natural_resources": "自然资源和规划",
-    "justice": "司法",
-    "ecology": "生态环境",
-    "environment": "生态环境",
-    "tax": "税务",
-    "taxation": "税务",
-    "education": "教育",
-    "disabled_persons": "残联",
-    "disability": "残联",
-    "disabled": "残联",
-    "real_estate": "不动产登记",
-    "urban_management": "综合行政执法",
-    "housing_construction": "住房和城乡建设",
-    "fire": "消防救援",
-    "development_reform": "发展改革",
-    "utility_power": "供电",
-    "utility_water": "供水",
-    "utility_gas": "燃气",
-    "utility_telecom": "通信",
-    "housing": "住房和城乡建设",
-    "transport": "交通运输",
-    "culture": "文化和旅游",
-    "agriculture": "农业农村",
-    "emergency": "应急管理",
-    "veterans": "退役军人事务",
-    "government_services": "政务服务",
-    "data": "大数据",
-    "notary": "公证",
-}
 
 # Statuses a version can have once it has been public; only these may be shown to citizens.
 PUBLIC_STATUSES = (VersionStatus.PUBLISHED.value, VersionStatus.RETIRED.value)
@@ -71,15 +29,6 @@ class GuideNotFound(DomainError):
 
     def __init__(self, message: str = "未找到该事项的办事指南", field: str | None = None):
         super().__init__("not_found", message, field, status=404)
-
-
-def department_kind_label(kind: str, example_name: str = "") -> str:
-    """The Chinese label of a department kind; an unknown code falls back on an example department's name."""
-    if kind in DEPARTMENT_KIND_LABELS:
-        return DEPARTMENT_KIND_LABELS[kind]
-    if not kind.isascii():
-        return kind
-    return example_name or kind
 
 
 def _division(region: Division | str | None) -> Division | None:
@@ -277,17 +226,6 @@ def region_options(max_level: int = 3) -> list[dict[str, Any]]:
 
     walk(regions_tree(), 0)
     return out
-
-
-def bundles_of(implementation: ItemImplementation) -> list[Any]:
-    """The published bundles (一件事) an implementation belongs to."""
-    from tongban.bundles.models import Bundle  # bundles build on the catalogue, not the other way round
-
-    return list(
-        Bundle.objects.filter(status=Bundle.Status.PUBLISHED, items__implementation=implementation)
-        .distinct()
-        .order_by("code")
-    )
 
 
 def departments_of_kind(kind: str, region: Division | str | None = None) -> QuerySet[Department]:

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from tongban.jurisdictions.selectors import get_division
 
 from . import selectors, vocab
+from .guide_sections import guide_sections
 from .models import ImplementationVersion, ItemImplementation, Theme
 
 PAGE_SIZE = 20
@@ -195,6 +196,6 @@ def guide_context(impl: ItemImplementation, version: ImplementationVersion) -> d
         "faq": [q for q in (version.faq or []) if isinstance(q, dict)],
         "result_sample_is_link": _is_link(version.result_sample),
         "versions": list(selectors.public_versions(impl)),
-        "bundles": selectors.bundles_of(impl),
+        "contributed": guide_sections(impl),
         "cross_region": entry.cross_region or version.scope == "national",
     }

@@ -3,7 +3,9 @@
 An ``Actor`` is a snapshot of what the policies need to know of a signed-in account (its kind, role and the
 department, division and service centre it is bound to), or of the platform itself acting on its own (a
 scheduled job, a bundle starting a dependent item). Policies (``cases.domain.policy``, the admin's division
-scoping) take an ``Actor``; they never look at a request or a user row themselves.
+scoping) take an ``Actor``; they never look at a request or a user row themselves. The division scoping rule
+is here (``division_paths``, ``manages_path``); ``jurisdictions.scoping`` applies it to querysets and
+``accounts.permissions`` to user objects.
 
 Account kinds and staff roles are the shared vocabulary of every app, so they live here with the actor;
 ``accounts.roles`` adds their Chinese labels.
@@ -28,6 +30,10 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     CATALOGUE_ADMIN = "catalogue_admin"
     SYSTEM_ADMIN = "system_admin"
+
+
+# Roles that may change the catalogue in the admin site (事项管理员, 系统管理员).
+CATALOGUE_EDITOR_ROLES = frozenset({Role.CATALOGUE_ADMIN, Role.SYSTEM_ADMIN})
 
 
 def parse_kind(value: str | None) -> AccountKind | None:
@@ -58,6 +64,7 @@ class Actor:
     division_path: str = ""  # the materialised Division.path ("/33/3306/330681/"): subtree tests are prefixes
     centre_id: int | None = None
     superuser: bool = False
+    admin_site: bool = False  # may use the Django admin site (User.is_staff, which follows the role)
     active: bool = True
     system: bool = False  # the platform itself: no person, never a policy subject for seeing personal data
     via_bundle: bool = False  # acting on a bundle's item through the bundle (its front desk)
@@ -87,9 +94,21 @@ class Actor:
     def has_role(self, *roles: Role) -> bool:
         return self.staff and self.role in roles
 
+    @property
+    def catalogue_editor(self) -> bool:
+        """May edit, review and publish the catalogue in the admin site: a system administrator, or a catalogue
+        role with admin-site access."""
+        if self.system_admin:
+            return True
+        return self.staff and self.admin_site and self.role in CATALOGUE_EDITOR_ROLES
+
+    # Division scoping, the one rule every admin, page and API uses: a system administrator (or a superuser)
+    # acts everywhere; any other staff member in the subtree of their own division (Division.path starts with
+    # theirs); anyone else nowhere. jurisdictions.scoping.within_divisions applies it to a queryset.
+
     def division_paths(self) -> tuple[str, ...] | None:
         """The Division.path prefixes the actor manages: None = no limit (system administrator); () = none
-        (applicants, anonymous, staff without a division)."""
+        (applicants, anonymous, inactive accounts, staff without a division)."""
         if self.system_admin:
             return None
         if not self.staff or not self.division_path:
@@ -97,6 +116,8 @@ class Actor:
         return (self.division_path,)
 
     def manages_path(self, path: str | None) -> bool:
+        """Whether a row whose Division.path is ``path`` lies in the actor's subtree ("" or None: only for an
+        actor without limit)."""
         paths = self.division_paths()
         if paths is None:
             return True

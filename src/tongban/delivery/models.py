@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from tongban.catalogue.models import AppendOnlyModel
+from tongban.core.models import AppendOnlyModel
 
 from .registry import STATUS_LABELS, ShipmentStatus, status_label
 

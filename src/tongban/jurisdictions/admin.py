@@ -1,8 +1,9 @@
 """Admin for divisions, departments and service centres, and the staff scoping every catalogue admin uses.
 
-Scoping (accounts.permissions): superusers and system administrators see everything; any other staff member
-(a catalogue administrator above all) sees and edits only rows of their own division's subtree
-(``Division.path`` starts with theirs). A staff member without a division sees nothing that is scoped.
+Scoping (the Actor's rule, tongban.core.actor; querysets through jurisdictions.scoping): superusers and
+system administrators see everything; any other staff member (a catalogue administrator above all) sees and
+edits only rows of their own division's subtree (``Division.path`` starts with theirs). A staff member
+without a division sees nothing that is scoped.
 """
 
 from __future__ import annotations
@@ -14,46 +15,44 @@ from django.contrib import admin
 from django.db.models import Count, Model, QuerySet
 from django.http import Http404, HttpRequest
 
-from tongban.accounts.permissions import (
-    can_manage_path,
-    filter_by_division,
-    is_catalogue_editor,
-    staff_division_paths,
-)
+from tongban.core.actor import actor_of
 from tongban.core.identifiers import division_code_error, division_level, normalize_uscc
 
+from .kinds import department_kind_label
 from .models import Department, Division, ServiceCentre, Window
+from .scoping import within_divisions
 
-# How each scoped model reaches the Division.path of a row (ORM lookup, also followed as attributes).
+# How each scoped model reaches the Division.path of a row (ORM lookup, also followed as attributes). Apps
+# above add their own models with scope_model() in their admin modules.
 SCOPE_PATHS: dict[str, str] = {
     "jurisdictions.division": "path",
     "jurisdictions.department": "division__path",
     "jurisdictions.servicecentre": "division__path",
-    "catalogue.itemimplementation": "division__path",
-    "catalogue.implementationversion": "implementation__division__path",
-    "catalogue.versionevent": "version__implementation__division__path",
-    "bundles.bundle": "division__path",
 }
 
+# What a choice's label (its __str__) reads, loaded with the choices rather than one query per option.
+CHOICE_RELATED: dict[str, tuple[str, ...]] = {}
 
-# --- scoping (the rule itself lives in accounts.permissions) ------------------------------------------------
+
+def scope_model(label: str, path_lookup: str, *, choice_related: tuple[str, ...] = ()) -> None:
+    """Scope the rows of model ``label`` ("app_label.modelname") by the Division.path ``path_lookup`` reaches,
+    in its admin and wherever a foreign key to it offers choices."""
+    SCOPE_PATHS[label] = path_lookup
+    if choice_related:
+        CHOICE_RELATED[label] = choice_related
+
+
+# --- scoping (the rule itself is the Actor's, tongban.core.actor) --------------------------------------------
 
 
 def is_unscoped(user: Any) -> bool:
-    return staff_division_paths(user) is None
+    return actor_of(user).division_paths() is None
 
 
 def scope_queryset(queryset: QuerySet, user: Any, path_lookup: str | None = None) -> QuerySet:
     """Rows of ``queryset`` inside the user's subtree."""
     lookup = path_lookup or SCOPE_PATHS[queryset.model._meta.label_lower]
-    return filter_by_division(queryset, user, lookup)
-
-
-# What a choice's label (its __str__) reads, loaded with the choices rather than one query per option.
-CHOICE_RELATED: dict[str, tuple[str, ...]] = {
-    "catalogue.itemimplementation": ("entry", "department", "published_version"),
-    "bundles.bundle": ("division",),
-}
+    return within_divisions(queryset, actor_of(user), lookup)
 
 
 def scoped_choices(model: type[Model], user: Any) -> QuerySet | None:
@@ -75,7 +74,7 @@ def object_path(obj: Model, path_lookup: str) -> str:
 
 
 def has_catalogue_role(user: Any) -> bool:
-    return is_catalogue_editor(user)
+    return actor_of(user).catalogue_editor
 
 
 class RoleScopedAdmin(admin.ModelAdmin):
@@ -109,7 +108,7 @@ class RoleScopedAdmin(admin.ModelAdmin):
         path = self.get_scope_path()
         if obj is None or not path:
             return True
-        return can_manage_path(request.user, object_path(obj, path))
+        return actor_of(request.user).manages_path(object_path(obj, path))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)
@@ -267,8 +266,6 @@ class DepartmentKindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        from tongban.catalogue.selectors import department_kind_label  # labels live with the catalogue
-
         kinds = model_admin.get_queryset(request).order_by().values_list("kind", flat=True).distinct()
         return sorted(((k, department_kind_label(k)) for k in set(kinds) if k), key=lambda pair: pair[1])
 

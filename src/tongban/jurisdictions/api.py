@@ -1,4 +1,6 @@
-"""API: administrative divisions (regions) and departments."""
+"""API: administrative divisions (regions) and departments.
+
+``GET /regions/tree`` counts published catalogue items per region, so the catalogue's API serves it."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from tongban.catalogue.selectors import department_kind_label, regions_tree
 from tongban.core.api_errors import (
     ERRORS,
     ApiError,
@@ -23,6 +24,7 @@ from tongban.core.api_errors import (
 )
 from tongban.core.identifiers import division_code_error
 
+from .kinds import department_kind_label
 from .models import Department, Division, ServiceCentre, Window
 from .selectors import departments_in, normalize_code
 
@@ -54,18 +56,6 @@ class RegionOut(Schema):
 class RegionDetail(RegionOut):
     ancestors: list[RegionRef] = Field(..., description="上级区划，从省级起")
     children: list[RegionOut]
-
-
-class RegionNode(Schema):
-    code: str
-    name: str
-    level: int
-    count: int = Field(..., description="本级已发布的实施清单事项数")
-    total: int = Field(..., description="本级及下级已发布的实施清单事项数")
-    children: list[RegionNode]
-
-
-RegionNode.model_rebuild()
 
 
 class DepartmentOut(Schema):
@@ -192,17 +182,6 @@ def list_regions(request: HttpRequest, parent: DivisionCode | None = None, level
     if level is not None:
         qs = qs.filter(level=level)
     return _region_rows(list(_with_children_count(qs).order_by("code")))
-
-
-@router.get(
-    "/regions/tree",
-    response={200: list[RegionNode], **ERRORS},
-    summary="行政区划树",
-    description="整棵区划树，每个节点带本级与下级已发布事项数（与网页“按区划浏览”同源）。"
-    "`with_empty=false` 时省略没有已发布事项的分支。",
-)
-def region_tree(request: HttpRequest, with_empty: bool = True):
-    return regions_tree(with_empty=with_empty)
 
 
 @router.get("/regions/{code}", response={200: RegionDetail, **ERRORS}, summary="行政区划详情")

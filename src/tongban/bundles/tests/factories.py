@@ -1,3 +1,6 @@
+"""Factories for bundle-definition tests: a small published 新生儿出生 bundle. (Applications for a bundle are
+the case domain's: cases.tests.factories.)"""
+
 from __future__ import annotations
 
 from tongban.bundles.models import Bundle, BundleItem

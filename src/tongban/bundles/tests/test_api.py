@@ -196,3 +196,12 @@ def test_bounded_queries(client: Client, bundle: Bundle, django_assert_max_num_q
         item.depends_on.add(big.items.get(order=1))
     with django_assert_max_num_queries(4):
         assert len(client.get("/api/v1/bundles/B-NEWBORN").json()["items"]) == 8
+
+
+def test_audience_choices_match_the_catalogue_vocabulary() -> None:
+    from typing import get_args
+
+    from tongban.bundles import api
+    from tongban.catalogue import vocab
+
+    assert get_args(api.Audience) == tuple(c for c, _ in vocab.SERVICE_OBJECTS)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from tongban.catalogue import vocab
-from tongban.catalogue.models import AppendOnlyModel
+from tongban.core.models import AppendOnlyModel
 
 from ..domain.bundle_workflow import ACTION_LABELS, PHASE_LABELS, RESULT_MODE_LABELS, BundlePhase, ResultMode
 from .case import choices

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from tongban.catalogue.models import AppendOnlyModel
+from tongban.core.models import AppendOnlyModel
 
 from ..domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseStatus
 

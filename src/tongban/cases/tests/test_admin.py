@@ -20,7 +20,6 @@ from tongban.cases.tests.factories import form, world
 from tongban.catalogue import services as catalogue
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
-from tongban.delivery.models import Shipment
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +116,7 @@ def test_superuser_sees_every_page(w, cases):
     page = root.get(change_url(cases["police"]))
     assert page.status_code == 200
     html = page.content.decode()
-    shipment = Shipment.objects.get(case=cases["police"])
+    shipment = cases["police"].shipments.get()
     for text in (
         "办件过程（只追加，不可修改）",
         "专家评审",
@@ -215,7 +214,7 @@ def test_scoped_staff_see_only_their_cases_and_others_are_404(w, cases):
     assert hrss_approver.get(change_url(hrss)).status_code == 200
     police_event = CaseEvent.objects.filter(case=police).first()
     assert hrss_approver.get(change_url(police_event)).status_code == 404
-    assert hrss_approver.get(change_url(Shipment.objects.get(case=police))).status_code == 404
+    assert hrss_approver.get(change_url(police.shipments.get())).status_code == 404
     events = hrss_approver.get(reverse("admin:cases_caseevent_changelist")).context["cl"].result_list
     assert {e.case_id for e in events} == {hrss.pk}
     # The clerk sees the centre's cases (both departments); a catalogue administrator none at all.

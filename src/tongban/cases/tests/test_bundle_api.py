@@ -10,10 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tongban.accounts.tokens import issue_token
 from tongban.cases import services as s
 from tongban.cases.models import BundleCase, BundleMaterial, Case
-from tongban.cases.tests.test_bundle_pages import PDF, TODAY, Env, make_env
+from tongban.cases.tests.factories import PDF, TODAY, Env, auth, make_env
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +22,6 @@ pytestmark = pytest.mark.django_db
 def env(monkeypatch) -> Env:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     return make_env()
-
-
-def auth(user: Any) -> dict[str, str]:
-    raw, _ = issue_token(user)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 FORM = {"applicant_name": "张三", "child_name": "张小宝", "child_birth_date": "2026-09-20"}

@@ -303,30 +303,6 @@ def test_withdrawing_every_item_before_acceptance_withdraws_the_bundle(env):
     assert bc.phase == "withdrawn" and bc.closed_at is not None
 
 
-def test_a_posted_item_result_can_be_cancelled_and_posted_again(env, django_capture_on_commit_callbacks):
-    """Parcel handling after the bundle issued an item's result is not the bundle's front desk."""
-    from tongban.delivery import services as post
-
-    w, bundle, doctor, items = env
-    clerk = s.Ctx(w.clerk, "window", w.window)
-    with django_capture_on_commit_callbacks(execute=True):
-        bc = submit_online(w, bundle)
-        bc = b.accept_bundle(clerk, bc, bc.revision)
-        bc = b.choose_result_mode(s.Ctx(w.applicant, "online"), bc, "separate", bc.revision)
-        birth = children(bc)["出生医学证明"]
-        decide(doctor, birth)
-        address = "浙江省诸暨市暨阳街道艮塔西路138号"
-        bc = b.issue_bundle_results(
-            clerk, BundleCase.objects.get(pk=bc.pk), "post", address=address, numbers=[birth.number]
-        )
-    birth = Case.objects.get(pk=birth.pk)
-    assert birth.status == "closed" and birth.result_delivery == "post"
-    shipment = birth.shipments.get()
-    post.cancel_shipment(shipment, w.clerk, "申请人改为窗口领取后又要求寄送")
-    again = post.ship_result(birth, address, w.clerk)
-    assert again.tracking_number and again.pk != shipment.pk
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent writers need PostgreSQL")
 def test_the_last_two_items_decided_at_once_make_the_bundle_ready(env):

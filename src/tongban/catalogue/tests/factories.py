@@ -1,43 +1,18 @@
-"""Factories for tests across apps: a small jurisdiction tree and valid, publishable guides."""
+"""Factories for tests across apps: valid, publishable guides (and, from jurisdictions, a small jurisdiction tree)."""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
 
+from tongban.accounts import services as account_services
+from tongban.accounts.models import User
 from tongban.catalogue import services
 from tongban.catalogue.models import CatalogueEntry, ImplementationVersion, Theme
-from tongban.core.identifiers import make_uscc
 from tongban.jurisdictions.models import Department, Division
+from tongban.jurisdictions.tests.factories import department, division
 
 _seq = itertools.count(1)
-
-
-def division(code: str = "330681", name: str = "诸暨市", parent: Division | None = None) -> Division:
-    code12 = code.ljust(12, "0")
-    if parent is None and code12[2:] != "0" * 10:
-        # Build the ancestors a GB/T 2260 code implies (province, city) so paths are real.
-        prov = division(code12[:2], {"33": "浙江省"}.get(code12[:2], code12[:2] + "省"))
-        parent = prov
-        if code12[4:] != "0" * 8 and code12[2:4] != "00":
-            parent = division(code12[:4], {"3306": "绍兴市"}.get(code12[:4], code12[:4] + "市"), prov)
-    from tongban.core.identifiers import division_level
-
-    obj, _ = Division.objects.get_or_create(
-        code=code12, defaults={"name": name, "level": division_level(code12), "parent": parent}
-    )
-    return obj
-
-
-def department(div: Division | None = None, name: str = "诸暨市公安局", kind: str = "police") -> Department:
-    div = div or division()
-    existing = Department.objects.filter(division=div, name=name).first()
-    if existing:
-        return existing
-    org = f"{next(_seq):08d}"
-    return Department.objects.create(
-        division=div, name=name, kind=kind, uscc=make_uscc("1", "1", div.code[:6], org), phone="0575-87012345"
-    )
 
 
 def theme(code: str = "N01", name: str = "户籍办理", audience: str = "natural") -> Theme:
@@ -166,3 +141,54 @@ def draft_implementation(
 
 def published_implementation(name: str = "新生儿入户", **kwargs: Any) -> ImplementationVersion:
     return services.publish_now(draft_implementation(name, **kwargs))
+
+
+def browse_catalogue() -> dict[str, Any]:
+    """Items in 诸暨市, its province, another city, plus a legal-person item and an unpublished one."""
+    zhuji = division()
+    province = division("33", "浙江省")  # the ancestor division() created
+    pinghu = division("330482", "平湖市", division("3304", "嘉兴市", province))
+    household = theme("N01", "户籍办理", "natural")
+    business = theme("L01", "设立变更", "legal")
+    police = department(zhuji, "诸暨市公安局", "police")
+    hrss = department(province, "浙江省人力资源和社会保障厅", "hrss")
+    pinghu_police = department(pinghu, "平湖市公安局", "police")
+    amr = department(zhuji, "诸暨市市场监督管理局", "market_regulation")
+
+    newborn = published_implementation("新生儿入户", div=zhuji, dept=police)
+    newborn.implementation.entry.themes.add(household)
+    pension = published_implementation("企业职工基本养老保险关系转移接续", div=province, dept=hrss)
+    elsewhere = published_implementation("首次申领居民身份证", div=pinghu, dept=pinghu_police)
+    company = published_implementation(
+        "内资企业及分支机构设立登记", div=zhuji, dept=amr, service_objects=["legal"], scope="province"
+    )
+    company.implementation.entry.themes.add(business)
+    draft = draft_implementation("未发布事项", div=zhuji, dept=police)
+    return {
+        "zhuji": zhuji,
+        "province": province,
+        "pinghu": pinghu,
+        "newborn": newborn.implementation,
+        "pension": pension.implementation,
+        "elsewhere": elsewhere.implementation,
+        "company": company.implementation,
+        "draft": draft.implementation,
+    }
+
+
+def catalogue_admin(div: Division) -> User:
+    """A 事项管理员 of ``div`` with the role's group and its Django permissions, as in real use (scoping must hold
+    despite them)."""
+    user = User.objects.create_user(
+        "zj_catalogue",
+        password="Cat-pass-2024",
+        kind="staff",
+        role="catalogue_admin",
+        division=div,
+        is_staff=True,
+        real_name="诸暨事项管理员",
+    )
+    account_services.sync_role_groups(user)
+    user = User.objects.get(pk=user.pk)
+    assert user.is_staff and user.has_perm("catalogue.change_catalogueentry")
+    return user

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
-from django import forms
-from django.contrib import admin
-from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
-from tongban.accounts import services as account_services
 from tongban.accounts.models import User
-from tongban.bundles.models import Bundle, BundleItem
 from tongban.catalogue import services
 from tongban.catalogue.admin import VERSION_FIELDSETS, field_label
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation, MaterialRequirement, VersionEvent
 from tongban.catalogue.tests import factories as f
 from tongban.core.identifiers import make_uscc
+from tongban.core.testing.admin import change_url, login, messages_of, post_data
 from tongban.jurisdictions.models import Department, ServiceCentre, Window
-from tongban.search.models import SearchSynonym
 
 pytestmark = pytest.mark.django_db
 
@@ -46,62 +39,11 @@ def pinghu():
 
 @pytest.fixture
 def catalogue_admin(zhuji) -> User:
-    user = User.objects.create_user(
-        "zj_catalogue",
-        password="Cat-pass-2024",
-        kind="staff",
-        role="catalogue_admin",
-        division=zhuji,
-        is_staff=True,
-        real_name="诸暨事项管理员",
-    )
-    # As in real use: the role's group with its Django permissions (scoping must hold despite them).
-    account_services.sync_role_groups(user)
-    user = User.objects.get(pk=user.pk)
-    assert user.is_staff and user.has_perm("catalogue.change_catalogueentry")
-    return user
-
-
-def login(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def messages_of(response: Any) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def change_url(obj: Any) -> str:
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return f.catalogue_admin(zhuji)
 
 
 def workflow_url(version: ImplementationVersion, action: str) -> str:
     return reverse("admin:catalogue_implementationversion_workflow", args=[version.pk, action])
-
-
-def post_data(response: Any) -> dict[str, Any]:
-    """The change form as the browser would submit it unchanged (main form, inlines, management forms)."""
-    data: dict[str, Any] = {}
-
-    def add_form(form: Any) -> None:
-        for bound in form:
-            value = bound.value()
-            if isinstance(bound.field.widget, forms.CheckboxInput):
-                if value:
-                    data[bound.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[bound.html_name] = [str(v) for v in value]
-            else:
-                data[bound.html_name] = "" if value is None else str(value)
-
-    add_form(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        add_form(formset.management_form)
-        for form in formset.forms:
-            add_form(form)
-    return data
 
 
 def invalid_draft(div, **overrides) -> ImplementationVersion:
@@ -116,7 +58,7 @@ def invalid_draft(div, **overrides) -> ImplementationVersion:
 
 @pytest.fixture
 def full_catalogue(zhuji, pinghu):
-    """At least one row of every registered model, in two regions."""
+    """Rows of the catalogue and jurisdiction models, in two regions."""
     published = f.published_implementation("新生儿入户", div=zhuji)
     draft = f.draft_implementation("居民身份证申领", div=zhuji)
     other = f.published_implementation("户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"))
@@ -129,62 +71,8 @@ def full_catalogue(zhuji, pinghu):
     )
     window = Window.objects.create(centre=centre, number="1", name="综合受理", kind="general")
     window.departments.add(published.implementation.department)
-    bundle = Bundle.objects.create(
-        code="newborn",
-        name="新生儿出生一件事",
-        division=zhuji,
-        lead_department=published.implementation.department,
-        audience="natural",
-        life_stage="出生",
-        description="出生医学证明、户口登记、医保参保一次办。",
-        promised_days=10,
-        shared_fields=["applicant_name"],
-    )
-    first = BundleItem.objects.create(bundle=bundle, implementation=published.implementation, order=1)
-    second = BundleItem.objects.create(bundle=bundle, implementation=draft.implementation, order=2)
-    second.depends_on.add(first)
-    SearchSynonym.objects.create(phrase="孩子刚出生", expansion="新生儿 出生")
     published.implementation.entry.themes.add(f.theme())
-    return {"published": published, "draft": draft, "other": other, "bundle": bundle}
-
-
-def _admin_urls(user: User) -> list[str]:
-    """Every changelist, add (if allowed), change and history page of every registered admin."""
-    urls = []
-    for model, model_admin in admin.site._registry.items():
-        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        request = _request_for(user)
-        urls.append(reverse(f"{info}_changelist"))
-        if model_admin.has_add_permission(request):
-            urls.append(reverse(f"{info}_add"))
-        obj = model_admin.get_queryset(request).order_by("pk").first()
-        if obj is not None:
-            urls.append(reverse(f"{info}_change", args=[obj.pk]))
-            urls.append(reverse(f"{info}_history", args=[obj.pk]))
-    return urls
-
-
-def _request_for(user: User) -> Any:
-    from django.test import RequestFactory
-
-    request = RequestFactory().get("/admin/")
-    request.user = user
-    return request
-
-
-@pytest.mark.parametrize("who", ["superuser", "catalogue_admin"])
-def test_every_admin_page_loads_without_error(request, who, full_catalogue):
-    user = request.getfixturevalue(who)
-    client = login(user)
-    assert client.get(reverse("admin:index")).status_code == 200
-    failures = []
-    for url in _admin_urls(user):
-        response = client.get(url)
-        # 403 is a correct answer for pages the role may not use (adding divisions, users …); never a 5xx.
-        allowed = {200} if who == "superuser" else {200, 403}
-        if response.status_code not in allowed:
-            failures.append((url, response.status_code))
-    assert failures == []
+    return {"published": published, "draft": draft, "other": other}
 
 
 def test_catalogue_pages_answer_200_for_the_scoped_admin(catalogue_admin, full_catalogue):
@@ -199,9 +87,6 @@ def test_catalogue_pages_answer_200_for_the_scoped_admin(catalogue_admin, full_c
         reverse("admin:catalogue_itemimplementation_uniformity"),
         reverse("admin:catalogue_implementationversion_changelist"),
         reverse("admin:catalogue_catalogueentry_changelist"),
-        reverse("admin:bundles_bundle_changelist"),
-        change_url(full_catalogue["bundle"]),
-        reverse("admin:search_searchsynonym_changelist"),
     ):
         assert login(catalogue_admin).get(url).status_code == 200, url
     index = client.get(reverse("admin:index")).content.decode()
@@ -673,39 +558,6 @@ def test_division_code_must_match_level_and_parent(superuser):
     response = client.post(url, {"code": "320500", "name": "苏州市", "level": 2, "parent": province.pk})
     assert "不在上级区划" in response.content.decode()
     assert client.post(url, {"code": "330700", "name": "金华市", "level": 2, "parent": province.pk}).status_code == 302
-
-
-def test_bundle_dependencies_cannot_form_a_cycle(superuser, full_catalogue):
-    bundle = full_catalogue["bundle"]
-    client = login(superuser)
-    data = post_data(client.get(change_url(bundle)))
-    first, second = bundle.items.order_by("order")
-    data["items-0-depends_on"] = [str(second.pk)]  # first waits for second, which already waits for first
-    response = client.post(change_url(bundle), data)
-    assert response.status_code == 200
-    assert "循环依赖" in response.content.decode()
-    assert not first.depends_on.exists()
-
-
-def test_bundle_publish_action_reports_problems(superuser, full_catalogue):
-    bundle = full_catalogue["bundle"]  # one of its items has no published guide
-    response = login(superuser).post(
-        reverse("admin:bundles_bundle_changelist"),
-        {"action": "publish_selected", "_selected_action": [bundle.pk]},
-        follow=True,
-    )
-    bundle.refresh_from_db()
-    assert bundle.status == "draft"
-    assert any("没有已发布的办事指南" in m for m in messages_of(response))
-
-
-def test_search_synonym_is_normalised(superuser):
-    client = login(superuser)
-    client.post(
-        reverse("admin:search_searchsynonym_add"), {"phrase": " 孩子  刚出生 ", "expansion": "新生儿，出生 出生"}
-    )
-    synonym = SearchSynonym.objects.get()
-    assert (synonym.phrase, synonym.expansion) == ("孩子 刚出生", "新生儿 出生")
 
 
 def test_material_rows_of_published_versions_stay_unchanged(superuser, zhuji):

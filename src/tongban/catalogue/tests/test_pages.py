@@ -1,4 +1,4 @@
-"""Public catalogue pages (home, browse, overviews, guide) and the selectors they read through."""
+"""Public catalogue pages (browse, overviews, guide) and the selectors they read through."""
 
 from __future__ import annotations
 
@@ -150,24 +150,8 @@ def rich_guide(name: str = "食品经营许可", **overrides: Any) -> Implementa
 
 
 def test_guide_shows_every_element(client: Any) -> None:
-    from tongban.bundles.models import Bundle, BundleItem
-
     v = rich_guide()
     impl = v.implementation
-    other = f.published_implementation("预包装食品备案")
-    bundle = Bundle.objects.create(
-        code="B-FOOD",
-        name="开办餐饮店一件事",
-        division=impl.division,
-        lead_department=impl.department,
-        audience="legal",
-        life_stage="准入准营",
-        description="开餐馆一次办",
-        promised_days=15,
-        status=Bundle.Status.PUBLISHED,
-    )
-    BundleItem.objects.create(bundle=bundle, implementation=impl, order=1)
-    BundleItem.objects.create(bundle=bundle, implementation=other.implementation, order=2)
 
     response = client.get(reverse("catalogue:guide", args=[impl.code]))
     assert response.status_code == 200
@@ -258,17 +242,15 @@ def test_guide_shows_every_element(client: Any) -> None:
         "单位：平方米",
         "必填",
         "选填",
-        # version and bundles
+        # version
         "第 1 版",
         "发布",
-        "开办餐饮店一件事",
         "打印办事指南",
     ]
     missing = [s for s in expected if s not in page]
     assert not missing, f"guide page lacks: {missing}"
     html = response.content.decode()
     assert 'href="/static/forms/food-application.docx"' in html
-    assert reverse("bundles:detail", args=["B-FOOD"]) in html
     assert "print.css" in html and 'media="print"' in html
     assert "data-print" in html
     assert v.published_at is not None and f"{v.published_at.astimezone().year}年" in page
@@ -332,36 +314,7 @@ def test_a_draft_of_a_published_item_is_never_shown(client: Any) -> None:
 
 @pytest.fixture
 def catalogue() -> dict[str, Any]:
-    """Items in 诸暨市, its province, another city, plus a legal-person item and an unpublished one."""
-    zhuji = f.division()
-    province = f.division("33", "浙江省")  # the ancestor f.division() created
-    pinghu = f.division("330482", "平湖市", f.division("3304", "嘉兴市", province))
-    household = f.theme("N01", "户籍办理", "natural")
-    business = f.theme("L01", "设立变更", "legal")
-    police = f.department(zhuji, "诸暨市公安局", "police")
-    hrss = f.department(province, "浙江省人力资源和社会保障厅", "hrss")
-    pinghu_police = f.department(pinghu, "平湖市公安局", "police")
-    amr = f.department(zhuji, "诸暨市市场监督管理局", "market_regulation")
-
-    newborn = f.published_implementation("新生儿入户", div=zhuji, dept=police)
-    newborn.implementation.entry.themes.add(household)
-    pension = f.published_implementation("企业职工基本养老保险关系转移接续", div=province, dept=hrss)
-    elsewhere = f.published_implementation("首次申领居民身份证", div=pinghu, dept=pinghu_police)
-    company = f.published_implementation(
-        "内资企业及分支机构设立登记", div=zhuji, dept=amr, service_objects=["legal"], scope="province"
-    )
-    company.implementation.entry.themes.add(business)
-    draft = f.draft_implementation("未发布事项", div=zhuji, dept=police)
-    return {
-        "zhuji": zhuji,
-        "province": province,
-        "pinghu": pinghu,
-        "newborn": newborn.implementation,
-        "pension": pension.implementation,
-        "elsewhere": elsewhere.implementation,
-        "company": company.implementation,
-        "draft": draft.implementation,
-    }
+    return f.browse_catalogue()
 
 
 def names(response: Any) -> set[str]:
@@ -461,49 +414,6 @@ def test_overview_pages(client: Any, catalogue: dict[str, Any]) -> None:
         assert name in page
     assert "诸暨市 可办 3 项（本级部门 2 项）" in page
     assert "?region=330681000000" in regions.content.decode()
-
-
-# ---------------------------------------------------------------- home
-
-
-def test_home_has_search_region_and_entry_points(client: Any, catalogue: dict[str, Any]) -> None:
-    from tongban.bundles.tests.factories import newborn_bundle
-
-    newborn_bundle()
-    response = client.get("/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    page = text(response)
-    assert 'action="/search/"' in html and 'name="q"' in html and 'name="region"' in html
-    assert "您想办什么事" in page
-    assert "户籍办理" in page and "设立变更" in page  # both audiences' themes
-    assert "一件事一次办" in page and "新生儿出生一件事" in page
-    assert "跨省通办" in page and "企业职工基本养老保险关系转移接续" in page
-    assert "按部门" in page and "公安" in page and "按地区" in page
-    assert reverse("bundles:detail", args=["B-NEWBORN"]) in html
-    assert '<option value="330681000000"' in html
-
-
-def test_home_for_a_region_filters_and_keeps_the_region(client: Any, catalogue: dict[str, Any]) -> None:
-    response = client.get("/", {"region": "330482"})
-    html = response.content.decode()
-    assert '<option value="330482000000" selected>' in html
-    cross = {impl.code for impl in response.context["cross_region_items"]}
-    assert catalogue["elsewhere"].code in cross and catalogue["newborn"].code not in cross
-    # Links keep the region; a theme with nothing in this region is not offered on the home page.
-    assert "department_kind=police&amp;region=330482000000" in html
-    assert "theme=N01" not in html and "户籍办理" not in text(response)
-    assert "theme=N01&amp;region=330681000000" in client.get("/", {"region": "330681"}).content.decode()
-
-    bad = client.get("/", {"region": "123456"})
-    assert bad.status_code == 200 and "未找到代码为“123456”的地区" in text(bad)
-
-
-def test_home_query_count_is_bounded(
-    client: Any, catalogue: dict[str, Any], django_assert_max_num_queries: Any
-) -> None:
-    with django_assert_max_num_queries(10):
-        assert client.get("/", {"region": "330681"}).status_code == 200
 
 
 # ---------------------------------------------------------------- selectors (shared with the API)

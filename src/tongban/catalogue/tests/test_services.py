@@ -4,7 +4,6 @@ import pytest
 
 from tongban.catalogue import services
 from tongban.catalogue.models import (
-    AppendOnlyError,
     CatalogueGeneration,
     ImmutableVersionError,
     MaterialRequirement,
@@ -12,6 +11,7 @@ from tongban.catalogue.models import (
 )
 from tongban.catalogue.tests import factories as f
 from tongban.core.errors import ConflictError
+from tongban.core.models import AppendOnlyError
 
 pytestmark = pytest.mark.django_db
 

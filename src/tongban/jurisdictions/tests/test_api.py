@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tongban.catalogue.tests import factories as f
 from tongban.jurisdictions.models import Division, ServiceCentre, Window
+from tongban.jurisdictions.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -92,18 +92,6 @@ def test_region_detail_has_ancestors_and_children(client: Client, tree: dict[str
 def test_unknown_region_is_404(client: Client, tree: dict[str, Division], code: str) -> None:
     error = _error(client.get(f"/api/v1/regions/{code}"), 404)
     assert error["code"] == "not_found" and error["field"] == "code"
-
-
-def test_region_tree_counts_published_items_like_the_pages(client: Client, tree: dict[str, Division]) -> None:
-    f.published_implementation(div=tree["zhuji"])
-    f.draft_implementation("不计入的草稿", div=tree["pinghu"], dept=f.department(tree["pinghu"], "平湖市公安局"))
-    roots = client.get("/api/v1/regions/tree").json()
-    assert [r["name"] for r in roots] == ["浙江省"]
-    assert roots[0]["total"] == 1
-    shaoxing = next(c for c in roots[0]["children"] if c["name"] == "绍兴市")
-    assert shaoxing["children"][0]["count"] == 1
-    pruned = client.get("/api/v1/regions/tree", {"with_empty": "false"}).json()
-    assert [c["name"] for c in pruned[0]["children"]] == ["绍兴市"]
 
 
 def test_regions_use_a_bounded_number_of_queries(

@@ -15,6 +15,6 @@ def fresh_index():
 
 @pytest.fixture
 def fixture_catalogue(db):
-    from tongban.search.catalogue_fixture import load_fixture_catalogue
+    from bench.generators.catalogue_fixture import load_fixture_catalogue
 
     return load_fixture_catalogue()

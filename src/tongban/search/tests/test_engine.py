@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bench.generators.catalogue_fixture import fixture_documents
 from tongban.search import engine
-from tongban.search.catalogue_fixture import fixture_documents
 from tongban.search.engine import Document, SearchIndex, Synonyms, Tokenizer
 from tongban.search.relevance import evaluate, load_questions, name_matches
 from tongban.search.selectors import SYNONYMS_FILE

@@ -1,18 +1,20 @@
-"""A small real-named catalogue for search tests and for ``bench/relevance.py --fixture``.
+"""A small real-named catalogue for search tests and for ``bench/relevance.py --fixture`` (not part of the
+installed package).
 
 Items of domain.md §3 and the items the 14 bundles of §4 need, plus look-alike distractors, written the way
 a catalogue states them (official names, short official descriptions, no citizen phrasing and no search
 keywords), so that relevance measured on it is what the engine and the thesaurus achieve on their own.
 
 ``fixture_documents()`` gives pure ``engine.Document`` objects (no database); ``load_fixture_catalogue()``
-writes the same catalogue into the database through the ORM for Django-side tests and benches.
+writes the same catalogue, with its bundles, into the database through the ORM for Django-side tests and
+benches.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .engine import Document
+from tongban.search.engine import Document
 
 # (division code, name, parent code)
 DIVISIONS = [

@@ -1,4 +1,5 @@
-"""``tongban generate_cases --count 1000000``: fill the database with realistic cases, for volume tests only.
+"""``python bench/generate_cases.py --count 1000000``: fill the database with realistic cases, for volume tests
+only (demo or test mode; ``generate()`` in process, as bench/cases_volume.py does).
 
 Cases go to the published implementations already in the database (run ``tongban demo load`` first), over
 the last ``--days`` days, in every state the work queues show: drafts, submitted (待受理), correction, refused,
@@ -15,6 +16,7 @@ take their numbers from CaseNumberSequence, so numbers stay unique and readable
 
 from __future__ import annotations
 
+import argparse
 import bisect
 import datetime as dt
 import itertools
@@ -22,6 +24,7 @@ import json
 import os
 import queue
 import random
+import sys
 import threading
 import time
 import zoneinfo
@@ -33,22 +36,28 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from tongban.accounts.models import User
+from tongban.cases.domain.steps import AFTER_DECISION_STEPS, FRONT_STEPS
+from tongban.cases.domain.workflow import CaseStatus
+from tongban.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseNumberSequence,
+    SupervisionNotice,
+    Suspension,
+    Visit,
+)
 from tongban.catalogue.models import ItemImplementation
 from tongban.core.identifiers import make_resident_id, make_uscc
 from tongban.jurisdictions.models import Division, ServiceCentre, Window
 from tongban.workdays import workcal
 from tongban.workdays.selectors import current_calendar
-
-from ...domain.steps import AFTER_DECISION_STEPS, FRONT_STEPS
-from ...domain.workflow import CaseStatus
-from ...models import Case, CaseEvent, CaseMaterial, CaseNumberSequence, SupervisionNotice, Suspension, Visit
 
 S = CaseStatus
 
@@ -94,53 +103,78 @@ GRANTS = "经审查，申请符合法定条件、标准，依据《中华人民�
 MAX_DAYS = 1500  # what the packed plan below can hold
 
 
-def _refuse_unless_test_environment() -> None:
+class GeneratorError(Exception):
+    """A refusal, in Chinese: outside demo and test mode, an argument out of range, nothing published."""
+
+
+def refuse_unless_test_environment() -> None:
     if not (settings.DEMO_MODE or os.environ.get("TONGBAN_TESTING")):
-        raise CommandError(
+        raise GeneratorError(
             "generate_cases 只用于容量和性能测试：请在演示模式（TONGBAN_DEMO_MODE=1）或测试环境"
             "（TONGBAN_TESTING=1）下运行，切勿在生产数据库上运行。"
         )
 
 
-class Command(BaseCommand):
-    help = (
-        "仅用于容量和性能测试：直接批量写入大量模拟办件（PostgreSQL 用 COPY，其他数据库分批插入），不经过业务服务、"
-        "不写审计日志和通知。须在演示模式（TONGBAN_DEMO_MODE=1）或测试环境（TONGBAN_TESTING=1）下运行，"
-        "且须先加载演示数据（tongban demo load）。"
+def generate(
+    count: int = 1_000_000,
+    *,
+    batch: int = 20_000,
+    days: int = 730,
+    seed: int = 20261122,
+    citizens: int = 2000,
+    out: Callable[[str], object] = print,
+) -> CaseGenerator:
+    """Write ``count`` cases (Django set up, the demo data loaded); progress and a summary go to ``out``."""
+    refuse_unless_test_environment()
+    if count < 1:
+        raise GeneratorError("--count 应为正整数")
+    if not 1 <= batch <= 200_000:
+        raise GeneratorError("--batch 应在1到200000之间")
+    if not 7 <= days <= MAX_DAYS:
+        raise GeneratorError(f"--days 应在7到{MAX_DAYS}之间")
+    started = time.perf_counter()
+    gen = CaseGenerator(seed=seed, days=days, citizens=citizens)
+    shown = -1
+    for done, total, counts in gen.run(count, batch):
+        if done == shown:
+            continue
+        shown = done
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        out(f"已写入办件 {done}/{total}（过程记录 {counts['events']}，{rate:,.0f} 件/秒）")
+    elapsed = time.perf_counter() - started
+    summary = "，".join(f"{k} {v}" for k, v in sorted(gen.by_status.items()))
+    out(f"完成：{count} 件，用时 {elapsed:.1f} 秒（{count / elapsed:,.0f} 件/秒）。各状态：{summary}")
+    return gen
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line of bench/generate_cases.py (Django already set up)."""
+    parser = argparse.ArgumentParser(
+        prog="bench/generate_cases.py",
+        description=(
+            "仅用于容量和性能测试：直接批量写入大量模拟办件（PostgreSQL 用 COPY，其他数据库分批插入），不经过业务服务、"
+            "不写审计日志和通知。须在演示模式（TONGBAN_DEMO_MODE=1）或测试环境（TONGBAN_TESTING=1）下运行，"
+            "且须先加载演示数据（tongban demo load）。"
+        ),
     )
-    requires_system_checks: list[str] = []
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--count", type=int, default=1_000_000, help="生成办件数（默认1000000）")
-        parser.add_argument("--batch", type=int, default=20_000, help="每批写入的办件数（默认20000）")
-        parser.add_argument("--days", type=int, default=730, help="办件分布在最近多少天内（默认730）")
-        parser.add_argument("--seed", type=int, default=20261122, help="随机种子（相同种子、相同数据库生成相同数据）")
-        parser.add_argument("--citizens", type=int, default=2000, help="网上申请所用的模拟申请人账号数（默认2000）")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        _refuse_unless_test_environment()
-        if options["count"] < 1:
-            raise CommandError("--count 应为正整数")
-        if not 1 <= options["batch"] <= 200_000:
-            raise CommandError("--batch 应在1到200000之间")
-        if not 7 <= options["days"] <= MAX_DAYS:
-            raise CommandError(f"--days 应在7到{MAX_DAYS}之间")
-        started = time.perf_counter()
-        gen = CaseGenerator(seed=options["seed"], days=options["days"], citizens=options["citizens"])
-        shown = -1
-        for done, total, counts in gen.run(options["count"], options["batch"]):
-            if done == shown:
-                continue
-            shown = done
-            rate = done / max(time.perf_counter() - started, 1e-9)
-            self.stdout.write(f"已写入办件 {done}/{total}（过程记录 {counts['events']}，{rate:,.0f} 件/秒）")
-        elapsed = time.perf_counter() - started
-        summary = "，".join(f"{k} {v}" for k, v in sorted(gen.by_status.items()))
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"完成：{options['count']} 件，用时 {elapsed:.1f} 秒（{options['count'] / elapsed:,.0f} 件/秒）。各状态：{summary}"
-            )
+    parser.add_argument("--count", type=int, default=1_000_000, help="生成办件数（默认1000000）")
+    parser.add_argument("--batch", type=int, default=20_000, help="每批写入的办件数（默认20000）")
+    parser.add_argument("--days", type=int, default=730, help="办件分布在最近多少天内（默认730）")
+    parser.add_argument("--seed", type=int, default=20261122, help="随机种子（相同种子、相同数据库生成相同数据）")
+    parser.add_argument("--citizens", type=int, default=2000, help="网上申请所用的模拟申请人账号数（默认2000）")
+    args = parser.parse_args(argv)
+    try:
+        generate(
+            args.count, batch=args.batch, days=args.days, seed=args.seed, citizens=args.citizens, out=_print_flushed
         )
+    except GeneratorError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _print_flushed(line: str) -> None:
+    print(line, flush=True)
 
 
 # ---- the world the cases are generated in ----------------------------------------------------------------
@@ -432,7 +466,7 @@ class CaseGenerator:
     def _prepare(self) -> None:
         self.items = load_items()
         if not self.items:
-            raise CommandError("数据库中没有已发布的事项，请先运行 tongban demo load")
+            raise GeneratorError("数据库中没有已发布的事项，请先运行 tongban demo load")
         if len(self.items) > 1 << _ITEM_BITS:
             self.items = self.items[: 1 << _ITEM_BITS]
         self.staff = load_staff()

@@ -1,4 +1,4 @@
-"""``tongban generate_cases``: volume-test data that looks like what the services make."""
+"""bench/generate_cases.py (``bench.generators.cases``): volume-test data that looks like what the services make."""
 
 from __future__ import annotations
 
@@ -6,20 +6,18 @@ import datetime as dt
 import itertools
 import re
 from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db.models import Max
 
+from bench.generators.cases import CaseGenerator, GeneratorError, main
+from bench.generators.cases import generate as generate_cases
 from tongban.cases import selectors, services
-from tongban.cases.management.commands.generate_cases import CaseGenerator
 from tongban.cases.models import Case, CaseEvent, CaseNumberSequence, Suspension
 from tongban.cases.selectors import Bucket
+from tongban.cases.tests import factories as f
 from tongban.core import clock
 from tongban.workdays.selectors import current_calendar
-
-from . import factories as f
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 20)  # a Friday the calendar knows
@@ -36,16 +34,28 @@ def generate(count: int, seed: int = 7) -> CaseGenerator:
 def test_refused_outside_demo_and_test_environments(monkeypatch, settings):
     settings.DEMO_MODE = False
     monkeypatch.delenv("TONGBAN_TESTING", raising=False)
-    with pytest.raises(CommandError, match="只用于容量和性能测试"):
-        call_command("generate_cases", count=10, stdout=StringIO())
+    with pytest.raises(GeneratorError, match="只用于容量和性能测试"):
+        generate_cases(10, out=lambda line: None)
+    assert not Case.objects.exists()
 
 
-def test_command_refuses_nonsense_and_needs_published_items(settings):
+def test_refuses_nonsense_and_needs_published_items(settings, capsys):
     settings.DEMO_MODE = True
-    with pytest.raises(CommandError, match="--count"):
-        call_command("generate_cases", count=0, stdout=StringIO())
-    with pytest.raises(CommandError, match="tongban demo load"):
-        call_command("generate_cases", count=5, stdout=StringIO())
+    with pytest.raises(GeneratorError, match="--count"):
+        generate_cases(0)
+    with pytest.raises(GeneratorError, match="tongban demo load"):
+        generate_cases(5)
+    # the command line says why and exits non-zero
+    assert main(["--count", "5"]) == 2
+    assert "tongban demo load" in capsys.readouterr().err
+
+
+def test_the_command_line_writes_cases_and_a_summary(settings, capsys):
+    settings.DEMO_MODE = True
+    f.world()
+    assert main(["--count", "40", "--batch", "17", "--citizens", "5", "--days", "30"]) == 0
+    assert Case.objects.count() == 40
+    assert capsys.readouterr().out.splitlines()[-1].startswith("完成：40 件")
 
 
 def test_cases_are_consistent_with_their_events_deadlines_and_numbers(monkeypatch):

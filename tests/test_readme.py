@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[4] / "README.md"
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def _readme_accounts() -> tuple[list[str], set[str]]:

@@ -1,4 +1,7 @@
-"""``tongban export_openapi [PATH] [--check]``: write the API's OpenAPI document, or check a committed copy."""
+"""``tongban export_openapi [PATH] [--check]``: write the API's OpenAPI document, or check a committed copy.
+
+A command of the project package (the composition root), not of an app: it reads ``tongban.api``, which
+collects every app's router."""
 
 from __future__ import annotations
 

@@ -1,0 +1,29 @@
+"""within_divisions: the Actor's division scoping as a queryset filter."""
+
+from __future__ import annotations
+
+import pytest
+
+from tongban.core.actor import ANONYMOUS, AccountKind, Actor, Role
+from tongban.jurisdictions.models import Department, Division
+from tongban.jurisdictions.scoping import within_divisions
+from tongban.jurisdictions.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_of_the_actor_subtree_only() -> None:
+    zhuji = f.division("330681", "诸暨市")
+    town = Division.objects.create(code="330681001000", name="暨阳街道", level=4, parent=zhuji)
+    province = Division.objects.get(code="330000000000")  # the ancestor f.division() created
+    pinghu = f.division("330482", "平湖市", parent=f.division("330400", "嘉兴市", parent=province))
+    f.department(zhuji, "诸暨市公安局")
+    f.department(pinghu, "平湖市公安局")
+    clerk = Actor(user_id=1, kind=AccountKind.STAFF, role=Role.WINDOW_CLERK, division_path=zhuji.path)
+
+    assert set(within_divisions(Division.objects.all(), clerk, "path")) == {zhuji, town}
+    names = within_divisions(Department.objects.all(), clerk).values_list("name", flat=True)
+    assert list(names) == ["诸暨市公安局"]
+    admin = Actor(user_id=2, kind=AccountKind.STAFF, role=Role.SYSTEM_ADMIN)
+    assert within_divisions(Department.objects.all(), admin).count() == 2
+    assert not within_divisions(Department.objects.all(), ANONYMOUS).exists()
