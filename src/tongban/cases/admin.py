@@ -202,13 +202,21 @@ class CaseEventInline(ReadOnlyInline):
     def event_data(self, obj: CaseEvent) -> str:
         data = obj.data or {}
         parts = [
-            f"运单号 {data['tracking']}" if data.get("tracking") else "",
+            _parcel_text(data),
             f"延长 {data['days']} 个工作日" if data.get("days") else "",
             "补正：" + "；".join(data["items"]) if data.get("items") else "",
             "容缺：" + "、".join(d["material"] for d in data["deferred"]) if data.get("deferred") else "",
             f"材料：{data['material']}" if data.get("material") else "",
         ]
         return "；".join(p for p in parts if p) or "—"
+
+
+def _parcel_text(data: dict) -> str:
+    if data.get("delivery") != "post" or not apps.is_installed("tongban.delivery"):
+        return ""
+    from tongban.delivery.selectors import parcel_text  # the tracking number arrives after the booking
+
+    return parcel_text(data)
 
 
 class CaseMaterialInline(ReadOnlyInline):

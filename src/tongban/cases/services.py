@@ -761,8 +761,8 @@ def issue_result(
 ) -> Case:
     if delivery not in ("window", "post", "electronic"):
         raise DomainError("bad_delivery", "出件方式应为窗口领取、邮寄或电子送达", "delivery")
-    # --- postal delivery (delivery app): the courier adapter books the parcel and gives the tracking number;
-    # the case closes when the result is handed to the courier.
+    # --- postal delivery (delivery app): the parcel is registered in this transition and booked with the
+    # courier after commit, which gives the tracking number; the case closes when the result is handed over.
     data: dict[str, Any] = {"delivery": delivery, "tracking": ""}
     if delivery == "post":
         from tongban.delivery.services import address_from_case
@@ -793,12 +793,12 @@ def issue_result(
             )
 
     closed = _act(ctx, case, A.ISSUE_RESULT, revision, mutate=mutate, data=data)
-    if delivery == "post":
+    if delivery == "post":  # the courier books after commit (delivery: "courier.book"), which tells the number
         _tell(
             closed,
             "closed",
-            "办件已办结，结果已寄出",
-            f"您的办件已办结，办理结果已交寄快递，运单号{data['tracking']}，收件地址：{data['address']}。",
+            "办件已办结，结果将邮寄",
+            f"您的办件已办结，办理结果将交寄快递，寄出后另行告知运单号，收件地址：{data['address']}。",
         )
     else:
         _tell(closed, "closed", "办件已办结", "您的办件已办结。")

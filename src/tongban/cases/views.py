@@ -557,8 +557,11 @@ def _event_extra(e: Any) -> str:
         return f"延长 {data['days']} 个工作日"
     if e.action == A.ISSUE_RESULT and data.get("delivery"):
         text = "出件方式：" + DELIVERY_LABELS.get(data["delivery"], data["delivery"])
-        if data.get("tracking"):
-            text += f"，{data.get('courier') or '快递'}运单号 {data['tracking']}"
+        if data.get("delivery") == "post":
+            from tongban.delivery.selectors import parcel_text  # lazily (delivery sits above cases)
+
+            parcel = parcel_text(data)  # the tracking number arrives after the courier's booking
+            text += f"，{parcel}" if parcel else ""
         return text + (f"，寄往 {data['address']}" if data.get("address") else "")
     return ""
 

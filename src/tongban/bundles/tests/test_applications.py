@@ -14,7 +14,8 @@ from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent
 from tongban.cases.tests.factories import user, world
 from tongban.core.errors import DomainError
-from tongban.notifications.models import OutboxMessage
+from tongban.notifications.models import LocalSmsMessage
+from tongban.outbox.testing import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 9, 29)
@@ -88,7 +89,7 @@ def test_newborn_online_parallel_then_dependent_then_one_result_desk(env, django
         bc = b.issue_bundle_results(s.Ctx(w.clerk, "window", w.window), bc, "window", bc.revision)
     assert bc.phase == "closed"
     assert set(Case.objects.filter(bundle_case=bc).values_list("status", flat=True)) == {"closed"}
-    assert OutboxMessage.objects.filter(kind="started").exists()
+    assert LocalSmsMessage.objects.filter(kind="started").exists()
 
 
 def test_a_denied_prerequisite_ends_its_dependant_and_leaves_the_others(env, django_capture_on_commit_callbacks):
@@ -101,7 +102,7 @@ def test_a_denied_prerequisite_ends_its_dependant_and_leaves_the_others(env, dja
     kids = children(bc)
     assert kids["新生儿入户"].status == "terminated"
     assert kids["预防接种证"].status == "in_progress"
-    told = OutboxMessage.objects.get(kind="terminated")
+    told = LocalSmsMessage.objects.get(kind="terminated")
     assert "其他事项不受影响" in told.body
     decide(doctor, kids["预防接种证"])
     assert BundleCase.objects.get(pk=bc.pk).phase == "ready"
@@ -324,7 +325,10 @@ def test_a_posted_item_result_can_be_cancelled_and_posted_again(env, django_capt
     shipment = birth.shipments.get()
     post.cancel_shipment(shipment, w.clerk, "申请人改为窗口领取后又要求寄送")
     again = post.ship_result(birth, address, w.clerk)
-    assert again.tracking_number and again.pk != shipment.pk
+    assert again.status_label == "待揽收" and again.pk != shipment.pk
+    deliver_outbox()  # the courier's booking (worker)
+    again.refresh_from_db()
+    assert again.tracking_number and again.tracking_number != shipment.tracking_number
 
 
 @pytest.mark.django_db(transaction=True)
