@@ -352,3 +352,17 @@ def test_shipments_are_scoped_like_their_cases(w, decided):
     assert not selectors.visible_shipments(w.other_approver).exists()
     assert list(selectors.visible_shipments(w.other_citizen)) == [shipment]  # the applicant's own
     assert not selectors.visible_shipments(w.applicant).exists()
+
+
+def test_the_periodic_tracking_job_moves_and_refreshes_open_parcels(w, decided, monkeypatch, settings):
+    from tongban.delivery import tasks
+
+    settings.TONGBAN_LOCAL_COURIER_STEP_HOURS = 24
+    shipment = Shipment.objects.get(case=posted(w, decided()))
+    waiting = Shipment.objects.get(case=posted(w, decided(), book=False))  # not booked yet: nothing to track
+    assert tasks.follow_open_parcels() == {"moved": 0, "refreshed": 1, "failed": 0}
+    later = timezone.now() + dt.timedelta(hours=49)
+    monkeypatch.setattr(local, "_now", lambda: later)
+    assert tasks.follow_open_parcels() == {"moved": 1, "refreshed": 1, "failed": 0}
+    assert Shipment.objects.get(pk=shipment.pk).status == "out_for_delivery"
+    assert Shipment.objects.get(pk=waiting.pk).status == "pending"
