@@ -21,9 +21,9 @@ from tongban.outbox.registry import periodic_jobs
 class SchedulerThread(threading.Thread):
     """Ticks the scheduler every ``every`` seconds on its own database connection until stopped."""
 
-    def __init__(self, every: float, stdout) -> None:
-        super().__init__(name="tongban-scheduler", daemon=True)  # daemon: dies with the worker, even on SIGKILL
-        self.every, self.stdout, self.stopped = every, stdout, threading.Event()
+    def __init__(self, every: float, stdout, verbose: bool) -> None:
+        super().__init__(name="tongban-scheduler", daemon=True)  # daemon: ends with the worker process
+        self.every, self.stdout, self.verbose, self.stopped = every, stdout, verbose, threading.Event()
 
     def run(self) -> None:
         try:
@@ -31,7 +31,8 @@ class SchedulerThread(threading.Thread):
                 close_old_connections()
                 try:
                     for name in scheduler.tick():
-                        self.stdout.write(f"周期任务已排入：{name}")
+                        if self.verbose:
+                            self.stdout.write(f"周期任务已排入：{name}")
                 except Exception as exc:  # a locked or unreachable database: try again at the next tick
                     self.stdout.write(f"周期任务调度出错，稍后重试：{exc}")
                 self.stopped.wait(self.every)
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         if not options["no_scheduler"]:
             jobs = "、".join(f"{j.label}（每 {j.interval.total_seconds():g} 秒）" for j in periodic_jobs())
             self.stdout.write(f"周期任务：{jobs}")
-            ticker = SchedulerThread(options["tick"], self.stdout)
+            ticker = SchedulerThread(options["tick"], self.stdout, verbose=options["verbosity"] >= 2)
             ticker.start()
         if isinstance(backend, DatabaseBackend):
             self.stdout.write("后台任务进程已启动（数据库任务队列）。Ctrl-C 停止。")
@@ -65,7 +66,7 @@ class Command(BaseCommand):
                 interval=options["interval"],
                 startup_delay=False,
                 reload=False,
-                verbosity=options["verbosity"],
+                verbosity=max(options["verbosity"] - 1, 0),  # each task's start and end from -v 2 on
                 **worker_options,
             )
             return
