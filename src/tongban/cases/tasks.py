@@ -53,7 +53,9 @@ def recompute_open_deadlines() -> int:
             if after != before:
                 # Derived dates only: no revision bump, so staff working on the case meet no conflict.
                 Case.objects.filter(pk=pk).update(
-                    promised_due=case.promised_due, statutory_due=case.statutory_due, calendar_unknown=case.calendar_unknown
+                    promised_due=case.promised_due,
+                    statutory_due=case.statutory_due,
+                    calendar_unknown=case.calendar_unknown,
                 )
                 changed += 1
     return changed

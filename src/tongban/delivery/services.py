@@ -25,7 +25,16 @@ from tongban.notifications.services import notify
 from tongban.outbox.services import enqueue
 
 from .models import Shipment, ShipmentEvent
-from .registry import Courier, CourierError, Party, ShipmentRequest, ShipmentStatus, TrackingEvent, get_courier, status_label
+from .registry import (
+    Courier,
+    CourierError,
+    Party,
+    ShipmentRequest,
+    ShipmentStatus,
+    TrackingEvent,
+    get_courier,
+    status_label,
+)
 
 logger = logging.getLogger(__name__)
 St = ShipmentStatus
@@ -211,7 +220,9 @@ def _booking_refused(shipment: Shipment, reason: str) -> Shipment:
     ShipmentEvent.objects.create(shipment=locked, status=St.CANCELLED.value, at=now, note=reason)
     locked.status, locked.cancelled_at, locked.cancel_reason = St.CANCELLED.value, now, reason
     locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
-    audit("delivery.booking_refused", "case", locked.case.number, detail={"order_ref": locked.order_ref, "reason": reason})
+    audit(
+        "delivery.booking_refused", "case", locked.case.number, detail={"order_ref": locked.order_ref, "reason": reason}
+    )
     _tell(
         locked.case,
         "邮寄未能下单",

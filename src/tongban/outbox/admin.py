@@ -34,7 +34,7 @@ class MessageAdmin(ReadOnly):
     search_help_text = "按消息编号查找"
     date_hierarchy = "created_at"
     actions = ["resend"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "id",
         "topic",
         "status",
@@ -46,7 +46,7 @@ class MessageAdmin(ReadOnly):
         "created_at",
         "delivered_at",
         "last_error",
-    ]
+    )
 
     @admin.display(description="内容")
     def payload_pretty(self, obj: Message) -> str:
@@ -69,7 +69,7 @@ class MessageAdmin(ReadOnly):
 @admin.register(PeriodicJobState)
 class PeriodicJobStateAdmin(ReadOnly):
     list_display = ["name", "label", "next_run_at", "last_started_at", "last_finished_at", "last_result", "failed"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "name",
         "label",
         "next_run_at",
@@ -78,7 +78,7 @@ class PeriodicJobStateAdmin(ReadOnly):
         "last_finished_at",
         "last_result",
         "last_error",
-    ]
+    )
 
     def get_actions(self, request: HttpRequest) -> dict:
         return {}

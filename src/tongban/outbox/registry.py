@@ -31,7 +31,9 @@ def register(topic: str) -> Callable[[Handler], Handler]:
     def wrap(handler: Handler) -> Handler:
         known = _handlers.get(topic)
         if known is not None and _qualname(known) != _qualname(handler):
-            raise ImproperlyConfigured(f"发件箱主题“{topic}”已由 {_qualname(known)} 处理，不能再注册 {_qualname(handler)}")
+            raise ImproperlyConfigured(
+                f"发件箱主题“{topic}”已由 {_qualname(known)} 处理，不能再注册 {_qualname(handler)}"
+            )
         _handlers[topic] = handler
         return handler
 

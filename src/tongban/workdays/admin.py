@@ -45,7 +45,6 @@ class CalendarYearAdmin(admin.ModelAdmin):
             _calendar_edited(request, year)
 
 
-
 def _calendar_edited(request, year: int) -> None:
     """Deadlines of open cases follow the new calendar: the recomputation is queued with the edit (outbox)."""
     enqueue(CALENDAR_CHANGED_TOPIC, {"year": year, "by": request.user.get_username()})

@@ -12,7 +12,6 @@ from tongban.cases.models import CaseEvent
 from tongban.delivery import s10
 from tongban.delivery.contrib.local_courier.courier import LocalCourier
 from tongban.delivery.models import Shipment
-from tongban.delivery.selectors import parcel_text
 from tongban.delivery.registry import (
     CourierError,
     ShipmentRequest,
@@ -21,6 +20,7 @@ from tongban.delivery.registry import (
     get_courier,
     register,
 )
+from tongban.delivery.selectors import parcel_text
 from tongban.outbox.testing import deliver_outbox
 
 from .conftest import ADDRESS

@@ -13,7 +13,14 @@ from tongban.outbox.models import PeriodicJobState
 pytestmark = pytest.mark.django_db
 
 runs: list[str] = []
-JOB = registry.PeriodicJob("test.job", lambda: runs.append("ran") or len(runs), 60, "测试任务")
+
+
+def _job() -> int:
+    runs.append("ran")
+    return len(runs)
+
+
+JOB = registry.PeriodicJob("test.job", _job, 60, "测试任务")
 
 
 def test_an_occurrence_is_claimed_once():

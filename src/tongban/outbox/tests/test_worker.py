@@ -84,7 +84,8 @@ def test_a_real_worker_runs_tasks_and_retries_a_failure(tmp_path: Path) -> None:
         " WHERE task_path = 'tongban.outbox.tasks.deliver_message' ORDER BY enqueued_at"
     ).fetchall()
     outcomes = {
-        (json.loads(args)["args"][0].replace("-", ""), json.loads(value)) for status, value, args in runs
+        (json.loads(args)["args"][0].replace("-", ""), json.loads(value))
+        for status, value, args in runs
         if status == "SUCCESSFUL"
     }
     assert {(flaky, "retry"), (flaky, "delivered"), (notice, "delivered")} <= outcomes
