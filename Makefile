@@ -1,5 +1,6 @@
 # Tongban: `make run` serves the demo platform on SQLite; `make test` runs lint, types and every test.
 #   make run             virtualenv + install + migrate var/tongban.sqlite3 + demo data, then serve on $(PORT)
+#                        with the background worker (tongban worker) beside the web server
 #   make test            the same set-up, then ruff, import-linter, mypy and pytest (TONGBAN_TEST_POSTGRES=1: on PostgreSQL)
 #   make demo-accounts   the demo accounts as JSON lines
 SHELL := /bin/bash
@@ -64,8 +65,13 @@ serve: install
 	@echo "管理后台 / Admin:       http://$(HOST):$(PORT)/admin/"
 	@echo "接口文档 / API docs:    http://$(HOST):$(PORT)/api/v1/docs"
 	@echo "健康检查 / Health:      http://$(HOST):$(PORT)/healthz"
+	@echo "后台任务 / Worker:      tongban worker（通知、快递下单、定时任务）/ notices, courier bookings, periodic jobs"
 	@echo "Ctrl-C 停止 / to stop."
 	@echo
+	@# The worker runs beside the web server in this one shell; the trap stops it when the server stops
+	@# (Ctrl-C, or the whole process group killed, as .ci/run does).
+	$(DEMO_ENV) $(BIN)/tongban worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
 	$(DEMO_ENV) $(BIN)/tongban runserver $(HOST):$(PORT) --noreload
 
 demo-accounts: install

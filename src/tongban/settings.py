@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -45,7 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "tongban.core",
+    "tongban.outbox",
     "tongban.jurisdictions",
     "tongban.accounts",
     "tongban.catalogue",
@@ -170,7 +174,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TONGBAN_LOG_LEVEL", "WARNING")},
 }
 
-TONGBAN_NOTIFIER = os.environ.get("TONGBAN_NOTIFIER", "local_outbox")
+TONGBAN_NOTIFIER = os.environ.get("TONGBAN_NOTIFIER", "local_sms")  # notifications/contrib/<name>
 TONGBAN_COURIER = os.environ.get("TONGBAN_COURIER", "local_courier")  # delivery/contrib/<name>
 TONGBAN_NODE_ID = os.environ.get("TONGBAN_NODE_ID", "local")
 TONGBAN_PLATFORM_NAME = os.environ.get("TONGBAN_PLATFORM_NAME", "通办 · 一体化政务服务平台")
@@ -184,3 +188,30 @@ TONGBAN_PROGRESS_RATE_LIMIT = int(os.environ.get("TONGBAN_PROGRESS_RATE_LIMIT", 
 TONGBAN_CALENDAR_RECHECK_SECONDS = float(os.environ.get("TONGBAN_CALENDAR_RECHECK_SECONDS", "1"))
 # The local courier (delivery/contrib/local_courier) moves a parcel one state per this many hours.
 TONGBAN_LOCAL_COURIER_STEP_HOURS = float(os.environ.get("TONGBAN_LOCAL_COURIER_STEP_HOURS", "24"))
+
+# ---- task queue and outbox (docs/adr/0006-task-queue-and-outbox.md) ----------------------------------------
+# Django's Tasks API (django-tasks backport). The embedded default keeps tasks in this database and runs them in
+# `tongban worker`; a larger deployment names another backend here (django_tasks_rq.RQBackend …).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TONGBAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+        "OPTIONS": json.loads(os.environ.get("TONGBAN_TASKS_OPTIONS", "{}")),
+    }
+}
+# Failed deliveries wait base, 2 × base, 4 × base … seconds (at most the cap); after the last attempt the
+# message is a dead letter (admin: 发件箱消息, 重新发送).
+TONGBAN_OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("TONGBAN_OUTBOX_RETRY_BASE_SECONDS", "30"))
+TONGBAN_OUTBOX_RETRY_CAP_SECONDS = float(os.environ.get("TONGBAN_OUTBOX_RETRY_CAP_SECONDS", "3600"))
+TONGBAN_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("TONGBAN_OUTBOX_MAX_ATTEMPTS", "10"))
+# How long a worker holds a message it delivers; a worker killed meanwhile leaves it to another after that.
+TONGBAN_OUTBOX_LEASE_SECONDS = float(os.environ.get("TONGBAN_OUTBOX_LEASE_SECONDS", "300"))
+# Periodic jobs' intervals in seconds, by job name: "outbox.sweep=30,delivery.tracking=600".
+TONGBAN_PERIODIC_INTERVALS = {
+    name.strip(): float(seconds)
+    for name, _, seconds in (
+        item.partition("=") for item in os.environ.get("TONGBAN_PERIODIC_INTERVALS", "").split(",") if item.strip()
+    )
+}
+# Finished task results and delivered outbox messages are pruned after this many days.
+TONGBAN_TASK_RESULTS_KEEP_DAYS = float(os.environ.get("TONGBAN_TASK_RESULTS_KEEP_DAYS", "14"))

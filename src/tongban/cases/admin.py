@@ -31,6 +31,7 @@ from .domain.workflow import ACTION_LABELS, STATUS_LABELS, TERMINAL, CaseAction,
 from .facts import case_facts
 from .models import Case, CaseEvent, CaseMaterial, Channel, SupervisionNotice, Suspension, Visit
 from .selectors import CLOCK_STATUSES, due_soon_limit, visible_cases
+from .services import describe_dispatch
 
 # Staff roles that work on cases and may read them here (within their scope) once they can log in (is_staff).
 CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR, Role.SYSTEM_ADMIN})
@@ -217,13 +218,17 @@ class CaseEventInline(ReadOnlyInline):
     def event_data(self, obj: CaseEvent) -> str:
         data = obj.data or {}
         parts = [
-            f"运单号 {data['tracking']}" if data.get("tracking") else "",
+            _parcel_text(data),
             f"延长 {data['days']} 个工作日" if data.get("days") else "",
             "补正：" + "；".join(data["items"]) if data.get("items") else "",
             "容缺：" + "、".join(d["material"] for d in data["deferred"]) if data.get("deferred") else "",
             f"材料：{data['material']}" if data.get("material") else "",
         ]
         return "；".join(p for p in parts if p) or "—"
+
+
+def _parcel_text(data: dict) -> str:
+    return describe_dispatch(data)  # a parcel's number arrives after the courier's booking
 
 
 class CaseMaterialInline(ReadOnlyInline):

@@ -546,8 +546,8 @@ def _event_extra(e: Any) -> str:
         return f"延长 {data['days']} 个工作日"
     if e.action == A.ISSUE_RESULT and data.get("delivery"):
         text = "出件方式：" + DELIVERY_LABELS.get(data["delivery"], data["delivery"])
-        if data.get("tracking"):
-            text += f"，{data.get('courier') or '快递'}运单号 {data['tracking']}"
+        parcel = services.describe_dispatch(data)  # a parcel's number arrives after the courier's booking
+        text += f"，{parcel}" if parcel else ""
         return text + (f"，寄往 {data['address']}" if data.get("address") else "")
     return ""
 

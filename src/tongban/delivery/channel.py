@@ -11,7 +11,7 @@ from tongban.cases.models import Case
 from tongban.cases.services import Ctx, Notice
 from tongban.core.errors import DomainError
 
-from .selectors import courier_label, shipments_for_case
+from .selectors import courier_label, parcel_text, shipments_for_case
 from .services import address_from_case, ship_result
 
 
@@ -36,8 +36,12 @@ class PostalResultChannel:
             "shipment": shipment.pk,
             "address": shipment.recipient_address,
         }
-        body = f"您的办件已办结，办理结果已交寄快递，运单号{shipment.tracking_number}，收件地址：{shipment.recipient_address}。"
-        return data, Notice("closed", "办件已办结，结果已寄出", body)
+        # The courier books after commit (delivery's "courier.book"), which tells the tracking number.
+        body = f"您的办件已办结，办理结果将交寄快递，寄出后另行告知运单号，收件地址：{shipment.recipient_address}。"
+        return data, Notice("closed", "办件已办结，结果将邮寄", body)
+
+    def describe(self, event_data: dict[str, Any]) -> str:
+        return parcel_text(event_data)
 
 
 def postal_delivery_html(case: Case) -> str:

@@ -18,6 +18,7 @@ from tongban.core.errors import DomainError
 
 
 class ShipmentStatus(StrEnum):
+    PENDING = "pending"  # registered on the platform, the courier's booking still to come (outbox)
     COLLECTED = "collected"
     IN_TRANSIT = "in_transit"
     OUT_FOR_DELIVERY = "out_for_delivery"
@@ -26,6 +27,7 @@ class ShipmentStatus(StrEnum):
 
 
 STATUS_LABELS = {
+    ShipmentStatus.PENDING: "待揽收",
     ShipmentStatus.COLLECTED: "已揽收",
     ShipmentStatus.IN_TRANSIT: "运输中",
     ShipmentStatus.OUT_FOR_DELIVERY: "派送中",

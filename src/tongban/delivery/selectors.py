@@ -40,3 +40,16 @@ def courier_label(name: str) -> str:
         return get_courier(name).label
     except (CourierError, ImportError):  # a courier no longer configured still labels its old parcels by name
         return name
+
+
+def parcel_text(event_data: dict[str, Any]) -> str:
+    """What a case's result-issue event says of its parcel: the tracking number once the courier gave it,
+    else the parcel's state (待揽收 while the booking is on its way, 已取消 if it was refused)."""
+    if event_data.get("tracking"):  # events from before bookings went through the outbox carry the number
+        return f"{event_data.get('courier') or '快递'}运单号 {event_data['tracking']}"
+    shipment = Shipment.objects.filter(pk=event_data.get("shipment") or 0).first()
+    if shipment is None:
+        return ""
+    if shipment.tracking_number:
+        return f"{shipment.courier}运单号 {shipment.tracking_number}"
+    return shipment.status_label

@@ -1,11 +1,13 @@
 """Every write to shipments: hand a case's result to the courier, follow its tracking, cancel it.
 
 ``ship_result`` is called by cases.services.issue_result (delivery="post") inside the case's transition, so a
-refused transition ships nothing; it may also be called alone to ship again after a cancelled parcel.
+refused transition ships nothing; it may also be called alone to ship again after a cancelled parcel. It
+registers the parcel and leaves the courier's booking to the outbox ("courier.book" → ``book``), after commit.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -22,11 +24,23 @@ from tongban.core.actor import actor_of
 from tongban.core.errors import ConflictError, DomainError
 from tongban.notifications.registry import Message
 from tongban.notifications.services import notify
+from tongban.outbox.services import enqueue
 
 from .models import Shipment, ShipmentEvent
-from .registry import Courier, Party, ShipmentRequest, ShipmentStatus, get_courier, status_label
+from .registry import (
+    Courier,
+    CourierError,
+    Party,
+    ShipmentRequest,
+    ShipmentStatus,
+    TrackingEvent,
+    get_courier,
+    status_label,
+)
 
+logger = logging.getLogger(__name__)
 St = ShipmentStatus
+BOOK_TOPIC = "courier.book"
 ADDRESS_KEYS = ("mailing_address", "address")  # form fields that hold a postal address, most specific first
 _PHONE = re.compile(r"1[3-9]\d{9}|0\d{9,11}")
 
@@ -73,7 +87,11 @@ def ship_result(
     closing: bool = False,
     via_bundle: bool = False,
 ) -> Shipment:
-    """Hand the case's result to the courier (快递送达) and return the shipment with its tracking number.
+    """Register the parcel of the case's result (快递送达) and put its booking in the outbox.
+
+    Everything a person can get wrong is checked here, in the caller's transaction, so they hear of it at once;
+    the courier is called after the commit (``book``), never with the case locked. The shipment returned is
+    待揽收 without a tracking number until the booking is done.
 
     ``closing``: called by issue_result while it closes the decided case (which then tells the applicant).
     Otherwise only a case already closed by post may be shipped again (after its parcel was cancelled).
@@ -102,7 +120,7 @@ def ship_result(
     if active is not None:
         raise ConflictError(
             "already_shipped",
-            f"该办件的结果已交寄（运单号 {active.tracking_number}，{active.status_label}），如需重寄请先取消原邮件",
+            f"该办件的结果已交寄（{_parcel_ref(active)}，{active.status_label}），如需重寄请先取消原邮件",
             "delivery",
         )
     address = (address or "").strip()
@@ -118,12 +136,12 @@ def ship_result(
     name = (recipient_name or locked.applicant_name).strip()
     sender = _sender(locked, actor)
 
-    courier = courier or get_courier()
+    courier_name = courier.name if courier is not None else get_courier().name
     serial = locked.shipments.count() + 1
-    # Deterministic per case: a retried booking (after a rollback) repeats the same order reference.
+    # Deterministic per case: couriers deduplicate on it, so a booking delivered twice ships one parcel.
     shipment = Shipment.objects.create(
         case=locked,
-        courier=courier.name,
+        courier=courier_name,
         order_ref=f"{locked.number}-P{serial}",
         contents=_result_contents(locked),
         sender_name=sender.name,
@@ -134,36 +152,101 @@ def ship_result(
         recipient_address=address,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    request = ShipmentRequest(
-        sender=sender,
-        recipient=Party(name, phone, address),
-        case_number=locked.number,
-        contents=shipment.contents,
-        order_ref=shipment.order_ref,
-    )
-    shipment.tracking_number = courier.create_shipment(request).strip().upper()
-    shipment.save(update_fields=["tracking_number", "updated_at"])
-    _sync(shipment, courier)
     audit(
         "delivery.ship",
         "case",
         locked.number,
         actor=actor,
-        detail={"courier": courier.name, "tracking": shipment.tracking_number},
+        detail={"courier": courier_name, "order_ref": shipment.order_ref},
     )
-    if not closing:
-        _tell(
-            locked,
-            "办理结果已重新寄出",
-            f"您的办理结果（{shipment.contents}）已重新交寄，运单号{shipment.tracking_number}。",
-            "shipped",
-        )
+    enqueue(BOOK_TOPIC, {"shipment": shipment.pk, "again": not closing})
     return shipment
 
 
+def _parcel_ref(shipment: Shipment) -> str:
+    return f"运单号 {shipment.tracking_number}" if shipment.tracking_number else f"寄件订单 {shipment.order_ref}"
+
+
+def _request(shipment: Shipment) -> ShipmentRequest:
+    return ShipmentRequest(
+        sender=Party(shipment.sender_name, shipment.sender_phone, shipment.sender_address),
+        recipient=Party(shipment.recipient_name, shipment.recipient_phone, shipment.recipient_address),
+        case_number=shipment.case.number,
+        contents=shipment.contents,
+        order_ref=shipment.order_ref,
+    )
+
+
+def book(shipment_id: int, *, again: bool = False, courier: Courier | None = None) -> Shipment:
+    """The "courier.book" handler: book the parcel with its courier, store the tracking number and first scans,
+    tell the applicant. Safe to run twice (the outbox delivers at least once): the courier deduplicates on
+    order_ref, and booked_at, set under the row lock, lets only the first run store and tell.
+
+    The courier is called outside any transaction: a slow courier holds no lock. A refusal (CourierError) is
+    final: the parcel is cancelled with the courier's reason so staff can post it again; any other error is
+    raised for the outbox to retry."""
+    shipment = Shipment.objects.select_related("case").get(pk=shipment_id)
+    if shipment.booked_at is not None or shipment.status == St.CANCELLED:
+        return shipment
+    courier = courier or get_courier(shipment.courier)
+    try:
+        tracking = courier.create_shipment(_request(shipment)).strip().upper()
+    except CourierError as exc:
+        return _booking_refused(shipment, exc.message)
+    scans = courier.track(tracking)
+    with transaction.atomic():
+        locked = Shipment.objects.select_for_update(of=("self",)).select_related("case").get(pk=shipment_id)
+        if locked.booked_at is not None:
+            return locked  # another delivery of the same message stored it first
+        locked.tracking_number, locked.booked_at = tracking, timezone.now()
+        locked.save(update_fields=["tracking_number", "booked_at", "updated_at"])
+        audit("delivery.booked", "case", locked.case.number, detail={"courier": courier.name, "tracking": tracking})
+        cancelled_meanwhile = locked.status == St.CANCELLED  # by staff, while the courier was booking it
+        if not cancelled_meanwhile:
+            _apply_scans(locked, scans)
+            verb = "重新交寄" if again else "交寄快递"
+            _tell(
+                locked.case,
+                "办理结果已寄出",
+                f"您的办理结果（{locked.contents}）已{verb}，运单号{tracking}，收件地址：{locked.recipient_address}。",
+                "shipped",
+            )
+    if cancelled_meanwhile:
+        try:
+            courier.cancel(tracking, locked.cancel_reason or "寄件取消")
+        except CourierError as exc:
+            logger.warning("邮件 %s 已在平台取消，但快递接口未能撤单：%s", tracking, exc.message)
+    return locked
+
+
+@transaction.atomic
+def _booking_refused(shipment: Shipment, reason: str) -> Shipment:
+    locked = Shipment.objects.select_for_update(of=("self",)).select_related("case").get(pk=shipment.pk)
+    if locked.booked_at is not None or locked.status == St.CANCELLED:
+        return locked
+    reason = f"快递接口拒绝下单：{reason}"[:200]
+    now = timezone.now()
+    ShipmentEvent.objects.create(shipment=locked, status=St.CANCELLED.value, at=now, note=reason)
+    locked.status, locked.cancelled_at, locked.cancel_reason = St.CANCELLED.value, now, reason
+    locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    audit(
+        "delivery.booking_refused", "case", locked.case.number, detail={"order_ref": locked.order_ref, "reason": reason}
+    )
+    _tell(
+        locked.case,
+        "邮寄未能下单",
+        f"您的办理结果未能交寄快递（{reason}）。工作人员将与您联系送达事宜。",
+        "shipment_cancelled",
+    )
+    return locked
+
+
 def _sync(shipment: Shipment, courier: Courier) -> bool:
+    return _apply_scans(shipment, courier.track(shipment.tracking_number))
+
+
+def _apply_scans(shipment: Shipment, scans: list[TrackingEvent]) -> bool:
     """Copy scans the platform has not stored yet and follow the latest status; True if the status changed."""
-    scans = courier.track(shipment.tracking_number)
     stored = {(e.status, e.at, e.place) for e in shipment.events.all()}
     for scan in scans:
         if (scan.status.value, scan.at, scan.place) not in stored:
@@ -214,9 +297,10 @@ def cancel_shipment(shipment: Shipment, actor: Any, reason: str, courier: Courie
         raise DomainError("forbidden", "您无权取消该邮件", None, status=403)
     if locked.status in (St.CANCELLED, St.DELIVERED):
         raise ConflictError("not_cancellable", f"邮件{status_label(locked.status)}，不能取消", "tracking")
-    courier = courier or get_courier(locked.courier)
-    courier.cancel(locked.tracking_number, reason)
-    _sync(locked, courier)
+    if locked.tracking_number:  # not booked yet: book() sees the cancellation and books nothing
+        courier = courier or get_courier(locked.courier)
+        courier.cancel(locked.tracking_number, reason)
+        _sync(locked, courier)
     now = timezone.now()
     if locked.status != St.CANCELLED:  # a courier whose tracking does not show cancellations
         ShipmentEvent.objects.create(
@@ -229,12 +313,13 @@ def cancel_shipment(shipment: Shipment, actor: Any, reason: str, courier: Courie
         "case",
         locked.case.number,
         actor=actor,
-        detail={"tracking": locked.tracking_number, "reason": reason},
+        detail={"tracking": locked.tracking_number, "order_ref": locked.order_ref, "reason": reason},
     )
+    parcel = f"（运单号{locked.tracking_number}）" if locked.tracking_number else ""
     _tell(
         locked.case,
         "邮寄已取消",
-        f"您的邮件（运单号{locked.tracking_number}）已取消寄递：{reason}。工作人员将与您联系送达事宜。",
+        f"您的邮件{parcel}已取消寄递：{reason}。工作人员将与您联系送达事宜。",
         "shipment_cancelled",
     )
     return locked

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from django.db import transaction
+from tongban.outbox.models import Message as OutboxMessage
+from tongban.outbox.services import enqueue
 
-from .registry import Message, get_notifier
+from .registry import Message
+
+TOPIC = "notify"
 
 
-def notify(message: Message) -> None:
-    """Send after the surrounding transaction commits: a rolled-back action tells nobody anything."""
-    transaction.on_commit(lambda: get_notifier().send(message))
+def notify(message: Message) -> OutboxMessage:
+    """Put the notice in the outbox, in the caller's transaction: a rolled-back action tells nobody anything,
+    and a notifier that fails after the commit is retried by the outbox instead of failing the action."""
+    return enqueue(TOPIC, message.as_payload())

@@ -15,6 +15,10 @@ from django.db.models import Count, Max
 from .models import CalendarDay, CalendarYear
 from .workcal import WorkingCalendar, from_chinesecalendar
 
+# The outbox topic an administrator's calendar edit enqueues (workdays/admin.py); the cases app handles it by
+# recomputing open cases' deadlines (cases/tasks.py), so workdays imports nothing of cases.
+CALENDAR_CHANGED_TOPIC = "workdays.calendar_changed"
+
 _lock = threading.Lock()
 # (table stamp, calendar, monotonic time the stamp was last read)
 _cached: tuple[tuple, WorkingCalendar, float] | None = None

@@ -67,7 +67,7 @@ from .desk import (
 from .idempotency import Replayed
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, perform, perform_bundle, tell
-from .results import issue_result, register_result_channel
+from .results import describe_dispatch, issue_result, register_result_channel
 from .supervision import answer_supervision, supervise
 
 __all__ = [
@@ -93,6 +93,7 @@ __all__ = [
     "complete_step",
     "current_step_name",
     "decide",
+    "describe_dispatch",
     "extend",
     "issue_bundle_results",
     "issue_result",

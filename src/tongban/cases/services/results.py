@@ -32,12 +32,21 @@ class ResultChannel(Protocol):
         """Inside the closing transition (the case row locked): hand the result over; return the event's data
         and the notice to the applicant."""
 
+    def describe(self, event_data: dict[str, Any]) -> str:
+        """What the result-issue event's data says of the dispatch now (e.g. a parcel's tracking number)."""
+
 
 _channels: dict[str, ResultChannel] = {}
 
 
 def register_result_channel(name: str, channel: ResultChannel) -> None:
     _channels[name] = channel
+
+
+def describe_dispatch(event_data: dict[str, Any]) -> str:
+    """The channel's own words on a result-issue event ("" for the window or no channel)."""
+    channel = _channels.get(str(event_data.get("delivery") or ""))
+    return channel.describe(event_data) if channel is not None else ""
 
 
 def issue_result(

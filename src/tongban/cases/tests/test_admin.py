@@ -20,6 +20,7 @@ from tongban.cases.tests.factories import form, world
 from tongban.catalogue import services as catalogue
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
+from tongban.outbox.testing import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,7 @@ def cases(w):
     police = s.complete_step(approver, Case.objects.get(pk=police.pk), "材料齐全", None)
     police = s.decide(approver, police, True, "符合《户口登记条例》第七条", police.revision)
     police = s.issue_result(clerk(w), police, "post", police.revision, address="浙江省诸暨市暨阳街道艮塔西路138号")
+    deliver_outbox()  # the courier's booking (worker)
     draft = cf.draft_implementation("失业登记", div=w.police.division, dept=w.hrss)
     hrss_version = catalogue.publish_now(draft)
     hrss = at_window(w, hrss_version.implementation, form(w))

@@ -385,7 +385,7 @@ def test_deferred_acceptance_correction_and_refusal(apis: dict[str, Api], w: Wor
     case = ok(clerk.act(case, "issue_result", delivery="post", address="浙江省诸暨市暨阳街道人民路1号"))
     assert case["status"] == "closed"
     event = CaseEvent.objects.filter(case__number=case["number"], action="issue_result").get()
-    assert event.data["tracking"] and event.data["address"] == "浙江省诸暨市暨阳街道人民路1号"
+    assert event.data["shipment"] and event.data["address"] == "浙江省诸暨市暨阳街道人民路1号"
 
     second = ok(citizen.apply(w), 201)
     response = clerk.act(second, "request_correction", items=[])

@@ -14,7 +14,7 @@ from tongban.cases.models import BundleCase, Case, CaseEvent
 from tongban.cases.tests.factories import user, world
 from tongban.core import clock
 from tongban.core.errors import DomainError
-from tongban.notifications.models import OutboxMessage
+from tongban.notifications.models import LocalSmsMessage
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 9, 29)
@@ -88,7 +88,7 @@ def test_newborn_online_parallel_then_dependent_then_one_result_desk(env, django
         bc = b.issue_bundle_results(s.Ctx(w.clerk, "window", w.window), bc, "window", bc.revision)
     assert bc.phase == "closed"
     assert set(Case.objects.filter(bundle_case=bc).values_list("status", flat=True)) == {"closed"}
-    assert OutboxMessage.objects.filter(kind="started").exists()
+    assert LocalSmsMessage.objects.filter(kind="started").exists()
 
 
 def test_a_denied_prerequisite_ends_its_dependant_and_leaves_the_others(env, django_capture_on_commit_callbacks):
@@ -101,7 +101,7 @@ def test_a_denied_prerequisite_ends_its_dependant_and_leaves_the_others(env, dja
     kids = children(bc)
     assert kids["新生儿入户"].status == "terminated"
     assert kids["预防接种证"].status == "in_progress"
-    told = OutboxMessage.objects.get(kind="terminated")
+    told = LocalSmsMessage.objects.get(kind="terminated")
     assert "其他事项不受影响" in told.body
     decide(doctor, kids["预防接种证"])
     assert BundleCase.objects.get(pk=bc.pk).phase == "ready"

@@ -14,7 +14,7 @@ from tongban.cases import services as s
 from tongban.cases.models import Case, CaseMaterial
 from tongban.cases.tests.factories import form, world
 from tongban.core import clock
-from tongban.notifications.models import OutboxMessage
+from tongban.notifications.models import LocalSmsMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_the_applicant_is_told_once_per_material(w, monkeypatch, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         first = deferrals.flag_overdue_deferrals()
     assert {(f.case.pk, outcome) for f, outcome in first} == {(case.pk, "sent"), (no_phone.pk, "no_phone")}
-    sms = OutboxMessage.objects.get(kind="deferral_overdue")
+    sms = LocalSmsMessage.objects.get(kind="deferral_overdue")
     assert sms.case_number == case.number and "结婚证" in sms.body and "2026年10月9日" in sms.body
     assert "已逾期2天" in sms.body
     material = CaseMaterial.objects.get(case=case, name="结婚证")
@@ -93,7 +93,7 @@ def test_the_applicant_is_told_once_per_material(w, monkeypatch, django_capture_
         (case.pk, "already", 3),
         (no_phone.pk, "no_phone", 3),
     }
-    assert OutboxMessage.objects.filter(kind="deferral_overdue").count() == 1
+    assert LocalSmsMessage.objects.filter(kind="deferral_overdue").count() == 1
     # Telling is race-safe: a second claim of the same flag sends nothing.
     assert deferrals.notify_overdue(again[0][0]) in ("already", "no_phone")
     # Nor does the reminder touch the case's revision (staff working on it get no conflict).
@@ -106,7 +106,7 @@ def test_the_command_prints_and_notifies(w, monkeypatch, capsys, django_capture_
     assert "没有逾期未补交的容缺材料" in capsys.readouterr().out
     call_command("cases", "flag-overdue-deferrals", "--date", "2026-10-12", "--dry-run")
     out = capsys.readouterr().out
-    assert "已逾期3天  未提醒（仅列出）" in out and not OutboxMessage.objects.filter(kind="deferral_overdue").exists()
+    assert "已逾期3天  未提醒（仅列出）" in out and not LocalSmsMessage.objects.filter(kind="deferral_overdue").exists()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("cases", "flag-overdue-deferrals", "--date", "2026-10-12")
     out = capsys.readouterr().out
@@ -118,6 +118,6 @@ def test_the_command_prints_and_notifies(w, monkeypatch, capsys, django_capture_
     pin(monkeypatch, dt.date(2026, 10, 14))
     call_command("cases", "flag-overdue-deferrals")
     assert "已逾期5天" in capsys.readouterr().out
-    assert OutboxMessage.objects.filter(kind="deferral_overdue").count() == 1
+    assert LocalSmsMessage.objects.filter(kind="deferral_overdue").count() == 1
     with pytest.raises(CommandError, match="日期“10/12”无效"):
         call_command("cases", "flag-overdue-deferrals", "--date", "10/12")

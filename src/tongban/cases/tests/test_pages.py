@@ -16,6 +16,7 @@ from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotic
 from tongban.cases.tests.factories import form, user, world
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
+from tongban.outbox.testing import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -390,8 +391,11 @@ def test_result_desk_issues_by_post_through_the_courier(client, w):
     case.refresh_from_db()
     assert case.status == "closed" and case.result_delivery == "post"
     event = case.events.get(action="issue_result")
-    assert event.data["tracking"]
-    assert f"运单号 {event.data['tracking']}" in text(client.get(reverse("cases:detail", args=[case.number])))
+    # Until the worker has booked the parcel, the timeline says so; then it shows the tracking number.
+    assert "出件方式：邮寄送达，待揽收" in text(client.get(reverse("cases:detail", args=[case.number])))
+    deliver_outbox()
+    shipment = case.shipments.get(pk=event.data["shipment"])
+    assert f"运单号 {shipment.tracking_number}" in text(client.get(reverse("cases:detail", args=[case.number])))
 
 
 # ---- the back office -----------------------------------------------------------------------------------

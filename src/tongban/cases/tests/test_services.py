@@ -10,7 +10,7 @@ from tongban.cases.models import Case, CaseEvent, Visit
 from tongban.cases.tests.factories import form, world
 from tongban.core import clock
 from tongban.core.errors import ConflictError, DomainError
-from tongban.notifications.models import OutboxMessage
+from tongban.notifications.models import LocalSmsMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_full_path_online_with_suspension_and_extension(w, django_capture_on_com
         "grant",
         "issue_result",
     ]
-    kinds = list(OutboxMessage.objects.filter(case_number=case.number).values_list("kind", flat=True))
+    kinds = list(LocalSmsMessage.objects.filter(case_number=case.number).values_list("kind", flat=True))
     assert {"submitted", "accepted", "suspended", "extended", "decided", "closed"} <= set(kinds)
     assert Visit.objects.filter(case=case).count() == 1  # picked the result up once
     assert verify()[1] is None

@@ -14,6 +14,7 @@ from tongban.cases.models import BundleCase, Case
 from tongban.cases.tests.factories import user, world
 from tongban.core import clock
 from tongban.delivery import services as post
+from tongban.outbox.testing import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 9, 29)
@@ -70,4 +71,7 @@ def test_a_posted_item_result_can_be_cancelled_and_posted_again(env, django_capt
     shipment = birth.shipments.get()
     post.cancel_shipment(shipment, w.clerk, "申请人改为窗口领取后又要求寄送")
     again = post.ship_result(birth, address, w.clerk)
-    assert again.tracking_number and again.pk != shipment.pk
+    assert again.status_label == "待揽收" and again.pk != shipment.pk
+    deliver_outbox()  # the courier's booking (worker)
+    again.refresh_from_db()
+    assert again.tracking_number and again.tracking_number != shipment.tracking_number

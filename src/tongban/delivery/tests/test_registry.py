@@ -20,6 +20,8 @@ from tongban.delivery.registry import (
     get_courier,
     register,
 )
+from tongban.delivery.selectors import parcel_text
+from tongban.outbox.testing import deliver_outbox
 
 from .conftest import ADDRESS
 
@@ -82,6 +84,7 @@ def test_the_setting_picks_the_plugin_for_new_shipments(settings, w, decided):
     FakeCourier.booked.clear()
     case = decided()
     closed = s.issue_result(s.Ctx(w.clerk, "window", w.window), case, "post", case.revision, address=ADDRESS)
+    deliver_outbox()  # the booking, after commit
     shipment = Shipment.objects.get(case=closed)
     assert shipment.courier == "test_parcel_co" and shipment.tracking_number == "TP000001"
     request = FakeCourier.booked["TP000001"]
@@ -91,4 +94,4 @@ def test_the_setting_picks_the_plugin_for_new_shipments(settings, w, decided):
     assert shipment.status == "in_transit"
     assert [e.place for e in shipment.events.order_by("at")] == ["诸暨揽投部", "杭州处理中心"]
     event = CaseEvent.objects.get(case=closed, action="issue_result")
-    assert event.data["courier"] == "test_parcel_co" and event.data["tracking"] == "TP000001"
+    assert event.data["courier"] == "test_parcel_co" and parcel_text(event.data) == "test_parcel_co运单号 TP000001"

@@ -17,7 +17,9 @@ from tongban.delivery import s10, selectors, services
 from tongban.delivery.contrib.local_courier import courier as local
 from tongban.delivery.models import Shipment, ShipmentEvent
 from tongban.delivery.registry import CourierError, get_courier
-from tongban.notifications.models import OutboxMessage
+from tongban.notifications.models import LocalSmsMessage
+from tongban.outbox.models import Message
+from tongban.outbox.testing import deliver_outbox
 
 from .conftest import ADDRESS
 
@@ -28,19 +30,35 @@ def clerk(w):
     return s.Ctx(w.clerk, "window", w.window)
 
 
-def posted(w, case, **kwargs):
-    return s.issue_result(clerk(w), case, "post", case.revision, **{"address": ADDRESS, **kwargs})
+def posted(w, case, *, book: bool = True, **kwargs):
+    """Issue by post; with book, the worker's part too: the outbox delivers the booking and its notices."""
+    closed = s.issue_result(clerk(w), case, "post", case.revision, **{"address": ADDRESS, **kwargs})
+    if book:
+        deliver_outbox()
+    return closed
 
 
 def test_issuing_by_post_hands_the_result_to_the_courier_and_closes_the_case(
     w, decided, django_capture_on_commit_callbacks
 ):
     case = decided()
-    with django_capture_on_commit_callbacks(execute=True):
-        closed = posted(w, case)
+    closed = posted(w, case, book=False)
     assert closed.status == "closed" and closed.result_delivery == "post" and closed.closed_at
+    # The parcel is registered with the case's transition; the courier is called after commit (outbox).
     shipment = Shipment.objects.get(case=closed)
-    assert shipment.courier == "local_courier" and s10.is_valid(shipment.tracking_number)
+    assert shipment.status == "pending" and shipment.status_label == "待揽收" and not shipment.tracking_number
+    assert shipment.booked_at is None and not shipment.events.exists()
+    booking = Message.objects.get(topic="courier.book")
+    assert booking.payload == {"shipment": shipment.pk, "again": False} and booking.status == "pending"
+    event = CaseEvent.objects.get(case=closed, action="issue_result")
+    assert event.data["shipment"] == shipment.pk and event.data["delivery"] == "post" and not event.data["tracking"]
+    assert event.data["address"] == ADDRESS
+    assert selectors.parcel_text(event.data) == "待揽收"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_outbox()
+    shipment.refresh_from_db()
+    assert shipment.courier == "local_courier" and s10.is_valid(shipment.tracking_number) and shipment.booked_at
     assert shipment.tracking_number.startswith("LC") and shipment.tracking_number.endswith("CN")
     assert shipment.status == "collected" and shipment.created_by == w.clerk
     assert shipment.recipient_name == "王五" and shipment.recipient_phone == "13900000000"
@@ -48,16 +66,76 @@ def test_issuing_by_post_hands_the_result_to_the_courier_and_closes_the_case(
     assert shipment.contents == w.version.result_name
     scans = list(shipment.events.all())
     assert [(e.status, e.place) for e in scans] == [("collected", w.centre.name)]
-    # The hand-over is recorded on the case: the event carries the tracking number.
-    event = CaseEvent.objects.get(case=closed, action="issue_result")
-    assert event.data["tracking"] == shipment.tracking_number and event.data["delivery"] == "post"
-    assert event.data["address"] == ADDRESS
-    sms = OutboxMessage.objects.get(case_number=closed.number, kind="closed")
-    assert shipment.tracking_number in sms.body and "已交寄" in sms.body
+    assert selectors.parcel_text(event.data) == f"local_courier运单号 {shipment.tracking_number}"
+    closing = LocalSmsMessage.objects.get(case_number=closed.number, kind="closed")
+    assert "将交寄快递" in closing.body and ADDRESS in closing.body
+    shipped = LocalSmsMessage.objects.get(case_number=closed.number, kind="shipped")
+    assert shipment.tracking_number in shipped.body and "已交寄" in shipped.body
     assert AuditEntry.objects.filter(action="delivery.ship", object_id=closed.number).exists()
+    assert AuditEntry.objects.filter(action="delivery.booked", object_id=closed.number).exists()
     assert selectors.current_shipment(closed) == shipment
     # No visit: nobody came to the window for it.
     assert not closed.visits.filter(purpose="窗口领取结果").exists()
+
+
+def test_a_booking_delivered_twice_books_and_tells_once(w, decided):
+    closed = posted(w, decided())
+    shipment = Shipment.objects.get(case=closed)
+    booking = Message.objects.get(topic="courier.book")
+    services.book(shipment.pk)  # the outbox redelivers (a worker died before marking it delivered)
+    again = Shipment.objects.get(pk=shipment.pk)
+    assert again.tracking_number == shipment.tracking_number and again.booked_at == shipment.booked_at
+    assert again.events.count() == 1
+    assert LocalSmsMessage.objects.filter(case_number=closed.number, kind="shipped").count() == 1
+    assert booking.status == "delivered"
+    assert Message.objects.filter(topic="notify", payload__kind="shipped").count() == 1
+
+
+def test_a_courier_that_refuses_the_booking_cancels_the_parcel(w, decided, monkeypatch):
+    def refuse(self, request):
+        raise CourierError("address_unknown", "收件地址不在投递范围")
+
+    monkeypatch.setattr(local.LocalCourier, "create_shipment", refuse)
+    closed = posted(w, decided())
+    shipment = Shipment.objects.get(case=closed)
+    assert shipment.status == "cancelled" and "收件地址不在投递范围" in shipment.cancel_reason
+    assert Message.objects.get(topic="courier.book").status == "delivered"  # a refusal is final: no retry
+    told = LocalSmsMessage.objects.get(case_number=closed.number, kind="shipment_cancelled")
+    assert "未能交寄" in told.body
+    monkeypatch.undo()
+    again = services.ship_result(closed, ADDRESS, w.clerk)  # staff post it again
+    deliver_outbox()
+    again.refresh_from_db()
+    assert again.tracking_number and again.status == "collected"
+    assert "重新交寄" in LocalSmsMessage.objects.get(case_number=closed.number, kind="shipped").body
+
+
+def test_a_courier_that_is_down_is_retried_by_the_outbox(w, decided, monkeypatch):
+    def down(self, request):
+        raise ConnectionError("快递接口连接超时")
+
+    monkeypatch.setattr(local.LocalCourier, "create_shipment", down)
+    closed = posted(w, decided())
+    booking = Message.objects.get(topic="courier.book")
+    assert booking.status == "pending" and booking.attempts == 1 and "连接超时" in booking.last_error
+    shipment = Shipment.objects.get(case=closed)
+    assert shipment.status == "pending" and not shipment.tracking_number
+    monkeypatch.undo()
+    Message.objects.filter(pk=booking.pk).update(next_attempt_at=timezone.now())  # its retry is due
+    deliver_outbox()
+    assert Shipment.objects.get(pk=shipment.pk).status == "collected"
+    assert Message.objects.get(pk=booking.pk).status == "delivered"
+
+
+def test_a_parcel_cancelled_before_its_booking_is_never_booked(w, decided):
+    closed = posted(w, decided(), book=False)
+    shipment = Shipment.objects.get(case=closed)
+    cancelled = services.cancel_shipment(shipment, w.clerk, "申请人改为窗口领取")
+    assert cancelled.status == "cancelled" and not cancelled.tracking_number
+    deliver_outbox()
+    shipment.refresh_from_db()
+    assert shipment.status == "cancelled" and not shipment.tracking_number and shipment.booked_at is None
+    assert "您的邮件已取消寄递" in LocalSmsMessage.objects.get(kind="shipment_cancelled").body
 
 
 def test_the_address_comes_from_the_form_mailing_address_first(w, decided):
@@ -121,7 +199,7 @@ def test_track_and_advance_to_signed_for(w, decided, django_capture_on_commit_ca
     assert scans[-1].signer == "王五" and scans[-1].note == "本人签收"
     assert shipment.signed_by == "王五" and shipment.signed_at == scans[-1].at
     assert shipment.events.count() == 4  # refresh copied nothing twice
-    delivered = OutboxMessage.objects.filter(case_number=closed.number, kind="delivered")
+    delivered = LocalSmsMessage.objects.filter(case_number=closed.number, kind="delivered")
     assert delivered.count() == 1 and "王五签收" in delivered.get().body
     services.refresh(shipment)
     assert delivered.count() == 1
@@ -157,7 +235,7 @@ def test_cancel_rules(w, decided, django_capture_on_commit_callbacks):
         cancelled.status == "cancelled" and cancelled.cancel_reason == "申请人改为窗口领取" and cancelled.cancelled_at
     )
     assert [e.status for e in courier.track(shipment.tracking_number)] == ["collected", "cancelled"]
-    assert OutboxMessage.objects.filter(kind="shipment_cancelled", case_number=shipment.case.number).exists()
+    assert LocalSmsMessage.objects.filter(kind="shipment_cancelled", case_number=shipment.case.number).exists()
     assert AuditEntry.objects.filter(action="delivery.cancel").count() == 1
     with pytest.raises(ConflictError, match="已取消"):
         services.cancel_shipment(cancelled, w.clerk, "再取消")
@@ -190,6 +268,8 @@ def test_ship_again_only_after_a_cancellation(w, decided):
         services.ship_result(closed, ADDRESS, w.clerk)
     services.cancel_shipment(first, w.clerk, "地址写错了")
     second = services.ship_result(closed, "浙江省诸暨市暨阳街道新地址9号", w.clerk)
+    deliver_outbox()
+    second.refresh_from_db()
     assert second.order_ref == f"{closed.number}-P2" and second.tracking_number != first.tracking_number
     assert selectors.current_shipment(closed) == second
     assert [sh.pk for sh in selectors.shipments_for_case(closed)] == [second.pk, first.pk]
@@ -272,3 +352,17 @@ def test_shipments_are_scoped_like_their_cases(w, decided):
     assert not selectors.visible_shipments(w.other_approver).exists()
     assert list(selectors.visible_shipments(w.other_citizen)) == [shipment]  # the applicant's own
     assert not selectors.visible_shipments(w.applicant).exists()
+
+
+def test_the_periodic_tracking_job_moves_and_refreshes_open_parcels(w, decided, monkeypatch, settings):
+    from tongban.delivery import tasks
+
+    settings.TONGBAN_LOCAL_COURIER_STEP_HOURS = 24
+    shipment = Shipment.objects.get(case=posted(w, decided()))
+    waiting = Shipment.objects.get(case=posted(w, decided(), book=False))  # not booked yet: nothing to track
+    assert tasks.follow_open_parcels() == {"moved": 0, "refreshed": 1, "failed": 0}
+    later = timezone.now() + dt.timedelta(hours=49)
+    monkeypatch.setattr(local, "_now", lambda: later)
+    assert tasks.follow_open_parcels() == {"moved": 1, "refreshed": 1, "failed": 0}
+    assert Shipment.objects.get(pk=shipment.pk).status == "out_for_delivery"
+    assert Shipment.objects.get(pk=waiting.pk).status == "pending"
