@@ -79,6 +79,15 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The API (bearer tokens, JSON) through a lean chain: no sessions, CSRF cookie, messages or language
+# negotiation (core/handlers.py). Axes stays: it answers a locked-out token request.
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
 ROOT_URLCONF = "tongban.urls"
 WSGI_APPLICATION = "tongban.wsgi.application"
 
@@ -182,6 +191,10 @@ TONGBAN_PLATFORM_NAME = os.environ.get("TONGBAN_PLATFORM_NAME", "通办 · 一�
 TONGBAN_PUBLIC_BASE_URL = os.environ.get("TONGBAN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Lifetime of an API token issued by POST /api/v1/auth/token (accounts/tokens.py).
 TONGBAN_API_TOKEN_HOURS = float(os.environ.get("TONGBAN_API_TOKEN_HOURS", "8"))
+# A token's owner is kept this long per process (a revocation elsewhere takes effect within it); 0: off.
+TONGBAN_API_TOKEN_CACHE_SECONDS = float(os.environ.get("TONGBAN_API_TOKEN_CACHE_SECONDS", "5"))
+# How often each process looks whether the catalogue published something new (a new version to apply for).
+TONGBAN_CATALOGUE_RECHECK_SECONDS = float(os.environ.get("TONGBAN_CATALOGUE_RECHECK_SECONDS", "1"))
 # Public progress queries (/progress/) allowed per client address per minute (cases/views_public.py).
 TONGBAN_PROGRESS_RATE_LIMIT = int(os.environ.get("TONGBAN_PROGRESS_RATE_LIMIT", "20"))
 # How often a process looks whether administrators changed the working calendar (workdays/selectors.py).

@@ -26,6 +26,9 @@ from tongban.settings import DATABASES
 DEMO_MODE = False
 # Tests roll their calendar rows back; a cached calendar must not outlive them (workdays/selectors.py).
 TONGBAN_CALENDAR_RECHECK_SECONDS = 0.0
+TONGBAN_CATALOGUE_RECHECK_SECONDS = 0.0
+# Tests change token rows behind the API's back; the cache has its own test (accounts/tests/test_tokens.py).
+TONGBAN_API_TOKEN_CACHE_SECONDS = 0.0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

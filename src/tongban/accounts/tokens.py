@@ -8,13 +8,18 @@ read into a write.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import secrets
+import threading
+import time
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+
+from tongban.core import caches
 
 from .models import ApiToken, User
 
@@ -49,15 +54,52 @@ def _usable(user: Any) -> bool:
     return not (user.is_demo and not settings.DEMO_MODE)
 
 
+# A bearer token is checked on every API request: its row and its user are kept for a few seconds per process
+# (TONGBAN_API_TOKEN_CACHE_SECONDS, default 5; 0 turns it off). A revocation in this process is seen at once;
+# one made in another process within those seconds (bench/cases.py: the lookup was ~10% of a case's CPU).
+_cache_lock = threading.Lock()
+_cached: dict[str, tuple[ApiToken, float]] = {}
+_MAX_CACHED = 10_000
+
+
+@caches.register
+def forget_cached_tokens() -> None:
+    with _cache_lock:
+        _cached.clear()
+
+
+def _cache_seconds() -> float:
+    return float(getattr(settings, "TONGBAN_API_TOKEN_CACHE_SECONDS", 5.0))
+
+
 def find_token(raw: str) -> ApiToken | None:
     """The live token for ``raw`` (not expired, not revoked, its user still allowed in), or None."""
     raw = (raw or "").strip()
     if not raw or len(raw) > _MAX_TOKEN_LENGTH:
         return None
     now = timezone.now()
+    key = hash_token(raw)
+    keep = _cache_seconds()
+    if keep > 0:
+        with _cache_lock:
+            hit = _cached.get(key)
+        if hit is not None and time.monotonic() - hit[1] < keep and hit[0].expires_at > now:
+            cached = copy.copy(hit[0])  # each request its own user object: views may memoise on it
+            cached.user = copy.copy(hit[0].user)
+            return cached
+    token = _lookup(key, now)
+    if token is not None and keep > 0:
+        with _cache_lock:
+            if len(_cached) >= _MAX_CACHED:
+                _cached.clear()
+            _cached[key] = (token, time.monotonic())
+    return token
+
+
+def _lookup(key: str, now: dt.datetime) -> ApiToken | None:
     token = (
         ApiToken.objects.select_related("user", "user__division")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, expires_at__gt=now)
+        .filter(key_hash=key, revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
     if token is None or not _usable(token.user):
@@ -78,6 +120,8 @@ def revoke_token(raw: str) -> bool:
     raw = (raw or "").strip()
     if not raw or len(raw) > _MAX_TOKEN_LENGTH:
         return False
+    with _cache_lock:
+        _cached.pop(hash_token(raw), None)
     return bool(
         ApiToken.objects.filter(key_hash=hash_token(raw), revoked_at__isnull=True).update(revoked_at=timezone.now())
     )
@@ -85,6 +129,7 @@ def revoke_token(raw: str) -> bool:
 
 def revoke_all(user: User) -> int:
     """Revoke every live token of ``user`` (after a password change or when an account is blocked)."""
+    forget_cached_tokens()
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Literal
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
@@ -24,6 +23,7 @@ from tongban.accounts.roles import Role
 from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
+from tongban.catalogue.snapshots import implementation_by_code
 from tongban.core import clock
 from tongban.core.actor import Actor
 from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, lookup_key, paged, shown
@@ -134,12 +134,13 @@ def _case(request: HttpRequest, number: str) -> Case:
     return case
 
 
-def _implementation(code: str) -> ItemImplementation:
+def _implementation(code: str) -> tuple[ItemImplementation, ImplementationVersion | None]:
+    """The implementation with this code and the version it publishes (the process's catalogue snapshot)."""
     key = lookup_key(code)
-    impl = ItemImplementation.objects.filter(code=key).select_related("department").first() if key else None
-    if impl is None:
+    found = implementation_by_code(key) if key else None
+    if found is None:
         raise ApiError("invalid", f"参数“implementation”无效：未找到编码为“{shown(code)}”的事项", "implementation")
-    return impl
+    return found
 
 
 def _idempotency_key(value: str | None) -> str | None:
@@ -188,18 +189,15 @@ def create_case(
     actor = _actor(request)
     key = _idempotency_key(idempotency_key)
     stored_key = f"create:{key}" if key else None
-    if existing := _replayed(request, stored_key):
-        return Status(200, _out(actor, existing))
-    impl = _implementation(payload.implementation)
+    impl, version = _implementation(payload.implementation)
     ctx = _ctx(request)
     try:
-        with transaction.atomic():
-            version = impl.published_version
-            if version is not None:
-                _check_form_keys(version, payload.form_data)
+        if version is not None:
+            _check_form_keys(version, payload.form_data)
+        if payload.submit:
+            case = services.apply_online(ctx, impl, payload.form_data, key=stored_key)
+        else:
             case = services.start_online(ctx, impl, payload.form_data, key=stored_key)
-            if payload.submit:
-                case = services.submit(ctx, case, case.revision)
     except services.Replayed as done:  # the same key, sent again before the first answer arrived
         assert isinstance(done.result, Case)
         return Status(200, _out(actor, done.result))

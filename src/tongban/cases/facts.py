@@ -85,6 +85,8 @@ class CaseFactsOf:
 
     @cached_property
     def deferred_outstanding(self) -> bool:
+        if not self.case.deferred and self._materials is None:
+            return False  # never accepted with deferred materials (容缺): nothing to read
         return any(m.state == CaseMaterial.State.DEFERRED for m in self.materials)
 
     @cached_property

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tongban.core.errors import ConflictError, DomainError
 
+from . import snapshots
 from .models import (
     CatalogueEntry,
     CatalogueGeneration,
@@ -72,6 +73,9 @@ def bump_catalogue_generation() -> None:
     updated = CatalogueGeneration.objects.filter(pk=1).update(value=F("value") + 1)
     if not updated:
         CatalogueGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
+    # This process sees the publication at once (others within TONGBAN_CATALOGUE_RECHECK_SECONDS).
+    snapshots.forget_published()
+    transaction.on_commit(snapshots.forget_published)
 
 
 def _event(

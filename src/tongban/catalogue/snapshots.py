@@ -25,15 +25,23 @@ _lock = threading.Lock()
 _versions: OrderedDict[int, ImplementationVersion] = OrderedDict()
 # implementation pk -> (the implementation row, its published version pk or None), valid for one generation
 _published: dict[int, tuple[ItemImplementation, int | None]] = {}
+_by_code: dict[str, int | None] = {}  # implementation code -> pk (None: no such implementation), per generation
 _generation: tuple[int, float] | None = None  # (generation value, monotonic time it was read)
 
 
 @caches.register
 def forget() -> None:
-    global _generation
     with _lock:
         _versions.clear()
+    forget_published()
+
+
+def forget_published() -> None:
+    """Something was published in this process: which version an implementation publishes is read again."""
+    global _generation
+    with _lock:
         _published.clear()
+        _by_code.clear()
         _generation = None
 
 
@@ -65,6 +73,7 @@ def _current_generation() -> int:
     with _lock:
         if seen is None or seen[0] != value:
             _published.clear()
+            _by_code.clear()
         _generation = (value, now)
     return value
 
@@ -81,3 +90,16 @@ def published_snapshot(implementation_id: int) -> tuple[ItemImplementation, Impl
             _published[implementation_id] = found
     impl, version_id = found
     return impl, version_snapshot(version_id) if version_id is not None else None
+
+
+def implementation_by_code(code: str) -> tuple[ItemImplementation, ImplementationVersion | None] | None:
+    """``published_snapshot`` of the implementation with this code, or None if there is none."""
+    _current_generation()
+    with _lock:
+        known = code in _by_code
+        pk = _by_code.get(code)
+    if not known:
+        pk = ItemImplementation.objects.filter(code=code).values_list("pk", flat=True).first()
+        with _lock:
+            _by_code[code] = pk
+    return published_snapshot(pk) if pk is not None else None

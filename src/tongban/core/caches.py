@@ -8,6 +8,7 @@ and primary keys are reused, so the test set-up forgets every cache before each 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 _forgetters: list[Callable[[], None]] = []
 
@@ -20,3 +21,9 @@ def register(forget: Callable[[], None]) -> Callable[[], None]:
 def forget_all() -> None:
     for forget in _forgetters:
         forget()
+
+
+def keyed(store: dict[Any, Any]) -> dict[Any, Any]:
+    """A plain dict cache, forgotten with the others."""
+    register(store.clear)
+    return store

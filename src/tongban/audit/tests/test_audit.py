@@ -35,3 +35,16 @@ def test_entries_cannot_be_edited_through_the_model():
     entry.action = "x"
     with pytest.raises(Exception, match="只能追加"):
         entry.save()
+
+
+def test_the_sql_of_the_hot_path_stores_what_the_model_reads(django_user_model):
+    """record() writes with SQL of its own (audit/services.py): the row must read back as written, and chain."""
+    clerk = django_user_model.objects.create_user("clerk", password="Tongban@2026", kind="staff", role="window_clerk")
+    detail = {"fields": ["applicant_id_number"], "说明": "窗口查看", "n": 3, "nested": {"a": [1, None, True]}}
+    written = record("case.view", "case", "330681-20261122-000001", actor=clerk, detail=detail, ip="10.0.0.8")
+    stored = AuditEntry.objects.get(pk=written.pk)
+    assert stored.detail == detail and stored.actor_id == clerk.pk and stored.actor_label == "clerk"
+    assert stored.at == written.at and stored.hash == written.hash and stored.ip == "10.0.0.8"
+    second = record("case.view", "case", "x")
+    assert AuditEntry.objects.get(pk=second.pk).prev_hash == written.hash
+    assert verify() == (2, None)

@@ -10,6 +10,7 @@ re-exports what pages, the API, the admin and other apps call.
 from .applying import (
     account_of,
     apply_at_window,
+    apply_online,
     attach_material,
     check_window_applicant,
     missing_materials,
@@ -85,6 +86,7 @@ __all__ = [
     "answer_supervision",
     "apply_at_window",
     "apply_bundle_at_window",
+    "apply_online",
     "attach_bundle_material",
     "attach_material",
     "check_window_applicant",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -15,6 +16,7 @@ from tongban.accounts.models import User
 from tongban.catalogue.formschema import validate_submission
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.catalogue.snapshots import published_snapshot
+from tongban.core import caches
 from tongban.core.actor import AccountKind
 from tongban.core.errors import DomainError
 from tongban.jurisdictions.models import ServiceCentre
@@ -27,7 +29,7 @@ from ..uploads import upload_problem
 from . import idempotency
 from .context import Ctx, FormInvalid, forbid, require, today
 from .numbers import next_case_number, query_code
-from .perform import Notice, Outcome, open_case, perform, raise_denied
+from .perform import Notice, Outcome, open_case, perform, raise_denied, tell
 
 A = CaseAction
 
@@ -64,11 +66,23 @@ def published_version(implementation: ItemImplementation) -> ImplementationVersi
 
 
 def centre_for(implementation: ItemImplementation) -> ServiceCentre | None:
-    """Online applications are received at the centre that hosts the deciding department."""
-    return (
+    """Online applications are received at the centre that hosts the deciding department (else one of its
+    division). Read once a minute per process and implementation: centres change rarely, applications do not."""
+    key = implementation.pk
+    now = time.monotonic()
+    hit = _centres.get(key)
+    if hit is not None and now - hit[1] < CENTRE_SECONDS:
+        return hit[0]
+    centre = (
         ServiceCentre.objects.filter(departments=implementation.department_id).order_by("id").first()
         or ServiceCentre.objects.filter(division_id=implementation.division_id).order_by("id").first()
     )
+    _centres[key] = (centre, now)
+    return centre
+
+
+CENTRE_SECONDS = 60.0
+_centres: dict[int, tuple[ServiceCentre | None, float]] = caches.keyed({})
 
 
 def applicant_fields(user: User) -> dict[str, Any]:
@@ -86,14 +100,15 @@ def start_online(
     ctx: Ctx, implementation: ItemImplementation, form_data: dict | None = None, *, key: str | None = None
 ) -> Case:
     """A draft for a signed-in citizen or enterprise, pre-filled (一次填写)."""
-    if not policy.may_apply_online(ctx.actor) or ctx.user is None:
+    user = ctx.user
+    if not policy.may_apply_online(ctx.actor) or user is None:
         raise forbid("请以自然人或法人账号登录后申请")
     version = published_version(implementation)
     if "online" not in version.handling_forms:
         raise DomainError("not_online", "该事项不支持网上申请，请到窗口办理", "implementation")
-    with transaction.atomic():
-        claimed = idempotency.claim(ctx, key)  # raises Replayed: the caller answers with what was made
-        data = {**prefill(ctx.user, version.form_schema), **(form_data or {})}
+
+    def make() -> Case:
+        data = {**prefill(user, version.form_schema), **(form_data or {})}
         case = open_case(
             ctx,
             A.SAVE_DRAFT,
@@ -107,10 +122,61 @@ def start_online(
             receiving_centre=centre_for(implementation),
             deciding_department_id=implementation.department_id,
             deciding_division_id=implementation.division_id,
-            **applicant_fields(ctx.user),
+            **applicant_fields(user),
         )
-        idempotency.settle(claimed, case)
         return case
+
+    return idempotency.once(ctx, key, make)  # raises Replayed: the caller answers with what was made
+
+
+def apply_online(
+    ctx: Ctx, implementation: ItemImplementation, form_data: dict | None = None, *, key: str | None = None
+) -> Case:
+    """Apply and submit at once (the API's ``submit: true``): the case goes straight to 待受理, checked as a
+    submitted draft is (the form, the materials; none can be uploaded before), without a draft in between."""
+    user = ctx.user
+    if not policy.may_apply_online(ctx.actor) or user is None:
+        raise forbid("请以自然人或法人账号登录后申请")
+    version = published_version(implementation)
+    if "online" not in version.handling_forms:
+        raise DomainError("not_online", "该事项不支持网上申请，请到窗口办理", "implementation")
+    given = form_data or {}
+    asked = [f for f in version.form_schema if f.get("key") not in given]  # 一次填写 for what is not given
+    data = {**prefill(user, asked), **given} if asked else dict(given)
+    cleaned, errors = validate_submission(version.form_schema, data)
+    if errors:
+        raise FormInvalid(errors)
+    required = [m.name for m in version.materials.all() if m.necessity == "required" and not m.licence_replaceable]
+    if required:
+        raise DomainError("materials_missing", "请上传以下必要材料：" + "、".join(required), "materials")
+    replaced = [m.name for m in version.materials.all() if m.licence_replaceable]
+
+    def make() -> Case:
+        notice = Notice("submitted", "申请已提交", "")
+        case = open_case(
+            ctx,
+            A.SUBMIT,
+            query_code=query_code(),
+            implementation=implementation,
+            version=version,
+            status="submitted",
+            form_data={**data, **cleaned},
+            channel="online",
+            receiving_division_id=implementation.division_id,
+            receiving_centre=centre_for(implementation),
+            deciding_department_id=implementation.department_id,
+            deciding_division_id=implementation.division_id,
+            submitted_at=timezone.now(),
+            number=next_case_number(implementation.division_id[:6], today()),
+            **applicant_fields(user),
+        )
+        CaseMaterial.objects.bulk_create(
+            [CaseMaterial(case=case, name=name, state=CaseMaterial.State.REPLACED) for name in replaced]
+        )
+        tell(case, Notice(notice.kind, notice.subject, f"您申请的“{version.name}”已提交，查询码{case.query_code}。"))
+        return case
+
+    return idempotency.once(ctx, key, make)  # raises Replayed: the caller answers with what was made
 
 
 def save_draft(ctx: Ctx, case: Case | str, form_data: dict, revision: int | None = None) -> Case:
@@ -230,8 +296,8 @@ def apply_at_window(
         if name not in known:
             raise DomainError("unknown_material", f"“{name}”不是该事项要求的申请材料", "paper_materials")
     agent = agent or {}
-    with transaction.atomic():
-        claimed = idempotency.claim(ctx, key)  # raises Replayed: the caller answers with what was made
+
+    def make() -> Case:
         proxy = account_of(agent.get("id_number", ""))
         case = open_case(
             ctx,
@@ -262,5 +328,6 @@ def apply_at_window(
         )
         CaseMaterial.objects.bulk_create([CaseMaterial(case=case, name=name, paper_checked=True) for name in paper])
         Visit.objects.create(case=case, purpose="窗口申请", centre=centre)
-        idempotency.settle(claimed, case)
         return case
+
+    return idempotency.once(ctx, key, make)  # raises Replayed: the caller answers with what was made

@@ -110,22 +110,23 @@ def start_bundle_online(
     result_mode: str | None = None,
     key: str | None = None,
 ) -> BundleCase:
-    if not policy.may_apply_online(ctx.actor) or ctx.user is None:
+    user = ctx.user
+    if not policy.may_apply_online(ctx.actor) or user is None:
         raise forbid("请以自然人或法人账号登录后申请")
     check_published(bundle)
     items = chosen_items(bundle, item_ids)
     if result_mode is not None and result_mode not in RESULT_MODES:
         raise DomainError("bad_result_mode", "出件方式应为统一出件（together）或逐项出件（separate）", "result_mode")
-    with transaction.atomic():
-        claimed = idempotency.claim(ctx, key)  # raises Replayed: the caller answers with what was made
-        fields = applicant_fields(ctx.user)
+
+    def make() -> BundleCase:
+        fields = applicant_fields(user)
         bc = open_bundle_case(
             ctx,
             B.SAVE_DRAFT,
             number=f"draft-{uuid.uuid4().hex[:24]}",
             query_code=query_code(),
             bundle=bundle,
-            form_data={**prefill(ctx.user, merged_form(items)), **(form_data or {})},
+            form_data={**prefill(user, merged_form(items)), **(form_data or {})},
             channel="online",
             receiving_division_id=bundle.division_id,
             promised_days=bundle.promised_days,
@@ -134,8 +135,9 @@ def start_bundle_online(
             **fields,
         )
         bc.items.set(items)
-        idempotency.settle(claimed, bc)
         return bc
+
+    return idempotency.once(ctx, key, make)  # raises Replayed: the caller answers with what was made
 
 
 def save_bundle_draft(
@@ -284,8 +286,8 @@ def apply_bundle_at_window(
     for name, key_name in zip(paper_materials, paper, strict=False):
         if key_name not in known:
             raise DomainError("unknown_material", f"“{name}”不是所选事项要求的申请材料", "paper_materials")
-    with transaction.atomic():
-        claimed = idempotency.claim(ctx, key)  # raises Replayed: the caller answers with what was made
+
+    def make() -> BundleCase:
         account = account_of(applicant["id_number"])
         bc = open_bundle_case(
             ctx,
@@ -314,5 +316,6 @@ def apply_bundle_at_window(
             [BundleMaterial(bundle_case=bc, name=n, paper_checked=True) for n in dict.fromkeys(paper)]
         )
         create_children(ctx, bc, items, cleaned)
-        idempotency.settle(claimed, bc)
         return bc
+
+    return idempotency.once(ctx, key, make)  # raises Replayed: the caller answers with what was made

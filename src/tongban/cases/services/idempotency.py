@@ -1,16 +1,21 @@
 """Idempotency by a client-chosen key: a retried request (same account, same key) gets what the first made.
 
-The key is claimed inside the transaction of the write it guards, before the write: a concurrent request with
-the same key waits on the claim (PostgreSQL) or on the database lock (SQLite), then finds the first request's
-result. Keys are scoped by purpose ("create:…", "submit:…", "window:…") so one key serves one kind of request.
+The key is recorded in the transaction of the write it guards, as its last statement, with what the write
+made: a retry finds it first; a concurrent request with the same key meets the unique key, rolls its work
+back and finds the first request's result. Keys are scoped by purpose ("create:…", "submit:…", "window:…") so one key serves one kind of request.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 
 from ..models import BundleCase, Case, IdempotencyKey
 from .context import Ctx
+
+Made = TypeVar("Made", Case, BundleCase)
 
 
 class Replayed(Exception):
@@ -26,37 +31,33 @@ def replayed(ctx: Ctx, key: str | None) -> Case | BundleCase | None:
     """What the first request with this key made (a fresh read), or None."""
     if not key or ctx.user_id is None:
         return None
-    row = (
-        IdempotencyKey.objects.filter(user_id=ctx.user_id, key=key)
-        .select_related("case", "bundle_case")
-        .order_by("-id")
-        .first()
-    )
-    if row is None:
+    found = IdempotencyKey.objects.filter(user_id=ctx.user_id, key=key).values_list("case_id", "bundle_case_id").first()
+    if found is None:
         return None
-    return row.case or row.bundle_case
+    case_id, bundle_case_id = found
+    if case_id is not None:
+        return Case.objects.get(pk=case_id)
+    return BundleCase.objects.get(pk=bundle_case_id)
 
 
-def claim(ctx: Ctx, key: str | None) -> IdempotencyKey | None:
-    """Claim the key inside the caller's transaction; raise Replayed when it was already used."""
+def once(ctx: Ctx, key: str | None, make: Callable[[], Made]) -> Made:
+    """``make()`` in one transaction, the key recorded with what it made as its last statement; raise Replayed
+    when the key was used before. A concurrent request with the same key does its work, then meets the unique
+    key (on PostgreSQL it waits there for the first to commit), rolls back and answers with the first's result."""
     if not key or ctx.user_id is None:
-        return None
+        with transaction.atomic():
+            return make()
+    done = replayed(ctx, key)
+    if done is not None:
+        raise Replayed(done)
     try:
         with transaction.atomic():
-            return IdempotencyKey.objects.create(user_id=ctx.user_id, key=key)
+            made = make()
+            field = "case" if isinstance(made, Case) else "bundle_case"
+            IdempotencyKey.objects.create(user_id=ctx.user_id, key=key, **{field: made})
+            return made
     except IntegrityError:
         done = replayed(ctx, key)
-        if done is None:  # claimed by a request that failed: it rolled back, so this can never happen twice
+        if done is None:  # not the key's constraint: a real error
             raise
         raise Replayed(done) from None
-
-
-def settle(claimed: IdempotencyKey | None, result: Case | BundleCase) -> None:
-    """Record what the claimed key made."""
-    if claimed is None:
-        return
-    if isinstance(result, Case):
-        claimed.case = result
-    else:
-        claimed.bundle_case = result
-    claimed.save(update_fields=["case", "bundle_case"])

@@ -31,13 +31,11 @@ from ..domain.workflow import STATUS_LABELS, CaseAction, CaseStatus, next_status
 from ..facts import bundle_facts, case_facts
 from ..models import BundleCase, BundleCaseEvent, Case, CaseEvent
 from ..signals import case_transitioned
-from . import idempotency
+from . import hotpath, idempotency
 from .context import Ctx
 
 CASE_NOT_FOUND = "未找到该办件，或您无权查看"
 BUNDLE_NOT_FOUND = "未找到该一件事办件，或您无权查看"
-# What the pages and the API show of a case after an action: read with the lock, never re-read.
-CASE_JOINS = ("implementation", "deciding_department", "deciding_division", "receiving_centre")
 
 
 @dataclass(frozen=True)
@@ -87,23 +85,31 @@ def raise_denied(denied: policy.Denied, field_name: str | None = None) -> None:
 
 
 def _lock_case(ctx: Ctx, case: Case | str) -> Case:
-    locked_rows = Case.objects.select_for_update(of=("self",)).select_related(*CASE_JOINS)
+    # The row alone (hotpath: SQL built once): what an answer shows comes from the process's snapshots (the
+    # guide version) or is read lazily by the few that need it (a supervisor's jurisdiction, a notice's item).
     if isinstance(case, str):
         # Most cases belong to no bundle: one locked read. A bundle's item needs its bundle locked first.
-        found = locked_rows.filter(number=case, bundle_case__isnull=True).first()
+        found = hotpath.locked_case(number=case, alone=True)
         if found is None:
             bundle_id = Case.objects.filter(number=case).values_list("bundle_case_id", flat=True).first()
             if bundle_id is not None:
-                list(BundleCase.objects.select_for_update(of=("self",)).filter(pk=bundle_id).values_list("pk"))
-                found = locked_rows.filter(number=case).first()
+                _lock_bundle_row(bundle_id)
+                found = hotpath.locked_case(number=case)
         if found is None or not policy.may_see_case(ctx.actor, case_facts(found)):
             raise DomainError("not_found", CASE_NOT_FOUND, "number", status=404)
         return found
     if case.bundle_case_id and not ctx.actor.via_bundle:
         # A bundle's items move one at a time, in the order bundle → item that the bundle's own actions use
         # (acting through the bundle, the bundle's entry point holds its lock already).
-        list(BundleCase.objects.select_for_update(of=("self",)).filter(pk=case.bundle_case_id).values_list("pk"))
-    return locked_rows.get(pk=case.pk)
+        _lock_bundle_row(case.bundle_case_id)
+    found = hotpath.locked_case(pk=case.pk)
+    if found is None:
+        raise Case.DoesNotExist(case.pk)
+    return found
+
+
+def _lock_bundle_row(pk: int) -> None:
+    list(BundleCase.objects.select_for_update(of=("self",)).filter(pk=pk).values_list("pk"))
 
 
 def check_revision(current: int, seen: int | None, label: str, what: str = "该办件") -> None:
@@ -120,41 +126,58 @@ def perform(
     *,
     key: str | None = None,
 ) -> Case:
-    """Perform ``action`` on ``case`` for ``ctx``; see the module's description."""
-    with transaction.atomic():
-        try:
-            claimed = idempotency.claim(ctx, key)
-        except idempotency.Replayed as done:
-            assert isinstance(done.result, Case)
-            return done.result
-        locked = _lock_case(ctx, case)
-        facts = case_facts(locked)
-        denied = policy.case_denial(ctx.actor, facts, action)
-        if denied is not None and denied.status != 409:
-            raise_denied(denied)
-        check_revision(locked.revision, revision, STATUS_LABELS[CaseStatus(locked.status)])
-        if denied is not None:
-            raise_denied(denied)
-        before = locked.status
-        locked.status = next_status(before, action).value
-        outcome = (effect(locked) if effect else None) or Outcome()
-        locked.revision += 1
-        locked.save()
-        record_event(ctx, locked, action, before, outcome)
-        for notice in outcome.notices:
-            tell(locked, notice)
-        if locked.bundle_case_id is not None:
-            from .bundle_flow import after_item_transition
+    """Perform ``action`` on ``case`` for ``ctx``; see the module's description. A retry with the same key
+    answers with the case as the first request left it."""
 
-            after_item_transition(ctx, locked, action)
-        case_transitioned.send(sender=Case, case=locked, action=action, before=before)
-        idempotency.settle(claimed, locked)
-        return locked
+    def act() -> Case:
+        return _perform(ctx, case, action, revision, effect)
+
+    try:
+        return idempotency.once(ctx, key, act)
+    except idempotency.Replayed as done:
+        assert isinstance(done.result, Case)
+        return done.result
+
+
+def _perform(ctx: Ctx, case: Case | str, action: CaseAction, revision: int | None, effect: CaseEffect | None) -> Case:
+    locked = _lock_case(ctx, case)
+    facts = case_facts(locked)
+    denied = policy.case_denial(ctx.actor, facts, action)
+    if denied is not None and denied.status != 409:
+        raise_denied(denied)
+    check_revision(locked.revision, revision, STATUS_LABELS[CaseStatus(locked.status)])
+    if denied is not None:
+        raise_denied(denied)
+    before = locked.status
+    seen = _values(locked)
+    locked.status = next_status(before, action).value
+    outcome = (effect(locked) if effect else None) or Outcome()
+    locked.revision += 1
+    locked.save(update_fields=_changed(locked, seen))
+    record_event(ctx, locked, action, before, outcome)
+    for notice in outcome.notices:
+        tell(locked, notice)
+    if locked.bundle_case_id is not None:
+        from .bundle_flow import after_item_transition
+
+        after_item_transition(ctx, locked, action)
+    case_transitioned.send(sender=Case, case=locked, action=action, before=before)
+    return locked
+
+
+def _values(case: Case) -> dict[str, Any]:
+    return {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields}
+
+
+def _changed(case: Case, seen: dict[str, Any]) -> list[str]:
+    """The columns an action changed: the UPDATE writes those (and updated_at), not all 45."""
+    changed = [name for name, value in seen.items() if getattr(case, name) != value]
+    return [*changed, "updated_at"]
 
 
 def record_event(ctx: Ctx, case: Case, action: CaseAction, before: str, outcome: Outcome) -> CaseEvent:
     """The case's history row and the audit chain's entry for one change."""
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         action=action.value,
         from_status=before,
@@ -167,6 +190,7 @@ def record_event(ctx: Ctx, case: Case, action: CaseAction, before: str, outcome:
         reason=outcome.reason,
         data=outcome.data,
     )
+    hotpath.insert(event)
     audit(
         f"case.{action.value}",
         "case",
@@ -180,8 +204,8 @@ def record_event(ctx: Ctx, case: Case, action: CaseAction, before: str, outcome:
 
 def open_case(ctx: Ctx, action: CaseAction, outcome: Outcome | None = None, **fields: Any) -> Case:
     """Create a case with its first event (a draft saved, an application taken at the window, a bundle's item)."""
-    with transaction.atomic():
-        case = Case.objects.create(**fields)
+    with transaction.atomic(savepoint=False):  # within the caller's (idempotency.once's) transaction
+        case = hotpath.insert(Case(**fields))
         before = "" if action is CaseAction.SAVE_DRAFT else CaseStatus.DRAFT.value
         record_event(ctx, case, action, before, outcome or Outcome())
         return case
@@ -213,30 +237,37 @@ def perform_bundle(
 ) -> BundleCase:
     """The bundle case's own entry point: lock, policy, table, effect (which acts on its items through
     ``perform`` with the actor ``through_bundle``), event, audit, notices, phase from the items, key."""
-    with transaction.atomic():
-        try:
-            claimed = idempotency.claim(ctx, key)
-        except idempotency.Replayed as done:
-            assert isinstance(done.result, BundleCase)
-            return done.result
-        locked = lock_bundle_case(ctx, bundle_case)
-        denied = policy.bundle_denial(ctx.actor, bundle_facts(locked), action)
-        if denied is not None and denied.status != 409:
-            raise_denied(denied)
-        check_revision(locked.revision, revision, PHASE_LABELS[BundlePhase(locked.phase)], "该一件事办件")
-        if denied is not None:
-            raise_denied(denied, "phase")
-        before = locked.phase
-        locked.phase = next_phase(before, action).value
-        outcome = (effect(locked) if effect else None) or Outcome()
-        locked.revision += 1
-        locked.save()
-        record_bundle_event(ctx, locked, action, before, outcome)
-        for notice in outcome.notices:
-            tell(locked, notice)
-        refresh_bundle_phase(locked)
-        idempotency.settle(claimed, locked)
-        return locked
+
+    def act() -> BundleCase:
+        return _perform_bundle(ctx, bundle_case, action, revision, effect)
+
+    try:
+        return idempotency.once(ctx, key, act)
+    except idempotency.Replayed as done:
+        assert isinstance(done.result, BundleCase)
+        return done.result
+
+
+def _perform_bundle(
+    ctx: Ctx, bundle_case: BundleCase | str, action: BundleAction, revision: int | None, effect: BundleEffect | None
+) -> BundleCase:
+    locked = lock_bundle_case(ctx, bundle_case)
+    denied = policy.bundle_denial(ctx.actor, bundle_facts(locked), action)
+    if denied is not None and denied.status != 409:
+        raise_denied(denied)
+    check_revision(locked.revision, revision, PHASE_LABELS[BundlePhase(locked.phase)], "该一件事办件")
+    if denied is not None:
+        raise_denied(denied, "phase")
+    before = locked.phase
+    locked.phase = next_phase(before, action).value
+    outcome = (effect(locked) if effect else None) or Outcome()
+    locked.revision += 1
+    locked.save()
+    record_bundle_event(ctx, locked, action, before, outcome)
+    for notice in outcome.notices:
+        tell(locked, notice)
+    refresh_bundle_phase(locked)
+    return locked
 
 
 def record_bundle_event(
