@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from tongban.audit.services import client_ip
+from tongban.audit.services import record as audit
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.core.actor import actor_of
 from tongban.core.errors import ConflictError, DomainError
@@ -271,6 +273,14 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     # The receipt carries the query code: the applicant's, printed for them by the staff handling the case.
     if not policy.may_see_personal(actor_of(user_of(request)), case_facts(case)):
         return refuse_page(request, PERSONAL_ONLY, title="无权打印回执")
+    audit(
+        "case.view",
+        "case",
+        case.number,
+        actor=user_of(request),
+        ip=client_ip(request),
+        detail={"page": "receipt", "unmasked": True},
+    )
     progress = reverse("progress:lookup") + f"?number={case.number}&code={case.query_code}"
     return render(
         request,

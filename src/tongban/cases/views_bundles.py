@@ -506,6 +506,14 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
         return _not_found(request)
     if not _personal(request, bc):
         return _message(request, PERSONAL_ONLY, title="无权打印回执")
+    audit(
+        "bundle_case.view",
+        "bundle_case",
+        bc.number,
+        actor=request.user,
+        ip=client_ip(request),
+        detail={"page": "receipt", "unmasked": True},
+    )
     children = selectors.bundle_children(bc)
     progress = reverse("progress:lookup")
     for child in children:
