@@ -9,6 +9,8 @@ from typing import Any
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from tongban.cases.tests.factories import PASSWORD, form, world
 from tongban.core.handlers import PathDispatch
@@ -28,7 +30,15 @@ def call(app: PathDispatch, method: str, path: str, body: dict[str, Any] | None 
     def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
         answer["status"], answer["headers"] = int(status.split()[0]), dict(headers)
 
-    content = b"".join(app(environ, start_response))
+    # As Django's test client does: the handler's signals would close the test's connection, which holds
+    # the test's transaction (on PostgreSQL; SQLite's in-memory database ignores the close).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        content = b"".join(app(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return answer["status"], answer["headers"], content
 
 
