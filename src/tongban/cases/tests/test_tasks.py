@@ -63,11 +63,13 @@ def test_an_administrators_calendar_edit_moves_open_deadlines(w, client, django_
     assert "在办办件的办结期限将在后台按新日历重算" in response.content.decode()
     recompute = Message.objects.get(topic="workdays.calendar_changed")
     assert recompute.status == "delivered" and recompute.payload == {"year": 2026, "by": "root"}
-    # The administrators' 2026 replaces the package's (without its National Day holidays): the due date moves.
+    # One day entered for a year the package knows changes that day only (National Day stays a holiday):
+    # the deadline moves by exactly that one working day.
     case = Case.objects.get(pk=case.pk)
+    assert case.promised_due == dt.date(2026, 10, 13) and case.clock_due == case.promised_due
     fresh = Case.objects.get(pk=case.pk)
-    s.recompute_deadlines(fresh)
-    assert case.promised_due == fresh.promised_due != due
+    s.refresh_deadlines(fresh)
+    assert case.promised_due == fresh.promised_due
     assert case.revision == revision  # derived dates: no revision bump, no conflict for staff at work on it
     assert tasks.recompute_deadlines_daily() == 0  # the safety net finds nothing left to change
 

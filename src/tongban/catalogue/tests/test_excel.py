@@ -207,7 +207,13 @@ def build_catalogue() -> dict[str, Any]:
             {"name": "决定", "days": 3},
         ],
         special_steps=[
-            {"name": "现场勘验", "max_days": 10, "counted_in_limit": False, "description": "必要时"},
+            {
+                "name": "现场勘验",
+                "max_days": 10,
+                "counted_in_limit": False,
+                "legal_basis": "《某省食品经营许可实施办法》第十二条",
+                "description": "必要时",
+            },
             {"name": "公示", "max_days": 5, "counted_in_limit": True},
         ],
     )
