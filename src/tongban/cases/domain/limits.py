@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
+from tongban.bundles.limits import JOINT_EXTENSION_DAYS, JOINT_HANDLING_DAYS
 from tongban.workdays.workcal import (
     UNIT_LABELS,
     Suspension,
@@ -43,8 +44,8 @@ T = TypeVar("T")
 ACCEPTANCE_DAYS = 5  # Art. 32
 RESULT_DAYS = 10  # Art. 44
 EXTENSION_DAYS = 10  # Art. 42 (1)
-BUNDLE_DAYS = 45  # Art. 42 (2)
-BUNDLE_EXTENSION_DAYS = 15  # Art. 42 (2)
+BUNDLE_DAYS = JOINT_HANDLING_DAYS  # Art. 42 (2)
+BUNDLE_EXTENSION_DAYS = JOINT_EXTENSION_DAYS
 DUE_SOON_DAYS = 2
 
 # Case states (cases.domain.workflow.CaseStatus values) by the clock that runs in them.
