@@ -355,7 +355,8 @@ def view(
     if clock is Clock.NONE:
         return DeadlineView(clock, Colour.NONE)
     unit = unit if clock in (Clock.HANDLING, Clock.PAUSED) else Unit.WORKING.value
-    if record.unknown_year is not None:
+    known = record.paused_left if clock is Clock.PAUSED else record.clock_due
+    if known is None and record.unknown_year is not None:  # the clock in force reaches an unknown year
         text = unknown_text(record.unknown_year)
         return DeadlineView(clock, Colour.UNKNOWN, unit=unit, label=text, due_text=text,
                             unknown_year=record.unknown_year, flags=flags)  # fmt: skip
@@ -419,4 +420,4 @@ def added_items(earlier: Iterable[Iterable[str]], listed: Iterable[str]) -> list
     """What a correction request lists that no earlier request of the same application did: the list is one
     complete list (一次告知), so anything new needs a reason."""
     seen = {item.strip() for items in earlier for item in items}
-    return [item for item in listed if item.strip() not in seen]
+    return [item for item in listed if item.strip() not in seen] if seen else []

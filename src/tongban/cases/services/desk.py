@@ -145,7 +145,7 @@ def request_correction(
 def one_complete_list(earlier: list[list[str]], listed: list[str], added_reason: str) -> tuple[list[str], dict]:
     """What a correction request adds to the earlier ones of the same application, and the event's data; a
     request that adds anything without saying why is refused."""
-    added = limits.added_items(earlier, listed) if any(earlier) else []
+    added = limits.added_items(earlier, listed)
     data: dict = {"items": listed}
     if added:
         why = require(
