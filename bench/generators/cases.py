@@ -787,8 +787,10 @@ class CaseGenerator:
             "promised_days": 0,
             "extension_days": 0,
             "accepted_on": None,
+            "deemed_accepted": False,
             "promised_due": None,
             "statutory_due": None,
+            "decided_on": None,
             "result_due": None,
             "special_due": None,
             "clock": "",
@@ -1083,6 +1085,7 @@ class CaseGenerator:
             decision="granted" if grant else "denied",
             decision_reason=reason,
             decided_at=decided_at,
+            decided_on=timezone.localdate(decided_at),
             awaiting_decision=False,
         )
         by_head = rng.random() < 0.3 and head is not None
@@ -1185,8 +1188,8 @@ class CaseGenerator:
             unknown = due is None
             if most and status == S.SUSPENDED:
                 row["special_due"] = d.add(start, most)
-        elif status == S.DECIDED and row["decided_at"] is not None:
-            due = d.add(timezone.localdate(row["decided_at"]), result_days)
+        elif status == S.DECIDED and row["decided_on"] is not None:
+            due = d.add(row["decided_on"], result_days)
             row.update(clock=limits.Clock.RESULT.value, result_due=due, clock_due=due)
             unknown = due is None
         if unknown or (row["clock"] and row["calendar_unknown"]):

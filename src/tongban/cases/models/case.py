@@ -149,8 +149,12 @@ class Case(models.Model):
     promised_days = models.PositiveIntegerField("承诺时限", default=0)
     extension_days = models.PositiveIntegerField("延长天数", default=0)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
+    deemed_accepted = models.BooleanField(
+        "视为受理", default=False, help_text="逾期未作出受理决定，依法自收到申请材料之日起视为受理（第三十二条）"
+    )
     promised_due = models.DateField("承诺办结日期", null=True, blank=True)
     statutory_due = models.DateField("法定办结日期", null=True, blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
     result_due = models.DateField("出件期限", null=True, blank=True, help_text="决定后10个工作日或指南更短的送达时限")
     special_due = models.DateField("特殊环节最长期限", null=True, blank=True)
     clock = models.CharField("当前计时", max_length=10, blank=True, choices=CLOCK_CHOICES)

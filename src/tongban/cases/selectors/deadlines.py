@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from tongban.core import clock
 from tongban.workdays import workcal
 from tongban.workdays.selectors import current_calendar
@@ -63,8 +61,7 @@ def promised_text(case: Any, view: DeadlineView) -> str:
 def deemed_accepted(case: Any) -> bool:
     """Accepted after the 5 working days without a correction notice in time: its clock runs from the day the
     application was received (行政许可法 Art. 32), before the day it was accepted."""
-    accepted_at = getattr(case, "accepted_at", None)
-    return bool(case.accepted_on and accepted_at and timezone.localdate(accepted_at) > case.accepted_on)
+    return bool(getattr(case, "deemed_accepted", False))
 
 
 def deadline_rows(case: Any, view: DeadlineView) -> list[tuple[str, str]]:

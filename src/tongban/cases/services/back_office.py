@@ -41,7 +41,7 @@ def decide(ctx: Ctx, case: Case | str, grant: bool, reason: str, revision: int |
         why = require(reason, "reason", "请填写决定理由及法律依据")
         c.decision = "granted" if grant else "denied"
         c.decision_reason = why
-        c.decided_at = timezone.now()
+        c.decided_at, c.decided_on = timezone.now(), today()  # the result's clock counts from this day
         c.awaiting_decision = False
         word = "准予" if grant else "不予"
         body = f"您的申请经审查{word}许可。理由及依据：{why}。结果可领取。"

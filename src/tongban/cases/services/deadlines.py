@@ -61,7 +61,7 @@ def refresh(case: Case, suspensions: Iterable[Suspension] | None = None, day: dt
         statutory_days=case.statutory_days,
         extension_days=case.extension_days,
         stops=stops_of(suspensions or ()) if status in HANDLING else (),
-        decided_on=timezone.localdate(case.decided_at) if case.decided_at else None,
+        decided_on=case.decided_on or (timezone.localdate(case.decided_at) if case.decided_at else None),
         result_days=limits.result_days(version_of(case).delivery_days) if status is S.DECIDED else limits.RESULT_DAYS,
     )
     found = limits.compute_case(current_calendar(), facts, day or today())
@@ -92,7 +92,7 @@ def start_clock(case: Case, *, at_desk: bool = False) -> dt.date | None:
     counts as accepted from the day it was received (行政许可法 Art. 32); returns that day if so."""
     version = version_of(case)
     deemed = limits.deemed_accepted_on(case.received_on, case.acceptance_due, today()) if at_desk else None
-    case.accepted_on = deemed or today()
+    case.accepted_on, case.deemed_accepted = deemed or today(), deemed is not None
     case.accepted_at = timezone.now()
     case.statutory_days = version.statutory_days
     case.promised_days = version.promised_days
