@@ -183,10 +183,6 @@ def suspended_days(
     return len(_stopped_dates(cal, suspensions, today, Unit(unit)))
 
 
-def suspended_working_days(cal: WorkingCalendar, suspensions: Iterable[Suspension], today: dt.date) -> int:
-    return suspended_days(cal, suspensions, today, Unit.WORKING)
-
-
 def due_date(
     cal: WorkingCalendar,
     accepted_on: dt.date,
@@ -217,27 +213,3 @@ def due_soon_limit(cal: WorkingCalendar, today: dt.date, days: int = 2) -> dt.da
         if cal.is_working_day(current):
             left -= 1
     return current
-
-
-class DeadlineState(StrEnum):
-    ON_TIME = "green"
-    DUE_SOON = "yellow"  # two working days or fewer remain
-    OVERDUE = "red"
-    UNKNOWN = "unknown"  # the calendar does not know a year the deadline needs
-
-
-def deadline_state(
-    cal: WorkingCalendar, due: dt.date, today: dt.date, *, suspended: bool = False, due_soon_days: int = 2
-) -> tuple[DeadlineState, int]:
-    """The colour of a deadline and the working days left (negative when overdue)."""
-    try:
-        left = cal.working_days_between(today, due)
-    except UnknownCalendarYear:
-        return DeadlineState.UNKNOWN, 0
-    if suspended:
-        return DeadlineState.ON_TIME, left
-    if left < 0:
-        return DeadlineState.OVERDUE, left
-    if left <= due_soon_days:
-        return DeadlineState.DUE_SOON, left
-    return DeadlineState.ON_TIME, left

@@ -152,8 +152,10 @@ def compute_case(cal: WorkingCalendar, f: CaseClockInput, today: dt.date) -> Cas
         return replace(out, clock=Clock.ACCEPTANCE, clock_due=out.acceptance_due, unknown_year=_first(unknown))
     if f.status == "decided" and f.decided_on is not None:
         decided = f.decided_on
-        due = counted(lambda: add_days(cal, decided, f.result_days))
-        return replace(out, clock=Clock.RESULT, result_due=due, clock_due=due, unknown_year=_first(unknown))
+        result_due = counted(lambda: add_days(cal, decided, f.result_days))
+        return replace(
+            out, clock=Clock.RESULT, result_due=result_due, clock_due=result_due, unknown_year=_first(unknown)
+        )
     if f.status not in HANDLING_STATES or f.accepted_on is None:
         return out
     accepted, unit = f.accepted_on, Unit(f.unit)

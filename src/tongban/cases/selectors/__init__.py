@@ -20,7 +20,6 @@ from .deadlines import (
 )
 from .queues import (
     BUCKET_LABELS,
-    CLOCK_STATUSES,
     OPEN_STATUSES,
     PAGE_COUNT_CAP,
     Bucket,
@@ -39,7 +38,6 @@ from .scope import case_scope_filter, visible_bundle_cases, visible_cases
 
 __all__ = [
     "BUCKET_LABELS",
-    "CLOCK_STATUSES",
     "OPEN_STATUSES",
     "PAGE_COUNT_CAP",
     "Bucket",

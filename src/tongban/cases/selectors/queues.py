@@ -26,7 +26,6 @@ from .deadlines import DEADLINE_COLUMNS, deadline_of, due_soon_limit, promised_t
 from .scope import visible_cases
 
 S = CaseStatus
-CLOCK_STATUSES = [S.IN_PROGRESS.value, S.RETURNED.value]
 OPEN_STATUSES = [
     S.SUBMITTED.value,
     S.CORRECTION.value,

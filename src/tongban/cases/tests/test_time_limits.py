@@ -28,6 +28,7 @@ from tongban.core import clock
 from tongban.core.errors import ConflictError, DomainError
 from tongban.outbox.models import Message
 from tongban.workdays.models import CalendarYear
+from tongban.workdays.selectors import current_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -397,9 +398,8 @@ def test_a_bundle_is_held_to_45_working_days_and_extended_once_with_who_approved
         s.extend_bundle(s.Ctx(env.w.approver), BundleCase.objects.get(pk=bc.pk), "理由", "某某")
 
 
-def env_add(start: dt.date, days: int) -> dt.date:
-    from tongban.workdays.selectors import current_calendar
-
+def env_add(start: dt.date | None, days: int) -> dt.date:
+    assert start is not None
     return current_calendar().add_working_days(start, days)
 
 
@@ -449,16 +449,19 @@ def test_until_the_calendar_knows_a_year_every_surface_says_so_then_all_agree(
     submitted = received(w)  # 5 working days to accept: into 2027 too
     assert (case.clock_due, case.unknown_year, submitted.acceptance_due) == (None, 2027, None)
 
+    def found(pattern: str, html: str) -> str:
+        match = re.search(pattern, html)
+        return match.group(1) if match else ""
+
     def surfaces() -> list[str]:
         c = fresh(case)
         progress = Client().get(reverse("progress:lookup"), {"number": c.number, "code": c.query_code})
-        shown = re.search(r'id="progress-promised">([^<]*)<', progress.content.decode())
         return [
             api_deadline(w.approver, c)["due_text"],
             api_rows(w.approver, "/cases", "to_review")[c.number]["deadline_label"],
-            re.search(r'data-limit="承诺办结"><dt>承诺办结</dt><dd>(.*?)（\d+个工作日', page(w.approver, c)).group(1),
-            re.search(r'<td data-label="期限" class="nowrap">([^<]*)<', queue_page(w.approver, "to_review")).group(1),
-            shown.group(1) if shown else "",
+            found(r'data-limit="承诺办结"><dt>承诺办结</dt><dd>(.*?)（\d+个工作日', page(w.approver, c)),
+            found(r'<td data-label="期限" class="nowrap">([^<]*)<', queue_page(w.approver, "to_review")),
+            found(r'id="progress-promised">([^<]*)<', progress.content.decode()),
         ]
 
     assert surfaces() == [UNKNOWN_2027] * 5

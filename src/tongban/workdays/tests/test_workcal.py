@@ -11,14 +11,12 @@ from hypothesis import strategies as st
 
 from tongban.workdays.workcal import (
     DayKind,
-    DeadlineState,
     Suspension,
     Unit,
     UnknownCalendarYear,
     WorkingCalendar,
     add_days,
     days_between,
-    deadline_state,
     due_date,
     due_soon_limit,
     from_chinesecalendar,
@@ -53,7 +51,6 @@ def test_deadline_across_national_day_counts_makeup_saturday():
 def test_unknown_year_is_explicit():
     with pytest.raises(UnknownCalendarYear, match="2027年"):
         cal().add_working_days(D(2026, 12, 20), 20)
-    assert deadline_state(cal(), D(2027, 1, 20), D(2026, 12, 1))[0] is DeadlineState.UNKNOWN
 
 
 def test_administrator_years_extend_and_override():
@@ -73,14 +70,6 @@ def test_suspension_and_extension_move_the_deadline():
     counted = Suspension(D(2026, 3, 5), D(2026, 3, 12), counted=True)
     assert due_date(c, D(2026, 3, 2), 20, suspensions=[counted]) == base
     assert due_date(c, D(2026, 3, 2), 20, extension_days=10) == c.add_working_days(base, 10)
-
-
-def test_deadline_colours():
-    c = cal()
-    due = D(2026, 3, 30)
-    assert deadline_state(c, due, D(2026, 3, 20)) == (DeadlineState.ON_TIME, 6)
-    assert deadline_state(c, due, D(2026, 3, 26))[0] is DeadlineState.DUE_SOON
-    assert deadline_state(c, due, D(2026, 3, 31)) == (DeadlineState.OVERDUE, -1)
 
 
 dates = st.dates(min_value=D(2005, 1, 1), max_value=D(2026, 6, 30))
