@@ -289,7 +289,6 @@ def case_detail(request: HttpRequest, number: str) -> Any:
     events = [e for e in selectors.timeline(case) if internals or e.action != A.SUPERVISE.value]
     view = selectors.deadline_of(case, day=_today())
     body = schemas.case_out(case, allowed=_allowed(actor, case, materials), personal=personal, view=view)
-    added = _correction_added(case, events)
     notices = SupervisionNotice.objects.filter(case=case).select_related("sent_by") if internals else []
     body.update(
         {
@@ -302,8 +301,7 @@ def case_detail(request: HttpRequest, number: str) -> Any:
             "receiving_centre": case.receiving_centre.name if case.receiving_centre else None,
             "deferred": case.deferred,
             "correction_items": list(case.correction_items or []),
-            "correction_added": added.get("added", []),
-            "correction_added_reason": added.get("added_reason", ""),
+            **schemas.correction_added_out(selectors.correction_added(case)),
             "refusal_reason": case.refusal_reason,
             "current_step": services.current_step_name(case)
             if case.status in (CaseStatus.IN_PROGRESS, CaseStatus.RETURNED, CaseStatus.SUSPENDED)
@@ -369,14 +367,6 @@ def _rows(actor: Actor, rows: list[Case], total: int, limit: int, offset: int) -
         limit,
         offset,
     )
-
-
-def _correction_added(case: Case, events: list[Any]) -> dict[str, Any]:
-    """The latest correction request's additions to the first list, with their reason (as the page shows)."""
-    if case.status != CaseStatus.CORRECTION:
-        return {}
-    latest = next((e for e in reversed(events) if e.action == A.REQUEST_CORRECTION.value), None)
-    return dict(latest.data or {}) if latest is not None else {}
 
 
 @router.get(

@@ -197,6 +197,10 @@ class BundleCaseOut(Schema):
     calendar_unknown: bool
     closed_at: dt.datetime | None
     correction_items: list[str]
+    correction_added: list[str] = Field(
+        ..., description="最近一次补正通知中首次告知后新增的内容（补正须一次性告知，新增须说明理由）"
+    )
+    correction_added_reason: str = Field(..., description="新增补正内容的理由")
     required_uploads: list[str] = Field(..., description="申请人须上传的材料（每份一次）")
     missing_uploads: list[str] = Field(..., description="尚未上传的必要材料")
     materials: list[BundleMaterialOut]
@@ -448,6 +452,7 @@ def _out(actor: Actor, bc: BundleCase) -> dict[str, Any]:
         "calendar_unknown": bc.calendar_unknown,
         "closed_at": bc.closed_at,
         "correction_items": list(bc.correction_items or []),
+        **cs.correction_added_out(selectors.correction_added(bc)),
         "required_uploads": required,
         "missing_uploads": [n for n in required if n not in have],
         "materials": [_material_out(m) for m in materials],

@@ -339,6 +339,11 @@ def deadline_out(case: Case, view: DeadlineView) -> dict[str, Any]:
     }
 
 
+def correction_added_out(added: dict[str, Any]) -> dict[str, Any]:
+    """selectors.correction_added as the API gives it (cases and bundle cases alike)."""
+    return {"correction_added": added.get("items", []), "correction_added_reason": added.get("reason", "")}
+
+
 def suspension_out(stop: Suspension) -> dict[str, Any]:
     return {
         "kind": stop.kind,

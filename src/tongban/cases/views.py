@@ -405,7 +405,7 @@ def detail_context(
         "hint": APPLICANT_HINTS.get(CaseStatus(case.status), "") if applicant_view else "",
         "deadline": deadline,
         "deadline_rows": selectors.deadline_rows(case, deadline),
-        "correction_added": _correction_added(events) if case.status == S.CORRECTION else None,
+        "correction_added": selectors.correction_added(case),
         "events": events,
         "materials": materials,
         "missing": missing,
@@ -441,13 +441,6 @@ def detail_context(
     print_kind = request.GET.get("print", "")
     context["print_notice"] = next((n for n in context["notice_links"] if n["kind"] == print_kind), None)
     return context
-
-
-def _correction_added(events: list[Any]) -> dict[str, Any] | None:
-    """What the latest correction request added to the first list, and why (shown to the applicant)."""
-    latest = next((e for e in reversed(events) if e.action == A.REQUEST_CORRECTION), None)
-    data = (latest.data or {}) if latest is not None else {}
-    return {"items": data["added"], "reason": data.get("added_reason", "")} if data.get("added") else None
 
 
 def _step_states(case: Case, steps: list[Any], back_office: list[str]) -> list[dict[str, Any]]:

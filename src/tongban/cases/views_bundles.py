@@ -544,6 +544,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         bc.holdup = holdups.get(bc.pk)  # type: ignore[attr-defined]
         bc.item_count = counts.get(bc.pk, 0)  # type: ignore[attr-defined]
         bc.badge = PHASE_BADGES.get(bc.phase, "")  # type: ignore[attr-defined]
+        bc.deadline = selectors.bundle_deadline_of(bc)  # type: ignore[attr-defined]
         if bc.holdup is not None:
             bc.holdup.status_label = STATUS_LABELS[S(bc.holdup.status)]
     return render(request, "bundle_cases/case_mine.html", {"page": page, "rows": rows, "drafts": drafts})
@@ -709,6 +710,8 @@ def _detail_context(
     steps = list(bc.joint_steps.prefetch_related("cases__version", "cases__deciding_department"))
     personal = _personal(request, bc, children)
     holdup = selectors.bundle_holdup(bc) if bc.phase == P.IN_PROGRESS else None  # before 受理 nothing holds it
+    if holdup is not None:
+        holdup.deadline = selectors.deadline_of(holdup)
     forms = _page_forms(request, bc, children, items, steps)
     if bound:
         name, form = bound
@@ -728,7 +731,7 @@ def _detail_context(
         "deadline": deadline,
         "promised_text": deadline.label if deadline.clock is Clock.PAUSED else selectors.due_text(bc.promised_due, bc),
         "statutory_text": selectors.due_text(bc.statutory_due, bc),
-        "correction_added": _correction_added(bc) if bc.phase == P.CORRECTION else None,
+        "correction_added": selectors.correction_added(bc),
         "hint": PHASE_HINTS.get(bc.phase, "") if applicant_view else "",
         "applicant_view": applicant_view,
         "applicant": _applicant(bc, personal, own=applicant_view),
@@ -746,13 +749,6 @@ def _detail_context(
         "role": role_of(user),
         "is_clerk": role_of(user) is Role.WINDOW_CLERK,
     }
-
-
-def _correction_added(bc: BundleCase) -> dict[str, Any] | None:
-    """What the latest correction request added to the first list, and why (shown to the applicant)."""
-    latest = bc.events.filter(action=BundleAction.REQUEST_CORRECTION.value).order_by("-at", "-id").first()
-    data = (latest.data or {}) if latest is not None else {}
-    return {"items": data["added"], "reason": data.get("added_reason", "")} if data.get("added") else None
 
 
 def _render_case(request: HttpRequest, bc: BundleCase, *, status: int = 200, **kwargs: Any) -> HttpResponse:

@@ -21,7 +21,7 @@ from tongban.jurisdictions.models import Division
 from ..domain import policy
 from ..domain.workflow import CaseStatus
 from ..facts import case_facts, version_of
-from ..models import Case, CaseEvent
+from ..models import BundleCase, BundleCaseEvent, Case, CaseEvent
 from .deadlines import DEADLINE_COLUMNS, deadline_of, due_soon_limit, promised_text
 from .scope import visible_cases
 
@@ -194,6 +194,21 @@ def supervision_board(
 
 def timeline(case: Case) -> list[CaseEvent]:
     return list(CaseEvent.objects.filter(case=case).select_related("actor", "window").order_by("at", "id"))
+
+
+def correction_added(record: Case | BundleCase) -> dict[str, Any]:
+    """While a case or bundle case waits for its correction: what the latest request added to the earlier
+    lists and why (行政许可法 Art. 32: one complete list; shown to the applicant). {"items", "reason"}."""
+    if isinstance(record, BundleCase):
+        if record.phase != "correction":
+            return {}
+        events = BundleCaseEvent.objects.filter(bundle_case=record, action="request_correction")
+    else:
+        if record.status != S.CORRECTION:
+            return {}
+        events = CaseEvent.objects.filter(case=record, action="request_correction")
+    latest = events.order_by("-at", "-id").values_list("data", flat=True).first() or {}
+    return {"items": latest["added"], "reason": latest.get("added_reason", "")} if latest.get("added") else {}
 
 
 CASE_PAGE_JOINS = (

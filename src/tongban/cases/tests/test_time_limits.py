@@ -481,3 +481,36 @@ def test_until_the_calendar_knows_a_year_every_surface_says_so_then_all_agree(
     assert surfaces()[3] == "2027年1月5日" and surfaces()[1] == "剩余 5 个工作日"
     assert "2027年1月5日" in pdf_text(case, NoticeKind.ACCEPTANCE)
     assert case.number not in api_rows(w.supervisor, "/supervision", "calendar_unknown")
+
+
+def test_a_bundles_second_correction_list_repeats_the_first_or_says_why(day: Any) -> None:
+    env = make_env()
+    bc = s.apply_bundle_at_window(
+        clerk(env.w),
+        env.bundle,
+        item_ids=None,
+        applicant={"name": "张三", "id_number": env.w.applicant.id_number or "", "phone": "13900000000"},
+        identity_check="读取居民身份证芯片并人证比对",
+        form_data={
+            "applicant_name": "张三",
+            "applicant_id_number": env.w.applicant.id_number,
+            "child_name": "张小宝",
+            "child_birth_date": "2026-09-20",
+        },
+        paper_materials=["父母结婚证", "住院分娩记录", "居民户口簿"],
+    )
+    bc = s.request_bundle_correction(clerk(env.w), bc, ["住院分娩记录不全"], bc.revision)
+    bc = s.resubmit_bundle(clerk(env.w), bc, bc.revision)
+    api = Api(Client(), env.w.clerk)
+    url = f"/bundle-cases/{bc.number}/actions/request_correction"
+    refused = api.post(url, {"revision": bc.revision, "items": ["住院分娩记录不全", "父母结婚证"]})
+    assert refused.status_code == 400 and refused.json()["error"]["field"] == "added_reason"
+    why = "复核时发现结婚证信息与申请表不一致"
+    body = {"revision": bc.revision, "items": ["住院分娩记录不全", "父母结婚证"], "added_reason": why}
+    assert api.post(url, body).status_code == 200
+    detail = Api(Client(), env.w.applicant).get(f"/bundle-cases/{bc.number}").json()
+    assert (detail["correction_added"], detail["correction_added_reason"]) == (["父母结婚证"], why)
+    client = Client()
+    client.force_login(env.w.applicant)
+    html = client.get(reverse("bundle_cases:case", args=[bc.number])).content.decode()
+    assert f"其中“父母结婚证”为首次告知后新增，理由：{why}" in html
