@@ -403,11 +403,8 @@ def env_add(start: dt.date | None, days: int) -> dt.date:
     return current_calendar().add_working_days(start, days)
 
 
-def test_an_items_extension_moves_the_bundles_promise(day: Any) -> None:
-    env = make_env()
-    head = user("health_head", kind="staff", role="department_head", department=env.health,
-                division=env.w.centre.division)  # fmt: skip
-    bc = s.apply_bundle_at_window(
+def bundle_at_window(env: Any) -> BundleCase:
+    return s.apply_bundle_at_window(
         clerk(env.w),
         env.bundle,
         item_ids=None,
@@ -421,6 +418,13 @@ def test_an_items_extension_moves_the_bundles_promise(day: Any) -> None:
         },
         paper_materials=["父母结婚证", "住院分娩记录", "居民户口簿"],
     )
+
+
+def test_an_items_extension_moves_the_bundles_promise(day: Any) -> None:
+    env = make_env()
+    head = user("health_head", kind="staff", role="department_head", department=env.health,
+                division=env.w.centre.division)  # fmt: skip
+    bc = bundle_at_window(env)
     bc = s.accept_bundle(clerk(env.w), bc, bc.revision)
     promised = BundleCase.objects.get(pk=bc.pk).promised_due
     cert = Case.objects.get(bundle_case=bc, version__name="出生医学证明")
@@ -485,20 +489,7 @@ def test_until_the_calendar_knows_a_year_every_surface_says_so_then_all_agree(
 
 def test_a_bundles_second_correction_list_repeats_the_first_or_says_why(day: Any) -> None:
     env = make_env()
-    bc = s.apply_bundle_at_window(
-        clerk(env.w),
-        env.bundle,
-        item_ids=None,
-        applicant={"name": "张三", "id_number": env.w.applicant.id_number or "", "phone": "13900000000"},
-        identity_check="读取居民身份证芯片并人证比对",
-        form_data={
-            "applicant_name": "张三",
-            "applicant_id_number": env.w.applicant.id_number,
-            "child_name": "张小宝",
-            "child_birth_date": "2026-09-20",
-        },
-        paper_materials=["父母结婚证", "住院分娩记录", "居民户口簿"],
-    )
+    bc = bundle_at_window(env)
     bc = s.request_bundle_correction(clerk(env.w), bc, ["住院分娩记录不全"], bc.revision)
     bc = s.resubmit_bundle(clerk(env.w), bc, bc.revision)
     api = Api(Client(), env.w.clerk)
