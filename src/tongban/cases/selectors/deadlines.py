@@ -70,7 +70,7 @@ def deadline_rows(case: Any, view: DeadlineView) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if case.received_on:
         rows.append(("收件日期", limits.cn_date(case.received_on)))
-    if case.status == "submitted" or (case.acceptance_due and not case.accepted_on):
+    if case.status == "submitted":
         rows.append(("受理期限", f"{due_text(case.acceptance_due, case)}（收件后{limits.ACCEPTANCE_DAYS}个工作日内）"))
     if case.accepted_on:
         deemed = "（逾期未作出受理决定，依法自收件之日起视为受理）" if deemed_accepted(case) else ""
