@@ -199,6 +199,7 @@ def timeline(case: Case) -> list[CaseEvent]:
 def correction_added(record: Case | BundleCase) -> dict[str, Any]:
     """While a case or bundle case waits for its correction: what the latest request added to the earlier
     lists and why (行政许可法 Art. 32: one complete list; shown to the applicant). {"items", "reason"}."""
+    events: QuerySet[Any]
     if isinstance(record, BundleCase):
         if record.phase != "correction":
             return {}
