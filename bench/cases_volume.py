@@ -141,6 +141,7 @@ def print_plan(qs: Any) -> None:
 
 
 def scenarios(bench: Bench, *, baseline: bool) -> None:
+    from django.db.models import F
     from django.utils import timezone
 
     from tongban.accounts.models import User
@@ -157,13 +158,14 @@ def scenarios(bench: Bench, *, baseline: bool) -> None:
     rows = lambda r: f"rows {len(r[0]):2d} of {r[1]}"  # noqa: E731
 
     def queue_qs(u: User, b: Bucket) -> Any:
-        return selectors._rows(visible_cases(u).filter(bucket_filter(b, today))).order_by("promised_due", "id")[:50]
+        rows_of = selectors._rows(visible_cases(u).filter(bucket_filter(b, today)))  # as selectors.queue orders them
+        return rows_of.order_by(F("clock_due").asc(nulls_last=True), "id")[:50]
 
     def board_qs(b: Bucket) -> Any:
         codes = selectors.jurisdiction_codes(supervisor.division)
         return selectors._rows(
             selectors.Case.objects.filter(deciding_division_id__in=codes).filter(bucket_filter(b, today))
-        ).order_by("promised_due", "id")[:50]
+        ).order_by(F("clock_due").asc(nulls_last=True), "id")[:50]
 
     if not baseline:
         print(f"\n selectors.queue — {approver.department.name} approver ({approver.username}), 50 rows a page:")

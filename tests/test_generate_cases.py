@@ -96,6 +96,12 @@ def test_cases_are_consistent_with_their_events_deadlines_and_numbers(monkeypatc
         if c.status == "suspended":
             stop = Suspension.objects.get(case=c)
             assert stop.ended_on is None and stop.step_name == "专家评审"
+        # the stored clocks are those the services compute (services/deadlines.py on cases.domain.limits)
+        if c.status in ("submitted", "in_progress", "suspended", "returned", "decided"):
+            again = Case.objects.get(pk=c.pk)
+            services.refresh_deadlines(again, day=TODAY)
+            fields = ("clock", "clock_due", "acceptance_due", "result_due", "paused_left", "special_due")
+            assert [getattr(c, n) for n in fields] == [getattr(again, n) for n in fields], (c.number, c.status)
     # the sequences know every serial handed out: the services continue after them
     for (region, day), serial in seen_serials.items():
         seq = CaseNumberSequence.objects.get(region=region, day=dt.datetime.strptime(day, "%Y%m%d").date())

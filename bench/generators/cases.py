@@ -42,6 +42,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tongban.accounts.models import User
+from tongban.cases.domain import limits
 from tongban.cases.domain.steps import AFTER_DECISION_STEPS, FRONT_STEPS
 from tongban.cases.domain.workflow import CaseStatus
 from tongban.cases.models import (
@@ -193,7 +194,8 @@ class Item:
     promised_days: int
     statutory_days: int
     steps: list[str]
-    special_steps: list[tuple[str, bool]]
+    special_steps: list[tuple[str, bool, int]]  # name, counted (its time runs on the clock), maximum days
+    result_days: int  # to issue the result after the decision (行政许可法 Art. 44, or the guide's shorter)
     deferrable: list[str]
     schema: list[dict]
     legal: bool
@@ -249,7 +251,8 @@ def load_items() -> list[Item]:
                 promised_days=v.promised_days,
                 statutory_days=v.statutory_days,
                 steps=back_office([s.name for s in v.steps.all()]),
-                special_steps=[(s.name, s.counted_in_limit) for s in v.special_steps.all()],
+                special_steps=[(s.name, not s.stops_clock, s.max_days) for s in v.special_steps.all()],
+                result_days=limits.result_days(v.delivery_days),
                 deferrable=[m.name for m in v.materials.all() if m.necessity == "deferrable"],
                 schema=[f for f in v.form_schema if isinstance(f, dict)],
                 legal="uscc" in keys and "applicant_id_number" not in keys,
@@ -415,7 +418,9 @@ EVENT_COLUMNS = [
     "data",
     "at",
 ]
-SUSPENSION_COLUMNS = ["case_id", "step_name", "counted", "reason", "started_on", "ended_on"]
+SUSPENSION_COLUMNS = [
+    "case_id", "kind", "step_name", "counted", "max_days", "legal_basis", "reason", "started_on", "ended_on"
+]  # fmt: skip
 VISIT_COLUMNS = ["case_id", "purpose", "centre_id", "at"]
 MATERIAL_COLUMNS = [
     "case_id",
@@ -774,12 +779,24 @@ class CaseGenerator:
             "deferred": False,
             "correction_items": "[]",
             "refusal_reason": "",
+            "_result_days": it.result_days,  # not a column: for _clocks
+            "received_on": None,
+            "acceptance_due": None,
+            "limit_unit": "working",
             "statutory_days": 0,
             "promised_days": 0,
             "extension_days": 0,
             "accepted_on": None,
+            "deemed_accepted": False,
             "promised_due": None,
             "statutory_due": None,
+            "decided_on": None,
+            "result_due": None,
+            "special_due": None,
+            "clock": "",
+            "clock_due": None,
+            "paused_left": None,
+            "unknown_year": None,
             "calendar_unknown": False,
             "decision": "",
             "decision_reason": "",
@@ -803,6 +820,7 @@ class CaseGenerator:
         if submitted > self.now:
             submitted = max(created, self.now)
         row["submitted_at"] = submitted
+        row["received_on"] = submitted.date()
         b.numbers.append((len(b.cases), row["receiving_division_id"][:6], submitted.date()))
         if online:
             event(
@@ -861,6 +879,7 @@ class CaseGenerator:
             )
             revision += 1
             submitted = at
+            row["received_on"] = at.date()
         if status == S.SUBMITTED or (status == S.WITHDRAWN and rng.random() < 0.5):
             if status == S.WITHDRAWN:
                 at = submitted + dt.timedelta(hours=rng.randint(1, 48))
@@ -1005,7 +1024,8 @@ class CaseGenerator:
             revision += 1
 
         if status == S.SUSPENDED or (finishing and it.special_steps and rng.random() < 0.1):
-            name, counted = rng.choice(it.special_steps) if it.special_steps else ("退回补正", False)
+            name, counted, most = rng.choice(it.special_steps) if it.special_steps else ("退回补正", False, 0)
+            kind = "special" if it.special_steps else "correction"
             start = min(d.add_loose(accepted_on, step_days[-1]), self.today)
             at = self._after(start, at)
             event(
@@ -1020,10 +1040,11 @@ class CaseGenerator:
             )
             revision += 1
             if status == S.SUSPENDED:
-                b.suspensions.append((case_id, name, counted, f"依法需{name}", start, None))
+                b.suspensions.append((case_id, kind, name, counted, most, "", f"依法需{name}", start, None))
+                row["_stop"] = (start, counted, most)
                 return self._emit(b, row, ev, status, revision, at)
             end = min(d.add_loose(start, rng.randint(1, 8)), self.today)
-            b.suspensions.append((case_id, name, counted, f"依法需{name}", start, end))
+            b.suspensions.append((case_id, kind, name, counted, most, "", f"依法需{name}", start, end))
             stops.append(workcal.Suspension(start, end, counted))
             at = self._after(end, at)
             event("resume", S.SUSPENDED, S.IN_PROGRESS, at, actor=approver, role="approver")
@@ -1034,7 +1055,8 @@ class CaseGenerator:
             start = min(d.add_loose(accepted_on, step_days[-1]), self.today)
             at = self._after(start, at)
             row["correction_items"] = json.dumps(items, ensure_ascii=False)
-            b.suspensions.append((case_id, "退回补正", False, "材料需补正", start, None))
+            b.suspensions.append((case_id, "correction", "退回补正", False, 0, "", "材料需补正", start, None))
+            row["_stop"] = (start, False, 0)
             event(
                 "return_for_correction",
                 S.IN_PROGRESS,
@@ -1063,6 +1085,7 @@ class CaseGenerator:
             decision="granted" if grant else "denied",
             decision_reason=reason,
             decided_at=decided_at,
+            decided_on=timezone.localdate(decided_at),
             awaiting_decision=False,
         )
         by_head = rng.random() < 0.3 and head is not None
@@ -1136,11 +1159,41 @@ class CaseGenerator:
     ) -> None:
         row["revision"] = revision if status != S.DRAFT else 0
         row["updated_at"] = updated or row["created_at"]
+        self._clocks(row, status)
         row.setdefault("number", "")
         row.setdefault("identity_check", "")
         b.cases.append(tuple(row[c] for c in CASE_COLUMNS))
         b.events.extend(ev)
         self.by_status[status.value] += 1
+
+    def _clocks(self, row: dict, status: CaseStatus) -> None:
+        """The stored deadlines services/deadlines.py would write for a case in this state (cases.domain.limits),
+        from the dates the generator already has, on the memoised calendar."""
+        d = self.d
+        stop, result_days = row.pop("_stop", None), row.pop("_result_days")
+        unknown = False
+        if row["received_on"] is not None:
+            row["acceptance_due"] = d.add(row["received_on"], limits.ACCEPTANCE_DAYS)
+        if status == S.SUBMITTED:
+            row.update(clock=limits.Clock.ACCEPTANCE.value, clock_due=row["acceptance_due"])
+            unknown = row["acceptance_due"] is None
+        elif status == S.IN_PROGRESS or (stop is not None and stop[1]):
+            row.update(clock=limits.Clock.HANDLING.value, clock_due=row["promised_due"])
+            unknown = row["promised_due"] is None
+        elif stop is not None:  # paused: a special step or a return whose days do not count
+            start, _counted, most = stop
+            due = row["promised_due"]
+            left = (d.between(start, due) if due >= start else -d.between(due, start)) if due else None
+            row.update(clock=limits.Clock.PAUSED.value, paused_left=left)
+            unknown = due is None
+            if most and status == S.SUSPENDED:
+                row["special_due"] = d.add(start, most)
+        elif status == S.DECIDED and row["decided_on"] is not None:
+            due = d.add(row["decided_on"], result_days)
+            row.update(clock=limits.Clock.RESULT.value, result_due=due, clock_due=due)
+            unknown = due is None
+        if unknown or (row["clock"] and row["calendar_unknown"]):
+            row.update(calendar_unknown=True, unknown_year=max(d.cal.known_years) + 1)
 
     # -- people and forms --
 

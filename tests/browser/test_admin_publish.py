@@ -88,7 +88,7 @@ def test_submit_and_publish_a_draft_then_see_every_violation(
     assert len(texts) == len(expected) + 1  # a summary, then one message per violation
     assert any("发布前检查发现" in t for t in texts)
     assert "监督投诉电话：监督投诉电话不能为空" in texts
-    assert any(t.startswith("承诺办结时限（工作日）：") for t in texts)
+    assert any(t.startswith("承诺办结时限：") for t in texts)
     assert any(t.startswith("是否支持网上支付：") for t in texts)
     expect(status).to_have_text("审核中")
     screenshot(page, "admin-publish-violations")
@@ -107,7 +107,7 @@ def test_edit_a_draft_and_read_the_uniformity_report(page: Any, drafts: dict[str
     page.get_by_role("button", name="保存并继续编辑").click()
     expect(page.locator("ul.messagelist")).to_contain_text("成功修改")
     history = page.locator("#version-history")
-    expect(history).to_contain_text("法定办结时限（工作日）")
+    expect(history).to_contain_text("法定办结时限")
     expect(history).to_contain_text("20 → 30")
     screenshot(page, "admin-version-draft")
 

@@ -20,6 +20,7 @@ from tongban.core.errors import DomainError
 from tongban.jurisdictions.admin import RoleScopedAdmin, RoleScopedInline, scope_model
 
 from . import services
+from .limits import JOINT_HANDLING_DAYS
 from .models import Bundle, BundleItem
 from .savings import DependencyError, ItemSpec, stages
 
@@ -64,6 +65,11 @@ class BundleForm(forms.ModelForm):
         super().clean()
         data = self.cleaned_data
         promised, statutory = data.get("promised_days"), data.get("statutory_days")
+        if statutory is not None and statutory > JOINT_HANDLING_DAYS:
+            self.add_error(
+                "statutory_days",
+                f"联合办理的法定办结时限不能超过{JOINT_HANDLING_DAYS}个工作日（行政许可法第四十二条第二款）",
+            )
         if promised is not None and statutory is not None and promised > statutory:
             self.add_error(
                 "promised_days", f"承诺办结时限（{promised}个工作日）不能超过法定办结时限（{statutory}个工作日）"

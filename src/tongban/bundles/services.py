@@ -8,6 +8,7 @@ from django.db import transaction
 from tongban.catalogue.services import bump_catalogue_generation
 from tongban.core.errors import DomainError
 
+from .limits import JOINT_HANDLING_DAYS
 from .models import Bundle
 from .savings import DependencyError, stages
 from .selectors import item_specs
@@ -32,6 +33,14 @@ def bundle_problems(bundle: Bundle) -> list[tuple[str, str]]:
         stages(item_specs(bundle))
     except DependencyError as exc:
         problems.append(("items", str(exc)))
+    if bundle.statutory_days > JOINT_HANDLING_DAYS:
+        problems.append(
+            (
+                "statutory_days",
+                f"联合办理的法定办结时限不能超过{JOINT_HANDLING_DAYS}个工作日（行政许可法第四十二条第二款；"
+                "确需延长的，经本级人民政府负责人批准，在办件中延长15个工作日）",
+            )
+        )
     if bundle.promised_days > bundle.statutory_days:
         problems.append(
             (

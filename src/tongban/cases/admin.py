@@ -30,16 +30,17 @@ from .domain import policy
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, TERMINAL, CaseAction, CaseStatus
 from .facts import case_facts
 from .models import Case, CaseEvent, CaseMaterial, Channel, SupervisionNotice, Suspension, Visit
-from .selectors import CLOCK_STATUSES, due_soon_limit, visible_cases
+from .selectors import deadline_of, due_soon_limit, visible_cases
 from .services import describe_dispatch
 
 # Staff roles that work on cases and may read them here (within their scope) once they can log in (is_staff).
 CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR, Role.SYSTEM_ADMIN})
 DUE_COLOURS = {
-    "overdue": ("#ba2121", "已超期"),
-    "soon": ("#b7791f", "即将到期"),
-    "ok": ("#2f7d32", "正常"),
-    "unknown": ("#6b6b6b", "期限无法计算"),
+    "red": ("#ba2121", "已超期"),
+    "yellow": ("#b7791f", "即将到期"),
+    "green": ("#2f7d32", "正常"),
+    "paused": ("#6b6b6b", "计时暂停"),
+    "unknown": ("#6b6b6b", "期限待定"),
 }
 
 
@@ -270,7 +271,13 @@ class DueFilter(admin.SimpleListFilter):
     parameter_name = "due"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("overdue", "已超期"), ("soon", "即将到期（2个工作日内）"), ("ok", "正常")]
+        return [
+            ("overdue", "已超期"),
+            ("soon", "即将到期（2个工作日内）"),
+            ("ok", "正常"),
+            ("paused", "计时暂停"),
+            ("unknown", "期限待定"),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(due_level=self.value()) if self.value() else queryset
@@ -403,12 +410,18 @@ class CaseAdmin(ReadOnlyAdmin):
             "时限",
             {
                 "fields": [
+                    "received_on",
+                    "acceptance_due",
+                    "limit_unit",
                     "statutory_days",
                     "promised_days",
                     "extension_days",
                     "accepted_on",
                     "due",
+                    "promised_due",
                     "statutory_due",
+                    "special_due",
+                    "result_due",
                     "calendar_unknown",
                 ]
             },
@@ -452,12 +465,14 @@ class CaseAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         today = _today()
-        on_clock = models.Q(status__in=CLOCK_STATUSES)
+        # The same buckets as the queues (selectors.bucket_filter): the clock in force, never a paused one.
+        soon = due_soon_limit(today)
         due_level = models.Case(
-            models.When(on_clock & models.Q(calendar_unknown=True), then=models.Value("unknown")),
-            models.When(on_clock & models.Q(promised_due__lt=today), then=models.Value("overdue")),
-            models.When(on_clock & models.Q(promised_due__lte=due_soon_limit(today)), then=models.Value("soon")),
-            models.When(on_clock, then=models.Value("ok")),
+            models.When(~models.Q(clock="") & models.Q(calendar_unknown=True), then=models.Value("unknown")),
+            models.When(clock="paused", then=models.Value("paused")),
+            models.When(clock_due__lt=today, then=models.Value("overdue")),
+            models.When(clock_due__lte=soon or today, then=models.Value("soon")),
+            models.When(clock_due__isnull=False, then=models.Value("ok")),
             default=models.Value(""),
             output_field=models.CharField(),
         )
@@ -471,20 +486,18 @@ class CaseAdmin(ReadOnlyAdmin):
     def status_name(self, obj: Case) -> str:
         return status_label(obj.status)
 
-    @admin.display(description="承诺办结日期", ordering="promised_due")
+    @admin.display(description="期限", ordering="clock_due")
     def due(self, obj: Case) -> str:
-        level = getattr(obj, "due_level", "")
-        if obj.promised_due is None and level != "unknown":
-            return "—"
-        if level not in DUE_COLOURS:  # not on the clock (suspended, decided, closed …): no colour
-            return format_html("{}", obj.promised_due)
-        colour, label = DUE_COLOURS[level]
+        view = deadline_of(obj)  # as every page, queue and the API show it
+        if not view.running:
+            return format_html("{}", obj.promised_due or "—")
+        colour, word = DUE_COLOURS.get(view.colour.value, ("#333", ""))
         return format_html(
             '<span style="color:{};font-weight:bold" title="{}">{}</span> <small>{}</small>',
             colour,
-            label,
-            obj.promised_due or "—",
-            label,
+            word,
+            view.due_text or "—",
+            view.label,
         )
 
     @admin.display(description="申请人")

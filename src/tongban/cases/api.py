@@ -27,6 +27,7 @@ from tongban.catalogue.snapshots import implementation_by_code
 from tongban.core import clock
 from tongban.core.actor import Actor
 from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, lookup_key, paged, shown
+from tongban.workdays.selectors import current_calendar
 
 from . import schemas, selectors, services
 from .domain import policy
@@ -74,8 +75,19 @@ ActionName = Literal[
     "record_visit",
 ]
 QueueName = Literal[
-    "mine", "drafts", "to_accept", "to_review", "to_decide", "suspended", "due_soon", "overdue", "result_desk"
+    "mine",
+    "drafts",
+    "to_accept",
+    "to_review",
+    "to_decide",
+    "suspended",
+    "due_soon",
+    "overdue",
+    "special_overdue",
+    "calendar_unknown",
+    "result_desk",
 ]
+BoardName = Literal["due_soon", "overdue", "special_overdue", "calendar_unknown"]
 DEFAULT_QUEUE = {
     Role.WINDOW_CLERK: "to_accept",
     Role.APPROVER: "to_review",
@@ -114,14 +126,12 @@ def _today() -> dt.date:
 
 
 def _out(actor: Actor, case: Case) -> dict[str, Any]:
-    today = _today()
     version_of(case)
     return schemas.case_out(
         case,
         allowed=_allowed(actor, case),
         personal=policy.may_see_personal(actor, case_facts(case)),
-        today=today,
-        soon_limit=selectors.due_soon_limit(today),
+        view=selectors.deadline_of(case, day=_today()),
     )
 
 
@@ -277,11 +287,8 @@ def case_detail(request: HttpRequest, number: str) -> Any:
     personal = policy.may_see_personal(actor, facts)
     internals = policy.sees_internals(actor, facts)
     events = [e for e in selectors.timeline(case) if internals or e.action != A.SUPERVISE.value]
-    today = _today()
-    soon = selectors.due_soon_limit(today)
-    body = schemas.case_out(
-        case, allowed=_allowed(actor, case, materials), personal=personal, today=today, soon_limit=soon
-    )
+    view = selectors.deadline_of(case, day=_today())
+    body = schemas.case_out(case, allowed=_allowed(actor, case, materials), personal=personal, view=view)
     notices = SupervisionNotice.objects.filter(case=case).select_related("sent_by") if internals else []
     body.update(
         {
@@ -294,6 +301,7 @@ def case_detail(request: HttpRequest, number: str) -> Any:
             "receiving_centre": case.receiving_centre.name if case.receiving_centre else None,
             "deferred": case.deferred,
             "correction_items": list(case.correction_items or []),
+            **schemas.correction_added_out(selectors.correction_added(case)),
             "refusal_reason": case.refusal_reason,
             "current_step": services.current_step_name(case)
             if case.status in (CaseStatus.IN_PROGRESS, CaseStatus.RETURNED, CaseStatus.SUSPENDED)
@@ -309,16 +317,8 @@ def case_detail(request: HttpRequest, number: str) -> Any:
             "personal_data_masked": not personal,
             "applicant": schemas.applicant_out(case, personal),
             "form_data": dict(case.form_data) if personal else None,
-            "deadline": {
-                "accepted_on": case.accepted_on,
-                "statutory_days": case.statutory_days,
-                "promised_days": case.promised_days,
-                "extension_days": case.extension_days,
-                "promised_due": case.promised_due,
-                "statutory_due": case.statutory_due,
-                "calendar_unknown": case.calendar_unknown,
-                "colour": schemas.deadline_colour(case, today, soon),
-            },
+            "deadline": schemas.deadline_out(case, view),
+            "suspensions": [schemas.suspension_out(s) for s in case.suspensions.all()],
             "timeline": [schemas.event_out(e, names=internals) for e in events],
             "materials": [schemas.material_out(m) for m in materials],
             "supervision": [schemas.supervision_out(n) for n in notices],
@@ -342,7 +342,8 @@ def case_detail(request: HttpRequest, number: str) -> Any:
     summary="办件列表与工作队列",
     description="申请人：mine（我的办件）、drafts（草稿）。工作人员：按本人的服务中心、部门或辖区查看队列"
     "（to_accept 待受理、to_review 待审查、to_decide 待决定、suspended 特殊环节、due_soon 即将到期、"
-    "overdue 已超期、result_desk 待出件）。省略 bucket 时按角色取默认队列。列表中身份证号和电话均已脱敏。",
+    "overdue 已超期（逾期未受理、超过办结期限、逾期未出件；计时暂停的办件从不列入）、special_overdue 特殊环节超期、"
+    "calendar_unknown 期限待定、result_desk 待出件）。省略 bucket 时按角色取默认队列。列表中身份证号和电话均已脱敏。",
 )
 def list_cases(request: HttpRequest, bucket: QueueName | None = None, limit: Limit = 20, offset: Offset = 0) -> Any:
     user, actor = _user(request), _actor(request)
@@ -358,11 +359,13 @@ def list_cases(request: HttpRequest, bucket: QueueName | None = None, limit: Lim
 
 
 def _rows(actor: Actor, rows: list[Case], total: int, limit: int, offset: int) -> dict[str, Any]:
-    today = _today()
-    soon = selectors.due_soon_limit(today)
+    today, cal = _today(), current_calendar()
     mask_names = not policy.sees_names_in_lists(actor)
     return paged(
-        (schemas.case_row(c, today=today, soon_limit=soon, mask_names=mask_names) for c in rows), total, limit, offset
+        (schemas.case_row(c, view=selectors.deadline_of(c, cal, today), mask_names=mask_names) for c in rows),
+        total,
+        limit,
+        offset,
     )
 
 
@@ -370,11 +373,10 @@ def _rows(actor: Actor, rows: list[Case], total: int, limit: int, offset: int) -
     "/supervision",
     response={200: schemas.CasePage, **AUTH_ERRORS},
     summary="督办看板",
-    description="督办人员查看本辖区内即将到期（due_soon）或已超期（overdue）的全部办件。",
+    description="督办人员查看本辖区内即将到期（due_soon）、已超期（overdue：逾期未受理、超过办结期限、逾期未出件）、"
+    "特殊环节超期（special_overdue）或期限待定（calendar_unknown）的全部办件。",
 )
-def supervision(
-    request: HttpRequest, bucket: Literal["due_soon", "overdue"] = "overdue", limit: Limit = 20, offset: Offset = 0
-) -> Any:
+def supervision(request: HttpRequest, bucket: BoardName = "overdue", limit: Limit = 20, offset: Offset = 0) -> Any:
     user, actor = _user(request), _actor(request)
     if not policy.may_use_board(actor):
         raise ApiError("forbidden", "只有督办人员可以查看督办看板", None, status=403)
@@ -460,7 +462,9 @@ HANDLERS: dict[CaseAction, Handler] = {
     A.SAVE_DRAFT: _save_draft,
     A.ACCEPT: lambda ctx, c, b, rev: services.accept(ctx, c, rev, _deferrals(b)),
     A.ACCEPT_DEFERRED: lambda ctx, c, b, rev: services.accept_deferred(ctx, c, rev, _require_deferrals(b)),
-    A.REQUEST_CORRECTION: lambda ctx, c, b, rev: services.request_correction(ctx, c, b.items, rev, note=b.reason),
+    A.REQUEST_CORRECTION: lambda ctx, c, b, rev: services.request_correction(
+        ctx, c, b.items, rev, note=b.reason, added_reason=b.added_reason
+    ),
     A.RESUBMIT: lambda ctx, c, b, rev: services.resubmit(ctx, c, rev),
     A.REFUSE: lambda ctx, c, b, rev: services.refuse(ctx, c, b.reason, rev),
     A.COMPLETE_STEP: lambda ctx, c, b, rev: services.complete_step(ctx, c, b.opinion or b.reason, rev),
@@ -486,7 +490,7 @@ HANDLERS: dict[CaseAction, Handler] = {
     description=(
         "对办件执行一个操作。请求体须带所见的修订号 revision（督办、现场到访除外）；他人已先处理时返回409。"
         "各操作读取的字段：accept（可带 deferrals 即容缺受理）、accept_deferred（deferrals）、"
-        "request_correction（items 一次性告知清单，reason 可选）、refuse（reason）、resubmit、"
+        "request_correction（items 一次性告知清单，reason 可选；再次补正新增内容须给 added_reason）、refuse（reason）、resubmit、"
         "complete_step（opinion）、grant / deny（reason：理由及法律依据）、decide（grant 与 reason）、"
         "return_for_correction（items、reason）、supply_correction、suspend（step_name、reason）、"
         "resume（reason 可选）、extend（reason，days 默认10）、issue_result（delivery，邮寄时可给 address）、"

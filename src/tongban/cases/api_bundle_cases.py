@@ -27,12 +27,14 @@ from tongban.bundles.models import Bundle, BundleItem
 from tongban.bundles.selectors import get_bundle
 from tongban.core.actor import Actor
 from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, lookup_key, paged, shown
+from tongban.workdays.selectors import current_calendar
 
 from . import schemas as cs
 from . import selectors
 from . import services as cases
 from .domain import policy
 from .domain.bundle_workflow import PHASE_LABELS, BundleAction, BundlePhase
+from .domain.limits import DeadlineView
 from .domain.workflow import STATUS_LABELS, CaseStatus
 from .facts import bundle_facts
 from .models import BundleCase, BundleMaterial, Case
@@ -52,7 +54,9 @@ NOT_FOUND = BUNDLE_NOT_FOUND
 IDEMPOTENCY_HELP = (
     "幂等键（1–80个可见ASCII字符）：网络超时后用同一个键重试，返回第一次请求的结果，不会产生第二个一件事办件"
 )
-ActionName = Literal["submit", "accept", "request_correction", "resubmit", "issue_results", "choose_result_mode"]
+ActionName = Literal[
+    "submit", "accept", "request_correction", "resubmit", "issue_results", "choose_result_mode", "extend"
+]
 ACTION_LABELS = {
     "submit": "提交申请",
     "accept": "受理",
@@ -60,6 +64,7 @@ ACTION_LABELS = {
     "resubmit": "补正后重新提交",
     "issue_results": "出件",
     "choose_result_mode": "选择出件方式",
+    "extend": "延期（政府负责人批准）",
 }
 ResultModeName = Literal["together", "separate"]
 RESULT_MODE_HELP = "together：全部事项作出决定后统一出件（默认）；separate：逐项出件，每个事项作出决定后即可出件"
@@ -105,6 +110,12 @@ class BundleActionIn(Schema):
         None, description="逐项出件时本次出件的事项办件编号（issue_results，仅申请人选择逐项出件时）；省略为统一出件"
     )
     result_mode: ResultModeName | None = Field(None, description=f"出件方式（choose_result_mode）。{RESULT_MODE_HELP}")
+    added_reason: cs.Text1000 = Field(
+        "", description="再次要求补正时新增内容的理由（request_correction；此前未列明的内容须说明理由）"
+    )
+    reason: cs.Text2000 = Field("", description="延期理由（extend）")
+    approved_by: cs.Line200 = Field("", description="批准延期的本级人民政府负责人（extend）")
+    days: int = Field(15, ge=1, le=15, description="延长的工作日数（extend），最多15个工作日")
 
 
 class BundleApplicantOut(Schema):
@@ -138,6 +149,7 @@ class BundleChildOut(Schema):
     promised_due: dt.date | None
     statutory_due: dt.date | None
     deadline_colour: cs.DeadlineColour
+    deadline_label: str
     decision: str
     holds_up: bool = Field(..., description="是当前卡住一件事的事项")
 
@@ -172,10 +184,23 @@ class BundleCaseOut(Schema):
     submitted_at: dt.datetime | None
     accepted_on: dt.date | None
     promised_due: dt.date | None = Field(None, description="一件事承诺办结日期")
-    statutory_due: dt.date | None = Field(None, description="一件事法定办结日期（联合办理45个工作日）")
+    statutory_due: dt.date | None = Field(None, description="一件事法定办结日期（联合办理不超过45个工作日，另加延期）")
+    received_on: dt.date | None = Field(None, description="收件日期")
+    acceptance_due: dt.date | None = Field(None, description="受理期限（收件后5个工作日）")
+    statutory_days: int = Field(..., description="联合办理时限（工作日，不超过45）")
+    extension_days: int = Field(..., description="经本级人民政府负责人批准延长的工作日数（不超过15）")
+    extension_approved_by: str = Field(..., description="批准延期的本级人民政府负责人")
+    clock: cs.ClockName = Field(..., description=cs.CLOCK_HELP)
+    clock_due: dt.date | None = Field(..., description="正在计时的期限的到期日")
+    deadline_colour: cs.DeadlineColour
+    deadline_label: str = Field(..., description="与页面一致的期限提示")
     calendar_unknown: bool
     closed_at: dt.datetime | None
     correction_items: list[str]
+    correction_added: list[str] = Field(
+        ..., description="最近一次补正通知中首次告知后新增的内容（补正须一次性告知，新增须说明理由）"
+    )
+    correction_added_reason: str = Field(..., description="新增补正内容的理由")
     required_uploads: list[str] = Field(..., description="申请人须上传的材料（每份一次）")
     missing_uploads: list[str] = Field(..., description="尚未上传的必要材料")
     materials: list[BundleMaterialOut]
@@ -194,6 +219,8 @@ class BundleCaseRowOut(Schema):
     applicant_name: str
     submitted_at: dt.datetime | None
     promised_due: dt.date | None
+    deadline_colour: cs.DeadlineColour
+    deadline_label: str
     holdup: BundleHoldupOut | None
 
 
@@ -305,6 +332,7 @@ API_ACTIONS: dict[str, BundleAction] = {
     "resubmit": BundleAction.RESUBMIT,
     "issue_results": BundleAction.ISSUE_RESULTS,
     "choose_result_mode": BundleAction.CHOOSE_RESULT_MODE,
+    "extend": BundleAction.EXTEND,
 }
 
 
@@ -357,14 +385,17 @@ def _material_out(m: BundleMaterial) -> dict[str, Any]:
     }
 
 
+def _colour(view: DeadlineView) -> dict[str, str]:
+    return {"deadline_colour": view.colour.value, "deadline_label": view.label}
+
+
 def _out(actor: Actor, bc: BundleCase) -> dict[str, Any]:
     bc = BundleCase.objects.select_related("bundle", "receiving_division").get(pk=bc.pk)  # after the write, fresh
     items = _chosen(bc)
     children = selectors.bundle_children(bc)
     personal = policy.may_see_bundle_personal(actor, bundle_facts(bc, children))
     holdup = selectors.bundle_holdup(bc) if bc.phase == P.IN_PROGRESS else None  # before 受理: the front desk
-    today = cases.today()
-    soon = selectors.due_soon_limit(today)
+    today, cal = cases.today(), current_calendar()
     by_item = {c.bundle_item_id: c for c in children}
     materials = list(bc.materials.all())
     required = services.required_uploads(items)
@@ -387,7 +418,7 @@ def _out(actor: Actor, bc: BundleCase) -> dict[str, Any]:
                 "accepted_on": c.accepted_on,
                 "promised_due": c.promised_due,
                 "statutory_due": c.statutory_due,
-                "deadline_colour": cs.deadline_colour(c, today, soon),
+                **_colour(selectors.deadline_of(c, cal, today)),
                 "decision": c.decision,
                 "holds_up": holdup is not None and holdup.pk == c.pk,
             }
@@ -410,9 +441,18 @@ def _out(actor: Actor, bc: BundleCase) -> dict[str, Any]:
         "accepted_on": bc.accepted_on,
         "promised_due": bc.promised_due,
         "statutory_due": bc.statutory_due,
+        "received_on": bc.received_on,
+        "acceptance_due": bc.acceptance_due,
+        "statutory_days": bc.statutory_days,
+        "extension_days": bc.extension_days,
+        "extension_approved_by": bc.extension_approved_by,
+        "clock": bc.clock,
+        "clock_due": bc.clock_due,
+        **_colour(selectors.bundle_deadline_of(bc, cal, today)),
         "calendar_unknown": bc.calendar_unknown,
         "closed_at": bc.closed_at,
         "correction_items": list(bc.correction_items or []),
+        **cs.correction_added_out(selectors.correction_added(bc)),
         "required_uploads": required,
         "missing_uploads": [n for n in required if n not in have],
         "materials": [_material_out(m) for m in materials],
@@ -536,6 +576,7 @@ def list_bundle_cases(
     rows = list(qs.order_by("-created_at", "-id")[offset : offset + limit])
     holdups = selectors.bundle_holdups(rows)
     masked = not policy.sees_names_in_lists(actor)
+    today, cal = cases.today(), current_calendar()
     return paged(
         (
             {
@@ -548,6 +589,7 @@ def list_bundle_cases(
                 "applicant_name": mask_name(bc.applicant_name) if masked else bc.applicant_name,
                 "submitted_at": bc.submitted_at,
                 "promised_due": bc.promised_due,
+                **_colour(selectors.bundle_deadline_of(bc, cal, today)),
                 "holdup": _holdup(holdups.get(bc.pk)) if bc.phase == P.IN_PROGRESS else None,
             }
             for bc in rows
@@ -594,7 +636,9 @@ def _refusals(bc: BundleCase, body: BundleActionIn) -> dict[int, str]:
         "材料）；request_correction（items：涵盖全部事项的一次性补正清单）；resubmit（补正后重新提交，"
         "新上传的材料送达各事项）；issue_results（出件：delivery 为 window、post 或 electronic，"
         "邮寄时可带 address；申请人选择逐项出件时可用 cases 列出本次出件的已决定事项）；choose_result_mode"
-        "（申请人或受理窗口记录申请人选择的出件方式 result_mode：together 统一出件或 separate 逐项出件）。无权执行返回403，当前状态不允许返回409。"
+        "（申请人或受理窗口记录申请人选择的出件方式 result_mode：together 统一出件或 separate 逐项出件）；extend"
+        "（联合办理延期：办理事项所在部门负责人记录经本级人民政府负责人 approved_by 批准的延期，reason 理由，days 不超过15"
+        "个工作日，限一次，期限届满后不能延期）。无权执行返回403，当前状态不允许返回409。"
     ),
 )
 def act(
@@ -620,7 +664,9 @@ def act(
             deferrals = [cases.Deferral(d.material, d.due, d.commitment) for d in payload.deferrals]
             bc = cases.accept_bundle(ctx, bc, rev, refusals=_refusals(bc, payload), deferrals=deferrals)
         elif action == "request_correction":
-            bc = cases.request_bundle_correction(ctx, bc, payload.items, rev)
+            bc = cases.request_bundle_correction(ctx, bc, payload.items, rev, added_reason=payload.added_reason)
+        elif action == "extend":
+            bc = cases.extend_bundle(ctx, bc, payload.reason, payload.approved_by, rev, days=payload.days)
         elif action == "resubmit":
             bc = cases.resubmit_bundle(ctx, bc, rev)
         elif action == "issue_results":

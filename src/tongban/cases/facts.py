@@ -7,9 +7,11 @@ from functools import cached_property
 
 from tongban.catalogue.models import ImplementationVersion
 from tongban.catalogue.snapshots import version_snapshot
+from tongban.core import clock
 
-from .domain import steps
+from .domain import limits, steps
 from .domain.bundle_workflow import BundleFacts
+from .domain.limits import Clock
 from .domain.workflow import CaseFacts, CaseStatus
 from .models import BundleCase, Case, CaseMaterial, JointStep
 
@@ -98,6 +100,20 @@ class CaseFactsOf:
     def special_steps_declared(self) -> bool:
         return bool(version_of(self.case).special_steps.all())
 
+    @property
+    def handling_deadline_passed(self) -> str:
+        c = self.case
+        running_late = c.clock == Clock.HANDLING and c.clock_due is not None and c.clock_due < clock.today()
+        paused_late = c.clock == Clock.PAUSED and c.paused_left is not None and c.paused_left < 0
+        return limits.due_text(c.promised_due, None, "") if running_late or paused_late else ""
+
+    @property
+    def acceptance_deadline_passed(self) -> str:
+        c = self.case
+        if c.clock == Clock.ACCEPTANCE and c.clock_due is not None and c.clock_due < clock.today():
+            return limits.cn_date(c.clock_due)
+        return ""
+
 
 def case_facts(case: Case, materials: list[CaseMaterial] | None = None) -> CaseFacts:
     return CaseFactsOf(case, materials)
@@ -155,6 +171,19 @@ class BundleFactsOf:
     @cached_property
     def has_withdrawable_item(self) -> bool:
         return any(c.status in WITHDRAWABLE for c in self.children)
+
+    @property
+    def extended(self) -> bool:
+        return self.bundle_case.extension_days > 0
+
+    @property
+    def deadline_passed(self) -> str:
+        b = self.bundle_case
+        if b.clock == Clock.HANDLING and b.clock_due is not None and b.clock_due < clock.today():
+            return limits.cn_date(b.clock_due)
+        if b.clock == Clock.PAUSED and b.paused_left is not None and b.paused_left < 0:
+            return limits.due_text(b.promised_due, None, "已届满")
+        return ""
 
     @cached_property
     def unrecorded_joint_step_departments(self) -> frozenset[int]:

@@ -326,6 +326,17 @@ class DeferForm(ActionForm):
         cast(forms.ChoiceField, self.fields["materials"]).choices = [(c, c) for c in choices]
 
 
+def added_reason_field() -> forms.CharField:
+    """A second correction request may only repeat the first list (一次告知) unless it says why (Art. 32)."""
+    return forms.CharField(
+        label="新增补正内容的理由",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="再次要求补正时，只能重复此前告知的内容；确需新增的，须说明理由（将告知申请人）",
+    )
+
+
 class CorrectionForm(ActionForm):
     """补正: the one complete list (一次告知) — ticked materials plus anything else, one per line."""
 
@@ -337,6 +348,7 @@ class CorrectionForm(ActionForm):
         help_text="每行一项，例如：申请表第3栏未签字",
     )
     note = forms.CharField(label="说明", required=False, max_length=500)
+    added_reason = added_reason_field()
 
     def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -347,6 +359,7 @@ class CorrectionForm(ActionForm):
 
 
 class ReturnForm(CorrectionForm):
+    added_reason = None  # type: ignore[assignment]  # a return during handling is a list of its own
     reason = forms.CharField(
         label="退回原因", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请说明退回原因"}
     )

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from django import forms
 
-from tongban.cases.forms import DEFAULT_COMMITMENT, DELIVERIES, ActionForm, IssueForm, _lines
+from tongban.cases.forms import DEFAULT_COMMITMENT, DELIVERIES, ActionForm, IssueForm, _lines, added_reason_field
 
 from .domain.bundle_workflow import RESULT_MODE_LABELS
 from .models import JointStep
@@ -23,6 +23,7 @@ __all__ = [
     "DELIVERIES",
     "AcceptBundleForm",
     "BundleCorrectionForm",
+    "BundleExtendForm",
     "IssueForm",
     "IssueItemsForm",
     "JointRecordForm",
@@ -113,6 +114,8 @@ class BundleCorrectionForm(ActionForm):
         help_text="每行一项，例如：申请表中父亲的公民身份号码有误",
     )
 
+    added_reason = added_reason_field()
+
     def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["items"]).choices = [(c, c) for c in choices]
@@ -129,6 +132,30 @@ class BundleCorrectionForm(ActionForm):
 
 class ResubmitForm(ActionForm):
     pass
+
+
+class BundleExtendForm(ActionForm):
+    """延期 of joint handling (行政许可法 Art. 42 (2)): recorded with who in the government approved it."""
+
+    days = forms.IntegerField(
+        label="延长工作日数",
+        min_value=1,
+        max_value=15,
+        initial=15,
+        error_messages={"required": "请填写延长的工作日数", "max_value": "联合办理最多延长15个工作日"},
+    )
+    approved_by = forms.CharField(
+        label="批准人（本级人民政府负责人）",
+        max_length=100,
+        error_messages={"required": "请填写批准延期的本级人民政府负责人"},
+        help_text="如：诸暨市人民政府副市长 某某",
+    )
+    reason = forms.CharField(
+        label="延期理由",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "延期须说明理由"},
+    )
 
 
 class ResultModeForm(ActionForm):

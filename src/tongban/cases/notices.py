@@ -1,8 +1,9 @@
 """The notices a case produces, as printable A4 PDFs in Chinese (layout in notice_pdf.py).
 
 Front desk: 受理通知书, 不予受理决定书, 补正材料通知书 (one complete list, 一次告知, 行政许可法 Art. 32),
-容缺受理承诺书 (the deferred materials, their dates and the applicant's commitment, to sign). After the
-decision: 准予（行政许可）决定书 / 办结通知书 and 不予（行政许可）决定书. Each carries a QR code that opens the
+容缺受理承诺书 (the deferred materials, their dates and the applicant's commitment, to sign). In handling:
+特殊程序告知书 (a special step, its maximum and whether its time counts, Art. 45) and 延期通知书 (Art. 42).
+After the decision: 准予（行政许可）决定书 / 办结通知书 and 不予（行政许可）决定书. Each carries a QR code that opens the
 public progress page with the case number and query code.
 
 A notice is printed only when the case's state and events support it (``notice_kinds_for``); anything else
@@ -24,8 +25,9 @@ from tongban.catalogue.vocab import LICENSING
 from tongban.core import clock
 from tongban.core.errors import DomainError
 
+from . import selectors
 from .domain.workflow import STATUS_LABELS, CaseAction, CaseStatus
-from .models import Case, CaseEvent, CaseMaterial
+from .models import Case, CaseEvent, CaseMaterial, Suspension
 from .notice_pdf import Facts, Grid, Notice, Numbered, Para, Signatures, cn_date, render
 
 A, S = CaseAction, CaseStatus
@@ -41,6 +43,8 @@ class NoticeKind(StrEnum):
     REFUSAL = "refusal"  # 不予受理决定书
     CORRECTION = "correction"  # 补正材料通知书
     DEFERRAL = "deferral"  # 容缺受理承诺书
+    SPECIAL_STEP = "special_step"  # 特殊程序告知书
+    EXTENSION = "extension"  # 延期通知书
     GRANT = "grant"  # 准予行政许可决定书 / 办结通知书
     DENIAL = "denial"  # 不予行政许可决定书 / 不予办理决定书
 
@@ -51,6 +55,8 @@ NOTICE_LABELS = {
     K.REFUSAL: "不予受理决定书",
     K.CORRECTION: "补正材料通知书",
     K.DEFERRAL: "容缺受理承诺书",
+    K.SPECIAL_STEP: "特殊程序告知书",
+    K.EXTENSION: "延期通知书",
     K.GRANT: "准予决定书",
     K.DENIAL: "不予决定书",
 }
@@ -60,6 +66,8 @@ REFERENCE_MARKS = {
     K.REFUSAL: "不受",
     K.CORRECTION: "补",
     K.DEFERRAL: "容",
+    K.SPECIAL_STEP: "特",
+    K.EXTENSION: "延",
     K.GRANT: "准",
     K.DENIAL: "不准",
 }
@@ -92,6 +100,10 @@ def _fits(case: Case, kind: NoticeKind) -> bool:
         return status in (S.CORRECTION, S.RETURNED)
     if kind is K.DEFERRAL:
         return accepted and case.deferred
+    if kind is K.SPECIAL_STEP:
+        return accepted and _special_step(case) is not None
+    if kind is K.EXTENSION:
+        return accepted and case.extension_days > 0
     if kind is K.GRANT:
         return status in (S.DECIDED, S.CLOSED) and case.decision == "granted"
     if kind is K.DENIAL:
@@ -101,7 +113,8 @@ def _fits(case: Case, kind: NoticeKind) -> bool:
 
 def notice_kinds_for(case: Case) -> list[NoticeKind]:
     """The notices that can be printed for the case now, in the order they were (or are) issued."""
-    return [k for k in (K.ACCEPTANCE, K.DEFERRAL, K.CORRECTION, K.REFUSAL, K.GRANT, K.DENIAL) if _fits(case, k)]
+    order = (K.ACCEPTANCE, K.DEFERRAL, K.CORRECTION, K.SPECIAL_STEP, K.EXTENSION, K.REFUSAL, K.GRANT, K.DENIAL)
+    return [k for k in order if _fits(case, k)]
 
 
 def current_notice_kind(case: Case) -> NoticeKind | None:
@@ -196,17 +209,25 @@ def _basis(case: Case, article: str) -> str:
 def _deadline_paragraph(case: Case) -> str:
     if case.promised_days == 0:
         return "本事项为即办件，当场办结。"
-    due = cn_date(case.promised_due, "") if case.promised_due else "（涉及尚未公布的节假日安排，日期另行告知）"
-    text = (
-        f"本机关将在受理之日起{case.promised_days}个工作日内（{due}前）办结"
-        f"（法定办结时限为{case.statutory_days}个工作日）。"
+    unit = selectors.unit_label(case)
+    due = selectors.due_text(case.promised_due, case, "日期另行告知")
+    text = ""
+    if selectors.deemed_accepted(case):
+        text = f"因未在收到申请材料之日起5个工作日内作出受理决定，依法自{cn_date(case.accepted_on, '')}起视为受理。"
+    text += (
+        f"本机关将在受理之日起{case.promised_days}{unit}内（{due}前）办结"
+        f"（法定办结时限为{case.statutory_days}{unit}）。"
     )
-    specials = [s.name for s in case.version.special_steps.all() if not s.counted_in_limit]
+    specials = [s.name for s in case.version.special_steps.all() if s.stops_clock]
     if specials:
-        text += f"办理中需要{'、'.join(specials)}等特殊环节的，所需时间不计算在上述期限内，届时将书面告知。"
+        text += f"办理中需要{'、'.join(specials)}的，所需时间不计算在上述期限内，届时将书面告知。"
     else:
         text += "依法需要听证、检验、检测、鉴定、专家评审等的，所需时间不计算在上述期限内，届时将书面告知。"
     return text
+
+
+def _due(case: Case, due: dt.date | None) -> str:
+    return selectors.due_text(due, case, "待定")
 
 
 def _qr_caption(case: Case) -> list[str]:
@@ -262,7 +283,7 @@ def _acceptance(case: Case) -> Notice:
             "受理日期",
             cn_date(case.accepted_on, ""),
             "承诺办结日期",
-            cn_date(case.promised_due, "") if case.promised_due else "待定",
+            _due(case, case.promised_due),
         ),
         ("受理地点", _place(case, event)),
     ]
@@ -312,9 +333,10 @@ def _correction(case: Case) -> Notice:
             f"{_sentence(event.reason if event else '')}，需要补正材料。依照{LAW}第三十二条一次告知的规定，"
             "现将需要补正的全部内容告知如下："
         )
+        counted = (event.data or {}).get("counted", case.version.correction_counted) if event else False
         after = (
-            "补正期间不计算在办理时限内。请一次性补正上述全部内容后提交，本机关收到全部补正材料后继续办理。"
-            "除上述内容外，本机关不再要求补正其他材料。"
+            f"补正期间{'计算' if counted else '不计算'}在办理时限内。请一次性补正上述全部内容后提交，"
+            "本机关收到全部补正材料后继续办理。除上述内容外，本机关不再要求补正其他材料。"
         )
         issuer = case.deciding_department.name
     else:
@@ -328,6 +350,10 @@ def _correction(case: Case) -> Notice:
         )
         issuer = _receiver(case)
     blocks: list = [Para(lead), Numbered(items)]
+    added = (event.data or {}).get("added") if event and not returned else None
+    if added:
+        why = _sentence((event.data or {}).get("added_reason", "")) if event else ""
+        blocks.append(Para(f"其中“{'、'.join(added)}”为首次告知后新增的补正内容，理由：{why}。"))
     note_text = _sentence(event.reason) if event and not returned else ""
     if note_text:
         blocks.append(Para(f"说明：{note_text}。"))
@@ -378,7 +404,7 @@ def _deferral(case: Case) -> Notice:
                     "受理日期",
                     cn_date(case.accepted_on, ""),
                     "承诺办结日期",
-                    cn_date(case.promised_due, "") if case.promised_due else "待定",
+                    _due(case, case.promised_due),
                 ),
                 ("办理部门", case.deciding_department.name),
             ]
@@ -439,7 +465,105 @@ def _decision(case: Case, kind: NoticeKind) -> Notice:
     )
 
 
-BUILDERS = {K.ACCEPTANCE: _acceptance, K.REFUSAL: _refusal, K.CORRECTION: _correction, K.DEFERRAL: _deferral}
+def _special_step(case: Case) -> Suspension | None:
+    """The latest special step of the case (the one its notice is about)."""
+    return case.suspensions.filter(kind=Suspension.Kind.SPECIAL).order_by("-started_on", "-id").first()
+
+
+def _special(case: Case) -> Notice:
+    stop = _special_step(case)
+    assert stop is not None  # _fits
+    event = (
+        CaseEvent.objects.filter(case=case, action=A.SUSPEND.value, step_name=stop.step_name)
+        .order_by("-at", "-id")
+        .first()
+    )
+    name = stop.step_name
+    lead = (
+        f"你（单位）申请的“{case.version.name}”（办件编号：{case.number}），本机关已于{cn_date(case.accepted_on, '')}"
+        f"受理。在审查过程中，因{_sentence(stop.reason)}，需要进行{name}。"
+    )
+    if stop.counted:
+        counts = f"{name}所需时间计算在办理期限内，本机关仍将在承诺办结日期（{_due(case, case.promised_due)}）前办结。"
+    else:
+        basis = stop.legal_basis or f"{LAW}第四十五条"
+        counts = f"根据{basis}的规定，{name}所需时间不计算在办理期限内，办理期限相应顺延。"
+    most = f"，最长不超过{stop.max_days}个工作日" if stop.max_days else ""
+    when = f"该程序自{cn_date(stop.started_on, '')}起进行{most}"
+    if stop.ended_on:
+        when += f"，已于{cn_date(stop.ended_on, '')}结束"
+    elif stop.max_days and case.special_due:
+        when += f"（{cn_date(case.special_due, '')}前结束）"
+    blocks: list = [
+        Para(lead),
+        Para(counts + when + "。"),
+        Facts(
+            [
+                *_basics(case),
+                ("特别程序", name, "开始日期", cn_date(stop.started_on, "")),
+                (
+                    "最长期限",
+                    f"{stop.max_days}个工作日" if stop.max_days else "—",
+                    "是否计入办理期限",
+                    "计入" if stop.counted else "不计入",
+                ),
+                ("承诺办结日期", selectors.promised_text(case, selectors.deadline_of(case))),
+            ]
+        ),
+        Para("特别程序结束后，本机关将继续办理，并通过短信告知办理进展；你也可以扫描下方二维码查询。"),
+    ]
+    return _notice(
+        case,
+        K.SPECIAL_STEP,
+        issuer=case.deciding_department.name,
+        addressee=case.applicant_name,
+        blocks=blocks,
+        issued_on=_local_date(event.at) if event else stop.started_on,
+    )
+
+
+def _extension(case: Case) -> Notice:
+    event = _latest(case, A.EXTEND)
+    reason = _sentence(event.reason if event else "")
+    unit = selectors.unit_label(case)
+    article = "第四十二条第一款"
+    lead = (
+        f"你（单位）申请的“{case.version.name}”（办件编号：{case.number}），本机关已于{cn_date(case.accepted_on, '')}"
+        f"受理。因{reason}，在{case.statutory_days}{unit}内不能作出决定，经本机关负责人批准，{_basis(case, article)}，"
+        f"决定将办理期限延长{case.extension_days}{unit}。"
+    )
+    blocks: list = [
+        Para(lead),
+        Para(
+            f"延长后的承诺办结日期为{_due(case, case.promised_due)}，法定办结日期为{_due(case, case.statutory_due)}"
+            "（依法不计入办理期限的特别程序所需时间除外）。"
+        ),
+        Facts(
+            [
+                *_basics(case),
+                ("受理日期", cn_date(case.accepted_on, ""), "延长期限", f"{case.extension_days}{unit}"),
+                ("承诺办结日期", _due(case, case.promised_due), "法定办结日期", _due(case, case.statutory_due)),
+            ]
+        ),
+    ]
+    return _notice(
+        case,
+        K.EXTENSION,
+        issuer=case.deciding_department.name,
+        addressee=case.applicant_name,
+        blocks=blocks,
+        issued_on=_local_date(event.at) if event else None,
+    )
+
+
+BUILDERS = {
+    K.ACCEPTANCE: _acceptance,
+    K.REFUSAL: _refusal,
+    K.CORRECTION: _correction,
+    K.DEFERRAL: _deferral,
+    K.SPECIAL_STEP: _special,
+    K.EXTENSION: _extension,
+}
 
 
 def build_notice(case: Case, kind: NoticeKind | str) -> Notice:

@@ -25,8 +25,10 @@ from tongban.core.api_types import (
     Text2000,
 )
 
+from .domain.limits import Clock, DeadlineView
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
-from .models import Case, CaseEvent, CaseMaterial, Channel, SupervisionNotice
+from .models import Case, CaseEvent, CaseMaterial, Channel, SupervisionNotice, Suspension
+from .selectors.deadlines import deemed_accepted
 
 # --- input (text and form types: core.api_types) ----------------------------------------------------------
 
@@ -66,6 +68,11 @@ class CaseActionIn(Schema):
         default_factory=list, description="容缺的材料（accept_deferred；accept 时提供即为容缺受理）"
     )
     step_name: Line50 = Field("", description="特殊环节名称，须为该事项设置的特殊环节（suspend）")
+    added_reason: Text1000 = Field(
+        "",
+        description="再次要求补正时新增内容的理由（request_correction）：补正须一次性告知，"
+        "此前未列明的内容须说明理由，并告知申请人",
+    )
     delivery: DeliveryMethod | None = Field(None, description="出件方式（issue_result）")
     address: Line200 = Field(
         "", description="收件地址（issue_result 邮寄时；省略时用申请表中的地址）。快递单号由快递接口自动生成"
@@ -79,6 +86,11 @@ class CaseActionIn(Schema):
 # --- output ----------------------------------------------------------------------------------------------
 
 DeadlineColour = Literal["green", "yellow", "red", "paused", "unknown", "none"]
+ClockName = Literal["", "acceptance", "handling", "paused", "result"]
+CLOCK_HELP = (
+    "正在计时的期限：acceptance 受理期限（收件后5个工作日）、handling 办结期限、paused 计时暂停"
+    "（不计入时限的特殊环节或退回补正）、result 出件期限（决定后10个工作日或更短的送达时限）；空：不计时"
+)
 
 
 class CaseActionRef(Schema):
@@ -97,6 +109,9 @@ class CaseOut(Schema):
     promised_due: dt.date | None
     statutory_due: dt.date | None
     deadline_colour: DeadlineColour
+    deadline_label: str = Field(
+        ..., description="期限提示，与页面一致（如“剩余 3 个工作日”“待定（2027年节假日安排未发布）”）"
+    )
     allowed_actions: list[CaseActionRef] = Field(..., description="当前用户此刻可以执行的操作")
 
 
@@ -118,7 +133,10 @@ class CaseRowOut(Schema):
     promised_due: dt.date | None
     statutory_due: dt.date | None
     calendar_unknown: bool
+    clock: ClockName = Field(..., description=CLOCK_HELP)
+    clock_due: dt.date | None = Field(..., description="正在计时的期限的到期日")
     deadline_colour: DeadlineColour
+    deadline_label: str
 
 
 class CasePage(Schema):
@@ -169,18 +187,46 @@ class CaseMaterialOut(Schema):
 
 
 class CaseDeadlineOut(Schema):
+    received_on: dt.date | None = Field(..., description="收件日期（申请或补正后重新提交）")
+    acceptance_due: dt.date | None = Field(..., description="受理期限：收件后5个工作日（行政许可法第三十二条）")
     accepted_on: dt.date | None
+    deemed_accepted: bool = Field(
+        ..., description="逾期未作出受理决定、依法自收件之日起视为受理（accepted_on 即收件日期）"
+    )
+    unit: Literal["working", "calendar"] = Field(..., description="时限单位：working 工作日，calendar 自然日")
     statutory_days: int
     promised_days: int
     extension_days: int
     promised_due: dt.date | None
     statutory_due: dt.date | None
+    result_due: dt.date | None = Field(..., description="出件期限：决定后10个工作日或指南更短的送达时限（第四十四条）")
+    special_due: dt.date | None = Field(..., description="进行中的特殊环节的最长期限")
+    special_overdue: bool = Field(..., description="特殊环节已超过最长期限")
+    correction_counted: bool = Field(..., description="本事项的规定：退回补正期间是否计入办理时限")
+    clock: ClockName = Field(..., description=CLOCK_HELP)
+    clock_due: dt.date | None = Field(..., description="正在计时的期限的到期日；暂停或无法计算时为空")
+    days_left: int | None = Field(..., description="剩余天数（按期限的单位；负数为已超期；暂停时为暂停前剩余）")
+    paused: bool
     calendar_unknown: bool = Field(..., description="期限涉及尚未录入节假日安排的年度，暂无法计算")
+    unknown_year: int | None = Field(..., description="须先录入其节假日安排的年度")
     colour: DeadlineColour = Field(
         ...,
         description="green 正常；yellow 剩余不超过2个工作日；red 已超期；"
-        "paused 特殊环节计时暂停；unknown 无法计算；none 未计时",
+        "paused 计时暂停（不计入时限的特殊环节或退回补正，从不列为超期）；unknown 无法计算；none 未计时",
     )
+    label: str = Field(..., description="与页面、队列、通知书一致的期限提示")
+    due_text: str = Field(..., description="期限日期的文字（无法计算时为“待定（YYYY年节假日安排未发布）”）")
+
+
+class SuspensionOut(Schema):
+    kind: Literal["special", "correction"] = Field(..., description="special 特殊环节，correction 退回补正")
+    step_name: str
+    counted: bool = Field(..., description="所需时间是否计入办理时限")
+    legal_basis: str = Field(..., description="不计入时限的依据（行政许可法第四十五条或指南写明的依据）")
+    max_days: int = Field(..., description="最长时限（工作日）")
+    started_on: dt.date
+    ended_on: dt.date | None
+    reason: str
 
 
 class SupervisionNoticeOut(Schema):
@@ -201,6 +247,10 @@ class CaseDetailOut(CaseOut):
     receiving_centre: str | None
     deferred: bool
     correction_items: list[str]
+    correction_added: list[str] = Field(
+        ..., description="最近一次补正通知中首次告知后新增的内容（补正须一次性告知，新增须说明理由）"
+    )
+    correction_added_reason: str = Field(..., description="新增补正内容的理由")
     refusal_reason: str
     current_step: str | None = Field(None, description="当前后台办理环节")
     awaiting_decision: bool
@@ -215,6 +265,7 @@ class CaseDetailOut(CaseOut):
     applicant: CaseApplicantOut
     form_data: dict[str, Any] | None
     deadline: CaseDeadlineOut
+    suspensions: list[SuspensionOut] = Field(..., description="特殊环节与退回补正记录")
     timeline: list[CaseEventOut]
     materials: list[CaseMaterialOut]
     supervision: list[SupervisionNoticeOut]
@@ -235,6 +286,9 @@ class CaseProgressOut(Schema):
     submitted_at: dt.datetime | None
     accepted_on: dt.date | None
     promised_due: dt.date | None
+    promised_text: str = Field(..., description="承诺办结日期的文字，与进度查询页面一致")
+    deadline_colour: DeadlineColour
+    deadline_label: str
     decision: str
     closed_at: dt.datetime | None
     events: list[CaseProgressEvent]
@@ -256,26 +310,58 @@ class FormErrorOut(Schema):
 # --- presenters ------------------------------------------------------------------------------------------
 
 
-def deadline_colour(case: Case, today: dt.date, soon_limit: dt.date) -> str:
-    """Yellow when two working days or fewer remain (``soon_limit``), red when overdue."""
-    if case.status == CaseStatus.SUSPENDED:
-        return "paused"
-    if case.status not in (CaseStatus.IN_PROGRESS, CaseStatus.RETURNED):
-        return "none"
-    if case.calendar_unknown or case.promised_due is None:
-        return "unknown"
-    if case.promised_due < today:
-        return "red"
-    return "yellow" if case.promised_due <= soon_limit else "green"
+def deadline_out(case: Case, view: DeadlineView) -> dict[str, Any]:
+    """The case's deadlines as the API gives them: the stored dates and the view every surface shows."""
+    return {
+        "received_on": case.received_on,
+        "acceptance_due": case.acceptance_due,
+        "accepted_on": case.accepted_on,
+        "deemed_accepted": deemed_accepted(case),
+        "unit": case.limit_unit or "working",
+        "statutory_days": case.statutory_days,
+        "promised_days": case.promised_days,
+        "extension_days": case.extension_days,
+        "promised_due": case.promised_due,
+        "statutory_due": case.statutory_due,
+        "result_due": case.result_due,
+        "special_due": case.special_due,
+        "special_overdue": bool(view.flags),
+        "correction_counted": case.version.correction_counted,
+        "clock": view.clock.value,
+        "clock_due": case.clock_due,
+        "days_left": view.left,
+        "paused": view.clock is Clock.PAUSED,
+        "calendar_unknown": view.unknown_year is not None or case.calendar_unknown,
+        "unknown_year": view.unknown_year or case.unknown_year,
+        "colour": view.colour.value,
+        "label": view.label,
+        "due_text": view.due_text,
+    }
+
+
+def correction_added_out(added: dict[str, Any]) -> dict[str, Any]:
+    """selectors.correction_added as the API gives it (cases and bundle cases alike)."""
+    return {"correction_added": added.get("items", []), "correction_added_reason": added.get("reason", "")}
+
+
+def suspension_out(stop: Suspension) -> dict[str, Any]:
+    return {
+        "kind": stop.kind,
+        "step_name": stop.step_name,
+        "counted": stop.counted,
+        "legal_basis": stop.legal_basis,
+        "max_days": stop.max_days,
+        "started_on": stop.started_on,
+        "ended_on": stop.ended_on,
+        "reason": stop.reason,
+    }
 
 
 def action_refs(actions: Iterable[CaseAction]) -> list[dict[str, str]]:
     return [{"action": a.value, "label": ACTION_LABELS[a]} for a in actions]
 
 
-def case_out(
-    case: Case, *, allowed: Iterable[CaseAction], personal: bool, today: dt.date, soon_limit: dt.date
-) -> dict[str, Any]:
+def case_out(case: Case, *, allowed: Iterable[CaseAction], personal: bool, view: DeadlineView) -> dict[str, Any]:
     return {
         "number": case.number,
         "query_code": case.query_code if personal else None,
@@ -286,7 +372,8 @@ def case_out(
         "submitted_at": case.submitted_at,
         "promised_due": case.promised_due,
         "statutory_due": case.statutory_due,
-        "deadline_colour": deadline_colour(case, today, soon_limit),
+        "deadline_colour": view.colour.value,
+        "deadline_label": view.label,
         "allowed_actions": action_refs(allowed),
     }
 
@@ -297,7 +384,7 @@ def _mask_id(case: Case) -> str:
     return mask_resident_id(case.applicant_id_number)
 
 
-def case_row(case: Case, *, today: dt.date, soon_limit: dt.date, mask_names: bool = False) -> dict[str, Any]:
+def case_row(case: Case, *, view: DeadlineView, mask_names: bool = False) -> dict[str, Any]:
     """A list row: resident ID and phone always masked; the name too for readers without personal access."""
     return {
         "number": case.number,
@@ -317,7 +404,10 @@ def case_row(case: Case, *, today: dt.date, soon_limit: dt.date, mask_names: boo
         "promised_due": case.promised_due,
         "statutory_due": case.statutory_due,
         "calendar_unknown": case.calendar_unknown,
-        "deadline_colour": deadline_colour(case, today, soon_limit),
+        "clock": view.clock.value,
+        "clock_due": case.clock_due,
+        "deadline_colour": view.colour.value,
+        "deadline_label": view.label,
     }
 
 

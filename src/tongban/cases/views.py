@@ -30,7 +30,6 @@ from tongban.core.actor import Actor, actor_of
 from tongban.core.errors import ConflictError, DomainError
 from tongban.jurisdictions.models import Window
 from tongban.workdays.selectors import current_calendar
-from tongban.workdays.workcal import DeadlineState, deadline_state
 
 from . import forms as f
 from . import notices, selectors, services
@@ -129,50 +128,6 @@ def today() -> dt.date:
     return clock.today()
 
 
-# ---- deadlines as the pages show them -----------------------------------------------------------------
-
-
-@dataclass
-class Deadline:
-    state: str  # green / yellow / red / unknown / "" (clock not running)
-    left: int
-    paused: bool = False  # a suspension that is not counted stops the clock
-
-    @property
-    def label(self) -> str:
-        if self.state == DeadlineState.UNKNOWN:
-            return "期限待定"
-        if self.paused:
-            return f"计时暂停（剩余 {self.left} 个工作日）"
-        if self.state == DeadlineState.OVERDUE:
-            return f"已超期 {-self.left} 个工作日"
-        if self.state == "":
-            return ""
-        if self.left == 0:
-            return "今日到期"
-        return f"剩余 {self.left} 个工作日"
-
-    @property
-    def badge(self) -> str:
-        if self.paused:
-            return ""
-        return {
-            DeadlineState.OVERDUE: "badge-red",
-            DeadlineState.DUE_SOON: "badge-amber",
-            DeadlineState.UNKNOWN: "badge-amber",
-        }.get(self.state, "badge-green")  # type: ignore[call-overload]
-
-
-def deadline_of(case: Case, cal: Any = None, day: dt.date | None = None) -> Deadline:
-    if case.status not in (S.IN_PROGRESS, S.RETURNED, S.SUSPENDED) or case.accepted_on is None:
-        return Deadline("", 0)
-    if case.calendar_unknown or case.promised_due is None:
-        return Deadline(DeadlineState.UNKNOWN.value, 0)
-    paused = case.status in (S.SUSPENDED, S.RETURNED)
-    state, left = deadline_state(cal or current_calendar(), case.promised_due, day or today(), suspended=paused)
-    return Deadline(state.value, left, paused and state != DeadlineState.UNKNOWN)
-
-
 def count_label(count: int) -> str:
     """A page's count: exact below the cap, "1000+" beyond (selectors.count_up_to)."""
     return f"{selectors.PAGE_COUNT_CAP}+" if count > selectors.PAGE_COUNT_CAP else str(count)
@@ -185,7 +140,7 @@ def annotate_rows(rows: list[Case]) -> list[Case]:
     for c in rows:
         c.status_label = STATUS_LABELS[CaseStatus(c.status)]  # type: ignore[attr-defined]
         c.status_badge = STATUS_BADGES.get(CaseStatus(c.status), "")  # type: ignore[attr-defined]
-        c.deadline = deadline_of(c, cal, day)  # type: ignore[attr-defined]
+        c.deadline = selectors.deadline_of(c, cal, day)  # type: ignore[attr-defined]
     return rows
 
 
@@ -229,7 +184,9 @@ PAGE_ACTIONS: dict[str, PageAction] = {
     "correction": PageAction(
         f.CorrectionForm,
         (A.REQUEST_CORRECTION,),
-        lambda c, k, d, r: services.request_correction(c, k, _items(d), r, d.get("note", "")),
+        lambda c, k, d, r: services.request_correction(
+            c, k, _items(d), r, d.get("note", ""), added_reason=d.get("added_reason", "")
+        ),
         "已出具补正材料通知（一次告知）",
         {"items": "extra"},
     ),
@@ -310,10 +267,16 @@ PANELS: dict[str, tuple[str, str, str, str]] = {
         "进入特殊环节",
         "进入特殊环节",
         "",
-        "只能选择本事项办事指南中设定的特殊环节；不计入时限的环节将暂停计时。",
+        "只能选择本事项办事指南中设定的特殊环节。只有行政许可法第四十五条规定的程序或有法律依据的环节暂停计时，"
+        "其他环节照常计时；进入后出具特别程序告知书。",
     ),
     "resume": ("恢复办理", "恢复办理", "primary", "特殊环节结束，恢复计算办理时限。"),
-    "extend": ("延期（负责人审批）", "批准延期", "", "经本部门负责人批准，可以延长不超过10个工作日，并告知申请人。"),
+    "extend": (
+        "延期（负责人审批）",
+        "批准延期",
+        "",
+        "经本部门负责人批准，可以延长不超过10个工作日，须在办理期限届满前决定，并出具延期通知书。",
+    ),
     "issue": ("统一出件", "出件并办结", "primary", "选择结果送达方式。邮寄送达由快递接口下单并生成运单号。"),
     "supply_deferred": ("收取容缺材料", "确认收取", "", "申请人按承诺补交了容缺的材料。"),
     "supply_correction": ("收取补正材料", "确认补正，恢复办理", "primary", "申请人已按退回清单补正。"),
@@ -321,8 +284,10 @@ PANELS: dict[str, tuple[str, str, str, str]] = {
     "withdraw": ("撤回申请", "撤回申请", "danger", "撤回后本申请终止办理。"),
     "supervise": ("督办", "发送督办单", "primary", "督办单将发送给办理部门，部门须作出回复。"),
 }
-# After a front-desk or final decision the clerk prints the notice straight away.
-PRINT_AFTER = frozenset({"accept", "defer", "correction", "refuse", "decide", "return"})
+# After a front-desk or final decision the clerk prints the notice straight away; after a special step or an
+# extension, the notice the law requires in writing.
+PRINT_AFTER = frozenset({"accept", "defer", "correction", "refuse", "decide", "return", "suspend", "extend"})
+PRINT_KIND = {"suspend": notices.NoticeKind.SPECIAL_STEP, "extend": notices.NoticeKind.EXTENSION}
 
 
 def _supervise(ctx: services.Ctx, case: Case, message: str) -> Case:
@@ -363,7 +328,7 @@ def _form_kwargs(name: str, case: Case, context: dict[str, Any]) -> dict[str, An
     if name == "suspend":
         return {
             "choices": [
-                (s.name, f"{s.name}（最长{s.max_days}个工作日，{'计入' if s.counted_in_limit else '不计入'}办结时限）")
+                (s.name, f"{s.name}（最长{s.max_days}个工作日，{'不计入' if s.stops_clock else '计入'}办结时限）")
                 for s in version_of(case).special_steps.all()
             ]
         }
@@ -419,6 +384,7 @@ def detail_context(
         e.extra = _event_extra(e)  # type: ignore[attr-defined]
         e.role_label = ROLE_LABELS.get(e.actor_role, "申请人" if e.actor_role in APPLICANT_KINDS else "")  # type: ignore
     version = version_of(case)
+    deadline = selectors.deadline_of(case)
     materials = _materials(case, held)
     missing = services.missing_materials(case, held) if case.status in (S.SUBMITTED, S.CORRECTION) else []
     held_names = {m["name"] for m in materials if m["ok"] or any(h.state == "deferred" for h in m["held"])}
@@ -437,7 +403,9 @@ def detail_context(
         "status_label": STATUS_LABELS[CaseStatus(case.status)],
         "status_badge": STATUS_BADGES.get(CaseStatus(case.status), ""),
         "hint": APPLICANT_HINTS.get(CaseStatus(case.status), "") if applicant_view else "",
-        "deadline": deadline_of(case),
+        "deadline": deadline,
+        "deadline_rows": selectors.deadline_rows(case, deadline),
+        "correction_added": selectors.correction_added(case),
         "events": events,
         "materials": materials,
         "missing": missing,
@@ -539,7 +507,19 @@ def _event_extra(e: Any) -> str:
     if e.action == A.ACCEPT_DEFERRED and data.get("deferred"):
         return "容缺材料：" + "、".join(f"{d['material']}（{d['due']}前补交）" for d in data["deferred"])
     if e.action in (A.REQUEST_CORRECTION, A.RETURN_FOR_CORRECTION) and data.get("items"):
-        return "补正清单：" + "；".join(data["items"])
+        text = "补正清单：" + "；".join(data["items"])
+        if data.get("added"):
+            text += f"（新增“{'、'.join(data['added'])}”，理由：{data.get('added_reason', '')}）"
+        if e.action == A.RETURN_FOR_CORRECTION and "counted" in data:
+            text += "；补正期间" + ("计入" if data["counted"] else "不计入") + "办理时限"
+        return text
+    if e.action == A.SUSPEND and "counted" in data:
+        most = f"最长{data['max_days']}个工作日，" if data.get("max_days") else ""
+        return f"{most}所需时间{'计入' if data['counted'] else '不计入'}办理时限" + (
+            f"（依据：{data['legal_basis']}）" if data.get("legal_basis") else ""
+        )
+    if e.action in (A.ACCEPT, A.ACCEPT_DEFERRED) and data.get("deemed_accepted_on") and not data.get("deferred"):
+        return f"办理时限自 {data['deemed_accepted_on']} 起计算"
     if e.action == A.SUPPLY_DEFERRED and data.get("material"):
         return f"补交材料：{data['material']}"
     if e.action == A.EXTEND and data.get("days"):
@@ -653,7 +633,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     messages.success(request, spec.done)
     url = reverse("cases:detail", args=[case.number])
     if action in PRINT_AFTER:
-        kind = notices.current_notice_kind(done)
+        kind = PRINT_KIND.get(action) or notices.current_notice_kind(done)
         if kind:
             url += f"?print={kind.value}"
     if action == "withdraw" and is_applicant(user_of(request)):

@@ -30,6 +30,7 @@ from .domain.workflow import STATUS_LABELS, CaseStatus
 from .facts import case_facts, version_of
 from .models import Case, CaseMaterial
 from .selectors import visible_cases
+from .selectors.deadlines import DEADLINE_COLUMNS
 from .services.idempotency import replayed
 from .uploads import ALLOWED
 from .views import (
@@ -306,6 +307,7 @@ def _my(request: HttpRequest, drafts: bool) -> tuple[Any, list[Case]]:
         "accepted_on",
         "promised_due",
         "calendar_unknown",
+        *DEADLINE_COLUMNS,
         "decision",
         "version__name",
         "deciding_department__name",

@@ -38,19 +38,19 @@ from tongban.catalogue.formschema import validate_submission
 from tongban.core.actor import actor_of
 from tongban.core.errors import ConflictError, DomainError
 from tongban.workdays.selectors import current_calendar
-from tongban.workdays.workcal import DeadlineState, UnknownCalendarYear, deadline_state
 
 from . import forms as cf
 from . import forms_bundles as bf
 from . import selectors, services
 from .domain import policy
 from .domain.bundle_workflow import RESULT_MODE_LABELS, RESULT_MODES, BundleAction, ResultMode
+from .domain.limits import Clock
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
 from .facts import WITHDRAWABLE, bundle_facts, version_of
 from .models import BundleCase, BundleMaterial, Case, JointStep
 from .services.idempotency import replayed
 from .uploads import MAX_UPLOAD_BYTES
-from .views import PERSONAL_ONLY, Deadline, clerk_window, ctx_for, deadline_of, is_applicant, role_of
+from .views import PERSONAL_ONLY, clerk_window, ctx_for, is_applicant, role_of
 
 S = CaseStatus
 P = BundleCase.Phase
@@ -544,24 +544,13 @@ def mine(request: HttpRequest) -> HttpResponse:
         bc.holdup = holdups.get(bc.pk)  # type: ignore[attr-defined]
         bc.item_count = counts.get(bc.pk, 0)  # type: ignore[attr-defined]
         bc.badge = PHASE_BADGES.get(bc.phase, "")  # type: ignore[attr-defined]
+        bc.deadline = selectors.bundle_deadline_of(bc)  # type: ignore[attr-defined]
         if bc.holdup is not None:
             bc.holdup.status_label = STATUS_LABELS[S(bc.holdup.status)]
     return render(request, "bundle_cases/case_mine.html", {"page": page, "rows": rows, "drafts": drafts})
 
 
 # ---- the bundle-case page ---------------------------------------------------------------------------------
-
-
-def _bundle_deadline(bc: BundleCase) -> Deadline:
-    if bc.phase not in (P.IN_PROGRESS,) or bc.accepted_on is None:
-        return Deadline("", 0)
-    if bc.promised_due is None:  # (calendar_unknown may stem from the statutory date alone)
-        return Deadline(DeadlineState.UNKNOWN.value, 0)
-    try:
-        state, left = deadline_state(current_calendar(), bc.promised_due, _today())
-    except UnknownCalendarYear:
-        return Deadline(DeadlineState.UNKNOWN.value, 0)
-    return Deadline(state.value, left)
 
 
 def _personal(request: HttpRequest, bc: BundleCase, children: list[Case] | None = None) -> bool:
@@ -618,7 +607,7 @@ def _children_rows(request: HttpRequest, bc: BundleCase, children: list[Case]) -
     for c in children:
         c.status_label = STATUS_LABELS[S(c.status)]  # type: ignore[attr-defined]
         c.status_badge = CHILD_BADGES.get(S(c.status), "")  # type: ignore[attr-defined]
-        c.deadline = deadline_of(c, cal, day)  # type: ignore[attr-defined]
+        c.deadline = selectors.deadline_of(c, cal, day)  # type: ignore[attr-defined]
         prereqs = [by_item[d.pk] for d in c.bundle_item.depends_on.all() if d.pk in by_item] if c.bundle_item else []
         c.waits_for = [version_of(p).name for p in prereqs]  # type: ignore[attr-defined]
         c.can_open = c.pk in visible  # type: ignore[attr-defined]
@@ -687,6 +676,8 @@ def _page_forms(
         )
     if BundleAction.RESUBMIT in possible:
         out["resubmit"] = _make(bf.ResubmitForm, initial=initial, auto_id="id_resubmit_%s")
+    if BundleAction.EXTEND in possible:
+        out["extend"] = _make(bf.BundleExtendForm, initial={**initial, "days": 15}, auto_id="id_extend_%s")
     if BundleAction.WITHDRAW_ITEM in possible:
         open_children = [(c.number, version_of(c).name) for c in children if S(c.status) in WITHDRAWABLE]
         out["withdraw"] = _make(bf.WithdrawItemForm, initial=initial, choices=open_children, auto_id="id_withdraw_%s")
@@ -719,6 +710,8 @@ def _detail_context(
     steps = list(bc.joint_steps.prefetch_related("cases__version", "cases__deciding_department"))
     personal = _personal(request, bc, children)
     holdup = selectors.bundle_holdup(bc) if bc.phase == P.IN_PROGRESS else None  # before 受理 nothing holds it
+    if holdup is not None:
+        holdup.deadline = selectors.deadline_of(holdup)
     forms = _page_forms(request, bc, children, items, steps)
     if bound:
         name, form = bound
@@ -728,13 +721,17 @@ def _detail_context(
             forms[name] = form
     applicant_view = is_applicant(user)
     materials = material_rows(items, {m.name: m for m in bc.materials.all()})
+    deadline = selectors.bundle_deadline_of(bc)
     return {
         "bc": bc,
         "bundle": bc.bundle,
         "children": children,
         "phase_label": bc.get_phase_display(),
         "phase_badge": PHASE_BADGES.get(bc.phase, ""),
-        "deadline": _bundle_deadline(bc),
+        "deadline": deadline,
+        "promised_text": deadline.label if deadline.clock is Clock.PAUSED else selectors.due_text(bc.promised_due, bc),
+        "statutory_text": selectors.due_text(bc.statutory_due, bc),
+        "correction_added": selectors.correction_added(bc),
         "hint": PHASE_HINTS.get(bc.phase, "") if applicant_view else "",
         "applicant_view": applicant_view,
         "applicant": _applicant(bc, personal, own=applicant_view),
@@ -787,6 +784,7 @@ DONE = {
     "withdraw": "该事项已撤回，其他事项继续办理",
     "joint_schedule": "联合环节已安排，已通知各涉及部门",
     "joint_record": "联合环节结论已记录到各涉及事项",
+    "extend": "已记录联合办理延期（政府负责人批准）",
 }
 ANCHORS = {
     "accept": "decide",
@@ -853,7 +851,11 @@ def _run(
         ]
         services.accept_bundle(ctx, bc, d["revision"], refusals=form.refusals(), deferrals=deferrals)
     elif action == "correction":
-        services.request_bundle_correction(ctx, bc, form.all_items(), d["revision"])
+        services.request_bundle_correction(
+            ctx, bc, form.all_items(), d["revision"], added_reason=d.get("added_reason", "")
+        )
+    elif action == "extend":
+        services.extend_bundle(ctx, bc, d["reason"], d["approved_by"], d["revision"], days=d["days"])
     elif action == "resubmit":
         if is_applicant(request.user):
             problems = _attach_uploads(ctx, bc, request, context["materials"])
@@ -1089,10 +1091,10 @@ def board(request: HttpRequest) -> HttpResponse:
     cal = current_calendar() if rows else None
     for bc in rows:
         bc.badge = PHASE_BADGES.get(bc.phase, "")  # type: ignore[attr-defined]
-        bc.deadline = _bundle_deadline(bc)  # type: ignore[attr-defined]
+        bc.deadline = selectors.bundle_deadline_of(bc, cal, day)  # type: ignore[attr-defined]
         if bc.holdup is not None:  # type: ignore[attr-defined]
             bc.holdup.status_label = STATUS_LABELS[S(bc.holdup.status)]  # type: ignore[attr-defined]
-            bc.holdup.deadline = deadline_of(bc.holdup, cal, day)  # type: ignore[attr-defined]
+            bc.holdup.deadline = selectors.deadline_of(bc.holdup, cal, day)  # type: ignore[attr-defined]
     last = max(1, (total + PER_PAGE - 1) // PER_PAGE)
     return render(
         request,

@@ -25,22 +25,38 @@ from .views import actor_for, annotate_rows, count_label, refuse_page, role_of, 
 
 PER_PAGE = 50
 MAX_PAGE = 10_000  # beyond any real queue; a bigger number would overflow the database's OFFSET
+BACK_OFFICE_BUCKETS = [
+    Bucket.TO_REVIEW,
+    Bucket.TO_DECIDE,
+    Bucket.SUSPENDED,
+    Bucket.DUE_SOON,
+    Bucket.OVERDUE,
+    Bucket.SPECIAL_OVERDUE,
+]
 ROLE_BUCKETS: dict[Role, list[Bucket]] = {
     Role.WINDOW_CLERK: [Bucket.TO_ACCEPT, Bucket.RESULT_DESK],
-    Role.APPROVER: [Bucket.TO_REVIEW, Bucket.TO_DECIDE, Bucket.SUSPENDED, Bucket.DUE_SOON, Bucket.OVERDUE],
-    Role.DEPARTMENT_HEAD: [Bucket.TO_REVIEW, Bucket.TO_DECIDE, Bucket.SUSPENDED, Bucket.DUE_SOON, Bucket.OVERDUE],
+    Role.APPROVER: BACK_OFFICE_BUCKETS,
+    Role.DEPARTMENT_HEAD: BACK_OFFICE_BUCKETS,
     Role.SYSTEM_ADMIN: list(Bucket),
 }
 BUCKET_HINTS = {
-    Bucket.TO_ACCEPT: "网上提交和窗口收件后待作出受理决定的申请",
+    Bucket.TO_ACCEPT: "网上提交和窗口收件后待作出受理决定的申请（收件后5个工作日内须受理、不予受理或一次性告知补正）",
     Bucket.TO_REVIEW: "已受理、正在各审查环节的办件",
     Bucket.TO_DECIDE: "审查环节已完成，待作出准予或不予决定",
-    Bucket.SUSPENDED: "处于特殊环节或退回补正的办件（时限暂停）",
-    Bucket.DUE_SOON: "两个工作日内到期的办件",
-    Bucket.OVERDUE: "已超过承诺办结日期的办件",
-    Bucket.RESULT_DESK: "已作出决定、待统一出件的办件",
+    Bucket.SUSPENDED: "处于特殊环节或退回补正的办件（不计入时限的暂停计时）",
+    Bucket.DUE_SOON: "受理、办结或出件期限在两个工作日内到期的办件",
+    Bucket.OVERDUE: "逾期未受理、超过承诺办结日期或逾期未出件的办件（计时暂停的不在此列）",
+    Bucket.SPECIAL_OVERDUE: "特殊环节已超过办事指南规定的最长时限的办件",
+    Bucket.CALENDAR_UNKNOWN: "期限涉及尚未录入节假日安排的年度、暂无法计算的办件",
+    Bucket.RESULT_DESK: "已作出决定、待统一出件的办件（决定后10个工作日或指南更短的送达时限内出件）",
 }
-BOARD_BUCKETS = [Bucket.OVERDUE, Bucket.DUE_SOON]
+BOARD_BUCKETS = [Bucket.OVERDUE, Bucket.DUE_SOON, Bucket.SPECIAL_OVERDUE, Bucket.CALENDAR_UNKNOWN]
+TONES = {
+    Bucket.OVERDUE: "red",
+    Bucket.SPECIAL_OVERDUE: "red",
+    Bucket.DUE_SOON: "amber",
+    Bucket.CALENDAR_UNKNOWN: "amber",
+}
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -103,7 +119,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "count": counts[b],
             "shown": count_label(counts[b]),
             "active": b is bucket,
-            "tone": "red" if b is Bucket.OVERDUE else "amber" if b is Bucket.DUE_SOON else "",
+            "tone": TONES.get(b, ""),
         }
         for b in buckets
     ]
@@ -178,7 +194,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "count": counts[b],
             "shown": count_label(counts[b]),
             "active": b is bucket,
-            "tone": "red" if b is Bucket.OVERDUE else "amber",
+            "tone": TONES.get(b, ""),
         }
         for b in BOARD_BUCKETS
     ]

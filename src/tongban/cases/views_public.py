@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from tongban.audit.services import client_ip
 
+from .domain.limits import CLOCK_LABELS
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
 from .selectors import public_progress
 
@@ -82,6 +83,11 @@ def present(progress: dict[str, Any]) -> dict[str, Any]:
         "submitted_at": timezone.localtime(progress["submitted_at"]) if progress["submitted_at"] else None,
         "accepted_on": progress["accepted_on"],
         "promised_due": progress["promised_due"],
+        "promised_text": progress["promised_text"],
+        "deadline": progress["deadline"],
+        "deadline_colour": progress["deadline"].colour.value,
+        "deadline_label": progress["deadline"].label,
+        "clock_label": CLOCK_LABELS[progress["deadline"].clock],
         "decision": DECISION_LABELS.get(progress["decision"], ""),
         "closed_at": timezone.localtime(progress["closed_at"]) if progress["closed_at"] else None,
         "events": events,

@@ -838,10 +838,11 @@ class HandlingStepInline(CompactTabularInline):
 
 class SpecialStepInline(CompactTabularInline):
     model = SpecialStep
-    fields = ("name", "max_days", "counted_in_limit", "description")
+    fields = ("name", "max_days", "counted_in_limit", "legal_basis", "description")
     compact_widgets = {
         "name": forms.TextInput(attrs={"size": 12}),
         "description": forms.Textarea(attrs={"rows": 2, "cols": 32}),
+        "legal_basis": forms.Textarea(attrs={"rows": 2, "cols": 24}),
     }
 
 
@@ -851,7 +852,19 @@ VERSION_META_FIELDS = ["implementation", "number", "status", "change_note", "cre
 VERSION_FIELDSETS: list[tuple[str, dict[str, Any]]] = [
     ("版本", {"fields": VERSION_META_FIELDS}),
     ("基本信息", {"fields": ["name", "legal_basis", "exercise_level", "service_objects", "conditions"]}),
-    ("办理时限", {"fields": ["review_type", "handling_type", "statutory_days", "promised_days"]}),
+    (
+        "办理时限",
+        {
+            "fields": [
+                "review_type",
+                "handling_type",
+                "statutory_days",
+                "promised_days",
+                "limit_unit",
+                "correction_counted",
+            ]
+        },
+    ),
     (
         "办理渠道",
         {

@@ -17,6 +17,7 @@ from django.db import models
 from tongban.core.models import AppendOnlyModel
 
 from . import vocab
+from .rules import stops_clock
 from .workflow import ACTION_LABELS, STATUS_LABELS, VersionStatus
 
 
@@ -143,8 +144,20 @@ class ImplementationVersion(models.Model):
     # handling
     review_type = models.CharField("审查类型", max_length=10, choices=vocab.REVIEW_TYPES)
     handling_type = models.CharField("办件类型", max_length=10, choices=vocab.HANDLING_TYPES)
-    statutory_days = models.PositiveIntegerField("法定办结时限（工作日）")
-    promised_days = models.PositiveIntegerField("承诺办结时限（工作日）", help_text="0 表示即办")
+    statutory_days = models.PositiveIntegerField("法定办结时限", help_text="按“时限单位”计算")
+    promised_days = models.PositiveIntegerField("承诺办结时限", help_text="按“时限单位”计算；0 表示即办")
+    limit_unit = models.CharField(
+        "时限单位",
+        max_length=10,
+        choices=vocab.LIMIT_UNITS,
+        default="working",
+        help_text="行政许可法按工作日计算；其他法律规定按日计算的（如居民身份证法第十二条60日）选“自然日”",
+    )
+    correction_counted = models.BooleanField(
+        "补正期间是否计入办理时限",
+        default=False,
+        help_text="办理中退回申请人补正的期间是否计入办理时限（依本地规定）",
+    )
     # channels
     online = models.BooleanField("是否网办", default=True)
     online_depth = models.PositiveSmallIntegerField("网上办理深度", choices=vocab.ONLINE_DEPTHS, default=3)
@@ -164,7 +177,9 @@ class ImplementationVersion(models.Model):
         "结果电子证照类型", max_length=60, blank=True, help_text="结果为电子证照时填写证照类型代码"
     )
     delivery_methods = models.JSONField("送达方式", default=list)
-    delivery_days = models.PositiveIntegerField("送达时限（工作日）", default=0)
+    delivery_days = models.PositiveIntegerField(
+        "送达时限（工作日）", default=0, help_text="作出决定后出件送达的期限；0 为行政许可法第四十四条的10个工作日"
+    )
     courier = models.BooleanField("是否支持物流快递", default=False)
     # fees
     charged = models.BooleanField("是否收费", default=False)
@@ -298,14 +313,22 @@ class HandlingStep(VersionPart):
 
 
 class SpecialStep(VersionPart):
-    """A clock-stopping step (特殊环节) such as 听证, 检验检测, 专家评审, 公示."""
+    """A special step (特殊环节). Its time is left out of the limit only for the procedures of 行政许可法 Art. 45
+    (听证, 招标, 拍卖, 检验, 检测, 检疫, 鉴定, 专家评审) or with a legal basis of its own (rules.stops_clock)."""
 
     version = models.ForeignKey(
         ImplementationVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="special_steps"
     )
-    name = models.CharField("特殊环节名称", max_length=50)
-    max_days = models.PositiveIntegerField("时限（工作日）", default=0)
+    name = models.CharField(
+        "特殊环节名称",
+        max_length=50,
+        help_text="行政许可法第四十五条：听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审",
+    )
+    max_days = models.PositiveIntegerField("最长时限（工作日）", default=0)
     counted_in_limit = models.BooleanField("是否计算在法定办结时限内", default=False)
+    legal_basis = models.TextField(
+        "法律依据", blank=True, help_text="第四十五条以外的特殊环节不计入办理时限的，须写明法律法规名称及条款"
+    )
     description = models.TextField("说明", blank=True)
 
     class Meta:
@@ -315,6 +338,11 @@ class SpecialStep(VersionPart):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def stops_clock(self) -> bool:
+        """Its time is left out of the limit (what the guide, the case page and the notices say)."""
+        return stops_clock(self.name, self.legal_basis, self.counted_in_limit)
 
 
 class VersionEvent(AppendOnlyModel):

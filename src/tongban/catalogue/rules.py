@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .formschema import schema_errors
-from .vocab import LICENSING
+from .vocab import LICENSING, STATUTORY_SPECIAL_STEPS
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,18 @@ REQUIRED_TEXT = {
     "phone": "咨询电话",
     "complaint_phone": "监督投诉电话",
 }
+
+
+def stops_clock(name: str, legal_basis: str, counted_in_limit: bool) -> bool:
+    """Whether a special step's time is left out of the limit (行政许可法 Art. 45): only the procedures the law
+    names, or a step the guide gives its own legal basis, and only where the guide does not count it anyway."""
+    if counted_in_limit:
+        return False
+    return name.strip() in STATUTORY_SPECIAL_STEPS or bool(legal_basis.strip())
+
+
+# Art. 44: the result is issued within 10 working days of the decision; a guide may promise less.
+MAX_DELIVERY_DAYS = 10
 
 
 def guide_violations(g: dict[str, Any]) -> list[Violation]:
@@ -56,8 +68,9 @@ def guide_violations(g: dict[str, Any]) -> list[Violation]:
         add("review_type", "承诺办结时限为0（即办）时，审查类型应为“即审即办”")
     if not immediate and g.get("review_type") != "review":
         add("review_type", "承诺办结时限大于0时，审查类型应为“前审后批”")
+    unit = "日" if g.get("limit_unit") == "calendar" else "个工作日"
     if promised > statutory:
-        add("promised_days", f"承诺办结时限（{promised}个工作日）不能超过法定办结时限（{statutory}个工作日）")
+        add("promised_days", f"承诺办结时限（{promised}{unit}）不能超过法定办结时限（{statutory}{unit}）")
 
     depth, visits = int(g.get("online_depth") or 1), int(g.get("visits") or 0)
     forms = set(g.get("handling_forms") or [])
@@ -108,9 +121,25 @@ def guide_violations(g: dict[str, Any]) -> list[Violation]:
             add("materials", f"申请材料“{m.get('name', i)}”份数至少为1")
         if m.get("licence_replaceable") and m.get("source") != "government":
             add("materials", f"申请材料“{m.get('name', i)}”可用电子证照免提交时，来源渠道应为“政府部门核发”")
+    if int(g.get("delivery_days") or 0) > MAX_DELIVERY_DAYS:
+        add("delivery_days", f"送达时限不能超过{MAX_DELIVERY_DAYS}个工作日（行政许可法第四十四条）")
+    if g.get("limit_unit") not in (None, "working", "calendar"):
+        add("limit_unit", "时限单位应为“工作日”或“自然日”")
+    statutory_names = "、".join(STATUTORY_SPECIAL_STEPS)
     for i, s in enumerate(g.get("special_steps") or [], start=1):
-        if not str(s.get("name") or "").strip():
+        name = str(s.get("name") or "").strip()
+        if not name:
             add("special_steps", f"第{i}个特殊环节缺少名称")
+            continue
+        if int(s.get("max_days") or 0) < 1:
+            add("special_steps", f"特殊环节“{name}”须填写最长时限（工作日）")
+        counted = bool(s.get("counted_in_limit"))
+        if not counted and not stops_clock(name, str(s.get("legal_basis") or ""), counted):
+            add(
+                "special_steps",
+                f"特殊环节“{name}”不是行政许可法第四十五条规定的程序（{statutory_names}），"
+                "不计入办理时限的须填写其法律依据，否则应计入办理时限",
+            )
 
     for _path, message in schema_errors(g.get("form_schema") or []):
         add("form_schema", message)

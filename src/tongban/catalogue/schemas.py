@@ -80,6 +80,7 @@ def item_ref(entry: CatalogueEntry) -> dict[str, Any]:
 STATUS = {s.value: label for s, label in STATUS_LABELS.items()}
 LEVEL_LABELS = dict(vocab.LEVELS)
 REVIEW_TYPE_LABELS = dict(vocab.REVIEW_TYPES)
+LIMIT_UNIT_LABELS = vocab.LIMIT_UNIT_LABELS
 HANDLING_TYPE_LABELS = dict(vocab.HANDLING_TYPES)
 ONLINE_DEPTH_LABELS = {str(k): v for k, v in vocab.ONLINE_DEPTHS}
 SCOPE_LABELS = dict(vocab.SCOPES)
@@ -287,8 +288,12 @@ class StepOut(Schema):
 
 class SpecialStepOut(Schema):
     name: str = Field(..., description="特殊环节名称（听证、检测、专家评审、公示……）")
-    max_days: int = Field(..., description="时限（工作日）")
-    counted_in_limit: bool = Field(..., description="是否计算在法定办结时限内")
+    max_days: int = Field(..., description="最长时限（工作日）")
+    counted_in_limit: bool = Field(..., description="指南填写的“是否计算在法定办结时限内”")
+    legal_basis: str = Field(..., description="不计入时限的法律依据（行政许可法第四十五条以外的环节须填写）")
+    stops_clock: bool = Field(
+        ..., description="所需时间是否不计入办理时限：仅第四十五条规定的程序或有法律依据的环节，且指南未设为计入"
+    )
     description: str
 
 
@@ -331,8 +336,10 @@ class GuideOut(Schema):
     # handling
     review_type: Coded = Field(..., description="审查类型")
     handling_type: Coded = Field(..., description="办件类型")
-    statutory_days: int = Field(..., description="法定办结时限（工作日）")
-    promised_days: int = Field(..., description="承诺办结时限（工作日），0 为即办")
+    statutory_days: int = Field(..., description="法定办结时限（单位见 limit_unit）")
+    promised_days: int = Field(..., description="承诺办结时限（单位见 limit_unit），0 为即办")
+    limit_unit: Coded = Field(..., description="时限单位：working 工作日，calendar 自然日")
+    correction_counted: bool = Field(..., description="办理中退回补正的期间是否计入办理时限")
     steps: list[StepOut] = Field(..., description="办理环节")
     special_steps: list[SpecialStepOut] = Field(..., description="特殊环节（不计入或计入时限）")
     # channels
@@ -354,7 +361,7 @@ class GuideOut(Schema):
     result_sample: str = Field(..., description="结果样本")
     result_licence_type: str = Field(..., description="结果电子证照类型")
     delivery_methods: list[Coded] = Field(..., description="送达方式")
-    delivery_days: int = Field(..., description="送达时限（工作日）")
+    delivery_days: int = Field(..., description="送达时限（工作日）：决定后出件送达的期限；0 为法定的10个工作日")
     courier: bool = Field(..., description="是否支持物流快递")
     # fees
     charged: bool = Field(..., description="是否收费")
@@ -454,6 +461,8 @@ def guide(
         "handling_type": coded(v.handling_type, HANDLING_TYPE_LABELS),
         "statutory_days": v.statutory_days,
         "promised_days": v.promised_days,
+        "limit_unit": coded(v.limit_unit, LIMIT_UNIT_LABELS),
+        "correction_counted": v.correction_counted,
         "steps": [
             {"order": s.order, "name": s.name, "days": s.days, "handler": s.handler, "criteria": s.criteria}
             for s in v.steps.all()
@@ -463,6 +472,8 @@ def guide(
                 "name": s.name,
                 "max_days": s.max_days,
                 "counted_in_limit": s.counted_in_limit,
+                "legal_basis": s.legal_basis,
+                "stops_clock": s.stops_clock,
                 "description": s.description,
             }
             for s in v.special_steps.all()

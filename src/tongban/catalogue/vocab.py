@@ -52,7 +52,13 @@ RESULT_TYPES = [("licence", "出证办结"), ("document", "出文办结"), ("app
 DELIVERY_METHODS = [("window", "窗口领取"), ("post", "邮寄"), ("electronic", "电子送达"), ("notice", "公告")]
 DELIVERY_METHOD_LABELS = dict(DELIVERY_METHODS)
 
-SPECIAL_STEP_NAMES = ["听证", "招标", "拍卖", "检验", "检测", "检疫", "鉴定", "专家评审", "公示", "现场勘验"]
+# 行政许可法 Art. 45: the procedures whose time is not counted in the limit. Any other special step stops the
+# clock only where the guide names its own legal basis (rules.stops_clock).
+STATUTORY_SPECIAL_STEPS = ("听证", "招标", "拍卖", "检验", "检测", "检疫", "鉴定", "专家评审")
+
+# How a guide's time limits are counted (行政许可法 Art. 82 working days; other laws calendar days).
+LIMIT_UNITS = [("working", "工作日"), ("calendar", "自然日")]
+LIMIT_UNIT_LABELS = dict(LIMIT_UNITS)
 
 FORM_FIELD_TYPES = [
     ("text", "单行文本"),

@@ -48,14 +48,15 @@ class WorkingCalendar:
         )
 
     def merged(self, other: WorkingCalendar) -> WorkingCalendar:
-        """``other`` (e.g. the administrators' table) overrides this one for the years it knows."""
-        keep_h = {d for d in self.holidays if d.year not in other.known_years}
-        keep_w = {d for d in self.makeup_workdays if d.year not in other.known_years}
+        """``other`` (the administrators' table) added to this one day by day: each day it lists replaces this
+        calendar's kind of that day, every other day of a year both know stays as it was (an administrator who
+        corrects one day of a year the package knows changes that day only), and its years become known."""
+        listed = other.holidays | other.makeup_workdays
         return WorkingCalendar(
             known_years=self.known_years | other.known_years,
-            holidays=frozenset(keep_h | other.holidays),
-            makeup_workdays=frozenset(keep_w | other.makeup_workdays),
-            names={**{d: n for d, n in self.names.items() if d.year not in other.known_years}, **other.names},
+            holidays=frozenset((self.holidays - listed) | other.holidays),
+            makeup_workdays=frozenset((self.makeup_workdays - listed) | other.makeup_workdays),
+            names={**{d: n for d, n in self.names.items() if d not in listed}, **other.names},
         )
 
     def knows(self, day: dt.date) -> bool:
@@ -116,30 +117,70 @@ def from_chinesecalendar() -> WorkingCalendar:
 # ---- deadlines ------------------------------------------------------------------------------------------
 
 
-class DeadlineState(StrEnum):
-    ON_TIME = "green"
-    DUE_SOON = "yellow"  # two working days or fewer remain
-    OVERDUE = "red"
-    UNKNOWN = "unknown"  # the calendar does not know a year the deadline needs
+class Unit(StrEnum):
+    """How a time limit is counted. 行政许可法 Art. 82 counts working days; other laws count calendar days
+    (居民身份证法 Art. 12: 60 days), a unit of its own."""
+
+    WORKING = "working"  # 工作日
+    CALENDAR = "calendar"  # 自然日
+
+
+UNIT_LABELS = {Unit.WORKING: "个工作日", Unit.CALENDAR: "日"}
+
+
+def add_days(cal: WorkingCalendar, start: dt.date, days: int, unit: Unit | str = Unit.WORKING) -> dt.date:
+    """The last day of a period of ``days`` counted from ``start`` (start itself not counted).
+
+    Calendar days: ``start + days``; a period whose last day is a rest day (statutory holiday or weekend) ends
+    on the next working day (民法典 Art. 203, the general rule of periods), so the calendar is asked about that
+    last day too.
+    """
+    if Unit(unit) is Unit.WORKING:
+        return cal.add_working_days(start, days)
+    if days < 0:
+        raise ValueError("days must be ≥ 0")
+    end = start + dt.timedelta(days=days)
+    if days == 0:
+        return end
+    while not cal.is_working_day(end):
+        end += ONE_DAY
+    return end
+
+
+def days_between(cal: WorkingCalendar, start: dt.date, end: dt.date, unit: Unit | str = Unit.WORKING) -> int:
+    """Days of ``unit`` in (start, end]; negative when end is before start."""
+    if Unit(unit) is Unit.WORKING:
+        return cal.working_days_between(start, end)
+    return (end - start).days
 
 
 @dataclass(frozen=True)
 class Suspension:
     start: dt.date
     end: dt.date | None  # None while still suspended
-    counted: bool = False  # 特殊环节 flagged 计算在法定办结时限内: the clock keeps running
+    counted: bool = False  # its days count toward the limit: the clock keeps running
 
 
-def suspended_working_days(cal: WorkingCalendar, suspensions: Iterable[Suspension], today: dt.date) -> int:
-    """Working days the clock stood still: (start, end] of each uncounted suspension (open ones up to today)."""
-    total = 0
-    for s in suspensions:
+def _stopped_dates(cal: WorkingCalendar, stops: Iterable[Suspension], today: dt.date, unit: Unit) -> set[dt.date]:
+    """The days in (start, end] of each uncounted suspension (open ones up to today) that the unit counts."""
+    days: set[dt.date] = set()
+    for s in stops:
         if s.counted:
             continue
-        end = s.end or today
-        if end > s.start:
-            total += cal.working_days_between(s.start, end)
-    return total
+        current, end = s.start, s.end or today
+        while current < end:
+            current += ONE_DAY
+            if unit is Unit.CALENDAR or cal.is_working_day(current):
+                days.add(current)
+    return days
+
+
+def suspended_days(
+    cal: WorkingCalendar, suspensions: Iterable[Suspension], today: dt.date, unit: Unit | str = Unit.WORKING
+) -> int:
+    """Days the clock stood still. Overlapping suspensions (a bundle's items stopped at once) count each day
+    once."""
+    return len(_stopped_dates(cal, suspensions, today, Unit(unit)))
 
 
 def due_date(
@@ -150,24 +191,25 @@ def due_date(
     extension_days: int = 0,
     suspensions: Iterable[Suspension] = (),
     today: dt.date | None = None,
+    unit: Unit | str = Unit.WORKING,
 ) -> dt.date:
-    """Accepted on ``accepted_on`` with ``limit_days`` working days, plus extensions, plus stopped time."""
-    stopped = suspended_working_days(cal, suspensions, today or accepted_on)
-    return cal.add_working_days(accepted_on, limit_days + extension_days + stopped)
+    """Accepted on ``accepted_on`` with ``limit_days`` (in ``unit``), plus extensions, plus stopped time."""
+    stopped = suspended_days(cal, suspensions, today or accepted_on, unit)
+    return add_days(cal, accepted_on, limit_days + extension_days + stopped, unit)
 
 
-def deadline_state(
-    cal: WorkingCalendar, due: dt.date, today: dt.date, *, suspended: bool = False, due_soon_days: int = 2
-) -> tuple[DeadlineState, int]:
-    """The colour of a deadline and the working days left (negative when overdue)."""
-    try:
-        left = cal.working_days_between(today, due)
-    except UnknownCalendarYear:
-        return DeadlineState.UNKNOWN, 0
-    if suspended:
-        return DeadlineState.ON_TIME, left
-    if left < 0:
-        return DeadlineState.OVERDUE, left
-    if left <= due_soon_days:
-        return DeadlineState.DUE_SOON, left
-    return DeadlineState.ON_TIME, left
+def due_soon_limit(cal: WorkingCalendar, today: dt.date, days: int = 2) -> dt.date | None:
+    """The last date that is still "due soon" (``days`` working days from today). Where the calendar runs out
+    first it is the last day the calendar knows: a date it cannot count is never guessed to be near or far.
+    None when the calendar does not know today."""
+    if not cal.knows(today):
+        return None
+    current, left = today, days
+    while left:
+        following = current + ONE_DAY
+        if not cal.knows(following):
+            return current
+        current = following
+        if cal.is_working_day(current):
+            left -= 1
+    return current

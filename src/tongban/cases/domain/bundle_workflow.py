@@ -37,6 +37,7 @@ class BundleAction(StrEnum):
     WITHDRAW_ITEM = "withdraw_item"
     SCHEDULE_JOINT_STEP = "schedule_joint_step"
     RECORD_JOINT_OUTCOME = "record_joint_outcome"
+    EXTEND = "extend"  # 行政许可法 Art. 42 (2): +15 working days with the government head's approval
     PROGRESS = "progress"  # the platform: the phase follows from the items' states
 
 
@@ -55,7 +56,7 @@ ACTION_LABELS = {
     B.SAVE_DRAFT: "保存草稿", B.SUBMIT: "提交申请", B.ATTACH_MATERIAL: "上传申请材料", B.REQUEST_CORRECTION: "一次性告知补正",
     B.RESUBMIT: "补正后重新提交", B.ACCEPT: "受理", B.CHOOSE_RESULT_MODE: "选择出件方式", B.ISSUE_RESULTS: "出件",
     B.WITHDRAW_ITEM: "撤回单个事项", B.SCHEDULE_JOINT_STEP: "安排联合环节", B.RECORD_JOINT_OUTCOME: "记录联合环节结论",
-    B.PROGRESS: "事项办理进展",
+    B.EXTEND: "延期（政府负责人批准）", B.PROGRESS: "事项办理进展",
 }  # fmt: skip
 RESULT_MODE_LABELS = {ResultMode.TOGETHER: "统一出件", ResultMode.SEPARATE: "逐项出件"}
 RESULT_MODES = frozenset(m.value for m in ResultMode)
@@ -76,6 +77,7 @@ TRANSITIONS: dict[tuple[BundlePhase, BundleAction], BundlePhase] = {
     (P.IN_PROGRESS, B.SCHEDULE_JOINT_STEP): P.IN_PROGRESS,
     (P.IN_PROGRESS, B.RECORD_JOINT_OUTCOME): P.IN_PROGRESS,
     (P.READY, B.RECORD_JOINT_OUTCOME): P.READY,
+    (P.IN_PROGRESS, B.EXTEND): P.IN_PROGRESS,
     **{(p, B.ATTACH_MATERIAL): p for p in (P.DRAFT, P.SUBMITTED, P.CORRECTION)},
     **{(p, B.CHOOSE_RESULT_MODE): p for p in RESULT_MODE_PHASES},
     # What the items' states make of the bundle (derive_phase); before acceptance only withdrawals end it.
@@ -167,6 +169,10 @@ class BundleFacts(Protocol):
     def has_withdrawable_item(self) -> bool: ...
     @property
     def unrecorded_joint_step_departments(self) -> frozenset[int]: ...
+    @property
+    def extended(self) -> bool: ...
+    @property
+    def deadline_passed(self) -> str: ...  # the day the bundle's limit ran out ("" if it has not)
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,14 @@ GUARDS: dict[BundleAction, tuple[BundleGuard, ...]] = {
     B.RECORD_JOINT_OUTCOME: (
         BundleGuard(
             "nothing_to_record", lambda f: bool(f.unrecorded_joint_step_departments), "没有待记录结论的联合环节"
+        ),
+    ),
+    B.EXTEND: (
+        BundleGuard("already_extended", lambda f: not f.extended, "该一件事办件已延期一次，不能再次延期"),
+        BundleGuard(
+            "deadline_passed",
+            lambda f: not f.deadline_passed,
+            "联合办理期限已届满，依法不能再延期（行政许可法第四十二条：延期须在期限届满前经本级人民政府负责人批准）",
         ),
     ),
 }

@@ -350,6 +350,9 @@ def _bundle_permitted(actor: Actor, facts: BundleFacts, action: BundleAction) ->
         allowed = own or (desk and phase is not BP.DRAFT)
     elif action is BA.SCHEDULE_JOINT_STEP:
         allowed = actor.has_role(R.APPROVER, R.DEPARTMENT_HEAD) and actor.department_id in facts.running_department_ids
+    elif action is BA.EXTEND:
+        # Recorded by the head of a department deciding one of its items, with who in the government approved.
+        allowed = actor.has_role(R.DEPARTMENT_HEAD) and actor.department_id in facts.item_department_ids
     elif action is BA.RECORD_JOINT_OUTCOME:
         allowed = (
             actor.has_role(R.APPROVER, R.DEPARTMENT_HEAD)

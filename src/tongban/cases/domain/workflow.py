@@ -194,6 +194,10 @@ class CaseFacts(Protocol):
     def deferrable_left(self) -> bool: ...
     @property
     def special_steps_declared(self) -> bool: ...
+    @property
+    def handling_deadline_passed(self) -> str: ...  # the day the handling limit ran out ("" if it has not)
+    @property
+    def acceptance_deadline_passed(self) -> str: ...  # the day the 5 days to accept ran out ("" if not)
 
 
 @dataclass(frozen=True)
@@ -211,7 +215,27 @@ GUARDS: dict[CaseAction, tuple[Guard, ...]] = {
     ),
     A.GRANT: (Guard("steps_pending", lambda f: f.awaiting_decision, lambda f: f"请先完成“{f.current_step_name}”环节"),),
     A.DENY: (Guard("steps_pending", lambda f: f.awaiting_decision, lambda f: f"请先完成“{f.current_step_name}”环节"),),
-    A.EXTEND: (Guard("already_extended", lambda f: not f.extended, lambda f: "该办件已延期一次，不能再次延期"),),
+    A.EXTEND: (
+        Guard("already_extended", lambda f: not f.extended, lambda f: "该办件已延期一次，不能再次延期"),
+        Guard(
+            "deadline_passed",
+            lambda f: not f.handling_deadline_passed,
+            lambda f: (
+                f"办理期限已于{f.handling_deadline_passed}届满，依法不能再延期（行政许可法第四十二条："
+                "延期须在期限届满前经负责人批准）"
+            ),
+        ),
+    ),
+    A.REQUEST_CORRECTION: (
+        Guard(
+            "acceptance_deadline_passed",
+            lambda f: not f.acceptance_deadline_passed,
+            lambda f: (
+                f"一次性告知补正的期限已于{f.acceptance_deadline_passed}届满，依法自收到申请材料之日起视为"
+                "受理（行政许可法第三十二条）：请受理，审查中确需补正的可退回补正"
+            ),
+        ),
+    ),
     A.SUPPLY_DEFERRED: (
         Guard("not_deferred", lambda f: f.deferred_outstanding, lambda f: "该办件没有待补交的容缺材料"),
     ),

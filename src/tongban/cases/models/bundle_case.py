@@ -12,7 +12,7 @@ from tongban.catalogue import vocab
 from tongban.core.models import AppendOnlyModel
 
 from ..domain.bundle_workflow import ACTION_LABELS, PHASE_LABELS, RESULT_MODE_LABELS, BundlePhase, ResultMode
-from .case import choices
+from .case import CLOCK_CHOICES, choices
 
 
 class BundleCase(models.Model):
@@ -59,11 +59,22 @@ class BundleCase(models.Model):
         "出件方式", max_length=10, choices=choices(RESULT_MODE_LABELS), default=ResultMode.TOGETHER.value
     )
     correction_items = models.JSONField("补正材料清单", default=list, blank=True)
+    # Time limits of joint handling (domain/limits.py compute_bundle; services/deadlines.py alone writes them).
+    received_on = models.DateField("收件日期", null=True, blank=True)
+    acceptance_due = models.DateField("受理期限", null=True, blank=True)
     promised_days = models.PositiveIntegerField("承诺时限", default=0)
-    statutory_days = models.PositiveIntegerField("法定时限", default=45)
+    statutory_days = models.PositiveIntegerField("法定时限", default=45, help_text="联合办理不超过45个工作日")
+    extension_days = models.PositiveIntegerField("延长天数", default=0)
+    extension_approved_by = models.CharField(
+        "延期批准人", max_length=100, blank=True, help_text="本级人民政府负责人（行政许可法第四十二条第二款）"
+    )
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     promised_due = models.DateField("承诺办结日期", null=True, blank=True)
     statutory_due = models.DateField("法定办结日期", null=True, blank=True)
+    clock = models.CharField("当前计时", max_length=10, blank=True, choices=CLOCK_CHOICES)
+    clock_due = models.DateField("当前期限", null=True, blank=True)
+    paused_left = models.IntegerField("暂停时剩余天数", null=True, blank=True)
+    unknown_year = models.PositiveSmallIntegerField("待录入节假日的年度", null=True, blank=True)
     calendar_unknown = models.BooleanField("期限无法计算", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)

@@ -11,13 +11,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tongban.catalogue.vocab import LIMIT_UNITS
 from tongban.core.models import AppendOnlyModel
 
+from ..domain.limits import CLOCK_LABELS
 from ..domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseStatus
 
 
 def choices(labels: dict) -> list[tuple[str, str]]:
     return [(k.value, v) for k, v in labels.items()]
+
+
+CLOCK_CHOICES = [(k.value, v) for k, v in CLOCK_LABELS.items() if k.value]
 
 
 class Channel(models.TextChoices):
@@ -133,13 +138,29 @@ class Case(models.Model):
     correction_items = models.JSONField("补正材料清单", default=list, blank=True)
     refusal_reason = models.TextField("不予受理理由", blank=True)
 
-    # time limits (working days), fixed at acceptance from the pinned version
+    # Time limits (domain/limits.py; computed by services/deadlines.py alone): the limits are fixed at
+    # acceptance from the pinned version, in its unit; the dates follow the working calendar.
+    received_on = models.DateField("收件日期", null=True, blank=True, help_text="申请（或补正后重新提交）的收到日期")
+    acceptance_due = models.DateField(
+        "受理期限", null=True, blank=True, help_text="收件后5个工作日（行政许可法第三十二条）"
+    )
+    limit_unit = models.CharField("时限单位", max_length=10, choices=LIMIT_UNITS, default="working")
     statutory_days = models.PositiveIntegerField("法定时限", default=0)
     promised_days = models.PositiveIntegerField("承诺时限", default=0)
     extension_days = models.PositiveIntegerField("延长天数", default=0)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
+    deemed_accepted = models.BooleanField(
+        "视为受理", default=False, help_text="逾期未作出受理决定，依法自收到申请材料之日起视为受理（第三十二条）"
+    )
     promised_due = models.DateField("承诺办结日期", null=True, blank=True)
     statutory_due = models.DateField("法定办结日期", null=True, blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    result_due = models.DateField("出件期限", null=True, blank=True, help_text="决定后10个工作日或指南更短的送达时限")
+    special_due = models.DateField("特殊环节最长期限", null=True, blank=True)
+    clock = models.CharField("当前计时", max_length=10, blank=True, choices=CLOCK_CHOICES)
+    clock_due = models.DateField("当前期限", null=True, blank=True, help_text="正在计时的期限；暂停或无法计算时为空")
+    paused_left = models.IntegerField("暂停时剩余天数", null=True, blank=True)
+    unknown_year = models.PositiveSmallIntegerField("待录入节假日的年度", null=True, blank=True)
     calendar_unknown = models.BooleanField("期限无法计算", default=False, help_text="期限涉及尚未录入的年度节假日安排")
 
     # decision and result
@@ -164,23 +185,21 @@ class Case(models.Model):
         verbose_name = "办件"
         verbose_name_plural = "办件"
         ordering = ["-created_at"]
-        # Work queues read 50 rows in (promised_due, id) order and count the bucket (bench/cases_volume.py).
-        # A lone promised_due index lured PostgreSQL into walking every closed case for "overdue"; these
-        # give each bucket an ordered range or a small sort, and index-only counts.
+        # Work queues read 50 rows in (clock_due, id) order and count the bucket (bench/cases_volume.py).
+        # A lone due-date index lured PostgreSQL into walking every closed case for "overdue"; these give
+        # each bucket an ordered range or a small sort, and index-only counts.
         indexes = [
             models.Index(
-                fields=["deciding_department", "status", "awaiting_decision", "promised_due", "id"],
+                fields=["deciding_department", "status", "awaiting_decision", "clock_due", "id"],
                 name="case_dept_queue",
             ),
-            models.Index(fields=["deciding_division", "status", "promised_due"], name="case_div_board"),
-            models.Index(fields=["receiving_centre", "status", "promised_due", "id"], name="case_centre_queue"),
+            models.Index(fields=["deciding_division", "status", "clock_due"], name="case_div_board"),
+            models.Index(fields=["receiving_centre", "status", "clock_due", "id"], name="case_centre_queue"),
             models.Index(fields=["applicant", "status"], name="case_applicant"),
-            models.Index(fields=["status", "promised_due", "id"], name="case_status_due"),
+            models.Index(fields=["status", "clock_due", "id"], name="case_status_due"),
             # Cases whose clock runs, in due order: due-soon and overdue boards over several divisions.
             models.Index(
-                fields=["promised_due", "id"],
-                name="case_clock_due",
-                condition=models.Q(status__in=["in_progress", "returned"]),
+                fields=["clock_due", "id"], name="case_clock_due", condition=models.Q(clock_due__isnull=False)
             ),
         ]
 
@@ -259,9 +278,19 @@ class CaseMaterial(models.Model):
 
 
 class Suspension(models.Model):
+    """A stop of the handling clock: a special step the guide declares (行政许可法 Art. 45) or a return for
+    correction; ``counted``: its days count toward the limit after all (decided when it starts)."""
+
+    class Kind(models.TextChoices):
+        SPECIAL = "special", "特殊环节"
+        CORRECTION = "correction", "退回补正"
+
     case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.PROTECT, related_name="suspensions")
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.SPECIAL)
     step_name = models.CharField("特殊环节", max_length=50)
     counted = models.BooleanField("计入办结时限", default=False)
+    max_days = models.PositiveIntegerField("最长时限（工作日）", default=0)
+    legal_basis = models.TextField("依据", blank=True)
     reason = models.TextField("说明")
     started_on = models.DateField("开始日期")
     ended_on = models.DateField("结束日期", null=True, blank=True)

@@ -12,6 +12,7 @@ from django.db.models import F, Max
 from tongban.bundles.models import Bundle
 from tongban.bundles.savings import compute_savings
 from tongban.bundles.selectors import get_bundle, item_specs
+from tongban.core import clock
 from tongban.core.actor import actor_of
 
 from ..domain import policy
@@ -146,12 +147,12 @@ def bundle_board(
     if not policy.may_use_board(actor_of(user)):
         return [], 0
     qs = visible_bundle_cases(user).filter(phase__in=OPEN_PHASES)
-    if overdue_only:
-        qs = qs.filter(promised_due__lt=today or dt.date.today())
+    if overdue_only:  # the clock in force (to accept, to decide, to issue) has run out; never while paused
+        qs = qs.filter(clock_due__lt=today or clock.today())
     total = qs.count()
     rows = list(
         qs.select_related("bundle", "receiving_centre").order_by(
-            F("promised_due").asc(nulls_last=True), "submitted_at", "id"
+            F("clock_due").asc(nulls_last=True), "submitted_at", "id"
         )[offset : offset + limit]
     )
     holdups = bundle_holdups(rows)

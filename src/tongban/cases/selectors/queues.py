@@ -1,7 +1,7 @@
 """Reads of cases: work queues, the supervision board, timelines, public progress.
 
 Queues stay fast at millions of cases: each bucket is a filter on the indexed (department or division,
-status, promised_due) columns, divisions are resolved to a list of codes first (no LIKE join), and rows
+status, clock_due) columns, divisions are resolved to a list of codes first (no LIKE join), and rows
 come with what the list shows in one query (no N+1).
 """
 
@@ -12,22 +12,20 @@ import secrets
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from tongban.core import clock
 from tongban.core.actor import Actor, actor_of
 from tongban.jurisdictions.models import Division
-from tongban.workdays.selectors import current_calendar
-from tongban.workdays.workcal import UnknownCalendarYear
 
 from ..domain import policy
 from ..domain.workflow import CaseStatus
 from ..facts import case_facts, version_of
-from ..models import Case, CaseEvent
+from ..models import BundleCase, BundleCaseEvent, Case, CaseEvent
+from .deadlines import DEADLINE_COLUMNS, deadline_of, due_soon_limit, promised_text
 from .scope import visible_cases
 
 S = CaseStatus
-CLOCK_STATUSES = [S.IN_PROGRESS.value, S.RETURNED.value]
 OPEN_STATUSES = [
     S.SUBMITTED.value,
     S.CORRECTION.value,
@@ -45,6 +43,8 @@ class Bucket(StrEnum):
     SUSPENDED = "suspended"
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
+    SPECIAL_OVERDUE = "special_overdue"
+    CALENDAR_UNKNOWN = "calendar_unknown"
     RESULT_DESK = "result_desk"
 
 
@@ -55,19 +55,15 @@ BUCKET_LABELS = {
     Bucket.SUSPENDED: "特殊环节",
     Bucket.DUE_SOON: "即将到期",
     Bucket.OVERDUE: "已超期",
+    Bucket.SPECIAL_OVERDUE: "特殊环节超期",
+    Bucket.CALENDAR_UNKNOWN: "期限待定",
     Bucket.RESULT_DESK: "待出件",
 }
 
 
-def due_soon_limit(today: dt.date, days: int = 2) -> dt.date:
-    """The last date that is still "due soon": two working days from today."""
-    try:
-        return current_calendar().add_working_days(today, days)
-    except UnknownCalendarYear:
-        return today + dt.timedelta(days=days + 2)  # the board flags calendar_unknown cases separately
-
-
 def bucket_filter(bucket: Bucket, today: dt.date) -> Q:
+    """Each bucket reads the clock in force (``clock_due``: to accept, to decide or to issue; empty while the
+    clock is paused or cannot be counted), so a paused case is never due soon or overdue."""
     if bucket is Bucket.TO_ACCEPT:
         return Q(status__in=[S.SUBMITTED.value])
     if bucket is Bucket.TO_REVIEW:
@@ -77,9 +73,16 @@ def bucket_filter(bucket: Bucket, today: dt.date) -> Q:
     if bucket is Bucket.SUSPENDED:
         return Q(status__in=[S.SUSPENDED.value, S.RETURNED.value])
     if bucket is Bucket.DUE_SOON:
-        return Q(status__in=CLOCK_STATUSES, promised_due__gte=today, promised_due__lte=due_soon_limit(today))
+        limit = due_soon_limit(today)
+        if limit is None:  # the calendar does not know today: nothing is guessed to be due soon
+            return Q(pk__in=[])
+        return Q(clock_due__gte=today, clock_due__lte=limit)
     if bucket is Bucket.OVERDUE:
-        return Q(status__in=CLOCK_STATUSES, promised_due__lt=today)
+        return Q(clock_due__lt=today)
+    if bucket is Bucket.SPECIAL_OVERDUE:
+        return Q(status=S.SUSPENDED.value, special_due__lt=today)
+    if bucket is Bucket.CALENDAR_UNKNOWN:
+        return Q(status__in=OPEN_STATUSES, calendar_unknown=True)
     if bucket is Bucket.RESULT_DESK:
         return Q(status=S.DECIDED.value)
     raise ValueError(bucket)
@@ -97,6 +100,7 @@ def _rows(qs: QuerySet[Case]) -> QuerySet[Case]:
         "promised_due",
         "statutory_due",
         "calendar_unknown",
+        *DEADLINE_COLUMNS,
         "accepted_on",
         "awaiting_decision",
         "current_step",
@@ -127,7 +131,7 @@ def queue(
     qs = visible_cases(user).filter(bucket_filter(bucket, today))
     if total is None:
         total = count_up_to(qs, cap)
-    rows = list(_rows(qs).order_by("promised_due", "id")[offset : offset + limit])
+    rows = list(_rows(qs).order_by(F("clock_due").asc(nulls_last=True), "id")[offset : offset + limit])
     return rows, total
 
 
@@ -185,11 +189,27 @@ def supervision_board(
     total = count_up_to(qs, cap)
     if limit == 0:
         return [], total
-    return list(_rows(qs).order_by("promised_due", "id")[offset : offset + limit]), total
+    return list(_rows(qs).order_by(F("clock_due").asc(nulls_last=True), "id")[offset : offset + limit]), total
 
 
 def timeline(case: Case) -> list[CaseEvent]:
     return list(CaseEvent.objects.filter(case=case).select_related("actor", "window").order_by("at", "id"))
+
+
+def correction_added(record: Case | BundleCase) -> dict[str, Any]:
+    """While a case or bundle case waits for its correction: what the latest request added to the earlier
+    lists and why (行政许可法 Art. 32: one complete list; shown to the applicant). {"items", "reason"}."""
+    events: QuerySet[Any]
+    if isinstance(record, BundleCase):
+        if record.phase != "correction":
+            return {}
+        events = BundleCaseEvent.objects.filter(bundle_case=record, action="request_correction")
+    else:
+        if record.status != S.CORRECTION:
+            return {}
+        events = CaseEvent.objects.filter(case=record, action="request_correction")
+    latest = events.order_by("-at", "-id").values_list("data", flat=True).first() or {}
+    return {"items": latest["added"], "reason": latest.get("added_reason", "")} if latest.get("added") else {}
 
 
 CASE_PAGE_JOINS = (
@@ -223,6 +243,7 @@ def public_progress(number: str, query_code: str) -> dict[str, Any] | None:
         or not secrets.compare_digest(case.query_code.upper(), query_code.strip().upper())
     ):
         return None  # the same answer whether the number exists or not
+    deadline = deadline_of(case)
     events = CaseEvent.objects.filter(case=case).order_by("at", "id").values("action", "to_status", "at", "step_name")
     return {
         "number": case.number,
@@ -232,6 +253,8 @@ def public_progress(number: str, query_code: str) -> dict[str, Any] | None:
         "submitted_at": case.submitted_at,
         "accepted_on": case.accepted_on,
         "promised_due": case.promised_due,
+        "promised_text": promised_text(case, deadline),
+        "deadline": deadline,
         "decision": case.decision,
         "closed_at": case.closed_at,
         "events": [

@@ -45,6 +45,7 @@ from .bundle_applications import (
 from .bundle_desk import (
     accept_bundle,
     choose_result_mode,
+    extend_bundle,
     issue_bundle_results,
     open_children,
     record_joint_outcome,
@@ -54,7 +55,8 @@ from .bundle_desk import (
     withdraw_bundle_item,
 )
 from .context import SYSTEM, Ctx, Deferral, FormInvalid, require, today
-from .deadlines import recompute_deadlines, start_clock
+from .deadlines import recompute_open_deadlines, start_clock
+from .deadlines import refresh as refresh_deadlines
 from .desk import (
     accept,
     accept_deferred,
@@ -97,6 +99,7 @@ __all__ = [
     "decide",
     "describe_dispatch",
     "extend",
+    "extend_bundle",
     "issue_bundle_results",
     "issue_result",
     "merged_form",
@@ -109,9 +112,10 @@ __all__ = [
     "prefill",
     "published_version",
     "query_code",
-    "recompute_deadlines",
+    "recompute_open_deadlines",
     "record_joint_outcome",
     "record_visit",
+    "refresh_deadlines",
     "refuse",
     "register_result_channel",
     "request_bundle_correction",

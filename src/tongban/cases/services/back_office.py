@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from tongban.catalogue.vocab import STATUTORY_SPECIAL_STEPS
 from tongban.core.errors import DomainError
 
-from ..domain import steps
+from ..domain import limits, steps
 from ..domain.workflow import CaseAction
 from ..facts import back_office_of, version_of
 from ..models import Case, Suspension
 from .context import Ctx, require, today
-from .deadlines import recompute_deadlines
 from .desk import clean_items
 from .perform import Notice, Outcome, perform
 
 A = CaseAction
+ART_45 = "《中华人民共和国行政许可法》第四十五条"
 
 
 def current_step_name(case: Case) -> str:
@@ -40,7 +41,7 @@ def decide(ctx: Ctx, case: Case | str, grant: bool, reason: str, revision: int |
         why = require(reason, "reason", "请填写决定理由及法律依据")
         c.decision = "granted" if grant else "denied"
         c.decision_reason = why
-        c.decided_at = timezone.now()
+        c.decided_at, c.decided_on = timezone.now(), today()  # the result's clock counts from this day
         c.awaiting_decision = False
         word = "准予" if grant else "不予"
         body = f"您的申请经审查{word}许可。理由及依据：{why}。结果可领取。"
@@ -58,20 +59,28 @@ def return_for_correction(
         listed = clean_items(items, "退回补正须一次性列明全部需要补正的内容")
         why = require(reason, "reason", "请说明退回原因")
         c.correction_items = listed
-        Suspension.objects.create(case=c, step_name="退回补正", counted=False, reason=why, started_on=today())
-        recompute_deadlines(c)
-        notice = Notice("correction", "办件退回补正", "请补正：" + "；".join(listed))
-        return Outcome(reason=why, data={"items": listed}, notices=[notice])
+        # Whether the days of a correction count is each implementation's rule (its guide says so).
+        counted = version_of(c).correction_counted
+        Suspension.objects.create(
+            case=c,
+            kind=Suspension.Kind.CORRECTION,
+            step_name="退回补正",
+            counted=counted,
+            reason=why,
+            started_on=today(),
+        )
+        counts = "补正期间计入办理时限" if counted else "补正期间不计入办理时限"
+        notice = Notice("correction", "办件退回补正", f"请补正：{'；'.join(listed)}（{counts}）")
+        return Outcome(reason=why, data={"items": listed, "counted": counted}, notices=[notice])
 
     return perform(ctx, case, A.RETURN_FOR_CORRECTION, revision, effect)
 
 
 def _end_suspension(c: Case) -> None:
-    open_stop = c.suspensions.filter(ended_on__isnull=True).order_by("-started_on").first()
+    open_stop = c.suspensions.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
     if open_stop:
         open_stop.ended_on = today()
         open_stop.save(update_fields=["ended_on"])
-    recompute_deadlines(c)
 
 
 def supply_correction(ctx: Ctx, case: Case | str, revision: int | None = None) -> Case:
@@ -79,7 +88,9 @@ def supply_correction(ctx: Ctx, case: Case | str, revision: int | None = None) -
 
 
 def suspend(ctx: Ctx, case: Case | str, step_name: str, reason: str, revision: int | None = None) -> Case:
-    """A special step the guide declares (Art. 45); its days count toward the limit or not as declared."""
+    """A special step the guide declares, within its maximum days. Its time is left out of the limit only for
+    the procedures of 行政许可法 Art. 45 or with the guide's own legal basis (catalogue.rules.stops_clock):
+    any other step (领导研究 …) keeps the clock running whatever its guide says."""
 
     def effect(c: Case) -> Outcome:
         why = require(reason, "reason", "请说明进入特殊环节的事由")
@@ -89,12 +100,28 @@ def suspend(ctx: Ctx, case: Case | str, step_name: str, reason: str, revision: i
             raise DomainError(
                 "unknown_special_step", f"该事项未设置特殊环节“{step_name}”（已设置：{names}）", "step_name"
             )
-        counted = declared[step_name].counted_in_limit
-        Suspension.objects.create(case=c, step_name=step_name, counted=counted, reason=why, started_on=today())
-        recompute_deadlines(c)
-        counts = "所需时间计入办理时限" if counted else "所需时间不计入办理时限"
-        body = f"您的申请进入“{step_name}”环节，{counts}（{why}）。"
-        return Outcome(reason=why, step_name=step_name, notices=[Notice("suspended", "办件进入特殊环节", body)])
+        step = declared[step_name]
+        stops = step.stops_clock
+        basis = step.legal_basis.strip() or (ART_45 if step.name in STATUTORY_SPECIAL_STEPS else "")
+        Suspension.objects.create(
+            case=c,
+            kind=Suspension.Kind.SPECIAL,
+            step_name=step_name,
+            counted=not stops,
+            max_days=step.max_days,
+            legal_basis=basis,
+            reason=why,
+            started_on=today(),
+        )
+        counts = "所需时间不计入办理时限" if stops else "所需时间计入办理时限"
+        most = f"，最长{step.max_days}个工作日" if step.max_days else ""
+        body = f"您的申请进入“{step_name}”环节{most}，{counts}（{why}）。特别程序告知书可在办件页面查看打印。"
+        return Outcome(
+            reason=why,
+            step_name=step_name,
+            data={"counted": not stops, "max_days": step.max_days, "legal_basis": basis},
+            notices=[Notice("suspended", "办件进入特殊环节", body)],
+        )
 
     return perform(ctx, case, A.SUSPEND, revision, effect)
 
@@ -112,11 +139,15 @@ def extend(ctx: Ctx, case: Case | str, reason: str, revision: int | None = None,
 
     def effect(c: Case) -> Outcome:
         why = require(reason, "reason", "延期须说明理由")
-        if not 0 < days <= 10:
-            raise DomainError("bad_days", "延期天数应为1至10个工作日", "days")
+        if not 0 < days <= limits.EXTENSION_DAYS:
+            raise DomainError("bad_days", f"延期天数应为1至{limits.EXTENSION_DAYS}个工作日", "days")
         c.extension_days = days
-        recompute_deadlines(c)
-        body = f"经负责人批准，办理期限延长{days}个工作日。理由：{why}"
+        unit = limits.UNIT_LABELS[limits.Unit(c.limit_unit)]
+
+        def body(c: Case) -> str:
+            due = limits.due_text(c.promised_due, c.unknown_year, "待定")
+            return f"经负责人批准，办理期限延长{days}{unit}，承诺办结日期顺延至{due}。理由：{why}。延期通知书可在办件页面查看打印。"
+
         return Outcome(reason=why, data={"days": days}, notices=[Notice("extended", "办理期限延长", body)])
 
     return perform(ctx, case, A.EXTEND, revision, effect)

@@ -17,16 +17,16 @@ from django.utils import timezone
 from tongban.bundles.savings import normalise_material
 from tongban.core.errors import ConflictError, DomainError
 
-from ..domain import policy
+from ..domain import limits, policy
 from ..domain.bundle_workflow import RESULT_MODES, BundleAction, BundlePhase, ResultMode
 from ..domain.workflow import TERMINAL, CaseAction, CaseStatus
 from ..facts import bundle_facts, version_of
-from ..models import BundleCase, Case, CaseMaterial, JointStep
+from ..models import BundleCase, BundleCaseEvent, Case, CaseMaterial, JointStep
 from .back_office import withdraw
 from .bundle_applications import item_version
 from .context import Ctx, Deferral, require
-from .deadlines import bundle_deadlines
-from .desk import accept, clean_items, refuse, resubmit
+from .deadlines import open_bundle_clock
+from .desk import accept, clean_items, one_complete_list, refuse, resubmit
 from .perform import Notice, Outcome, perform, perform_bundle, raise_denied
 from .results import issue_result
 
@@ -59,7 +59,7 @@ def accept_bundle(
             raise ConflictError("nothing_open", "本一件事办件的事项均已撤回或办结，无可受理的事项", "phase")
         if set(refused) - {c.bundle_item_id for c in children}:
             raise DomainError("unknown_item", "不予受理的事项不在本件中", "refusals")
-        bundle_deadlines(locked)
+        open_bundle_clock(locked)
         desk = ctx.through_bundle()
         chosen = {c.bundle_item_id for c in every}
 
@@ -102,22 +102,29 @@ def accept_bundle(
 
 
 def request_bundle_correction(
-    ctx: Ctx, bc: BundleCase | str, items: list[str], revision: int | None = None
+    ctx: Ctx, bc: BundleCase | str, items: list[str], revision: int | None = None, added_reason: str = ""
 ) -> BundleCase:
-    """补正: one complete list across all items (一次告知), told to the applicant once."""
+    """补正: one complete list across all items (一次告知), told to the applicant once; asked again after the
+    resubmission, anything not listed before needs ``added_reason`` (行政许可法 Art. 32)."""
 
     def effect(locked: BundleCase) -> Outcome:
         listed = clean_items(items, "补正通知须一次性列明全部需要补正的材料或内容")
+        earlier = BundleCaseEvent.objects.filter(bundle_case=locked, action=B.REQUEST_CORRECTION.value)
+        added, data = one_complete_list(
+            [e.get("items", []) for e in earlier.values_list("data", flat=True)], listed, added_reason
+        )
         locked.correction_items = listed
 
         def on_item(c: Case) -> Outcome:
             c.correction_items = listed
-            return Outcome(data={"items": listed})
+            return Outcome(data=data)
 
         for child in open_children(locked):
             perform(ctx.through_bundle(), child, A.REQUEST_CORRECTION, None, on_item)
         body = "请补正以下材料（一次性告知，涵盖全部事项）：" + "；".join(listed)
-        return Outcome(data={"items": listed}, notices=[Notice("correction", "请补正材料", body)])
+        if added:
+            body += f"。其中“{'、'.join(added)}”为首次告知后新增，理由：{data['added_reason']}"
+        return Outcome(data=data, notices=[Notice("correction", "请补正材料", body)])
 
     return perform_bundle(ctx, bc, B.REQUEST_CORRECTION, revision, effect)
 
@@ -222,6 +229,37 @@ def withdraw_bundle_item(
     return withdrawn[0]
 
 
+def extend_bundle(
+    ctx: Ctx,
+    bc: BundleCase | str,
+    reason: str,
+    approved_by: str,
+    revision: int | None = None,
+    days: int = limits.BUNDLE_EXTENSION_DAYS,
+) -> BundleCase:
+    """延期 of joint handling: up to 15 working days once, with the approval of the government's head (行政许可法
+    Art. 42 (2)), recorded with who approved; decided before the limit runs out."""
+
+    def effect(locked: BundleCase) -> Outcome:
+        why = require(reason, "reason", "延期须说明理由")
+        who = require(approved_by, "approved_by", "请填写批准延期的本级人民政府负责人")
+        if not 0 < days <= limits.BUNDLE_EXTENSION_DAYS:
+            raise DomainError("bad_days", f"延期天数应为1至{limits.BUNDLE_EXTENSION_DAYS}个工作日", "days")
+        locked.extension_days, locked.extension_approved_by = days, who[:100]
+
+        def body(b: BundleCase) -> str:
+            due = limits.due_text(b.promised_due, b.unknown_year, "待定")
+            return f"经{who}批准，联合办理期限延长{days}个工作日，承诺办结日期顺延至{due}。理由：{why}"
+
+        return Outcome(
+            reason=why,
+            data={"days": days, "approved_by": who},
+            notices=[Notice("extended", "一件事办理期限延长", body)],
+        )
+
+    return perform_bundle(ctx, bc, B.EXTEND, revision, effect)
+
+
 # ---- joint steps ---------------------------------------------------------------------------------------
 
 RUNNING = (CaseStatus.IN_PROGRESS.value, CaseStatus.SUSPENDED.value)
@@ -281,6 +319,7 @@ def record_joint_outcome(ctx: Ctx, step: JointStep, outcome: str, passed: bool) 
 __all__ = [
     "accept_bundle",
     "choose_result_mode",
+    "extend_bundle",
     "issue_bundle_results",
     "item_version",
     "open_children",

@@ -3,6 +3,7 @@ take the resubmission, refuse; later, receive a deferred material and record a v
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
@@ -10,9 +11,10 @@ from django.utils import timezone
 
 from tongban.core.errors import DomainError
 
+from ..domain import limits
 from ..domain.workflow import CaseAction
 from ..facts import version_of
-from ..models import Case, CaseMaterial, Visit
+from ..models import Case, CaseEvent, CaseMaterial, Visit
 from .context import Ctx, Deferral, require, today
 from .deadlines import start_clock
 from .perform import Notice, Outcome, perform
@@ -26,11 +28,26 @@ def accept(ctx: Ctx, case: Case | str, revision: int | None = None, deferrals: I
         return accept_deferred(ctx, case, revision, deferrals)
 
     def effect(c: Case) -> Outcome:
-        start_clock(c)
-        body = f"您申请的“{version_of(c).name}”已受理，承诺办结日期{c.promised_due or '待定'}。"
-        return Outcome(notices=[Notice("accepted", "申请已受理", body)])
+        deemed = start_clock(c, at_desk=True)
+        notice = Notice("accepted", "申请已受理", lambda c: f"您申请的“{version_of(c).name}”已受理，{_promise(c)}。")
+        return Outcome(notices=[notice], **_deemed(deemed))
 
     return perform(ctx, case, A.ACCEPT, revision, effect)
+
+
+def _promise(c: Case) -> str:
+    return f"承诺办结日期{limits.due_text(c.promised_due, c.unknown_year, '待定')}"
+
+
+def _deemed(deemed: dt.date | None) -> dict:
+    """What the event records of an acceptance after the 5 working days (行政许可法 Art. 32): the clock runs
+    from the day the application was received."""
+    if deemed is None:
+        return {}
+    return {
+        "reason": f"未在5个工作日内作出受理决定或一次性告知补正，依法自收到申请材料之日（{limits.cn_date(deemed)}）起受理",
+        "data": {"deemed_accepted_on": deemed.isoformat()},
+    }
 
 
 def accept_deferred(ctx: Ctx, case: Case | str, revision: int | None, deferrals: list[Deferral]) -> Case:
@@ -46,7 +63,7 @@ def accept_deferred(ctx: Ctx, case: Case | str, revision: int | None, deferrals:
             if d.due <= today():
                 raise DomainError("bad_due", "容缺材料的承诺补交日期应晚于今天", "deferrals")
             require(d.commitment, "deferrals", "容缺受理须有申请人的书面承诺")
-        start_clock(c)
+        deemed = start_clock(c, at_desk=True)
         c.deferred = True
         for d in deferrals:
             CaseMaterial.objects.update_or_create(
@@ -55,9 +72,20 @@ def accept_deferred(ctx: Ctx, case: Case | str, revision: int | None, deferrals:
                 defaults={"state": CaseMaterial.State.DEFERRED, "deferred_due": d.due, "commitment": d.commitment},
             )
         names = "、".join(d.material for d in deferrals)
+        late = _deemed(deemed)
         return Outcome(
-            data={"deferred": [{"material": d.material, "due": d.due.isoformat()} for d in deferrals]},
-            notices=[Notice("accepted", "申请已容缺受理", f"您的申请已容缺受理，请于承诺日期前补交：{names}。")],
+            reason=late.get("reason", ""),
+            data={
+                "deferred": [{"material": d.material, "due": d.due.isoformat()} for d in deferrals],
+                **late.get("data", {}),
+            },
+            notices=[
+                Notice(
+                    "accepted",
+                    "申请已容缺受理",
+                    lambda c: f"您的申请已容缺受理，{_promise(c)}，请于承诺日期前补交：{names}。",
+                )
+            ],
         )
 
     return perform(ctx, case, A.ACCEPT_DEFERRED, revision, effect)
@@ -90,15 +118,44 @@ def clean_items(items: Iterable[str], message: str) -> list[str]:
 
 
 def request_correction(
-    ctx: Ctx, case: Case | str, items: list[str], revision: int | None = None, note: str = ""
+    ctx: Ctx,
+    case: Case | str,
+    items: list[str],
+    revision: int | None = None,
+    note: str = "",
+    added_reason: str = "",
 ) -> Case:
+    """一次性告知补正. The list is one complete list (行政许可法 Art. 32): asked again after the resubmission,
+    it may repeat what was listed before; anything new needs ``added_reason`` (recorded, told to the
+    applicant)."""
+
     def effect(c: Case) -> Outcome:
         listed = clean_items(items, "补正通知须一次性列明全部需要补正的材料或内容")
+        earlier = CaseEvent.objects.filter(case=c, action=A.REQUEST_CORRECTION.value).values_list("data", flat=True)
+        added, data = one_complete_list([d.get("items", []) for d in earlier], listed, added_reason)
         c.correction_items = listed
         body = "请补正以下材料（一次性告知）：" + "；".join(listed)
-        return Outcome(reason=note, data={"items": listed}, notices=[Notice("correction", "请补正材料", body)])
+        if added:
+            body += f"。其中“{'、'.join(added)}”为首次告知后新增，理由：{data['added_reason']}"
+        return Outcome(reason=note, data=data, notices=[Notice("correction", "请补正材料", body)])
 
     return perform(ctx, case, A.REQUEST_CORRECTION, revision, effect)
+
+
+def one_complete_list(earlier: list[list[str]], listed: list[str], added_reason: str) -> tuple[list[str], dict]:
+    """What a correction request adds to the earlier ones of the same application, and the event's data; a
+    request that adds anything without saying why is refused."""
+    added = limits.added_items(earlier, listed)
+    data: dict = {"items": listed}
+    if added:
+        why = require(
+            added_reason,
+            "added_reason",
+            f"补正须一次性告知：“{'、'.join(added)}”未在此前的补正通知中列明，再次要求补正只能重复此前列明的内容，"
+            "确需新增的请说明理由",
+        )
+        data.update(added=added, added_reason=why)
+    return added, data
 
 
 def resubmit(ctx: Ctx, case: Case | str, revision: int | None = None) -> Case:

@@ -31,7 +31,7 @@ from ..domain.workflow import STATUS_LABELS, CaseAction, CaseStatus, next_status
 from ..facts import bundle_facts, case_facts
 from ..models import BundleCase, BundleCaseEvent, Case, CaseEvent
 from ..signals import case_transitioned
-from . import hotpath, idempotency
+from . import deadlines, hotpath, idempotency
 from .context import Ctx
 
 CASE_NOT_FOUND = "未找到该办件，或您无权查看"
@@ -40,11 +40,15 @@ BUNDLE_NOT_FOUND = "未找到该一件事办件，或您无权查看"
 
 @dataclass(frozen=True)
 class Notice:
-    """A message to the applicant about their case (sent through the outbox once the change commits)."""
+    """A message to the applicant about their case (sent through the outbox once the change commits). ``body``
+    may be written from the case as the change leaves it (its new deadlines, say)."""
 
     kind: str
     subject: str
-    body: str
+    body: str | Callable[[Any], str]
+
+    def text(self, case: Case | BundleCase) -> str:
+        return self.body(case) if callable(self.body) else self.body
 
 
 @dataclass
@@ -68,7 +72,7 @@ def tell(case: Case | BundleCase, notice: Notice) -> None:
                 case.applicant_phone,
                 case.applicant_name,
                 notice.subject,
-                f"【{case.number}】{notice.body}",
+                f"【{case.number}】{notice.text(case)}",
                 case.number,
                 notice.kind,
             )
@@ -152,6 +156,7 @@ def _perform(ctx: Ctx, case: Case | str, action: CaseAction, revision: int | Non
     seen = _values(locked)
     locked.status = next_status(before, action).value
     outcome = (effect(locked) if effect else None) or Outcome()
+    deadlines.after_transition(locked, before, action)
     locked.revision += 1
     locked.save(update_fields=_changed(locked, seen))
     record_event(ctx, locked, action, before, outcome)
@@ -205,7 +210,9 @@ def record_event(ctx: Ctx, case: Case, action: CaseAction, before: str, outcome:
 def open_case(ctx: Ctx, action: CaseAction, outcome: Outcome | None = None, **fields: Any) -> Case:
     """Create a case with its first event (a draft saved, an application taken at the window, a bundle's item)."""
     with transaction.atomic(savepoint=False):  # within the caller's (idempotency.once's) transaction
-        case = hotpath.insert(Case(**fields))
+        case = Case(**fields)
+        deadlines.after_transition(case, "", action)  # an application received: its 5 days to be accepted
+        case = hotpath.insert(case)
         before = "" if action is CaseAction.SAVE_DRAFT else CaseStatus.DRAFT.value
         record_event(ctx, case, action, before, outcome or Outcome())
         return case
@@ -261,6 +268,7 @@ def _perform_bundle(
     before = locked.phase
     locked.phase = next_phase(before, action).value
     outcome = (effect(locked) if effect else None) or Outcome()
+    deadlines.after_bundle_transition(locked, before, action)
     locked.revision += 1
     locked.save()
     record_bundle_event(ctx, locked, action, before, outcome)
@@ -303,6 +311,7 @@ def refresh_bundle_phase(bundle_case: BundleCase) -> None:
     statuses = list(Case.objects.filter(bundle_case=bundle_case).values_list("status", flat=True))
     derived = derive_phase(phase, statuses)
     if derived == phase:
+        deadlines.save_bundle_deadlines(bundle_case)  # an item stopped, resumed, was extended or decided
         return
     target = next_phase(phase, BundleAction.PROGRESS, derived)
     bundle_case.phase = target.value
@@ -310,6 +319,8 @@ def refresh_bundle_phase(bundle_case: BundleCase) -> None:
     if target in (BundlePhase.CLOSED, BundlePhase.REFUSED, BundlePhase.WITHDRAWN):
         bundle_case.closed_at = timezone.now()
         fields.append("closed_at")
+    deadlines.refresh_bundle(bundle_case)
+    fields += deadlines.BUNDLE_FIELDS
     BundleCase.objects.filter(pk=bundle_case.pk).update(**{f: getattr(bundle_case, f) for f in fields})
     outcome = Outcome(data={"items": statuses})
     record_bundle_event(Ctx(None, "system", actor=SYSTEM_ACTOR), bundle_case, BundleAction.PROGRESS, phase, outcome)
@@ -317,6 +328,8 @@ def refresh_bundle_phase(bundle_case: BundleCase) -> None:
 
 def open_bundle_case(ctx: Ctx, action: BundleAction, outcome: Outcome | None = None, **fields: Any) -> BundleCase:
     with transaction.atomic():
-        bundle_case = BundleCase.objects.create(**fields)
+        bundle_case = BundleCase(**fields)
+        deadlines.after_bundle_transition(bundle_case, "", action)
+        bundle_case.save()
         record_bundle_event(ctx, bundle_case, action, "", outcome or Outcome())
         return bundle_case

@@ -268,3 +268,18 @@ def files(**named: bytes) -> dict[str, Any]:
 def auth(user: Any) -> dict[str, str]:
     raw, _ = issue_token(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def calendar_year_post(year: int, basis: str, days: list[tuple[dt.date, str, str]]) -> dict[str, str]:
+    """The admin's 年度节假日安排 form (workdays.admin) with its inline days: (date, kind, name)."""
+    data = {
+        "year": str(year),
+        "basis": basis,
+        "days-TOTAL_FORMS": str(len(days)),
+        "days-INITIAL_FORMS": "0",
+        "days-MIN_NUM_FORMS": "0",
+        "days-MAX_NUM_FORMS": "1000",
+    }
+    for i, (date, kind, name) in enumerate(days):
+        data.update({f"days-{i}-date": date.isoformat(), f"days-{i}-kind": kind, f"days-{i}-name": name})
+    return data

@@ -100,9 +100,9 @@ def change_url(obj) -> str:
 
 
 def due_cells(html: str) -> list[str]:
-    """The colour label of each row's promised-due cell ("" for a case off the clock)."""
+    """The colour word of each row's deadline cell ("" for a case off the clock)."""
     cells = re.findall(r'<td class="field-due[^"]*">(.*?)</td>', html, re.S)
-    return [m.group(1) if (m := re.search(r"<small>(.*?)</small>", c)) else "" for c in cells]
+    return [m.group(1) if (m := re.search(r'title="(.*?)"', c)) else "" for c in cells]
 
 
 def views_of(case: Case) -> int:

@@ -208,6 +208,7 @@ def snapshot(bc: BundleCase) -> dict[str, Any]:
         "result_mode": fresh.result_mode,
         "form_data": fresh.form_data,
         "correction_items": fresh.correction_items,
+        "extension": (fresh.extension_days, fresh.extension_approved_by),
         "closed_at": fresh.closed_at,
         "receiving_centre": fresh.receiving_centre_id,
         "materials": list(
@@ -281,6 +282,9 @@ class ApiSpec:
 
 
 FRONT_DESK_BARRED = ("applicant", *BACK_OFFICE)
+# 联合办理延期 is recorded by the head of a department deciding one of the items (here 公安's head).
+EXTEND_BARRED = ("applicant", "clerk", "doctor", "approver", "supervisor")
+EXTENSION = {"reason": "需要联合现场核查", "approved_by": "诸暨市人民政府副市长 某某", "days": 15}
 APPLICANT_BARRED = BACK_OFFICE
 STAFF = ("clerk", *BACK_OFFICE)
 
@@ -328,6 +332,7 @@ API_SPECS = [
         "result_mode",
         lambda bc: {"result_mode": "separate"},
     ),
+    ApiSpec("extend", "extend", _in_progress, "head", EXTEND_BARRED, "extension", lambda bc: dict(EXTENSION)),
     ApiSpec(
         "choose_result_mode_by_clerk",
         "choose_result_mode",
@@ -429,8 +434,8 @@ def test_api_detail_for_those_who_may_see_is_masked_unless_they_handle_it(settin
                 assert secret not in text, (who, secret)
         else:
             assert not body["personal_data_masked"], who
-        if who in BACK_OFFICE:
-            assert body["allowed_actions"] == [], (who, body["allowed_actions"])
+        if who in BACK_OFFICE:  # the head of an item's department may record the government's extension
+            assert body["allowed_actions"] == (["extend"] if who == "head" else []), (who, body["allowed_actions"])
 
 
 # --- the pages -------------------------------------------------------------------------------------------
@@ -541,6 +546,16 @@ PAGE_SPECS = [
         ("clerk", *BACK_OFFICE),
         "children",
         lambda env, bc: _rev(bc, case=_kid(bc, "预防接种证").number, reason="已在外地接种"),
+    ),
+    PageSpec(
+        "extend",
+        "extend",
+        "post",
+        _in_progress,
+        "head",
+        EXTEND_BARRED,
+        "extension",
+        lambda env, bc: _rev(bc, **EXTENSION),
     ),
     PageSpec(
         "joint_schedule",

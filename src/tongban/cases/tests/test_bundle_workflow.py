@@ -55,6 +55,8 @@ class Facts:
     has_decided_item: bool = False
     has_withdrawable_item: bool = True
     unrecorded_joint_step_departments: frozenset[int] = field(default_factory=frozenset)
+    extended: bool = False
+    deadline_passed: str = ""
 
 
 def test_results_go_out_together_when_ready_or_one_by_one_where_the_applicant_chose_so():

@@ -27,6 +27,8 @@ class Facts:
     deferred_outstanding: bool = False
     deferrable_left: bool = True
     special_steps_declared: bool = True
+    handling_deadline_passed: str = ""
+    acceptance_deadline_passed: str = ""
 
 
 def citizen(uid: int = 1) -> Actor:
@@ -175,6 +177,8 @@ class BundleFacts:
     has_decided_item: bool = False
     has_withdrawable_item: bool = True
     unrecorded_joint_step_departments: frozenset[int] = frozenset()
+    extended: bool = False
+    deadline_passed: str = ""
 
 
 def test_bundle_cases_by_the_same_rules():

@@ -251,7 +251,9 @@ def test_outsiders_see_the_case_in_no_list(client: Client, setting: Setting) -> 
     w = setting.w
     cases = [_submitted(w), _in_progress(w), _awaiting_decision(w), _suspended(w), _decided(w)]
     overdue = _in_progress(w)
-    Case.objects.filter(pk=overdue.pk).update(promised_due=TODAY - dt.timedelta(days=1))
+    Case.objects.filter(pk=overdue.pk).update(
+        promised_due=TODAY - dt.timedelta(days=1), clock_due=TODAY - dt.timedelta(days=1)
+    )
     numbers = {c.number for c in [*cases, overdue]}
     buckets = list(get_args(case_api.QueueName))
     for who in OUTSIDERS:

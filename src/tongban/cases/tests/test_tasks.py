@@ -11,7 +11,7 @@ from tongban.accounts.models import User
 from tongban.cases import services as s
 from tongban.cases import tasks
 from tongban.cases.models import Case
-from tongban.cases.tests.factories import form, world
+from tongban.cases.tests.factories import calendar_year_post, form, world
 from tongban.core import clock
 from tongban.notifications.models import LocalSmsMessage
 from tongban.outbox.models import Message
@@ -47,27 +47,19 @@ def test_an_administrators_calendar_edit_moves_open_deadlines(w, client, django_
     assert due == dt.date(2026, 10, 12)
     root = User.objects.create_superuser("root", "root@example.cn", "Root-pass-2024")
     client.force_login(root)
-    form_data = {
-        "year": "2026",
-        "basis": "测试：临时增加一天假期",
-        "days-TOTAL_FORMS": "1",
-        "days-INITIAL_FORMS": "0",
-        "days-MIN_NUM_FORMS": "0",
-        "days-MAX_NUM_FORMS": "1000",
-        "days-0-date": due.isoformat(),
-        "days-0-kind": "holiday",
-        "days-0-name": "临时假日",
-    }
+    form_data = calendar_year_post(2026, "测试：临时增加一天假期", [(due, "holiday", "临时假日")])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("admin:workdays_calendaryear_add"), form_data, follow=True)
     assert "在办办件的办结期限将在后台按新日历重算" in response.content.decode()
     recompute = Message.objects.get(topic="workdays.calendar_changed")
     assert recompute.status == "delivered" and recompute.payload == {"year": 2026, "by": "root"}
-    # The administrators' 2026 replaces the package's (without its National Day holidays): the due date moves.
+    # One day entered for a year the package knows changes that day only (National Day stays a holiday):
+    # the deadline moves by exactly that one working day.
     case = Case.objects.get(pk=case.pk)
+    assert case.promised_due == dt.date(2026, 10, 13) and case.clock_due == case.promised_due
     fresh = Case.objects.get(pk=case.pk)
-    s.recompute_deadlines(fresh)
-    assert case.promised_due == fresh.promised_due != due
+    s.refresh_deadlines(fresh)
+    assert case.promised_due == fresh.promised_due
     assert case.revision == revision  # derived dates: no revision bump, no conflict for staff at work on it
     assert tasks.recompute_deadlines_daily() == 0  # the safety net finds nothing left to change
 

@@ -312,7 +312,7 @@ class _Importer:
             else:
                 positions[sheet.headers[title].key] = index
         for column in sheet.columns:
-            if column.key not in positions:
+            if column.key not in positions and not column.optional:
                 self.problem(sheet.name, 1, column.header, "缺少此列")
                 header_ok = False
         if not header_ok:
@@ -325,8 +325,8 @@ class _Importer:
                 continue
             row = Row(sheet, number, {})
             for column in sheet.columns:
-                index = positions[column.key]
-                raw = raw_row[index] if index < len(raw_row) else None
+                index = positions.get(column.key, -1)  # -1: an optional column the workbook leaves out
+                raw = raw_row[index] if 0 <= index < len(raw_row) else None
                 try:
                     row.values[column.key] = parse_cell(column, raw)
                 except CellError as exc:

@@ -43,6 +43,8 @@ class Column:
     max_value: int | None = None
     width: int = 14
     note: str = ""
+    # A column added after workbooks were in use: a workbook without it still imports, with the default.
+    optional: bool = False
 
     def empty_value(self) -> Any:
         if self.default is not None:
@@ -138,6 +140,16 @@ IMPLEMENTATION_SHEET = Sheet(
         col(V, "办件类型", "handling_type", CHOICE, choices=vocab.HANDLING_TYPES),
         col(V, "法定办结时限（工作日）", "statutory_days", INT),
         col(V, "承诺办结时限（工作日）", "promised_days", INT, note="0 表示即办"),
+        col(
+            V,
+            "时限单位",
+            "limit_unit",
+            CHOICE,
+            choices=vocab.LIMIT_UNITS,
+            optional=True,
+            note="法定和承诺办结时限的单位：工作日（默认）或自然日",
+        ),
+        col(V, "补正期间是否计入办理时限", "correction_counted", BOOL, optional=True, note="默认“否”"),
         col(V, "是否网办", "online", BOOL),
         col(
             V,
@@ -161,7 +173,7 @@ IMPLEMENTATION_SHEET = Sheet(
         col(V, "结果样本", "result_sample"),
         col(V, "结果电子证照类型", "result_licence_type"),
         col(V, "送达方式", "delivery_methods", LABELS, choices=vocab.DELIVERY_METHODS, width=20),
-        col(V, "送达时限（工作日）", "delivery_days", INT),
+        col(V, "送达时限（工作日）", "delivery_days", INT, note="决定后出件的期限，不超过10；0 为法定10个工作日"),
         col(V, "是否支持物流快递", "courier", BOOL),
         col(V, "是否收费", "charged", BOOL),
         col(V, "收费依据", "fee_basis", width=24),
@@ -221,8 +233,16 @@ SPECIAL_STEP_SHEET = Sheet(
         _IMPL_CODE,
         _ORDER,
         col(P, "特殊环节名称", "name"),
-        col(P, "时限（工作日）", "max_days", INT),
+        col(P, "时限（工作日）", "max_days", INT, note="最长时限"),
         col(P, "是否计算在法定办结时限内", "counted_in_limit", BOOL),
+        col(
+            P,
+            "法律依据",
+            "legal_basis",
+            width=30,
+            optional=True,
+            note="行政许可法第四十五条以外的特殊环节不计入时限的，须写明依据",
+        ),
         col(P, "说明", "description", width=30),
     ),
     part="special_steps",

@@ -144,7 +144,7 @@ def test_publish_shows_every_violation_in_chinese_and_changes_nothing(superuser,
     for field in expected:  # every violation, each naming the field's Chinese label
         assert any(m.startswith(f"{field_label(field)}：") for m in msgs), (field, msgs)
     assert "监督投诉电话：监督投诉电话不能为空" in msgs
-    assert any("承诺办结时限（工作日）：承诺办结时限（30个工作日）不能超过法定办结时限" in m for m in msgs)
+    assert any("承诺办结时限：承诺办结时限（30个工作日）不能超过法定办结时限" in m for m in msgs)
     assert any("发布前检查发现" in m and "未作任何改动" in m for m in msgs)
     version.refresh_from_db()
     assert version.status == "in_review"

@@ -333,7 +333,14 @@ def test_a_charged_guide_with_special_steps_and_odd_faq_rows(client: Client, wor
     assert body["fees"] == [{"item": "检验费", "amount": "120.00"}]
     assert body["fee_basis"] == "浙价费〔2020〕1号"
     assert body["special_steps"] == [
-        {"name": "检测", "max_days": 10, "counted_in_limit": False, "description": "委托检测机构"}
+        {
+            "name": "检测",
+            "max_days": 10,
+            "counted_in_limit": False,
+            "legal_basis": "",
+            "stops_clock": True,  # 行政许可法 Art. 45 names it: no basis of its own needed
+            "description": "委托检测机构",
+        }
     ]
     assert body["faq"] == [{"q": "多久出结果？", "a": "5"}]
     select, number = body["form_schema"]

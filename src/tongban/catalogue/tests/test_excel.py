@@ -207,7 +207,13 @@ def build_catalogue() -> dict[str, Any]:
             {"name": "决定", "days": 3},
         ],
         special_steps=[
-            {"name": "现场勘验", "max_days": 10, "counted_in_limit": False, "description": "必要时"},
+            {
+                "name": "现场勘验",
+                "max_days": 10,
+                "counted_in_limit": False,
+                "legal_basis": "《某省食品经营许可实施办法》第十二条",
+                "description": "必要时",
+            },
             {"name": "公示", "max_days": 5, "counted_in_limit": True},
         ],
     )
@@ -378,6 +384,37 @@ def test_round_trip_into_an_empty_database_is_lossless(tmp_path):
     assert [s.name for s in food.special_steps.all()] == ["现场勘验", "公示"]
     sub = CatalogueEntry.objects.get(name="食品经营许可（新办）")
     assert sub.parent.name == "食品经营许可" and sub.business_type == "new"
+
+
+def test_the_time_limit_columns_travel_and_an_older_workbook_without_them_still_imports(tmp_path):
+    build_catalogue()
+    food = ItemImplementation.objects.get(entry__name="食品经营许可（新办）")
+    path = tmp_path / "catalogue.xlsx"
+    export_catalogue(str(path))
+    cells = workbook_cells(path)
+    header = list(cells["实施清单"][0])
+    row = cells["实施清单"][row_of(cells, "实施清单", food.code) - 1]
+    assert (row[header.index("时限单位")], row[header.index("补正期间是否计入办理时限")]) == ("工作日", "否")
+    special = list(cells["特殊环节"][0])
+    assert "《某省食品经营许可实施办法》第十二条" in [r[special.index("法律依据")] for r in cells["特殊环节"][1:]]
+    # A workbook made before these columns existed: the same rows without them import with their defaults.
+    book = load_workbook(path)
+    for sheet, header_name in (
+        ("实施清单", "时限单位"),
+        ("实施清单", "补正期间是否计入办理时限"),
+        ("特殊环节", "法律依据"),
+    ):
+        ws = book[sheet]
+        column = [c.value for c in ws[1]].index(header_name) + 1
+        ws.delete_cols(column)
+    older = tmp_path / "older.xlsx"
+    book.save(older)
+    wipe_catalogue()
+    report = import_catalogue(str(older), publish=False)
+    assert report.ok, [str(p) for p in report.problems]
+    version = ItemImplementation.objects.get(entry__name="食品经营许可（新办）").versions.get()
+    assert (version.limit_unit, version.correction_counted) == ("working", False)
+    assert {s.name: s.legal_basis for s in version.special_steps.all()} == {"现场勘验": "", "公示": ""}
 
 
 def test_importing_the_export_into_the_same_database_changes_nothing(tmp_path):

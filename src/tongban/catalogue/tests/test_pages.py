@@ -131,7 +131,15 @@ def rich_guide(name: str = "食品经营许可", **overrides: Any) -> Implementa
         {"name": "审批", "days": 3},
         {"name": "办结", "days": 1},
     ]
-    special = [{"name": "现场勘验", "max_days": 5, "counted_in_limit": False, "description": "核查经营场所"}]
+    special = [
+        {
+            "name": "现场勘验",
+            "max_days": 5,
+            "counted_in_limit": False,
+            "legal_basis": "《食品经营许可管理办法》第十四条",
+            "description": "核查经营场所",
+        }
+    ]
     code = f"{e.code}-{div.code}-000-{dept.uscc}-1-00"
     draft = services.create_implementation(
         entry=e,
@@ -218,7 +226,7 @@ def test_guide_shows_every_element(client: Any) -> None:
         "出证办结",
         "查看结果样本",
         "窗口领取、邮寄、电子送达",
-        "办结后 2 个工作日内",
+        "作出决定后 2 个工作日内",
         "物流快递 支持",
         # fees
         "收费",

@@ -89,3 +89,35 @@ def test_merge_forms_asks_shared_key_once():
     merged = merge_forms([a, b])
     assert [f["key"] for f in merged] == ["applicant_name", "child_name"]
     assert merged[0]["required"] is True
+
+
+def test_only_the_laws_special_steps_or_one_with_its_own_basis_stop_the_clock():
+    from tongban.catalogue.rules import stops_clock
+
+    assert stops_clock("检验", "", False) and stops_clock("专家评审", "", False)
+    assert not stops_clock("领导研究", "", False)  # a free-text name
+    assert stops_clock("领导研究", "《某省某条例》第九条", False)
+    assert not stops_clock("检验", "", True)  # the guide counts it: the clock runs
+
+    def special(**step):
+        g = guide()
+        g["special_steps"] = [{"name": "领导研究", "max_days": 5, "counted_in_limit": False, **step}]
+        return [v.message for v in guide_violations(g) if v.field == "special_steps"]
+
+    refused = special()
+    assert len(refused) == 1 and "领导研究" in refused[0] and "第四十五条" in refused[0] and "法律依据" in refused[0]
+    assert special(legal_basis="《某省某条例》第九条") == []
+    assert special(counted_in_limit=True) == []
+    assert special(name="检验") == []
+    assert special(name="检验", max_days=0) == ["特殊环节“检验”须填写最长时限（工作日）"]
+
+
+def test_the_result_goes_out_within_ten_working_days_at_most():
+    assert "delivery_days" in fields(guide(delivery_days=11))
+    assert fields(guide(delivery_days=10)) == [] and fields(guide(delivery_days=0)) == []
+
+
+def test_limits_in_calendar_days_say_so():
+    messages = [v.message for v in guide_violations(guide(limit_unit="calendar", promised_days=70, statutory_days=60))]
+    assert "承诺办结时限（70日）不能超过法定办结时限（60日）" in messages
+    assert "limit_unit" in fields(guide(limit_unit="weeks"))

@@ -185,8 +185,16 @@ def instant_steps(check: str = "核验申请人身份和申请材料，符合条
     ]
 
 
-def special(name: str, max_days: int, description: str, counted: bool = False) -> dict[str, Any]:
-    return {"name": name, "max_days": max_days, "counted_in_limit": counted, "description": description}
+def special(name: str, max_days: int, description: str, counted: bool = False, basis: str = "") -> dict[str, Any]:
+    """A special step: only 行政许可法 Art. 45's procedures, or one with its own legal ``basis``, may leave its
+    time out of the limit (catalogue.rules.stops_clock)."""
+    return {
+        "name": name,
+        "max_days": max_days,
+        "counted_in_limit": counted,
+        "legal_basis": basis,
+        "description": description,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -290,6 +298,7 @@ class Item:
     result_licence: str = ""
     delivery: tuple[str, ...] = ("window", "post")
     delivery_days: int = 0
+    limit_unit: str = "working"  # 时限单位: "calendar" where a law counts days (居民身份证法 Art. 12)
     fees: list[dict[str, str]] = field(default_factory=list)
     fee_basis: str = ""
     materials: list[dict[str, Any]] = field(default_factory=list)
@@ -444,6 +453,7 @@ def build_guide(item: Item, contact: Contact) -> tuple[dict[str, Any], list[dict
         "handling_type": "immediate" if item.promised == 0 else "promised",
         "statutory_days": item.statutory,
         "promised_days": item.promised,
+        "limit_unit": item.limit_unit,
         "online": item.online,
         "online_depth": item.depth,
         "visits": visits,

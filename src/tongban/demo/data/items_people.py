@@ -408,7 +408,8 @@ ITEMS = [
             "发放居民身份证；交通不便的地区，办理时间可以适当延长，但延长的时间不得超过三十日。\n" + CROSS_REGION_BASIS
         ),
         statutory=60,
-        promised=15,
+        promised=20,
+        limit_unit="calendar",  # 居民身份证法 Art. 12 counts 60 days, not working days
         conditions="年满十六周岁的公民应当申领；未满十六周岁的公民可以由监护人代为申请领取。",
         description="首次申领第二代居民身份证，采集人像和指纹信息，制证后窗口领取或邮寄送达。",
         depth=2,

@@ -56,3 +56,15 @@ def test_other_processes_changes_are_seen_after_the_recheck_interval(settings, m
     clock[0] += 31
     assert current_calendar().is_working_day(dt.date(2027, 1, 4))
     selectors.forget_calendar()
+
+
+def test_one_day_entered_for_a_year_the_package_knows_changes_that_day_only():
+    before = current_calendar()
+    assert not before.is_working_day(dt.date(2026, 10, 1))
+    year = CalendarYear.objects.create(year=2026, basis="临时调整")
+    CalendarDay.objects.create(calendar_year=year, date=dt.date(2026, 6, 1), kind="holiday", name="临时假日")
+    after = current_calendar()
+    assert not after.is_working_day(dt.date(2026, 6, 1))
+    # The package's other 2026 holidays and make-up days are still there.
+    assert not after.is_working_day(dt.date(2026, 10, 1)) and after.is_working_day(dt.date(2026, 10, 10))
+    assert after.holidays - before.holidays == {dt.date(2026, 6, 1)} and before.holidays <= after.holidays

@@ -11,13 +11,16 @@ from hypothesis import strategies as st
 
 from tongban.workdays.workcal import (
     DayKind,
-    DeadlineState,
     Suspension,
+    Unit,
     UnknownCalendarYear,
     WorkingCalendar,
-    deadline_state,
+    add_days,
+    days_between,
     due_date,
+    due_soon_limit,
     from_chinesecalendar,
+    suspended_days,
 )
 
 D = dt.date
@@ -48,7 +51,6 @@ def test_deadline_across_national_day_counts_makeup_saturday():
 def test_unknown_year_is_explicit():
     with pytest.raises(UnknownCalendarYear, match="2027年"):
         cal().add_working_days(D(2026, 12, 20), 20)
-    assert deadline_state(cal(), D(2027, 1, 20), D(2026, 12, 1))[0] is DeadlineState.UNKNOWN
 
 
 def test_administrator_years_extend_and_override():
@@ -68,14 +70,6 @@ def test_suspension_and_extension_move_the_deadline():
     counted = Suspension(D(2026, 3, 5), D(2026, 3, 12), counted=True)
     assert due_date(c, D(2026, 3, 2), 20, suspensions=[counted]) == base
     assert due_date(c, D(2026, 3, 2), 20, extension_days=10) == c.add_working_days(base, 10)
-
-
-def test_deadline_colours():
-    c = cal()
-    due = D(2026, 3, 30)
-    assert deadline_state(c, due, D(2026, 3, 20)) == (DeadlineState.ON_TIME, 6)
-    assert deadline_state(c, due, D(2026, 3, 26))[0] is DeadlineState.DUE_SOON
-    assert deadline_state(c, due, D(2026, 3, 31)) == (DeadlineState.OVERDUE, -1)
 
 
 dates = st.dates(min_value=D(2005, 1, 1), max_value=D(2026, 6, 30))
@@ -101,3 +95,51 @@ def test_adding_is_additive_and_monotonic(start, a, b):
 def test_calendar_days_at_least_working_days(start, n):
     c = cal()
     assert (c.add_working_days(start, n) - start).days >= n
+
+
+def test_one_day_an_administrator_enters_for_a_known_year_changes_that_day_only():
+    """The table used to make its years wholly its own: one row for 2026 silently dropped the package's
+    National Day, Spring Festival … of 2026."""
+    one_day = WorkingCalendar.build([2026], {D(2026, 6, 1): DayKind.HOLIDAY}, {D(2026, 6, 1): "临时假日"})
+    merged = cal().merged(one_day)
+    assert not merged.is_working_day(D(2026, 6, 1))
+    assert not merged.is_working_day(D(2026, 10, 1)) and merged.is_working_day(D(2026, 10, 10))
+    changed = [d for d in (D(2026, 1, 1) + dt.timedelta(n) for n in range(365))
+               if merged.is_working_day(d) != cal().is_working_day(d)]  # fmt: skip
+    assert changed == [D(2026, 6, 1)]
+    # A make-up Saturday may be given back as a rest day, a holiday made a working day: per day as well.
+    back = cal().merged(WorkingCalendar.build([2026], {D(2026, 10, 10): DayKind.HOLIDAY, D(2026, 10, 7): "workday"}))
+    assert not back.is_working_day(D(2026, 10, 10)) and back.is_working_day(D(2026, 10, 7))
+
+
+def test_calendar_days_end_on_the_next_working_day_when_the_last_day_is_a_rest_day():
+    c = cal()
+    assert add_days(c, D(2026, 8, 3), 60, Unit.CALENDAR) == D(2026, 10, 8)  # 10-2 falls in National Day
+    assert add_days(c, D(2026, 8, 4), 60, Unit.CALENDAR) == D(2026, 10, 8)
+    assert add_days(c, D(2026, 3, 2), 60, Unit.CALENDAR) == D(2026, 5, 6)  # 5-1 … 5-5 off
+    assert add_days(c, D(2026, 3, 2), 20, Unit.WORKING) == c.add_working_days(D(2026, 3, 2), 20)
+    assert days_between(c, D(2026, 9, 29), D(2026, 10, 12), Unit.CALENDAR) == 13
+    stops = [Suspension(D(2026, 3, 5), D(2026, 3, 12))]
+    assert due_date(c, D(2026, 3, 2), 60, suspensions=stops, unit=Unit.CALENDAR) == D(2026, 5, 8)
+
+
+def test_overlapping_stops_count_each_day_once():
+    c = cal()
+    a, b = Suspension(D(2026, 3, 2), D(2026, 3, 6)), Suspension(D(2026, 3, 4), D(2026, 3, 10))
+    assert suspended_days(c, [a, b], D(2026, 3, 31)) == c.working_days_between(D(2026, 3, 2), D(2026, 3, 10))
+
+
+def test_due_soon_is_never_guessed_past_the_known_calendar():
+    c = cal()
+    assert due_soon_limit(c, D(2026, 9, 29)) == D(2026, 10, 8)  # 9-30 and 10-8: two working days
+    assert due_soon_limit(c, D(2026, 12, 31)) == D(2026, 12, 31)
+    assert due_soon_limit(c, D(2027, 1, 4)) is None
+
+
+@given(dates, st.integers(min_value=1, max_value=90))
+def test_a_calendar_day_period_ends_on_the_first_working_day_from_its_last_day(start, n):
+    c = cal()
+    end = add_days(c, start, n, Unit.CALENDAR)
+    last = start + dt.timedelta(days=n)
+    assert end >= last and c.is_working_day(end)
+    assert all(not c.is_working_day(last + dt.timedelta(days=k)) for k in range((end - last).days))
