@@ -18,6 +18,7 @@ import pytest
 from tongban.cases import services
 from tongban.cases.models import Case, CaseEvent, SupervisionNotice
 from tongban.cases.tests.factories import World, world
+from tongban.cases.tests.factories import holding_all
 from tongban.core import clock
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -234,7 +235,7 @@ def test_supervisor_chases_an_overdue_case_and_the_department_answers(
             },
         ),
     )
-    case = services.accept(services.Ctx(w.clerk, "window", w.window), case, case.revision)
+    case = services.accept(services.Ctx(w.clerk, "window", w.window), holding_all(case), case.revision)
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 10, 15))  # three working days late
 
     browser_login(page, w.supervisor)

@@ -9,6 +9,7 @@ from tongban.catalogue.models import ImplementationVersion
 from tongban.catalogue.snapshots import version_snapshot
 
 from .domain import steps
+from .domain.materials import Missing, missing
 from .domain.bundle_workflow import BundleFacts
 from .domain.workflow import CaseFacts, CaseStatus
 from .models import BundleCase, Case, CaseMaterial, JointStep
@@ -93,6 +94,18 @@ class CaseFactsOf:
     def deferrable_left(self) -> bool:
         held = {m.name for m in self.materials if m.state in ("received", "deferred", "replaced", "result")}
         return any(r.necessity == "deferrable" and r.name not in held for r in version_of(self.case).materials.all())
+
+    @cached_property
+    def missing(self) -> Missing:
+        return missing(version_of(self.case).materials.all(), self.materials)
+
+    @property
+    def missing_required(self) -> tuple[str, ...]:
+        return self.missing.required
+
+    @property
+    def missing_deferrable(self) -> tuple[str, ...]:
+        return self.missing.deferrable
 
     @cached_property
     def special_steps_declared(self) -> bool:

@@ -467,6 +467,10 @@ def detail_context(
     if applicant_view and policy.material_denial(actor, facts) is None and case.status != S.DRAFT:
         context["upload_materials"] = list(version.materials.all())
     available = set(policy.case_actions(actor, facts))
+    # Why there is no 受理 button (the policy's own words), and what the result desk still waits for (容缺).
+    blocked = policy.case_denial(actor, facts, A.ACCEPT) if case.status == S.SUBMITTED else None
+    context["acceptance_blocked"] = blocked.message if blocked and blocked.code == "materials_missing" else ""
+    context["deferred_outstanding"] = [m for m in deferred if A.ISSUE_RESULT in available]
     context["forms"] = page_forms(case, available, context, bound)
     context["panels"] = _panels(context, bound)
     context["supervision"] = _supervision(actor, case) if internals else []

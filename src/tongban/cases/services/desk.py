@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tongban.core.errors import DomainError
+from tongban.core.errors import ConflictError, DomainError
 
 from ..domain.workflow import CaseAction
-from ..facts import version_of
+from ..facts import case_facts, version_of
 from ..models import Case, CaseMaterial, Visit
 from .context import Ctx, Deferral, require, today
 from .deadlines import start_clock
@@ -46,6 +46,14 @@ def accept_deferred(ctx: Ctx, case: Case | str, revision: int | None, deferrals:
             if d.due <= today():
                 raise DomainError("bad_due", "容缺材料的承诺补交日期应晚于今天", "deferrals")
             require(d.commitment, "deferrals", "容缺受理须有申请人的书面承诺")
+        promised = {d.material for d in deferrals}
+        lacking = [name for name in case_facts(c).missing_deferrable if name not in promised]
+        if lacking:
+            raise ConflictError(
+                "materials_missing",
+                "以下容缺后补的材料既未收取也未列入容缺承诺，不能受理：" + "、".join(f"“{n}”" for n in lacking),
+                "deferrals",
+            )
         start_clock(c)
         c.deferred = True
         for d in deferrals:

@@ -15,6 +15,7 @@ from tongban.cases import services as s
 from tongban.cases.forms_bundles import material_field
 from tongban.cases.models import BundleCase, BundleMaterial, Case, CaseEvent, CaseMaterial, JointStep
 from tongban.cases.tests.factories import PDF, PNG, TODAY, Env, answers, files, make_env, token
+from tongban.cases.tests.factories import bundle_holding_all
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +219,7 @@ def test_changing_the_items_of_a_draft_keeps_the_answers(client, env):
 
 def test_mine_and_the_case_page_show_each_item_its_department_and_what_holds_the_bundle_up(client, env):
     bc = submit_online(client, env)
-    b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     mine = text(client.get("/bundles/mine/"))
     assert bc.number in mine and "办理中" in mine
     page = text(client.get(f"/bundles/cases/{bc.number}/"))
@@ -233,7 +234,7 @@ def test_mine_and_the_case_page_show_each_item_its_department_and_what_holds_the
 
 def test_a_denied_item_is_explained_to_the_applicant(client, env, django_capture_on_commit_callbacks):
     bc = submit_online(client, env)
-    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     cert = children(bc)["出生医学证明"]
     s.decide(s.Ctx(env.doctor), cert, False, "出生信息无法核实", cert.revision)
     page = text(client.get(f"/bundles/cases/{bc.number}/"))
@@ -243,7 +244,7 @@ def test_a_denied_item_is_explained_to_the_applicant(client, env, django_capture
 
 def test_the_applicant_withdraws_one_item_and_the_others_go_on(client, env):
     bc = submit_online(client, env)
-    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     vacc = children(bc)["预防接种证"]
     r = client.post(f"/bundles/cases/{bc.number}/do/withdraw/", {"revision": bc.revision, "case": vacc.number})
     assert r.status_code == 302
@@ -289,6 +290,7 @@ def test_window_takes_the_whole_bundle_once_and_accepts_refusing_one_item(client
     page = text(client.get(f"/bundles/cases/{bc.number}/"))
     assert 'id="accept-form"' in page and "“出生医学证明”不予受理" in page
     cert = env.items["出生医学证明"].pk
+    bundle_holding_all(bc)  # the clerk has every paper material of the items in hand
     # Refusing without a reason is refused with a message, nothing changes.
     r = client.post(f"/bundles/cases/{bc.number}/do/accept/", {"revision": bc.revision, f"refuse_{cert}": "on"})
     assert r.status_code == 400 and "必须说明理由和依据" in text(r)
@@ -363,7 +365,7 @@ def test_window_accepts_with_a_deferral(client, env):
 
 def test_result_desk_issues_every_result_at_once(client, env, django_capture_on_commit_callbacks):
     bc = submit_online(client, env)
-    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     for name, approver in (("出生医学证明", env.doctor), ("预防接种证", env.doctor), ("新生儿入户", env.w.approver)):
         kid = Case.objects.get(pk=children(bc)[name].pk)
         s.decide(s.Ctx(approver), kid, True, "符合规定", kid.revision)
@@ -401,7 +403,7 @@ def test_the_applicant_chooses_item_by_item_results_and_the_desk_issues_each_whe
     bc = BundleCase.objects.get(pk=bc.pk)
     assert bc.result_mode == "separate" and bc.phase == "submitted"
     with django_capture_on_commit_callbacks(execute=True):
-        bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, bc.revision)
+        bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), bc.revision)
         birth = children(bc)["出生医学证明"]
         s.decide(s.Ctx(env.doctor), birth, True, "符合规定", birth.revision)
     bc.refresh_from_db()
@@ -431,7 +433,7 @@ def test_the_applicant_chooses_item_by_item_results_and_the_desk_issues_each_whe
 def test_an_approver_schedules_a_joint_step_and_records_its_outcome_on_every_case(client, env):
     ids = [env.items["预防接种证"].pk, env.items["新生儿入户"].pk]
     bc = submit_online(client, env, ids, 出生医学证明=PDF)  # its prerequisite left out: brought by the applicant
-    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     client.force_login(env.w.other_approver)  # 人社: not involved
     assert client.get(f"/bundles/cases/{bc.number}/").status_code == 404
     client.force_login(env.doctor)
@@ -462,7 +464,7 @@ def test_an_approver_schedules_a_joint_step_and_records_its_outcome_on_every_cas
 
 def test_supervision_board_lists_open_bundles_with_the_item_that_holds_each_up(client, env):
     bc = submit_online(client, env)
-    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     kids = children(bc)
     for name in ("出生医学证明", "预防接种证"):
         kid = Case.objects.get(pk=kids[name].pk)

@@ -24,6 +24,7 @@ from tongban.cases.notices import (
     render_notice,
 )
 from tongban.cases.tests.factories import form, world
+from tongban.cases.tests.factories import holding_all
 from tongban.core import clock
 from tongban.core.errors import DomainError
 
@@ -55,7 +56,7 @@ def accepted(w, deferred=False):
     clerk = s.Ctx(w.clerk, "window", w.window)
     case = at_window(w)
     deferrals = [s.Deferral("结婚证", TODAY + dt.timedelta(days=10), "本人承诺10日内补交结婚证")] if deferred else []
-    return s.accept(clerk, case, case.revision, deferrals)
+    return s.accept(clerk, case if deferrals else holding_all(case), case.revision, deferrals)
 
 
 def decided(w, grant=True):
@@ -258,7 +259,7 @@ def test_kinds_follow_the_case_and_others_are_refused(w):
         render_notice(correction, K.REFUSAL)
     # Once resubmitted and accepted, the old correction list no longer fits.
     correction = s.resubmit(s.Ctx(w.clerk), correction, correction.revision)
-    correction = s.accept(s.Ctx(w.clerk), correction, correction.revision)
+    correction = s.accept(s.Ctx(w.clerk), holding_all(correction), correction.revision)
     assert notice_kinds_for(correction) == [K.ACCEPTANCE]
 
     assert notice_kinds_for(refused(w)) == [K.REFUSAL]

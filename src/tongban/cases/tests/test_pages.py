@@ -14,6 +14,7 @@ from tongban.audit.models import AuditEntry
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotice
 from tongban.cases.tests.factories import form, user, world
+from tongban.cases.tests.factories import holding_all
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
 from tongban.outbox.testing import deliver_outbox
@@ -64,7 +65,7 @@ def window_case(w) -> Case:
 
 def accepted(w) -> Case:
     case = online_case(w)
-    return s.accept(s.Ctx(w.clerk, "window", w.window), case, case.revision)
+    return s.accept(s.Ctx(w.clerk, "window", w.window), holding_all(case), case.revision)
 
 
 def text(response) -> str:
@@ -298,8 +299,13 @@ def test_window_decision_deferred_then_print_the_notice(client, w):
     case = window_case(w)
     client.force_login(w.clerk)
     page = text(client.get(reverse("cases:detail", args=[case.number])))
-    for title in ("受理", "容缺受理", "补正（一次性告知）", "不予受理"):
+    # 结婚证 (容缺后补) is not in hand: no 受理 button, the reason instead; 容缺受理 with a commitment is offered.
+    for title in ("容缺受理", "补正（一次性告知）", "不予受理"):
         assert f"<summary>{title}</summary>" in page
+    assert "<summary>受理</summary>" not in page
+    assert 'id="acceptance-blocked"' in page and "“结婚证”" in page.split('id="acceptance-blocked"')[1]
+    r = client.post(reverse("cases:act", args=[case.number, "accept"]), {"revision": case.revision})
+    assert r.status_code == 409 and Case.objects.get(pk=case.pk).status == "submitted"
     r = client.post(
         reverse("cases:act", args=[case.number, "defer"]),
         {
@@ -361,7 +367,7 @@ def test_refusal_needs_a_reason_shown_next_to_the_field(client, w):
 
 
 def test_stale_revision_shows_the_conflict_and_the_fresh_state(client, w):
-    case = online_case(w)
+    case = holding_all(online_case(w))
     shown = case.revision
     s.request_correction(s.Ctx(w.clerk, "window", w.window), case, ["结婚证"], case.revision)
     s.resubmit(s.Ctx(w.applicant, "online"), Case.objects.get(pk=case.pk))  # back to 待受理, newer revision

@@ -27,6 +27,8 @@ class Facts:
     deferred_outstanding: bool = False
     deferrable_left: bool = True
     special_steps_declared: bool = True
+    missing_required: tuple[str, ...] = ()
+    missing_deferrable: tuple[str, ...] = ()
 
 
 def citizen(uid: int = 1) -> Actor:
