@@ -17,8 +17,7 @@ import pytest
 
 from tongban.cases import services
 from tongban.cases.models import Case, CaseEvent, SupervisionNotice
-from tongban.cases.tests.factories import World, world
-from tongban.cases.tests.factories import holding_all
+from tongban.cases.tests.factories import World, holding_all, world
 from tongban.core import clock
 
 expect = pytest.importorskip("playwright.sync_api").expect

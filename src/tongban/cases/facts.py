@@ -9,8 +9,8 @@ from tongban.catalogue.models import ImplementationVersion
 from tongban.catalogue.snapshots import version_snapshot
 
 from .domain import steps
-from .domain.materials import Missing, missing
 from .domain.bundle_workflow import BundleFacts
+from .domain.materials import Missing, missing
 from .domain.workflow import CaseFacts, CaseStatus
 from .models import BundleCase, Case, CaseMaterial, JointStep
 

@@ -248,8 +248,10 @@ GUARDS: dict[CaseAction, tuple[Guard, ...]] = {
         Guard(
             "materials_missing",
             lambda f: not f.missing_required,
-            lambda f: f"必要材料{_names(f.missing_required)}尚未收取，不能容缺受理（容缺只适用于容缺后补的材料），"
-            "请一次性告知申请人补正",
+            lambda f: (
+                f"必要材料{_names(f.missing_required)}尚未收取，不能容缺受理（容缺只适用于容缺后补的材料），"
+                "请一次性告知申请人补正"
+            ),
         ),
     ),
     A.SUSPEND: (

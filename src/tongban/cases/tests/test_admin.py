@@ -16,8 +16,7 @@ from tongban.accounts.models import User
 from tongban.audit.models import AuditEntry
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent
-from tongban.cases.tests.factories import form, world
-from tongban.cases.tests.factories import holding_all
+from tongban.cases.tests.factories import form, holding_all, world
 from tongban.catalogue import services as catalogue
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock

@@ -25,8 +25,7 @@ from tongban.cases import api as case_api
 from tongban.cases import services
 from tongban.cases.models import Case, CaseEvent, IdempotencyKey, SupervisionNotice
 from tongban.cases.services import idempotency
-from tongban.cases.tests.factories import PASSWORD, PNG, TODAY, Api, World, form, user, world
-from tongban.cases.tests.factories import holding_all
+from tongban.cases.tests.factories import PASSWORD, PNG, TODAY, Api, World, form, holding_all, user, world
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from tongban.cases import services as s
 from tongban.cases.models import BundleCase, BundleMaterial, Case
-from tongban.cases.tests.factories import PDF, TODAY, Env, auth, make_env
-from tongban.cases.tests.factories import bundle_holding_all
+from tongban.cases.tests.factories import PDF, TODAY, Env, auth, bundle_holding_all, make_env
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db

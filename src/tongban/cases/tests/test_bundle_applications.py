@@ -11,8 +11,7 @@ from tongban.bundles.tests.factories import newborn_bundle
 from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.models import BundleCase, Case, CaseEvent
-from tongban.cases.tests.factories import user, world
-from tongban.cases.tests.factories import bundle_holding_all
+from tongban.cases.tests.factories import bundle_holding_all, user, world
 from tongban.core import clock
 from tongban.core.errors import DomainError
 from tongban.notifications.models import LocalSmsMessage
@@ -134,7 +133,9 @@ def test_window_acceptance_refusing_one_item_terminates_what_waits_for_it(env):
         form_data=form(w),
     )
     assert bc.channel == "window" and bc.phase == "submitted"
-    bc = b.accept_bundle(clerk, bundle_holding_all(bc), bc.revision, refusals={items["出生医学证明"].pk: "非本辖区出生"})
+    bc = b.accept_bundle(
+        clerk, bundle_holding_all(bc), bc.revision, refusals={items["出生医学证明"].pk: "非本辖区出生"}
+    )
     kids = children(bc)
     assert kids["出生医学证明"].status == "refused"
     assert kids["新生儿入户"].status == "terminated"

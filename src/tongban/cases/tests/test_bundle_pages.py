@@ -14,8 +14,7 @@ from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.forms_bundles import material_field
 from tongban.cases.models import BundleCase, BundleMaterial, Case, CaseEvent, CaseMaterial, JointStep
-from tongban.cases.tests.factories import PDF, PNG, TODAY, Env, answers, files, make_env, token
-from tongban.cases.tests.factories import bundle_holding_all
+from tongban.cases.tests.factories import PDF, PNG, TODAY, Env, answers, bundle_holding_all, files, make_env, token
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db

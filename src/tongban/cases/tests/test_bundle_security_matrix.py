@@ -34,8 +34,18 @@ from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases import views_bundles as views_apply
 from tongban.cases.models import BundleCase, BundleMaterial, Case, CaseEvent, CaseMaterial, IdempotencyKey, JointStep
-from tongban.cases.tests.factories import PDF, TODAY, Env, answers, auth, files, make_env, token, user
-from tongban.cases.tests.factories import bundle_holding_all
+from tongban.cases.tests.factories import (
+    PDF,
+    TODAY,
+    Env,
+    answers,
+    auth,
+    bundle_holding_all,
+    files,
+    make_env,
+    token,
+    user,
+)
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
 from tongban.jurisdictions.models import ServiceCentre

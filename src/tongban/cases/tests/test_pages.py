@@ -13,8 +13,7 @@ from django.urls import reverse
 from tongban.audit.models import AuditEntry
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotice
-from tongban.cases.tests.factories import form, user, world
-from tongban.cases.tests.factories import holding_all
+from tongban.cases.tests.factories import form, holding_all, user, world
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
 from tongban.outbox.testing import deliver_outbox

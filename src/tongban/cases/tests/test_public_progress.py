@@ -13,8 +13,7 @@ from django.urls import reverse
 from tongban.cases import services as s
 from tongban.cases import views_public
 from tongban.cases.notices import progress_url
-from tongban.cases.tests.factories import form, world
-from tongban.cases.tests.factories import holding_all
+from tongban.cases.tests.factories import form, holding_all, world
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db

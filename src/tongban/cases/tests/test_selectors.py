@@ -6,8 +6,7 @@ import pytest
 
 from tongban.cases import selectors as q
 from tongban.cases import services as s
-from tongban.cases.tests.factories import form, world
-from tongban.cases.tests.factories import holding_all
+from tongban.cases.tests.factories import form, holding_all, world
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,7 @@ import pytest
 from tongban.audit.services import verify
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, Visit
-from tongban.cases.tests.factories import form, world
-from tongban.cases.tests.factories import holding_all
+from tongban.cases.tests.factories import form, holding_all, world
 from tongban.core import clock
 from tongban.core.errors import ConflictError, DomainError
 from tongban.notifications.models import LocalSmsMessage

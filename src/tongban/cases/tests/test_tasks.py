@@ -11,8 +11,7 @@ from tongban.accounts.models import User
 from tongban.cases import services as s
 from tongban.cases import tasks
 from tongban.cases.models import Case
-from tongban.cases.tests.factories import form, world
-from tongban.cases.tests.factories import holding_all
+from tongban.cases.tests.factories import form, holding_all, world
 from tongban.core import clock
 from tongban.notifications.models import LocalSmsMessage
 from tongban.outbox.models import Message

@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 
 from tongban.cases import services as s
-from tongban.cases.tests.factories import form, world
-from tongban.cases.tests.factories import holding_all
+from tongban.cases.tests.factories import form, holding_all, world
 from tongban.core import clock
 
 TODAY = dt.date(2026, 9, 29)
