@@ -29,6 +29,18 @@ IDENTITY_CHECKS = ["读取身份证芯片并人证比对", "核验纸质身份�
 SHARED_APPLICANT_KEYS = frozenset(
     {"applicant_name", "applicant_id_number", "applicant_phone", "enterprise_name", "uscc"}
 )
+
+
+class IsoDateInput(forms.DateInput):
+    """An HTML date picker: its value must be YYYY-MM-DD whatever the locale (zh-hans formats dates as
+    2026/10/06, which a browser's date input discards, so the field showed empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 DEFAULT_COMMITMENT = "本人承诺在承诺期限内补交上述材料，并对所提交材料的真实性负责；逾期未补交的，愿意承担相应责任。"
 
 
@@ -311,7 +323,7 @@ class DeferForm(ActionForm):
     )
     due = forms.DateField(
         label="承诺补交日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         error_messages={"required": "请填写承诺补交日期", "invalid": "日期格式应如 2026-01-31"},
     )
     commitment = forms.CharField(

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from django import forms
 
-from tongban.cases.forms import DEFAULT_COMMITMENT, DELIVERIES, ActionForm, IssueForm, _lines
+from tongban.cases.forms import DEFAULT_COMMITMENT, DELIVERIES, ActionForm, IsoDateInput, IssueForm, _lines
 
 from .domain.bundle_workflow import RESULT_MODE_LABELS
 from .models import JointStep
@@ -46,7 +46,7 @@ class AcceptBundleForm(ActionForm):
     due = forms.DateField(
         label="承诺补交日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         error_messages={"invalid": "日期格式应如 2026-01-31"},
     )
     commitment = forms.CharField(

@@ -4,6 +4,7 @@ the result desk, joint steps, the supervision board and the indicators on the pu
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -347,6 +348,8 @@ def test_window_accepts_with_a_deferral(client, env):
     client.force_login(env.w.clerk)
     page = text(client.get(f"/bundles/cases/{bc.number}/"))
     assert "儿童预防接种登记表" in page.split('id="accept-form"')[1]
+    # The date picker gets an ISO date (zh-hans would print 2026/10/06, which a browser discards).
+    assert f'name="due" value="{(TODAY + dt.timedelta(days=7)).isoformat()}"' in page
     r = client.post(
         f"/bundles/cases/{bc.number}/do/accept/",
         {

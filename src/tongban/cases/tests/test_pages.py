@@ -303,6 +303,9 @@ def test_window_decision_deferred_then_print_the_notice(client, w):
         assert f"<summary>{title}</summary>" in page
     assert "<summary>受理</summary>" not in page
     assert 'id="acceptance-blocked"' in page and "“结婚证”" in page.split('id="acceptance-blocked"')[1]
+    # The promised date comes filled in as a date picker reads it (ISO), a week from today.
+    due = (clock.today() + dt.timedelta(days=7)).isoformat()
+    assert f'type="date" name="due" value="{due}"' in page
     r = client.post(reverse("cases:act", args=[case.number, "accept"]), {"revision": case.revision})
     assert r.status_code == 409 and Case.objects.get(pk=case.pk).status == "submitted"
     r = client.post(
