@@ -15,18 +15,18 @@ import datetime as dt
 from enum import StrEnum
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from tongban.accounts.masking import mask_resident_id, mask_uscc
 from tongban.core import clock
 from tongban.core.errors import DomainError
+from tongban.core.public_url import public_base_url
 
 from .domain.legal_wording import LegalWording, Provision, acceptance_lead, cited_laws
 from .domain.materials import missing
 from .domain.workflow import STATUS_LABELS, CaseAction, CaseStatus
-from .models import Case, CaseEvent, CaseMaterial
+from .models import BundleCase, Case, CaseEvent, CaseMaterial
 from .notice_pdf import Facts, Grid, Notice, Numbered, Para, Signatures, cn_date, render
 
 A, S = CaseAction, CaseStatus
@@ -125,10 +125,11 @@ def _parse_kind(kind: NoticeKind | str) -> NoticeKind:
 # ---- shared pieces -------------------------------------------------------------------------------------
 
 
-def progress_url(case: Case) -> str:
-    """Absolute address of the public progress page for this case (what the QR code opens)."""
-    base = str(getattr(settings, "TONGBAN_PUBLIC_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
-    return f"{base}{reverse('progress:lookup')}?{urlencode({'number': case.number, 'code': case.query_code})}"
+def progress_url(case: Case | BundleCase, base: str | None = None) -> str:
+    """Absolute address of the public progress page for this case or bundle case (what the QR code opens);
+    ``base``: the deployment's public address (core.public_url), by default as configured or local."""
+    root = (base or public_base_url()).rstrip("/")
+    return f"{root}{reverse('progress:lookup')}?{urlencode({'number': case.number, 'code': case.query_code})}"
 
 
 def masked_id(case: Case) -> str:
@@ -444,7 +445,8 @@ def _decision(case: Case, kind: NoticeKind) -> Notice:
 BUILDERS = {K.ACCEPTANCE: _acceptance, K.REFUSAL: _refusal, K.CORRECTION: _correction, K.DEFERRAL: _deferral}
 
 
-def build_notice(case: Case, kind: NoticeKind | str) -> Notice:
+def build_notice(case: Case, kind: NoticeKind | str, base_url: str | None = None) -> Notice:
+    """The notice's document; its QR code opens the progress page at ``base_url`` (the deployment's address)."""
     kind = _parse_kind(kind)
     if not _fits(case, kind):
         raise DomainError(
@@ -453,12 +455,12 @@ def build_notice(case: Case, kind: NoticeKind | str) -> Notice:
             "kind",
             status=409,
         )
-    if kind in (K.GRANT, K.DENIAL):
-        return _decision(case, kind)
-    return BUILDERS[kind](case)
+    notice = _decision(case, kind) if kind in (K.GRANT, K.DENIAL) else BUILDERS[kind](case)
+    notice.qr_url = progress_url(case, base_url)
+    return notice
 
 
-def render_notice(case: Case, kind: NoticeKind | str | None = None) -> bytes:
+def render_notice(case: Case, kind: NoticeKind | str | None = None, base_url: str | None = None) -> bytes:
     """The notice as A4 PDF bytes; without a kind, the notice of the case's latest decision."""
     if kind is None:
         kind = current_notice_kind(case)
@@ -469,7 +471,7 @@ def render_notice(case: Case, kind: NoticeKind | str | None = None) -> bytes:
                 "kind",
                 status=409,
             )
-    return render(build_notice(case, kind))
+    return render(build_notice(case, kind, base_url))
 
 
 def notice_filename(case: Case, kind: NoticeKind | str) -> str:

@@ -28,6 +28,7 @@ from tongban.audit.services import record as audit
 from tongban.core import clock
 from tongban.core.actor import Actor, actor_of
 from tongban.core.errors import ConflictError, DomainError
+from tongban.core.public_url import public_base_url
 from tongban.jurisdictions.models import Window
 from tongban.workdays.selectors import current_calendar
 from tongban.workdays.workcal import DeadlineState, deadline_state
@@ -701,7 +702,7 @@ def notice_pdf(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     if not policy.may_see_personal(actor_for(request), case_facts(case)):
         return refuse_page(request, PERSONAL_ONLY, title="无权打印通知书")
     try:
-        pdf = notices.render_notice(case, kind)
+        pdf = notices.render_notice(case, kind, public_base_url(request))
     except DomainError as exc:
         return refuse_page(request, exc.message, status=404 if exc.status == 404 else 409, title="暂无该通知书")
     audit("case.view", "case", case.number, actor=user_of(request), ip=client_ip(request), detail={"notice": kind})

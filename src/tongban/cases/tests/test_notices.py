@@ -303,12 +303,34 @@ def test_kinds_follow_the_case_and_others_are_refused(w):
     assert notice_filename(denied, K.DENIAL) == f"{denied.number}-denial.pdf"
 
 
-def test_progress_url_uses_the_public_base(w, settings):
+def test_progress_url_uses_the_public_base(w, settings, client):
     case = accepted(w)
     settings.TONGBAN_PUBLIC_BASE_URL = "https://zwfw.example.gov.cn/"
     url = progress_url(case)
     assert url == f"https://zwfw.example.gov.cn/progress/?number={case.number}&code={case.query_code}"
     assert url in link_uris(render_notice(case, K.ACCEPTANCE))
+    # Configured, it wins over the address a page was asked at (behind a proxy only it knows the public name).
+    client.force_login(w.clerk)
+    pdf = client.get(f"/cases/{case.number}/notices/acceptance.pdf", HTTP_HOST="localhost:8123")
+    assert pdf.status_code == 200 and url in link_uris(pdf.content)
+
+
+def test_unconfigured_the_qr_code_follows_the_server_and_the_request(w, settings, client):
+    """``make run PORT=8123`` with no TONGBAN_PUBLIC_BASE_URL: a notice printed from a page links to the address
+    the clerk used; one made without a request (a worker) to the local server on that port. The old default
+    pointed every QR code at port 8000."""
+    case = accepted(w)
+    settings.TONGBAN_PUBLIC_BASE_URL = ""
+    settings.TONGBAN_LOCAL_BASE_URL = "http://127.0.0.1:8123"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "zwfw.zhuji.example"]
+    assert progress_url(case).startswith("http://127.0.0.1:8123/progress/?number=")
+    client.force_login(w.clerk)
+    pdf = client.get(f"/cases/{case.number}/notices/acceptance.pdf", HTTP_HOST="127.0.0.1:8123")
+    assert pdf.status_code == 200 and progress_url(case, "http://127.0.0.1:8123") in link_uris(pdf.content)
+    pdf = client.get(f"/cases/{case.number}/notices/acceptance.pdf", HTTP_HOST="zwfw.zhuji.example", secure=True)
+    assert progress_url(case, "https://zwfw.zhuji.example") in link_uris(pdf.content)
+    # A host name Django does not serve is refused before anything is printed with it.
+    assert client.get(f"/cases/{case.number}/notices/acceptance.pdf", HTTP_HOST="evil.example").status_code == 400
 
 
 def test_qr_code_encodes_the_url():
