@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
@@ -37,6 +38,7 @@ from tongban.bundles.savings import normalise_material
 from tongban.catalogue.formschema import validate_submission
 from tongban.core.actor import actor_of
 from tongban.core.errors import ConflictError, DomainError
+from tongban.core.public_url import public_base_url
 from tongban.workdays.selectors import current_calendar
 from tongban.workdays.workcal import DeadlineState, UnknownCalendarYear, deadline_state
 
@@ -48,6 +50,8 @@ from .domain.bundle_workflow import RESULT_MODE_LABELS, RESULT_MODES, BundleActi
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
 from .facts import WITHDRAWABLE, bundle_facts, version_of
 from .models import BundleCase, BundleMaterial, Case, JointStep
+from .notice_pdf import qr_svg
+from .notices import progress_url
 from .services.idempotency import replayed
 from .uploads import MAX_UPLOAD_BYTES
 from .views import PERSONAL_ONLY, Deadline, clerk_window, ctx_for, deadline_of, is_applicant, role_of
@@ -204,8 +208,10 @@ def material_rows(
                     "deferrable": False,
                     "exact": set(),
                     "field": bf.material_field(key),
+                    "names": {},
                 },
             )
+            row["names"][m.name] = True
             row["items"].append(version.name)
             if key != from_result:
                 row["from_result"] = False
@@ -222,6 +228,8 @@ def material_rows(
         row["error"] = problems.get(key, "")
         row["missing"] = key in missing
         row["items"] = list(dict.fromkeys(row["items"]))
+        # The names as the guides write them, whole (the key drops what follows a bracket: 原件, 复印件 …).
+        row["label"] = " / ".join(row.pop("names"))
         out.append(row)
     out.sort(key=lambda r: (not r["upload"], not r["required"], -len(r["items"])))
     return out
@@ -515,14 +523,20 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
         detail={"page": "receipt", "unmasked": True},
     )
     children = selectors.bundle_children(bc)
-    progress = reverse("progress:lookup")
     for child in children:
         child.status_label = STATUS_LABELS[S(child.status)]  # type: ignore[attr-defined]
-        child.progress_url = f"{progress}?number={child.number}&code={child.query_code}"  # type: ignore[attr-defined]
+    # One number and one query code for the whole bundle: the progress page lists every item under it.
+    progress = progress_url(bc, public_base_url(request))
     return render(
         request,
         "bundle_cases/apply_receipt.html",
-        {"bc": bc, "children": children, "phase_label": bc.get_phase_display()},
+        {
+            "bc": bc,
+            "children": children,
+            "phase_label": bc.get_phase_display(),
+            "progress_url": progress,
+            "qr": mark_safe(qr_svg(progress)),  # built from the QR matrix and an escaped title
+        },
     )
 
 

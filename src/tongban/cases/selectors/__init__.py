@@ -7,6 +7,7 @@ from .bundle_cases import (
     bundle_holdups,
     bundle_indicators,
     get_visible_bundle_case,
+    public_bundle_progress,
 )
 from .queues import (
     BUCKET_LABELS,
@@ -47,6 +48,7 @@ __all__ = [
     "get_visible_bundle_case",
     "get_visible_case",
     "jurisdiction_codes",
+    "public_bundle_progress",
     "public_progress",
     "queue",
     "queue_counts",

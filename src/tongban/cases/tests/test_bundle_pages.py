@@ -182,8 +182,18 @@ def test_submit_makes_one_bundle_case_with_a_child_per_item_even_when_posted_twi
     assert not CaseMaterial.objects.filter(case=kids["新生儿入户"], name="出生医学证明").exists()  # comes later
     receipt = text(client.get(f"/bundles/cases/{bc.number}/receipt/"))
     assert bc.number in receipt and bc.query_code in receipt
+    # One receipt, one query code for the whole bundle: the items are listed, their own codes are not.
     for kid in kids.values():
-        assert kid.number in receipt and kid.query_code in receipt
+        assert kid.version.name in receipt and kid.query_code not in receipt
+    link = f"http://testserver/progress/?number={bc.number}&amp;code={bc.query_code}"
+    assert f'<a href="{link}"' in receipt and "<svg" in receipt.split('class="receipt-qr"')[1]
+    # That number and code open the public progress page, with every item and no personal data.
+    progress = text(client.get("/progress/", {"number": bc.number, "code": bc.query_code.lower()}))
+    assert 'data-status="submitted"' in progress and "新生儿出生一件事" in progress
+    assert all(kid.version.name in progress for kid in kids.values())
+    assert "张三" not in progress and env.w.applicant.id_number not in progress
+    wrong = text(client.get("/progress/", {"number": bc.number, "code": "WRONG1"}))
+    assert "办件编号或查询码不正确" in wrong and "新生儿出生一件事" not in wrong
 
 
 def test_the_start_token_is_used_once(client, env):
