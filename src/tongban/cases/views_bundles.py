@@ -26,7 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
 from tongban.accounts.roles import Role
@@ -42,9 +42,9 @@ from tongban.core.public_url import public_base_url
 from tongban.workdays.selectors import current_calendar
 from tongban.workdays.workcal import DeadlineState, UnknownCalendarYear, deadline_state
 
+from . import bundle_notices, selectors, services
 from . import forms as cf
 from . import forms_bundles as bf
-from . import selectors, services
 from .domain import policy
 from .domain.bundle_workflow import RESULT_MODE_LABELS, RESULT_MODES, BundleAction, ResultMode
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
@@ -753,6 +753,12 @@ def _detail_context(
         "applicant_view": applicant_view,
         "applicant": _applicant(bc, personal, own=applicant_view),
         "personal": personal,
+        "notice_links": [
+            {"title": bundle_notices.TITLES[k], "url": reverse("bundle_cases:notice", args=[bc.number, k.value])}
+            for k in bundle_notices.bundle_notice_kinds_for(bc)
+        ]
+        if personal
+        else [],
         "holdup": holdup,
         "consequences": consequences(children),
         "steps": steps,
@@ -779,6 +785,28 @@ def _render_case(request: HttpRequest, bc: BundleCase, *, status: int = 200, **k
         detail={"unmasked": context["personal"]},
     )
     return render(request, "bundle_cases/case_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def notice(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+    """A bundle case's printable notice (PDF): personal data, so the applicant's and the handling staff's only."""
+    bc = selectors.get_visible_bundle_case(request.user, number)
+    if bc is None or bc.phase == P.DRAFT:
+        return _not_found(request)
+    if not _personal(request, bc):
+        return _message(request, PERSONAL_ONLY, title="无权打印通知书")
+    try:
+        pdf = bundle_notices.render_bundle_notice(bc, kind, public_base_url(request))
+    except DomainError as exc:
+        return _message(request, exc.message, status=404 if exc.status == 404 else 409, title="暂无该通知书")
+    audit(
+        "bundle_case.view", "bundle_case", bc.number, actor=request.user, ip=client_ip(request), detail={"notice": kind}
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{bundle_notices.bundle_notice_filename(bc, kind)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

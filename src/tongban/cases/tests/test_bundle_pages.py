@@ -395,6 +395,63 @@ def test_result_desk_issues_every_result_at_once(client, env, django_capture_on_
     assert set(Case.objects.filter(bundle_case=bc).values_list("result_delivery", flat=True)) == {"window"}
 
 
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_bundle_notices_acceptance_correction_and_result(client, env, django_capture_on_commit_callbacks):
+    bc = submit_online(client, env)
+    base = f"/bundles/cases/{bc.number}/notices"
+    client.force_login(env.w.clerk)
+    assert client.get(f"{base}/acceptance.pdf").status_code == 409  # not accepted yet: no notice of it
+    bc = b.request_bundle_correction(
+        s.Ctx(env.w.clerk), bc, ["住院分娩记录（加盖医院公章的首页复印件）不清晰"], bc.revision
+    )
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert f'href="{base}/correction.pdf"' in page
+    correction = pdf_text(client.get(f"{base}/correction.pdf").content)
+    assert "一件事补正材料通知书" in correction and "住院分娩记录（加盖医院公章的首页复印件）不清晰" in correction
+    assert bc.number in correction and bc.query_code in correction
+    bc = b.resubmit_bundle(s.Ctx(env.w.clerk), bc, bc.revision)
+    due = TODAY + dt.timedelta(days=7)
+    bc = b.accept_bundle(
+        s.Ctx(env.w.clerk), bc, bc.revision, deferrals=[s.Deferral("儿童预防接种登记表", due, "本人承诺按期补交")]
+    )
+    acceptance = pdf_text(client.get(f"{base}/acceptance.pdf").content)
+    assert "一件事受理通知书" in acceptance and "新生儿出生一件事" in acceptance
+    assert "容缺受理（后补：儿童预防接种登记表）" in acceptance  # the material's whole name
+    assert "已受理，待前置事项办结后开始办理" in acceptance  # 新生儿入户 waits for the certificate
+    assert "行政许可法" not in acceptance
+    # Others may not print it: a stranger learns nothing, a supervisor is told why not.
+    client.force_login(env.w.other_citizen)
+    assert client.get(f"{base}/acceptance.pdf").status_code == 404
+    client.force_login(env.w.supervisor)
+    assert client.get(f"{base}/acceptance.pdf").status_code in (403, 404)
+    with django_capture_on_commit_callbacks(execute=True):
+        for name, approver in (
+            ("出生医学证明", env.doctor),
+            ("预防接种证", env.doctor),
+            ("新生儿入户", env.w.approver),
+        ):
+            kid = Case.objects.get(pk=children(bc)[name].pk)
+            s.decide(
+                s.Ctx(approver),
+                kid,
+                name != "预防接种证",
+                "符合规定" if name != "预防接种证" else "不符合接种条件",
+                kid.revision,
+            )
+    bc = BundleCase.objects.get(pk=bc.pk)
+    b.issue_bundle_results(s.Ctx(env.w.clerk), bc, "window", bc.revision)
+    client.force_login(env.w.applicant)
+    result = pdf_text(client.get(f"{base}/result.pdf").content)
+    assert "一件事办结通知书" in result and "不予：不符合接种条件" in result and "窗口领取" in result
+
+
 def test_the_applicant_chooses_item_by_item_results_and_the_desk_issues_each_when_decided(
     client, env, django_capture_on_commit_callbacks
 ):
