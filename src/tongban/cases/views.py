@@ -16,6 +16,7 @@ from typing import Any, cast
 from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from tongban.core import clock
 from tongban.core.actor import Actor, actor_of
 from tongban.core.errors import ConflictError, DomainError
 from tongban.core.public_url import public_base_url
+from tongban.core.signing import document_signer
 from tongban.jurisdictions.models import Window
 from tongban.workdays.selectors import current_calendar
 from tongban.workdays.workcal import DeadlineState, deadline_state
@@ -462,6 +464,9 @@ def detail_context(
         if personal
         else [],
         "delivery_label": DELIVERY_LABELS.get(case.result_delivery, ""),
+        "result_document_url": reverse("cases:result_document", args=[case.number])
+        if personal and electronic_document(case)
+        else "",
         "error": error,
         "today": today(),
     }
@@ -709,6 +714,52 @@ def notice_pdf(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{notices.notice_filename(case, kind)}"'
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def electronic_document(case: Case) -> str:
+    """The stored name of the signed decision document an electronic delivery left ("" if none)."""
+    if case.result_delivery != "electronic":
+        return ""
+    event = case.events.filter(action=A.ISSUE_RESULT.value).order_by("-at", "-id").first()
+    return str((event.data or {}).get("document", "")) if event else ""
+
+
+@login_required
+@require_GET
+def result_document(request: HttpRequest, number: str) -> HttpResponseBase:
+    """电子送达: the signed decision document, for the applicant and the staff handling the case; audited."""
+    case = visible_case(request, number)
+    if case is None:
+        return case_404(request)
+    if not policy.may_see_personal(actor_for(request), case_facts(case)):
+        return refuse_page(request, PERSONAL_ONLY, title="无权下载电子送达文书")
+    name = electronic_document(case)
+    if not name or not default_storage.exists(name):
+        return refuse_page(request, "该办件没有电子送达的文书。", status=404, title="暂无电子送达文书")
+    audit(
+        "case.view",
+        "case",
+        case.number,
+        actor=user_of(request),
+        ip=client_ip(request),
+        detail={"result_document": name},
+    )
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{case.number}-decision-signed.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def signing_certificate(request: HttpRequest) -> HttpResponse:
+    """The platform's signing certificate, public: import it to check an electronically delivered document."""
+    response = HttpResponse(document_signer().certificate_pem(), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="tongban-signing-certificate.pem"'
     return response
 
 

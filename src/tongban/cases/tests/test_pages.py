@@ -8,14 +8,17 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from tongban.audit.models import AuditEntry
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotice
+from tongban.cases.notices import render_notice
 from tongban.cases.tests.factories import form, holding_all, user, world
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
+from tongban.core.signing import document_signer
 from tongban.outbox.testing import deliver_outbox
 
 pytestmark = pytest.mark.django_db
@@ -404,6 +407,49 @@ def test_result_desk_issues_by_post_through_the_courier(client, w):
     deliver_outbox()
     shipment = case.shipments.get(pk=event.data["shipment"])
     assert f"运单号 {shipment.tracking_number}" in text(client.get(reverse("cases:detail", args=[case.number])))
+
+
+def test_electronic_delivery_gives_the_applicant_a_signed_decision_to_download(client, w):
+    case = accepted(w)
+    approver = s.Ctx(w.approver)
+    case = s.complete_step(approver, case, "材料齐全", case.revision)
+    case = s.decide(approver, case, True, "符合《户口登记条例》第七条", case.revision)
+    # Deferred materials still outstanding would be named at the result desk; here everything is in hand.
+    client.force_login(w.clerk)
+    assert 'id="deferred-outstanding"' not in text(client.get(reverse("cases:detail", args=[case.number])))
+    r = client.post(
+        reverse("cases:act", args=[case.number, "issue"]), {"revision": case.revision, "delivery": "electronic"}
+    )
+    assert r.status_code == 302
+    url = reverse("cases:result_document", args=[case.number])
+    client.force_login(w.applicant)
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    assert f'href="{url}"' in page and "下载电子送达文书（已签名PDF）" in page
+    before = AuditEntry.objects.filter(action="case.view", detail__has_key="result_document").count()
+    download = client.get(url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    signed = b"".join(download.streaming_content)
+    verdict = document_signer().verify(signed)
+    assert verdict.valid and "通办" in verdict.signer
+    assert AuditEntry.objects.filter(action="case.view", detail__has_key="result_document").count() == before + 1
+    # Any change to the signed bytes is detected; an unsigned notice carries no signature.
+    tampered = signed.replace(b"/Producer", b"/Producex", 1) if b"/Producer" in signed else signed[:-10]
+    assert not document_signer().verify(tampered).valid
+    assert not document_signer().verify(render_notice(case, "grant")).signed
+    # The certificate to check it against is public; the document is not.
+    cert = Client().get(reverse("progress:signing_certificate"))
+    assert cert.status_code == 200 and cert.content.startswith(b"-----BEGIN CERTIFICATE-----")
+    client.force_login(w.other_citizen)
+    assert client.get(url).status_code == 404
+    client.force_login(w.supervisor)
+    assert client.get(url).status_code == 403
+    # A case delivered at the window has no such document.
+    client.force_login(w.applicant)
+    other = accepted(w)
+    other = s.complete_step(approver, other, "材料齐全", other.revision)
+    other = s.decide(approver, other, True, "符合规定", other.revision)
+    s.issue_result(s.Ctx(w.clerk, "window", w.window), other, "window", other.revision)
+    assert client.get(reverse("cases:result_document", args=[other.number])).status_code == 404
 
 
 # ---- the back office -----------------------------------------------------------------------------------
