@@ -1004,7 +1004,7 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
     check = [f for f in schema if valid or f.get("key") not in cf.SHARED_APPLICANT_KEYS]
     _, errors = validate_submission(check, data)
     if not valid or errors:
-        _shared_errors(applicant, errors)
+        applicant.take_shared_errors(errors)
         return _render_window(
             request,
             bundle,
@@ -1026,14 +1026,19 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
             identity_check=d["identity_check"],
             form_data=data,
             paper_materials=paper,
-            applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]},
+            applicant={
+                "kind": applicant.case_kind,
+                "name": d["name"],
+                "id_number": d["id_number"],
+                "phone": d["phone"],
+            },
             key=f"window:{token}",
         )
     except services.Replayed as replay:
         messages.info(request, "该一件事已收件，请勿重复提交。")
         return redirect("bundle_cases:case", number=replay.result.number)
     except services.FormInvalid as exc:
-        _shared_errors(applicant, exc.errors)
+        applicant.take_shared_errors(exc.errors)
         return _render_window(
             request, bundle, bundle_items, ids, applicant, values, exc.errors, paper, status=400, error=exc.message
         )
@@ -1043,20 +1048,6 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
         )
     messages.success(request, f"已收件，一件事办件编号 {bc.number}。请审查材料后作出受理决定。")
     return redirect(reverse("bundle_cases:case", args=[bc.number]) + "#decide")
-
-
-def _shared_errors(applicant: cf.WindowApplicantForm, errors: dict[str, str]) -> None:
-    targets = {
-        "applicant_name": "name",
-        "enterprise_name": "name",
-        "applicant_id_number": "id_number",
-        "uscc": "id_number",
-        "applicant_phone": "phone",
-    }
-    for key, target in targets.items():
-        message = errors.pop(key, None)
-        if message and target in applicant.fields and not (applicant.is_bound and applicant.has_error(target)):
-            applicant.add_error(target, message)
 
 
 def _render_window(

@@ -16,6 +16,8 @@ from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotice
 from tongban.cases.notices import render_notice
 from tongban.cases.tests.factories import form, holding_all, user, world
+from tongban.catalogue import services as catalogue
+from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
 from tongban.core.signing import document_signer
@@ -295,6 +297,70 @@ def test_window_lists_the_items_of_the_centre_and_takes_an_application(client, w
     }
     again = client.post(url, data)  # the same form once more
     assert Case.objects.count() == 1 and again["Location"] == reverse("cases:detail", args=[case.number])
+
+
+COMPANY_FORM = [
+    {"key": "enterprise_name", "label": "企业（字号）名称", "type": "text", "required": True, "max_length": 100},
+    {"key": "legal_representative", "label": "法定代表人", "type": "text", "required": True, "max_length": 50},
+    {"key": "registered_address", "label": "住所", "type": "text", "required": True, "max_length": 200},
+    {"key": "applicant_name", "label": "经办人姓名", "type": "text", "required": True, "max_length": 50},
+    {"key": "applicant_id_number", "label": "经办人公民身份号码", "type": "id_number", "required": True},
+    {"key": "applicant_phone", "label": "经办人联系电话", "type": "phone", "required": True},
+]
+
+
+def company_item(w, name: str, extra: list | None = None):
+    draft = cf.draft_implementation(name, div=w.police.division, dept=w.hrss)
+    catalogue.update_draft(draft, content={"form_schema": [*COMPANY_FORM, *(extra or [])]})
+    return catalogue.publish_now(draft).implementation
+
+
+def test_window_takes_a_company_formation_from_its_founder_or_agent_without_a_credit_code(client, w):
+    """企业开办: the company does not exist yet, so it has no USCC. The founder (or their 经办人) applies; the
+    window used to demand a USCC for every enterprise and put the company's name into the person's."""
+    impl = company_item(w, "内资企业设立登记")
+    client.force_login(w.clerk)
+    url = reverse("cases:window_apply", args=[impl.code])
+    page = text(client.get(url))
+    assert "设立中企业（企业开办，尚无统一社会信用代码）" in page and 'name="enterprise_name"' in page
+    founder, agent = w.other_citizen, w.applicant
+    data = {
+        "kind": "founding",
+        "name": "李四",
+        "id_number": founder.id_number,
+        "phone": "13900000000",
+        "identity_check": "读取身份证芯片并人证比对",
+        "f_legal_representative": "李四",
+        "f_registered_address": "诸暨市暨阳街道浣纱南路1号",
+    }
+    missing_name = client.post(url, {**data, "token": token(page)})
+    assert missing_name.status_code == 400 and "设立中企业须填写拟设立的企业名称" in text(missing_name)
+    r = client.post(
+        url,
+        {
+            **data,
+            "token": token(text(missing_name)),
+            "enterprise_name": "诸暨市新芽科技有限公司",
+            "agent_name": "张三",
+            "agent_id_number": agent.id_number,
+        },
+    )
+    assert r.status_code == 302, text(r)
+    case = Case.objects.get(implementation=impl)
+    assert case.applicant_kind == "natural" and case.applicant_name == "李四"
+    assert case.applicant_id_number == founder.id_number and case.applicant == founder  # the founder's account
+    assert case.agent_name == "张三" and case.agent == agent
+    assert case.form_data["enterprise_name"] == "诸暨市新芽科技有限公司"
+    assert case.form_data["applicant_name"] == "张三"  # the form's 经办人 is the agent at the window
+    assert "uscc" not in case.form_data
+    # An item that needs an existing enterprise's USCC says so instead of taking a company being formed.
+    change = company_item(
+        w, "内资企业变更登记", [{"key": "uscc", "label": "统一社会信用代码", "type": "uscc", "required": True}]
+    )
+    url = reverse("cases:window_apply", args=[change.code])
+    page = text(client.get(url))
+    refused = client.post(url, {**data, "token": token(page), "enterprise_name": "诸暨市新芽科技有限公司"})
+    assert refused.status_code == 400 and "设立中企业不能办理" in text(refused)
 
 
 def test_window_decision_deferred_then_print_the_notice(client, w):
