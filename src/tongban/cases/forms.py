@@ -409,11 +409,24 @@ class CorrectionForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="每行一项，例如：申请表第3栏未签字",
     )
+    fields = forms.MultipleChoiceField(
+        label="需更正的申请表栏目",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="勾选的栏目由申请人在补正时修改，其他栏目不能改动",
+    )
     note = forms.CharField(label="说明", required=False, max_length=500)
 
-    def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        choices: Iterable[str] = (),
+        form_fields: Iterable[tuple[str, str]] = (),
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["items"]).choices = [(c, c) for c in choices]
+        cast(forms.ChoiceField, self.fields["fields"]).choices = list(form_fields)
 
     def all_items(self) -> list[str]:
         return [*self.cleaned_data.get("items", []), *_lines(self.cleaned_data.get("extra", ""))]

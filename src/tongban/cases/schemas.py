@@ -73,7 +73,14 @@ class CaseActionIn(Schema):
     grant: bool | None = Field(None, description="准予（true）或不予（false）（decide）")
     material: Line200 = Field("", description="补交的容缺材料名称（supply_deferred）")
     days: int = Field(10, ge=1, le=10, description="延长的工作日数（extend），最多10个工作日")
-    form_data: FormData = Field(default_factory=dict, description="申请表的修改（save_draft）")
+    form_data: FormData = Field(
+        default_factory=dict,
+        description="申请表的修改（save_draft）；补正时更正的栏目（resubmit、supply_correction，只限补正通知列明的栏目）",
+    )
+    fields: Annotated[list[Line50], Field(max_length=50)] = Field(
+        default_factory=list,
+        description="需申请人更正的申请表栏目（表单字段 key；request_correction、return_for_correction）",
+    )
 
 
 # --- output ----------------------------------------------------------------------------------------------
@@ -201,6 +208,7 @@ class CaseDetailOut(CaseOut):
     receiving_centre: str | None
     deferred: bool
     correction_items: list[str]
+    correction_fields: list[str] = Field(default_factory=list, description="补正通知列明、待申请人更正的申请表栏目")
     refusal_reason: str
     current_step: str | None = Field(None, description="当前后台办理环节")
     awaiting_decision: bool

@@ -232,7 +232,7 @@ PAGE_ACTIONS: dict[str, PageAction] = {
     "correction": PageAction(
         f.CorrectionForm,
         (A.REQUEST_CORRECTION,),
-        lambda c, k, d, r: services.request_correction(c, k, _items(d), r, d.get("note", "")),
+        lambda c, k, d, r: services.request_correction(c, k, _items(d), r, d.get("note", ""), d.get("fields", [])),
         "已出具补正材料通知（一次告知）",
         {"items": "extra"},
     ),
@@ -251,7 +251,7 @@ PAGE_ACTIONS: dict[str, PageAction] = {
     "return": PageAction(
         f.ReturnForm,
         (A.RETURN_FOR_CORRECTION,),
-        lambda c, k, d, r: services.return_for_correction(c, k, _items(d), d["reason"], r),
+        lambda c, k, d, r: services.return_for_correction(c, k, _items(d), d["reason"], r, d.get("fields", [])),
         "已退回补正",
         {"items": "extra"},
     ),
@@ -282,11 +282,14 @@ PAGE_ACTIONS: dict[str, PageAction] = {
     "supply_correction": PageAction(
         f.NoteForm,
         (A.SUPPLY_CORRECTION,),
-        lambda c, k, d, r: services.supply_correction(c, k, r),
+        lambda c, k, d, r: services.supply_correction(c, k, r, d.get("form_changes")),
         "补正材料已收取，恢复办理",
     ),
     "resubmit": PageAction(
-        f.NoteForm, (A.RESUBMIT,), lambda c, k, d, r: services.resubmit(c, k, r), "补正后已重新提交"
+        f.NoteForm,
+        (A.RESUBMIT,),
+        lambda c, k, d, r: services.resubmit(c, k, r, d.get("form_changes")),
+        "补正后已重新提交",
     ),
     "withdraw": PageAction(
         f.WithdrawForm, (A.WITHDRAW,), lambda c, k, d, r: services.withdraw(c, k, d.get("reason", ""), r), "申请已撤回"
@@ -362,7 +365,11 @@ def _form_kwargs(name: str, case: Case, context: dict[str, Any]) -> dict[str, An
     if name == "defer":
         return {"choices": context["deferrable"]}
     if name in ("correction", "return"):
-        return {"choices": [m.name for m in version_of(case).materials.all()]}
+        schema = version_of(case).form_schema or []
+        return {
+            "choices": [m.name for m in version_of(case).materials.all()],
+            "form_fields": [(str(x["key"]), str(x.get("label") or x["key"])) for x in schema if x.get("key")],
+        }
     if name == "suspend":
         return {
             "choices": [
@@ -405,8 +412,27 @@ def page_forms(
     return out
 
 
+def named_schema(case: Case) -> list[dict[str, Any]]:
+    """The fields of the case's form that the open correction list names."""
+    named = set(case.correction_fields or [])
+    return [x for x in version_of(case).form_schema or [] if x.get("key") in named]
+
+
+def correction_inputs(
+    case: Case, errors: dict[str, str], submitted: dict[str, Any] | None = None
+) -> list[f.SchemaField]:
+    """Inputs for the named fields, filled with the case's answers (or what was just posted)."""
+    return f.schema_fields(named_schema(case), {**case.form_data, **(submitted or {})}, errors)
+
+
 def detail_context(
-    request: HttpRequest, case: Case, *, bound: tuple[str, djforms.Form] | None = None, error: str = ""
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: tuple[str, djforms.Form] | None = None,
+    error: str = "",
+    form_errors: dict[str, str] | None = None,
+    submitted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     user, actor = user_of(request), actor_for(request)
     held = list(case.materials.all())
@@ -473,6 +499,11 @@ def detail_context(
     if applicant_view and policy.material_denial(actor, facts) is None and case.status != S.DRAFT:
         context["upload_materials"] = list(version.materials.all())
     available = set(policy.case_actions(actor, facts))
+    context["fix_fields"] = (
+        correction_inputs(case, form_errors or {}, submitted)
+        if available & {A.RESUBMIT, A.SUPPLY_CORRECTION} and case.correction_fields
+        else []
+    )
     # Why there is no 受理 button (the policy's own words), and what the result desk still waits for (容缺).
     blocked = policy.case_denial(actor, facts, A.ACCEPT) if case.status == S.SUBMITTED else None
     context["acceptance_blocked"] = blocked.message if blocked and blocked.code == "materials_missing" else ""
@@ -539,6 +570,7 @@ def _panels(context: dict[str, Any], bound: tuple[str, djforms.Form] | None) -> 
                 "explain": explain,
                 "open": tone == "primary" or (bound is not None and bound[0] == name),
                 "upload": name in ("resubmit", "supply_correction") and bool(context.get("upload_materials")),
+                "fix_fields": context["fix_fields"] if name in ("resubmit", "supply_correction") else [],
             }
         )
     return panels
@@ -550,6 +582,8 @@ def _event_extra(e: Any) -> str:
         return "容缺材料：" + "、".join(f"{d['material']}（{d['due']}前补交）" for d in data["deferred"])
     if e.action in (A.REQUEST_CORRECTION, A.RETURN_FOR_CORRECTION) and data.get("items"):
         return "补正清单：" + "；".join(data["items"])
+    if e.action in (A.RESUBMIT, A.SUPPLY_CORRECTION) and data.get("changed"):
+        return "更正申请表：" + "、".join(str(c.get("label", c.get("field"))) for c in data["changed"])
     if e.action == A.SUPPLY_DEFERRED and data.get("material"):
         return f"补交材料：{data['material']}"
     if e.action == A.EXTEND and data.get("days"):
@@ -641,6 +675,8 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             return render_detail(request, case, status=400, error="页面已失效，请刷新后重试。")
         return render_detail(request, case, status=400, bound=(action, form))
     ctx = ctx_for(request)
+    if action in ("resubmit", "supply_correction") and case.correction_fields:
+        form.cleaned_data["form_changes"] = f.read_schema_post(named_schema(case), request.POST)
     if is_applicant(user_of(request)) and action in ("resubmit", "supply_correction"):
         problems = attach_uploads(ctx, case, request)
         if problems:
@@ -654,6 +690,10 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         if fresh is None:
             return case_404(request)
         return render_detail(request, fresh, status=409, error=exc.message)
+    except services.FormInvalid as exc:
+        form.add_error(None, exc.message)
+        posted = form.cleaned_data.get("form_changes")
+        return render_detail(request, case, status=400, bound=(action, form), form_errors=exc.errors, submitted=posted)
     except DomainError as exc:
         target = (spec.field_map or {}).get(exc.field or "", exc.field)
         form.add_error(target if target in form.fields else None, exc.message)

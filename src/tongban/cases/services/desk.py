@@ -3,7 +3,8 @@ take the resubmission, refuse; later, receive a deferred material and record a v
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,6 +15,7 @@ from ..domain.workflow import CaseAction
 from ..facts import case_facts, version_of
 from ..models import Case, CaseMaterial, Visit
 from .context import Ctx, Deferral, require, today
+from .corrections import correct_form, name_fields
 from .deadlines import start_clock
 from .perform import Notice, Outcome, perform
 
@@ -98,19 +100,35 @@ def clean_items(items: Iterable[str], message: str) -> list[str]:
 
 
 def request_correction(
-    ctx: Ctx, case: Case | str, items: list[str], revision: int | None = None, note: str = ""
+    ctx: Ctx,
+    case: Case | str,
+    items: list[str],
+    revision: int | None = None,
+    note: str = "",
+    fields: Sequence[str] = (),
 ) -> Case:
+    """一次性告知补正: the materials and other points in ``items``; ``fields``: form fields the applicant corrects."""
+
     def effect(c: Case) -> Outcome:
-        listed = clean_items(items, "补正通知须一次性列明全部需要补正的材料或内容")
+        listed = clean_items(name_fields(c, list(items), fields), "补正通知须一次性列明全部需要补正的材料或内容")
         c.correction_items = listed
         body = "请补正以下材料（一次性告知）：" + "；".join(listed)
-        return Outcome(reason=note, data={"items": listed}, notices=[Notice("correction", "请补正材料", body)])
+        data = {"items": listed, "fields": c.correction_fields}
+        return Outcome(reason=note, data=data, notices=[Notice("correction", "请补正材料", body)])
 
     return perform(ctx, case, A.REQUEST_CORRECTION, revision, effect)
 
 
-def resubmit(ctx: Ctx, case: Case | str, revision: int | None = None) -> Case:
-    return perform(ctx, case, A.RESUBMIT, revision)
+def resubmit(
+    ctx: Ctx, case: Case | str, revision: int | None = None, form_changes: Mapping[str, Any] | None = None
+) -> Case:
+    """Back to 待受理 after 补正; ``form_changes``: corrected answers to the fields the list named."""
+
+    def effect(c: Case) -> Outcome:
+        changed = correct_form(c, form_changes)
+        return Outcome(data={"changed": changed} if changed else {})
+
+    return perform(ctx, case, A.RESUBMIT, revision, effect)
 
 
 def refuse(ctx: Ctx, case: Case | str, reason: str, revision: int | None = None) -> Case:

@@ -765,3 +765,23 @@ def test_lists_and_detail_take_a_bounded_number_of_queries(apis: dict[str, Api],
     case = Case.objects.get(number=first["number"])
     services.complete_step(services.Ctx(w.approver), case, "一审", case.revision)
     assert count(apis["approver"], f"/cases/{first['number']}") == detail_one <= 15
+
+
+def test_a_correction_names_form_fields_and_the_applicant_fixes_only_those(apis: dict[str, Api], w: World) -> None:
+    citizen, clerk = apis["applicant"], apis["clerk"]
+    case = ok(citizen.apply(w), 201)
+    unknown = clerk.act(case, "request_correction", items=["结婚证"], fields=["no_such_field"])
+    assert unknown.status_code == 400 and error(unknown)["field"] == "fields"
+    case = ok(clerk.act(case, "request_correction", items=["结婚证"], fields=["child_name"]))
+    detail = ok(citizen.get(f"/cases/{case['number']}"))
+    assert detail["correction_fields"] == ["child_name"]
+    assert detail["correction_items"] == ["结婚证", "申请表“新生儿姓名”栏需更正"]
+    stray = citizen.act(case, "resubmit", form_data={"child_birth_date": "2026-10-01"})
+    assert stray.status_code == 400 and error(stray)["code"] == "field_not_named"
+    assert "出生日期" in error(stray)["message"]
+    wrong = citizen.act(case, "resubmit", form_data={"child_name": ""})
+    assert wrong.status_code == 400 and error(wrong)["field"] == "child_name"
+    case = ok(citizen.act(case, "resubmit", form_data={"child_name": "张小宝贝"}))
+    detail = ok(citizen.get(f"/cases/{case['number']}"))
+    assert case["status"] == "submitted" and detail["correction_fields"] == []
+    assert detail["form_data"]["child_name"] == "张小宝贝"

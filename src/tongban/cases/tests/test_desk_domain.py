@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tongban.cases.domain import corrections
 from tongban.cases.domain.legal_wording import LegalWording, Provision, acceptance_lead, cited_laws
 from tongban.cases.domain.materials import missing
 
@@ -68,3 +69,19 @@ def test_the_acceptance_lead_claims_complete_materials_only_when_they_are():
     assert "申请材料齐全" not in deferred and "主要材料齐全" in deferred and "结婚证经申请人书面承诺后补" in deferred
     lacking = acceptance_lead("你于…", w, (), ("申请表",))
     assert "齐全" not in lacking and "申请表尚未提交" in lacking
+
+
+def test_a_correction_changes_the_named_fields_and_no_others():
+    labels = {"name": "姓名", "born": "出生日期", "id": "身份证号"}
+    before = {"name": "张三", "born": "2026-11-01", "id": "330681199001010011"}
+    found = corrections.changes(["born"], labels, before, {"born": "2026-10-30", "name": "张三"})
+    assert [c.as_data() for c in found] == [
+        {"field": "born", "label": "出生日期", "before": "2026-11-01", "after": "2026-10-30"}
+    ]
+    assert corrections.changes(["born"], labels, before, {"born": "2026-11-01"}) == []  # unchanged: nothing
+    with pytest.raises(corrections.NotNamed) as stray:
+        corrections.changes(["born"], labels, before, {"id": "110101199001010015"})
+    assert stray.value.fields == ("id",)
+    items = corrections.with_field_items(["结婚证", "申请表“出生日期”栏需更正"], ["born", "name"], labels)
+    assert items == ["结婚证", "申请表“出生日期”栏需更正", "申请表“姓名”栏需更正"]
+    assert corrections.unknown_fields(["born", "nope"], labels) == ["nope"]

@@ -231,6 +231,64 @@ def test_applicant_supplies_a_correction_with_files(client, w):
     assert case.status == "submitted" and case.materials.filter(name="结婚证", state="received").exists()
 
 
+def test_a_correction_fixes_the_form_fields_the_office_named(client, w):
+    """补正 can fix the form as well as files: the clerk names fields; the applicant changes those, no others; the
+    change is on the event. The same during handling (退回补正)."""
+    case = online_case(w)
+    client.force_login(w.clerk)
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    assert 'name="fields" value="child_birth_date"' in page  # the form's fields offered beside the materials
+    r = client.post(
+        reverse("cases:act", args=[case.number, "correction"]),
+        {"revision": case.revision, "items": ["结婚证"], "fields": ["child_birth_date"]},
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.correction_fields == ["child_birth_date"]
+    assert case.correction_items == ["结婚证", "申请表“出生日期”栏需更正"]  # on the one list (and the notice)
+    client.force_login(w.applicant)
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    fix = page.split('id="fix-fields"')[1].split("</fieldset>")[0]
+    assert 'name="f_child_birth_date"' in fix and 'value="2026-11-01"' in fix and "f_child_name" not in fix
+    url = reverse("cases:act", args=[case.number, "resubmit"])
+    bad = client.post(url, {"revision": case.revision, "f_child_birth_date": "2026-13-45", "f_child_name": "改名"})
+    assert bad.status_code == 400 and 'aria-invalid="true"' in text(bad).split('id="fix-fields"')[1]
+    pk = w.version.materials.get(name="结婚证").pk
+    r = client.post(
+        url,
+        {
+            "revision": case.revision,
+            "f_child_birth_date": "2026-10-30",
+            "f_child_name": "改名",  # not named: not read, not changed
+            f"material_{pk}": SimpleUploadedFile("m.pdf", PDF),
+        },
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "submitted" and case.correction_fields == []
+    assert case.form_data["child_birth_date"] == "2026-10-30" and case.form_data["child_name"] == "张小宝"
+    event = case.events.get(action="resubmit")
+    assert event.data["changed"] == [
+        {"field": "child_birth_date", "label": "出生日期", "before": "2026-11-01", "after": "2026-10-30"}
+    ]
+    assert "更正申请表：出生日期" in text(client.get(reverse("cases:detail", args=[case.number])))
+
+    # 退回补正 during handling: the approver names a field, the applicant supplies it and handling resumes.
+    case = s.accept(s.Ctx(w.clerk, "window", w.window), holding_all(case), case.revision)
+    case = s.return_for_correction(
+        s.Ctx(w.approver), case, [], "新生儿姓名与出生医学证明不一致", case.revision, fields=["child_name"]
+    )
+    assert case.status == "returned" and case.correction_items == ["申请表“新生儿姓名”栏需更正"]
+    r = client.post(
+        reverse("cases:act", args=[case.number, "supply_correction"]),
+        {"revision": case.revision, "f_child_name": "张小宝宝"},
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "in_progress" and case.form_data["child_name"] == "张小宝宝"
+    assert case.events.get(action="supply_correction").data["changed"][0]["before"] == "张小宝"
+
+
 def test_who_may_not_apply_online(client, w):
     client.force_login(w.clerk)
     assert client.get(reverse("cases:apply", args=[code(w)])).status_code == 403
