@@ -773,6 +773,7 @@ class CaseGenerator:
             "bundle_item_id": None,
             "deferred": False,
             "correction_items": "[]",
+            "correction_fields": "[]",
             "refusal_reason": "",
             "statutory_days": 0,
             "promised_days": 0,

@@ -37,7 +37,7 @@ from .services.idempotency import replayed
 from .services.perform import CASE_NOT_FOUND, check_revision, raise_denied
 from .uploads import MAX_UPLOAD_BYTES
 from .views_public import NOT_FOUND as PROGRESS_NOT_FOUND
-from .views_public import THROTTLED, present, throttled
+from .views_public import THROTTLED, find_progress, throttled
 
 TAG = "办件"
 A = CaseAction
@@ -537,8 +537,8 @@ def act(
     auth=None,
     response={200: schemas.CaseProgressOut, **ERRORS, 429: ErrorOut},
     summary="办件进度查询（公开）",
-    description="凭办件编号和查询码查看办理进度，不含任何个人信息。编号或查询码不正确时一律返回404，"
-    "不透露编号是否存在；同一来源地址每分钟查询次数有限（超过返回429）。",
+    description="凭办件编号和查询码（或一件事办件编号和它的查询码）查看办理进度，不含任何个人信息。"
+    "编号或查询码不正确时一律返回404，不透露编号是否存在；同一来源地址每分钟查询次数有限（超过返回429）。",
 )
 def progress(
     request: HttpRequest,
@@ -552,10 +552,11 @@ def progress(
     found = public_progress_or_none(lookup_key(number), code.strip().upper())
     if found is None:
         raise NotFound(PROGRESS_NOT_FOUND, "number")
-    return present(found)
+    return found
 
 
 def public_progress_or_none(number: str | None, code: str) -> dict[str, Any] | None:
+    """A case's or a bundle case's progress as the page shows it (the same function), or None."""
     if not number or not code or not code.isascii() or not code.isalnum():
         return None
-    return selectors.public_progress(number, code)
+    return find_progress(number, code)

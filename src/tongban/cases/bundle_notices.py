@@ -63,7 +63,7 @@ def _children(bc: BundleCase) -> list[Case]:
 
 def _basics(bc: BundleCase) -> list[tuple]:
     return [
-        ("一件事办件编号", bc.number, "查询码", bc.query_code),
+        ("一件事编号", bc.number, "查询码", bc.query_code),
         ("申请人", bc.applicant_name, "证件号码", _masked_id(bc)),
         ("一件事", bc.bundle.name),
     ]

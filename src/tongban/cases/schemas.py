@@ -234,10 +234,20 @@ class CaseProgressEvent(Schema):
     at: dt.datetime | None
 
 
-class CaseProgressOut(Schema):
-    number: str
+class BundleProgressItemOut(Schema):
     item: str
     department: str
+    status: str
+    status_label: str
+    decision: str
+    promised_due: dt.date | None
+
+
+class CaseProgressOut(Schema):
+    kind: Literal["case", "bundle"] = Field("case", description="办件，或一件事办件（凭一件事编号和查询码）")
+    number: str
+    item: str = Field(..., description="事项名称；一件事办件为一件事的名称")
+    department: str = Field("", description="办理部门；一件事办件见 items")
     status: str
     status_label: str
     submitted_at: dt.datetime | None
@@ -246,6 +256,7 @@ class CaseProgressOut(Schema):
     decision: str
     closed_at: dt.datetime | None
     events: list[CaseProgressEvent]
+    items: list[BundleProgressItemOut] = Field(default_factory=list, description="一件事办件的各事项及其状态")
 
 
 class FormErrorDetail(Schema):

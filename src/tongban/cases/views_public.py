@@ -102,6 +102,8 @@ def present_bundle(progress: dict[str, Any]) -> dict[str, Any]:
     phase = BundlePhase(progress["phase"])
     return {
         "bundle": True,
+        "kind": "bundle",
+        "decision": "",
         "number": progress["number"],
         "item": progress["bundle"],
         "status": phase.value,
@@ -121,6 +123,7 @@ def present_bundle(progress: dict[str, Any]) -> dict[str, Any]:
         "events": [
             {
                 "label": BUNDLE_ACTION_LABELS[BundleAction(e["action"])],
+                "status": PHASE_LABELS[BundlePhase(e["phase"])] if e["phase"] else "",
                 "at": timezone.localtime(e["at"]) if e["at"] else None,
             }
             for e in progress["events"]

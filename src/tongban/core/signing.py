@@ -10,12 +10,15 @@ certificate from the national CA plugs in by ``set_document_signer``.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -23,11 +26,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+T = TypeVar("T")
 KEY_FILE, CERT_FILE = "key.pem", "cert.pem"
 FIELD_NAME = "TongbanPlatformSignature"
 
@@ -55,6 +60,17 @@ def key_dir() -> Path:
 
 
 _lock = threading.Lock()
+
+
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """pyHanko's synchronous calls run their own asyncio loop: where a loop already runs in this thread (an
+    ASGI server, a test driving a browser), run them in a thread of their own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def ensure_platform_key(directory: Path, name: str) -> tuple[Path, Path]:
@@ -100,19 +116,19 @@ class PlatformSigner:
 
     def sign(self, pdf: bytes, reason: str, location: str) -> bytes:
         meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, reason=reason, location=location)
-        out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=self._signer)
-        return out.getvalue()
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        return _outside_event_loop(lambda: signers.sign_pdf(writer, meta, signer=self._signer).getvalue())
 
     def verify(self, pdf: bytes) -> Verification:
         try:
             signatures = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
-        except Exception:  # not a PDF at all: nothing signed
+        except PdfError:  # not a PDF at all: nothing signed
             return Verification(False, False, False, "")
         if not signatures:
             return Verification(False, False, False, "")
         cert = self._signer.signing_cert
         context = ValidationContext(trust_roots=[cert], allow_fetching=False)
-        status = validate_pdf_signature(signatures[-1], context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(signatures[-1], context))
         return Verification(True, bool(status.intact), bool(status.trusted), status.signing_cert.subject.human_friendly)
 
     def certificate_pem(self) -> bytes:

@@ -355,3 +355,23 @@ def test_indicators_over_a_period(client, env):
     r = client.get(f"/api/v1/bundles/{env.bundle.code}/indicators?start=yesterday")
     assert r.status_code == 400 and error(r)["field"] == "start"
     assert client.get("/api/v1/bundles/NOPE/indicators").status_code == 404
+
+
+def test_the_public_progress_api_answers_a_bundles_one_number_and_code(client, env):
+    from django.core.cache import cache
+
+    cache.clear()  # the lookup's rate limit counts per address and minute
+    body = submitted(client, env)
+    bc = BundleCase.objects.get(number=body["number"])
+    r = client.get("/api/v1/progress", {"number": bc.number, "code": bc.query_code.lower()})
+    assert r.status_code == 200, r.content
+    progress = r.json()
+    assert progress["kind"] == "bundle" and progress["item"] == "新生儿出生一件事"
+    assert progress["status"] == "submitted" and len(progress["items"]) == 3
+    assert {i["department"] for i in progress["items"]} == {"诸暨市卫生健康局", "诸暨市公安局"}
+    assert "张三" not in r.content.decode() and env.w.applicant.id_number not in r.content.decode()
+    wrong = client.get("/api/v1/progress", {"number": bc.number, "code": "WRONG1"})
+    assert wrong.status_code == 404 and error(wrong)["code"] == "not_found"
+    child = bc.children.first()
+    # A child's own number and code still answer as a case (staff and old notices use them).
+    assert client.get("/api/v1/progress", {"number": child.number, "code": child.query_code}).json()["kind"] == "case"
