@@ -28,6 +28,7 @@ from tongban.catalogue import services as catalogue
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
 from tongban.core.signing import document_signer
+from tongban.core.testing.browser import open_panel
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -38,13 +39,6 @@ TODAY = dt.date(2026, 9, 29)
 def w(monkeypatch: pytest.MonkeyPatch) -> World:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     return world()
-
-
-def open_panel(page: Any, name: str) -> Any:
-    panel = page.locator(f"#panel-{name}")
-    if panel.get_attribute("open") is None:
-        panel.locator("summary").click()
-    return panel
 
 
 def window_intake(page: Any, w: World, code: str, paper: tuple[str, ...]) -> str:

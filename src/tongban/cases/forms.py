@@ -409,7 +409,7 @@ class CorrectionForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="每行一项，例如：申请表第3栏未签字",
     )
-    fields = forms.MultipleChoiceField(
+    form_fields = forms.MultipleChoiceField(
         label="需更正的申请表栏目",
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -421,12 +421,12 @@ class CorrectionForm(ActionForm):
         self,
         *args: Any,
         choices: Iterable[str] = (),
-        form_fields: Iterable[tuple[str, str]] = (),
+        field_choices: Iterable[tuple[str, str]] = (),
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["items"]).choices = [(c, c) for c in choices]
-        cast(forms.ChoiceField, self.fields["fields"]).choices = list(form_fields)
+        cast(forms.ChoiceField, self.fields["form_fields"]).choices = list(field_choices)
 
     def all_items(self) -> list[str]:
         return [*self.cleaned_data.get("items", []), *_lines(self.cleaned_data.get("extra", ""))]

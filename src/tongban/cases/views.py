@@ -232,9 +232,9 @@ PAGE_ACTIONS: dict[str, PageAction] = {
     "correction": PageAction(
         f.CorrectionForm,
         (A.REQUEST_CORRECTION,),
-        lambda c, k, d, r: services.request_correction(c, k, _items(d), r, d.get("note", ""), d.get("fields", [])),
+        lambda c, k, d, r: services.request_correction(c, k, _items(d), r, d.get("note", ""), d.get("form_fields", [])),
         "已出具补正材料通知（一次告知）",
-        {"items": "extra"},
+        {"items": "extra", "fields": "form_fields"},
     ),
     "refuse": PageAction(
         f.RefuseForm, (A.REFUSE,), lambda c, k, d, r: services.refuse(c, k, d["reason"], r), "已决定不予受理"
@@ -251,9 +251,9 @@ PAGE_ACTIONS: dict[str, PageAction] = {
     "return": PageAction(
         f.ReturnForm,
         (A.RETURN_FOR_CORRECTION,),
-        lambda c, k, d, r: services.return_for_correction(c, k, _items(d), d["reason"], r, d.get("fields", [])),
+        lambda c, k, d, r: services.return_for_correction(c, k, _items(d), d["reason"], r, d.get("form_fields", [])),
         "已退回补正",
-        {"items": "extra"},
+        {"items": "extra", "fields": "form_fields"},
     ),
     "suspend": PageAction(
         f.SuspendForm,
@@ -368,7 +368,7 @@ def _form_kwargs(name: str, case: Case, context: dict[str, Any]) -> dict[str, An
         schema = version_of(case).form_schema or []
         return {
             "choices": [m.name for m in version_of(case).materials.all()],
-            "form_fields": [(str(x["key"]), str(x.get("label") or x["key"])) for x in schema if x.get("key")],
+            "field_choices": [(str(x["key"]), str(x.get("label") or x["key"])) for x in schema if x.get("key")],
         }
     if name == "suspend":
         return {

@@ -237,10 +237,10 @@ def test_a_correction_fixes_the_form_fields_the_office_named(client, w):
     case = online_case(w)
     client.force_login(w.clerk)
     page = text(client.get(reverse("cases:detail", args=[case.number])))
-    assert 'name="fields" value="child_birth_date"' in page  # the form's fields offered beside the materials
+    assert 'name="form_fields" value="child_birth_date"' in page  # the form's fields offered beside the materials
     r = client.post(
         reverse("cases:act", args=[case.number, "correction"]),
-        {"revision": case.revision, "items": ["结婚证"], "fields": ["child_birth_date"]},
+        {"revision": case.revision, "items": ["结婚证"], "form_fields": ["child_birth_date"]},
     )
     assert r.status_code == 302
     case.refresh_from_db()
