@@ -973,7 +973,8 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
         return _render_window(request, bundle, bundle_items, ids, cf.WindowApplicantForm(), {}, {}, [])
     ids = choice_from(bundle_items, request.POST.getlist("items"))
     chosen = [i for i in bundle_items if i.pk in set(ids)]
-    schema = services.merged_form(chosen)
+    founding = request.POST.get("kind") == cf.FOUNDING
+    schema = services.merged_form(chosen, founding=founding)
     applicant = cf.WindowApplicantForm(request.POST)
     values = cf.read_schema_post(schema, request.POST, skip=cf.SHARED_APPLICANT_KEYS)
     rows = material_rows(chosen)
@@ -1033,6 +1034,7 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
                 "phone": d["phone"],
             },
             key=f"window:{token}",
+            founding=founding,
         )
     except services.Replayed as replay:
         messages.info(request, "该一件事已收件，请勿重复提交。")

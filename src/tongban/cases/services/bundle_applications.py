@@ -68,8 +68,22 @@ def item_version(item: BundleItem) -> ImplementationVersion:
     return version
 
 
-def merged_form(items: list[BundleItem]) -> list[dict[str, Any]]:
-    return merge_forms([item_version(i).form_schema for i in items])
+# What a company being formed (设立中企业) cannot answer yet: its credit code comes with its 营业执照.
+NOT_YET_FOUNDED = frozenset({"uscc"})
+
+
+def merged_form(items: list[BundleItem], *, founding: bool = False) -> list[dict[str, Any]]:
+    """The one form of the chosen items. For a company being formed, a field it cannot answer yet (its USCC)
+    is not asked of the items that wait for a chosen prerequisite (the registration whose result brings it);
+    an item that needs it at once still asks, and the window says why that cannot be."""
+    if not founding:
+        return merge_forms([item_version(i).form_schema for i in items])
+    chosen = {i.pk for i in items}
+    schemas = [
+        [f for f in item_version(i).form_schema if not (prerequisites(i, chosen) and f.get("key") in NOT_YET_FOUNDED)]
+        for i in items
+    ]
+    return merge_forms(schemas)
 
 
 def required_uploads(items: list[BundleItem]) -> list[str]:
@@ -272,13 +286,15 @@ def apply_bundle_at_window(
     form_data: dict,
     paper_materials: Iterable[str] = (),
     key: str | None = None,
+    founding: bool = False,
 ) -> BundleCase:
-    """The clerk takes the whole bundle at once, for an applicant whose identity they verified."""
+    """The clerk takes the whole bundle at once, for an applicant whose identity they verified; ``founding``:
+    the applicant is the founder of a company being formed (no credit code yet, see ``merged_form``)."""
     centre = window_clerk_centre(ctx)
     check_published(bundle)
     items = chosen_items(bundle, item_ids)
     check_window_applicant(applicant, identity_check)
-    cleaned, errors = validate_submission(merged_form(items), form_data)
+    cleaned, errors = validate_submission(merged_form(items, founding=founding), form_data)
     if errors:
         raise FormInvalid(errors)
     known = {normalise_material(m.name) for i in items for m in item_version(i).materials.all()}
