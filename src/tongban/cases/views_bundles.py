@@ -36,7 +36,7 @@ from tongban.bundles import selectors as bundle_defs
 from tongban.bundles.models import Bundle, BundleItem
 from tongban.bundles.savings import normalise_material
 from tongban.catalogue.formschema import validate_submission
-from tongban.core.actor import actor_of
+from tongban.core.actor import AccountKind, actor_of
 from tongban.core.errors import ConflictError, DomainError
 from tongban.core.public_url import public_base_url
 from tongban.workdays.selectors import current_calendar
@@ -343,7 +343,8 @@ def _render_choose(
     status: int = 200,
 ) -> HttpResponse:
     chosen = [i for i in bundle_items if i.pk in set(ids)]
-    form = services.merged_form(chosen) if chosen else []
+    kind = "legal" if actor_of(request.user).kind is AccountKind.ENTERPRISE else "natural"
+    form = services.merged_form(chosen, kind) if chosen else []
     asked = _field_usage(chosen)
     return render(
         request,
@@ -391,7 +392,7 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
     items = _chosen_items(bc)
     if request.method != "POST":
         return _render_form(request, bc, items, bc.form_data)
-    schema = services.merged_form(items)
+    schema = services.merged_form(items, bc.applicant_kind)
     data = cf.read_schema_post(schema, request.POST)
     if token is None:
         return _render_form(request, bc, items, data, error="页面已过期，请检查后重新提交。", status=400)
@@ -469,7 +470,7 @@ def _render_form(
     status: int = 200,
 ) -> HttpResponse:
     errors = errors or {}
-    schema = services.merged_form(items)
+    schema = services.merged_form(items, bc.applicant_kind)
     asked = _field_usage(items)
     fields = cf.schema_fields(schema, values, errors)
     for fld in fields:
@@ -765,7 +766,7 @@ def _detail_context(
         "forms": forms,
         "error": error,
         "materials": materials,
-        "form_rows": cf.form_rows(services.merged_form(items), bc.form_data) if personal else [],
+        "form_rows": cf.form_rows(services.merged_form(items, bc.applicant_kind), bc.form_data) if personal else [],
         "uploads": materials if "resubmit" in forms and applicant_view else [],
         "max_mb": MAX_UPLOAD_BYTES // 1048576,
         "delivery_labels": DELIVERY_LABELS,
@@ -958,6 +959,11 @@ def window_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _window_kind(posted: object) -> str:
+    """The kind of applicant a window form names, as a case records it (a company being formed: its founder)."""
+    return "legal" if posted == "legal" else "natural"
+
+
 @login_required
 def window_apply(request: HttpRequest, code: str) -> HttpResponse:
     """/bundles/window/apply/<code>/: take a whole bundle at the window for an identified applicant."""
@@ -973,8 +979,7 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
         return _render_window(request, bundle, bundle_items, ids, cf.WindowApplicantForm(), {}, {}, [])
     ids = choice_from(bundle_items, request.POST.getlist("items"))
     chosen = [i for i in bundle_items if i.pk in set(ids)]
-    founding = request.POST.get("kind") == cf.FOUNDING
-    schema = services.merged_form(chosen, founding=founding)
+    schema = services.merged_form(chosen, _window_kind(request.POST.get("kind")))
     applicant = cf.WindowApplicantForm(request.POST)
     values = cf.read_schema_post(schema, request.POST, skip=cf.SHARED_APPLICANT_KEYS)
     rows = material_rows(chosen)
@@ -1034,7 +1039,6 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
                 "phone": d["phone"],
             },
             key=f"window:{token}",
-            founding=founding,
         )
     except services.Replayed as replay:
         messages.info(request, "该一件事已收件，请勿重复提交。")
@@ -1067,7 +1071,7 @@ def _render_window(
     unbound: bool = False,
 ) -> HttpResponse:
     chosen = [i for i in bundle_items if i.pk in set(ids)]
-    schema = services.merged_form(chosen)
+    schema = services.merged_form(chosen, _window_kind(applicant.data.get("kind")))
     asked = _field_usage(chosen)
     fields = cf.schema_fields(schema, values, errors, skip=cf.SHARED_APPLICANT_KEYS)
     for fld in fields:

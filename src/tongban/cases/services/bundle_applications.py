@@ -72,11 +72,11 @@ def item_version(item: BundleItem) -> ImplementationVersion:
 NOT_YET_FOUNDED = frozenset({"uscc"})
 
 
-def merged_form(items: list[BundleItem], *, founding: bool = False) -> list[dict[str, Any]]:
-    """The one form of the chosen items. For a company being formed, a field it cannot answer yet (its USCC)
-    is not asked of the items that wait for a chosen prerequisite (the registration whose result brings it);
-    an item that needs it at once still asks, and the window says why that cannot be."""
-    if not founding:
+def merged_form(items: list[BundleItem], applicant_kind: str = "legal") -> list[dict[str, Any]]:
+    """The one form of the chosen items. A person (a citizen, or the founder of a company being formed) has no
+    credit code: it is not asked of the items that wait for a chosen prerequisite (the registration whose
+    result, the 营业执照, brings it); an item that needs it at once still asks, and the window says why not."""
+    if applicant_kind == "legal":
         return merge_forms([item_version(i).form_schema for i in items])
     chosen = {i.pk for i in items}
     schemas = [
@@ -140,7 +140,7 @@ def start_bundle_online(
             number=f"draft-{uuid.uuid4().hex[:24]}",
             query_code=query_code(),
             bundle=bundle,
-            form_data={**prefill(user, merged_form(items)), **(form_data or {})},
+            form_data={**prefill(user, merged_form(items, fields["applicant_kind"])), **(form_data or {})},
             channel="online",
             receiving_division_id=bundle.division_id,
             promised_days=bundle.promised_days,
@@ -257,7 +257,7 @@ def submit_bundle(ctx: Ctx, bc: BundleCase | str, revision: int | None = None, *
     def effect(locked: BundleCase) -> None:
         check_published(locked.bundle)
         items = list(locked.items.select_related("implementation__published_version").prefetch_related("depends_on"))
-        cleaned, errors = validate_submission(merged_form(items), locked.form_data)
+        cleaned, errors = validate_submission(merged_form(items, locked.applicant_kind), locked.form_data)
         if errors:
             raise FormInvalid(errors)
         have = {m.name for m in locked.materials.all()}
@@ -286,15 +286,13 @@ def apply_bundle_at_window(
     form_data: dict,
     paper_materials: Iterable[str] = (),
     key: str | None = None,
-    founding: bool = False,
 ) -> BundleCase:
-    """The clerk takes the whole bundle at once, for an applicant whose identity they verified; ``founding``:
-    the applicant is the founder of a company being formed (no credit code yet, see ``merged_form``)."""
+    """The clerk takes the whole bundle at once, for an applicant whose identity they verified."""
     centre = window_clerk_centre(ctx)
     check_published(bundle)
     items = chosen_items(bundle, item_ids)
     check_window_applicant(applicant, identity_check)
-    cleaned, errors = validate_submission(merged_form(items, founding=founding), form_data)
+    cleaned, errors = validate_submission(merged_form(items, applicant.get("kind", "natural")), form_data)
     if errors:
         raise FormInvalid(errors)
     known = {normalise_material(m.name) for i in items for m in item_version(i).materials.all()}

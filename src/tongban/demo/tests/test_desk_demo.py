@@ -88,7 +88,7 @@ def window_bundle(client: Any, demo: dict[str, Any]) -> None:
     items = list(bundle.items.all())
     asked = {
         f"f_{f['key']}": answer(f)
-        for f in s.merged_form(items, founding=True)
+        for f in s.merged_form(items, "natural")
         if f["key"] not in SHARED_APPLICANT_KEYS and f.get("required")
     }
     assert "f_uscc" not in asked  # not asked: the USCC comes with the 营业执照, within the bundle
@@ -115,3 +115,13 @@ def online(demo: dict[str, Any]) -> None:
     draft = s.start_online(ctx, impl)
     assert draft.form_data.get("applicant_name") == founder.real_name  # the 经办人 is the founder, pre-filled
     assert not draft.form_data.get("uscc")
+    # The whole 企业开办一件事 online: the founder has no USCC and is not asked for one.
+    bc = s.start_bundle_online(ctx, demo["bundle"])
+    items = list(bc.items.all())
+    form = s.merged_form(items, bc.applicant_kind)
+    assert "uscc" not in {f["key"] for f in form}
+    bc = s.save_bundle_draft(ctx, bc, {f["key"]: bc.form_data.get(f["key"]) or answer(f) for f in form})
+    for name in s.required_uploads(items):
+        s.attach_bundle_material(ctx, bc, name, f"{name}.pdf", b"%PDF-1.4\n%%EOF\n")
+    bc = s.submit_bundle(ctx, BundleCase.objects.get(pk=bc.pk))
+    assert bc.phase == "submitted" and bc.applicant == founder
