@@ -23,7 +23,7 @@ from tongban.workdays.workcal import UnknownCalendarYear
 from ..domain import policy
 from ..domain.workflow import CaseStatus
 from ..facts import case_facts, version_of
-from ..models import Case, CaseEvent
+from ..models import Case, CaseEvent, CaseMaterial
 from .scope import visible_cases
 
 S = CaseStatus
@@ -238,3 +238,14 @@ def public_progress(number: str, query_code: str) -> dict[str, Any] | None:
             {"action": e["action"], "status": e["to_status"], "at": e["at"], "step": e["step_name"]} for e in events
         ],
     }
+
+
+def deferred_outstanding(case_ids: list[int]) -> set[int]:
+    """Which of these cases still wait for a material promised at 容缺受理 (the result desk warns of them)."""
+    if not case_ids:
+        return set()
+    return set(
+        CaseMaterial.objects.filter(case_id__in=case_ids, state=CaseMaterial.State.DEFERRED).values_list(
+            "case_id", flat=True
+        )
+    )

@@ -785,3 +785,18 @@ def test_a_correction_names_form_fields_and_the_applicant_fixes_only_those(apis:
     detail = ok(citizen.get(f"/cases/{case['number']}"))
     assert case["status"] == "submitted" and detail["correction_fields"] == []
     assert detail["form_data"]["child_name"] == "张小宝贝"
+
+
+def test_acceptance_with_a_material_missing_is_refused_with_409_and_the_reason(apis: dict[str, Api], w: World) -> None:
+    """Reproduced on the old code: 受理 succeeded with 结婚证 (容缺后补) neither received nor promised."""
+    clerk = apis["clerk"]
+    case = ok(apis["applicant"].apply(w), 201)
+    refused = clerk.act(case, "accept")
+    assert refused.status_code == 409
+    body = error(refused)
+    assert body["code"] == "materials_missing" and "“结婚证”" in body["message"]
+    assert ok(clerk.get(f"/cases/{case['number']}"))["status"] == "submitted"
+    # 容缺受理 with the applicant's commitment is the way, or the material itself.
+    due = (TODAY + dt.timedelta(days=5)).isoformat()
+    deferred = clerk.act(case, "accept", deferrals=[{"material": "结婚证", "due": due, "commitment": "本人承诺补交"}])
+    assert ok(deferred)["status"] == "in_progress"

@@ -533,6 +533,30 @@ def test_result_desk_issues_by_post_through_the_courier(client, w):
     assert f"运单号 {shipment.tracking_number}" in text(client.get(reverse("cases:detail", args=[case.number])))
 
 
+def test_the_result_desk_warns_of_deferred_materials_and_receives_them(client, w):
+    clerk = s.Ctx(w.clerk, "window", w.window)
+    case = window_case(w)
+    case = s.accept(clerk, case, case.revision, [s.Deferral("结婚证", TODAY + dt.timedelta(days=5), "本人承诺补交")])
+    approver = s.Ctx(w.approver)
+    case = s.complete_step(approver, case, "材料齐全", case.revision)
+    case = s.decide(approver, case, True, "符合规定", case.revision)
+    client.force_login(w.clerk)
+    queue = text(client.get(reverse("cases:queue"), {"bucket": "result_desk"}))
+    row = queue.split(f'data-number="{case.number}"')[1].split("</tr>")[0]
+    assert "容缺材料未补交" in row
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    assert "“结婚证”（承诺 2026年10月4日 前补交）" in page.split('id="deferred-outstanding"')[1].split("</div>")[0]
+    r = client.post(
+        reverse("cases:act", args=[case.number, "supply_deferred"]), {"revision": case.revision, "material": "结婚证"}
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "decided" and case.materials.get(name="结婚证").state == "received"
+    assert 'id="deferred-outstanding"' not in text(client.get(reverse("cases:detail", args=[case.number])))
+    queue = text(client.get(reverse("cases:queue"), {"bucket": "result_desk"}))
+    assert "容缺材料未补交" not in queue
+
+
 def test_electronic_delivery_gives_the_applicant_a_signed_decision_to_download(client, w):
     case = accepted(w)
     approver = s.Ctx(w.approver)
