@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import fcntl
 import io
 import threading
 from collections.abc import Callable
@@ -76,10 +77,14 @@ def _outside_event_loop(work: Callable[[], T]) -> T:
 def ensure_platform_key(directory: Path, name: str) -> tuple[Path, Path]:
     """The key and certificate files, made once (ECDSA P-256, self-signed, ten years) when missing."""
     key_path, cert_path = directory / KEY_FILE, directory / CERT_FILE
-    with _lock:
+    if key_path.is_file() and cert_path.is_file():
+        return key_path, cert_path
+    directory.mkdir(parents=True, exist_ok=True)
+    # One maker across threads and processes (web workers and the task worker may start at once).
+    with _lock, open(directory / ".lock", "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
         if key_path.is_file() and cert_path.is_file():
             return key_path, cert_path
-        directory.mkdir(parents=True, exist_ok=True)
         key = ec.generate_private_key(ec.SECP256R1())
         subject = x509.Name(
             [x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"), x509.NameAttribute(NameOID.COMMON_NAME, name)]
