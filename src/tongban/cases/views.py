@@ -501,8 +501,8 @@ def detail_context(
     available = set(policy.case_actions(actor, facts))
     context["fix_fields"] = (
         correction_inputs(case, form_errors or {}, submitted)
-        if available & {A.RESUBMIT, A.SUPPLY_CORRECTION} and case.correction_fields
-        else []
+        if personal and available & {A.RESUBMIT, A.SUPPLY_CORRECTION} and case.correction_fields
+        else []  # the answers are personal data: a proxy (masked view) brings files, not form changes
     )
     # Why there is no 受理 button (the policy's own words), and what the result desk still waits for (容缺).
     blocked = policy.case_denial(actor, facts, A.ACCEPT) if case.status == S.SUBMITTED else None
@@ -675,7 +675,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             return render_detail(request, case, status=400, error="页面已失效，请刷新后重试。")
         return render_detail(request, case, status=400, bound=(action, form))
     ctx = ctx_for(request)
-    if action in ("resubmit", "supply_correction") and case.correction_fields:
+    if action in ("resubmit", "supply_correction") and context["fix_fields"]:
         form.cleaned_data["form_changes"] = f.read_schema_post(named_schema(case), request.POST)
     if is_applicant(user_of(request)) and action in ("resubmit", "supply_correction"):
         problems = attach_uploads(ctx, case, request)
