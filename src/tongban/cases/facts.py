@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from tongban.bundles.models import BundleItem
 from tongban.catalogue.models import ImplementationVersion
 from tongban.catalogue.snapshots import version_snapshot
 
@@ -168,6 +169,25 @@ class BundleFactsOf:
     @cached_property
     def has_withdrawable_item(self) -> bool:
         return any(c.status in WITHDRAWABLE for c in self.children)
+
+    @cached_property
+    def missing_for_acceptance(self) -> tuple[str, ...]:
+        """The 必要 materials each item that would start at acceptance lacks (one waiting for a prerequisite gets
+        that result later as a material, so it is not asked here)."""
+        open_children = [c for c in self.children if c.status not in ("refused", "withdrawn", "terminated")]
+        chosen = set(self.bundle_case.items.values_list("pk", flat=True))
+        waiting = set(
+            BundleItem.depends_on.through.objects.filter(
+                from_bundleitem_id__in=[c.bundle_item_id for c in open_children], to_bundleitem_id__in=chosen
+            ).values_list("from_bundleitem_id", flat=True)
+        )
+        out = []
+        for child in open_children:
+            if child.bundle_item_id in waiting:
+                continue
+            lacking = missing(version_of(child).materials.all(), child.materials.all()).required
+            out += [f"{version_of(child).name}：{name}" for name in lacking]
+        return tuple(out)
 
     @cached_property
     def unrecorded_joint_step_departments(self) -> frozenset[int]:

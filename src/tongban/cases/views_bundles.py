@@ -743,7 +743,12 @@ def _detail_context(
             forms[name] = form
     applicant_view = is_applicant(user)
     materials = material_rows(items, {m.name: m for m in bc.materials.all()})
+    # Why the desk has no 受理 here (the policy's own words): an item that would start lacks a 必要 material.
+    blocked = (
+        policy.bundle_denial(actor_of(user), bundle_facts(bc), BundleAction.ACCEPT) if bc.phase == P.SUBMITTED else None
+    )
     return {
+        "acceptance_blocked": blocked.message if blocked and blocked.code == "materials_missing" else "",
         "bc": bc,
         "bundle": bc.bundle,
         "children": children,

@@ -15,7 +15,18 @@ from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.forms_bundles import material_field
 from tongban.cases.models import BundleCase, BundleMaterial, Case, CaseEvent, CaseMaterial, JointStep
-from tongban.cases.tests.factories import PDF, PNG, TODAY, Env, answers, bundle_holding_all, files, make_env, token
+from tongban.cases.tests.factories import (
+    PDF,
+    PNG,
+    TODAY,
+    Env,
+    answers,
+    auth,
+    bundle_holding_all,
+    files,
+    make_env,
+    token,
+)
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -316,6 +327,27 @@ def test_window_takes_the_whole_bundle_once_and_accepts_refusing_one_item(client
     # A stale page cannot accept again.
     r = client.post(f"/bundles/cases/{bc.number}/do/accept/", {"revision": bc.revision})
     assert r.status_code == 409
+
+
+def test_a_bundle_is_not_accepted_while_an_item_lacks_a_required_material(client, env):
+    """Reproduced on the old code: the bundle was accepted with 住院分娩记录 neither uploaded nor checked."""
+    client.force_login(env.w.clerk)
+    post = window_post(env, paper=["父母结婚证", "居民户口簿"])  # 住院分娩记录 is not in hand
+    assert client.post(f"/bundles/window/apply/{env.bundle.code}/", post).status_code == 302
+    bc = BundleCase.objects.get()
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert 'id="accept-form"' not in page
+    assert "出生医学证明：住院分娩记录" in page.split('id="acceptance-blocked"')[1].split("</div>")[0]
+    assert 'id="panel-correction"' in page or "一次性告知补正" in page  # the way on: one correction list
+    r = client.post(f"/bundles/cases/{bc.number}/do/accept/", {"revision": bc.revision})
+    assert r.status_code == 409 and BundleCase.objects.get(pk=bc.pk).phase == "submitted"
+    r = client.post(
+        f"/api/v1/bundle-cases/{bc.number}/actions/accept",
+        {"revision": bc.revision},
+        content_type="application/json",
+        **auth(env.w.clerk),
+    )
+    assert r.status_code == 409 and r.json()["error"]["code"] == "materials_missing"
 
 
 def test_window_form_errors_keep_what_was_typed(client, env):

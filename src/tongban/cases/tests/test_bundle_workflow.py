@@ -55,6 +55,7 @@ class Facts:
     has_decided_item: bool = False
     has_withdrawable_item: bool = True
     unrecorded_joint_step_departments: frozenset[int] = field(default_factory=frozenset)
+    missing_for_acceptance: tuple[str, ...] = ()
 
 
 def test_results_go_out_together_when_ready_or_one_by_one_where_the_applicant_chose_so():

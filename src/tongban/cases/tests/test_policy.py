@@ -177,6 +177,7 @@ class BundleFacts:
     has_decided_item: bool = False
     has_withdrawable_item: bool = True
     unrecorded_joint_step_departments: frozenset[int] = frozenset()
+    missing_for_acceptance: tuple[str, ...] = ()
 
 
 def test_bundle_cases_by_the_same_rules():
