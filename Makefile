@@ -16,7 +16,7 @@ PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 STAMP := $(VENV)/.installed
 # Demo mode: the demo data and its published passwords are allowed (never on a real deployment).
-DEMO_ENV := TONGBAN_DEMO_MODE=1
+DEMO_ENV := TONGBAN_DEMO_MODE=1 PORT=$(PORT)
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
 .PHONY: help run serve setup migrate demo-data test install lint typecheck pytest pytest-postgres \

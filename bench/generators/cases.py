@@ -778,6 +778,7 @@ class CaseGenerator:
             "bundle_item_id": None,
             "deferred": False,
             "correction_items": "[]",
+            "correction_fields": "[]",
             "refusal_reason": "",
             "_result_days": it.result_days,  # not a column: for _clocks
             "received_on": None,

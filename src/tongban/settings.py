@@ -187,8 +187,12 @@ TONGBAN_NOTIFIER = os.environ.get("TONGBAN_NOTIFIER", "local_sms")  # notificati
 TONGBAN_COURIER = os.environ.get("TONGBAN_COURIER", "local_courier")  # delivery/contrib/<name>
 TONGBAN_NODE_ID = os.environ.get("TONGBAN_NODE_ID", "local")
 TONGBAN_PLATFORM_NAME = os.environ.get("TONGBAN_PLATFORM_NAME", "通办 · 一体化政务服务平台")
-# Absolute base of the public progress page printed as a QR code on notices (cases/notices.py).
-TONGBAN_PUBLIC_BASE_URL = os.environ.get("TONGBAN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The key and certificate that sign electronically delivered documents (core/signing.py); made there if missing.
+TONGBAN_SIGNING_KEY_DIR = os.environ.get("TONGBAN_SIGNING_KEY_DIR", "") or str(VAR_DIR / "signing")
+# Absolute base of the public progress page printed as a QR code on notices and receipts (core/public_url.py):
+# unset, the address of the request (or, without one, of the local server on PORT, as `make run` starts it).
+TONGBAN_PUBLIC_BASE_URL = os.environ.get("TONGBAN_PUBLIC_BASE_URL", "")
+TONGBAN_LOCAL_BASE_URL = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 # Lifetime of an API token issued by POST /api/v1/auth/token (accounts/tokens.py).
 TONGBAN_API_TOKEN_HOURS = float(os.environ.get("TONGBAN_API_TOKEN_HOURS", "8"))
 # A token's owner is kept this long per process (a revocation elsewhere takes effect within it); 0: off.

@@ -7,6 +7,7 @@ loopback port (see tongban.core.testing.pgserver) and the suite runs against it.
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("TONGBAN_TESTING", "1")
 
@@ -24,6 +25,8 @@ from tongban.settings import *  # noqa: F403
 from tongban.settings import DATABASES
 
 DEMO_MODE = False
+# Each test run signs with a key of its own, never one in the checkout's var/ (core/signing.py).
+TONGBAN_SIGNING_KEY_DIR = tempfile.mkdtemp(prefix="tongban-signing-")
 # Tests roll their calendar rows back; a cached calendar must not outlive them (workdays/selectors.py).
 TONGBAN_CALENDAR_RECHECK_SECONDS = 0.0
 TONGBAN_CATALOGUE_RECHECK_SECONDS = 0.0

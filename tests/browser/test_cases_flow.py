@@ -17,8 +17,9 @@ import pytest
 
 from tongban.cases import services
 from tongban.cases.models import Case, CaseEvent, SupervisionNotice
-from tongban.cases.tests.factories import World, world
+from tongban.cases.tests.factories import World, holding_all, world
 from tongban.core import clock
+from tongban.core.testing.browser import open_panel
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -44,13 +45,6 @@ def png(width: int = 8, height: int = 8) -> bytes:
 def w(monkeypatch: pytest.MonkeyPatch) -> World:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     return world()
-
-
-def open_panel(page: Any, name: str) -> Any:
-    panel = page.locator(f"#panel-{name}")
-    if panel.get_attribute("open") is None:
-        panel.locator("summary").click()
-    return panel
 
 
 def full_shot(screenshot: Any, page: Any, name: str) -> None:
@@ -234,7 +228,7 @@ def test_supervisor_chases_an_overdue_case_and_the_department_answers(
             },
         ),
     )
-    case = services.accept(services.Ctx(w.clerk, "window", w.window), case, case.revision)
+    case = services.accept(services.Ctx(w.clerk, "window", w.window), holding_all(case), case.revision)
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 10, 15))  # three working days late
 
     browser_login(page, w.supervisor)

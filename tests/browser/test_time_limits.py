@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tongban.cases import services
-from tongban.cases.tests.factories import World, form, world
+from tongban.cases.tests.factories import World, form, holding_all, world
 from tongban.core import clock
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -37,6 +37,7 @@ def accepted(w: World) -> Any:
         form_data=form(w),
         paper_materials=["居民身份证", "出生医学证明"],
     )
+    holding_all(case)
     return services.accept(desk, case, case.revision)
 
 

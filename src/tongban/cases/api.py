@@ -38,7 +38,7 @@ from .services.idempotency import replayed
 from .services.perform import CASE_NOT_FOUND, check_revision, raise_denied
 from .uploads import MAX_UPLOAD_BYTES
 from .views_public import NOT_FOUND as PROGRESS_NOT_FOUND
-from .views_public import THROTTLED, present, throttled
+from .views_public import THROTTLED, find_progress, throttled
 
 TAG = "办件"
 A = CaseAction
@@ -302,6 +302,7 @@ def case_detail(request: HttpRequest, number: str) -> Any:
             "deferred": case.deferred,
             "correction_items": list(case.correction_items or []),
             **schemas.correction_added_out(selectors.correction_added(case)),
+            "correction_fields": list(case.correction_fields or []),
             "refusal_reason": case.refusal_reason,
             "current_step": services.current_step_name(case)
             if case.status in (CaseStatus.IN_PROGRESS, CaseStatus.RETURNED, CaseStatus.SUSPENDED)
@@ -463,15 +464,17 @@ HANDLERS: dict[CaseAction, Handler] = {
     A.ACCEPT: lambda ctx, c, b, rev: services.accept(ctx, c, rev, _deferrals(b)),
     A.ACCEPT_DEFERRED: lambda ctx, c, b, rev: services.accept_deferred(ctx, c, rev, _require_deferrals(b)),
     A.REQUEST_CORRECTION: lambda ctx, c, b, rev: services.request_correction(
-        ctx, c, b.items, rev, note=b.reason, added_reason=b.added_reason
+        ctx, c, b.items, rev, note=b.reason, added_reason=b.added_reason, fields=b.fields
     ),
-    A.RESUBMIT: lambda ctx, c, b, rev: services.resubmit(ctx, c, rev),
+    A.RESUBMIT: lambda ctx, c, b, rev: services.resubmit(ctx, c, rev, b.form_data),
     A.REFUSE: lambda ctx, c, b, rev: services.refuse(ctx, c, b.reason, rev),
     A.COMPLETE_STEP: lambda ctx, c, b, rev: services.complete_step(ctx, c, b.opinion or b.reason, rev),
     A.GRANT: lambda ctx, c, b, rev: services.decide(ctx, c, True, b.reason, rev),
     A.DENY: lambda ctx, c, b, rev: services.decide(ctx, c, False, b.reason, rev),
-    A.RETURN_FOR_CORRECTION: lambda ctx, c, b, rev: services.return_for_correction(ctx, c, b.items, b.reason, rev),
-    A.SUPPLY_CORRECTION: lambda ctx, c, b, rev: services.supply_correction(ctx, c, rev),
+    A.RETURN_FOR_CORRECTION: lambda ctx, c, b, rev: services.return_for_correction(
+        ctx, c, b.items, b.reason, rev, fields=b.fields
+    ),
+    A.SUPPLY_CORRECTION: lambda ctx, c, b, rev: services.supply_correction(ctx, c, rev, b.form_data),
     A.SUSPEND: lambda ctx, c, b, rev: services.suspend(ctx, c, b.step_name, b.reason, rev),
     A.RESUME: lambda ctx, c, b, rev: services.resume(ctx, c, rev, note=b.reason),
     A.EXTEND: lambda ctx, c, b, rev: services.extend(ctx, c, b.reason, rev, days=b.days),
@@ -490,9 +493,11 @@ HANDLERS: dict[CaseAction, Handler] = {
     description=(
         "对办件执行一个操作。请求体须带所见的修订号 revision（督办、现场到访除外）；他人已先处理时返回409。"
         "各操作读取的字段：accept（可带 deferrals 即容缺受理）、accept_deferred（deferrals）、"
-        "request_correction（items 一次性告知清单，reason 可选；再次补正新增内容须给 added_reason）、refuse（reason）、resubmit、"
+        "request_correction（items 一次性告知清单，fields 需更正的申请表栏目，reason 可选；再次补正新增内容须给 added_reason）、"
+        "refuse（reason）、resubmit（form_data：更正列明的栏目）、"
         "complete_step（opinion）、grant / deny（reason：理由及法律依据）、decide（grant 与 reason）、"
-        "return_for_correction（items、reason）、supply_correction、suspend（step_name、reason）、"
+        "return_for_correction（items、fields、reason）、supply_correction（form_data：更正列明的栏目）、"
+        "suspend（step_name、reason）、"
         "resume（reason 可选）、extend（reason，days 默认10）、issue_result（delivery，邮寄时可给 address）、"
         "withdraw（reason 可选）、supply_deferred（material）、supervise（message）、record_visit（reason）、"
         "save_draft（form_data）、submit。无权执行返回403，当前状态不允许返回409。"
@@ -534,8 +539,8 @@ def act(
     auth=None,
     response={200: schemas.CaseProgressOut, **ERRORS, 429: ErrorOut},
     summary="办件进度查询（公开）",
-    description="凭办件编号和查询码查看办理进度，不含任何个人信息。编号或查询码不正确时一律返回404，"
-    "不透露编号是否存在；同一来源地址每分钟查询次数有限（超过返回429）。",
+    description="凭办件编号和查询码（或一件事办件编号和它的查询码）查看办理进度，不含任何个人信息。"
+    "编号或查询码不正确时一律返回404，不透露编号是否存在；同一来源地址每分钟查询次数有限（超过返回429）。",
 )
 def progress(
     request: HttpRequest,
@@ -549,10 +554,11 @@ def progress(
     found = public_progress_or_none(lookup_key(number), code.strip().upper())
     if found is None:
         raise NotFound(PROGRESS_NOT_FOUND, "number")
-    return present(found)
+    return found
 
 
 def public_progress_or_none(number: str | None, code: str) -> dict[str, Any] | None:
+    """A case's or a bundle case's progress as the page shows it (the same function), or None."""
     if not number or not code or not code.isascii() or not code.isalnum():
         return None
-    return selectors.public_progress(number, code)
+    return find_progress(number, code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from tongban.bundles.models import BundleItem
 from tongban.catalogue.models import ImplementationVersion
 from tongban.catalogue.snapshots import version_snapshot
 from tongban.core import clock
@@ -12,6 +13,7 @@ from tongban.core import clock
 from .domain import limits, steps
 from .domain.bundle_workflow import BundleFacts
 from .domain.limits import Clock
+from .domain.materials import Missing, missing
 from .domain.workflow import CaseFacts, CaseStatus
 from .models import BundleCase, Case, CaseMaterial, JointStep
 
@@ -95,6 +97,18 @@ class CaseFactsOf:
     def deferrable_left(self) -> bool:
         held = {m.name for m in self.materials if m.state in ("received", "deferred", "replaced", "result")}
         return any(r.necessity == "deferrable" and r.name not in held for r in version_of(self.case).materials.all())
+
+    @cached_property
+    def missing(self) -> Missing:
+        return missing(version_of(self.case).materials.all(), self.materials)
+
+    @property
+    def missing_required(self) -> tuple[str, ...]:
+        return self.missing.required
+
+    @property
+    def missing_deferrable(self) -> tuple[str, ...]:
+        return self.missing.deferrable
 
     @cached_property
     def special_steps_declared(self) -> bool:
@@ -184,6 +198,25 @@ class BundleFactsOf:
         if b.clock == Clock.PAUSED and b.paused_left is not None and b.paused_left < 0:
             return limits.due_text(b.promised_due, None, "已届满")
         return ""
+
+    @cached_property
+    def missing_for_acceptance(self) -> tuple[str, ...]:
+        """The 必要 materials each item that would start at acceptance lacks (one waiting for a prerequisite gets
+        that result later as a material, so it is not asked here)."""
+        open_children = [c for c in self.children if c.status not in ("refused", "withdrawn", "terminated")]
+        chosen = set(self.bundle_case.items.values_list("pk", flat=True))
+        waiting = set(
+            BundleItem.depends_on.through.objects.filter(
+                from_bundleitem_id__in=[c.bundle_item_id for c in open_children], to_bundleitem_id__in=chosen
+            ).values_list("from_bundleitem_id", flat=True)
+        )
+        out = []
+        for child in open_children:
+            if child.bundle_item_id in waiting:
+                continue
+            lacking = missing(version_of(child).materials.all(), child.materials.all()).required
+            out += [f"{version_of(child).name}：{name}" for name in lacking]
+        return tuple(out)
 
     @cached_property
     def unrecorded_joint_step_departments(self) -> frozenset[int]:

@@ -29,6 +29,18 @@ IDENTITY_CHECKS = ["读取身份证芯片并人证比对", "核验纸质身份�
 SHARED_APPLICANT_KEYS = frozenset(
     {"applicant_name", "applicant_id_number", "applicant_phone", "enterprise_name", "uscc"}
 )
+
+
+class IsoDateInput(forms.DateInput):
+    """An HTML date picker: its value must be YYYY-MM-DD whatever the locale (zh-hans formats dates as
+    2026/10/06, which a browser's date input discards, so the field showed empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 DEFAULT_COMMITMENT = "本人承诺在承诺期限内补交上述材料，并对所提交材料的真实性负责；逾期未补交的，愿意承担相应责任。"
 
 
@@ -201,10 +213,40 @@ def form_rows(
 # ---- the window clerk's applicant section -----------------------------------------------------------
 
 
+FOUNDING = "founding"
+APPLICANT_KINDS = [("natural", "自然人"), ("legal", "法人"), (FOUNDING, "设立中企业（企业开办，尚无统一社会信用代码）")]
+# Which applicant field an error of the item form's shared keys belongs to, by applicant kind (for an
+# enterprise, applicant_* is the person acting for it, the 经办人; a company being formed has no USCC yet).
+SHARED_TO_APPLICANT = {
+    "natural": {
+        "applicant_name": "name",
+        "applicant_id_number": "id_number",
+        "applicant_phone": "phone",
+        "enterprise_name": "name",
+        "uscc": "id_number",
+    },
+    "legal": {
+        "enterprise_name": "name",
+        "uscc": "id_number",
+        "applicant_phone": "phone",
+        "applicant_name": "agent_name",
+        "applicant_id_number": "agent_id_number",
+    },
+    FOUNDING: {
+        "enterprise_name": "enterprise_name",
+        "uscc": "kind",
+        "applicant_phone": "phone",
+        "applicant_name": "name",
+        "applicant_id_number": "id_number",
+    },
+}
+NO_USCC_YET = "该事项须由已登记的企业凭统一社会信用代码申请，设立中企业不能办理；请选择“法人”"
+
+
 class WindowApplicantForm(forms.Form):
     kind = forms.ChoiceField(
         label="申请人类型",
-        choices=[("natural", "自然人"), ("legal", "法人")],
+        choices=APPLICANT_KINDS,
         initial="natural",
         widget=forms.RadioSelect,
     )
@@ -212,7 +254,7 @@ class WindowApplicantForm(forms.Form):
     id_number = forms.CharField(
         label="证件号码",
         max_length=18,
-        help_text="自然人填公民身份号码，法人填统一社会信用代码",
+        help_text="自然人和设立中企业的创办人填公民身份号码，法人填统一社会信用代码",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     phone = forms.CharField(
@@ -227,6 +269,12 @@ class WindowApplicantForm(forms.Form):
         choices=[(c, c) for c in IDENTITY_CHECKS],
         widget=forms.RadioSelect,
         error_messages={"required": "请选择申请人身份的核验方式"},
+    )
+    enterprise_name = forms.CharField(
+        label="拟设立企业名称",
+        max_length=100,
+        required=False,
+        help_text="设立中企业（企业开办）填写：名称自主申报的企业名称",
     )
     agent_name = forms.CharField(label="代办人/经办人姓名", max_length=50, required=False)
     agent_id_number = forms.CharField(
@@ -250,6 +298,8 @@ class WindowApplicantForm(forms.Form):
             if msg := resident_id_error(value):
                 self.add_error("id_number", f"公民身份号码有误：{msg}")
             data["id_number"] = value
+        if kind == FOUNDING and not data.get("enterprise_name", "").strip():
+            self.add_error("enterprise_name", "设立中企业须填写拟设立的企业名称")
         phone = data.get("phone", "").strip()
         if phone and not PHONE_RE.match(phone):
             self.add_error("phone", "联系电话应为11位手机号码")
@@ -270,9 +320,22 @@ class WindowApplicantForm(forms.Form):
                 data["agent_id_number"] = agent_id
         return data
 
+    @property
+    def case_kind(self) -> str:
+        """The applicant kind a case records: the founder of a company not yet registered is a person."""
+        return "legal" if self.cleaned_data["kind"] == "legal" else "natural"
+
     def shared_values(self) -> dict[str, str]:
         """The item form's keys this section already answers."""
         d = self.cleaned_data
+        if d["kind"] == FOUNDING:  # 企业开办: the founder applies (or their 经办人) for a company with no USCC yet
+            acting = bool(d["agent_name"])
+            return {
+                "enterprise_name": d["enterprise_name"].strip(),
+                "applicant_name": d["agent_name"] if acting else d["name"],
+                "applicant_id_number": d["agent_id_number"] if acting else d["id_number"],
+                "applicant_phone": d.get("phone", ""),
+            }
         if d["kind"] == "legal":  # the form's applicant_* keys are then the 经办人 (the agent)
             return {
                 "enterprise_name": d["name"],
@@ -286,6 +349,16 @@ class WindowApplicantForm(forms.Form):
             "applicant_id_number": d["id_number"],
             "applicant_phone": d.get("phone", ""),
         }
+
+    def take_shared_errors(self, errors: dict[str, str]) -> None:
+        """Move errors of the item form's shared keys onto the applicant field that answers them."""
+        kind = self.data.get("kind") if self.data.get("kind") in SHARED_TO_APPLICANT else "natural"
+        for key, target in SHARED_TO_APPLICANT[str(kind)].items():
+            message = errors.pop(key, None)
+            if kind == FOUNDING and key == "uscc" and message:
+                message = NO_USCC_YET
+            if message and target in self.fields and not (self.is_bound and self.has_error(target)):
+                self.add_error(target, message)
 
 
 # ---- case actions -------------------------------------------------------------------------------------
@@ -311,7 +384,7 @@ class DeferForm(ActionForm):
     )
     due = forms.DateField(
         label="承诺补交日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         error_messages={"required": "请填写承诺补交日期", "invalid": "日期格式应如 2026-01-31"},
     )
     commitment = forms.CharField(
@@ -347,12 +420,25 @@ class CorrectionForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="每行一项，例如：申请表第3栏未签字",
     )
+    form_fields = forms.MultipleChoiceField(
+        label="需更正的申请表栏目",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="勾选的栏目由申请人在补正时修改，其他栏目不能改动",
+    )
     note = forms.CharField(label="说明", required=False, max_length=500)
     added_reason = added_reason_field()
 
-    def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        choices: Iterable[str] = (),
+        field_choices: Iterable[tuple[str, str]] = (),
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["items"]).choices = [(c, c) for c in choices]
+        cast(forms.ChoiceField, self.fields["form_fields"]).choices = list(field_choices)
 
     def all_items(self) -> list[str]:
         return [*self.cleaned_data.get("items", []), *_lines(self.cleaned_data.get("extra", ""))]

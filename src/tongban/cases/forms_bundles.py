@@ -14,7 +14,15 @@ from typing import Any, cast
 
 from django import forms
 
-from tongban.cases.forms import DEFAULT_COMMITMENT, DELIVERIES, ActionForm, IssueForm, _lines, added_reason_field
+from tongban.cases.forms import (
+    DEFAULT_COMMITMENT,
+    DELIVERIES,
+    ActionForm,
+    IsoDateInput,
+    IssueForm,
+    _lines,
+    added_reason_field,
+)
 
 from .domain.bundle_workflow import RESULT_MODE_LABELS
 from .models import JointStep
@@ -47,7 +55,7 @@ class AcceptBundleForm(ActionForm):
     due = forms.DateField(
         label="承诺补交日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         error_messages={"invalid": "日期格式应如 2026-01-31"},
     )
     commitment = forms.CharField(

@@ -16,26 +16,22 @@ import datetime as dt
 from enum import StrEnum
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from tongban.accounts.masking import mask_resident_id, mask_uscc
-from tongban.catalogue.vocab import LICENSING
 from tongban.core import clock
 from tongban.core.errors import DomainError
+from tongban.core.public_url import public_base_url
 
 from . import selectors
+from .domain.legal_wording import LegalWording, Provision, acceptance_lead, cited_laws
+from .domain.materials import missing
 from .domain.workflow import STATUS_LABELS, CaseAction, CaseStatus
-from .models import Case, CaseEvent, CaseMaterial, Suspension
+from .models import BundleCase, Case, CaseEvent, CaseMaterial, Suspension
 from .notice_pdf import Facts, Grid, Notice, Numbered, Para, Signatures, cn_date, render
 
 A, S = CaseAction, CaseStatus
-LAW = "《中华人民共和国行政许可法》"
-RIGHTS = (
-    "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者自收到本决定书之日起六个月内"
-    "依法向人民法院提起行政诉讼。"
-)
 
 
 class NoticeKind(StrEnum):
@@ -73,16 +69,20 @@ REFERENCE_MARKS = {
 }
 
 
+def wording_of(case: Case) -> LegalWording:
+    """The item's type (基本目录) and the laws its guide names decide what the notices cite."""
+    entry = case.implementation.entry
+    return LegalWording(entry.item_type, cited_laws([case.version.legal_basis, entry.legal_basis]))
+
+
 def is_licensing(case: Case) -> bool:
-    return case.implementation.entry.item_type == LICENSING
+    return wording_of(case).licensing
 
 
 def notice_title(case: Case, kind: NoticeKind | str) -> str:
     kind = NoticeKind(kind)
-    if kind is K.GRANT:
-        return "准予行政许可决定书" if is_licensing(case) else "办结通知书"
-    if kind is K.DENIAL:
-        return "不予行政许可决定书" if is_licensing(case) else "不予办理决定书"
+    if kind in (K.GRANT, K.DENIAL):
+        return wording_of(case).decision_title(kind is K.GRANT)
     return NOTICE_LABELS[kind]
 
 
@@ -138,10 +138,11 @@ def _parse_kind(kind: NoticeKind | str) -> NoticeKind:
 # ---- shared pieces -------------------------------------------------------------------------------------
 
 
-def progress_url(case: Case) -> str:
-    """Absolute address of the public progress page for this case (what the QR code opens)."""
-    base = str(getattr(settings, "TONGBAN_PUBLIC_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
-    return f"{base}{reverse('progress:lookup')}?{urlencode({'number': case.number, 'code': case.query_code})}"
+def progress_url(case: Case | BundleCase, base: str | None = None) -> str:
+    """Absolute address of the public progress page for this case or bundle case (what the QR code opens);
+    ``base``: the deployment's public address (core.public_url), by default as configured or local."""
+    root = (base or public_base_url()).rstrip("/")
+    return f"{root}{reverse('progress:lookup')}?{urlencode({'number': case.number, 'code': case.query_code})}"
 
 
 def masked_id(case: Case) -> str:
@@ -201,9 +202,8 @@ def _submitted_phrase(case: Case) -> str:
     return f"你（单位）于{cn_date(_local_date(case.submitted_at), '')}提出的“{case.version.name}”申请"
 
 
-def _basis(case: Case, article: str) -> str:
-    """Licensing items are decided under the Administrative Licensing Law; other items follow it by analogy."""
-    return f"{'根据' if is_licensing(case) else '参照'}{LAW}{article}的规定"
+def _basis(case: Case, provision: Provision) -> str:
+    return wording_of(case).basis(provision)
 
 
 def _deadline_paragraph(case: Case) -> str:
@@ -267,15 +267,20 @@ def _notice(
 
 def _acceptance(case: Case) -> Notice:
     event = _latest(case, A.ACCEPT, A.ACCEPT_DEFERRED)
-    lead = (
-        f"{_submitted_phrase(case)}，经审查，申请事项属于本机关职权范围，申请材料齐全、符合法定形式，"
-        f"{_basis(case, '第三十二条第一款第（五）项')}，决定予以受理。"
+    held = list(case.materials.all())
+    deferred = tuple(
+        m.name for m in sorted(held, key=lambda m: (m.deferred_due or dt.date.max, m.pk)) if m.deferred_due
     )
-    blocks: list = [Para(lead)]
-    if case.deferred:
-        deferred = CaseMaterial.objects.filter(case=case, deferred_due__isnull=False).order_by("deferred_due", "id")
-        names = "、".join(m.name for m in deferred)
-        blocks.append(Para(f"本申请实行容缺受理，暂缺的{names}请按《容缺受理承诺书》约定的日期补交。"))
+    lacking = missing(case.version.materials.all(), held).all  # never claim 齐全 while something is missing
+    blocks: list = [Para(acceptance_lead(_submitted_phrase(case), wording_of(case), deferred, lacking))]
+    if deferred:
+        outstanding = [m.name for m in held if m.state == CaseMaterial.State.DEFERRED]
+        if outstanding:
+            blocks.append(
+                Para(f"本申请实行容缺受理，暂缺的{'、'.join(outstanding)}请按《容缺受理承诺书》约定的日期补交。")
+            )
+        else:
+            blocks.append(Para(f"本申请实行容缺受理，容缺的{'、'.join(deferred)}已补交。"))
     blocks.append(Para(_deadline_paragraph(case)))
     facts = [
         *_basics(case),
@@ -309,9 +314,9 @@ def _refusal(case: Case) -> Notice:
     event = _latest(case, A.REFUSE)
     reason = _sentence(case.refusal_reason or (event.reason if event else ""))
     blocks: list = [
-        Para(f"{_submitted_phrase(case)}，{_reviewed(reason)}。{_basis(case, '第三十二条第一款')}，决定不予受理。"),
+        Para(f"{_submitted_phrase(case)}，{_reviewed(reason)}。{_basis(case, Provision.REFUSE)}，决定不予受理。"),
         Facts([*_basics(case), ("申请日期", cn_date(_local_date(case.submitted_at), ""))]),
-        Para(RIGHTS),
+        Para(wording_of(case).rights),
     ]
     return _notice(
         case,
@@ -330,7 +335,7 @@ def _correction(case: Case) -> Notice:
     if returned:
         lead = (
             f"你（单位）申请的“{case.version.name}”已于{cn_date(case.accepted_on, '')}受理。在审查过程中，因"
-            f"{_sentence(event.reason if event else '')}，需要补正材料。依照{LAW}第三十二条一次告知的规定，"
+            f"{_sentence(event.reason if event else '')}，需要补正材料。{wording_of(case).one_list_rule}，"
             "现将需要补正的全部内容告知如下："
         )
         counted = (event.data or {}).get("counted", case.version.correction_counted) if event else False
@@ -342,7 +347,7 @@ def _correction(case: Case) -> Notice:
     else:
         lead = (
             f"{_submitted_phrase(case)}，经审查，申请材料不齐全或者不符合法定形式。"
-            f"{_basis(case, '第三十二条第一款第（四）项')}，现一次性告知你需要补正的全部内容如下："
+            f"{_basis(case, Provision.CORRECTION)}，现一次性告知你需要补正的全部内容如下："
         )
         after = (
             "请按上述要求一次性补正后重新提交申请（可到受理窗口提交，或登录政务服务网在线补正）。补正的申请材料"
@@ -427,12 +432,10 @@ def _decision(case: Case, kind: NoticeKind) -> Notice:
     grant = kind is K.GRANT
     event = _latest(case, A.GRANT if grant else A.DENY)
     reason = _sentence(case.decision_reason or (event.reason if event else ""))
-    licensing = is_licensing(case)
+    wording = wording_of(case)
     lead = f"{_submitted_phrase(case)}（办件编号：{case.number}），本机关已于{cn_date(case.accepted_on, '')}受理。{_reviewed(reason)}。"
-    if licensing:
-        lead += f"根据{LAW}第三十八条第{'一' if grant else '二'}款的规定，决定{'准予' if grant else '不予'}行政许可。"
-    else:
-        lead += f"决定{'准予办理' if grant else '不予办理'}。"
+    provision = Provision.GRANT if grant else Provision.DENY
+    lead += f"{wording.basis(provision)}，决定{wording.decision_words(grant)}。"
     blocks: list = [Para(lead)]
     facts: list[tuple] = [
         *_basics(case),
@@ -454,7 +457,7 @@ def _decision(case: Case, kind: NoticeKind) -> Notice:
             blocks.append(Para(f"请凭{this}和身份证件到{place}统一出件窗口领取办理结果，或按申请时选择的方式送达。"))
     blocks.append(Facts(facts))
     if not grant:
-        blocks.append(Para(RIGHTS))
+        blocks.append(Para(wording.rights))
     return _notice(
         case,
         kind,
@@ -486,8 +489,8 @@ def _special(case: Case) -> Notice:
     if stop.counted:
         counts = f"{name}所需时间计算在办理期限内，本机关仍将在承诺办结日期（{_due(case, case.promised_due)}）前办结。"
     else:
-        basis = stop.legal_basis or f"{LAW}第四十五条"
-        counts = f"根据{basis}的规定，{name}所需时间不计算在办理期限内，办理期限相应顺延。"
+        basis = f"根据{stop.legal_basis}的规定" if stop.legal_basis else _basis(case, Provision.SPECIAL_STEP)
+        counts = f"{basis}，{name}所需时间不计算在办理期限内，办理期限相应顺延。"
     most = f"，最长不超过{stop.max_days}个工作日" if stop.max_days else ""
     when = f"该程序自{cn_date(stop.started_on, '')}起进行{most}"
     if stop.ended_on:
@@ -526,10 +529,9 @@ def _extension(case: Case) -> Notice:
     event = _latest(case, A.EXTEND)
     reason = _sentence(event.reason if event else "")
     unit = selectors.unit_label(case)
-    article = "第四十二条第一款"
     lead = (
         f"你（单位）申请的“{case.version.name}”（办件编号：{case.number}），本机关已于{cn_date(case.accepted_on, '')}"
-        f"受理。因{reason}，在{case.statutory_days}{unit}内不能作出决定，经本机关负责人批准，{_basis(case, article)}，"
+        f"受理。因{reason}，在{case.statutory_days}{unit}内不能作出决定，经本机关负责人批准，{_basis(case, Provision.EXTEND)}，"
         f"决定将办理期限延长{case.extension_days}{unit}。"
     )
     blocks: list = [
@@ -566,7 +568,8 @@ BUILDERS = {
 }
 
 
-def build_notice(case: Case, kind: NoticeKind | str) -> Notice:
+def build_notice(case: Case, kind: NoticeKind | str, base_url: str | None = None) -> Notice:
+    """The notice's document; its QR code opens the progress page at ``base_url`` (the deployment's address)."""
     kind = _parse_kind(kind)
     if not _fits(case, kind):
         raise DomainError(
@@ -575,12 +578,12 @@ def build_notice(case: Case, kind: NoticeKind | str) -> Notice:
             "kind",
             status=409,
         )
-    if kind in (K.GRANT, K.DENIAL):
-        return _decision(case, kind)
-    return BUILDERS[kind](case)
+    notice = _decision(case, kind) if kind in (K.GRANT, K.DENIAL) else BUILDERS[kind](case)
+    notice.qr_url = progress_url(case, base_url)
+    return notice
 
 
-def render_notice(case: Case, kind: NoticeKind | str | None = None) -> bytes:
+def render_notice(case: Case, kind: NoticeKind | str | None = None, base_url: str | None = None) -> bytes:
     """The notice as A4 PDF bytes; without a kind, the notice of the case's latest decision."""
     if kind is None:
         kind = current_notice_kind(case)
@@ -591,7 +594,7 @@ def render_notice(case: Case, kind: NoticeKind | str | None = None) -> bytes:
                 "kind",
                 status=409,
             )
-    return render(build_notice(case, kind))
+    return render(build_notice(case, kind, base_url))
 
 
 def notice_filename(case: Case, kind: NoticeKind | str) -> str:

@@ -80,7 +80,14 @@ class CaseActionIn(Schema):
     grant: bool | None = Field(None, description="准予（true）或不予（false）（decide）")
     material: Line200 = Field("", description="补交的容缺材料名称（supply_deferred）")
     days: int = Field(10, ge=1, le=10, description="延长的工作日数（extend），最多10个工作日")
-    form_data: FormData = Field(default_factory=dict, description="申请表的修改（save_draft）")
+    form_data: FormData = Field(
+        default_factory=dict,
+        description="申请表的修改（save_draft）；补正时更正的栏目（resubmit、supply_correction，只限补正通知列明的栏目）",
+    )
+    fields: Annotated[list[Line50], Field(max_length=50)] = Field(
+        default_factory=list,
+        description="需申请人更正的申请表栏目（表单字段 key；request_correction、return_for_correction）",
+    )
 
 
 # --- output ----------------------------------------------------------------------------------------------
@@ -251,6 +258,7 @@ class CaseDetailOut(CaseOut):
         ..., description="最近一次补正通知中首次告知后新增的内容（补正须一次性告知，新增须说明理由）"
     )
     correction_added_reason: str = Field(..., description="新增补正内容的理由")
+    correction_fields: list[str] = Field(default_factory=list, description="补正通知列明、待申请人更正的申请表栏目")
     refusal_reason: str
     current_step: str | None = Field(None, description="当前后台办理环节")
     awaiting_decision: bool
@@ -277,10 +285,21 @@ class CaseProgressEvent(Schema):
     at: dt.datetime | None
 
 
-class CaseProgressOut(Schema):
-    number: str
+class BundleProgressItemOut(Schema):
     item: str
     department: str
+    status: str
+    status_label: str
+    decision: str
+    promised_due: dt.date | None
+    promised_text: str = Field("", description="承诺办结日期的文字（年度节假日安排未发布时为“待定”）")
+
+
+class CaseProgressOut(Schema):
+    kind: Literal["case", "bundle"] = Field("case", description="办件，或一件事办件（凭一件事编号和查询码）")
+    number: str
+    item: str = Field(..., description="事项名称；一件事办件为一件事的名称")
+    department: str = Field("", description="办理部门；一件事办件见 items")
     status: str
     status_label: str
     submitted_at: dt.datetime | None
@@ -292,6 +311,7 @@ class CaseProgressOut(Schema):
     decision: str
     closed_at: dt.datetime | None
     events: list[CaseProgressEvent]
+    items: list[BundleProgressItemOut] = Field(default_factory=list, description="一件事办件的各事项及其状态")
 
 
 class FormErrorDetail(Schema):

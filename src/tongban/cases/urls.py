@@ -21,5 +21,6 @@ urlpatterns = [
     path("<str:number>/receipt/", views_applicant.receipt, name="receipt"),
     path("<str:number>/do/<slug:action>/", views.act, name="act"),
     path("<str:number>/notices/<slug:kind>.pdf", views.notice_pdf, name="notice"),
+    path("<str:number>/result.pdf", views.result_document, name="result_document"),
     path("<str:number>/materials/<int:pk>/", views.material_file, name="material"),
 ]

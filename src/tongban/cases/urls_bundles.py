@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<str:number>/", views.case_detail, name="case"),
     path("cases/<str:number>/edit/", views.edit, name="edit"),
     path("cases/<str:number>/receipt/", views.receipt, name="receipt"),
+    path("cases/<str:number>/notices/<slug:kind>.pdf", views.notice, name="notice"),
     path("cases/<str:number>/do/<slug:action>/", views.case_act, name="case_act"),
     path("<str:code>/apply/", views.apply, name="apply"),
 ]

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from . import views_public
+from . import views, views_public
 
 app_name = "progress"
 urlpatterns = [
     path("", views_public.lookup, name="lookup"),
+    path("signing-certificate.pem", views.signing_certificate, name="signing_certificate"),
 ]

@@ -16,12 +16,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.core.actor import actor_of
 from tongban.core.errors import ConflictError, DomainError
+from tongban.core.public_url import public_base_url
 
 from . import forms as f
 from . import services
@@ -29,6 +31,8 @@ from .domain import policy
 from .domain.workflow import STATUS_LABELS, CaseStatus
 from .facts import case_facts, version_of
 from .models import Case, CaseMaterial
+from .notice_pdf import qr_svg
+from .notices import progress_url
 from .selectors import visible_cases
 from .selectors.deadlines import DEADLINE_COLUMNS
 from .services.idempotency import replayed
@@ -282,11 +286,16 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
         ip=client_ip(request),
         detail={"page": "receipt", "unmasked": True},
     )
-    progress = reverse("progress:lookup") + f"?number={case.number}&code={case.query_code}"
+    progress = progress_url(case, public_base_url(request))
     return render(
         request,
         "cases/receipt.html",
-        {"case": case, "progress_url": progress, "status_label": STATUS_LABELS[CaseStatus(case.status)]},
+        {
+            "case": case,
+            "progress_url": progress,
+            "qr": mark_safe(qr_svg(progress)),  # built here from the QR matrix and an escaped title
+            "status_label": STATUS_LABELS[CaseStatus(case.status)],
+        },
     )
 
 

@@ -25,7 +25,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
 
 from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
 from tongban.accounts.roles import Role
@@ -35,19 +36,22 @@ from tongban.bundles import selectors as bundle_defs
 from tongban.bundles.models import Bundle, BundleItem
 from tongban.bundles.savings import normalise_material
 from tongban.catalogue.formschema import validate_submission
-from tongban.core.actor import actor_of
+from tongban.core.actor import AccountKind, actor_of
 from tongban.core.errors import ConflictError, DomainError
+from tongban.core.public_url import public_base_url
 from tongban.workdays.selectors import current_calendar
 
+from . import bundle_notices, selectors, services
 from . import forms as cf
 from . import forms_bundles as bf
-from . import selectors, services
 from .domain import policy
 from .domain.bundle_workflow import RESULT_MODE_LABELS, RESULT_MODES, BundleAction, ResultMode
 from .domain.limits import Clock
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
 from .facts import WITHDRAWABLE, bundle_facts, version_of
 from .models import BundleCase, BundleMaterial, Case, JointStep
+from .notice_pdf import qr_svg
+from .notices import progress_url
 from .services.idempotency import replayed
 from .uploads import MAX_UPLOAD_BYTES
 from .views import PERSONAL_ONLY, clerk_window, ctx_for, is_applicant, role_of
@@ -204,8 +208,10 @@ def material_rows(
                     "deferrable": False,
                     "exact": set(),
                     "field": bf.material_field(key),
+                    "names": {},
                 },
             )
+            row["names"][m.name] = True
             row["items"].append(version.name)
             if key != from_result:
                 row["from_result"] = False
@@ -222,6 +228,8 @@ def material_rows(
         row["error"] = problems.get(key, "")
         row["missing"] = key in missing
         row["items"] = list(dict.fromkeys(row["items"]))
+        # The names as the guides write them, whole (the key drops what follows a bracket: 原件, 复印件 …).
+        row["label"] = " / ".join(row.pop("names"))
         out.append(row)
     out.sort(key=lambda r: (not r["upload"], not r["required"], -len(r["items"])))
     return out
@@ -335,7 +343,8 @@ def _render_choose(
     status: int = 200,
 ) -> HttpResponse:
     chosen = [i for i in bundle_items if i.pk in set(ids)]
-    form = services.merged_form(chosen) if chosen else []
+    kind = "legal" if actor_of(request.user).kind is AccountKind.ENTERPRISE else "natural"
+    form = services.merged_form(chosen, kind) if chosen else []
     asked = _field_usage(chosen)
     return render(
         request,
@@ -383,7 +392,7 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
     items = _chosen_items(bc)
     if request.method != "POST":
         return _render_form(request, bc, items, bc.form_data)
-    schema = services.merged_form(items)
+    schema = services.merged_form(items, bc.applicant_kind)
     data = cf.read_schema_post(schema, request.POST)
     if token is None:
         return _render_form(request, bc, items, data, error="页面已过期，请检查后重新提交。", status=400)
@@ -461,7 +470,7 @@ def _render_form(
     status: int = 200,
 ) -> HttpResponse:
     errors = errors or {}
-    schema = services.merged_form(items)
+    schema = services.merged_form(items, bc.applicant_kind)
     asked = _field_usage(items)
     fields = cf.schema_fields(schema, values, errors)
     for fld in fields:
@@ -515,14 +524,20 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
         detail={"page": "receipt", "unmasked": True},
     )
     children = selectors.bundle_children(bc)
-    progress = reverse("progress:lookup")
     for child in children:
         child.status_label = STATUS_LABELS[S(child.status)]  # type: ignore[attr-defined]
-        child.progress_url = f"{progress}?number={child.number}&code={child.query_code}"  # type: ignore[attr-defined]
+    # One number and one query code for the whole bundle: the progress page lists every item under it.
+    progress = progress_url(bc, public_base_url(request))
     return render(
         request,
         "bundle_cases/apply_receipt.html",
-        {"bc": bc, "children": children, "phase_label": bc.get_phase_display()},
+        {
+            "bc": bc,
+            "children": children,
+            "phase_label": bc.get_phase_display(),
+            "progress_url": progress,
+            "qr": mark_safe(qr_svg(progress)),  # built from the QR matrix and an escaped title
+        },
     )
 
 
@@ -722,7 +737,12 @@ def _detail_context(
     applicant_view = is_applicant(user)
     materials = material_rows(items, {m.name: m for m in bc.materials.all()})
     deadline = selectors.bundle_deadline_of(bc)
+    # Why the desk has no 受理 here (the policy's own words): an item that would start lacks a 必要 material.
+    blocked = (
+        policy.bundle_denial(actor_of(user), bundle_facts(bc), BundleAction.ACCEPT) if bc.phase == P.SUBMITTED else None
+    )
     return {
+        "acceptance_blocked": blocked.message if blocked and blocked.code == "materials_missing" else "",
         "bc": bc,
         "bundle": bc.bundle,
         "children": children,
@@ -736,13 +756,19 @@ def _detail_context(
         "applicant_view": applicant_view,
         "applicant": _applicant(bc, personal, own=applicant_view),
         "personal": personal,
+        "notice_links": [
+            {"title": bundle_notices.TITLES[k], "url": reverse("bundle_cases:notice", args=[bc.number, k.value])}
+            for k in bundle_notices.bundle_notice_kinds_for(bc)
+        ]
+        if personal
+        else [],
         "holdup": holdup,
         "consequences": consequences(children),
         "steps": steps,
         "forms": forms,
         "error": error,
         "materials": materials,
-        "form_rows": cf.form_rows(services.merged_form(items), bc.form_data) if personal else [],
+        "form_rows": cf.form_rows(services.merged_form(items, bc.applicant_kind), bc.form_data) if personal else [],
         "uploads": materials if "resubmit" in forms and applicant_view else [],
         "max_mb": MAX_UPLOAD_BYTES // 1048576,
         "delivery_labels": DELIVERY_LABELS,
@@ -762,6 +788,28 @@ def _render_case(request: HttpRequest, bc: BundleCase, *, status: int = 200, **k
         detail={"unmasked": context["personal"]},
     )
     return render(request, "bundle_cases/case_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def notice(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+    """A bundle case's printable notice (PDF): personal data, so the applicant's and the handling staff's only."""
+    bc = selectors.get_visible_bundle_case(request.user, number)
+    if bc is None or bc.phase == P.DRAFT:
+        return _not_found(request)
+    if not _personal(request, bc):
+        return _message(request, PERSONAL_ONLY, title="无权打印通知书")
+    try:
+        pdf = bundle_notices.render_bundle_notice(bc, kind, public_base_url(request))
+    except DomainError as exc:
+        return _message(request, exc.message, status=404 if exc.status == 404 else 409, title="暂无该通知书")
+    audit(
+        "bundle_case.view", "bundle_case", bc.number, actor=request.user, ip=client_ip(request), detail={"notice": kind}
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{bundle_notices.bundle_notice_filename(bc, kind)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -918,6 +966,11 @@ def window_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _window_kind(posted: object) -> str:
+    """The kind of applicant a window form names, as a case records it (a company being formed: its founder)."""
+    return "legal" if posted == "legal" else "natural"
+
+
 @login_required
 def window_apply(request: HttpRequest, code: str) -> HttpResponse:
     """/bundles/window/apply/<code>/: take a whole bundle at the window for an identified applicant."""
@@ -933,7 +986,7 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
         return _render_window(request, bundle, bundle_items, ids, cf.WindowApplicantForm(), {}, {}, [])
     ids = choice_from(bundle_items, request.POST.getlist("items"))
     chosen = [i for i in bundle_items if i.pk in set(ids)]
-    schema = services.merged_form(chosen)
+    schema = services.merged_form(chosen, _window_kind(request.POST.get("kind")))
     applicant = cf.WindowApplicantForm(request.POST)
     values = cf.read_schema_post(schema, request.POST, skip=cf.SHARED_APPLICANT_KEYS)
     rows = material_rows(chosen)
@@ -964,7 +1017,7 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
     check = [f for f in schema if valid or f.get("key") not in cf.SHARED_APPLICANT_KEYS]
     _, errors = validate_submission(check, data)
     if not valid or errors:
-        _shared_errors(applicant, errors)
+        applicant.take_shared_errors(errors)
         return _render_window(
             request,
             bundle,
@@ -986,14 +1039,19 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
             identity_check=d["identity_check"],
             form_data=data,
             paper_materials=paper,
-            applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]},
+            applicant={
+                "kind": applicant.case_kind,
+                "name": d["name"],
+                "id_number": d["id_number"],
+                "phone": d["phone"],
+            },
             key=f"window:{token}",
         )
     except services.Replayed as replay:
         messages.info(request, "该一件事已收件，请勿重复提交。")
         return redirect("bundle_cases:case", number=replay.result.number)
     except services.FormInvalid as exc:
-        _shared_errors(applicant, exc.errors)
+        applicant.take_shared_errors(exc.errors)
         return _render_window(
             request, bundle, bundle_items, ids, applicant, values, exc.errors, paper, status=400, error=exc.message
         )
@@ -1003,20 +1061,6 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
         )
     messages.success(request, f"已收件，一件事办件编号 {bc.number}。请审查材料后作出受理决定。")
     return redirect(reverse("bundle_cases:case", args=[bc.number]) + "#decide")
-
-
-def _shared_errors(applicant: cf.WindowApplicantForm, errors: dict[str, str]) -> None:
-    targets = {
-        "applicant_name": "name",
-        "enterprise_name": "name",
-        "applicant_id_number": "id_number",
-        "uscc": "id_number",
-        "applicant_phone": "phone",
-    }
-    for key, target in targets.items():
-        message = errors.pop(key, None)
-        if message and target in applicant.fields and not (applicant.is_bound and applicant.has_error(target)):
-            applicant.add_error(target, message)
 
 
 def _render_window(
@@ -1034,7 +1078,7 @@ def _render_window(
     unbound: bool = False,
 ) -> HttpResponse:
     chosen = [i for i in bundle_items if i.pk in set(ids)]
-    schema = services.merged_form(chosen)
+    schema = services.merged_form(chosen, _window_kind(applicant.data.get("kind")))
     asked = _field_usage(chosen)
     fields = cf.schema_fields(schema, values, errors, skip=cf.SHARED_APPLICANT_KEYS)
     for fld in fields:

@@ -108,6 +108,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
     if not rows and number > 1:  # past the end (the bucket shrank meanwhile): its first page
         return redirect(f"{reverse('cases:queue')}?bucket={bucket.value}")
+    owed = selectors.deferred_outstanding([c.pk for c in rows if c.deferred])  # the result desk warns of these
+    for c in rows:
+        c.deferred_outstanding = c.pk in owed  # type: ignore[attr-defined]
     unanswered = 0
     department_id = actor_for(request).department_id
     if department_id is not None and policy.may_answer_supervision(actor_for(request), department_id):

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_GET
 
 from tongban.audit.services import client_ip
 
+from .domain.bundle_workflow import ACTION_LABELS as BUNDLE_ACTION_LABELS
+from .domain.bundle_workflow import PHASE_LABELS, BundleAction, BundlePhase
 from .domain.limits import CLOCK_LABELS
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
-from .selectors import public_progress
+from .selectors import public_bundle_progress, public_progress
 
 A = CaseAction
 # Internal or pre-submission events the public timeline leaves out.
@@ -94,6 +96,62 @@ def present(progress: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# A bundle's history as the public sees it: the applicant's and the desk's steps, not the items' own progress
+# events (each item's state is listed instead) nor internal joint-step scheduling.
+BUNDLE_HIDDEN = frozenset(
+    {BundleAction.SAVE_DRAFT.value, BundleAction.ATTACH_MATERIAL.value, BundleAction.PROGRESS.value}
+)
+
+
+def present_bundle(progress: dict[str, Any]) -> dict[str, Any]:
+    """The bundle case for the template: its phase, each item's state, its history (no personal data)."""
+    phase = BundlePhase(progress["phase"])
+    return {
+        "bundle": True,
+        "kind": "bundle",
+        "decision": "",
+        "number": progress["number"],
+        "item": progress["bundle"],
+        "status": phase.value,
+        "status_label": PHASE_LABELS[phase],
+        "submitted_at": timezone.localtime(progress["submitted_at"]) if progress["submitted_at"] else None,
+        "accepted_on": progress["accepted_on"],
+        "promised_due": progress["promised_due"],
+        "promised_text": progress["promised_text"],
+        "deadline": progress["deadline"],
+        "deadline_colour": progress["deadline"].colour.value,
+        "deadline_label": progress["deadline"].label,
+        "clock_label": CLOCK_LABELS[progress["deadline"].clock],
+        "closed_at": timezone.localtime(progress["closed_at"]) if progress["closed_at"] else None,
+        "items": [
+            {
+                **i,
+                "status_label": STATUS_LABELS[CaseStatus(i["status"])],
+                "decision": DECISION_LABELS.get(i["decision"], ""),
+            }
+            for i in progress["items"]
+        ],
+        "events": [
+            {
+                "label": BUNDLE_ACTION_LABELS[BundleAction(e["action"])],
+                "status": PHASE_LABELS[BundlePhase(e["phase"])] if e["phase"] else "",
+                "at": timezone.localtime(e["at"]) if e["at"] else None,
+            }
+            for e in progress["events"]
+            if e["action"] not in BUNDLE_HIDDEN
+        ],
+    }
+
+
+def find_progress(number: str, code: str) -> dict[str, Any] | None:
+    """A case's or a bundle case's progress by its number and query code; None for any mismatch."""
+    found = public_progress(number, code)
+    if found is not None:
+        return None if found["status"] == CaseStatus.DRAFT else present(found)  # a draft is no application yet
+    bundle = public_bundle_progress(number, code)
+    return present_bundle(bundle) if bundle is not None else None
+
+
 @require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("number", "").strip()[:40]
@@ -106,11 +164,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
         elif throttled(request):
             context["error"], status = THROTTLED, 429
         else:
-            found = public_progress(number, code)
-            if found is None or found["status"] == CaseStatus.DRAFT:  # a draft is no application yet
+            context["progress"] = find_progress(number, code)
+            if context["progress"] is None:
                 context["error"] = NOT_FOUND
-            else:
-                context["progress"] = present(found)
     response = render(request, "cases/public_progress.html", context, status=status)
     # The query code is in the address: keep it out of shared caches and other sites' logs.
     response["Cache-Control"] = "private, no-store"

@@ -30,24 +30,6 @@ from .views import actor_for, clerk_window, count_label, ctx_for, refuse_page, t
 
 PER_PAGE = 30
 NOT_CLERK = "窗口收件仅供服务中心综合窗口受理人员使用。"
-# Errors of the item form's shared keys belong to the applicant section (for an enterprise, applicant_* is the
-# person acting for it, the 经办人).
-SHARED_TO_APPLICANT = {
-    "natural": {
-        "applicant_name": "name",
-        "applicant_id_number": "id_number",
-        "applicant_phone": "phone",
-        "enterprise_name": "name",
-        "uscc": "id_number",
-    },
-    "legal": {
-        "enterprise_name": "name",
-        "uscc": "id_number",
-        "applicant_phone": "phone",
-        "applicant_name": "agent_name",
-        "applicant_id_number": "agent_id_number",
-    },
-}
 
 
 def _clerk(request: HttpRequest) -> bool:
@@ -181,7 +163,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     schema = [fld for fld in version.form_schema if valid or fld.get("key") not in f.SHARED_APPLICANT_KEYS]
     _, errors = validate_submission(schema, data)
     if not valid or errors:
-        _shared_errors(applicant, errors)
+        applicant.take_shared_errors(errors)
         return _render(
             request,
             impl,
@@ -200,7 +182,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             identity_check=d["identity_check"],
             form_data=data,
             paper_materials=paper,
-            applicant={"kind": d["kind"], "name": d["name"], "id_number": d["id_number"], "phone": d["phone"]},
+            applicant={
+                "kind": applicant.case_kind,
+                "name": d["name"],
+                "id_number": d["id_number"],
+                "phone": d["phone"],
+            },
             agent={"name": d["agent_name"], "id_number": d["agent_id_number"]} if d["agent_name"] else None,
             key=f"window:{token}",
         )
@@ -208,17 +195,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         messages.info(request, "该申请已收件，请勿重复提交。")
         return redirect("cases:detail", number=replay.result.number)
     except services.FormInvalid as exc:
-        _shared_errors(applicant, exc.errors)
+        applicant.take_shared_errors(exc.errors)
         return _render(request, impl, applicant, values, exc.errors, paper, status=400, error=exc.message)
     except DomainError as exc:
         return _render(request, impl, applicant, values, {}, paper, status=exc.status, error=exc.message)
     messages.success(request, f"已收件，办件编号 {case.number}。请审查材料后作出受理决定。")
     return redirect(reverse("cases:detail", args=[case.number]) + "#decide")
-
-
-def _shared_errors(applicant: f.WindowApplicantForm, errors: dict[str, str]) -> None:
-    kind = applicant.data.get("kind") if applicant.data.get("kind") in SHARED_TO_APPLICANT else "natural"
-    for key, target in SHARED_TO_APPLICANT[str(kind)].items():
-        message = errors.pop(key, None)
-        if message and target in applicant.fields and not applicant.has_error(target):
-            applicant.add_error(target, message)

@@ -173,13 +173,15 @@ class BundleFacts(Protocol):
     def extended(self) -> bool: ...
     @property
     def deadline_passed(self) -> str: ...  # the day the bundle's limit ran out ("" if it has not)
+    @property
+    def missing_for_acceptance(self) -> tuple[str, ...]: ...  # "item：material" of 必要 materials not held
 
 
 @dataclass(frozen=True)
 class BundleGuard:
     code: str
     holds: Callable[[BundleFacts], bool]
-    message: str
+    message: str | Callable[[BundleFacts], str]
 
 
 def _issuable(f: BundleFacts) -> bool:
@@ -189,6 +191,17 @@ def _issuable(f: BundleFacts) -> bool:
 
 
 GUARDS: dict[BundleAction, tuple[BundleGuard, ...]] = {
+    # 受理 says the materials are complete (as a single case's): every item that starts now holds its 必要
+    # materials; a 容缺后补 one may be promised in the acceptance itself.
+    B.ACCEPT: (
+        BundleGuard(
+            "materials_missing",
+            lambda f: not f.missing_for_acceptance,
+            lambda f: (
+                "以下事项的必要材料尚未收取，不能受理：" + "；".join(f.missing_for_acceptance) + "。请一次性告知补正"
+            ),
+        ),
+    ),
     B.ISSUE_RESULTS: (BundleGuard("not_ready", _issuable, "尚有事项在办理中，暂不能统一出件"),),
     B.WITHDRAW_ITEM: (BundleGuard("nothing_to_withdraw", lambda f: f.has_withdrawable_item, "没有可以撤回的事项"),),
     B.SCHEDULE_JOINT_STEP: (
@@ -224,5 +237,6 @@ def blocked_by(facts: BundleFacts, action: BundleAction) -> BundleBlocked | None
         return BundleBlocked("transition_not_allowed", str(BundleTransitionError(phase, action)))
     for guard in GUARDS.get(action, ()):
         if not guard.holds(facts):
-            return BundleBlocked(guard.code, guard.message)
+            message = guard.message if isinstance(guard.message, str) else guard.message(facts)
+            return BundleBlocked(guard.code, message)
     return None

@@ -111,6 +111,8 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
     (S.SUBMITTED, A.ACCEPT_DEFERRED): S.IN_PROGRESS,
     (S.IN_PROGRESS, A.SUPPLY_DEFERRED): S.IN_PROGRESS,
     (S.SUSPENDED, A.SUPPLY_DEFERRED): S.SUSPENDED,
+    (S.RETURNED, A.SUPPLY_DEFERRED): S.RETURNED,
+    (S.DECIDED, A.SUPPLY_DEFERRED): S.DECIDED,  # the result desk receives what was promised (容缺)
     (S.IN_PROGRESS, A.COMPLETE_STEP): S.IN_PROGRESS,
     (S.IN_PROGRESS, A.RETURN_FOR_CORRECTION): S.RETURNED,
     (S.RETURNED, A.SUPPLY_CORRECTION): S.IN_PROGRESS,
@@ -198,6 +200,10 @@ class CaseFacts(Protocol):
     def handling_deadline_passed(self) -> str: ...  # the day the handling limit ran out ("" if it has not)
     @property
     def acceptance_deadline_passed(self) -> str: ...  # the day the 5 days to accept ran out ("" if not)
+    @property
+    def missing_required(self) -> tuple[str, ...]: ...  # 必要 materials neither received nor replaced
+    @property
+    def missing_deferrable(self) -> tuple[str, ...]: ...  # 容缺后补 materials neither received nor deferred
 
 
 @dataclass(frozen=True)
@@ -207,7 +213,29 @@ class Guard:
     message: Callable[[CaseFacts], str]
 
 
+def _names(names: tuple[str, ...]) -> str:
+    return "、".join(f"“{n}”" for n in names)
+
+
+def _acceptance_blocked(f: CaseFacts) -> str:
+    text = f"以下申请材料尚未收取，不能受理：{_names(f.missing_required + f.missing_deferrable)}。"
+    if f.missing_required:
+        return text + "请一次性告知申请人补正"
+    return text + "可以在申请人书面承诺补交后容缺受理"
+
+
+# Acceptance (行政许可法 Art. 32) says the materials are complete: it waits for every material the guide requires
+# (a 容缺后补 one may instead be promised with the applicant's commitment: 容缺受理).
+ACCEPTANCE_GUARDS = (
+    Guard("materials_missing", lambda f: not f.missing_required and not f.missing_deferrable, _acceptance_blocked),
+)
+
 GUARDS: dict[CaseAction, tuple[Guard, ...]] = {
+    A.ACCEPT: ACCEPTANCE_GUARDS,
+    # A waiting item is not checked here: its prerequisite's result arrives later as one of its materials.
+    A.ACCEPT_WAITING: (
+        Guard("not_in_bundle", lambda f: f.in_bundle, lambda f: "只有一件事中需要前置事项结果的事项可以受理后等待"),
+    ),
     A.COMPLETE_STEP: (
         Guard(
             "decision_due", lambda f: not f.awaiting_decision, lambda f: "审查环节已全部完成，请作出准予或不予的决定"
@@ -241,9 +269,14 @@ GUARDS: dict[CaseAction, tuple[Guard, ...]] = {
     ),
     A.ACCEPT_DEFERRED: (
         Guard("nothing_deferrable", lambda f: f.deferrable_left, lambda f: "该事项没有可以容缺受理的材料"),
-    ),
-    A.ACCEPT_WAITING: (
-        Guard("not_in_bundle", lambda f: f.in_bundle, lambda f: "只有一件事中需要前置事项结果的事项可以受理后等待"),
+        Guard(
+            "materials_missing",
+            lambda f: not f.missing_required,
+            lambda f: (
+                f"必要材料{_names(f.missing_required)}尚未收取，不能容缺受理（容缺只适用于容缺后补的材料），"
+                "请一次性告知申请人补正"
+            ),
+        ),
     ),
     A.SUSPEND: (
         Guard("no_special_step", lambda f: f.special_steps_declared, lambda f: "该事项的办事指南未设置特殊环节"),

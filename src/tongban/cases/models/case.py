@@ -136,6 +136,8 @@ class Case(models.Model):
     # acceptance
     deferred = models.BooleanField("容缺受理", default=False)
     correction_items = models.JSONField("补正材料清单", default=list, blank=True)
+    # The form fields the open correction list names (their keys): the applicant may change these, no others.
+    correction_fields = models.JSONField("需更正的申请表栏目", default=list, blank=True)
     refusal_reason = models.TextField("不予受理理由", blank=True)
 
     # Time limits (domain/limits.py; computed by services/deadlines.py alone): the limits are fixed at

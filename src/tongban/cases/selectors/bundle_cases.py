@@ -4,6 +4,7 @@ board; scoped by the policy (selectors.scope)."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,6 +19,7 @@ from tongban.core.actor import actor_of
 from ..domain import policy
 from ..facts import bundle_facts
 from ..models import BundleCase, Case
+from .deadlines import bundle_deadline_of, deadline_of, promised_text
 from .scope import visible_bundle_cases
 
 
@@ -160,3 +162,42 @@ def bundle_board(
         # Before 受理 (and in 补正) the front desk holds the bundle, not one of its items.
         bc.holdup = holdups.get(bc.pk) if bc.phase == "in_progress" else None  # type: ignore[attr-defined]
     return rows, total
+
+
+def public_bundle_progress(number: str, query_code: str) -> dict[str, Any] | None:
+    """What anyone holding a bundle case's number and its one query code may see: the bundle's phase, each
+    item's department and state, the bundle's own history; no personal data (as ``public_progress``)."""
+    bc = BundleCase.objects.select_related("bundle").filter(number=number).first()
+    if (
+        bc is None
+        or bc.phase == BundleCase.Phase.DRAFT
+        or not query_code
+        or not secrets.compare_digest(bc.query_code.upper(), query_code.strip().upper())
+    ):
+        return None  # the same answer whether the number exists or not
+    children = Case.objects.filter(bundle_case=bc).select_related("version", "deciding_department").order_by("id")
+    events = bc.events.order_by("at", "id").values("action", "to_phase", "at")
+    deadline = bundle_deadline_of(bc)
+    return {
+        "number": bc.number,
+        "bundle": bc.bundle.name,
+        "phase": bc.phase,
+        "submitted_at": bc.submitted_at,
+        "accepted_on": bc.accepted_on,
+        "promised_due": bc.promised_due,
+        "promised_text": promised_text(bc, deadline),
+        "deadline": deadline,
+        "closed_at": bc.closed_at,
+        "items": [
+            {
+                "item": c.version.name,
+                "department": c.deciding_department.name,
+                "status": c.status,
+                "decision": c.decision,
+                "promised_due": c.promised_due,
+                "promised_text": promised_text(c, deadline_of(c)) if c.accepted_on else "—",
+            }
+            for c in children
+        ],
+        "events": [{"action": e["action"], "phase": e["to_phase"], "at": e["at"]} for e in events],
+    }

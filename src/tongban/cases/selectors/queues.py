@@ -21,7 +21,7 @@ from tongban.jurisdictions.models import Division
 from ..domain import policy
 from ..domain.workflow import CaseStatus
 from ..facts import case_facts, version_of
-from ..models import BundleCase, BundleCaseEvent, Case, CaseEvent
+from ..models import BundleCase, BundleCaseEvent, Case, CaseEvent, CaseMaterial
 from .deadlines import DEADLINE_COLUMNS, deadline_of, due_soon_limit, promised_text
 from .scope import visible_cases
 
@@ -261,3 +261,14 @@ def public_progress(number: str, query_code: str) -> dict[str, Any] | None:
             {"action": e["action"], "status": e["to_status"], "at": e["at"], "step": e["step_name"]} for e in events
         ],
     }
+
+
+def deferred_outstanding(case_ids: list[int]) -> set[int]:
+    """Which of these cases still wait for a material promised at 容缺受理 (the result desk warns of them)."""
+    if not case_ids:
+        return set()
+    return set(
+        CaseMaterial.objects.filter(case_id__in=case_ids, state=CaseMaterial.State.DEFERRED).values_list(
+            "case_id", flat=True
+        )
+    )

@@ -22,6 +22,7 @@ from tongban.core.errors import DomainError
 from tongban.jurisdictions.models import ServiceCentre
 
 from ..domain import policy
+from ..domain.materials import missing
 from ..domain.workflow import CaseAction
 from ..facts import case_facts, version_of
 from ..models import Case, CaseMaterial, Visit
@@ -215,12 +216,7 @@ def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: byt
 def missing_materials(case: Case, materials: Iterable[CaseMaterial] | None = None) -> list[str]:
     """Required materials with neither a file, a paper check, a deferral nor an e-licence replacement."""
     held = case.materials.all() if materials is None else materials
-    have = {m.name for m in held if m.state in ("received", "deferred", "replaced", "result")}
-    return [
-        m.name
-        for m in version_of(case).materials.all()
-        if m.necessity == "required" and not m.licence_replaceable and m.name not in have
-    ]
+    return list(missing(version_of(case).materials.all(), held).required)
 
 
 def submit(ctx: Ctx, case: Case | str, revision: int | None = None, idempotency_key: str | None = None) -> Case:

@@ -3,6 +3,9 @@ special steps that stop the clock, one extension; and the applicant's withdrawal
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.utils import timezone
 
 from tongban.catalogue.vocab import STATUTORY_SPECIAL_STEPS
@@ -13,6 +16,7 @@ from ..domain.workflow import CaseAction
 from ..facts import back_office_of, version_of
 from ..models import Case, Suspension
 from .context import Ctx, require, today
+from .corrections import correct_form, name_fields
 from .desk import clean_items
 from .perform import Notice, Outcome, perform
 
@@ -53,10 +57,17 @@ def decide(ctx: Ctx, case: Case | str, grant: bool, reason: str, revision: int |
 
 
 def return_for_correction(
-    ctx: Ctx, case: Case | str, items: list[str], reason: str, revision: int | None = None
+    ctx: Ctx,
+    case: Case | str,
+    items: list[str],
+    reason: str,
+    revision: int | None = None,
+    fields: Sequence[str] = (),
 ) -> Case:
+    """退回补正: the one list of what to correct, materials and (``fields``) form fields, the clock paused."""
+
     def effect(c: Case) -> Outcome:
-        listed = clean_items(items, "退回补正须一次性列明全部需要补正的内容")
+        listed = clean_items(name_fields(c, list(items), fields), "退回补正须一次性列明全部需要补正的内容")
         why = require(reason, "reason", "请说明退回原因")
         c.correction_items = listed
         # Whether the days of a correction count is each implementation's rule (its guide says so).
@@ -71,7 +82,8 @@ def return_for_correction(
         )
         counts = "补正期间计入办理时限" if counted else "补正期间不计入办理时限"
         notice = Notice("correction", "办件退回补正", f"请补正：{'；'.join(listed)}（{counts}）")
-        return Outcome(reason=why, data={"items": listed, "counted": counted}, notices=[notice])
+        data = {"items": listed, "counted": counted, "fields": c.correction_fields}
+        return Outcome(reason=why, data=data, notices=[notice])
 
     return perform(ctx, case, A.RETURN_FOR_CORRECTION, revision, effect)
 
@@ -83,8 +95,17 @@ def _end_suspension(c: Case) -> None:
         open_stop.save(update_fields=["ended_on"])
 
 
-def supply_correction(ctx: Ctx, case: Case | str, revision: int | None = None) -> Case:
-    return perform(ctx, case, A.SUPPLY_CORRECTION, revision, _end_suspension)
+def supply_correction(
+    ctx: Ctx, case: Case | str, revision: int | None = None, form_changes: Mapping[str, Any] | None = None
+) -> Case:
+    """The correction is in: handling resumes; ``form_changes``: corrected answers to the named fields."""
+
+    def effect(c: Case) -> Outcome:
+        changed = correct_form(c, form_changes)
+        _end_suspension(c)
+        return Outcome(data={"changed": changed} if changed else {})
+
+    return perform(ctx, case, A.SUPPLY_CORRECTION, revision, effect)
 
 
 def suspend(ctx: Ctx, case: Case | str, step_name: str, reason: str, revision: int | None = None) -> Case:

@@ -68,8 +68,22 @@ def item_version(item: BundleItem) -> ImplementationVersion:
     return version
 
 
-def merged_form(items: list[BundleItem]) -> list[dict[str, Any]]:
-    return merge_forms([item_version(i).form_schema for i in items])
+# What a company being formed (设立中企业) cannot answer yet: its credit code comes with its 营业执照.
+NOT_YET_FOUNDED = frozenset({"uscc"})
+
+
+def merged_form(items: list[BundleItem], applicant_kind: str = "legal") -> list[dict[str, Any]]:
+    """The one form of the chosen items. A person (a citizen, or the founder of a company being formed) has no
+    credit code: it is not asked of the items that wait for a chosen prerequisite (the registration whose
+    result, the 营业执照, brings it); an item that needs it at once still asks, and the window says why not."""
+    if applicant_kind == "legal":
+        return merge_forms([item_version(i).form_schema for i in items])
+    chosen = {i.pk for i in items}
+    schemas = [
+        [f for f in item_version(i).form_schema if not (prerequisites(i, chosen) and f.get("key") in NOT_YET_FOUNDED)]
+        for i in items
+    ]
+    return merge_forms(schemas)
 
 
 def required_uploads(items: list[BundleItem]) -> list[str]:
@@ -126,7 +140,7 @@ def start_bundle_online(
             number=f"draft-{uuid.uuid4().hex[:24]}",
             query_code=query_code(),
             bundle=bundle,
-            form_data={**prefill(user, merged_form(items)), **(form_data or {})},
+            form_data={**prefill(user, merged_form(items, fields["applicant_kind"])), **(form_data or {})},
             channel="online",
             receiving_division_id=bundle.division_id,
             promised_days=bundle.promised_days,
@@ -243,7 +257,7 @@ def submit_bundle(ctx: Ctx, bc: BundleCase | str, revision: int | None = None, *
     def effect(locked: BundleCase) -> None:
         check_published(locked.bundle)
         items = list(locked.items.select_related("implementation__published_version").prefetch_related("depends_on"))
-        cleaned, errors = validate_submission(merged_form(items), locked.form_data)
+        cleaned, errors = validate_submission(merged_form(items, locked.applicant_kind), locked.form_data)
         if errors:
             raise FormInvalid(errors)
         have = {m.name for m in locked.materials.all()}
@@ -278,7 +292,7 @@ def apply_bundle_at_window(
     check_published(bundle)
     items = chosen_items(bundle, item_ids)
     check_window_applicant(applicant, identity_check)
-    cleaned, errors = validate_submission(merged_form(items), form_data)
+    cleaned, errors = validate_submission(merged_form(items, applicant.get("kind", "natural")), form_data)
     if errors:
         raise FormInvalid(errors)
     known = {normalise_material(m.name) for i in items for m in item_version(i).materials.all()}

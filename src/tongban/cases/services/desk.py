@@ -4,18 +4,20 @@ take the resubmission, refuse; later, receive a deferred material and record a v
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tongban.core.errors import DomainError
+from tongban.core.errors import ConflictError, DomainError
 
 from ..domain import limits
 from ..domain.workflow import CaseAction
-from ..facts import version_of
+from ..facts import case_facts, version_of
 from ..models import Case, CaseEvent, CaseMaterial, Visit
 from .context import Ctx, Deferral, require, today
+from .corrections import correct_form, name_fields
 from .deadlines import start_clock
 from .perform import Notice, Outcome, perform
 
@@ -63,6 +65,14 @@ def accept_deferred(ctx: Ctx, case: Case | str, revision: int | None, deferrals:
             if d.due <= today():
                 raise DomainError("bad_due", "容缺材料的承诺补交日期应晚于今天", "deferrals")
             require(d.commitment, "deferrals", "容缺受理须有申请人的书面承诺")
+        promised = {d.material for d in deferrals}
+        lacking = [name for name in case_facts(c).missing_deferrable if name not in promised]
+        if lacking:
+            raise ConflictError(
+                "materials_missing",
+                "以下容缺后补的材料既未收取也未列入容缺承诺，不能受理：" + "、".join(f"“{n}”" for n in lacking),
+                "deferrals",
+            )
         deemed = start_clock(c, at_desk=True)
         c.deferred = True
         for d in deferrals:
@@ -124,15 +134,17 @@ def request_correction(
     revision: int | None = None,
     note: str = "",
     added_reason: str = "",
+    fields: Sequence[str] = (),
 ) -> Case:
-    """一次性告知补正. The list is one complete list (行政许可法 Art. 32): asked again after the resubmission,
-    it may repeat what was listed before; anything new needs ``added_reason`` (recorded, told to the
-    applicant)."""
+    """一次性告知补正: the materials and other points in ``items``; ``fields``: form fields the applicant corrects.
+    The list is one complete list (行政许可法 Art. 32): asked again after the resubmission, it may repeat what
+    was listed before; anything new needs ``added_reason`` (recorded, told to the applicant)."""
 
     def effect(c: Case) -> Outcome:
-        listed = clean_items(items, "补正通知须一次性列明全部需要补正的材料或内容")
+        listed = clean_items(name_fields(c, list(items), fields), "补正通知须一次性列明全部需要补正的材料或内容")
         earlier = CaseEvent.objects.filter(case=c, action=A.REQUEST_CORRECTION.value).values_list("data", flat=True)
         added, data = one_complete_list([d.get("items", []) for d in earlier], listed, added_reason)
+        data["fields"] = c.correction_fields
         c.correction_items = listed
         body = "请补正以下材料（一次性告知）：" + "；".join(listed)
         if added:
@@ -158,8 +170,16 @@ def one_complete_list(earlier: list[list[str]], listed: list[str], added_reason:
     return added, data
 
 
-def resubmit(ctx: Ctx, case: Case | str, revision: int | None = None) -> Case:
-    return perform(ctx, case, A.RESUBMIT, revision)
+def resubmit(
+    ctx: Ctx, case: Case | str, revision: int | None = None, form_changes: Mapping[str, Any] | None = None
+) -> Case:
+    """Back to 待受理 after 补正; ``form_changes``: corrected answers to the fields the list named."""
+
+    def effect(c: Case) -> Outcome:
+        changed = correct_form(c, form_changes)
+        return Outcome(data={"changed": changed} if changed else {})
+
+    return perform(ctx, case, A.RESUBMIT, revision, effect)
 
 
 def refuse(ctx: Ctx, case: Case | str, reason: str, revision: int | None = None) -> Case:

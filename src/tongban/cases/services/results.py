@@ -7,11 +7,16 @@ Postal delivery is the delivery app's (快递送达): it registers itself here a
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from typing import Any, Protocol
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from tongban.core.errors import DomainError
+from tongban.core.signing import document_signer
 
 from ..domain.workflow import CaseAction
 from ..models import Case, Visit
@@ -49,6 +54,19 @@ def describe_dispatch(event_data: dict[str, Any]) -> str:
     return channel.describe(event_data) if channel is not None else ""
 
 
+def deliver_electronically(case: Case) -> dict[str, Any]:
+    """电子送达: the decision document as a PDF signed with the platform's key, kept beside the case's files;
+    the event records where and its digest (e-licences, issue 9, will add the licence itself)."""
+    from ..notices import NoticeKind, render_notice
+
+    kind = NoticeKind.GRANT if case.decision == "granted" else NoticeKind.DENIAL
+    signed = document_signer().sign(
+        render_notice(case, kind), reason=f"电子送达：{case.number}", location=case.deciding_department.name
+    )
+    name = default_storage.save(f"results/{case.number}-{uuid.uuid4().hex[:8]}.pdf", ContentFile(signed))
+    return {"document": name, "document_sha256": hashlib.sha256(signed).hexdigest(), "document_kind": kind.value}
+
+
 def issue_result(
     ctx: Ctx,
     case: Case | str,
@@ -70,6 +88,10 @@ def issue_result(
         data: dict[str, Any] = {"delivery": delivery, "tracking": ""}
         if delivery == "window":
             Visit.objects.create(case=c, purpose="窗口领取结果", centre=c.receiving_centre)
+        if delivery == "electronic":
+            data.update(deliver_electronically(c))
+            body = "您的办件已办结，决定文书已电子送达，请登录后在办件页面下载（已签名PDF）。"
+            return Outcome(data=data, notices=[Notice("closed", "办件已办结（电子送达）", body)])
         if channel is not None:  # inside the transition: a refused one sends nothing
             sent, notice = channel.dispatch(ctx, c, to)
             data.update(sent)

@@ -283,3 +283,27 @@ def calendar_year_post(year: int, basis: str, days: list[tuple[dt.date, str, str
     for i, (date, kind, name) in enumerate(days):
         data.update({f"days-{i}-date": date.isoformat(), f"days-{i}-kind": kind, f"days-{i}-name": name})
     return data
+
+
+def holding_all(case: Any) -> Any:
+    """The case (or case number) with every material its guide requires held, as a window clerk ticks the
+    paper copies checked: acceptance says the materials are complete, so it needs them all."""
+    from tongban.cases.facts import case_facts
+    from tongban.cases.models import Case, CaseMaterial
+
+    row = Case.objects.get(number=case) if isinstance(case, str) else case
+    if isinstance(case, dict):
+        row = Case.objects.get(number=case["number"])
+    missing = case_facts(row).missing_required + case_facts(row).missing_deferrable
+    CaseMaterial.objects.bulk_create([CaseMaterial(case=row, name=name, paper_checked=True) for name in missing])
+    return case
+
+
+def bundle_holding_all(bundle_case: Any) -> Any:
+    """The bundle case (or its number) with every material its items require held (see ``holding_all``)."""
+    from tongban.cases.models import BundleCase, Case
+
+    number = bundle_case if isinstance(bundle_case, str) else bundle_case.number
+    for child in Case.objects.filter(bundle_case=BundleCase.objects.get(number=number)):
+        holding_all(child)
+    return bundle_case

@@ -16,7 +16,7 @@ from tongban.accounts.models import User
 from tongban.audit.models import AuditEntry
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent
-from tongban.cases.tests.factories import form, world
+from tongban.cases.tests.factories import form, holding_all, world
 from tongban.catalogue import services as catalogue
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
@@ -71,7 +71,7 @@ def cases(w):
     draft = cf.draft_implementation("失业登记", div=w.police.division, dept=w.hrss)
     hrss_version = catalogue.publish_now(draft)
     hrss = at_window(w, hrss_version.implementation, form(w))
-    hrss = s.accept(clerk(w), hrss, hrss.revision)
+    hrss = s.accept(clerk(w), holding_all(hrss), hrss.revision)
     running = at_window(w)
     running = s.accept(
         clerk(w),

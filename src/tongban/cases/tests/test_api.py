@@ -25,7 +25,7 @@ from tongban.cases import api as case_api
 from tongban.cases import services
 from tongban.cases.models import Case, CaseEvent, IdempotencyKey, SupervisionNotice
 from tongban.cases.services import idempotency
-from tongban.cases.tests.factories import PASSWORD, PNG, TODAY, Api, World, form, user, world
+from tongban.cases.tests.factories import PASSWORD, PNG, TODAY, Api, World, form, holding_all, user, world
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -297,14 +297,14 @@ def test_online_case_from_application_to_result(
         case = ok(citizen.apply(w), 201)
         queue = ok(clerk.get("/cases", {"bucket": "to_accept"}))
         assert [r["number"] for r in queue["results"]] == [case["number"]]
+        # 结婚证 (容缺后补) is not held yet: no plain acceptance, only 容缺受理 with a commitment.
         assert {a["action"] for a in ok(clerk.get(f"/cases/{case['number']}"))["allowed_actions"]} == {
-            "accept",
             "accept_deferred",
             "request_correction",
             "refuse",
             "record_visit",
         }
-        case = ok(clerk.act(case, "accept"))
+        case = ok(clerk.act(holding_all(case), "accept"))
         assert case["status"] == "in_progress" and case["promised_due"] == "2026-10-12"
         assert case["statutory_due"] == "2026-11-02" and case["deadline_colour"] == "green"
         assert ok(approver.get("/cases", {"bucket": "to_review"}))["total"] == 1
@@ -408,7 +408,7 @@ def test_conflicts_permissions_and_unknown_actions(apis: dict[str, Api], w: Worl
     citizen, clerk = apis["applicant"], apis["clerk"]
     case = ok(citizen.apply(w), 201)
     seen = case["revision"]
-    ok(clerk.act(case, "accept", revision=seen))
+    ok(clerk.act(holding_all(case), "accept", revision=seen))
     # Another member of staff acted on what they saw before: a clear conflict, nothing lost.
     response = clerk.act(case, "refuse", revision=seen, reason="重复")
     assert response.status_code == 409
@@ -416,7 +416,7 @@ def test_conflicts_permissions_and_unknown_actions(apis: dict[str, Api], w: Worl
     assert err["code"] == "stale_revision" and "已被他人处理" in err["message"] and err["field"] == "revision"
     assert Case.objects.get(number=case["number"]).status == "in_progress"
     current = ok(clerk.get(f"/cases/{case['number']}"))
-    response = clerk.act(current, "accept")
+    response = clerk.act(holding_all(current), "accept")
     assert response.status_code == 409 and error(response)["code"] == "transition_not_allowed"
     assert "不能执行" in error(response)["message"]
     # Visible but not theirs to do: the supervisor of this jurisdiction cannot decide.
@@ -428,7 +428,7 @@ def test_conflicts_permissions_and_unknown_actions(apis: dict[str, Api], w: Worl
     assert response.status_code == 400 and error(response)["field"] == "revision"
     # Two staff at once on the same revision: one wins, one is told.
     two = ok(citizen.apply(w), 201)
-    two = ok(clerk.act(two, "accept"))
+    two = ok(clerk.act(holding_all(two), "accept"))
     first = apis["approver"].act(two, "complete_step", opinion="同意")
     second = apis["head"].act(two, "complete_step", opinion="同意")
     assert (first.status_code, second.status_code) == (200, 409)
@@ -437,7 +437,7 @@ def test_conflicts_permissions_and_unknown_actions(apis: dict[str, Api], w: Worl
 
 def test_supervision_notice_and_board(apis: dict[str, Api], w: World, monkeypatch: pytest.MonkeyPatch) -> None:
     citizen, clerk, supervisor = apis["applicant"], apis["clerk"], apis["supervisor"]
-    case = ok(clerk.act(ok(citizen.apply(w), 201), "accept"))
+    case = ok(clerk.act(holding_all(ok(citizen.apply(w), 201)), "accept"))
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 10, 9))  # two working days left: yellow
     assert ok(clerk.get(f"/cases/{case['number']}"))["deadline"]["colour"] == "yellow"
     board = ok(supervisor.get("/supervision", {"bucket": "due_soon"}))
@@ -515,7 +515,7 @@ def test_lists_mask_resident_id_and_phone(apis: dict[str, Api], w: World) -> Non
 def test_public_progress_without_personal_data(client: Client, apis: dict[str, Api], w: World) -> None:
     resident_id = str(w.applicant.id_number)
     case = ok(apis["applicant"].apply(w), 201)
-    ok(apis["clerk"].act(case, "accept"))
+    ok(apis["clerk"].act(holding_all(case), "accept"))
     public = Api(client)
     body = ok(public.get("/progress", {"number": case["number"], "code": case["query_code"].lower()}))
     assert body["status"] == "in_progress" and body["item"] == "新生儿入户"
@@ -744,7 +744,7 @@ def test_lists_and_detail_take_a_bounded_number_of_queries(apis: dict[str, Api],
         return len(ctx.captured_queries)
 
     first = ok(apis["applicant"].apply(w), 201)
-    ok(apis["clerk"].act(first, "accept"))
+    ok(apis["clerk"].act(holding_all(first), "accept"))
     for api in apis.values():
         api.get("/cases")  # the first use of a token records it (one UPDATE); measure after that
     one = {
@@ -754,7 +754,7 @@ def test_lists_and_detail_take_a_bounded_number_of_queries(apis: dict[str, Api],
     }
     detail_one = count(apis["approver"], f"/cases/{first['number']}")
     for _ in range(5):
-        ok(apis["clerk"].act(ok(apis["applicant"].apply(w), 201), "accept"))
+        ok(apis["clerk"].act(holding_all(ok(apis["applicant"].apply(w), 201)), "accept"))
     many = {
         "mine": count(apis["applicant"], "/cases"),
         "queue": count(apis["approver"], "/cases"),
@@ -765,3 +765,38 @@ def test_lists_and_detail_take_a_bounded_number_of_queries(apis: dict[str, Api],
     case = Case.objects.get(number=first["number"])
     services.complete_step(services.Ctx(w.approver), case, "一审", case.revision)
     assert count(apis["approver"], f"/cases/{first['number']}") == detail_one <= 15
+
+
+def test_a_correction_names_form_fields_and_the_applicant_fixes_only_those(apis: dict[str, Api], w: World) -> None:
+    citizen, clerk = apis["applicant"], apis["clerk"]
+    case = ok(citizen.apply(w), 201)
+    unknown = clerk.act(case, "request_correction", items=["结婚证"], fields=["no_such_field"])
+    assert unknown.status_code == 400 and error(unknown)["field"] == "fields"
+    case = ok(clerk.act(case, "request_correction", items=["结婚证"], fields=["child_name"]))
+    detail = ok(citizen.get(f"/cases/{case['number']}"))
+    assert detail["correction_fields"] == ["child_name"]
+    assert detail["correction_items"] == ["结婚证", "申请表“新生儿姓名”栏需更正"]
+    stray = citizen.act(case, "resubmit", form_data={"child_birth_date": "2026-10-01"})
+    assert stray.status_code == 400 and error(stray)["code"] == "field_not_named"
+    assert "出生日期" in error(stray)["message"]
+    wrong = citizen.act(case, "resubmit", form_data={"child_name": ""})
+    assert wrong.status_code == 400 and error(wrong)["field"] == "child_name"
+    case = ok(citizen.act(case, "resubmit", form_data={"child_name": "张小宝贝"}))
+    detail = ok(citizen.get(f"/cases/{case['number']}"))
+    assert case["status"] == "submitted" and detail["correction_fields"] == []
+    assert detail["form_data"]["child_name"] == "张小宝贝"
+
+
+def test_acceptance_with_a_material_missing_is_refused_with_409_and_the_reason(apis: dict[str, Api], w: World) -> None:
+    """Reproduced on the old code: 受理 succeeded with 结婚证 (容缺后补) neither received nor promised."""
+    clerk = apis["clerk"]
+    case = ok(apis["applicant"].apply(w), 201)
+    refused = clerk.act(case, "accept")
+    assert refused.status_code == 409
+    body = error(refused)
+    assert body["code"] == "materials_missing" and "“结婚证”" in body["message"]
+    assert ok(clerk.get(f"/cases/{case['number']}"))["status"] == "submitted"
+    # 容缺受理 with the applicant's commitment is the way, or the material itself.
+    due = (TODAY + dt.timedelta(days=5)).isoformat()
+    deferred = clerk.act(case, "accept", deferrals=[{"material": "结婚证", "due": due, "commitment": "本人承诺补交"}])
+    assert ok(deferred)["status"] == "in_progress"

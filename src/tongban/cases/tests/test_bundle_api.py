@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tongban.cases import services as s
 from tongban.cases.models import BundleCase, BundleMaterial, Case
-from tongban.cases.tests.factories import PDF, TODAY, Env, auth, make_env
+from tongban.cases.tests.factories import PDF, TODAY, Env, auth, bundle_holding_all, make_env
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -194,10 +194,10 @@ def test_who_sees_a_bundle_case_and_how_much(client, env):
 def test_accept_refusing_one_item_by_code_with_revisions(client, env):
     body = submitted(client, env)
     number, rev = body["number"], body["revision"]
-    assert act(client, env.w.applicant, number, "accept", revision=rev).status_code == 403
-    r = act(client, env.w.clerk, number, "accept")
+    assert act(client, env.w.applicant, bundle_holding_all(number), "accept", revision=rev).status_code == 403
+    r = act(client, env.w.clerk, bundle_holding_all(number), "accept")
     assert r.status_code == 400 and error(r)["field"] == "revision"
-    assert act(client, env.w.clerk, number, "accept", revision=rev - 1).status_code == 409
+    assert act(client, env.w.clerk, bundle_holding_all(number), "accept", revision=rev - 1).status_code == 409
     vacc = env.items["预防接种证"].implementation.code
     r = act(
         client,
@@ -213,7 +213,7 @@ def test_accept_refusing_one_item_by_code_with_revisions(client, env):
     assert statuses == {"出生医学证明": "in_progress", "预防接种证": "refused", "新生儿入户": "waiting"}
     assert body["phase"] == "in_progress" and body["promised_due"] == "2026-10-12"
     assert body["holdup"]["item"] == "出生医学证明"
-    again = act(client, env.w.clerk, number, "accept", revision=body["revision"])
+    again = act(client, env.w.clerk, bundle_holding_all(number), "accept", revision=body["revision"])
     assert again.status_code == 409 and error(again)["code"] == "transition_not_allowed"
 
 
@@ -237,7 +237,7 @@ def test_correction_across_items_then_resubmit_and_the_unified_result_desk(
     assert upload(client, env, number, "父母结婚证", b"%PDF-1.7 new\n%%EOF").status_code == 201
     r = act(client, env.w.applicant, number, "resubmit", revision=r.json()["revision"])
     assert r.status_code == 200 and r.json()["phase"] == "submitted"
-    r = act(client, env.w.clerk, number, "accept", revision=r.json()["revision"])
+    r = act(client, env.w.clerk, bundle_holding_all(number), "accept", revision=r.json()["revision"])
     assert r.status_code == 200
     assert upload(client, env, number, "父母结婚证").status_code == 409  # accepted: no more files
     assert (
@@ -262,7 +262,7 @@ def test_results_item_by_item_when_the_applicant_chose_so(client, env, django_ca
     body = submitted(client, env, result_mode="separate")
     number = body["number"]
     assert body["result_mode"] == "separate"
-    r = act(client, env.w.clerk, number, "accept", revision=body["revision"])
+    r = act(client, env.w.clerk, bundle_holding_all(number), "accept", revision=body["revision"])
     assert r.status_code == 200
     bc = BundleCase.objects.get(number=number)
     birth = Case.objects.get(bundle_case=bc, version__name="出生医学证明")
@@ -305,7 +305,7 @@ def test_bad_bodies_answer_400_never_500(client, env):
         {"revision": body["revision"], "refusals": [{"implementation": "", "reason": ""}]},
         {"revision": body["revision"], "items": ["a\x00b"]},
     ):
-        r = act(client, env.w.clerk, number, "accept", **payload)
+        r = act(client, env.w.clerk, bundle_holding_all(number), "accept", **payload)
         assert r.status_code == 400, (payload, r.content)
         assert error(r)["code"] == "invalid"
     r = act(
@@ -355,3 +355,23 @@ def test_indicators_over_a_period(client, env):
     r = client.get(f"/api/v1/bundles/{env.bundle.code}/indicators?start=yesterday")
     assert r.status_code == 400 and error(r)["field"] == "start"
     assert client.get("/api/v1/bundles/NOPE/indicators").status_code == 404
+
+
+def test_the_public_progress_api_answers_a_bundles_one_number_and_code(client, env):
+    from django.core.cache import cache
+
+    cache.clear()  # the lookup's rate limit counts per address and minute
+    body = submitted(client, env)
+    bc = BundleCase.objects.get(number=body["number"])
+    r = client.get("/api/v1/progress", {"number": bc.number, "code": bc.query_code.lower()})
+    assert r.status_code == 200, r.content
+    progress = r.json()
+    assert progress["kind"] == "bundle" and progress["item"] == "新生儿出生一件事"
+    assert progress["status"] == "submitted" and len(progress["items"]) == 3
+    assert {i["department"] for i in progress["items"]} == {"诸暨市卫生健康局", "诸暨市公安局"}
+    assert "张三" not in r.content.decode() and env.w.applicant.id_number not in r.content.decode()
+    wrong = client.get("/api/v1/progress", {"number": bc.number, "code": "WRONG1"})
+    assert wrong.status_code == 404 and error(wrong)["code"] == "not_found"
+    child = bc.children.first()
+    # A child's own number and code still answer as a case (staff and old notices use them).
+    assert client.get("/api/v1/progress", {"number": child.number, "code": child.query_code}).json()["kind"] == "case"

@@ -11,7 +11,7 @@ from tongban.bundles.tests.factories import newborn_bundle
 from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.models import BundleCase, Case, CaseEvent
-from tongban.cases.tests.factories import user, world
+from tongban.cases.tests.factories import bundle_holding_all, user, world
 from tongban.core import clock
 from tongban.core.errors import DomainError
 from tongban.notifications.models import LocalSmsMessage
@@ -66,7 +66,7 @@ def test_newborn_online_parallel_then_dependent_then_one_result_desk(env, django
         kids = children(bc)
         assert set(kids) == {"出生医学证明", "预防接种证", "新生儿入户"}
         assert all(k.form_data["child_name"] == "张小宝" for k in kids.values())
-        bc = b.accept_bundle(s.Ctx(w.clerk, "window", w.window), bc, bc.revision)
+        bc = b.accept_bundle(s.Ctx(w.clerk, "window", w.window), bundle_holding_all(bc), bc.revision)
         kids = children(bc)
         assert kids["出生医学证明"].status == "in_progress" and kids["预防接种证"].status == "in_progress"
         assert kids["新生儿入户"].status == "waiting" and kids["新生儿入户"].accepted_on is None
@@ -95,7 +95,7 @@ def test_a_denied_prerequisite_ends_its_dependant_and_leaves_the_others(env, dja
     w, bundle, doctor, items = env
     with django_capture_on_commit_callbacks(execute=True):
         bc = submit_online(w, bundle)
-        bc = b.accept_bundle(s.Ctx(w.clerk), bc, bc.revision)
+        bc = b.accept_bundle(s.Ctx(w.clerk), bundle_holding_all(bc), bc.revision)
         kids = children(bc)
         decide(doctor, kids["出生医学证明"], grant=False)
     kids = children(bc)
@@ -111,7 +111,7 @@ def test_applicant_may_choose_a_subset_but_not_leave_out_required_items(env):
     w, bundle, doctor, items = env
     ids = [items["预防接种证"].pk, items["新生儿入户"].pk]
     bc = submit_online(w, bundle, ids)
-    bc = b.accept_bundle(s.Ctx(w.clerk), bc, bc.revision)
+    bc = b.accept_bundle(s.Ctx(w.clerk), bundle_holding_all(bc), bc.revision)
     kids = children(bc)
     assert set(kids) == {"预防接种证", "新生儿入户"}
     assert kids["新生儿入户"].status == "in_progress"  # its prerequisite was not chosen: it starts at once
@@ -133,7 +133,9 @@ def test_window_acceptance_refusing_one_item_terminates_what_waits_for_it(env):
         form_data=form(w),
     )
     assert bc.channel == "window" and bc.phase == "submitted"
-    bc = b.accept_bundle(clerk, bc, bc.revision, refusals={items["出生医学证明"].pk: "非本辖区出生"})
+    bc = b.accept_bundle(
+        clerk, bundle_holding_all(bc), bc.revision, refusals={items["出生医学证明"].pk: "非本辖区出生"}
+    )
     kids = children(bc)
     assert kids["出生医学证明"].status == "refused"
     assert kids["新生儿入户"].status == "terminated"
@@ -154,7 +156,7 @@ def test_joint_step_is_scheduled_once_and_recorded_on_each_case(env):
     w, bundle, doctor, items = env
     ids = [items["预防接种证"].pk, items["新生儿入户"].pk]
     bc = submit_online(w, bundle, ids)
-    bc = b.accept_bundle(s.Ctx(w.clerk), bc, bc.revision)
+    bc = b.accept_bundle(s.Ctx(w.clerk), bundle_holding_all(bc), bc.revision)
     numbers = [k.number for k in children(bc).values()]
     when = dt.datetime(2026, 10, 9, 9, 30, tzinfo=dt.UTC)
     step = b.schedule_joint_step(s.Ctx(doctor), bc, "inspection", when, "诸暨市暨阳街道某小区", numbers)
@@ -170,7 +172,7 @@ def test_indicators_and_holdup(env):
 
     w, bundle, doctor, items = env
     bc = submit_online(w, bundle)
-    bc = b.accept_bundle(s.Ctx(w.clerk), bc, bc.revision)
+    bc = b.accept_bundle(s.Ctx(w.clerk), bundle_holding_all(bc), bc.revision)
     kids = children(bc)
     assert bundle_holdup(bc).pk in {kids["出生医学证明"].pk, kids["预防接种证"].pk}
     decide(doctor, kids["出生医学证明"])
@@ -212,7 +214,7 @@ def test_front_desk_actions_on_an_item_go_through_its_bundle(env, client, django
     assert not {a["action"] for a in api["allowed_actions"]} & {"accept", "refuse", "request_correction"}
 
     with django_capture_on_commit_callbacks(execute=True):
-        bc = b.accept_bundle(clerk, bc, bc.revision)  # the bundle itself may
+        bc = b.accept_bundle(clerk, bundle_holding_all(bc), bc.revision)  # the bundle itself may
         kids = children(bc)
         for name in ("出生医学证明", "预防接种证"):
             decide(doctor, kids[name])
@@ -233,7 +235,7 @@ def test_an_item_withdrawn_before_acceptance_is_left_alone(env):
     clerk = s.Ctx(w.clerk, "window", w.window)
     bc = b.request_bundle_correction(clerk, bc, ["出生医学证明申请表签字不清"], bc.revision)
     bc = b.resubmit_bundle(s.Ctx(w.applicant, "online"), bc, bc.revision)
-    bc = b.accept_bundle(clerk, bc, bc.revision)
+    bc = b.accept_bundle(clerk, bundle_holding_all(bc), bc.revision)
     kids = children(bc)
     assert kids["预防接种证"].status == "withdrawn"
     assert kids["出生医学证明"].status == "in_progress" and kids["新生儿入户"].status == "waiting"
@@ -245,7 +247,7 @@ def test_results_item_by_item_where_the_applicant_chose_so(env, django_capture_o
     clerk = s.Ctx(w.clerk, "window", w.window)
     with django_capture_on_commit_callbacks(execute=True):
         bc = submit_online(w, bundle)
-        bc = b.accept_bundle(clerk, bc, bc.revision)
+        bc = b.accept_bundle(clerk, bundle_holding_all(bc), bc.revision)
         kids = children(bc)
         decide(doctor, kids["出生医学证明"])
     bc = BundleCase.objects.get(pk=bc.pk)
@@ -281,7 +283,7 @@ def test_a_prerequisite_withdrawn_before_acceptance_ends_what_waits_for_its_resu
     bc = submit_online(w, bundle)
     birth = children(bc)["出生医学证明"]
     s.withdraw(s.Ctx(w.applicant, "online"), birth, "在外地医院办理", birth.revision)
-    bc = b.accept_bundle(s.Ctx(w.clerk, "window", w.window), BundleCase.objects.get(pk=bc.pk))
+    bc = b.accept_bundle(s.Ctx(w.clerk, "window", w.window), bundle_holding_all(BundleCase.objects.get(pk=bc.pk)))
     kids = children(bc)
     assert kids["出生医学证明"].status == "withdrawn"
     assert kids["新生儿入户"].status == "terminated"  # its 出生医学证明 would never come
@@ -308,7 +310,7 @@ def test_withdrawing_every_item_before_acceptance_withdraws_the_bundle(env):
 def test_the_last_two_items_decided_at_once_make_the_bundle_ready(env):
     w, bundle, doctor, items = env
     bc = submit_online(w, bundle)
-    bc = b.accept_bundle(s.Ctx(w.clerk, "window", w.window), bc, bc.revision)
+    bc = b.accept_bundle(s.Ctx(w.clerk, "window", w.window), bundle_holding_all(bc), bc.revision)
     decide(doctor, children(bc)["出生医学证明"])  # 新生儿入户 starts
     kids = children(bc)
     assert kids["新生儿入户"].status == "in_progress"

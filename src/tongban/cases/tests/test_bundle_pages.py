@@ -4,6 +4,7 @@ the result desk, joint steps, the supervision board and the indicators on the pu
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -14,7 +15,18 @@ from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.forms_bundles import material_field
 from tongban.cases.models import BundleCase, BundleMaterial, Case, CaseEvent, CaseMaterial, JointStep
-from tongban.cases.tests.factories import PDF, PNG, TODAY, Env, answers, files, make_env, token
+from tongban.cases.tests.factories import (
+    PDF,
+    PNG,
+    TODAY,
+    Env,
+    answers,
+    auth,
+    bundle_holding_all,
+    files,
+    make_env,
+    token,
+)
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -181,8 +193,18 @@ def test_submit_makes_one_bundle_case_with_a_child_per_item_even_when_posted_twi
     assert not CaseMaterial.objects.filter(case=kids["新生儿入户"], name="出生医学证明").exists()  # comes later
     receipt = text(client.get(f"/bundles/cases/{bc.number}/receipt/"))
     assert bc.number in receipt and bc.query_code in receipt
+    # One receipt, one query code for the whole bundle: the items are listed, their own codes are not.
     for kid in kids.values():
-        assert kid.number in receipt and kid.query_code in receipt
+        assert kid.version.name in receipt and kid.query_code not in receipt
+    link = f"http://testserver/progress/?number={bc.number}&amp;code={bc.query_code}"
+    assert f'<a href="{link}"' in receipt and "<svg" in receipt.split('class="receipt-qr"')[1]
+    # That number and code open the public progress page, with every item and no personal data.
+    progress = text(client.get("/progress/", {"number": bc.number, "code": bc.query_code.lower()}))
+    assert 'data-status="submitted"' in progress and "新生儿出生一件事" in progress
+    assert all(kid.version.name in progress for kid in kids.values())
+    assert "张三" not in progress and env.w.applicant.id_number not in progress
+    wrong = text(client.get("/progress/", {"number": bc.number, "code": "WRONG1"}))
+    assert "办件编号或查询码不正确" in wrong and "新生儿出生一件事" not in wrong
 
 
 def test_the_start_token_is_used_once(client, env):
@@ -218,7 +240,7 @@ def test_changing_the_items_of_a_draft_keeps_the_answers(client, env):
 
 def test_mine_and_the_case_page_show_each_item_its_department_and_what_holds_the_bundle_up(client, env):
     bc = submit_online(client, env)
-    b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     mine = text(client.get("/bundles/mine/"))
     assert bc.number in mine and "办理中" in mine
     page = text(client.get(f"/bundles/cases/{bc.number}/"))
@@ -233,7 +255,7 @@ def test_mine_and_the_case_page_show_each_item_its_department_and_what_holds_the
 
 def test_a_denied_item_is_explained_to_the_applicant(client, env, django_capture_on_commit_callbacks):
     bc = submit_online(client, env)
-    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     cert = children(bc)["出生医学证明"]
     s.decide(s.Ctx(env.doctor), cert, False, "出生信息无法核实", cert.revision)
     page = text(client.get(f"/bundles/cases/{bc.number}/"))
@@ -243,7 +265,7 @@ def test_a_denied_item_is_explained_to_the_applicant(client, env, django_capture
 
 def test_the_applicant_withdraws_one_item_and_the_others_go_on(client, env):
     bc = submit_online(client, env)
-    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     vacc = children(bc)["预防接种证"]
     r = client.post(f"/bundles/cases/{bc.number}/do/withdraw/", {"revision": bc.revision, "case": vacc.number})
     assert r.status_code == 302
@@ -289,6 +311,7 @@ def test_window_takes_the_whole_bundle_once_and_accepts_refusing_one_item(client
     page = text(client.get(f"/bundles/cases/{bc.number}/"))
     assert 'id="accept-form"' in page and "“出生医学证明”不予受理" in page
     cert = env.items["出生医学证明"].pk
+    bundle_holding_all(bc)  # the clerk has every paper material of the items in hand
     # Refusing without a reason is refused with a message, nothing changes.
     r = client.post(f"/bundles/cases/{bc.number}/do/accept/", {"revision": bc.revision, f"refuse_{cert}": "on"})
     assert r.status_code == 400 and "必须说明理由和依据" in text(r)
@@ -304,6 +327,27 @@ def test_window_takes_the_whole_bundle_once_and_accepts_refusing_one_item(client
     # A stale page cannot accept again.
     r = client.post(f"/bundles/cases/{bc.number}/do/accept/", {"revision": bc.revision})
     assert r.status_code == 409
+
+
+def test_a_bundle_is_not_accepted_while_an_item_lacks_a_required_material(client, env):
+    """Reproduced on the old code: the bundle was accepted with 住院分娩记录 neither uploaded nor checked."""
+    client.force_login(env.w.clerk)
+    post = window_post(env, paper=["父母结婚证", "居民户口簿"])  # 住院分娩记录 is not in hand
+    assert client.post(f"/bundles/window/apply/{env.bundle.code}/", post).status_code == 302
+    bc = BundleCase.objects.get()
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert 'id="accept-form"' not in page
+    assert "出生医学证明：住院分娩记录" in page.split('id="acceptance-blocked"')[1].split("</div>")[0]
+    assert 'id="panel-correction"' in page or "一次性告知补正" in page  # the way on: one correction list
+    r = client.post(f"/bundles/cases/{bc.number}/do/accept/", {"revision": bc.revision})
+    assert r.status_code == 409 and BundleCase.objects.get(pk=bc.pk).phase == "submitted"
+    r = client.post(
+        f"/api/v1/bundle-cases/{bc.number}/actions/accept",
+        {"revision": bc.revision},
+        content_type="application/json",
+        **auth(env.w.clerk),
+    )
+    assert r.status_code == 409 and r.json()["error"]["code"] == "materials_missing"
 
 
 def test_window_form_errors_keep_what_was_typed(client, env):
@@ -346,6 +390,8 @@ def test_window_accepts_with_a_deferral(client, env):
     client.force_login(env.w.clerk)
     page = text(client.get(f"/bundles/cases/{bc.number}/"))
     assert "儿童预防接种登记表" in page.split('id="accept-form"')[1]
+    # The date picker gets an ISO date (zh-hans would print 2026/10/06, which a browser discards).
+    assert f'name="due" value="{(TODAY + dt.timedelta(days=7)).isoformat()}"' in page
     r = client.post(
         f"/bundles/cases/{bc.number}/do/accept/",
         {
@@ -363,7 +409,7 @@ def test_window_accepts_with_a_deferral(client, env):
 
 def test_result_desk_issues_every_result_at_once(client, env, django_capture_on_commit_callbacks):
     bc = submit_online(client, env)
-    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     for name, approver in (("出生医学证明", env.doctor), ("预防接种证", env.doctor), ("新生儿入户", env.w.approver)):
         kid = Case.objects.get(pk=children(bc)[name].pk)
         s.decide(s.Ctx(approver), kid, True, "符合规定", kid.revision)
@@ -379,6 +425,63 @@ def test_result_desk_issues_every_result_at_once(client, env, django_capture_on_
     bc.refresh_from_db()
     assert bc.phase == "closed"
     assert set(Case.objects.filter(bundle_case=bc).values_list("result_delivery", flat=True)) == {"window"}
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_bundle_notices_acceptance_correction_and_result(client, env, django_capture_on_commit_callbacks):
+    bc = submit_online(client, env)
+    base = f"/bundles/cases/{bc.number}/notices"
+    client.force_login(env.w.clerk)
+    assert client.get(f"{base}/acceptance.pdf").status_code == 409  # not accepted yet: no notice of it
+    bc = b.request_bundle_correction(
+        s.Ctx(env.w.clerk), bc, ["住院分娩记录（加盖医院公章的首页复印件）不清晰"], bc.revision
+    )
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert f'href="{base}/correction.pdf"' in page
+    correction = pdf_text(client.get(f"{base}/correction.pdf").content)
+    assert "一件事补正材料通知书" in correction and "住院分娩记录（加盖医院公章的首页复印件）不清晰" in correction
+    assert bc.number in correction and bc.query_code in correction
+    bc = b.resubmit_bundle(s.Ctx(env.w.clerk), bc, bc.revision)
+    due = TODAY + dt.timedelta(days=7)
+    bc = b.accept_bundle(
+        s.Ctx(env.w.clerk), bc, bc.revision, deferrals=[s.Deferral("儿童预防接种登记表", due, "本人承诺按期补交")]
+    )
+    acceptance = pdf_text(client.get(f"{base}/acceptance.pdf").content)
+    assert "一件事受理通知书" in acceptance and "新生儿出生一件事" in acceptance
+    assert "容缺受理（后补：儿童预防接种登记表）" in acceptance  # the material's whole name
+    assert "已受理，待前置事项办结后开始办理" in acceptance  # 新生儿入户 waits for the certificate
+    assert "行政许可法" not in acceptance
+    # Others may not print it: a stranger learns nothing, a supervisor is told why not.
+    client.force_login(env.w.other_citizen)
+    assert client.get(f"{base}/acceptance.pdf").status_code == 404
+    client.force_login(env.w.supervisor)
+    assert client.get(f"{base}/acceptance.pdf").status_code in (403, 404)
+    with django_capture_on_commit_callbacks(execute=True):
+        for name, approver in (
+            ("出生医学证明", env.doctor),
+            ("预防接种证", env.doctor),
+            ("新生儿入户", env.w.approver),
+        ):
+            kid = Case.objects.get(pk=children(bc)[name].pk)
+            s.decide(
+                s.Ctx(approver),
+                kid,
+                name != "预防接种证",
+                "符合规定" if name != "预防接种证" else "不符合接种条件",
+                kid.revision,
+            )
+    bc = BundleCase.objects.get(pk=bc.pk)
+    b.issue_bundle_results(s.Ctx(env.w.clerk), bc, "window", bc.revision)
+    client.force_login(env.w.applicant)
+    result = pdf_text(client.get(f"{base}/result.pdf").content)
+    assert "一件事办结通知书" in result and "不予：不符合接种条件" in result and "窗口领取" in result
 
 
 def test_the_applicant_chooses_item_by_item_results_and_the_desk_issues_each_when_decided(
@@ -401,7 +504,7 @@ def test_the_applicant_chooses_item_by_item_results_and_the_desk_issues_each_whe
     bc = BundleCase.objects.get(pk=bc.pk)
     assert bc.result_mode == "separate" and bc.phase == "submitted"
     with django_capture_on_commit_callbacks(execute=True):
-        bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, bc.revision)
+        bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), bc.revision)
         birth = children(bc)["出生医学证明"]
         s.decide(s.Ctx(env.doctor), birth, True, "符合规定", birth.revision)
     bc.refresh_from_db()
@@ -431,7 +534,7 @@ def test_the_applicant_chooses_item_by_item_results_and_the_desk_issues_each_whe
 def test_an_approver_schedules_a_joint_step_and_records_its_outcome_on_every_case(client, env):
     ids = [env.items["预防接种证"].pk, env.items["新生儿入户"].pk]
     bc = submit_online(client, env, ids, 出生医学证明=PDF)  # its prerequisite left out: brought by the applicant
-    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     client.force_login(env.w.other_approver)  # 人社: not involved
     assert client.get(f"/bundles/cases/{bc.number}/").status_code == 404
     client.force_login(env.doctor)
@@ -462,7 +565,7 @@ def test_an_approver_schedules_a_joint_step_and_records_its_outcome_on_every_cas
 
 def test_supervision_board_lists_open_bundles_with_the_item_that_holds_each_up(client, env):
     bc = submit_online(client, env)
-    bc = b.accept_bundle(s.Ctx(env.w.clerk), bc, BundleCase.objects.get(pk=bc.pk).revision)
+    bc = b.accept_bundle(s.Ctx(env.w.clerk), bundle_holding_all(bc), BundleCase.objects.get(pk=bc.pk).revision)
     kids = children(bc)
     for name in ("出生医学证明", "预防接种证"):
         kid = Case.objects.get(pk=kids[name].pk)

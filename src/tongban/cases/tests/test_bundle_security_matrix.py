@@ -34,7 +34,18 @@ from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases import views_bundles as views_apply
 from tongban.cases.models import BundleCase, BundleMaterial, Case, CaseEvent, CaseMaterial, IdempotencyKey, JointStep
-from tongban.cases.tests.factories import PDF, TODAY, Env, answers, auth, files, make_env, token, user
+from tongban.cases.tests.factories import (
+    PDF,
+    TODAY,
+    Env,
+    answers,
+    auth,
+    bundle_holding_all,
+    files,
+    make_env,
+    token,
+    user,
+)
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
 from tongban.jurisdictions.models import ServiceCentre
@@ -139,7 +150,7 @@ def _submitted(env: Env, mode: str = "together") -> BundleCase:
     bc = _draft(env)
     if mode != bc.result_mode:
         bc = b.choose_result_mode(_applicant(env), bc, mode, bc.revision)
-    return _fresh(b.submit_bundle(_applicant(env), bc, bc.revision))
+    return _fresh(bundle_holding_all(b.submit_bundle(_applicant(env), bc, bc.revision)))
 
 
 def _correction(env: Env) -> BundleCase:

@@ -57,6 +57,7 @@ class Facts:
     unrecorded_joint_step_departments: frozenset[int] = field(default_factory=frozenset)
     extended: bool = False
     deadline_passed: str = ""
+    missing_for_acceptance: tuple[str, ...] = ()
 
 
 def test_results_go_out_together_when_ready_or_one_by_one_where_the_applicant_chose_so():

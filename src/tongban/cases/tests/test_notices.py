@@ -23,7 +23,7 @@ from tongban.cases.notices import (
     progress_url,
     render_notice,
 )
-from tongban.cases.tests.factories import form, world
+from tongban.cases.tests.factories import form, holding_all, world
 from tongban.core import clock
 from tongban.core.errors import DomainError
 
@@ -55,7 +55,7 @@ def accepted(w, deferred=False):
     clerk = s.Ctx(w.clerk, "window", w.window)
     case = at_window(w)
     deferrals = [s.Deferral("结婚证", TODAY + dt.timedelta(days=10), "本人承诺10日内补交结婚证")] if deferred else []
-    return s.accept(clerk, case, case.revision, deferrals)
+    return s.accept(clerk, case if deferrals else holding_all(case), case.revision, deferrals)
 
 
 def decided(w, grant=True):
@@ -158,11 +158,11 @@ def test_refusal_notice(w):
         "不予受理决定书",
         "申请事项依法不属于本机关职权范围",
         "决定不予受理",
-        "第三十二条",
+        "根据《中华人民共和国户口登记条例》等有关规定",  # 行政确认: its own basis, not the licensing law
         "行政复议",
         "行政诉讼",
     )
-    assert "范围。。" not in text
+    assert "范围。。" not in text and "行政许可法" not in text
 
 
 def test_correction_notice_lists_everything_once(w):
@@ -172,21 +172,21 @@ def test_correction_notice_lists_everything_once(w):
         K.CORRECTION,
         "补正材料通知书",
         "一次性告知",
-        "第三十二条第一款第（四）项",
+        "根据《中华人民共和国户口登记条例》等有关规定",
         "1.出生医学证明照片不清晰，请提供原件",
         "2.缺少父亲签字的申报表",
         "3.户口簿首页复印件",
         "不再要求补正其他材料",
         "以上材料可到窗口或网上补正",
     )
-    assert "4." not in text
+    assert "4." not in text and "行政许可法" not in text
 
 
 def test_correction_notice_during_handling(w):
     case = accepted(w)
     case = s.return_for_correction(s.Ctx(w.approver), case, ["父母结婚证复印件不清晰"], "材料需核实", case.revision)
     text = check_pdf(case, K.CORRECTION, "父母结婚证复印件不清晰", "材料需核实", "补正期间不计算在办理时限内")
-    assert "第三十二条" in text
+    assert "按照一次性告知的要求" in text and "行政许可法" not in text
 
 
 def test_deferral_commitment(w):
@@ -238,6 +238,36 @@ def test_licensing_items_cite_the_licensing_law(w):
         case, K.GRANT, "准予行政许可决定书", "根据《中华人民共和国行政许可法》第三十八条第一款", "决定准予行政许可"
     )
     check_pdf(case, K.ACCEPTANCE, "根据《中华人民共和国行政许可法》第三十二条第一款第（五）项")
+    refused_licence = refused(w)
+    check_pdf(refused_licence, K.REFUSAL, "根据《中华人民共和国行政许可法》第三十二条第一款的规定")
+    corrected = in_correction(w)
+    check_pdf(corrected, K.CORRECTION, "根据《中华人民共和国行政许可法》第三十二条第一款第（四）项")
+
+
+@pytest.mark.parametrize(("item_type", "rights"), [("05", "行政复议"), ("07", "行政复议"), ("20", "12345")])
+def test_items_that_are_no_licence_never_claim_the_licensing_law(w, item_type, rights):
+    entry = w.version.implementation.entry
+    entry.item_type = item_type
+    entry.save(update_fields=["item_type"])
+    for case, kinds in ((decided(w, grant=False), (K.ACCEPTANCE, K.DENIAL)), (refused(w), (K.REFUSAL,))):
+        for kind in kinds:
+            text = pdf_text(render_notice(case, kind))
+            assert "行政许可法" not in text and "参照" not in text, kind
+            assert "户口登记条例" in text, kind
+        if K.DENIAL in kinds:
+            assert rights in text and (item_type != "20" or "行政复议" not in text)
+
+
+def test_the_acceptance_notice_says_complete_only_when_it_is(w):
+    complete = pdf_text(render_notice(accepted(w), K.ACCEPTANCE))
+    assert "申请材料齐全、符合法定形式" in complete
+    deferred = pdf_text(render_notice(accepted(w, deferred=True), K.ACCEPTANCE))
+    assert "申请材料齐全" not in deferred and "主要材料齐全" in deferred and "结婚证经申请人书面承诺后补" in deferred
+    # A case accepted before acceptance checked its materials: the notice names what is missing.
+    legacy = accepted(w)
+    legacy.materials.filter(name="结婚证").delete()
+    text = pdf_text(render_notice(legacy, K.ACCEPTANCE))
+    assert "齐全" not in text and "结婚证尚未提交" in text
 
 
 def test_kinds_follow_the_case_and_others_are_refused(w):
@@ -258,7 +288,7 @@ def test_kinds_follow_the_case_and_others_are_refused(w):
         render_notice(correction, K.REFUSAL)
     # Once resubmitted and accepted, the old correction list no longer fits.
     correction = s.resubmit(s.Ctx(w.clerk), correction, correction.revision)
-    correction = s.accept(s.Ctx(w.clerk), correction, correction.revision)
+    correction = s.accept(s.Ctx(w.clerk), holding_all(correction), correction.revision)
     assert notice_kinds_for(correction) == [K.ACCEPTANCE]
 
     assert notice_kinds_for(refused(w)) == [K.REFUSAL]
@@ -273,12 +303,34 @@ def test_kinds_follow_the_case_and_others_are_refused(w):
     assert notice_filename(denied, K.DENIAL) == f"{denied.number}-denial.pdf"
 
 
-def test_progress_url_uses_the_public_base(w, settings):
+def test_progress_url_uses_the_public_base(w, settings, client):
     case = accepted(w)
     settings.TONGBAN_PUBLIC_BASE_URL = "https://zwfw.example.gov.cn/"
     url = progress_url(case)
     assert url == f"https://zwfw.example.gov.cn/progress/?number={case.number}&code={case.query_code}"
     assert url in link_uris(render_notice(case, K.ACCEPTANCE))
+    # Configured, it wins over the address a page was asked at (behind a proxy only it knows the public name).
+    client.force_login(w.clerk)
+    pdf = client.get(f"/cases/{case.number}/notices/acceptance.pdf", HTTP_HOST="localhost:8123")
+    assert pdf.status_code == 200 and url in link_uris(pdf.content)
+
+
+def test_unconfigured_the_qr_code_follows_the_server_and_the_request(w, settings, client):
+    """``make run PORT=8123`` with no TONGBAN_PUBLIC_BASE_URL: a notice printed from a page links to the address
+    the clerk used; one made without a request (a worker) to the local server on that port. The old default
+    pointed every QR code at port 8000."""
+    case = accepted(w)
+    settings.TONGBAN_PUBLIC_BASE_URL = ""
+    settings.TONGBAN_LOCAL_BASE_URL = "http://127.0.0.1:8123"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "zwfw.zhuji.example"]
+    assert progress_url(case).startswith("http://127.0.0.1:8123/progress/?number=")
+    client.force_login(w.clerk)
+    pdf = client.get(f"/cases/{case.number}/notices/acceptance.pdf", HTTP_HOST="127.0.0.1:8123")
+    assert pdf.status_code == 200 and progress_url(case, "http://127.0.0.1:8123") in link_uris(pdf.content)
+    pdf = client.get(f"/cases/{case.number}/notices/acceptance.pdf", HTTP_HOST="zwfw.zhuji.example", secure=True)
+    assert progress_url(case, "https://zwfw.zhuji.example") in link_uris(pdf.content)
+    # A host name Django does not serve is refused before anything is printed with it.
+    assert client.get(f"/cases/{case.number}/notices/acceptance.pdf", HTTP_HOST="evil.example").status_code == 400
 
 
 def test_qr_code_encodes_the_url():

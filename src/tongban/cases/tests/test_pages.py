@@ -8,14 +8,19 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from tongban.audit.models import AuditEntry
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotice
-from tongban.cases.tests.factories import form, user, world
+from tongban.cases.notices import render_notice
+from tongban.cases.tests.factories import form, holding_all, user, world
+from tongban.catalogue import services as catalogue
+from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
+from tongban.core.signing import document_signer
 from tongban.outbox.testing import deliver_outbox
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +69,7 @@ def window_case(w) -> Case:
 
 def accepted(w) -> Case:
     case = online_case(w)
-    return s.accept(s.Ctx(w.clerk, "window", w.window), case, case.revision)
+    return s.accept(s.Ctx(w.clerk, "window", w.window), holding_all(case), case.revision)
 
 
 def text(response) -> str:
@@ -226,6 +231,64 @@ def test_applicant_supplies_a_correction_with_files(client, w):
     assert case.status == "submitted" and case.materials.filter(name="结婚证", state="received").exists()
 
 
+def test_a_correction_fixes_the_form_fields_the_office_named(client, w):
+    """补正 can fix the form as well as files: the clerk names fields; the applicant changes those, no others; the
+    change is on the event. The same during handling (退回补正)."""
+    case = online_case(w)
+    client.force_login(w.clerk)
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    assert 'name="form_fields" value="child_birth_date"' in page  # the form's fields offered beside the materials
+    r = client.post(
+        reverse("cases:act", args=[case.number, "correction"]),
+        {"revision": case.revision, "items": ["结婚证"], "form_fields": ["child_birth_date"]},
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.correction_fields == ["child_birth_date"]
+    assert case.correction_items == ["结婚证", "申请表“出生日期”栏需更正"]  # on the one list (and the notice)
+    client.force_login(w.applicant)
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    fix = page.split('id="fix-fields"')[1].split("</fieldset>")[0]
+    assert 'name="f_child_birth_date"' in fix and 'value="2026-11-01"' in fix and "f_child_name" not in fix
+    url = reverse("cases:act", args=[case.number, "resubmit"])
+    bad = client.post(url, {"revision": case.revision, "f_child_birth_date": "2026-13-45", "f_child_name": "改名"})
+    assert bad.status_code == 400 and 'aria-invalid="true"' in text(bad).split('id="fix-fields"')[1]
+    pk = w.version.materials.get(name="结婚证").pk
+    r = client.post(
+        url,
+        {
+            "revision": case.revision,
+            "f_child_birth_date": "2026-10-30",
+            "f_child_name": "改名",  # not named: not read, not changed
+            f"material_{pk}": SimpleUploadedFile("m.pdf", PDF),
+        },
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "submitted" and case.correction_fields == []
+    assert case.form_data["child_birth_date"] == "2026-10-30" and case.form_data["child_name"] == "张小宝"
+    event = case.events.get(action="resubmit")
+    assert event.data["changed"] == [
+        {"field": "child_birth_date", "label": "出生日期", "before": "2026-11-01", "after": "2026-10-30"}
+    ]
+    assert "更正申请表：出生日期" in text(client.get(reverse("cases:detail", args=[case.number])))
+
+    # 退回补正 during handling: the approver names a field, the applicant supplies it and handling resumes.
+    case = s.accept(s.Ctx(w.clerk, "window", w.window), holding_all(case), case.revision)
+    case = s.return_for_correction(
+        s.Ctx(w.approver), case, [], "新生儿姓名与出生医学证明不一致", case.revision, fields=["child_name"]
+    )
+    assert case.status == "returned" and case.correction_items == ["申请表“新生儿姓名”栏需更正"]
+    r = client.post(
+        reverse("cases:act", args=[case.number, "supply_correction"]),
+        {"revision": case.revision, "f_child_name": "张小宝宝"},
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "in_progress" and case.form_data["child_name"] == "张小宝宝"
+    assert case.events.get(action="supply_correction").data["changed"][0]["before"] == "张小宝"
+
+
 def test_who_may_not_apply_online(client, w):
     client.force_login(w.clerk)
     assert client.get(reverse("cases:apply", args=[code(w)])).status_code == 403
@@ -294,12 +357,84 @@ def test_window_lists_the_items_of_the_centre_and_takes_an_application(client, w
     assert Case.objects.count() == 1 and again["Location"] == reverse("cases:detail", args=[case.number])
 
 
+COMPANY_FORM = [
+    {"key": "enterprise_name", "label": "企业（字号）名称", "type": "text", "required": True, "max_length": 100},
+    {"key": "legal_representative", "label": "法定代表人", "type": "text", "required": True, "max_length": 50},
+    {"key": "registered_address", "label": "住所", "type": "text", "required": True, "max_length": 200},
+    {"key": "applicant_name", "label": "经办人姓名", "type": "text", "required": True, "max_length": 50},
+    {"key": "applicant_id_number", "label": "经办人公民身份号码", "type": "id_number", "required": True},
+    {"key": "applicant_phone", "label": "经办人联系电话", "type": "phone", "required": True},
+]
+
+
+def company_item(w, name: str, extra: list | None = None):
+    draft = cf.draft_implementation(name, div=w.police.division, dept=w.hrss)
+    catalogue.update_draft(draft, content={"form_schema": [*COMPANY_FORM, *(extra or [])]})
+    return catalogue.publish_now(draft).implementation
+
+
+def test_window_takes_a_company_formation_from_its_founder_or_agent_without_a_credit_code(client, w):
+    """企业开办: the company does not exist yet, so it has no USCC. The founder (or their 经办人) applies; the
+    window used to demand a USCC for every enterprise and put the company's name into the person's."""
+    impl = company_item(w, "内资企业设立登记")
+    client.force_login(w.clerk)
+    url = reverse("cases:window_apply", args=[impl.code])
+    page = text(client.get(url))
+    assert "设立中企业（企业开办，尚无统一社会信用代码）" in page and 'name="enterprise_name"' in page
+    founder, agent = w.other_citizen, w.applicant
+    data = {
+        "kind": "founding",
+        "name": "李四",
+        "id_number": founder.id_number,
+        "phone": "13900000000",
+        "identity_check": "读取身份证芯片并人证比对",
+        "f_legal_representative": "李四",
+        "f_registered_address": "诸暨市暨阳街道浣纱南路1号",
+    }
+    missing_name = client.post(url, {**data, "token": token(page)})
+    assert missing_name.status_code == 400 and "设立中企业须填写拟设立的企业名称" in text(missing_name)
+    r = client.post(
+        url,
+        {
+            **data,
+            "token": token(text(missing_name)),
+            "enterprise_name": "诸暨市新芽科技有限公司",
+            "agent_name": "张三",
+            "agent_id_number": agent.id_number,
+        },
+    )
+    assert r.status_code == 302, text(r)
+    case = Case.objects.get(implementation=impl)
+    assert case.applicant_kind == "natural" and case.applicant_name == "李四"
+    assert case.applicant_id_number == founder.id_number and case.applicant == founder  # the founder's account
+    assert case.agent_name == "张三" and case.agent == agent
+    assert case.form_data["enterprise_name"] == "诸暨市新芽科技有限公司"
+    assert case.form_data["applicant_name"] == "张三"  # the form's 经办人 is the agent at the window
+    assert "uscc" not in case.form_data
+    # An item that needs an existing enterprise's USCC says so instead of taking a company being formed.
+    change = company_item(
+        w, "内资企业变更登记", [{"key": "uscc", "label": "统一社会信用代码", "type": "uscc", "required": True}]
+    )
+    url = reverse("cases:window_apply", args=[change.code])
+    page = text(client.get(url))
+    refused = client.post(url, {**data, "token": token(page), "enterprise_name": "诸暨市新芽科技有限公司"})
+    assert refused.status_code == 400 and "设立中企业不能办理" in text(refused)
+
+
 def test_window_decision_deferred_then_print_the_notice(client, w):
     case = window_case(w)
     client.force_login(w.clerk)
     page = text(client.get(reverse("cases:detail", args=[case.number])))
-    for title in ("受理", "容缺受理", "补正（一次性告知）", "不予受理"):
+    # 结婚证 (容缺后补) is not in hand: no 受理 button, the reason instead; 容缺受理 with a commitment is offered.
+    for title in ("容缺受理", "补正（一次性告知）", "不予受理"):
         assert f"<summary>{title}</summary>" in page
+    assert "<summary>受理</summary>" not in page
+    assert 'id="acceptance-blocked"' in page and "“结婚证”" in page.split('id="acceptance-blocked"')[1]
+    # The promised date comes filled in as a date picker reads it (ISO), a week from today.
+    due = (clock.today() + dt.timedelta(days=7)).isoformat()
+    assert f'type="date" name="due" value="{due}"' in page
+    r = client.post(reverse("cases:act", args=[case.number, "accept"]), {"revision": case.revision})
+    assert r.status_code == 409 and Case.objects.get(pk=case.pk).status == "submitted"
     r = client.post(
         reverse("cases:act", args=[case.number, "defer"]),
         {
@@ -361,7 +496,7 @@ def test_refusal_needs_a_reason_shown_next_to_the_field(client, w):
 
 
 def test_stale_revision_shows_the_conflict_and_the_fresh_state(client, w):
-    case = online_case(w)
+    case = holding_all(online_case(w))
     shown = case.revision
     s.request_correction(s.Ctx(w.clerk, "window", w.window), case, ["结婚证"], case.revision)
     s.resubmit(s.Ctx(w.applicant, "online"), Case.objects.get(pk=case.pk))  # back to 待受理, newer revision
@@ -396,6 +531,73 @@ def test_result_desk_issues_by_post_through_the_courier(client, w):
     deliver_outbox()
     shipment = case.shipments.get(pk=event.data["shipment"])
     assert f"运单号 {shipment.tracking_number}" in text(client.get(reverse("cases:detail", args=[case.number])))
+
+
+def test_the_result_desk_warns_of_deferred_materials_and_receives_them(client, w):
+    clerk = s.Ctx(w.clerk, "window", w.window)
+    case = window_case(w)
+    case = s.accept(clerk, case, case.revision, [s.Deferral("结婚证", TODAY + dt.timedelta(days=5), "本人承诺补交")])
+    approver = s.Ctx(w.approver)
+    case = s.complete_step(approver, case, "材料齐全", case.revision)
+    case = s.decide(approver, case, True, "符合规定", case.revision)
+    client.force_login(w.clerk)
+    queue = text(client.get(reverse("cases:queue"), {"bucket": "result_desk"}))
+    row = queue.split(f'data-number="{case.number}"')[1].split("</tr>")[0]
+    assert "容缺材料未补交" in row
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    assert "“结婚证”（承诺 2026年10月4日 前补交）" in page.split('id="deferred-outstanding"')[1].split("</div>")[0]
+    r = client.post(
+        reverse("cases:act", args=[case.number, "supply_deferred"]), {"revision": case.revision, "material": "结婚证"}
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "decided" and case.materials.get(name="结婚证").state == "received"
+    assert 'id="deferred-outstanding"' not in text(client.get(reverse("cases:detail", args=[case.number])))
+    queue = text(client.get(reverse("cases:queue"), {"bucket": "result_desk"}))
+    assert "容缺材料未补交" not in queue
+
+
+def test_electronic_delivery_gives_the_applicant_a_signed_decision_to_download(client, w):
+    case = accepted(w)
+    approver = s.Ctx(w.approver)
+    case = s.complete_step(approver, case, "材料齐全", case.revision)
+    case = s.decide(approver, case, True, "符合《户口登记条例》第七条", case.revision)
+    # Deferred materials still outstanding would be named at the result desk; here everything is in hand.
+    client.force_login(w.clerk)
+    assert 'id="deferred-outstanding"' not in text(client.get(reverse("cases:detail", args=[case.number])))
+    r = client.post(
+        reverse("cases:act", args=[case.number, "issue"]), {"revision": case.revision, "delivery": "electronic"}
+    )
+    assert r.status_code == 302
+    url = reverse("cases:result_document", args=[case.number])
+    client.force_login(w.applicant)
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    assert f'href="{url}"' in page and "下载电子送达文书（已签名PDF）" in page
+    before = AuditEntry.objects.filter(action="case.view", detail__has_key="result_document").count()
+    download = client.get(url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    signed = b"".join(download.streaming_content)
+    verdict = document_signer().verify(signed)
+    assert verdict.valid and "通办" in verdict.signer
+    assert AuditEntry.objects.filter(action="case.view", detail__has_key="result_document").count() == before + 1
+    # Any change to the signed bytes is detected; an unsigned notice carries no signature.
+    tampered = signed.replace(b"/Producer", b"/Producex", 1) if b"/Producer" in signed else signed[:-10]
+    assert not document_signer().verify(tampered).valid
+    assert not document_signer().verify(render_notice(case, "grant")).signed
+    # The certificate to check it against is public; the document is not.
+    cert = Client().get(reverse("progress:signing_certificate"))
+    assert cert.status_code == 200 and cert.content.startswith(b"-----BEGIN CERTIFICATE-----")
+    client.force_login(w.other_citizen)
+    assert client.get(url).status_code == 404
+    client.force_login(w.supervisor)
+    assert client.get(url).status_code == 403
+    # A case delivered at the window has no such document.
+    client.force_login(w.applicant)
+    other = accepted(w)
+    other = s.complete_step(approver, other, "材料齐全", other.revision)
+    other = s.decide(approver, other, True, "符合规定", other.revision)
+    s.issue_result(s.Ctx(w.clerk, "window", w.window), other, "window", other.revision)
+    assert client.get(reverse("cases:result_document", args=[other.number])).status_code == 404
 
 
 # ---- the back office -----------------------------------------------------------------------------------

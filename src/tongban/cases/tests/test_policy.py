@@ -29,6 +29,8 @@ class Facts:
     special_steps_declared: bool = True
     handling_deadline_passed: str = ""
     acceptance_deadline_passed: str = ""
+    missing_required: tuple[str, ...] = ()
+    missing_deferrable: tuple[str, ...] = ()
 
 
 def citizen(uid: int = 1) -> Actor:
@@ -179,6 +181,7 @@ class BundleFacts:
     unrecorded_joint_step_departments: frozenset[int] = frozenset()
     extended: bool = False
     deadline_passed: str = ""
+    missing_for_acceptance: tuple[str, ...] = ()
 
 
 def test_bundle_cases_by_the_same_rules():
@@ -201,3 +204,25 @@ def test_bundle_cases_by_the_same_rules():
     assert B.WITHDRAW_ITEM in policy.bundle_actions(citizen(1), running)
     assert policy.bundle_denial(citizen(1), running, B.ISSUE_RESULTS).status == 403
     assert policy.bundle_denial(CLERK, running, B.ISSUE_RESULTS).status == 409
+
+
+def test_acceptance_waits_for_every_material_and_deferral_only_for_deferrable_ones():
+    complete = Facts(status="submitted")
+    assert {A.ACCEPT, A.ACCEPT_DEFERRED} <= policy.case_actions(CLERK, complete)
+    lacking_deferrable = replace(complete, missing_deferrable=("结婚证",))
+    assert A.ACCEPT not in policy.case_actions(CLERK, lacking_deferrable)
+    assert A.ACCEPT_DEFERRED in policy.case_actions(CLERK, lacking_deferrable)
+    denied = policy.case_denial(CLERK, lacking_deferrable, A.ACCEPT)
+    assert denied is not None and denied.status == 409 and denied.code == "materials_missing"
+    assert "“结婚证”" in denied.message and "容缺受理" in denied.message
+    lacking_required = replace(complete, missing_required=("申请表",))
+    assert not {A.ACCEPT, A.ACCEPT_DEFERRED} & policy.case_actions(CLERK, lacking_required)
+    assert A.REQUEST_CORRECTION in policy.case_actions(CLERK, lacking_required)
+    denied = policy.case_denial(CLERK, lacking_required, A.ACCEPT_DEFERRED)
+    assert denied is not None and "“申请表”" in denied.message and "补正" in denied.message
+
+
+def test_the_result_desk_receives_deferred_materials():
+    decided = Facts(status="decided", deferred_outstanding=True)
+    assert A.SUPPLY_DEFERRED in policy.case_actions(CLERK, decided)
+    assert A.SUPPLY_DEFERRED not in policy.case_actions(CLERK, replace(decided, deferred_outstanding=False))

@@ -13,7 +13,7 @@ from django.urls import reverse
 from tongban.cases import services as s
 from tongban.cases import views_public
 from tongban.cases.notices import progress_url
-from tongban.cases.tests.factories import form, world
+from tongban.cases.tests.factories import form, holding_all, world
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def handled(w):
         paper_materials=["居民身份证", "出生医学证明"],
         agent={"name": "赵代办", "id_number": ""},
     )
-    case = s.accept(clerk, case, case.revision)
+    case = s.accept(clerk, holding_all(case), case.revision)
     approver = s.Ctx(w.approver)
     case = s.complete_step(approver, case, "申请人王五材料齐全", case.revision)
     case = s.suspend(approver, case, "专家评审", "请专家核实王五的材料", case.revision)

@@ -26,7 +26,7 @@ from tongban.cases import api as case_api
 from tongban.cases import services as s
 from tongban.cases.domain.workflow import CaseAction
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, IdempotencyKey, SupervisionNotice, Visit
-from tongban.cases.tests.factories import PNG, TODAY, Api, World, form, user, world
+from tongban.cases.tests.factories import PNG, TODAY, Api, World, form, holding_all, user, world
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
 from tongban.jurisdictions.models import ServiceCentre
@@ -107,7 +107,7 @@ def _correction(w: World) -> Case:
 
 def _in_progress(w: World) -> Case:
     case = _submitted(w)
-    return s.accept(s.Ctx(w.clerk, "window"), case, case.revision)
+    return s.accept(s.Ctx(w.clerk, "window"), holding_all(case), case.revision)
 
 
 def _awaiting_decision(w: World) -> Case:

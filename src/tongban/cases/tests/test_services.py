@@ -7,7 +7,7 @@ import pytest
 from tongban.audit.services import verify
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, Visit
-from tongban.cases.tests.factories import form, world
+from tongban.cases.tests.factories import form, holding_all, world
 from tongban.core import clock
 from tongban.core.errors import ConflictError, DomainError
 from tongban.notifications.models import LocalSmsMessage
@@ -56,7 +56,7 @@ def test_full_path_online_with_suspension_and_extension(w, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         case = online_case(w)
         clerk = s.Ctx(w.clerk, "window", w.window)
-        case = s.accept(clerk, case, case.revision)
+        case = s.accept(clerk, holding_all(case), case.revision)
         assert case.status == "in_progress" and case.accepted_on == TODAY
         # 5 working days from Tue 9-29: 9-30, 10-8, 10-9, 10-10 (make-up Saturday), 10-12.
         assert case.promised_due == dt.date(2026, 10, 12)
@@ -140,7 +140,7 @@ def test_correction_and_refusal(w):
 def test_two_staff_at_once_one_wins(w):
     case = online_case(w)
     seen = case.revision
-    s.accept(s.Ctx(w.clerk), case, seen)
+    s.accept(s.Ctx(w.clerk), holding_all(case), seen)
     with pytest.raises(ConflictError, match="已被他人处理"):
         s.refuse(s.Ctx(w.clerk), case, "重复", seen)
     assert Case.objects.get(pk=case.pk).status == "in_progress"
@@ -158,8 +158,8 @@ def test_permissions_refuse_other_roles(w):
     case = online_case(w)
     for user, action in [
         (w.other_citizen, lambda c, ctx: s.withdraw(ctx, c)),
-        (w.approver, lambda c, ctx: s.accept(ctx, c)),
-        (w.other_approver, lambda c, ctx: s.accept(ctx, c)),
+        (w.approver, lambda c, ctx: s.accept(ctx, holding_all(c))),
+        (w.other_approver, lambda c, ctx: s.accept(ctx, holding_all(c))),
     ]:
         with pytest.raises(DomainError) as caught:
             action(case, s.Ctx(user))
@@ -177,7 +177,7 @@ def test_uploads_checked_by_content(w):
 
 def test_suspension_days_move_the_deadline(w, monkeypatch):
     case = online_case(w)
-    case = s.accept(s.Ctx(w.clerk), case, case.revision)
+    case = s.accept(s.Ctx(w.clerk), holding_all(case), case.revision)
     assert case.promised_due == dt.date(2026, 10, 12)
     case = s.suspend(s.Ctx(w.approver), case, "专家评审", "专家评审", case.revision)
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 10, 14))  # stopped 9-30, 10-8..10-10, 10-12..10-14

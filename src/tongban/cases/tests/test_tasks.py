@@ -11,7 +11,7 @@ from tongban.accounts.models import User
 from tongban.cases import services as s
 from tongban.cases import tasks
 from tongban.cases.models import Case
-from tongban.cases.tests.factories import calendar_year_post, form, world
+from tongban.cases.tests.factories import calendar_year_post, form, holding_all, world
 from tongban.core import clock
 from tongban.notifications.models import LocalSmsMessage
 from tongban.outbox.models import Message
@@ -38,7 +38,7 @@ def accepted(w, deferrals=()):
         form_data=form(w),
         paper_materials=["居民身份证", "出生医学证明"],
     )
-    return s.accept(clerk, case, case.revision, list(deferrals))
+    return s.accept(clerk, case if deferrals else holding_all(case), case.revision, list(deferrals))
 
 
 def test_an_administrators_calendar_edit_moves_open_deadlines(w, client, django_capture_on_commit_callbacks):

@@ -19,7 +19,17 @@ from tongban.bundles.services import bundle_problems
 from tongban.cases import services as s
 from tongban.cases.models import BundleCase, BundleCaseEvent, Case, CaseEvent, Suspension
 from tongban.cases.notices import NoticeKind, render_notice
-from tongban.cases.tests.factories import Api, World, calendar_year_post, form, make_env, user, world
+from tongban.cases.tests.factories import (
+    Api,
+    World,
+    bundle_holding_all,
+    calendar_year_post,
+    form,
+    holding_all,
+    make_env,
+    user,
+    world,
+)
 from tongban.catalogue import services as catalogue
 from tongban.catalogue.models import ImplementationVersion, SpecialStep
 from tongban.catalogue.services import PublishRejected
@@ -57,9 +67,9 @@ def clerk(w: World) -> s.Ctx:
 
 
 def received(w: World, version: ImplementationVersion | None = None) -> Case:
-    """An application taken at the window today, for the applicant (who has an account)."""
+    """An application taken at the window today, for the applicant (who has an account), every material held."""
     impl = (version or w.version).implementation
-    return s.apply_at_window(
+    case = s.apply_at_window(
         clerk(w),
         impl,
         applicant={"name": "张三", "id_number": w.applicant.id_number or "", "phone": "13900000000"},
@@ -67,6 +77,7 @@ def received(w: World, version: ImplementationVersion | None = None) -> Case:
         form_data=form(w),
         paper_materials=["居民身份证", "出生医学证明"],
     )
+    return holding_all(case)
 
 
 def accepted(w: World, version: ImplementationVersion | None = None) -> Case:
@@ -303,7 +314,9 @@ def test_suspending_and_extending_on_the_page_print_the_written_notices(w: World
     )
     assert response.status_code == 302 and response["Location"].endswith("?print=extension")
     text = pdf_text(case, NoticeKind.EXTENSION)
-    assert "延期通知书" in text and "决定将办理期限延长10个工作日" in text and "第四十二条第一款" in text
+    assert "延期通知书" in text and "决定将办理期限延长10个工作日" in text
+    # 新生儿入户 is a 行政确认, not a licence: its notice cites no article of the licensing law.
+    assert "行政许可法" not in text and "第四十二条" not in text
 
 
 def test_an_extension_asked_for_after_the_limit_ran_out_is_refused(w: World, day: Any) -> None:
@@ -373,6 +386,7 @@ def test_a_bundle_is_held_to_45_working_days_and_extended_once_with_who_approved
         s.attach_bundle_material(applicant, bc, name, f"{name}.pdf", b"%PDF-1.4\n%%EOF\n")
     bc = s.submit_bundle(applicant, BundleCase.objects.get(pk=bc.pk), BundleCase.objects.get(pk=bc.pk).revision)
     assert bc.acceptance_due == dt.date(2026, 10, 12)
+    bundle_holding_all(bc)
     bc = s.accept_bundle(window, bc, bc.revision)
     bc = BundleCase.objects.get(pk=bc.pk)
     start = bc.statutory_due
@@ -404,7 +418,7 @@ def env_add(start: dt.date | None, days: int) -> dt.date:
 
 
 def bundle_at_window(env: Any) -> BundleCase:
-    return s.apply_bundle_at_window(
+    bundle_case = s.apply_bundle_at_window(
         clerk(env.w),
         env.bundle,
         item_ids=None,
@@ -418,6 +432,7 @@ def bundle_at_window(env: Any) -> BundleCase:
         },
         paper_materials=["父母结婚证", "住院分娩记录", "居民户口簿"],
     )
+    return bundle_holding_all(bundle_case)
 
 
 def test_an_items_extension_moves_the_bundles_promise(day: Any) -> None:

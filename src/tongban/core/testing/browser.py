@@ -240,3 +240,11 @@ def _screenshot_on_failure(request: pytest.FixtureRequest, page: Page) -> None:
     # The page may be gone; the failure itself is what matters.
     with contextlib.suppress(Exception):
         page.screenshot(path=str(directory / f"{_safe_name(request.node.nodeid)}.png"), full_page=True)
+
+
+def open_panel(page: Any, name: str) -> Any:
+    """The case page's action panel ``#panel-<name>`` (a <details>), opened if it is closed."""
+    panel = page.locator(f"#panel-{name}")
+    if panel.get_attribute("open") is None:
+        panel.locator("summary").click()
+    return panel

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from tongban.cases import services as s
-from tongban.cases.tests.factories import form, world
+from tongban.cases.tests.factories import form, holding_all, world
 from tongban.core import clock
 
 TODAY = dt.date(2026, 9, 29)
@@ -38,7 +38,7 @@ def decided(w):
         if form_extra:  # as if the item's form had asked for these fields
             type(case).objects.filter(pk=case.pk).update(form_data={**case.form_data, **form_extra})
             case.refresh_from_db()
-        case = s.accept(clerk, case, case.revision)
+        case = s.accept(clerk, holding_all(case), case.revision)
         approver = s.Ctx(w.approver)
         case = s.complete_step(approver, case, "材料齐全，符合规定", case.revision)
         return s.decide(

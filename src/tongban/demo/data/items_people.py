@@ -173,7 +173,7 @@ ITEMS = [
             birth_certificate(),
             hukou("父亲或母亲"),
             id_card("父母双方"),
-            marriage_certificate(necessity="optional"),
+            marriage_certificate(necessity="deferrable"),  # 容缺后补: may be promised at the window (容缺受理)
             application("出生登记申报表"),
             proxy_letter(),
         ],

@@ -13,35 +13,11 @@ from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.models import Case
 from tongban.core import clock
-from tongban.core.identifiers import make_resident_id, make_uscc
 from tongban.demo import loader
+from tongban.demo.tests.factories import answer
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-CANDIDATES = ["6222021234567890123", "2026-03", "310000", "A1234567", "测试内容", "2026", "1"]
-
-
-def answer(field):
-    kind = field["type"]
-    if field.get("pattern") and kind in ("text", "textarea"):
-        import re
-
-        return next(c for c in CANDIDATES if re.fullmatch(field["pattern"], c))
-    return {
-        "date": "2026-09-20",
-        "id_number": make_resident_id("330681", dt.date(1960, 5, 1), 21),
-        "uscc": make_uscc("9", "1", "330681", "MA2H3K4L"),
-        "phone": "13800000000",
-        "number": field.get("min") or 1,
-        "boolean": True,
-        "division": "330681",
-        "email": "test@example.cn",
-        "textarea": "情况说明",
-        "select": (field.get("options") or [""])[0],
-        "multiselect": (field.get("options") or [])[:1],
-    }.get(kind, "测试内容")
 
 
 def approver_for(case, cache={}):  # noqa: B006 (a per-test cache of staff users)
