@@ -6,6 +6,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tongban.core import net
+
 from .chain import GENESIS, entry_hash, first_broken
 from .models import AuditEntry, AuditHead
 
@@ -104,7 +106,8 @@ def _insert(entry: AuditEntry) -> int:
 
 
 def client_ip(request: Any) -> str:
-    return (request.META.get("REMOTE_ADDR") or "")[:45] if request is not None else ""
+    """The real client address (behind the configured trusted proxies only: core/net.py)."""
+    return net.client_ip(request)
 
 
 def verify() -> tuple[int, int | None]:
