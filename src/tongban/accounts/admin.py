@@ -12,6 +12,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 
+from tongban.audit.services import client_ip
+from tongban.audit.services import record as audit
+
 from . import services
 from .masking import mask_phone, mask_resident_id, mask_uscc
 from .models import User
@@ -29,6 +32,8 @@ STAFF_FIELDS = (
     "user_permissions",
     "is_demo",
 )
+# Shown in full on a user's change page (masked in the list): each showing is audited.
+PERSONAL_FIELDS = ("id_number", "uscc", "phone", "address")
 UNIQUE_MESSAGES = {
     "id_number": {"unique": services.DUPLICATE_ID_NUMBER},
     "uscc": {"unique": services.DUPLICATE_USCC},
@@ -161,6 +166,17 @@ class UserAdmin(DjangoUserAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Creating an account sets its kind and role, which only system administrators decide.
         return super().has_add_permission(request) and is_system_admin(request.user)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The change form shows identifiers in full (to correct them): every such look is on the record.
+        user = getattr(response, "context_data", {}).get("original") if response.status_code == 200 else None
+        if isinstance(user, User):
+            shown = [name for name in PERSONAL_FIELDS if getattr(user, name)]
+            if shown:
+                detail = {"fields": shown, "surface": "admin"}
+                audit("user.view", "user", user.pk, actor=request.user, ip=client_ip(request), detail=detail)
+        return response
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Q
 
+from tongban.audit.services import record as audit
 from tongban.core.identifiers import resident_id_error, uscc_error
 
 from . import validation
@@ -24,6 +25,7 @@ from .roles import (
     Role,
     parse_role,
 )
+from .tokens import revoke_all
 
 DUPLICATE_USERNAME = "该用户名已被使用，请换一个"
 DUPLICATE_ID_NUMBER = "该公民身份号码已注册，请直接登录或找回密码"
@@ -150,6 +152,18 @@ def assign_role(user: User, role: Role | str, department: Any = None, division: 
 
 
 # --- accounts ------------------------------------------------------------------------------------------------
+
+
+def password_changed(user: User) -> int:
+    """After a password change or reset: every API token issued before it stops working (a token taken with
+    the old password must not outlive it), on the record. Returns how many live tokens were revoked.
+
+    Sessions need nothing here: Django ends the other sessions itself (the session hash covers the password).
+    The token cache of this process is emptied at once; another process keeps a token at most
+    TONGBAN_API_TOKEN_CACHE_SECONDS longer (accounts/tokens.py)."""
+    revoked = revoke_all(user)
+    audit("auth.password_changed", "user", user.pk, actor=user, detail={"tokens_revoked": revoked})
+    return revoked
 
 
 def _check_username(username: str, errors: dict[str, Any]) -> str:
