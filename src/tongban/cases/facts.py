@@ -98,6 +98,10 @@ class CaseFactsOf:
     def special_steps_declared(self) -> bool:
         return bool(version_of(self.case).special_steps.all())
 
+    @property
+    def correction_items(self) -> tuple[str, ...]:
+        return tuple(str(item) for item in self.case.correction_items or ())
+
 
 def case_facts(case: Case, materials: list[CaseMaterial] | None = None) -> CaseFacts:
     return CaseFactsOf(case, materials)

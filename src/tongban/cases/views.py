@@ -465,7 +465,9 @@ def detail_context(
         "today": today(),
     }
     if applicant_view and policy.material_denial(actor, facts) is None and case.status != S.DRAFT:
-        context["upload_materials"] = list(version.materials.all())
+        context["upload_materials"] = [
+            m for m in version.materials.all() if policy.material_denial(actor, facts, m.name) is None
+        ]
     available = set(policy.case_actions(actor, facts))
     context["forms"] = page_forms(case, available, context, bound)
     context["panels"] = _panels(context, bound)

@@ -20,7 +20,7 @@ from .selectors import public_progress
 
 A = CaseAction
 # Internal or pre-submission events the public timeline leaves out.
-HIDDEN_ACTIONS = frozenset({A.SAVE_DRAFT.value, A.SUPERVISE.value, A.RECORD_VISIT.value})
+HIDDEN_ACTIONS = frozenset({A.SAVE_DRAFT.value, A.SUPERVISE.value, A.RECORD_VISIT.value, A.ATTACH_MATERIAL.value})
 DECISION_LABELS = {"granted": "准予", "denied": "不予"}
 # What the applicant may need to do or know in a state (no case details).
 STATUS_HINTS = {

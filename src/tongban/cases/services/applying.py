@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from tongban.core.errors import DomainError
 from tongban.jurisdictions.models import ServiceCentre
 
 from ..domain import policy
-from ..domain.workflow import CaseAction
+from ..domain.workflow import CaseAction, CaseStatus
 from ..facts import case_facts, version_of
 from ..models import Case, CaseMaterial, Visit
 from ..uploads import upload_problem
@@ -187,8 +188,13 @@ def save_draft(ctx: Ctx, case: Case | str, form_data: dict, revision: int | None
 
 
 def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: bytes) -> CaseMaterial:
-    """Store one file for a named material; a bad file is refused alone, with its reason."""
-    denied = policy.material_denial(ctx.actor, case_facts(case))
+    """Store one file for a named material; a bad file is refused alone, with its reason.
+
+    Who may upload which material when is the policy's ``material_denial`` (after acceptance only what a
+    return for correction names). A file added to a submitted application is an ATTACH_MATERIAL event and an
+    audit entry; replacing one keeps the old file's hash, size and type in both, and the old file itself is
+    deleted once the replacement commits (docs/adr/0008-safe-inputs.md), so replaced files do not pile up."""
+    denied = policy.material_denial(ctx.actor, case_facts(case), name)
     if denied is not None:
         raise_denied(denied, "file")
     known = {m.name for m in version_of(case).materials.all()}
@@ -197,19 +203,67 @@ def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: byt
     kind, problem = upload_problem(filename, content)
     if problem:
         raise DomainError("bad_file", problem, "file")
-    with transaction.atomic():
-        CaseMaterial.objects.filter(case=case, name=name, state__in=["received", "missing"]).delete()
-        material = CaseMaterial(
-            case=case,
-            name=name,
-            state=CaseMaterial.State.RECEIVED,
-            content_type=kind or "",
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
-        material.file.save(f"{case.pk}-{uuid.uuid4().hex[:8]}", ContentFile(content), save=False)
+    material = CaseMaterial(
+        name=name,
+        state=CaseMaterial.State.RECEIVED,
+        content_type=kind or "",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+    def store(c: Case) -> Outcome:
+        if c is not case and (denied := policy.material_denial(ctx.actor, case_facts(c), name)) is not None:
+            raise_denied(denied, "file")  # asked again of the locked row: the correction list may have moved
+        previous = list(CaseMaterial.objects.filter(case=c, name=name, state__in=["received", "missing"]))
+        CaseMaterial.objects.filter(pk__in=[p.pk for p in previous]).delete()
+        material.case = c
         material.save()
+        for old in previous:
+            discard_after_commit(old.file.name)
+        record: dict[str, Any] = {"material": name, "file": file_facts(material)}
+        replaced = [file_facts(old) for old in previous if old.sha256]
+        if replaced:
+            record["replaced"] = replaced
+        return Outcome(reason=f"{'更换' if replaced else '上传'}“{name}”", data=record, audit=record)
+
+    material.file.save(f"{case.pk}-{uuid.uuid4().hex[:8]}", ContentFile(content), save=False)
+    try:
+        if case.status == CaseStatus.DRAFT:  # no application yet: nothing to put on its record
+            with transaction.atomic():
+                store(case)
+        else:
+            perform(ctx, case, A.ATTACH_MATERIAL, None, store)
+    except BaseException:
+        default_storage.delete(material.file.name)  # nothing refers to it: the row was rolled back
+        raise
     return material
+
+
+def file_facts(material: CaseMaterial | Any) -> dict[str, Any]:
+    """What the record keeps of a stored file (its content stays only as long as it is current)."""
+    uploaded = getattr(material, "uploaded_at", None)
+    return {
+        "sha256": material.sha256,
+        "size": material.size,
+        "content_type": material.content_type,
+        "uploaded_at": uploaded.isoformat() if uploaded else None,
+    }
+
+
+def discard_after_commit(name: str) -> None:
+    """Delete a replaced file from storage once the replacement commits (never if it rolls back), unless
+    another row still points at it (a bundle's item shares its bundle's upload)."""
+    if not name:
+        return
+
+    def discard() -> None:
+        from ..models import BundleMaterial
+
+        if CaseMaterial.objects.filter(file=name).exists() or BundleMaterial.objects.filter(file=name).exists():
+            return
+        default_storage.delete(name)
+
+    transaction.on_commit(discard)
 
 
 def missing_materials(case: Case, materials: Iterable[CaseMaterial] | None = None) -> list[str]:

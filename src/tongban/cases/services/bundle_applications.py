@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,7 +27,15 @@ from ..facts import bundle_facts
 from ..models import BundleCase, BundleMaterial, CaseMaterial
 from ..uploads import upload_problem
 from . import idempotency
-from .applying import account_of, applicant_fields, check_window_applicant, prefill, window_clerk_centre
+from .applying import (
+    account_of,
+    applicant_fields,
+    check_window_applicant,
+    discard_after_commit,
+    file_facts,
+    prefill,
+    window_clerk_centre,
+)
 from .context import Ctx, FormInvalid, forbid, today
 from .numbers import next_case_number, query_code
 from .perform import Outcome, open_bundle_case, open_case, perform_bundle, raise_denied
@@ -156,7 +165,9 @@ def save_bundle_draft(
 
 
 def attach_bundle_material(ctx: Ctx, bc: BundleCase, name: str, filename: str, content: bytes) -> BundleMaterial:
-    """Uploaded once for the bundle; every child that needs it receives it at submission (or resubmission)."""
+    """Uploaded once for the bundle; every child that needs it receives it at submission (or resubmission).
+    After submission an upload is the bundle's ATTACH_MATERIAL event and audit entry (a replaced file's hash
+    kept), and the replaced file leaves the storage after commit unless an item still holds it."""
     denied = policy.bundle_denial(ctx.actor, bundle_facts(bc), B.ATTACH_MATERIAL)
     if denied is not None:
         raise_denied(denied, "file")
@@ -168,17 +179,32 @@ def attach_bundle_material(ctx: Ctx, bc: BundleCase, name: str, filename: str, c
     kind, problem = upload_problem(filename, content)
     if problem:
         raise DomainError("bad_file", problem, "file")
-    with transaction.atomic():
-        BundleMaterial.objects.filter(bundle_case=bc, name=key).delete()
-        material = BundleMaterial(
-            bundle_case=bc,
-            name=key,
-            content_type=kind or "",
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
-        material.file.save(f"{bc.pk}-{uuid.uuid4().hex[:8]}", ContentFile(content), save=False)
+    material = BundleMaterial(
+        name=key, content_type=kind or "", size=len(content), sha256=hashlib.sha256(content).hexdigest()
+    )
+
+    def store(locked: BundleCase) -> Outcome:
+        previous = list(BundleMaterial.objects.filter(bundle_case=locked, name=key))
+        BundleMaterial.objects.filter(pk__in=[p.pk for p in previous]).delete()
+        material.bundle_case = locked
         material.save()
+        for old in previous:
+            discard_after_commit(old.file.name)
+        record: dict[str, Any] = {"material": key, "file": file_facts(material)}
+        if replaced := [file_facts(old) for old in previous if old.sha256]:
+            record["replaced"] = replaced
+        return Outcome(reason=f"{'更换' if replaced else '上传'}“{key}”", data=record, audit=record)
+
+    material.file.save(f"{bc.pk}-{uuid.uuid4().hex[:8]}", ContentFile(content), save=False)
+    try:
+        if bc.phase == BundlePhase.DRAFT:  # no application yet: nothing to put on its record
+            with transaction.atomic():
+                store(bc)
+        else:
+            perform_bundle(ctx, bc, B.ATTACH_MATERIAL, None, store)
+    except BaseException:
+        default_storage.delete(material.file.name)  # nothing refers to it: the row was rolled back
+        raise
     return material
 
 
