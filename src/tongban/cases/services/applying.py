@@ -8,8 +8,6 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +25,7 @@ from ..domain.workflow import CaseAction, CaseStatus
 from ..facts import case_facts, version_of
 from ..models import Case, CaseMaterial, Visit
 from ..uploads import upload_problem
-from . import idempotency
+from . import files, idempotency
 from .context import Ctx, FormInvalid, forbid, require, today
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, open_case, perform, raise_denied, tell
@@ -214,56 +212,19 @@ def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: byt
     def store(c: Case) -> Outcome:
         if c is not case and (denied := policy.material_denial(ctx.actor, case_facts(c), name)) is not None:
             raise_denied(denied, "file")  # asked again of the locked row: the correction list may have moved
-        previous = list(CaseMaterial.objects.filter(case=c, name=name, state__in=["received", "missing"]))
-        CaseMaterial.objects.filter(pk__in=[p.pk for p in previous]).delete()
         material.case = c
-        material.save()
-        for old in previous:
-            discard_after_commit(old.file.name)
-        record: dict[str, Any] = {"material": name, "file": file_facts(material)}
-        replaced = [file_facts(old) for old in previous if old.sha256]
-        if replaced:
-            record["replaced"] = replaced
-        return Outcome(reason=f"{'更换' if replaced else '上传'}“{name}”", data=record, audit=record)
+        previous = CaseMaterial.objects.filter(case=c, name=name, state__in=["received", "missing"])
+        return files.put_in_place(material, previous, name)
 
-    material.file.save(f"{case.pk}-{uuid.uuid4().hex[:8]}", ContentFile(content), save=False)
-    try:
+    def write() -> None:
         if case.status == CaseStatus.DRAFT:  # no application yet: nothing to put on its record
             with transaction.atomic():
                 store(case)
         else:
             perform(ctx, case, A.ATTACH_MATERIAL, None, store)
-    except BaseException:
-        default_storage.delete(material.file.name)  # nothing refers to it: the row was rolled back
-        raise
+
+    files.stored_for(material, content, str(case.pk), write)
     return material
-
-
-def file_facts(material: CaseMaterial | Any) -> dict[str, Any]:
-    """What the record keeps of a stored file (its content stays only as long as it is current)."""
-    uploaded = getattr(material, "uploaded_at", None)
-    return {
-        "sha256": material.sha256,
-        "size": material.size,
-        "content_type": material.content_type,
-        "uploaded_at": uploaded.isoformat() if uploaded else None,
-    }
-
-
-def discard_after_commit(name: str) -> None:
-    """Delete a replaced file from storage once the replacement commits (never if it rolls back), unless
-    another row still points at it (a bundle's item shares its bundle's upload)."""
-    if not name:
-        return
-
-    def discard() -> None:
-        from ..models import BundleMaterial
-
-        if CaseMaterial.objects.filter(file=name).exists() or BundleMaterial.objects.filter(file=name).exists():
-            return
-        default_storage.delete(name)
-
-    transaction.on_commit(discard)
 
 
 def missing_materials(case: Case, materials: Iterable[CaseMaterial] | None = None) -> list[str]:

@@ -8,8 +8,6 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,16 +24,8 @@ from ..domain.workflow import CaseAction, CaseStatus
 from ..facts import bundle_facts
 from ..models import BundleCase, BundleMaterial, CaseMaterial
 from ..uploads import upload_problem
-from . import idempotency
-from .applying import (
-    account_of,
-    applicant_fields,
-    check_window_applicant,
-    discard_after_commit,
-    file_facts,
-    prefill,
-    window_clerk_centre,
-)
+from . import files, idempotency
+from .applying import account_of, applicant_fields, check_window_applicant, prefill, window_clerk_centre
 from .context import Ctx, FormInvalid, forbid, today
 from .numbers import next_case_number, query_code
 from .perform import Outcome, open_bundle_case, open_case, perform_bundle, raise_denied
@@ -184,27 +174,17 @@ def attach_bundle_material(ctx: Ctx, bc: BundleCase, name: str, filename: str, c
     )
 
     def store(locked: BundleCase) -> Outcome:
-        previous = list(BundleMaterial.objects.filter(bundle_case=locked, name=key))
-        BundleMaterial.objects.filter(pk__in=[p.pk for p in previous]).delete()
         material.bundle_case = locked
-        material.save()
-        for old in previous:
-            discard_after_commit(old.file.name)
-        record: dict[str, Any] = {"material": key, "file": file_facts(material)}
-        if replaced := [file_facts(old) for old in previous if old.sha256]:
-            record["replaced"] = replaced
-        return Outcome(reason=f"{'更换' if replaced else '上传'}“{key}”", data=record, audit=record)
+        return files.put_in_place(material, BundleMaterial.objects.filter(bundle_case=locked, name=key), key)
 
-    material.file.save(f"{bc.pk}-{uuid.uuid4().hex[:8]}", ContentFile(content), save=False)
-    try:
+    def write() -> None:
         if bc.phase == BundlePhase.DRAFT:  # no application yet: nothing to put on its record
             with transaction.atomic():
                 store(bc)
         else:
             perform_bundle(ctx, bc, B.ATTACH_MATERIAL, None, store)
-    except BaseException:
-        default_storage.delete(material.file.name)  # nothing refers to it: the row was rolled back
-        raise
+
+    files.stored_for(material, content, str(bc.pk), write)
     return material
 
 
