@@ -58,7 +58,7 @@ def test_the_lockout_page_says_which_account_and_for_how_long() -> None:
     assert "账号已暂时锁定" in html and owner.username in html and "30分钟" in html and "此地址" in html
 
 
-def test_one_address_is_throttled_across_usernames(settings, capsys) -> None:
+def test_one_address_is_throttled_across_usernames(settings) -> None:
     victims = [factories.citizen() for _ in range(30)]
     sprayer = Client(REMOTE_ADDR=ATTACKER)
     codes = [page_login(sprayer, victim.username, WRONG) for victim in victims]
@@ -74,7 +74,6 @@ def test_one_address_is_throttled_across_usernames(settings, capsys) -> None:
     # Everyone else's address is untouched, the victims included.
     assert page_login(Client(REMOTE_ADDR=OWNER), victims[0].username, factories.PASSWORD) == 302
     print(f"FIGURES login spray: {len(codes)} usernames tried, {refused} refused (429), 0 5xx")
-    assert "FIGURES" in capsys.readouterr().out
 
 
 def test_a_shared_hall_address_survives_citizens_typos() -> None:
@@ -87,7 +86,7 @@ def test_a_shared_hall_address_survives_citizens_typos() -> None:
     assert page_login(hall, people[5].username, factories.PASSWORD) == 302
 
 
-def test_the_api_token_endpoint_has_the_same_limits(capsys) -> None:
+def test_the_api_token_endpoint_has_the_same_limits() -> None:
     owner = factories.citizen()
     attacker = Client(REMOTE_ADDR=ATTACKER)
     answers = [token(attacker, owner.username, WRONG) for _ in range(6)]
@@ -103,7 +102,6 @@ def test_the_api_token_endpoint_has_the_same_limits(capsys) -> None:
     status, body = token(sprayer, owner.username, factories.PASSWORD)
     assert status == 429 and body["error"]["code"] == "throttled" and body["error"]["field"] is None
     print(f"FIGURES token spray: {len(statuses)} usernames tried, {statuses.count(429)} refused (429), 0 5xx")
-    capsys.readouterr()
 
 
 def test_the_admin_login_is_limited_per_account_and_address() -> None:

@@ -14,6 +14,7 @@ from tongban.cases import services as s
 from tongban.cases.models import BundleCase, BundleMaterial, Case
 from tongban.cases.tests.factories import PDF, TODAY, Env, auth, make_env
 from tongban.core import clock
+from tongban.core.testing import files as samples
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +235,7 @@ def test_correction_across_items_then_resubmit_and_the_unified_result_desk(
     )
     assert r.status_code == 200 and r.json()["phase"] == "correction"
     assert r.json()["correction_items"] == ["父母结婚证", "出生日期与住院记录不一致"]
-    assert upload(client, env, number, "父母结婚证", b"%PDF-1.7 new\n%%EOF").status_code == 201
+    assert upload(client, env, number, "父母结婚证", samples.pdf("new")).status_code == 201
     r = act(client, env.w.applicant, number, "resubmit", revision=r.json()["revision"])
     assert r.status_code == 200 and r.json()["phase"] == "submitted"
     r = act(client, env.w.clerk, number, "accept", revision=r.json()["revision"])

@@ -37,6 +37,7 @@ from tongban.cases.models import BundleCase, BundleMaterial, Case, CaseEvent, Ca
 from tongban.cases.tests.factories import PDF, TODAY, Env, answers, auth, files, make_env, token, user
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
+from tongban.core.testing import files as samples
 from tongban.jurisdictions.models import ServiceCentre
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ OUTSIDERS = [
 # action and the others are refused it.
 INSIDERS = ["applicant", "clerk", "doctor", "approver", "head", "supervisor"]
 BACK_OFFICE = ("doctor", "approver", "head", "supervisor")  # see the bundle case, never at its front desk
-NEW_PDF = b"%PDF-1.7\n% corrected\n%%EOF\n"
+NEW_PDF = samples.pdf("corrected")
 FORM = {"applicant_name": "张三", "child_name": "张小宝", "child_birth_date": "2026-09-20"}
 UPLOADS = ("父母结婚证", "住院分娩记录", "居民户口簿")
 

@@ -16,12 +16,13 @@ from tongban.audit.models import AuditEntry
 from tongban.audit.services import verify
 from tongban.cases.models import BundleCaseEvent, BundleMaterial, Case, CaseEvent, CaseMaterial
 from tongban.core import clock
+from tongban.core.testing import files as samples
 
 from .factories import PDF, PNG, TODAY, Api, World, auth, make_env, world
 
 pytestmark = pytest.mark.django_db
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+JPEG = samples.jpeg()
 
 
 @pytest.fixture

@@ -16,13 +16,14 @@ from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotic
 from tongban.cases.tests.factories import form, user, world
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
+from tongban.core.testing import files as samples
 from tongban.outbox.testing import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 9, 29)  # a Tuesday before National Day
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-PDF = b"%PDF-1.4\n" + b"0" * 200 + b"\n%%EOF"
+PNG = samples.png()
+PDF = samples.pdf()
 
 
 @pytest.fixture

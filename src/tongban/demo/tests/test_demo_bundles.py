@@ -14,10 +14,11 @@ from tongban.cases import services as s
 from tongban.cases.models import Case
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
+from tongban.core.testing import files as samples
 from tongban.demo import loader
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = samples.png()
 
 
 CANDIDATES = ["6222021234567890123", "2026-03", "310000", "A1234567", "测试内容", "2026", "1"]
