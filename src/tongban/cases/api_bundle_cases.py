@@ -77,7 +77,7 @@ class BundleCaseCreateIn(Schema):
     form_data: cs.FormData = Field(
         default_factory=dict, description="一张申请表：键为各事项申请表字段的 key，共用字段只填一次"
     )
-    submit: bool = Field(False, description="true 时保存后立即提交（须无需上传材料或已上传）；否则保存为草稿")
+    submit: cs.Flag = Field(False, description="true 时保存后立即提交（须无需上传材料或已上传）；否则保存为草稿")
     result_mode: ResultModeName = Field("together", description=RESULT_MODE_HELP)
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.models import User
-from tongban.catalogue.formschema import validate_submission
+from tongban.catalogue.formschema import answer_type_errors, validate_submission
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.catalogue.snapshots import published_snapshot
 from tongban.core import caches
@@ -106,6 +106,8 @@ def start_online(
     if "online" not in version.handling_forms:
         raise DomainError("not_online", "该事项不支持网上申请，请到窗口办理", "implementation")
 
+    check_answer_types(version.form_schema, form_data or {})
+
     def make() -> Case:
         data = {**prefill(user, version.form_schema), **(form_data or {})}
         case = open_case(
@@ -178,8 +180,15 @@ def apply_online(
     return idempotency.once(ctx, key, make)  # raises Replayed: the caller answers with what was made
 
 
+def check_answer_types(schema: Iterable[dict], form_data: dict) -> None:
+    """A draft may be incomplete, never of the wrong types (12345 for a name, "yes" for a box)."""
+    if errors := answer_type_errors(schema, form_data):
+        raise FormInvalid(errors)
+
+
 def save_draft(ctx: Ctx, case: Case | str, form_data: dict, revision: int | None = None) -> Case:
     def merge(c: Case) -> None:
+        check_answer_types(version_of(c).form_schema, form_data)
         c.form_data = {**c.form_data, **form_data}
 
     return perform(ctx, case, A.SAVE_DRAFT, revision, merge)

@@ -25,7 +25,14 @@ from ..facts import bundle_facts
 from ..models import BundleCase, BundleMaterial, CaseMaterial
 from ..uploads import upload_problem
 from . import files, idempotency
-from .applying import account_of, applicant_fields, check_window_applicant, prefill, window_clerk_centre
+from .applying import (
+    account_of,
+    applicant_fields,
+    check_answer_types,
+    check_window_applicant,
+    prefill,
+    window_clerk_centre,
+)
 from .context import Ctx, FormInvalid, forbid, today
 from .numbers import next_case_number, query_code
 from .perform import Outcome, open_bundle_case, open_case, perform_bundle, raise_denied
@@ -117,6 +124,8 @@ def start_bundle_online(
     if result_mode is not None and result_mode not in RESULT_MODES:
         raise DomainError("bad_result_mode", "出件方式应为统一出件（together）或逐项出件（separate）", "result_mode")
 
+    check_answer_types(merged_form(items), form_data or {})
+
     def make() -> BundleCase:
         fields = applicant_fields(user)
         bc = open_bundle_case(
@@ -147,9 +156,11 @@ def save_bundle_draft(
     revision: int | None = None,
 ) -> BundleCase:
     def effect(locked: BundleCase) -> None:
+        items = chosen_items(locked.bundle, item_ids) if item_ids is not None else list(locked.items.all())
+        check_answer_types(merged_form(items), form_data)
         locked.form_data = {**locked.form_data, **form_data}
         if item_ids is not None:
-            locked.items.set(chosen_items(locked.bundle, item_ids))
+            locked.items.set(items)
 
     return perform_bundle(ctx, bc, B.SAVE_DRAFT, revision, effect)
 
