@@ -27,6 +27,7 @@ from tongban.catalogue.snapshots import implementation_by_code
 from tongban.core import clock
 from tongban.core.actor import Actor
 from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, lookup_key, paged, shown
+from tongban.core.uploads import MAX_UPLOAD_BYTES
 
 from . import schemas, selectors, services
 from .domain import policy
@@ -35,7 +36,6 @@ from .facts import case_facts, version_of
 from .models import Case, SupervisionNotice
 from .services.idempotency import replayed
 from .services.perform import CASE_NOT_FOUND, check_revision, raise_denied
-from .uploads import MAX_UPLOAD_BYTES
 from .views_public import NOT_FOUND as PROGRESS_NOT_FOUND
 from .views_public import THROTTLED, present, throttled
 

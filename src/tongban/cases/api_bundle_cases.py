@@ -27,6 +27,7 @@ from tongban.bundles.models import Bundle, BundleItem
 from tongban.bundles.selectors import get_bundle
 from tongban.core.actor import Actor
 from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, lookup_key, paged, shown
+from tongban.core.uploads import MAX_UPLOAD_BYTES
 
 from . import schemas as cs
 from . import selectors
@@ -39,7 +40,6 @@ from .models import BundleCase, BundleMaterial, Case
 from .services import bundle_applications as services
 from .services.idempotency import replayed
 from .services.perform import BUNDLE_NOT_FOUND, check_revision, raise_denied
-from .uploads import MAX_UPLOAD_BYTES
 
 TAG = "一件事办件"
 router = Router(auth=bearer, tags=[TAG])

@@ -684,7 +684,7 @@ def attach_uploads(ctx: services.Ctx, case: Case, request: HttpRequest) -> dict[
 
 
 def services_max_upload() -> int:
-    from .uploads import MAX_UPLOAD_BYTES
+    from tongban.core.uploads import MAX_UPLOAD_BYTES
 
     return MAX_UPLOAD_BYTES
 

@@ -22,6 +22,7 @@ from tongban.audit.services import record as audit
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.core.actor import actor_of
 from tongban.core.errors import ConflictError, DomainError
+from tongban.core.uploads import ALLOWED
 
 from . import forms as f
 from . import services
@@ -31,7 +32,6 @@ from .facts import case_facts, version_of
 from .models import Case, CaseMaterial
 from .selectors import visible_cases
 from .services.idempotency import replayed
-from .uploads import ALLOWED
 from .views import (
     PERSONAL_ONLY,
     STATUS_BADGES,

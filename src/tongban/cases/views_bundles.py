@@ -37,6 +37,7 @@ from tongban.bundles.savings import normalise_material
 from tongban.catalogue.formschema import validate_submission
 from tongban.core.actor import actor_of
 from tongban.core.errors import ConflictError, DomainError
+from tongban.core.uploads import MAX_UPLOAD_BYTES
 from tongban.workdays.selectors import current_calendar
 from tongban.workdays.workcal import DeadlineState, UnknownCalendarYear, deadline_state
 
@@ -49,7 +50,6 @@ from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatu
 from .facts import WITHDRAWABLE, bundle_facts, version_of
 from .models import BundleCase, BundleMaterial, Case, JointStep
 from .services.idempotency import replayed
-from .uploads import MAX_UPLOAD_BYTES
 from .views import PERSONAL_ONLY, Deadline, clerk_window, ctx_for, deadline_of, is_applicant, role_of
 
 S = CaseStatus

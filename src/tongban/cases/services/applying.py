@@ -18,15 +18,16 @@ from tongban.catalogue.snapshots import published_snapshot
 from tongban.core import caches
 from tongban.core.actor import AccountKind
 from tongban.core.errors import DomainError
+from tongban.core.uploads import upload_problem
 from tongban.jurisdictions.models import ServiceCentre
 
 from ..domain import policy
 from ..domain.workflow import CaseAction, CaseStatus
 from ..facts import case_facts, version_of
 from ..models import Case, CaseMaterial, Visit
-from ..uploads import upload_problem
 from . import files, idempotency
 from .context import Ctx, FormInvalid, forbid, require, today
+from .identity import agent_fields_for, applicant_fields_for, bound_applicant
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, open_case, perform, raise_denied, tell
 
@@ -84,17 +85,6 @@ CENTRE_SECONDS = 60.0
 _centres: dict[int, tuple[ServiceCentre | None, float]] = caches.keyed({})
 
 
-def applicant_fields(user: User) -> dict[str, Any]:
-    legal = user.kind == AccountKind.ENTERPRISE
-    return {
-        "applicant": user,
-        "applicant_kind": "legal" if legal else "natural",
-        "applicant_name": user.real_name or user.get_username(),
-        "applicant_id_number": (user.uscc if legal else user.id_number) or "",
-        "applicant_phone": user.phone,
-    }
-
-
 def start_online(
     ctx: Ctx, implementation: ItemImplementation, form_data: dict | None = None, *, key: str | None = None
 ) -> Case:
@@ -107,9 +97,10 @@ def start_online(
         raise DomainError("not_online", "该事项不支持网上申请，请到窗口办理", "implementation")
 
     check_answer_types(version.form_schema, form_data or {})
+    data = {**prefill(user, version.form_schema), **(form_data or {})}
+    authorisation = bound_applicant(user, [implementation.code], data, today())
 
     def make() -> Case:
-        data = {**prefill(user, version.form_schema), **(form_data or {})}
         case = open_case(
             ctx,
             A.SAVE_DRAFT,
@@ -123,7 +114,8 @@ def start_online(
             receiving_centre=centre_for(implementation),
             deciding_department_id=implementation.department_id,
             deciding_division_id=implementation.division_id,
-            **applicant_fields(user),
+            **applicant_fields_for(user, authorisation),
+            **agent_fields_for(user, authorisation),
         )
         return case
 
@@ -147,6 +139,7 @@ def apply_online(
     cleaned, errors = validate_submission(version.form_schema, data)
     if errors:
         raise FormInvalid(errors)
+    authorisation = bound_applicant(user, [implementation.code], data, today())
     required = [m.name for m in version.materials.all() if m.necessity == "required" and not m.licence_replaceable]
     if required:
         raise DomainError("materials_missing", "请上传以下必要材料：" + "、".join(required), "materials")
@@ -169,7 +162,8 @@ def apply_online(
             deciding_division_id=implementation.division_id,
             submitted_at=timezone.now(),
             number=next_case_number(implementation.division_id[:6], today()),
-            **applicant_fields(user),
+            **applicant_fields_for(user, authorisation),
+            **agent_fields_for(user, authorisation),
         )
         CaseMaterial.objects.bulk_create(
             [CaseMaterial(case=case, name=name, state=CaseMaterial.State.REPLACED) for name in replaced]
@@ -178,6 +172,18 @@ def apply_online(
         return case
 
     return idempotency.once(ctx, key, make)  # raises Replayed: the caller answers with what was made
+
+
+def bind_applicant(case: Case, user: User | None) -> None:
+    """An online case's applicant follows its form: the account itself, or a principal who authorised it
+    (checked again at each save and at submission: an authorisation may have ended meanwhile)."""
+    if user is None or case.channel != "online" or case.applicant_id != user.pk:
+        return
+    authorisation = bound_applicant(user, [case.implementation.code], case.form_data, today())
+    fields = {**applicant_fields_for(user, authorisation), **agent_fields_for(user, authorisation)}
+    fields.setdefault("authorisation", None)
+    for name, value in fields.items():
+        setattr(case, name, value)
 
 
 def check_answer_types(schema: Iterable[dict], form_data: dict) -> None:
@@ -190,6 +196,7 @@ def save_draft(ctx: Ctx, case: Case | str, form_data: dict, revision: int | None
     def merge(c: Case) -> None:
         check_answer_types(version_of(c).form_schema, form_data)
         c.form_data = {**c.form_data, **form_data}
+        bind_applicant(c, ctx.user)
 
     return perform(ctx, case, A.SAVE_DRAFT, revision, merge)
 
@@ -264,6 +271,7 @@ def submit(ctx: Ctx, case: Case | str, revision: int | None = None, idempotency_
                 [CaseMaterial(case=c, name=name, state=CaseMaterial.State.REPLACED) for name in replaced]
             )
         c.form_data = {**c.form_data, **cleaned}
+        bind_applicant(c, ctx.user)
         c.submitted_at = timezone.now()
         c.number = next_case_number(c.receiving_division_id[:6], today())  # last: see next_case_number
         return Outcome(

@@ -1,4 +1,4 @@
-"""Uploads judged by their whole content (cases/uploads.py). Replays issue 8: a zip bomb saved as OFD, an OFD
+"""Uploads judged by their whole content (core/uploads.py). Replays issue 8: a zip bomb saved as OFD, an OFD
 with ``../../evil.exe`` inside, a PDF with an /OpenAction JavaScript action and polyglots (PDF+HTML, ``%PDF-``
 + an executable, JPEG+ZIP) were stored because only the first bytes were read. Every malicious sample is
 made here; each is refused with a Chinese reason, on the API (error shape) and on the pages, never a 5xx."""
@@ -18,9 +18,8 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from tongban.cases import services as s
-from tongban.cases import uploads
 from tongban.cases.models import CaseMaterial
-from tongban.core import clock
+from tongban.core import clock, uploads
 from tongban.core.testing import files as samples
 
 from .factories import TODAY, Api, form, world

@@ -1,4 +1,4 @@
-"""Real sample files for tests: uploads are read whole (cases/uploads.py), so a test's PDF, PNG or JPEG must be
+"""Real sample files for tests: uploads are read whole (core/uploads.py), so a test's PDF, PNG or JPEG must be
 one (a few hundred bytes each, made once per process)."""
 
 from __future__ import annotations
