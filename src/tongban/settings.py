@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -27,14 +28,50 @@ DEBUG = env_flag("TONGBAN_DEBUG")
 # Demo mode allows the demo data and its published passwords. Never on a real deployment.
 DEMO_MODE = env_flag("TONGBAN_DEMO_MODE")
 
+TESTING = bool(os.environ.get("TONGBAN_TESTING"))
+# A real deployment: neither the demo nor Django's debug pages. Secure cookies, HSTS and the HTTPS redirect are
+# on by default, and the keys must come from the environment.
+PRODUCTION = not (DEBUG or DEMO_MODE or TESTING)
+
+
+def installation_secret(filename: str) -> str:
+    """A random secret for a demo or debug installation, made once under var/ (mode 0600) and kept: never a
+    value published with the code. Each test process makes its own."""
+    if TESTING:
+        return secrets.token_urlsafe(50)
+    path = VAR_DIR / filename
+    if path.exists() and (kept := path.read_text(encoding="utf-8").strip()):
+        return kept
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(50)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process of this installation made it first
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(value)
+    return value
+
+
 SECRET_KEY = os.environ.get("TONGBAN_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or DEMO_MODE or os.environ.get("TONGBAN_TESTING"):
-        SECRET_KEY = "tongban-insecure-demo-key-do-not-use-in-production"
-    else:
+    if PRODUCTION:
         raise ImproperlyConfigured(
             "TONGBAN_SECRET_KEY 未设置：生产部署必须提供密钥（或以 TONGBAN_DEMO_MODE=1 运行演示）。"
         )
+    SECRET_KEY = installation_secret("secret_key")
+
+# The audit log's checkpoints are signed with keys kept outside the database (audit/chain.py). The first signs;
+# the others (after a comma) are older keys that still verify the checkpoints they signed.
+TONGBAN_AUDIT_KEYS = [k.strip() for k in os.environ.get("TONGBAN_AUDIT_KEY", "").split(",") if k.strip()]
+if not TONGBAN_AUDIT_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "TONGBAN_AUDIT_KEY 未设置：审计日志检查点的签名密钥必须来自环境变量，不能存放在数据库中。"
+        )
+    TONGBAN_AUDIT_KEYS = [installation_secret("audit_key")]
+# Where the latest signed checkpoint is also written: outside the database, ideally another disk or host.
+TONGBAN_AUDIT_ANCHOR_DIR = Path(os.environ.get("TONGBAN_AUDIT_ANCHOR_DIR", VAR_DIR / "audit"))
 
 ALLOWED_HOSTS = [h for h in os.environ.get("TONGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): rate limits,
@@ -81,8 +118,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tongban.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tongban.core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -93,6 +132,7 @@ API_MIDDLEWARE = [
     "tongban.core.middleware.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tongban.core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -186,6 +226,28 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS (docs/adr/0004-accounts.md): on by default in production, each can be turned off for a reason.
+SESSION_COOKIE_SECURE = env_flag("TONGBAN_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_flag("TONGBAN_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check may ask over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("TONGBAN_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_flag("TONGBAN_HSTS_PRELOAD", True)
+# Behind a TLS-terminating proxy that sets this header (and strips it from clients): e.g. X-Forwarded-Proto.
+_proxy_ssl_header = os.environ.get("TONGBAN_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+# Content-Security-Policy (core/middleware.py): every asset is the deployment's own; no inline script. Inline
+# style attributes remain in a few templates and the admin, hence 'unsafe-inline' for styles only.
+TONGBAN_CSP = os.environ.get(
+    "TONGBAN_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+# Staff sessions end after this much idle time (a working-day screen left open), not Django's two weeks.
+TONGBAN_STAFF_IDLE_MINUTES = float(os.environ.get("TONGBAN_STAFF_IDLE_MINUTES", "30"))
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry
+from .models import AuditCheckpoint, AuditEntry
 
 
 @admin.register(AuditEntry)
@@ -8,6 +8,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("at", "actor_label", "action", "object_type", "object_id", "ip")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_label")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(admin.ModelAdmin):
+    list_display = ("number", "at", "entry_id", "count", "key_id")
     date_hierarchy = "at"
 
     def has_add_permission(self, request):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -29,3 +30,17 @@ def refuse(request: HttpRequest, refusal: Refusal) -> HttpResponse:
         body = error_body(refusal.code, refusal.message, refusal.field)
         return JsonResponse(body, status=refusal.status, json_dumps_params={"ensure_ascii": False})
     return render(request, "400.html", {"message": refusal.message, "status": refusal.status}, status=refusal.status)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Django 5.2 has no CSP of its own: the policy of ``TONGBAN_CSP`` on every response that has none."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.policy = str(getattr(settings, "TONGBAN_CSP", "") or "")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.policy
+        return response
