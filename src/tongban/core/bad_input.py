@@ -62,10 +62,11 @@ def inspect(request: HttpRequest) -> None:
     try:
         if (request.content_type or "") in FORM_TYPES:
             _check_pairs(request.POST.lists(), "字段")
-            for field, upload in request.FILES.items():
-                name = upload.name or ""
-                if len(name) > MAX_FILE_NAME or "\x00" in name:
-                    raise Refusal(400, "invalid_file_name", "文件名过长或含有无效字符，请改短文件名后重试", field)
+            for field, uploads in request.FILES.lists():
+                for upload in uploads:
+                    name = upload.name or ""
+                    if len(name) > MAX_FILE_NAME or "\x00" in name:
+                        raise Refusal(400, "invalid_file_name", "文件名过长或含有无效字符，请改短文件名后重试", field)
         else:
             request.body  # noqa: B018  (read once: Django refuses a body above the limit here)
     except Refusal:

@@ -90,6 +90,7 @@ def test_a_forged_row_with_the_chain_recomputed(anchored, capsys) -> None:
 def test_a_forged_checkpoint_cannot_be_signed_without_the_key(anchored, capsys) -> None:
     forge_and_recompute(3)
     last = AuditEntry.objects.order_by("-id").first()
+    assert last is not None
     AuditCheckpoint.objects.filter(number=1).update(entry_hash=last.hash)  # the forger "fixes" the checkpoint
     assert "签名无效" in detected(capsys)
 

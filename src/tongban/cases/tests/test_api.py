@@ -181,7 +181,10 @@ def test_the_same_idempotency_key_never_makes_a_second_case(apis: dict[str, Api]
     assert ok(api.apply(w, submit=False, key="draft-1"), 200)["number"] == draft["number"]
     assert Case.objects.count() == 2
     # Keys belong to their user: another citizen's identical key makes their own case.
-    mine = {"applicant_id_number": w.other_citizen.id_number, "applicant_name": w.other_citizen.real_name}
+    mine: dict[str, Any] = {
+        "applicant_id_number": w.other_citizen.id_number,
+        "applicant_name": w.other_citizen.real_name,
+    }
     other = ok(apis["other_citizen"].apply(w, key="order-7781", **mine), 201)
     assert other["number"] != first["number"] and Case.objects.count() == 3
     # Without a key, every request is a new application.

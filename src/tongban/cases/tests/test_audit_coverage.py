@@ -3,6 +3,8 @@ and each item's, with the account and the address that submitted."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_a_bundles_submission_is_audited_for_the_bundle_and_each_item(client: Client, monkeypatch) -> None:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     env = make_env()
-    headers = {**auth(env.w.applicant), "REMOTE_ADDR": "198.51.100.23"}
+    headers: dict[str, Any] = {**auth(env.w.applicant), "REMOTE_ADDR": "198.51.100.23"}
     form = {"applicant_name": "张三", "child_name": "张小宝", "child_birth_date": "2026-09-20"}
     draft = client.post(
         "/api/v1/bundle-cases",

@@ -168,15 +168,16 @@ def test_the_admin_records_and_revokes_through_the_service(client: Client, w: Wo
 def test_a_bundle_form_is_bound_the_same_way(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     env = make_env()
+    headers: dict[str, Any] = auth(env.w.applicant)
     body = {
         "bundle": env.bundle.code,
         "form_data": {"applicant_name": "王秀英", "applicant_id_number": MOTHER_ID, "child_name": "张小宝"},
     }
-    response = client.post("/api/v1/bundle-cases", body, content_type="application/json", **auth(env.w.applicant))
+    response = client.post("/api/v1/bundle-cases", body, content_type="application/json", **headers)
     assert response.status_code == 400 and "applicant_id_number" in str(response.json()["error"])
     assert not BundleCase.objects.exists()
     mother_authorises(env.w)
-    response = client.post("/api/v1/bundle-cases", body, content_type="application/json", **auth(env.w.applicant))
+    response = client.post("/api/v1/bundle-cases", body, content_type="application/json", **headers)
     assert response.status_code == 201, response.content
     bundle_case = BundleCase.objects.get()
     assert bundle_case.applicant_id_number == MOTHER_ID and bundle_case.authorisation is not None

@@ -132,7 +132,7 @@ def test_the_revision_a_client_saw_still_resubmits_after_its_uploads(client: Cli
 def test_a_bundles_replaced_upload_is_on_its_record(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     env = make_env()
-    headers = auth(env.w.applicant)
+    headers: dict[str, Any] = auth(env.w.applicant)
     draft = client.post(
         "/api/v1/bundle-cases",
         {
@@ -170,7 +170,7 @@ def test_a_bundles_replaced_upload_is_on_its_record(client: Client, monkeypatch:
     assert default_storage.exists(old.file.name)
 
 
-def upload_to(client: Client, headers: dict[str, str], number: str, name: str, content: bytes) -> Any:
+def upload_to(client: Client, headers: dict[str, Any], number: str, name: str, content: bytes) -> Any:
     return client.post(
         f"/api/v1/bundle-cases/{number}/materials",
         {"name": name, "file": SimpleUploadedFile("f.png", content)},
