@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -70,7 +69,6 @@ class Setting:
 @pytest.fixture
 def setting(monkeypatch: pytest.MonkeyPatch) -> Setting:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
-    cache.clear()
     env = make_env()
     w = env.w
     home = w.centre.division

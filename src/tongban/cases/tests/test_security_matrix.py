@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, reverse
 
@@ -54,7 +53,6 @@ class Setting:
 @pytest.fixture
 def setting(monkeypatch: pytest.MonkeyPatch) -> Setting:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
-    cache.clear()
     w = world()
     home = w.centre.division
     yuecheng = cf.division("330602", "越城区")
