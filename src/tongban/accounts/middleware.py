@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 
 from .roles import AccountKind
@@ -28,8 +29,8 @@ class StaffIdleTimeoutMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)  # after the view: a login in this request counts
         session = getattr(request, "session", None)
-        if session is None or user is None or not user.is_authenticated:
-            return response
+        if session is None or user is None or not user.is_authenticated or SESSION_KEY not in session:
+            return response  # not signed in by this session (an API request names its user by a token)
         if getattr(user, "kind", "") != AccountKind.STAFF and not user.is_staff:
             return response
         idle = idle_seconds()
