@@ -211,8 +211,9 @@ def create_case(
     response={201: schemas.CaseMaterialOut, **WRITE_ERRORS},
     summary="上传申请材料",
     description="multipart/form-data：name 为该事项要求的材料名称，file 为文件。按文件内容识别 PDF、JPEG、"
-    f"PNG、OFD，单个文件不超过{MAX_UPLOAD_BYTES // 1048576}MB；不合格的文件返回400并说明原因，"
-    "不影响已上传的其他材料。同名材料再次上传将替换原文件。",
+    f"PNG、OFD，并检查整个文件（脚本、内嵌文件、压缩炸弹、伪装格式等），单个文件不超过{MAX_UPLOAD_BYTES // 1048576}MB；"
+    "不合格的文件返回400并说明原因，不影响已上传的其他材料。同名材料再次上传将替换原文件；受理后只能按退回补正"
+    "通知更换所列材料（否则409）。提交后的每次上传和更换都记入办件过程和审计日志（保留原文件摘要）。",
 )
 def upload_material(
     request: HttpRequest, number: str, name: Form[str] = "", file: File[UploadedFile | None] = None
