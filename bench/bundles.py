@@ -45,7 +45,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as common
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tongban.core.testing import files as samples
+
+PDF = samples.pdf()
 BUNDLE = "新生儿出生一件事"
 SINGLE = "新生儿入户"
 

@@ -775,6 +775,7 @@ class CaseGenerator:
             "deciding_division_id": it.division_id,
             "bundle_case_id": None,
             "agent_id": None,
+            "authorisation_id": None,
             "bundle_item_id": None,
             "deferred": False,
             "correction_items": "[]",

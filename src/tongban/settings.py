@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from tongban.core.net import parse_networks
 
 SRC_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("TONGBAN_HOME", SRC_DIR.parent.parent)).resolve()
@@ -25,16 +28,55 @@ DEBUG = env_flag("TONGBAN_DEBUG")
 # Demo mode allows the demo data and its published passwords. Never on a real deployment.
 DEMO_MODE = env_flag("TONGBAN_DEMO_MODE")
 
+TESTING = bool(os.environ.get("TONGBAN_TESTING"))
+# A real deployment: neither the demo nor Django's debug pages. Secure cookies, HSTS and the HTTPS redirect are
+# on by default, and the keys must come from the environment.
+PRODUCTION = not (DEBUG or DEMO_MODE or TESTING)
+
+
+def installation_secret(filename: str) -> str:
+    """A random secret for a demo or debug installation, made once under var/ (mode 0600) and kept: never a
+    value published with the code. Each test process makes its own."""
+    if TESTING:
+        return secrets.token_urlsafe(50)
+    path = VAR_DIR / filename
+    if path.exists() and (kept := path.read_text(encoding="utf-8").strip()):
+        return kept
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(50)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process of this installation made it first
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(value)
+    return value
+
+
 SECRET_KEY = os.environ.get("TONGBAN_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or DEMO_MODE or os.environ.get("TONGBAN_TESTING"):
-        SECRET_KEY = "tongban-insecure-demo-key-do-not-use-in-production"
-    else:
+    if PRODUCTION:
         raise ImproperlyConfigured(
             "TONGBAN_SECRET_KEY 未设置：生产部署必须提供密钥（或以 TONGBAN_DEMO_MODE=1 运行演示）。"
         )
+    SECRET_KEY = installation_secret("secret_key")
+
+# The audit log's checkpoints are signed with keys kept outside the database (audit/chain.py). The first signs;
+# the others (after a comma) are older keys that still verify the checkpoints they signed.
+TONGBAN_AUDIT_KEYS = [k.strip() for k in os.environ.get("TONGBAN_AUDIT_KEY", "").split(",") if k.strip()]
+if not TONGBAN_AUDIT_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "TONGBAN_AUDIT_KEY 未设置：审计日志检查点的签名密钥必须来自环境变量，不能存放在数据库中。"
+        )
+    TONGBAN_AUDIT_KEYS = [installation_secret("audit_key")]
+# Where the latest signed checkpoint is also written: outside the database, ideally another disk or host.
+TONGBAN_AUDIT_ANCHOR_DIR = Path(os.environ.get("TONGBAN_AUDIT_ANCHOR_DIR", VAR_DIR / "audit"))
 
 ALLOWED_HOSTS = [h for h in os.environ.get("TONGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): rate limits,
+# lock-outs and the audit log then see the real client's address (core/net.py). Nobody else's is.
+TONGBAN_TRUSTED_PROXIES = parse_networks(os.environ.get("TONGBAN_TRUSTED_PROXIES", ""))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,13 +111,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Input no view can handle (NUL, a broken multipart body, a body over the limit) answered 4xx, in Chinese.
+    "tongban.core.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tongban.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tongban.core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -83,8 +129,10 @@ MIDDLEWARE = [
 # negotiation (core/handlers.py). Axes stays: it answers a locked-out token request.
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tongban.core.middleware.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tongban.core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -139,15 +187,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Lock an account (per username) after repeated failures.
+# Failed logins (accounts/lockout.py, docs/adr/0004): a username is locked from the address that failed
+# for it (a stranger cannot lock the owner out of their own address), and an address that fails for many
+# usernames is throttled. Counted in the database, so every process sees the same counts.
 AXES_FAILURE_LIMIT = int(os.environ.get("TONGBAN_LOGIN_FAILURE_LIMIT", "5"))
+TONGBAN_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("TONGBAN_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "tongban.accounts.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "tongban.core.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Locking by IP too would lock out every citizen behind a service centre's shared address (docs/adr/0004).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -175,6 +226,28 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS (docs/adr/0004-accounts.md): on by default in production, each can be turned off for a reason.
+SESSION_COOKIE_SECURE = env_flag("TONGBAN_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_flag("TONGBAN_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check may ask over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("TONGBAN_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_flag("TONGBAN_HSTS_PRELOAD", True)
+# Behind a TLS-terminating proxy that sets this header (and strips it from clients): e.g. X-Forwarded-Proto.
+_proxy_ssl_header = os.environ.get("TONGBAN_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+# Content-Security-Policy (core/middleware.py): every asset is the deployment's own; no inline script. Inline
+# style attributes remain in a few templates and the admin, hence 'unsafe-inline' for styles only.
+TONGBAN_CSP = os.environ.get(
+    "TONGBAN_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+# Staff sessions end after this much idle time (a working-day screen left open), not Django's two weeks.
+TONGBAN_STAFF_IDLE_MINUTES = float(os.environ.get("TONGBAN_STAFF_IDLE_MINUTES", "30"))
 
 LOGGING = {
     "version": 1,

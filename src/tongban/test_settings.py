@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("TONGBAN_TESTING", "1")
 
@@ -42,3 +43,5 @@ STORAGES = {
 }
 # Tasks run at once in the test process (after commit); tests about the worker start a real one.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+# The audit log's anchor outside the database: a directory of this test process (audit tests use their own).
+TONGBAN_AUDIT_ANCHOR_DIR = Path(tempfile.mkdtemp(prefix="tongban-audit-"))

@@ -22,11 +22,12 @@ from tongban.bundles.models import Bundle
 from tongban.cases.forms_bundles import material_field
 from tongban.cases.models import BundleCase, Case, CaseMaterial
 from tongban.core.identifiers import make_resident_id
+from tongban.core.testing import files as samples
 from tongban.jurisdictions.models import Department
 
 expect = pytest.importorskip("playwright.sync_api").expect  # the browser fixture explains a missing install
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf()
 UPLOADS = ["出生医学证明首次签发登记表", "儿童预防接种信息登记表", "出生登记申报表"]
 
 

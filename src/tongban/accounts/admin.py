@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 
+from tongban.audit.services import client_ip
+from tongban.audit.services import record as audit
+
 from . import services
 from .masking import mask_phone, mask_resident_id, mask_uscc
-from .models import User
+from .models import Authorisation, User
 from .permissions import is_system_admin
 from .roles import AccountKind
 
@@ -29,6 +33,8 @@ STAFF_FIELDS = (
     "user_permissions",
     "is_demo",
 )
+# Shown in full on a user's change page (masked in the list): each showing is audited.
+PERSONAL_FIELDS = ("id_number", "uscc", "phone", "address")
 UNIQUE_MESSAGES = {
     "id_number": {"unique": services.DUPLICATE_ID_NUMBER},
     "uscc": {"unique": services.DUPLICATE_USCC},
@@ -162,6 +168,17 @@ class UserAdmin(DjangoUserAdmin):
         # Creating an account sets its kind and role, which only system administrators decide.
         return super().has_add_permission(request) and is_system_admin(request.user)
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The change form shows identifiers in full (to correct them): every such look is on the record.
+        user = getattr(response, "context_data", {}).get("original") if response.status_code == 200 else None
+        if isinstance(user, User):
+            shown = [name for name in PERSONAL_FIELDS if getattr(user, name)]
+            if shown:
+                detail = {"fields": shown, "surface": "admin"}
+                audit("user.view", "user", user.pk, actor=request.user, ip=client_ip(request), detail=detail)
+        return response
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         # After the form's groups are saved, so the role group cannot be dropped by the form.
@@ -173,3 +190,108 @@ class UserAdmin(DjangoUserAdmin):
 
         removed = sum(reset(username=username) for username in queryset.values_list("username", flat=True))
         self.message_user(request, f"已清除 {removed} 条登录失败记录，所选账号可以重新登录。", messages.SUCCESS)
+
+
+class AuthorisationForm(forms.ModelForm):
+    """What an administrator records; the service's checks (services.authorisation_errors) by field."""
+
+    scope_text = forms.CharField(
+        label="授权事项",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="实施清单编码，每行一个；留空表示全部事项",
+    )
+    document_file = forms.FileField(label="授权委托书", required=False, help_text="PDF、JPEG、PNG或OFD，按内容检查")
+
+    class Meta:
+        model = Authorisation
+        fields = [
+            "agent",
+            "principal_name",
+            "principal_id_number",
+            "valid_from",
+            "valid_until",
+            "verified_by",
+            "verification_note",
+        ]
+
+    def document(self) -> tuple[str, bytes] | None:
+        upload = self.cleaned_data.get("document_file")
+        if not upload:
+            return None
+        upload.seek(0)
+        return upload.name or "document", upload.read()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        errors = services.authorisation_errors(
+            agent=cleaned.get("agent"),
+            principal_name=cleaned.get("principal_name", ""),
+            principal_id_number=cleaned.get("principal_id_number", ""),
+            valid_from=cleaned.get("valid_from"),
+            valid_until=cleaned.get("valid_until"),
+            document=self.document(),
+            verified_by=cleaned.get("verified_by"),
+            verification_note=cleaned.get("verification_note", ""),
+        )
+        for name, message in errors.items():
+            self.add_error("document_file" if name == "document" else name, message)
+        return cleaned
+
+
+@admin.register(Authorisation)
+class AuthorisationAdmin(admin.ModelAdmin):
+    """Recorded through the service (its checks and its audit entry), never edited: revoked and recorded anew."""
+
+    form = AuthorisationForm
+    list_display = ("principal_name", "masked_principal", "agent", "valid_from", "valid_until", "evidence", "state")
+    list_filter = ("principal_kind",)
+    search_fields = ("principal_name", "=principal_id_number", "agent__username")
+    autocomplete_fields = ("agent", "verified_by")
+    fields = ("agent", "principal_name", "principal_id_number", "scope_text", "valid_from", "valid_until",
+              "document_file", "verified_by", "verification_note")  # fmt: skip
+    actions = ["revoke"]
+
+    @admin.display(description="委托人证件号码")
+    def masked_principal(self, obj: Authorisation) -> str:
+        number = obj.principal_id_number
+        return (
+            mask_uscc(number) if obj.principal_kind == Authorisation.PrincipalKind.LEGAL else mask_resident_id(number)
+        )
+
+    @admin.display(description="依据")
+    def evidence(self, obj: Authorisation) -> str:
+        return "授权委托书" if obj.document else "窗口核验"
+
+    @admin.display(description="状态")
+    def state(self, obj: Authorisation) -> str:
+        return "已撤销" if obj.revoked_at else "有效"
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Authorisation, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        recorded = services.record_authorisation(
+            recorded_by=request.user,  # type: ignore[arg-type]
+            agent=data["agent"],
+            principal_name=data["principal_name"],
+            principal_id_number=data["principal_id_number"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+            scope_items=data.get("scope_text", "").split(),
+            document=form.document(),
+            verified_by=data.get("verified_by"),
+            verification_note=data.get("verification_note", ""),
+        )
+        obj.pk = recorded.pk
+        obj._state.adding = False
+
+    @admin.action(description="撤销所选委托授权")
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for authorisation in queryset.filter(revoked_at__isnull=True):
+            services.revoke_authorisation(authorisation, by=request.user, reason="管理员在后台撤销")  # type: ignore[arg-type]
+        self.message_user(request, "所选委托授权已撤销。", messages.SUCCESS)

@@ -17,6 +17,7 @@ from tongban.core.api_types import Line150, Password
 
 from .api_auth import bearer
 from .forms import DEMO_REFUSED
+from .lockout import ADDRESS, lockout_reason
 from .models import User
 from .tokens import issue_token, revoke_token
 
@@ -25,8 +26,10 @@ router = Router(auth=bearer, tags=[TAG])
 AUTH_ERRORS: dict[int, Any] = {**ERRORS, 401: ErrorOut, 403: ErrorOut}
 
 LOCKED = (
-    "该账号连续{limit}次登录失败，已被暂时锁定。为防止他人猜测密码，锁定期间即使密码正确也无法登录，请{wait}后再试。"
+    "该账号在当前网络地址连续{limit}次登录失败，已被暂时锁定。为防止他人猜测密码，锁定期间即使密码正确也无法从此地址"
+    "登录，请{wait}后再试。"
 )
+THROTTLED = "当前网络地址短时间内多次登录失败，为防止批量猜测密码，来自该地址的登录已暂时停止，请{wait}后再试。"
 BAD_LOGIN = "用户名或密码不正确，请注意密码区分大小写。连续输错{limit}次，账号将被暂时锁定。"
 
 
@@ -64,6 +67,8 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
         if getattr(request, "axes_locked_out", False):
             # Answer in the API's shape: stop axes' middleware swapping in its HTML lockout page.
             request.axes_locked_out = False  # type: ignore[attr-defined]
+            if lockout_reason(request) == ADDRESS:
+                raise ApiError("throttled", THROTTLED.format(wait=_cooloff_text()), None, status=429)
             raise ApiError("locked", LOCKED.format(limit=limit, wait=_cooloff_text()), "username", status=429)
         if not settings.DEMO_MODE and User.objects.filter(username=payload.username, is_demo=True).exists():
             raise ApiError("demo_account", DEMO_REFUSED, "username", status=403)

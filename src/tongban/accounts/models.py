@@ -138,3 +138,47 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.key_hash[:8]}…"
+
+
+class Authorisation(models.Model):
+    """委托授权: a person or enterprise (the principal, 委托人) lets an account (the agent, 代办人/受托人) apply
+    in their name, for some items or all, for a time; on the strength of a signed authorisation document
+    (授权委托书) or of a window clerk who checked the principal in person. Applications whose applicant is
+    not the signed-in account itself are accepted only under one of these (cases/services/identity.py)."""
+
+    class PrincipalKind(models.TextChoices):
+        NATURAL = "natural", "自然人"
+        LEGAL = "legal", "法人或其他组织"
+
+    principal_kind = models.CharField("委托人类型", max_length=10, choices=PrincipalKind.choices)
+    principal_name = models.CharField("委托人姓名/名称", max_length=100)
+    principal_id_number = models.CharField("委托人证件号码", max_length=18, db_index=True)
+    principal = models.ForeignKey(
+        User, verbose_name="委托人账号", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agent = models.ForeignKey(User, verbose_name="受托人账号", on_delete=models.PROTECT, related_name="authorisations")
+    scope_items = models.JSONField("授权事项", default=list, blank=True, help_text="实施清单编码列表；留空表示全部事项")
+    valid_from = models.DateField("有效期起")
+    valid_until = models.DateField("有效期至")
+    document = models.FileField("授权委托书", upload_to="authorisations/%Y/%m/", blank=True)
+    document_sha256 = models.CharField("授权委托书摘要", max_length=64, blank=True)
+    verified_by = models.ForeignKey(
+        User, verbose_name="窗口核验人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verification_note = models.CharField("核验说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(User, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoke_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "委托授权"
+        verbose_name_plural = "委托授权"
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["agent", "principal_id_number"], name="authorisation_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.principal_name} 委托 {self.agent}"
+
+    def covers(self, implementation_code: str) -> bool:
+        return not self.scope_items or implementation_code in self.scope_items

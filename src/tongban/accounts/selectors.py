@@ -1,9 +1,12 @@
-"""Reads of accounts for pages: what a profile shows, with personal numbers masked."""
+"""Reads of accounts: what a profile shows (personal numbers masked), the authorisations in force."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from .masking import mask_phone, mask_resident_id, mask_uscc
-from .models import User
+from .models import Authorisation, User
 from .roles import ACCOUNT_KIND_LABELS, ROLE_LABELS, AccountKind, Role
 
 
@@ -34,3 +37,19 @@ def profile_rows(user: User) -> list[tuple[str, str]]:
     if user.is_demo:
         rows.append(("说明", "演示账号（密码公开，仅在演示模式下可用）"))
     return [(label, value) for label, value in rows if value]
+
+
+def authorisation_in_force(
+    agent: User, principal_id_number: str, implementation_codes: Iterable[str], day: dt.date
+) -> Authorisation | None:
+    """The authorisation under which ``agent`` may apply for the principal with that ID number or credit code,
+    for those items (one, or a bundle's), on ``day``: recorded, not revoked, valid on the day, covering each."""
+    codes = list(implementation_codes)
+    candidates = Authorisation.objects.filter(
+        agent=agent,
+        principal_id_number=principal_id_number,
+        revoked_at__isnull=True,
+        valid_from__lte=day,
+        valid_until__gte=day,
+    ).order_by("-recorded_at")
+    return next((a for a in candidates if all(a.covers(code) for code in codes)), None)

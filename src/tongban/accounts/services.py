@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps as global_apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from tongban.audit.services import record as audit
 from tongban.core.identifiers import resident_id_error, uscc_error
+from tongban.core.uploads import upload_problem
 
 from . import validation
-from .models import User
+from .models import Authorisation, User
 from .roles import (
     ADMIN_SITE_ROLES,
     ROLE_LABELS,
@@ -24,7 +32,10 @@ from .roles import (
     Role,
     parse_role,
 )
+from .tokens import revoke_all
 
+# A standing authorisation lasts at most a year; one for a single application is recorded for its days.
+AUTHORISATION_MAX_DAYS = 366
 DUPLICATE_USERNAME = "该用户名已被使用，请换一个"
 DUPLICATE_ID_NUMBER = "该公民身份号码已注册，请直接登录或找回密码"
 DUPLICATE_USCC = "该统一社会信用代码已注册，请直接登录或联系单位管理员"
@@ -150,6 +161,18 @@ def assign_role(user: User, role: Role | str, department: Any = None, division: 
 
 
 # --- accounts ------------------------------------------------------------------------------------------------
+
+
+def password_changed(user: User) -> int:
+    """After a password change or reset: every API token issued before it stops working (a token taken with
+    the old password must not outlive it), on the record. Returns how many live tokens were revoked.
+
+    Sessions need nothing here: Django ends the other sessions itself (the session hash covers the password).
+    The token cache of this process is emptied at once; another process keeps a token at most
+    TONGBAN_API_TOKEN_CACHE_SECONDS longer (accounts/tokens.py)."""
+    revoked = revoke_all(user)
+    audit("auth.password_changed", "user", user.pk, actor=user, detail={"tokens_revoked": revoked})
+    return revoked
 
 
 def _check_username(username: str, errors: dict[str, Any]) -> str:
@@ -319,3 +342,133 @@ def create_staff(
     user.role = parse_role(role).value
     _save_new(user, password)
     return assign_role(user, role, department=department, division=division, centre=centre)
+
+
+# --- authorisations (委托授权) --------------------------------------------------------------------------------
+
+
+def _principal(principal_id_number: str) -> tuple[str, str, str | None]:
+    """(normalised number, kind, why it is no valid resident ID or credit code)."""
+    number = validation.normalize_identifier(principal_id_number)
+    if len(number) == 18 and not uscc_error(number) and resident_id_error(number):
+        return number, Authorisation.PrincipalKind.LEGAL, None
+    msg = resident_id_error(number)
+    why = f"委托人证件号码应为公民身份号码或统一社会信用代码：{msg}" if msg else None
+    return number, Authorisation.PrincipalKind.NATURAL, why
+
+
+def authorisation_errors(
+    *,
+    agent: User | None,
+    principal_name: str,
+    principal_id_number: str,
+    valid_from: dt.date | None,
+    valid_until: dt.date | None,
+    document: tuple[str, bytes] | None = None,
+    verified_by: User | None = None,
+    verification_note: str = "",
+) -> dict[str, str]:
+    """What is wrong with an authorisation to be recorded, by field, in Chinese (the admin form shows these)."""
+    errors: dict[str, str] = {}
+    number, _, why = _principal(principal_id_number)
+    if why:
+        errors["principal_id_number"] = why
+    if not validation.normalize_name(principal_name).strip():
+        errors["principal_name"] = "请填写委托人姓名或名称"
+    if agent is None:
+        errors["agent"] = "请选择受托人账号"
+    elif agent.kind == AccountKind.STAFF:
+        errors["agent"] = "受托人应为自然人或法人账号，工作人员账号不能受托代办"
+    elif number and number in (agent.id_number, agent.uscc):
+        errors["agent"] = "委托人与受托人是同一人，无需委托"
+    if valid_from is None or valid_until is None:
+        errors["valid_until"] = "请填写委托有效期"
+    elif valid_until < valid_from:
+        errors["valid_until"] = "有效期至不能早于有效期起"
+    elif (valid_until - valid_from).days > AUTHORISATION_MAX_DAYS:
+        errors["valid_until"] = f"委托有效期最长{AUTHORISATION_MAX_DAYS}天，期满请重新办理"
+    if verified_by is not None and verified_by.role != Role.WINDOW_CLERK:
+        errors["verified_by"] = "窗口核验人应为综合窗口受理人员"
+    elif verified_by is not None and not verification_note.strip():
+        errors["verification_note"] = "请写明窗口如何核验委托人身份和委托意愿"
+    if document is None and verified_by is None:
+        errors["document"] = "请上传授权委托书，或由窗口工作人员当面核验委托人"
+    elif document is not None and (problem := upload_problem(*document)[1]):
+        errors["document"] = problem
+    return errors
+
+
+def record_authorisation(
+    *,
+    recorded_by: User,
+    agent: User,
+    principal_name: str,
+    principal_id_number: str,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    scope_items: Iterable[str] = (),
+    document: tuple[str, bytes] | None = None,
+    verified_by: User | None = None,
+    verification_note: str = "",
+) -> Authorisation:
+    """Record that the principal (a resident ID or a credit code) lets ``agent`` apply in their name.
+
+    The evidence is the signed authorisation document (a PDF or image, inspected like every upload) or a window
+    clerk's check of the principal in person (``verified_by`` with a note), at least one. Raises
+    ValidationError keyed by field, in Chinese; on the record in the audit log."""
+    errors = authorisation_errors(
+        agent=agent,
+        principal_name=principal_name,
+        principal_id_number=principal_id_number,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        document=document,
+        verified_by=verified_by,
+        verification_note=verification_note,
+    )
+    if errors:
+        raise ValidationError(errors)
+    number, kind, _ = _principal(principal_id_number)
+    codes = sorted({c.strip() for c in scope_items if c and c.strip()})
+    authorisation = Authorisation(
+        principal_kind=kind,
+        principal_name=validation.normalize_name(principal_name).strip(),
+        principal_id_number=number,
+        principal=User.objects.filter(Q(id_number=number) | Q(uscc=number)).first(),
+        agent=agent,
+        scope_items=codes,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        verified_by=verified_by,
+        verification_note=verification_note.strip(),
+        recorded_by=recorded_by,
+    )
+    with transaction.atomic():
+        if document is not None:
+            authorisation.document_sha256 = hashlib.sha256(document[1]).hexdigest()
+            authorisation.document.save(uuid.uuid4().hex[:16], ContentFile(document[1]), save=False)
+        authorisation.save()
+        detail = {
+            "agent": agent.pk,
+            "principal_kind": kind,
+            "items": codes,
+            "valid": [valid_from.isoformat(), valid_until.isoformat()],
+            "evidence": "document" if document is not None else "window_check",
+            "document_sha256": authorisation.document_sha256,
+        }
+        audit("authorisation.record", "authorisation", authorisation.pk, actor=recorded_by, detail=detail)
+    return authorisation
+
+
+def revoke_authorisation(authorisation: Authorisation, *, by: User, reason: str) -> Authorisation:
+    """The principal withdrew it (or it was recorded in error): it no longer lets anyone apply."""
+    if not reason.strip():
+        raise ValidationError({"revoke_reason": "请写明撤销原因"})
+    with transaction.atomic():
+        updated = Authorisation.objects.filter(pk=authorisation.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoke_reason=reason.strip()[:200]
+        )
+        if updated:
+            audit("authorisation.revoke", "authorisation", authorisation.pk, actor=by, detail={"reason": reason})
+    authorisation.refresh_from_db()
+    return authorisation

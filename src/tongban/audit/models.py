@@ -57,3 +57,25 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class AuditCheckpoint(AppendOnlyModel):
+    """A signed, numbered statement of how far the chain went (chain.py): taken periodically by the worker and
+    on demand (``tongban audit checkpoint``); the latest is also written outside the database."""
+
+    number = models.PositiveIntegerField("编号", unique=True)
+    at = models.DateTimeField("时间")
+    entry_id = models.BigIntegerField("最后一条记录")
+    entry_hash = models.CharField("最后一条记录的哈希", max_length=64)
+    count = models.PositiveBigIntegerField("记录条数")
+    prev_signature = models.CharField("上一检查点签名", max_length=64, blank=True)
+    key_id = models.CharField("签名密钥标识", max_length=16)
+    signature = models.CharField("签名", max_length=64)
+
+    class Meta:
+        verbose_name = "审计检查点"
+        verbose_name_plural = "审计检查点"
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"第{self.number}号检查点（至第{self.entry_id}条记录）"

@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tongban.core import net
+
+from . import chain
 from .chain import GENESIS, entry_hash, first_broken
-from .models import AuditEntry, AuditHead
+from .models import AuditCheckpoint, AuditEntry, AuditHead
 
 
 def record(
@@ -104,25 +113,162 @@ def _insert(entry: AuditEntry) -> int:
 
 
 def client_ip(request: Any) -> str:
-    return (request.META.get("REMOTE_ADDR") or "")[:45] if request is not None else ""
+    """The real client address (behind the configured trusted proxies only: core/net.py)."""
+    return net.client_ip(request)
 
 
-def verify() -> tuple[int, int | None]:
-    """(entries checked, id of the first tampered entry or None). Also notices a truncated tail."""
-    rows = AuditEntry.objects.order_by("id").iterator(chunk_size=2000)
-    checked = 0
+# ---- checkpoints: the chain anchored outside the database ------------------------------------------------
+
+ANCHOR_FILE = "latest-checkpoint.json"
+ANCHOR_LOG = "checkpoints.jsonl"
+
+
+def _keys() -> list[str]:
+    keys = list(getattr(settings, "TONGBAN_AUDIT_KEYS", []))
+    if not keys:
+        raise ImproperlyConfigured("未配置审计检查点签名密钥（TONGBAN_AUDIT_KEY）")
+    return keys
+
+
+def _utc(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).isoformat()
+
+
+def _as_checkpoint(row: AuditCheckpoint) -> chain.Checkpoint:
+    return chain.Checkpoint(
+        row.number, _utc(row.at), row.entry_id, row.entry_hash, row.count, row.prev_signature, row.key_id, row.signature
+    )
+
+
+def anchor_dir() -> Path:
+    return Path(settings.TONGBAN_AUDIT_ANCHOR_DIR)
+
+
+def checkpoint() -> AuditCheckpoint | None:
+    """Sign how far the chain has come (None when nothing was appended since the last checkpoint). Holds the
+    head's lock, so no entry slips in between; the latest checkpoint is written to the anchor directory,
+    outside the database, once this commits."""
+    key = _keys()[0]
+    with transaction.atomic():
+        _locked_head()
+        last = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
+        previous = AuditCheckpoint.objects.order_by("-number").first()
+        if last is None or (previous is not None and previous.entry_id == last[0]):
+            return None
+        entry_id, last_hash = last
+        since = previous.entry_id if previous is not None else 0
+        count = (previous.count if previous is not None else 0) + AuditEntry.objects.filter(id__gt=since).count()
+        row = AuditCheckpoint(
+            number=(previous.number if previous is not None else 0) + 1,
+            at=timezone.now(),
+            entry_id=entry_id,
+            entry_hash=last_hash,
+            count=count,
+            prev_signature=previous.signature if previous is not None else "",
+            key_id=chain.key_id(key),
+        )
+        row.signature = chain.sign(key, _as_checkpoint(row).fields())
+        row.save()
+        transaction.on_commit(lambda: write_anchor(row))
+    return row
+
+
+def write_anchor(row: AuditCheckpoint) -> None:
+    """The checkpoint outside the database: the latest in one file (replaced atomically), all in a log."""
+    folder = anchor_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {**asdict(_as_checkpoint(row))}
+    line = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    with (folder / ANCHOR_LOG).open("a", encoding="utf-8") as log:
+        log.write(line + "\n")
+    temporary = folder / f".{ANCHOR_FILE}.{os.getpid()}"
+    temporary.write_text(line, encoding="utf-8")
+    os.replace(temporary, folder / ANCHOR_FILE)
+
+
+def read_anchor() -> chain.Checkpoint | None:
+    path = anchor_dir() / ANCHOR_FILE
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        return chain.Checkpoint(**record)
+    except FileNotFoundError:
+        return None
+    except (ValueError, TypeError) as exc:
+        raise AnchorUnreadable(str(path)) from exc
+
+
+class AnchorUnreadable(Exception):
+    pass
+
+
+@dataclass
+class Report:
+    """What ``tongban audit verify`` found: entries and checkpoints checked, problems (Chinese), notes."""
+
+    checked: int = 0
+    checkpoints: int = 0
+    first_broken: int | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def examine() -> Report:
+    """Every check at once: the hash chain, the head, every signed checkpoint, and the anchor kept outside."""
+    report = Report()
+    keys = _keys()
+    rows = [_as_checkpoint(c) for c in AuditCheckpoint.objects.order_by("number")]
+    try:
+        anchor = read_anchor()
+    except AnchorUnreadable as exc:
+        anchor = None
+        report.problems.append(f"检查点副本文件无法读取（{exc}）：文件被改动")
+    wanted = {c.entry_id for c in rows} | ({anchor.entry_id} if anchor else set())
+    seen: dict[int, tuple[str, int]] = {}
     last = GENESIS
 
     def entries():
-        nonlocal checked, last
-        for e in rows:
-            checked += 1
+        nonlocal last
+        for e in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+            report.checked += 1
             last = e.hash
+            if e.id in wanted:
+                seen[e.id] = (e.hash, report.checked)
             yield e.id, e.prev_hash, e.hash, e.chained_fields()
 
-    broken = first_broken(entries())
-    if broken is None:
+    report.first_broken = first_broken(entries())
+    if report.first_broken is not None:
+        report.problems.append(f"哈希链在第{report.first_broken}条记录处断裂：记录被修改、删除或重排")
+    else:
         head = AuditHead.objects.filter(pk=1).first()
-        if head and head.last_hash != last:
-            return checked, -1  # entries after the last one were removed
-    return checked, broken
+        if head is None and report.checked:
+            report.problems.append("链头记录缺失：最后的记录可能连同链头一起被删除")
+        elif head is not None and head.last_hash != last:
+            report.problems.append("链尾与记录的最新哈希不符：最后的记录被删除")
+    report.checkpoints = len(rows)
+    report.problems += chain.sequence_problems(rows)
+    for row in rows:
+        report.problems += chain.checkpoint_problems(row, keys, seen, "")
+    if anchor is not None:
+        stored = {c.number: c for c in rows}.get(anchor.number)
+        problems = chain.checkpoint_problems(anchor, keys, seen, "数据库外保存的")
+        if not problems and (stored is None or stored.signature != anchor.signature):
+            problems.append(f"数据库外保存的第{anchor.number}号检查点在数据库中已不存在或被替换：检查点被删除")
+        report.problems += problems
+    elif rows:
+        report.notes.append(f"未找到数据库外的检查点副本（{anchor_dir() / ANCHOR_FILE}），仅按数据库中的检查点校验")
+    if report.checked and not rows and anchor is None:
+        report.notes.append("尚未生成检查点：运行 tongban audit checkpoint，或由后台任务定期生成")
+    return report
+
+
+def verify() -> tuple[int, int | None]:
+    """(entries checked, None when everything agrees; else the id of the first tampered entry, or -1 when the
+    chain itself holds but the head, a checkpoint or the anchor outside the database disagrees)."""
+    report = examine()
+    if report.intact:
+        return report.checked, None
+    return report.checked, report.first_broken if report.first_broken is not None else -1

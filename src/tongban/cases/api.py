@@ -27,6 +27,7 @@ from tongban.catalogue.snapshots import implementation_by_code
 from tongban.core import clock
 from tongban.core.actor import Actor
 from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, lookup_key, paged, shown
+from tongban.core.uploads import MAX_UPLOAD_BYTES
 from tongban.workdays.selectors import current_calendar
 
 from . import schemas, selectors, services
@@ -36,7 +37,6 @@ from .facts import case_facts, version_of
 from .models import Case, SupervisionNotice
 from .services.idempotency import replayed
 from .services.perform import CASE_NOT_FOUND, check_revision, raise_denied
-from .uploads import MAX_UPLOAD_BYTES
 from .views_public import NOT_FOUND as PROGRESS_NOT_FOUND
 from .views_public import THROTTLED, find_progress, throttled
 
@@ -221,8 +221,9 @@ def create_case(
     response={201: schemas.CaseMaterialOut, **WRITE_ERRORS},
     summary="上传申请材料",
     description="multipart/form-data：name 为该事项要求的材料名称，file 为文件。按文件内容识别 PDF、JPEG、"
-    f"PNG、OFD，单个文件不超过{MAX_UPLOAD_BYTES // 1048576}MB；不合格的文件返回400并说明原因，"
-    "不影响已上传的其他材料。同名材料再次上传将替换原文件。",
+    f"PNG、OFD，并检查整个文件（脚本、内嵌文件、压缩炸弹、伪装格式等），单个文件不超过{MAX_UPLOAD_BYTES // 1048576}MB；"
+    "不合格的文件返回400并说明原因，不影响已上传的其他材料。同名材料再次上传将替换原文件；受理后只能按退回补正"
+    "通知更换所列材料（否则409）。提交后的每次上传和更换都记入办件过程和审计日志（保留原文件摘要）。",
 )
 def upload_material(
     request: HttpRequest, number: str, name: Form[str] = "", file: File[UploadedFile | None] = None

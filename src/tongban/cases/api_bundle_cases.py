@@ -27,6 +27,7 @@ from tongban.bundles.models import Bundle, BundleItem
 from tongban.bundles.selectors import get_bundle
 from tongban.core.actor import Actor
 from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, lookup_key, paged, shown
+from tongban.core.uploads import MAX_UPLOAD_BYTES
 from tongban.workdays.selectors import current_calendar
 
 from . import schemas as cs
@@ -41,7 +42,6 @@ from .models import BundleCase, BundleMaterial, Case
 from .services import bundle_applications as services
 from .services.idempotency import replayed
 from .services.perform import BUNDLE_NOT_FOUND, check_revision, raise_denied
-from .uploads import MAX_UPLOAD_BYTES
 
 TAG = "一件事办件"
 router = Router(auth=bearer, tags=[TAG])
@@ -82,7 +82,7 @@ class BundleCaseCreateIn(Schema):
     form_data: cs.FormData = Field(
         default_factory=dict, description="一张申请表：键为各事项申请表字段的 key，共用字段只填一次"
     )
-    submit: bool = Field(False, description="true 时保存后立即提交（须无需上传材料或已上传）；否则保存为草稿")
+    submit: cs.Flag = Field(False, description="true 时保存后立即提交（须无需上传材料或已上传）；否则保存为草稿")
     result_mode: ResultModeName = Field("together", description=RESULT_MODE_HELP)
 
 

@@ -128,6 +128,10 @@ class CaseFactsOf:
             return limits.cn_date(c.clock_due)
         return ""
 
+    @property
+    def correction_items(self) -> tuple[str, ...]:
+        return tuple(str(item) for item in self.case.correction_items or ())
+
 
 def case_facts(case: Case, materials: list[CaseMaterial] | None = None) -> CaseFacts:
     return CaseFactsOf(case, materials)

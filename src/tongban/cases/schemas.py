@@ -16,6 +16,7 @@ from ninja import Field, Schema
 from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id
 from tongban.accounts.roles import ROLE_LABELS, Role
 from tongban.core.api_types import (
+    Flag,
     FormData,
     Line50,
     Line60,
@@ -23,6 +24,7 @@ from tongban.core.api_types import (
     Revision,
     Text1000,
     Text2000,
+    WholeNumber,
 )
 
 from .domain.limits import Clock, DeadlineView
@@ -38,7 +40,7 @@ class CaseCreateIn(Schema):
         ..., min_length=1, description="实施清单编码（事项编码）", examples=["11330681MB1234567X400011700200001"]
     )
     form_data: FormData = Field(default_factory=dict, description="申请表：键为该事项申请表字段的 key")
-    submit: bool = Field(False, description="true 时保存后立即提交；否则保存为草稿")
+    submit: Flag = Field(False, description="true 时保存后立即提交；否则保存为草稿")
 
 
 class CaseSubmitIn(Schema):
@@ -77,9 +79,9 @@ class CaseActionIn(Schema):
     address: Line200 = Field(
         "", description="收件地址（issue_result 邮寄时；省略时用申请表中的地址）。快递单号由快递接口自动生成"
     )
-    grant: bool | None = Field(None, description="准予（true）或不予（false）（decide）")
+    grant: Flag | None = Field(None, description="准予（true）或不予（false）（decide）")
     material: Line200 = Field("", description="补交的容缺材料名称（supply_deferred）")
-    days: int = Field(10, ge=1, le=10, description="延长的工作日数（extend），最多10个工作日")
+    days: WholeNumber = Field(10, ge=1, le=10, description="延长的工作日数（extend），最多10个工作日")
     form_data: FormData = Field(
         default_factory=dict,
         description="申请表的修改（save_draft）；补正时更正的栏目（resubmit、supply_correction，只限补正通知列明的栏目）",

@@ -471,7 +471,9 @@ def detail_context(
         "today": today(),
     }
     if applicant_view and policy.material_denial(actor, facts) is None and case.status != S.DRAFT:
-        context["upload_materials"] = list(version.materials.all())
+        context["upload_materials"] = [
+            m for m in version.materials.all() if policy.material_denial(actor, facts, m.name) is None
+        ]
     available = set(policy.case_actions(actor, facts))
     context["fix_fields"] = (
         correction_inputs(case, form_errors or {}, submitted)
@@ -718,7 +720,7 @@ def attach_uploads(ctx: services.Ctx, case: Case, request: HttpRequest) -> dict[
 
 
 def services_max_upload() -> int:
-    from .uploads import MAX_UPLOAD_BYTES
+    from tongban.core.uploads import MAX_UPLOAD_BYTES
 
     return MAX_UPLOAD_BYTES
 

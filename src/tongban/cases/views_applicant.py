@@ -24,6 +24,7 @@ from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.core.actor import actor_of
 from tongban.core.errors import ConflictError, DomainError
 from tongban.core.public_url import public_base_url
+from tongban.core.uploads import ALLOWED
 
 from . import forms as f
 from . import services
@@ -36,7 +37,6 @@ from .notices import progress_url
 from .selectors import visible_cases
 from .selectors.deadlines import DEADLINE_COLUMNS
 from .services.idempotency import replayed
-from .uploads import ALLOWED
 from .views import (
     PERSONAL_ONLY,
     STATUS_BADGES,

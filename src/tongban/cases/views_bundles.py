@@ -39,6 +39,7 @@ from tongban.catalogue.formschema import validate_submission
 from tongban.core.actor import AccountKind, actor_of
 from tongban.core.errors import ConflictError, DomainError
 from tongban.core.public_url import public_base_url
+from tongban.core.uploads import MAX_UPLOAD_BYTES
 from tongban.workdays.selectors import current_calendar
 
 from . import bundle_notices, selectors, services
@@ -53,7 +54,6 @@ from .models import BundleCase, BundleMaterial, Case, JointStep
 from .notice_pdf import qr_svg
 from .notices import progress_url
 from .services.idempotency import replayed
-from .uploads import MAX_UPLOAD_BYTES
 from .views import PERSONAL_ONLY, clerk_window, ctx_for, is_applicant, role_of
 
 S = CaseStatus

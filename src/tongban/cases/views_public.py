@@ -4,17 +4,16 @@ whether a number exists, and guesses are rate-limited per client address."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tongban.audit.services import client_ip
+from tongban.core import ratelimit
 
 from .domain.bundle_workflow import ACTION_LABELS as BUNDLE_ACTION_LABELS
 from .domain.bundle_workflow import PHASE_LABELS, BundleAction, BundlePhase
@@ -24,7 +23,7 @@ from .selectors import public_bundle_progress, public_progress
 
 A = CaseAction
 # Internal or pre-submission events the public timeline leaves out.
-HIDDEN_ACTIONS = frozenset({A.SAVE_DRAFT.value, A.SUPERVISE.value, A.RECORD_VISIT.value})
+HIDDEN_ACTIONS = frozenset({A.SAVE_DRAFT.value, A.SUPERVISE.value, A.RECORD_VISIT.value, A.ATTACH_MATERIAL.value})
 DECISION_LABELS = {"granted": "准予", "denied": "不予"}
 # What the applicant may need to do or know in a state (no case details).
 STATUS_HINTS = {
@@ -45,15 +44,9 @@ def rate_limit() -> int:
 
 
 def throttled(request: HttpRequest) -> bool:
-    """Count this lookup for the client's address in the current minute; True once over the limit."""
-    key = f"tongban:progress:{client_ip(request) or 'unknown'}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=70)
-        count = 1
-    return count > rate_limit()
+    """Count this lookup for the client's address in the current minute (in the database: every process
+    counts together); True once over the limit."""
+    return ratelimit.hit(f"progress:{client_ip(request) or 'unknown'}", rate_limit(), 60.0)
 
 
 def event_label(event: dict[str, Any]) -> str:

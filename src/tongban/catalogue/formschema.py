@@ -54,16 +54,35 @@ def schema_errors(schema: Any) -> list[tuple[str, str]]:
     return errors
 
 
+def _type_error(ftype: str, label: str, raw: Any) -> str | None:
+    """Each answer must already be of its field's type: nothing is coerced (``12345`` is no text, ``"yes"``
+    no boolean, a list no single value). A number field also takes the digits a page posts."""
+    if ftype == "boolean":
+        return None if isinstance(raw, bool) else f"{label}应为“是”或“否”（true 或 false）"
+    if ftype == "multiselect":
+        if isinstance(raw, list | tuple) and all(isinstance(v, str) for v in raw):
+            return None
+        return f"{label}应为选项列表"
+    if isinstance(raw, list | tuple | dict):
+        return f"{label}只能填写一个值"
+    if ftype == "number":
+        ok = isinstance(raw, int | float | str) and not isinstance(raw, bool)
+        return None if ok else f"{label}应为数字"
+    return None if isinstance(raw, str) else f"{label}应填写文字，不能是数字或“是/否”"
+
+
 def _check_value(field: Mapping[str, Any], raw: Any) -> tuple[Any, str | None]:
     ftype, label = field["type"], field.get("label", field["key"])
+    if wrong := _type_error(ftype, label, raw):
+        return raw, wrong
     if ftype == "boolean":
-        if isinstance(raw, bool):
-            return raw, None
-        return str(raw).strip().lower() in {"1", "true", "on", "yes", "是"}, None
+        return raw, None
     if ftype == "multiselect":
-        values = list(raw) if isinstance(raw, list | tuple) else [v for v in str(raw).split(",") if v]
+        values = list(raw)
         bad = [v for v in values if v not in field.get("options", [])]
         return values, (f"{label}包含无效选项：{'、'.join(map(str, bad))}" if bad else None)
+    if ftype == "number" and not isinstance(raw, str):
+        return _check_number(field, label, raw)
     value = str(raw).strip()
     if ftype in ("text", "textarea"):
         limit = field.get("max_length") or (2000 if ftype == "textarea" else 200)
@@ -74,11 +93,7 @@ def _check_value(field: Mapping[str, Any], raw: Any) -> tuple[Any, str | None]:
             number = float(value) if "." in value else int(value)
         except ValueError:
             return value, f"{label}应为数字"
-        if field.get("min") is not None and number < field["min"]:
-            return number, f"{label}不能小于{field['min']}"
-        if field.get("max") is not None and number > field["max"]:
-            return number, f"{label}不能大于{field['max']}"
-        return number, None
+        return _check_number(field, label, number)
     elif ftype == "date":
         try:
             dt.date.fromisoformat(value)
@@ -106,6 +121,30 @@ def _check_value(field: Mapping[str, Any], raw: Any) -> tuple[Any, str | None]:
     if field.get("pattern") and not re.fullmatch(field["pattern"], value):
         return value, f"{label}格式不正确"
     return value, None
+
+
+def _check_number(field: Mapping[str, Any], label: str, number: float) -> tuple[Any, str | None]:
+    if number != number or number in (float("inf"), float("-inf")):
+        return number, f"{label}应为数字"
+    if field.get("min") is not None and number < field["min"]:
+        return number, f"{label}不能小于{field['min']}"
+    if field.get("max") is not None and number > field["max"]:
+        return number, f"{label}不能大于{field['max']}"
+    return number, None
+
+
+def answer_type_errors(schema: Iterable[Mapping[str, Any]], data: Mapping[str, Any]) -> dict[str, str]:
+    """Answers of the wrong type, as {key: Chinese message}: checked for a draft too, which may be incomplete
+    but never keeps ``12345`` for a name or ``"yes"`` for a box."""
+    errors: dict[str, str] = {}
+    for field in schema:
+        key = field.get("key")
+        raw = data.get(key) if key else None
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        if message := _type_error(field.get("type", ""), field.get("label", key), raw):
+            errors[str(key)] = message
+    return errors
 
 
 def validate_submission(schema: Iterable[Mapping[str, Any]], data: Mapping[str, Any]) -> tuple[dict, dict]:

@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import AfterValidator, StringConstraints
 
+from tongban.core.bad_input import refusal_for
 from tongban.core.errors import DomainError
 from tongban.core.identifiers import division_code_error
 
@@ -247,6 +248,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        refusal = refusal_for(exc)  # a request Django could not read (the guard middleware answers most)
+        if refusal is not None:
+            return respond(request, refusal.status, refusal.code, refusal.message, refusal.field)
         # A bug, not bad input: log it with the traceback and keep the answer in the API's shape.
         logger.exception("Unhandled error in API %s %s", request.method, request.get_full_path())
         return respond(request, 500, "server_error", "服务器内部错误，请稍后重试")

@@ -1,4 +1,5 @@
-"""Checked input types for the API's schemas: what the database would choke on is refused once, here.
+"""Checked input types for the API's schemas: what the database would choke on is refused once, here, and
+flags and numbers are taken only as JSON's true/false and numbers (strict: no coercion).
 
 NUL and other control characters (PostgreSQL refuses NUL in text and JSON), non-finite numbers (JSON has no
 Infinity) and unbounded sizes; an application form as a bounded dict of scalar values.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from ninja import Field
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Strict, StringConstraints
 
 
 def _surrogate(c: str) -> bool:
@@ -55,6 +56,9 @@ FormScalar = (
 )
 FormValue = FormScalar | Annotated[list[Line200], Field(max_length=100)]
 FormData = Annotated[dict[FormKey, FormValue], Field(max_length=200)]
-Revision = Annotated[int, Field(ge=0, le=2_147_483_647, description="客户端所见的办件修订号（乐观并发控制）")]
+Revision = Annotated[int, Strict(), Field(ge=0, le=2_147_483_647, description="客户端所见的办件修订号（乐观并发控制）")]
+# JSON bodies carry their own types: true is a flag and 3 a number; "yes", 1 or "3" are refused, not coerced.
+Flag = Annotated[bool, Strict()]
+WholeNumber = Annotated[int, Strict()]
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=4096), AfterValidator(checked_password)]

@@ -8,6 +8,7 @@ from django.test import Client
 
 from tongban.accounts.models import User
 from tongban.accounts.roles import AccountKind, Role
+from tongban.audit.models import AuditEntry
 
 from . import factories
 
@@ -175,3 +176,16 @@ def test_unlock_action(root_client: Client) -> None:
     assert (
         other.post("/accounts/login/", {"username": user.username, "password": factories.PASSWORD}).status_code == 302
     )
+
+
+def test_opening_a_users_full_identifiers_is_audited(root_client: Client) -> None:
+    """Issue 8: the change page shows the resident ID in full; the list masks it. Each look is on the record."""
+    user = factories.citizen()
+    assert user.id_number and not AuditEntry.objects.filter(action="user.view").exists()
+    listing = root_client.get("/admin/accounts/user/").content.decode()
+    assert user.id_number not in listing and not AuditEntry.objects.filter(action="user.view").exists()
+    page = root_client.get(f"/admin/accounts/user/{user.pk}/change/")
+    assert page.status_code == 200 and user.id_number in page.content.decode()
+    entry = AuditEntry.objects.get(action="user.view", object_id=str(user.pk))
+    assert entry.actor_id is not None and "id_number" in entry.detail["fields"]
+    assert entry.detail["surface"] == "admin"

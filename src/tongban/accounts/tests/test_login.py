@@ -80,7 +80,7 @@ def test_sixth_attempt_with_the_right_password_is_refused_after_five_failures(cl
     assert not get_user(client).is_authenticated
     html = response.content.decode()
     assert "账号已暂时锁定" in html and "30分钟" in html and user.username in html
-    # The lockout is by username: it follows the account to another browser …
+    # The lockout is by username and address: it follows the account to another browser at that address …
     other = Client()
     assert login(other, user.username, factories.PASSWORD).status_code == 429
     # … and does not touch other accounts.
@@ -124,10 +124,11 @@ def test_production_settings_hash_with_argon2() -> None:
         assert identify_hasher(encoded).algorithm == "argon2"
 
 
-def test_production_settings_lock_out_by_username_after_five() -> None:
+def test_production_settings_lock_out_by_username_and_address_after_five() -> None:
     production = importlib.import_module("tongban.settings")
     assert production.AXES_FAILURE_LIMIT == 5
-    assert production.AXES_LOCKOUT_PARAMETERS == ["username"]
+    assert production.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert production.AXES_HANDLER == "tongban.accounts.lockout.AccountAndAddressHandler"
     assert production.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
 
 

@@ -64,6 +64,8 @@ RESULT_MODES = frozenset(m.value for m in ResultMode)
 OPEN_PHASES = frozenset({P.SUBMITTED, P.CORRECTION, P.IN_PROGRESS, P.READY})
 ENDED = frozenset({P.CLOSED, P.REFUSED, P.WITHDRAWN})
 RESULT_MODE_PHASES = frozenset({P.DRAFT, P.SUBMITTED, P.CORRECTION, P.IN_PROGRESS, P.READY})
+# Recorded without moving the bundle case's revision (as domain.workflow.KEEPS_REVISION).
+KEEPS_REVISION = frozenset({B.ATTACH_MATERIAL})
 
 TRANSITIONS: dict[tuple[BundlePhase, BundleAction], BundlePhase] = {
     (P.DRAFT, B.SAVE_DRAFT): P.DRAFT,

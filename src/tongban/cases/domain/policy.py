@@ -192,6 +192,8 @@ def _permitted(actor: Actor, facts: CaseFacts, action: CaseAction) -> Denied | N
     """Whether the action is the actor's to do on this case at all (role, scope, bundle), state aside."""
     if actor.system:
         return None if action in SYSTEM_ACTIONS else _forbidden(action)
+    if action is A.ATTACH_MATERIAL:  # uploading is one rule, whatever the upload does
+        return material_denial(actor, facts)
     if facts.in_bundle and action in BUNDLE_DESK_ACTIONS and not actor.via_bundle:
         return Denied(403, "bundle_item", f"该事项属于一件事，“{ACTION_LABELS[action]}”请在一件事办件中办理")
     if actor.via_bundle and facts.in_bundle and action in BUNDLE_FLOW_ACTIONS:
@@ -219,17 +221,31 @@ def case_denial(actor: Actor, facts: CaseFacts, action: CaseAction) -> Denied | 
 
 
 def case_actions(actor: Actor, facts: CaseFacts) -> frozenset[CaseAction]:
-    return frozenset(a for a in wf.allowed_actions(facts.status) if case_denial(actor, facts, a) is None)
+    """The buttons: every action of the table the actor may perform now (uploading has its own place on the
+    pages and the API, asked of ``material_denial``)."""
+    return frozenset(
+        a
+        for a in wf.allowed_actions(facts.status)
+        if a is not A.ATTACH_MATERIAL and case_denial(actor, facts, a) is None
+    )
 
 
 # Uploading a file is no transition: who may add material, and when.
 APPLICANT_UPLOAD_STATES = frozenset({S.DRAFT, S.CORRECTION, S.RETURNED})
 CLERK_UPLOAD_STATES = frozenset({S.SUBMITTED, S.CORRECTION, S.RETURNED})
+# Accepted already: a file changes only as the correction the office asked for names it.
+ACCEPTED_UPLOAD_STATES = frozenset({S.RETURNED})
 
 
-def material_denial(actor: Actor, facts: CaseFacts) -> Denied | None:
-    """Whether the actor may upload a material to the case now (after acceptance nothing is swapped, except
-    what a return for correction asks for)."""
+def correction_asks_for(name: str, items: tuple[str, ...]) -> bool:
+    """Whether a correction list names the material (an item is its name, or mentions it: "结婚证（需清晰）")."""
+    name = name.strip()
+    return bool(name) and any(name in item for item in items)
+
+
+def material_denial(actor: Actor, facts: CaseFacts, name: str | None = None) -> Denied | None:
+    """Whether the actor may upload a material (``name``: that one) to the case now. After acceptance nothing
+    is swapped except what a return for correction names; without a name, whether any upload is possible."""
     status = S(facts.status)
     if not may_see_case(actor, facts) or actor.system:
         return Denied(403, "forbidden", "您无权为该办件上传材料")
@@ -243,6 +259,13 @@ def material_denial(actor: Actor, facts: CaseFacts) -> Denied | None:
         return Denied(403, "forbidden", "您无权为该办件上传材料")
     if status not in allowed:
         return Denied(409, "case_closed", "该办件当前不能再提交材料")
+    if status in ACCEPTED_UPLOAD_STATES and name is not None and not correction_asks_for(name, facts.correction_items):
+        listed = "、".join(facts.correction_items) or "无"
+        return Denied(
+            409,
+            "not_requested",
+            f"办件已受理，只能更换退回补正通知所列的材料（{listed}），“{name}”不在其中",
+        )
     return None
 
 

@@ -55,6 +55,7 @@ class CaseAction(StrEnum):
     START = "start"  # the prerequisite's result exists: the item starts, its result arrives as a material
     TERMINATE = "terminate"  # the prerequisite was denied, refused or withdrawn
     RECORD_JOINT_STEP = "record_joint_step"  # outcome of a joint inspection/review/acceptance (no state change)
+    ATTACH_MATERIAL = "attach_material"  # a file added to a submitted application, or replaced (no state change)
 
 
 S, A = CaseStatus, CaseAction
@@ -99,6 +100,7 @@ ACTION_LABELS = {
     A.START: "前置事项办结，自动启动",
     A.TERMINATE: "前置事项未通过，终止办理",
     A.RECORD_JOINT_STEP: "联合踏勘/评审/验收",
+    A.ATTACH_MATERIAL: "上传申请材料",
 }
 
 TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
@@ -138,7 +140,13 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
         for s in (S.SUBMITTED, S.CORRECTION, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED, S.DECIDED, S.WAITING)
     },
     **{(s, A.RECORD_VISIT): s for s in S if s not in (S.DRAFT,)},
+    # Who may replace which file when is the policy's material_denial; the table says it changes no state.
+    **{(s, A.ATTACH_MATERIAL): s for s in (S.SUBMITTED, S.CORRECTION, S.RETURNED)},
 }
+
+# Recorded without moving the case's revision: an upload is what the office waits for, not a change of the
+# state someone decided on (a client that saw revision N uploads, then resubmits with N).
+KEEPS_REVISION = frozenset({A.ATTACH_MATERIAL})
 
 TERMINAL = frozenset({S.REFUSED, S.CLOSED, S.WITHDRAWN, S.TERMINATED})
 # States in which the statutory clock runs (it starts at 受理; suspensions stop it unless counted).
@@ -204,6 +212,8 @@ class CaseFacts(Protocol):
     def missing_required(self) -> tuple[str, ...]: ...  # 必要 materials neither received nor replaced
     @property
     def missing_deferrable(self) -> tuple[str, ...]: ...  # 容缺后补 materials neither received nor deferred
+    @property
+    def correction_items(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)

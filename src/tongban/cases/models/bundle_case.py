@@ -41,6 +41,14 @@ class BundleCase(models.Model):
     applicant_name = models.CharField("申请人", max_length=100)
     applicant_id_number = models.CharField("证件号码", max_length=18)
     applicant_phone = models.CharField("联系电话", max_length=20, blank=True)
+    authorisation = models.ForeignKey(
+        "accounts.Authorisation",
+        verbose_name="委托授权",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bundle_cases",
+    )
     identity_check = models.CharField("身份核验方式", max_length=100, blank=True)
     form_data = models.JSONField("一表申报数据", default=dict, blank=True)
     channel = models.CharField("申请渠道", max_length=10)

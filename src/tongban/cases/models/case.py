@@ -74,6 +74,15 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="proxied_cases",
     )
+    # The principal's authorisation when an account applied in someone else's name (cases/services/identity.py).
+    authorisation = models.ForeignKey(
+        "accounts.Authorisation",
+        verbose_name="委托授权",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     identity_check = models.CharField(
         "身份核验方式", max_length=100, blank=True, help_text="如：读取居民身份证芯片并人证比对"
     )

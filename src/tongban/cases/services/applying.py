@@ -8,27 +8,27 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.models import User
-from tongban.catalogue.formschema import validate_submission
+from tongban.catalogue.formschema import answer_type_errors, validate_submission
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.catalogue.snapshots import published_snapshot
 from tongban.core import caches
 from tongban.core.actor import AccountKind
 from tongban.core.errors import DomainError
+from tongban.core.uploads import upload_problem
 from tongban.jurisdictions.models import ServiceCentre
 
 from ..domain import policy
 from ..domain.materials import missing
-from ..domain.workflow import CaseAction
+from ..domain.workflow import CaseAction, CaseStatus
 from ..facts import case_facts, version_of
 from ..models import Case, CaseMaterial, Visit
-from ..uploads import upload_problem
-from . import idempotency
+from . import files, idempotency
 from .context import Ctx, FormInvalid, forbid, require, today
+from .identity import agent_fields_for, applicant_fields_for, bound_applicant
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, open_case, perform, raise_denied, tell
 
@@ -86,17 +86,6 @@ CENTRE_SECONDS = 60.0
 _centres: dict[int, tuple[ServiceCentre | None, float]] = caches.keyed({})
 
 
-def applicant_fields(user: User) -> dict[str, Any]:
-    legal = user.kind == AccountKind.ENTERPRISE
-    return {
-        "applicant": user,
-        "applicant_kind": "legal" if legal else "natural",
-        "applicant_name": user.real_name or user.get_username(),
-        "applicant_id_number": (user.uscc if legal else user.id_number) or "",
-        "applicant_phone": user.phone,
-    }
-
-
 def start_online(
     ctx: Ctx, implementation: ItemImplementation, form_data: dict | None = None, *, key: str | None = None
 ) -> Case:
@@ -108,8 +97,11 @@ def start_online(
     if "online" not in version.handling_forms:
         raise DomainError("not_online", "该事项不支持网上申请，请到窗口办理", "implementation")
 
+    check_answer_types(version.form_schema, form_data or {})
+    data = {**prefill(user, version.form_schema), **(form_data or {})}
+    authorisation = bound_applicant(user, [implementation.code], data, today())
+
     def make() -> Case:
-        data = {**prefill(user, version.form_schema), **(form_data or {})}
         case = open_case(
             ctx,
             A.SAVE_DRAFT,
@@ -123,7 +115,8 @@ def start_online(
             receiving_centre=centre_for(implementation),
             deciding_department_id=implementation.department_id,
             deciding_division_id=implementation.division_id,
-            **applicant_fields(user),
+            **applicant_fields_for(user, authorisation),
+            **agent_fields_for(user, authorisation),
         )
         return case
 
@@ -147,6 +140,7 @@ def apply_online(
     cleaned, errors = validate_submission(version.form_schema, data)
     if errors:
         raise FormInvalid(errors)
+    authorisation = bound_applicant(user, [implementation.code], data, today())
     required = [m.name for m in version.materials.all() if m.necessity == "required" and not m.licence_replaceable]
     if required:
         raise DomainError("materials_missing", "请上传以下必要材料：" + "、".join(required), "materials")
@@ -169,7 +163,8 @@ def apply_online(
             deciding_division_id=implementation.division_id,
             submitted_at=timezone.now(),
             number=next_case_number(implementation.division_id[:6], today()),
-            **applicant_fields(user),
+            **applicant_fields_for(user, authorisation),
+            **agent_fields_for(user, authorisation),
         )
         CaseMaterial.objects.bulk_create(
             [CaseMaterial(case=case, name=name, state=CaseMaterial.State.REPLACED) for name in replaced]
@@ -180,16 +175,41 @@ def apply_online(
     return idempotency.once(ctx, key, make)  # raises Replayed: the caller answers with what was made
 
 
+def bind_applicant(case: Case, user: User | None) -> None:
+    """An online case's applicant follows its form: the account itself, or a principal who authorised it
+    (checked again at each save and at submission: an authorisation may have ended meanwhile)."""
+    if user is None or case.channel != "online" or case.applicant_id != user.pk:
+        return
+    authorisation = bound_applicant(user, [case.implementation.code], case.form_data, today())
+    fields = {**applicant_fields_for(user, authorisation), **agent_fields_for(user, authorisation)}
+    fields.setdefault("authorisation", None)
+    for name, value in fields.items():
+        setattr(case, name, value)
+
+
+def check_answer_types(schema: Iterable[dict], form_data: dict) -> None:
+    """A draft may be incomplete, never of the wrong types (12345 for a name, "yes" for a box)."""
+    if errors := answer_type_errors(schema, form_data):
+        raise FormInvalid(errors)
+
+
 def save_draft(ctx: Ctx, case: Case | str, form_data: dict, revision: int | None = None) -> Case:
     def merge(c: Case) -> None:
+        check_answer_types(version_of(c).form_schema, form_data)
         c.form_data = {**c.form_data, **form_data}
+        bind_applicant(c, ctx.user)
 
     return perform(ctx, case, A.SAVE_DRAFT, revision, merge)
 
 
 def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: bytes) -> CaseMaterial:
-    """Store one file for a named material; a bad file is refused alone, with its reason."""
-    denied = policy.material_denial(ctx.actor, case_facts(case))
+    """Store one file for a named material; a bad file is refused alone, with its reason.
+
+    Who may upload which material when is the policy's ``material_denial`` (after acceptance only what a
+    return for correction names). A file added to a submitted application is an ATTACH_MATERIAL event and an
+    audit entry; replacing one keeps the old file's hash, size and type in both, and the old file itself is
+    deleted once the replacement commits (docs/adr/0010-safe-inputs.md), so replaced files do not pile up."""
+    denied = policy.material_denial(ctx.actor, case_facts(case), name)
     if denied is not None:
         raise_denied(denied, "file")
     known = {m.name for m in version_of(case).materials.all()}
@@ -198,18 +218,29 @@ def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: byt
     kind, problem = upload_problem(filename, content)
     if problem:
         raise DomainError("bad_file", problem, "file")
-    with transaction.atomic():
-        CaseMaterial.objects.filter(case=case, name=name, state__in=["received", "missing"]).delete()
-        material = CaseMaterial(
-            case=case,
-            name=name,
-            state=CaseMaterial.State.RECEIVED,
-            content_type=kind or "",
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
-        material.file.save(f"{case.pk}-{uuid.uuid4().hex[:8]}", ContentFile(content), save=False)
-        material.save()
+    material = CaseMaterial(
+        name=name,
+        state=CaseMaterial.State.RECEIVED,
+        content_type=kind or "",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+    def store(c: Case) -> Outcome:
+        if c is not case and (denied := policy.material_denial(ctx.actor, case_facts(c), name)) is not None:
+            raise_denied(denied, "file")  # asked again of the locked row: the correction list may have moved
+        material.case = c
+        previous = CaseMaterial.objects.filter(case=c, name=name, state__in=["received", "missing"])
+        return files.put_in_place(material, previous, name)
+
+    def write() -> None:
+        if case.status == CaseStatus.DRAFT:  # no application yet: nothing to put on its record
+            with transaction.atomic():
+                store(case)
+        else:
+            perform(ctx, case, A.ATTACH_MATERIAL, None, store)
+
+    files.stored_for(material, content, str(case.pk), write)
     return material
 
 
@@ -236,6 +267,7 @@ def submit(ctx: Ctx, case: Case | str, revision: int | None = None, idempotency_
                 [CaseMaterial(case=c, name=name, state=CaseMaterial.State.REPLACED) for name in replaced]
             )
         c.form_data = {**c.form_data, **cleaned}
+        bind_applicant(c, ctx.user)
         c.submitted_at = timezone.now()
         c.number = next_case_number(c.receiving_division_id[:6], today())  # last: see next_case_number
         return Outcome(

@@ -8,15 +8,17 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from tongban.accounts.models import User
 from tongban.bundles.models import Bundle, BundleItem
 from tongban.bundles.savings import normalise_material
 from tongban.catalogue.formschema import merge_forms, validate_submission
 from tongban.catalogue.models import ImplementationVersion
+from tongban.core.actor import AccountKind
 from tongban.core.errors import DomainError
+from tongban.core.uploads import upload_problem
 from tongban.jurisdictions.models import ServiceCentre
 
 from ..domain import policy
@@ -24,10 +26,16 @@ from ..domain.bundle_workflow import RESULT_MODES, BundleAction, BundlePhase
 from ..domain.workflow import CaseAction, CaseStatus
 from ..facts import bundle_facts
 from ..models import BundleCase, BundleMaterial, CaseMaterial
-from ..uploads import upload_problem
-from . import idempotency
-from .applying import account_of, applicant_fields, check_window_applicant, prefill, window_clerk_centre
+from . import files, idempotency
+from .applying import (
+    account_of,
+    check_answer_types,
+    check_window_applicant,
+    prefill,
+    window_clerk_centre,
+)
 from .context import Ctx, FormInvalid, forbid, today
+from .identity import agent_fields_for, applicant_fields_for, bound_applicant
 from .numbers import next_case_number, query_code
 from .perform import Outcome, open_bundle_case, open_case, perform_bundle, raise_denied
 
@@ -132,15 +140,21 @@ def start_bundle_online(
     if result_mode is not None and result_mode not in RESULT_MODES:
         raise DomainError("bad_result_mode", "出件方式应为统一出件（together）或逐项出件（separate）", "result_mode")
 
+    # A person (citizen, or a company's founder) is not asked the credit code a waiting item gets later.
+    form = merged_form(items, "legal" if user.kind == AccountKind.ENTERPRISE else "natural")
+    check_answer_types(form, form_data or {})
+    data = {**prefill(user, form), **(form_data or {})}
+    authorisation = bound_applicant(user, [i.implementation.code for i in items], data, today())
+
     def make() -> BundleCase:
-        fields = applicant_fields(user)
+        fields = applicant_fields_for(user, authorisation)
         bc = open_bundle_case(
             ctx,
             B.SAVE_DRAFT,
             number=f"draft-{uuid.uuid4().hex[:24]}",
             query_code=query_code(),
             bundle=bundle,
-            form_data={**prefill(user, merged_form(items, fields["applicant_kind"])), **(form_data or {})},
+            form_data=data,
             channel="online",
             receiving_division_id=bundle.division_id,
             promised_days=bundle.promised_days,
@@ -162,15 +176,29 @@ def save_bundle_draft(
     revision: int | None = None,
 ) -> BundleCase:
     def effect(locked: BundleCase) -> None:
+        items = chosen_items(locked.bundle, item_ids) if item_ids is not None else list(locked.items.all())
+        check_answer_types(merged_form(items), form_data)
         locked.form_data = {**locked.form_data, **form_data}
         if item_ids is not None:
-            locked.items.set(chosen_items(locked.bundle, item_ids))
+            locked.items.set(items)
+        bind_bundle_applicant(locked, ctx.user, items)
 
     return perform_bundle(ctx, bc, B.SAVE_DRAFT, revision, effect)
 
 
+def bind_bundle_applicant(bc: BundleCase, user: User | None, items: list[BundleItem]) -> None:
+    """As applying.bind_applicant, for every chosen item at once (one authorisation must cover them all)."""
+    if user is None or bc.channel != "online" or bc.applicant_id != user.pk:
+        return
+    authorisation = bound_applicant(user, [i.implementation.code for i in items], bc.form_data, today())
+    for name, value in {"authorisation": None, **applicant_fields_for(user, authorisation)}.items():
+        setattr(bc, name, value)
+
+
 def attach_bundle_material(ctx: Ctx, bc: BundleCase, name: str, filename: str, content: bytes) -> BundleMaterial:
-    """Uploaded once for the bundle; every child that needs it receives it at submission (or resubmission)."""
+    """Uploaded once for the bundle; every child that needs it receives it at submission (or resubmission).
+    After submission an upload is the bundle's ATTACH_MATERIAL event and audit entry (a replaced file's hash
+    kept), and the replaced file leaves the storage after commit unless an item still holds it."""
     denied = policy.bundle_denial(ctx.actor, bundle_facts(bc), B.ATTACH_MATERIAL)
     if denied is not None:
         raise_denied(denied, "file")
@@ -182,17 +210,22 @@ def attach_bundle_material(ctx: Ctx, bc: BundleCase, name: str, filename: str, c
     kind, problem = upload_problem(filename, content)
     if problem:
         raise DomainError("bad_file", problem, "file")
-    with transaction.atomic():
-        BundleMaterial.objects.filter(bundle_case=bc, name=key).delete()
-        material = BundleMaterial(
-            bundle_case=bc,
-            name=key,
-            content_type=kind or "",
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
-        material.file.save(f"{bc.pk}-{uuid.uuid4().hex[:8]}", ContentFile(content), save=False)
-        material.save()
+    material = BundleMaterial(
+        name=key, content_type=kind or "", size=len(content), sha256=hashlib.sha256(content).hexdigest()
+    )
+
+    def store(locked: BundleCase) -> Outcome:
+        material.bundle_case = locked
+        return files.put_in_place(material, BundleMaterial.objects.filter(bundle_case=locked, name=key), key)
+
+    def write() -> None:
+        if bc.phase == BundlePhase.DRAFT:  # no application yet: nothing to put on its record
+            with transaction.atomic():
+                store(bc)
+        else:
+            perform_bundle(ctx, bc, B.ATTACH_MATERIAL, None, store)
+
+    files.stored_for(material, content, str(bc.pk), write)
     return material
 
 
@@ -218,6 +251,8 @@ def create_children(ctx: Ctx, bc: BundleCase, items: list[BundleItem], cleaned: 
             applicant_name=bc.applicant_name,
             applicant_id_number=bc.applicant_id_number,
             applicant_phone=bc.applicant_phone,
+            authorisation=bc.authorisation,
+            **(agent_fields_for(bc.applicant, bc.authorisation) if bc.applicant else {}),
             identity_check=bc.identity_check,
             form_data={k: v for k, v in cleaned.items() if k in keys},
             channel=bc.channel,
@@ -260,6 +295,7 @@ def submit_bundle(ctx: Ctx, bc: BundleCase | str, revision: int | None = None, *
         cleaned, errors = validate_submission(merged_form(items, locked.applicant_kind), locked.form_data)
         if errors:
             raise FormInvalid(errors)
+        bind_bundle_applicant(locked, ctx.user, items)
         have = {m.name for m in locked.materials.all()}
         missing = [n for n in required_uploads(items) if n not in have]
         if missing:

@@ -26,8 +26,9 @@ from tongban.notifications.registry import Message
 from tongban.notifications.services import notify
 
 from ..domain import policy
+from ..domain.bundle_workflow import KEEPS_REVISION as BUNDLE_KEEPS_REVISION
 from ..domain.bundle_workflow import PHASE_LABELS, TRANSITIONS, BundleAction, BundlePhase, derive_phase, next_phase
-from ..domain.workflow import STATUS_LABELS, CaseAction, CaseStatus, next_status
+from ..domain.workflow import KEEPS_REVISION, STATUS_LABELS, CaseAction, CaseStatus, next_status
 from ..facts import bundle_facts, case_facts
 from ..models import BundleCase, BundleCaseEvent, Case, CaseEvent
 from ..signals import case_transitioned
@@ -59,6 +60,7 @@ class Outcome:
     step_name: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
+    audit: dict[str, Any] = field(default_factory=dict)  # more for the audit entry (a replaced file's hash …)
 
 
 CaseEffect = Callable[[Case], Outcome | None]
@@ -157,7 +159,8 @@ def _perform(ctx: Ctx, case: Case | str, action: CaseAction, revision: int | Non
     locked.status = next_status(before, action).value
     outcome = (effect(locked) if effect else None) or Outcome()
     deadlines.after_transition(locked, before, action)
-    locked.revision += 1
+    if action not in KEEPS_REVISION:
+        locked.revision += 1
     locked.save(update_fields=_changed(locked, seen))
     record_event(ctx, locked, action, before, outcome)
     for notice in outcome.notices:
@@ -202,7 +205,7 @@ def record_event(ctx: Ctx, case: Case, action: CaseAction, before: str, outcome:
         case.number,
         actor=ctx.user,
         ip=ctx.ip,
-        detail={"from": before, "to": case.status},
+        detail={"from": before, "to": case.status, **outcome.audit},
     )
     return event
 
@@ -269,7 +272,8 @@ def _perform_bundle(
     locked.phase = next_phase(before, action).value
     outcome = (effect(locked) if effect else None) or Outcome()
     deadlines.after_bundle_transition(locked, before, action)
-    locked.revision += 1
+    if action not in BUNDLE_KEEPS_REVISION:
+        locked.revision += 1
     locked.save()
     record_bundle_event(ctx, locked, action, before, outcome)
     for notice in outcome.notices:
@@ -298,7 +302,7 @@ def record_bundle_event(
         bundle_case.number,
         actor=ctx.user,
         ip=ctx.ip,
-        detail={"from": before, "to": bundle_case.phase},
+        detail={"from": before, "to": bundle_case.phase, **outcome.audit},
     )
     return event
 

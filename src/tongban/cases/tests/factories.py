@@ -20,6 +20,7 @@ from tongban.catalogue import services as catalogue
 from tongban.catalogue.models import ImplementationVersion
 from tongban.catalogue.tests import factories as cf
 from tongban.core.identifiers import make_resident_id
+from tongban.core.testing import files as samples
 from tongban.jurisdictions.models import Department, ServiceCentre, Window
 
 PASSWORD = "Tongban@2026"
@@ -110,7 +111,7 @@ def form(w: World) -> dict[str, str]:
 # --- the case API (/api/v1) as a client with one user's token ---------------------------------------------
 
 TODAY = dt.date(2026, 9, 29)  # before National Day: deadlines cross a holiday and a make-up Saturday
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+PNG = samples.png()
 
 
 class Api:
@@ -156,7 +157,7 @@ class Api:
 
 # --- bundle applications ------------------------------------------------------------------------------------
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf()
 
 
 def _material(name: str, necessity: str = "required", replaceable: bool = False) -> dict[str, Any]:

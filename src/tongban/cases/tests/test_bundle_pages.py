@@ -28,6 +28,7 @@ from tongban.cases.tests.factories import (
     token,
 )
 from tongban.core import clock
+from tongban.core.testing import files as samples
 
 pytestmark = pytest.mark.django_db
 
@@ -373,7 +374,7 @@ def test_window_correction_is_one_list_across_items_and_resubmission_brings_new_
     client.force_login(env.w.applicant)
     page = text(client.get(f"/bundles/cases/{bc.number}/"))
     assert "出生日期与住院记录不一致" in page and "重新提交" in page
-    new = b"%PDF-1.7\n% corrected\n%%EOF\n"
+    new = samples.pdf("corrected")
     r = client.post(f"/bundles/cases/{bc.number}/do/resubmit/", {"revision": bc.revision, **files(父母结婚证=new)})
     assert r.status_code == 302
     bc.refresh_from_db()

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -48,6 +47,7 @@ from tongban.cases.tests.factories import (
 )
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
+from tongban.core.testing import files as samples
 from tongban.jurisdictions.models import ServiceCentre
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ OUTSIDERS = [
 # action and the others are refused it.
 INSIDERS = ["applicant", "clerk", "doctor", "approver", "head", "supervisor"]
 BACK_OFFICE = ("doctor", "approver", "head", "supervisor")  # see the bundle case, never at its front desk
-NEW_PDF = b"%PDF-1.7\n% corrected\n%%EOF\n"
+NEW_PDF = samples.pdf("corrected")
 FORM = {"applicant_name": "张三", "child_name": "张小宝", "child_birth_date": "2026-09-20"}
 UPLOADS = ("父母结婚证", "住院分娩记录", "居民户口簿")
 
@@ -80,7 +80,6 @@ class Setting:
 @pytest.fixture
 def setting(monkeypatch: pytest.MonkeyPatch) -> Setting:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
-    cache.clear()
     env = make_env()
     w = env.w
     home = w.centre.division

@@ -21,13 +21,14 @@ from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
 from tongban.core.signing import document_signer
+from tongban.core.testing import files as samples
 from tongban.outbox.testing import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 9, 29)  # a Tuesday before National Day
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-PDF = b"%PDF-1.4\n" + b"0" * 200 + b"\n%%EOF"
+PNG = samples.png()
+PDF = samples.pdf()
 
 
 @pytest.fixture

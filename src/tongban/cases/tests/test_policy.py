@@ -31,6 +31,7 @@ class Facts:
     acceptance_deadline_passed: str = ""
     missing_required: tuple[str, ...] = ()
     missing_deferrable: tuple[str, ...] = ()
+    correction_items: tuple[str, ...] = ()
 
 
 def citizen(uid: int = 1) -> Actor:
@@ -157,10 +158,28 @@ def test_uploads_follow_the_state():
     assert policy.material_denial(CLERK, Facts(status="submitted", in_bundle=True)).code == "bundle_item"
 
 
+def test_after_acceptance_only_what_the_correction_names_may_be_replaced():
+    returned = Facts(status="returned", correction_items=("结婚证（复印件不清晰）", "请补充说明"))
+    assert policy.material_denial(citizen(1), returned, "结婚证") is None
+    denied = policy.material_denial(citizen(1), returned, "居民身份证")
+    assert denied is not None and denied.status == 409 and denied.code == "not_requested"
+    assert "结婚证（复印件不清晰）" in denied.message and "居民身份证" in denied.message
+    assert policy.material_denial(CLERK, returned, "居民身份证").code == "not_requested"
+    assert policy.material_denial(citizen(1), Facts(status="returned"), "结婚证").code == "not_requested"
+    # Before acceptance the correction is re-checked at resubmission: any material of the item may change.
+    assert policy.material_denial(citizen(1), Facts(status="correction"), "居民身份证") is None
+    # The entry point asks the same rule for the upload itself, and no button lists it.
+    assert policy.case_denial(citizen(1), returned, A.ATTACH_MATERIAL) is None
+    assert policy.case_denial(citizen(1), Facts(status="in_progress"), A.ATTACH_MATERIAL).status == 409
+    assert policy.case_denial(SUPERVISOR, returned, A.ATTACH_MATERIAL).status == 403
+    assert A.ATTACH_MATERIAL not in policy.case_actions(citizen(1), returned)
+
+
 def test_every_action_of_the_table_is_covered_by_a_role_the_applicant_or_the_platform():
     from tongban.cases.domain.workflow import TRANSITIONS
 
     covered = policy.APPLICANT_ACTIONS | policy.SYSTEM_ACTIONS | set(policy.BUNDLE_FLOW_ACTIONS)
+    covered |= {A.ATTACH_MATERIAL}  # material_denial's, for whoever it lets upload
     for actions in policy.ROLE_ACTIONS.values():
         covered |= actions
     assert {a for (_, a) in TRANSITIONS} <= covered

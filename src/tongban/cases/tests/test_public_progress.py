@@ -7,7 +7,6 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tongban.cases import services as s
@@ -20,13 +19,6 @@ pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 9, 29)
 URL = "/progress/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -173,3 +165,16 @@ def test_on_a_phone(mobile_page, screenshot, w):
     page.get_by_role("button", name="查询").click()
     page.wait_for_url("**code=WRONG1*")
     assert page.get_by_role("alert").inner_text() == views_public.NOT_FOUND
+
+
+def test_the_limit_keys_on_the_real_client_behind_a_trusted_proxy(client, w, settings):
+    settings.TONGBAN_PROGRESS_RATE_LIMIT = 2
+    case = handled(w)
+    guess = {"number": case.number, "code": "AAAA0"}
+    # Without a trusted proxy an invented X-Forwarded-For changes nothing: the address is REMOTE_ADDR.
+    codes = [client.get(URL, guess, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code for i in range(3)]
+    assert codes == [200, 200, 429]
+    # Behind the configured proxy, each client behind it has its own count.
+    settings.TONGBAN_TRUSTED_PROXIES = ["127.0.0.1"]
+    for address in ("198.51.100.50", "198.51.100.51"):
+        assert client.get(URL, guess, HTTP_X_FORWARDED_FOR=address).status_code == 200

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, reverse
 
@@ -29,6 +28,7 @@ from tongban.cases.models import Case, CaseEvent, CaseMaterial, IdempotencyKey, 
 from tongban.cases.tests.factories import PNG, TODAY, Api, World, form, holding_all, user, world
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
+from tongban.core.testing import files as samples
 from tongban.jurisdictions.models import ServiceCentre
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,6 @@ class Setting:
 @pytest.fixture
 def setting(monkeypatch: pytest.MonkeyPatch) -> Setting:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
-    cache.clear()
     w = world()
     home = w.centre.division
     yuecheng = cf.division("330602", "越城区")
@@ -212,7 +211,7 @@ def call(api: Api, spec: Spec, case: Case) -> Any:
     if spec.name == "detail":
         return api.get(f"/cases/{case.number}")
     if spec.name == "materials":
-        return api.upload(case.number, "结婚证", "other.png", PNG + b"changed")
+        return api.upload(case.number, "结婚证", "other.png", samples.png((1, 2, 3)))
     if spec.name == "submit_endpoint":
         return api.post(f"/cases/{case.number}/submit", {"revision": case.revision}, HTTP_IDEMPOTENCY_KEY="k-1")
     return api.act(case.number, spec.name, case.revision, **spec.body)

@@ -10,11 +10,12 @@ from tongban.cases.models import Case, CaseEvent, Visit
 from tongban.cases.tests.factories import form, holding_all, world
 from tongban.core import clock
 from tongban.core.errors import ConflictError, DomainError
+from tongban.core.testing import files as samples
 from tongban.notifications.models import LocalSmsMessage
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+PNG = samples.png()
 
 
 TODAY = dt.date(2026, 9, 29)  # before National Day: deadlines cross a holiday and a make-up Saturday

@@ -36,6 +36,7 @@ from tongban.catalogue.services import PublishRejected
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
 from tongban.core.errors import ConflictError, DomainError
+from tongban.core.testing import files as samples
 from tongban.outbox.models import Message
 from tongban.workdays.models import CalendarYear
 from tongban.workdays.selectors import current_calendar
@@ -383,7 +384,7 @@ def test_a_bundle_is_held_to_45_working_days_and_extended_once_with_who_approved
     bc = s.start_bundle_online(applicant, env.bundle, None, {"applicant_name": "张三", "child_name": "张小宝",
                                                                 "child_birth_date": "2026-09-20"})  # fmt: skip
     for name in ("父母结婚证", "住院分娩记录", "居民户口簿"):
-        s.attach_bundle_material(applicant, bc, name, f"{name}.pdf", b"%PDF-1.4\n%%EOF\n")
+        s.attach_bundle_material(applicant, bc, name, f"{name}.pdf", samples.pdf(name))
     bc = s.submit_bundle(applicant, BundleCase.objects.get(pk=bc.pk), BundleCase.objects.get(pk=bc.pk).revision)
     assert bc.acceptance_due == dt.date(2026, 10, 12)
     bundle_holding_all(bc)

@@ -121,3 +121,48 @@ def test_limits_in_calendar_days_say_so():
     messages = [v.message for v in guide_violations(guide(limit_unit="calendar", promised_days=70, statutory_days=60))]
     assert "承诺办结时限（70日）不能超过法定办结时限（60日）" in messages
     assert "limit_unit" in fields(guide(limit_unit="weeks"))
+
+
+FORM = [
+    {"key": "name", "label": "姓名", "type": "text", "required": True},
+    {"key": "note", "label": "说明", "type": "textarea"},
+    {"key": "agree", "label": "同意", "type": "boolean"},
+    {"key": "kind", "label": "类别", "type": "select", "options": ["甲", "乙"]},
+    {"key": "tags", "label": "标签", "type": "multiselect", "options": ["a", "b"]},
+    {"key": "count", "label": "人数", "type": "number", "min": 0, "max": 10},
+    {"key": "born", "label": "出生日期", "type": "date"},
+    {"key": "phone", "label": "手机号码", "type": "phone"},
+]
+
+
+def test_answers_of_the_wrong_json_type_are_refused_not_coerced():
+    """Issue 8: 12345 for a text was stored as "12345", "yes" for a boolean as true, a list for one value."""
+    cleaned, errors = validate_submission(
+        FORM,
+        {
+            "name": 12345,
+            "note": ["a", "b"],
+            "agree": "yes",
+            "kind": ["甲"],
+            "tags": "a,b",
+            "count": True,
+            "born": 20260101,
+            "phone": 13800000000,
+        },
+    )
+    assert cleaned == {}
+    assert set(errors) == {f["key"] for f in FORM}
+    assert "应填写文字" in errors["name"] and "只能填写一个值" in errors["note"] and "只能填写一个值" in errors["kind"]
+    assert "true 或 false" in errors["agree"] and "选项列表" in errors["tags"] and "数字" in errors["count"]
+    for agree in (1, "true", "是", "on"):
+        assert "agree" in validate_submission(FORM[2:3], {"agree": agree})[1]
+
+
+def test_answers_of_the_right_type_are_taken():
+    good = {"agree": False, "kind": "乙", "tags": ["a"], "count": 3, "born": "2026-01-01", "phone": "13800000000"}
+    cleaned, errors = validate_submission(FORM, {"name": " 张三 ", "note": "", **good})
+    assert errors == {} and cleaned == {"name": "张三", **good}
+    # A page posts a number's digits as text: that is the number.
+    assert validate_submission(FORM[5:6], {"count": "7"}) == ({"count": 7}, {})
+    assert validate_submission(FORM[5:6], {"count": 2.5}) == ({"count": 2.5}, {})
+    assert "不能大于10" in validate_submission(FORM[5:6], {"count": 11})[1]["count"]

@@ -13,11 +13,12 @@ from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.models import Case
 from tongban.core import clock
+from tongban.core.testing import files as samples
 from tongban.demo import loader
 from tongban.demo.tests.factories import answer
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = samples.png()
 
 
 def approver_for(case, cache={}):  # noqa: B006 (a per-test cache of staff users)

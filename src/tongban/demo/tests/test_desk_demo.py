@@ -16,6 +16,7 @@ from tongban.cases.forms import SHARED_APPLICANT_KEYS, new_token
 from tongban.cases.models import BundleCase, Case
 from tongban.catalogue.models import ItemImplementation
 from tongban.core import clock
+from tongban.core.testing import files as samples
 from tongban.demo import loader
 from tongban.demo.tests.factories import answer
 
@@ -122,6 +123,6 @@ def online(demo: dict[str, Any]) -> None:
     assert "uscc" not in {f["key"] for f in form}
     bc = s.save_bundle_draft(ctx, bc, {f["key"]: bc.form_data.get(f["key"]) or answer(f) for f in form})
     for name in s.required_uploads(items):
-        s.attach_bundle_material(ctx, bc, name, f"{name}.pdf", b"%PDF-1.4\n%%EOF\n")
+        s.attach_bundle_material(ctx, bc, name, f"{name}.pdf", samples.pdf(name))
     bc = s.submit_bundle(ctx, BundleCase.objects.get(pk=bc.pk))
     assert bc.phase == "submitted" and bc.applicant == founder

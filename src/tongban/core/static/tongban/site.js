@@ -8,10 +8,12 @@
       window.print();
     }
   });
-  // A select marked data-autosubmit submits its form on change (the form still has a submit button).
+  // A select marked data-autosubmit, or a checkbox in a form so marked, submits its form on change (the
+  // form still has a submit button). Here, not in the templates: the pages allow no inline script (CSP).
   document.addEventListener("change", function (event) {
     var el = event.target;
-    if (el.matches && el.matches("select[data-autosubmit]") && el.form) {
+    if (!el.matches || !el.form) return;
+    if (el.matches("select[data-autosubmit]") || (el.type === "checkbox" && el.form.hasAttribute("data-autosubmit"))) {
       el.form.submit();
     }
   });
