@@ -39,6 +39,7 @@ from .domain import steps as steps_of
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
 from .facts import back_office_of, case_facts, version_of
 from .models import Case, CaseMaterial, SupervisionNotice
+from .workspace import landing_url
 
 A, S = CaseAction, CaseStatus
 APPLICANT_KINDS = frozenset({AccountKind.CITIZEN.value, AccountKind.ENTERPRISE.value})
@@ -582,17 +583,11 @@ def visible_case(request: HttpRequest, number: str) -> Case | None:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """/cases/: where each kind of user works."""
-    actor = actor_for(request)
-    if policy.may_take_applications(actor):
-        return redirect("cases:window")
-    if policy.may_use_queues(actor):
-        return redirect("cases:queue")
-    if policy.may_use_board(actor):
-        return redirect("cases:supervision")
-    if policy.may_apply_online(actor):
-        return redirect("cases:mine")
-    return refuse_page(request, "您的账号没有办件相关的岗位。")
+    """/workspace/ (and /cases/): the account's own workspace (工作台), as the policy names it."""
+    target = landing_url(actor_for(request))
+    if target is None:
+        return refuse_page(request, "您的账号尚未分配岗位，暂无可用的工作台。请联系系统管理员。")
+    return redirect(target)
 
 
 @login_required

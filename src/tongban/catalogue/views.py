@@ -15,7 +15,7 @@ from django.shortcuts import render
 from tongban.jurisdictions.selectors import get_division
 
 from . import selectors, vocab
-from .guide_sections import guide_sections
+from .guide_sections import guide_actions, guide_sections
 from .models import ImplementationVersion, ItemImplementation, Theme
 
 PAGE_SIZE = 20
@@ -137,11 +137,14 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
         impl, version = selectors.get_published_guide(code, int(raw_version) if raw_version else None)
     except selectors.GuideNotFound as exc:
         return not_found(request, exc.message)
-    return render(request, "catalogue/guide.html", guide_context(impl, version))
+    return render(request, "catalogue/guide.html", guide_context(impl, version, request))
 
 
-def guide_context(impl: ItemImplementation, version: ImplementationVersion) -> dict[str, Any]:
-    """Everything the guide template shows, with labels resolved (the template stays simple)."""
+def guide_context(
+    impl: ItemImplementation, version: ImplementationVersion, request: HttpRequest | None = None
+) -> dict[str, Any]:
+    """Everything the guide template shows, with labels resolved (the template stays simple). Without a
+    request (a preview) no one is offered a button to act on the guide."""
     entry = impl.entry
     materials = list(version.materials.all())
     for m in materials:
@@ -197,5 +200,6 @@ def guide_context(impl: ItemImplementation, version: ImplementationVersion) -> d
         "result_sample_is_link": _is_link(version.result_sample),
         "versions": list(selectors.public_versions(impl)),
         "contributed": guide_sections(impl),
+        "actions": guide_actions(request, impl, version),
         "cross_region": entry.cross_region or version.scope == "national",
     }

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from tongban.core import clock
 from tongban.core.actor import Actor, actor_of
@@ -186,6 +187,67 @@ def supervision_board(
     if limit == 0:
         return [], total
     return list(_rows(qs).order_by("promised_due", "id")[offset : offset + limit]), total
+
+
+# How the supervisor's case search filters open cases by their time limit (办件查询).
+DUE_FILTERS = {
+    "overdue": "已超期",
+    "due_soon": "即将到期",
+    "on_time": "时限内",
+    "paused": "计时暂停",
+    "not_started": "未受理",
+}
+
+
+def due_filter(due: str, today: dt.date) -> Q:
+    if due == "overdue":
+        return bucket_filter(Bucket.OVERDUE, today)
+    if due == "due_soon":
+        return bucket_filter(Bucket.DUE_SOON, today)
+    if due == "on_time":
+        return Q(status__in=CLOCK_STATUSES, promised_due__gt=due_soon_limit(today))
+    if due == "paused":
+        return bucket_filter(Bucket.SUSPENDED, today)
+    if due == "not_started":
+        return Q(status__in=[S.SUBMITTED.value, S.CORRECTION.value])
+    raise ValueError(due)
+
+
+def normalize_number(value: str | None) -> str:
+    """A case number as people type it: full-width characters, spaces and lower case forgiven."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(text.split()).upper()[:40]
+
+
+def jurisdiction_cases(
+    user: Any,
+    *,
+    status: str | None = None,
+    due: str | None = None,
+    department_id: int | None = None,
+    today: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    cap: int | None = None,
+) -> tuple[list[Case], int]:
+    """The open cases decided in the supervisor's jurisdiction, filtered by state, time limit and deciding
+    department, most urgent first (policy.may_search_cases; rows are shown masked as the policy says)."""
+    today = today or clock.today()
+    actor = actor_of(user)
+    if not policy.may_search_cases(actor):
+        return [], 0
+    qs = Case.objects.filter(
+        deciding_division_id__in=jurisdiction_codes(actor.division_path), status__in=OPEN_STATUSES
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if due:
+        qs = qs.filter(due_filter(due, today))
+    if department_id is not None:
+        qs = qs.filter(deciding_department_id=department_id)
+    total = count_up_to(qs, cap)
+    rows = list(_rows(qs).order_by(F("promised_due").asc(nulls_last=True), "id")[offset : offset + limit])
+    return rows, total
 
 
 def timeline(case: Case) -> list[CaseEvent]:
