@@ -27,7 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
+from tongban.accounts.masking import mask_resident_id
 from tongban.accounts.roles import Role
 from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
@@ -50,7 +50,17 @@ from .facts import WITHDRAWABLE, bundle_facts, version_of
 from .models import BundleCase, BundleMaterial, Case, JointStep
 from .services.idempotency import replayed
 from .uploads import MAX_UPLOAD_BYTES
-from .views import PERSONAL_ONLY, Deadline, clerk_window, ctx_for, deadline_of, is_applicant, role_of
+from .views import (
+    PERSONAL_ONLY,
+    Deadline,
+    applicant_shown,
+    clerk_window,
+    ctx_for,
+    deadline_of,
+    is_applicant,
+    label_actor,
+    role_of,
+)
 
 S = CaseStatus
 P = BundleCase.Phase
@@ -569,19 +579,6 @@ def _personal(request: HttpRequest, bc: BundleCase, children: list[Case] | None 
     return policy.may_see_bundle_personal(actor_of(request.user), bundle_facts(bc, children))
 
 
-def _applicant(bc: BundleCase, personal: bool, own: bool = False) -> dict[str, str]:
-    if personal:
-        return {"name": bc.applicant_name, "id_number": bc.applicant_id_number, "phone": bc.applicant_phone}
-    masked_id = (
-        mask_uscc(bc.applicant_id_number) if bc.applicant_kind == "legal" else mask_resident_id(bc.applicant_id_number)
-    )
-    return {
-        "name": bc.applicant_name if own else mask_name(bc.applicant_name),
-        "id_number": masked_id,
-        "phone": mask_phone(bc.applicant_phone),
-    }
-
-
 def consequences(children: list[Case]) -> list[str]:
     """What a refused, withdrawn, terminated or denied child means for the others (told to the applicant)."""
     by_pk = {c.pk: c for c in children}
@@ -607,7 +604,7 @@ def consequences(children: list[Case]) -> list[str]:
     return out
 
 
-def _children_rows(request: HttpRequest, bc: BundleCase, children: list[Case]) -> list[Case]:
+def _children_rows(request: HttpRequest, bc: BundleCase, children: list[Case], personal: bool) -> list[Case]:
     by_item = {c.bundle_item_id: c for c in children}
     cal = current_calendar() if children else None
     day = _today()
@@ -630,6 +627,7 @@ def _children_rows(request: HttpRequest, bc: BundleCase, children: list[Case]) -
                 e.label = ACTION_LABELS[CaseAction(e.action)]  # type: ignore[attr-defined]
             except ValueError:
                 e.label = e.action  # type: ignore[attr-defined]
+            label_actor(e, applicant_view, personal)
         c.timeline_events = events  # type: ignore[attr-defined]
     return children
 
@@ -714,10 +712,11 @@ def _detail_context(
     request: HttpRequest, bc: BundleCase, *, bound: tuple[str, Any] | None = None, error: str = ""
 ) -> dict[str, Any]:
     user: Any = request.user
-    children = _children_rows(request, bc, selectors.bundle_children(bc))
+    children = selectors.bundle_children(bc)
+    personal = _personal(request, bc, children)
+    children = _children_rows(request, bc, children, personal)
     items = _chosen_items(bc)
     steps = list(bc.joint_steps.prefetch_related("cases__version", "cases__deciding_department"))
-    personal = _personal(request, bc, children)
     holdup = selectors.bundle_holdup(bc) if bc.phase == P.IN_PROGRESS else None  # before 受理 nothing holds it
     forms = _page_forms(request, bc, children, items, steps)
     if bound:
@@ -737,7 +736,7 @@ def _detail_context(
         "deadline": _bundle_deadline(bc),
         "hint": PHASE_HINTS.get(bc.phase, "") if applicant_view else "",
         "applicant_view": applicant_view,
-        "applicant": _applicant(bc, personal, own=applicant_view),
+        "applicant": applicant_shown(bc, personal, own=applicant_view),
         "personal": personal,
         "holdup": holdup,
         "consequences": consequences(children),

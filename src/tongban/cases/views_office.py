@@ -242,7 +242,9 @@ def case_search(request: HttpRequest) -> HttpResponse:
         cap=selectors.PAGE_COUNT_CAP,
     )
     more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
-    filters = {k: v for k, v in (("status", status), ("due", due), ("department", raw_department if department else "")) if v}
+    filters = {
+        k: v for k, v in (("status", status), ("due", due), ("department", raw_department if department else "")) if v
+    }
     return render(
         request,
         "cases/case_search.html",

@@ -70,7 +70,9 @@ def _links(actor: Actor, workspace: Workspace | None) -> list[DeskLink]:
             ),
         ]
     elif policy.may_use_queues(actor):
-        links.append(DeskLink("工作队列" if workspace is W.QUEUES else "全部办件队列", reverse("cases:queue"), ("cases:queue",)))
+        links.append(
+            DeskLink("工作队列" if workspace is W.QUEUES else "全部办件队列", reverse("cases:queue"), ("cases:queue",))
+        )
     if policy.may_answer_supervision(actor, actor.department_id):
         links.append(DeskLink("督办单", reverse("cases:supervision_notices"), ("cases:supervision_notices",)))
     if policy.may_use_board(actor):

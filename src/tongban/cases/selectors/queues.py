@@ -236,9 +236,7 @@ def jurisdiction_cases(
     actor = actor_of(user)
     if not policy.may_search_cases(actor):
         return [], 0
-    qs = Case.objects.filter(
-        deciding_division_id__in=jurisdiction_codes(actor.division_path), status__in=OPEN_STATUSES
-    )
+    qs = Case.objects.filter(deciding_division_id__in=jurisdiction_codes(actor.division_path), status__in=OPEN_STATUSES)
     if status:
         qs = qs.filter(status=status)
     if due:

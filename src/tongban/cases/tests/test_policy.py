@@ -197,3 +197,44 @@ def test_bundle_cases_by_the_same_rules():
     assert B.WITHDRAW_ITEM in policy.bundle_actions(citizen(1), running)
     assert policy.bundle_denial(citizen(1), running, B.ISSUE_RESULTS).status == 403
     assert policy.bundle_denial(CLERK, running, B.ISSUE_RESULTS).status == 409
+
+
+# ---- workspaces ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actor", "workspace"),
+    [
+        (citizen(1), policy.Workspace.MY_CASES),
+        (Actor(user_id=9, username="e", kind=AccountKind.ENTERPRISE), policy.Workspace.MY_CASES),
+        (CLERK, policy.Workspace.WINDOW),
+        (staff(Role.WINDOW_CLERK), None),  # a clerk bound to no service centre has no window
+        (APPROVER, policy.Workspace.QUEUES),
+        (HEAD, policy.Workspace.QUEUES),
+        (SUPERVISOR, policy.Workspace.BOARD),
+        (staff(Role.SUPERVISOR, division_path=""), None),
+        (staff(Role.CATALOGUE_ADMIN, admin_site=True), policy.Workspace.CATALOGUE),
+        (CATALOGUE_ADMIN, None),  # without the admin site the role has nowhere to work
+        (SYSADMIN, policy.Workspace.ADMIN),
+        (Actor(user_id=7, username="root", superuser=True, admin_site=True), policy.Workspace.ADMIN),
+        (ANONYMOUS, None),
+        (SYSTEM, None),
+    ],
+)
+def test_each_role_has_its_own_workspace(actor: Actor, workspace: policy.Workspace | None) -> None:
+    assert policy.workspace_of(actor) == workspace
+
+
+@pytest.mark.parametrize(
+    ("actor", "offered"),
+    [(ANONYMOUS, True), (citizen(1), True), (CLERK, False), (APPROVER, False), (SUPERVISOR, False), (SYSADMIN, False)],
+)
+def test_online_application_is_offered_to_applicants_and_visitors_only(actor: Actor, offered: bool) -> None:
+    assert policy.offers_online_application(actor) is offered
+    if offered and actor.authenticated:
+        assert policy.may_apply_online(actor)
+
+
+def test_only_the_jurisdictions_overseers_search_its_cases() -> None:
+    assert policy.may_search_cases(SUPERVISOR) and policy.may_search_cases(staff(Role.SYSTEM_ADMIN))
+    assert not any(policy.may_search_cases(a) for a in (citizen(1), CLERK, APPROVER, HEAD, CATALOGUE_ADMIN))
