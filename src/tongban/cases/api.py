@@ -384,6 +384,35 @@ def supervision(
     return {**_rows(actor, rows, total, limit, offset), "bucket": bucket}
 
 
+OpenStatus = Literal["submitted", "correction", "in_progress", "returned", "suspended", "decided"]
+DueFilter = Literal["overdue", "due_soon", "on_time", "paused", "not_started"]
+
+
+@router.get(
+    "/supervision/cases",
+    response={200: schemas.CasePage, **AUTH_ERRORS},
+    summary="督办查询：辖区在办办件",
+    description="督办人员按状态（status）、办理时限（due：overdue 已超期、due_soon 即将到期、on_time 时限内、"
+    "paused 计时暂停、not_started 未受理）和办理部门（department，部门编号）筛选本辖区在办办件，最紧急的在前。"
+    "按办件编号查找请用 GET /cases/{number}。申请人信息按规则脱敏。",
+)
+def supervision_cases(
+    request: HttpRequest,
+    status: OpenStatus | None = None,
+    due: DueFilter | None = None,
+    department: int | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> Any:
+    user, actor = _user(request), _actor(request)
+    if not policy.may_search_cases(actor):
+        raise ApiError("forbidden", "只有督办人员可以查询辖区办件", None, status=403)
+    rows, total = selectors.jurisdiction_cases(
+        user, status=status, due=due, department_id=department, today=_today(), limit=limit, offset=offset
+    )
+    return {**_rows(actor, rows, total, limit, offset), "bucket": "open"}
+
+
 # --- actions ---------------------------------------------------------------------------------------------
 
 

@@ -244,3 +244,18 @@ def test_only_supervisors_may_search_cases(client, w):
     for who in (w.applicant, w.clerk, w.approver):
         client.force_login(who)
         assert client.get(reverse("cases:search")).status_code == 403
+
+
+def test_the_api_lists_the_same_open_cases_masked(client, w):
+    from .factories import Api
+
+    submitted = online_case(w)
+    api = Api(client, w.supervisor)
+    body = api.get("/supervision/cases", {"status": "submitted"}).json()
+    assert [r["number"] for r in body["results"]] == [submitted.number] and body["total"] == 1
+    assert w.applicant.id_number not in str(body) and "张三" not in str(body)
+    assert api.get("/supervision/cases", {"due": "overdue"}).json()["total"] == 0
+    refused = Api(client, w.approver).get("/supervision/cases")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    bad = api.get("/supervision/cases", {"due": "tomorrow"})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "due"
