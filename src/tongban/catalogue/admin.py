@@ -25,6 +25,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from tongban.core.actor import actor_of
 from tongban.core.errors import DomainError
 from tongban.jurisdictions.admin import (
     RoleScopedAdmin,
@@ -36,6 +37,7 @@ from tongban.jurisdictions.kinds import department_kind_label
 from tongban.jurisdictions.models import Department, Division
 
 from . import services, vocab
+from .access import manages_a_province
 from .formschema import FIELD_TYPES, schema_errors
 from .models import (
     CatalogueEntry,
@@ -244,8 +246,7 @@ class BaseCatalogueAdmin(RoleScopedAdmin):
     role_may_delete = False
 
     def scoped_user_may_edit(self, request: HttpRequest) -> bool:
-        division = getattr(request.user, "division", None)
-        return division is not None and division.level == Division.Level.PROVINCE
+        return manages_a_province(actor_of(request.user))
 
 
 @admin.register(Theme)

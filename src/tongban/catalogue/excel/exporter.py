@@ -12,8 +12,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tongban.core.actor import Actor
 from tongban.core.errors import DomainError
 from tongban.jurisdictions.models import Division
+from tongban.jurisdictions.scoping import within_divisions
 from tongban.jurisdictions.selectors import normalize_code
 
 from ..models import CatalogueEntry, ImplementationVersion, ItemImplementation
@@ -63,14 +65,21 @@ def _resolve_region(region: str | None) -> Division | None:
     return division
 
 
-def versions_to_export(region: str | None = None, status: str = STATUS_PUBLISHED) -> QuerySet[ImplementationVersion]:
-    """One version per implementation: the published one, or (status "all") the newest whatever its status."""
+def versions_to_export(
+    region: str | None = None, status: str = STATUS_PUBLISHED, scope: Actor | None = None
+) -> QuerySet[ImplementationVersion]:
+    """One version per implementation: the published one, or (status "all") the newest whatever its status.
+    ``scope``: the person exporting through the admin site, who gets their own jurisdiction only."""
     if status not in STATUSES:
         raise DomainError("bad_status", f"状态应为 {' 或 '.join(STATUSES)}", "status")
     division = _resolve_region(region)
+    if division is not None and scope is not None and not scope.manages_path(division.path):
+        raise DomainError("out_of_scope", f"{division.name}不在您的管辖范围内", "region")
     impls = ItemImplementation.objects.all()
     if division is not None:
         impls = impls.filter(division__path__startswith=division.path)
+    if scope is not None:
+        impls = within_divisions(impls, scope, "division__path")
     ids: Any
     if status == STATUS_PUBLISHED:
         ids = impls.filter(published_version__isnull=False).values("published_version_id")
@@ -87,11 +96,11 @@ def versions_to_export(region: str | None = None, status: str = STATUS_PUBLISHED
     )
 
 
-def entries_to_export(region: str | None, versions: QuerySet[ImplementationVersion]) -> QuerySet[CatalogueEntry]:
-    """Every entry for a whole-catalogue export; for a region, the entries its implementations use (and their
-    main items, so that the file imports on its own)."""
+def entries_to_export(whole: bool, versions: QuerySet[ImplementationVersion]) -> QuerySet[CatalogueEntry]:
+    """Every entry for a whole-catalogue export; for a part (a region, a jurisdiction), the entries its
+    implementations use (and their main items, so that the file imports on its own)."""
     entries = CatalogueEntry.objects.select_related("parent").prefetch_related("themes").order_by("code")
-    if not region:
+    if whole:
         return entries
     codes = set(versions.values_list("implementation__entry__code", flat=True))
     pending = set(codes)
@@ -158,10 +167,13 @@ def export_catalogue(
     region: str | None = None,
     status: str = STATUS_PUBLISHED,
     progress: Progress | None = None,
+    scope: Actor | None = None,
 ) -> ExportResult:
-    """Write the catalogue (one version per implementation, with its entries) to ``target``."""
-    versions = versions_to_export(region, status)
-    entries = entries_to_export(region, versions)
+    """Write the catalogue (one version per implementation, with its entries) to ``target``; ``scope`` limits it
+    to the jurisdiction of the person exporting (and the entries its implementations use)."""
+    versions = versions_to_export(region, status, scope)
+    limited = scope is not None and scope.division_paths() is not None
+    entries = entries_to_export(not region and not limited, versions)
     wb = Workbook(write_only=True)
     writers = {sheet.name: _Writer(wb, sheet) for sheet in SHEETS}
     result = ExportResult()

@@ -19,11 +19,13 @@ from django.db.models import OuterRef, Subquery
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from tongban.core.actor import Actor
 from tongban.core.errors import DomainError
 from tongban.jurisdictions.models import Department, Division
 from tongban.jurisdictions.selectors import normalize_code
 
 from .. import services
+from ..access import may_edit_basic_catalogue, may_edit_implementations_in
 from ..formschema import schema_errors
 from ..models import CatalogueEntry, ImplementationVersion, ItemImplementation, Theme
 from ..rules import guide_violations
@@ -229,10 +231,14 @@ def open_workbook(source: str | IO[bytes]) -> Any:
         ) from exc
 
 
+BASIC_CATALOGUE_REFUSED = "基本目录由省级或平台管理员维护，您不能新增或修改（与系统一致的行可以保留）"
+
+
 class _Importer:
-    def __init__(self, *, publish: bool, actor: Any, progress: Progress | None):
+    def __init__(self, *, publish: bool, actor: Any, progress: Progress | None, scope: Actor | None = None):
         self.publish = publish
         self.actor = actor
+        self.scope = scope  # who imports through the admin site: what they may change; None: anything
         self.progress = progress
         self.report = ImportReport()
         self.rows: dict[str, list[Row]] = {}
@@ -397,6 +403,9 @@ class _Importer:
                 action = "unchanged"
             else:
                 action = "update"
+            if action != "unchanged" and self.scope is not None and not may_edit_basic_catalogue(self.scope):
+                self.row_problem(row, "code", BASIC_CATALOGUE_REFUSED)
+                continue
             counts.add(action)
             row.values["_action"] = action
             if action != "unchanged":
@@ -465,6 +474,9 @@ class _Importer:
                 self.row_problem(row, "department", f"实施机关“{department.name}”不属于{division.name}")
             values["_division"], values["_department"] = division, department
             impl = self.existing.get(code)
+            where = impl.division if impl is not None else division
+            if where is not None and self.scope is not None and not may_edit_implementations_in(self.scope, where.path):
+                self.row_problem(row, "division", f"{where.full_name}不在您的管辖范围内，不能导入该地区的实施清单")
             if impl is not None:
                 for key, current, label in (
                     ("entry", impl.entry.code, "基本编码"),
@@ -727,9 +739,12 @@ def import_catalogue(
     actor: Any = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    scope: Actor | None = None,
 ) -> ImportReport:
     """Validate the workbook completely; unless there is a problem (or ``dry_run``), write all of it.
 
+    ``scope``: the person importing through the admin site; rows they may not change (another jurisdiction's
+    implementations, the basic catalogue below province level: catalogue.access) are problems like any other.
     Raises WorkbookError when the file is not a readable .xlsx workbook.
     """
-    return _Importer(publish=publish, actor=actor, progress=progress).run(source, dry_run)
+    return _Importer(publish=publish, actor=actor, progress=progress, scope=scope).run(source, dry_run)
