@@ -45,6 +45,7 @@ SESSION_KEY = "catalogue_excel_uploads"
 PREVIEW_LIMIT = 500  # changes listed in the preview; the counts always cover everything
 _STALE_SECONDS = 24 * 3600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
 
 
 def _upload_dir() -> Path:
@@ -133,7 +134,9 @@ def _preview(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     publish = request.POST.get("publish") == "on"
     if upload is None:
-        return _render(request, upload_error="请选择要导入的 .xlsx 文件", publish=publish)
+        return _render(
+            request, upload_error="请选择要导入的 .xlsx 工作簿（或含工作簿和附件的 .zip 压缩包）", publish=publish
+        )
     if upload.size and upload.size > MAX_UPLOAD_BYTES:
         return _render(request, upload_error=f"文件过大（上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）", publish=publish)
     directory = _upload_dir()
@@ -192,15 +195,17 @@ def export_view(request: HttpRequest) -> HttpResponse:
     _require(request, EXPORT_PERMS, any_of=True)
     region = request.GET.get("region", "").strip() or None
     status = request.GET.get("status") or STATUS_PUBLISHED
+    with_files = request.GET.get("files") == "on"
     buffer = BytesIO()
     try:
-        export_catalogue(buffer, region=region, status=status, scope=_scope(request))
+        export_catalogue(buffer, region=region, status=status, scope=_scope(request), with_files=with_files)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("catalogue_excel:import")
-    name = f"事项目录-{region or '全部'}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=\"catalogue.xlsx\"; filename*=UTF-8''{quote(name)}"
+    suffix = "zip" if with_files else "xlsx"
+    name = f"事项目录-{region or '全部'}-{timezone.localdate():%Y%m%d}.{suffix}"
+    response = HttpResponse(buffer.getvalue(), content_type=ZIP if with_files else XLSX)
+    response["Content-Disposition"] = f"attachment; filename=\"catalogue.{suffix}\"; filename*=UTF-8''{quote(name)}"
     return response
 
 

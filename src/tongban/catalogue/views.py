@@ -9,9 +9,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
+from tongban.core.actor import actor_of
 from tongban.jurisdictions.selectors import get_division
 
 from . import selectors, vocab
@@ -127,6 +128,18 @@ def region_overview(request: HttpRequest) -> HttpResponse:
 def not_found(request: HttpRequest, message: str) -> HttpResponse:
     """The Chinese 404 page with a specific message (Django's own handler cannot say which item)."""
     return render(request, "404.html", {"message": message}, status=404)
+
+
+def guide_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    """A blank form or sample to download (immutable: the same URL is always the same bytes)."""
+    stored = selectors.downloadable_guide_file(pk, actor_of(request.user))
+    if stored is None or stored.name != name:
+        return not_found(request, "没有找到该文件，或它不属于已发布的办事指南")
+    response = FileResponse(
+        stored.file.open("rb"), as_attachment=True, filename=stored.name, content_type=stored.content_type
+    )
+    response["Cache-Control"] = "public, max-age=86400, immutable"
+    return response
 
 
 def guide(request: HttpRequest, code: str) -> HttpResponse:

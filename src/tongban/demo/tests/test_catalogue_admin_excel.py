@@ -5,6 +5,7 @@ jurisdiction's implementations, never another region's nor the shared basic cata
 
 from __future__ import annotations
 
+import zipfile
 from io import BytesIO
 from typing import Any
 
@@ -64,7 +65,13 @@ def test_the_demo_catalogue_administrator_exports_edits_and_imports_their_catalo
     assert sorted(codes) == sorted(own.values_list("code", flat=True))  # their jurisdiction only
     assert ItemImplementation.objects.exclude(pk__in=own).exists()  # other regions were left out
 
-    # Change one guide's FAQ-free text (咨询电话) and import it: previewed, confirmed, a new published version.
+    # With the guides' blank forms and samples: a .zip the same pages import again.
+    package = client.get("/admin/catalogue/excel/export/", {"files": "on"})
+    with zipfile.ZipFile(BytesIO(package.content)) as archive:
+        attached = [n for n in archive.namelist() if n.startswith("附件/")]
+    assert package["Content-Type"] == "application/zip" and len(attached) > 10
+
+    # Change one guide's text (咨询电话) and import it: previewed, confirmed, a new draft version.
     row = 2
     code = impl_sheet.cell(row, 1).value
     impl_sheet.cell(row, column(impl_sheet, "咨询电话")).value = "0575-80000000"
