@@ -259,3 +259,17 @@ def test_the_api_lists_the_same_open_cases_masked(client, w):
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
     bad = api.get("/supervision/cases", {"due": "tomorrow"})
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "due"
+
+
+def test_the_online_application_offers_each_materials_blank_form(client, w):
+    from tongban.catalogue import services as catalogue
+
+    stored = catalogue.store_guide_file("出生登记申报表.pdf", b"%PDF-1.4\n%%EOF\n")
+    draft = catalogue.start_new_version(w.version.implementation)
+    rows = [{k: v for k, v in r.items() if k != "order"} for r in catalogue.snapshot(draft)["materials"]]
+    rows[0].update(blank_form=stored.name, blank_form_file_id=stored.pk)
+    catalogue.update_draft(draft, materials=rows)
+    catalogue.publish_now(draft)
+    client.force_login(w.applicant)
+    html = text(client.get(reverse("cases:apply", args=[w.version.implementation.code])))
+    assert f'href="{stored.get_absolute_url()}" download>下载空白表格</a>' in html
