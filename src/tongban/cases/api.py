@@ -26,7 +26,8 @@ from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.catalogue.snapshots import implementation_by_code
 from tongban.core import clock
 from tongban.core.actor import Actor
-from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, lookup_key, paged, shown
+from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, Uscc, lookup_key, paged, shown
+from tongban.jurisdictions.models import Department
 
 from . import schemas, selectors, services
 from .domain import policy
@@ -393,22 +394,27 @@ DueFilter = Literal["overdue", "due_soon", "on_time", "paused", "not_started"]
     response={200: schemas.CasePage, **AUTH_ERRORS},
     summary="督办查询：辖区在办办件",
     description="督办人员按状态（status）、办理时限（due：overdue 已超期、due_soon 即将到期、on_time 时限内、"
-    "paused 计时暂停、not_started 未受理）和办理部门（department，部门编号）筛选本辖区在办办件，最紧急的在前。"
+    "paused 计时暂停、not_started 未受理）和办理部门（department，统一社会信用代码）筛选本辖区在办办件，最紧急的在前。"
     "按办件编号查找请用 GET /cases/{number}。申请人信息按规则脱敏。",
 )
 def supervision_cases(
     request: HttpRequest,
     status: OpenStatus | None = None,
     due: DueFilter | None = None,
-    department: int | None = None,
+    department: Uscc | None = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> Any:
     user, actor = _user(request), _actor(request)
     if not policy.may_search_cases(actor):
         raise ApiError("forbidden", "只有督办人员可以查询辖区办件", None, status=403)
+    department_id = None
+    if department:
+        department_id = Department.objects.filter(uscc=department).values_list("pk", flat=True).first()
+        if department_id is None:
+            raise ApiError("not_found", f"没有统一社会信用代码为“{department}”的部门", "department", status=404)
     rows, total = selectors.jurisdiction_cases(
-        user, status=status, due=due, department_id=department, today=_today(), limit=limit, offset=offset
+        user, status=status, due=due, department_id=department_id, today=_today(), limit=limit, offset=offset
     )
     return {**_rows(actor, rows, total, limit, offset), "bucket": "open"}
 

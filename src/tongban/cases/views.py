@@ -441,7 +441,7 @@ def label_actor(event: Any, applicant_view: bool, personal: bool) -> None:
 def detail_context(
     request: HttpRequest, case: Case, *, bound: tuple[str, djforms.Form] | None = None, error: str = ""
 ) -> dict[str, Any]:
-    user, actor = user_of(request), actor_for(request)
+    actor = actor_for(request)
     held = list(case.materials.all())
     facts = case_facts(case, held)
     applicant_view = actor.applicant
@@ -471,7 +471,6 @@ def detail_context(
         # On screen the applicant's own numbers stay masked too (a shared or shoulder-read screen).
         "applicant": applicant_shown(case, personal and not applicant_view, own=applicant_view),
         "internals": internals,
-        "role": role_of(user),
         "status_label": STATUS_LABELS[CaseStatus(case.status)],
         "status_badge": STATUS_BADGES.get(CaseStatus(case.status), ""),
         "hint": APPLICANT_HINTS.get(CaseStatus(case.status), "") if applicant_view else "",

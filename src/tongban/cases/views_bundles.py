@@ -748,7 +748,6 @@ def _detail_context(
         "uploads": materials if "resubmit" in forms and applicant_view else [],
         "max_mb": MAX_UPLOAD_BYTES // 1048576,
         "delivery_labels": DELIVERY_LABELS,
-        "role": role_of(user),
         "is_clerk": role_of(user) is Role.WINDOW_CLERK,
     }
 

@@ -187,5 +187,8 @@ def test_staff_profile_shows_role_and_admin_link(client: Client) -> None:
     html = client.get("/accounts/me/").content.decode()
     assert "综合窗口受理人员" in html and "浙江省绍兴市诸暨市" in html
     assert "进入管理后台" not in html  # window clerks do not work in the admin site
+    assert "进入工作台" not in html  # a clerk bound to no service centre has no window to work at
+    client.force_login(factories.staff(Role.APPROVER))
+    assert 'href="/workspace/">进入工作台</a>' in client.get("/accounts/me/").content.decode()
     client.force_login(factories.staff(Role.CATALOGUE_ADMIN))
     assert "进入管理后台" in client.get("/accounts/me/").content.decode()

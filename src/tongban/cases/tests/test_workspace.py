@@ -255,6 +255,10 @@ def test_the_api_lists_the_same_open_cases_masked(client, w):
     assert [r["number"] for r in body["results"]] == [submitted.number] and body["total"] == 1
     assert w.applicant.id_number not in str(body) and "张三" not in str(body)
     assert api.get("/supervision/cases", {"due": "overdue"}).json()["total"] == 0
+    assert api.get("/supervision/cases", {"department": w.police.uscc}).json()["total"] == 1
+    assert api.get("/supervision/cases", {"department": w.hrss.uscc}).json()["total"] == 0
+    unknown = api.get("/supervision/cases", {"department": "91330681MA2B000000"})
+    assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "department"
     refused = Api(client, w.approver).get("/supervision/cases")
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
     bad = api.get("/supervision/cases", {"due": "tomorrow"})
