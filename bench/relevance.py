@@ -132,7 +132,7 @@ def main() -> int:
         from tongban.bundles.models import Bundle
         from tongban.catalogue.models import ItemImplementation
         from tongban.search import selectors
-        from tongban.search.relevance import evaluate, load_questions
+        from tongban.search.relevance import answered_unrelated, evaluate, load_questions, load_unrelated
 
         if args.synonyms in ("db", "none"):
             selectors.builtin_synonyms = lambda: {}  # type: ignore[assignment]
@@ -149,14 +149,24 @@ def main() -> int:
             f" built in {time.perf_counter() - started:.2f}s"
         )
         questions = load_questions()
-        runs = [(f"region {args.region}", {"region": args.region})]
+        # As the page and the API ask: one row per item (the region's implementation, others folded under it).
+        runs = [(f"region {args.region}", {"region": args.region, "fold": True})]
         if args.all_regions:
-            runs.append(("all regions (distinct)", {"distinct": True}))
+            runs.append(("all regions (folded)", {"fold": True}))
+        unrelated = load_unrelated()
         worst = 1.0
         for label, kwargs in runs:
-            report = evaluate(questions, lambda q, kw=kwargs: [r["name"] for r in selectors.search(q, limit=10, **kw)])
+
+            def names(q: str, kw: dict = kwargs) -> list[str]:
+                return [r["name"] for r in selectors.search(q, limit=10, **kw)]
+
+            report = evaluate(questions, names)
             print(f"\n== {label}: {len(questions)} questions ==")
             print(report.summary())
+            wrong = answered_unrelated(unrelated, names)
+            print(f"unrelated questions answered with no result: {len(unrelated) - len(wrong)}/{len(unrelated)}")
+            for q, got in wrong.items() if args.verbose else []:
+                print(f"  {q} → {got[:3]}")
             misses = report.misses(3)
             print(f"top-3 misses: {len(misses)}")
             for o in misses if args.verbose else []:

@@ -150,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongban.core.context_processors.platform",
+                "tongban.cases.context_processors.desk",
             ],
         },
     },
@@ -184,7 +185,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "workspace"  # each role's own workspace (cases.workspace)
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Failed logins (accounts/lockout.py, docs/adr/0004): a username is locked from the address that failed

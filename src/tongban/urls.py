@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tongban.api import api
+from tongban.cases import views as case_views
 
 admin.site.site_header = "通办 · 管理后台"
 admin.site.site_title = "通办管理后台"
@@ -20,6 +21,11 @@ urlpatterns = [
     path("search/", include("tongban.search.urls")),
     path("progress/", include("tongban.cases.urls_public")),
     path("cases/", include("tongban.cases.urls")),
+    # Each account's own workspace (工作台): where sign-in lands and the header's 工作台 link leads.
+    path("workspace/", case_views.index, name="workspace"),
     path("", include("tongban.core.urls")),
     path("", include("tongban.portal.urls")),
 ]
+
+# Chinese error pages with a way back (core/templates/400.html, 403.html, 404.html, 500.html).
+handler403 = "tongban.core.views.permission_denied"

@@ -20,7 +20,8 @@ class PageLink:
     element_id: str
 
 
-LinkProvider = Callable[[Bundle], PageLink | None]
+# A link for whoever asks (None: nothing to offer this person).
+LinkProvider = Callable[[HttpRequest, Bundle], PageLink | None]
 SectionProvider = Callable[[HttpRequest, Bundle], SafeString]
 
 _links: list[LinkProvider] = []
@@ -37,8 +38,8 @@ def register_section(provider: SectionProvider) -> SectionProvider:
     return provider
 
 
-def links_for(bundle: Bundle) -> list[PageLink]:
-    return [link for provider in _links if (link := provider(bundle)) is not None]
+def links_for(request: HttpRequest, bundle: Bundle) -> list[PageLink]:
+    return [link for provider in _links if (link := provider(request, bundle)) is not None]
 
 
 def sections_for(request: HttpRequest, bundle: Bundle) -> list[SafeString]:

@@ -69,7 +69,7 @@ def bundle_detail(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "404.html", {"message": f"该一件事的事项顺序有误：{exc}"}, status=404)
     context = {
         **detail_context(overview),
-        "page_links": pages.links_for(bundle),
+        "page_links": pages.links_for(request, bundle),
         "page_sections": pages.sections_for(request, bundle),
     }
     return render(request, "bundles/bundle_detail.html", context)

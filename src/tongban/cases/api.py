@@ -26,8 +26,9 @@ from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.catalogue.snapshots import implementation_by_code
 from tongban.core import clock
 from tongban.core.actor import Actor
-from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, lookup_key, paged, shown
+from tongban.core.api_errors import ERRORS, ApiError, ErrorOut, Limit, NotFound, Offset, Uscc, lookup_key, paged, shown
 from tongban.core.uploads import MAX_UPLOAD_BYTES
+from tongban.jurisdictions.models import Department
 from tongban.workdays.selectors import current_calendar
 
 from . import schemas, selectors, services
@@ -386,6 +387,40 @@ def supervision(request: HttpRequest, bucket: BoardName = "overdue", limit: Limi
         user, selectors.Bucket(bucket), today=_today(), limit=limit, offset=offset
     )
     return {**_rows(actor, rows, total, limit, offset), "bucket": bucket}
+
+
+OpenStatus = Literal["submitted", "correction", "in_progress", "returned", "suspended", "decided"]
+DueFilter = Literal["overdue", "due_soon", "on_time", "paused", "special_overdue", "calendar_unknown", "not_started"]
+
+
+@router.get(
+    "/supervision/cases",
+    response={200: schemas.CasePage, **AUTH_ERRORS},
+    summary="督办查询：辖区在办办件",
+    description="督办人员按状态（status）、办理时限（due：overdue 已超期、due_soon 即将到期、on_time 时限内、"
+    "paused 计时暂停、special_overdue 特殊环节超期、calendar_unknown 期限待定、not_started 未受理）和办理部门（department，统一社会信用代码）筛选本辖区在办办件，最紧急的在前。"
+    "按办件编号查找请用 GET /cases/{number}。申请人信息按规则脱敏。",
+)
+def supervision_cases(
+    request: HttpRequest,
+    status: OpenStatus | None = None,
+    due: DueFilter | None = None,
+    department: Uscc | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> Any:
+    user, actor = _user(request), _actor(request)
+    if not policy.may_search_cases(actor):
+        raise ApiError("forbidden", "只有督办人员可以查询辖区办件", None, status=403)
+    department_id = None
+    if department:
+        department_id = Department.objects.filter(uscc=department).values_list("pk", flat=True).first()
+        if department_id is None:
+            raise ApiError("not_found", f"没有统一社会信用代码为“{department}”的部门", "department", status=404)
+    rows, total = selectors.jurisdiction_cases(
+        user, status=status, due=due, department_id=department_id, today=_today(), limit=limit, offset=offset
+    )
+    return {**_rows(actor, rows, total, limit, offset), "bucket": "open"}
 
 
 # --- actions ---------------------------------------------------------------------------------------------

@@ -6,4 +6,4 @@ class CasesConfig(AppConfig):
     verbose_name = "办件"
 
     def ready(self) -> None:
-        from . import bundle_pages  # noqa: F401  (the apply link and the indicators on a bundle's public page)
+        from . import bundle_pages  # noqa: F401  (在线申请 on guides and bundle pages, a bundle's indicators)

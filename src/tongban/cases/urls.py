@@ -14,6 +14,7 @@ urlpatterns = [
     path("window/apply/<str:code>/", views_window.apply, name="window_apply"),
     path("queue/", views_office.queue, name="queue"),
     path("supervision/", views_office.supervision, name="supervision"),
+    path("supervision/cases/", views_office.case_search, name="search"),
     path("supervision/notices/", views_office.supervision_notices, name="supervision_notices"),
     path("supervision/notices/<int:pk>/answer/", views_office.answer, name="answer"),
     path("<str:number>/", views.detail, name="detail"),

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
 from tongban.accounts.models import User
 from tongban.accounts.roles import ROLE_LABELS, AccountKind, Role
 from tongban.audit.services import client_ip
@@ -41,6 +42,7 @@ from .domain import steps as steps_of
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
 from .facts import back_office_of, case_facts, version_of
 from .models import Case, CaseMaterial, SupervisionNotice
+from .workspace import landing_url
 
 A, S = CaseAction, CaseStatus
 APPLICANT_KINDS = frozenset({AccountKind.CITIZEN.value, AccountKind.ENTERPRISE.value})
@@ -129,6 +131,23 @@ def ctx_for(request: HttpRequest) -> services.Ctx:
 
 def today() -> dt.date:
     return clock.today()
+
+
+def applicant_shown(application: Case | Any, personal: bool, own: bool = False) -> dict[str, str]:
+    """The applicant of a case or bundle case as this viewer may see them (policy.may_see_personal): in full
+    for those who handle it, else masked (an applicant's own name stays readable)."""
+    if personal:
+        return {
+            "name": application.applicant_name,
+            "id_number": application.applicant_id_number,
+            "phone": application.applicant_phone,
+        }
+    number = application.applicant_id_number
+    return {
+        "name": application.applicant_name if own else mask_name(application.applicant_name),
+        "id_number": mask_uscc(number) if application.applicant_kind == "legal" else mask_resident_id(number),
+        "phone": mask_phone(application.applicant_phone),
+    }
 
 
 def count_label(count: int) -> str:
@@ -396,6 +415,23 @@ def correction_inputs(
     return f.schema_fields(named_schema(case), {**case.form_data, **(submitted or {})}, errors)
 
 
+def label_actor(event: Any, applicant_view: bool, personal: bool) -> None:
+    """Who did it (``event.who``), as the viewer may see it: applicants see roles only; staff see staff by
+    name, and the applicant (or a proxy) by name only if they may see personal data in full."""
+    role = ROLE_LABELS.get(event.actor_role, "申请人" if event.actor_role in APPLICANT_KINDS else "")
+    event.role_label = role
+    if applicant_view:
+        event.who = role or "工作人员"
+        return
+    if event.actor is None:
+        event.who = "系统"
+        return
+    name = event.actor.real_name or event.actor.username
+    if event.actor_role in APPLICANT_KINDS and not personal:
+        name = mask_name(name)
+    event.who = name + (f" · {role}" if role else "")
+
+
 def detail_context(
     request: HttpRequest,
     case: Case,
@@ -405,7 +441,7 @@ def detail_context(
     form_errors: dict[str, str] | None = None,
     submitted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    user, actor = user_of(request), actor_for(request)
+    actor = actor_for(request)
     held = list(case.materials.all())
     facts = case_facts(case, held)
     applicant_view = actor.applicant
@@ -417,7 +453,7 @@ def detail_context(
     for e in events:
         e.label = ACTION_LABELS.get(CaseAction(e.action), e.action)  # type: ignore[attr-defined]
         e.extra = _event_extra(e)  # type: ignore[attr-defined]
-        e.role_label = ROLE_LABELS.get(e.actor_role, "申请人" if e.actor_role in APPLICANT_KINDS else "")  # type: ignore
+        label_actor(e, applicant_view, personal)
     version = version_of(case)
     deadline = selectors.deadline_of(case)
     materials = _materials(case, held)
@@ -433,8 +469,9 @@ def detail_context(
         "version": version,
         "applicant_view": applicant_view,
         "personal": personal,
+        # On screen the applicant's own numbers stay masked too (a shared or shoulder-read screen).
+        "applicant": applicant_shown(case, personal and not applicant_view, own=applicant_view),
         "internals": internals,
-        "role": role_of(user),
         "status_label": STATUS_LABELS[CaseStatus(case.status)],
         "status_badge": STATUS_BADGES.get(CaseStatus(case.status), ""),
         "hint": APPLICANT_HINTS.get(CaseStatus(case.status), "") if applicant_view else "",
@@ -451,7 +488,8 @@ def detail_context(
         "steps": steps,
         "back_office": back_office,
         "current_step": services.current_step_name(case) if case.status == S.IN_PROGRESS else "",
-        "form_rows": f.form_rows(version.form_schema, case.form_data, masked=not personal),
+        # A masked viewer sees no form values (docs/privacy.md), as on the bundle case page.
+        "form_rows": f.form_rows(version.form_schema, case.form_data) if personal else [],
         "suspensions": list(case.suspensions.all()),
         "notice_links": [
             {
@@ -614,17 +652,11 @@ def visible_case(request: HttpRequest, number: str) -> Case | None:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """/cases/: where each kind of user works."""
-    actor = actor_for(request)
-    if policy.may_take_applications(actor):
-        return redirect("cases:window")
-    if policy.may_use_queues(actor):
-        return redirect("cases:queue")
-    if policy.may_use_board(actor):
-        return redirect("cases:supervision")
-    if policy.may_apply_online(actor):
-        return redirect("cases:mine")
-    return refuse_page(request, "您的账号没有办件相关的岗位。")
+    """/workspace/ (and /cases/): the account's own workspace (工作台), as the policy names it."""
+    target = landing_url(actor_for(request))
+    if target is None:
+        return refuse_page(request, "您的账号尚未分配岗位，暂无可用的工作台。请联系系统管理员。")
+    return redirect(target)
 
 
 @login_required

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
+from tongban.accounts.masking import mask_resident_id
 from tongban.accounts.roles import Role
 from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
@@ -54,7 +54,7 @@ from .models import BundleCase, BundleMaterial, Case, JointStep
 from .notice_pdf import qr_svg
 from .notices import progress_url
 from .services.idempotency import replayed
-from .views import PERSONAL_ONLY, clerk_window, ctx_for, is_applicant, role_of
+from .views import PERSONAL_ONLY, applicant_shown, clerk_window, ctx_for, is_applicant, label_actor, role_of
 
 S = CaseStatus
 P = BundleCase.Phase
@@ -573,19 +573,6 @@ def _personal(request: HttpRequest, bc: BundleCase, children: list[Case] | None 
     return policy.may_see_bundle_personal(actor_of(request.user), bundle_facts(bc, children))
 
 
-def _applicant(bc: BundleCase, personal: bool, own: bool = False) -> dict[str, str]:
-    if personal:
-        return {"name": bc.applicant_name, "id_number": bc.applicant_id_number, "phone": bc.applicant_phone}
-    masked_id = (
-        mask_uscc(bc.applicant_id_number) if bc.applicant_kind == "legal" else mask_resident_id(bc.applicant_id_number)
-    )
-    return {
-        "name": bc.applicant_name if own else mask_name(bc.applicant_name),
-        "id_number": masked_id,
-        "phone": mask_phone(bc.applicant_phone),
-    }
-
-
 def consequences(children: list[Case]) -> list[str]:
     """What a refused, withdrawn, terminated or denied child means for the others (told to the applicant)."""
     by_pk = {c.pk: c for c in children}
@@ -611,7 +598,7 @@ def consequences(children: list[Case]) -> list[str]:
     return out
 
 
-def _children_rows(request: HttpRequest, bc: BundleCase, children: list[Case]) -> list[Case]:
+def _children_rows(request: HttpRequest, bc: BundleCase, children: list[Case], personal: bool) -> list[Case]:
     by_item = {c.bundle_item_id: c for c in children}
     cal = current_calendar() if children else None
     day = _today()
@@ -634,6 +621,7 @@ def _children_rows(request: HttpRequest, bc: BundleCase, children: list[Case]) -
                 e.label = ACTION_LABELS[CaseAction(e.action)]  # type: ignore[attr-defined]
             except ValueError:
                 e.label = e.action  # type: ignore[attr-defined]
+            label_actor(e, applicant_view, personal)
         c.timeline_events = events  # type: ignore[attr-defined]
     return children
 
@@ -720,10 +708,11 @@ def _detail_context(
     request: HttpRequest, bc: BundleCase, *, bound: tuple[str, Any] | None = None, error: str = ""
 ) -> dict[str, Any]:
     user: Any = request.user
-    children = _children_rows(request, bc, selectors.bundle_children(bc))
+    children = selectors.bundle_children(bc)
+    personal = _personal(request, bc, children)
+    children = _children_rows(request, bc, children, personal)
     items = _chosen_items(bc)
     steps = list(bc.joint_steps.prefetch_related("cases__version", "cases__deciding_department"))
-    personal = _personal(request, bc, children)
     holdup = selectors.bundle_holdup(bc) if bc.phase == P.IN_PROGRESS else None  # before 受理 nothing holds it
     if holdup is not None:
         holdup.deadline = selectors.deadline_of(holdup)
@@ -754,7 +743,7 @@ def _detail_context(
         "correction_added": selectors.correction_added(bc),
         "hint": PHASE_HINTS.get(bc.phase, "") if applicant_view else "",
         "applicant_view": applicant_view,
-        "applicant": _applicant(bc, personal, own=applicant_view),
+        "applicant": applicant_shown(bc, personal, own=applicant_view),
         "personal": personal,
         "notice_links": [
             {"title": bundle_notices.TITLES[k], "url": reverse("bundle_cases:notice", args=[bc.number, k.value])}
@@ -772,7 +761,6 @@ def _detail_context(
         "uploads": materials if "resubmit" in forms and applicant_view else [],
         "max_mb": MAX_UPLOAD_BYTES // 1048576,
         "delivery_labels": DELIVERY_LABELS,
-        "role": role_of(user),
         "is_clerk": role_of(user) is Role.WINDOW_CLERK,
     }
 

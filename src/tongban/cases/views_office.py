@@ -3,6 +3,8 @@ board of due-soon and overdue cases of the jurisdiction, and supervision notices
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
@@ -15,10 +17,12 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.roles import Role
 from tongban.audit.services import client_ip
 from tongban.core.errors import DomainError
+from tongban.jurisdictions.models import Department
 
 from . import forms as f
 from . import selectors, services
 from .domain import policy
+from .domain.workflow import STATUS_LABELS, CaseStatus
 from .models import SupervisionNotice
 from .selectors import BUCKET_LABELS, Bucket
 from .views import actor_for, annotate_rows, count_label, refuse_page, role_of, today, user_of
@@ -213,6 +217,71 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "pages": _pages(total, number, more),
             "sent": sent,
             "division": user_of(request).division,
+        },
+    )
+
+
+def _choice(value: str | None, allowed: dict[str, str]) -> str:
+    return value if value in allowed else ""
+
+
+@login_required
+def case_search(request: HttpRequest) -> HttpResponse:
+    """/cases/supervision/cases/: find any case of the jurisdiction by its number, or list its open cases by
+    state, time limit and deciding department. Rows are masked (policy.sees_names_in_lists)."""
+    actor = actor_for(request)
+    if not policy.may_search_cases(actor):
+        return refuse_page(request, "办件查询仅供督办人员使用。")
+    user = user_of(request)
+    number = selectors.normalize_number(request.GET.get("number"))
+    not_found = ""
+    if number:
+        if number.startswith("YJS") and selectors.get_visible_bundle_case(user, number) is not None:
+            return redirect("bundle_cases:case", number=number)
+        if selectors.get_visible_case(user, number) is not None:
+            return redirect("cases:detail", number=number)
+        not_found = number
+    statuses = {s: STATUS_LABELS[CaseStatus(s)] for s in selectors.OPEN_STATUSES}
+    departments = list(
+        Department.objects.filter(division__path__startswith=actor.division_path).order_by("division__path", "name")
+    )
+    status = _choice(request.GET.get("status"), statuses)
+    due = _choice(request.GET.get("due"), selectors.DUE_FILTERS)
+    raw_department = request.GET.get("department", "")
+    department = next((d for d in departments if str(d.pk) == raw_department), None)
+    page_number = _page_number(request)
+    rows, total = selectors.jurisdiction_cases(
+        user,
+        status=status or None,
+        due=due or None,
+        department_id=department.pk if department else None,
+        today=today(),
+        limit=PER_PAGE + 1,
+        offset=(page_number - 1) * PER_PAGE,
+        cap=selectors.PAGE_COUNT_CAP,
+    )
+    more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
+    filters = {
+        k: v for k, v in (("status", status), ("due", due), ("department", raw_department if department else "")) if v
+    }
+    return render(
+        request,
+        "cases/case_search.html",
+        {
+            "number": request.GET.get("number", "").strip()[:40],
+            "not_found": not_found,
+            "statuses": statuses,
+            "dues": selectors.DUE_FILTERS,
+            "departments": departments,
+            "status": status,
+            "due": due,
+            "department": department,
+            "query": urlencode(filters),
+            "rows": annotate_rows(rows),
+            "total": count_label(total),
+            "pages": _pages(total, page_number, more),
+            "masked": not policy.sees_names_in_lists(actor),
+            "division": user.division,
         },
     )
 

@@ -24,7 +24,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 
+from tongban.core.actor import actor_of
 from tongban.core.errors import DomainError
 from tongban.jurisdictions.admin import (
     RoleScopedAdmin,
@@ -35,7 +37,8 @@ from tongban.jurisdictions.admin import (
 from tongban.jurisdictions.kinds import department_kind_label
 from tongban.jurisdictions.models import Department, Division
 
-from . import services, vocab
+from . import guide_files, services, vocab
+from .access import manages_a_province
 from .formschema import FIELD_TYPES, schema_errors
 from .models import (
     CatalogueEntry,
@@ -244,8 +247,7 @@ class BaseCatalogueAdmin(RoleScopedAdmin):
     role_may_delete = False
 
     def scoped_user_may_edit(self, request: HttpRequest) -> bool:
-        division = getattr(request.user, "division", None)
-        return division is not None and division.level == Division.Level.PROVINCE
+        return manages_a_province(actor_of(request.user))
 
 
 @admin.register(Theme)
@@ -791,8 +793,65 @@ class VersionPartInline(RoleScopedInline):
 _SMALL_TEXT = {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
 
+FILE_FIELDS = {"blank_form": ("blank_form_file_id", "空白表格"), "sample": ("sample_file_id", "示例样表")}
+
+
+class MaterialForm(forms.ModelForm):
+    """A material with its files: uploading one keeps it (services.store_guide_file) for this draft; 删除文件
+    takes it off this draft only (published versions keep theirs)."""
+
+    blank_form_upload = forms.FileField(
+        label="上传空白表格", required=False, help_text=f"可用格式：{guide_files.ACCEPTED}"
+    )
+    blank_form_remove = forms.BooleanField(label="删除空白表格文件", required=False)
+    sample_upload = forms.FileField(label="上传示例样表", required=False, help_text=f"可用格式：{guide_files.ACCEPTED}")
+    sample_remove = forms.BooleanField(label="删除示例样表文件", required=False)
+
+    class Meta:
+        model = MaterialRequirement
+        fields = [
+            "order", "name", "copies", "source", "material_type", "form", "necessity", "licence_replaceable",
+            "licence_type", "blank_form", "sample", "instructions", "acceptance_standard",
+        ]  # fmt: skip
+
+    def _checked(self, key: str) -> Any:
+        upload = self.cleaned_data.get(f"{key}_upload")
+        if upload is None:
+            return None
+        if upload.size and upload.size > guide_files.MAX_BYTES:
+            raise forms.ValidationError(guide_files.too_large(upload.name))
+        data = upload.read()
+        reason = guide_files.problem(upload.name, data)
+        if reason:
+            raise forms.ValidationError(reason)
+        upload.checked_bytes = data
+        return upload
+
+    def clean_blank_form_upload(self) -> Any:
+        return self._checked("blank_form")
+
+    def clean_sample_upload(self) -> Any:
+        return self._checked("sample")
+
+    def file_changes(self, actor: Any) -> dict[str, Any]:
+        """The row's file fields after this form: a stored upload (named after it), a removal, or nothing."""
+        changes: dict[str, Any] = {}
+        for key, (id_key, _label) in FILE_FIELDS.items():
+            upload = self.cleaned_data.get(f"{key}_upload")
+            if upload is not None:
+                stored = services.store_guide_file(upload.name, upload.checked_bytes, actor)
+                changes[id_key] = stored.pk
+                if not self.cleaned_data.get(key):
+                    changes[key] = stored.name
+            elif self.cleaned_data.get(f"{key}_remove"):
+                changes[id_key] = None
+        return changes
+
+
 class MaterialInline(VersionPartInline, admin.StackedInline):
     model = MaterialRequirement
+    form = MaterialForm
+    readonly_fields = ["current_files"]
     fieldsets = [
         (
             None,
@@ -802,12 +861,34 @@ class MaterialInline(VersionPartInline, admin.StackedInline):
                     ("source", "material_type", "form", "necessity"),
                     ("licence_replaceable", "licence_type"),
                     ("blank_form", "sample"),
+                    "current_files",
+                    ("blank_form_upload", "blank_form_remove"),
+                    ("sample_upload", "sample_remove"),
                     "instructions",
                     "acceptance_standard",
                 ]
             },
         )
     ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        if obj is not None and not obj.is_editable:  # a public version's files are shown, not replaced
+            return [(None, {**opts, "fields": [f for f in opts["fields"] if "_upload" not in str(f)]})
+                    for _title, opts in self.fieldsets]  # fmt: skip
+        return self.fieldsets
+
+    @admin.display(description="已有文件")
+    def current_files(self, obj: MaterialRequirement | None) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        links = [
+            format_html(
+                '{}：<a href="{}">{}</a>（{}）', label, stored.get_absolute_url(), stored.name, stored.size_label
+            )
+            for key, (_id_key, label) in FILE_FIELDS.items()
+            if (stored := getattr(obj, f"{key}_file")) is not None
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) if links else "无"
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name in ("instructions", "acceptance_standard"):
@@ -1041,7 +1122,7 @@ class ImplementationVersionAdmin(RoleScopedAdmin):
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             key = PART_KEYS.get(formset.model)
             if key and formset.has_changed():
-                parts[key] = part_rows(formset)
+                parts[key] = part_rows(formset, request.user)
         note = form.cleaned_data.get("change_note", "") if "change_note" in form.changed_data else ""
         try:
             services.update_draft(
@@ -1170,10 +1251,11 @@ class ImplementationVersionAdmin(RoleScopedAdmin):
         self._bulk(request, queryset, VersionAction.RETIRE)
 
 
-def part_rows(formset: Any) -> list[dict[str, Any]]:
-    """The rows an inline formset now describes (kept, changed and added; not deleted), in order."""
+def part_rows(formset: Any, actor: Any = None) -> list[dict[str, Any]]:
+    """The rows an inline formset now describes (kept, changed and added; not deleted), in order; a
+    material's uploaded files are stored (as ``actor``) and referenced."""
     model = formset.model
-    names = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "version")]
+    names = [f.attname for f in model._meta.concrete_fields if f.name not in ("id", "version")]
     rows: list[dict[str, Any]] = []
     for form in formset.forms:
         if not getattr(form, "cleaned_data", None) or (formset.can_delete and form.cleaned_data.get("DELETE")):
@@ -1181,6 +1263,8 @@ def part_rows(formset: Any) -> list[dict[str, Any]]:
         if form.instance.pk is None and not form.has_changed():
             continue
         row = {name: getattr(form.instance, name) for name in names}
+        if isinstance(form, MaterialForm):
+            row.update(form.file_changes(actor))
         if "order" in row and form.instance.pk is None and not row["order"]:
             # A new row without a position goes last rather than first.
             row["order"] = max([r["order"] for r in rows] + [0]) + 1

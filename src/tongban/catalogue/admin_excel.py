@@ -26,6 +26,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tongban.core.actor import Actor, actor_of
 from tongban.core.errors import DomainError
 
 from .excel import STATUS_ALL, STATUS_PUBLISHED, WorkbookError, export_catalogue, import_catalogue
@@ -44,6 +45,7 @@ SESSION_KEY = "catalogue_excel_uploads"
 PREVIEW_LIMIT = 500  # changes listed in the preview; the counts always cover everything
 _STALE_SECONDS = 24 * 3600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
 
 
 def _upload_dir() -> Path:
@@ -63,10 +65,29 @@ def _sweep(directory: Path) -> None:
             pass
 
 
+def _allowed(request: HttpRequest, perms: tuple[str, ...], *, any_of: bool = False) -> bool:
+    """The catalogue roles (the same rule as the catalogue's admin pages: Actor.catalogue_editor), or an
+    account holding the Django permissions."""
+    if actor_of(request.user).catalogue_editor:
+        return True
+    return any(request.user.has_perm(p) for p in perms) if any_of else request.user.has_perms(perms)
+
+
 def _require(request: HttpRequest, perms: tuple[str, ...], *, any_of: bool = False) -> None:
-    allowed = any(request.user.has_perm(p) for p in perms) if any_of else request.user.has_perms(perms)
-    if not allowed:
+    if not _allowed(request, perms, any_of=any_of):
         raise PermissionDenied("您没有事项目录 Excel 导入导出的权限")
+
+
+def _scope(request: HttpRequest) -> Actor | None:
+    """What a catalogue role may change or see (catalogue.access): its own jurisdiction, unless platform-wide.
+    None (no limit) for an account working by Django permissions a system administrator granted."""
+    actor = actor_of(request.user)
+    return actor if actor.catalogue_editor else None
+
+
+def _limited(request: HttpRequest) -> bool:
+    scope = _scope(request)
+    return scope is not None and scope.division_paths() is not None
 
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -74,7 +95,8 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         **admin.site.each_context(request),
         "title": "事项目录 Excel 导入导出",
         "status_choices": [(STATUS_PUBLISHED, "现行发布版本"), (STATUS_ALL, "最新版本（含草稿）")],
-        "can_import": request.user.has_perms(IMPORT_PERMS),
+        "can_import": _allowed(request, IMPORT_PERMS),
+        "jurisdiction": getattr(request.user, "division", None) if _limited(request) else None,
         **extra,
     }
 
@@ -112,7 +134,9 @@ def _preview(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     publish = request.POST.get("publish") == "on"
     if upload is None:
-        return _render(request, upload_error="请选择要导入的 .xlsx 文件", publish=publish)
+        return _render(
+            request, upload_error="请选择要导入的 .xlsx 工作簿（或含工作簿和附件的 .zip 压缩包）", publish=publish
+        )
     if upload.size and upload.size > MAX_UPLOAD_BYTES:
         return _render(request, upload_error=f"文件过大（上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）", publish=publish)
     directory = _upload_dir()
@@ -124,7 +148,7 @@ def _preview(request: HttpRequest) -> HttpResponse:
             out.write(chunk)
     os.chmod(target, 0o600)
     try:
-        report = import_catalogue(str(target), publish=publish, actor=request.user, dry_run=True)
+        report = import_catalogue(str(target), publish=publish, actor=request.user, dry_run=True, scope=_scope(request))
     except WorkbookError as exc:
         target.unlink(missing_ok=True)
         return _render(request, upload_error=str(exc), filename=upload.name, publish=publish)
@@ -152,7 +176,7 @@ def _confirm(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, "预览已过期或文件不存在，请重新上传。")
         return redirect("catalogue_excel:import")
     try:
-        report = import_catalogue(str(target), publish=pending["publish"], actor=request.user)
+        report = import_catalogue(str(target), publish=pending["publish"], actor=request.user, scope=_scope(request))
     except WorkbookError as exc:
         _forget(request, token)
         return _render(request, upload_error=str(exc), filename=pending["name"])
@@ -171,15 +195,17 @@ def export_view(request: HttpRequest) -> HttpResponse:
     _require(request, EXPORT_PERMS, any_of=True)
     region = request.GET.get("region", "").strip() or None
     status = request.GET.get("status") or STATUS_PUBLISHED
+    with_files = request.GET.get("files") == "on"
     buffer = BytesIO()
     try:
-        export_catalogue(buffer, region=region, status=status)
+        export_catalogue(buffer, region=region, status=status, scope=_scope(request), with_files=with_files)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("catalogue_excel:import")
-    name = f"事项目录-{region or '全部'}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=\"catalogue.xlsx\"; filename*=UTF-8''{quote(name)}"
+    suffix = "zip" if with_files else "xlsx"
+    name = f"事项目录-{region or '全部'}-{timezone.localdate():%Y%m%d}.{suffix}"
+    response = HttpResponse(buffer.getvalue(), content_type=ZIP if with_files else XLSX)
+    response["Content-Disposition"] = f"attachment; filename=\"catalogue.{suffix}\"; filename*=UTF-8''{quote(name)}"
     return response
 
 

@@ -13,10 +13,12 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from tongban.core.models import AppendOnlyModel
 
 from . import vocab
+from .guide_files import format_size
 from .rules import stops_clock
 from .workflow import ACTION_LABELS, STATUS_LABELS, VersionStatus
 
@@ -266,6 +268,47 @@ class VersionPart(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class GuideFile(models.Model):
+    """A file people download from a guide (空白表格, 示例样表): kept once per content and name, never changed.
+    Versions share it (a new version copies the reference); a new file is a new row (guide_files.py)."""
+
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    file = models.FileField("文件", max_length=200)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "指南文件"
+        verbose_name_plural = "指南文件（空白表格、示例样表）"
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["sha256", "name"], name="uniq_guide_file")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:file", args=[self.pk, self.name])
+
+    @property
+    def size_label(self) -> str:
+        return format_size(self.size)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and type(self)._default_manager.filter(pk=self.pk).exists():
+            raise ImmutableVersionError("已保存的指南文件不能修改，请上传新文件。")
+        super().save(*args, **kwargs)
+
+
 class MaterialRequirement(VersionPart):
     version = models.ForeignKey(
         ImplementationVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="materials"
@@ -277,8 +320,15 @@ class MaterialRequirement(VersionPart):
     form = models.CharField("材料形式", max_length=12, choices=vocab.MATERIAL_FORMS, default="either")
     copies = models.PositiveSmallIntegerField("份数", default=1)
     necessity = models.CharField("必要性", max_length=12, choices=vocab.NECESSITIES, default="required")
+    # The name (or a link) of the blank form and of the sample; the file itself, when the catalogue keeps it.
     blank_form = models.CharField("空白表格", max_length=200, blank=True)
     sample = models.CharField("示例样表", max_length=200, blank=True)
+    blank_form_file = models.ForeignKey(
+        GuideFile, verbose_name="空白表格文件", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sample_file = models.ForeignKey(
+        GuideFile, verbose_name="示例样表文件", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     instructions = models.TextField("填报须知", blank=True)
     acceptance_standard = models.TextField("受理标准", blank=True)
     licence_replaceable = models.BooleanField("可用电子证照免提交", default=False)

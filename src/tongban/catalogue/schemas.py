@@ -262,6 +262,26 @@ def implementation_row(impl: ItemImplementation) -> dict[str, Any]:
     }
 
 
+class GuideFileOut(Schema):
+    name: str = Field(..., description="文件名")
+    url: str = Field(..., description="下载地址（本平台的路径；同一地址的内容永不改变）")
+    content_type: str = Field(..., description="文件类型（MIME）")
+    size: int = Field(..., description="大小（字节）")
+    sha256: str = Field(..., description="文件内容的 SHA-256，可用于核验下载的文件")
+
+
+def guide_file(stored: Any) -> dict[str, Any] | None:
+    if stored is None:
+        return None
+    return {
+        "name": stored.name,
+        "url": stored.get_absolute_url(),
+        "content_type": stored.content_type,
+        "size": stored.size,
+        "sha256": stored.sha256,
+    }
+
+
 class MaterialOut(Schema):
     order: int = Field(..., description="序号")
     name: str = Field(..., description="材料名称")
@@ -270,8 +290,10 @@ class MaterialOut(Schema):
     form: Coded = Field(..., description="材料形式（纸质/电子）")
     copies: int = Field(..., description="份数")
     necessity: Coded = Field(..., description="必要性（必要/非必要/容缺后补）")
-    blank_form: str = Field(..., description="空白表格")
-    sample: str = Field(..., description="示例样表")
+    blank_form: str = Field(..., description="空白表格（名称或链接）")
+    sample: str = Field(..., description="示例样表（名称或链接）")
+    blank_form_file: GuideFileOut | None = Field(..., description="空白表格文件（可下载；无文件时为 null）")
+    sample_file: GuideFileOut | None = Field(..., description="示例样表文件（可下载；无文件时为 null）")
     instructions: str = Field(..., description="填报须知")
     acceptance_standard: str = Field(..., description="受理标准")
     licence_replaceable: bool = Field(..., description="可用电子证照免提交")
@@ -499,6 +521,8 @@ def guide(
                 "necessity": coded(m.necessity, NECESSITY_LABELS),
                 "blank_form": m.blank_form,
                 "sample": m.sample,
+                "blank_form_file": guide_file(m.blank_form_file),
+                "sample_file": guide_file(m.sample_file),
                 "instructions": m.instructions,
                 "acceptance_standard": m.acceptance_standard,
                 "licence_replaceable": m.licence_replaceable,

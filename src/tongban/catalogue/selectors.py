@@ -11,13 +11,14 @@ from typing import Any
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
+from tongban.core.actor import Actor
 from tongban.core.errors import DomainError
 from tongban.jurisdictions.kinds import department_kind_label
 from tongban.jurisdictions.models import Department, Division
 from tongban.jurisdictions.selectors import ancestor_codes, normalize_code
 
 from . import vocab
-from .models import HandlingStep, ImplementationVersion, ItemImplementation, MaterialRequirement, Theme
+from .models import GuideFile, HandlingStep, ImplementationVersion, ItemImplementation, MaterialRequirement, Theme
 from .workflow import VersionStatus
 
 # Statuses a version can have once it has been public; only these may be shown to citizens.
@@ -99,7 +100,12 @@ def get_published_guide(code: str, version: int | None = None) -> tuple[ItemImpl
     if impl is None:
         raise GuideNotFound(f"未找到编码为“{code}”的事项", "code")
     versions = ImplementationVersion.objects.filter(implementation=impl).prefetch_related(
-        Prefetch("materials", queryset=MaterialRequirement.objects.order_by("order", "id")),
+        Prefetch(
+            "materials",
+            queryset=MaterialRequirement.objects.select_related("blank_form_file", "sample_file").order_by(
+                "order", "id"
+            ),
+        ),
         Prefetch("steps", queryset=HandlingStep.objects.order_by("order", "id")),
         "special_steps",
     )
@@ -236,3 +242,15 @@ def departments_of_kind(kind: str, region: Division | str | None = None) -> Quer
         .select_related("division")
         .order_by("division__path", "name")
     )
+
+
+def downloadable_guide_file(pk: int, actor: Actor) -> GuideFile | None:
+    """A blank form or sample anyone may download: one a public (published or retired) guide offers. The
+    catalogue's editors also fetch the files of guides not public yet (their preview)."""
+    stored = GuideFile.objects.filter(pk=pk).first()
+    if stored is None or actor.catalogue_editor:
+        return stored
+    offered = MaterialRequirement.objects.filter(
+        Q(blank_form_file_id=pk) | Q(sample_file_id=pk), version__status__in=PUBLIC_STATUSES
+    ).exists()
+    return stored if offered else None

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max, Model
 from django.utils import timezone
 
 from tongban.core.errors import ConflictError, DomainError
 
-from . import snapshots
+from . import guide_files, snapshots
 from .models import (
     CatalogueEntry,
     CatalogueGeneration,
+    GuideFile,
     HandlingStep,
     ImplementationVersion,
     ItemImplementation,
@@ -50,7 +53,8 @@ class PublishRejected(DomainError):
 
 
 def _part_fields(model: type[Model]) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if f.name not in ("id", "version")]
+    """A part row's columns; a reference is its id (a material's files: ``blank_form_file_id`` …)."""
+    return [f.attname for f in model._meta.concrete_fields if f.name not in ("id", "version")]
 
 
 def snapshot(version: ImplementationVersion) -> dict[str, Any]:
@@ -62,6 +66,35 @@ def snapshot(version: ImplementationVersion) -> dict[str, Any]:
         fields = _part_fields(model)
         data[key] = [{f: getattr(row, f) for f in fields} for row in getattr(version, key).all()]
     return data
+
+
+@transaction.atomic
+def store_guide_file(name: str, data: bytes, actor: Any = None) -> GuideFile:
+    """Keep a blank form or sample (guide_files.py checks it): the same bytes under the same name are one row,
+    the same bytes are stored once. A stored file never changes. Raises DomainError with a Chinese reason."""
+    reason = guide_files.problem(name, data)
+    if reason:
+        raise DomainError("bad_guide_file", reason, "file")
+    clean = guide_files.clean_name(name)
+    sha = guide_files.digest(data)
+    existing = GuideFile.objects.filter(sha256=sha, name=clean).first()
+    if existing is not None:
+        return existing
+    path = guide_files.storage_path(sha, clean)
+    if not default_storage.exists(path):
+        saved = default_storage.save(path, ContentFile(data))
+        if saved != path:  # the storage renamed it: keep its name (equal bytes stored twice, harmless)
+            path = saved
+    row = GuideFile(
+        sha256=sha,
+        name=clean,
+        content_type=guide_files.content_type(clean),
+        size=len(data),
+        uploaded_by=_user(actor),
+    )
+    row.file.name = path
+    row.save()
+    return row
 
 
 def _user(actor: Any) -> Any:

@@ -14,10 +14,11 @@ import time
 from collections import OrderedDict
 
 from django.conf import settings
+from django.db.models import Prefetch
 
 from tongban.core import caches
 
-from .models import CatalogueGeneration, ImplementationVersion, ItemImplementation
+from .models import CatalogueGeneration, ImplementationVersion, ItemImplementation, MaterialRequirement
 from .workflow import VersionStatus
 
 _MAX_VERSIONS = 4096
@@ -52,7 +53,10 @@ def version_snapshot(pk: int) -> ImplementationVersion:
         if found is not None:
             _versions.move_to_end(pk)
             return found
-    version = ImplementationVersion.objects.prefetch_related("materials", "steps", "special_steps").get(pk=pk)
+    materials = Prefetch(
+        "materials", queryset=MaterialRequirement.objects.select_related("blank_form_file", "sample_file")
+    )
+    version = ImplementationVersion.objects.prefetch_related(materials, "steps", "special_steps").get(pk=pk)
     version._snapshot = True  # type: ignore[attr-defined]
     if version.status != VersionStatus.DRAFT:
         with _lock:

@@ -9,13 +9,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
+from tongban.core.actor import actor_of
 from tongban.jurisdictions.selectors import get_division
 
 from . import selectors, vocab
-from .guide_sections import guide_sections
+from .guide_sections import guide_actions, guide_sections
 from .models import ImplementationVersion, ItemImplementation, Theme
 
 PAGE_SIZE = 20
@@ -129,6 +130,18 @@ def not_found(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "404.html", {"message": message}, status=404)
 
 
+def guide_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    """A blank form or sample to download (immutable: the same URL is always the same bytes)."""
+    stored = selectors.downloadable_guide_file(pk, actor_of(request.user))
+    if stored is None or stored.name != name:
+        return not_found(request, "没有找到该文件，或它不属于已发布的办事指南")
+    response = FileResponse(
+        stored.file.open("rb"), as_attachment=True, filename=stored.name, content_type=stored.content_type
+    )
+    response["Cache-Control"] = "public, max-age=86400, immutable"
+    return response
+
+
 def guide(request: HttpRequest, code: str) -> HttpResponse:
     raw_version = _clean(request.GET.get("version"))
     if raw_version and (not raw_version.isdigit() or int(raw_version) < 1):
@@ -137,11 +150,14 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
         impl, version = selectors.get_published_guide(code, int(raw_version) if raw_version else None)
     except selectors.GuideNotFound as exc:
         return not_found(request, exc.message)
-    return render(request, "catalogue/guide.html", guide_context(impl, version))
+    return render(request, "catalogue/guide.html", guide_context(impl, version, request))
 
 
-def guide_context(impl: ItemImplementation, version: ImplementationVersion) -> dict[str, Any]:
-    """Everything the guide template shows, with labels resolved (the template stays simple)."""
+def guide_context(
+    impl: ItemImplementation, version: ImplementationVersion, request: HttpRequest | None = None
+) -> dict[str, Any]:
+    """Everything the guide template shows, with labels resolved (the template stays simple). Without a
+    request (a preview) no one is offered a button to act on the guide."""
     entry = impl.entry
     materials = list(version.materials.all())
     for m in materials:
@@ -197,5 +213,6 @@ def guide_context(impl: ItemImplementation, version: ImplementationVersion) -> d
         "result_sample_is_link": _is_link(version.result_sample),
         "versions": list(selectors.public_versions(impl)),
         "contributed": guide_sections(impl),
+        "actions": guide_actions(request, impl, version),
         "cross_region": entry.cross_region or version.scope == "national",
     }

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import re
+
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 
@@ -16,3 +19,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
             {"status": "unavailable", "database": "unreachable", "detail": type(exc).__name__}, status=503
         )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# Django's own messages are English and may name internals; a message meant for people is Chinese.
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403: the Chinese 403 page with a way back (the workspace, sign-in, the home page)."""
+    message = str(exception or "").strip().rstrip("。")
+    return render(request, "403.html", {"message": message if _HAN.search(message) else ""}, status=403)

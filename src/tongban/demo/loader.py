@@ -10,7 +10,9 @@ a changed guide becomes a new version, checked against the consistency rules and
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +26,7 @@ from tongban.bundles.services import publish_bundle
 from tongban.catalogue import services
 from tongban.catalogue.models import (
     CatalogueEntry,
+    GuideFile,
     HandlingStep,
     ImplementationVersion,
     ItemImplementation,
@@ -35,6 +38,7 @@ from tongban.core.errors import ConflictError
 from tongban.jurisdictions.models import Department, Division, ServiceCentre, Window
 from tongban.search.models import SearchSynonym
 
+from . import files as demo_files
 from .data import accounts as account_data
 from .data import bundles as bundle_data
 from .data import catalogue as catalogue_data
@@ -214,7 +218,7 @@ def _load_entries(report: LoadReport, theme_rows: dict[str, Theme]) -> dict[str,
 
 
 def _part_rows(rows: Any, model: type[models.Model]) -> list[dict[str, Any]]:
-    fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "version")]
+    fields = [f.attname for f in model._meta.concrete_fields if f.name not in ("id", "version")]
     return [{f: getattr(row, f) for f in fields} for row in rows]
 
 
@@ -227,6 +231,29 @@ def _guide_matches(version: ImplementationVersion, content: dict, materials: lis
         and _part_rows(version.steps.all(), HandlingStep) == steps
         and _part_rows(version.special_steps.all(), SpecialStep) == specials
     )
+
+
+class _DemoFiles:
+    """The demo guides' blank forms (Excel) and samples (PDF), generated from the item's form the first time
+    and found by name afterwards, so a second load changes nothing."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+
+    def _id(self, name: str, make: Callable[[], bytes]) -> int:
+        if name not in self._ids:
+            found = GuideFile.objects.filter(name=name).values_list("pk", flat=True).first()
+            self._ids[name] = found if found is not None else services.store_guide_file(name, make()).pk
+        return self._ids[name]
+
+    def attach(self, materials: list[dict[str, Any]], form: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for m in materials:
+            title, fields = m["name"], demo_files.fields_for(m["name"], form)
+            blank = m["blank_form"] and self._id(m["blank_form"], partial(demo_files.blank_form_xlsx, title, fields))
+            sample = m["sample"] and self._id(m["sample"], partial(demo_files.sample_pdf, title, fields))
+            out.append({**m, "blank_form_file_id": blank or None, "sample_file_id": sample or None})
+        return out
 
 
 def _load_implementations(
@@ -245,8 +272,10 @@ def _load_implementations(
         )
     }
     out = {}
+    files = _DemoFiles()
     for impl_spec in plan:
         content, materials, steps, specials = impl_spec.guide()
+        materials = files.attach(materials, impl_spec.item.form)
         impl = existing.get(impl_spec.code)
         if impl is None:
             draft = services.create_implementation(

@@ -279,16 +279,24 @@ class Document:
     region: str  # division name
     division_path: tuple[str, ...]  # division codes, root first; the last one is the document's division
     fields: Mapping[str, str] = field(default_factory=dict)
+    # The same thing in other regions shares a group (an item: its catalogue entry); "" means kind and name.
+    group: str = ""
 
     @property
     def division(self) -> str:
         return self.division_path[-1] if self.division_path else ""
+
+    @property
+    def group_key(self) -> str:
+        return self.group or f"{self.kind}:{self.name}"
 
 
 @dataclass(frozen=True)
 class Hit:
     document: Document
     score: float
+    # Folded searches: the same item (or bundle) where other regions implement it, the searcher's region first.
+    others: tuple[Document, ...] = ()
 
 
 @dataclass
@@ -325,10 +333,12 @@ class SearchIndex:
         }
         self._division_docs: dict[str, list[int]] = {}
         self._subtree_docs: dict[str, list[int]] = {}
+        self._groups: dict[str, list[int]] = {}
         for i, d in enumerate(self.documents):
             self._division_docs.setdefault(d.division, []).append(i)
             for code in d.division_path:
                 self._subtree_docs.setdefault(code, []).append(i)
+            self._groups.setdefault(d.group_key, []).append(i)
         self._region_masks: OrderedDict[tuple[str, ...], np.ndarray] = OrderedDict()
         self._mask_lock = threading.Lock()
 
@@ -460,6 +470,19 @@ class SearchIndex:
                 self._region_masks.popitem(last=False)
         return mask
 
+    def matching_mask(self, analyzed: AnalyzedQuery) -> np.ndarray | None:
+        """Documents sharing a word with the query (a dictionary word or a synonym's expansion, not a single
+        character or a character pair alone); None when the query has no such word (one character: "房")."""
+        words = [t for t, w in analyzed.terms.items() if w >= EXPANSION_WEIGHT]
+        if not words:
+            return None
+        mask = np.zeros(len(self.documents), dtype=bool)
+        for term in words:
+            posting = self._postings.get(term)
+            if posting is not None:
+                mask[posting[0]] = True
+        return mask
+
     def search(
         self,
         query: str,
@@ -469,14 +492,24 @@ class SearchIndex:
         limit: int = 10,
         distinct: bool = False,
         min_score_ratio: float = 0.0,
+        fold: bool = False,
+        prefer_path: Sequence[str] | None = None,
     ) -> list[Hit]:
-        """Best documents first. ``distinct`` keeps only the best document of each (kind, name), for a
-        search across all regions where the same item is implemented in many places. ``min_score_ratio``
-        drops documents scoring below that share of the best score (the tail matched by one weak word)."""
+        """Best documents first. Only documents that share a word with the query count: a query matching
+        nothing answers nothing, rather than items that merely share a character with it.
+
+        ``fold`` answers one row per item (``Document.group``): the implementation serving ``prefer_path``
+        (the searcher's region) if one matched, else the best; the item's other implementations are folded
+        under it (``Hit.others``). ``distinct`` keeps only the best document of each (kind, name).
+        ``min_score_ratio`` drops documents scoring below that share of the best score (the tail matched by
+        one weak word)."""
         analyzed = self.analyze(query)
         if not analyzed.terms or not self.documents:
             return []
         scores = self.scores(analyzed)
+        matching = self.matching_mask(analyzed)
+        if matching is not None:
+            scores[~matching] = 0.0
         if region_path is not None:
             scores[~self.region_mask(region_path)] = 0.0
         if kind is not None:
@@ -485,7 +518,48 @@ class SearchIndex:
                 raise ValueError(f"unknown kind {kind!r}")
             scores[~mask] = 0.0
         floor = float(scores.max()) * min_score_ratio if min_score_ratio > 0 else 0.0
+        if fold:
+            return self._folded(scores, limit, floor, prefer_path)
         return self._top(scores, limit, distinct, floor)
+
+    def _folded(self, scores: np.ndarray, limit: int, floor: float, prefer_path: Sequence[str] | None) -> list[Hit]:
+        candidates = np.flatnonzero(scores > floor)
+        if candidates.size == 0 or limit <= 0:
+            return []
+        # The best document of each of the first ``limit`` groups, widening the window like _top.
+        want = limit * 4
+        while True:
+            chosen = candidates
+            if candidates.size > want:
+                chosen = candidates[np.argpartition(-scores[candidates], want - 1)[:want]]
+            chosen = chosen[np.lexsort((chosen, -scores[chosen]))]
+            best: dict[str, int] = {}
+            for i in chosen:
+                key = self.documents[int(i)].group_key
+                if key not in best:
+                    best[key] = int(i)
+                    if len(best) == limit:
+                        break
+            if len(best) == limit or chosen.size == candidates.size:
+                break
+            want *= 4
+        preferred = self.region_mask(prefer_path) if prefer_path else None
+        hits: list[Hit] = []
+        for key, top in best.items():
+            members = self._groups[key]
+            shown = top
+            if preferred is not None and not preferred[top]:
+                # The implementation serving the searcher's region, if it matched too (its best one).
+                local = [i for i in members if preferred[i] and scores[i] > floor]
+                if local:
+                    shown = max(local, key=lambda i: (float(scores[i]), -i))
+            others = [i for i in members if i != shown]
+            if preferred is not None:
+                others.sort(key=lambda i: not preferred[i])  # stable: the searcher's region, then build order
+            hits.append(
+                Hit(self.documents[shown], round(float(scores[top]), 4), tuple(self.documents[i] for i in others))
+            )
+        return hits
 
     def _top(self, scores: np.ndarray, limit: int, distinct: bool = False, floor: float = 0.0) -> list[Hit]:
         candidates = np.flatnonzero(scores > floor)

@@ -62,6 +62,16 @@ def load_questions(path: Path = DATA_FILE) -> list[Question]:
     return [Question(q["q"], tuple(q["expected"]), q.get("set", "dev")) for q in data["questions"]]
 
 
+def load_unrelated(path: Path = DATA_FILE) -> list[str]:
+    """Questions nothing in the catalogue answers: a good search says so rather than list something."""
+    return list(json.loads(path.read_text(encoding="utf-8")).get("unrelated", []))
+
+
+def answered_unrelated(questions: Sequence[str], search: Callable[[str], list[str]]) -> dict[str, list[str]]:
+    """The unrelated questions that got results anyway, with what they got (empty: all answered "nothing")."""
+    return {q: names for q in questions if (names := search(q))}
+
+
 def _core(name: str) -> str:
     name = normalize(name).replace(" ", "")
     for suffix in _SUFFIXES:

@@ -135,6 +135,7 @@ def build_documents() -> list[Document]:
         docs.append(
             Document(
                 kind="item",
+                group=f"entry:{r['entry_id']}",  # the same catalogue item, wherever it is implemented
                 code=r["code"],
                 name=r["published_version__name"] or r["entry__name"],
                 department=r["department__name"],
@@ -293,12 +294,31 @@ def resolve_region(code: str | None, cached: _Cached | None = None) -> tuple[tup
     return resolved
 
 
-def search(
-    q: str | None, *, region: str | None = None, kind: str | None = None, limit: int = 10, distinct: bool = False
-) -> list[dict[str, Any]]:
-    """Results best first as dicts with kind, code, name, department, region, score.
+def no_match_message(q: str) -> str:
+    return f"没有找到与“{q.strip()[:MAX_QUERY_LENGTH]}”相关的事项。可以换个说法再试，例如只写关键的词：“公积金 提取”“户口 迁移”。"
 
-    Raises InvalidSearch for an empty or too long query, a bad or unknown region, kind or limit.
+
+def _place(doc: Document) -> dict[str, Any]:
+    return {"code": doc.code, "name": doc.name, "department": doc.department, "region": doc.region}
+
+
+def search(
+    q: str | None,
+    *,
+    region: str | None = None,
+    kind: str | None = None,
+    limit: int = 10,
+    distinct: bool = False,
+    fold: bool = False,
+    near: str | None = None,
+) -> list[dict[str, Any]]:
+    """Results best first as dicts with kind, code, name, department, region, score (and, folded, ``others``:
+    the same item in other regions, as code, name, department, region).
+
+    ``region`` keeps what serves that region; ``fold`` answers one row per item, showing the implementation of
+    ``region`` (else ``near``: the searcher's own region) and folding the others under it. Raises
+    InvalidSearch for an empty or too long query, a bad or unknown region, kind or limit; an unknown ``near``
+    is ignored (it only orders).
     """
     text = clean_query(q)
     if kind is not None and kind not in KINDS:
@@ -307,6 +327,12 @@ def search(
         raise InvalidSearch("invalid_limit", f"返回条数应在1到{MAX_LIMIT}之间。", "limit")
     cached = index_cache.get()
     resolved = resolve_region(region, cached)
+    preferred = resolved
+    if preferred is None and near:
+        try:
+            preferred = resolve_region(near, cached)
+        except InvalidSearch:
+            preferred = None
     hits = cached.index.search(
         text,
         region_path=resolved[0] if resolved else None,
@@ -314,18 +340,16 @@ def search(
         limit=limit,
         distinct=distinct,
         min_score_ratio=MIN_SCORE_RATIO,
+        fold=fold,
+        prefer_path=preferred[0] if preferred else None,
     )
-    return [
-        {
-            "kind": h.document.kind,
-            "code": h.document.code,
-            "name": h.document.name,
-            "department": h.document.department,
-            "region": h.document.region,
-            "score": h.score,
-        }
-        for h in hits
-    ]
+    out = []
+    for h in hits:
+        row: dict[str, Any] = {"kind": h.document.kind, **_place(h.document), "score": h.score}
+        if fold:
+            row["others"] = [_place(d) for d in h.others]
+        out.append(row)
+    return out
 
 
 def region_choices() -> list[tuple[str, str]]:

@@ -18,6 +18,18 @@ def _url(route: str, code: str, fallback: str) -> str:
         return fallback
 
 
+def _link(kind: str, code: str) -> str:
+    if kind == "bundle":
+        return _url("bundles:detail", code, f"/bundles/{code}/")
+    return _url("catalogue:guide", code, f"/items/{code}/")
+
+
+def _home_region(request: HttpRequest) -> str | None:
+    """The signed-in person's own region: their results show its implementation first."""
+    division_id = getattr(getattr(request, "user", None), "division_id", None)
+    return str(division_id) if division_id else None
+
+
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     region = request.GET.get("region", "").strip()
@@ -35,16 +47,17 @@ def search(request: HttpRequest) -> HttpResponse:
     status = 200
     if context["searched"]:
         try:
-            results = selectors.search(q, region=region or None, kind=kind, limit=PAGE_SIZE, distinct=not region)
+            results = selectors.search(
+                q, region=region or None, kind=kind, limit=PAGE_SIZE, fold=True, near=_home_region(request)
+            )
         except selectors.InvalidSearch as exc:
             context["error"] = exc.message
             status = 400
         else:
             for r in results:
-                if r["kind"] == "bundle":
-                    r["url"] = _url("bundles:detail", r["code"], f"/bundles/{r['code']}/")
-                else:
-                    r["url"] = _url("catalogue:guide", r["code"], f"/items/{r['code']}/")
+                for place in [r, *r["others"]]:
+                    place["url"] = _link(r["kind"], place["code"])
             context["results"] = results
+            context["empty"] = "" if results else selectors.no_match_message(q)
     context["regions"] = selectors.region_choices()
     return render(request, "search/results.html", context, status=status)

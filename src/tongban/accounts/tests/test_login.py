@@ -32,7 +32,8 @@ def test_login_page_is_chinese(client: Client) -> None:
 def test_login_and_logout(client: Client) -> None:
     user = factories.citizen()
     response = login(client, user.username, factories.PASSWORD)
-    assert response.status_code == 302 and response["Location"] == "/"
+    # Signing in lands on the account's own workspace (工作台: a citizen's is 我的办件).
+    assert response.status_code == 302 and response["Location"] == "/workspace/"
     assert get_user(client).pk == user.pk
     # Logging out takes a POST: a link (or an image tag on another site) cannot do it.
     assert client.get("/accounts/logout/").status_code == 405
@@ -52,7 +53,7 @@ def test_login_follows_a_safe_next(client: Client) -> None:
     response = client.post(
         "/accounts/login/", {"username": user.username, "password": factories.PASSWORD, "next": "https://evil.example/"}
     )
-    assert response["Location"] == "/"
+    assert response["Location"] == "/workspace/"
 
 
 def test_wrong_password_message_is_chinese(client: Client) -> None:
@@ -187,5 +188,8 @@ def test_staff_profile_shows_role_and_admin_link(client: Client) -> None:
     html = client.get("/accounts/me/").content.decode()
     assert "综合窗口受理人员" in html and "浙江省绍兴市诸暨市" in html
     assert "进入管理后台" not in html  # window clerks do not work in the admin site
+    assert "进入工作台" not in html  # a clerk bound to no service centre has no window to work at
+    client.force_login(factories.staff(Role.APPROVER))
+    assert 'href="/workspace/">进入工作台</a>' in client.get("/accounts/me/").content.decode()
     client.force_login(factories.staff(Role.CATALOGUE_ADMIN))
     assert "进入管理后台" in client.get("/accounts/me/").content.decode()

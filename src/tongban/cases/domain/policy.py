@@ -305,6 +305,51 @@ def may_use_board(actor: Actor) -> bool:
     return actor.has_role(R.SUPERVISOR, R.SYSTEM_ADMIN) and bool(actor.division_path)
 
 
+def may_search_cases(actor: Actor) -> bool:
+    """Finding any case of the jurisdiction by number and listing its open cases, masked (督办查询)."""
+    return may_use_board(actor)
+
+
+def may_manage_catalogue(actor: Actor) -> bool:
+    """The catalogue in the admin site (guides, versions, Excel import and export)."""
+    return actor.catalogue_editor
+
+
+def offers_online_application(actor: Actor) -> bool:
+    """Whether pages offer 在线申请: to applicants, and to visitors not signed in yet (the link leads through
+    sign-in). Staff apply for nobody online; a window clerk receives applications at the window."""
+    return not actor.authenticated or may_apply_online(actor)
+
+
+class Workspace(StrEnum):
+    """Where an account works (工作台), where it lands after signing in."""
+
+    MY_CASES = "my_cases"  # 我的办件
+    WINDOW = "window"  # 一窗受理
+    QUEUES = "queues"  # the back office's work queues
+    BOARD = "board"  # the supervision board
+    CATALOGUE = "catalogue"  # the catalogue in the admin site
+    ADMIN = "admin"  # the admin site
+
+
+def workspace_of(actor: Actor) -> Workspace | None:
+    """Each role's own workspace; None for an account without one (a staff account with no role, or one
+    not bound to what its role needs)."""
+    if may_apply_online(actor):
+        return Workspace.MY_CASES
+    if actor.system_admin:
+        return Workspace.ADMIN
+    if may_take_applications(actor):
+        return Workspace.WINDOW
+    if actor.has_role(R.APPROVER, R.DEPARTMENT_HEAD) and may_use_queues(actor):
+        return Workspace.QUEUES
+    if may_use_board(actor):
+        return Workspace.BOARD
+    if may_manage_catalogue(actor):
+        return Workspace.CATALOGUE
+    return None
+
+
 # ---- bundle cases -----------------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from .deadlines import (
 )
 from .queues import (
     BUCKET_LABELS,
+    DUE_FILTERS,
     OPEN_STATUSES,
     PAGE_COUNT_CAP,
     Bucket,
@@ -29,8 +30,11 @@ from .queues import (
     correction_added,
     count_up_to,
     deferred_outstanding,
+    due_filter,
     get_visible_case,
+    jurisdiction_cases,
     jurisdiction_codes,
+    normalize_number,
     public_progress,
     queue,
     queue_counts,
@@ -41,6 +45,7 @@ from .scope import case_scope_filter, visible_bundle_cases, visible_cases
 
 __all__ = [
     "BUCKET_LABELS",
+    "DUE_FILTERS",
     "OPEN_STATUSES",
     "PAGE_COUNT_CAP",
     "Bucket",
@@ -59,11 +64,14 @@ __all__ = [
     "deadline_rows",
     "deemed_accepted",
     "deferred_outstanding",
+    "due_filter",
     "due_soon_limit",
     "due_text",
     "get_visible_bundle_case",
     "get_visible_case",
+    "jurisdiction_cases",
     "jurisdiction_codes",
+    "normalize_number",
     "promised_text",
     "public_bundle_progress",
     "public_progress",

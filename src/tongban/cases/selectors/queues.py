@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 from enum import StrEnum
 from typing import Any
 
@@ -19,6 +20,7 @@ from tongban.core.actor import Actor, actor_of
 from tongban.jurisdictions.models import Division
 
 from ..domain import policy
+from ..domain.limits import Clock
 from ..domain.workflow import CaseStatus
 from ..facts import case_facts, version_of
 from ..models import BundleCase, BundleCaseEvent, Case, CaseEvent, CaseMaterial
@@ -190,6 +192,73 @@ def supervision_board(
     if limit == 0:
         return [], total
     return list(_rows(qs).order_by(F("clock_due").asc(nulls_last=True), "id")[offset : offset + limit]), total
+
+
+# How the supervisor's case search filters open cases by the clock in force (办件查询; the same buckets as the
+# queues and the board, so a paused case is never overdue here either).
+DUE_FILTERS = {
+    "overdue": "已超期",
+    "due_soon": "即将到期",
+    "on_time": "时限内",
+    "paused": "计时暂停",
+    "special_overdue": "特殊环节超期",
+    "calendar_unknown": "期限待定",
+    "not_started": "未受理",
+}
+
+
+def due_filter(due: str, today: dt.date) -> Q:
+    if due == "overdue":
+        return bucket_filter(Bucket.OVERDUE, today)
+    if due == "due_soon":
+        return bucket_filter(Bucket.DUE_SOON, today)
+    if due == "on_time":
+        limit = due_soon_limit(today)
+        return Q(clock_due__gt=limit) if limit is not None else Q(clock_due__gte=today)
+    if due == "paused":
+        return Q(clock=Clock.PAUSED.value)
+    if due == "special_overdue":
+        return bucket_filter(Bucket.SPECIAL_OVERDUE, today)
+    if due == "calendar_unknown":
+        return bucket_filter(Bucket.CALENDAR_UNKNOWN, today)
+    if due == "not_started":
+        return Q(status__in=[S.SUBMITTED.value, S.CORRECTION.value])
+    raise ValueError(due)
+
+
+def normalize_number(value: str | None) -> str:
+    """A case number as people type it: full-width characters, spaces and lower case forgiven."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(text.split()).upper()[:40]
+
+
+def jurisdiction_cases(
+    user: Any,
+    *,
+    status: str | None = None,
+    due: str | None = None,
+    department_id: int | None = None,
+    today: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    cap: int | None = None,
+) -> tuple[list[Case], int]:
+    """The open cases decided in the supervisor's jurisdiction, filtered by state, time limit and deciding
+    department, most urgent first (policy.may_search_cases; rows are shown masked as the policy says)."""
+    today = today or clock.today()
+    actor = actor_of(user)
+    if not policy.may_search_cases(actor):
+        return [], 0
+    qs = Case.objects.filter(deciding_division_id__in=jurisdiction_codes(actor.division_path), status__in=OPEN_STATUSES)
+    if status:
+        qs = qs.filter(status=status)
+    if due:
+        qs = qs.filter(due_filter(due, today))
+    if department_id is not None:
+        qs = qs.filter(deciding_department_id=department_id)
+    total = count_up_to(qs, cap)
+    rows = list(_rows(qs).order_by(F("clock_due").asc(nulls_last=True), "id")[offset : offset + limit])
+    return rows, total
 
 
 def timeline(case: Case) -> list[CaseEvent]:

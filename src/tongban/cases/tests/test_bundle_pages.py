@@ -578,6 +578,10 @@ def test_supervision_board_lists_open_bundles_with_the_item_that_holds_each_up(c
     row = page.split(f'data-number="{bc.number}"')[1].split("</tr>")[0]
     assert "新生儿入户" in row and "诸暨市公安局" in row
     assert bc.number not in text(client.get("/bundles/supervision/?filter=overdue"))
+    # The bundle case page shows the supervisor no identity: not in the facts, nor as who acted in the
+    # items' timelines (which used to name the applicant).
+    case_page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert env.w.applicant.real_name not in case_page and "张* · 申请人" in case_page
     client.force_login(env.w.applicant)
     assert client.get("/bundles/supervision/").status_code == 403
 

@@ -245,3 +245,44 @@ def test_the_result_desk_receives_deferred_materials():
     decided = Facts(status="decided", deferred_outstanding=True)
     assert A.SUPPLY_DEFERRED in policy.case_actions(CLERK, decided)
     assert A.SUPPLY_DEFERRED not in policy.case_actions(CLERK, replace(decided, deferred_outstanding=False))
+
+
+# ---- workspaces ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actor", "workspace"),
+    [
+        (citizen(1), policy.Workspace.MY_CASES),
+        (Actor(user_id=9, username="e", kind=AccountKind.ENTERPRISE), policy.Workspace.MY_CASES),
+        (CLERK, policy.Workspace.WINDOW),
+        (staff(Role.WINDOW_CLERK), None),  # a clerk bound to no service centre has no window
+        (APPROVER, policy.Workspace.QUEUES),
+        (HEAD, policy.Workspace.QUEUES),
+        (SUPERVISOR, policy.Workspace.BOARD),
+        (staff(Role.SUPERVISOR, division_path=""), None),
+        (staff(Role.CATALOGUE_ADMIN, admin_site=True), policy.Workspace.CATALOGUE),
+        (CATALOGUE_ADMIN, None),  # without the admin site the role has nowhere to work
+        (SYSADMIN, policy.Workspace.ADMIN),
+        (Actor(user_id=7, username="root", superuser=True, admin_site=True), policy.Workspace.ADMIN),
+        (ANONYMOUS, None),
+        (SYSTEM, None),
+    ],
+)
+def test_each_role_has_its_own_workspace(actor: Actor, workspace: policy.Workspace | None) -> None:
+    assert policy.workspace_of(actor) == workspace
+
+
+@pytest.mark.parametrize(
+    ("actor", "offered"),
+    [(ANONYMOUS, True), (citizen(1), True), (CLERK, False), (APPROVER, False), (SUPERVISOR, False), (SYSADMIN, False)],
+)
+def test_online_application_is_offered_to_applicants_and_visitors_only(actor: Actor, offered: bool) -> None:
+    assert policy.offers_online_application(actor) is offered
+    if offered and actor.authenticated:
+        assert policy.may_apply_online(actor)
+
+
+def test_only_the_jurisdictions_overseers_search_its_cases() -> None:
+    assert policy.may_search_cases(SUPERVISOR) and policy.may_search_cases(staff(Role.SYSTEM_ADMIN))
+    assert not any(policy.may_search_cases(a) for a in (citizen(1), CLERK, APPROVER, HEAD, CATALOGUE_ADMIN))

@@ -12,6 +12,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from io import BytesIO
 from typing import IO, Any
 
 from django.db import DatabaseError, transaction
@@ -19,29 +20,34 @@ from django.db.models import OuterRef, Subquery
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from tongban.core.actor import Actor
 from tongban.core.errors import DomainError
 from tongban.jurisdictions.models import Department, Division
 from tongban.jurisdictions.selectors import normalize_code
 
-from .. import services
+from .. import guide_files, services
+from ..access import may_edit_basic_catalogue, may_edit_implementations_in
 from ..formschema import schema_errors
-from ..models import CatalogueEntry, ImplementationVersion, ItemImplementation, Theme
+from ..models import CatalogueEntry, GuideFile, ImplementationVersion, ItemImplementation, Theme
 from ..rules import guide_violations
 from ..workflow import VersionAction, VersionStatus
 from .cells import CellError, amount_str, is_empty, parse_cell
 from .layout import (
     ENTRY_SHEET,
     FIELD_HEADERS,
+    FILE_COLUMNS,
     FORM_SHEET,
     IMPLEMENTATION_KEYS,
     IMPLEMENTATION_SHEET,
     JSON_PARTS,
+    MATERIAL_SHEET,
     MODEL_PARTS,
     PART_SHEETS,
     SHEET_ORDER,
     SHEETS_BY_NAME,
     Sheet,
 )
+from .package import Package, PackageError, is_reference, open_package
 
 Progress = Callable[..., Iterable]
 IMPORT_NOTE = "Excel 导入"
@@ -229,10 +235,15 @@ def open_workbook(source: str | IO[bytes]) -> Any:
         ) from exc
 
 
+BASIC_CATALOGUE_REFUSED = "基本目录由省级或平台管理员维护，您不能新增或修改（与系统一致的行可以保留）"
+
+
 class _Importer:
-    def __init__(self, *, publish: bool, actor: Any, progress: Progress | None):
+    def __init__(self, *, publish: bool, actor: Any, progress: Progress | None, scope: Actor | None = None):
         self.publish = publish
         self.actor = actor
+        self.scope = scope  # who imports through the admin site: what they may change; None: anything
+        self.package: Package | None = None  # the .zip the workbook came in, with its files
         self.progress = progress
         self.report = ImportReport()
         self.rows: dict[str, list[Row]] = {}
@@ -254,7 +265,11 @@ class _Importer:
 
     # -- reading ----------------------------------------------------------------------------------------
     def read(self, source: str | IO[bytes]) -> None:
-        wb = open_workbook(source)
+        try:
+            self.package = open_package(source)
+        except PackageError as exc:
+            raise WorkbookError(str(exc)) from exc
+        wb = open_workbook(BytesIO(self.package.workbook_bytes()) if self.package else source)
         try:
             seen = set()
             for ws in wb.worksheets:
@@ -397,6 +412,9 @@ class _Importer:
                 action = "unchanged"
             else:
                 action = "update"
+            if action != "unchanged" and self.scope is not None and not may_edit_basic_catalogue(self.scope):
+                self.row_problem(row, "code", BASIC_CATALOGUE_REFUSED)
+                continue
             counts.add(action)
             row.values["_action"] = action
             if action != "unchanged":
@@ -465,6 +483,9 @@ class _Importer:
                 self.row_problem(row, "department", f"实施机关“{department.name}”不属于{division.name}")
             values["_division"], values["_department"] = division, department
             impl = self.existing.get(code)
+            where = impl.division if impl is not None else division
+            if where is not None and self.scope is not None and not may_edit_implementations_in(self.scope, where.path):
+                self.row_problem(row, "division", f"{where.full_name}不在您的管辖范围内，不能导入该地区的实施清单")
             if impl is not None:
                 for key, current, label in (
                     ("entry", impl.entry.code, "基本编码"),
@@ -528,7 +549,8 @@ class _Importer:
         for sheet in PART_SHEETS:
             rows = groups.get(sheet.part, [])
             ok = ok and all(r.ok for r in rows)
-            items = [{c.key: r.values.get(c.key) for c in sheet.columns[2:]} for r in rows]
+            keys = [c.key for c in sheet.columns[2:]] + (list(FILE_COLUMNS.values()) if sheet is MATERIAL_SHEET else [])
+            items = [{key: r.values.get(key) for key in keys} for r in rows]
             if sheet.part == "form_schema":
                 items = [canonical_form_field(i) for i in items]
             guide[sheet.part] = items
@@ -543,6 +565,49 @@ class _Importer:
             for path, message in schema_errors(schema):
                 index = int(path.split("[")[1].rstrip("]")) - 1 if "[" in path else 0
                 self.row_problem(rows[index], "", message)
+
+    # -- the files of the materials (空白表格, 示例样表) -----------------------------------------------------
+    def resolve_files(self) -> None:
+        """Each 附件/… value becomes a file: one in the uploaded package (checked, stored on writing), or one the
+        catalogue keeps already (the reference an export writes). Other values stay a name or a link."""
+        self.pending_files: dict[int, tuple[str, bytes]] = {}  # placeholder id (negative) → the new file
+        new_ids: dict[tuple[str, str], int] = {}
+        for groups in self.parts.values():
+            for row in groups.get(MATERIAL_SHEET.part, []):
+                for key, id_key in FILE_COLUMNS.items():
+                    row.values[id_key] = None
+                    value = str(row.values.get(key) or "").strip()
+                    if not value or not is_reference(value):
+                        continue
+                    found = self._file_for(row, key, value, new_ids)
+                    if found is not None:
+                        row.values[key], row.values[id_key] = found
+
+    def _file_for(self, row: Row, key: str, value: str, new_ids: dict[tuple[str, str], int]) -> tuple[str, int] | None:
+        package: Package | None = self.package
+        if package is not None and package.has(value):
+            data = package.read(value)
+            reason = guide_files.problem(value, data)
+            if reason:
+                self.row_problem(row, key, reason)
+                return None
+            name, sha = guide_files.clean_name(value), guide_files.digest(data)
+            known = GuideFile.objects.filter(sha256=sha, name=name).values_list("pk", flat=True).first()
+            if known is not None:
+                return name, known
+            placeholder = new_ids.setdefault((sha, name), -(len(new_ids) + 1))
+            self.pending_files[placeholder] = (name, data)
+            return name, placeholder
+        parts = value.replace("\\", "/").split("/", 2)
+        if len(parts) == 3 and len(parts[1]) == 64:
+            stored = (
+                GuideFile.objects.filter(sha256=parts[1].lower(), name=parts[2]).values_list("pk", flat=True).first()
+            )
+            if stored is not None:
+                return parts[2], stored
+        where = "上传的压缩包中" if package is not None else "系统中，且没有随工作簿上传压缩包"
+        self.row_problem(row, key, f"找不到附件“{value}”：不在{where}（请把工作簿和附件文件夹一起打包为 .zip 上传）")
+        return None
 
     def plan_implementations(self) -> None:
         ids: set[int] = set()
@@ -632,6 +697,15 @@ class _Importer:
             entry.themes.set([themes[c] for c in row.values.get("themes") or []])
             entries[code] = entry
 
+        stored = {
+            placeholder: services.store_guide_file(name, data, self.actor).pk
+            for placeholder, (name, data) in self.pending_files.items()
+        }
+        if stored:
+            for _row, _action, guide, _target in self.plans:
+                for material in guide["materials"]:
+                    for id_key in FILE_COLUMNS.values():
+                        material[id_key] = stored.get(material.get(id_key), material.get(id_key))
         todo = [p for p in self.plans if p[1] != "unchanged"]
         for row, action, guide, target in self._iter(todo, len(todo), "导入实施清单"):
             try:
@@ -699,6 +773,13 @@ class _Importer:
     # -- the whole run ----------------------------------------------------------------------------------
     def run(self, source: str | IO[bytes], dry_run: bool) -> ImportReport:
         self.report.dry_run = dry_run
+        try:
+            return self._run(source, dry_run)
+        finally:
+            if self.package is not None:
+                self.package.close()
+
+    def _run(self, source: str | IO[bytes], dry_run: bool) -> ImportReport:
         self.read(source)
         try:
             with transaction.atomic():
@@ -706,6 +787,7 @@ class _Importer:
                 self.check_implementations()
                 self.group_parts()
                 self.check_forms()
+                self.resolve_files()
                 self.plan_implementations()
                 if self.report.problems:
                     self.report.changes.clear()
@@ -727,9 +809,12 @@ def import_catalogue(
     actor: Any = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    scope: Actor | None = None,
 ) -> ImportReport:
     """Validate the workbook completely; unless there is a problem (or ``dry_run``), write all of it.
 
+    ``scope``: the person importing through the admin site; rows they may not change (another jurisdiction's
+    implementations, the basic catalogue below province level: catalogue.access) are problems like any other.
     Raises WorkbookError when the file is not a readable .xlsx workbook.
     """
-    return _Importer(publish=publish, actor=actor, progress=progress).run(source, dry_run)
+    return _Importer(publish=publish, actor=actor, progress=progress, scope=scope).run(source, dry_run)

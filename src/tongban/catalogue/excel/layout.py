@@ -298,6 +298,11 @@ FORM_SHEET = Sheet(
     part="form_schema",
 )
 
+# A material's 空白表格 and 示例样表 cells carry its files too: "附件/…" names a file in the package uploaded with
+# the workbook (or, as an export writes it, "附件/<SHA-256>/<name>", one the catalogue keeps); the importer turns
+# it into the file's id in these fields. Any other value is the form's name or a link, without a file.
+FILE_COLUMNS = {"blank_form": "blank_form_file_id", "sample": "sample_file_id"}
+
 PART_SHEETS: tuple[Sheet, ...] = (MATERIAL_SHEET, STEP_SHEET, SPECIAL_STEP_SHEET, FEE_SHEET, FAQ_SHEET, FORM_SHEET)
 SHEETS: tuple[Sheet, ...] = (ENTRY_SHEET, IMPLEMENTATION_SHEET, *PART_SHEETS)
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}

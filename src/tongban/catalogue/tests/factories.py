@@ -8,7 +8,17 @@ from typing import Any
 from tongban.accounts import services as account_services
 from tongban.accounts.models import User
 from tongban.catalogue import services
-from tongban.catalogue.models import CatalogueEntry, ImplementationVersion, Theme
+from tongban.catalogue.models import (
+    CatalogueEntry,
+    GuideFile,
+    HandlingStep,
+    ImplementationVersion,
+    ItemImplementation,
+    MaterialRequirement,
+    SpecialStep,
+    Theme,
+    VersionEvent,
+)
 from tongban.jurisdictions.models import Department, Division
 from tongban.jurisdictions.tests.factories import department, division
 
@@ -192,3 +202,15 @@ def catalogue_admin(div: Division) -> User:
     user = User.objects.get(pk=user.pk)
     assert user.is_staff and user.has_perm("catalogue.change_catalogueentry")
     return user
+
+
+def wipe_catalogue() -> None:
+    """Leave divisions, departments and themes, as on a new deployment; catalogue rows go (queryset deletes
+    bypass the append-only and immutability guards on purpose: this stands for an empty database)."""
+    ItemImplementation.objects.update(published_version=None)
+    VersionEvent.objects.all().delete()
+    for model in (MaterialRequirement, HandlingStep, SpecialStep, ImplementationVersion, ItemImplementation):
+        model.objects.all().delete()
+    CatalogueEntry.objects.update(parent=None)
+    CatalogueEntry.objects.all().delete()
+    GuideFile.objects.all().delete()

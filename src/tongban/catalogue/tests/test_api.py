@@ -285,6 +285,8 @@ def test_the_guide_has_every_element(client: Client, world: dict[str, Any]) -> N
         "necessity": {"code": "required", "label": "必要"},
         "blank_form": "",
         "sample": "",
+        "blank_form_file": None,
+        "sample_file": None,
         "instructions": "",
         "acceptance_standard": "",
         "licence_replaceable": True,

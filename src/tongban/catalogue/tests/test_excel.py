@@ -20,17 +20,16 @@ from openpyxl import Workbook, load_workbook
 
 from tongban.catalogue import services
 from tongban.catalogue.excel import WorkbookError, export_catalogue, import_catalogue
-from tongban.catalogue.excel.layout import MATERIAL_SHEET, SHEETS, covered_version_fields
+from tongban.catalogue.excel.layout import FILE_COLUMNS, MATERIAL_SHEET, SHEETS, covered_version_fields
 from tongban.catalogue.models import (
     CatalogueEntry,
-    HandlingStep,
     ImplementationVersion,
     ItemImplementation,
     MaterialRequirement,
-    SpecialStep,
     VersionEvent,
 )
 from tongban.catalogue.tests import factories as f
+from tongban.catalogue.tests.factories import wipe_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -246,17 +245,6 @@ def workbook_cells(path: Path | BytesIO) -> dict[str, list[tuple]]:
         wb.close()
 
 
-def wipe_catalogue() -> None:
-    """Leave divisions, departments and themes, as on a new deployment; catalogue rows go (queryset deletes
-    bypass the append-only and immutability guards on purpose: this stands for an empty database)."""
-    ItemImplementation.objects.update(published_version=None)
-    VersionEvent.objects.all().delete()
-    for model in (MaterialRequirement, HandlingStep, SpecialStep, ImplementationVersion, ItemImplementation):
-        model.objects.all().delete()
-    CatalogueEntry.objects.update(parent=None)
-    CatalogueEntry.objects.all().delete()
-
-
 def edit_cell(path: Path, sheet: str, row: int, header: str, value: Any) -> None:
     wb = load_workbook(path)
     ws = wb[sheet]
@@ -286,8 +274,9 @@ def counts() -> tuple[int, ...]:
 def test_layout_covers_every_guide_field():
     version = f.draft_implementation()
     assert covered_version_fields() == set(version.content_fields())
-    part_fields = {f.name for f in MaterialRequirement._meta.concrete_fields} - {"id", "version", "order"}
-    assert {c.key for c in MATERIAL_SHEET.columns[2:]} == part_fields
+    part_fields = {f.attname for f in MaterialRequirement._meta.concrete_fields} - {"id", "version_id", "order"}
+    # The 空白表格 and 示例样表 columns carry the material's files too (附件/…).
+    assert {c.key for c in MATERIAL_SHEET.columns[2:]} | set(FILE_COLUMNS.values()) == part_fields
     headers = [c.header for s in SHEETS for c in s.columns]
     assert all(headers) and all(len(set(c.header for c in s.columns)) == len(s.columns) for s in SHEETS)
 

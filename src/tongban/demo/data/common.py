@@ -109,7 +109,7 @@ def application(title: str, *, who: str = "申请人", form: str = "either") -> 
     return mat(
         title,
         form=form,
-        blank_form=f"{title}（空白表）.docx",
+        blank_form=f"{title}（空白表）.xlsx",
         sample=f"{title}（示例）.pdf",
         instructions=f"由{who}如实填写并签名（单位加盖公章）；在线申报的，系统根据申请表单自动生成。",
         standard="填写完整、签名（盖章）齐全，内容与其他材料一致。",
@@ -121,7 +121,7 @@ def proxy_letter() -> dict[str, Any]:
         "授权委托书及代理人居民身份证",
         necessity="optional",
         form="paper",
-        blank_form="授权委托书（空白表）.docx",
+        blank_form="授权委托书（空白表）.xlsx",
         sample="授权委托书（示例）.pdf",
         instructions="委托他人代办时提供，委托书须载明委托事项和权限并由委托人签名。",
         standard="委托事项明确，委托人签名真实，代理人身份证件有效。",
@@ -143,7 +143,7 @@ def commitment(title: str) -> dict[str, Any]:
     return mat(
         title,
         form="either",
-        blank_form=f"{title}（空白表）.docx",
+        blank_form=f"{title}（空白表）.xlsx",
         instructions="实行告知承诺制：申请人书面承诺符合条件，部门事后核查。",
         standard="承诺事项完整，签名（盖章）齐全。",
     )

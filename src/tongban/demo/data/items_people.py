@@ -52,6 +52,20 @@ NOTARY_FEE_BASIS = (
     "规定减免公证费。收费标准按省发展改革委、省司法厅核定的公证服务收费标准执行。"
 )
 
+ID_CARD_LAW_11 = (
+    "《中华人民共和国居民身份证法》第十一条：居民身份证有效期满、公民姓名变更或者证件严重损坏不能辨认的，公民应当"
+    "换领新证；居民身份证登记项目出现错误的，公安机关应当及时更正，换发新证；领取新证时，必须交回原证。居民身份证"
+    "丢失的，应当申请补领。"
+)
+ID_CARD_LAW_12 = (
+    "《中华人民共和国居民身份证法》第十二条：公安机关应当自公民提交《居民身份证申领登记表》之日起六十日内发放居民身份证；"
+    "交通不便的地区，办理时间可以适当延长，但延长的时间不得超过三十日。"
+)
+ID_CARD_FEE_BASIS = (
+    "《中华人民共和国居民身份证法》第二十条：公民申请领取、换领、补领居民身份证，应当缴纳证件工本费。"
+    "收费标准：申领、到期换领每证20元，丢失补领、损坏换领每证40元。"
+)
+
 MOVE_FAQ = [
     (
         "户口迁移还需要先回原籍开迁移证吗？",
@@ -106,6 +120,76 @@ def _move_item(
             f("household_address", "迁出地户籍地址", max_length=200),
             f("move_to_address", "迁入地详细地址", max_length=200),
             f("move_reason", "迁移原因", "textarea", required=False),
+            ADDRESS,
+        ],
+        keywords=keywords,
+        aliases=aliases,
+    )
+
+
+def id_card_steps(accept_check: str) -> list[dict]:
+    """受理 (with the photo and fingerprints taken) → 审核 → 制证 at the province → 签发: 15 working days."""
+    return [
+        step("受理", 0, "户籍窗口民警", accept_check),
+        step("审核", 3, "县级公安机关户政部门", "审核申领信息。"),
+        step("制证", 11, "省公安厅制证中心", "制作居民身份证。"),
+        step("签发", 1, "县级公安机关", "签发并发放。"),
+    ]
+
+
+def _id_card_item(
+    *,
+    key: str,
+    name: str,
+    serial: int,
+    conditions: str,
+    description: str,
+    onsite_reason: str,
+    fee: tuple[str, str],
+    first_materials: list[dict],
+    accept_check: str,
+    faq: list[tuple[str, str]],
+    reason: dict,
+    keywords: str,
+    aliases: str,
+    business_type: str = "",
+) -> Item:
+    """换领 and 补领 of the resident ID card: the same law, process, fees basis and form but for what differs."""
+    return Item(
+        key=key,
+        name=name,
+        item_type="10",
+        dept="police",
+        serial=serial,
+        business_type=business_type,
+        themes=n("证件办理"),
+        legal_basis=ID_CARD_LAW_11 + "\n" + ID_CARD_LAW_12,
+        statutory=60,
+        promised=15,
+        conditions=conditions,
+        description=description,
+        depth=2,
+        visits=1,
+        onsite_reason=onsite_reason,
+        result_name="中华人民共和国居民身份证",
+        result_type="licence",
+        result_licence="居民身份证",
+        delivery=("window", "post"),
+        delivery_days=2,
+        fees=[{"item": fee[0], "amount": fee[1]}],
+        fee_basis=ID_CARD_FEE_BASIS,
+        materials=[
+            *first_materials,
+            hukou(),
+            photo("居民身份证照片（窗口现场采集）", necessity="optional"),
+            application("居民身份证申领登记表"),
+        ],
+        steps=id_card_steps(accept_check),
+        faq=faq,
+        form=[
+            *applicant(),
+            reason,
+            f("receive_method", "领取方式", "select", options=["窗口领取", "邮寄送达"]),
             ADDRESS,
         ],
         keywords=keywords,
@@ -404,8 +488,9 @@ ITEMS = [
         legal_basis=(
             "《中华人民共和国居民身份证法》第二条：居住在中华人民共和国境内的年满十六周岁的中国公民，应当依照本法的"
             "规定申请领取居民身份证；未满十六周岁的中国公民，可以依照本法的规定申请领取居民身份证。\n"
-            "《中华人民共和国居民身份证法》第十二条：公安机关应当自公民提交《居民身份证申领登记表》之日起六十日内"
-            "发放居民身份证；交通不便的地区，办理时间可以适当延长，但延长的时间不得超过三十日。\n" + CROSS_REGION_BASIS
+            + ID_CARD_LAW_12
+            + "\n"
+            + CROSS_REGION_BASIS
         ),
         statutory=60,
         promised=20,
@@ -421,10 +506,7 @@ ITEMS = [
         delivery=("window", "post"),
         delivery_days=2,
         fees=[{"item": "居民身份证工本费", "amount": "20.00"}],
-        fee_basis=(
-            "《中华人民共和国居民身份证法》第二十条：公民申请领取、换领、补领居民身份证，应当缴纳证件工本费。"
-            "居民身份证工本费标准，由国务院价格主管部门会同国务院财政部门核定。"
-        ),
+        fee_basis=ID_CARD_FEE_BASIS,
         materials=[
             hukou(),
             photo("居民身份证照片（窗口现场采集）", necessity="optional"),
@@ -436,12 +518,7 @@ ITEMS = [
             ),
             application("居民身份证申领登记表"),
         ],
-        steps=[
-            step("受理", 0, "户籍窗口民警", "核验户籍信息，现场采集人像、指纹。"),
-            step("审核", 3, "县级公安机关户政部门", "审核申领信息。"),
-            step("制证", 11, "省公安厅制证中心", "制作居民身份证。"),
-            step("签发", 1, "县级公安机关", "签发并发放。"),
-        ],
+        steps=id_card_steps("核验户籍信息，现场采集人像、指纹。"),
         faq=[
             ("孩子多大可以办身份证？", "任何年龄都可以申领，年满十六周岁必须申领；未满十六周岁的由监护人陪同办理。"),
             ("可以异地办理首次申领吗？", "可以，首次申领居民身份证已实现“跨省通办”，在现居住地公安机关受理即可。"),
@@ -455,6 +532,159 @@ ITEMS = [
         ],
         keywords="办身份证 第一次办身份证 孩子办身份证 十六岁办身份证 身份证申领",
         aliases="居民身份证申领 身份证首次申领",
+    ),
+    _id_card_item(
+        key="id_card_renewal",
+        name="居民身份证换领",
+        serial=3,
+        business_type="renew",
+        conditions="居民身份证有效期满、姓名等登记项目变更、证件严重损坏不能辨认的，应当换领新证；有效期满前三个月内可以申请。",
+        description="居民身份证到期、损坏或登记项目变更的，换领新证；可在全国任一公安机关户政窗口办理，领取时交回原证。",
+        onsite_reason="需现场采集人像和指纹信息，领取新证时交回原证。",
+        fee=("居民身份证工本费（到期换领）", "20.00"),
+        first_materials=[
+            mat("原居民身份证", instructions="领取新证时交回；严重损坏的一并交回。", standard="证件为本人所有。"),
+        ],
+        accept_check="核验户籍信息，现场采集人像、指纹。",
+        faq=[
+            (
+                "身份证快到期了什么时候去换？",
+                "有效期满前三个月内即可申请换领，到期后也可以办理，期间原证可正常使用至到期日。",
+            ),
+            (
+                "换身份证要回户口所在地吗？",
+                "不需要。居民身份证换领已实现全国异地受理，在现居住地公安机关户政窗口即可办理。",
+            ),
+            ("换领身份证要多少钱？", "到期换领工本费20元；损坏换领40元。"),
+        ],
+        reason=f("renewal_reason", "换领原因", "select", options=["有效期满", "证件损坏", "登记项目变更"]),
+        keywords="身份证到期 身份证过期 换身份证 身份证快到期 身份证损坏 身份证换证 换领身份证",
+        aliases="身份证换领 身份证到期换证 居民身份证到期换领",
+    ),
+    _id_card_item(
+        key="id_card_replacement",
+        name="居民身份证补领",
+        serial=4,
+        conditions="居民身份证丢失的，应当申请补领；补领期间可以申领临时居民身份证。",
+        description="居民身份证丢失后补领新证，原证自补领受理之日起作废；可在全国任一公安机关户政窗口办理。",
+        onsite_reason="需现场采集人像和指纹信息。",
+        fee=("居民身份证工本费（丢失补领）", "40.00"),
+        first_materials=[],
+        accept_check="核验身份和户籍信息，现场采集人像、指纹，登记原证作废。",
+        faq=[
+            ("身份证丢了怎么办？", "尽快到任一公安机关户政窗口申请补领，原证自受理之日起作废，可防止被冒用。"),
+            ("补办身份证期间要坐火车怎么办？", "可在户政窗口同时申领临时居民身份证，或在车站办理临时乘车身份证明。"),
+            ("补办身份证要多少钱？", "丢失补领工本费40元，可在窗口或网上支付。"),
+        ],
+        reason=f("lost_date", "丢失日期", "date", required=False),
+        keywords="身份证丢了 身份证丢失 补办身份证 身份证被偷 身份证掉了 身份证遗失 补身份证",
+        aliases="身份证补办 身份证补领 居民身份证丢失补领",
+    ),
+    Item(
+        key="driving_licence_renewal",
+        name="机动车驾驶证期满换证",
+        item_type="01",
+        dept="police",
+        serial=1,
+        business_type="renew",
+        themes=n("证件办理", "交通出行"),
+        legal_basis=(
+            "《中华人民共和国道路交通安全法》第十九条：驾驶机动车，应当依法取得机动车驾驶证。\n"
+            "《机动车驾驶证申领和使用规定》（公安部令第162号）：机动车驾驶人应当于机动车驾驶证有效期满前九十日内，"
+            "向机动车驾驶证核发地或者核发地以外的车辆管理所申请换证。"
+        ),
+        statutory=1,
+        promised=0,
+        conditions="机动车驾驶证有效期满前九十日内申请；年满70周岁的需提交身体条件证明。",
+        description="驾驶证有效期满前九十日内换领新证，可在全国任一车辆管理所或交警服务站办理，符合条件的当场换发。",
+        depth=4,
+        visits=0,
+        result_name="中华人民共和国机动车驾驶证",
+        result_type="licence",
+        result_licence="机动车驾驶证",
+        delivery=("window", "post"),
+        fees=[{"item": "机动车驾驶证工本费", "amount": "10.00"}],
+        fee_basis="《公安部关于机动车驾驶证工本费标准的规定》及省发展改革委、省财政厅核定的收费标准。",
+        materials=[
+            id_card(),
+            mat(
+                "身体条件证明",
+                necessity="optional",
+                form="electronic",
+                instructions="年满70周岁或持大中型客货车驾驶证的提交；医疗机构体检结果联网上传的免于提交纸质件。",
+                standard="由具备资质的医疗机构出具，在有效期内。",
+            ),
+            photo("驾驶证照片（白底证件照）", necessity="optional"),
+        ],
+        steps=[
+            step("受理", 0, "车辆管理所窗口", "核验身份、驾驶证状态和身体条件证明。"),
+            step("审核", 0, "车辆管理所窗口", "驾驶证无未处理的违法和事故记录的予以换证。"),
+            step("办结", 0, "车辆管理所窗口", "当场制发新证，或邮寄送达。"),
+        ],
+        faq=[
+            ("驾照快到期了怎么换？", "在有效期满前九十日内，通过“交管12123”App或任一车管所申请换证，可以邮寄到家。"),
+            ("驾照过期了还能换吗？", "超过有效期一年以内的可以换证；超过一年的驾驶证注销，需重新考试。"),
+        ],
+        form=[*applicant(), f("licence_number", "驾驶证档案编号", max_length=20), ADDRESS],
+        keywords="驾照到期 驾照过期 换驾照 驾驶证到期 驾驶证换证 驾照换证 驾驶证期满",
+        aliases="驾照换证 驾驶证到期换证",
+    ),
+    Item(
+        key="passport",
+        name="普通护照签发",
+        item_type="01",
+        dept="police",
+        serial=2,
+        themes=n("证件办理", "出境入境"),
+        legal_basis=(
+            "《中华人民共和国护照法》第五条：公民因前往外国定居、探亲、学习、就业、旅行、从事商务活动等非公务原因出国的，"
+            "由本人向户籍所在地的县级以上地方人民政府公安机关出入境管理机构申请普通护照。\n"
+            "《中华人民共和国护照法》第六条：公安机关出入境管理机构应当自收到申请材料之日起十五日内签发普通护照；"
+            "对不符合规定不予签发的，应当书面说明理由，并告知申请人享有依法申请行政复议或者提起行政诉讼的权利。"
+        ),
+        statutory=15,
+        promised=7,
+        conditions="中国公民因私出国（境）；在全国任一出入境管理窗口均可申请（异地办理）。",
+        description="因私出国（境）旅游、探亲、学习、商务等申请普通护照，全国通办，7个工作日内签发，可邮寄送达。",
+        depth=2,
+        visits=1,
+        onsite_reason="需现场采集人像和指纹信息。",
+        result_name="中华人民共和国普通护照",
+        result_type="licence",
+        result_licence="普通护照",
+        delivery=("window", "post"),
+        delivery_days=2,
+        fees=[{"item": "普通护照", "amount": "120.00"}],
+        fee_basis="《国家发展改革委 财政部关于降低因私出入境证件相关收费标准的通知》：普通护照每本120元。",
+        materials=[
+            id_card(),
+            photo("出入境证件照片（窗口现场采集）", necessity="optional"),
+            mat(
+                "原普通护照",
+                necessity="optional",
+                instructions="持有未过期护照申请换发的提交；护照遗失的提交报失说明。",
+            ),
+            application("中国公民出入境证件申请表"),
+        ],
+        steps=[
+            step("受理", 0, "出入境管理窗口", "核验身份，现场采集人像、指纹。"),
+            step("审核", 5, "出入境管理部门", "审核申请人是否存在法定不予签发情形。"),
+            step("签发", 2, "出入境管理部门", "制作并签发护照。"),
+            step("办结", 0, "出入境管理窗口", "窗口领取或邮寄送达。"),
+        ],
+        faq=[
+            ("办护照要多久？", "受理后7个工作日内签发，可选择邮寄送达。"),
+            ("可以在外地办护照吗？", "可以，普通护照已实现全国通办，在任一出入境管理窗口都能申请。"),
+            ("出国旅游要办什么证？", "出国需办理普通护照；前往港澳台地区另需办理往来港澳或台湾的通行证。"),
+        ],
+        form=[
+            *applicant(),
+            f("travel_purpose", "出境事由", "select", options=["旅游", "探亲", "学习", "商务", "就业", "其他"]),
+            f("receive_method", "领取方式", "select", options=["窗口领取", "邮寄送达"]),
+            ADDRESS,
+        ],
+        keywords="办护照 出国护照 护照办理 护照过期 出国旅游证件 换护照 护照到期",
+        aliases="护照办理 因私护照 护照申请",
     ),
     Item(
         key="residence_permit",

@@ -221,3 +221,54 @@ def test_min_score_ratio_drops_the_weak_tail():
     index = SearchIndex(docs)
     assert [h.document.code for h in index.search("婚姻登记")] == ["strong", "weak"]
     assert [h.document.code for h in index.search("婚姻登记", min_score_ratio=0.5)] == ["strong"]
+
+
+# --- one row per item, and nothing for a query that matches nothing -----------------------------------------
+
+
+def implemented(code: str, name: str, path: tuple[str, ...], entry: str, **fields: str) -> Document:
+    return Document(
+        kind="item", code=code, name=name, department="公安局", region=path[-1], division_path=path,
+        fields=fields, group=f"entry:{entry}",
+    )  # fmt: skip
+
+
+def test_fold_answers_one_row_per_item_the_searchers_region_first():
+    docs = [
+        implemented("ph", "无犯罪记录证明", PH, "1", aliases="无犯罪记录证明"),  # the best match, elsewhere
+        implemented("zj", "无犯罪记录证明", ZJ, "1"),
+        implemented("far", "无犯罪记录证明", ("150000000000", "150800000000"), "1"),
+        implemented("zj-card", "居民身份证补领", ZJ, "2", keywords="无犯罪 证明 不需要"),
+    ]
+    index = SearchIndex(docs)
+    plain = index.search("无犯罪记录证明")
+    assert [h.document.code for h in plain][:3] == ["ph", "zj", "far"]  # three rows of the same item
+    folded = index.search("无犯罪记录证明", fold=True, prefer_path=ZJ)
+    assert [h.document.code for h in folded] == ["zj", "zj-card"]
+    assert [d.code for d in folded[0].others] == ["ph", "far"]
+    assert folded[0].score == plain[0].score  # the item ranks by its best implementation
+    nowhere = index.search("无犯罪记录证明", fold=True)
+    assert nowhere[0].document.code == "ph" and [d.code for d in nowhere[0].others] == ["zj", "far"]
+    # A region filter keeps what serves the region; the item's other regions are still named under it.
+    there = index.search("无犯罪记录证明", fold=True, region_path=PH, prefer_path=PH)
+    assert [h.document.code for h in there] == ["ph"] and {d.code for d in there[0].others} == {"zj", "far"}
+
+
+def test_fold_limit_counts_items_not_implementations():
+    docs = [
+        implemented(f"d{i}-{r}", f"事项{i}登记", path, str(i)) for i in range(6) for r, path in (("zj", ZJ), ("ph", PH))
+    ]
+    hits = SearchIndex(docs).search("登记", fold=True, limit=4, prefer_path=PH)
+    assert len(hits) == 4 and all(h.document.division_path == PH and len(h.others) == 1 for h in hits)
+
+
+def test_a_query_sharing_no_word_with_the_catalogue_matches_nothing():
+    docs = [
+        doc("buy", "二手房买卖转移登记", aliases="买房 过户 房", description="想买或者卖房子的"),
+        doc("card", "社会保障卡补换"),
+    ]
+    index = SearchIndex(docs)
+    assert index.search("买彩票") == []  # 买 alone, a single character, is no match
+    assert index.search("火星移民") == []
+    assert [h.document.code for h in index.search("买房")] == ["buy"]
+    assert [h.document.code for h in index.search("房")] == ["buy"]  # a one-character query still works

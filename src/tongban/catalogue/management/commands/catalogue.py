@@ -1,4 +1,6 @@
-"""``tongban catalogue export FILE.xlsx`` / ``tongban catalogue import FILE.xlsx``.
+"""``tongban catalogue export FILE.xlsx|FILE.zip`` / ``tongban catalogue import FILE.xlsx|FILE.zip``.
+
+A .zip holds the workbook and its blank forms and samples (docs/catalogue-excel.md, "附件").
 
 Exit codes: 0 done; 1 the file has errors (every one is listed, nothing was imported); 2 the file cannot be
 read or an option is wrong.
@@ -27,7 +29,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, title="操作")
         export = sub.add_parser("export", help="导出事项目录到 .xlsx 文件")
-        export.add_argument("file", help="要写入的 .xlsx 文件")
+        export.add_argument("file", help="要写入的 .xlsx 文件；以 .zip 结尾时连同空白表格、示例样表文件一起打包")
         export.add_argument("--region", help="只导出该行政区划（含下级）的实施清单，如 330681")
         export.add_argument(
             "--status",
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         export.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
         imp = sub.add_parser("import", help="从 .xlsx 文件导入事项目录（先全部校验，有错误则不导入任何数据）")
-        imp.add_argument("file", help="要导入的 .xlsx 文件")
+        imp.add_argument("file", help="要导入的 .xlsx 文件，或含工作簿和附件的 .zip 压缩包")
         imp.add_argument("--publish", action="store_true", help="导入后提交并发布新版本（先检查发布规则）")
         imp.add_argument("--actor", help="记录为操作人的用户名")
         imp.add_argument("--dry-run", action="store_true", help="只校验并报告将会发生的变化，不写入")
@@ -62,6 +64,7 @@ class Command(BaseCommand):
                 region=options.get("region"),
                 status=options["status"],
                 progress=self._progress(options),
+                with_files=str(options["file"]).lower().endswith(".zip"),
             )
         except DomainError as exc:
             raise CommandError(exc.message, returncode=EXIT_USAGE) from exc
