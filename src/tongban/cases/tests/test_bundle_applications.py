@@ -12,6 +12,7 @@ from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.models import BundleCase, Case, CaseEvent
 from tongban.cases.tests.factories import user, world
+from tongban.cases.views_bundles import item_name
 from tongban.core import clock
 from tongban.core.errors import DomainError
 from tongban.notifications.models import LocalSmsMessage
@@ -28,7 +29,7 @@ def env(monkeypatch):
     health = bundle.lead_department
     w.centre.departments.add(health)
     doctor = user("health_approver", kind="staff", role="approver", department=health, division=w.centre.division)
-    items = {i.implementation.published_version.name: i for i in bundle.items.all()}
+    items = {item_name(i): i for i in bundle.items.all()}
     return w, bundle, doctor, items
 
 

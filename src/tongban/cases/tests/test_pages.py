@@ -488,6 +488,7 @@ def test_review_steps_decision_suspension_and_extension(client, w):
 
 def test_supervision_notice_is_sent_and_answered(client, w, monkeypatch):
     case = accepted(w)
+    assert case.promised_due is not None
     late = case.promised_due + dt.timedelta(days=3)
     monkeypatch.setattr(clock, "today", lambda: late)
     client.force_login(w.supervisor)
@@ -534,7 +535,9 @@ def test_a_supervisor_moved_to_another_jurisdiction_sees_its_board(w):
     from tongban.cases import selectors
     from tongban.catalogue.tests import factories as cf
 
-    late = accepted(w).promised_due + dt.timedelta(days=3)
+    due = accepted(w).promised_due
+    assert due is not None
+    late = due + dt.timedelta(days=3)
     home = w.supervisor.division
     w.supervisor.division = cf.division("330602", "越城区")
     assert selectors.supervision_board(w.supervisor, selectors.Bucket.OVERDUE, today=late)[1] == 0
@@ -544,7 +547,8 @@ def test_a_supervisor_moved_to_another_jurisdiction_sees_its_board(w):
 
 def test_nobody_else_learns_that_a_case_exists(client, w):
     case = accepted(w)
-    pk = case.materials.first().pk if case.materials.exists() else 1
+    material = case.materials.first()
+    pk = material.pk if material is not None else 1
     other_centre = user(
         "clerk2",
         role="window_clerk",

@@ -29,6 +29,11 @@ class Facts:
     special_steps_declared: bool = True
 
 
+def refusal(denied: policy.Denied | None) -> tuple[int, str] | None:
+    """(status, code) of a refusal; None when allowed."""
+    return (denied.status, denied.code) if denied is not None else None
+
+
 def citizen(uid: int = 1) -> Actor:
     return Actor(user_id=uid, username=f"c{uid}", kind=AccountKind.CITIZEN)
 
@@ -84,7 +89,7 @@ def test_a_proxy_follows_the_case_masked_and_brings_what_is_missing():
     assert policy.may_see_case(proxy, returned)
     assert not policy.may_see_personal(proxy, returned)
     assert policy.case_actions(proxy, returned) == {A.SUPPLY_CORRECTION}
-    assert policy.case_denial(proxy, replace(returned, status="in_progress"), A.WITHDRAW).status == 403
+    assert refusal(policy.case_denial(proxy, replace(returned, status="in_progress"), A.WITHDRAW)) == (403, "forbidden")
     assert not policy.may_see_case(proxy, replace(returned, status="draft"))
 
 
@@ -138,7 +143,7 @@ def test_a_bundles_item_takes_its_front_desk_actions_through_the_bundle():
 def test_the_platform_starts_and_ends_items_but_sees_no_personal_data():
     waiting = Facts(status="waiting", in_bundle=True)
     assert policy.case_denial(SYSTEM, waiting, A.START) is None
-    assert policy.case_denial(SYSTEM, waiting, A.WITHDRAW).status == 403
+    assert refusal(policy.case_denial(SYSTEM, waiting, A.WITHDRAW)) == (403, "forbidden")
     assert not policy.may_see_personal(SYSTEM, waiting)
 
 
@@ -148,9 +153,9 @@ def test_uploads_follow_the_state():
     denied = policy.material_denial(citizen(1), Facts(status="in_progress"))
     assert denied is not None and denied.status == 409  # nothing is swapped after acceptance
     assert policy.material_denial(CLERK, Facts(status="submitted")) is None
-    assert policy.material_denial(APPROVER, Facts(status="submitted")).status == 403
-    assert policy.material_denial(SUPERVISOR, Facts(status="returned")).status == 403
-    assert policy.material_denial(CLERK, Facts(status="submitted", in_bundle=True)).code == "bundle_item"
+    assert refusal(policy.material_denial(APPROVER, Facts(status="submitted"))) == (403, "forbidden")
+    assert refusal(policy.material_denial(SUPERVISOR, Facts(status="returned"))) == (403, "forbidden")
+    assert refusal(policy.material_denial(CLERK, Facts(status="submitted", in_bundle=True))) == (403, "bundle_item")
 
 
 def test_every_action_of_the_table_is_covered_by_a_role_the_applicant_or_the_platform():
@@ -195,5 +200,5 @@ def test_bundle_cases_by_the_same_rules():
     running = replace(bf, phase="in_progress", running_department_ids=frozenset({DEPT, OTHER_DEPT}))
     assert B.SCHEDULE_JOINT_STEP in policy.bundle_actions(APPROVER, running)
     assert B.WITHDRAW_ITEM in policy.bundle_actions(citizen(1), running)
-    assert policy.bundle_denial(citizen(1), running, B.ISSUE_RESULTS).status == 403
-    assert policy.bundle_denial(CLERK, running, B.ISSUE_RESULTS).status == 409
+    assert refusal(policy.bundle_denial(citizen(1), running, B.ISSUE_RESULTS)) == (403, "forbidden")
+    assert refusal(policy.bundle_denial(CLERK, running, B.ISSUE_RESULTS)) == (409, "not_ready")

@@ -50,7 +50,7 @@ def test_public_progress_needs_the_query_code_and_shows_no_personal_data(w):
     case = accepted_case(w)
     assert q.public_progress(case.number, "WRONG1") is None
     progress = q.public_progress(case.number, case.query_code.lower())
-    assert progress["status"] == "in_progress"
+    assert progress is not None and progress["status"] == "in_progress"
     flat = str(progress)
     assert w.applicant.id_number not in flat and "张三" not in flat and w.applicant.phone not in flat
 

@@ -365,6 +365,7 @@ def test_round_trip_into_an_empty_database_is_lossless(tmp_path):
     export_catalogue(str(second))
     assert workbook_cells(second) == workbook_cells(first)
     food = ItemImplementation.objects.get(entry__name="食品经营许可（新办）").published_version
+    assert food is not None
     assert food.fees == [{"item": "工本费", "amount": "20.00"}, {"item": "加急费", "amount": "5.5"}]
     assert food.conditions == "  前导空格与行尾空格  "
     assert food.form_schema[3] == {
@@ -377,7 +378,7 @@ def test_round_trip_into_an_empty_database_is_lossless(tmp_path):
     }
     assert [s.name for s in food.special_steps.all()] == ["现场勘验", "公示"]
     sub = CatalogueEntry.objects.get(name="食品经营许可（新办）")
-    assert sub.parent.name == "食品经营许可" and sub.business_type == "new"
+    assert sub.parent is not None and sub.parent.name == "食品经营许可" and sub.business_type == "new"
 
 
 def test_importing_the_export_into_the_same_database_changes_nothing(tmp_path):
@@ -435,13 +436,16 @@ def test_changed_row_makes_a_new_version_once(tmp_path):
     report = import_catalogue(str(path))  # a draft, not yet published
     assert report.ok and report.implementations.updated == 1 and report.implementations.unchanged == 2
     draft = food.versions.get(number=2)
-    assert draft.status == "draft" and draft.phone == "0575-80000000" and draft.materials.first().copies == 3
+    first_material = draft.materials.first()
+    assert first_material is not None and first_material.copies == 3
+    assert draft.status == "draft" and draft.phone == "0575-80000000"
     assert VersionEvent.objects.filter(version=draft, action="import").exists()
     assert import_catalogue(str(path)).implementations.unchanged == 3  # equal to the pending draft
 
     report = import_catalogue(str(path), publish=True)  # publishes the pending draft, no third version
     assert report.ok and report.implementations.updated == 1 and report.published == 1
     food.refresh_from_db()
+    assert food.published_version is not None
     assert food.published_version.number == 2 and food.versions.count() == 2
     assert import_catalogue(str(path), publish=True).implementations.unchanged == 3
 

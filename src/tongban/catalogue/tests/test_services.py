@@ -57,7 +57,8 @@ def test_published_version_is_immutable_and_edit_makes_new_version():
     services.publish_now(draft)
     published.refresh_from_db()
     assert published.status == "retired"
-    assert published.implementation.published_version.number == 2
+    current = published.implementation.published_version
+    assert current is not None and current.number == 2
     edit = VersionEvent.objects.get(version=draft, action="edit")
     assert edit.changes == {"promised_days": ["5", "3"]}
 
