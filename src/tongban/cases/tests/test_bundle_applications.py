@@ -6,12 +6,13 @@ import threading
 import pytest
 from django.db import connection
 
+from tongban.accounts.tests.factories import ApproverFactory
 from tongban.accounts.tokens import issue_token
 from tongban.bundles.tests.factories import newborn_bundle
 from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.models import BundleCase, Case, CaseEvent
-from tongban.cases.tests.factories import user, world
+from tongban.cases.tests.factories import world
 from tongban.cases.views_bundles import item_name
 from tongban.core import clock
 from tongban.core.errors import DomainError
@@ -28,7 +29,7 @@ def env(monkeypatch):
     bundle = newborn_bundle()
     health = bundle.lead_department
     w.centre.departments.add(health)
-    doctor = user("health_approver", kind="staff", role="approver", department=health, division=w.centre.division)
+    doctor = ApproverFactory(username="health_approver", department=health)
     items = {item_name(i): i for i in bundle.items.all()}
     return w, bundle, doctor, items
 

@@ -10,12 +10,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tongban.accounts.tests.factories import WindowClerkFactory
 from tongban.audit.models import AuditEntry
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotice
-from tongban.cases.tests.factories import form, user, world
+from tongban.cases.tests.factories import CaseFactory, form, world
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
+from tongban.jurisdictions.tests.factories import ServiceCentreFactory
 from tongban.outbox.testing import deliver_outbox
 
 pytestmark = pytest.mark.django_db
@@ -46,25 +48,15 @@ def fields(w, **overrides) -> dict[str, str]:
 
 
 def online_case(w) -> Case:
-    ctx = s.Ctx(w.applicant, "online")
-    case = s.start_online(ctx, w.version.implementation, form(w))
-    return s.submit(ctx, case)
+    return CaseFactory(world=w, uploads=())
 
 
 def window_case(w) -> Case:
-    return s.apply_at_window(
-        s.Ctx(w.clerk, "window", w.window),
-        w.version.implementation,
-        applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": "13900000000"},
-        identity_check="读取身份证芯片并人证比对",
-        form_data=form(w),
-        paper_materials=["居民身份证", "出生医学证明"],
-    )
+    return CaseFactory(world=w, channel="window")
 
 
 def accepted(w) -> Case:
-    case = online_case(w)
-    return s.accept(s.Ctx(w.clerk, "window", w.window), case, case.revision)
+    return CaseFactory(world=w, status="in_progress", uploads=())
 
 
 def text(response) -> str:
@@ -539,7 +531,7 @@ def test_a_supervisor_moved_to_another_jurisdiction_sees_its_board(w):
     assert due is not None
     late = due + dt.timedelta(days=3)
     home = w.supervisor.division
-    w.supervisor.division = cf.division("330602", "越城区")
+    w.supervisor.division = cf.DivisionFactory(code="330602", name="越城区")
     assert selectors.supervision_board(w.supervisor, selectors.Bucket.OVERDUE, today=late)[1] == 0
     w.supervisor.division = home
     assert selectors.supervision_board(w.supervisor, selectors.Bucket.OVERDUE, today=late)[1] == 1
@@ -549,12 +541,9 @@ def test_nobody_else_learns_that_a_case_exists(client, w):
     case = accepted(w)
     material = case.materials.first()
     pk = material.pk if material is not None else 1
-    other_centre = user(
-        "clerk2",
-        role="window_clerk",
-        kind="staff",
-        division=w.clerk.division,
-        service_centre=type(w.centre).objects.create(division=w.centre.division, name="乡镇便民中心", kind="township"),
+    other_centre = WindowClerkFactory(
+        username="clerk2",
+        service_centre=ServiceCentreFactory(division=w.centre.division, name="乡镇便民中心", kind="township"),
     )
     urls = [
         reverse("cases:detail", args=[case.number]),

@@ -6,7 +6,7 @@ import pytest
 
 from tongban.cases import selectors as q
 from tongban.cases import services as s
-from tongban.cases.tests.factories import form, world
+from tongban.cases.tests.factories import CaseFactory, world
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +20,7 @@ def w(monkeypatch):
 
 
 def accepted_case(w):
-    ctx = s.Ctx(w.applicant, "online")
-    case = s.submit(ctx, s.save_draft(ctx, s.start_online(ctx, w.version.implementation), form(w)))
-    return s.accept(s.Ctx(w.clerk), case, case.revision)
+    return CaseFactory(world=w, status="in_progress", uploads=())
 
 
 def test_queues_by_role_and_bucket(w, django_assert_max_num_queries):

@@ -43,16 +43,16 @@ def _code(entry: CatalogueEntry, dept: Any) -> str:
 
 
 def build_catalogue() -> dict[str, Any]:
-    zhuji = f.division("330681", "诸暨市")
-    pinghu = f.division("330482", "平湖市")
-    police = f.department(zhuji, "诸暨市公安局", "police")
-    market = f.department(zhuji, "诸暨市市场监督管理局", "market_regulation")
-    pinghu_police = f.department(pinghu, "平湖市公安局", "police")
-    f.theme("N01", "户籍办理")
-    f.theme("L01", "设立变更", "legal")
+    zhuji = f.DivisionFactory(code="330681", name="诸暨市")
+    pinghu = f.DivisionFactory(code="330482", name="平湖市")
+    police = f.DepartmentFactory(division=zhuji, name="诸暨市公安局", kind="police")
+    market = f.DepartmentFactory(division=zhuji, name="诸暨市市场监督管理局", kind="market_regulation")
+    pinghu_police = f.DepartmentFactory(division=pinghu, name="平湖市公安局", kind="police")
+    f.ThemeFactory(code="N01", name="户籍办理")
+    f.ThemeFactory(code="L01", name="设立变更", audience="legal")
 
-    birth = f.entry("新生儿入户", cross_region=True, description="婴儿出生后办理户口登记。")
-    birth.themes.set([f.theme("N01")])
+    birth = f.CatalogueEntryFactory(name="新生儿入户", cross_region=True, description="婴儿出生后办理户口登记。")
+    birth.themes.set([f.ThemeFactory(code="N01")])
     v1 = services.create_implementation(
         entry=birth,
         division=zhuji,
@@ -82,8 +82,8 @@ def build_catalogue() -> dict[str, Any]:
     services.publish_now(draft)
 
     # A licensing item with fees, special steps, a rich form and awkward text.
-    main = f.entry(
-        "食品经营许可",
+    main = f.CatalogueEntryFactory(
+        name="食品经营许可",
         item_type="01",
         competent_department="国家市场监督管理总局",
         department_kind="market_regulation",
@@ -93,9 +93,9 @@ def build_catalogue() -> dict[str, Any]:
         standard_fees=[{"item": "工本费", "amount": "0.00"}],
         statutory_days=20,
     )
-    main.themes.set([f.theme("L01")])
-    sub = f.entry(
-        "食品经营许可（新办）",
+    main.themes.set([f.ThemeFactory(code="L01")])
+    sub = f.CatalogueEntryFactory(
+        name="食品经营许可（新办）",
         item_type="01",
         parent=main,
         business_type="new",
@@ -215,7 +215,7 @@ def build_catalogue() -> dict[str, Any]:
 
     # A draft only: not in a "published" export, in an "all" export.
     draft_only = services.create_implementation(
-        entry=f.entry("户口迁移"),
+        entry=f.CatalogueEntryFactory(name="户口迁移"),
         division=zhuji,
         department=police,
         code="DRAFT-ONLY-1",
@@ -278,7 +278,7 @@ def counts() -> tuple[int, ...]:
 
 
 def test_layout_covers_every_guide_field():
-    version = f.draft_implementation()
+    version = f.DraftVersionFactory()
     assert covered_version_fields() == set(version.content_fields())
     part_fields = {f.name for f in MaterialRequirement._meta.concrete_fields} - {"id", "version", "order"}
     assert {c.key for c in MATERIAL_SHEET.columns[2:]} == part_fields
