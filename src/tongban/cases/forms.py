@@ -16,7 +16,6 @@ from typing import Any, cast
 
 from django import forms
 
-from tongban.accounts.masking import mask_phone, mask_resident_id, mask_uscc
 from tongban.core.identifiers import normalize_resident_id, normalize_uscc, resident_id_error, uscc_error
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -179,21 +178,14 @@ def display_value(f: Mapping[str, Any], value: Any) -> str:
     return str(value)
 
 
-MASKS = {"id_number": mask_resident_id, "uscc": mask_uscc, "phone": mask_phone}
-
-
-def form_rows(
-    schema: Iterable[Mapping[str, Any]], data: Mapping[str, Any], *, masked: bool = False
-) -> list[tuple[str, str]]:
-    """(label, value) of every declared field, then anything else the case holds; identifiers masked if asked."""
+def form_rows(schema: Iterable[Mapping[str, Any]], data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) of every declared field, then anything else the case holds (for readers the policy lets
+    see the form: a masked reader sees none of it)."""
     rows, seen = [], set()
     for f in schema or []:
         if isinstance(f, Mapping) and f.get("key"):
             seen.add(f["key"])
-            value = display_value(f, data.get(f["key"]))
-            if masked and f.get("type") in MASKS and value != "—":
-                value = MASKS[f["type"]](value)
-            rows.append((str(f.get("label") or f["key"]), value))
+            rows.append((str(f.get("label") or f["key"]), display_value(f, data.get(f["key"]))))
     rows += [(k, display_value({}, v)) for k, v in data.items() if k not in seen]
     return rows
 

@@ -33,7 +33,7 @@ from tongban.workdays.selectors import current_calendar
 from tongban.workdays.workcal import DeadlineState, deadline_state
 
 from . import forms as f
-from . import notices, selectors, services
+from . import notices, schemas, selectors, services
 from .domain import policy
 from .domain import steps as steps_of
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
@@ -448,7 +448,9 @@ def detail_context(
         "steps": steps,
         "back_office": back_office,
         "current_step": services.current_step_name(case) if case.status == S.IN_PROGRESS else "",
-        "form_rows": f.form_rows(version.form_schema, case.form_data, masked=not personal),
+        # Who applied and what they wrote, as the API shows it to this reader (the policy: in full or masked).
+        "applicant": schemas.applicant_out(case, personal),
+        "form_rows": f.form_rows(version.form_schema, case.form_data) if personal else [],
         "suspensions": list(case.suspensions.all()),
         "notice_links": [
             {

@@ -96,38 +96,40 @@ def newborn_version(division: Division, department: Department) -> Implementatio
     )
 
 
-def world() -> World:
-    div = DivisionFactory(code="330681")
-    police = DepartmentFactory(division=div, name="诸暨市公安局", kind="police")
-    hrss = DepartmentFactory(division=div, name="诸暨市人力资源和社会保障局", kind="hrss")
+def world(code: str = "330681", prefix: str = "", applicant_name: str = "张三", phone: str = "13800000001") -> World:
+    """The cast of a county (诸暨市 unless ``code`` says otherwise): ``world("330602", prefix="yc_",
+    applicant_name="孙七", phone="13911112222")`` is the same for 越城区, its usernames prefixed and its own
+    citizens."""
+    div = DivisionFactory(code=code)
+    here = div.name
+    police = DepartmentFactory(division=div, name=f"{here}公安局", kind="police")
+    hrss = DepartmentFactory(division=div, name=f"{here}人力资源和社会保障局", kind="hrss")
     centre = ServiceCentreFactory(
         division=div,
-        name="诸暨市政务服务中心",
-        address="诸暨市暨阳街道",
+        name=f"{here}政务服务中心",
+        address=f"{here}人民路1号",
         opening_hours="周一至周五",
         departments=[police, hrss],
     )
+    area, born = div.code[:6], dt.date(1990, 1, 1)
     return World(
         centre=centre,
         window=WindowFactory(centre=centre, number="3", name="综合窗口"),
         police=police,
         hrss=hrss,
-        clerk=WindowClerkFactory(username="clerk", service_centre=centre, real_name="窗口王"),
-        approver=ApproverFactory(username="approver", department=police, real_name="审批李"),
-        other_approver=ApproverFactory(username="approver2", department=hrss, real_name="人社赵"),
-        head=DepartmentHeadFactory(username="head", department=police, real_name="局长陈"),
-        supervisor=SupervisorFactory(username="supervisor", division=div, real_name="督办周"),
+        clerk=WindowClerkFactory(username=f"{prefix}clerk", service_centre=centre, real_name="窗口王"),
+        approver=ApproverFactory(username=f"{prefix}approver", department=police, real_name="审批李"),
+        other_approver=ApproverFactory(username=f"{prefix}approver2", department=hrss, real_name="人社赵"),
+        head=DepartmentHeadFactory(username=f"{prefix}head", department=police, real_name="局长陈"),
+        supervisor=SupervisorFactory(username=f"{prefix}supervisor", division=div, real_name="督办周"),
         applicant=CitizenFactory(
-            username="zhangsan",
-            real_name="张三",
-            id_number=make_resident_id("330681", dt.date(1990, 1, 1), 11),
-            phone="13800000001",
+            username=f"{prefix}zhangsan",
+            real_name=applicant_name,
+            id_number=make_resident_id(area, born, 11),
+            phone=phone,
         ),
         other_citizen=CitizenFactory(
-            username="lisi",
-            real_name="李四",
-            id_number=make_resident_id("330681", dt.date(1990, 1, 1), 13),
-            phone="13800000001",
+            username=f"{prefix}lisi", real_name="李四", id_number=make_resident_id(area, born, 13), phone=phone
         ),
         version=newborn_version(div, police),
     )
@@ -201,8 +203,9 @@ class CaseFactory(DjangoModelFactory[Case]):
     """A case of the world's item brought to ``status`` through the case services, each step by the person
     whose step it is: ``CaseFactory(world=w, status="decided")``.
 
-    ``channel``: "online" (the world's applicant applies and uploads ``uploads``) or "window" (the clerk
-    receives ``window_applicant`` with ``paper`` checked, ``agent`` a proxy's details). ``deferrals``: accepted
+    ``channel``: "online" (the world's applicant applies and uploads ``uploads``, the 结婚证 unless told
+    otherwise) or "window" (the clerk receives ``window_applicant`` with ``paper`` checked, ``agent`` a
+    proxy's details, and scans ``uploads``, none unless told). ``deferrals``: accepted
     with these materials brought later (容缺); ``awaiting_decision``: every review step done; ``grant``: the
     decision; ``form_extra``: more form values as if the item's form asked for them."""
 
@@ -212,7 +215,7 @@ class CaseFactory(DjangoModelFactory[Case]):
     world: World | None = None
     status = S.SUBMITTED
     channel = "online"
-    uploads: Sequence[str] = ("结婚证",)
+    uploads: Sequence[str] | None = None
     window_applicant: dict[str, str] | None = None
     agent: dict[str, str] | None = None
     paper: Sequence[str] = PAPER
@@ -234,7 +237,7 @@ def bring_to(
     status: CaseStatus,
     *,
     channel: str = "online",
-    uploads: Sequence[str] = ("结婚证",),
+    uploads: Sequence[str] | None = None,
     window_applicant: dict[str, str] | None = None,
     agent: dict[str, str] | None = None,
     paper: Sequence[str] = PAPER,
@@ -255,7 +258,7 @@ def bring_to(
     for step in steps_to(ROUTES, status):
         if step == "start" and channel == "online":
             case = _with_form_extra(s.start_online(applicant, w.version.implementation, form(w)), form_extra)
-            for name in uploads:
+            for name in ("结婚证",) if uploads is None else uploads:
                 if name not in deferred:
                     s.attach_material(applicant, case, name, f"{name}.png", PNG)
             continue
@@ -270,6 +273,9 @@ def bring_to(
                 agent=agent,
             )
             case = _with_form_extra(case, form_extra)
+            for name in uploads or ():
+                s.attach_material(clerk, case, name, f"{name}.png", PNG)
+            case = Case.objects.get(pk=case.pk)
             continue
         assert case is not None
         if step == "submit":
@@ -278,9 +284,8 @@ def bring_to(
             case = s.request_correction(clerk, case, ["缺少父亲签字"], case.revision)
         elif step == "refuse":
             case = s.refuse(clerk, case, "不属于本机关职权范围", case.revision)
-        elif step == "withdraw":
-            who = applicant if channel == "online" else clerk
-            case = s.withdraw(who, case, "不再需要", case.revision)
+        elif step == "withdraw":  # the applicant's own step, whoever received the application
+            case = s.withdraw(s.Ctx(case.applicant, "online"), case, "不再需要", case.revision)
         elif step == "accept":
             case = s.accept(clerk, case, case.revision, list(deferrals))
             if awaiting_decision and status is S.IN_PROGRESS:
@@ -342,10 +347,10 @@ class Env:
     health: Department
 
 
-def uploads_bundle(div: Division, police: Department) -> tuple[Bundle, Department]:
+def uploads_bundle(div: Division, police: Department, code: str = "B-NEWBORN") -> tuple[Bundle, Department]:
     """新生儿出生 with materials the applicant really uploads: 父母结婚证 is needed by all three items
     (uploaded once), the certificate reaches 新生儿入户 as its result, 预防接种登记表 may be deferred."""
-    health = DepartmentFactory(division=div, name="诸暨市卫生健康局", kind="health")
+    health = DepartmentFactory(division=div, name=f"{div.name}卫生健康局", kind="health")
     cert = PublishedVersionFactory(
         name="出生医学证明",
         division=div,
@@ -365,7 +370,7 @@ def uploads_bundle(div: Division, police: Department) -> tuple[Bundle, Departmen
         department=police,
         materials=[ID_CARD, _material("出生医学证明"), _material("父母结婚证"), _material("居民户口簿")],
     )
-    bundle = BundleFactory(code="B-NEWBORN", division=div, lead_department=health)
+    bundle = BundleFactory(code=code, division=div, lead_department=health)
     first = BundleItemFactory(bundle=bundle, implementation=cert.implementation, order=1)
     BundleItemFactory(bundle=bundle, implementation=vacc.implementation, order=2)
     BundleItemFactory(
@@ -374,11 +379,12 @@ def uploads_bundle(div: Division, police: Department) -> tuple[Bundle, Departmen
     return publish_bundle(bundle), health
 
 
-def make_env() -> Env:
-    w = world()
-    bundle, health = uploads_bundle(w.centre.division, w.police)
+def make_env(w: World | None = None, *, prefix: str = "", bundle_code: str = "B-NEWBORN") -> Env:
+    """The bundle world of ``w`` (a new ``world()`` unless given; ``prefix`` as its usernames')."""
+    w = w or world()
+    bundle, health = uploads_bundle(w.centre.division, w.police, bundle_code)
     w.centre.departments.add(health)
-    doctor = ApproverFactory(username="health_approver", department=health, real_name="卫健刘")
+    doctor = ApproverFactory(username=f"{prefix}health_approver", department=health, real_name="卫健刘")
     items = {i.implementation.entry.name: i for i in bundle.items.all()}
     return Env(w, bundle, items, doctor, health)
 
@@ -498,7 +504,7 @@ def files(**named: bytes) -> dict[str, Any]:
 # --- the case API (/api/v1) as a client with one user's token ---------------------------------------------
 
 
-def auth(user: Any) -> dict[str, str]:
+def auth(user: Any) -> dict[str, Any]:
     raw, _ = issue_token(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
