@@ -30,20 +30,16 @@ from tongban.accounts.masking import mask_resident_id
 from tongban.accounts.models import User
 from tongban.accounts.tests.factories import CatalogueAdminFactory, CitizenFactory, SystemAdminFactory
 from tongban.cases import api as case_api
+from tongban.cases import api_bundle_cases as bundle_api
 from tongban.cases import notices
 from tongban.cases import services as s
 from tongban.cases import views as case_views
 from tongban.cases.domain import policy
+from tongban.cases.domain.bundle_workflow import BundleAction
 from tongban.cases.domain.workflow import CaseAction, CaseStatus
-from tongban.cases.facts import case_facts
-from tongban.cases.models import Case, CaseMaterial
-from tongban.cases.tests.factories import (
-    TODAY,
-    CaseFactory,
-    World,
-    auth,
-    world,
-)
+from tongban.cases.facts import bundle_facts, case_facts
+from tongban.cases.models import BundleCase, Case, CaseMaterial
+from tongban.cases.tests.factories import TODAY, BundleCaseFactory, CaseFactory, World, auth, make_env, world
 from tongban.cases.views_office import ROLE_BUCKETS
 from tongban.core import clock
 from tongban.core.actor import ANONYMOUS, Actor
@@ -162,7 +158,7 @@ def make_cases(scene: Scene, state: str) -> dict[str, Case]:
 class Expected:
     sees: bool
     personal: bool
-    actions: frozenset[CaseAction]
+    actions: frozenset[Any]  # CaseAction, or BundleAction for a bundle case
 
 
 def expected(person: User | None, case: Case) -> Expected:
@@ -198,16 +194,28 @@ def page_buttons(expected_actions: frozenset[CaseAction]) -> set[str]:
     return {name for name, spec in case_views.PAGE_ACTIONS.items() if set(spec.needs) & expected_actions}
 
 
+def seen(response: Any, person: User | None, want: Expected, where: Any, secrets_of: list[str], api: bool) -> bool:
+    """Whether the reader got the case; if not, that they got the right refusal and nothing of it: the
+    login page (pages) or 401 (API) when anonymous, 404 when the policy hides it."""
+    if person is None:
+        if api:
+            assert response.status_code == 401, where
+        else:
+            assert response.status_code == 302 and "/accounts/login" in response["Location"], where
+        return False
+    if not want.sees:
+        assert response.status_code == 404, where
+        text = response.content.decode()
+        assert not [v for v in secrets_of if v in text], where
+        return False
+    return True
+
+
 def check_case_page(scene: Scene, who: str, case: Case, want: Expected) -> None:
     person = scene.people[who]
     response = scene.pages[who].get(reverse("cases:detail", args=[case.number]))
     where = (who, case.number, case.status, "page")
-    if person is None:
-        assert response.status_code == 302 and "/accounts/login" in response["Location"], where
-        return
-    if not want.sees:
-        assert response.status_code == 404, where
-        assert_masked(response.content.decode(), case, str(where))
+    if not seen(response, person, want, where, secrets(case), api=False):
         return
     if case.status == S.DRAFT:
         assert response.status_code == 302 and response["Location"].endswith(f"/cases/{case.number}/edit/"), where
@@ -241,12 +249,7 @@ def check_case_api(scene: Scene, who: str, case: Case, want: Expected) -> None:
     person = scene.people[who]
     response = Client().get(f"/api/v1/cases/{case.number}", **scene.bearers[who])
     where = (who, case.number, case.status, "api")
-    if person is None:
-        assert response.status_code == 401, where
-        return
-    if not want.sees:
-        assert response.status_code == 404, where
-        assert_masked(response.content.decode(), case, str(where))
+    if not seen(response, person, want, where, secrets(case), api=True):
         return
     assert response.status_code == 200, where
     body = response.json()
@@ -407,3 +410,166 @@ def test_the_matrix_has_own_and_foreign_cases_for_every_role(scene: Scene) -> No
         "catalogue_admin": set(),
         "anonymous": set(),
     }
+
+
+# --- bundle cases ----------------------------------------------------------------------------------------
+
+BA = BundleAction
+P = BundleCase.Phase
+PHASES: list[tuple[str, dict[str, Any]]] = [
+    ("draft", {"phase": P.DRAFT}),
+    ("submitted", {"phase": P.SUBMITTED}),
+    ("correction", {"phase": P.CORRECTION}),
+    ("in_progress", {"phase": P.IN_PROGRESS}),
+    ("one_decided_separately", {"phase": P.IN_PROGRESS, "result_mode": "separate", "decided": ["出生医学证明"]}),
+    ("ready", {"phase": P.READY}),
+    ("closed", {"phase": P.CLOSED}),
+]
+# The bundle-case page's forms for what the policy allows (drafting, submitting and uploading are the edit
+# page's and the resubmit form's; the phase follows the items by itself).
+BUNDLE_PAGE_FORMS = {
+    BA.ACCEPT: "accept",
+    BA.REQUEST_CORRECTION: "correction",
+    BA.RESUBMIT: "resubmit",
+    BA.CHOOSE_RESULT_MODE: "result_mode",
+    BA.WITHDRAW_ITEM: "withdraw",
+    BA.SCHEDULE_JOINT_STEP: "joint_schedule",
+    BA.RECORD_JOINT_OUTCOME: "joint_record",
+}
+NOT_ON_THE_BUNDLE_PAGE = frozenset({BA.SAVE_DRAFT, BA.SUBMIT, BA.ATTACH_MATERIAL, BA.PROGRESS})
+BUNDLE_BUTTON = re.compile(r'action="/bundles/cases/[^/"]+/do/([a-z_]+)/"')
+
+
+def make_bundle_cases(scene: Scene, phase: str) -> dict[str, BundleCase]:
+    """诸暨市's 新生儿出生 bundle case of its applicant and 越城区's of its own, both in ``phase``."""
+    options = dict(PHASES)[phase]
+    here = make_env(scene.here)
+    there = make_env(scene.there, prefix="yc_", bundle_code="B-NEWBORN-YC")
+    made = {"ours": BundleCaseFactory(env=here, **options), "theirs": BundleCaseFactory(env=there, **options)}
+    return {k: BundleCase.objects.get(pk=bc.pk) for k, bc in made.items()}
+
+
+def bundle_expected(person: User | None, bc: BundleCase) -> Expected:
+    who, facts = actor(person), bundle_facts(bc)
+    return Expected(
+        policy.may_see_bundle(who, facts), policy.may_see_bundle_personal(who, facts), policy.bundle_actions(who, facts)
+    )
+
+
+def children_of(bc: BundleCase) -> list[Case]:
+    return list(Case.objects.filter(bundle_case=bc).order_by("id"))
+
+
+def bundle_secrets(bc: BundleCase) -> list[str]:
+    kids = children_of(bc)
+    values = [bc.applicant_id_number, bc.applicant_phone, bc.query_code, bc.form_data.get("child_name", "")]
+    return [v for v in (*values, *(k.query_code for k in kids)) if v]
+
+
+def assert_bundle_masked(text: str, bc: BundleCase, where: Any) -> None:
+    for secret in bundle_secrets(bc):
+        assert secret not in text, (where, secret)
+
+
+def bundle_page_forms(bc: BundleCase, actions: frozenset[BundleAction]) -> set[str]:
+    """The forms the bundle-case page must show: one per allowed action; results go out item by item where
+    the applicant chose so."""
+    forms = {name for action, name in BUNDLE_PAGE_FORMS.items() if action in actions}
+    if BA.ISSUE_RESULTS in actions:
+        forms.add("issue_items" if bc.result_mode == "separate" else "issue")
+    return forms
+
+
+def check_bundle_page(scene: Scene, who: str, bc: BundleCase, want: Expected) -> None:
+    person = scene.people[who]
+    response = scene.pages[who].get(reverse("bundle_cases:case", args=[bc.number]))
+    where = (who, bc.number, bc.phase, "bundle page")
+    if not seen(response, person, want, where, bundle_secrets(bc), api=False):
+        return
+    if bc.phase == P.DRAFT:
+        assert response.status_code == 302 and response["Location"].endswith(f"/bundles/cases/{bc.number}/edit/")
+        return
+    assert response.status_code == 200, where
+    html = response.content.decode()
+    assert set(BUNDLE_BUTTON.findall(html)) == bundle_page_forms(bc, want.actions), where
+    assert want.actions <= {*BUNDLE_PAGE_FORMS, BA.ISSUE_RESULTS, *NOT_ON_THE_BUNDLE_PAGE}, where
+    if want.personal:
+        assert bc.applicant_id_number in html and bc.form_data["child_name"] in html, where
+    else:
+        assert_bundle_masked(html, bc, where)
+    # Each item's own page is linked where the policy lets this reader open it.
+    for kid in children_of(bc):
+        link = f'href="/cases/{kid.number}/"'
+        assert (link in html) is policy.may_see_case(actor(person), case_facts(kid)), (where, kid.number)
+
+
+BUNDLE_API_ACTIONS = bundle_api.API_ACTIONS
+
+
+def check_bundle_api(scene: Scene, who: str, bc: BundleCase, want: Expected) -> None:
+    person = scene.people[who]
+    response = Client().get(f"/api/v1/bundle-cases/{bc.number}", **scene.bearers[who])
+    where = (who, bc.number, bc.phase, "bundle api")
+    if not seen(response, person, want, where, bundle_secrets(bc), api=True):
+        return
+    assert response.status_code == 200, where
+    body = response.json()
+    assert set(body["allowed_actions"]) == {n for n, a in BUNDLE_API_ACTIONS.items() if a in want.actions}, where
+    assert body["personal_data_masked"] is not want.personal, where
+    if want.personal:
+        assert body["applicant"]["id_number"] == bc.applicant_id_number and body["form_data"] == bc.form_data, where
+        assert body["query_code"] == bc.query_code, where
+    else:
+        assert body["form_data"] is None and body["query_code"] is None, where
+        assert all(c["query_code"] is None for c in body["children"]), where
+        assert_bundle_masked(response.content.decode(), bc, where)
+
+
+def check_bundle_receipt(scene: Scene, who: str, bc: BundleCase, want: Expected) -> None:
+    person = scene.people[who]
+    response = scene.pages[who].get(reverse("bundle_cases:receipt", args=[bc.number]))
+    answer = personal_answer(person, want)
+    assert response.status_code == (404 if bc.phase == P.DRAFT and person is not None else answer), (who, bc.phase)
+    if response.status_code != 200:
+        assert_bundle_masked(response.content.decode(), bc, (who, bc.phase, "receipt"))
+
+
+def check_bundle_lists(scene: Scene, who: str, bundle_cases: dict[str, BundleCase]) -> None:
+    """The API's list is every bundle case the policy lets the reader see, names masked as it says; the
+    pages (我的一件事, the window, the board) list none it hides."""
+    person = scene.people[who]
+    response = Client().get("/api/v1/bundle-cases", {"limit": "100"}, **scene.bearers[who])
+    if person is None:
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200, who
+    rows = {r["number"]: r for r in response.json()["results"]}
+    who_actor = actor(person)
+    html = "".join(
+        scene.pages[who].get(reverse(f"bundle_cases:{name}")).content.decode() for name in ("mine", "window", "board")
+    )
+    for bc in bundle_cases.values():
+        want = bundle_expected(person, bc)
+        where = (who, bc.number, bc.phase, "bundle lists")
+        assert (bc.number in rows) is want.sees, where
+        if not want.sees:
+            assert bc.number not in html, where
+        elif not policy.sees_names_in_lists(who_actor):
+            assert rows[bc.number]["applicant_name"] != bc.applicant_name, where
+
+
+@pytest.mark.parametrize("phase", [name for name, _ in PHASES])
+def test_bundle_cases_and_their_items_show_every_role_what_the_policy_says(scene: Scene, phase: str) -> None:
+    bundle_cases = make_bundle_cases(scene, phase)
+    for who, person in scene.people.items():
+        for bc in bundle_cases.values():
+            want = bundle_expected(person, bc)
+            check_bundle_page(scene, who, bc, want)
+            check_bundle_api(scene, who, bc, want)
+            check_bundle_receipt(scene, who, bc, want)
+            if bc.phase != P.DRAFT:
+                for kid in children_of(bc):
+                    kid_want = expected(person, kid)
+                    check_case_page(scene, who, kid, kid_want)
+                    check_case_api(scene, who, kid, kid_want)
+        check_bundle_lists(scene, who, bundle_cases)
