@@ -107,9 +107,7 @@ def test_load_twice_changes_nothing_and_publishes_valid_guides():
     assert centre.departments.filter(kind="hrss").exists()
 
 
-@override_settings(DEMO_MODE=True)
-def test_bundles_are_published_with_order_and_shared_fields():
-    loader.load_demo()
+def test_bundles_are_published_with_order_and_shared_fields(demo_db):
     assert Bundle.objects.filter(status="published").count() == 14
     newborn = Bundle.objects.get(name="新生儿出生一件事")
     assert bundle_problems(newborn) == []
@@ -125,9 +123,7 @@ def test_bundles_are_published_with_order_and_shared_fields():
         assert bundle_problems(bundle) == [], bundle.name
 
 
-@override_settings(DEMO_MODE=True)
-def test_changed_guide_becomes_a_new_published_version(monkeypatch):
-    loader.load_demo()
+def test_changed_guide_becomes_a_new_published_version(monkeypatch, demo_db):
     impl_spec = cat.implementation_of("no_crime_certificate")
     changed_item = dataclasses.replace(impl_spec.item, faq=[*impl_spec.item.faq[:2], ("新问题？", "新回答。")])
     plan = [dataclasses.replace(i, item=changed_item) if i is impl_spec else i for i in cat.IMPLEMENTATIONS]
@@ -144,9 +140,7 @@ def test_changed_guide_becomes_a_new_published_version(monkeypatch):
     assert not loader.load_demo().changed
 
 
-@override_settings(DEMO_MODE=True)
-def test_demo_accounts_roles_and_password_reset():
-    loader.load_demo()
+def test_demo_accounts_roles_and_password_reset(demo_db):
     users = {u.username: u for u in User.objects.filter(is_demo=True)}
     assert len(users) == 10
     assert users["zj_catalogue"].is_staff and not users["zj_catalogue"].is_superuser
