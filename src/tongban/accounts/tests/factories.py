@@ -25,8 +25,8 @@ PASSWORD = "Tongban@2026"
 
 
 def resident_id(n: int, area: str = "330681") -> str:
-    """A valid resident ID, different for every ``n``."""
-    return make_resident_id(area, dt.date(1980, 1, 1) + dt.timedelta(days=n * 37), n % 999 + 1)
+    """A valid resident ID, different for every ``n`` (birth dates cycle through 1950–2004, however many)."""
+    return make_resident_id(area, dt.date(1950, 1, 1) + dt.timedelta(days=n * 37 % 20_000), n % 999 + 1)
 
 
 def uscc(n: int, authority: str = "9", kind: str = "1") -> str:
