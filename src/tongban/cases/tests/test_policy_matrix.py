@@ -12,8 +12,9 @@ The cast: the applicant, their proxy (代办人, with an account), another citiz
 receiving centre and of another centre, the approver and head of the deciding department, an approver of
 another department, the supervisor of the jurisdiction and of another, the system administrator, a
 catalogue administrator, and anonymous. The cases: one of 诸暨市 received at its centre for the applicant
-with their proxy (online while a draft), and one of 越城区 — another citizen's, another centre's, another
-department's, another jurisdiction's — each in every state the services can bring it to.
+with their proxy (online while a draft), in every state the services can bring it to, and beside it in
+several of them one of 越城区 — another citizen's, another centre's, another department's, another
+jurisdiction's. Bundle cases likewise, in every phase, with each item's own pages.
 """
 
 from __future__ import annotations
@@ -127,9 +128,14 @@ STATES: list[tuple[str, dict[str, Any]]] = [
 STATE_NAMES = [name for name, _ in STATES]
 
 
+# The states in which 越城区's case stands beside 诸暨市's: the foreign case is about who sees it at all (the
+# other county's people see it, no one of 诸暨市 does), which a few states show as well as all of them.
+FOREIGN_STATES = frozenset({"draft", "submitted", "in_progress", "decided", "closed"})
+
+
 def make_cases(scene: Scene, state: str) -> dict[str, Case]:
     """诸暨市's case (the applicant's, with their proxy, at the window with a scanned file; online while a
-    draft) and 越城区's (its own applicant's, online), both in ``state``."""
+    draft) and, in FOREIGN_STATES, 越城区's (its own applicant's, online), both in ``state``."""
     options = dict(dict(STATES)[state])
     if "deferrals" in options:
         options["deferrals"] = [s.Deferral("结婚证", TODAY.replace(day=30), "本人承诺按期补交")]
@@ -150,8 +156,8 @@ def make_cases(scene: Scene, state: str) -> dict[str, Case]:
             **options,
         )
         assert ours.applicant_id == here.applicant.pk and ours.agent_id == proxy.pk
-    theirs = CaseFactory(world=there, **options)
-    return {"ours": Case.objects.get(pk=ours.pk), "theirs": Case.objects.get(pk=theirs.pk)}
+    made = {"ours": ours, "theirs": CaseFactory(world=there, **options)} if state in FOREIGN_STATES else {"ours": ours}
+    return {k: Case.objects.get(pk=c.pk) for k, c in made.items()}
 
 
 @dataclass(frozen=True)
@@ -446,12 +452,17 @@ NOT_ON_THE_BUNDLE_PAGE = frozenset({BA.SAVE_DRAFT, BA.SUBMIT, BA.ATTACH_MATERIAL
 BUNDLE_BUTTON = re.compile(r'action="/bundles/cases/[^/"]+/do/([a-z_]+)/"')
 
 
+FOREIGN_PHASES = frozenset({"draft", "in_progress", "ready"})
+
+
 def make_bundle_cases(scene: Scene, phase: str) -> dict[str, BundleCase]:
-    """诸暨市's 新生儿出生 bundle case of its applicant and 越城区's of its own, both in ``phase``."""
+    """诸暨市's 新生儿出生 bundle case of its applicant and, in FOREIGN_PHASES, 越城区's of its own, both in
+    ``phase``."""
     options = dict(PHASES)[phase]
-    here = make_env(scene.here)
-    there = make_env(scene.there, prefix="yc_", bundle_code="B-NEWBORN-YC")
-    made = {"ours": BundleCaseFactory(env=here, **options), "theirs": BundleCaseFactory(env=there, **options)}
+    made = {"ours": BundleCaseFactory(env=make_env(scene.here), **options)}
+    if phase in FOREIGN_PHASES:
+        there = make_env(scene.there, prefix="yc_", bundle_code="B-NEWBORN-YC")
+        made["theirs"] = BundleCaseFactory(env=there, **options)
     return {k: BundleCase.objects.get(pk=bc.pk) for k, bc in made.items()}
 
 
