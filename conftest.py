@@ -2,7 +2,7 @@
 
 The browser fixtures (``browser``, ``page``, ``mobile_page``, ``screenshot``, ``browser_login``) live in a
 plugin inside the package so that tests anywhere in src/tongban/*/tests and tests/ can use them;
-docs/adr/0002-testing.md describes them.
+``demo_db`` (the whole demo, loaded once per test process) is below. docs/adr/0002-testing.md describes them.
 """
 
 import os
