@@ -2,7 +2,7 @@
 
 The browser fixtures (``browser``, ``page``, ``mobile_page``, ``screenshot``, ``browser_login``) live in a
 plugin inside the package so that tests anywhere in src/tongban/*/tests and tests/ can use them;
-docs/adr/0002-testing.md describes them.
+``demo_db`` (the whole demo, loaded once per test process) is below. docs/adr/0002-testing.md describes them.
 """
 
 import os
@@ -31,3 +31,29 @@ def _forget_process_caches():
     caches.forget_all()
     yield
     caches.forget_all()
+
+
+# --- the demo data, loaded once per test process ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_rows(django_db_setup, django_db_blocker):
+    """The rows ``tongban demo load`` makes, loaded once per test process (each xdist worker) into its test
+    database, kept, and rolled back (tongban.core.testing.snapshot)."""
+    from django.test import override_settings
+
+    from tongban.core.testing.snapshot import RowSnapshot
+    from tongban.demo.loader import load_demo
+
+    with django_db_blocker.unblock(), override_settings(DEMO_MODE=True):
+        return RowSnapshot.capture(load_demo)
+
+
+@pytest.fixture
+def demo_db(demo_rows, db, settings):
+    """This test's database holds the whole demo (regions, catalogue, bundles, demo accounts) as after
+    ``tongban demo load``, in demo mode so the demo accounts may sign in: put back from the process's
+    snapshot in a fraction of a second. Works in transactional and browser tests too (the rows are flushed
+    with the rest)."""
+    settings.DEMO_MODE = True
+    demo_rows.restore()

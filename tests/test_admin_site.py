@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from tongban.accounts.models import User
+from tongban.accounts.tests.factories import CatalogueAdminFactory
 from tongban.bundles.models import Bundle, BundleItem
 from tongban.catalogue.tests import factories as f
 from tongban.core.testing.admin import change_url, login
@@ -27,21 +28,27 @@ def superuser() -> User:
 
 @pytest.fixture
 def zhuji():
-    return f.division("330681", "诸暨市")
+    return f.DivisionFactory(code="330681", name="诸暨市")
 
 
 @pytest.fixture
 def catalogue_admin(zhuji) -> User:
-    return f.catalogue_admin(zhuji)
+    """A 事项管理员 of 诸暨市 with the role's group and its Django permissions, as in real use (scoping must hold
+    despite them)."""
+    user = CatalogueAdminFactory(division=zhuji, username="zj_catalogue", real_name="诸暨事项管理员")
+    assert user.is_staff and user.has_perm("catalogue.change_catalogueentry")
+    return user
 
 
 @pytest.fixture
 def full_catalogue(zhuji):
     """At least one row of every registered model, in two regions."""
-    pinghu = f.division("330482", "平湖市")
-    published = f.published_implementation("新生儿入户", div=zhuji)
-    draft = f.draft_implementation("居民身份证申领", div=zhuji)
-    other = f.published_implementation("户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"))
+    pinghu = f.DivisionFactory(code="330482", name="平湖市")
+    published = f.PublishedVersionFactory(name="新生儿入户", division=zhuji)
+    draft = f.DraftVersionFactory(name="居民身份证申领", division=zhuji)
+    other = f.PublishedVersionFactory(
+        name="户口迁移", division=pinghu, department=f.DepartmentFactory(division=pinghu, name="平湖市公安局")
+    )
     centre = ServiceCentre.objects.create(
         division=zhuji,
         name="诸暨市政务服务中心",
@@ -66,7 +73,7 @@ def full_catalogue(zhuji):
     second = BundleItem.objects.create(bundle=bundle, implementation=draft.implementation, order=2)
     second.depends_on.add(first)
     SearchSynonym.objects.create(phrase="孩子刚出生", expansion="新生儿 出生")
-    published.implementation.entry.themes.add(f.theme())
+    published.implementation.entry.themes.add(f.ThemeFactory())
     return {"published": published, "draft": draft, "other": other, "bundle": bundle}
 
 

@@ -16,7 +16,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from tongban.accounts.tests.factories import citizen, staff
+from tongban.accounts.tests.factories import PASSWORD, CitizenFactory, WindowClerkFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD_PUBLIC_KEY = "tongban-insecure-demo-key-do-not-use-in-production"
@@ -100,9 +100,9 @@ def test_every_answer_carries_the_content_security_policy(client: Client) -> Non
 @pytest.mark.django_db
 def test_a_staff_session_ends_after_its_idle_time(settings) -> None:
     settings.TONGBAN_STAFF_IDLE_MINUTES = 30
-    clerk, person = staff("window_clerk"), citizen()
+    clerk, person = WindowClerkFactory(), CitizenFactory()
     desk = Client()
-    response = desk.post("/accounts/login/", {"username": clerk.username, "password": "Tongban#2025pass"})
+    response = desk.post("/accounts/login/", {"username": clerk.username, "password": PASSWORD})
     assert response.status_code == 302
     assert response.cookies["sessionid"]["max-age"] == 30 * 60  # not Django's two weeks
     session = Session.objects.get(session_key=desk.cookies["sessionid"].value)
@@ -114,7 +114,7 @@ def test_a_staff_session_ends_after_its_idle_time(settings) -> None:
     assert desk.get("/accounts/me/").status_code == 302  # back to the login page
     # A citizen keeps the ordinary session.
     home = Client()
-    response = home.post("/accounts/login/", {"username": person.username, "password": "Tongban#2025pass"})
+    response = home.post("/accounts/login/", {"username": person.username, "password": PASSWORD})
     assert (
         response.cookies["sessionid"]["max-age"] in ("", None) or int(response.cookies["sessionid"]["max-age"]) > 86400
     )
@@ -122,7 +122,7 @@ def test_a_staff_session_ends_after_its_idle_time(settings) -> None:
 
 @pytest.mark.django_db
 def test_a_staff_session_slides_while_in_use(settings, monkeypatch: Any) -> None:
-    clerk = staff("window_clerk")
+    clerk = WindowClerkFactory()
     desk = Client()
     desk.force_login(clerk)
     desk.get("/accounts/me/")

@@ -23,12 +23,12 @@ PASSWORD = "Admin-pass-2024"
 @pytest.fixture
 def drafts() -> dict[str, ImplementationVersion]:
     User.objects.create_superuser("catalogue_root", "root@example.cn", PASSWORD)
-    zhuji = f.division("330681", "诸暨市")
-    good = f.draft_implementation("新生儿入户", div=zhuji)
-    bad = f.draft_implementation(
-        "护照签发",
-        div=zhuji,
-        dept=f.department(zhuji, "诸暨市出入境管理局"),
+    zhuji = f.DivisionFactory(code="330681", name="诸暨市")
+    good = f.DraftVersionFactory(name="新生儿入户", division=zhuji)
+    bad = f.DraftVersionFactory(
+        name="护照签发",
+        division=zhuji,
+        department=f.DepartmentFactory(division=zhuji, name="诸暨市出入境管理局"),
         complaint_phone="",
         promised_days=30,
         statutory_days=20,

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tongban.accounts.models import User
+from tongban.accounts.tests.factories import ApproverFactory
 from tongban.bundles.models import Bundle
 from tongban.cases.forms_bundles import material_field
 from tongban.cases.models import BundleCase, Case, CaseMaterial
@@ -32,11 +33,7 @@ UPLOADS = ["出生医学证明首次签发登记表", "儿童预防接种信息�
 
 
 @pytest.fixture
-def demo(settings: Any) -> dict[str, Any]:
-    settings.DEMO_MODE = True
-    from tongban.demo import loader
-
-    loader.load_demo()
+def demo(demo_db: None) -> dict[str, Any]:
     bundle = Bundle.objects.get(name="新生儿出生一件事")
     zhuji = bundle.division
     approvers = {}
@@ -45,15 +42,7 @@ def demo(settings: Any) -> dict[str, Any]:
         ("medical_insurance", "zj_medical_approver", "医保审批员"),
     ):
         department = Department.objects.get(division=zhuji, kind=kind)
-        approvers[kind] = User.objects.create_user(
-            username,
-            password="Tongban@2026",
-            kind="staff",
-            role="approver",
-            department=department,
-            division=zhuji,
-            real_name=name,
-        )
+        approvers[kind] = ApproverFactory(username=username, department=department, real_name=name)
     approvers["police"] = User.objects.get(username="zj_police_approver")
     approvers["hrss"] = User.objects.get(username="zj_hrss_approver")
     return {

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tongban.accounts.tests.factories import staff
+from tongban.accounts.tests.factories import SystemAdminFactory
 
 
 def violations(page: Any) -> list[str]:
@@ -25,7 +25,7 @@ def test_pages_admin_and_api_docs_work_under_the_policy(page: Any, browser_login
     page.wait_for_selector(".swagger-ui .info .title", timeout=15_000)
     assert "通办" in page.locator(".swagger-ui .info .title").inner_text()
     screenshot(page, "csp-api-docs")
-    browser_login(page, staff("system_admin"))
+    browser_login(page, SystemAdminFactory())
     page.goto("/admin/accounts/user/add/")
     page.wait_for_load_state("networkidle")
     assert page.locator("#user_form").count() == 1

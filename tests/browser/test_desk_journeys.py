@@ -131,7 +131,7 @@ def test_a_correction_fixes_a_form_field(page: Any, browser_login: Any, screensh
 def test_company_formation_at_the_window_without_a_credit_code(
     page: Any, browser_login: Any, screenshot: Any, w: World
 ) -> None:
-    draft = cf.draft_implementation("内资企业设立登记", div=w.police.division, dept=w.hrss)
+    draft = cf.DraftVersionFactory(name="内资企业设立登记", division=w.police.division, department=w.hrss)
     schema = [
         {"key": "enterprise_name", "label": "企业（字号）名称", "type": "text", "required": True},
         {"key": "registered_address", "label": "住所", "type": "text", "required": True},

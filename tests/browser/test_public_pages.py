@@ -38,12 +38,12 @@ def public_data() -> dict[str, Any]:
 
     # Put the rich guide into the bundle too so its page shows the bundle section.
     BundleItem.objects.create(bundle=bundle, implementation=food.implementation, order=4)
-    f.theme("N01", "户籍办理", "natural")
-    f.theme("N02", "社会保障", "natural")
-    f.theme("L01", "设立变更", "legal")
-    province = f.division("33", "浙江省")
-    hrss = f.department(province, "浙江省人力资源和社会保障厅", "hrss")
-    f.published_implementation("企业职工基本养老保险关系转移接续", div=province, dept=hrss)
+    f.ThemeFactory(code="N01", name="户籍办理", audience="natural")
+    f.ThemeFactory(code="N02", name="社会保障", audience="natural")
+    f.ThemeFactory(code="L01", name="设立变更", audience="legal")
+    province = f.DivisionFactory(code="33", name="浙江省")
+    hrss = f.DepartmentFactory(division=province, name="浙江省人力资源和社会保障厅", kind="hrss")
+    f.PublishedVersionFactory(name="企业职工基本养老保险关系转移接续", division=province, department=hrss)
     return {"bundle": bundle, "guide": food.implementation}
 
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from tongban.accounts.tests.factories import CatalogueAdminFactory
 from tongban.cases import services
-from tongban.cases.tests.factories import PASSWORD, World, form, user, world
+from tongban.cases.tests.factories import PASSWORD, World, form, world
 from tongban.catalogue import services as catalogue
 from tongban.core import clock
 
@@ -41,7 +42,7 @@ def sign_in(page: Any, username: str) -> None:
 def test_every_role_lands_on_its_workspace_and_staff_are_offered_no_online_application(
     page: Any, w: World, screenshot: Any
 ) -> None:
-    catalogue_admin = user("catalogue", kind="staff", role="catalogue_admin", division=w.clerk.division, is_staff=True)
+    catalogue_admin = CatalogueAdminFactory(username="catalogue", division=w.clerk.division)
     landings = [
         (w.applicant.username, "/cases/mine/", "我的办件"),
         (w.clerk.username, "/cases/window/", "窗口收件"),

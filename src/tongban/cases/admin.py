@@ -557,10 +557,7 @@ class CaseEventAdmin(ReadOnlyAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        qs = super().get_queryset(request)
-        if is_system_admin(request.user):
-            return qs
-        return qs.filter(case__in=visible_cases(request.user).values("pk"))
+        return super().get_queryset(request).filter(case__in=visible_cases(request.user).values("pk"))
 
     @admin.display(description="办件编号", ordering="case__number")
     def case_number(self, obj: CaseEvent) -> str:

@@ -570,8 +570,6 @@ def list_bundle_cases(
     qs = selectors.visible_bundle_cases(user).select_related("bundle")
     if phase:
         qs = qs.filter(phase=phase)
-    if not actor.applicant:
-        qs = qs.exclude(phase=P.DRAFT)
     total = qs.count()
     rows = list(qs.order_by("-created_at", "-id")[offset : offset + limit])
     holdups = selectors.bundle_holdups(rows)

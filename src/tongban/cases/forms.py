@@ -191,8 +191,8 @@ def display_value(f: Mapping[str, Any], value: Any) -> str:
 
 
 def form_rows(schema: Iterable[Mapping[str, Any]], data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, value) of every declared field, then anything else the case holds (shown only to those who may
-    see personal data in full: policy.may_see_personal)."""
+    """(label, value) of every declared field, then anything else the case holds (for readers the policy lets
+    see the form: a masked reader sees none of it)."""
     rows, seen = [], set()
     for f in schema or []:
         if isinstance(f, Mapping) and f.get("key"):

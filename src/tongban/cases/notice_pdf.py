@@ -125,9 +125,15 @@ def _register(path: str, index: int) -> str:
     return FONT_NAME
 
 
+@functools.cache
+def _font_for(spec: str) -> tuple[str, int]:
+    # Checking a CJK font parses the whole file (over half a second): once per process and setting.
+    return find_font(spec)
+
+
 def notice_font() -> str:
     """Register the CJK font with reportlab once (per file) and return its name."""
-    return _register(*find_font())
+    return _register(*_font_for(os.environ.get(FONT_ENV, "")))
 
 
 # ---- the document model --------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from tongban.jurisdictions.models import Window
 from tongban.workdays.selectors import current_calendar
 
 from . import forms as f
-from . import notices, selectors, services
+from . import notices, schemas, selectors, services
 from .domain import policy
 from .domain import steps as steps_of
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
@@ -469,8 +469,6 @@ def detail_context(
         "version": version,
         "applicant_view": applicant_view,
         "personal": personal,
-        # On screen the applicant's own numbers stay masked too (a shared or shoulder-read screen).
-        "applicant": applicant_shown(case, personal and not applicant_view, own=applicant_view),
         "internals": internals,
         "status_label": STATUS_LABELS[CaseStatus(case.status)],
         "status_badge": STATUS_BADGES.get(CaseStatus(case.status), ""),
@@ -488,7 +486,8 @@ def detail_context(
         "steps": steps,
         "back_office": back_office,
         "current_step": services.current_step_name(case) if case.status == S.IN_PROGRESS else "",
-        # A masked viewer sees no form values (docs/privacy.md), as on the bundle case page.
+        # Who applied and what they wrote, as the API shows it to this reader (the policy: in full or masked).
+        "applicant": schemas.applicant_out(case, personal),
         "form_rows": f.form_rows(version.form_schema, case.form_data) if personal else [],
         "suspensions": list(case.suspensions.all()),
         "notice_links": [

@@ -300,7 +300,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _my(request: HttpRequest, drafts: bool) -> tuple[Any, list[Case]]:
-    qs = visible_cases(user_of(request)).filter(applicant_id=user_of(request).pk)
+    qs = visible_cases(user_of(request))  # their own, those they act in as a proxy, drafts their own alone
     if drafts:
         qs = qs.filter(status=S.DRAFT.value).order_by("-updated_at", "-id")
     else:

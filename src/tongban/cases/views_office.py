@@ -143,6 +143,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "pages": _pages(total, number, more),
             "unanswered": unanswered,
             "scope": _scope(request),
+            # Names in full for the staff handling the cases listed; masked for oversight (the policy).
+            "mask_names": not policy.sees_names_in_lists(actor_for(request)),
         },
     )
 

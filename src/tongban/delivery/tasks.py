@@ -10,10 +10,9 @@ from tongban.core.errors import DomainError
 from tongban.outbox.models import Message
 
 from . import selectors, services
-from .registry import get_courier
+from .contrib.local_courier.courier import local_courier
 
 logger = logging.getLogger(__name__)
-LOCAL = "local_courier"
 
 
 @outbox.register(services.BOOK_TOPIC)
@@ -29,7 +28,7 @@ def follow_parcels() -> dict[str, int]:
 def follow_open_parcels() -> dict[str, int]:
     """Move the local courier's parcels on by elapsed time, then bring every open parcel's scans up to date.
     One parcel's courier error is logged and the others go on."""
-    moved = len(get_courier(LOCAL).advance_due())  # type: ignore[attr-defined]
+    moved = len(local_courier().advance_due())
     refreshed = failed = 0
     for shipment in selectors.open_shipments().order_by("id").iterator():
         try:

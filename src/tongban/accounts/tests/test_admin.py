@@ -11,6 +11,7 @@ from tongban.accounts.roles import AccountKind, Role
 from tongban.audit.models import AuditEntry
 
 from . import factories
+from .factories import CitizenFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ VALID_ID = "360426199101010071"
 
 @pytest.fixture
 def root_client(client: Client) -> Client:
-    client.force_login(factories.staff(Role.SYSTEM_ADMIN))
+    client.force_login(StaffFactory(role=Role.SYSTEM_ADMIN))
     return client
 
 
@@ -47,8 +48,8 @@ def change_data(user: User, **overrides) -> dict:
 
 
 def test_list_masks_identifiers(root_client: Client) -> None:
-    factories.citizen(id_number=VALID_ID, phone="13812345678")
-    factories.enterprise(uscc="91110000600037341L")
+    factories.CitizenFactory(id_number=VALID_ID, phone="13812345678")
+    factories.EnterpriseFactory(uscc="91110000600037341L")
     html = root_client.get("/admin/accounts/user/").content.decode()
     assert "3604**********0071" in html and "138****5678" in html and "9111**********341L" in html
     assert VALID_ID not in html and "13812345678" not in html and "91110000600037341L" not in html
@@ -56,8 +57,8 @@ def test_list_masks_identifiers(root_client: Client) -> None:
 
 
 def test_search_by_name_and_exact_id(root_client: Client) -> None:
-    factories.citizen(real_name="赵六", id_number=VALID_ID)
-    factories.citizen(real_name="钱七")
+    factories.CitizenFactory(real_name="赵六", id_number=VALID_ID)
+    factories.CitizenFactory(real_name="钱七")
     html = root_client.get("/admin/accounts/user/", {"q": "赵六"}).content.decode()
     assert "赵六" in html and "钱七" not in html
     html = root_client.get("/admin/accounts/user/", {"q": VALID_ID}).content.decode()
@@ -68,9 +69,9 @@ def test_search_by_name_and_exact_id(root_client: Client) -> None:
 
 
 def test_filters_by_kind_role_and_division(root_client: Client) -> None:
-    zhuji = factories.division("330681")
-    factories.staff(Role.APPROVER, department=factories.department(zhuji), real_name="审批甲")
-    factories.citizen(real_name="市民乙")
+    zhuji = factories.DivisionFactory(code="330681")
+    StaffFactory(role=Role.APPROVER, department=factories.DepartmentFactory(division=zhuji), real_name="审批甲")
+    factories.CitizenFactory(real_name="市民乙")
     html = root_client.get("/admin/accounts/user/", {"role__exact": "approver"}).content.decode()
     assert "审批甲" in html and "市民乙" not in html
     html = root_client.get("/admin/accounts/user/", {"kind__exact": "citizen"}).content.decode()
@@ -80,8 +81,8 @@ def test_filters_by_kind_role_and_division(root_client: Client) -> None:
 
 
 def test_system_admin_assigns_a_role_and_the_group_follows(root_client: Client) -> None:
-    zhuji = factories.division("330681")
-    user = factories.citizen()
+    zhuji = factories.DivisionFactory(code="330681")
+    user = CitizenFactory()
     response = root_client.post(
         f"/admin/accounts/user/{user.pk}/change/",
         change_data(user, kind="staff", role="catalogue_admin", division=zhuji.code),
@@ -93,7 +94,7 @@ def test_system_admin_assigns_a_role_and_the_group_follows(root_client: Client) 
 
 
 def test_admin_form_reports_binding_errors_in_chinese(root_client: Client) -> None:
-    user = factories.citizen()
+    user = CitizenFactory()
     response = root_client.post(f"/admin/accounts/user/{user.pk}/change/", change_data(user, role="approver"))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -111,14 +112,14 @@ def test_admin_form_reports_binding_errors_in_chinese(root_client: Client) -> No
 
 
 def test_duplicate_id_in_admin_uses_the_platform_message(root_client: Client) -> None:
-    factories.citizen(id_number=VALID_ID)
-    user = factories.citizen()
+    factories.CitizenFactory(id_number=VALID_ID)
+    user = CitizenFactory()
     response = root_client.post(f"/admin/accounts/user/{user.pk}/change/", change_data(user, id_number=VALID_ID))
     assert response.context["adminform"].form.errors["id_number"] == ["该公民身份号码已注册，请直接登录或找回密码"]
 
 
 def test_system_admin_adds_a_staff_account(root_client: Client) -> None:
-    department = factories.department()
+    department = factories.DepartmentFactory()
     response = root_client.post(
         "/admin/accounts/user/add/",
         {
@@ -139,10 +140,10 @@ def test_system_admin_adds_a_staff_account(root_client: Client) -> None:
 
 def test_role_fields_are_read_only_for_other_staff(client: Client) -> None:
     # A catalogue administrator given the right to change users still cannot hand out roles.
-    editor = factories.staff(Role.CATALOGUE_ADMIN, division=factories.division("330681"))
+    editor = StaffFactory(role=Role.CATALOGUE_ADMIN, division=factories.DivisionFactory(code="330681"))
     editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
     client.force_login(editor)
-    target = factories.citizen()
+    target = CitizenFactory()
     form = client.get(f"/admin/accounts/user/{target.pk}/change/").context["adminform"].form
     assert "real_name" in form.fields
     assert not {"role", "kind", "division", "department", "is_superuser", "groups"} & set(form.fields)
@@ -157,12 +158,12 @@ def test_role_fields_are_read_only_for_other_staff(client: Client) -> None:
 
 
 def test_catalogue_admin_does_not_see_users(client: Client) -> None:
-    client.force_login(factories.staff(Role.CATALOGUE_ADMIN, division=factories.division("330681")))
+    client.force_login(StaffFactory(role=Role.CATALOGUE_ADMIN, division=factories.DivisionFactory(code="330681")))
     assert client.get("/admin/accounts/user/").status_code == 403
 
 
 def test_unlock_action(root_client: Client) -> None:
-    user = factories.citizen()
+    user = CitizenFactory()
     other = Client()
     for _ in range(5):
         other.post("/accounts/login/", {"username": user.username, "password": "Wrong#password1"})
@@ -180,7 +181,7 @@ def test_unlock_action(root_client: Client) -> None:
 
 def test_opening_a_users_full_identifiers_is_audited(root_client: Client) -> None:
     """Issue 8: the change page shows the resident ID in full; the list masks it. Each look is on the record."""
-    user = factories.citizen()
+    user = CitizenFactory()
     assert user.id_number and not AuditEntry.objects.filter(action="user.view").exists()
     listing = root_client.get("/admin/accounts/user/").content.decode()
     assert user.id_number not in listing and not AuditEntry.objects.filter(action="user.view").exists()

@@ -18,6 +18,7 @@ from django.test import Client
 from tongban.accounts.roles import Role
 
 from . import factories
+from .factories import CitizenFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def token(client: Client, username: str, password: str) -> tuple[int, dict]:
 
 
 def test_a_stranger_cannot_lock_the_owner_out_of_their_own_address() -> None:
-    owner = factories.citizen()
+    owner = CitizenFactory()
     attacker = Client(REMOTE_ADDR=ATTACKER)
     codes = [page_login(attacker, owner.username, WRONG) for _ in range(6)]
     assert codes == [200, 200, 200, 200, 429, 429]
@@ -50,7 +51,7 @@ def test_a_stranger_cannot_lock_the_owner_out_of_their_own_address() -> None:
 
 
 def test_the_lockout_page_says_which_account_and_for_how_long() -> None:
-    owner = factories.citizen()
+    owner = CitizenFactory()
     attacker = Client(REMOTE_ADDR=ATTACKER)
     for _ in range(5):
         page_login(attacker, owner.username, WRONG)
@@ -59,7 +60,7 @@ def test_the_lockout_page_says_which_account_and_for_how_long() -> None:
 
 
 def test_one_address_is_throttled_across_usernames(settings) -> None:
-    victims = [factories.citizen() for _ in range(30)]
+    victims = [CitizenFactory() for _ in range(30)]
     sprayer = Client(REMOTE_ADDR=ATTACKER)
     codes = [page_login(sprayer, victim.username, WRONG) for victim in victims]
     refused = sum(code == 429 for code in codes)
@@ -79,7 +80,7 @@ def test_one_address_is_throttled_across_usernames(settings) -> None:
 def test_a_shared_hall_address_survives_citizens_typos() -> None:
     """Below the address limit, several people mistyping at one service hall lock nobody but themselves."""
     hall = Client(REMOTE_ADDR=HALL)
-    people = [factories.citizen() for _ in range(6)]
+    people = [CitizenFactory() for _ in range(6)]
     for person in people[:5]:
         for _ in range(2):
             assert page_login(hall, person.username, WRONG) == 200
@@ -87,7 +88,7 @@ def test_a_shared_hall_address_survives_citizens_typos() -> None:
 
 
 def test_the_api_token_endpoint_has_the_same_limits() -> None:
-    owner = factories.citizen()
+    owner = CitizenFactory()
     attacker = Client(REMOTE_ADDR=ATTACKER)
     answers = [token(attacker, owner.username, WRONG) for _ in range(6)]
     assert [status for status, _ in answers] == [401, 401, 401, 401, 429, 429]
@@ -95,7 +96,7 @@ def test_the_api_token_endpoint_has_the_same_limits() -> None:
     status, body = token(Client(REMOTE_ADDR=OWNER), owner.username, factories.PASSWORD)
     assert status == 200 and body["token"]
     # Spraying usernames through the API is throttled per address as on the pages.
-    victims = [factories.citizen() for _ in range(25)]
+    victims = [CitizenFactory() for _ in range(25)]
     sprayer = Client(REMOTE_ADDR=HALL)
     statuses = [token(sprayer, victim.username, WRONG)[0] for victim in victims]
     assert statuses.count(429) == 6 and statuses[-1] == 429 and max(statuses) < 500
@@ -105,7 +106,7 @@ def test_the_api_token_endpoint_has_the_same_limits() -> None:
 
 
 def test_the_admin_login_is_limited_per_account_and_address() -> None:
-    admin = factories.staff(Role.SYSTEM_ADMIN)
+    admin = StaffFactory(role=Role.SYSTEM_ADMIN)
     attacker = Client(REMOTE_ADDR=ATTACKER)
     for _ in range(5):
         page_login(attacker, admin.username, WRONG, url="/admin/login/")
@@ -114,7 +115,7 @@ def test_the_admin_login_is_limited_per_account_and_address() -> None:
 
 
 def test_the_counts_live_in_the_database_for_every_process() -> None:
-    owner = factories.citizen()
+    owner = CitizenFactory()
     attacker = Client(REMOTE_ADDR=ATTACKER)
     for _ in range(5):
         page_login(attacker, owner.username, WRONG)
@@ -126,7 +127,7 @@ def test_the_counts_live_in_the_database_for_every_process() -> None:
 
 
 def test_forwarded_for_counts_only_behind_a_trusted_proxy(settings) -> None:
-    owner = factories.citizen()
+    owner = CitizenFactory()
     # Not behind a proxy: a client cannot escape its lock by inventing X-Forwarded-For addresses.
     for n in range(5):
         Client(REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=f"10.9.9.{n}").post(

@@ -30,7 +30,7 @@ def test_login_page_is_chinese(client: Client) -> None:
 
 
 def test_login_and_logout(client: Client) -> None:
-    user = factories.citizen()
+    user = factories.CitizenFactory()
     response = login(client, user.username, factories.PASSWORD)
     # Signing in lands on the account's own workspace (工作台: a citizen's is 我的办件).
     assert response.status_code == 302 and response["Location"] == "/workspace/"
@@ -43,7 +43,7 @@ def test_login_and_logout(client: Client) -> None:
 
 
 def test_login_follows_a_safe_next(client: Client) -> None:
-    user = factories.citizen()
+    user = factories.CitizenFactory()
     response = client.post(
         "/accounts/login/?next=/accounts/me/",
         {"username": user.username, "password": factories.PASSWORD, "next": "/accounts/me/"},
@@ -57,7 +57,7 @@ def test_login_follows_a_safe_next(client: Client) -> None:
 
 
 def test_wrong_password_message_is_chinese(client: Client) -> None:
-    user = factories.citizen()
+    user = factories.CitizenFactory()
     response = login(client, user.username, WRONG)
     assert response.status_code == 200
     html = response.content.decode()
@@ -71,7 +71,7 @@ def test_me_requires_login(client: Client) -> None:
 
 
 def test_sixth_attempt_with_the_right_password_is_refused_after_five_failures(client: Client) -> None:
-    user = factories.citizen()
+    user = factories.CitizenFactory()
     for _ in range(4):
         assert login(client, user.username, WRONG).status_code == 200
     # The fifth failure reaches the limit and already answers with the lockout page.
@@ -85,12 +85,12 @@ def test_sixth_attempt_with_the_right_password_is_refused_after_five_failures(cl
     other = Client()
     assert login(other, user.username, factories.PASSWORD).status_code == 429
     # … and does not touch other accounts.
-    neighbour = factories.citizen()
+    neighbour = factories.CitizenFactory()
     assert login(other, neighbour.username, factories.PASSWORD).status_code == 302
 
 
 def test_four_failures_then_the_right_password_logs_in_and_resets(client: Client) -> None:
-    user = factories.citizen()
+    user = factories.CitizenFactory()
     for _ in range(4):
         login(client, user.username, WRONG)
     assert login(client, user.username, factories.PASSWORD).status_code == 302
@@ -101,7 +101,7 @@ def test_four_failures_then_the_right_password_logs_in_and_resets(client: Client
 
 
 def test_admin_login_is_protected_too(client: Client) -> None:
-    admin = factories.staff(Role.SYSTEM_ADMIN)
+    admin = factories.StaffFactory(role=Role.SYSTEM_ADMIN)
     for _ in range(5):
         login(client, admin.username, WRONG, url="/admin/login/")
     response = login(client, admin.username, factories.PASSWORD, url="/admin/login/")
@@ -111,7 +111,7 @@ def test_admin_login_is_protected_too(client: Client) -> None:
 
 
 def test_admin_login_works_for_an_admin_role(client: Client) -> None:
-    admin = factories.staff(Role.CATALOGUE_ADMIN)
+    admin = factories.StaffFactory(role=Role.CATALOGUE_ADMIN)
     assert login(client, admin.username, factories.PASSWORD, url="/admin/login/").status_code == 302
     assert client.get("/admin/").status_code == 200
 
@@ -135,33 +135,33 @@ def test_production_settings_lock_out_by_username_and_address_after_five() -> No
 
 @override_settings(DEMO_MODE=False)
 def test_demo_account_is_refused_outside_demo_mode(client: Client) -> None:
-    user = factories.citizen(is_demo=True)
+    user = factories.CitizenFactory(is_demo=True)
     response = login(client, user.username, factories.PASSWORD)
     assert response.status_code == 200
     assert DEMO_REFUSED in response.content.decode()
     assert not get_user(client).is_authenticated
     # The admin login applies the same guard.
-    admin = factories.staff(Role.SYSTEM_ADMIN, is_demo=True)
+    admin = factories.StaffFactory(role=Role.SYSTEM_ADMIN, is_demo=True)
     login(client, admin.username, factories.PASSWORD, url="/admin/login/")
     assert not get_user(client).is_authenticated
 
 
 @override_settings(DEMO_MODE=True)
 def test_demo_account_logs_in_in_demo_mode(client: Client) -> None:
-    user = factories.citizen(is_demo=True)
+    user = factories.CitizenFactory(is_demo=True)
     assert login(client, user.username, factories.PASSWORD).status_code == 302
     assert get_user(client).pk == user.pk
 
 
 @override_settings(DEMO_MODE=False)
 def test_demo_refusal_says_nothing_about_real_accounts(client: Client) -> None:
-    user = factories.citizen()
+    user = factories.CitizenFactory()
     html = login(client, user.username, WRONG).content.decode()
     assert DEMO_REFUSED not in html and "用户名或密码不正确" in html
 
 
 def test_inactive_account_cannot_log_in(client: Client) -> None:
-    user = factories.citizen()
+    user = factories.CitizenFactory()
     user.is_active = False
     user.save()
     assert login(client, user.username, factories.PASSWORD).status_code == 200
@@ -169,7 +169,7 @@ def test_inactive_account_cannot_log_in(client: Client) -> None:
 
 
 def test_password_change(client: Client) -> None:
-    user = factories.citizen()
+    user = factories.CitizenFactory()
     client.force_login(user)
     response = client.post(
         "/accounts/password/",
@@ -183,13 +183,13 @@ def test_password_change(client: Client) -> None:
 
 
 def test_staff_profile_shows_role_and_admin_link(client: Client) -> None:
-    clerk = factories.staff(Role.WINDOW_CLERK)
+    clerk = factories.StaffFactory(role=Role.WINDOW_CLERK)
     client.force_login(clerk)
     html = client.get("/accounts/me/").content.decode()
     assert "综合窗口受理人员" in html and "浙江省绍兴市诸暨市" in html
     assert "进入管理后台" not in html  # window clerks do not work in the admin site
     assert "进入工作台" not in html  # a clerk bound to no service centre has no window to work at
-    client.force_login(factories.staff(Role.APPROVER))
+    client.force_login(factories.StaffFactory(role=Role.APPROVER))
     assert 'href="/workspace/">进入工作台</a>' in client.get("/accounts/me/").content.decode()
-    client.force_login(factories.staff(Role.CATALOGUE_ADMIN))
+    client.force_login(factories.StaffFactory(role=Role.CATALOGUE_ADMIN))
     assert "进入管理后台" in client.get("/accounts/me/").content.decode()

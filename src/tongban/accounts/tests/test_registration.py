@@ -101,7 +101,7 @@ def test_citizen_id_errors_are_clear(client: Client, id_number: str, expected: s
 
 
 def test_duplicate_id_number_is_refused(client: Client) -> None:
-    factories.citizen(id_number=VALID_ID)
+    factories.CitizenFactory(id_number=VALID_ID)
     response = client.post("/accounts/register/citizen/", citizen_form())
     assert field_errors(response, "id_number") == [services.DUPLICATE_ID_NUMBER]
     assert "该公民身份号码已注册" in response.content.decode()
@@ -109,7 +109,7 @@ def test_duplicate_id_number_is_refused(client: Client) -> None:
 
 
 def test_duplicate_username_ignores_case(client: Client) -> None:
-    factories.citizen(username="ZhangSan")
+    factories.CitizenFactory(username="ZhangSan")
     response = client.post("/accounts/register/citizen/", citizen_form())
     assert field_errors(response, "username") == [services.DUPLICATE_USERNAME]
 
@@ -178,7 +178,7 @@ def test_uscc_errors_are_clear(client: Client, code: str, expected: str) -> None
 
 
 def test_duplicate_uscc_is_refused(client: Client) -> None:
-    factories.enterprise(uscc=VALID_USCC)
+    factories.EnterpriseFactory(uscc=VALID_USCC)
     response = client.post("/accounts/register/enterprise/", enterprise_form())
     assert field_errors(response, "uscc") == [services.DUPLICATE_USCC]
 
@@ -190,7 +190,7 @@ def test_service_is_the_single_source_of_rules() -> None:
 
 
 def test_race_on_the_unique_number_is_reported_not_a_500(monkeypatch: pytest.MonkeyPatch) -> None:
-    factories.citizen(id_number=VALID_ID)
+    factories.CitizenFactory(id_number=VALID_ID)
     # Simulate the other request inserting between our check and our insert: the check sees nothing.
     real_filter = User.objects.filter
     blinded: list[bool] = []
@@ -212,5 +212,5 @@ def test_race_on_the_unique_number_is_reported_not_a_500(monkeypatch: pytest.Mon
 
 
 def test_logged_in_user_is_sent_to_their_account(client: Client) -> None:
-    client.force_login(factories.citizen())
+    client.force_login(factories.CitizenFactory())
     assert client.get("/accounts/register/citizen/")["Location"] == "/accounts/me/"

@@ -21,15 +21,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def tree() -> SimpleNamespace:
-    zhuji = factories.division("330681")
+    zhuji = factories.DivisionFactory(code="330681")
     return SimpleNamespace(
-        zhejiang=factories.division("330000"),
-        shaoxing=factories.division("330600"),
+        zhejiang=factories.DivisionFactory(code="330000"),
+        shaoxing=factories.DivisionFactory(code="330600"),
         zhuji=zhuji,
-        jiyang=factories.division("330681001"),
-        pinghu=factories.division("330482"),
-        police=factories.department(zhuji, "诸暨市公安局"),
-        pinghu_police=factories.department(factories.division("330482"), "平湖市公安局"),
+        jiyang=factories.DivisionFactory(code="330681001"),
+        pinghu=factories.DivisionFactory(code="330482"),
+        police=factories.DepartmentFactory(division=zhuji, name="诸暨市公安局"),
+        pinghu_police=factories.DepartmentFactory(
+            division=factories.DivisionFactory(code="330482"), name="平湖市公安局"
+        ),
     )
 
 
@@ -80,7 +82,7 @@ def test_ensure_role_groups_is_idempotent_and_repairs_hand_edits() -> None:
 
 def test_sync_roles_command(capsys: pytest.CaptureFixture[str]) -> None:
     Group.objects.all().delete()
-    user = factories.citizen()
+    user = factories.CitizenFactory()
     call_command("sync_roles")
     out = capsys.readouterr().out
     assert "事项管理员" in out and "系统管理员" in out
@@ -92,7 +94,7 @@ def test_sync_roles_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_assign_admin_site_role_sets_staff_and_group(tree: SimpleNamespace) -> None:
-    user = factories.citizen()
+    user = factories.CitizenFactory()
     services.assign_role(user, Role.CATALOGUE_ADMIN, division=tree.zhuji)
     user.refresh_from_db()
     assert user.kind == AccountKind.STAFF and user.role == Role.CATALOGUE_ADMIN and user.is_staff
@@ -102,7 +104,7 @@ def test_assign_admin_site_role_sets_staff_and_group(tree: SimpleNamespace) -> N
 
 
 def test_changing_role_swaps_the_group_and_keeps_other_groups(tree: SimpleNamespace) -> None:
-    user = factories.staff(Role.CATALOGUE_ADMIN, division=tree.zhuji)
+    user = factories.StaffFactory(role=Role.CATALOGUE_ADMIN, division=tree.zhuji)
     extra = Group.objects.create(name="培训组")
     user.groups.add(extra)
     services.assign_role(user, "approver", department=tree.police)
@@ -117,7 +119,7 @@ def test_changing_role_swaps_the_group_and_keeps_other_groups(tree: SimpleNamesp
 
 
 def test_binding_errors(tree: SimpleNamespace) -> None:
-    user = factories.citizen()
+    user = factories.CitizenFactory()
     with pytest.raises(ValidationError) as exc:
         services.assign_role(user, Role.APPROVER)
     assert exc.value.message_dict == {
@@ -127,7 +129,7 @@ def test_binding_errors(tree: SimpleNamespace) -> None:
     with pytest.raises(ValidationError) as exc:
         services.assign_role(user, Role.DEPARTMENT_HEAD, department=tree.pinghu_police, division=tree.zhuji)
     assert "不属于诸暨市" in exc.value.message_dict["department"][0]
-    centre = factories.centre(tree.pinghu)
+    centre = factories.ServiceCentreFactory(division=tree.pinghu)
     with pytest.raises(ValidationError) as exc:
         services.assign_role(user, Role.WINDOW_CLERK, division=tree.zhuji, centre=centre)
     assert "不在诸暨市范围内" in exc.value.message_dict["service_centre"][0]
@@ -139,8 +141,8 @@ def test_binding_errors(tree: SimpleNamespace) -> None:
 
 
 def test_window_clerk_in_a_township_centre(tree: SimpleNamespace) -> None:
-    centre = factories.centre(tree.jiyang, "暨阳街道便民服务中心")
-    clerk = factories.staff(Role.WINDOW_CLERK, division=tree.zhuji, centre=centre)
+    centre = factories.ServiceCentreFactory(division=tree.jiyang, name="暨阳街道便民服务中心")
+    clerk = factories.StaffFactory(role=Role.WINDOW_CLERK, division=tree.zhuji, service_centre=centre)
     assert clerk.service_centre == centre and not clerk.is_staff
 
 
@@ -161,17 +163,17 @@ def test_createsuperuser_makes_a_system_admin() -> None:
 
 
 def test_staff_division_paths(tree: SimpleNamespace) -> None:
-    clerk = factories.staff(Role.WINDOW_CLERK, division=tree.zhuji)
+    clerk = factories.StaffFactory(role=Role.WINDOW_CLERK, division=tree.zhuji)
     assert permissions.staff_division_paths(clerk) == (tree.zhuji.path,)
-    assert permissions.staff_division_paths(factories.staff(Role.SYSTEM_ADMIN)) is None
-    assert permissions.staff_division_paths(factories.citizen()) == ()
+    assert permissions.staff_division_paths(factories.StaffFactory(role=Role.SYSTEM_ADMIN)) is None
+    assert permissions.staff_division_paths(factories.CitizenFactory()) == ()
     assert permissions.staff_division_paths(AnonymousUser()) == ()
     clerk.is_active = False
     assert permissions.staff_division_paths(clerk) == ()
 
 
 def test_can_manage_division_is_the_subtree(tree: SimpleNamespace) -> None:
-    admin = factories.staff(Role.CATALOGUE_ADMIN, division=tree.zhuji)
+    admin = factories.StaffFactory(role=Role.CATALOGUE_ADMIN, division=tree.zhuji)
     assert permissions.can_manage_division(admin, tree.zhuji)
     assert permissions.can_manage_division(admin, tree.jiyang)
     assert not permissions.can_manage_division(admin, tree.shaoxing)  # above
@@ -180,40 +182,40 @@ def test_can_manage_division_is_the_subtree(tree: SimpleNamespace) -> None:
     assert permissions.can_manage_department(admin, tree.police)
     assert not permissions.can_manage_department(admin, tree.pinghu_police)
 
-    city = factories.staff(Role.SUPERVISOR, division=tree.shaoxing)
+    city = factories.StaffFactory(role=Role.SUPERVISOR, division=tree.shaoxing)
     assert permissions.can_manage_division(city, tree.jiyang)
     assert not permissions.can_manage_division(city, tree.pinghu)
 
-    root = factories.staff(Role.SYSTEM_ADMIN)
+    root = factories.StaffFactory(role=Role.SYSTEM_ADMIN)
     assert permissions.can_manage_division(root, tree.pinghu) and permissions.can_manage_division(root, None)
-    assert not permissions.can_manage_division(factories.citizen(), tree.zhuji)
+    assert not permissions.can_manage_division(factories.CitizenFactory(), tree.zhuji)
 
 
 def test_a_sibling_township_is_out_of_reach(tree: SimpleNamespace) -> None:
     other = Division.objects.create(code="330681100000", name="某镇", level=4, parent=tree.zhuji)
-    admin = factories.staff(Role.CATALOGUE_ADMIN, division=other)
+    admin = factories.StaffFactory(role=Role.CATALOGUE_ADMIN, division=other)
     assert not permissions.can_manage_division(admin, tree.jiyang)
 
 
 def test_filter_by_division(tree: SimpleNamespace) -> None:
-    admin = factories.staff(Role.CATALOGUE_ADMIN, division=tree.zhuji)
+    admin = factories.StaffFactory(role=Role.CATALOGUE_ADMIN, division=tree.zhuji)
     names = set(permissions.filter_by_division(Department.objects.all(), admin).values_list("name", flat=True))
     assert names == {"诸暨市公安局"}
     divisions = permissions.filter_by_division(Division.objects.all(), admin, "path")
     assert set(divisions) == {tree.zhuji, tree.jiyang}
-    root = factories.staff(Role.SYSTEM_ADMIN)
+    root = factories.StaffFactory(role=Role.SYSTEM_ADMIN)
     assert permissions.filter_by_division(Department.objects.all(), root).count() == 2
-    assert not permissions.filter_by_division(Department.objects.all(), factories.citizen()).exists()
+    assert not permissions.filter_by_division(Department.objects.all(), factories.CitizenFactory()).exists()
 
 
 def test_is_catalogue_editor(tree: SimpleNamespace) -> None:
-    assert permissions.is_catalogue_editor(factories.staff(Role.CATALOGUE_ADMIN, division=tree.zhuji))
-    assert permissions.is_catalogue_editor(factories.staff(Role.SYSTEM_ADMIN))
+    assert permissions.is_catalogue_editor(factories.StaffFactory(role=Role.CATALOGUE_ADMIN, division=tree.zhuji))
+    assert permissions.is_catalogue_editor(factories.StaffFactory(role=Role.SYSTEM_ADMIN))
     assert permissions.is_catalogue_editor(User.objects.create_superuser("root", "", factories.PASSWORD))
     for role in (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR):
-        assert not permissions.is_catalogue_editor(factories.staff(role, department=tree.police))
-    assert not permissions.is_catalogue_editor(factories.citizen())
+        assert not permissions.is_catalogue_editor(factories.StaffFactory(role=role, department=tree.police))
+    assert not permissions.is_catalogue_editor(factories.CitizenFactory())
     assert not permissions.is_catalogue_editor(AnonymousUser())
-    editor = factories.staff(Role.CATALOGUE_ADMIN, division=tree.zhuji)
+    editor = factories.StaffFactory(role=Role.CATALOGUE_ADMIN, division=tree.zhuji)
     editor.is_active = False
     assert not permissions.is_catalogue_editor(editor)

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tongban.accounts import tokens
-from tongban.accounts.models import ApiToken, User
-from tongban.accounts.tests.factories import staff
+from tongban.accounts.models import ApiToken
+from tongban.accounts.tests.factories import CitizenFactory, StaffFactory
 from tongban.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +26,8 @@ def cached(settings):
     tokens.forget_cached_tokens()
 
 
-def citizen() -> User:
-    return User.objects.create_user("tok", password="Tongban@2026", kind="citizen", id_number="330681199001010111")
-
-
 def test_a_token_is_looked_up_once_while_cached(cached):
-    raw, _ = tokens.issue_token(citizen())
+    raw, _ = tokens.issue_token(CitizenFactory())
     first = tokens.authenticate_token(raw)
     with CaptureQueriesContext(connection) as queries:
         again = tokens.authenticate_token(raw)
@@ -40,7 +36,7 @@ def test_a_token_is_looked_up_once_while_cached(cached):
 
 
 def test_revoking_in_this_process_takes_effect_at_once(cached):
-    user = citizen()
+    user = CitizenFactory()
     raw, _ = tokens.issue_token(user)
     assert tokens.authenticate_token(raw) is not None
     assert tokens.revoke_token(raw)
@@ -52,7 +48,7 @@ def test_revoking_in_this_process_takes_effect_at_once(cached):
 
 
 def test_an_expired_token_is_refused_even_when_cached(cached, monkeypatch):
-    raw, token = tokens.issue_token(citizen(), ttl=dt.timedelta(minutes=1))
+    raw, token = tokens.issue_token(CitizenFactory(), ttl=dt.timedelta(minutes=1))
     assert tokens.authenticate_token(raw) is not None
     later = timezone.now() + dt.timedelta(minutes=2)
     monkeypatch.setattr(tokens.timezone, "now", lambda: later)
@@ -60,7 +56,7 @@ def test_an_expired_token_is_refused_even_when_cached(cached, monkeypatch):
 
 
 def test_past_the_window_the_row_is_read_again(cached, monkeypatch):
-    raw, token = tokens.issue_token(citizen())
+    raw, token = tokens.issue_token(CitizenFactory())
     assert tokens.authenticate_token(raw) is not None
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())  # revoked by another process
     assert tokens.authenticate_token(raw) is not None  # within the window: still the cached answer
@@ -80,7 +76,7 @@ def _api_me(client, raw: str) -> int:
 def test_a_token_taken_before_a_password_change_stops_working(client, settings, cache_seconds):
     settings.TONGBAN_API_TOKEN_CACHE_SECONDS = cache_seconds
     tokens.forget_cached_tokens()
-    user = citizen()
+    user = CitizenFactory()
     raw, _ = tokens.issue_token(user)
     assert _api_me(client, raw) == 200  # cached now, when the cache is on
     client.force_login(user)
@@ -100,7 +96,7 @@ def test_a_token_taken_before_a_password_change_stops_working(client, settings, 
 
 
 def test_every_way_of_setting_a_password_revokes(client, django_user_model):
-    user = citizen()
+    user = CitizenFactory()
     first, _ = tokens.issue_token(user)
     second, _ = tokens.issue_token(user)
     # `tongban changepassword`, the admin's password form and a reset all end in set_password() and save().
@@ -116,8 +112,8 @@ def test_every_way_of_setting_a_password_revokes(client, django_user_model):
 
 
 def test_the_admin_password_form_revokes(client, django_user_model):
-    admin = staff("system_admin")
-    user = citizen()
+    admin = StaffFactory(role="system_admin")
+    user = CitizenFactory()
     raw, _ = tokens.issue_token(user)
     client.force_login(admin)
     response = client.post(

@@ -98,7 +98,8 @@ def test_a_forged_checkpoint_cannot_be_signed_without_the_key(anchored, capsys) 
 def test_deleted_or_replaced_checkpoints_are_noticed(anchored, settings, capsys, django_capture_on_commit_callbacks):
     record("case.view", "case", "later")
     with django_capture_on_commit_callbacks(execute=True):
-        assert checkpoint().number == 2
+        made = checkpoint()
+        assert made is not None and made.number == 2
     raw_delete(AuditCheckpoint.objects.filter(number=1))
     assert "编号不连续" in detected(capsys)
 
@@ -119,7 +120,7 @@ def test_checkpoints_follow_the_chain_and_keys_can_rotate(anchored, settings, dj
     record("case.view", "case", "after rotation")
     with django_capture_on_commit_callbacks(execute=True):
         second = checkpoint()
-    assert second.number == 2 and second.count == 21 and second.prev_signature
+    assert second is not None and second.number == 2 and second.count == 21 and second.prev_signature
     assert examine().intact
     settings.TONGBAN_AUDIT_KEYS = ["a-new-key-from-the-environment"]  # the old key dropped too early
     assert any("无法校验" in p for p in examine().problems)

@@ -21,9 +21,9 @@ def superuser() -> User:
 @pytest.fixture
 def bundle() -> Bundle:
     """Two items, the second waiting for the first; the second has no published guide."""
-    zhuji = f.division("330681", "诸暨市")
-    published = f.published_implementation("新生儿入户", div=zhuji)
-    draft = f.draft_implementation("居民身份证申领", div=zhuji)
+    zhuji = f.DivisionFactory(code="330681", name="诸暨市")
+    published = f.PublishedVersionFactory(name="新生儿入户", division=zhuji)
+    draft = f.DraftVersionFactory(name="居民身份证申领", division=zhuji)
     bundle = Bundle.objects.create(
         code="newborn",
         name="新生儿出生一件事",

@@ -29,11 +29,15 @@ def bundle() -> Bundle:
 
 
 def _enterprise_bundle(div_code: str = "330482", name: str = "平湖市") -> Bundle:
-    div = f.division(div_code, name, parent=f.division("330400", "嘉兴市", parent=f.division("33", "浙江省")))
-    market = f.department(div, f"{name}市场监督管理局", "market_regulation")
-    tax = f.department(div, f"国家税务总局{name}税务局", "tax")
-    a = f.published_implementation("企业设立登记", div=div, dept=market)
-    b = f.published_implementation("发票申领", div=div, dept=tax)
+    div = f.DivisionFactory(
+        code=div_code,
+        name=name,
+        parent=f.DivisionFactory(code="330400", name="嘉兴市", parent=f.DivisionFactory(code="33", name="浙江省")),
+    )
+    market = f.DepartmentFactory(division=div, name=f"{name}市场监督管理局", kind="market_regulation")
+    tax = f.DepartmentFactory(division=div, name=f"国家税务总局{name}税务局", kind="tax")
+    a = f.PublishedVersionFactory(name="企业设立登记", division=div, department=market)
+    b = f.PublishedVersionFactory(name="发票申领", division=div, department=tax)
     bundle = Bundle.objects.create(
         code=f"B-START-{div_code}",
         name="企业开办一件事",
@@ -191,7 +195,7 @@ def test_bounded_queries(client: Client, bundle: Bundle, django_assert_max_num_q
     big = get_bundle("B-NEWBORN")
     assert big is not None
     for i in range(5):
-        extra = f.published_implementation(f"附加事项{i}", div=big.division, dept=big.lead_department)
+        extra = f.PublishedVersionFactory(name=f"附加事项{i}", division=big.division, department=big.lead_department)
         item = BundleItem.objects.create(bundle=big, implementation=extra.implementation, order=10 + i)
         item.depends_on.add(big.items.get(order=1))
     with django_assert_max_num_queries(4):

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_the_guide_lists_the_bundles_of_its_item(client: Any) -> None:
     bundle = newborn_bundle()
     impl = bundle.items.get(order=3).implementation
-    other = cf.published_implementation("预包装食品备案")
+    other = cf.PublishedVersionFactory(name="预包装食品备案")
     food = Bundle.objects.create(
         code="B-FOOD",
         name="开办餐饮店一件事",
@@ -48,4 +48,4 @@ def test_the_guide_lists_the_bundles_of_its_item(client: Any) -> None:
 def test_no_section_without_a_published_bundle() -> None:
     bundle = newborn_bundle(publish=False)
     assert guide_section(bundle.items.get(order=1).implementation) is None
-    assert guide_section(cf.published_implementation("预包装食品备案").implementation) is None
+    assert guide_section(cf.PublishedVersionFactory(name="预包装食品备案").implementation) is None

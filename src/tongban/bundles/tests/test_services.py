@@ -1,20 +1,27 @@
 import pytest
 
 from tongban.bundles import selectors, services
-from tongban.bundles.models import Bundle
+from tongban.bundles.models import Bundle, BundleItem
 from tongban.bundles.tests.factories import newborn_bundle
 from tongban.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
 
+def published_name(item: BundleItem) -> str:
+    version = item.implementation.published_version
+    assert version is not None
+    return version.name
+
+
 def test_publish_checks_and_overview(django_assert_max_num_queries):
     bundle = newborn_bundle()
     assert bundle.status == "published"
     fresh = selectors.get_bundle("B-NEWBORN")
+    assert fresh is not None
     with django_assert_max_num_queries(2):
         overview = selectors.bundle_overview(fresh)
-    assert [[i.implementation.published_version.name for i in wave] for wave in overview.stages] == [
+    assert [[published_name(i) for i in wave] for wave in overview.stages] == [
         ["出生医学证明", "预防接种证"],
         ["新生儿入户"],
     ]

@@ -138,8 +138,11 @@ def queue(
 
 
 def applicant_cases(user: Any, *, drafts: bool = False, limit: int = 50, offset: int = 0) -> tuple[list[Case], int]:
-    """The applicant's own cases (我的办件), newest first; drafts apart."""
-    qs = visible_cases(user).filter(applicant_id=actor_of(user).user_id)
+    """The applicant's cases (我的办件: their own, and those they act in as a proxy), newest first; their own
+    drafts apart. Staff have no 我的办件."""
+    if not actor_of(user).applicant:
+        return [], 0
+    qs = visible_cases(user)
     qs = qs.filter(status=S.DRAFT.value) if drafts else qs.exclude(status=S.DRAFT.value)
     total = qs.count()
     return list(_rows(qs).order_by("-created_at", "-id")[offset : offset + limit]), total

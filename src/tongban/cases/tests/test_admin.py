@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from tongban.accounts.masking import mask_phone, mask_resident_id
 from tongban.accounts.models import User
+from tongban.accounts.tests.factories import CatalogueAdminFactory
 from tongban.audit.models import AuditEntry
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent
@@ -68,7 +69,7 @@ def cases(w):
     police = s.decide(approver, police, True, "符合《户口登记条例》第七条", police.revision)
     police = s.issue_result(clerk(w), police, "post", police.revision, address="浙江省诸暨市暨阳街道艮塔西路138号")
     deliver_outbox()  # the courier's booking (worker)
-    draft = cf.draft_implementation("失业登记", div=w.police.division, dept=w.hrss)
+    draft = cf.DraftVersionFactory(name="失业登记", division=w.police.division, department=w.hrss)
     hrss_version = catalogue.publish_now(draft)
     hrss = at_window(w, hrss_version.implementation, form(w))
     hrss = s.accept(clerk(w), holding_all(hrss), hrss.revision)
@@ -222,9 +223,7 @@ def test_scoped_staff_see_only_their_cases_and_others_are_404(w, cases):
     # The clerk sees the centre's cases (both departments); a catalogue administrator none at all.
     clerk_client = login(admin_staff(w.clerk))
     assert clerk_client.get(change_url(hrss)).status_code == 200
-    cat_admin = User.objects.create_user(
-        "cat", password="Cat-pass-2024", kind="staff", role="catalogue_admin", division=w.police.division, is_staff=True
-    )
+    cat_admin = CatalogueAdminFactory(division=w.police.division)
     assert login(cat_admin).get(reverse("admin:cases_case_changelist")).status_code == 403
     # Even given the Django permission, the scope still holds: a catalogue administrator sees no case.
     cat_admin.user_permissions.add(Permission.objects.get(codename="view_case"))

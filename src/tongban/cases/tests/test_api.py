@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tongban.accounts.models import ApiToken
+from tongban.accounts.tests.factories import WindowClerkFactory
 from tongban.accounts.tokens import issue_token, purge_expired, revoke_all
 from tongban.audit.models import AuditEntry
 from tongban.audit.services import verify
@@ -24,7 +25,7 @@ from tongban.cases import api as case_api
 from tongban.cases import services
 from tongban.cases.models import Case, CaseEvent, IdempotencyKey, SupervisionNotice
 from tongban.cases.services import idempotency
-from tongban.cases.tests.factories import PASSWORD, PNG, TODAY, Api, World, form, holding_all, user, world
+from tongban.cases.tests.factories import PASSWORD, PNG, TODAY, Api, World, form, holding_all, world
 from tongban.core import clock
 from tongban.core.models import RateCounter
 
@@ -115,7 +116,7 @@ def test_unknown_users_and_missing_fields(client: Client, w: World) -> None:
 
 
 def test_demo_accounts_are_refused_outside_demo_mode(client: Client, w: World, settings: Any) -> None:
-    demo = user("demo_clerk", kind="staff", role="window_clerk", is_demo=True, division=w.centre.division)
+    demo = WindowClerkFactory(username="demo_clerk", is_demo=True, service_centre=w.centre)
     response = client.post(
         "/api/v1/auth/token", {"username": "demo_clerk", "password": PASSWORD}, content_type="application/json"
     )

@@ -377,5 +377,6 @@ def test_the_public_progress_api_answers_a_bundles_one_number_and_code(client, e
     wrong = client.get("/api/v1/progress", {"number": bc.number, "code": "WRONG1"})
     assert wrong.status_code == 404 and error(wrong)["code"] == "not_found"
     child = bc.children.first()
+    assert child is not None
     # A child's own number and code still answer as a case (staff and old notices use them).
     assert client.get("/api/v1/progress", {"number": child.number, "code": child.query_code}).json()["kind"] == "case"

@@ -6,12 +6,14 @@ import threading
 import pytest
 from django.db import connection
 
+from tongban.accounts.tests.factories import ApproverFactory
 from tongban.accounts.tokens import issue_token
 from tongban.bundles.tests.factories import newborn_bundle
 from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.models import BundleCase, Case, CaseEvent
-from tongban.cases.tests.factories import bundle_holding_all, user, world
+from tongban.cases.tests.factories import bundle_holding_all, world
+from tongban.cases.views_bundles import item_name
 from tongban.core import clock
 from tongban.core.errors import DomainError
 from tongban.notifications.models import LocalSmsMessage
@@ -27,8 +29,8 @@ def env(monkeypatch):
     bundle = newborn_bundle()
     health = bundle.lead_department
     w.centre.departments.add(health)
-    doctor = user("health_approver", kind="staff", role="approver", department=health, division=w.centre.division)
-    items = {i.implementation.published_version.name: i for i in bundle.items.all()}
+    doctor = ApproverFactory(username="health_approver", department=health)
+    items = {item_name(i): i for i in bundle.items.all()}
     return w, bundle, doctor, items
 
 

@@ -34,21 +34,19 @@ from tongban.cases import services as s
 from tongban.cases import views_bundles as views_apply
 from tongban.cases.models import BundleCase, BundleMaterial, Case, CaseEvent, CaseMaterial, IdempotencyKey, JointStep
 from tongban.cases.tests.factories import (
-    PDF,
     TODAY,
+    BundleCaseFactory,
     Env,
     answers,
     auth,
-    bundle_holding_all,
+    child,
     files,
     make_env,
+    outsiders,
     token,
-    user,
 )
-from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
 from tongban.core.testing import files as samples
-from tongban.jurisdictions.models import ServiceCentre
 
 pytestmark = pytest.mark.django_db
 
@@ -82,27 +80,8 @@ def setting(monkeypatch: pytest.MonkeyPatch) -> Setting:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     env = make_env()
     w = env.w
-    home = w.centre.division
-    yuecheng = cf.division("330602", "越城区")
-    centre2 = ServiceCentre.objects.create(
-        division=yuecheng,
-        name="越城区政务服务中心",
-        kind="government",
-        address="绍兴市越城区",
-        opening_hours="周一至周五",
-    )
-    # Serves every department of the bundle, yet did not receive it.
-    centre2.departments.add(w.police, w.hrss, env.health)
-    staff = {"kind": "staff", "real_name": "外人"}
-    outsiders: dict[str, User | None] = {
-        "other_citizen": w.other_citizen,
-        "other_centre_clerk": user("clerk2", role="window_clerk", service_centre=centre2, division=yuecheng, **staff),
-        "other_department_approver": w.other_approver,  # 人社: no item of the bundle is theirs
-        "other_department_head": user("head2", role="department_head", department=w.hrss, division=home, **staff),
-        "other_jurisdiction_supervisor": user("supervisor2", role="supervisor", division=yuecheng, **staff),
-        "catalogue_admin": user("catadmin", role="catalogue_admin", division=home, **staff),
-        "anonymous": None,
-    }
+    # 越城区's centre serves every department of the bundle, yet did not receive it; 人社 decides no item.
+    people = outsiders(w, env.health)
     insiders = {
         "applicant": w.applicant,
         "clerk": w.clerk,
@@ -111,7 +90,7 @@ def setting(monkeypatch: pytest.MonkeyPatch) -> Setting:
         "head": w.head,
         "supervisor": w.supervisor,
     }
-    return Setting(env, insiders, outsiders)
+    return Setting(env, insiders, people)
 
 
 # --- bundle cases in each state, made through the services ------------------------------------------------
@@ -126,11 +105,7 @@ def _kids(bc: BundleCase) -> list[Case]:
 
 
 def _kid(bc: BundleCase, name: str) -> Case:
-    return Case.objects.select_related("version").get(bundle_case_id=bc.pk, version__name=name)
-
-
-def _applicant(env: Env) -> s.Ctx:
-    return s.Ctx(env.w.applicant, "online")
+    return child(bc, name)
 
 
 def _clerk(env: Env) -> s.Ctx:
@@ -138,40 +113,24 @@ def _clerk(env: Env) -> s.Ctx:
 
 
 def _draft(env: Env) -> BundleCase:
-    ctx = _applicant(env)
-    bc = b.start_bundle_online(ctx, env.bundle, None, dict(FORM))
-    for name in UPLOADS:
-        b.attach_bundle_material(ctx, bc, name, f"{name}.pdf", PDF)
-    return _fresh(bc)
+    return BundleCaseFactory(env=env, phase="draft")
 
 
 def _submitted(env: Env, mode: str = "together") -> BundleCase:
-    bc = _draft(env)
-    if mode != bc.result_mode:
-        bc = b.choose_result_mode(_applicant(env), bc, mode, bc.revision)
-    return _fresh(bundle_holding_all(b.submit_bundle(_applicant(env), bc, bc.revision)))
+    return BundleCaseFactory(env=env, phase="submitted", result_mode=mode)
 
 
 def _correction(env: Env) -> BundleCase:
-    bc = _submitted(env)
-    return _fresh(b.request_bundle_correction(_clerk(env), bc, ["父母结婚证"], bc.revision))
+    return BundleCaseFactory(env=env, phase="correction")
 
 
-def _in_progress(env: Env, mode: str = "together") -> BundleCase:
-    bc = _submitted(env, mode)
-    return _fresh(b.accept_bundle(_clerk(env), bc, bc.revision))
-
-
-def _decide(bc: BundleCase, name: str, approver: User) -> None:
-    kid = _kid(bc, name)
-    s.decide(s.Ctx(approver), kid, True, "符合规定", kid.revision)
+def _in_progress(env: Env) -> BundleCase:
+    return BundleCaseFactory(env=env, phase="in_progress")
 
 
 def _one_decided(env: Env, mode: str = "together") -> BundleCase:
     """出生医学证明 granted: 新生儿入户 (公安) starts by itself beside 预防接种证 (卫健)."""
-    bc = _in_progress(env, mode)
-    _decide(bc, "出生医学证明", env.doctor)
-    bc = _fresh(bc)
+    bc = BundleCaseFactory(env=env, phase="in_progress", result_mode=mode, decided=["出生医学证明"])
     assert bc.phase == "in_progress" and _kid(bc, "新生儿入户").status == "in_progress"
     return bc
 
@@ -181,12 +140,7 @@ def _one_decided_separately(env: Env) -> BundleCase:
 
 
 def _ready(env: Env) -> BundleCase:
-    bc = _one_decided(env)
-    _decide(bc, "预防接种证", env.doctor)
-    _decide(bc, "新生儿入户", env.w.approver)
-    bc = _fresh(bc)
-    assert bc.phase == "ready"
-    return bc
+    return BundleCaseFactory(env=env, phase="ready")
 
 
 def _joint_step(env: Env) -> BundleCase:

@@ -69,6 +69,8 @@ def test_results_go_out_together_when_ready_or_one_by_one_where_the_applicant_ch
 
 
 def test_joint_steps_need_two_running_departments_and_something_to_record():
-    assert bw.blocked_by(Facts(running_department_ids=frozenset({100})), B.SCHEDULE_JOINT_STEP).code == "too_few"
-    assert bw.blocked_by(Facts(), B.RECORD_JOINT_OUTCOME).code == "nothing_to_record"
+    too_few = bw.blocked_by(Facts(running_department_ids=frozenset({100})), B.SCHEDULE_JOINT_STEP)
+    assert too_few is not None and too_few.code == "too_few"
+    nothing = bw.blocked_by(Facts(), B.RECORD_JOINT_OUTCOME)
+    assert nothing is not None and nothing.code == "nothing_to_record"
     assert bw.blocked_by(Facts(unrecorded_joint_step_departments=frozenset({100})), B.RECORD_JOINT_OUTCOME) is None

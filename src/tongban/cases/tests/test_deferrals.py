@@ -12,7 +12,7 @@ from tongban.audit.models import AuditEntry
 from tongban.cases import deferrals
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseMaterial
-from tongban.cases.tests.factories import form, world
+from tongban.cases.tests.factories import CaseFactory, world
 from tongban.core import clock
 from tongban.notifications.models import LocalSmsMessage
 
@@ -29,16 +29,13 @@ def w(monkeypatch):
 
 
 def deferred_case(w, due=DUE, phone="13900000000"):
-    clerk = s.Ctx(w.clerk, "window", w.window)
-    case = s.apply_at_window(
-        clerk,
-        w.version.implementation,
-        applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": phone},
-        identity_check="读取居民身份证芯片并人证比对",
-        form_data=form(w),
-        paper_materials=["居民身份证", "出生医学证明"],
+    return CaseFactory(
+        world=w,
+        channel="window",
+        status="in_progress",
+        window_applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": phone},
+        deferrals=[s.Deferral("结婚证", due, "本人承诺按期补交结婚证")],
     )
-    return s.accept(clerk, case, case.revision, [s.Deferral("结婚证", due, "本人承诺按期补交结婚证")])
 
 
 def pin(monkeypatch, day):

@@ -14,13 +14,14 @@ from django.test import Client
 
 from tongban.accounts import services as accounts
 from tongban.accounts.models import Authorisation
+from tongban.accounts.tests.factories import SystemAdminFactory
 from tongban.audit.models import AuditEntry
 from tongban.cases.models import BundleCase, Case
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id
 from tongban.core.testing import files as samples
 
-from .factories import TODAY, Api, World, auth, form, make_env, user, world
+from .factories import TODAY, Api, World, auth, form, make_env, world
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +138,7 @@ def test_an_authorisation_needs_evidence_and_checks_what_it_records(w: World) ->
 
 
 def test_the_admin_records_and_revokes_through_the_service(client: Client, w: World) -> None:
-    admin = user("root", kind="staff", role="system_admin", is_staff=True, is_superuser=True)
+    admin = SystemAdminFactory(username="root")
     client.force_login(admin)
     data = {
         "agent": w.applicant.pk,

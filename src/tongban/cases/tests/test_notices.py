@@ -23,7 +23,7 @@ from tongban.cases.notices import (
     progress_url,
     render_notice,
 )
-from tongban.cases.tests.factories import form, holding_all, world
+from tongban.cases.tests.factories import CaseFactory, holding_all, world
 from tongban.core import clock
 from tongban.core.errors import DomainError
 
@@ -39,23 +39,13 @@ def w(monkeypatch):
     return world()
 
 
-def at_window(w, name="王五"):
-    clerk = s.Ctx(w.clerk, "window", w.window)
-    return s.apply_at_window(
-        clerk,
-        w.version.implementation,
-        applicant={"name": name, "id_number": w.other_citizen.id_number, "phone": "13900000000"},
-        identity_check="读取居民身份证芯片并人证比对",
-        form_data=form(w),
-        paper_materials=["居民身份证", "出生医学证明"],
-    )
+def at_window(w):
+    return CaseFactory(world=w, channel="window")
 
 
 def accepted(w, deferred=False):
-    clerk = s.Ctx(w.clerk, "window", w.window)
-    case = at_window(w)
     deferrals = [s.Deferral("结婚证", TODAY + dt.timedelta(days=10), "本人承诺10日内补交结婚证")] if deferred else []
-    return s.accept(clerk, case if deferrals else holding_all(case), case.revision, deferrals)
+    return CaseFactory(world=w, channel="window", status="in_progress", deferrals=deferrals)
 
 
 def decided(w, grant=True):

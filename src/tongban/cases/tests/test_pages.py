@@ -11,17 +11,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from tongban.accounts.tests.factories import WindowClerkFactory
 from tongban.audit.models import AuditEntry
 from tongban.cases import services as s
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, SupervisionNotice
 from tongban.cases.notices import render_notice
-from tongban.cases.tests.factories import form, holding_all, user, world
+from tongban.cases.tests.factories import CaseFactory, form, holding_all, world
 from tongban.catalogue import services as catalogue
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id, make_uscc
 from tongban.core.signing import document_signer
 from tongban.core.testing import files as samples
+from tongban.jurisdictions.tests.factories import ServiceCentreFactory
 from tongban.outbox.testing import deliver_outbox
 
 pytestmark = pytest.mark.django_db
@@ -52,25 +54,15 @@ def fields(w, **overrides) -> dict[str, str]:
 
 
 def online_case(w) -> Case:
-    ctx = s.Ctx(w.applicant, "online")
-    case = s.start_online(ctx, w.version.implementation, form(w))
-    return s.submit(ctx, case)
+    return CaseFactory(world=w, uploads=())
 
 
 def window_case(w) -> Case:
-    return s.apply_at_window(
-        s.Ctx(w.clerk, "window", w.window),
-        w.version.implementation,
-        applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": "13900000000"},
-        identity_check="读取身份证芯片并人证比对",
-        form_data=form(w),
-        paper_materials=["居民身份证", "出生医学证明"],
-    )
+    return CaseFactory(world=w, channel="window")
 
 
 def accepted(w) -> Case:
-    case = online_case(w)
-    return s.accept(s.Ctx(w.clerk, "window", w.window), holding_all(case), case.revision)
+    return CaseFactory(world=w, status="in_progress", uploads=())
 
 
 def text(response) -> str:
@@ -369,7 +361,7 @@ COMPANY_FORM = [
 
 
 def company_item(w, name: str, extra: list | None = None):
-    draft = cf.draft_implementation(name, div=w.police.division, dept=w.hrss)
+    draft = cf.DraftVersionFactory(name=name, division=w.police.division, department=w.hrss)
     catalogue.update_draft(draft, content={"form_schema": [*COMPANY_FORM, *(extra or [])]})
     return catalogue.publish_now(draft).implementation
 
@@ -691,6 +683,7 @@ def test_review_steps_decision_suspension_and_extension(client, w):
 
 def test_supervision_notice_is_sent_and_answered(client, w, monkeypatch):
     case = accepted(w)
+    assert case.promised_due is not None
     late = case.promised_due + dt.timedelta(days=3)
     monkeypatch.setattr(clock, "today", lambda: late)
     client.force_login(w.supervisor)
@@ -737,9 +730,11 @@ def test_a_supervisor_moved_to_another_jurisdiction_sees_its_board(w):
     from tongban.cases import selectors
     from tongban.catalogue.tests import factories as cf
 
-    late = accepted(w).promised_due + dt.timedelta(days=3)
+    due = accepted(w).promised_due
+    assert due is not None
+    late = due + dt.timedelta(days=3)
     home = w.supervisor.division
-    w.supervisor.division = cf.division("330602", "越城区")
+    w.supervisor.division = cf.DivisionFactory(code="330602", name="越城区")
     assert selectors.supervision_board(w.supervisor, selectors.Bucket.OVERDUE, today=late)[1] == 0
     w.supervisor.division = home
     assert selectors.supervision_board(w.supervisor, selectors.Bucket.OVERDUE, today=late)[1] == 1
@@ -747,13 +742,11 @@ def test_a_supervisor_moved_to_another_jurisdiction_sees_its_board(w):
 
 def test_nobody_else_learns_that_a_case_exists(client, w):
     case = accepted(w)
-    pk = case.materials.first().pk if case.materials.exists() else 1
-    other_centre = user(
-        "clerk2",
-        role="window_clerk",
-        kind="staff",
-        division=w.clerk.division,
-        service_centre=type(w.centre).objects.create(division=w.centre.division, name="乡镇便民中心", kind="township"),
+    material = case.materials.first()
+    pk = material.pk if material is not None else 1
+    other_centre = WindowClerkFactory(
+        username="clerk2",
+        service_centre=ServiceCentreFactory(division=w.centre.division, name="乡镇便民中心", kind="township"),
     )
     urls = [
         reverse("cases:detail", args=[case.number]),

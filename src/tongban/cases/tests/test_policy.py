@@ -34,6 +34,11 @@ class Facts:
     correction_items: tuple[str, ...] = ()
 
 
+def refusal(denied: policy.Denied | None) -> tuple[int, str] | None:
+    """(status, code) of a refusal; None when allowed."""
+    return (denied.status, denied.code) if denied is not None else None
+
+
 def citizen(uid: int = 1) -> Actor:
     return Actor(user_id=uid, username=f"c{uid}", kind=AccountKind.CITIZEN)
 
@@ -89,7 +94,7 @@ def test_a_proxy_follows_the_case_masked_and_brings_what_is_missing():
     assert policy.may_see_case(proxy, returned)
     assert not policy.may_see_personal(proxy, returned)
     assert policy.case_actions(proxy, returned) == {A.SUPPLY_CORRECTION}
-    assert policy.case_denial(proxy, replace(returned, status="in_progress"), A.WITHDRAW).status == 403
+    assert refusal(policy.case_denial(proxy, replace(returned, status="in_progress"), A.WITHDRAW)) == (403, "forbidden")
     assert not policy.may_see_case(proxy, replace(returned, status="draft"))
 
 
@@ -143,7 +148,7 @@ def test_a_bundles_item_takes_its_front_desk_actions_through_the_bundle():
 def test_the_platform_starts_and_ends_items_but_sees_no_personal_data():
     waiting = Facts(status="waiting", in_bundle=True)
     assert policy.case_denial(SYSTEM, waiting, A.START) is None
-    assert policy.case_denial(SYSTEM, waiting, A.WITHDRAW).status == 403
+    assert refusal(policy.case_denial(SYSTEM, waiting, A.WITHDRAW)) == (403, "forbidden")
     assert not policy.may_see_personal(SYSTEM, waiting)
 
 
@@ -153,9 +158,9 @@ def test_uploads_follow_the_state():
     denied = policy.material_denial(citizen(1), Facts(status="in_progress"))
     assert denied is not None and denied.status == 409  # nothing is swapped after acceptance
     assert policy.material_denial(CLERK, Facts(status="submitted")) is None
-    assert policy.material_denial(APPROVER, Facts(status="submitted")).status == 403
-    assert policy.material_denial(SUPERVISOR, Facts(status="returned")).status == 403
-    assert policy.material_denial(CLERK, Facts(status="submitted", in_bundle=True)).code == "bundle_item"
+    assert refusal(policy.material_denial(APPROVER, Facts(status="submitted"))) == (403, "forbidden")
+    assert refusal(policy.material_denial(SUPERVISOR, Facts(status="returned"))) == (403, "forbidden")
+    assert refusal(policy.material_denial(CLERK, Facts(status="submitted", in_bundle=True))) == (403, "bundle_item")
 
 
 def test_after_acceptance_only_what_the_correction_names_may_be_replaced():
@@ -164,14 +169,14 @@ def test_after_acceptance_only_what_the_correction_names_may_be_replaced():
     denied = policy.material_denial(citizen(1), returned, "居民身份证")
     assert denied is not None and denied.status == 409 and denied.code == "not_requested"
     assert "结婚证（复印件不清晰）" in denied.message and "居民身份证" in denied.message
-    assert policy.material_denial(CLERK, returned, "居民身份证").code == "not_requested"
-    assert policy.material_denial(citizen(1), Facts(status="returned"), "结婚证").code == "not_requested"
+    assert refusal(policy.material_denial(CLERK, returned, "居民身份证")) == (409, "not_requested")
+    assert refusal(policy.material_denial(citizen(1), Facts(status="returned"), "结婚证")) == (409, "not_requested")
     # Before acceptance the correction is re-checked at resubmission: any material of the item may change.
     assert policy.material_denial(citizen(1), Facts(status="correction"), "居民身份证") is None
     # The entry point asks the same rule for the upload itself, and no button lists it.
     assert policy.case_denial(citizen(1), returned, A.ATTACH_MATERIAL) is None
-    assert policy.case_denial(citizen(1), Facts(status="in_progress"), A.ATTACH_MATERIAL).status == 409
-    assert policy.case_denial(SUPERVISOR, returned, A.ATTACH_MATERIAL).status == 403
+    assert (refusal(policy.case_denial(citizen(1), Facts(status="in_progress"), A.ATTACH_MATERIAL)) or (0,))[0] == 409
+    assert (refusal(policy.case_denial(SUPERVISOR, returned, A.ATTACH_MATERIAL)) or (0,))[0] == 403
     assert A.ATTACH_MATERIAL not in policy.case_actions(citizen(1), returned)
 
 
@@ -221,8 +226,8 @@ def test_bundle_cases_by_the_same_rules():
     running = replace(bf, phase="in_progress", running_department_ids=frozenset({DEPT, OTHER_DEPT}))
     assert B.SCHEDULE_JOINT_STEP in policy.bundle_actions(APPROVER, running)
     assert B.WITHDRAW_ITEM in policy.bundle_actions(citizen(1), running)
-    assert policy.bundle_denial(citizen(1), running, B.ISSUE_RESULTS).status == 403
-    assert policy.bundle_denial(CLERK, running, B.ISSUE_RESULTS).status == 409
+    assert refusal(policy.bundle_denial(citizen(1), running, B.ISSUE_RESULTS)) == (403, "forbidden")
+    assert refusal(policy.bundle_denial(CLERK, running, B.ISSUE_RESULTS)) == (409, "not_ready")
 
 
 def test_acceptance_waits_for_every_material_and_deferral_only_for_deferrable_ones():

@@ -12,7 +12,7 @@ from django.urls import reverse
 from tongban.cases import services as s
 from tongban.cases import views_public
 from tongban.cases.notices import progress_url
-from tongban.cases.tests.factories import form, holding_all, world
+from tongban.cases.tests.factories import CaseFactory, world
 from tongban.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -29,17 +29,7 @@ def w(monkeypatch):
 
 def handled(w):
     """Applied at the window, accepted, one step done, suspended for expert review and resumed, supervised."""
-    clerk = s.Ctx(w.clerk, "window", w.window)
-    case = s.apply_at_window(
-        clerk,
-        w.version.implementation,
-        applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": "13900000000"},
-        identity_check="读取居民身份证芯片并人证比对",
-        form_data=form(w),
-        paper_materials=["居民身份证", "出生医学证明"],
-        agent={"name": "赵代办", "id_number": ""},
-    )
-    case = s.accept(clerk, holding_all(case), case.revision)
+    case = CaseFactory(world=w, channel="window", status="in_progress", agent={"name": "赵代办", "id_number": ""})
     approver = s.Ctx(w.approver)
     case = s.complete_step(approver, case, "申请人王五材料齐全", case.revision)
     case = s.suspend(approver, case, "专家评审", "请专家核实王五的材料", case.revision)

@@ -25,11 +25,9 @@ from tongban.cases import api as case_api
 from tongban.cases import services as s
 from tongban.cases.domain.workflow import CaseAction
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, IdempotencyKey, SupervisionNotice, Visit
-from tongban.cases.tests.factories import PNG, TODAY, Api, World, form, holding_all, user, world
-from tongban.catalogue.tests import factories as cf
+from tongban.cases.tests.factories import PNG, TODAY, Api, CaseFactory, World, outsiders, world
 from tongban.core import clock
 from tongban.core.testing import files as samples
-from tongban.jurisdictions.models import ServiceCentre
 
 pytestmark = pytest.mark.django_db
 
@@ -54,90 +52,52 @@ class Setting:
 def setting(monkeypatch: pytest.MonkeyPatch) -> Setting:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     w = world()
-    home = w.centre.division
-    yuecheng = cf.division("330602", "越城区")
-    centre2 = ServiceCentre.objects.create(
-        division=yuecheng,
-        name="越城区政务服务中心",
-        kind="government",
-        address="绍兴市越城区",
-        opening_hours="周一至周五",
-    )
-    centre2.departments.add(w.police, w.hrss)  # serves the same department, yet did not receive the case
-    staff = {"kind": "staff", "real_name": "外人"}
-    outsiders: dict[str, User | None] = {
-        "other_citizen": w.other_citizen,
-        "other_centre_clerk": user("clerk2", role="window_clerk", service_centre=centre2, division=yuecheng, **staff),
-        "other_department_approver": w.other_approver,
-        "other_department_head": user("head2", role="department_head", department=w.hrss, division=home, **staff),
-        "other_jurisdiction_supervisor": user("supervisor2", role="supervisor", division=yuecheng, **staff),
-        "catalogue_admin": user("catadmin", role="catalogue_admin", division=home, **staff),
-        "anonymous": None,
-    }
-    return Setting(w, outsiders)
+    return Setting(w, outsiders(w))
 
 
 # --- cases in each state, made through the services -----------------------------------------------------
 
 
 def _draft(w: World) -> Case:
-    ctx = s.Ctx(w.applicant, "online")
-    case = s.start_online(ctx, w.version.implementation, form(w))
-    s.attach_material(ctx, case, "结婚证", "marriage.png", PNG)
-    return case
+    return CaseFactory(world=w, status="draft")
 
 
 def _submitted(w: World) -> Case:
-    case = _draft(w)
-    return s.submit(s.Ctx(w.applicant, "online"), case, case.revision)
+    return CaseFactory(world=w, status="submitted")
 
 
 def _submitted_without_deferrable(w: World) -> Case:
     """Submitted without the 结婚证, which the guide lets the window accept later (容缺)."""
-    ctx = s.Ctx(w.applicant, "online")
-    case = s.start_online(ctx, w.version.implementation, form(w))
-    return s.submit(ctx, case, case.revision)
+    return CaseFactory(world=w, status="submitted", uploads=())
 
 
 def _correction(w: World) -> Case:
-    case = _submitted(w)
-    return s.request_correction(s.Ctx(w.clerk, "window"), case, ["缺少父亲签字"], case.revision)
+    return CaseFactory(world=w, status="correction")
 
 
 def _in_progress(w: World) -> Case:
-    case = _submitted(w)
-    return s.accept(s.Ctx(w.clerk, "window"), holding_all(case), case.revision)
+    return CaseFactory(world=w, status="in_progress")
 
 
 def _awaiting_decision(w: World) -> Case:
-    case = _in_progress(w)
-    return s.complete_step(s.Ctx(w.approver), case, "材料齐全", case.revision)
+    return CaseFactory(world=w, status="in_progress", awaiting_decision=True)
 
 
 def _deferred(w: World) -> Case:
-    case = _submitted(w)
-    CaseMaterial.objects.filter(case=case, name="结婚证").delete()
-    return s.accept(
-        s.Ctx(w.clerk, "window"),
-        case,
-        case.revision,
-        [s.Deferral("结婚证", TODAY + dt.timedelta(days=5), "本人承诺5日内补交")],
-    )
+    deferral = s.Deferral("结婚证", TODAY + dt.timedelta(days=5), "本人承诺5日内补交")
+    return CaseFactory(world=w, status="in_progress", deferrals=[deferral])
 
 
 def _returned(w: World) -> Case:
-    case = _in_progress(w)
-    return s.return_for_correction(s.Ctx(w.approver), case, ["结婚证不清晰"], "材料不清", case.revision)
+    return CaseFactory(world=w, status="returned")
 
 
 def _suspended(w: World) -> Case:
-    case = _in_progress(w)
-    return s.suspend(s.Ctx(w.approver), case, "专家评审", "需组织专家评审", case.revision)
+    return CaseFactory(world=w, status="suspended")
 
 
 def _decided(w: World) -> Case:
-    case = _awaiting_decision(w)
-    return s.decide(s.Ctx(w.approver), case, True, "符合《户口登记条例》第七条", case.revision)
+    return CaseFactory(world=w, status="decided")
 
 
 DUE = (TODAY + dt.timedelta(days=5)).isoformat()

@@ -73,6 +73,7 @@ def test_full_path_online_with_suspension_and_extension(w, django_capture_on_com
         case = s.resume(approver, case, case.revision)
         assert case.promised_due == due_before  # resumed the same day: no working day stood still
         case = s.extend(s.Ctx(w.head), case, "情况复杂", case.revision)
+        assert case.promised_due is not None and due_before is not None
         assert case.extension_days == 10 and case.promised_due > due_before
         with pytest.raises(ConflictError, match="已延期"):
             s.extend(s.Ctx(w.head), case, "再延", case.revision)

@@ -11,7 +11,7 @@ from tongban.accounts.models import User
 from tongban.cases import services as s
 from tongban.cases import tasks
 from tongban.cases.models import Case
-from tongban.cases.tests.factories import calendar_year_post, form, holding_all, world
+from tongban.cases.tests.factories import CaseFactory, calendar_year_post, world
 from tongban.core import clock
 from tongban.notifications.models import LocalSmsMessage
 from tongban.outbox.models import Message
@@ -29,16 +29,7 @@ def w(monkeypatch):
 
 
 def accepted(w, deferrals=()):
-    clerk = s.Ctx(w.clerk, "window", w.window)
-    case = s.apply_at_window(
-        clerk,
-        w.version.implementation,
-        applicant={"name": "王五", "id_number": w.other_citizen.id_number, "phone": "13900000000"},
-        identity_check="读取居民身份证芯片并人证比对",
-        form_data=form(w),
-        paper_materials=["居民身份证", "出生医学证明"],
-    )
-    return s.accept(clerk, case if deferrals else holding_all(case), case.revision, list(deferrals))
+    return CaseFactory(world=w, channel="window", status="in_progress", deferrals=deferrals)
 
 
 def test_an_administrators_calendar_edit_moves_open_deadlines(w, client, django_capture_on_commit_callbacks):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tongban.accounts.models import User
+from tongban.accounts.tests.factories import DepartmentHeadFactory
 from tongban.bundles.services import bundle_problems
 from tongban.cases import services as s
 from tongban.cases.models import BundleCase, BundleCaseEvent, Case, CaseEvent, Suspension
@@ -27,7 +28,6 @@ from tongban.cases.tests.factories import (
     form,
     holding_all,
     make_env,
-    user,
     world,
 )
 from tongban.catalogue import services as catalogue
@@ -89,7 +89,7 @@ def accepted(w: World, version: ImplementationVersion | None = None) -> Case:
 def guide(
     w: World, name: str, special_steps: list[dict[str, Any]] | None = None, **content: Any
 ) -> ImplementationVersion:
-    draft = cf.draft_implementation(name, div=w.centre.division, dept=w.police, **content)
+    draft = cf.DraftVersionFactory(name=name, division=w.centre.division, department=w.police, **content)
     if special_steps is not None:
         catalogue.update_draft(draft, special_steps=special_steps)
     return catalogue.publish_now(draft)
@@ -232,7 +232,7 @@ def test_a_second_correction_request_repeats_the_first_list_or_says_why(w: World
 
 
 def test_a_free_text_step_cannot_be_published_as_one_that_stops_the_clock(w: World) -> None:
-    draft = cf.draft_implementation("某项许可", div=w.centre.division, dept=w.police)
+    draft = cf.DraftVersionFactory(name="某项许可", division=w.centre.division, department=w.police)
     catalogue.update_draft(
         draft, special_steps=[{"name": "领导研究", "max_days": 5, "counted_in_limit": False, "description": ""}]
     )
@@ -438,8 +438,7 @@ def bundle_at_window(env: Any) -> BundleCase:
 
 def test_an_items_extension_moves_the_bundles_promise(day: Any) -> None:
     env = make_env()
-    head = user("health_head", kind="staff", role="department_head", department=env.health,
-                division=env.w.centre.division)  # fmt: skip
+    head = DepartmentHeadFactory(username="health_head", department=env.health)
     bc = bundle_at_window(env)
     bc = s.accept_bundle(clerk(env.w), bc, bc.revision)
     promised = BundleCase.objects.get(pk=bc.pk).promised_due

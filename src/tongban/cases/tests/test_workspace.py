@@ -11,12 +11,21 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tongban.accounts.models import User
+from tongban.accounts.tests.factories import (
+    CatalogueAdminFactory,
+    CitizenFactory,
+    EnterpriseFactory,
+    SupervisorFactory,
+    SystemAdminFactory,
+)
 from tongban.bundles.tests.factories import newborn_bundle
 from tongban.cases import services as s
 from tongban.cases.models import Case
 from tongban.core import clock
+from tongban.jurisdictions.tests.factories import DivisionFactory
 
-from .factories import PASSWORD, World, citizen, form, holding_all, user, world
+from .factories import PASSWORD, World, form, holding_all, world
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +61,9 @@ def online_case(w: World, who=None) -> Case:
 
 
 def test_every_role_lands_on_its_own_workspace_after_signing_in(w):
-    catalogue_admin = user("catalogue", kind="staff", role="catalogue_admin", division=w.clerk.division, is_staff=True)
-    system_admin = user("sysadmin", kind="staff", role="system_admin", is_staff=True, is_superuser=True)
-    enterprise = user("ent", kind="enterprise", real_name="某公司")
+    catalogue_admin = CatalogueAdminFactory(username="catalogue", division=w.clerk.division)
+    system_admin = SystemAdminFactory(username="sysadmin")
+    enterprise = EnterpriseFactory(username="firm", real_name="某公司")
     expected = {
         w.applicant.username: reverse("cases:mine"),
         enterprise.username: reverse("cases:mine"),
@@ -72,7 +81,7 @@ def test_every_role_lands_on_its_own_workspace_after_signing_in(w):
 
 
 def test_a_staff_account_without_a_workspace_is_told_why_in_chinese(client, w):
-    nobody = user("norole", kind="staff", division=w.clerk.division)
+    nobody = User.objects.create_user("norole", password=PASSWORD, kind="staff", division=w.clerk.division)  # no role
     client.force_login(nobody)
     response = client.get(reverse("workspace"))
     assert response.status_code == 403 and "尚未分配岗位" in text(response)
@@ -206,9 +215,8 @@ def test_supervisor_finds_a_case_by_number_however_it_is_typed(client, w):
 
 
 def test_a_number_outside_the_jurisdiction_or_a_draft_is_not_found(client, w):
-    from tongban.catalogue.tests import factories as cf
 
-    elsewhere = user("far", kind="staff", role="supervisor", division=cf.division("330682", "上虞区"))
+    elsewhere = SupervisorFactory(username="far_supervisor", division=DivisionFactory(code="330682", name="上虞区"))
     case = online_case(w)
     draft = s.start_online(s.Ctx(w.applicant, "online"), w.version.implementation, form(w))
     client.force_login(elsewhere)
@@ -220,12 +228,12 @@ def test_a_number_outside_the_jurisdiction_or_a_draft_is_not_found(client, w):
 
 def test_supervisor_lists_open_cases_by_state_time_limit_and_department(client, w):
     submitted = online_case(w)
-    running = online_case(w, citizen("wangwu", order=15, real_name="王五"))
+    running = online_case(w, CitizenFactory(username="wangwu", real_name="王五"))
     running = s.accept(s.Ctx(w.clerk, "window", w.window), holding_all(running), running.revision)
     late = TODAY - dt.timedelta(days=3)
     Case.objects.filter(pk=running.pk).update(promised_due=late, clock_due=late)  # its clock ran out
-    withdrawn = online_case(w, citizen("zhaoliu", order=17, real_name="赵六"))
-    s.withdraw(s.Ctx(withdrawn.applicant, "online"), withdrawn, withdrawn.revision)
+    withdrawn = online_case(w, CitizenFactory(username="zhaoliu", real_name="赵六"))
+    s.withdraw(s.Ctx(withdrawn.applicant, "online"), withdrawn, "不再需要", withdrawn.revision)
     client.force_login(w.supervisor)
     search = reverse("cases:search")
 

@@ -1,9 +1,15 @@
-"""Factories for tests across apps: valid, publishable guides (and, from jurisdictions, a small jurisdiction tree)."""
+"""factory_boy factories for tests across apps: themes, catalogue entries, and guides that pass every
+consistency rule — ``DraftVersionFactory`` (a new implementation with its first, draft version) and
+``PublishedVersionFactory`` (the same, published through the catalogue services). Divisions and departments
+come from jurisdictions' factories, users from accounts'.
+"""
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
 
 from tongban.accounts import services as account_services
 from tongban.accounts.models import User
@@ -19,35 +25,38 @@ from tongban.catalogue.models import (
     Theme,
     VersionEvent,
 )
-from tongban.jurisdictions.models import Department, Division
-from tongban.jurisdictions.tests.factories import department, division
-
-_seq = itertools.count(1)
+from tongban.jurisdictions.models import Division
+from tongban.jurisdictions.tests.factories import DepartmentFactory, DivisionFactory
 
 
-def theme(code: str = "N01", name: str = "户籍办理", audience: str = "natural") -> Theme:
-    obj, _ = Theme.objects.get_or_create(code=code, defaults={"name": name, "audience": audience})
-    return obj
+class ThemeFactory(DjangoModelFactory[Theme]):
+    class Meta:
+        model = Theme
+        django_get_or_create = ("code",)
+
+    code = "N01"
+    name = "户籍办理"
+    audience = "natural"
 
 
-def entry(name: str = "新生儿入户", item_type: str = "07", **extra: Any) -> CatalogueEntry:
-    n = next(_seq)
-    defaults = {
-        "code": f"00010500{n:04d}",
-        "name": name,
-        "item_type": item_type,
-        "competent_department": "公安部",
-        "department_kind": "police",
-        "service_objects": ["natural"],
-        "legal_basis": "《中华人民共和国户口登记条例》第七条：婴儿出生后一个月以内，由户主、亲属、抚养人或者邻居向婴儿常住地户口登记机关申报出生登记。",
-        "statutory_days": 20,
-        "standard_materials": ["居民身份证", "出生医学证明"],
-        "standard_steps": ["受理", "审核", "办结"],
-        "keywords": "上户口 报户口",
-        "aliases": "宝宝落户",
-    }
-    defaults.update(extra)
-    return CatalogueEntry.objects.create(**defaults)
+class CatalogueEntryFactory(DjangoModelFactory[CatalogueEntry]):
+    """A 基本目录 entry (新生儿入户 unless named otherwise) with a unique structured code."""
+
+    class Meta:
+        model = CatalogueEntry
+
+    code = factory.Sequence(lambda n: f"00010500{n + 1:04d}")
+    name = "新生儿入户"
+    item_type = "07"
+    competent_department = "公安部"
+    department_kind = "police"
+    service_objects = factory.LazyFunction(lambda: ["natural"])
+    legal_basis = "《中华人民共和国户口登记条例》第七条：婴儿出生后一个月以内，由户主、亲属、抚养人或者邻居向婴儿常住地户口登记机关申报出生登记。"
+    statutory_days = 20
+    standard_materials = factory.LazyFunction(lambda: ["居民身份证", "出生医学证明"])
+    standard_steps = factory.LazyFunction(lambda: ["受理", "审核", "办结"])
+    keywords = "上户口 报户口"
+    aliases = "宝宝落户"
 
 
 def guide_content(**overrides: Any) -> dict[str, Any]:
@@ -124,56 +133,68 @@ def steps() -> list[dict[str, Any]]:
     return [{"name": "受理", "days": 1}, {"name": "审核", "days": 3}, {"name": "办结", "days": 1}]
 
 
-def draft_implementation(
-    name: str = "新生儿入户",
-    *,
-    div: Division | None = None,
-    dept: Department | None = None,
-    actor: Any = None,
-    **overrides: Any,
-) -> ImplementationVersion:
-    div = div or division()
-    dept = dept or department(div)
-    e = entry(name)
-    code = f"{e.code}-{div.code}-000-{dept.uscc}-1-00"
-    return services.create_implementation(
-        entry=e,
-        division=div,
-        department=dept,
-        code=code,
-        content=guide_content(name=name, **overrides),
-        materials=materials(),
-        steps=steps(),
-        special_steps=[],
-        actor=actor,
-    )
+class DraftVersionFactory(DjangoModelFactory[ImplementationVersion]):
+    """A new implementation of a new catalogue entry in ``division`` by ``department``, with its first version
+    as a draft, made by catalogue.services.create_implementation. Any other keyword is guide content
+    (``guide_content``): ``DraftVersionFactory(name="预防接种证", promised_days=3)``."""
+
+    class Meta:
+        model = ImplementationVersion
+
+    name = "新生儿入户"
+    division = factory.SubFactory(DivisionFactory)
+    department = factory.SubFactory(DepartmentFactory, division=factory.SelfAttribute("..division"))
+    entry = factory.SubFactory(CatalogueEntryFactory, name=factory.SelfAttribute("..name"))
+    materials = factory.LazyFunction(lambda: materials())
+    steps = factory.LazyFunction(lambda: steps())
+    special_steps = factory.LazyFunction(list)
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class: type[ImplementationVersion], *args: Any, **kwargs: Any) -> ImplementationVersion:
+        entry, division, department = kwargs.pop("entry"), kwargs.pop("division"), kwargs.pop("department")
+        parts = {key: kwargs.pop(key) for key in ("materials", "steps", "special_steps")}
+        actor = kwargs.pop("actor")
+        return services.create_implementation(
+            entry=entry,
+            division=division,
+            department=department,
+            code=f"{entry.code}-{division.code}-000-{department.uscc}-1-00",
+            content=guide_content(**kwargs),
+            actor=actor,
+            **parts,
+        )
 
 
-def published_implementation(name: str = "新生儿入户", **kwargs: Any) -> ImplementationVersion:
-    return services.publish_now(draft_implementation(name, **kwargs))
+class PublishedVersionFactory(DraftVersionFactory):
+    """The same, published (catalogue.services.publish_now): what citizens see and apply for."""
+
+    @classmethod
+    def _create(cls, model_class: type[ImplementationVersion], *args: Any, **kwargs: Any) -> ImplementationVersion:
+        return services.publish_now(super()._create(model_class, *args, **kwargs))
 
 
 def browse_catalogue() -> dict[str, Any]:
     """Items in 诸暨市, its province, another city, plus a legal-person item and an unpublished one."""
-    zhuji = division()
-    province = division("33", "浙江省")  # the ancestor division() created
-    pinghu = division("330482", "平湖市", division("3304", "嘉兴市", province))
-    household = theme("N01", "户籍办理", "natural")
-    business = theme("L01", "设立变更", "legal")
-    police = department(zhuji, "诸暨市公安局", "police")
-    hrss = department(province, "浙江省人力资源和社会保障厅", "hrss")
-    pinghu_police = department(pinghu, "平湖市公安局", "police")
-    amr = department(zhuji, "诸暨市市场监督管理局", "market_regulation")
+    zhuji = DivisionFactory(code="330681")
+    province = DivisionFactory(code="33")  # the ancestor 诸暨市 implies
+    pinghu = DivisionFactory(code="330482")
+    household = ThemeFactory(code="N01", name="户籍办理", audience="natural")
+    business = ThemeFactory(code="L01", name="设立变更", audience="legal")
+    police = DepartmentFactory(division=zhuji, name="诸暨市公安局", kind="police")
+    hrss = DepartmentFactory(division=province, name="浙江省人力资源和社会保障厅", kind="hrss")
+    pinghu_police = DepartmentFactory(division=pinghu, name="平湖市公安局", kind="police")
+    amr = DepartmentFactory(division=zhuji, name="诸暨市市场监督管理局", kind="market_regulation")
 
-    newborn = published_implementation("新生儿入户", div=zhuji, dept=police)
+    newborn = PublishedVersionFactory(name="新生儿入户", division=zhuji, department=police)
     newborn.implementation.entry.themes.add(household)
-    pension = published_implementation("企业职工基本养老保险关系转移接续", div=province, dept=hrss)
-    elsewhere = published_implementation("首次申领居民身份证", div=pinghu, dept=pinghu_police)
-    company = published_implementation(
-        "内资企业及分支机构设立登记", div=zhuji, dept=amr, service_objects=["legal"], scope="province"
+    pension = PublishedVersionFactory(name="企业职工基本养老保险关系转移接续", division=province, department=hrss)
+    elsewhere = PublishedVersionFactory(name="首次申领居民身份证", division=pinghu, department=pinghu_police)
+    company = PublishedVersionFactory(
+        name="内资企业及分支机构设立登记", division=zhuji, department=amr, service_objects=["legal"], scope="province"
     )
     company.implementation.entry.themes.add(business)
-    draft = draft_implementation("未发布事项", div=zhuji, dept=police)
+    draft = DraftVersionFactory(name="未发布事项", division=zhuji, department=police)
     return {
         "zhuji": zhuji,
         "province": province,

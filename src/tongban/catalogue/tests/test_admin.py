@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tongban.accounts.models import User
+from tongban.accounts.tests.factories import CatalogueAdminFactory
 from tongban.catalogue import services
 from tongban.catalogue.admin import VERSION_FIELDSETS, field_label
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation, MaterialRequirement, VersionEvent
@@ -29,17 +30,21 @@ def superuser() -> User:
 
 @pytest.fixture
 def zhuji():
-    return f.division("330681", "诸暨市")
+    return f.DivisionFactory(code="330681", name="诸暨市")
 
 
 @pytest.fixture
 def pinghu():
-    return f.division("330482", "平湖市")
+    return f.DivisionFactory(code="330482", name="平湖市")
 
 
 @pytest.fixture
 def catalogue_admin(zhuji) -> User:
-    return f.catalogue_admin(zhuji)
+    """A 事项管理员 of 诸暨市 with the role's group and its Django permissions, as in real use (scoping must hold
+    despite them)."""
+    user = CatalogueAdminFactory(division=zhuji, username="zj_catalogue", real_name="诸暨事项管理员")
+    assert user.is_staff and user.has_perm("catalogue.change_catalogueentry")
+    return user
 
 
 def workflow_url(version: ImplementationVersion, action: str) -> str:
@@ -48,8 +53,14 @@ def workflow_url(version: ImplementationVersion, action: str) -> str:
 
 def invalid_draft(div, **overrides) -> ImplementationVersion:
     """A draft that breaks three rules: empty complaint phone, promised > statutory, free but online payment."""
-    return f.draft_implementation(
-        "护照签发", div=div, complaint_phone="", promised_days=30, statutory_days=20, online_payment=True, **overrides
+    return f.DraftVersionFactory(
+        name="护照签发",
+        division=div,
+        complaint_phone="",
+        promised_days=30,
+        statutory_days=20,
+        online_payment=True,
+        **overrides,
     )
 
 
@@ -59,9 +70,11 @@ def invalid_draft(div, **overrides) -> ImplementationVersion:
 @pytest.fixture
 def full_catalogue(zhuji, pinghu):
     """Rows of the catalogue and jurisdiction models, in two regions."""
-    published = f.published_implementation("新生儿入户", div=zhuji)
-    draft = f.draft_implementation("居民身份证申领", div=zhuji)
-    other = f.published_implementation("户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"))
+    published = f.PublishedVersionFactory(name="新生儿入户", division=zhuji)
+    draft = f.DraftVersionFactory(name="居民身份证申领", division=zhuji)
+    other = f.PublishedVersionFactory(
+        name="户口迁移", division=pinghu, department=f.DepartmentFactory(division=pinghu, name="平湖市公安局")
+    )
     centre = ServiceCentre.objects.create(
         division=zhuji,
         name="诸暨市政务服务中心",
@@ -71,7 +84,7 @@ def full_catalogue(zhuji, pinghu):
     )
     window = Window.objects.create(centre=centre, number="1", name="综合受理", kind="general")
     window.departments.add(published.implementation.department)
-    published.implementation.entry.themes.add(f.theme())
+    published.implementation.entry.themes.add(f.ThemeFactory())
     return {"published": published, "draft": draft, "other": other}
 
 
@@ -117,7 +130,7 @@ def test_changelists_search_and_filter(superuser, full_catalogue, zhuji):
 
 
 def test_submit_and_publish_through_the_admin(superuser, zhuji):
-    version = f.draft_implementation(div=zhuji)
+    version = f.DraftVersionFactory(division=zhuji)
     client = login(superuser)
     response = client.post(workflow_url(version, "submit"), follow=True)
     assert response.status_code == 200
@@ -155,7 +168,7 @@ def test_publish_shows_every_violation_in_chinese_and_changes_nothing(superuser,
 
 
 def test_reject_needs_a_reason(superuser, zhuji):
-    version = f.draft_implementation(div=zhuji)
+    version = f.DraftVersionFactory(division=zhuji)
     services.submit_version(version)
     client = login(superuser)
     response = client.post(workflow_url(version, "reject"), {"note": "  "}, follow=True)
@@ -169,7 +182,7 @@ def test_reject_needs_a_reason(superuser, zhuji):
 
 
 def test_workflow_refuses_get_unknown_actions_and_wrong_states(superuser, zhuji):
-    version = f.draft_implementation(div=zhuji)
+    version = f.DraftVersionFactory(division=zhuji)
     client = login(superuser)
     assert client.get(workflow_url(version, "submit")).status_code == 405
     assert client.post(workflow_url(version, "explode")).status_code == 404
@@ -180,7 +193,7 @@ def test_workflow_refuses_get_unknown_actions_and_wrong_states(superuser, zhuji)
 
 
 def test_retire_from_the_admin(superuser, zhuji):
-    version = f.published_implementation(div=zhuji)
+    version = f.PublishedVersionFactory(division=zhuji)
     login(superuser).post(workflow_url(version, "retire"))
     version.refresh_from_db()
     assert version.status == "retired"
@@ -188,7 +201,7 @@ def test_retire_from_the_admin(superuser, zhuji):
 
 
 def test_list_actions_publish_each_version_and_report_violations_per_version(superuser, zhuji):
-    good = f.draft_implementation("新生儿入户", div=zhuji)
+    good = f.DraftVersionFactory(name="新生儿入户", division=zhuji)
     bad = invalid_draft(zhuji)
     for v in (good, bad):
         services.submit_version(v)
@@ -207,8 +220,8 @@ def test_list_actions_publish_each_version_and_report_violations_per_version(sup
 
 
 def test_list_action_submit_and_retire(superuser, zhuji):
-    draft = f.draft_implementation("居民身份证申领", div=zhuji)
-    published = f.published_implementation("新生儿入户", div=zhuji)
+    draft = f.DraftVersionFactory(name="居民身份证申领", division=zhuji)
+    published = f.PublishedVersionFactory(name="新生儿入户", division=zhuji)
     client = login(superuser)
     url = reverse("admin:catalogue_implementationversion_changelist")
     client.post(url, {"action": "submit_selected", "_selected_action": [draft.pk]})
@@ -219,7 +232,7 @@ def test_list_action_submit_and_retire(superuser, zhuji):
 
 
 def test_implementation_page_shows_versions_buttons_and_starts_a_new_version(superuser, zhuji):
-    version = f.published_implementation(div=zhuji)
+    version = f.PublishedVersionFactory(division=zhuji)
     impl = version.implementation
     client = login(superuser)
     page = client.get(change_url(impl)).content.decode()
@@ -238,8 +251,8 @@ def test_implementation_page_shows_versions_buttons_and_starts_a_new_version(sup
 
 
 def test_adding_an_implementation_creates_a_first_draft_from_the_entry(superuser, zhuji):
-    entry = f.entry("出生医学证明办理", standard_fees=[{"item": "工本费", "amount": "10"}])
-    dept = f.department(zhuji, "诸暨市卫生健康局", kind="health")
+    entry = f.CatalogueEntryFactory(name="出生医学证明办理", standard_fees=[{"item": "工本费", "amount": "10"}])
+    dept = f.DepartmentFactory(division=zhuji, name="诸暨市卫生健康局", kind="health")
     client = login(superuser)
     response = client.post(
         reverse("admin:catalogue_itemimplementation_add"),
@@ -258,8 +271,8 @@ def test_adding_an_implementation_creates_a_first_draft_from_the_entry(superuser
 
 
 def test_adding_an_implementation_with_a_department_of_another_region_is_refused(superuser, zhuji, pinghu):
-    entry = f.entry("出生医学证明办理")
-    dept = f.department(pinghu, "平湖市卫生健康局", kind="health")
+    entry = f.CatalogueEntryFactory(name="出生医学证明办理")
+    dept = f.DepartmentFactory(division=pinghu, name="平湖市卫生健康局", kind="health")
     response = login(superuser).post(
         reverse("admin:catalogue_itemimplementation_add"),
         {"entry": entry.pk, "division": zhuji.pk, "department": dept.pk},
@@ -278,7 +291,7 @@ def test_version_fieldsets_cover_every_content_field():
 
 
 def test_editing_a_draft_records_actor_and_changed_fields(superuser, zhuji):
-    version = f.draft_implementation(div=zhuji)
+    version = f.DraftVersionFactory(division=zhuji)
     client = login(superuser)
     data = post_data(client.get(change_url(version)))
     data["phone"] = "0575-87099999"
@@ -317,7 +330,7 @@ def test_editing_a_draft_records_actor_and_changed_fields(superuser, zhuji):
 
 
 def test_saving_an_unchanged_draft_records_no_event(superuser, zhuji):
-    version = f.draft_implementation(div=zhuji)
+    version = f.DraftVersionFactory(division=zhuji)
     client = login(superuser)
     response = client.post(change_url(version), post_data(client.get(change_url(version))))
     assert response.status_code == 302
@@ -325,7 +338,7 @@ def test_saving_an_unchanged_draft_records_no_event(superuser, zhuji):
 
 
 def test_deleting_a_material_in_a_draft(superuser, zhuji):
-    version = f.draft_implementation(div=zhuji)
+    version = f.DraftVersionFactory(division=zhuji)
     client = login(superuser)
     data = post_data(client.get(change_url(version)))
     data["materials-1-DELETE"] = "on"
@@ -334,7 +347,7 @@ def test_deleting_a_material_in_a_draft(superuser, zhuji):
 
 
 def test_invalid_form_schema_is_refused_with_chinese_messages(superuser, zhuji):
-    version = f.draft_implementation(div=zhuji)
+    version = f.DraftVersionFactory(division=zhuji)
     client = login(superuser)
     data = post_data(client.get(change_url(version)))
     data["form_schema"] = json.dumps(
@@ -356,7 +369,7 @@ def test_invalid_form_schema_is_refused_with_chinese_messages(superuser, zhuji):
 
 
 def test_published_version_page_is_read_only_and_cannot_be_posted(superuser, zhuji):
-    version = f.published_implementation(div=zhuji)
+    version = f.PublishedVersionFactory(division=zhuji)
     client = login(superuser)
     response = client.get(change_url(version))
     page = response.content.decode()
@@ -381,7 +394,7 @@ def test_version_page_shows_checks_differences_history_and_preview(superuser, zh
     assert reverse("admin:catalogue_implementationversion_preview", args=[draft.pk]) in page
     preview = client.get(reverse("admin:catalogue_implementationversion_preview", args=[draft.pk]))
     assert preview.status_code == 200 and "护照签发" in preview.content.decode()
-    published = f.published_implementation("新生儿入户", div=zhuji)
+    published = f.PublishedVersionFactory(name="新生儿入户", division=zhuji)
     page = client.get(change_url(published)).content.decode()
     assert f"/items/{published.implementation.code}/?version=1" in page
     assert "发布前检查" not in page
@@ -391,8 +404,10 @@ def test_version_page_shows_checks_differences_history_and_preview(superuser, zh
 
 
 def test_scoped_admin_cannot_see_or_act_on_another_region(catalogue_admin, zhuji, pinghu):
-    own = f.draft_implementation("新生儿入户", div=zhuji)
-    other = f.draft_implementation("户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"))
+    own = f.DraftVersionFactory(name="新生儿入户", division=zhuji)
+    other = f.DraftVersionFactory(
+        name="户口迁移", division=pinghu, department=f.DepartmentFactory(division=pinghu, name="平湖市公安局")
+    )
     client = login(catalogue_admin)
     listing = client.get(reverse("admin:catalogue_itemimplementation_changelist")).content.decode()
     assert own.implementation.code in listing and other.implementation.code not in listing
@@ -424,13 +439,13 @@ def test_scoped_admin_cannot_see_or_act_on_another_region(catalogue_admin, zhuji
 
 
 def test_scoped_admin_choices_are_limited_to_the_subtree(catalogue_admin, zhuji, pinghu):
-    f.department(zhuji, "诸暨市公安局")
-    foreign = f.department(pinghu, "平湖市公安局")
+    f.DepartmentFactory(division=zhuji, name="诸暨市公安局")
+    foreign = f.DepartmentFactory(division=pinghu, name="平湖市公安局")
     response = login(catalogue_admin).get(reverse("admin:catalogue_itemimplementation_add"))
     form = response.context["adminform"].form
     assert set(form.fields["division"].queryset) == {zhuji}
     assert foreign not in form.fields["department"].queryset
-    entry = f.entry("户口迁移")
+    entry = f.CatalogueEntryFactory(name="户口迁移")
     response = login(catalogue_admin).post(
         reverse("admin:catalogue_itemimplementation_add"),
         {"entry": entry.pk, "division": pinghu.pk, "department": foreign.pk},
@@ -440,8 +455,8 @@ def test_scoped_admin_choices_are_limited_to_the_subtree(catalogue_admin, zhuji,
 
 
 def test_scoped_admin_sees_departments_of_the_subtree_only(catalogue_admin, zhuji, pinghu):
-    f.department(zhuji, "诸暨市公安局")
-    foreign = f.department(pinghu, "平湖市公安局")
+    f.DepartmentFactory(division=zhuji, name="诸暨市公安局")
+    foreign = f.DepartmentFactory(division=pinghu, name="平湖市公安局")
     client = login(catalogue_admin)
     page = client.get(reverse("admin:jurisdictions_department_changelist")).content.decode()
     assert "诸暨市公安局" in page and "平湖市公安局" not in page
@@ -449,7 +464,7 @@ def test_scoped_admin_sees_departments_of_the_subtree_only(catalogue_admin, zhuj
 
 
 def test_scoped_admin_may_not_change_the_basic_catalogue_or_divisions(catalogue_admin, zhuji):
-    entry = f.entry("新生儿入户")
+    entry = f.CatalogueEntryFactory(name="新生儿入户")
     client = login(catalogue_admin)
     assert client.get(change_url(entry)).status_code == 200  # may read
     assert client.post(change_url(entry), {"name": "改名"}).status_code == 403
@@ -462,7 +477,7 @@ def test_staff_without_a_catalogue_role_cannot_use_the_catalogue_admin(zhuji):
     clerk = User.objects.create_user(
         "clerk", password="Clerk-pass-2024", kind="staff", role="window_clerk", division=zhuji, is_staff=True
     )
-    version = f.draft_implementation(div=zhuji)
+    version = f.DraftVersionFactory(division=zhuji)
     client = login(clerk)
     assert client.get(reverse("admin:catalogue_itemimplementation_changelist")).status_code == 403
     assert client.post(workflow_url(version, "submit")).status_code in (403, 404)
@@ -474,9 +489,13 @@ def test_staff_without_a_catalogue_role_cannot_use_the_catalogue_admin(zhuji):
 
 
 def test_uniformity_report_lists_departures_with_counts(superuser, zhuji, pinghu):
-    uniform = f.published_implementation("新生儿入户", div=zhuji)
-    departing = f.draft_implementation(
-        "户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"), statutory_days=30, promised_days=5
+    uniform = f.PublishedVersionFactory(name="新生儿入户", division=zhuji)
+    departing = f.DraftVersionFactory(
+        name="户口迁移",
+        division=pinghu,
+        department=f.DepartmentFactory(division=pinghu, name="平湖市公安局"),
+        statutory_days=30,
+        promised_days=5,
     )
     services.update_draft(departing, materials=[*f.materials(), {"name": "结婚证", "source": "applicant"}])
     services.publish_now(departing)
@@ -493,7 +512,7 @@ def test_uniformity_report_lists_departures_with_counts(superuser, zhuji, pinghu
     assert "法定办结时限为30个工作日，基本目录为20个工作日" in page
     only = client.get(url, {"only": "1"}).context["rows"]
     assert [r["row"].implementation.pk for r in only] == [departing.implementation_id]
-    by_region = client.get(url, {"region": f.division("330681").code}).context["report"]
+    by_region = client.get(url, {"region": f.DivisionFactory(code="330681").code}).context["report"]
     assert [r.implementation.pk for r in by_region.rows] == [uniform.implementation_id]
     by_aspect = client.get(url, {"aspect": "statutory_days"}).context["rows"]
     assert len(by_aspect) == 1
@@ -508,19 +527,25 @@ def test_uniformity_report_lists_departures_with_counts(superuser, zhuji, pinghu
 def test_uniformity_report_queries_are_bounded(superuser, zhuji, django_assert_max_num_queries):
     client = login(superuser)
     url = reverse("admin:catalogue_itemimplementation_uniformity")
-    f.published_implementation("事项一", div=zhuji, dept=f.department(zhuji, "一局"))
+    f.PublishedVersionFactory(
+        name="事项一", division=zhuji, department=f.DepartmentFactory(division=zhuji, name="一局")
+    )
     client.get(url)  # warm caches (content types, session)
     with django_assert_max_num_queries(20) as small:
         client.get(url)
     for i in range(6):
-        f.published_implementation(f"事项{i + 2}", div=zhuji, dept=f.department(zhuji, f"{i + 2}局"))
+        f.PublishedVersionFactory(
+            name=f"事项{i + 2}", division=zhuji, department=f.DepartmentFactory(division=zhuji, name=f"{i + 2}局")
+        )
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).context["report"].checked == 7
 
 
 def test_scoped_admin_report_covers_own_region_only(catalogue_admin, zhuji, pinghu):
-    f.published_implementation("新生儿入户", div=zhuji)
-    f.published_implementation("户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"))
+    f.PublishedVersionFactory(name="新生儿入户", division=zhuji)
+    f.PublishedVersionFactory(
+        name="户口迁移", division=pinghu, department=f.DepartmentFactory(division=pinghu, name="平湖市公安局")
+    )
     response = login(catalogue_admin).get(reverse("admin:catalogue_itemimplementation_uniformity"))
     assert response.context["report"].checked == 1
     assert "户口迁移" not in response.content.decode()
@@ -550,7 +575,7 @@ def test_department_uscc_is_validated(superuser, zhuji):
 
 
 def test_division_code_must_match_level_and_parent(superuser):
-    province = f.division("330000", "浙江省")
+    province = f.DivisionFactory(code="330000", name="浙江省")
     client = login(superuser)
     url = reverse("admin:jurisdictions_division_add")
     response = client.post(url, {"code": "330700", "name": "金华市", "level": 3, "parent": province.pk})
@@ -561,18 +586,18 @@ def test_division_code_must_match_level_and_parent(superuser):
 
 
 def test_material_rows_of_published_versions_stay_unchanged(superuser, zhuji):
-    version = f.published_implementation(div=zhuji)
+    version = f.PublishedVersionFactory(division=zhuji)
     before = list(MaterialRequirement.objects.filter(version=version).values_list("name", flat=True))
     login(superuser).post(change_url(version), {"materials-TOTAL_FORMS": "0"})
     assert list(MaterialRequirement.objects.filter(version=version).values_list("name", flat=True)) == before
 
 
 def test_province_catalogue_admin_may_change_the_basic_catalogue():
-    province = f.division("330000", "浙江省")
+    province = f.DivisionFactory(code="330000", name="浙江省")
     user = User.objects.create_user(
         "zj_province", password="Pro-pass-2024", kind="staff", role="catalogue_admin", division=province, is_staff=True
     )
-    entry = f.entry("新生儿入户")
+    entry = f.CatalogueEntryFactory(name="新生儿入户")
     client = login(user)
     data = post_data(client.get(change_url(entry)))
     data["keywords"] = "上户口 报户口 孩子落户"
@@ -582,8 +607,8 @@ def test_province_catalogue_admin_may_change_the_basic_catalogue():
 
 
 def test_autocomplete_offers_only_the_subtree(catalogue_admin, zhuji, pinghu):
-    f.department(zhuji, "诸暨市公安局")
-    f.department(pinghu, "平湖市公安局")
+    f.DepartmentFactory(division=zhuji, name="诸暨市公安局")
+    f.DepartmentFactory(division=pinghu, name="平湖市公安局")
     response = login(catalogue_admin).get(
         reverse("admin:autocomplete"),
         {"app_label": "catalogue", "model_name": "itemimplementation", "field_name": "department", "term": "公安"},
@@ -598,9 +623,13 @@ def test_uniformity_report_command(zhuji, pinghu):
 
     from django.core.management import CommandError, call_command
 
-    f.published_implementation("新生儿入户", div=zhuji)
-    f.published_implementation(
-        "户口迁移", div=pinghu, dept=f.department(pinghu, "平湖市公安局"), statutory_days=30, promised_days=5
+    f.PublishedVersionFactory(name="新生儿入户", division=zhuji)
+    f.PublishedVersionFactory(
+        name="户口迁移",
+        division=pinghu,
+        department=f.DepartmentFactory(division=pinghu, name="平湖市公安局"),
+        statutory_days=30,
+        promised_days=5,
     )
     out = StringIO()
     call_command("uniformity_report", stdout=out)

@@ -41,20 +41,22 @@ def implement(
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    zhuji = f.division("330681", "诸暨市")
+    zhuji = f.DivisionFactory(code="330681", name="诸暨市")
     assert zhuji.parent is not None and zhuji.parent.parent is not None
     province = zhuji.parent.parent
-    pinghu = f.division("330482", "平湖市", parent=f.division("330400", "嘉兴市", parent=province))
-    police = f.department(zhuji, "诸暨市公安局", "police")
-    hrss = f.department(zhuji, "诸暨市人力资源和社会保障局", "hrss")
-    pinghu_police = f.department(pinghu, "平湖市公安局", "police")
-    prov_hrss = f.department(province, "浙江省人力资源和社会保障厅", "hrss")
-    household = f.theme("N01", "户籍办理", "natural")
-    social = f.theme("N02", "社会保障", "natural")
-    newborn = f.entry("新生儿入户")
+    pinghu = f.DivisionFactory(
+        code="330482", name="平湖市", parent=f.DivisionFactory(code="330400", name="嘉兴市", parent=province)
+    )
+    police = f.DepartmentFactory(division=zhuji, name="诸暨市公安局", kind="police")
+    hrss = f.DepartmentFactory(division=zhuji, name="诸暨市人力资源和社会保障局", kind="hrss")
+    pinghu_police = f.DepartmentFactory(division=pinghu, name="平湖市公安局", kind="police")
+    prov_hrss = f.DepartmentFactory(division=province, name="浙江省人力资源和社会保障厅", kind="hrss")
+    household = f.ThemeFactory(code="N01", name="户籍办理", audience="natural")
+    social = f.ThemeFactory(code="N02", name="社会保障", audience="natural")
+    newborn = f.CatalogueEntryFactory(name="新生儿入户")
     newborn.themes.add(household)
-    pension = f.entry(
-        "基本养老保险关系转移接续",
+    pension = f.CatalogueEntryFactory(
+        name="基本养老保险关系转移接续",
         item_type="20",
         department_kind="hrss",
         competent_department="人力资源社会保障部",
@@ -63,15 +65,15 @@ def world() -> dict[str, Any]:
         standard_fees=[{"item": "工本费", "amount": "0"}, "oops"],
     )
     pension.themes.add(social)
-    licence = f.entry(
-        "食品经营许可",
+    licence = f.CatalogueEntryFactory(
+        name="食品经营许可",
         item_type="01",
         department_kind="market_regulation",
         service_objects=["legal"],
         standard_materials=[{"name": "营业执照"}, "食品安全管理制度"],
     )
-    f.entry("已废止事项", is_active=False)
-    unimplemented = f.entry("尚未实施的事项")
+    f.CatalogueEntryFactory(name="已废止事项", is_active=False)
+    unimplemented = f.CatalogueEntryFactory(name="尚未实施的事项")
     return {
         "zhuji": zhuji,
         "pinghu": pinghu,
@@ -307,7 +309,7 @@ def test_the_guide_has_every_element(client: Client, world: dict[str, Any]) -> N
 
 
 def test_a_charged_guide_with_special_steps_and_odd_faq_rows(client: Client, world: dict[str, Any]) -> None:
-    entry = f.entry("特种设备检验", item_type="01")
+    entry = f.CatalogueEntryFactory(name="特种设备检验", item_type="01")
     draft = services.create_implementation(
         entry=entry,
         division=world["zhuji"],
@@ -418,7 +420,7 @@ def test_bounded_queries_however_many_rows(
     client: Client, world: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
     for i in range(12):
-        entry = f.entry(f"批量事项{i}")
+        entry = f.CatalogueEntryFactory(name=f"批量事项{i}")
         entry.themes.add(world["household"])
         implement(entry, world["zhuji"], world["police"])
     with django_assert_max_num_queries(3):

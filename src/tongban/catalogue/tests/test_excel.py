@@ -42,16 +42,16 @@ def _code(entry: CatalogueEntry, dept: Any) -> str:
 
 
 def build_catalogue() -> dict[str, Any]:
-    zhuji = f.division("330681", "诸暨市")
-    pinghu = f.division("330482", "平湖市")
-    police = f.department(zhuji, "诸暨市公安局", "police")
-    market = f.department(zhuji, "诸暨市市场监督管理局", "market_regulation")
-    pinghu_police = f.department(pinghu, "平湖市公安局", "police")
-    f.theme("N01", "户籍办理")
-    f.theme("L01", "设立变更", "legal")
+    zhuji = f.DivisionFactory(code="330681", name="诸暨市")
+    pinghu = f.DivisionFactory(code="330482", name="平湖市")
+    police = f.DepartmentFactory(division=zhuji, name="诸暨市公安局", kind="police")
+    market = f.DepartmentFactory(division=zhuji, name="诸暨市市场监督管理局", kind="market_regulation")
+    pinghu_police = f.DepartmentFactory(division=pinghu, name="平湖市公安局", kind="police")
+    f.ThemeFactory(code="N01", name="户籍办理")
+    f.ThemeFactory(code="L01", name="设立变更", audience="legal")
 
-    birth = f.entry("新生儿入户", cross_region=True, description="婴儿出生后办理户口登记。")
-    birth.themes.set([f.theme("N01")])
+    birth = f.CatalogueEntryFactory(name="新生儿入户", cross_region=True, description="婴儿出生后办理户口登记。")
+    birth.themes.set([f.ThemeFactory(code="N01")])
     v1 = services.create_implementation(
         entry=birth,
         division=zhuji,
@@ -81,8 +81,8 @@ def build_catalogue() -> dict[str, Any]:
     services.publish_now(draft)
 
     # A licensing item with fees, special steps, a rich form and awkward text.
-    main = f.entry(
-        "食品经营许可",
+    main = f.CatalogueEntryFactory(
+        name="食品经营许可",
         item_type="01",
         competent_department="国家市场监督管理总局",
         department_kind="market_regulation",
@@ -92,9 +92,9 @@ def build_catalogue() -> dict[str, Any]:
         standard_fees=[{"item": "工本费", "amount": "0.00"}],
         statutory_days=20,
     )
-    main.themes.set([f.theme("L01")])
-    sub = f.entry(
-        "食品经营许可（新办）",
+    main.themes.set([f.ThemeFactory(code="L01")])
+    sub = f.CatalogueEntryFactory(
+        name="食品经营许可（新办）",
         item_type="01",
         parent=main,
         business_type="new",
@@ -220,7 +220,7 @@ def build_catalogue() -> dict[str, Any]:
 
     # A draft only: not in a "published" export, in an "all" export.
     draft_only = services.create_implementation(
-        entry=f.entry("户口迁移"),
+        entry=f.CatalogueEntryFactory(name="户口迁移"),
         division=zhuji,
         department=police,
         code="DRAFT-ONLY-1",
@@ -272,7 +272,7 @@ def counts() -> tuple[int, ...]:
 
 
 def test_layout_covers_every_guide_field():
-    version = f.draft_implementation()
+    version = f.DraftVersionFactory()
     assert covered_version_fields() == set(version.content_fields())
     part_fields = {f.attname for f in MaterialRequirement._meta.concrete_fields} - {"id", "version_id", "order"}
     # The 空白表格 and 示例样表 columns carry the material's files too (附件/…).
@@ -360,6 +360,7 @@ def test_round_trip_into_an_empty_database_is_lossless(tmp_path):
     export_catalogue(str(second))
     assert workbook_cells(second) == workbook_cells(first)
     food = ItemImplementation.objects.get(entry__name="食品经营许可（新办）").published_version
+    assert food is not None
     assert food.fees == [{"item": "工本费", "amount": "20.00"}, {"item": "加急费", "amount": "5.5"}]
     assert food.conditions == "  前导空格与行尾空格  "
     assert food.form_schema[3] == {
@@ -372,7 +373,7 @@ def test_round_trip_into_an_empty_database_is_lossless(tmp_path):
     }
     assert [s.name for s in food.special_steps.all()] == ["现场勘验", "公示"]
     sub = CatalogueEntry.objects.get(name="食品经营许可（新办）")
-    assert sub.parent.name == "食品经营许可" and sub.business_type == "new"
+    assert sub.parent is not None and sub.parent.name == "食品经营许可" and sub.business_type == "new"
 
 
 def test_the_time_limit_columns_travel_and_an_older_workbook_without_them_still_imports(tmp_path):
@@ -461,13 +462,16 @@ def test_changed_row_makes_a_new_version_once(tmp_path):
     report = import_catalogue(str(path))  # a draft, not yet published
     assert report.ok and report.implementations.updated == 1 and report.implementations.unchanged == 2
     draft = food.versions.get(number=2)
-    assert draft.status == "draft" and draft.phone == "0575-80000000" and draft.materials.first().copies == 3
+    first_material = draft.materials.first()
+    assert first_material is not None and first_material.copies == 3
+    assert draft.status == "draft" and draft.phone == "0575-80000000"
     assert VersionEvent.objects.filter(version=draft, action="import").exists()
     assert import_catalogue(str(path)).implementations.unchanged == 3  # equal to the pending draft
 
     report = import_catalogue(str(path), publish=True)  # publishes the pending draft, no third version
     assert report.ok and report.implementations.updated == 1 and report.published == 1
     food.refresh_from_db()
+    assert food.published_version is not None
     assert food.published_version.number == 2 and food.versions.count() == 2
     assert import_catalogue(str(path), publish=True).implementations.unchanged == 3
 

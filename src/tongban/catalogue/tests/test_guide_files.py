@@ -22,6 +22,7 @@ from tongban.catalogue.excel.package import reference
 from tongban.catalogue.models import GuideFile, ImmutableVersionError, MaterialRequirement
 from tongban.core.errors import DomainError
 from tongban.core.testing.admin import change_url, login, post_data
+from tongban.jurisdictions.tests.factories import DivisionFactory
 
 from . import factories as f
 
@@ -47,7 +48,7 @@ def guide_with_files() -> tuple[Any, GuideFile, GuideFile]:
     sample = services.store_guide_file("出生登记申请表（示例）.pdf", PDF)
     rows = f.materials()
     rows[0].update(blank_form=form.name, blank_form_file_id=form.pk, sample=sample.name, sample_file_id=sample.pk)
-    draft = f.draft_implementation("新生儿入户", div=f.division("330681", "诸暨市"))
+    draft = f.DraftVersionFactory(name="新生儿入户", division=DivisionFactory(code="330681", name="诸暨市"))
     services.update_draft(draft, materials=rows)
     return services.publish_now(draft), form, sample
 
@@ -141,7 +142,7 @@ def test_a_file_only_a_draft_offers_is_not_public(client: Client) -> None:
     services.update_draft(draft, materials=rows)
     assert client.get(secret.get_absolute_url()).status_code == 404
     assert client.get(reverse("catalogue:file", args=[form.pk, "别的名字.xlsx"])).status_code == 404
-    client.force_login(f.catalogue_admin(f.division("330681", "诸暨市")))
+    client.force_login(f.catalogue_admin(DivisionFactory(code="330681", name="诸暨市")))
     assert client.get(secret.get_absolute_url()).status_code == 200  # the editors' preview
 
 
@@ -170,7 +171,7 @@ def test_the_admin_uploads_replaces_and_removes_a_file_on_a_draft() -> None:
     from tongban.accounts.models import User
 
     editor = User.objects.create_superuser("root", "root@example.cn", "Root-pass-2024")
-    version = f.draft_implementation(div=f.division("330681", "诸暨市"))
+    version = f.DraftVersionFactory(division=DivisionFactory(code="330681", name="诸暨市"))
     client = login(editor)
     data = post_data(client.get(change_url(version)))
     data["materials-0-blank_form_upload"] = SimpleUploadedFile("出生登记申请表.xlsx", xlsx_bytes())

@@ -42,7 +42,7 @@ def licences() -> Iterator[None]:
 
 
 def test_a_registered_section_is_rendered_where_it_applies(client: Any, licences: None) -> None:
-    impl = f.published_implementation("新生儿入户").implementation
+    impl = f.PublishedVersionFactory(name="新生儿入户").implementation
     assert [s.anchor for s in guide_sections(impl)] == ["licences"]
     html = client.get(reverse("catalogue:guide", args=[impl.code])).content.decode()
     assert '<section class="card guide-section" id="licences">' in html
@@ -50,12 +50,12 @@ def test_a_registered_section_is_rendered_where_it_applies(client: Any, licences
     assert '<li><a href="/licences/hukou/">居民户口簿</a></li>' in html
     assert '<span class="badge badge-amber">免证办</span>' in html
 
-    other = f.published_implementation("首次申领居民身份证").implementation
+    other = f.PublishedVersionFactory(name="首次申领居民身份证").implementation
     assert "licences" not in [s.anchor for s in guide_sections(other)]
     assert 'id="licences"' not in client.get(reverse("catalogue:guide", args=[other.code])).content.decode()
 
 
 def test_registering_again_replaces_the_provider(licences: None) -> None:
-    impl = f.published_implementation("新生儿入户").implementation
+    impl = f.PublishedVersionFactory(name="新生儿入户").implementation
     register_guide_section("test-licences", _licences)
     assert [s.anchor for s in guide_sections(impl)].count("licences") == 1

@@ -24,12 +24,12 @@ def text(response: Any) -> str:
 
 def rich_guide(name: str = "食品经营许可", **overrides: Any) -> ImplementationVersion:
     """A published guide that uses every element: special steps, fees, sample forms, FAQ, a form schema."""
-    div = f.division()
-    dept = f.department(div, "诸暨市市场监督管理局", "market_regulation")
-    natural = f.theme("N09", "餐饮住宿", "natural")
-    legal = f.theme("L03", "准营准办", "legal")
-    e = f.entry(
-        name,
+    div = f.DivisionFactory()
+    dept = f.DepartmentFactory(division=div, name="诸暨市市场监督管理局", kind="market_regulation")
+    natural = f.ThemeFactory(code="N09", name="餐饮住宿", audience="natural")
+    legal = f.ThemeFactory(code="L03", name="准营准办", audience="legal")
+    e = f.CatalogueEntryFactory(
+        name=name,
         item_type="01",
         competent_department="国家市场监督管理总局",
         department_kind="market_regulation",
@@ -272,7 +272,7 @@ def test_guide_query_count_is_bounded(client: Any, django_assert_max_num_queries
 
 
 def test_older_version_is_shown_with_a_notice(client: Any) -> None:
-    v1 = f.published_implementation("新生儿入户")
+    v1 = f.PublishedVersionFactory(name="新生儿入户")
     impl = v1.implementation
     draft = services.start_new_version(impl)
     services.update_draft(draft, content={"promised_days": 3, "office_hours": "周一至周日 9:00-17:00"})
@@ -290,7 +290,7 @@ def test_older_version_is_shown_with_a_notice(client: Any) -> None:
 
 @pytest.mark.parametrize("suffix", ["?version=2", "?version=0", "?version=abc"])
 def test_unknown_version_is_a_chinese_404(client: Any, suffix: str) -> None:
-    impl = f.published_implementation().implementation
+    impl = f.PublishedVersionFactory().implementation
     response = client.get(reverse("catalogue:guide", args=[impl.code]) + suffix)
     assert response.status_code == 404
     assert "没有找到您要的页面" in text(response)
@@ -302,14 +302,14 @@ def test_unknown_code_and_unpublished_item_are_404_in_chinese(client: Any) -> No
     page = text(response)
     assert "没有找到您要的页面" in page and "NO-SUCH-CODE" in page
 
-    draft = f.draft_implementation("尚未发布的事项")
+    draft = f.DraftVersionFactory(name="尚未发布的事项")
     response = client.get(reverse("catalogue:guide", args=[draft.implementation.code]))
     assert response.status_code == 404
     assert "暂无已发布的办事指南" in text(response)
 
 
 def test_a_draft_of_a_published_item_is_never_shown(client: Any) -> None:
-    v1 = f.published_implementation("新生儿入户")
+    v1 = f.PublishedVersionFactory(name="新生儿入户")
     draft = services.start_new_version(v1.implementation)
     services.update_draft(draft, content={"office_hours": "草稿里的时间"})
     page = text(client.get(reverse("catalogue:guide", args=[v1.implementation.code])))
@@ -388,10 +388,10 @@ def test_browse_with_bad_filters_explains_in_chinese(
 
 
 def test_browse_paginates_with_bounded_queries(client: Any, django_assert_max_num_queries: Any) -> None:
-    div = f.division()
-    dept = f.department(div)
+    div = f.DivisionFactory()
+    dept = f.DepartmentFactory(division=div)
     for n in range(25):
-        f.published_implementation(f"测试事项{n:02d}", div=div, dept=dept)
+        f.PublishedVersionFactory(name=f"测试事项{n:02d}", division=div, department=dept)
     with django_assert_max_num_queries(10):
         first = client.get(reverse("catalogue:list"), {"region": "330681"})
     assert first.status_code == 200
@@ -476,8 +476,10 @@ def test_selectors_guide_and_counts(catalogue: dict[str, Any], django_assert_num
     assert {o["depth"] for o in options} == {0, 1, 2}
 
     # A kind without a known label is named after one of its departments, never shown as a code.
-    f.published_implementation(
-        "殡葬服务", div=catalogue["zhuji"], dept=f.department(catalogue["zhuji"], "诸暨市殡仪馆", "funeral_home")
+    f.PublishedVersionFactory(
+        name="殡葬服务",
+        division=catalogue["zhuji"],
+        department=f.DepartmentFactory(division=catalogue["zhuji"], name="诸暨市殡仪馆", kind="funeral_home"),
     )
     kinds = {k["kind"]: k["label"] for k in selectors.department_kinds_with_counts()}
     assert kinds["funeral_home"] == "诸暨市殡仪馆"

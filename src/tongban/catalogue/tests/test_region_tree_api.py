@@ -16,15 +16,19 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def tree() -> dict[str, Division]:
-    zhuji = f.division("330681", "诸暨市")
+    zhuji = f.DivisionFactory(code="330681", name="诸暨市")
     assert zhuji.parent is not None and zhuji.parent.parent is not None
-    jiaxing = f.division("330400", "嘉兴市", parent=zhuji.parent.parent)
-    return {"zhuji": zhuji, "pinghu": f.division("330482", "平湖市", parent=jiaxing)}
+    jiaxing = f.DivisionFactory(code="330400", name="嘉兴市", parent=zhuji.parent.parent)
+    return {"zhuji": zhuji, "pinghu": f.DivisionFactory(code="330482", name="平湖市", parent=jiaxing)}
 
 
 def test_region_tree_counts_published_items_like_the_pages(client: Client, tree: dict[str, Division]) -> None:
-    f.published_implementation(div=tree["zhuji"])
-    f.draft_implementation("不计入的草稿", div=tree["pinghu"], dept=f.department(tree["pinghu"], "平湖市公安局"))
+    f.PublishedVersionFactory(division=tree["zhuji"])
+    f.DraftVersionFactory(
+        name="不计入的草稿",
+        division=tree["pinghu"],
+        department=f.DepartmentFactory(division=tree["pinghu"], name="平湖市公安局"),
+    )
     roots = client.get("/api/v1/regions/tree").json()
     assert [r["name"] for r in roots] == ["浙江省"]
     assert roots[0]["total"] == 1

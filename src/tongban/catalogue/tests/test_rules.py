@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from tongban.catalogue.formschema import merge_forms, schema_errors, validate_submission
 from tongban.catalogue.rules import guide_violations, uniformity_differences
 from tongban.catalogue.tests.factories import guide_content, materials, steps
@@ -82,7 +84,7 @@ def test_form_schema_and_submission():
 
 def test_merge_forms_asks_shared_key_once():
     a = [{"key": "applicant_name", "label": "姓名", "type": "text", "required": False}]
-    b = [
+    b: list[dict[str, Any]] = [
         {"key": "applicant_name", "label": "姓名", "type": "text", "required": True},
         {"key": "child_name", "label": "新生儿姓名", "type": "text"},
     ]
@@ -123,7 +125,7 @@ def test_limits_in_calendar_days_say_so():
     assert "limit_unit" in fields(guide(limit_unit="weeks"))
 
 
-FORM = [
+FORM: list[dict[str, Any]] = [
     {"key": "name", "label": "姓名", "type": "text", "required": True},
     {"key": "note", "label": "说明", "type": "textarea"},
     {"key": "agree", "label": "同意", "type": "boolean"},

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_publish_sets_current_version_and_bumps_generation():
-    version = f.draft_implementation()
+    version = f.DraftVersionFactory()
     assert version.status == "draft"
     published = services.publish_now(version)
     assert published.status == "published"
@@ -28,7 +28,7 @@ def test_publish_sets_current_version_and_bumps_generation():
 
 
 def test_publish_reports_every_violation_at_once_and_changes_nothing():
-    version = f.draft_implementation(promised_days=0, online_depth=4, visits=2, charged=False, online_payment=True)
+    version = f.DraftVersionFactory(promised_days=0, online_depth=4, visits=2, charged=False, online_payment=True)
     services.submit_version(version)
     with pytest.raises(services.PublishRejected) as caught:
         services.publish_version(version)
@@ -40,7 +40,7 @@ def test_publish_reports_every_violation_at_once_and_changes_nothing():
 
 
 def test_published_version_is_immutable_and_edit_makes_new_version():
-    published = f.published_implementation()
+    published = f.PublishedVersionFactory()
     published.name = "改名"
     with pytest.raises(ImmutableVersionError):
         published.save()
@@ -57,13 +57,14 @@ def test_published_version_is_immutable_and_edit_makes_new_version():
     services.publish_now(draft)
     published.refresh_from_db()
     assert published.status == "retired"
-    assert published.implementation.published_version.number == 2
+    current = published.implementation.published_version
+    assert current is not None and current.number == 2
     edit = VersionEvent.objects.get(version=draft, action="edit")
     assert edit.changes == {"promised_days": ["5", "3"]}
 
 
 def test_history_is_append_only():
-    version = f.draft_implementation()
+    version = f.DraftVersionFactory()
     event = VersionEvent.objects.get(version=version)
     event.note = "篡改"
     with pytest.raises(AppendOnlyError):
@@ -73,7 +74,7 @@ def test_history_is_append_only():
 
 
 def test_transitions_outside_the_table_are_refused():
-    version = f.draft_implementation()
+    version = f.DraftVersionFactory()
     with pytest.raises(ConflictError):
         services.publish_version(version)  # a draft must be reviewed first
     services.submit_version(version)
@@ -84,7 +85,7 @@ def test_transitions_outside_the_table_are_refused():
 
 
 def test_retire_removes_current_version():
-    published = f.published_implementation()
+    published = f.PublishedVersionFactory()
     services.retire_version(published, note="事项取消")
     published.implementation.refresh_from_db()
     assert published.implementation.published_version is None

@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 
+from tongban.accounts.tests.factories import ApproverFactory
 from tongban.bundles.tests.factories import newborn_bundle
 from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.models import BundleCase, Case
-from tongban.cases.tests.factories import user, world
+from tongban.cases.tests.factories import world
 from tongban.core import clock
 from tongban.delivery import services as post
 from tongban.outbox.testing import deliver_outbox
@@ -27,7 +28,7 @@ def env(monkeypatch):
     bundle = newborn_bundle()
     health = bundle.lead_department
     w.centre.departments.add(health)
-    doctor = user("health_approver", kind="staff", role="approver", department=health, division=w.centre.division)
+    doctor = ApproverFactory(username="health_approver", department=health)
     return w, bundle, doctor
 
 

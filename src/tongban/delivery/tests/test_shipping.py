@@ -185,7 +185,7 @@ def test_a_denial_is_posted_as_the_decision_letter(w, decided):
 def test_track_and_advance_to_signed_for(w, decided, django_capture_on_commit_callbacks):
     closed = posted(w, decided())
     shipment = Shipment.objects.get(case=closed)
-    courier = get_courier()
+    courier = local.local_courier()
     assert [e.status for e in courier.track(shipment.tracking_number)] == ["collected"]
     expected = ["in_transit", "out_for_delivery", "delivered"]
     for status in expected:
@@ -211,17 +211,17 @@ def test_track_and_advance_to_signed_for(w, decided, django_capture_on_commit_ca
 
 def test_someone_else_may_sign(w, decided):
     shipment = Shipment.objects.get(case=posted(w, decided()))
-    courier = get_courier()
+    courier = local.local_courier()
     for _ in range(2):
         courier.advance(shipment.tracking_number)
     courier.advance(shipment.tracking_number, signer="小区快递驿站")
     shipment = services.refresh(shipment)
     assert shipment.signed_by == "小区快递驿站"
-    assert shipment.events.order_by("-at", "-id").first().note == "他人代收（小区快递驿站）"
+    assert shipment.events.order_by("-at", "-id")[0].note == "他人代收（小区快递驿站）"
 
 
 def test_cancel_rules(w, decided, django_capture_on_commit_callbacks):
-    courier = get_courier()
+    courier = local.local_courier()
     # Collected: may be cancelled, with a reason, by the result desk.
     shipment = Shipment.objects.get(case=posted(w, decided()))
     with pytest.raises(DomainError, match="说明原因"):
@@ -299,7 +299,7 @@ def test_parcels_move_on_by_time(w, decided, monkeypatch, settings):
     settings.TONGBAN_LOCAL_COURIER_STEP_HOURS = 24
     shipment = Shipment.objects.get(case=posted(w, decided()))
     start = shipment.events.get().at
-    courier = get_courier()
+    courier = local.local_courier()
     assert courier.advance_due(start + dt.timedelta(hours=23)) == []
     assert [m.pk for m in courier.advance_due(start + dt.timedelta(hours=25))] == [shipment.pk]
     assert services.refresh(shipment).status == "in_transit"

@@ -82,7 +82,7 @@ def test_the_demo_catalogue_administrator_exports_edits_and_imports_their_catalo
     assert "导入完成" in done
     impl = ItemImplementation.objects.get(code=code)
     draft = impl.versions.order_by("-number").first()
-    assert draft.number == 2 and draft.phone == "0575-80000000" and draft.status == "draft"
+    assert draft is not None and draft.number == 2 and draft.phone == "0575-80000000" and draft.status == "draft"
 
 
 @override_settings(DEMO_MODE=True)

@@ -13,7 +13,7 @@ from tongban.catalogue.rules import guide_violations
 from tongban.core.identifiers import division_code_error, resident_id_error, uscc_error
 from tongban.demo.data import accounts, bundles, regions, synonyms, themes
 from tongban.demo.data import catalogue as cat
-from tongban.demo.data.common import entry_fields
+from tongban.demo.data.common import Item, MainItem, entry_fields
 
 IMPL_CODE = re.compile(r"^\d{12}-\d{12}-000-[0-9A-HJ-NPQRTUWXY]{18}-[1-4]-00$")
 
@@ -82,7 +82,7 @@ def test_zhuji_centre_has_the_windows_the_issue_names():
 
 
 def test_entry_codes_are_structured_and_unique():
-    all_items = [*cat.MAIN_ITEMS, *cat.ITEMS]
+    all_items: list[MainItem | Item] = [*cat.MAIN_ITEMS, *cat.ITEMS]
     codes = [i.code for i in all_items]
     assert len(set(codes)) == len(codes)
     for item in all_items:
@@ -254,8 +254,10 @@ def test_demo_accounts():
     citizens = [a for a in accounts.ACCOUNTS if a.kind == "citizen"]
     assert len(citizens) >= 2
     for a in citizens:
+        assert a.id_number is not None
         assert resident_id_error(a.id_number) is None and a.id_number.startswith("330681")
     enterprise = next(a for a in accounts.ACCOUNTS if a.kind == "enterprise")
+    assert enterprise.uscc is not None
     assert uscc_error(enterprise.uscc) is None and enterprise.uscc[2:8] == "330681"
     for a in accounts.ACCOUNTS:
         assert len(a.password) >= 8 and not a.password.isdigit()

@@ -5,32 +5,30 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import override_settings
 
 from tongban.accounts.models import User
+from tongban.accounts.tests.factories import ApproverFactory
 from tongban.bundles.models import Bundle
 from tongban.cases import services as b
 from tongban.cases import services as s
 from tongban.cases.models import Case
 from tongban.core import clock
 from tongban.core.testing import files as samples
-from tongban.demo import loader
 from tongban.demo.tests.factories import answer
 
 pytestmark = pytest.mark.django_db
 PNG = samples.png()
 
 
-def approver_for(case, cache={}):  # noqa: B006 (a per-test cache of staff users)
+def approver_for(case, approvers):
+    """An approver of the item's department (made once per department and test)."""
     dept = case.deciding_department
-    if dept.pk not in cache:
-        cache[dept.pk] = User.objects.create_user(
-            f"approver-{dept.pk}", kind="staff", role="approver", department=dept, division=dept.division
-        )
-    return cache[dept.pk]
+    if dept.pk not in approvers:
+        approvers[dept.pk] = ApproverFactory(username=f"approver-{dept.pk}", department=dept)
+    return approvers[dept.pk]
 
 
-def run_bundle(bundle, applicant, clerk):
+def run_bundle(bundle, applicant, clerk, approvers):
     ctx = s.Ctx(applicant, "online")
     bc = b.start_bundle_online(ctx, bundle)
     items = list(bc.items.all())
@@ -50,7 +48,7 @@ def run_bundle(bundle, applicant, clerk):
         if not open_cases:
             break
         for case in open_cases:
-            who = s.Ctx(approver_for(case))
+            who = s.Ctx(approver_for(case, approvers))
             while not case.awaiting_decision:
                 case = s.complete_step(who, case, "审查通过", case.revision)
             s.decide(who, case, True, "符合法定条件", case.revision)
@@ -64,10 +62,9 @@ def run_bundle(bundle, applicant, clerk):
     return bc
 
 
-@override_settings(DEMO_MODE=True)
-def test_every_demo_bundle_runs_end_to_end(monkeypatch):
+def test_every_demo_bundle_runs_end_to_end(monkeypatch, demo_db):
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 3, 2))
-    loader.load_demo()
+    approvers: dict[int, User] = {}
     clerk = User.objects.get(role="window_clerk", is_demo=True)
     citizen = User.objects.filter(kind="citizen", is_demo=True).first()
     enterprise = User.objects.filter(kind="enterprise", is_demo=True).first()
@@ -76,6 +73,6 @@ def test_every_demo_bundle_runs_end_to_end(monkeypatch):
     started = 0
     for bundle in bundles:
         applicant = enterprise if bundle.audience == "legal" else citizen
-        bc = run_bundle(bundle, applicant, clerk)
+        bc = run_bundle(bundle, applicant, clerk, approvers)
         started += Case.objects.filter(bundle_case=bc, events__action="start").distinct().count()
     assert started > 0  # some items really waited for a prerequisite and started by themselves

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
+from typing import Any
 
 import pytest
 from django.test import Client, override_settings
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 from tongban.catalogue.models import GuideFile, MaterialRequirement
 from tongban.demo import files, loader
 
-FORM = [
+FORM: list[dict[str, Any]] = [
     {"key": "applicant_name", "label": "申请人姓名", "type": "text"},
     {"key": "applicant_id_number", "label": "申请人公民身份号码", "type": "id_number"},
     {"key": "receive_method", "label": "领取方式", "type": "select", "options": ["窗口领取", "邮寄送达"]},
@@ -53,8 +54,9 @@ def test_every_demo_guide_offers_its_named_forms_as_files():
     assert not loader.load_demo().changed and GuideFile.objects.count() == count  # a second load changes nothing
 
     material = named.filter(version__status="published").first()
+    assert material is not None and material.blank_form_file is not None
     client = Client()
     page = client.get(f"/items/{material.version.implementation.code}/").content.decode()
     assert f'href="{material.blank_form_file.get_absolute_url()}" download>下载空白表格</a>' in page
     download = client.get(material.blank_form_file.get_absolute_url())
-    assert download.status_code == 200 and load_workbook(BytesIO(b"".join(download.streaming_content)))
+    assert download.status_code == 200 and load_workbook(BytesIO(download.getvalue()))

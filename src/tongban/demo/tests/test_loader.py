@@ -79,8 +79,9 @@ def test_load_twice_changes_nothing_and_publishes_valid_guides():
     assert published.filter(division__code="330681000000").count() >= 60
     assert ImplementationVersion.objects.exclude(status="published").count() == 0
     for impl in published.select_related("published_version"):
-        assert impl.published_version.number == 1
-        assert services.publish_violations(impl.published_version) == []
+        version = impl.published_version
+        assert version is not None and version.number == 1
+        assert services.publish_violations(version) == []
 
     # Divisions form a tree with materialised paths; departments and users carry valid identifiers.
     zhuji = Division.objects.get(code="330681000000")
@@ -95,7 +96,7 @@ def test_load_twice_changes_nothing_and_publishes_valid_guides():
 
     # Entries: sub-items under their main item, themes attached, the 六统一 baseline filled in.
     newborn = CatalogueEntry.objects.get(name="新生儿入户")
-    assert newborn.parent.name == "户口登记" and newborn.cross_region
+    assert newborn.parent is not None and newborn.parent.name == "户口登记" and newborn.cross_region
     assert newborn.themes.filter(name="生育收养").exists()
     assert "出生医学证明" in newborn.standard_materials
 
@@ -106,9 +107,7 @@ def test_load_twice_changes_nothing_and_publishes_valid_guides():
     assert centre.departments.filter(kind="hrss").exists()
 
 
-@override_settings(DEMO_MODE=True)
-def test_bundles_are_published_with_order_and_shared_fields():
-    loader.load_demo()
+def test_bundles_are_published_with_order_and_shared_fields(demo_db):
     assert Bundle.objects.filter(status="published").count() == 14
     newborn = Bundle.objects.get(name="新生儿出生一件事")
     assert bundle_problems(newborn) == []
@@ -124,9 +123,7 @@ def test_bundles_are_published_with_order_and_shared_fields():
         assert bundle_problems(bundle) == [], bundle.name
 
 
-@override_settings(DEMO_MODE=True)
-def test_changed_guide_becomes_a_new_published_version(monkeypatch):
-    loader.load_demo()
+def test_changed_guide_becomes_a_new_published_version(monkeypatch, demo_db):
     impl_spec = cat.implementation_of("no_crime_certificate")
     changed_item = dataclasses.replace(impl_spec.item, faq=[*impl_spec.item.faq[:2], ("新问题？", "新回答。")])
     plan = [dataclasses.replace(i, item=changed_item) if i is impl_spec else i for i in cat.IMPLEMENTATIONS]
@@ -136,15 +133,14 @@ def test_changed_guide_becomes_a_new_published_version(monkeypatch):
     assert report.updated["implementation"] == 1
     assert report.unchanged["implementation"] == len(plan) - 1
     impl = ItemImplementation.objects.get(code=impl_spec.code)
-    assert impl.published_version.number == 2
-    assert impl.published_version.faq[-1] == {"q": "新问题？", "a": "新回答。"}
+    version = impl.published_version
+    assert version is not None and version.number == 2
+    assert version.faq[-1] == {"q": "新问题？", "a": "新回答。"}
     assert impl.versions.get(number=1).status == "retired"
     assert not loader.load_demo().changed
 
 
-@override_settings(DEMO_MODE=True)
-def test_demo_accounts_roles_and_password_reset():
-    loader.load_demo()
+def test_demo_accounts_roles_and_password_reset(demo_db):
     users = {u.username: u for u in User.objects.filter(is_demo=True)}
     assert len(users) == 10
     assert users["zj_catalogue"].is_staff and not users["zj_catalogue"].is_superuser

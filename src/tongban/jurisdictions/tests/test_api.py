@@ -20,12 +20,12 @@ def _error(response: Any, status: int) -> dict[str, Any]:
 
 @pytest.fixture
 def tree() -> dict[str, Division]:
-    zhuji = f.division("330681", "诸暨市")
+    zhuji = f.DivisionFactory(code="330681", name="诸暨市")
     shaoxing = zhuji.parent
     assert shaoxing is not None and shaoxing.parent is not None
     town = Division.objects.create(code="330681001000", name="暨阳街道", level=4, parent=zhuji)
-    jiaxing = f.division("330400", "嘉兴市", parent=shaoxing.parent)
-    pinghu = f.division("330482", "平湖市", parent=jiaxing)
+    jiaxing = f.DivisionFactory(code="330400", name="嘉兴市", parent=shaoxing.parent)
+    pinghu = f.DivisionFactory(code="330482", name="平湖市", parent=jiaxing)
     return {
         "province": shaoxing.parent,
         "shaoxing": shaoxing,
@@ -111,10 +111,10 @@ def test_regions_use_a_bounded_number_of_queries(
 @pytest.fixture
 def departments(tree: dict[str, Division]) -> dict[str, Any]:
     return {
-        "police": f.department(tree["zhuji"], "诸暨市公安局", "police"),
-        "hrss": f.department(tree["zhuji"], "诸暨市人力资源和社会保障局", "hrss"),
-        "town": f.department(tree["town"], "暨阳街道便民服务中心", "government_services"),
-        "pinghu": f.department(tree["pinghu"], "平湖市公安局", "police"),
+        "police": f.DepartmentFactory(division=tree["zhuji"], name="诸暨市公安局", kind="police"),
+        "hrss": f.DepartmentFactory(division=tree["zhuji"], name="诸暨市人力资源和社会保障局", kind="hrss"),
+        "town": f.DepartmentFactory(division=tree["town"], name="暨阳街道便民服务中心", kind="government_services"),
+        "pinghu": f.DepartmentFactory(division=tree["pinghu"], name="平湖市公安局", kind="police"),
     }
 
 
@@ -203,6 +203,6 @@ def test_departments_use_a_bounded_number_of_queries(
     client: Client, tree: dict[str, Division], django_assert_max_num_queries: Any
 ) -> None:
     for i in range(25):
-        f.department(tree["zhuji"], f"诸暨市部门{i}", "misc")
+        f.DepartmentFactory(division=tree["zhuji"], name=f"诸暨市部门{i}", kind="misc")
     with django_assert_max_num_queries(3):
         assert len(client.get("/api/v1/departments?region=330681&limit=100").json()["results"]) == 25

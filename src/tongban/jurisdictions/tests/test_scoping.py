@@ -13,12 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_rows_of_the_actor_subtree_only() -> None:
-    zhuji = f.division("330681", "诸暨市")
+    zhuji = f.DivisionFactory(code="330681", name="诸暨市")
     town = Division.objects.create(code="330681001000", name="暨阳街道", level=4, parent=zhuji)
     province = Division.objects.get(code="330000000000")  # the ancestor f.division() created
-    pinghu = f.division("330482", "平湖市", parent=f.division("330400", "嘉兴市", parent=province))
-    f.department(zhuji, "诸暨市公安局")
-    f.department(pinghu, "平湖市公安局")
+    pinghu = f.DivisionFactory(
+        code="330482", name="平湖市", parent=f.DivisionFactory(code="330400", name="嘉兴市", parent=province)
+    )
+    f.DepartmentFactory(division=zhuji, name="诸暨市公安局")
+    f.DepartmentFactory(division=pinghu, name="平湖市公安局")
     clerk = Actor(user_id=1, kind=AccountKind.STAFF, role=Role.WINDOW_CLERK, division_path=zhuji.path)
 
     assert set(within_divisions(Division.objects.all(), clerk, "path")) == {zhuji, town}

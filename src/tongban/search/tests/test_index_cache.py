@@ -24,7 +24,7 @@ def no_throttle(monkeypatch):
 
 
 def test_publish_makes_an_item_findable_and_retire_removes_it():
-    draft = factories.draft_implementation("无犯罪记录证明")
+    draft = factories.DraftVersionFactory(name="无犯罪记录证明")
     assert names("无犯罪记录证明") == []  # drafts are not searchable
     before = CatalogueGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
     published = services.publish_now(draft)
@@ -35,7 +35,7 @@ def test_publish_makes_an_item_findable_and_retire_removes_it():
 
 
 def test_rebuild_follows_the_catalogue_generation_without_signals(no_throttle):
-    version = factories.published_implementation("婚姻登记")
+    version = factories.PublishedVersionFactory(name="婚姻登记")
     assert names("结婚登记") == ["婚姻登记"]
     builds = selectors.index_cache.builds
     # Another process retires the item: rows change by queryset updates (no signals here), then the
@@ -49,7 +49,7 @@ def test_rebuild_follows_the_catalogue_generation_without_signals(no_throttle):
 
 
 def test_generation_is_checked_at_most_once_per_interval(monkeypatch, django_assert_num_queries):
-    factories.published_implementation("婚姻登记")
+    factories.PublishedVersionFactory(name="婚姻登记")
     selectors.search("婚姻")  # builds
     monkeypatch.setattr(selectors, "CHECK_INTERVAL", 3600.0)
     with django_assert_num_queries(0):
@@ -61,7 +61,7 @@ def test_generation_is_checked_at_most_once_per_interval(monkeypatch, django_ass
 
 
 def test_synonym_rows_expand_queries():
-    factories.published_implementation("婚姻登记")
+    factories.PublishedVersionFactory(name="婚姻登记")
     assert names("扯证") == []
     SearchSynonym.objects.create(phrase="扯证", expansion="婚姻登记 结婚")
     assert SearchGeneration.objects.get(pk=1).value >= 1
@@ -73,7 +73,7 @@ def test_synonym_rows_expand_queries():
 
 
 def test_entry_keywords_change_reaches_the_index():
-    version = factories.published_implementation("婚姻登记")
+    version = factories.PublishedVersionFactory(name="婚姻登记")
     assert names("领红本") == []
     entry = version.implementation.entry
     entry.keywords = "领红本 结婚证"
@@ -82,7 +82,7 @@ def test_entry_keywords_change_reaches_the_index():
 
 
 def test_version_names_materials_and_region_come_from_the_published_version():
-    version = factories.published_implementation("新生儿入户")
+    version = factories.PublishedVersionFactory(name="新生儿入户")
     result = selectors.search("出生医学证明")[0]
     assert result["name"] == "新生儿入户"  # found through its material
     assert result["region"] == "诸暨市"

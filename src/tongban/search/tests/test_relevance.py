@@ -3,10 +3,7 @@ hit rate ≥ 0.9, and questions nothing in the catalogue answers get no result a
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
-from django.core.management import call_command
 
 from tongban.search import selectors
 from tongban.search.relevance import answered_unrelated, evaluate, load_questions, load_unrelated
@@ -39,13 +36,7 @@ def test_fixture_catalogue_top3(fixture_catalogue):
     _run(None)
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("tongban.demo.loader") is None,
-    reason="tongban.demo.loader (the demo catalogue) is not in this tree yet",
-)
-def test_demo_catalogue_top3(settings):
-    settings.DEMO_MODE = True
-    call_command("demo", "load", verbosity=0)
+def test_demo_catalogue_top3(demo_db):
     selectors.invalidate_index()
     _run("330681")  # 诸暨市, the demo's home region
     _run(None)

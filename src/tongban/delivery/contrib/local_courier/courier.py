@@ -25,6 +25,7 @@ from tongban.delivery.registry import (
     ShipmentRequest,
     ShipmentStatus,
     TrackingEvent,
+    get_courier,
     register,
     status_label,
 )
@@ -182,3 +183,12 @@ class LocalCourier:
             if changed:
                 moved.append(shipment)
         return moved
+
+
+def local_courier() -> LocalCourier:
+    """The registered local courier as itself: besides the Courier protocol it moves parcels on by hand and by
+    elapsed time (``advance``, ``advance_due``), which a real courier's network does on its own."""
+    courier = get_courier(NAME)
+    if not isinstance(courier, LocalCourier):
+        raise CourierError("unknown_courier", f"快递接口“{NAME}”不是本地模拟快递，不能手动推进邮件")
+    return courier

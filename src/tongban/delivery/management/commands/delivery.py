@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tongban.core.errors import DomainError
 from tongban.delivery import selectors, services
+from tongban.delivery.contrib.local_courier.courier import local_courier
 from tongban.delivery.models import Shipment
 from tongban.delivery.registry import get_courier, status_label
 
@@ -45,12 +46,12 @@ class Command(BaseCommand):
         return shipment
 
     def _advance(self, options):
-        courier = get_courier(LOCAL)
+        courier = local_courier()
         if options["by_time"]:
-            moved = courier.advance_due()
-            for shipment in moved:
+            due = courier.advance_due()
+            for shipment in due:
                 self._report(services.refresh(shipment, courier))
-            self.stdout.write(f"按时间推进了 {len(moved)} 件邮件。")
+            self.stdout.write(f"按时间推进了 {len(due)} 件邮件。")
             return
         if options["tracking"]:
             targets = [self._shipment(options["tracking"])]
