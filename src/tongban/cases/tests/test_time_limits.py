@@ -25,7 +25,9 @@ from tongban.cases.tests.factories import (
     World,
     bundle_holding_all,
     calendar_year_post,
+    child,
     form,
+    grant_item,
     holding_all,
     make_env,
     world,
@@ -445,6 +447,73 @@ def test_an_items_extension_moves_the_bundles_promise(day: Any) -> None:
     cert = Case.objects.get(bundle_case=bc, version__name="出生医学证明")
     s.extend(s.Ctx(head), cert, "需补充调查", cert.revision)
     assert BundleCase.objects.get(pk=bc.pk).promised_due == env_add(promised, 10)
+
+
+# --- Art. 44 for a bundle: 统一出件 counts from the last item's decision --------------------------------------
+
+
+def bundle_page(who: User, bc: BundleCase) -> str:
+    client = Client()
+    client.force_login(who)
+    return client.get(reverse("bundle_cases:case", args=[bc.number])).content.decode()
+
+
+def accepted_bundle(env: Any, mode: str = "together") -> BundleCase:
+    bc = bundle_at_window(env)
+    if mode != bc.result_mode:
+        bc = s.choose_result_mode(clerk(env.w), bc, mode, bc.revision)
+    return s.accept_bundle(clerk(env.w), bc, bc.revision)
+
+
+def test_results_together_count_from_the_last_decision_and_none_is_due_while_an_item_is_open(day: Any) -> None:
+    env = make_env()
+    bc = accepted_bundle(env)
+    grant_item(env, bc, "出生医学证明")  # 9-29; 新生儿入户 starts with its result
+    cert = child(bc, "出生医学证明")
+    assert (cert.status, cert.clock, cert.clock_due, cert.result_due) == ("decided", "", None, None)
+    assert BundleCase.objects.get(pk=bc.pk).clock == "handling"  # no result deadline while items are open
+    assert "自最后一个决定之日起计算" in page(env.w.clerk, cert)
+    day(dt.date(2026, 10, 9))
+    grant_item(env, bc, "预防接种证")
+    assert child(bc, "预防接种证").clock_due is None
+    day(dt.date(2026, 10, 12))
+    grant_item(env, bc, "新生儿入户")  # the last decision: every result goes out from here
+    due = env_add(dt.date(2026, 10, 12), 1)  # the guides' 送达时限 of one working day
+    ready = BundleCase.objects.get(pk=bc.pk)
+    assert (ready.phase, ready.clock, ready.clock_due) == ("ready", "result", due)
+    assert {c.version.name: c.result_due for c in Case.objects.filter(bundle_case=bc)} == {
+        "出生医学证明": due,
+        "预防接种证": due,
+        "新生儿入户": due,
+    }
+    api = Api(Client(), env.w.clerk).get(f"/bundle-cases/{bc.number}").json()
+    assert (api["clock"], api["clock_due"]) == ("result", due.isoformat())
+    assert "出件期限剩余" in bundle_page(env.w.clerk, bc)
+    # Nothing was overdue on the board meanwhile: the first decision's day plus one has long passed.
+    assert child(bc, "出生医学证明").number not in queue_page(env.w.clerk, "overdue")
+
+
+def test_results_item_by_item_each_count_from_its_own_decision(day: Any) -> None:
+    env = make_env()
+    bc = accepted_bundle(env, "separate")
+    grant_item(env, bc, "出生医学证明")
+    own = env_add(TODAY, 1)
+    assert child(bc, "出生医学证明").clock_due == own
+    day(dt.date(2026, 10, 9))
+    grant_item(env, bc, "预防接种证")
+    grant_item(env, bc, "新生儿入户")
+    ready = BundleCase.objects.get(pk=bc.pk)
+    assert (ready.phase, ready.clock_due) == ("ready", own)  # the earliest result still owed
+
+
+def test_choosing_results_together_while_an_item_is_open_stops_the_decided_ones_clock(day: Any) -> None:
+    env = make_env()
+    bc = accepted_bundle(env, "separate")
+    grant_item(env, bc, "出生医学证明")
+    assert child(bc, "出生医学证明").clock == "result"
+    bc = BundleCase.objects.get(pk=bc.pk)
+    s.choose_result_mode(clerk(env.w), bc, "together", bc.revision)
+    assert (child(bc, "出生医学证明").clock, child(bc, "出生医学证明").result_due) == ("", None)
 
 
 # --- a new year entered in the admin: every open deadline recomputed, every surface agrees -------------------
