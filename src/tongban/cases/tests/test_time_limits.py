@@ -33,7 +33,7 @@ from tongban.cases.tests.factories import (
     world,
 )
 from tongban.catalogue import services as catalogue
-from tongban.catalogue.models import ImplementationVersion, SpecialStep
+from tongban.catalogue.models import CatalogueEntry, ImplementationVersion, SpecialStep
 from tongban.catalogue.services import PublishRejected
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
@@ -131,8 +131,11 @@ def api_deadline(who: User, case: Case) -> dict[str, Any]:
 
 
 def pdf_text(case: Case, kind: NoticeKind) -> str:
-    reader = PdfReader(io.BytesIO(render_notice(fresh(case), kind)))
-    return re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in reader.pages))
+    return words_of(render_notice(fresh(case), kind))
+
+
+def words_of(pdf: bytes) -> str:
+    return re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages))
 
 
 def badge(html: str, number: str) -> str:
@@ -413,6 +416,37 @@ def test_a_bundle_is_held_to_45_working_days_and_extended_once_with_who_approved
         s.extend_bundle(head, bc, "再次延期", "某某", bc.revision)
     with pytest.raises(DomainError):  # a department's approver records no government extension
         s.extend_bundle(s.Ctx(env.w.approver), BundleCase.objects.get(pk=bc.pk), "理由", "某某")
+
+
+def test_a_bundles_extension_prints_its_written_notice(day: Any, client: Client) -> None:
+    env = make_env()
+    bc = accepted_bundle(env)
+    url = reverse("bundle_cases:notice", args=[bc.number, "extension"])
+    client.force_login(env.w.clerk)
+    assert client.get(url).status_code == 409  # not extended: no notice of it
+    bc = BundleCase.objects.get(pk=bc.pk)
+    bc = s.extend_bundle(s.Ctx(env.w.head), bc, "涉及多部门联合核查。", "诸暨市人民政府副市长 某某", bc.revision)
+    assert f'href="{url}"' in bundle_page(env.w.applicant, bc)
+    client.force_login(env.w.applicant)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = words_of(response.content)
+    assert "一件事延期通知书" in text and bc.number in text and bc.query_code in text
+    assert "因涉及多部门联合核查，在45个工作日内不能办结，经诸暨市人民政府副市长某某批准" in text
+    assert "延长15个工作日" in text and f"延长后的承诺办结日期为{cn(bc.promised_due)}" in text
+    assert "行政许可法" not in text  # none of these items is a licence
+    cert = Case.objects.get(bundle_case=bc, version__name="出生医学证明")
+    CatalogueEntry.objects.filter(pk=cert.implementation.entry_id).update(item_type="01")  # a licence
+    text = words_of(client.get(url).content)
+    assert "根据《中华人民共和国行政许可法》第四十二条第二款的规定" in text
+    # Only those who see the bundle's personal data print it.
+    client.force_login(env.w.other_citizen)
+    assert client.get(url).status_code == 404
+
+
+def cn(day_: dt.date | None) -> str:
+    assert day_ is not None
+    return f"{day_.year}年{day_.month}月{day_.day}日"
 
 
 def env_add(start: dt.date | None, days: int) -> dt.date:
