@@ -37,7 +37,7 @@ from .domain import policy
 from .domain.bundle_workflow import PHASE_LABELS, BundleAction, BundlePhase
 from .domain.limits import DeadlineView
 from .domain.workflow import STATUS_LABELS, CaseStatus
-from .facts import bundle_facts
+from .facts import bundle_facts, deferred_owed
 from .models import BundleCase, BundleMaterial, Case
 from .services import bundle_applications as services
 from .services.idempotency import replayed
@@ -55,7 +55,14 @@ IDEMPOTENCY_HELP = (
     "幂等键（1–80个可见ASCII字符）：网络超时后用同一个键重试，返回第一次请求的结果，不会产生第二个一件事办件"
 )
 ActionName = Literal[
-    "submit", "accept", "request_correction", "resubmit", "issue_results", "choose_result_mode", "extend"
+    "submit",
+    "accept",
+    "request_correction",
+    "resubmit",
+    "issue_results",
+    "choose_result_mode",
+    "extend",
+    "supply_deferred",
 ]
 ACTION_LABELS = {
     "submit": "提交申请",
@@ -65,6 +72,7 @@ ACTION_LABELS = {
     "issue_results": "出件",
     "choose_result_mode": "选择出件方式",
     "extend": "延期（政府负责人批准）",
+    "supply_deferred": "收取容缺材料",
 }
 ResultModeName = Literal["together", "separate"]
 RESULT_MODE_HELP = "together：全部事项作出决定后统一出件（默认）；separate：逐项出件，每个事项作出决定后即可出件"
@@ -116,6 +124,7 @@ class BundleActionIn(Schema):
     reason: cs.Text2000 = Field("", description="延期理由（extend）")
     approved_by: cs.Line200 = Field("", description="批准延期的本级人民政府负责人（extend）")
     days: int = Field(15, ge=1, le=15, description="延长的工作日数（extend），最多15个工作日")
+    material: cs.Line200 = Field("", description="补交的容缺材料名称（supply_deferred），登记到每个欠交它的事项")
 
 
 class BundleApplicantOut(Schema):
@@ -152,6 +161,13 @@ class BundleChildOut(Schema):
     deadline_label: str
     decision: str
     holds_up: bool = Field(..., description="是当前卡住一件事的事项")
+
+
+class BundleDeferredOut(Schema):
+    item: str = Field(..., description="欠交的事项")
+    case: str = Field(..., description="该事项的办件编号")
+    material: str = Field(..., description="容缺受理时承诺后补的材料")
+    due: dt.date | None = Field(..., description="承诺补交日期")
 
 
 class BundleHoldupOut(Schema):
@@ -204,6 +220,9 @@ class BundleCaseOut(Schema):
     required_uploads: list[str] = Field(..., description="申请人须上传的材料（每份一次）")
     missing_uploads: list[str] = Field(..., description="尚未上传的必要材料")
     materials: list[BundleMaterialOut]
+    deferred_outstanding: list[BundleDeferredOut] = Field(
+        ..., description="各事项尚未补交的容缺材料（出件前应收取：actions/supply_deferred）；脱敏时不提供"
+    )
     holdup: BundleHoldupOut | None = Field(None, description="当前卡住一件事的事项")
     children: list[BundleChildOut] = Field(..., description="每个事项的办件，含状态和期限")
     allowed_actions: list[str] = Field(..., description="当前用户此刻可以执行的操作（POST .../actions/{action}）")
@@ -333,6 +352,7 @@ API_ACTIONS: dict[str, BundleAction] = {
     "issue_results": BundleAction.ISSUE_RESULTS,
     "choose_result_mode": BundleAction.CHOOSE_RESULT_MODE,
     "extend": BundleAction.EXTEND,
+    "supply_deferred": BundleAction.SUPPLY_DEFERRED,
 }
 
 
@@ -456,6 +476,12 @@ def _out(actor: Actor, bc: BundleCase) -> dict[str, Any]:
         "required_uploads": required,
         "missing_uploads": [n for n in required if n not in have],
         "materials": [_material_out(m) for m in materials],
+        "deferred_outstanding": [
+            {"item": c.version.name, "case": c.number, "material": m.name, "due": m.deferred_due}
+            for c, m in deferred_owed(bc)
+        ]
+        if personal
+        else [],
         "holdup": _holdup(holdup),
         "children": rows,
         "allowed_actions": _allowed(actor, bc, children),
@@ -636,7 +662,8 @@ def _refusals(bc: BundleCase, body: BundleActionIn) -> dict[int, str]:
         "邮寄时可带 address；申请人选择逐项出件时可用 cases 列出本次出件的已决定事项）；choose_result_mode"
         "（申请人或受理窗口记录申请人选择的出件方式 result_mode：together 统一出件或 separate 逐项出件）；extend"
         "（联合办理延期：办理事项所在部门负责人记录经本级人民政府负责人 approved_by 批准的延期，reason 理由，days 不超过15"
-        "个工作日，限一次，期限届满后不能延期）。无权执行返回403，当前状态不允许返回409。"
+        "个工作日，限一次，期限届满后不能延期）；supply_deferred（受理窗口收取申请人补交的容缺材料 material，"
+        "登记到每个欠交它的事项）。无权执行返回403，当前状态不允许返回409。"
     ),
 )
 def act(
@@ -675,6 +702,10 @@ def act(
             bc = cases.issue_bundle_results(
                 ctx, bc, payload.delivery, rev, address=payload.address, numbers=payload.cases
             )
+        elif action == "supply_deferred":
+            if not payload.material.strip():
+                raise ApiError("required", "请填写补交的容缺材料名称 material", "material")
+            bc = cases.supply_bundle_deferred(ctx, bc, payload.material, rev)
         elif action == "choose_result_mode":
             if payload.result_mode is None:
                 raise ApiError("required", f"请选择出件方式 result_mode：{RESULT_MODE_HELP}", "result_mode")

@@ -223,9 +223,26 @@ class BundleFactsOf:
         return tuple(out)
 
     @cached_property
+    def deferred_outstanding(self) -> tuple[str, ...]:
+        """The 容缺 materials the bundle's open items still owe ("item：material"), as the result desk lists them."""
+        return tuple(f"{version_of(c).name}：{m.name}" for c, m in deferred_owed(self.bundle_case))
+
+    @cached_property
     def unrecorded_joint_step_departments(self) -> frozenset[int]:
         pending = JointStep.objects.filter(bundle_case=self.bundle_case, recorded_at__isnull=True)
         return frozenset(Case.objects.filter(joint_steps__in=pending).values_list("deciding_department_id", flat=True))
+
+
+def deferred_owed(bundle_case: BundleCase) -> list[tuple[Case, CaseMaterial]]:
+    """Each open item of the bundle with each deferred (容缺) material it still owes, in the items' order."""
+    rows = CaseMaterial.objects.filter(
+        case__bundle_case=bundle_case, state=CaseMaterial.State.DEFERRED, case__status__in=OWING
+    ).select_related("case__version").order_by("case_id", "id")
+    return [(m.case, m) for m in rows]
+
+
+# An item that can still receive what it was promised (the table's SUPPLY_DEFERRED states).
+OWING = (S.WAITING, S.IN_PROGRESS, S.SUSPENDED, S.RETURNED, S.DECIDED)
 
 
 def bundle_facts(bundle_case: BundleCase, children: list[Case] | None = None) -> BundleFacts:

@@ -32,6 +32,7 @@ __all__ = [
     "AcceptBundleForm",
     "BundleCorrectionForm",
     "BundleExtendForm",
+    "BundleSupplyDeferredForm",
     "IssueForm",
     "IssueItemsForm",
     "JointRecordForm",
@@ -140,6 +141,16 @@ class BundleCorrectionForm(ActionForm):
 
 class ResubmitForm(ActionForm):
     pass
+
+
+class BundleSupplyDeferredForm(ActionForm):
+    """The result desk receives a deferred (容缺) material, once for every item that owes it."""
+
+    material = forms.ChoiceField(label="补交的容缺材料", error_messages={"required": "请选择补交的材料"})
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["material"]).choices = list(choices)
 
 
 class BundleExtendForm(ActionForm):

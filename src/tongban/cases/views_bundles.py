@@ -49,7 +49,7 @@ from .domain import policy
 from .domain.bundle_workflow import RESULT_MODE_LABELS, RESULT_MODES, BundleAction, ResultMode
 from .domain.limits import Clock
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
-from .facts import WITHDRAWABLE, bundle_facts, version_of
+from .facts import WITHDRAWABLE, bundle_facts, deferred_owed, version_of
 from .models import BundleCase, BundleMaterial, Case, JointStep
 from .notice_pdf import qr_svg
 from .notices import progress_url
@@ -679,6 +679,13 @@ def _page_forms(
         )
     if BundleAction.RESUBMIT in possible:
         out["resubmit"] = _make(bf.ResubmitForm, initial=initial, auto_id="id_resubmit_%s")
+    if BundleAction.SUPPLY_DEFERRED in possible:
+        out["supply_deferred"] = _make(
+            bf.BundleSupplyDeferredForm,
+            initial=initial,
+            choices=[(name, text) for name, text in deferred_choices(bc)],
+            auto_id="id_supply_deferred_%s",
+        )
     if BundleAction.EXTEND in possible:
         out["extend"] = _make(bf.BundleExtendForm, initial={**initial, "days": 15}, auto_id="id_extend_%s")
     if BundleAction.WITHDRAW_ITEM in possible:
@@ -702,6 +709,29 @@ def _page_forms(
             s.pk: _make(bf.JointRecordForm, initial={"step": s.pk}, auto_id=f"id_record{s.pk}_%s") for s in recordable
         }
     return out
+
+
+def deferred_rows(bc: BundleCase) -> list[dict[str, Any]]:
+    """What the bundle's items still owe of what they were promised (容缺), with the dates promised."""
+    today = _today()
+    return [
+        {
+            "item": version_of(c).name,
+            "material": m.name,
+            "key": normalise_material(m.name),
+            "due": m.deferred_due,
+            "overdue": m.deferred_due is not None and m.deferred_due < today,
+        }
+        for c, m in deferred_owed(bc)
+    ]
+
+
+def deferred_choices(bc: BundleCase) -> list[tuple[str, str]]:
+    """Each owed material once (the bundle's one material set), with the items that owe it."""
+    owed: dict[str, list[str]] = {}
+    for row in deferred_rows(bc):
+        owed.setdefault(row["key"], []).append(row["item"])
+    return [(key, f"{key}（{'、'.join(items)}）") for key, items in owed.items()]
 
 
 def _detail_context(
@@ -730,7 +760,10 @@ def _detail_context(
     blocked = (
         policy.bundle_denial(actor_of(user), bundle_facts(bc), BundleAction.ACCEPT) if bc.phase == P.SUBMITTED else None
     )
+    # What the items still owe of their 容缺 promises: the result desk is warned and receives them here.
+    owed = deferred_rows(bc) if personal and bc.phase in (P.IN_PROGRESS, P.READY) else []
     return {
+        "deferred_outstanding": owed,
         "acceptance_blocked": blocked.message if blocked and blocked.code == "materials_missing" else "",
         "bc": bc,
         "bundle": bc.bundle,
@@ -821,6 +854,7 @@ DONE = {
     "joint_schedule": "联合环节已安排，已通知各涉及部门",
     "joint_record": "联合环节结论已记录到各涉及事项",
     "extend": "已记录联合办理延期（政府负责人批准）",
+    "supply_deferred": "已收取补交的容缺材料，各需要它的事项均已登记",
 }
 ANCHORS = {
     "accept": "decide",
@@ -828,6 +862,7 @@ ANCHORS = {
     "issue": "result",
     "issue_items": "result",
     "result_mode": "result",
+    "supply_deferred": "decide",
     "joint_schedule": "joint",
     "joint_record": "joint",
 }
@@ -906,6 +941,8 @@ def _run(
         )
     elif action == "result_mode":
         services.choose_result_mode(ctx, bc, d["result_mode"], d["revision"])
+    elif action == "supply_deferred":
+        services.supply_bundle_deferred(ctx, bc, d["material"], d["revision"])
     elif action == "withdraw":
         services.withdraw_bundle_item(ctx, bc, d["case"], d.get("reason", ""), d["revision"])
     elif action == "joint_schedule":

@@ -410,7 +410,7 @@ def _bundle_permitted(actor: Actor, facts: BundleFacts, action: BundleAction) ->
         allowed = own
     elif action is BA.ATTACH_MATERIAL:  # the table says when (before acceptance, or in correction)
         allowed = own or desk
-    elif action in (BA.REQUEST_CORRECTION, BA.ACCEPT, BA.ISSUE_RESULTS):
+    elif action in (BA.REQUEST_CORRECTION, BA.ACCEPT, BA.ISSUE_RESULTS, BA.SUPPLY_DEFERRED):
         allowed = desk
     elif action is BA.RESUBMIT:
         allowed = own or desk

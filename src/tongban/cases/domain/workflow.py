@@ -115,6 +115,7 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
     (S.SUSPENDED, A.SUPPLY_DEFERRED): S.SUSPENDED,
     (S.RETURNED, A.SUPPLY_DEFERRED): S.RETURNED,
     (S.DECIDED, A.SUPPLY_DEFERRED): S.DECIDED,  # the result desk receives what was promised (容缺)
+    (S.WAITING, A.SUPPLY_DEFERRED): S.WAITING,  # a bundle's item promised it at the bundle's acceptance
     (S.IN_PROGRESS, A.COMPLETE_STEP): S.IN_PROGRESS,
     (S.IN_PROGRESS, A.RETURN_FOR_CORRECTION): S.RETURNED,
     (S.RETURNED, A.SUPPLY_CORRECTION): S.IN_PROGRESS,

@@ -52,6 +52,7 @@ from .bundle_desk import (
     request_bundle_correction,
     resubmit_bundle,
     schedule_joint_step,
+    supply_bundle_deferred,
     withdraw_bundle_item,
 )
 from .context import SYSTEM, Ctx, Deferral, FormInvalid, require, today
@@ -135,6 +136,7 @@ __all__ = [
     "submit",
     "submit_bundle",
     "supervise",
+    "supply_bundle_deferred",
     "supply_correction",
     "supply_deferred",
     "suspend",

@@ -20,13 +20,13 @@ from tongban.core.errors import ConflictError, DomainError
 from ..domain import limits, policy
 from ..domain.bundle_workflow import RESULT_MODES, BundleAction, BundlePhase, ResultMode
 from ..domain.workflow import TERMINAL, CaseAction, CaseStatus
-from ..facts import bundle_facts, version_of
+from ..facts import bundle_facts, deferred_owed, version_of
 from ..models import BundleCase, BundleCaseEvent, Case, CaseMaterial, JointStep
 from .back_office import withdraw
 from .bundle_applications import item_version
 from .context import Ctx, Deferral, require
 from .deadlines import open_bundle_clock
-from .desk import accept, clean_items, one_complete_list, refuse, resubmit
+from .desk import accept, clean_items, one_complete_list, refuse, resubmit, supply_deferred
 from .perform import Notice, Outcome, perform, perform_bundle, raise_denied
 from .results import issue_result
 
@@ -260,6 +260,22 @@ def extend_bundle(
     return perform_bundle(ctx, bc, B.EXTEND, revision, effect)
 
 
+def supply_bundle_deferred(ctx: Ctx, bc: BundleCase | str, material: str, revision: int | None = None) -> BundleCase:
+    """The result desk receives a deferred (容缺) material once, for every open item that owes it (the bundle's
+    one material set: ``material`` by its name in any item's guide, or by the bundle's name for it)."""
+    wanted = normalise_material(material)
+
+    def effect(locked: BundleCase) -> Outcome:
+        owing = [(c, m) for c, m in deferred_owed(locked) if normalise_material(m.name) == wanted]
+        if not wanted or not owing:
+            raise DomainError("not_deferred", f"“{material}”不是本一件事待补交的容缺材料", "material")
+        for child, owed in owing:
+            supply_deferred(ctx.through_bundle(), child, owed.name)
+        return Outcome(data={"material": wanted, "cases": [c.number for c, _ in owing]})
+
+    return perform_bundle(ctx, bc, B.SUPPLY_DEFERRED, revision, effect)
+
+
 # ---- joint steps ---------------------------------------------------------------------------------------
 
 RUNNING = (CaseStatus.IN_PROGRESS.value, CaseStatus.SUSPENDED.value)
@@ -327,6 +343,7 @@ __all__ = [
     "request_bundle_correction",
     "resubmit_bundle",
     "schedule_joint_step",
+    "supply_bundle_deferred",
     "sync_child_materials",
     "withdraw_bundle_item",
 ]

@@ -428,6 +428,56 @@ def test_result_desk_issues_every_result_at_once(client, env, django_capture_on_
     assert set(Case.objects.filter(bundle_case=bc).values_list("result_delivery", flat=True)) == {"window"}
 
 
+def test_the_result_desk_warns_of_deferred_materials_owed_and_receives_them_there(
+    client, env, django_capture_on_commit_callbacks
+):
+    bc = submit_online(client, env)
+    due = TODAY + dt.timedelta(days=7)
+    bc = b.accept_bundle(
+        s.Ctx(env.w.clerk),
+        bc,
+        bc.revision,
+        deferrals=[s.Deferral("儿童预防接种登记表", due, "本人承诺按期补交")],
+    )
+    for name, approver in (("出生医学证明", env.doctor), ("预防接种证", env.doctor), ("新生儿入户", env.w.approver)):
+        kid = Case.objects.get(pk=children(bc)[name].pk)
+        s.decide(s.Ctx(approver), kid, True, "符合规定", kid.revision)
+    bc.refresh_from_db()
+    assert bc.phase == "ready"
+    url = f"/bundles/cases/{bc.number}/"
+    client.force_login(env.w.clerk)
+    page = text(client.get(url))
+    warning = page.split('id="deferred-outstanding"')[1].split("</div>")[0]
+    assert "“预防接种证”的“儿童预防接种登记表”" in warning and "出件前请收取" in warning
+    assert 'id="supply-deferred-form"' in page
+    # The API says the same, and who else may not receive it.
+    api = client.get(f"/api/v1/bundle-cases/{bc.number}", **auth(env.w.clerk)).json()
+    assert [d["material"] for d in api["deferred_outstanding"]] == ["儿童预防接种登记表"]
+    assert "supply_deferred" in api["allowed_actions"]
+    refused = client.post(
+        f"/api/v1/bundle-cases/{bc.number}/actions/supply_deferred",
+        {"revision": bc.revision, "material": "儿童预防接种登记表"},
+        content_type="application/json",
+        **auth(env.w.applicant),
+    )
+    assert refused.status_code == 403
+    client.force_login(env.w.applicant)
+    mine = text(client.get(url))
+    assert "儿童预防接种登记表" in mine.split('id="deferred-outstanding"')[1] and 'id="supply-deferred-form"' not in mine
+    client.force_login(env.w.clerk)
+    r = client.post(f"{url}do/supply_deferred/", {"revision": bc.revision, "material": "儿童预防接种登记表"})
+    assert r.status_code == 302, text(r)[:2000]
+    held = children(bc)["预防接种证"].materials.get(name="儿童预防接种登记表")
+    assert held.state == "received" and held.supplied_at is not None
+    assert bc.events.filter(action="supply_deferred").get().data["material"] == "儿童预防接种登记表"
+    assert children(bc)["预防接种证"].events.filter(action="supply_deferred").exists()
+    page = text(client.get(url))
+    assert 'id="deferred-outstanding"' not in page and 'id="supply-deferred-form"' not in page
+    bc.refresh_from_db()
+    r = client.post(f"{url}do/supply_deferred/", {"revision": bc.revision, "material": "儿童预防接种登记表"})
+    assert r.status_code == 409  # nothing owed any more
+
+
 def pdf_text(data: bytes) -> str:
     import io
 
