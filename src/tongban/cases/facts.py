@@ -235,9 +235,13 @@ class BundleFactsOf:
 
 def deferred_owed(bundle_case: BundleCase) -> list[tuple[Case, CaseMaterial]]:
     """Each open item of the bundle with each deferred (容缺) material it still owes, in the items' order."""
-    rows = CaseMaterial.objects.filter(
-        case__bundle_case=bundle_case, state=CaseMaterial.State.DEFERRED, case__status__in=OWING
-    ).select_related("case__version").order_by("case_id", "id")
+    rows = (
+        CaseMaterial.objects.filter(
+            case__bundle_case=bundle_case, state=CaseMaterial.State.DEFERRED, case__status__in=OWING
+        )
+        .select_related("case__version")
+        .order_by("case_id", "id")
+    )
     return [(m.case, m) for m in rows]
 
 

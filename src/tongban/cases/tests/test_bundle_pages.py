@@ -463,7 +463,9 @@ def test_the_result_desk_warns_of_deferred_materials_owed_and_receives_them_ther
     assert refused.status_code == 403
     client.force_login(env.w.applicant)
     mine = text(client.get(url))
-    assert "儿童预防接种登记表" in mine.split('id="deferred-outstanding"')[1] and 'id="supply-deferred-form"' not in mine
+    assert (
+        "儿童预防接种登记表" in mine.split('id="deferred-outstanding"')[1] and 'id="supply-deferred-form"' not in mine
+    )
     client.force_login(env.w.clerk)
     r = client.post(f"{url}do/supply_deferred/", {"revision": bc.revision, "material": "儿童预防接种登记表"})
     assert r.status_code == 302, text(r)[:2000]
