@@ -91,15 +91,22 @@ def _submitted(bc: BundleCase) -> str:
     return f"你（单位）于{cn_date(day, '')}提出的“{bc.bundle.name}”申请"
 
 
-def _acceptance_state(child: Case, deferred: dict[int, list[str]]) -> str:
+def _acceptance_state(child: Case, deferred: dict[int, list[str]], waiting: dict[str, dict]) -> str:
     if child.status == S.REFUSED:
         return f"不予受理：{child.refusal_reason}" if child.refusal_reason else "不予受理"
     if child.status in (S.WITHDRAWN, S.TERMINATED):
         return STATUS_LABELS[S(child.status)]
+    later = "（后补：" + "、".join(deferred[child.pk]) + "）" if child.pk in deferred else ""
+    if child.pk in deferred and child.number not in waiting:
+        return "容缺受理" + later
+    if child.number in waiting:  # what it will need when it starts, as the acceptance recorded it
+        needs = waiting[child.number]
+        text = f"已受理，待“{'、'.join(needs.get('awaits', []))}”准予后开始办理"
+        if needs.get("result_material"):
+            text += f"，其结果作为“{needs['result_material']}”"
+        return text + later
     if child.accepted_on is None and child.status == S.WAITING:
         return "已受理，待前置事项办结后开始办理"
-    if child.pk in deferred:
-        return "容缺受理（后补：" + "、".join(deferred[child.pk]) + "）"
     return "受理"
 
 
@@ -108,19 +115,21 @@ def _acceptance(bc: BundleCase) -> Notice:
     deferred: dict[int, list[str]] = {}
     for m in CaseMaterial.objects.filter(case__in=children, deferred_due__isnull=False).order_by("id"):
         deferred.setdefault(m.case_id, []).append(m.name)
+    accepted = bc.events.filter(action=BundleAction.ACCEPT.value).order_by("-at", "-id").first()
+    waiting = {w["case"]: w for w in (accepted.data.get("waiting", []) if accepted else []) if "case" in w}
     rows = [
         [
             str(i),
             c.version.name,
             c.deciding_department.name,
-            _acceptance_state(c, deferred),
+            _acceptance_state(c, deferred, waiting),
             cn_date(c.promised_due, "—") if c.promised_due else "—",
         ]
         for i, c in enumerate(children, 1)
     ]
     blocks: list = [
         Para(f"{_submitted(bc)}（共{len(children)}个事项），经审查，各事项的受理情况如下："),
-        Grid(["序号", "事项", "办理部门", "受理情况", "承诺办结日期"], rows, widths=(0.08, 0.3, 0.22, 0.24, 0.16)),
+        Grid(["序号", "事项", "办理部门", "受理情况", "承诺办结日期"], rows, widths=(0.08, 0.26, 0.2, 0.32, 0.14)),
         Para(
             "受理的事项由各办理部门并联办理，各事项的办理依据和时限以其办事指南为准；容缺受理的材料请按"
             "《容缺受理承诺书》约定的日期补交。办理结果按你选择的出件方式"

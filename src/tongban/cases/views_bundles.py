@@ -49,7 +49,7 @@ from .domain import policy
 from .domain.bundle_workflow import RESULT_MODE_LABELS, RESULT_MODES, BundleAction, ResultMode
 from .domain.limits import Clock
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
-from .facts import WITHDRAWABLE, bundle_facts, deferred_owed, version_of
+from .facts import WITHDRAWABLE, bundle_facts, deferred_owed, missing_beside_result, version_of
 from .models import BundleCase, BundleMaterial, Case, JointStep
 from .notice_pdf import qr_svg
 from .notices import progress_url
@@ -711,6 +711,30 @@ def _page_forms(
     return out
 
 
+def waiting_needs(children: list[Case]) -> list[dict[str, Any]]:
+    """What each item that will wait for a prerequisite needs when it starts: the result it awaits (arriving as
+    a material) and what else it still lacks — a 必要 one blocks the acceptance, a 容缺后补 one must be promised."""
+    by_item = {c.bundle_item_id: c for c in children}
+    out = []
+    for c in children:
+        if c.bundle_item is None or S(c.status) not in (S.SUBMITTED, S.WAITING):
+            continue
+        prereqs = [by_item[d.pk] for d in c.bundle_item.depends_on.all() if d.pk in by_item]
+        if not prereqs:
+            continue
+        lacking = missing_beside_result(c, c.materials.all())
+        out.append(
+            {
+                "item": version_of(c).name,
+                "awaits": [version_of(p).name for p in prereqs],
+                "result": c.bundle_item.result_as_material,
+                "required": lacking.required,
+                "deferrable": lacking.deferrable,
+            }
+        )
+    return out
+
+
 def deferred_rows(bc: BundleCase) -> list[dict[str, Any]]:
     """What the bundle's items still owe of what they were promised (容缺), with the dates promised."""
     today = _today()
@@ -763,6 +787,7 @@ def _detail_context(
     # What the items still owe of their 容缺 promises: the result desk is warned and receives them here.
     owed = deferred_rows(bc) if personal and bc.phase in (P.IN_PROGRESS, P.READY) else []
     return {
+        "waiting_needs": waiting_needs(children) if bc.phase == P.SUBMITTED and not applicant_view else [],
         "deferred_outstanding": owed,
         "acceptance_blocked": blocked.message if blocked and blocked.code == "materials_missing" else "",
         "bc": bc,

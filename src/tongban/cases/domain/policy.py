@@ -172,7 +172,7 @@ BUNDLE_FLOW_ACTIONS: dict[CaseAction, frozenset[Role]] = {
     A.RECORD_JOINT_STEP: frozenset({R.APPROVER, R.DEPARTMENT_HEAD}),
 }
 # What only the platform does by itself: a dependent item starts on its prerequisite's grant, or ends.
-SYSTEM_ACTIONS = frozenset({A.START, A.TERMINATE, A.RECORD_JOINT_STEP})
+SYSTEM_ACTIONS = frozenset({A.START, A.HOLD_START, A.TERMINATE, A.RECORD_JOINT_STEP})
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,8 @@ def case_actions(actor: Actor, facts: CaseFacts) -> frozenset[CaseAction]:
 
 # Uploading a file is no transition: who may add material, and when.
 APPLICANT_UPLOAD_STATES = frozenset({S.DRAFT, S.CORRECTION, S.RETURNED})
-CLERK_UPLOAD_STATES = frozenset({S.SUBMITTED, S.CORRECTION, S.RETURNED})
+# A bundle's waiting item: the desk brings what it lacks beside its prerequisite's result (then it can start).
+CLERK_UPLOAD_STATES = frozenset({S.SUBMITTED, S.CORRECTION, S.RETURNED, S.WAITING})
 # Accepted already: a file changes only as the correction the office asked for names it.
 ACCEPTED_UPLOAD_STATES = frozenset({S.RETURNED})
 

@@ -20,13 +20,13 @@ from tongban.core.errors import ConflictError, DomainError
 from ..domain import limits, policy
 from ..domain.bundle_workflow import RESULT_MODES, BundleAction, BundlePhase, ResultMode
 from ..domain.workflow import TERMINAL, CaseAction, CaseStatus
-from ..facts import bundle_facts, deferred_owed, version_of
+from ..facts import awaited_result, bundle_facts, case_facts, deferred_owed, version_of
 from ..models import BundleCase, BundleCaseEvent, Case, CaseMaterial, JointStep
 from .back_office import withdraw
 from .bundle_applications import item_version
 from .context import Ctx, Deferral, require
 from .deadlines import open_bundle_clock
-from .desk import accept, clean_items, one_complete_list, refuse, resubmit, supply_deferred
+from .desk import accept, clean_items, one_complete_list, promise_deferred, refuse, resubmit, supply_deferred
 from .perform import Notice, Outcome, perform, perform_bundle, raise_denied
 from .results import issue_result
 
@@ -77,8 +77,12 @@ def accept_bundle(
                 if child.bundle_item_id not in doomed and any(p in doomed for p in prereqs(child)):
                     doomed.add(child.bundle_item_id)
                     changed = True
+        by_item = {c.bundle_item_id: c for c in every}
+        waiting = []
         for child in children:
             item_id = child.bundle_item_id
+            names = {m.name for m in version_of(child).materials.all()}
+            mine = [d for d in deferred if d.material in names]
             if item_id in refused:
                 refuse(desk, child, refused[item_id] or "不符合受理条件")
             elif item_id in doomed:
@@ -90,15 +94,46 @@ def accept_bundle(
                     lambda c: Outcome(reason="前置事项不予受理或已撤回，本事项无法继续办理"),
                 )
             elif prereqs(child):
-                perform(desk, child, A.ACCEPT_WAITING, None, lambda c: Outcome(reason="等待前置事项办结后自动启动"))
+                waiting.append(accept_waiting(desk, child, [by_item[p] for p in prereqs(child)], mine))
             else:
-                names = {m.name for m in version_of(child).materials.all()}
-                accept(desk, child, None, [d for d in deferred if d.material in names])
-        return Outcome(
-            data={"refused": sorted(refused), "deferred": [d.material for d in deferred]},
-        )
+                accept(desk, child, None, mine)
+        data: dict = {"refused": sorted(refused), "deferred": [d.material for d in deferred]}
+        if waiting:
+            data["waiting"] = waiting  # which waiting items will need what when they start
+        return Outcome(data=data)
 
     return perform_bundle(ctx, bc, B.ACCEPT, revision, effect)
+
+
+def accept_waiting(ctx: Ctx, child: Case, prerequisites: list[Case], deferrals: list[Deferral]) -> dict:
+    """受理 an item that waits for its prerequisites: it holds all its guide requires but their result (which
+    arrives as one of its materials when it starts), its 容缺后补 materials held or promised now. Returns what it
+    will need when it starts (the bundle's acceptance records it, the applicant is told)."""
+    waits = "、".join(version_of(p).name for p in prerequisites)
+    result = awaited_result(child)
+    needs = {
+        "case": child.number,
+        "item": version_of(child).name,
+        "awaits": [version_of(p).name for p in prerequisites],
+        "result_material": result,
+        "deferred": [d.material for d in deferrals],
+    }
+
+    def effect(c: Case) -> Outcome:
+        promise_deferred(c, deferrals, case_facts(c).waiting_missing_deferrable)
+        body = f"“{needs['item']}”已受理，待“{waits}”准予后自动启动办理"
+        if result:
+            body += f"，其结果自动作为本事项的“{result}”，无需另行提交"
+        if deferrals:
+            body += f"；容缺的“{'、'.join(needs['deferred'])}”请按承诺日期补交"
+        return Outcome(
+            reason=f"等待前置事项“{waits}”办结后自动启动" + (f"，其结果作为“{result}”" if result else ""),
+            data=needs,
+            notices=[Notice("accepted", "事项已受理，等待前置事项", body + "。")],
+        )
+
+    perform(ctx, child, A.ACCEPT_WAITING, None, effect)
+    return needs
 
 
 def request_bundle_correction(

@@ -509,7 +509,7 @@ def test_bundle_notices_acceptance_correction_and_result(client, env, django_cap
     acceptance = pdf_text(client.get(f"{base}/acceptance.pdf").content)
     assert "一件事受理通知书" in acceptance and "新生儿出生一件事" in acceptance
     assert "容缺受理（后补：儿童预防接种登记表）" in acceptance  # the material's whole name
-    assert "已受理，待前置事项办结后开始办理" in acceptance  # 新生儿入户 waits for the certificate
+    assert "已受理，待“出生医学证明”准予后开始办理，其结果作为“出生医学证明”" in acceptance  # what it waits for
     assert "行政许可法" not in acceptance
     # Others may not print it: a stranger learns nothing, a supervisor is told why not.
     client.force_login(env.w.other_citizen)

@@ -32,6 +32,9 @@ from tongban.cases.tests.factories import (
     make_env,
     world,
 )
+from tongban.cases.tests.factories import (
+    bundle_at_window as received_bundle,
+)
 from tongban.catalogue import services as catalogue
 from tongban.catalogue.models import CatalogueEntry, ImplementationVersion, SpecialStep
 from tongban.catalogue.services import PublishRejected
@@ -455,21 +458,7 @@ def env_add(start: dt.date | None, days: int) -> dt.date:
 
 
 def bundle_at_window(env: Any) -> BundleCase:
-    bundle_case = s.apply_bundle_at_window(
-        clerk(env.w),
-        env.bundle,
-        item_ids=None,
-        applicant={"name": "张三", "id_number": env.w.applicant.id_number or "", "phone": "13900000000"},
-        identity_check="读取居民身份证芯片并人证比对",
-        form_data={
-            "applicant_name": "张三",
-            "applicant_id_number": env.w.applicant.id_number,
-            "child_name": "张小宝",
-            "child_birth_date": "2026-09-20",
-        },
-        paper_materials=["父母结婚证", "住院分娩记录", "居民户口簿"],
-    )
-    return bundle_holding_all(bundle_case)
+    return bundle_holding_all(received_bundle(env))
 
 
 def test_an_items_extension_moves_the_bundles_promise(day: Any) -> None:
