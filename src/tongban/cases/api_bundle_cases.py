@@ -34,11 +34,12 @@ from . import schemas as cs
 from . import selectors
 from . import services as cases
 from .domain import policy
+from .domain.bundle_workflow import ACTION_LABELS as BUNDLE_ACTION_LABELS
 from .domain.bundle_workflow import PHASE_LABELS, BundleAction, BundlePhase
 from .domain.limits import DeadlineView
 from .domain.workflow import STATUS_LABELS, CaseStatus
 from .facts import bundle_facts, deferred_owed
-from .models import BundleCase, BundleMaterial, Case
+from .models import BundleCase, BundleCaseEvent, BundleMaterial, Case
 from .services import bundle_applications as services
 from .services.idempotency import replayed
 from .services.perform import BUNDLE_NOT_FOUND, check_revision, raise_denied
@@ -125,6 +126,14 @@ class BundleActionIn(Schema):
     approved_by: cs.Line200 = Field("", description="批准延期的本级人民政府负责人（extend）")
     days: int = Field(15, ge=1, le=15, description="延长的工作日数（extend），最多15个工作日")
     material: cs.Line200 = Field("", description="补交的容缺材料名称（supply_deferred），登记到每个欠交它的事项")
+    fields: Annotated[list[cs.Line50], Field(max_length=50)] = Field(
+        default_factory=list,
+        description="需申请人更正的申请表栏目（一张申请表的字段 key；request_correction），每项列入补正清单",
+    )
+    form_data: cs.FormData = Field(
+        default_factory=dict,
+        description="补正时更正的栏目（resubmit，只限补正通知列明的栏目），同步到用到它的各事项",
+    )
 
 
 class BundleApplicantOut(Schema):
@@ -170,6 +179,24 @@ class BundleDeferredOut(Schema):
     due: dt.date | None = Field(..., description="承诺补交日期")
 
 
+class BundleChangeOut(Schema):
+    field: str = Field(..., description="申请表字段 key")
+    label: str
+    before: Any = Field(None, description="更正前的内容（脱敏时不提供）")
+    after: Any = Field(None, description="更正后的内容（脱敏时不提供）")
+
+
+class BundleEventOut(Schema):
+    action: str
+    action_label: str
+    from_phase: str
+    to_phase: str
+    actor: str = Field(..., description="操作人（申请人看到的是角色；平台自动处理时为“系统”）")
+    reason: str
+    at: dt.datetime
+    changes: list[BundleChangeOut] = Field(..., description="本次更正的申请表栏目（补正后重新提交、事项补正）")
+
+
 class BundleHoldupOut(Schema):
     number: str
     item: str
@@ -213,6 +240,7 @@ class BundleCaseOut(Schema):
     calendar_unknown: bool
     closed_at: dt.datetime | None
     correction_items: list[str]
+    correction_fields: list[str] = Field(..., description="补正通知列明、待申请人更正的申请表栏目（字段 key）")
     correction_added: list[str] = Field(
         ..., description="最近一次补正通知中首次告知后新增的内容（补正须一次性告知，新增须说明理由）"
     )
@@ -226,6 +254,7 @@ class BundleCaseOut(Schema):
     holdup: BundleHoldupOut | None = Field(None, description="当前卡住一件事的事项")
     children: list[BundleChildOut] = Field(..., description="每个事项的办件，含状态和期限")
     allowed_actions: list[str] = Field(..., description="当前用户此刻可以执行的操作（POST .../actions/{action}）")
+    events: list[BundleEventOut] = Field(..., description="一件事办理过程（各事项的过程见各事项办件）")
 
 
 class BundleCaseRowOut(Schema):
@@ -472,6 +501,7 @@ def _out(actor: Actor, bc: BundleCase) -> dict[str, Any]:
         "calendar_unknown": bc.calendar_unknown,
         "closed_at": bc.closed_at,
         "correction_items": list(bc.correction_items or []),
+        "correction_fields": list(bc.correction_fields or []),
         **cs.correction_added_out(selectors.correction_added(bc)),
         "required_uploads": required,
         "missing_uploads": [n for n in required if n not in have],
@@ -485,6 +515,28 @@ def _out(actor: Actor, bc: BundleCase) -> dict[str, Any]:
         "holdup": _holdup(holdup),
         "children": rows,
         "allowed_actions": _allowed(actor, bc, children),
+        "events": [_event_out(e, personal, actor.applicant) for e in selectors.bundle_timeline(bc)],
+    }
+
+
+def _event_out(e: BundleCaseEvent, personal: bool, applicant: bool) -> dict[str, Any]:
+    role = cs.role_label(e.actor_role)
+    if e.actor is None:
+        who = "系统"
+    elif applicant:
+        who = role or "工作人员"
+    else:
+        who = e.actor.real_name or e.actor.username
+        who = mask_name(who) if e.actor_role in ("citizen", "enterprise") and not personal else who
+    return {
+        "action": e.action,
+        "action_label": BUNDLE_ACTION_LABELS.get(BundleAction(e.action), e.action),
+        "from_phase": e.from_phase,
+        "to_phase": e.to_phase,
+        "actor": who,
+        "reason": e.reason,
+        "at": e.at,
+        "changes": selectors.shown_changes(e.data or {}, personal),
     }
 
 
@@ -657,8 +709,8 @@ def _refusals(bc: BundleCase, body: BundleActionIn) -> dict[int, str]:
         "对一件事办件执行一个操作，请求体须带所见的修订号 revision；他人已先处理时返回409。"
         "submit（申请人提交草稿；带 Idempotency-Key 时重试返回同一件）；accept（窗口受理：无前置要求的事项同时"
         "交各部门办理，需要前置结果的事项等待后自动启动；refusals 列出不予受理的事项及理由，deferrals 为容缺"
-        "材料）；request_correction（items：涵盖全部事项的一次性补正清单）；resubmit（补正后重新提交，"
-        "新上传的材料送达各事项）；issue_results（出件：delivery 为 window、post 或 electronic，"
+        "材料）；request_correction（items：涵盖全部事项的一次性补正清单；fields：需更正的申请表栏目）；resubmit"
+        "（补正后重新提交，新上传的材料送达各事项；form_data 为列明栏目的更正内容，同步到用到它的各事项）；issue_results（出件：delivery 为 window、post 或 electronic，"
         "邮寄时可带 address；申请人选择逐项出件时可用 cases 列出本次出件的已决定事项）；choose_result_mode"
         "（申请人或受理窗口记录申请人选择的出件方式 result_mode：together 统一出件或 separate 逐项出件）；extend"
         "（联合办理延期：办理事项所在部门负责人记录经本级人民政府负责人 approved_by 批准的延期，reason 理由，days 不超过15"
@@ -689,11 +741,13 @@ def act(
             deferrals = [cases.Deferral(d.material, d.due, d.commitment) for d in payload.deferrals]
             bc = cases.accept_bundle(ctx, bc, rev, refusals=_refusals(bc, payload), deferrals=deferrals)
         elif action == "request_correction":
-            bc = cases.request_bundle_correction(ctx, bc, payload.items, rev, added_reason=payload.added_reason)
+            bc = cases.request_bundle_correction(
+                ctx, bc, payload.items, rev, added_reason=payload.added_reason, fields=payload.fields
+            )
         elif action == "extend":
             bc = cases.extend_bundle(ctx, bc, payload.reason, payload.approved_by, rev, days=payload.days)
         elif action == "resubmit":
-            bc = cases.resubmit_bundle(ctx, bc, rev)
+            bc = cases.resubmit_bundle(ctx, bc, rev, form_changes=payload.form_data or None)
         elif action == "issue_results":
             if payload.delivery is None:
                 raise ApiError(

@@ -439,7 +439,7 @@ def _person(user: Any) -> str:
     return user.real_name or user.get_username()
 
 
-def _role_label(value: str) -> str:
+def role_label(value: str) -> str:
     try:
         return ROLE_LABELS[Role(value)]
     except ValueError:
@@ -457,8 +457,8 @@ def event_out(event: CaseEvent, names: bool = True) -> dict[str, Any]:
         "action_label": label,
         "from_status": event.from_status,
         "to_status": event.to_status,
-        "actor": _person(event.actor) if names or event.actor is None else _role_label(event.actor_role) or "工作人员",
-        "actor_role": _role_label(event.actor_role),
+        "actor": _person(event.actor) if names or event.actor is None else role_label(event.actor_role) or "工作人员",
+        "actor_role": role_label(event.actor_role),
         "channel": event.channel,
         "window": str(event.window) if event.window_id else None,
         "step_name": event.step_name,

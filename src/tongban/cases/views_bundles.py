@@ -46,6 +46,7 @@ from . import bundle_notices, selectors, services
 from . import forms as cf
 from . import forms_bundles as bf
 from .domain import policy
+from .domain.bundle_workflow import ACTION_LABELS as BUNDLE_ACTION_LABELS
 from .domain.bundle_workflow import RESULT_MODE_LABELS, RESULT_MODES, BundleAction, ResultMode
 from .domain.limits import Clock
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
@@ -660,6 +661,11 @@ def _page_forms(
             bf.BundleCorrectionForm,
             initial={**initial, "items": missing},
             choices=[r["name"] for r in materials if r["upload"]],
+            field_choices=[
+                (str(f["key"]), str(f.get("label") or f["key"]))
+                for f in services.merged_form(items, bc.applicant_kind)
+                if f.get("key")
+            ],
             auto_id="id_correction_%s",
         )
     if BundleAction.ISSUE_RESULTS in possible:
@@ -758,8 +764,61 @@ def deferred_choices(bc: BundleCase) -> list[tuple[str, str]]:
     return [(key, f"{key}（{'、'.join(items)}）") for key, items in owed.items()]
 
 
+def bundle_event_extra(action: str, data: dict[str, Any], personal: bool) -> str:
+    """What a bundle event's data says, in a line (the form's answers only to those who see them unmasked)."""
+    changes = selectors.shown_changes(data, personal)
+    if changes:
+        shown = [
+            f"{c['label']}（{c['before'] or '空'} → {c['after'] or '空'}）" if personal else c["label"] for c in changes
+        ]
+        text = "更正申请表：" + "、".join(shown)
+        if data.get("others"):
+            text += f"；“{'、'.join(data['others'])}”仍按原填写内容办理"
+        return text
+    if action == BundleAction.REQUEST_CORRECTION and data.get("items"):
+        text = "补正清单：" + "；".join(data["items"])
+        if data.get("added"):
+            text += f"（新增“{'、'.join(data['added'])}”，理由：{data.get('added_reason', '')}）"
+        return text
+    if action == BundleAction.ACCEPT and data.get("waiting"):
+        return "；".join(
+            f"{w['item']}待“{'、'.join(w['awaits'])}”准予后启动"
+            + (f"，其结果作为“{w['result_material']}”" if w.get("result_material") else "")
+            + (f"，容缺后补：{'、'.join(w['deferred'])}" if w.get("deferred") else "")
+            for w in data["waiting"]
+        )
+    if action == BundleAction.SUPPLY_DEFERRED and data.get("material"):
+        return f"补交材料：{data['material']}"
+    if action == BundleAction.EXTEND and data.get("days"):
+        return f"延长 {data['days']} 个工作日，批准人：{data.get('approved_by', '')}"
+    if action == BundleAction.ISSUE_RESULTS and data.get("delivery"):
+        return "出件方式：" + DELIVERY_LABELS.get(data["delivery"], data["delivery"])
+    return ""
+
+
+def bundle_timeline(bc: BundleCase, personal: bool, applicant_view: bool) -> list[Any]:
+    events = selectors.bundle_timeline(bc)
+    for e in events:
+        e.label = BUNDLE_ACTION_LABELS.get(BundleAction(e.action), e.action)  # type: ignore[attr-defined]
+        e.extra = bundle_event_extra(e.action, e.data or {}, personal)  # type: ignore[attr-defined]
+        label_actor(e, applicant_view, personal)
+    return events
+
+
+def named_fields(bc: BundleCase) -> list[dict[str, Any]]:
+    """The fields of the one form that the open correction list names."""
+    named = set(bc.correction_fields or [])
+    return [f for f in services.merged_form(_chosen_items(bc), bc.applicant_kind) if f.get("key") in named]
+
+
 def _detail_context(
-    request: HttpRequest, bc: BundleCase, *, bound: tuple[str, Any] | None = None, error: str = ""
+    request: HttpRequest,
+    bc: BundleCase,
+    *,
+    bound: tuple[str, Any] | None = None,
+    error: str = "",
+    form_errors: dict[str, str] | None = None,
+    submitted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     user: Any = request.user
     children = selectors.bundle_children(bc)
@@ -786,7 +845,15 @@ def _detail_context(
     )
     # What the items still owe of their 容缺 promises: the result desk is warned and receives them here.
     owed = deferred_rows(bc) if personal and bc.phase in (P.IN_PROGRESS, P.READY) else []
+    # The named fields of the one form, to correct with the resubmission (personal data: not for a masked view).
+    fix_fields = (
+        cf.schema_fields(named_fields(bc), {**bc.form_data, **(submitted or {})}, form_errors)
+        if personal and "resubmit" in forms and bc.correction_fields
+        else []
+    )
     return {
+        "fix_fields": fix_fields,
+        "events": bundle_timeline(bc, personal, applicant_view),
         "waiting_needs": waiting_needs(children) if bc.phase == P.SUBMITTED and not applicant_view else [],
         "deferred_outstanding": owed,
         "acceptance_blocked": blocked.message if blocked and blocked.code == "materials_missing" else "",
@@ -925,8 +992,12 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     except ConflictError as exc:
         fresh = selectors.get_visible_bundle_case(request.user, number)
         return _render_case(request, fresh, status=409, error=exc.message) if fresh else _not_found(request)
+    except services.FormInvalid as exc:  # a corrected answer the form does not accept: shown at its field
+        form.add_error(None, exc.message)
+        posted = cf.read_schema_post(named_fields(bc), request.POST)
+        return _render_case(request, bc, status=400, bound=(action, form), form_errors=exc.errors, submitted=posted)
     except DomainError as exc:
-        target = {"items": "extra", "refusals": None}.get(exc.field or "", exc.field)
+        target = {"items": "extra", "refusals": None, "fields": "form_fields"}.get(exc.field or "", exc.field)
         form.add_error(target if target in form.fields else None, exc.message)
         return _render_case(request, bc, status=exc.status if exc.status in (400, 403) else 400, bound=(action, form))
     messages.success(request, DONE[action])
@@ -948,7 +1019,7 @@ def _run(
         services.accept_bundle(ctx, bc, d["revision"], refusals=form.refusals(), deferrals=deferrals)
     elif action == "correction":
         services.request_bundle_correction(
-            ctx, bc, form.all_items(), d["revision"], added_reason=d.get("added_reason", "")
+            ctx, bc, form.all_items(), d["revision"], added_reason=d.get("added_reason", ""), fields=d["form_fields"]
         )
     elif action == "extend":
         services.extend_bundle(ctx, bc, d["reason"], d["approved_by"], d["revision"], days=d["days"])
@@ -957,7 +1028,8 @@ def _run(
             problems = _attach_uploads(ctx, bc, request, context["materials"])
             if problems:
                 raise DomainError("bad_file", "；".join(f"{k}：{v}" for k, v in problems.items()), None)
-        services.resubmit_bundle(ctx, bc, d["revision"])
+        changes = cf.read_schema_post(named_fields(bc), request.POST) if context["fix_fields"] else None
+        services.resubmit_bundle(ctx, bc, d["revision"], form_changes=changes)
     elif action == "issue":
         services.issue_bundle_results(ctx, bc, d["delivery"], d["revision"], address=d.get("address", ""))
     elif action == "issue_items":

@@ -401,8 +401,8 @@ def _bundle_forbidden(action: BundleAction) -> Denied:
 
 
 def _bundle_permitted(actor: Actor, facts: BundleFacts, action: BundleAction) -> Denied | None:
-    if actor.system:
-        return None if action is BA.PROGRESS else _bundle_forbidden(action)
+    if actor.system:  # what follows from the items by itself
+        return None if action in (BA.PROGRESS, BA.FORM_CORRECTED) else _bundle_forbidden(action)
     if not may_see_bundle(actor, facts):
         return _bundle_forbidden(action)
     own, desk = is_own_bundle(actor, facts), at_receiving_centre(actor, facts)

@@ -9,12 +9,14 @@ actor ``through_bundle`` (the bundle is locked first, then its items by id).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from tongban.bundles.savings import normalise_material
+from tongban.core.actor import SYSTEM as SYSTEM_ACTOR
 from tongban.core.errors import ConflictError, DomainError
 
 from ..domain import limits, policy
@@ -23,14 +25,17 @@ from ..domain.workflow import TERMINAL, CaseAction, CaseStatus
 from ..facts import awaited_result, bundle_facts, case_facts, deferred_owed, version_of
 from ..models import BundleCase, BundleCaseEvent, Case, CaseMaterial, JointStep
 from .back_office import withdraw
-from .bundle_applications import item_version
+from .bundle_applications import item_version, merged_form
 from .context import Ctx, Deferral, require
+from .corrections import corrected, named
 from .deadlines import open_bundle_clock
 from .desk import accept, clean_items, one_complete_list, promise_deferred, refuse, resubmit, supply_deferred
 from .perform import Notice, Outcome, perform, perform_bundle, raise_denied
 from .results import issue_result
 
 A, B, P = CaseAction, BundleAction, BundlePhase
+# The platform acting on a bundle case by itself (what follows from its items).
+BUNDLE_PLATFORM = Ctx(None, "system", actor=SYSTEM_ACTOR)
 
 
 def open_children(bc: BundleCase) -> QuerySet[Case]:
@@ -137,22 +142,31 @@ def accept_waiting(ctx: Ctx, child: Case, prerequisites: list[Case], deferrals: 
 
 
 def request_bundle_correction(
-    ctx: Ctx, bc: BundleCase | str, items: list[str], revision: int | None = None, added_reason: str = ""
+    ctx: Ctx,
+    bc: BundleCase | str,
+    items: list[str],
+    revision: int | None = None,
+    added_reason: str = "",
+    fields: Sequence[str] = (),
 ) -> BundleCase:
-    """补正: one complete list across all items (一次告知), told to the applicant once; asked again after the
-    resubmission, anything not listed before needs ``added_reason`` (行政许可法 Art. 32)."""
+    """补正: one complete list across all items (一次告知), told to the applicant once; ``fields``: fields of the
+    one form the applicant corrects (each an item of the list). Asked again after the resubmission, anything
+    not listed before needs ``added_reason`` (行政许可法 Art. 32)."""
 
     def effect(locked: BundleCase) -> Outcome:
-        listed = clean_items(items, "补正通知须一次性列明全部需要补正的材料或内容")
+        keys, listed = named(bundle_form(locked), list(items), fields)
+        listed = clean_items(listed, "补正通知须一次性列明全部需要补正的材料或内容")
         earlier = BundleCaseEvent.objects.filter(bundle_case=locked, action=B.REQUEST_CORRECTION.value)
         added, data = one_complete_list(
             [e.get("items", []) for e in earlier.values_list("data", flat=True)], listed, added_reason
         )
-        locked.correction_items = listed
+        locked.correction_items, locked.correction_fields = listed, keys
+        data["fields"] = keys
 
         def on_item(c: Case) -> Outcome:
             c.correction_items = listed
-            return Outcome(data=data)
+            c.correction_fields = [k for k in keys if k in form_keys(c)]  # what of it this item's form asks
+            return Outcome(data={**data, "fields": c.correction_fields})
 
         for child in open_children(locked):
             perform(ctx.through_bundle(), child, A.REQUEST_CORRECTION, None, on_item)
@@ -162,6 +176,16 @@ def request_bundle_correction(
         return Outcome(data=data, notices=[Notice("correction", "请补正材料", body)])
 
     return perform_bundle(ctx, bc, B.REQUEST_CORRECTION, revision, effect)
+
+
+def bundle_form(bc: BundleCase) -> list[dict[str, Any]]:
+    """The one form of the bundle case's chosen items, as its applicant was asked it."""
+    chosen = list(bc.items.select_related("implementation__published_version").prefetch_related("depends_on"))
+    return merged_form(chosen, bc.applicant_kind)
+
+
+def form_keys(c: Case) -> set[str]:
+    return {str(f.get("key")) for f in version_of(c).form_schema or [] if f.get("key")}
 
 
 def sync_child_materials(bc: BundleCase) -> None:
@@ -185,13 +209,46 @@ def sync_child_materials(bc: BundleCase) -> None:
             )
 
 
-def resubmit_bundle(ctx: Ctx, bc: BundleCase | str, revision: int | None = None) -> BundleCase:
-    def effect(locked: BundleCase) -> None:
+def resubmit_bundle(
+    ctx: Ctx, bc: BundleCase | str, revision: int | None = None, form_changes: Mapping[str, Any] | None = None
+) -> BundleCase:
+    """Back to 待受理 after 补正: the files uploaded again reach every item; ``form_changes``: corrected answers
+    to the fields the list named (and no others), into the one form and each item's part of it."""
+
+    def effect(locked: BundleCase) -> Outcome:
+        locked.form_data, changed = corrected(
+            bundle_form(locked), locked.form_data, locked.correction_fields, form_changes
+        )
+        fixed = {k: locked.form_data[k] for k in locked.correction_fields if k in locked.form_data}
+        locked.correction_fields = []
         sync_child_materials(locked)
         for child in open_children(locked):
-            resubmit(ctx.through_bundle(), child)
+            mine = form_keys(child)
+            resubmit(ctx.through_bundle(), child, form_changes={k: v for k, v in fixed.items() if k in mine})
+        return Outcome(data={"changed": changed} if changed else {})
 
     return perform_bundle(ctx, bc, B.RESUBMIT, revision, effect)
+
+
+def item_form_corrected(item: Case, changed: list[dict[str, Any]]) -> None:
+    """What an item's 退回补正 means for its bundle: the answers it corrected become the one form's, recorded on
+    the bundle with the other open items whose own part of the form still holds the earlier answer (they are
+    judged on what they were given; their departments see it here)."""
+    keys = [str(ch["field"]) for ch in changed]
+
+    def effect(locked: BundleCase) -> Outcome:
+        locked.form_data = {**locked.form_data, **{k: v for k, v in item.form_data.items() if k in keys}}
+        others = [
+            version_of(c).name
+            for c in open_children(locked).exclude(pk=item.pk)
+            if any(k in c.form_data and c.form_data[k] != item.form_data.get(k) for k in keys)
+        ]
+        return Outcome(
+            reason=f"“{version_of(item).name}”退回补正中更正了申请表",
+            data={"case": item.number, "item": version_of(item).name, "changed": changed, "others": others},
+        )
+
+    perform_bundle(BUNDLE_PLATFORM, BundleCase.objects.get(pk=item.bundle_case_id), B.FORM_CORRECTED, None, effect)
 
 
 def choose_result_mode(ctx: Ctx, bc: BundleCase | str, mode: str, revision: int | None = None) -> BundleCase:
@@ -372,6 +429,7 @@ __all__ = [
     "choose_result_mode",
     "extend_bundle",
     "issue_bundle_results",
+    "item_form_corrected",
     "item_version",
     "open_children",
     "record_joint_outcome",

@@ -12,6 +12,7 @@ from ..domain import policy
 from ..domain.workflow import CaseAction, CaseStatus
 from ..facts import case_facts, version_of
 from ..models import BundleCase, Case, CaseMaterial
+from .bundle_desk import item_form_corrected
 from .context import Ctx
 from .deadlines import start_clock
 from .perform import Notice, Outcome, perform, refresh_bundle_phase
@@ -28,9 +29,11 @@ PLATFORM = Ctx(None, "system", actor=SYSTEM_ACTOR.through_bundle())
 BRINGS_MATERIAL = (A.ATTACH_MATERIAL, A.SUPPLY_DEFERRED)
 
 
-def after_item_transition(ctx: Ctx, item: Case, action: CaseAction) -> None:
+def after_item_transition(ctx: Ctx, item: Case, action: CaseAction, outcome: Outcome | None = None) -> None:
     if action in ENDS_PREREQUISITE and item.bundle_item_id:
         _follow_prerequisite(item)
+    if action is A.SUPPLY_CORRECTION and outcome is not None and outcome.data.get("changed"):
+        item_form_corrected(item, outcome.data["changed"])
     if action in BRINGS_MATERIAL and item.status == S.WAITING and item.bundle_item_id:
         _start_if_ready(item)
     if not ctx.actor.via_bundle and item.bundle_case_id is not None:  # the bundle's own action: once, at its end

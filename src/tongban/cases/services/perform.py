@@ -168,7 +168,7 @@ def _perform(ctx: Ctx, case: Case | str, action: CaseAction, revision: int | Non
     if locked.bundle_case_id is not None:
         from .bundle_flow import after_item_transition
 
-        after_item_transition(ctx, locked, action)
+        after_item_transition(ctx, locked, action, outcome)
     case_transitioned.send(sender=Case, case=locked, action=action, before=before)
     return locked
 
