@@ -141,6 +141,9 @@ class BundleApplicantOut(Schema):
     name: str
     id_number: str
     phone: str
+    agent_name: str = Field("", description="代办人/经办人（代办时）；无权查看个人信息时脱敏")
+    agent_id_number: str = ""
+    authorisation: str = Field("", description="代办时委托授权的依据（窗口核验或授权委托书），线上与窗口代办相同")
 
 
 class BundleMaterialOut(Schema):
@@ -405,12 +408,14 @@ def _holdup(case: Case | None) -> dict[str, Any] | None:
 
 
 def _applicant(bc: BundleCase, personal: bool) -> dict[str, str]:
+    agency = cs.agency_out(services.bundle_agent(bc), bc.authorisation, personal)
     if personal:
         return {
             "kind": bc.applicant_kind,
             "name": bc.applicant_name,
             "id_number": bc.applicant_id_number,
             "phone": bc.applicant_phone,
+            **agency,
         }
     masked = (
         mask_uscc(bc.applicant_id_number) if bc.applicant_kind == "legal" else mask_resident_id(bc.applicant_id_number)
@@ -420,6 +425,7 @@ def _applicant(bc: BundleCase, personal: bool) -> dict[str, str]:
         "name": mask_name(bc.applicant_name),
         "id_number": masked,
         "phone": mask_phone(bc.applicant_phone),
+        **agency,
     }
 
 

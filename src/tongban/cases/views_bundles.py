@@ -42,7 +42,7 @@ from tongban.core.public_url import public_base_url
 from tongban.core.uploads import MAX_UPLOAD_BYTES
 from tongban.workdays.selectors import current_calendar
 
-from . import bundle_notices, selectors, services
+from . import bundle_notices, schemas, selectors, services
 from . import forms as cf
 from . import forms_bundles as bf
 from .domain import policy
@@ -869,6 +869,7 @@ def _detail_context(
         "hint": PHASE_HINTS.get(bc.phase, "") if applicant_view else "",
         "applicant_view": applicant_view,
         "applicant": applicant_shown(bc, personal, own=applicant_view),
+        "agency": schemas.agency_out(services.bundle_agent(bc), bc.authorisation, personal),
         "personal": personal,
         "notice_links": [
             {"title": bundle_notices.TITLES[k], "url": reverse("bundle_cases:notice", args=[bc.number, k.value])}
@@ -1109,7 +1110,7 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
     ids = choice_from(bundle_items, request.POST.getlist("items"))
     chosen = [i for i in bundle_items if i.pk in set(ids)]
     schema = services.merged_form(chosen, _window_kind(request.POST.get("kind")))
-    applicant = cf.WindowApplicantForm(request.POST)
+    applicant = cf.WindowApplicantForm(request.POST, request.FILES)
     values = cf.read_schema_post(schema, request.POST, skip=cf.SHARED_APPLICANT_KEYS)
     rows = material_rows(chosen)
     known = {r["name"] for r in rows}
@@ -1167,12 +1168,14 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
                 "id_number": d["id_number"],
                 "phone": d["phone"],
             },
+            agent=applicant.window_agent(),
             key=f"window:{token}",
         )
     except services.Replayed as replay:
         messages.info(request, "该一件事已收件，请勿重复提交。")
         return redirect("bundle_cases:case", number=replay.result.number)
     except services.FormInvalid as exc:
+        applicant.take_agency_errors(exc.errors)
         applicant.take_shared_errors(exc.errors)
         return _render_window(
             request, bundle, bundle_items, ids, applicant, values, exc.errors, paper, status=400, error=exc.message

@@ -248,6 +248,7 @@ def item_form_corrected(item: Case, changed: list[dict[str, Any]]) -> None:
             data={"case": item.number, "item": version_of(item).name, "changed": changed, "others": others},
         )
 
+    assert item.bundle_case_id is not None  # an item of a bundle
     perform_bundle(BUNDLE_PLATFORM, BundleCase.objects.get(pk=item.bundle_case_id), B.FORM_CORRECTED, None, effect)
 
 

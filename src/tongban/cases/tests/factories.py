@@ -22,6 +22,7 @@ from django.test import Client
 from factory.django import DjangoModelFactory
 
 from tongban.accounts.models import User
+from tongban.accounts.services import PRINCIPAL_PRESENT
 from tongban.accounts.tests.factories import (
     PASSWORD,
     ApproverFactory,
@@ -219,7 +220,7 @@ class CaseFactory(DjangoModelFactory[Case]):
     channel = "online"
     uploads: Sequence[str] | None = None
     window_applicant: dict[str, str] | None = None
-    agent: dict[str, str] | None = None
+    agent: s.WindowAgent | None = None
     paper: Sequence[str] = PAPER
     deferrals: Sequence[s.Deferral] = ()
     awaiting_decision = False
@@ -241,7 +242,7 @@ def bring_to(
     channel: str = "online",
     uploads: Sequence[str] | None = None,
     window_applicant: dict[str, str] | None = None,
-    agent: dict[str, str] | None = None,
+    agent: s.WindowAgent | None = None,
     paper: Sequence[str] = PAPER,
     deferrals: Sequence[s.Deferral] = (),
     awaiting_decision: bool = False,
@@ -272,7 +273,8 @@ def bring_to(
                 identity_check=IDENTITY_CHECK,
                 form_data=form(w),
                 paper_materials=list(paper),
-                agent=agent,
+                # The principal came along unless the test says how the clerk checked them.
+                agent=s.WindowAgent(principal_check=PRINCIPAL_PRESENT, **agent) if agent else None,
             )
             case = _with_form_extra(case, form_extra)
             for name in uploads or ():

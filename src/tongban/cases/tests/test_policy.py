@@ -263,10 +263,14 @@ def test_a_waiting_item_holds_all_but_its_prerequisites_result_and_starts_only_s
     assert refusal(denied) == (409, "materials_missing") and denied is not None and "“居民户口簿”" in denied.message
     waiting = replace(item, status="waiting")
     assert policy.case_denial(SYSTEM, waiting, A.START) is None
-    for gap in ({"waiting_missing_required": ("居民户口簿",)}, {"waiting_missing_deferrable": ("接种登记表",)}):
-        held_back = policy.case_denial(SYSTEM, replace(waiting, **gap), A.START)
+    gaps = (
+        replace(waiting, waiting_missing_required=("居民户口簿",)),
+        replace(waiting, waiting_missing_deferrable=("接种登记表",)),
+    )
+    for gap in gaps:
+        held_back = policy.case_denial(SYSTEM, gap, A.START)
         assert refusal(held_back) == (409, "materials_missing")
-        assert policy.case_denial(SYSTEM, replace(waiting, **gap), A.HOLD_START) is None  # told, and it waits
+        assert policy.case_denial(SYSTEM, gap, A.HOLD_START) is None  # told, and it waits
     assert refusal(policy.case_denial(CLERK, waiting, A.HOLD_START)) == (403, "forbidden")  # the platform's alone
     assert policy.material_denial(CLERK, waiting) is None  # the desk may bring what it lacks
     assert refusal(policy.material_denial(citizen(1), waiting)) == (409, "case_closed")
