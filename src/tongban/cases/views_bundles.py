@@ -884,7 +884,8 @@ def _detail_context(
         "error": error,
         "materials": materials,
         "form_rows": cf.form_rows(services.merged_form(items, bc.applicant_kind), bc.form_data) if personal else [],
-        "uploads": materials if "resubmit" in forms and applicant_view else [],
+        # The applicant uploads again; at the window the clerk scans what the applicant brought (the desk's).
+        "uploads": materials if "resubmit" in forms else [],
         "max_mb": MAX_UPLOAD_BYTES // 1048576,
         "delivery_labels": DELIVERY_LABELS,
         "is_clerk": role_of(user) is Role.WINDOW_CLERK,
@@ -1025,10 +1026,9 @@ def _run(
     elif action == "extend":
         services.extend_bundle(ctx, bc, d["reason"], d["approved_by"], d["revision"], days=d["days"])
     elif action == "resubmit":
-        if is_applicant(request.user):
-            problems = _attach_uploads(ctx, bc, request, context["materials"])
-            if problems:
-                raise DomainError("bad_file", "；".join(f"{k}：{v}" for k, v in problems.items()), None)
+        problems = _attach_uploads(ctx, bc, request, context["materials"])
+        if problems:
+            raise DomainError("bad_file", "；".join(f"{k}：{v}" for k, v in problems.items()), None)
         changes = cf.read_schema_post(named_fields(bc), request.POST) if context["fix_fields"] else None
         services.resubmit_bundle(ctx, bc, d["revision"], form_changes=changes)
     elif action == "issue":

@@ -301,7 +301,7 @@ def window_identity_reason(identity_check: str, authorisation: Authorisation | N
     """What the first event of a window application says of who was there and how each was identified."""
     if authorisation is None:
         return f"身份核验：{identity_check}"
-    return f"代办人{authorisation.agent_name}身份核验：{identity_check}；{authorisation.evidence}"
+    return f"代办人{authorisation.agent_name}代为申请；{authorisation.evidence}"  # the agent's check is in it
 
 
 def account_of(id_number: str) -> User | None:

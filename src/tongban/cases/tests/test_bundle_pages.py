@@ -351,6 +351,32 @@ def test_a_bundle_is_not_accepted_while_an_item_lacks_a_required_material(client
     assert r.status_code == 409 and r.json()["error"]["code"] == "materials_missing"
 
 
+def test_at_the_window_the_clerk_scans_what_a_correction_asked_for_with_the_resubmission(client, env):
+    """Reproduced on the old code: after a correction of a window bundle the resubmission offered the clerk no
+    way to take the missing material, so the bundle could never be accepted from the page."""
+    client.force_login(env.w.clerk)
+    post = window_post(env, paper=["父母结婚证", "居民户口簿"])  # 住院分娩记录 is not in hand
+    assert client.post(f"/bundles/window/apply/{env.bundle.code}/", post).status_code == 302
+    bc = BundleCase.objects.get()
+    r = client.post(f"/bundles/cases/{bc.number}/do/correction/", {"revision": bc.revision, "items": ["住院分娩记录"]})
+    assert r.status_code == 302
+    bc = BundleCase.objects.get()
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    row = next(m for m in bundle_page_materials(page) if m[1] == "住院分娩记录")
+    scan = SimpleUploadedFile("住院分娩记录.pdf", samples.pdf("住院分娩记录"))
+    r = client.post(f"/bundles/cases/{bc.number}/do/resubmit/", {"revision": bc.revision, row[0]: scan})
+    assert r.status_code == 302, text(r)[:2000]
+    bc = BundleCase.objects.get()
+    assert bc.phase == "submitted" and BundleMaterial.objects.get(bundle_case=bc, name="住院分娩记录").sha256
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert 'id="acceptance-blocked"' not in page and 'id="accept-form"' in page
+
+
+def bundle_page_materials(page: str) -> list[tuple[str, str]]:
+    """(field name, label) of the resubmission's file inputs on a bundle page."""
+    return re.findall(r'<label for="re-([^"]+)">([^<]+)</label>', page)
+
+
 def test_window_form_errors_keep_what_was_typed(client, env):
     client.force_login(env.w.clerk)
     r = client.post(f"/bundles/window/apply/{env.bundle.code}/", window_post(env, id_number="123", f_child_name=""))
