@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from tongban.cases import services
 from tongban.cases.models import BundleCase, Case
-from tongban.cases.tests.factories import PDF, Env, grant_item, make_env
+from tongban.cases.tests.factories import BUNDLE_FORM, BUNDLE_UPLOADS, PDF, Env, grant_item, make_env
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id
 from tongban.core.testing.browser import open_panel
@@ -144,3 +145,54 @@ def test_a_bundle_brought_by_an_agent_from_the_window_to_its_results(
     page.locator("#issue-button").click()
     expect(page.locator("#bundle-phase")).to_have_text("已办结")
     screenshot(page, "bundle-window-closed")
+
+
+def test_online_an_applicant_corrects_a_field_on_a_phone_and_sees_what_is_owed(
+    mobile_page: Any, browser_login: Any, screenshot: Any, env: Env
+) -> None:
+    """The applicant's side of the same desk: a correction naming a field of the one form and a material, the
+    resubmission on a phone, and the warning of a 容缺 material still owed once every item is decided."""
+    w = env.w
+    applicant = services.Ctx(w.applicant, "online")
+    bc = services.start_bundle_online(
+        applicant, env.bundle, None, {**BUNDLE_FORM, "applicant_name": w.applicant.real_name}
+    )
+    for name in BUNDLE_UPLOADS:  # the vaccination form (可容缺) is not uploaded
+        services.attach_bundle_material(applicant, bc, name, f"{name}.pdf", PDF)
+    bc = services.submit_bundle(applicant, bc.number, BundleCase.objects.get(pk=bc.pk).revision)
+    clerk = services.Ctx(w.clerk, "window", w.window)
+    bc = services.request_bundle_correction(
+        clerk, bc, ["住院分娩记录"], bc.revision, fields=["child_name"], added_reason=""
+    )
+    phone = mobile_page
+    browser_login(phone, w.applicant)
+    phone.goto(f"/bundles/cases/{bc.number}/")
+    expect(phone.locator("#correction-items")).to_contain_text("新生儿姓名")
+    resubmit = phone.locator("#panel-resubmit")
+    fields = resubmit.locator("#fix-fields input")
+    expect(fields).to_have_count(1)  # the named field only
+    fields.fill("张小宇")
+    scan = resubmit.locator(".field", has_text="住院分娩记录").locator("input[type=file]")
+    scan.set_input_files(files=[{"name": "住院分娩记录.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(phone, "bundle-online-resubmit-phone")
+    resubmit.get_by_role("button", name="重新提交").click()
+    expect(phone.locator("#bundle-phase")).to_have_text("待受理")
+    expect(phone.locator("#bundle-events")).to_contain_text("张小宇")
+    bc = BundleCase.objects.get()
+    assert bc.form_data["child_name"] == "张小宇"
+
+    bc = services.accept_bundle(
+        clerk,
+        bc,
+        bc.revision,
+        deferrals=[services.Deferral("儿童预防接种登记表", dt.date(2026, 10, 20), "本人承诺按期补交")],
+    )
+    for name in ("出生医学证明", "预防接种证", "新生儿入户"):
+        grant_item(env, BundleCase.objects.get(pk=bc.pk), name)
+    phone.goto(f"/bundles/cases/{bc.number}/")
+    # Said at the top of the page too: on a phone the warning itself comes after the items and the form.
+    expect(phone.locator("#deferred-owed-hint")).to_contain_text("尚有 1 份容缺材料需按承诺补交")
+    expect(phone.locator("#deferred-outstanding")).to_contain_text("请按承诺的日期到受理窗口补交")
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(phone, "bundle-online-owed-phone")
