@@ -115,6 +115,8 @@ def test_a_bundle_brought_by_an_agent_from_the_window_to_its_results(
     extend.get_by_label("延期理由").fill("需联合踏勘，45个工作日内不能办结")
     extend.get_by_role("button", name="记录延期").click()
     expect(page.locator("#bundle-extended")).to_contain_text("15")
+    # The promise moves with the extension, and says so beside the promised days.
+    expect(page.locator("#bundle-promised")).to_contain_text("延期顺延 15 个工作日")
     link = page.locator("#bundle-notices").get_by_role("link", name="一件事延期通知书")
     printed = page.request.get(link.get_attribute("href") or "")
     assert printed.ok and printed.headers["content-type"] == "application/pdf"
