@@ -333,6 +333,9 @@ def test_online_and_window_agency_carry_the_same_evidence(client: Client, w: Wor
     # The window agent has an account: they follow the case they brought, like an online agent.
     follows = Api(client, w.other_citizen).get(f"/cases/{window.number}")
     assert follows.status_code == 200 and follows.json()["applicant"]["authorisation"]
+    # The clerk's check was for that application only: it lets the agent apply for nothing else online.
+    again = Api(client, w.other_citizen).apply(w, applicant_name="王秀英", applicant_id_number=MOTHER_ID)
+    assert again.status_code == 400 and "applicant_id_number" in again.json()["error"]["fields"]
 
 
 def test_a_bundle_at_the_window_records_the_agency_for_every_item(
