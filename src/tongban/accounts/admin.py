@@ -244,7 +244,15 @@ class AuthorisationAdmin(admin.ModelAdmin):
     """Recorded through the service (its checks and its audit entry), never edited: revoked and recorded anew."""
 
     form = AuthorisationForm
-    list_display = ("principal_name", "masked_principal", "agent", "valid_from", "valid_until", "evidence", "state")
+    list_display = (
+        "principal_name",
+        "masked_principal",
+        "agent_shown",
+        "valid_from",
+        "valid_until",
+        "evidence",
+        "state",
+    )
     list_filter = ("principal_kind",)
     search_fields = ("principal_name", "=principal_id_number", "agent__username")
     autocomplete_fields = ("agent", "verified_by")
@@ -259,9 +267,14 @@ class AuthorisationAdmin(admin.ModelAdmin):
             mask_uscc(number) if obj.principal_kind == Authorisation.PrincipalKind.LEGAL else mask_resident_id(number)
         )
 
+    @admin.display(description="受托人")
+    def agent_shown(self, obj: Authorisation) -> str:
+        # A window agency names the agent the clerk checked, who may have no account.
+        return str(obj.agent) if obj.agent is not None else obj.agent_name
+
     @admin.display(description="依据")
     def evidence(self, obj: Authorisation) -> str:
-        return "授权委托书" if obj.document else "窗口核验"
+        return obj.evidence
 
     @admin.display(description="状态")
     def state(self, obj: Authorisation) -> str:

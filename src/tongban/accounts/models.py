@@ -156,7 +156,18 @@ class Authorisation(models.Model):
     principal = models.ForeignKey(
         User, verbose_name="委托人账号", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    agent = models.ForeignKey(User, verbose_name="受托人账号", on_delete=models.PROTECT, related_name="authorisations")
+    # The agent's account where they have one (it lets them follow the case and apply online for the principal);
+    # at a window the agent may have none: then they are known by the name and number checked there.
+    agent = models.ForeignKey(
+        User,
+        verbose_name="受托人账号",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authorisations",
+    )
+    agent_name = models.CharField("受托人姓名", max_length=50, blank=True)
+    agent_id_number = models.CharField("受托人公民身份号码", max_length=18, blank=True)
     scope_items = models.JSONField("授权事项", default=list, blank=True, help_text="实施清单编码列表；留空表示全部事项")
     valid_from = models.DateField("有效期起")
     valid_until = models.DateField("有效期至")
@@ -166,6 +177,11 @@ class Authorisation(models.Model):
         User, verbose_name="窗口核验人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     verification_note = models.CharField("核验说明", max_length=200, blank=True)
+    # A window clerk's check when the agent applies at the window (cases/services/identity.py): how each one's
+    # identity document was checked, and whether the written authorisation (授权委托书) was handed over.
+    principal_check = models.CharField("委托人身份核验", max_length=100, blank=True)
+    agent_check = models.CharField("受托人身份核验", max_length=100, blank=True)
+    written = models.BooleanField("已收取书面授权委托书", default=False)
     recorded_by = models.ForeignKey(User, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
@@ -178,7 +194,24 @@ class Authorisation(models.Model):
         indexes = [models.Index(fields=["agent", "principal_id_number"], name="authorisation_lookup")]
 
     def __str__(self) -> str:
-        return f"{self.principal_name} 委托 {self.agent}"
+        return f"{self.principal_name} 委托 {self.agent or self.agent_name}"
+
+    @property
+    def evidence(self) -> str:
+        """What the authorisation rests on, in words (case pages, the API, the admin): the window clerk's check of
+        both identity documents, or of the principal in person, and the written authorisation. No personal data."""
+        parts = []
+        if self.principal_check or self.agent_check:
+            parts += [f"委托人：{self.principal_check}", f"受托人：{self.agent_check}"]
+        elif self.verified_by_id:
+            parts.append(
+                f"窗口当面核验委托人（{self.verification_note}）" if self.verification_note else "窗口当面核验委托人"
+            )
+        if self.document:
+            parts.append("授权委托书（已扫描存档）")
+        elif self.written:
+            parts.append("授权委托书（纸质原件）")
+        return "；".join(parts)
 
     def covers(self, implementation_code: str) -> bool:
         return not self.scope_items or implementation_code in self.scope_items

@@ -43,9 +43,11 @@ def authorisation_in_force(
     agent: User, principal_id_number: str, implementation_codes: Iterable[str], day: dt.date
 ) -> Authorisation | None:
     """The authorisation under which ``agent`` may apply for the principal with that ID number or credit code,
-    for those items (one, or a bundle's), on ``day``: recorded, not revoked, valid on the day, covering each."""
+    for those items (one, or a bundle's), on ``day``: recorded, not revoked, valid on the day, covering each.
+    A window clerk's check of an agency (``principal_check`` set) was for the application made there only."""
     codes = list(implementation_codes)
     candidates = Authorisation.objects.filter(
+        principal_check="",
         agent=agent,
         principal_id_number=principal_id_number,
         revoked_at__isnull=True,

@@ -428,20 +428,38 @@ def record_authorisation(
     )
     if errors:
         raise ValidationError(errors)
-    number, kind, _ = _principal(principal_id_number)
-    codes = sorted({c.strip() for c in scope_items if c and c.strip()})
-    authorisation = Authorisation(
-        principal_kind=kind,
-        principal_name=validation.normalize_name(principal_name).strip(),
-        principal_id_number=number,
-        principal=User.objects.filter(Q(id_number=number) | Q(uscc=number)).first(),
+    return _store_authorisation(
+        principal_name,
+        principal_id_number,
+        scope_items,
+        document,
+        {"evidence": "document" if document is not None else "window_check"},
         agent=agent,
-        scope_items=codes,
         valid_from=valid_from,
         valid_until=valid_until,
         verified_by=verified_by,
         verification_note=verification_note.strip(),
         recorded_by=recorded_by,
+    )
+
+
+def _store_authorisation(
+    principal_name: str,
+    principal_id_number: str,
+    scope_items: Iterable[str],
+    document: tuple[str, bytes] | None,
+    evidence: dict[str, Any],
+    **fields: Any,
+) -> Authorisation:
+    """Saves an authorisation whose evidence was checked, with its document's scan, and its audit entry."""
+    number, kind, _ = _principal(principal_id_number)
+    authorisation = Authorisation(
+        principal_kind=kind,
+        principal_name=validation.normalize_name(principal_name).strip(),
+        principal_id_number=number,
+        principal=User.objects.filter(Q(id_number=number) | Q(uscc=number)).first(),
+        scope_items=sorted({c.strip() for c in scope_items if c and c.strip()}),
+        **fields,
     )
     with transaction.atomic():
         if document is not None:
@@ -449,15 +467,124 @@ def record_authorisation(
             authorisation.document.save(uuid.uuid4().hex[:16], ContentFile(document[1]), save=False)
         authorisation.save()
         detail = {
-            "agent": agent.pk,
+            "agent": authorisation.agent_id,
             "principal_kind": kind,
-            "items": codes,
-            "valid": [valid_from.isoformat(), valid_until.isoformat()],
-            "evidence": "document" if document is not None else "window_check",
+            "items": authorisation.scope_items,
+            "valid": [authorisation.valid_from.isoformat(), authorisation.valid_until.isoformat()],
+            **evidence,
             "document_sha256": authorisation.document_sha256,
         }
-        audit("authorisation.record", "authorisation", authorisation.pk, actor=recorded_by, detail=detail)
+        audit("authorisation.record", "authorisation", authorisation.pk, actor=authorisation.recorded_by, detail=detail)
     return authorisation
+
+
+# How a window clerk checked the principal's identity document when an agent applies for them: in person,
+# or by the document the agent brings (the principal absent: then a written authorisation is needed too).
+PRINCIPAL_PRESENT = "委托人到场，读取身份证芯片并人证比对"
+PRINCIPAL_CHECKS = (
+    PRINCIPAL_PRESENT,
+    "核验委托人身份证原件（委托人未到场）",
+    "核验委托人身份证复印件（委托人未到场）",
+    "核验营业执照原件或加盖公章的复印件",
+)
+# How a window clerk checks the identity of whoever stands at the window.
+PERSON_CHECKS = ("读取身份证芯片并人证比对", "核验纸质身份证原件", "电子身份证扫码")
+
+
+def window_authorisation_errors(
+    *,
+    clerk: User,
+    principal_name: str,
+    principal_id_number: str,
+    agent_name: str,
+    agent_id_number: str,
+    principal_check: str,
+    agent_check: str,
+    written: bool,
+    document: tuple[str, bytes] | None = None,
+) -> dict[str, str]:
+    """What is wrong with the evidence a window clerk records for an agent applying for a principal, by field,
+    in Chinese: both identity documents checked, and the written authorisation — which only the principal in
+    person may stand in for (an enterprise always authorises in writing, under its seal)."""
+    errors: dict[str, str] = {}
+    number, kind, why = _principal(principal_id_number)
+    if why:
+        errors["principal_id_number"] = why
+    if not validation.normalize_name(principal_name).strip():
+        errors["principal_name"] = "请填写委托人姓名或名称"
+    agent_number = validation.normalize_identifier(agent_id_number)
+    if not agent_name.strip():
+        errors["agent_name"] = "请填写代办人/经办人姓名"
+    if msg := resident_id_error(agent_number):
+        errors["agent_id_number"] = f"代办人/经办人公民身份号码有误：{msg}"
+    elif agent_number == number:
+        errors["agent_id_number"] = "代办人与申请人是同一人，无需委托"
+    if clerk.role != Role.WINDOW_CLERK:
+        errors["clerk"] = "只有综合窗口受理人员可以核验委托"
+    if principal_check not in PRINCIPAL_CHECKS:
+        errors["principal_check"] = "请选择委托人身份证件的核验方式"
+    elif kind == Authorisation.PrincipalKind.LEGAL and principal_check != PRINCIPAL_CHECKS[-1]:
+        errors["principal_check"] = "法人委托请核验营业执照原件或加盖公章的复印件"
+    if not agent_check.strip():
+        errors["agent_check"] = "请选择代办人/经办人身份证件的核验方式"
+    in_person = principal_check == PRINCIPAL_PRESENT and kind == Authorisation.PrincipalKind.NATURAL
+    if not (written or document or in_person):
+        errors["written"] = "委托人未到场的，须收取书面授权委托书（法人须加盖公章）"
+    if document is not None and (problem := upload_problem(*document)[1]):
+        errors["document"] = problem
+    return errors
+
+
+def record_window_authorisation(
+    *,
+    clerk: User,
+    principal_name: str,
+    principal_id_number: str,
+    agent_name: str,
+    agent_id_number: str,
+    scope_items: Iterable[str],
+    principal_check: str,
+    agent_check: str,
+    written: bool,
+    day: dt.date,
+    document: tuple[str, bytes] | None = None,
+) -> Authorisation:
+    """An agent (代办人, an enterprise's 经办人) applies at the window for a principal: the clerk's check of both
+    identity documents and of the written authorisation becomes the same record an online agent applies under,
+    for these items and this day's application (the agent's account, where there is one, may follow it). Raises
+    ValidationError keyed by field; on the record in the audit log."""
+    errors = window_authorisation_errors(
+        clerk=clerk,
+        principal_name=principal_name,
+        principal_id_number=principal_id_number,
+        agent_name=agent_name,
+        agent_id_number=agent_id_number,
+        principal_check=principal_check,
+        agent_check=agent_check,
+        written=written,
+        document=document,
+    )
+    if errors:
+        raise ValidationError(errors)
+    agent_number = validation.normalize_identifier(agent_id_number)
+    note = f"委托人：{principal_check}；受托人：{agent_check}" + ("；收取书面授权委托书" if written else "")
+    checks = {"principal_check": principal_check, "agent_check": agent_check, "written": written}
+    return _store_authorisation(
+        principal_name,
+        principal_id_number,
+        scope_items,
+        document,
+        {"evidence": "window_check", **checks},
+        agent=User.objects.filter(id_number=agent_number, kind=AccountKind.CITIZEN).first(),
+        agent_name=validation.normalize_name(agent_name).strip()[:50],
+        agent_id_number=agent_number,
+        valid_from=day,
+        valid_until=day,  # this application: a standing authorisation is recorded as such (the admin)
+        verified_by=clerk,
+        verification_note=note[:200],
+        recorded_by=clerk,
+        **checks,
+    )
 
 
 def revoke_authorisation(authorisation: Authorisation, *, by: User, reason: str) -> Authorisation:

@@ -34,11 +34,12 @@ from . import schemas as cs
 from . import selectors
 from . import services as cases
 from .domain import policy
+from .domain.bundle_workflow import ACTION_LABELS as BUNDLE_ACTION_LABELS
 from .domain.bundle_workflow import PHASE_LABELS, BundleAction, BundlePhase
 from .domain.limits import DeadlineView
 from .domain.workflow import STATUS_LABELS, CaseStatus
-from .facts import bundle_facts
-from .models import BundleCase, BundleMaterial, Case
+from .facts import bundle_facts, deferred_owed
+from .models import BundleCase, BundleCaseEvent, BundleMaterial, Case
 from .services import bundle_applications as services
 from .services.idempotency import replayed
 from .services.perform import BUNDLE_NOT_FOUND, check_revision, raise_denied
@@ -55,7 +56,14 @@ IDEMPOTENCY_HELP = (
     "幂等键（1–80个可见ASCII字符）：网络超时后用同一个键重试，返回第一次请求的结果，不会产生第二个一件事办件"
 )
 ActionName = Literal[
-    "submit", "accept", "request_correction", "resubmit", "issue_results", "choose_result_mode", "extend"
+    "submit",
+    "accept",
+    "request_correction",
+    "resubmit",
+    "issue_results",
+    "choose_result_mode",
+    "extend",
+    "supply_deferred",
 ]
 ACTION_LABELS = {
     "submit": "提交申请",
@@ -65,6 +73,7 @@ ACTION_LABELS = {
     "issue_results": "出件",
     "choose_result_mode": "选择出件方式",
     "extend": "延期（政府负责人批准）",
+    "supply_deferred": "收取容缺材料",
 }
 ResultModeName = Literal["together", "separate"]
 RESULT_MODE_HELP = "together：全部事项作出决定后统一出件（默认）；separate：逐项出件，每个事项作出决定后即可出件"
@@ -116,6 +125,15 @@ class BundleActionIn(Schema):
     reason: cs.Text2000 = Field("", description="延期理由（extend）")
     approved_by: cs.Line200 = Field("", description="批准延期的本级人民政府负责人（extend）")
     days: int = Field(15, ge=1, le=15, description="延长的工作日数（extend），最多15个工作日")
+    material: cs.Line200 = Field("", description="补交的容缺材料名称（supply_deferred），登记到每个欠交它的事项")
+    fields: Annotated[list[cs.Line50], Field(max_length=50)] = Field(
+        default_factory=list,
+        description="需申请人更正的申请表栏目（一张申请表的字段 key；request_correction），每项列入补正清单",
+    )
+    form_data: cs.FormData = Field(
+        default_factory=dict,
+        description="补正时更正的栏目（resubmit，只限补正通知列明的栏目），同步到用到它的各事项",
+    )
 
 
 class BundleApplicantOut(Schema):
@@ -123,6 +141,9 @@ class BundleApplicantOut(Schema):
     name: str
     id_number: str
     phone: str
+    agent_name: str = Field("", description="代办人/经办人（代办时）；无权查看个人信息时脱敏")
+    agent_id_number: str = ""
+    authorisation: str = Field("", description="代办时委托授权的依据（窗口核验或授权委托书），线上与窗口代办相同")
 
 
 class BundleMaterialOut(Schema):
@@ -152,6 +173,31 @@ class BundleChildOut(Schema):
     deadline_label: str
     decision: str
     holds_up: bool = Field(..., description="是当前卡住一件事的事项")
+
+
+class BundleDeferredOut(Schema):
+    item: str = Field(..., description="欠交的事项")
+    case: str = Field(..., description="该事项的办件编号")
+    material: str = Field(..., description="容缺受理时承诺后补的材料")
+    due: dt.date | None = Field(..., description="承诺补交日期")
+
+
+class BundleChangeOut(Schema):
+    field: str = Field(..., description="申请表字段 key")
+    label: str
+    before: Any = Field(None, description="更正前的内容（脱敏时不提供）")
+    after: Any = Field(None, description="更正后的内容（脱敏时不提供）")
+
+
+class BundleEventOut(Schema):
+    action: str
+    action_label: str
+    from_phase: str
+    to_phase: str
+    actor: str = Field(..., description="操作人（申请人看到的是角色；平台自动处理时为“系统”）")
+    reason: str
+    at: dt.datetime
+    changes: list[BundleChangeOut] = Field(..., description="本次更正的申请表栏目（补正后重新提交、事项补正）")
 
 
 class BundleHoldupOut(Schema):
@@ -197,6 +243,7 @@ class BundleCaseOut(Schema):
     calendar_unknown: bool
     closed_at: dt.datetime | None
     correction_items: list[str]
+    correction_fields: list[str] = Field(..., description="补正通知列明、待申请人更正的申请表栏目（字段 key）")
     correction_added: list[str] = Field(
         ..., description="最近一次补正通知中首次告知后新增的内容（补正须一次性告知，新增须说明理由）"
     )
@@ -204,9 +251,13 @@ class BundleCaseOut(Schema):
     required_uploads: list[str] = Field(..., description="申请人须上传的材料（每份一次）")
     missing_uploads: list[str] = Field(..., description="尚未上传的必要材料")
     materials: list[BundleMaterialOut]
+    deferred_outstanding: list[BundleDeferredOut] = Field(
+        ..., description="各事项尚未补交的容缺材料（出件前应收取：actions/supply_deferred）；脱敏时不提供"
+    )
     holdup: BundleHoldupOut | None = Field(None, description="当前卡住一件事的事项")
     children: list[BundleChildOut] = Field(..., description="每个事项的办件，含状态和期限")
     allowed_actions: list[str] = Field(..., description="当前用户此刻可以执行的操作（POST .../actions/{action}）")
+    events: list[BundleEventOut] = Field(..., description="一件事办理过程（各事项的过程见各事项办件）")
 
 
 class BundleCaseRowOut(Schema):
@@ -333,6 +384,7 @@ API_ACTIONS: dict[str, BundleAction] = {
     "issue_results": BundleAction.ISSUE_RESULTS,
     "choose_result_mode": BundleAction.CHOOSE_RESULT_MODE,
     "extend": BundleAction.EXTEND,
+    "supply_deferred": BundleAction.SUPPLY_DEFERRED,
 }
 
 
@@ -356,12 +408,14 @@ def _holdup(case: Case | None) -> dict[str, Any] | None:
 
 
 def _applicant(bc: BundleCase, personal: bool) -> dict[str, str]:
+    agency = cs.agency_out(services.bundle_agent(bc), bc.authorisation, personal)
     if personal:
         return {
             "kind": bc.applicant_kind,
             "name": bc.applicant_name,
             "id_number": bc.applicant_id_number,
             "phone": bc.applicant_phone,
+            **agency,
         }
     masked = (
         mask_uscc(bc.applicant_id_number) if bc.applicant_kind == "legal" else mask_resident_id(bc.applicant_id_number)
@@ -371,6 +425,7 @@ def _applicant(bc: BundleCase, personal: bool) -> dict[str, str]:
         "name": mask_name(bc.applicant_name),
         "id_number": masked,
         "phone": mask_phone(bc.applicant_phone),
+        **agency,
     }
 
 
@@ -452,13 +507,42 @@ def _out(actor: Actor, bc: BundleCase) -> dict[str, Any]:
         "calendar_unknown": bc.calendar_unknown,
         "closed_at": bc.closed_at,
         "correction_items": list(bc.correction_items or []),
+        "correction_fields": list(bc.correction_fields or []),
         **cs.correction_added_out(selectors.correction_added(bc)),
         "required_uploads": required,
         "missing_uploads": [n for n in required if n not in have],
         "materials": [_material_out(m) for m in materials],
+        "deferred_outstanding": [
+            {"item": c.version.name, "case": c.number, "material": m.name, "due": m.deferred_due}
+            for c, m in deferred_owed(bc)
+        ]
+        if personal
+        else [],
         "holdup": _holdup(holdup),
         "children": rows,
         "allowed_actions": _allowed(actor, bc, children),
+        "events": [_event_out(e, personal, actor.applicant) for e in selectors.bundle_timeline(bc)],
+    }
+
+
+def _event_out(e: BundleCaseEvent, personal: bool, applicant: bool) -> dict[str, Any]:
+    role = cs.role_label(e.actor_role)
+    if e.actor is None:
+        who = "系统"
+    elif applicant:
+        who = role or "工作人员"
+    else:
+        who = e.actor.real_name or e.actor.username
+        who = mask_name(who) if e.actor_role in ("citizen", "enterprise") and not personal else who
+    return {
+        "action": e.action,
+        "action_label": BUNDLE_ACTION_LABELS.get(BundleAction(e.action), e.action),
+        "from_phase": e.from_phase,
+        "to_phase": e.to_phase,
+        "actor": who,
+        "reason": e.reason,
+        "at": e.at,
+        "changes": selectors.shown_changes(e.data or {}, personal),
     }
 
 
@@ -631,12 +715,13 @@ def _refusals(bc: BundleCase, body: BundleActionIn) -> dict[int, str]:
         "对一件事办件执行一个操作，请求体须带所见的修订号 revision；他人已先处理时返回409。"
         "submit（申请人提交草稿；带 Idempotency-Key 时重试返回同一件）；accept（窗口受理：无前置要求的事项同时"
         "交各部门办理，需要前置结果的事项等待后自动启动；refusals 列出不予受理的事项及理由，deferrals 为容缺"
-        "材料）；request_correction（items：涵盖全部事项的一次性补正清单）；resubmit（补正后重新提交，"
-        "新上传的材料送达各事项）；issue_results（出件：delivery 为 window、post 或 electronic，"
+        "材料）；request_correction（items：涵盖全部事项的一次性补正清单；fields：需更正的申请表栏目）；resubmit"
+        "（补正后重新提交，新上传的材料送达各事项；form_data 为列明栏目的更正内容，同步到用到它的各事项）；issue_results（出件：delivery 为 window、post 或 electronic，"
         "邮寄时可带 address；申请人选择逐项出件时可用 cases 列出本次出件的已决定事项）；choose_result_mode"
         "（申请人或受理窗口记录申请人选择的出件方式 result_mode：together 统一出件或 separate 逐项出件）；extend"
         "（联合办理延期：办理事项所在部门负责人记录经本级人民政府负责人 approved_by 批准的延期，reason 理由，days 不超过15"
-        "个工作日，限一次，期限届满后不能延期）。无权执行返回403，当前状态不允许返回409。"
+        "个工作日，限一次，期限届满后不能延期）；supply_deferred（受理窗口收取申请人补交的容缺材料 material，"
+        "登记到每个欠交它的事项）。无权执行返回403，当前状态不允许返回409。"
     ),
 )
 def act(
@@ -662,11 +747,13 @@ def act(
             deferrals = [cases.Deferral(d.material, d.due, d.commitment) for d in payload.deferrals]
             bc = cases.accept_bundle(ctx, bc, rev, refusals=_refusals(bc, payload), deferrals=deferrals)
         elif action == "request_correction":
-            bc = cases.request_bundle_correction(ctx, bc, payload.items, rev, added_reason=payload.added_reason)
+            bc = cases.request_bundle_correction(
+                ctx, bc, payload.items, rev, added_reason=payload.added_reason, fields=payload.fields
+            )
         elif action == "extend":
             bc = cases.extend_bundle(ctx, bc, payload.reason, payload.approved_by, rev, days=payload.days)
         elif action == "resubmit":
-            bc = cases.resubmit_bundle(ctx, bc, rev)
+            bc = cases.resubmit_bundle(ctx, bc, rev, form_changes=payload.form_data or None)
         elif action == "issue_results":
             if payload.delivery is None:
                 raise ApiError(
@@ -675,6 +762,10 @@ def act(
             bc = cases.issue_bundle_results(
                 ctx, bc, payload.delivery, rev, address=payload.address, numbers=payload.cases
             )
+        elif action == "supply_deferred":
+            if not payload.material.strip():
+                raise ApiError("required", "请填写补交的容缺材料名称 material", "material")
+            bc = cases.supply_bundle_deferred(ctx, bc, payload.material, rev)
         elif action == "choose_result_mode":
             if payload.result_mode is None:
                 raise ApiError("required", f"请选择出件方式 result_mode：{RESULT_MODE_HELP}", "result_mode")

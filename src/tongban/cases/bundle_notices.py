@@ -1,7 +1,9 @@
 """The printable notices of a bundle case (一件事办件), A4 PDFs like the single-case notices (notice_pdf.py): one
 受理通知书 for the whole bundle (each item accepted, accepted with 容缺, waiting for its prerequisite, or refused
-with its reason), one 补正材料通知书 (the one complete list across all items), one 办结通知书 (each item's
-decision and result). Each carries the bundle's one number and query code and a QR code to its progress page.
+with its reason), one 补正材料通知书 (the one complete list across all items), one 延期通知书 (joint handling
+extended by up to 15 working days with the government head's approval, 行政许可法 Art. 42 (2)), one 办结通知书
+(each item's decision and result). Each carries the bundle's one number and query code and a QR code to its
+progress page.
 
 A notice is printed only when the bundle case's phase and its items support it; anything else is a DomainError.
 Each item's own legal wording is on its own notices (notices.py): the bundle's notices speak of the bundle.
@@ -9,6 +11,7 @@ Each item's own legal wording is on its own notices (notices.py): the bundle's n
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 from django.utils import timezone
@@ -17,7 +20,9 @@ from tongban.accounts.masking import mask_resident_id, mask_uscc
 from tongban.core import clock
 from tongban.core.errors import DomainError
 
-from .domain.bundle_workflow import PHASE_LABELS, BundlePhase
+from .domain import limits
+from .domain.bundle_workflow import PHASE_LABELS, BundleAction, BundlePhase
+from .domain.legal_wording import joint_extension_basis
 from .domain.workflow import STATUS_LABELS, CaseStatus
 from .models import BundleCase, Case, CaseMaterial
 from .notice_pdf import Facts, Grid, Notice, Numbered, Para, cn_date, render
@@ -29,12 +34,18 @@ P, S = BundlePhase, CaseStatus
 class BundleNoticeKind(StrEnum):
     ACCEPTANCE = "acceptance"  # 一件事受理通知书
     CORRECTION = "correction"  # 一件事补正材料通知书
+    EXTENSION = "extension"  # 一件事延期通知书
     RESULT = "result"  # 一件事办结通知书
 
 
 K = BundleNoticeKind
-TITLES = {K.ACCEPTANCE: "一件事受理通知书", K.CORRECTION: "一件事补正材料通知书", K.RESULT: "一件事办结通知书"}
-MARKS = {K.ACCEPTANCE: "受", K.CORRECTION: "补", K.RESULT: "结"}
+TITLES = {
+    K.ACCEPTANCE: "一件事受理通知书",
+    K.CORRECTION: "一件事补正材料通知书",
+    K.EXTENSION: "一件事延期通知书",
+    K.RESULT: "一件事办结通知书",
+}
+MARKS = {K.ACCEPTANCE: "受", K.CORRECTION: "补", K.EXTENSION: "延", K.RESULT: "结"}
 ACCEPTED_PHASES = frozenset({P.IN_PROGRESS, P.READY, P.CLOSED, P.REFUSED})
 
 
@@ -44,6 +55,8 @@ def _fits(bc: BundleCase, kind: BundleNoticeKind) -> bool:
         return phase in ACCEPTED_PHASES
     if kind is K.CORRECTION:
         return phase is P.CORRECTION
+    if kind is K.EXTENSION:
+        return phase in ACCEPTED_PHASES and bc.extension_days > 0
     return phase is P.CLOSED
 
 
@@ -78,15 +91,22 @@ def _submitted(bc: BundleCase) -> str:
     return f"你（单位）于{cn_date(day, '')}提出的“{bc.bundle.name}”申请"
 
 
-def _acceptance_state(child: Case, deferred: dict[int, list[str]]) -> str:
+def _acceptance_state(child: Case, deferred: dict[int, list[str]], waiting: dict[str, dict]) -> str:
     if child.status == S.REFUSED:
         return f"不予受理：{child.refusal_reason}" if child.refusal_reason else "不予受理"
     if child.status in (S.WITHDRAWN, S.TERMINATED):
         return STATUS_LABELS[S(child.status)]
+    later = "（后补：" + "、".join(deferred[child.pk]) + "）" if child.pk in deferred else ""
+    if child.pk in deferred and child.number not in waiting:
+        return "容缺受理" + later
+    if child.number in waiting:  # what it will need when it starts, as the acceptance recorded it
+        needs = waiting[child.number]
+        text = f"已受理，待“{'、'.join(needs.get('awaits', []))}”准予后开始办理"
+        if needs.get("result_material"):
+            text += f"，其结果作为“{needs['result_material']}”"
+        return text + later
     if child.accepted_on is None and child.status == S.WAITING:
         return "已受理，待前置事项办结后开始办理"
-    if child.pk in deferred:
-        return "容缺受理（后补：" + "、".join(deferred[child.pk]) + "）"
     return "受理"
 
 
@@ -95,19 +115,21 @@ def _acceptance(bc: BundleCase) -> Notice:
     deferred: dict[int, list[str]] = {}
     for m in CaseMaterial.objects.filter(case__in=children, deferred_due__isnull=False).order_by("id"):
         deferred.setdefault(m.case_id, []).append(m.name)
+    accepted = bc.events.filter(action=BundleAction.ACCEPT.value).order_by("-at", "-id").first()
+    waiting = {w["case"]: w for w in (accepted.data.get("waiting", []) if accepted else []) if "case" in w}
     rows = [
         [
             str(i),
             c.version.name,
             c.deciding_department.name,
-            _acceptance_state(c, deferred),
+            _acceptance_state(c, deferred, waiting),
             cn_date(c.promised_due, "—") if c.promised_due else "—",
         ]
         for i, c in enumerate(children, 1)
     ]
     blocks: list = [
         Para(f"{_submitted(bc)}（共{len(children)}个事项），经审查，各事项的受理情况如下："),
-        Grid(["序号", "事项", "办理部门", "受理情况", "承诺办结日期"], rows, widths=(0.08, 0.3, 0.22, 0.24, 0.16)),
+        Grid(["序号", "事项", "办理部门", "受理情况", "承诺办结日期"], rows, widths=(0.08, 0.26, 0.2, 0.32, 0.14)),
         Para(
             "受理的事项由各办理部门并联办理，各事项的办理依据和时限以其办事指南为准；容缺受理的材料请按"
             "《容缺受理承诺书》约定的日期补交。办理结果按你选择的出件方式"
@@ -146,6 +168,46 @@ def _correction(bc: BundleCase) -> Notice:
     return _notice(bc, K.CORRECTION, blocks, timezone.localdate(event.at) if event else None)
 
 
+def _extension(bc: BundleCase) -> Notice:
+    children = _children(bc)
+    event = bc.events.filter(action=BundleAction.EXTEND.value).order_by("-at", "-id").first()
+    reason = (event.reason if event else "").strip().rstrip("。；;.，, ") or "案情复杂"
+    approver = bc.extension_approved_by or "本级人民政府负责人"
+    basis = joint_extension_basis(c.implementation.entry.item_type for c in children)
+    limit = bc.statutory_days
+    blocks: list = [
+        Para(
+            f"{_submitted(bc)}（一件事编号：{bc.number}），已于{cn_date(bc.accepted_on, '')}受理，由各部门联合办理。"
+            f"因{reason}，在{limit}个工作日内不能办结，经{approver}批准，{basis}，"
+            f"决定将联合办理期限延长{bc.extension_days}个工作日。"
+        ),
+        Para(
+            f"延长后的承诺办结日期为{_due(bc, bc.promised_due)}，法定办结日期为{_due(bc, bc.statutory_due)}"
+            "（各事项依法不计入办理期限的特别程序所需时间除外）。"
+        ),
+        Para("各事项的办理进度可凭一件事办件编号和查询码查询（扫描下方二维码）。"),
+        Facts(
+            [
+                *_basics(bc),
+                ("受理日期", cn_date(bc.accepted_on, ""), "延长期限", f"{bc.extension_days}个工作日"),
+                ("批准人", approver),
+                ("承诺办结日期", _due(bc, bc.promised_due), "法定办结日期", _due(bc, bc.statutory_due)),
+            ]
+        ),
+    ]
+    return _notice(
+        bc,
+        K.EXTENSION,
+        blocks,
+        timezone.localdate(event.at) if event else None,
+        issuer=bc.bundle.lead_department.name if bc.bundle.lead_department_id else "",
+    )
+
+
+def _due(bc: BundleCase, due: dt.date | None) -> str:
+    return limits.due_text(due, bc.unknown_year if due is None else None, "待定")
+
+
 def _result(bc: BundleCase) -> Notice:
     children = _children(bc)
     rows = []
@@ -171,11 +233,13 @@ def _result(bc: BundleCase) -> Notice:
     return _notice(bc, K.RESULT, blocks, closed)
 
 
-def _notice(bc: BundleCase, kind: BundleNoticeKind, blocks: list, issued_on, note: str = "") -> Notice:
+def _notice(
+    bc: BundleCase, kind: BundleNoticeKind, blocks: list, issued_on, note: str = "", issuer: str = ""
+) -> Notice:
     title = TITLES[kind]
     return Notice(
         title=title,
-        issuer=_receiver(bc),
+        issuer=issuer or _receiver(bc),
         reference=f"编号：{bc.number}-{MARKS[kind]}",
         addressee=bc.applicant_name,
         blocks=blocks,
@@ -188,7 +252,7 @@ def _notice(bc: BundleCase, kind: BundleNoticeKind, blocks: list, issued_on, not
     )
 
 
-BUILDERS = {K.ACCEPTANCE: _acceptance, K.CORRECTION: _correction, K.RESULT: _result}
+BUILDERS = {K.ACCEPTANCE: _acceptance, K.CORRECTION: _correction, K.EXTENSION: _extension, K.RESULT: _result}
 
 
 def build_bundle_notice(bc: BundleCase, kind: BundleNoticeKind | str, base_url: str | None = None) -> Notice:

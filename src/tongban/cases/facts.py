@@ -3,9 +3,11 @@ reads only what its own guard needs)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 
 from tongban.bundles.models import BundleItem
+from tongban.bundles.savings import normalise_material
 from tongban.catalogue.models import ImplementationVersion
 from tongban.catalogue.snapshots import version_snapshot
 from tongban.core import clock
@@ -132,6 +134,31 @@ class CaseFactsOf:
     def correction_items(self) -> tuple[str, ...]:
         return tuple(str(item) for item in self.case.correction_items or ())
 
+    @cached_property
+    def beside_result(self) -> Missing:
+        """What a bundle's item lacks beside its prerequisite's result (arriving as a material when it starts)."""
+        return missing_beside_result(self.case, self.materials)
+
+    @property
+    def waiting_missing_required(self) -> tuple[str, ...]:
+        return self.beside_result.required
+
+    @property
+    def waiting_missing_deferrable(self) -> tuple[str, ...]:
+        return self.beside_result.deferrable
+
+
+def awaited_result(case: Case) -> str:
+    """The material a bundle's item gets from its prerequisite's result (its item's ``result_as_material``)."""
+    item = case.bundle_item if case.bundle_item_id else None
+    return item.result_as_material if item is not None else ""
+
+
+def missing_beside_result(case: Case, held: Iterable[CaseMaterial]) -> Missing:
+    awaited = normalise_material(awaited_result(case))
+    requirements = [r for r in version_of(case).materials.all() if not awaited or normalise_material(r.name) != awaited]
+    return missing(requirements, held)
+
 
 def case_facts(case: Case, materials: list[CaseMaterial] | None = None) -> CaseFacts:
     return CaseFactsOf(case, materials)
@@ -168,7 +195,9 @@ class BundleFactsOf:
     def children(self) -> list[Case]:
         if self._children is not None:
             return self._children
-        return list(Case.objects.filter(bundle_case=self.bundle_case).select_related("deciding_division"))
+        return list(
+            Case.objects.filter(bundle_case=self.bundle_case).select_related("deciding_division", "bundle_item")
+        )
 
     @cached_property
     def item_department_ids(self) -> frozenset[int]:
@@ -205,8 +234,8 @@ class BundleFactsOf:
 
     @cached_property
     def missing_for_acceptance(self) -> tuple[str, ...]:
-        """The 必要 materials each item that would start at acceptance lacks (one waiting for a prerequisite gets
-        that result later as a material, so it is not asked here)."""
+        """The 必要 materials each item lacks at acceptance (one waiting for a prerequisite gets that result later
+        as a material: everything else it must hold now, so that it can start when the result comes)."""
         open_children = [c for c in self.children if c.status not in ("refused", "withdrawn", "terminated")]
         chosen = set(self.bundle_case.items.values_list("pk", flat=True))
         waiting = set(
@@ -216,16 +245,39 @@ class BundleFactsOf:
         )
         out = []
         for child in open_children:
-            if child.bundle_item_id in waiting:
-                continue
-            lacking = missing(version_of(child).materials.all(), child.materials.all()).required
+            held = child.materials.all()
+            if child.bundle_item_id in waiting:  # its prerequisite's result comes later; nothing else may lack
+                lacking = missing_beside_result(child, held).required
+            else:
+                lacking = missing(version_of(child).materials.all(), held).required
             out += [f"{version_of(child).name}：{name}" for name in lacking]
         return tuple(out)
+
+    @cached_property
+    def deferred_outstanding(self) -> tuple[str, ...]:
+        """The 容缺 materials the bundle's open items still owe ("item：material"), as the result desk lists them."""
+        return tuple(f"{version_of(c).name}：{m.name}" for c, m in deferred_owed(self.bundle_case))
 
     @cached_property
     def unrecorded_joint_step_departments(self) -> frozenset[int]:
         pending = JointStep.objects.filter(bundle_case=self.bundle_case, recorded_at__isnull=True)
         return frozenset(Case.objects.filter(joint_steps__in=pending).values_list("deciding_department_id", flat=True))
+
+
+def deferred_owed(bundle_case: BundleCase) -> list[tuple[Case, CaseMaterial]]:
+    """Each open item of the bundle with each deferred (容缺) material it still owes, in the items' order."""
+    rows = (
+        CaseMaterial.objects.filter(
+            case__bundle_case=bundle_case, state=CaseMaterial.State.DEFERRED, case__status__in=OWING
+        )
+        .select_related("case__version")
+        .order_by("case_id", "id")
+    )
+    return [(m.case, m) for m in rows]
+
+
+# An item that can still receive what it was promised (the table's SUPPLY_DEFERRED states).
+OWING = (S.WAITING, S.IN_PROGRESS, S.SUSPENDED, S.RETURNED, S.DECIDED)
 
 
 def bundle_facts(bundle_case: BundleCase, children: list[Case] | None = None) -> BundleFacts:

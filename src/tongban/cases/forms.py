@@ -16,14 +16,17 @@ from typing import Any, cast
 
 from django import forms
 
+from tongban.accounts.services import PERSON_CHECKS, PRINCIPAL_CHECKS
 from tongban.core.identifiers import normalize_resident_id, normalize_uscc, resident_id_error, uscc_error
+
+from .services.identity import WindowAgent
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 FIELD_PREFIX = "f_"
 
 # How the clerk verified who stands at the window (recorded on the case and its first event).
-IDENTITY_CHECKS = ["读取身份证芯片并人证比对", "核验纸质身份证原件", "电子身份证扫码"]
+IDENTITY_CHECKS = list(PERSON_CHECKS)
 # Keys of an item's form that repeat the applicant section of the window form (asked once, 一次填写).
 SHARED_APPLICANT_KEYS = frozenset(
     {"applicant_name", "applicant_id_number", "applicant_phone", "enterprise_name", "uscc"}
@@ -275,6 +278,20 @@ class WindowApplicantForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    # The clerk's evidence of the agency (checked by accounts.services.window_authorisation_errors, one rule).
+    principal_check = forms.ChoiceField(
+        label="委托人身份证件核验",
+        required=False,
+        choices=[("", "（请选择）"), *((c, c) for c in PRINCIPAL_CHECKS)],
+        help_text="代办时填写：代办人的身份按上方“身份核验方式”核验",
+    )
+    written = forms.BooleanField(label="已收取书面授权委托书（原件）", required=False)
+    authorisation_file = forms.FileField(
+        label="授权委托书扫描件",
+        required=False,
+        help_text="可选：PDF、JPEG、PNG或OFD，按内容检查",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.ofd"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -311,6 +328,27 @@ class WindowApplicantForm(forms.Form):
                     self.add_error("agent_id_number", f"代办人公民身份号码有误：{msg}")
                 data["agent_id_number"] = agent_id
         return data
+
+    def window_agent(self) -> WindowAgent | None:
+        """Who applies for the applicant, with the clerk's evidence (None: the applicant in person)."""
+        d = self.cleaned_data
+        if not (d.get("agent_name") or d.get("agent_id_number")):
+            return None
+        upload = d.get("authorisation_file")
+        document = (upload.name or "授权委托书", upload.read()) if upload else None
+        return WindowAgent(
+            name=d["agent_name"].strip(),
+            id_number=d["agent_id_number"],
+            principal_check=d.get("principal_check", ""),
+            written=bool(d.get("written")),
+            document=document,
+        )
+
+    def take_agency_errors(self, errors: dict[str, str]) -> None:
+        """Errors of the agency's evidence (the service's one rule) onto the fields they belong to."""
+        for name in ("principal_check", "written", "authorisation_file", "agent_name", "agent_id_number"):
+            if name in errors and not self.has_error(name):
+                self.add_error(name, errors.pop(name))
 
     @property
     def case_kind(self) -> str:

@@ -32,6 +32,7 @@ __all__ = [
     "AcceptBundleForm",
     "BundleCorrectionForm",
     "BundleExtendForm",
+    "BundleSupplyDeferredForm",
     "IssueForm",
     "IssueItemsForm",
     "JointRecordForm",
@@ -112,25 +113,34 @@ class AcceptBundleForm(ActionForm):
 
 
 class BundleCorrectionForm(ActionForm):
-    """补正: one complete list across all items (一次告知)."""
+    """补正: one complete list across all items (一次告知): materials, fields of the one form, anything else."""
 
     items = forms.MultipleChoiceField(label="需补正的材料", required=False, widget=forms.CheckboxSelectMultiple)
+    form_fields = forms.MultipleChoiceField(
+        label="需更正的申请表栏目",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="勾选的栏目由申请人在补正时修改（同步到用到它的各事项），其他栏目不能改动",
+    )
     extra = forms.CharField(
         label="其他需补正的内容",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="每行一项，例如：申请表中父亲的公民身份号码有误",
+        help_text="每行一项，例如：出生医学证明编号与住院记录不一致",
     )
 
     added_reason = added_reason_field()
 
-    def __init__(self, *args: Any, choices: Iterable[str] = (), **kwargs: Any):
+    def __init__(
+        self, *args: Any, choices: Iterable[str] = (), field_choices: Iterable[tuple[str, str]] = (), **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["items"]).choices = [(c, c) for c in choices]
+        cast(forms.ChoiceField, self.fields["form_fields"]).choices = list(field_choices)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not self.all_items() and "revision" in data:
+        if not self.all_items() and not data.get("form_fields") and "revision" in data:
             self.add_error("extra", "补正通知须一次性列明全部需要补正的材料或内容")
         return data
 
@@ -140,6 +150,16 @@ class BundleCorrectionForm(ActionForm):
 
 class ResubmitForm(ActionForm):
     pass
+
+
+class BundleSupplyDeferredForm(ActionForm):
+    """The result desk receives a deferred (容缺) material, once for every item that owes it."""
+
+    material = forms.ChoiceField(label="补交的容缺材料", error_messages={"required": "请选择补交的材料"})
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["material"]).choices = list(choices)
 
 
 class BundleExtendForm(ActionForm):

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 
 from tongban.accounts.masking import mask_name, mask_phone, mask_resident_id
+from tongban.accounts.models import Authorisation
 from tongban.accounts.roles import ROLE_LABELS, Role
 from tongban.core.api_types import (
     Flag,
@@ -164,6 +165,9 @@ class CaseApplicantOut(Schema):
     agent_name: str
     agent_id_number: str
     identity_check: str
+    authorisation: str = Field(
+        "", description="代办时委托授权的依据（窗口核验或授权委托书），线上与窗口代办相同；本人办理为空"
+    )
 
 
 class CaseEventOut(Schema):
@@ -439,7 +443,7 @@ def _person(user: Any) -> str:
     return user.real_name or user.get_username()
 
 
-def _role_label(value: str) -> str:
+def role_label(value: str) -> str:
     try:
         return ROLE_LABELS[Role(value)]
     except ValueError:
@@ -457,8 +461,8 @@ def event_out(event: CaseEvent, names: bool = True) -> dict[str, Any]:
         "action_label": label,
         "from_status": event.from_status,
         "to_status": event.to_status,
-        "actor": _person(event.actor) if names or event.actor is None else _role_label(event.actor_role) or "工作人员",
-        "actor_role": _role_label(event.actor_role),
+        "actor": _person(event.actor) if names or event.actor is None else role_label(event.actor_role) or "工作人员",
+        "actor_role": role_label(event.actor_role),
         "channel": event.channel,
         "window": str(event.window) if event.window_id else None,
         "step_name": event.step_name,
@@ -494,15 +498,26 @@ def supervision_out(notice: SupervisionNotice) -> dict[str, Any]:
     }
 
 
+def agency_out(agent: dict[str, str], authorisation: Authorisation | None, personal: bool) -> dict[str, str]:
+    """Who applied for the applicant (代办人/经办人, masked unless personal) and what the authorisation rests on."""
+    return {
+        "agent_name": agent["agent_name"] if personal else mask_name(agent["agent_name"]),
+        "agent_id_number": agent["agent_id_number"] if personal else mask_resident_id(agent["agent_id_number"]),
+        "authorisation": authorisation.evidence if authorisation is not None else "",
+    }
+
+
 def applicant_out(case: Case, personal: bool) -> dict[str, Any]:
+    agency = agency_out(
+        {"agent_name": case.agent_name, "agent_id_number": case.agent_id_number}, case.authorisation, personal
+    )
     if personal:
         return {
             "kind": case.applicant_kind,
             "name": case.applicant_name,
             "id_number": case.applicant_id_number,
             "phone": case.applicant_phone,
-            "agent_name": case.agent_name,
-            "agent_id_number": case.agent_id_number,
+            **agency,
             "identity_check": case.identity_check,
         }
     return {
@@ -510,8 +525,7 @@ def applicant_out(case: Case, personal: bool) -> dict[str, Any]:
         "name": mask_name(case.applicant_name),
         "id_number": _mask_id(case),
         "phone": mask_phone(case.applicant_phone),
-        "agent_name": mask_name(case.agent_name),
-        "agent_id_number": mask_resident_id(case.agent_id_number),
+        **agency,
         "identity_check": "",
     }
 

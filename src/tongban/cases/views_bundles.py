@@ -42,14 +42,15 @@ from tongban.core.public_url import public_base_url
 from tongban.core.uploads import MAX_UPLOAD_BYTES
 from tongban.workdays.selectors import current_calendar
 
-from . import bundle_notices, selectors, services
+from . import bundle_notices, schemas, selectors, services
 from . import forms as cf
 from . import forms_bundles as bf
 from .domain import policy
+from .domain.bundle_workflow import ACTION_LABELS as BUNDLE_ACTION_LABELS
 from .domain.bundle_workflow import RESULT_MODE_LABELS, RESULT_MODES, BundleAction, ResultMode
 from .domain.limits import Clock
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
-from .facts import WITHDRAWABLE, bundle_facts, version_of
+from .facts import WITHDRAWABLE, bundle_facts, deferred_owed, missing_beside_result, version_of
 from .models import BundleCase, BundleMaterial, Case, JointStep
 from .notice_pdf import qr_svg
 from .notices import progress_url
@@ -660,6 +661,11 @@ def _page_forms(
             bf.BundleCorrectionForm,
             initial={**initial, "items": missing},
             choices=[r["name"] for r in materials if r["upload"]],
+            field_choices=[
+                (str(f["key"]), str(f.get("label") or f["key"]))
+                for f in services.merged_form(items, bc.applicant_kind)
+                if f.get("key")
+            ],
             auto_id="id_correction_%s",
         )
     if BundleAction.ISSUE_RESULTS in possible:
@@ -679,6 +685,13 @@ def _page_forms(
         )
     if BundleAction.RESUBMIT in possible:
         out["resubmit"] = _make(bf.ResubmitForm, initial=initial, auto_id="id_resubmit_%s")
+    if BundleAction.SUPPLY_DEFERRED in possible:
+        out["supply_deferred"] = _make(
+            bf.BundleSupplyDeferredForm,
+            initial=initial,
+            choices=[(name, text) for name, text in deferred_choices(bc)],
+            auto_id="id_supply_deferred_%s",
+        )
     if BundleAction.EXTEND in possible:
         out["extend"] = _make(bf.BundleExtendForm, initial={**initial, "days": 15}, auto_id="id_extend_%s")
     if BundleAction.WITHDRAW_ITEM in possible:
@@ -704,8 +717,108 @@ def _page_forms(
     return out
 
 
+def waiting_needs(children: list[Case]) -> list[dict[str, Any]]:
+    """What each item that will wait for a prerequisite needs when it starts: the result it awaits (arriving as
+    a material) and what else it still lacks — a 必要 one blocks the acceptance, a 容缺后补 one must be promised."""
+    by_item = {c.bundle_item_id: c for c in children}
+    out = []
+    for c in children:
+        if c.bundle_item is None or S(c.status) not in (S.SUBMITTED, S.WAITING):
+            continue
+        prereqs = [by_item[d.pk] for d in c.bundle_item.depends_on.all() if d.pk in by_item]
+        if not prereqs:
+            continue
+        lacking = missing_beside_result(c, c.materials.all())
+        out.append(
+            {
+                "item": version_of(c).name,
+                "awaits": [version_of(p).name for p in prereqs],
+                "result": c.bundle_item.result_as_material,
+                "required": lacking.required,
+                "deferrable": lacking.deferrable,
+            }
+        )
+    return out
+
+
+def deferred_rows(bc: BundleCase) -> list[dict[str, Any]]:
+    """What the bundle's items still owe of what they were promised (容缺), with the dates promised."""
+    today = _today()
+    return [
+        {
+            "item": version_of(c).name,
+            "material": m.name,
+            "key": normalise_material(m.name),
+            "due": m.deferred_due,
+            "overdue": m.deferred_due is not None and m.deferred_due < today,
+        }
+        for c, m in deferred_owed(bc)
+    ]
+
+
+def deferred_choices(bc: BundleCase) -> list[tuple[str, str]]:
+    """Each owed material once (the bundle's one material set), with the items that owe it."""
+    owed: dict[str, list[str]] = {}
+    for row in deferred_rows(bc):
+        owed.setdefault(row["key"], []).append(row["item"])
+    return [(key, f"{key}（{'、'.join(items)}）") for key, items in owed.items()]
+
+
+def bundle_event_extra(action: str, data: dict[str, Any], personal: bool) -> str:
+    """What a bundle event's data says, in a line (the form's answers only to those who see them unmasked)."""
+    changes = selectors.shown_changes(data, personal)
+    if changes:
+        shown = [
+            f"{c['label']}（{c['before'] or '空'} → {c['after'] or '空'}）" if personal else c["label"] for c in changes
+        ]
+        text = "更正申请表：" + "、".join(shown)
+        if data.get("others"):
+            text += f"；“{'、'.join(data['others'])}”仍按原填写内容办理"
+        return text
+    if action == BundleAction.REQUEST_CORRECTION and data.get("items"):
+        text = "补正清单：" + "；".join(data["items"])
+        if data.get("added"):
+            text += f"（新增“{'、'.join(data['added'])}”，理由：{data.get('added_reason', '')}）"
+        return text
+    if action == BundleAction.ACCEPT and data.get("waiting"):
+        return "；".join(
+            f"{w['item']}待“{'、'.join(w['awaits'])}”准予后启动"
+            + (f"，其结果作为“{w['result_material']}”" if w.get("result_material") else "")
+            + (f"，容缺后补：{'、'.join(w['deferred'])}" if w.get("deferred") else "")
+            for w in data["waiting"]
+        )
+    if action == BundleAction.SUPPLY_DEFERRED and data.get("material"):
+        return f"补交材料：{data['material']}"
+    if action == BundleAction.EXTEND and data.get("days"):
+        return f"延长 {data['days']} 个工作日，批准人：{data.get('approved_by', '')}"
+    if action == BundleAction.ISSUE_RESULTS and data.get("delivery"):
+        return "出件方式：" + DELIVERY_LABELS.get(data["delivery"], data["delivery"])
+    return ""
+
+
+def bundle_timeline(bc: BundleCase, personal: bool, applicant_view: bool) -> list[Any]:
+    events = selectors.bundle_timeline(bc)
+    for e in events:
+        e.label = BUNDLE_ACTION_LABELS.get(BundleAction(e.action), e.action)  # type: ignore[attr-defined]
+        e.extra = bundle_event_extra(e.action, e.data or {}, personal)  # type: ignore[attr-defined]
+        label_actor(e, applicant_view, personal)
+    return events
+
+
+def named_fields(bc: BundleCase) -> list[dict[str, Any]]:
+    """The fields of the one form that the open correction list names."""
+    named = set(bc.correction_fields or [])
+    return [f for f in services.merged_form(_chosen_items(bc), bc.applicant_kind) if f.get("key") in named]
+
+
 def _detail_context(
-    request: HttpRequest, bc: BundleCase, *, bound: tuple[str, Any] | None = None, error: str = ""
+    request: HttpRequest,
+    bc: BundleCase,
+    *,
+    bound: tuple[str, Any] | None = None,
+    error: str = "",
+    form_errors: dict[str, str] | None = None,
+    submitted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     user: Any = request.user
     children = selectors.bundle_children(bc)
@@ -730,7 +843,19 @@ def _detail_context(
     blocked = (
         policy.bundle_denial(actor_of(user), bundle_facts(bc), BundleAction.ACCEPT) if bc.phase == P.SUBMITTED else None
     )
+    # What the items still owe of their 容缺 promises: the result desk is warned and receives them here.
+    owed = deferred_rows(bc) if personal and bc.phase in (P.IN_PROGRESS, P.READY) else []
+    # The named fields of the one form, to correct with the resubmission (personal data: not for a masked view).
+    fix_fields = (
+        cf.schema_fields(named_fields(bc), {**bc.form_data, **(submitted or {})}, form_errors)
+        if personal and "resubmit" in forms and bc.correction_fields
+        else []
+    )
     return {
+        "fix_fields": fix_fields,
+        "events": bundle_timeline(bc, personal, applicant_view),
+        "waiting_needs": waiting_needs(children) if bc.phase == P.SUBMITTED and not applicant_view else [],
+        "deferred_outstanding": owed,
         "acceptance_blocked": blocked.message if blocked and blocked.code == "materials_missing" else "",
         "bc": bc,
         "bundle": bc.bundle,
@@ -744,6 +869,7 @@ def _detail_context(
         "hint": PHASE_HINTS.get(bc.phase, "") if applicant_view else "",
         "applicant_view": applicant_view,
         "applicant": applicant_shown(bc, personal, own=applicant_view),
+        "agency": schemas.agency_out(services.bundle_agent(bc), bc.authorisation, personal),
         "personal": personal,
         "notice_links": [
             {"title": bundle_notices.TITLES[k], "url": reverse("bundle_cases:notice", args=[bc.number, k.value])}
@@ -758,7 +884,8 @@ def _detail_context(
         "error": error,
         "materials": materials,
         "form_rows": cf.form_rows(services.merged_form(items, bc.applicant_kind), bc.form_data) if personal else [],
-        "uploads": materials if "resubmit" in forms and applicant_view else [],
+        # The applicant uploads again; at the window the clerk scans what the applicant brought (the desk's).
+        "uploads": materials if "resubmit" in forms else [],
         "max_mb": MAX_UPLOAD_BYTES // 1048576,
         "delivery_labels": DELIVERY_LABELS,
         "is_clerk": role_of(user) is Role.WINDOW_CLERK,
@@ -821,6 +948,7 @@ DONE = {
     "joint_schedule": "联合环节已安排，已通知各涉及部门",
     "joint_record": "联合环节结论已记录到各涉及事项",
     "extend": "已记录联合办理延期（政府负责人批准）",
+    "supply_deferred": "已收取补交的容缺材料，各需要它的事项均已登记",
 }
 ANCHORS = {
     "accept": "decide",
@@ -828,6 +956,7 @@ ANCHORS = {
     "issue": "result",
     "issue_items": "result",
     "result_mode": "result",
+    "supply_deferred": "decide",
     "joint_schedule": "joint",
     "joint_record": "joint",
 }
@@ -865,8 +994,12 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     except ConflictError as exc:
         fresh = selectors.get_visible_bundle_case(request.user, number)
         return _render_case(request, fresh, status=409, error=exc.message) if fresh else _not_found(request)
+    except services.FormInvalid as exc:  # a corrected answer the form does not accept: shown at its field
+        form.add_error(None, exc.message)
+        posted = cf.read_schema_post(named_fields(bc), request.POST)
+        return _render_case(request, bc, status=400, bound=(action, form), form_errors=exc.errors, submitted=posted)
     except DomainError as exc:
-        target = {"items": "extra", "refusals": None}.get(exc.field or "", exc.field)
+        target = {"items": "extra", "refusals": None, "fields": "form_fields"}.get(exc.field or "", exc.field)
         form.add_error(target if target in form.fields else None, exc.message)
         return _render_case(request, bc, status=exc.status if exc.status in (400, 403) else 400, bound=(action, form))
     messages.success(request, DONE[action])
@@ -888,16 +1021,16 @@ def _run(
         services.accept_bundle(ctx, bc, d["revision"], refusals=form.refusals(), deferrals=deferrals)
     elif action == "correction":
         services.request_bundle_correction(
-            ctx, bc, form.all_items(), d["revision"], added_reason=d.get("added_reason", "")
+            ctx, bc, form.all_items(), d["revision"], added_reason=d.get("added_reason", ""), fields=d["form_fields"]
         )
     elif action == "extend":
         services.extend_bundle(ctx, bc, d["reason"], d["approved_by"], d["revision"], days=d["days"])
     elif action == "resubmit":
-        if is_applicant(request.user):
-            problems = _attach_uploads(ctx, bc, request, context["materials"])
-            if problems:
-                raise DomainError("bad_file", "；".join(f"{k}：{v}" for k, v in problems.items()), None)
-        services.resubmit_bundle(ctx, bc, d["revision"])
+        problems = _attach_uploads(ctx, bc, request, context["materials"])
+        if problems:
+            raise DomainError("bad_file", "；".join(f"{k}：{v}" for k, v in problems.items()), None)
+        changes = cf.read_schema_post(named_fields(bc), request.POST) if context["fix_fields"] else None
+        services.resubmit_bundle(ctx, bc, d["revision"], form_changes=changes)
     elif action == "issue":
         services.issue_bundle_results(ctx, bc, d["delivery"], d["revision"], address=d.get("address", ""))
     elif action == "issue_items":
@@ -906,6 +1039,8 @@ def _run(
         )
     elif action == "result_mode":
         services.choose_result_mode(ctx, bc, d["result_mode"], d["revision"])
+    elif action == "supply_deferred":
+        services.supply_bundle_deferred(ctx, bc, d["material"], d["revision"])
     elif action == "withdraw":
         services.withdraw_bundle_item(ctx, bc, d["case"], d.get("reason", ""), d["revision"])
     elif action == "joint_schedule":
@@ -975,7 +1110,7 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
     ids = choice_from(bundle_items, request.POST.getlist("items"))
     chosen = [i for i in bundle_items if i.pk in set(ids)]
     schema = services.merged_form(chosen, _window_kind(request.POST.get("kind")))
-    applicant = cf.WindowApplicantForm(request.POST)
+    applicant = cf.WindowApplicantForm(request.POST, request.FILES)
     values = cf.read_schema_post(schema, request.POST, skip=cf.SHARED_APPLICANT_KEYS)
     rows = material_rows(chosen)
     known = {r["name"] for r in rows}
@@ -1033,12 +1168,14 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
                 "id_number": d["id_number"],
                 "phone": d["phone"],
             },
+            agent=applicant.window_agent(),
             key=f"window:{token}",
         )
     except services.Replayed as replay:
         messages.info(request, "该一件事已收件，请勿重复提交。")
         return redirect("bundle_cases:case", number=replay.result.number)
     except services.FormInvalid as exc:
+        applicant.take_agency_errors(exc.errors)
         applicant.take_shared_errors(exc.errors)
         return _render_window(
             request, bundle, bundle_items, ids, applicant, values, exc.errors, paper, status=400, error=exc.message

@@ -147,7 +147,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     assert version is not None
     if request.method != "POST":
         return _render(request, impl, f.WindowApplicantForm(), {}, {}, [])
-    applicant = f.WindowApplicantForm(request.POST)
+    applicant = f.WindowApplicantForm(request.POST, request.FILES)
     values = f.read_schema_post(version.form_schema, request.POST, skip=f.SHARED_APPLICANT_KEYS)
     known = {m.name for m in version.materials.all()}
     paper = [p for p in request.POST.getlist("paper") if p in known]
@@ -188,13 +188,14 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 "id_number": d["id_number"],
                 "phone": d["phone"],
             },
-            agent={"name": d["agent_name"], "id_number": d["agent_id_number"]} if d["agent_name"] else None,
+            agent=applicant.window_agent(),
             key=f"window:{token}",
         )
     except services.Replayed as replay:
         messages.info(request, "该申请已收件，请勿重复提交。")
         return redirect("cases:detail", number=replay.result.number)
     except services.FormInvalid as exc:
+        applicant.take_agency_errors(exc.errors)
         applicant.take_shared_errors(exc.errors)
         return _render(request, impl, applicant, values, exc.errors, paper, status=400, error=exc.message)
     except DomainError as exc:

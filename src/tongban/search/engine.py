@@ -50,6 +50,9 @@ EXPANSION_WEIGHT = 0.9
 NGRAM_WEIGHT = 0.25
 
 MAX_QUERY_LENGTH = 100
+# Bounds of the memoised query analyses and folded "other regions" lists of one index.
+ANALYZED_CACHE_SIZE = 20_000
+OTHERS_CACHE_SIZE = 50_000
 
 # Question words and fillers citizens wrap around what they mean. Dropped from queries and documents.
 _STOPWORD_TEXT = """
@@ -334,13 +337,19 @@ class SearchIndex:
         self._division_docs: dict[str, list[int]] = {}
         self._subtree_docs: dict[str, list[int]] = {}
         self._groups: dict[str, list[int]] = {}
+        self._group_keys = [d.group_key for d in self.documents]  # by document, read per candidate
         for i, d in enumerate(self.documents):
             self._division_docs.setdefault(d.division, []).append(i)
             for code in d.division_path:
                 self._subtree_docs.setdefault(code, []).append(i)
-            self._groups.setdefault(d.group_key, []).append(i)
+            self._groups.setdefault(self._group_keys[i], []).append(i)
         self._region_masks: OrderedDict[tuple[str, ...], np.ndarray] = OrderedDict()
         self._mask_lock = threading.Lock()
+        # What a query's text means does not change while the index lives, nor does an item's list of other
+        # regions for one searcher's region: both are memoised (bounded), as the tokenizer memoises words.
+        self._analyzed: OrderedDict[str, AnalyzedQuery] = OrderedDict()
+        self._others: dict[tuple[str, tuple[str, ...], int], tuple[Document, ...]] = {}
+        self._cache_lock = threading.Lock()
 
     # building
 
@@ -424,6 +433,23 @@ class SearchIndex:
 
     def analyze(self, query: str) -> AnalyzedQuery:
         text = normalize(query)
+        with self._cache_lock:
+            analyzed = self._analyzed.get(text)
+        if analyzed is None:
+            analyzed = self._analyze(text)
+            with self._cache_lock:
+                self._analyzed[text] = analyzed
+                if len(self._analyzed) > ANALYZED_CACHE_SIZE:
+                    self._analyzed.popitem(last=False)
+        return analyzed
+
+    def clear_query_cache(self) -> None:
+        """Forget the analysed queries and the tokenizer's words (the bench's cold figure)."""
+        with self._cache_lock:
+            self._analyzed.clear()
+        self.tokenizer.clear_cache()
+
+    def _analyze(self, text: str) -> AnalyzedQuery:
         terms: dict[str, float] = {}
 
         def put(term: str, weight: float) -> None:
@@ -477,10 +503,9 @@ class SearchIndex:
         if not words:
             return None
         mask = np.zeros(len(self.documents), dtype=bool)
-        for term in words:
-            posting = self._postings.get(term)
-            if posting is not None:
-                mask[posting[0]] = True
+        postings = [p[0] for t in words if (p := self._postings.get(t)) is not None]
+        if postings:
+            mask[np.concatenate(postings)] = True
         return mask
 
     def search(
@@ -508,15 +533,16 @@ class SearchIndex:
             return []
         scores = self.scores(analyzed)
         matching = self.matching_mask(analyzed)
+        # Scores are positive: multiplying by a mask zeroes what it leaves out, without a negated copy.
         if matching is not None:
-            scores[~matching] = 0.0
+            scores *= matching
         if region_path is not None:
-            scores[~self.region_mask(region_path)] = 0.0
+            scores *= self.region_mask(region_path)
         if kind is not None:
             mask = self._kind_masks.get(kind)
             if mask is None:
                 raise ValueError(f"unknown kind {kind!r}")
-            scores[~mask] = 0.0
+            scores *= mask
         floor = float(scores.max()) * min_score_ratio if min_score_ratio > 0 else 0.0
         if fold:
             return self._folded(scores, limit, floor, prefer_path)
@@ -534,32 +560,45 @@ class SearchIndex:
                 chosen = candidates[np.argpartition(-scores[candidates], want - 1)[:want]]
             chosen = chosen[np.lexsort((chosen, -scores[chosen]))]
             best: dict[str, int] = {}
-            for i in chosen:
-                key = self.documents[int(i)].group_key
+            group_keys = self._group_keys
+            for i in chosen.tolist():
+                key = group_keys[i]
                 if key not in best:
-                    best[key] = int(i)
+                    best[key] = i
                     if len(best) == limit:
                         break
             if len(best) == limit or chosen.size == candidates.size:
                 break
             want *= 4
-        preferred = self.region_mask(prefer_path) if prefer_path else None
+        prefer = tuple(prefer_path) if prefer_path else ()
+        preferred = self.region_mask(prefer) if prefer else None
         hits: list[Hit] = []
         for key, top in best.items():
-            members = self._groups[key]
             shown = top
             if preferred is not None and not preferred[top]:
                 # The implementation serving the searcher's region, if it matched too (its best one).
-                local = [i for i in members if preferred[i] and scores[i] > floor]
+                local = [i for i in self._groups[key] if preferred[i] and scores[i] > floor]
                 if local:
                     shown = max(local, key=lambda i: (float(scores[i]), -i))
-            others = [i for i in members if i != shown]
-            if preferred is not None:
-                others.sort(key=lambda i: not preferred[i])  # stable: the searcher's region, then build order
-            hits.append(
-                Hit(self.documents[shown], round(float(scores[top]), 4), tuple(self.documents[i] for i in others))
-            )
+            hits.append(Hit(self.documents[shown], round(float(scores[top]), 4), self._others_of(key, prefer, shown)))
         return hits
+
+    def _others_of(self, key: str, prefer: tuple[str, ...], shown: int) -> tuple[Document, ...]:
+        """The group's documents but ``shown``, those serving ``prefer`` first, else in build order."""
+        cache_key = (key, prefer, shown)
+        others = self._others.get(cache_key)
+        if others is not None:
+            return others
+        members = [i for i in self._groups[key] if i != shown]
+        if prefer:
+            preferred = self.region_mask(prefer)
+            members.sort(key=lambda i: not preferred[i])  # stable
+        others = tuple(self.documents[i] for i in members)
+        with self._cache_lock:
+            if len(self._others) >= OTHERS_CACHE_SIZE:
+                self._others.clear()
+            self._others[cache_key] = others
+        return others
 
     def _top(self, scores: np.ndarray, limit: int, distinct: bool = False, floor: float = 0.0) -> list[Hit]:
         candidates = np.flatnonzero(scores > floor)

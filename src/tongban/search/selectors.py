@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ MAX_LIMIT = 50
 # Results scoring under this share of the best one matched only on a weak word ("一件事", a department):
 # noise to a citizen, so they are left out.
 MIN_SCORE_RATIO = 0.15
+PLACES_CACHE_SIZE = 50_000
 
 
 class InvalidSearch(Exception):
@@ -205,6 +206,8 @@ class _Cached:
     generation: tuple[int, int]
     checked_at: float
     regions: dict[str, tuple[tuple[str, ...], str]]
+    # A folded row's other regions as dicts, by id() of the engine's tuple of them (see _places).
+    places: dict[int, tuple[tuple[Document, ...], list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 class IndexCache:
@@ -347,9 +350,21 @@ def search(
     for h in hits:
         row: dict[str, Any] = {"kind": h.document.kind, **_place(h.document), "score": h.score}
         if fold:
-            row["others"] = [_place(d) for d in h.others]
+            row["others"] = _places(cached, h.others)
         out.append(row)
     return out
+
+
+def _places(cached: _Cached, documents: tuple[Document, ...]) -> list[dict[str, Any]]:
+    """The place dicts of a folded row's other regions. The engine hands out the same tuple for the same item
+    and searcher's region, so its dicts are made once; they are shared between answers: read them, do not
+    change them (the page copies them to add its links)."""
+    found = cached.places.get(id(documents))
+    if found is None or found[0] is not documents:  # the entry holds its tuple: an id is never reused meanwhile
+        if len(cached.places) >= PLACES_CACHE_SIZE:
+            cached.places.clear()
+        found = cached.places[id(documents)] = (documents, [_place(d) for d in documents])
+    return list(found[1])
 
 
 def region_choices() -> list[tuple[str, str]]:

@@ -55,8 +55,9 @@ def search(request: HttpRequest) -> HttpResponse:
             status = 400
         else:
             for r in results:
-                for place in [r, *r["others"]]:
-                    place["url"] = _link(r["kind"], place["code"])
+                r["url"] = _link(r["kind"], r["code"])
+                # The selector's place dicts are shared between answers: linked copies.
+                r["others"] = [{**o, "url": _link(r["kind"], o["code"])} for o in r["others"]]
             context["results"] = results
             context["empty"] = "" if results else selectors.no_match_message(q)
     context["regions"] = selectors.region_choices()

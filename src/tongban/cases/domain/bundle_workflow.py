@@ -38,6 +38,8 @@ class BundleAction(StrEnum):
     SCHEDULE_JOINT_STEP = "schedule_joint_step"
     RECORD_JOINT_OUTCOME = "record_joint_outcome"
     EXTEND = "extend"  # 行政许可法 Art. 42 (2): +15 working days with the government head's approval
+    SUPPLY_DEFERRED = "supply_deferred"  # a deferred (容缺) material arrives for every item that owes it
+    FORM_CORRECTED = "form_corrected"  # the platform: an item's 退回补正 changed answers of the one form
     PROGRESS = "progress"  # the platform: the phase follows from the items' states
 
 
@@ -56,7 +58,8 @@ ACTION_LABELS = {
     B.SAVE_DRAFT: "保存草稿", B.SUBMIT: "提交申请", B.ATTACH_MATERIAL: "上传申请材料", B.REQUEST_CORRECTION: "一次性告知补正",
     B.RESUBMIT: "补正后重新提交", B.ACCEPT: "受理", B.CHOOSE_RESULT_MODE: "选择出件方式", B.ISSUE_RESULTS: "出件",
     B.WITHDRAW_ITEM: "撤回单个事项", B.SCHEDULE_JOINT_STEP: "安排联合环节", B.RECORD_JOINT_OUTCOME: "记录联合环节结论",
-    B.EXTEND: "延期（政府负责人批准）", B.PROGRESS: "事项办理进展",
+    B.EXTEND: "延期（政府负责人批准）", B.SUPPLY_DEFERRED: "收取容缺材料",
+    B.FORM_CORRECTED: "事项补正更正申请表", B.PROGRESS: "事项办理进展",
 }  # fmt: skip
 RESULT_MODE_LABELS = {ResultMode.TOGETHER: "统一出件", ResultMode.SEPARATE: "逐项出件"}
 RESULT_MODES = frozenset(m.value for m in ResultMode)
@@ -80,6 +83,9 @@ TRANSITIONS: dict[tuple[BundlePhase, BundleAction], BundlePhase] = {
     (P.IN_PROGRESS, B.RECORD_JOINT_OUTCOME): P.IN_PROGRESS,
     (P.READY, B.RECORD_JOINT_OUTCOME): P.READY,
     (P.IN_PROGRESS, B.EXTEND): P.IN_PROGRESS,
+    (P.IN_PROGRESS, B.SUPPLY_DEFERRED): P.IN_PROGRESS,
+    (P.READY, B.SUPPLY_DEFERRED): P.READY,  # the result desk receives what was promised (容缺)
+    (P.IN_PROGRESS, B.FORM_CORRECTED): P.IN_PROGRESS,
     **{(p, B.ATTACH_MATERIAL): p for p in (P.DRAFT, P.SUBMITTED, P.CORRECTION)},
     **{(p, B.CHOOSE_RESULT_MODE): p for p in RESULT_MODE_PHASES},
     # What the items' states make of the bundle (derive_phase); before acceptance only withdrawals end it.
@@ -177,6 +183,8 @@ class BundleFacts(Protocol):
     def deadline_passed(self) -> str: ...  # the day the bundle's limit ran out ("" if it has not)
     @property
     def missing_for_acceptance(self) -> tuple[str, ...]: ...  # "item：material" of 必要 materials not held
+    @property
+    def deferred_outstanding(self) -> tuple[str, ...]: ...  # "item：material" of 容缺 materials still owed
 
 
 @dataclass(frozen=True)
@@ -205,6 +213,9 @@ GUARDS: dict[BundleAction, tuple[BundleGuard, ...]] = {
         ),
     ),
     B.ISSUE_RESULTS: (BundleGuard("not_ready", _issuable, "尚有事项在办理中，暂不能统一出件"),),
+    B.SUPPLY_DEFERRED: (
+        BundleGuard("not_deferred", lambda f: bool(f.deferred_outstanding), "本一件事没有待补交的容缺材料"),
+    ),
     B.WITHDRAW_ITEM: (BundleGuard("nothing_to_withdraw", lambda f: f.has_withdrawable_item, "没有可以撤回的事项"),),
     B.SCHEDULE_JOINT_STEP: (
         BundleGuard(

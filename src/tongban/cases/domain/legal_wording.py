@@ -107,6 +107,14 @@ class LegalWording:
         return SERVICE_RIGHTS if self.item_type == PUBLIC_SERVICE else RIGHTS
 
 
+def joint_extension_basis(item_types: Iterable[str]) -> str:
+    """Why a bundle's joint handling may be extended by 15 working days: the licensing law's rule for joint
+    handling (Art. 42 (2)) where one of its items is a licence; otherwise the rule of joint handling itself."""
+    if LICENSING in set(item_types):
+        return f"根据{LICENSING_LAW}第四十二条第二款的规定"
+    return "按照联合办理的有关规定"
+
+
 def acceptance_lead(submitted: str, wording: LegalWording, deferred: tuple[str, ...], missing: tuple[str, ...]) -> str:
     """The 受理通知书's first sentence: it says the materials are complete only when they are; with 容缺 it says
     which ones were promised; what is missing it names."""

@@ -107,6 +107,10 @@ class CaseClockInput:
     stops: tuple[Stop, ...] = ()
     decided_on: dt.date | None = None
     result_days: int = RESULT_DAYS
+    # 统一出件 (a bundle's results go out together): the day its last item was decided, from which this decided
+    # item's result clock runs; ``result_waits`` while another item of its bundle is still open.
+    result_from: dt.date | None = None
+    result_waits: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,9 @@ def compute_case(cal: WorkingCalendar, f: CaseClockInput, today: dt.date) -> Cas
     if f.status == "submitted":
         return replace(out, clock=Clock.ACCEPTANCE, clock_due=out.acceptance_due, unknown_year=_first(unknown))
     if f.status == "decided" and f.decided_on is not None:
-        decided = f.decided_on
+        if f.result_waits:  # no result deadline until the bundle's last item is decided
+            return replace(out, unknown_year=_first(unknown))
+        decided = max(f.decided_on, f.result_from or f.decided_on)
         result_due = counted(lambda: add_days(cal, decided, f.result_days))
         return replace(
             out, clock=Clock.RESULT, result_due=result_due, clock_due=result_due, unknown_year=_first(unknown)
@@ -206,7 +212,9 @@ class BundleClockInput:
     extension_days: int = 0  # Art. 42 (2), approved by the government's head
     child_stops: tuple[tuple[Stop, ...], ...] = ()
     child_extension_days: tuple[int, ...] = ()
-    child_result_dues: tuple[dt.date, ...] = ()  # of the items decided and waiting at the result desk
+    # The items decided and waiting at the result desk: (the day each was decided, its days to issue).
+    child_decisions: tuple[tuple[dt.date, int], ...] = ()
+    result_mode: str = "together"  # 统一出件 or "separate" (逐项出件)
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,25 @@ def bundle_limit(statutory_days: int) -> int:
     return min(statutory_days, BUNDLE_DAYS) if statutory_days > 0 else BUNDLE_DAYS
 
 
+def together_from(decisions: Iterable[dt.date | None], still_open: bool) -> dt.date | None:
+    """统一出件: the day a bundle's results can go out together, the last of its items' decisions — from which
+    Art. 44's days to issue are counted; None while any item is still open (no result deadline yet)."""
+    days = [d for d in decisions if d is not None]
+    return None if still_open or not days else max(days)
+
+
+def bundle_result_due(
+    cal: WorkingCalendar, decisions: Sequence[tuple[dt.date, int]], *, together: bool
+) -> dt.date | None:
+    """Art. 44 for a bundle whose open items are all decided: together, counted from the last decision with the
+    shortest days to issue among them; item by item, the earliest of the items' own result deadlines."""
+    if not decisions:
+        return None
+    if together:
+        return add_days(cal, max(d for d, _ in decisions), min(n for _, n in decisions))
+    return min(add_days(cal, d, n) for d, n in decisions)
+
+
 def compute_bundle(cal: WorkingCalendar, f: BundleClockInput, today: dt.date) -> BundleDeadlines:
     """A bundle's deadlines: its clock stops whenever one of its items stands still (the days any item's
     uncounted special step or return covers count once), its statutory limit is 45 working days at most plus
@@ -239,7 +266,10 @@ def compute_bundle(cal: WorkingCalendar, f: BundleClockInput, today: dt.date) ->
     if f.phase == "submitted":
         return replace(out, clock=Clock.ACCEPTANCE, clock_due=out.acceptance_due, unknown_year=_first(unknown))
     if f.phase == "ready":
-        due = min(f.child_result_dues) if f.child_result_dues else None
+        try:
+            due = bundle_result_due(cal, f.child_decisions, together=f.result_mode != "separate")
+        except UnknownCalendarYear as exc:
+            return replace(out, clock=Clock.RESULT, unknown_year=_first([*unknown, exc.year]))
         return replace(out, clock=Clock.RESULT if due else Clock.NONE, clock_due=due, unknown_year=_first(unknown))
     if f.phase != "in_progress" or f.accepted_on is None:
         return out

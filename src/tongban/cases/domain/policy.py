@@ -172,7 +172,7 @@ BUNDLE_FLOW_ACTIONS: dict[CaseAction, frozenset[Role]] = {
     A.RECORD_JOINT_STEP: frozenset({R.APPROVER, R.DEPARTMENT_HEAD}),
 }
 # What only the platform does by itself: a dependent item starts on its prerequisite's grant, or ends.
-SYSTEM_ACTIONS = frozenset({A.START, A.TERMINATE, A.RECORD_JOINT_STEP})
+SYSTEM_ACTIONS = frozenset({A.START, A.HOLD_START, A.TERMINATE, A.RECORD_JOINT_STEP})
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,8 @@ def case_actions(actor: Actor, facts: CaseFacts) -> frozenset[CaseAction]:
 
 # Uploading a file is no transition: who may add material, and when.
 APPLICANT_UPLOAD_STATES = frozenset({S.DRAFT, S.CORRECTION, S.RETURNED})
-CLERK_UPLOAD_STATES = frozenset({S.SUBMITTED, S.CORRECTION, S.RETURNED})
+# A bundle's waiting item: the desk brings what it lacks beside its prerequisite's result (then it can start).
+CLERK_UPLOAD_STATES = frozenset({S.SUBMITTED, S.CORRECTION, S.RETURNED, S.WAITING})
 # Accepted already: a file changes only as the correction the office asked for names it.
 ACCEPTED_UPLOAD_STATES = frozenset({S.RETURNED})
 
@@ -400,8 +401,8 @@ def _bundle_forbidden(action: BundleAction) -> Denied:
 
 
 def _bundle_permitted(actor: Actor, facts: BundleFacts, action: BundleAction) -> Denied | None:
-    if actor.system:
-        return None if action is BA.PROGRESS else _bundle_forbidden(action)
+    if actor.system:  # what follows from the items by itself
+        return None if action in (BA.PROGRESS, BA.FORM_CORRECTED) else _bundle_forbidden(action)
     if not may_see_bundle(actor, facts):
         return _bundle_forbidden(action)
     own, desk = is_own_bundle(actor, facts), at_receiving_centre(actor, facts)
@@ -410,7 +411,7 @@ def _bundle_permitted(actor: Actor, facts: BundleFacts, action: BundleAction) ->
         allowed = own
     elif action is BA.ATTACH_MATERIAL:  # the table says when (before acceptance, or in correction)
         allowed = own or desk
-    elif action in (BA.REQUEST_CORRECTION, BA.ACCEPT, BA.ISSUE_RESULTS):
+    elif action in (BA.REQUEST_CORRECTION, BA.ACCEPT, BA.ISSUE_RESULTS, BA.SUPPLY_DEFERRED):
         allowed = desk
     elif action is BA.RESUBMIT:
         allowed = own or desk

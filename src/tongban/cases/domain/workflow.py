@@ -53,6 +53,7 @@ class CaseAction(StrEnum):
     RECORD_VISIT = "record_visit"  # an in-person trip (no state change)
     ACCEPT_WAITING = "accept_waiting"  # accepted as part of a bundle, waiting for a prerequisite
     START = "start"  # the prerequisite's result exists: the item starts, its result arrives as a material
+    HOLD_START = "hold_start"  # the prerequisite's result exists, yet the item lacks another material
     TERMINATE = "terminate"  # the prerequisite was denied, refused or withdrawn
     RECORD_JOINT_STEP = "record_joint_step"  # outcome of a joint inspection/review/acceptance (no state change)
     ATTACH_MATERIAL = "attach_material"  # a file added to a submitted application, or replaced (no state change)
@@ -98,6 +99,7 @@ ACTION_LABELS = {
     A.RECORD_VISIT: "现场到访",
     A.ACCEPT_WAITING: "受理（等待前置事项）",
     A.START: "前置事项办结，自动启动",
+    A.HOLD_START: "前置事项已准予，待补齐材料后启动",
     A.TERMINATE: "前置事项未通过，终止办理",
     A.RECORD_JOINT_STEP: "联合踏勘/评审/验收",
     A.ATTACH_MATERIAL: "上传申请材料",
@@ -115,6 +117,7 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
     (S.SUSPENDED, A.SUPPLY_DEFERRED): S.SUSPENDED,
     (S.RETURNED, A.SUPPLY_DEFERRED): S.RETURNED,
     (S.DECIDED, A.SUPPLY_DEFERRED): S.DECIDED,  # the result desk receives what was promised (容缺)
+    (S.WAITING, A.SUPPLY_DEFERRED): S.WAITING,  # a bundle's item promised it at the bundle's acceptance
     (S.IN_PROGRESS, A.COMPLETE_STEP): S.IN_PROGRESS,
     (S.IN_PROGRESS, A.RETURN_FOR_CORRECTION): S.RETURNED,
     (S.RETURNED, A.SUPPLY_CORRECTION): S.IN_PROGRESS,
@@ -127,6 +130,7 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
     (S.DECIDED, A.ISSUE_RESULT): S.CLOSED,
     (S.SUBMITTED, A.ACCEPT_WAITING): S.WAITING,
     (S.WAITING, A.START): S.IN_PROGRESS,
+    (S.WAITING, A.HOLD_START): S.WAITING,
     (S.WAITING, A.TERMINATE): S.TERMINATED,
     (S.SUBMITTED, A.TERMINATE): S.TERMINATED,
     (S.IN_PROGRESS, A.RECORD_JOINT_STEP): S.IN_PROGRESS,
@@ -141,7 +145,7 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
     },
     **{(s, A.RECORD_VISIT): s for s in S if s not in (S.DRAFT,)},
     # Who may replace which file when is the policy's material_denial; the table says it changes no state.
-    **{(s, A.ATTACH_MATERIAL): s for s in (S.SUBMITTED, S.CORRECTION, S.RETURNED)},
+    **{(s, A.ATTACH_MATERIAL): s for s in (S.SUBMITTED, S.CORRECTION, S.RETURNED, S.WAITING)},
 }
 
 # Recorded without moving the case's revision: an upload is what the office waits for, not a change of the
@@ -214,6 +218,11 @@ class CaseFacts(Protocol):
     def missing_deferrable(self) -> tuple[str, ...]: ...  # 容缺后补 materials neither received nor deferred
     @property
     def correction_items(self) -> tuple[str, ...]: ...
+    # A bundle's item that waits for a prerequisite: what it lacks beside the result that will arrive as a material.
+    @property
+    def waiting_missing_required(self) -> tuple[str, ...]: ...  # 必要 materials neither received nor replaced
+    @property
+    def waiting_missing_deferrable(self) -> tuple[str, ...]: ...  # 容缺后补 ones neither received nor deferred
 
 
 @dataclass(frozen=True)
@@ -240,11 +249,30 @@ ACCEPTANCE_GUARDS = (
     Guard("materials_missing", lambda f: not f.missing_required and not f.missing_deferrable, _acceptance_blocked),
 )
 
+
+def _start_blocked(f: CaseFacts) -> str:
+    names = f.waiting_missing_required + f.waiting_missing_deferrable
+    return f"前置事项的结果之外，本事项还缺少{_names(names)}，补齐（或容缺承诺）后才能启动办理"
+
+
 GUARDS: dict[CaseAction, tuple[Guard, ...]] = {
     A.ACCEPT: ACCEPTANCE_GUARDS,
-    # A waiting item is not checked here: its prerequisite's result arrives later as one of its materials.
+    # A waiting item holds everything its guide requires but its prerequisite's result, which arrives later as one
+    # of its materials (a 容缺后补 one may be promised at the bundle's acceptance); it starts only so.
     A.ACCEPT_WAITING: (
         Guard("not_in_bundle", lambda f: f.in_bundle, lambda f: "只有一件事中需要前置事项结果的事项可以受理后等待"),
+        Guard(
+            "materials_missing",
+            lambda f: not f.waiting_missing_required,
+            lambda f: f"除前置事项的结果外，必要材料{_names(f.waiting_missing_required)}尚未收取，不能受理",
+        ),
+    ),
+    A.START: (
+        Guard(
+            "materials_missing",
+            lambda f: not f.waiting_missing_required and not f.waiting_missing_deferrable,
+            _start_blocked,
+        ),
     ),
     A.COMPLETE_STEP: (
         Guard(

@@ -67,6 +67,8 @@ class BundleCase(models.Model):
         "出件方式", max_length=10, choices=choices(RESULT_MODE_LABELS), default=ResultMode.TOGETHER.value
     )
     correction_items = models.JSONField("补正材料清单", default=list, blank=True)
+    # The fields of the one form the open correction list names (their keys): the applicant changes these only.
+    correction_fields = models.JSONField("需更正的申请表栏目", default=list, blank=True)
     # Time limits of joint handling (domain/limits.py compute_bundle; services/deadlines.py alone writes them).
     received_on = models.DateField("收件日期", null=True, blank=True)
     acceptance_due = models.DateField("受理期限", null=True, blank=True)

@@ -6,8 +6,10 @@ from .bundle_cases import (
     bundle_holdup,
     bundle_holdups,
     bundle_indicators,
+    bundle_timeline,
     get_visible_bundle_case,
     public_bundle_progress,
+    shown_changes,
 )
 from .deadlines import (
     bundle_deadline_of,
@@ -57,6 +59,7 @@ __all__ = [
     "bundle_holdup",
     "bundle_holdups",
     "bundle_indicators",
+    "bundle_timeline",
     "case_scope_filter",
     "correction_added",
     "count_up_to",
@@ -77,6 +80,7 @@ __all__ = [
     "public_progress",
     "queue",
     "queue_counts",
+    "shown_changes",
     "supervision_board",
     "timeline",
     "unit_label",

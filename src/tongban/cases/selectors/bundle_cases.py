@@ -17,10 +17,36 @@ from tongban.core import clock
 from tongban.core.actor import actor_of
 
 from ..domain import policy
+from ..domain.bundle_workflow import BundleAction
 from ..facts import bundle_facts
-from ..models import BundleCase, Case
+from ..models import BundleCase, BundleCaseEvent, Case
 from .deadlines import bundle_deadline_of, deadline_of, promised_text
 from .scope import visible_bundle_cases
+
+
+def bundle_timeline(bundle_case: Any) -> list[BundleCaseEvent]:
+    """The bundle case's own history (its items' are on each item), oldest first; a draft's saves left out."""
+    return list(
+        BundleCaseEvent.objects.filter(bundle_case=bundle_case)
+        .exclude(action=BundleAction.SAVE_DRAFT.value)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def shown_changes(data: dict[str, Any], personal: bool) -> list[dict[str, Any]]:
+    """The form answers an event changed (field, label, before, after); the answers themselves are personal
+    data, so a masked view gets which fields changed, not what they said."""
+    return [
+        {
+            "field": str(ch.get("field", "")),
+            "label": str(ch.get("label") or ch.get("field", "")),
+            "before": ch.get("before") if personal else None,
+            "after": ch.get("after") if personal else None,
+        }
+        for ch in data.get("changed", [])
+        if isinstance(ch, dict)
+    ]
 
 
 def bundle_holdup(bundle_case: Any) -> Any:

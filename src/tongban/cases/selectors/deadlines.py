@@ -81,6 +81,12 @@ def deadline_rows(case: Any, view: DeadlineView) -> list[tuple[str, str]]:
             promised += f"（{case.promised_days}{unit}{extended}）"
         rows.append(("承诺办结", promised))
         rows.append(("法定办结", f"{due_text(case.statutory_due, case)}（{case.statutory_days}{unit}{extended}）"))
-    if case.status in ("decided", "closed") and (case.result_due or case.status == "decided"):
+    if case.status == "decided" and getattr(case, "bundle_case_id", None) and not case.clock:
+        rows.append(("出件期限", TOGETHER_WAITS))
+    elif case.status in ("decided", "closed") and (case.result_due or case.status == "decided"):
         rows.append(("出件期限", f"{due_text(case.result_due, case)}（决定后出件送达）"))
     return rows
+
+
+# A decided item of a bundle whose results go out together while another item is still open (services.deadlines).
+TOGETHER_WAITS = "统一出件：待本一件事其他事项作出决定后，自最后一个决定之日起计算"

@@ -35,6 +35,7 @@ from .back_office import (
 from .bundle_applications import (
     apply_bundle_at_window,
     attach_bundle_material,
+    bundle_agent,
     chosen_items,
     merged_form,
     required_uploads,
@@ -52,6 +53,7 @@ from .bundle_desk import (
     request_bundle_correction,
     resubmit_bundle,
     schedule_joint_step,
+    supply_bundle_deferred,
     withdraw_bundle_item,
 )
 from .context import SYSTEM, Ctx, Deferral, FormInvalid, require, today
@@ -68,6 +70,7 @@ from .desk import (
     supply_deferred,
 )
 from .idempotency import Replayed
+from .identity import WindowAgent
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, perform, perform_bundle, tell
 from .results import describe_dispatch, issue_result, register_result_channel
@@ -81,6 +84,7 @@ __all__ = [
     "Notice",
     "Outcome",
     "Replayed",
+    "WindowAgent",
     "accept",
     "accept_bundle",
     "accept_deferred",
@@ -91,6 +95,7 @@ __all__ = [
     "apply_online",
     "attach_bundle_material",
     "attach_material",
+    "bundle_agent",
     "check_window_applicant",
     "choose_result_mode",
     "chosen_items",
@@ -135,6 +140,7 @@ __all__ = [
     "submit",
     "submit_bundle",
     "supervise",
+    "supply_bundle_deferred",
     "supply_correction",
     "supply_deferred",
     "suspend",

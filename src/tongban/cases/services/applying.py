@@ -11,12 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.accounts.models import User
+from tongban.accounts.models import Authorisation, User
 from tongban.catalogue.formschema import answer_type_errors, validate_submission
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.catalogue.snapshots import published_snapshot
 from tongban.core import caches
-from tongban.core.actor import AccountKind
 from tongban.core.errors import DomainError
 from tongban.core.uploads import upload_problem
 from tongban.jurisdictions.models import ServiceCentre
@@ -28,7 +27,14 @@ from ..facts import case_facts, version_of
 from ..models import Case, CaseMaterial, Visit
 from . import files, idempotency
 from .context import Ctx, FormInvalid, forbid, require, today
-from .identity import agent_fields_for, applicant_fields_for, bound_applicant
+from .identity import (
+    WindowAgent,
+    agent_fields_for,
+    applicant_fields_for,
+    authorise_at_window,
+    bound_applicant,
+    check_window_agent,
+)
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, open_case, perform, raise_denied, tell
 
@@ -291,6 +297,13 @@ def check_window_applicant(applicant: dict[str, str], identity_check: str) -> No
         require(applicant.get(key, ""), f"applicant.{key}", "请填写申请人姓名和证件号码")
 
 
+def window_identity_reason(identity_check: str, authorisation: Authorisation | None) -> str:
+    """What the first event of a window application says of who was there and how each was identified."""
+    if authorisation is None:
+        return f"身份核验：{identity_check}"
+    return f"代办人{authorisation.agent_name}代为申请；{authorisation.evidence}"  # the agent's check is in it
+
+
 def account_of(id_number: str) -> User | None:
     """The platform account of a person or enterprise by resident ID or USCC, where there is one."""
     if not id_number:
@@ -306,10 +319,12 @@ def apply_at_window(
     identity_check: str,
     form_data: dict,
     paper_materials: Iterable[str] = (),
-    agent: dict[str, str] | None = None,
+    agent: WindowAgent | None = None,
     key: str | None = None,
 ) -> Case:
-    """一窗受理: a clerk takes an application for any department their centre serves."""
+    """一窗受理: a clerk takes an application for any department their centre serves. ``agent``: someone applying
+    for the applicant (代办人, an enterprise's 经办人), with the clerk's evidence; ``identity_check`` is then how
+    the agent's identity was checked, and the application is made under the authorisation it records."""
     centre = window_clerk_centre(ctx)
     if not centre.departments.filter(pk=implementation.department_id).exists():
         raise DomainError("not_served", f"本中心未受理“{implementation.department}”的事项", "implementation")
@@ -323,14 +338,16 @@ def apply_at_window(
     for name in paper:
         if name not in known:
             raise DomainError("unknown_material", f"“{name}”不是该事项要求的申请材料", "paper_materials")
-    agent = agent or {}
+    clerk = ctx.user
+    assert clerk is not None  # window_clerk_centre checked it
+    check_window_agent(clerk, applicant, agent, identity_check)
 
     def make() -> Case:
-        proxy = account_of(agent.get("id_number", ""))
+        authorisation = authorise_at_window(clerk, applicant, agent, identity_check, [implementation.code], today())
         case = open_case(
             ctx,
             A.SUBMIT,
-            Outcome(reason=f"身份核验：{identity_check}"),
+            Outcome(reason=window_identity_reason(identity_check, authorisation)),
             number=next_case_number(centre.division_id[:6], today()),
             query_code=query_code(),
             implementation=implementation,
@@ -341,9 +358,9 @@ def apply_at_window(
             applicant_name=applicant["name"],
             applicant_id_number=applicant["id_number"],
             applicant_phone=applicant.get("phone", ""),
-            agent_name=agent.get("name", ""),
-            agent_id_number=agent.get("id_number", ""),
-            agent=proxy if proxy is not None and proxy.kind == AccountKind.CITIZEN else None,
+            **agent_fields_for(None, authorisation),
+            agent=authorisation.agent if authorisation is not None else None,
+            authorisation=authorisation,
             identity_check=identity_check,
             form_data=cleaned,
             channel="window",

@@ -33,9 +33,17 @@ from .applying import (
     check_window_applicant,
     prefill,
     window_clerk_centre,
+    window_identity_reason,
 )
 from .context import Ctx, FormInvalid, forbid, today
-from .identity import agent_fields_for, applicant_fields_for, bound_applicant
+from .identity import (
+    WindowAgent,
+    agent_fields_for,
+    applicant_fields_for,
+    authorise_at_window,
+    bound_applicant,
+    check_window_agent,
+)
 from .numbers import next_case_number, query_code
 from .perform import Outcome, open_bundle_case, open_case, perform_bundle, raise_denied
 
@@ -252,7 +260,8 @@ def create_children(ctx: Ctx, bc: BundleCase, items: list[BundleItem], cleaned: 
             applicant_id_number=bc.applicant_id_number,
             applicant_phone=bc.applicant_phone,
             authorisation=bc.authorisation,
-            **(agent_fields_for(bc.applicant, bc.authorisation) if bc.applicant else {}),
+            **bundle_agent(bc),
+            agent=window_agent_account(bc),
             identity_check=bc.identity_check,
             form_data={k: v for k, v in cleaned.items() if k in keys},
             channel=bc.channel,
@@ -288,6 +297,18 @@ def create_children(ctx: Ctx, bc: BundleCase, items: list[BundleItem], cleaned: 
         CaseMaterial.objects.bulk_create(held)
 
 
+def bundle_agent(bc: BundleCase) -> dict[str, str]:
+    """Who applied for the bundle's applicant (代办人/经办人): the account that applied online under the
+    authorisation, or the agent the window clerk checked; empty for the applicant in person."""
+    return agent_fields_for(bc.applicant if bc.channel == "online" else None, bc.authorisation)
+
+
+def window_agent_account(bc: BundleCase) -> User | None:
+    """The account of the agent a window clerk checked, where they have one (they follow each item)."""
+    found = bc.authorisation
+    return found.agent if found is not None and bc.channel == "window" else None
+
+
 def submit_bundle(ctx: Ctx, bc: BundleCase | str, revision: int | None = None, *, key: str | None = None) -> BundleCase:
     def effect(locked: BundleCase) -> None:
         check_published(locked.bundle)
@@ -321,13 +342,18 @@ def apply_bundle_at_window(
     identity_check: str,
     form_data: dict,
     paper_materials: Iterable[str] = (),
+    agent: WindowAgent | None = None,
     key: str | None = None,
 ) -> BundleCase:
-    """The clerk takes the whole bundle at once, for an applicant whose identity they verified."""
+    """The clerk takes the whole bundle at once, for an applicant whose identity they verified; ``agent`` as
+    for a single case (the authorisation covers every chosen item)."""
     centre = window_clerk_centre(ctx)
     check_published(bundle)
     items = chosen_items(bundle, item_ids)
     check_window_applicant(applicant, identity_check)
+    clerk = ctx.user
+    assert clerk is not None  # window_clerk_centre checked it
+    check_window_agent(clerk, applicant, agent, identity_check)
     cleaned, errors = validate_submission(merged_form(items, applicant.get("kind", "natural")), form_data)
     if errors:
         raise FormInvalid(errors)
@@ -339,10 +365,12 @@ def apply_bundle_at_window(
 
     def make() -> BundleCase:
         account = account_of(applicant["id_number"])
+        codes = [i.implementation.code for i in items]
+        authorisation = authorise_at_window(clerk, applicant, agent, identity_check, codes, today())
         bc = open_bundle_case(
             ctx,
             B.SUBMIT,
-            Outcome(reason=f"身份核验：{identity_check}"),
+            Outcome(reason=window_identity_reason(identity_check, authorisation)),
             number=next_case_number(centre.division_id[:6], today(), prefix="YJS"),
             query_code=query_code(),
             bundle=bundle,
@@ -353,6 +381,7 @@ def apply_bundle_at_window(
             applicant_id_number=applicant["id_number"],
             applicant_phone=applicant.get("phone", ""),
             identity_check=identity_check,
+            authorisation=authorisation,
             form_data=cleaned,
             channel="window",
             receiving_division_id=centre.division_id,

@@ -9,28 +9,33 @@ actor ``through_bundle`` (the bundle is locked first, then its items by id).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from tongban.bundles.savings import normalise_material
+from tongban.core.actor import SYSTEM as SYSTEM_ACTOR
 from tongban.core.errors import ConflictError, DomainError
 
 from ..domain import limits, policy
 from ..domain.bundle_workflow import RESULT_MODES, BundleAction, BundlePhase, ResultMode
 from ..domain.workflow import TERMINAL, CaseAction, CaseStatus
-from ..facts import bundle_facts, version_of
+from ..facts import awaited_result, bundle_facts, case_facts, deferred_owed, version_of
 from ..models import BundleCase, BundleCaseEvent, Case, CaseMaterial, JointStep
 from .back_office import withdraw
-from .bundle_applications import item_version
+from .bundle_applications import item_version, merged_form
 from .context import Ctx, Deferral, require
+from .corrections import corrected, named
 from .deadlines import open_bundle_clock
-from .desk import accept, clean_items, one_complete_list, refuse, resubmit
+from .desk import accept, clean_items, one_complete_list, promise_deferred, refuse, resubmit, supply_deferred
 from .perform import Notice, Outcome, perform, perform_bundle, raise_denied
 from .results import issue_result
 
 A, B, P = CaseAction, BundleAction, BundlePhase
+# The platform acting on a bundle case by itself (what follows from its items).
+BUNDLE_PLATFORM = Ctx(None, "system", actor=SYSTEM_ACTOR)
 
 
 def open_children(bc: BundleCase) -> QuerySet[Case]:
@@ -77,8 +82,12 @@ def accept_bundle(
                 if child.bundle_item_id not in doomed and any(p in doomed for p in prereqs(child)):
                     doomed.add(child.bundle_item_id)
                     changed = True
+        by_item = {c.bundle_item_id: c for c in every}
+        waiting = []
         for child in children:
             item_id = child.bundle_item_id
+            names = {m.name for m in version_of(child).materials.all()}
+            mine = [d for d in deferred if d.material in names]
             if item_id in refused:
                 refuse(desk, child, refused[item_id] or "不符合受理条件")
             elif item_id in doomed:
@@ -90,34 +99,74 @@ def accept_bundle(
                     lambda c: Outcome(reason="前置事项不予受理或已撤回，本事项无法继续办理"),
                 )
             elif prereqs(child):
-                perform(desk, child, A.ACCEPT_WAITING, None, lambda c: Outcome(reason="等待前置事项办结后自动启动"))
+                waiting.append(accept_waiting(desk, child, [by_item[p] for p in prereqs(child)], mine))
             else:
-                names = {m.name for m in version_of(child).materials.all()}
-                accept(desk, child, None, [d for d in deferred if d.material in names])
-        return Outcome(
-            data={"refused": sorted(refused), "deferred": [d.material for d in deferred]},
-        )
+                accept(desk, child, None, mine)
+        data: dict = {"refused": sorted(refused), "deferred": [d.material for d in deferred]}
+        if waiting:
+            data["waiting"] = waiting  # which waiting items will need what when they start
+        return Outcome(data=data)
 
     return perform_bundle(ctx, bc, B.ACCEPT, revision, effect)
 
 
+def accept_waiting(ctx: Ctx, child: Case, prerequisites: list[Case], deferrals: list[Deferral]) -> dict:
+    """受理 an item that waits for its prerequisites: it holds all its guide requires but their result (which
+    arrives as one of its materials when it starts), its 容缺后补 materials held or promised now. Returns what it
+    will need when it starts (the bundle's acceptance records it, the applicant is told)."""
+    waits = "、".join(version_of(p).name for p in prerequisites)
+    result = awaited_result(child)
+    needs = {
+        "case": child.number,
+        "item": version_of(child).name,
+        "awaits": [version_of(p).name for p in prerequisites],
+        "result_material": result,
+        "deferred": [d.material for d in deferrals],
+    }
+
+    def effect(c: Case) -> Outcome:
+        promise_deferred(c, deferrals, case_facts(c).waiting_missing_deferrable)
+        body = f"“{needs['item']}”已受理，待“{waits}”准予后自动启动办理"
+        if result:
+            body += f"，其结果自动作为本事项的“{result}”，无需另行提交"
+        if deferrals:
+            body += f"；容缺的“{'、'.join(needs['deferred'])}”请按承诺日期补交"
+        return Outcome(
+            reason=f"等待前置事项“{waits}”办结后自动启动" + (f"，其结果作为“{result}”" if result else ""),
+            data=needs,
+            notices=[Notice("accepted", "事项已受理，等待前置事项", body + "。")],
+        )
+
+    perform(ctx, child, A.ACCEPT_WAITING, None, effect)
+    return needs
+
+
 def request_bundle_correction(
-    ctx: Ctx, bc: BundleCase | str, items: list[str], revision: int | None = None, added_reason: str = ""
+    ctx: Ctx,
+    bc: BundleCase | str,
+    items: list[str],
+    revision: int | None = None,
+    added_reason: str = "",
+    fields: Sequence[str] = (),
 ) -> BundleCase:
-    """补正: one complete list across all items (一次告知), told to the applicant once; asked again after the
-    resubmission, anything not listed before needs ``added_reason`` (行政许可法 Art. 32)."""
+    """补正: one complete list across all items (一次告知), told to the applicant once; ``fields``: fields of the
+    one form the applicant corrects (each an item of the list). Asked again after the resubmission, anything
+    not listed before needs ``added_reason`` (行政许可法 Art. 32)."""
 
     def effect(locked: BundleCase) -> Outcome:
-        listed = clean_items(items, "补正通知须一次性列明全部需要补正的材料或内容")
+        keys, listed = named(bundle_form(locked), list(items), fields)
+        listed = clean_items(listed, "补正通知须一次性列明全部需要补正的材料或内容")
         earlier = BundleCaseEvent.objects.filter(bundle_case=locked, action=B.REQUEST_CORRECTION.value)
         added, data = one_complete_list(
             [e.get("items", []) for e in earlier.values_list("data", flat=True)], listed, added_reason
         )
-        locked.correction_items = listed
+        locked.correction_items, locked.correction_fields = listed, keys
+        data["fields"] = keys
 
         def on_item(c: Case) -> Outcome:
             c.correction_items = listed
-            return Outcome(data=data)
+            c.correction_fields = [k for k in keys if k in form_keys(c)]  # what of it this item's form asks
+            return Outcome(data={**data, "fields": c.correction_fields})
 
         for child in open_children(locked):
             perform(ctx.through_bundle(), child, A.REQUEST_CORRECTION, None, on_item)
@@ -127,6 +176,16 @@ def request_bundle_correction(
         return Outcome(data=data, notices=[Notice("correction", "请补正材料", body)])
 
     return perform_bundle(ctx, bc, B.REQUEST_CORRECTION, revision, effect)
+
+
+def bundle_form(bc: BundleCase) -> list[dict[str, Any]]:
+    """The one form of the bundle case's chosen items, as its applicant was asked it."""
+    chosen = list(bc.items.select_related("implementation__published_version").prefetch_related("depends_on"))
+    return merged_form(chosen, bc.applicant_kind)
+
+
+def form_keys(c: Case) -> set[str]:
+    return {str(f.get("key")) for f in version_of(c).form_schema or [] if f.get("key")}
 
 
 def sync_child_materials(bc: BundleCase) -> None:
@@ -150,13 +209,47 @@ def sync_child_materials(bc: BundleCase) -> None:
             )
 
 
-def resubmit_bundle(ctx: Ctx, bc: BundleCase | str, revision: int | None = None) -> BundleCase:
-    def effect(locked: BundleCase) -> None:
+def resubmit_bundle(
+    ctx: Ctx, bc: BundleCase | str, revision: int | None = None, form_changes: Mapping[str, Any] | None = None
+) -> BundleCase:
+    """Back to 待受理 after 补正: the files uploaded again reach every item; ``form_changes``: corrected answers
+    to the fields the list named (and no others), into the one form and each item's part of it."""
+
+    def effect(locked: BundleCase) -> Outcome:
+        locked.form_data, changed = corrected(
+            bundle_form(locked), locked.form_data, locked.correction_fields, form_changes
+        )
+        fixed = {k: locked.form_data[k] for k in locked.correction_fields if k in locked.form_data}
+        locked.correction_fields = []
         sync_child_materials(locked)
         for child in open_children(locked):
-            resubmit(ctx.through_bundle(), child)
+            mine = form_keys(child)
+            resubmit(ctx.through_bundle(), child, form_changes={k: v for k, v in fixed.items() if k in mine})
+        return Outcome(data={"changed": changed} if changed else {})
 
     return perform_bundle(ctx, bc, B.RESUBMIT, revision, effect)
+
+
+def item_form_corrected(item: Case, changed: list[dict[str, Any]]) -> None:
+    """What an item's 退回补正 means for its bundle: the answers it corrected become the one form's, recorded on
+    the bundle with the other open items whose own part of the form still holds the earlier answer (they are
+    judged on what they were given; their departments see it here)."""
+    keys = [str(ch["field"]) for ch in changed]
+
+    def effect(locked: BundleCase) -> Outcome:
+        locked.form_data = {**locked.form_data, **{k: v for k, v in item.form_data.items() if k in keys}}
+        others = [
+            version_of(c).name
+            for c in open_children(locked).exclude(pk=item.pk)
+            if any(k in c.form_data and c.form_data[k] != item.form_data.get(k) for k in keys)
+        ]
+        return Outcome(
+            reason=f"“{version_of(item).name}”退回补正中更正了申请表",
+            data={"case": item.number, "item": version_of(item).name, "changed": changed, "others": others},
+        )
+
+    assert item.bundle_case_id is not None  # an item of a bundle
+    perform_bundle(BUNDLE_PLATFORM, BundleCase.objects.get(pk=item.bundle_case_id), B.FORM_CORRECTED, None, effect)
 
 
 def choose_result_mode(ctx: Ctx, bc: BundleCase | str, mode: str, revision: int | None = None) -> BundleCase:
@@ -260,6 +353,22 @@ def extend_bundle(
     return perform_bundle(ctx, bc, B.EXTEND, revision, effect)
 
 
+def supply_bundle_deferred(ctx: Ctx, bc: BundleCase | str, material: str, revision: int | None = None) -> BundleCase:
+    """The result desk receives a deferred (容缺) material once, for every open item that owes it (the bundle's
+    one material set: ``material`` by its name in any item's guide, or by the bundle's name for it)."""
+    wanted = normalise_material(material)
+
+    def effect(locked: BundleCase) -> Outcome:
+        owing = [(c, m) for c, m in deferred_owed(locked) if normalise_material(m.name) == wanted]
+        if not wanted or not owing:
+            raise DomainError("not_deferred", f"“{material}”不是本一件事待补交的容缺材料", "material")
+        for child, owed in owing:
+            supply_deferred(ctx.through_bundle(), child, owed.name)
+        return Outcome(data={"material": wanted, "cases": [c.number for c, _ in owing]})
+
+    return perform_bundle(ctx, bc, B.SUPPLY_DEFERRED, revision, effect)
+
+
 # ---- joint steps ---------------------------------------------------------------------------------------
 
 RUNNING = (CaseStatus.IN_PROGRESS.value, CaseStatus.SUSPENDED.value)
@@ -321,12 +430,14 @@ __all__ = [
     "choose_result_mode",
     "extend_bundle",
     "issue_bundle_results",
+    "item_form_corrected",
     "item_version",
     "open_children",
     "record_joint_outcome",
     "request_bundle_correction",
     "resubmit_bundle",
     "schedule_joint_step",
+    "supply_bundle_deferred",
     "sync_child_materials",
     "withdraw_bundle_item",
 ]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from tongban.core.actor import SYSTEM as SYSTEM_ACTOR
 
+from ..domain import policy
 from ..domain.workflow import CaseAction, CaseStatus
-from ..facts import version_of
+from ..facts import case_facts, version_of
 from ..models import BundleCase, Case, CaseMaterial
+from .bundle_desk import item_form_corrected
 from .context import Ctx
 from .deadlines import start_clock
 from .perform import Notice, Outcome, perform, refresh_bundle_phase
@@ -23,9 +25,17 @@ FAILED = (S.REFUSED, S.WITHDRAWN, S.TERMINATED)
 PLATFORM = Ctx(None, "system", actor=SYSTEM_ACTOR.through_bundle())
 
 
-def after_item_transition(ctx: Ctx, item: Case, action: CaseAction) -> None:
+# A waiting item that now holds more may be able to start (its prerequisites granted before it held all).
+BRINGS_MATERIAL = (A.ATTACH_MATERIAL, A.SUPPLY_DEFERRED)
+
+
+def after_item_transition(ctx: Ctx, item: Case, action: CaseAction, outcome: Outcome | None = None) -> None:
     if action in ENDS_PREREQUISITE and item.bundle_item_id:
         _follow_prerequisite(item)
+    if action is A.SUPPLY_CORRECTION and outcome is not None and outcome.data.get("changed"):
+        item_form_corrected(item, outcome.data["changed"])
+    if action in BRINGS_MATERIAL and item.status == S.WAITING and item.bundle_item_id:
+        _start_if_ready(item)
     if not ctx.actor.via_bundle and item.bundle_case_id is not None:  # the bundle's own action: once, at its end
         refresh_bundle_phase(BundleCase.objects.get(pk=item.bundle_case_id))
 
@@ -64,8 +74,23 @@ def _terminate_dependant(child: Case, failed: list[Case]) -> None:
     perform(PLATFORM, child, A.TERMINATE, None, effect)
 
 
+def _start_if_ready(item: Case) -> None:
+    siblings = {c.bundle_item_id: c for c in Case.objects.filter(bundle_case_id=item.bundle_case_id)}
+    assert item.bundle_item is not None
+    prereqs = [siblings[d.pk] for d in item.bundle_item.depends_on.all() if d.pk in siblings]
+    if prereqs and all(p.decision == "granted" for p in prereqs):
+        _start_dependant(item, prereqs)
+        item.refresh_from_db()  # the caller answers with the item as this left it
+
+
 def _start_dependant(child: Case, prereqs: list[Case]) -> None:
+    """Start an item whose prerequisites are granted — only if it holds what its guide requires beside their
+    result (the table's START guard); else it keeps waiting, and the applicant is told what it still lacks."""
     assert child.bundle_item is not None
+    blocked = policy.case_denial(PLATFORM.actor, case_facts(child), A.START)
+    if blocked is not None:
+        _hold(child, blocked.message)
+        return
     material = child.bundle_item.result_as_material
 
     def effect(c: Case) -> Outcome:
@@ -81,3 +106,15 @@ def _start_dependant(child: Case, prereqs: list[Case]) -> None:
         )
 
     perform(PLATFORM, child, A.START, None, effect)
+
+
+def _hold(child: Case, why: str) -> None:
+    facts = case_facts(child)
+    lacking = [*facts.waiting_missing_required, *facts.waiting_missing_deferrable]
+    names = "、".join(f"“{n}”" for n in lacking)
+    body = f"“{version_of(child).name}”的前置事项已准予，但本事项还缺少{names}，请到受理窗口补交后启动办理。"
+
+    def effect(c: Case) -> Outcome:
+        return Outcome(reason=why, data={"missing": lacking}, notices=[Notice("held", "事项待补齐材料", body)])
+
+    perform(PLATFORM, child, A.HOLD_START, None, effect)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from tongban.workdays.selectors import current_calendar
 
 from ..domain import limits, steps
-from ..domain.bundle_workflow import BundleAction, BundlePhase
+from ..domain.bundle_workflow import ITEM_ENDED as ENDED
+from ..domain.bundle_workflow import BundleAction, BundlePhase, ResultMode
 from ..domain.workflow import CaseAction, CaseStatus
 from ..facts import back_office_of, version_of
 from ..models import BundleCase, Case, Suspension
@@ -46,12 +47,34 @@ def stops_of(suspensions: Iterable[Suspension]) -> tuple[limits.Stop, ...]:
     )
 
 
+def decided_on(case: Case) -> dt.date | None:
+    return case.decided_on or (timezone.localdate(case.decided_at) if case.decided_at else None)
+
+
+def result_start(case: Case) -> tuple[dt.date | None, bool]:
+    """For a decided item of a bundle whose results go out together (统一出件): the day its bundle's last item
+    was decided, and whether another item is still open (then it has no result deadline yet). Otherwise its
+    own decision counts: (None, False)."""
+    if case.bundle_case_id is None:
+        return None, False
+    mode = BundleCase.objects.filter(pk=case.bundle_case_id).values_list("result_mode", flat=True).first()
+    if mode != ResultMode.TOGETHER:
+        return None, False
+    siblings = Case.objects.filter(bundle_case_id=case.bundle_case_id).exclude(pk=case.pk)
+    rows = [(case.status, decided_on(case))]
+    rows += [(st, on) for st, on in siblings.values_list("status", "decided_on")]
+    still_open = any(st not in ENDED and st != S.DECIDED for st, _ in rows)
+    start = limits.together_from((on for st, on in rows if st == S.DECIDED), still_open)
+    return start, start is None
+
+
 def refresh(case: Case, suspensions: Iterable[Suspension] | None = None, day: dt.date | None = None) -> None:
     """Every deadline of the case in its present state, set on the row (the caller saves it). A decided or
     closed case keeps its handling dates: they are the record of how it was handled."""
     status = S(case.status)
     if status in HANDLING and suspensions is None:
         suspensions = case.suspensions.all()
+    result_from, result_waits = result_start(case) if status is S.DECIDED else (None, False)
     facts = limits.CaseClockInput(
         status=status.value,
         unit=case.limit_unit,
@@ -61,8 +84,10 @@ def refresh(case: Case, suspensions: Iterable[Suspension] | None = None, day: dt
         statutory_days=case.statutory_days,
         extension_days=case.extension_days,
         stops=stops_of(suspensions or ()) if status in HANDLING else (),
-        decided_on=case.decided_on or (timezone.localdate(case.decided_at) if case.decided_at else None),
+        decided_on=decided_on(case),
         result_days=limits.result_days(version_of(case).delivery_days) if status is S.DECIDED else limits.RESULT_DAYS,
+        result_from=result_from,
+        result_waits=result_waits,
     )
     found = limits.compute_case(current_calendar(), facts, day or today())
     if case.received_on is not None:
@@ -70,7 +95,7 @@ def refresh(case: Case, suspensions: Iterable[Suspension] | None = None, day: dt
     if status in HANDLING:
         case.promised_due, case.statutory_due = found.promised_due, found.statutory_due
     if status is S.DECIDED:
-        case.result_due = found.result_due
+        case.result_due = found.result_due  # None while a bundle's results wait for its other items
     case.special_due = found.special_due
     case.clock, case.clock_due, case.paused_left = found.clock.value, found.clock_due, found.paused_left
     case.unknown_year = found.unknown_year
@@ -113,7 +138,9 @@ def refresh_bundle(bundle_case: BundleCase, day: dt.date | None = None) -> None:
     stops: dict[int, list[Suspension]] = {}
     if phase in (BundlePhase.IN_PROGRESS, BundlePhase.READY) and bundle_case.pk:
         children = list(
-            Case.objects.filter(bundle_case=bundle_case).only("id", "status", "extension_days", "result_due")
+            Case.objects.filter(bundle_case=bundle_case).only(
+                "id", "status", "extension_days", "version_id", "decided_on", "decided_at"
+            )
         )
         for s in Suspension.objects.filter(case__bundle_case=bundle_case):
             stops.setdefault(s.case_id, []).append(s)
@@ -126,7 +153,12 @@ def refresh_bundle(bundle_case: BundleCase, day: dt.date | None = None) -> None:
         extension_days=bundle_case.extension_days,
         child_stops=tuple(stops_of(rows) for rows in stops.values()),
         child_extension_days=tuple(c.extension_days for c in children),
-        child_result_dues=tuple(c.result_due for c in children if c.status == S.DECIDED and c.result_due),
+        child_decisions=tuple(
+            (on, limits.result_days(version_of(c).delivery_days))
+            for c in children
+            if c.status == S.DECIDED and (on := decided_on(c)) is not None
+        ),
+        result_mode=bundle_case.result_mode,
     )
     found = limits.compute_bundle(current_calendar(), facts, day or today())
     bundle_case.acceptance_due = found.acceptance_due
@@ -150,6 +182,21 @@ def save_bundle_deadlines(bundle_case: BundleCase, day: dt.date | None = None) -
     if changed:
         BundleCase.objects.filter(pk=bundle_case.pk).update(**changed)
     return bool(changed)
+
+
+def save_item_result_clocks(bundle_case: BundleCase, day: dt.date | None = None) -> int:
+    """The result clocks of a bundle's decided items, which depend on one another under 统一出件 (counted from
+    the last decision, none while an item is open): recomputed after each change of the bundle or one of its
+    items, the bundle locked by the caller (every item's change locks its bundle first). Returns how many moved."""
+    moved = 0
+    for case in Case.objects.filter(bundle_case=bundle_case, status=S.DECIDED.value):
+        before = [getattr(case, f) for f in CASE_FIELDS]
+        refresh(case, day=day)
+        changed = {f: getattr(case, f) for f, old in zip(CASE_FIELDS, before, strict=True) if getattr(case, f) != old}
+        if changed:
+            Case.objects.filter(pk=case.pk).update(**changed)
+            moved += 1
+    return moved
 
 
 def after_bundle_transition(bundle_case: BundleCase, before: str, action: BundleAction) -> None:

@@ -56,31 +56,8 @@ def accept_deferred(ctx: Ctx, case: Case | str, revision: int | None, deferrals:
     """容缺受理: named secondary materials later, with the applicant's commitment and a due date."""
 
     def effect(c: Case) -> Outcome:
-        necessity = {m.name: m.necessity for m in version_of(c).materials.all()}
-        for d in deferrals:
-            if d.material not in necessity:
-                raise DomainError("unknown_material", f"“{d.material}”不是该事项要求的申请材料", "deferrals")
-            if necessity[d.material] == "required":
-                raise DomainError("not_deferrable", f"“{d.material}”为必要材料，不能容缺受理", "deferrals")
-            if d.due <= today():
-                raise DomainError("bad_due", "容缺材料的承诺补交日期应晚于今天", "deferrals")
-            require(d.commitment, "deferrals", "容缺受理须有申请人的书面承诺")
-        promised = {d.material for d in deferrals}
-        lacking = [name for name in case_facts(c).missing_deferrable if name not in promised]
-        if lacking:
-            raise ConflictError(
-                "materials_missing",
-                "以下容缺后补的材料既未收取也未列入容缺承诺，不能受理：" + "、".join(f"“{n}”" for n in lacking),
-                "deferrals",
-            )
+        promise_deferred(c, deferrals, case_facts(c).missing_deferrable)
         deemed = start_clock(c, at_desk=True)
-        c.deferred = True
-        for d in deferrals:
-            CaseMaterial.objects.update_or_create(
-                case=c,
-                name=d.material,
-                defaults={"state": CaseMaterial.State.DEFERRED, "deferred_due": d.due, "commitment": d.commitment},
-            )
         names = "、".join(d.material for d in deferrals)
         late = _deemed(deemed)
         return Outcome(
@@ -99,6 +76,37 @@ def accept_deferred(ctx: Ctx, case: Case | str, revision: int | None, deferrals:
         )
 
     return perform(ctx, case, A.ACCEPT_DEFERRED, revision, effect)
+
+
+def promise_deferred(c: Case, deferrals: Sequence[Deferral], lacking: Iterable[str]) -> None:
+    """容缺: record each promised material on the case (its due date and the applicant's commitment), after
+    checking it against the pinned guide; ``lacking``: the 容缺后补 materials it does not hold, each of which
+    must be promised (acceptance says the materials are complete)."""
+    necessity = {m.name: m.necessity for m in version_of(c).materials.all()}
+    for d in deferrals:
+        if d.material not in necessity:
+            raise DomainError("unknown_material", f"“{d.material}”不是该事项要求的申请材料", "deferrals")
+        if necessity[d.material] == "required":
+            raise DomainError("not_deferrable", f"“{d.material}”为必要材料，不能容缺受理", "deferrals")
+        if d.due <= today():
+            raise DomainError("bad_due", "容缺材料的承诺补交日期应晚于今天", "deferrals")
+        require(d.commitment, "deferrals", "容缺受理须有申请人的书面承诺")
+    promised = {d.material for d in deferrals}
+    unpromised = [name for name in lacking if name not in promised]
+    if unpromised:
+        raise ConflictError(
+            "materials_missing",
+            "以下容缺后补的材料既未收取也未列入容缺承诺，不能受理：" + "、".join(f"“{n}”" for n in unpromised),
+            "deferrals",
+        )
+    if deferrals:
+        c.deferred = True
+    for d in deferrals:
+        CaseMaterial.objects.update_or_create(
+            case=c,
+            name=d.material,
+            defaults={"state": CaseMaterial.State.DEFERRED, "deferred_due": d.due, "commitment": d.commitment},
+        )
 
 
 def supply_deferred(ctx: Ctx, case: Case | str, material: str, revision: int | None = None) -> Case:

@@ -1,4 +1,5 @@
-"""Whom an online application is for: the signed-in person, or a principal who authorised them (委托授权).
+"""Whom an application is for: the signed-in person, or a principal who authorised them (委托授权) — online
+under an authorisation recorded before, at the window under the clerk's check recorded as one.
 
 The fields of a form that identify the applicant (their resident ID number or credit code, and the name that
 goes with it) are bound to the account that applies: a citizen applies with their own ID number and real
@@ -12,10 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypedDict
+
+from django.core.exceptions import ValidationError
 
 from tongban.accounts.models import Authorisation, User
 from tongban.accounts.selectors import authorisation_in_force
+from tongban.accounts.services import record_window_authorisation, window_authorisation_errors
 from tongban.accounts.validation import normalize_identifier, normalize_name
 from tongban.core.actor import AccountKind
 
@@ -98,8 +102,89 @@ def applicant_fields_for(user: User, authorisation: Authorisation | None) -> dic
     }
 
 
-def agent_fields_for(user: User, authorisation: Authorisation | None) -> dict[str, Any]:
-    """A single case also names the agent who applied (代办人) beside the principal."""
+def agent_fields_for(user: User | None, authorisation: Authorisation | None) -> dict[str, Any]:
+    """A case also names the agent who applied (代办人) beside the principal: the one a window clerk checked,
+    or the account that applied online."""
     if authorisation is None:
         return {"agent_name": "", "agent_id_number": ""}
+    if authorisation.agent_name or user is None:
+        return {"agent_name": authorisation.agent_name, "agent_id_number": authorisation.agent_id_number}
     return {"agent_name": (user.real_name or user.get_username())[:50], "agent_id_number": user.id_number or ""}
+
+
+# ---- at the window ------------------------------------------------------------------------------------
+
+
+class WindowAgent(TypedDict, total=False):
+    """Who applies at the window for the applicant (代办人, or an enterprise's 经办人), and the clerk's evidence:
+    how the principal's identity document was checked (the agent's is the window's identity check), whether the
+    written authorisation (授权委托书) was handed over, and its scan where one was made."""
+
+    name: str
+    id_number: str
+    principal_check: str
+    written: bool
+    document: tuple[str, bytes] | None
+
+
+# The authorisation's fields as the window form names them.
+WINDOW_FIELDS = {
+    "principal_name": "name",
+    "principal_id_number": "id_number",
+    "agent_check": "identity_check",
+    "document": "authorisation_file",
+}
+
+
+def _window_authorisation(
+    clerk: User, applicant: Mapping[str, str], agent: WindowAgent, identity_check: str
+) -> dict[str, Any]:
+    return {
+        "clerk": clerk,
+        "principal_name": applicant.get("name", ""),
+        "principal_id_number": applicant.get("id_number", ""),
+        "agent_name": agent.get("name", ""),
+        "agent_id_number": agent.get("id_number", ""),
+        "principal_check": agent.get("principal_check", ""),
+        "agent_check": identity_check,
+        "written": bool(agent.get("written")),
+        "document": agent.get("document"),
+    }
+
+
+def acting_for(agent: WindowAgent | None) -> bool:
+    """Whether someone applies at the window for the applicant (their name or number given)."""
+    return bool(agent and (agent.get("name") or agent.get("id_number")))
+
+
+def check_window_agent(
+    clerk: User, applicant: Mapping[str, str], agent: WindowAgent | None, identity_check: str
+) -> None:
+    """Raises FormInvalid, keyed by the window form's fields, while the evidence of an agency is incomplete."""
+    if agent is None or not acting_for(agent):
+        return
+    errors = window_authorisation_errors(**_window_authorisation(clerk, applicant, agent, identity_check))
+    if errors:
+        raise FormInvalid({WINDOW_FIELDS.get(k, k): v for k, v in errors.items()})
+
+
+def authorise_at_window(
+    clerk: User,
+    applicant: Mapping[str, str],
+    agent: WindowAgent | None,
+    identity_check: str,
+    implementation_codes: Iterable[str],
+    day: dt.date,
+) -> Authorisation | None:
+    """The clerk's check, recorded as the authorisation the application is made under (accounts.Authorisation:
+    the same record as an online agent's), for these items and this day; None for the applicant in person."""
+    if agent is None or not acting_for(agent):
+        return None
+    try:
+        return record_window_authorisation(
+            **_window_authorisation(clerk, applicant, agent, identity_check),
+            scope_items=implementation_codes,
+            day=day,
+        )
+    except ValidationError as exc:
+        raise FormInvalid({WINDOW_FIELDS.get(k, k): "；".join(v) for k, v in exc.message_dict.items()}) from None

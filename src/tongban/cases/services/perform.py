@@ -168,7 +168,7 @@ def _perform(ctx: Ctx, case: Case | str, action: CaseAction, revision: int | Non
     if locked.bundle_case_id is not None:
         from .bundle_flow import after_item_transition
 
-        after_item_transition(ctx, locked, action)
+        after_item_transition(ctx, locked, action, outcome)
     case_transitioned.send(sender=Case, case=locked, action=action, before=before)
     return locked
 
@@ -313,6 +313,8 @@ def refresh_bundle_phase(bundle_case: BundleCase) -> None:
     if (phase, BundleAction.PROGRESS) not in TRANSITIONS:
         return
     statuses = list(Case.objects.filter(bundle_case=bundle_case).values_list("status", flat=True))
+    if CaseStatus.DECIDED in statuses:
+        deadlines.save_item_result_clocks(bundle_case)  # 统一出件: each decided item's clock follows the others
     derived = derive_phase(phase, statuses)
     if derived == phase:
         deadlines.save_bundle_deadlines(bundle_case)  # an item stopped, resumed, was extended or decided

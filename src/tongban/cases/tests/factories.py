@@ -22,6 +22,7 @@ from django.test import Client
 from factory.django import DjangoModelFactory
 
 from tongban.accounts.models import User
+from tongban.accounts.services import PRINCIPAL_PRESENT
 from tongban.accounts.tests.factories import (
     PASSWORD,
     ApproverFactory,
@@ -219,7 +220,7 @@ class CaseFactory(DjangoModelFactory[Case]):
     channel = "online"
     uploads: Sequence[str] | None = None
     window_applicant: dict[str, str] | None = None
-    agent: dict[str, str] | None = None
+    agent: s.WindowAgent | None = None
     paper: Sequence[str] = PAPER
     deferrals: Sequence[s.Deferral] = ()
     awaiting_decision = False
@@ -241,7 +242,7 @@ def bring_to(
     channel: str = "online",
     uploads: Sequence[str] | None = None,
     window_applicant: dict[str, str] | None = None,
-    agent: dict[str, str] | None = None,
+    agent: s.WindowAgent | None = None,
     paper: Sequence[str] = PAPER,
     deferrals: Sequence[s.Deferral] = (),
     awaiting_decision: bool = False,
@@ -272,7 +273,8 @@ def bring_to(
                 identity_check=IDENTITY_CHECK,
                 form_data=form(w),
                 paper_materials=list(paper),
-                agent=agent,
+                # The principal came along unless the test says how the clerk checked them.
+                agent=s.WindowAgent(principal_check=PRINCIPAL_PRESENT, **agent) if agent else None,
             )
             case = _with_form_extra(case, form_extra)
             for name in uploads or ():
@@ -325,7 +327,7 @@ def _review(approver: s.Ctx, case: Case) -> Case:
 # --- bundle applications ------------------------------------------------------------------------------------
 
 
-def _material(name: str, necessity: str = "required", replaceable: bool = False) -> dict[str, Any]:
+def material(name: str, necessity: str = "required", replaceable: bool = False) -> dict[str, Any]:
     return {
         "name": name,
         "source": "government" if replaceable else "applicant",
@@ -338,7 +340,7 @@ def _material(name: str, necessity: str = "required", replaceable: bool = False)
     }
 
 
-ID_CARD = _material("居民身份证", replaceable=True)
+ID_CARD = material("居民身份证", replaceable=True)
 
 
 @dataclass
@@ -358,20 +360,20 @@ def uploads_bundle(div: Division, police: Department, code: str = "B-NEWBORN") -
         name="出生医学证明",
         division=div,
         department=health,
-        materials=[ID_CARD, _material("父母结婚证"), _material("住院分娩记录")],
+        materials=[ID_CARD, material("父母结婚证"), material("住院分娩记录")],
     )
     vacc = PublishedVersionFactory(
         name="预防接种证",
         division=div,
         department=health,
-        materials=[ID_CARD, _material("父母结婚证（复印件）"), _material("儿童预防接种登记表", "deferrable")],
+        materials=[ID_CARD, material("父母结婚证（复印件）"), material("儿童预防接种登记表", "deferrable")],
         promised_days=3,
     )
     reg = PublishedVersionFactory(
         name="新生儿入户",
         division=div,
         department=police,
-        materials=[ID_CARD, _material("出生医学证明"), _material("父母结婚证"), _material("居民户口簿")],
+        materials=[ID_CARD, material("出生医学证明"), material("父母结婚证"), material("居民户口簿")],
     )
     bundle = BundleFactory(code=code, division=div, lead_department=health)
     first = BundleItemFactory(bundle=bundle, implementation=cert.implementation, order=1)
@@ -472,6 +474,20 @@ def bring_bundle_to(
         bc = BundleCase.objects.get(pk=bc.pk)
     assert bc is not None and bc.phase == phase, (phase, bc and bc.phase)
     return bc
+
+
+def bundle_at_window(env: Env, paper: Sequence[str] = BUNDLE_UPLOADS, bundle: Bundle | None = None) -> BundleCase:
+    """The env's bundle (or ``bundle``) received at the window for the world's applicant, with these paper
+    copies checked by the clerk and nothing else."""
+    return s.apply_bundle_at_window(
+        s.Ctx(env.w.clerk, "window", env.w.window),
+        bundle or env.bundle,
+        item_ids=None,
+        applicant={"name": "张三", "id_number": env.w.applicant.id_number or "", "phone": "13900000000"},
+        identity_check=IDENTITY_CHECK,
+        form_data={**BUNDLE_FORM, "applicant_id_number": env.w.applicant.id_number},
+        paper_materials=list(paper),
+    )
 
 
 def child(bc: BundleCase, name: str) -> Case:

@@ -351,6 +351,32 @@ def test_a_bundle_is_not_accepted_while_an_item_lacks_a_required_material(client
     assert r.status_code == 409 and r.json()["error"]["code"] == "materials_missing"
 
 
+def test_at_the_window_the_clerk_scans_what_a_correction_asked_for_with_the_resubmission(client, env):
+    """Reproduced on the old code: after a correction of a window bundle the resubmission offered the clerk no
+    way to take the missing material, so the bundle could never be accepted from the page."""
+    client.force_login(env.w.clerk)
+    post = window_post(env, paper=["父母结婚证", "居民户口簿"])  # 住院分娩记录 is not in hand
+    assert client.post(f"/bundles/window/apply/{env.bundle.code}/", post).status_code == 302
+    bc = BundleCase.objects.get()
+    r = client.post(f"/bundles/cases/{bc.number}/do/correction/", {"revision": bc.revision, "items": ["住院分娩记录"]})
+    assert r.status_code == 302
+    bc = BundleCase.objects.get()
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    row = next(m for m in bundle_page_materials(page) if m[1] == "住院分娩记录")
+    scan = SimpleUploadedFile("住院分娩记录.pdf", samples.pdf("住院分娩记录"))
+    r = client.post(f"/bundles/cases/{bc.number}/do/resubmit/", {"revision": bc.revision, row[0]: scan})
+    assert r.status_code == 302, text(r)[:2000]
+    bc = BundleCase.objects.get()
+    assert bc.phase == "submitted" and BundleMaterial.objects.get(bundle_case=bc, name="住院分娩记录").sha256
+    page = text(client.get(f"/bundles/cases/{bc.number}/"))
+    assert 'id="acceptance-blocked"' not in page and 'id="accept-form"' in page
+
+
+def bundle_page_materials(page: str) -> list[tuple[str, str]]:
+    """(field name, label) of the resubmission's file inputs on a bundle page."""
+    return re.findall(r'<label for="re-([^"]+)">([^<]+)</label>', page)
+
+
 def test_window_form_errors_keep_what_was_typed(client, env):
     client.force_login(env.w.clerk)
     r = client.post(f"/bundles/window/apply/{env.bundle.code}/", window_post(env, id_number="123", f_child_name=""))
@@ -428,6 +454,58 @@ def test_result_desk_issues_every_result_at_once(client, env, django_capture_on_
     assert set(Case.objects.filter(bundle_case=bc).values_list("result_delivery", flat=True)) == {"window"}
 
 
+def test_the_result_desk_warns_of_deferred_materials_owed_and_receives_them_there(
+    client, env, django_capture_on_commit_callbacks
+):
+    bc = submit_online(client, env)
+    due = TODAY + dt.timedelta(days=7)
+    bc = b.accept_bundle(
+        s.Ctx(env.w.clerk),
+        bc,
+        bc.revision,
+        deferrals=[s.Deferral("儿童预防接种登记表", due, "本人承诺按期补交")],
+    )
+    for name, approver in (("出生医学证明", env.doctor), ("预防接种证", env.doctor), ("新生儿入户", env.w.approver)):
+        kid = Case.objects.get(pk=children(bc)[name].pk)
+        s.decide(s.Ctx(approver), kid, True, "符合规定", kid.revision)
+    bc.refresh_from_db()
+    assert bc.phase == "ready"
+    url = f"/bundles/cases/{bc.number}/"
+    client.force_login(env.w.clerk)
+    page = text(client.get(url))
+    warning = page.split('id="deferred-outstanding"')[1].split("</div>")[0]
+    assert "“预防接种证”的“儿童预防接种登记表”" in warning and "出件前请收取" in warning
+    assert 'id="supply-deferred-form"' in page
+    # The API says the same, and who else may not receive it.
+    api = client.get(f"/api/v1/bundle-cases/{bc.number}", **auth(env.w.clerk)).json()
+    assert [d["material"] for d in api["deferred_outstanding"]] == ["儿童预防接种登记表"]
+    assert "supply_deferred" in api["allowed_actions"]
+    refused = client.post(
+        f"/api/v1/bundle-cases/{bc.number}/actions/supply_deferred",
+        {"revision": bc.revision, "material": "儿童预防接种登记表"},
+        content_type="application/json",
+        **auth(env.w.applicant),
+    )
+    assert refused.status_code == 403
+    client.force_login(env.w.applicant)
+    mine = text(client.get(url))
+    assert (
+        "儿童预防接种登记表" in mine.split('id="deferred-outstanding"')[1] and 'id="supply-deferred-form"' not in mine
+    )
+    client.force_login(env.w.clerk)
+    r = client.post(f"{url}do/supply_deferred/", {"revision": bc.revision, "material": "儿童预防接种登记表"})
+    assert r.status_code == 302, text(r)[:2000]
+    held = children(bc)["预防接种证"].materials.get(name="儿童预防接种登记表")
+    assert held.state == "received" and held.supplied_at is not None
+    assert bc.events.filter(action="supply_deferred").get().data["material"] == "儿童预防接种登记表"
+    assert children(bc)["预防接种证"].events.filter(action="supply_deferred").exists()
+    page = text(client.get(url))
+    assert 'id="deferred-outstanding"' not in page and 'id="supply-deferred-form"' not in page
+    bc.refresh_from_db()
+    r = client.post(f"{url}do/supply_deferred/", {"revision": bc.revision, "material": "儿童预防接种登记表"})
+    assert r.status_code == 409  # nothing owed any more
+
+
 def pdf_text(data: bytes) -> str:
     import io
 
@@ -457,7 +535,7 @@ def test_bundle_notices_acceptance_correction_and_result(client, env, django_cap
     acceptance = pdf_text(client.get(f"{base}/acceptance.pdf").content)
     assert "一件事受理通知书" in acceptance and "新生儿出生一件事" in acceptance
     assert "容缺受理（后补：儿童预防接种登记表）" in acceptance  # the material's whole name
-    assert "已受理，待前置事项办结后开始办理" in acceptance  # 新生儿入户 waits for the certificate
+    assert "已受理，待“出生医学证明”准予后开始办理，其结果作为“出生医学证明”" in acceptance  # what it waits for
     assert "行政许可法" not in acceptance
     # Others may not print it: a stranger learns nothing, a supervisor is told why not.
     client.force_login(env.w.other_citizen)

@@ -143,6 +143,14 @@ def _ready(env: Env) -> BundleCase:
     return BundleCaseFactory(env=env, phase="ready")
 
 
+def _owing(env: Env) -> BundleCase:
+    """Accepted with 预防接种证's 儿童预防接种登记表 promised for later (容缺): the result desk may receive it."""
+    bc = _submitted(env)
+    CaseMaterial.objects.filter(case__bundle_case=bc, name="儿童预防接种登记表").delete()  # not brought after all
+    promise = s.Deferral("儿童预防接种登记表", TODAY + dt.timedelta(days=7), "本人承诺按期补交")
+    return b.accept_bundle(_clerk(env), bc, bc.revision, deferrals=[promise])
+
+
 def _joint_step(env: Env) -> BundleCase:
     bc = _one_decided(env)
     numbers = [_kid(bc, "预防接种证").number, _kid(bc, "新生儿入户").number]
@@ -297,6 +305,15 @@ API_SPECS = [
         lambda bc: {"result_mode": "separate"},
     ),
     ApiSpec("extend", "extend", _in_progress, "head", EXTEND_BARRED, "extension", lambda bc: dict(EXTENSION)),
+    ApiSpec(
+        "supply_deferred",
+        "supply_deferred",
+        _owing,
+        "clerk",
+        FRONT_DESK_BARRED,
+        "child_materials",
+        lambda bc: {"material": "儿童预防接种登记表"},
+    ),
     ApiSpec(
         "choose_result_mode_by_clerk",
         "choose_result_mode",
@@ -520,6 +537,16 @@ PAGE_SPECS = [
         EXTEND_BARRED,
         "extension",
         lambda env, bc: _rev(bc, **EXTENSION),
+    ),
+    PageSpec(
+        "supply_deferred",
+        "supply_deferred",
+        "post",
+        _owing,
+        "clerk",
+        FRONT_DESK_BARRED,
+        "child_materials",
+        lambda env, bc: _rev(bc, material="儿童预防接种登记表"),
     ),
     PageSpec(
         "joint_schedule",

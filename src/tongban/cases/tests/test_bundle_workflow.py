@@ -58,6 +58,7 @@ class Facts:
     extended: bool = False
     deadline_passed: str = ""
     missing_for_acceptance: tuple[str, ...] = ()
+    deferred_outstanding: tuple[str, ...] = ()
 
 
 def test_results_go_out_together_when_ready_or_one_by_one_where_the_applicant_chose_so():

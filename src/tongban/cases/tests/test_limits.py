@@ -47,6 +47,22 @@ def test_the_decision_opens_the_result_clock_of_ten_working_days_or_the_guides_s
     assert limits.view(found, cal(), D(2026, 10, 20)).label == "出件已超期 1 个工作日"
 
 
+def test_results_together_run_from_the_last_decision_and_not_before_every_item_is_decided():
+    # The bundle's own clock: together, the last decision with the shortest days to issue; else the earliest.
+    decisions = ((TODAY, 3), (D(2026, 10, 12), 10))
+    assert limits.bundle_result_due(cal(), decisions, together=True) == cal().add_working_days(D(2026, 10, 12), 3)
+    assert limits.bundle_result_due(cal(), decisions, together=False) == D(2026, 10, 9)  # 9-30, 10-8, 10-9
+    ready = BundleClockInput(phase="ready", child_decisions=decisions)
+    assert limits.compute_bundle(cal(), ready, TODAY).clock_due == cal().add_working_days(D(2026, 10, 12), 3)
+    # Each decided item's: none while another item is open, then from the last decision.
+    assert limits.together_from([TODAY, None], still_open=True) is None
+    assert limits.together_from([TODAY, D(2026, 10, 12)], still_open=False) == D(2026, 10, 12)
+    waiting = CaseClockInput(status="decided", decided_on=TODAY, result_waits=True)
+    assert limits.compute_case(cal(), waiting, TODAY).clock is Clock.NONE
+    later = CaseClockInput(status="decided", decided_on=TODAY, result_days=10, result_from=D(2026, 10, 12))
+    assert limits.compute_case(cal(), later, TODAY).result_due == cal().add_working_days(D(2026, 10, 12), 10)
+
+
 def test_handling_counts_extension_and_only_the_stops_that_do_not_count():
     plain = limits.compute_case(cal(), handling(), TODAY)
     assert plain.promised_due == D(2026, 10, 12) and plain.statutory_due == D(2026, 11, 2)

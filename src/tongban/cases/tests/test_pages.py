@@ -394,6 +394,8 @@ def test_window_takes_a_company_formation_from_its_founder_or_agent_without_a_cr
             "enterprise_name": "诸暨市新芽科技有限公司",
             "agent_name": "张三",
             "agent_id_number": agent.id_number,
+            "principal_check": "核验委托人身份证原件（委托人未到场）",
+            "written": "on",
         },
     )
     assert r.status_code == 302, text(r)
@@ -829,6 +831,23 @@ def test_enterprise_at_the_window_needs_a_valid_uscc_and_its_agent(client, w):
             "id_number": uscc,
             "agent_name": "赵六",
             "agent_id_number": w.other_citizen.id_number,
+            "principal_check": "委托人到场，读取身份证芯片并人证比对",
+        },
+    )
+    # An enterprise authorises its 经办人 in writing under its seal, its licence checked.
+    assert r.status_code == 400 and not Case.objects.exists()
+    assert "法人委托请核验营业执照原件或加盖公章的复印件" in text(r)
+    assert "委托人未到场的，须收取书面授权委托书（法人须加盖公章）" in text(r)
+    r = client.post(
+        url,
+        {
+            "token": token(text(r)),
+            **base,
+            "id_number": uscc,
+            "agent_name": "赵六",
+            "agent_id_number": w.other_citizen.id_number,
+            "principal_check": "核验营业执照原件或加盖公章的复印件",
+            "written": "on",
         },
     )
     case = Case.objects.get()

@@ -32,6 +32,8 @@ class Facts:
     missing_required: tuple[str, ...] = ()
     missing_deferrable: tuple[str, ...] = ()
     correction_items: tuple[str, ...] = ()
+    waiting_missing_required: tuple[str, ...] = ()
+    waiting_missing_deferrable: tuple[str, ...] = ()
 
 
 def refusal(denied: policy.Denied | None) -> tuple[int, str] | None:
@@ -206,6 +208,7 @@ class BundleFacts:
     extended: bool = False
     deadline_passed: str = ""
     missing_for_acceptance: tuple[str, ...] = ()
+    deferred_outstanding: tuple[str, ...] = ()
 
 
 def test_bundle_cases_by_the_same_rules():
@@ -250,6 +253,38 @@ def test_the_result_desk_receives_deferred_materials():
     decided = Facts(status="decided", deferred_outstanding=True)
     assert A.SUPPLY_DEFERRED in policy.case_actions(CLERK, decided)
     assert A.SUPPLY_DEFERRED not in policy.case_actions(CLERK, replace(decided, deferred_outstanding=False))
+
+
+def test_a_waiting_item_holds_all_but_its_prerequisites_result_and_starts_only_so():
+    item = Facts(status="submitted", in_bundle=True)
+    desk = CLERK.through_bundle()
+    lacking = replace(item, waiting_missing_required=("居民户口簿",))
+    denied = policy.case_denial(desk, lacking, A.ACCEPT_WAITING)
+    assert refusal(denied) == (409, "materials_missing") and denied is not None and "“居民户口簿”" in denied.message
+    waiting = replace(item, status="waiting")
+    assert policy.case_denial(SYSTEM, waiting, A.START) is None
+    gaps = (
+        replace(waiting, waiting_missing_required=("居民户口簿",)),
+        replace(waiting, waiting_missing_deferrable=("接种登记表",)),
+    )
+    for gap in gaps:
+        held_back = policy.case_denial(SYSTEM, gap, A.START)
+        assert refusal(held_back) == (409, "materials_missing")
+        assert policy.case_denial(SYSTEM, gap, A.HOLD_START) is None  # told, and it waits
+    assert refusal(policy.case_denial(CLERK, waiting, A.HOLD_START)) == (403, "forbidden")  # the platform's alone
+    assert policy.material_denial(CLERK, waiting) is None  # the desk may bring what it lacks
+    assert refusal(policy.material_denial(citizen(1), waiting)) == (409, "case_closed")
+
+
+def test_a_bundles_result_desk_receives_what_its_items_owe():
+    from tongban.cases.domain.bundle_workflow import BundleAction as B
+
+    owing = BundleFacts(phase="ready", deferred_outstanding=("预防接种证：儿童预防接种登记表",))
+    assert B.SUPPLY_DEFERRED in policy.bundle_actions(CLERK, owing)
+    assert refusal(policy.bundle_denial(citizen(1), owing, B.SUPPLY_DEFERRED)) == (403, "forbidden")
+    assert refusal(policy.bundle_denial(OTHER_CLERK, owing, B.SUPPLY_DEFERRED)) == (403, "forbidden")
+    paid = replace(owing, deferred_outstanding=())
+    assert refusal(policy.bundle_denial(CLERK, paid, B.SUPPLY_DEFERRED)) == (409, "not_deferred")
 
 
 # ---- workspaces ------------------------------------------------------------------------------------------

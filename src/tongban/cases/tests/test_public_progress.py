@@ -14,6 +14,7 @@ from tongban.cases import views_public
 from tongban.cases.notices import progress_url
 from tongban.cases.tests.factories import CaseFactory, world
 from tongban.core import clock
+from tongban.core.identifiers import make_resident_id
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,8 @@ def w(monkeypatch):
 
 def handled(w):
     """Applied at the window, accepted, one step done, suspended for expert review and resumed, supervised."""
-    case = CaseFactory(world=w, channel="window", status="in_progress", agent={"name": "赵代办", "id_number": ""})
+    agent = {"name": "赵代办", "id_number": make_resident_id("330681", dt.date(1980, 5, 1), 7)}
+    case = CaseFactory(world=w, channel="window", status="in_progress", agent=agent)
     approver = s.Ctx(w.approver)
     case = s.complete_step(approver, case, "申请人王五材料齐全", case.revision)
     case = s.suspend(approver, case, "专家评审", "请专家核实王五的材料", case.revision)

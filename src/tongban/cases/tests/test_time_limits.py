@@ -25,13 +25,18 @@ from tongban.cases.tests.factories import (
     World,
     bundle_holding_all,
     calendar_year_post,
+    child,
     form,
+    grant_item,
     holding_all,
     make_env,
     world,
 )
+from tongban.cases.tests.factories import (
+    bundle_at_window as received_bundle,
+)
 from tongban.catalogue import services as catalogue
-from tongban.catalogue.models import ImplementationVersion, SpecialStep
+from tongban.catalogue.models import CatalogueEntry, ImplementationVersion, SpecialStep
 from tongban.catalogue.services import PublishRejected
 from tongban.catalogue.tests import factories as cf
 from tongban.core import clock
@@ -129,8 +134,11 @@ def api_deadline(who: User, case: Case) -> dict[str, Any]:
 
 
 def pdf_text(case: Case, kind: NoticeKind) -> str:
-    reader = PdfReader(io.BytesIO(render_notice(fresh(case), kind)))
-    return re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in reader.pages))
+    return words_of(render_notice(fresh(case), kind))
+
+
+def words_of(pdf: bytes) -> str:
+    return re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages))
 
 
 def badge(html: str, number: str) -> str:
@@ -413,27 +421,44 @@ def test_a_bundle_is_held_to_45_working_days_and_extended_once_with_who_approved
         s.extend_bundle(s.Ctx(env.w.approver), BundleCase.objects.get(pk=bc.pk), "理由", "某某")
 
 
+def test_a_bundles_extension_prints_its_written_notice(day: Any, client: Client) -> None:
+    env = make_env()
+    bc = accepted_bundle(env)
+    url = reverse("bundle_cases:notice", args=[bc.number, "extension"])
+    client.force_login(env.w.clerk)
+    assert client.get(url).status_code == 409  # not extended: no notice of it
+    bc = BundleCase.objects.get(pk=bc.pk)
+    bc = s.extend_bundle(s.Ctx(env.w.head), bc, "涉及多部门联合核查。", "诸暨市人民政府副市长 某某", bc.revision)
+    assert f'href="{url}"' in bundle_page(env.w.applicant, bc)
+    client.force_login(env.w.applicant)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = words_of(response.content)
+    assert "一件事延期通知书" in text and bc.number in text and bc.query_code in text
+    assert "因涉及多部门联合核查，在45个工作日内不能办结，经诸暨市人民政府副市长某某批准" in text
+    assert "延长15个工作日" in text and f"延长后的承诺办结日期为{cn(bc.promised_due)}" in text
+    assert "行政许可法" not in text  # none of these items is a licence
+    cert = Case.objects.get(bundle_case=bc, version__name="出生医学证明")
+    CatalogueEntry.objects.filter(pk=cert.implementation.entry_id).update(item_type="01")  # a licence
+    text = words_of(client.get(url).content)
+    assert "根据《中华人民共和国行政许可法》第四十二条第二款的规定" in text
+    # Only those who see the bundle's personal data print it.
+    client.force_login(env.w.other_citizen)
+    assert client.get(url).status_code == 404
+
+
+def cn(day_: dt.date | None) -> str:
+    assert day_ is not None
+    return f"{day_.year}年{day_.month}月{day_.day}日"
+
+
 def env_add(start: dt.date | None, days: int) -> dt.date:
     assert start is not None
     return current_calendar().add_working_days(start, days)
 
 
 def bundle_at_window(env: Any) -> BundleCase:
-    bundle_case = s.apply_bundle_at_window(
-        clerk(env.w),
-        env.bundle,
-        item_ids=None,
-        applicant={"name": "张三", "id_number": env.w.applicant.id_number or "", "phone": "13900000000"},
-        identity_check="读取居民身份证芯片并人证比对",
-        form_data={
-            "applicant_name": "张三",
-            "applicant_id_number": env.w.applicant.id_number,
-            "child_name": "张小宝",
-            "child_birth_date": "2026-09-20",
-        },
-        paper_materials=["父母结婚证", "住院分娩记录", "居民户口簿"],
-    )
-    return bundle_holding_all(bundle_case)
+    return bundle_holding_all(received_bundle(env))
 
 
 def test_an_items_extension_moves_the_bundles_promise(day: Any) -> None:
@@ -445,6 +470,73 @@ def test_an_items_extension_moves_the_bundles_promise(day: Any) -> None:
     cert = Case.objects.get(bundle_case=bc, version__name="出生医学证明")
     s.extend(s.Ctx(head), cert, "需补充调查", cert.revision)
     assert BundleCase.objects.get(pk=bc.pk).promised_due == env_add(promised, 10)
+
+
+# --- Art. 44 for a bundle: 统一出件 counts from the last item's decision --------------------------------------
+
+
+def bundle_page(who: User, bc: BundleCase) -> str:
+    client = Client()
+    client.force_login(who)
+    return client.get(reverse("bundle_cases:case", args=[bc.number])).content.decode()
+
+
+def accepted_bundle(env: Any, mode: str = "together") -> BundleCase:
+    bc = bundle_at_window(env)
+    if mode != bc.result_mode:
+        bc = s.choose_result_mode(clerk(env.w), bc, mode, bc.revision)
+    return s.accept_bundle(clerk(env.w), bc, bc.revision)
+
+
+def test_results_together_count_from_the_last_decision_and_none_is_due_while_an_item_is_open(day: Any) -> None:
+    env = make_env()
+    bc = accepted_bundle(env)
+    grant_item(env, bc, "出生医学证明")  # 9-29; 新生儿入户 starts with its result
+    cert = child(bc, "出生医学证明")
+    assert (cert.status, cert.clock, cert.clock_due, cert.result_due) == ("decided", "", None, None)
+    assert BundleCase.objects.get(pk=bc.pk).clock == "handling"  # no result deadline while items are open
+    assert "自最后一个决定之日起计算" in page(env.w.clerk, cert)
+    day(dt.date(2026, 10, 9))
+    grant_item(env, bc, "预防接种证")
+    assert child(bc, "预防接种证").clock_due is None
+    day(dt.date(2026, 10, 12))
+    grant_item(env, bc, "新生儿入户")  # the last decision: every result goes out from here
+    due = env_add(dt.date(2026, 10, 12), 1)  # the guides' 送达时限 of one working day
+    ready = BundleCase.objects.get(pk=bc.pk)
+    assert (ready.phase, ready.clock, ready.clock_due) == ("ready", "result", due)
+    assert {c.version.name: c.result_due for c in Case.objects.filter(bundle_case=bc)} == {
+        "出生医学证明": due,
+        "预防接种证": due,
+        "新生儿入户": due,
+    }
+    api = Api(Client(), env.w.clerk).get(f"/bundle-cases/{bc.number}").json()
+    assert (api["clock"], api["clock_due"]) == ("result", due.isoformat())
+    assert "出件期限剩余" in bundle_page(env.w.clerk, bc)
+    # Nothing was overdue on the board meanwhile: the first decision's day plus one has long passed.
+    assert child(bc, "出生医学证明").number not in queue_page(env.w.clerk, "overdue")
+
+
+def test_results_item_by_item_each_count_from_its_own_decision(day: Any) -> None:
+    env = make_env()
+    bc = accepted_bundle(env, "separate")
+    grant_item(env, bc, "出生医学证明")
+    own = env_add(TODAY, 1)
+    assert child(bc, "出生医学证明").clock_due == own
+    day(dt.date(2026, 10, 9))
+    grant_item(env, bc, "预防接种证")
+    grant_item(env, bc, "新生儿入户")
+    ready = BundleCase.objects.get(pk=bc.pk)
+    assert (ready.phase, ready.clock_due) == ("ready", own)  # the earliest result still owed
+
+
+def test_choosing_results_together_while_an_item_is_open_stops_the_decided_ones_clock(day: Any) -> None:
+    env = make_env()
+    bc = accepted_bundle(env, "separate")
+    grant_item(env, bc, "出生医学证明")
+    assert child(bc, "出生医学证明").clock == "result"
+    bc = BundleCase.objects.get(pk=bc.pk)
+    s.choose_result_mode(clerk(env.w), bc, "together", bc.revision)
+    assert (child(bc, "出生医学证明").clock, child(bc, "出生医学证明").result_due) == ("", None)
 
 
 # --- a new year entered in the admin: every open deadline recomputed, every surface agrees -------------------

@@ -144,6 +144,10 @@ def test_page_answers_one_row_per_item_with_other_regions_folded(client, fixture
     row = next(r for r in rows if r["name"] == "无犯罪记录证明")
     for place in (row, *row["others"]):  # the row and its folded region each link to their own guide
         assert f'href="/items/{place["code"]}/"' in html
+    # The selector's folded places are shared between answers: the page links copies, never them.
+    assert "url" not in row and all("url" not in place for place in row["others"])
+    client.get("/search/", {"q": "无犯罪记录证明"})
+    assert selectors.search("无犯罪记录证明", fold=True) == rows
 
 
 def test_page_shows_the_signed_in_persons_region_first(client, fixture_catalogue):

@@ -254,6 +254,30 @@ def test_fold_answers_one_row_per_item_the_searchers_region_first():
     assert [h.document.code for h in there] == ["ph"] and {d.code for d in there[0].others} == {"zj", "far"}
 
 
+def test_memoised_analysis_and_folds_answer_as_the_first_time():
+    """The index memoises each query text's analysis and each item's other regions per searcher's region
+    (bench/search.py): a second ask, another region's ask and a cleared cache all answer alike."""
+    docs = [
+        implemented("ph", "无犯罪记录证明", PH, "1", aliases="无犯罪记录证明"),
+        implemented("zj", "无犯罪记录证明", ZJ, "1"),
+        implemented("far", "无犯罪记录证明", ("150000000000", "150800000000"), "1"),
+    ]
+    index = SearchIndex(docs)
+
+    def answer(prefer: tuple[str, ...] | None) -> list[tuple[str, float, list[str]]]:
+        hits = index.search("无犯罪记录证明怎么办", fold=True, prefer_path=prefer)
+        return [(h.document.code, h.score, [d.code for d in h.others]) for h in hits]
+
+    first = {prefer: answer(prefer) for prefer in (ZJ, PH, None)}
+    assert first[ZJ][0][0] == "zj" and first[ZJ][0][2] == ["ph", "far"]
+    assert first[PH][0][0] == "ph" and first[PH][0][2] == ["zj", "far"]
+    assert first[None][0][2] == ["zj", "far"]
+    assert index.analyze("无犯罪记录证明怎么办") is index.analyze("无犯罪记录证明怎么办")
+    assert {prefer: answer(prefer) for prefer in (PH, None, ZJ)} == first
+    index.clear_query_cache()
+    assert {prefer: answer(prefer) for prefer in (ZJ, PH, None)} == first
+
+
 def test_fold_limit_counts_items_not_implementations():
     docs = [
         implemented(f"d{i}-{r}", f"事项{i}登记", path, str(i)) for i in range(6) for r, path in (("zj", ZJ), ("ph", PH))
