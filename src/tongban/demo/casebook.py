@@ -235,6 +235,15 @@ def result_late(p: Play) -> None:
     p.decide(case, ago=14)
 
 
+def granted_for_the_post(p: Play) -> None:
+    """A passport granted three working days ago: the applicant asked for it by post."""
+    traveller = walk_in(15, "孟子涵", dt.date(2001, 4, 4), "13905751215", "浙江省诸暨市浣东街道东旺路88号")
+    case = p.window("passport", traveller, ago=9, answers={"receive_method": "邮寄送达", "travel_purpose": "学习"})
+    case = p.accept(case, ago=9, at="09:50")
+    case = p.review(case, ago=6)
+    p.decide(case, ago=3)
+
+
 def closed_at_the_window(p: Play) -> None:
     case = p.window("spouse_move", ZHAO, ago=25)
     case = p.accept(case, ago=25, at="09:30")
@@ -386,6 +395,7 @@ SCENARIOS: list[Scenario] = [
         decided_with_a_promise_overdue,
         decided_denied,
         result_late,
+        granted_for_the_post,
         closed_at_the_window,
         closed_by_post,
         closed_electronically,
