@@ -384,20 +384,24 @@ def view(
         text = unknown_text(today.year)
         return DeadlineView(clock, Colour.UNKNOWN, due, None, unit, text, text, today.year, flags)
     colour = Colour.RED if due < today else Colour.YELLOW if due <= soon else Colour.GREEN
-    return DeadlineView(clock, colour, due, left, unit, _label(clock, left, unit), cn_date(due), flags=flags)
+    label = _label(clock, left, unit, past=due < today)
+    return DeadlineView(clock, colour, due, left, unit, label, cn_date(due), flags=flags)
 
 
-def _label(clock: Clock, left: int, unit: str) -> str:
+def _label(clock: Clock, left: int, unit: str, *, past: bool) -> str:
+    """``past``: the due day is behind us even where no working day has passed since (a weekend or holiday
+    after it): overdue, with no count of days, never "today"."""
+    late = f" {_amount(-left, unit)}" if left < 0 else ""
     if clock is Clock.ACCEPTANCE:
-        if left < 0:
+        if past:
             return "逾期未受理（依法视为已受理）"
         return "今日须作出受理决定" if left == 0 else f"受理期限剩余 {_amount(left, unit)}"
     if clock is Clock.RESULT:
-        if left < 0:
-            return f"出件已超期 {_amount(-left, unit)}"
+        if past:
+            return f"出件已超期{late}"
         return "今日须出件" if left == 0 else f"出件期限剩余 {_amount(left, unit)}"
-    if left < 0:
-        return f"已超期 {_amount(-left, unit)}"
+    if past:
+        return f"已超期{late}"
     return "今日到期" if left == 0 else f"剩余 {_amount(left, unit)}"
 
 

@@ -158,3 +158,16 @@ def test_a_paused_clock_is_never_overdue_and_a_running_one_is_red_exactly_after_
     assert running.clock_due is not None
     assert (view.colour is Colour.RED) == (running.clock_due < today)
     assert view.left == cal().working_days_between(today, running.clock_due)
+
+
+def test_a_due_day_behind_a_weekend_is_overdue_not_today() -> None:
+    """Seen on a Saturday, a limit that ended on Friday: no working day has passed since, but the day is gone
+    (the demo loaded on a Saturday listed it in red as 今日到期)."""
+    friday, saturday = D(2026, 12, 4), D(2026, 12, 5)
+    case = handling(accepted_on=D(2026, 11, 27), promised_days=5)
+    assert limits.compute_case(cal(), case, friday).clock_due == friday
+    assert limits.view(limits.compute_case(cal(), case, friday), cal(), friday).label == "今日到期"
+    late = limits.view(limits.compute_case(cal(), case, saturday), cal(), saturday)
+    assert (late.colour, late.left, late.label) == (Colour.RED, 0, "已超期")
+    monday = limits.view(limits.compute_case(cal(), case, D(2026, 12, 7)), cal(), D(2026, 12, 7))
+    assert monday.label == "已超期 1 个工作日"
