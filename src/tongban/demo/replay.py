@@ -52,14 +52,17 @@ class PlayError(Exception):
 
 
 def working_days_before(calendar: WorkingCalendar, day: dt.date, count: int) -> dt.date:
-    """The working day ``count`` working days before ``day`` (``day`` itself when 0). Where the calendar does
-    not know a year (a demo loaded in a year nobody has entered yet), Monday to Friday stand in: this places
-    the demo's history, it computes no deadline (the services do, and say when they cannot)."""
-    current, left = day, count
-    while left > 0 or not _working(calendar, current):
+    """The working day ``count`` working days before ``day`` (``day`` itself when 0); on a day off, counted from
+    the last working day before it, so a demo loaded on a weekend has the same history as on the Friday. Where
+    the calendar does not know a year (a demo loaded in a year nobody has entered yet), Monday to Friday stand
+    in: this places the demo's history, it computes no deadline (the services do, and say when they cannot)."""
+    current = day
+    while not _working(calendar, current):
         current -= dt.timedelta(days=1)
-        if _working(calendar, current):
-            left -= 1
+    for _ in range(count):
+        current -= dt.timedelta(days=1)
+        while not _working(calendar, current):
+            current -= dt.timedelta(days=1)
     return current
 
 

@@ -134,6 +134,10 @@ def test_working_days_before_skips_weekends_and_holidays(calendar: WorkingCalend
     assert replay.working_days_before(calendar, dt.date(2026, 10, 9), 2) == dt.date(2026, 9, 30)
     # A Sunday is no working day: 0 working days before it is the Friday.
     assert replay.working_days_before(calendar, dt.date(2026, 11, 15), 0) == dt.date(2026, 11, 13)
+    # Loaded on a weekend, one working day ago is the Thursday, as on the Friday (it was the Friday too).
+    for day_off in (dt.date(2026, 11, 14), dt.date(2026, 11, 15)):
+        assert replay.working_days_before(calendar, day_off, 1) == dt.date(2026, 11, 12)
+        assert replay.working_days_before(calendar, day_off, 5) == dt.date(2026, 11, 6)
     # A year nobody has entered: Monday to Friday stand in.
     assert replay.working_days_before(calendar, dt.date(2031, 3, 3), 1) == dt.date(2031, 2, 28)
 
