@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .answers import company_of, walk_in
+from .data.accounts import demo_mobile, demo_name
 from .replay import Play, Scenario
 
 # People who come to the window without an account.
@@ -32,6 +33,13 @@ XU = walk_in(11, "许春燕", dt.date(1975, 11, 11), "13905751211", "河南省�
 # Enterprises without an account, at the window through their 经办人.
 HARDWARE = company_of(BIAN, "诸暨市店口精工五金有限公司", "MA2KD5F1", "浙江省诸暨市店口镇工业区湄池路8号")
 DYEING = company_of(FU, "诸暨市枫溪印染有限公司", "MA2FQ8R2", "浙江省诸暨市枫桥镇工业功能区枫溪路66号")
+
+TRADING = company_of(
+    walk_in(29, "金晓峰", dt.date(1980, 10, 18), "13905751229", "浙江省诸暨市暨阳街道苎萝东路26号"),
+    "诸暨市晓峰商贸有限公司",
+    "MA2JY7T3",
+    "浙江省诸暨市暨阳街道苎萝东路26号",
+)
 
 POLLUTION = {"industry": "纺织业", "management_class": "简化管理"}
 SHOP = {"enterprise_name": "诸暨市禾香小吃店", "legal_representative": "蒋文斌"}
@@ -297,6 +305,19 @@ def jiyuan_in_progress(p: Play) -> None:
     p.accept(case, ago=6, at="11:30")
 
 
+def every_department_at_work(p: Play) -> None:
+    """Each other department of 诸暨市 deciding a demo item: an application for one of its items, taken at the
+    window three working days ago and accepted, so every demo approver of 诸暨市 finds work in the queue."""
+    taken = []
+    for n, (key, objects) in enumerate(p.items_of_idle_departments()):
+        seed = f"work:{key}"
+        person = walk_in(30 + n, demo_name(seed), dt.date(1960 + n, 3, 1 + n), demo_mobile(seed), LOU.address)
+        at = f"{9 + n // 6:02d}:{n % 6 * 10:02d}"  # one every ten minutes from 09:00
+        taken.append(p.window(key, TRADING if "legal" in objects else person, ago=3, at=at))
+    for n, case in enumerate(taken):
+        p.accept(case, ago=2, at=f"{9 + n // 6:02d}:{n % 6 * 10 + 5:02d}")
+
+
 # ---- bundle cases -------------------------------------------------------------------------------------------
 
 
@@ -413,5 +434,6 @@ SCENARIOS: list[Scenario] = [
         bundle_credit_refused,
         bundle_school_withdrawn,
         bundle_ss_card_draft,
+        every_department_at_work,  # last: the departments the stories above leave without work
     )
 ]

@@ -33,7 +33,7 @@ from tongban.workdays.workcal import UnknownCalendarYear, WorkingCalendar
 
 from . import files as demo_files
 from .answers import Person, fill
-from .data.regions import ZJ
+from .data.regions import ZJ, code12
 
 KEY_PREFIX = "demo:"
 IDENTITY_CHECK = "读取身份证芯片并人证比对"
@@ -159,6 +159,23 @@ class Play:
                 code=code
             )
         return self._impls[(item, division)]
+
+    def items_of_idle_departments(self, division: str = ZJ) -> list[tuple[str, tuple[str, ...]]]:
+        """Each department of ``division`` that decides a demo item and has no case in its hands now: its first
+        item (by code) with a promised time (else its first 即办 item), and who may apply for it."""
+        from .data.catalogue import IMPLEMENTATIONS
+
+        busy = set(
+            Case.objects.filter(
+                deciding_department__division_id=code12(division), status__in=("in_progress", "suspended")
+            ).values_list("deciding_department__kind", flat=True)
+        )
+        found: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for impl in sorted(IMPLEMENTATIONS, key=lambda i: (i.item.promised == 0, i.code)):
+            kind = impl.department.kind
+            if impl.division == division and kind not in busy and kind not in found:
+                found[kind] = (impl.item.key, impl.item.objects)
+        return [found[kind] for kind in sorted(found)]
 
     def staff_of(self, case: Case, role: str = "approver") -> str:
         """The username of the deciding department's approver (or head)."""
@@ -387,7 +404,7 @@ class Play:
     def bundle_accept(self, bc: BundleCase, *, ago: int, at: str = "10:40", refuse: str = "") -> BundleCase:
         """受理 the whole bundle (``refuse``: every item refused, with that reason)."""
         with self.at(ago, at):
-            refusals = {c.bundle_item_id: refuse for c in bc.children.all()} if refuse else None
+            refusals = {c.bundle_item_id: refuse for c in bc.children.all() if c.bundle_item_id} if refuse else None
             return s.accept_bundle(self.ctx(self.clerk_of(bc)), bc.number, None, refusals=refusals)
 
     def bundle_correction(self, bc: BundleCase, items: list[str], *, ago: int, at: str = "11:10") -> BundleCase:

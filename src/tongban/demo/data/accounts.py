@@ -211,7 +211,7 @@ def _staff(username: str, role: str, division: str, *, department: str = "", cen
     )
 
 
-def department_staff(implementations: list[Implementation], taken: set[str]) -> list[AccountSpec]:
+def department_staff(implementations: list[Implementation], taken: set[tuple[str, str, str]]) -> list[AccountSpec]:
     """An approver for every department deciding a demo item, a head where one may be needed (unless a main
     account holds the role already)."""
     needs_head: dict[tuple[str, str], bool] = {}

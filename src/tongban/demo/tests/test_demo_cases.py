@@ -63,6 +63,12 @@ def test_every_queue_and_the_supervision_board_have_work(demo_cases_db: dt.datet
             assert empty == [Bucket.SPECIAL_OVERDUE], username
         else:
             assert empty == [], username
+    # Every other approver and head of 诸暨市 finds work too (every_department_at_work).
+    staff = User.objects.filter(
+        is_demo=True, role__in=["approver", "department_head"], department__division__code="330681000000"
+    )
+    idle = [u.username for u in staff if not any(queue_counts(u, ROLE_BUCKETS[u.role], today).values())]
+    assert staff.count() > 30 and idle == []
     supervisor = User.objects.get(username="zj_supervisor")
     board = {b: supervision_board(supervisor, b, today=today, limit=0)[1] for b in BOARD_BUCKETS}
     assert all(board.values()), board
