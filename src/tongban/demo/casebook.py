@@ -6,7 +6,8 @@ and played through the services by ``replay.Play`` as the demo account whose wor
 a case in every state (submitted, correction, refused, in progress at its review steps, returned, suspended,
 decided granted and denied, closed at the window, by post and electronically, withdrawn, a draft), bundle
 cases in every phase, some due soon and some late, one awaiting acceptance beyond 5 working days, one past
-its special step's maximum, an overdue 容缺 promise, an extension, a deemed acceptance and a 督办 notice.
+its special step's maximum, an overdue 容缺 promise, an extension, a deemed acceptance and a 督办 notice; and,
+last, an application in the hands of every other department of 诸暨市, so every demo approver has work.
 """
 
 from __future__ import annotations

@@ -247,22 +247,34 @@ def compute_bundle(cal: WorkingCalendar, f: BundleClockInput, today: dt.date) ->
     stops = [s.as_suspension() for stops in f.child_stops for s in stops]
     limit = bundle_limit(f.statutory_days) + f.extension_days
     promised = f.promised_days + f.extension_days + max(f.child_extension_days, default=0)
+
+    def promised_date(of: list[Suspension], upto: dt.date) -> dt.date:
+        """The promised date, capped by the statutory one. Where only the statutory date falls in a year the
+        calendar does not know yet, the promised date stands: it is the earlier anyway."""
+        own = due_date(cal, accepted, promised, suspensions=of, today=upto)
+        try:
+            return min(own, due_date(cal, accepted, limit, suspensions=of, today=upto))
+        except UnknownCalendarYear:
+            return own
+
     try:
-        statutory_due = due_date(cal, accepted, limit, suspensions=stops, today=today)
-        promised_due = min(statutory_due, due_date(cal, accepted, promised, suspensions=stops, today=today))
+        statutory_due: dt.date | None = due_date(cal, accepted, limit, suspensions=stops, today=today)
     except UnknownCalendarYear as exc:
-        return replace(out, clock=Clock.HANDLING, unknown_year=_first([*unknown, exc.year]))
+        statutory_due = None
+        unknown.append(exc.year)
+    try:
+        promised_due = promised_date(stops, today)
+    except UnknownCalendarYear as exc:
+        return replace(
+            out, clock=Clock.HANDLING, statutory_due=statutory_due, unknown_year=_first([*unknown, exc.year])
+        )
     out = replace(out, promised_due=promised_due, statutory_due=statutory_due)
     open_stops = [s for s in stops if s.end is None and not s.counted]
     if open_stops:
         begun = min(s.start for s in open_stops)
         before = [s if s.end is not None else Suspension(s.start, s.start, s.counted) for s in stops]
         try:
-            paused_due = min(
-                due_date(cal, accepted, limit, suspensions=before, today=begun),
-                due_date(cal, accepted, promised, suspensions=before, today=begun),
-            )
-            left: int | None = cal.working_days_between(begun, paused_due)
+            left: int | None = cal.working_days_between(begun, promised_date(before, begun))
         except UnknownCalendarYear as exc:
             left = None
             unknown.append(exc.year)
