@@ -18,13 +18,11 @@ from typing import Any
 import pytest
 
 from tongban.accounts.models import User
-from tongban.accounts.tests.factories import ApproverFactory
 from tongban.bundles.models import Bundle
 from tongban.cases.forms_bundles import material_field
 from tongban.cases.models import BundleCase, Case, CaseMaterial
 from tongban.core.identifiers import make_resident_id
 from tongban.core.testing import files as samples
-from tongban.jurisdictions.models import Department
 
 expect = pytest.importorskip("playwright.sync_api").expect  # the browser fixture explains a missing install
 
@@ -35,16 +33,11 @@ UPLOADS = ["出生医学证明首次签发登记表", "儿童预防接种信息�
 @pytest.fixture
 def demo(demo_db: None) -> dict[str, Any]:
     bundle = Bundle.objects.get(name="新生儿出生一件事")
-    zhuji = bundle.division
-    approvers = {}
-    for kind, username, name in (
-        ("health", "zj_health_approver", "卫健审批员"),
-        ("medical_insurance", "zj_medical_approver", "医保审批员"),
-    ):
-        department = Department.objects.get(division=zhuji, kind=kind)
-        approvers[kind] = ApproverFactory(username=username, department=department, real_name=name)
-    approvers["police"] = User.objects.get(username="zj_police_approver")
-    approvers["hrss"] = User.objects.get(username="zj_hrss_approver")
+    # Each department's own demo approver (``zj_<kind>_approver``, as the README says).
+    approvers = {
+        kind: User.objects.get(username=f"zj_{kind}_approver")
+        for kind in ("health", "medical_insurance", "police", "hrss")
+    }
     return {
         "bundle": bundle,
         "mother": User.objects.get(username="zj_citizen_wang"),

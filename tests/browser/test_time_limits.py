@@ -58,7 +58,7 @@ def test_a_special_step_pauses_the_clock_and_its_overrun_reaches_the_board(
     panel.locator("select").select_option("专家评审")
     panel.locator("textarea").first.fill("技术方案需组织专家评审")
     panel.get_by_role("button", name="进入特殊环节").click()
-    expect(page.locator("#print-callout")).to_contain_text("特殊程序告知书")
+    expect(page.locator("#print-callout")).to_contain_text("特别程序告知书")
     expect(page.locator("#case-deadline")).to_have_text("计时暂停（剩余 5 个工作日）")
     expect(page.locator("#suspensions")).to_contain_text("最长 10 个工作日")
     screenshot(page, "limits-special-step")

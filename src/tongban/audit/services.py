@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tongban.core import net
+from tongban.core import clock, net
 
 from . import chain
 from .chain import GENESIS, entry_hash, first_broken
@@ -32,7 +32,7 @@ def record(
     """
     user_id = actor.pk if getattr(actor, "pk", None) else None
     entry = AuditEntry(
-        at=timezone.now(),
+        at=clock.now(),
         actor_id=user_id,
         actor_label=str(actor.get_username()) if user_id else "系统",
         action=action,
@@ -160,7 +160,7 @@ def checkpoint() -> AuditCheckpoint | None:
         count = (previous.count if previous is not None else 0) + AuditEntry.objects.filter(id__gt=since).count()
         row = AuditCheckpoint(
             number=(previous.number if previous is not None else 0) + 1,
-            at=timezone.now(),
+            at=timezone.now(),  # real time: when the chain was anchored, whatever a replay's clock says
             entry_id=entry_id,
             entry_hash=last_hash,
             count=count,

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from tongban.audit.services import record as audit
+from tongban.core import clock
 from tongban.notifications.registry import Message
 from tongban.notifications.services import notify
 
@@ -69,7 +69,7 @@ def notify_overdue(flag: DeferralFlag) -> str:
     case, material = flag.case, flag.material
     if not case.applicant_phone:
         return NO_PHONE  # not marked: once a phone is on the case, the next run tells them
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         claimed = CaseMaterial.objects.filter(
             pk=material.pk, state=CaseMaterial.State.DEFERRED, overdue_notified_at__isnull=True

@@ -2,7 +2,7 @@
 
 Front desk: 受理通知书, 不予受理决定书, 补正材料通知书 (one complete list, 一次告知, 行政许可法 Art. 32),
 容缺受理承诺书 (the deferred materials, their dates and the applicant's commitment, to sign). In handling:
-特殊程序告知书 (a special step, its maximum and whether its time counts, Art. 45) and 延期通知书 (Art. 42).
+特别程序告知书 (a special step, its maximum and whether its time counts, Art. 45) and 延期通知书 (Art. 42).
 After the decision: 准予（行政许可）决定书 / 办结通知书 and 不予（行政许可）决定书. Each carries a QR code that opens the
 public progress page with the case number and query code.
 
@@ -39,7 +39,7 @@ class NoticeKind(StrEnum):
     REFUSAL = "refusal"  # 不予受理决定书
     CORRECTION = "correction"  # 补正材料通知书
     DEFERRAL = "deferral"  # 容缺受理承诺书
-    SPECIAL_STEP = "special_step"  # 特殊程序告知书
+    SPECIAL_STEP = "special_step"  # 特别程序告知书
     EXTENSION = "extension"  # 延期通知书
     GRANT = "grant"  # 准予行政许可决定书 / 办结通知书
     DENIAL = "denial"  # 不予行政许可决定书 / 不予办理决定书
@@ -51,7 +51,7 @@ NOTICE_LABELS = {
     K.REFUSAL: "不予受理决定书",
     K.CORRECTION: "补正材料通知书",
     K.DEFERRAL: "容缺受理承诺书",
-    K.SPECIAL_STEP: "特殊程序告知书",
+    K.SPECIAL_STEP: "特别程序告知书",
     K.EXTENSION: "延期通知书",
     K.GRANT: "准予决定书",
     K.DENIAL: "不予决定书",

@@ -3,8 +3,9 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 
@@ -19,6 +20,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
             {"status": "unavailable", "database": "unreachable", "detail": type(exc).__name__}, status=503
         )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico: pages without an icon link (the admin's, a PDF opened in a tab) make browsers ask here;
+    the platform's icon instead of a 404 in every console."""
+    return HttpResponsePermanentRedirect(static("tongban/favicon.svg"))
 
 
 # Django's own messages are English and may name internals; a message meant for people is Chinese.

@@ -38,6 +38,7 @@ from tongban.core.errors import ConflictError
 from tongban.jurisdictions.models import Department, Division, ServiceCentre, Window
 from tongban.search.models import SearchSynonym
 
+from . import casebook, replay
 from . import files as demo_files
 from .data import accounts as account_data
 from .data import bundles as bundle_data
@@ -62,6 +63,7 @@ KIND_LABELS = {
     "bundle_item": "一件事包含事项",
     "synonym": "检索同义词",
     "account": "演示账号",
+    "scenario": "演示办件场景",
 }
 
 
@@ -440,8 +442,16 @@ def _load_accounts(
         report.count("account", "created" if created else ("updated" if changed else "unchanged"))
 
 
-def load_demo() -> LoadReport:
-    """Load (or refresh) every piece of demo data in one transaction. Refused unless DEMO_MODE is on."""
+def _load_cases(report: LoadReport) -> None:
+    """The demo's cases (casebook.py), each scenario played once through the services (replay.py)."""
+    played = replay.play(casebook.SCENARIOS)
+    report.created["scenario"] += len(played)
+    report.unchanged["scenario"] += len(casebook.SCENARIOS) - len(played)
+
+
+def load_demo(*, cases: bool = True) -> LoadReport:
+    """Load (or refresh) every piece of demo data in one transaction. Refused unless DEMO_MODE is on.
+    ``cases``: also the demo's cases, played through the services with the clock set back (slower)."""
     if not getattr(settings, "DEMO_MODE", False):
         raise DemoModeRequired()
     report = LoadReport()
@@ -455,6 +465,8 @@ def load_demo() -> LoadReport:
         _load_bundles(report, divisions, departments, impls)
         _load_synonyms(report)
         _load_accounts(report, divisions, departments, centres)
+        if cases:
+            _load_cases(report)
     return report
 
 

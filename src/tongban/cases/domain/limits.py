@@ -277,22 +277,34 @@ def compute_bundle(cal: WorkingCalendar, f: BundleClockInput, today: dt.date) ->
     stops = [s.as_suspension() for stops in f.child_stops for s in stops]
     limit = bundle_limit(f.statutory_days) + f.extension_days
     promised = f.promised_days + f.extension_days + max(f.child_extension_days, default=0)
+
+    def promised_date(of: list[Suspension], upto: dt.date) -> dt.date:
+        """The promised date, capped by the statutory one. Where only the statutory date falls in a year the
+        calendar does not know yet, the promised date stands: it is the earlier anyway."""
+        own = due_date(cal, accepted, promised, suspensions=of, today=upto)
+        try:
+            return min(own, due_date(cal, accepted, limit, suspensions=of, today=upto))
+        except UnknownCalendarYear:
+            return own
+
     try:
-        statutory_due = due_date(cal, accepted, limit, suspensions=stops, today=today)
-        promised_due = min(statutory_due, due_date(cal, accepted, promised, suspensions=stops, today=today))
+        statutory_due: dt.date | None = due_date(cal, accepted, limit, suspensions=stops, today=today)
     except UnknownCalendarYear as exc:
-        return replace(out, clock=Clock.HANDLING, unknown_year=_first([*unknown, exc.year]))
+        statutory_due = None
+        unknown.append(exc.year)
+    try:
+        promised_due = promised_date(stops, today)
+    except UnknownCalendarYear as exc:
+        return replace(
+            out, clock=Clock.HANDLING, statutory_due=statutory_due, unknown_year=_first([*unknown, exc.year])
+        )
     out = replace(out, promised_due=promised_due, statutory_due=statutory_due)
     open_stops = [s for s in stops if s.end is None and not s.counted]
     if open_stops:
         begun = min(s.start for s in open_stops)
         before = [s if s.end is not None else Suspension(s.start, s.start, s.counted) for s in stops]
         try:
-            paused_due = min(
-                due_date(cal, accepted, limit, suspensions=before, today=begun),
-                due_date(cal, accepted, promised, suspensions=before, today=begun),
-            )
-            left: int | None = cal.working_days_between(begun, paused_due)
+            left: int | None = cal.working_days_between(begun, promised_date(before, begun))
         except UnknownCalendarYear as exc:
             left = None
             unknown.append(exc.year)
@@ -414,20 +426,24 @@ def view(
         text = unknown_text(today.year)
         return DeadlineView(clock, Colour.UNKNOWN, due, None, unit, text, text, today.year, flags)
     colour = Colour.RED if due < today else Colour.YELLOW if due <= soon else Colour.GREEN
-    return DeadlineView(clock, colour, due, left, unit, _label(clock, left, unit), cn_date(due), flags=flags)
+    label = _label(clock, left, unit, past=due < today)
+    return DeadlineView(clock, colour, due, left, unit, label, cn_date(due), flags=flags)
 
 
-def _label(clock: Clock, left: int, unit: str) -> str:
+def _label(clock: Clock, left: int, unit: str, *, past: bool) -> str:
+    """``past``: the due day is behind us even where no working day has passed since (a weekend or holiday
+    after it): overdue, with no count of days, never "today"."""
+    late = f" {_amount(-left, unit)}" if left < 0 else ""
     if clock is Clock.ACCEPTANCE:
-        if left < 0:
+        if past:
             return "逾期未受理（依法视为已受理）"
         return "今日须作出受理决定" if left == 0 else f"受理期限剩余 {_amount(left, unit)}"
     if clock is Clock.RESULT:
-        if left < 0:
-            return f"出件已超期 {_amount(-left, unit)}"
+        if past:
+            return f"出件已超期{late}"
         return "今日须出件" if left == 0 else f"出件期限剩余 {_amount(left, unit)}"
-    if left < 0:
-        return f"已超期 {_amount(-left, unit)}"
+    if past:
+        return f"已超期{late}"
     return "今日到期" if left == 0 else f"剩余 {_amount(left, unit)}"
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from tongban.catalogue import vocab
+from tongban.core.clock import now as clock_now
 from tongban.core.models import AppendOnlyModel
 
 from ..domain.bundle_workflow import ACTION_LABELS, PHASE_LABELS, RESULT_MODE_LABELS, BundlePhase, ResultMode
@@ -86,7 +87,7 @@ class BundleCase(models.Model):
     paused_left = models.IntegerField("暂停时剩余天数", null=True, blank=True)
     unknown_year = models.PositiveSmallIntegerField("待录入节假日的年度", null=True, blank=True)
     calendar_unknown = models.BooleanField("期限无法计算", default=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", default=clock_now, editable=False)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
 
@@ -120,7 +121,7 @@ class BundleCaseEvent(AppendOnlyModel):
     channel = models.CharField("渠道", max_length=10, blank=True)
     reason = models.TextField("意见/理由", blank=True)
     data = models.JSONField("附加信息", default=dict, blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
+    at = models.DateTimeField("时间", default=clock_now, editable=False)
 
     class Meta:
         verbose_name = "一件事办件过程"
@@ -143,7 +144,7 @@ class BundleMaterial(models.Model):
     size = models.PositiveIntegerField("大小（字节）", default=0)
     sha256 = models.CharField("摘要", max_length=64, blank=True)
     paper_checked = models.BooleanField("已核验纸质材料", default=False)
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_at = models.DateTimeField("上传时间", default=clock_now, editable=False)
 
     class Meta:
         verbose_name = "一件事材料"
@@ -172,7 +173,7 @@ class JointStep(models.Model):
     outcome = models.TextField("结论", blank=True)
     passed = models.BooleanField("是否通过", null=True)
     recorded_at = models.DateTimeField("记录时间", null=True, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", default=clock_now, editable=False)
 
     class Meta:
         verbose_name = "联合环节"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from tongban.catalogue.vocab import LIMIT_UNITS
+from tongban.core.clock import now as clock_now
 from tongban.core.models import AppendOnlyModel
 
 from ..domain.limits import CLOCK_LABELS
@@ -185,7 +186,7 @@ class Case(models.Model):
     )
     result_licence_id = models.CharField("结果电子证照标识", max_length=120, blank=True)
 
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", default=clock_now, editable=False)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
@@ -245,7 +246,7 @@ class CaseEvent(AppendOnlyModel):
     step_name = models.CharField("办理环节", max_length=50, blank=True)
     reason = models.TextField("意见/理由", blank=True)
     data = models.JSONField("附加信息", default=dict, blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
+    at = models.DateTimeField("时间", default=clock_now, editable=False)
 
     class Meta:
         verbose_name = "办件过程"
@@ -277,7 +278,7 @@ class CaseMaterial(models.Model):
     supplied_at = models.DateTimeField("补交时间", null=True, blank=True)
     # 容缺 promise broken: when the applicant was told (once per material; see deferrals.py).
     overdue_notified_at = models.DateTimeField("逾期提醒时间", null=True, blank=True)
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_at = models.DateTimeField("上传时间", default=clock_now, editable=False)
 
     class Meta:
         verbose_name = "办件材料"
@@ -328,7 +329,7 @@ class Visit(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    at = models.DateTimeField("时间", auto_now_add=True)
+    at = models.DateTimeField("时间", default=clock_now, editable=False)
 
     class Meta:
         verbose_name = "现场到访"
@@ -347,7 +348,7 @@ class SupervisionNotice(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="督办人", on_delete=models.PROTECT, related_name="+"
     )
     message = models.TextField("督办意见")
-    sent_at = models.DateTimeField("督办时间", auto_now_add=True)
+    sent_at = models.DateTimeField("督办时间", default=clock_now, editable=False)
     answer = models.TextField("办理回复", blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

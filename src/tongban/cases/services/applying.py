@@ -9,13 +9,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from tongban.accounts.models import Authorisation, User
 from tongban.catalogue.formschema import answer_type_errors, validate_submission
 from tongban.catalogue.models import ImplementationVersion, ItemImplementation
 from tongban.catalogue.snapshots import published_snapshot
-from tongban.core import caches
+from tongban.core import caches, clock
 from tongban.core.errors import DomainError
 from tongban.core.uploads import upload_problem
 from tongban.jurisdictions.models import ServiceCentre
@@ -167,7 +166,7 @@ def apply_online(
             receiving_centre=centre_for(implementation),
             deciding_department_id=implementation.department_id,
             deciding_division_id=implementation.division_id,
-            submitted_at=timezone.now(),
+            submitted_at=clock.now(),
             number=next_case_number(implementation.division_id[:6], today()),
             **applicant_fields_for(user, authorisation),
             **agent_fields_for(user, authorisation),
@@ -274,7 +273,7 @@ def submit(ctx: Ctx, case: Case | str, revision: int | None = None, idempotency_
             )
         c.form_data = {**c.form_data, **cleaned}
         bind_applicant(c, ctx.user)
-        c.submitted_at = timezone.now()
+        c.submitted_at = clock.now()
         c.number = next_case_number(c.receiving_division_id[:6], today())  # last: see next_case_number
         return Outcome(
             notices=[Notice("submitted", "申请已提交", f"您申请的“{version.name}”已提交，查询码{c.query_code}。")]
@@ -369,7 +368,7 @@ def apply_at_window(
             receiving_window=ctx.window,
             deciding_department_id=implementation.department_id,
             deciding_division_id=implementation.division_id,
-            submitted_at=timezone.now(),
+            submitted_at=clock.now(),
         )
         CaseMaterial.objects.bulk_create([CaseMaterial(case=case, name=name, paper_checked=True) for name in paper])
         Visit.objects.create(case=case, purpose="窗口申请", centre=centre)

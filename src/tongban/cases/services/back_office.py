@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.utils import timezone
-
 from tongban.catalogue.vocab import STATUTORY_SPECIAL_STEPS
+from tongban.core import clock
 from tongban.core.errors import DomainError
 
 from ..domain import limits, steps
@@ -45,7 +44,7 @@ def decide(ctx: Ctx, case: Case | str, grant: bool, reason: str, revision: int |
         why = require(reason, "reason", "请填写决定理由及法律依据")
         c.decision = "granted" if grant else "denied"
         c.decision_reason = why
-        c.decided_at, c.decided_on = timezone.now(), today()  # the result's clock counts from this day
+        c.decided_at, c.decided_on = clock.now(), today()  # the result's clock counts from this day
         c.awaiting_decision = False
         word = "准予" if grant else "不予"
         body = f"您的申请经审查{word}许可。理由及依据：{why}。结果可领取。"
@@ -176,7 +175,7 @@ def extend(ctx: Ctx, case: Case | str, reason: str, revision: int | None = None,
 
 def withdraw(ctx: Ctx, case: Case | str, reason: str = "", revision: int | None = None) -> Case:
     def effect(c: Case) -> Outcome:
-        c.closed_at = timezone.now()
+        c.closed_at = clock.now()
         c.suspensions.filter(ended_on__isnull=True).update(ended_on=today())
         return Outcome(reason=reason or "申请人撤回")
 

@@ -9,13 +9,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from tongban.accounts.models import User
 from tongban.bundles.models import Bundle, BundleItem
 from tongban.bundles.savings import normalise_material
 from tongban.catalogue.formschema import merge_forms, validate_submission
 from tongban.catalogue.models import ImplementationVersion
+from tongban.core import clock
 from tongban.core.actor import AccountKind
 from tongban.core.errors import DomainError
 from tongban.core.uploads import upload_problem
@@ -271,7 +271,7 @@ def create_children(ctx: Ctx, bc: BundleCase, items: list[BundleItem], cleaned: 
             deciding_division_id=item.implementation.division_id,
             bundle_case=bc,
             bundle_item=item,
-            submitted_at=timezone.now(),
+            submitted_at=clock.now(),
         )
         waits_for_result = normalise_material(item.result_as_material) if prerequisites(item, chosen) else None
         held = []
@@ -325,7 +325,7 @@ def submit_bundle(ctx: Ctx, bc: BundleCase | str, revision: int | None = None, *
             )
         locked.form_data = cleaned
         locked.number = next_case_number(locked.receiving_division_id[:6], today(), prefix="YJS")
-        locked.submitted_at = timezone.now()
+        locked.submitted_at = clock.now()
         locked.receiving_centre = locked.receiving_centre or lead_centre(locked.bundle)
         locked.save()  # the children refer to the bundle case's final number and centre
         create_children(ctx, locked, items, cleaned)
@@ -388,7 +388,7 @@ def apply_bundle_at_window(
             receiving_centre=centre,
             promised_days=bundle.promised_days,
             statutory_days=bundle.statutory_days,
-            submitted_at=timezone.now(),
+            submitted_at=clock.now(),
         )
         bc.items.set(items)
         BundleMaterial.objects.bulk_create(

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from tongban.bundles.savings import normalise_material
+from tongban.core import clock
 from tongban.core.actor import SYSTEM as SYSTEM_ACTOR
 from tongban.core.errors import ConflictError, DomainError
 
@@ -413,7 +413,7 @@ def record_joint_outcome(ctx: Ctx, step: JointStep, outcome: str, passed: bool) 
         involved = list(locked.cases.order_by("id"))
         if ctx.actor.department_id not in {c.deciding_department_id for c in involved}:
             raise DomainError("forbidden", "只有涉及部门的工作人员可以记录联合环节结论", None, status=403)
-        locked.outcome, locked.passed, locked.recorded_at = text, passed, timezone.now()
+        locked.outcome, locked.passed, locked.recorded_at = text, passed, clock.now()
         locked.save(update_fields=["outcome", "passed", "recorded_at"])
         data = {"kind": locked.kind, "passed": passed, "joint_step": locked.pk}
         for child in involved:

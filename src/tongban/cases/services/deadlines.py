@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from tongban.core import clock
 from tongban.workdays.selectors import current_calendar
 
 from ..domain import limits, steps
@@ -118,7 +119,7 @@ def start_clock(case: Case, *, at_desk: bool = False) -> dt.date | None:
     version = version_of(case)
     deemed = limits.deemed_accepted_on(case.received_on, case.acceptance_due, today()) if at_desk else None
     case.accepted_on, case.deemed_accepted = deemed or today(), deemed is not None
-    case.accepted_at = timezone.now()
+    case.accepted_at = clock.now()
     case.statutory_days = version.statutory_days
     case.promised_days = version.promised_days
     case.limit_unit = version.limit_unit

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from tongban.core import clock
 from tongban.core.errors import ConflictError, DomainError
 
 from ..domain import limits
@@ -112,7 +112,7 @@ def promise_deferred(c: Case, deferrals: Sequence[Deferral], lacking: Iterable[s
 def supply_deferred(ctx: Ctx, case: Case | str, material: str, revision: int | None = None) -> Case:
     def effect(c: Case) -> Outcome:
         updated = CaseMaterial.objects.filter(case=c, name=material, state=CaseMaterial.State.DEFERRED).update(
-            state=CaseMaterial.State.RECEIVED, supplied_at=timezone.now()
+            state=CaseMaterial.State.RECEIVED, supplied_at=clock.now()
         )
         if not updated:
             raise DomainError("not_deferred", f"“{material}”不是待补交的容缺材料", "material")
@@ -194,7 +194,7 @@ def refuse(ctx: Ctx, case: Case | str, reason: str, revision: int | None = None)
     def effect(c: Case) -> Outcome:
         why = require(reason, "reason", "不予受理必须说明理由和依据")
         c.refusal_reason = why
-        c.closed_at = timezone.now()
+        c.closed_at = clock.now()
         return Outcome(reason=why, notices=[Notice("refused", "不予受理", f"您的申请不予受理，理由：{why}")])
 
     return perform(ctx, case, A.REFUSE, revision, effect)

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from tongban.audit.services import record as audit
+from tongban.core import clock
 from tongban.core.actor import SYSTEM as SYSTEM_ACTOR
 from tongban.core.errors import ConflictError, DomainError
 from tongban.notifications.registry import Message
@@ -323,7 +323,7 @@ def refresh_bundle_phase(bundle_case: BundleCase) -> None:
     bundle_case.phase = target.value
     fields = ["phase"]
     if target in (BundlePhase.CLOSED, BundlePhase.REFUSED, BundlePhase.WITHDRAWN):
-        bundle_case.closed_at = timezone.now()
+        bundle_case.closed_at = clock.now()
         fields.append("closed_at")
     deadlines.refresh_bundle(bundle_case)
     fields += deadlines.BUNDLE_FIELDS

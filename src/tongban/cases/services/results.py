@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
+from tongban.core import clock
 from tongban.core.errors import DomainError
 from tongban.core.signing import document_signer
 
@@ -84,7 +84,7 @@ def issue_result(
     def effect(c: Case) -> Outcome:
         to = channel.prepare(c, address, tracking) if channel else ""
         c.result_delivery = delivery
-        c.closed_at = timezone.now()
+        c.closed_at = clock.now()
         data: dict[str, Any] = {"delivery": delivery, "tracking": ""}
         if delivery == "window":
             Visit.objects.create(case=c, purpose="窗口领取结果", centre=c.receiving_centre)

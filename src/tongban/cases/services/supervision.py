@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from tongban.audit.services import record as audit
+from tongban.core import clock
 from tongban.core.errors import ConflictError
 
 from ..domain import policy
@@ -42,7 +42,7 @@ def answer_supervision(ctx: Ctx, notice: SupervisionNotice, answer: str) -> Supe
         raise forbid("只有被督办部门的审批人员或负责人可以回复督办")
     if locked.answered_at:
         raise ConflictError("already_answered", "该督办单已回复", "answer")
-    locked.answer, locked.answered_by, locked.answered_at = text, ctx.user, timezone.now()
+    locked.answer, locked.answered_by, locked.answered_at = text, ctx.user, clock.now()
     locked.save(update_fields=["answer", "answered_by", "answered_at"])
     audit("case.answer_supervision", "case", locked.case.number, actor=ctx.user, ip=ctx.ip)
     return locked

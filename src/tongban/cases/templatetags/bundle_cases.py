@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 
 from tongban.cases.selectors.bundle_cases import BundleIndicators, bundle_indicators
+from tongban.core import clock
 
 register = template.Library()
 DEFAULT_PERIOD_DAYS = 365
@@ -26,7 +27,8 @@ def bundle_period_indicators(context: template.Context, bundle: Any) -> dict[str
     """Indicators over ?start=&end= (ISO dates) or, by default, the last twelve months."""
     request = context.get("request")
     query = request.GET if request is not None else {}
-    end = _date(query.get("end")) or timezone.localdate()  # periods are over timestamps (submitted_at)
+    # Periods are over timestamps (submitted_at): the date of the clock's moment.
+    end = _date(query.get("end")) or timezone.localdate(clock.now())
     start = _date(query.get("start")) or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS)
     if start > end:
         start, end = end, start

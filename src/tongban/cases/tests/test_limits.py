@@ -174,3 +174,35 @@ def test_a_paused_clock_is_never_overdue_and_a_running_one_is_red_exactly_after_
     assert running.clock_due is not None
     assert (view.colour is Colour.RED) == (running.clock_due < today)
     assert view.left == cal().working_days_between(today, running.clock_due)
+
+
+def test_a_due_day_behind_a_weekend_is_overdue_not_today() -> None:
+    """Seen on a Saturday, a limit that ended on Friday: no working day has passed since, but the day is gone
+    (the demo loaded on a Saturday listed it in red as 今日到期)."""
+    friday, saturday = D(2026, 12, 4), D(2026, 12, 5)
+    case = handling(accepted_on=D(2026, 11, 27), promised_days=5)
+    assert limits.compute_case(cal(), case, friday).clock_due == friday
+    assert limits.view(limits.compute_case(cal(), case, friday), cal(), friday).label == "今日到期"
+    late = limits.view(limits.compute_case(cal(), case, saturday), cal(), saturday)
+    assert (late.colour, late.left, late.label) == (Colour.RED, 0, "已超期")
+    monday = limits.view(limits.compute_case(cal(), case, D(2026, 12, 7)), cal(), D(2026, 12, 7))
+    assert monday.label == "已超期 1 个工作日"
+
+
+def test_a_bundle_keeps_its_promised_date_when_only_the_statutory_one_reaches_an_unknown_year() -> None:
+    """As a case does: accepted on 3 December with 10 promised working days, its 45 statutory ones reaching
+    2027. The bundle showed 承诺办结 待定 although 17 December is known (the demo's 退休一件事)."""
+    base = BundleClockInput(phase="in_progress", accepted_on=D(2026, 12, 3), promised_days=10, statutory_days=45)
+    half = limits.compute_bundle(cal(), base, D(2026, 12, 3))
+    assert (half.promised_due, half.clock_due) == (D(2026, 12, 17), D(2026, 12, 17))
+    assert half.statutory_due is None and half.unknown_year == 2027
+    assert limits.view(half, cal(), D(2026, 12, 3)).label == "剩余 10 个工作日"
+    # Paused by an item standing still: what it had left is known too.
+    stop = (Stop(D(2026, 12, 8), None, counted=False),)
+    paused = limits.compute_bundle(cal(), BundleClockInput(**{**base.__dict__, "child_stops": (stop,)}), D(2026, 12, 9))
+    assert paused.clock is Clock.PAUSED and paused.paused_left == 7
+    # The promised date itself in 2027: nothing is guessed.
+    late = limits.compute_bundle(
+        cal(), BundleClockInput(**{**base.__dict__, "accepted_on": D(2026, 12, 22)}), D(2026, 12, 22)
+    )
+    assert late.promised_due is None and late.clock_due is None and late.unknown_year == 2027

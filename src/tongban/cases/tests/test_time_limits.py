@@ -284,7 +284,7 @@ def test_special_steps_stop_the_clock_only_as_the_law_allows_and_each_within_its
         dt.date(2026, 10, 10),
     )
     text = pdf_text(case, NoticeKind.SPECIAL_STEP)
-    assert "特殊程序告知书" in text and "最长不超过3个工作日" in text
+    assert "特别程序告知书" in text and "最长不超过3个工作日" in text
     assert "根据《中华人民共和国行政许可法》第四十五条的规定，检验所需时间不计算在办理期限内" in text
     # Long past its promised date: paused, so overdue nowhere; the 检验 itself overran and is flagged.
     day(dt.date(2026, 10, 20))

@@ -248,3 +248,57 @@ def open_panel(page: Any, name: str) -> Any:
     if panel.get_attribute("open") is None:
         panel.locator("summary").click()
     return panel
+
+
+def sign_in(page: Any, username: str, password: str) -> None:
+    """Sign in through the login page, as a person does (any session of the page's context ends first); the
+    page is left where signing in lands: the account's workspace."""
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+
+
+def submit_panel(page: Any, name: str, button: str, fields: dict[str, str] | None = None) -> Any:
+    """Open the case page's panel ``name``, fill its fields by label, press ``button`` and wait for the page
+    the action leads to; returns the panel."""
+    panel = open_panel(page, name)
+    for label, value in (fields or {}).items():
+        panel.get_by_label(label).fill(value)
+    with page.expect_navigation():
+        panel.get_by_role("button", name=button).click()
+    return panel
+
+
+def review_and_decide(page: Any, number: str, *, opinion: str, reason: str, grant: bool = True) -> None:
+    """An approver on the case page: every review step with its opinion, then the decision with its reason."""
+    page.goto(f"/cases/{number}/")
+    while page.locator("#panel-step").count():
+        submit_panel(page, "step", "提交审查意见", {"审查意见": opinion})
+    panel = open_panel(page, "decide")
+    panel.get_by_label("准予" if grant else "不予", exact=True).check()
+    panel.get_by_label("决定理由及法律依据").fill(reason)
+    with page.expect_navigation():
+        panel.get_by_role("button", name="提交决定").click()
+
+
+def fill_schema_form(scope: Any, answers: dict[str, Any]) -> None:
+    """Answer an application form's fields (``f_<key>``) in ``scope`` the way a person does: type into inputs,
+    choose in selects, tick checkboxes; fields the page does not show (the applicant section's) are skipped."""
+    for key, value in answers.items():
+        fields = scope.locator(f'[name="f_{key}"]')
+        if not fields.count():
+            continue
+        first = fields.first
+        tag = first.evaluate("e => e.tagName.toLowerCase()")
+        kind = first.get_attribute("type") or ""
+        if tag == "select":
+            first.select_option(str(value))
+        elif kind == "checkbox":
+            for wanted in value if isinstance(value, list) else [value]:
+                box = scope.locator(f'[name="f_{key}"][value="{wanted}"]')
+                (box if box.count() else first).check()
+        else:
+            first.fill(str(value))

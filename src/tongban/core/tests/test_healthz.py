@@ -47,3 +47,10 @@ def test_healthz_does_not_leak_the_error_text(client: Client) -> None:
 
 def test_healthz_answers_head_requests(client: Client) -> None:
     assert client.head("/healthz").status_code == 200
+
+
+def test_favicon_ico_leads_to_the_platform_icon(client: Client) -> None:
+    """The admin's pages have no icon link: browsers asked /favicon.ico and logged a 404 on every visit."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("tongban/favicon.svg")
+    assert client.get(response["Location"]).status_code == 200

@@ -1201,7 +1201,12 @@ ITEMS = [
         result_type="licence",
         result_licence="残疾人证",
         delivery=("window", "post"),
-        materials=[id_card(), hukou(), photo("2寸近期免冠彩色照片", copies=2), application("残疾人证申请表")],
+        materials=[
+            id_card(),
+            hukou(),
+            photo("2寸近期免冠彩色照片", copies=2, necessity="deferrable"),  # 容缺后补: the card is made later
+            application("残疾人证申请表"),
+        ],
         steps=[
             step("受理", 1, "残联窗口", "受理申请，开具评定委托。"),
             step("审核", 6, "县级残联", "审核残疾评定结果。"),

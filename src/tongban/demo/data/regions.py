@@ -144,6 +144,20 @@ DEPARTMENT_KINDS: dict[str, tuple[str, str]] = {
 }
 
 ZJ = "330681"  # 诸暨市, the main demo jurisdiction
+
+# How a demo region starts the usernames of its staff (``<prefix>_<department kind>_approver`` …).
+REGION_PREFIXES: dict[str, str] = {
+    ZJ: "zj",
+    "330000": "zhejiang",
+    "330482": "pinghu",
+    "419001": "jiyuan",
+    "370402": "shizhong",
+    "370400": "zaozhuang",
+    "331102": "liandu",
+    "330800": "quzhou",
+    "330324": "yongjia",
+    "150800": "bayannur",
+}
 ZJ_CENTRE_ADDRESS = "浙江省诸暨市暨阳街道东二路59号"
 
 _ZHUJI = [
@@ -321,6 +335,9 @@ class CentreSpec:
     department_division: str  # the county whose departments are stationed here
     departments: tuple[str, ...]  # department kinds stationed in the centre
     windows: tuple[WindowSpec, ...] = field(default_factory=tuple)
+    # How its window clerk's username names it after the region's prefix: "" for the region's government
+    # centre (``pinghu_window``), the place for another (``zj_diankou_window``).
+    short: str = ""
 
     @property
     def phone(self) -> str:
@@ -370,6 +387,7 @@ CENTRES: list[CentreSpec] = [
             WindowSpec("03", "社保医保窗口", "dedicated", ("hrss", "medical_insurance")),
             WindowSpec("04", "跨区域通办窗口", "cross_region"),
         ),
+        short="diankou",
     ),
     CentreSpec(
         "330482",

@@ -48,7 +48,7 @@ def upload(client: Client, wb: Any) -> Any:
 
 @override_settings(DEMO_MODE=True)
 def test_the_demo_catalogue_administrator_exports_edits_and_imports_their_catalogue():
-    loader.load_demo()
+    loader.load_demo(cases=False)
     client = Client()
     landing = sign_in(client)
     assert landing == "/admin/catalogue/"
@@ -87,7 +87,7 @@ def test_the_demo_catalogue_administrator_exports_edits_and_imports_their_catalo
 
 @override_settings(DEMO_MODE=True)
 def test_the_catalogue_administrator_cannot_import_outside_their_jurisdiction():
-    loader.load_demo()
+    loader.load_demo(cases=False)
     client = Client()
     sign_in(client)
     export = client.get("/admin/catalogue/excel/export/?region=330482")  # 平湖市: not theirs

@@ -10,6 +10,7 @@ import pytest
 from tongban.accounts.roles import Role
 from tongban.bundles.savings import ItemSpec, critical_path_days, normalise_material, stages
 from tongban.catalogue.rules import guide_violations
+from tongban.catalogue.vocab import STATUTORY_SPECIAL_STEPS
 from tongban.core.identifiers import division_code_error, resident_id_error, uscc_error
 from tongban.demo.data import accounts, bundles, regions, synonyms, themes
 from tongban.demo.data import catalogue as cat
@@ -259,10 +260,43 @@ def test_demo_accounts():
     enterprise = next(a for a in accounts.ACCOUNTS if a.kind == "enterprise")
     assert enterprise.uscc is not None
     assert uscc_error(enterprise.uscc) is None and enterprise.uscc[2:8] == "330681"
+    usernames = [a.username for a in accounts.ACCOUNTS]
+    assert len(usernames) == len(set(usernames))
     for a in accounts.ACCOUNTS:
         assert len(a.password) >= 8 and not a.password.isdigit()
-        assert a.division == "330681"
+        assert a.real_name and a.phone
     window = next(a for a in accounts.ACCOUNTS if a.role == "window_clerk")
-    assert window.service_centre == "诸暨市政务服务中心"
-    approvers = {a.department for a in accounts.ACCOUNTS if a.role == "approver"}
-    assert approvers == {"police", "hrss"}
+    assert window.service_centre == "诸暨市政务服务中心" and window.main
+
+
+def test_every_department_with_an_item_has_its_staff_and_every_centre_a_clerk():
+    """With the demo accounts alone every journey finishes: each department deciding a demo item has an approver
+    (and a head where an item may be extended or has a special step), in every region; each centre a clerk."""
+    staff = {(a.division, a.department, a.role) for a in accounts.ACCOUNTS if a.kind == "staff"}
+    for impl in cat.IMPLEMENTATIONS:
+        department = (impl.division, impl.department.kind)
+        assert (*department, "approver") in staff, impl.code
+        if impl.item.promised > 0 or impl.item.special_steps:
+            assert (*department, "department_head") in staff, impl.code
+    deciding = {(i.division, i.department.kind) for i in cat.IMPLEMENTATIONS}
+    assert {(d, k) for d, k, r in staff if r == "approver"} == deciding  # no approver without work
+    clerks = {a.service_centre for a in accounts.ACCOUNTS if a.role == "window_clerk"}
+    assert clerks == {c.name for c in regions.CENTRES}
+    assert {a.division for a in accounts.ACCOUNTS if a.role == "approver"} >= {"330681", "330482", "419001", "370402"}
+
+
+def test_some_guides_defer_a_material_and_declare_a_statutory_special_step():
+    """容缺受理 and the law's special steps (行政许可法 Art. 45: their time stops the clock, each within its
+    maximum) can be tried on several demo items, some with both."""
+    deferring = {i.key for i in cat.ITEMS if any(m["necessity"] == "deferrable" for m in i.materials)}
+    statutory = {
+        i.key
+        for i in cat.ITEMS
+        for s in i.special_steps
+        if (s["name"] in STATUTORY_SPECIAL_STEPS or s["legal_basis"]) and not s["counted_in_limit"] and s["max_days"]
+    }
+    assert len(deferring) >= 5 and len(statutory) >= 4
+    assert len(deferring & statutory) >= 3, deferring & statutory
+    for key in deferring:  # 容缺 is for a secondary material, never the application form itself
+        item = cat.ITEMS_BY_KEY[key]
+        assert all(not m["blank_form"] for m in item.materials if m["necessity"] == "deferrable"), key

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from tongban.accounts.models import User
-from tongban.accounts.tests.factories import ApproverFactory
 from tongban.bundles.models import Bundle
 from tongban.cases import services as b
 from tongban.cases import services as s
@@ -21,10 +20,10 @@ PNG = samples.png()
 
 
 def approver_for(case, approvers):
-    """An approver of the item's department (made once per department and test)."""
+    """The demo approver of the item's department: the demo has one for every department with an item."""
     dept = case.deciding_department
     if dept.pk not in approvers:
-        approvers[dept.pk] = ApproverFactory(username=f"approver-{dept.pk}", department=dept)
+        approvers[dept.pk] = User.objects.get(role="approver", department=dept, is_demo=True)
     return approvers[dept.pk]
 
 
@@ -38,7 +37,15 @@ def run_bundle(bundle, applicant, clerk, approvers):
         b.attach_bundle_material(ctx, bc, name, f"{name}.png", PNG)
     bc = b.submit_bundle(ctx, bc)
     assert bc.receiving_centre_id == clerk.service_centre_id, bundle.name
-    bc = b.accept_bundle(s.Ctx(clerk, "window"), bc, bc.revision)
+    # What may be supplied later (容缺后补), not replaced by an e-licence, is promised at acceptance.
+    later = {
+        m.name
+        for i in items
+        for m in s.published_version(i.implementation).materials.all()
+        if m.necessity == "deferrable" and not m.licence_replaceable
+    }
+    promised = [s.Deferral(name, clock.today() + dt.timedelta(days=7), "承诺按期补交") for name in sorted(later)]
+    bc = b.accept_bundle(s.Ctx(clerk, "window"), bc, bc.revision, deferrals=promised)
     for _ in range(10):  # each round decides what is in progress; dependants start by themselves
         open_cases = list(
             Case.objects.filter(bundle_case=bc, status="in_progress").select_related(
@@ -65,7 +72,7 @@ def run_bundle(bundle, applicant, clerk, approvers):
 def test_every_demo_bundle_runs_end_to_end(monkeypatch, demo_db):
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 3, 2))
     approvers: dict[int, User] = {}
-    clerk = User.objects.get(role="window_clerk", is_demo=True)
+    clerk = User.objects.get(username="zj_window")
     citizen = User.objects.filter(kind="citizen", is_demo=True).first()
     enterprise = User.objects.filter(kind="enterprise", is_demo=True).first()
     bundles = list(Bundle.objects.filter(status="published"))

@@ -25,6 +25,7 @@ from tongban.catalogue.models import (
 )
 from tongban.core.identifiers import resident_id_error, uscc_error
 from tongban.demo import loader
+from tongban.demo.data import accounts as account_data
 from tongban.demo.data import catalogue as cat
 from tongban.jurisdictions.models import Department, Division, ServiceCentre, Window
 from tongban.search.models import SearchSynonym
@@ -64,12 +65,13 @@ def test_refused_without_demo_mode():
 
 @override_settings(DEMO_MODE=True)
 def test_load_twice_changes_nothing_and_publishes_valid_guides():
-    first = loader.load_demo()
+    """Without the cases (their second load: test_demo_cases.py)."""
+    first = loader.load_demo(cases=False)
     assert first.changed
     after_first = _counts()
     passwords = dict(User.objects.values_list("username", "password"))
 
-    second = loader.load_demo()
+    second = loader.load_demo(cases=False)
     assert not second.changed, second.lines()
     assert _counts() == after_first
     assert dict(User.objects.values_list("username", "password")) == passwords
@@ -129,7 +131,7 @@ def test_changed_guide_becomes_a_new_published_version(monkeypatch, demo_db):
     plan = [dataclasses.replace(i, item=changed_item) if i is impl_spec else i for i in cat.IMPLEMENTATIONS]
     monkeypatch.setattr(cat, "IMPLEMENTATIONS", plan)
 
-    report = loader.load_demo()
+    report = loader.load_demo(cases=False)
     assert report.updated["implementation"] == 1
     assert report.unchanged["implementation"] == len(plan) - 1
     impl = ItemImplementation.objects.get(code=impl_spec.code)
@@ -137,23 +139,25 @@ def test_changed_guide_becomes_a_new_published_version(monkeypatch, demo_db):
     assert version is not None and version.number == 2
     assert version.faq[-1] == {"q": "新问题？", "a": "新回答。"}
     assert impl.versions.get(number=1).status == "retired"
-    assert not loader.load_demo().changed
+    assert not loader.load_demo(cases=False).changed
 
 
 def test_demo_accounts_roles_and_password_reset(demo_db):
     users = {u.username: u for u in User.objects.filter(is_demo=True)}
-    assert len(users) == 10
+    assert len(users) == len(account_data.ACCOUNTS) > 100
     assert users["zj_catalogue"].is_staff and not users["zj_catalogue"].is_superuser
     assert users["zj_admin"].is_staff and users["zj_admin"].is_superuser
     assert not users["zj_window"].is_staff and users["zj_window"].service_centre.name == "诸暨市政务服务中心"
     assert users["zj_police_approver"].department.kind == "police"
     assert users["zj_hrss_approver"].department.kind == "hrss"
     assert users["zj_citizen_wang"].kind == "citizen" and users["zj_enterprise"].kind == "enterprise"
+    assert users["pinghu_police_approver"].department.name == "平湖市公安局"
+    assert users["zj_diankou_window"].service_centre.name == "诸暨市店口镇便民服务中心"
     assert all(u.check_password("Tongban@2026") for u in users.values())
 
     users["zj_window"].set_password("changed-by-someone")
     users["zj_window"].save()
-    report = loader.load_demo()
+    report = loader.load_demo(cases=False)
     assert report.updated["account"] == 1
     assert User.objects.get(username="zj_window").check_password("Tongban@2026")
 
@@ -162,10 +166,10 @@ def test_accounts_command_prints_json_lines_and_a_table():
     out = StringIO()
     call_command("demo", "accounts", stdout=out)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert len(rows) == 10
+    assert len(rows) == len(account_data.ACCOUNTS)
     for row in rows:
         assert set(row) == {"username", "password", "role", "department", "region"}
-        assert row["region"] == "诸暨市"
+    assert {r["region"] for r in rows if r["username"].startswith("zj_")} == {"诸暨市", "店口镇"}
     roles = {r["role"] for r in rows}
     assert {
         "window_clerk",

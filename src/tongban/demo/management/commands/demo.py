@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -28,24 +29,29 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("load", help="加载演示数据（行政区划、部门、事项、一件事、同义词、演示账号），可重复执行")
+        load = sub.add_parser(
+            "load", help="加载演示数据（行政区划、部门、事项、一件事、同义词、演示账号、演示办件），可重复执行"
+        )
+        load.add_argument("--no-cases", action="store_true", help="不加载演示办件（加载更快）")
         accounts = sub.add_parser("accounts", help="列出演示账号：每行一个 JSON；--table 输出中文表格")
         accounts.add_argument("--table", action="store_true", help="以中文表格输出")
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "load":
-            self._load()
+            self._load(cases=not options.get("no_cases", False))
         else:
             self._accounts(table=options.get("table", False))
 
-    def _load(self) -> None:
+    def _load(self, *, cases: bool) -> None:
+        started = time.monotonic()
         try:
-            report = load_demo()
+            report = load_demo(cases=cases)
         except DemoModeRequired as exc:
             raise CommandError(str(exc)) from exc
         for line in report.lines():
             self.stdout.write(line)
-        self.stdout.write(self.style.SUCCESS("演示数据已加载。" if report.changed else "演示数据已是最新，无需更改。"))
+        done = "演示数据已加载" if report.changed else "演示数据已是最新，无需更改"
+        self.stdout.write(self.style.SUCCESS(f"{done}（用时 {time.monotonic() - started:.1f} 秒）。"))
 
     def _accounts(self, table: bool) -> None:
         rows = account_rows()
