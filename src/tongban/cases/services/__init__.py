@@ -70,7 +70,13 @@ from .desk import (
 from .idempotency import Replayed
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, perform, perform_bundle, tell
-from .results import describe_dispatch, issue_result, register_result_channel
+from .results import (
+    ResultAddition,
+    describe_dispatch,
+    issue_result,
+    register_result_channel,
+    register_result_hook,
+)
 from .supervision import answer_supervision, supervise
 
 __all__ = [
@@ -81,6 +87,7 @@ __all__ = [
     "Notice",
     "Outcome",
     "Replayed",
+    "ResultAddition",
     "accept",
     "accept_bundle",
     "accept_deferred",
@@ -118,6 +125,7 @@ __all__ = [
     "refresh_deadlines",
     "refuse",
     "register_result_channel",
+    "register_result_hook",
     "request_bundle_correction",
     "request_correction",
     "require",
