@@ -86,6 +86,8 @@ if not TONGBAN_LICENCE_KEY_SECRETS:
     TONGBAN_LICENCE_KEY_SECRETS = [installation_secret("licence_key_secret")]
 # Where e-licence keys live and sign: "software" (in process) or a hardware module's plugin (licences/contrib/).
 TONGBAN_LICENCE_SIGNER = os.environ.get("TONGBAN_LICENCE_SIGNER", "software")
+# Public licence checks (/licences/verify/, /lv/…) allowed per client address per minute.
+TONGBAN_LICENCE_CHECK_RATE_LIMIT = int(os.environ.get("TONGBAN_LICENCE_CHECK_RATE_LIMIT", "30"))
 # A signed status list tells verifiers to fetch a newer one after this many hours (it is re-signed before).
 TONGBAN_LICENCE_STATUS_LIST_HOURS = float(os.environ.get("TONGBAN_LICENCE_STATUS_LIST_HOURS", "24"))
 

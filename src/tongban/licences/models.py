@@ -172,8 +172,8 @@ class LicenceVersion(AppendOnlyModel):
 class LicenceEvent(AppendOnlyModel):
     licence = models.ForeignKey(Licence, verbose_name="电子证照", on_delete=models.PROTECT, related_name="events")
     action = models.CharField("操作", max_length=12, choices=ACTION_CHOICES)
-    from_status = models.CharField("原状态", max_length=12, blank=True)
-    to_status = models.CharField("新状态", max_length=12)
+    from_status = models.CharField("原状态", max_length=12, blank=True, choices=STATUS_CHOICES)
+    to_status = models.CharField("新状态", max_length=12, choices=STATUS_CHOICES)
     version = models.PositiveSmallIntegerField("版本号")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

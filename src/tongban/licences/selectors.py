@@ -108,3 +108,10 @@ def face_rows(licence: Licence, version: LicenceVersion, masked: bool) -> list[F
 
 def status_label(licence: Licence) -> str:
     return STATUS_LABELS[LicenceStatus(licence.status)]
+
+
+def qr_text(public_base: str, version: LicenceVersion) -> str:
+    from .domain.seal import qr_text as text
+    from .services.signing import seal_of
+
+    return text(public_base, seal_of(version))

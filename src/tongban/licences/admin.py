@@ -1,0 +1,139 @@
+"""E-licences in the admin: licences (scoped: the issuing department's staff and whoever may see the case),
+the issuing bodies' keys and the status lists (system administrators: retire a key, re-sign a list now), and
+the record of checks. Nothing here writes a licence: the licence page's actions go through services.perform."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from tongban.accounts.masking import mask_name, mask_resident_id, mask_uscc
+from tongban.accounts.permissions import is_system_admin
+from tongban.cases.admin import ReadOnlyAdmin
+from tongban.cases.selectors import visible_cases
+from tongban.core.actor import actor_of
+
+from .models import Licence, SigningKey, StatusList, VerificationRecord
+from .services import keys, status
+
+
+@admin.register(Licence)
+class LicenceAdmin(ReadOnlyAdmin):
+    view_perm = "licences.view_licence"
+    list_display = ["name", "identifier", "holder", "holder_code_masked", "issuer_name", "status", "issued_on"]
+    list_filter = ["status", "type_code"]
+    search_fields = ["=identifier", "^case__number"]
+    search_help_text = "按证照标识或办件编号查找"
+    list_select_related = ["case"]
+    fields = readonly_fields = (
+        "page",
+        "identifier",
+        "name",
+        "type_code",
+        "number",
+        "status",
+        "version",
+        "issuer_name",
+        "issuer_code",
+        "jurisdiction_code",
+        "item_name",
+        "case",
+        "issued_on",
+        "valid_from",
+        "valid_until",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        if is_system_admin(request.user):
+            return qs
+        actor = actor_of(request.user)
+        return qs.filter(Q(issuer_id=actor.department_id) | Q(case__in=visible_cases(request.user).values("pk")))
+
+    @admin.display(description="持证主体")
+    def holder(self, obj: Licence) -> str:
+        return mask_name(obj.holder_name)
+
+    @admin.display(description="持证主体代码")
+    def holder_code_masked(self, obj: Licence) -> str:
+        return mask_resident_id(obj.holder_code) if obj.holder_code_type == "111" else mask_uscc(obj.holder_code)
+
+    @admin.display(description="证照页面")
+    def page(self, obj: Licence) -> str:
+        return format_html('<a href="{}">查看证照、管理与打印</a>', reverse("licences:detail", args=[obj.identifier]))
+
+
+class SystemAdminOnly(ReadOnlyAdmin):
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_system_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_system_admin(request.user)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        return admin.ModelAdmin.get_actions(self, request)
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(SystemAdminOnly):
+    list_display = ["body", "kid", "purpose", "backend", "valid_from", "valid_until"]
+    list_filter = ["purpose", "backend"]
+    fields = readonly_fields = (
+        "kid",
+        "purpose",
+        "body",
+        "body_code",
+        "public_key",
+        "backend",
+        "key_ref",
+        "valid_from",
+        "valid_until",
+    )
+    actions = ["retire"]
+
+    @admin.action(description="停用所选密钥（此后签发的证照不再认可；已签发的仍可核验）")
+    def retire(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
+        for key in queryset:
+            keys.retire_key(key, actor=request.user)
+        self.message_user(
+            request, f"已停用 {queryset.count()} 个密钥；颁发机构下次签发时自动生成新密钥。", messages.SUCCESS
+        )
+
+
+@admin.register(StatusList)
+class StatusListAdmin(SystemAdminOnly):
+    list_display = ["number", "allocated", "generation", "signed_generation", "signed_at"]
+    fields = readonly_fields = ("number", "allocated", "generation", "signed_generation", "signed_at")
+    actions = ["sign_now"]
+
+    @admin.action(description="立即重新签名所选状态列表")
+    def sign_now(self, request: HttpRequest, queryset: QuerySet[StatusList]) -> None:
+        for row in queryset:
+            status.publish(row.number, force=True)
+        self.message_user(request, f"已重新签名 {queryset.count()} 个状态列表。", messages.SUCCESS)
+
+
+@admin.register(VerificationRecord)
+class VerificationRecordAdmin(SystemAdminOnly):
+    list_display = ["at", "channel", "identifier", "outcome", "ip"]
+    list_filter = ["channel", "outcome"]
+    search_fields = ["=identifier"]
+    fields = readonly_fields = (
+        "at",
+        "channel",
+        "ip",
+        "user_agent",
+        "user",
+        "query",
+        "identifier",
+        "licence",
+        "outcome",
+    )
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        return {}
