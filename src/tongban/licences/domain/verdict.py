@@ -17,6 +17,12 @@ from .seal import Seal, SealError, read
 from .statuslist import DOCUMENT_TYPE, StatusListError, entry
 
 KEYS_DOCUMENT_TYPE = "TongbanLicenceKeys"
+# Licence dates are dates in China (UTC+8), wherever the verifier runs.
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def china_today() -> dt.date:
+    return dt.datetime.now(CHINA).date()
 
 
 class Outcome(StrEnum):
@@ -120,7 +126,7 @@ def decide(
 ) -> Verdict:
     """The verdict on the scanned ``text`` (link or code). ``content``, when the verifier also holds the
     licence's content, must hash to the digest the issuer signed."""
-    today = today or dt.date.today()
+    today = today or china_today()
     try:
         seal = read(text)
     except SealError as exc:

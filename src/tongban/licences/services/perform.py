@@ -59,9 +59,11 @@ def perform(
     reason: str = "",
     changes: dict[str, str] | None = None,
     annotation: AnnotationInput | None = None,
+    today: dt.date | None = None,
 ) -> Licence:
+    action = LicenceAction(action)
     locked = _lock(licence)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     facts = facts_for(ctx.user, locked, ctx.actor)
     changes = {str(k): str(v) for k, v in (changes or {}).items()}
     denied = policy.denial(
@@ -182,6 +184,6 @@ def expire_due(today: dt.date | None = None) -> int:
     ).values_list("identifier", flat=True)
     count = 0
     for identifier in list(due):
-        perform(SYSTEM, identifier, A.EXPIRE, None)
+        perform(SYSTEM, identifier, A.EXPIRE, None, today=today)
         count += 1
     return count
