@@ -291,7 +291,9 @@ class LicenceTypeOut(Schema):
     name: str = Field(..., description="证照类型名称")
     defining_body: str = Field(..., description="证照定义机构")
     defining_body_code: str = Field(..., description="证照定义机构统一社会信用代码")
-    holder_kind: Audience = Field(..., description="持证主体类型")
+    holder_kind: Literal["natural", "legal", "market"] = Field(
+        ..., description="持证主体类型：natural 自然人，legal 法人，market 市场主体（法人或个体工商户）"
+    )
     face_title: str = Field(..., description="照面标题")
     face_layout: Literal["certificate", "card"] = Field(..., description="照面版式")
     face_fields: list[LicenceFaceFieldOut]

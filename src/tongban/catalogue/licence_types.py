@@ -30,7 +30,8 @@ CASE_SOURCES = {
     "item_name": "关联事项名称",
 }
 VALIDITY_RULES = [("years", "固定年限"), ("until", "至指定日期"), ("permanent", "长期有效")]
-HOLDER_KINDS = [("natural", "自然人"), ("legal", "法人")]
+# "market": a market entity of either kind (营业执照: a company, or a 个体工商户 registered by a natural person).
+HOLDER_KINDS = [("natural", "自然人"), ("legal", "法人"), ("market", "市场主体（法人或个体工商户）")]
 FACE_LAYOUTS = [("certificate", "证书式（A4 竖版）"), ("card", "卡证式（A5 横版）")]
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -99,3 +100,11 @@ def validity_end(rule: str, years: int | None, until: dt.date | None, issued_on:
 
 def form_keys_used(fields: Iterable[Mapping[str, Any]]) -> list[str]:
     return [str(f["source"])[5:] for f in fields if str(f.get("source", "")).startswith("form.")]
+
+
+def holder_served(holder_kind: str, service_objects: Iterable[str]) -> bool:
+    """Whether an item serving ``service_objects`` can be the source of a licence held by ``holder_kind``."""
+    objects = set(service_objects)
+    if holder_kind == "market":
+        return bool(objects & {"natural", "legal"})
+    return holder_kind in objects

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .formschema import schema_errors
-from .licence_types import form_keys_used
+from .licence_types import form_keys_used, holder_served
 from .vocab import LICENSING, STATUTORY_SPECIAL_STEPS
 
 
@@ -204,6 +204,6 @@ def licence_type_violations(g: dict[str, Any], licence_type: dict[str, Any] | No
             )
         )
     holder = licence_type.get("holder_kind")
-    if holder and holder not in (g.get("service_objects") or []):
+    if holder and not holder_served(str(holder), g.get("service_objects") or []):
         out.append(Violation("service_objects", f"证照类型“{licence_type['name']}”的持证主体不在本事项的服务对象中"))
     return out

@@ -1,32 +1,43 @@
 """E-licences in the admin: licences (scoped: the issuing department's staff and whoever may see the case),
 the issuing bodies' keys and the status lists (system administrators: retire a key, re-sign a list now), and
-the record of checks. Nothing here writes a licence: the licence page's actions go through services.perform."""
+the record of checks. Nothing here writes a licence: the licence page's actions go through services.perform,
+and the upload of earlier systems' licences (存量证照归集) through services.existing."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from tongban.accounts.masking import mask_name, mask_resident_id, mask_uscc
 from tongban.accounts.permissions import is_system_admin
 from tongban.cases.admin import ReadOnlyAdmin
 from tongban.cases.selectors import visible_cases
-from tongban.core.actor import actor_of
+from tongban.cases.services import Ctx
+from tongban.core.actor import Role, actor_of
+from tongban.core.errors import DomainError
 
 from .models import Licence, SigningKey, StatusList, VerificationRecord
-from .services import keys, status
+from .services import existing, keys, status
+
+
+class ExistingUploadForm(forms.Form):
+    file = forms.FileField(label="证照文件（CSV 或 .xlsx）")
+    source_system = forms.CharField(label="原签发系统", max_length=100, initial="原电子证照系统")
 
 
 @admin.register(Licence)
 class LicenceAdmin(ReadOnlyAdmin):
     view_perm = "licences.view_licence"
     list_display = ["name", "identifier", "holder", "holder_code_masked", "issuer_name", "status", "issued_on"]
-    list_filter = ["status", "type_code"]
+    list_filter = ["status", "source", "type_code"]
     search_fields = ["=identifier", "^case__number"]
     search_help_text = "按证照标识或办件编号查找"
     list_select_related = ["case"]
@@ -46,7 +57,47 @@ class LicenceAdmin(ReadOnlyAdmin):
         "issued_on",
         "valid_from",
         "valid_until",
+        "source",
+        "source_system",
     )
+    change_list_template = "admin/licences/licence/change_list.html"
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(self.import_existing_view)
+        return [path("import-existing/", view, name="licences_licence_import_existing"), *super().get_urls()]
+
+    @staticmethod
+    def may_import(request: HttpRequest) -> bool:
+        actor = actor_of(request.user)
+        return actor.system_admin or actor.has_role(Role.APPROVER, Role.DEPARTMENT_HEAD)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra = {"may_import": self.may_import(request), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
+    def import_existing_view(self, request: HttpRequest) -> HttpResponse:
+        """存量证照归集: upload a CSV or Excel file; each row is registered (or found again) and every refused
+        row is listed with its line."""
+        if not self.may_import(request):
+            raise PermissionDenied
+        report = None
+        form = ExistingUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            ctx = Ctx(request.user, "admin", ip=request.META.get("REMOTE_ADDR", ""))
+            try:
+                report = existing.import_file(ctx, upload.read(), upload.name, form.cleaned_data["source_system"])
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "存量证照归集",
+            "form": form,
+            "report": report,
+            "columns": list(existing.COLUMNS),
+        }
+        return TemplateResponse(request, "admin/licences/licence/import_existing.html", context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)

@@ -97,6 +97,14 @@ class StatusList(models.Model):
 
 
 class Licence(models.Model):
+    """A licence the platform holds: issued with a case's result (``source`` platform), or one an earlier system
+    issued and the platform registered (存量证照归集, ``source`` existing: its face number kept, its
+    identifier, key and signature the platform's own, as for every licence)."""
+
+    class Source(models.TextChoices):
+        PLATFORM = "platform", "本平台签发"
+        EXISTING = "existing", "存量证照归集"
+
     identifier = models.CharField("证照标识", max_length=120, unique=True, help_text="现行版本的证照标识")
     licence_type = models.ForeignKey(
         "catalogue.LicenceType", verbose_name="证照类型", on_delete=models.PROTECT, related_name="licences"
@@ -124,6 +132,8 @@ class Licence(models.Model):
     issued_on = models.DateField("颁发日期")
     valid_from = models.DateField("有效期起")
     valid_until = models.DateField("有效期止", null=True, blank=True, help_text="空为长期有效")
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.PLATFORM)
+    source_system = models.CharField("原签发系统", max_length=100, blank=True, help_text="存量证照：原来签发它的系统")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -131,6 +141,14 @@ class Licence(models.Model):
         verbose_name = "电子证照"
         verbose_name_plural = "电子证照"
         ordering = ["-created_at"]
+        constraints = [
+            # One registration per earlier licence: a second import of the same file finds it again.
+            models.UniqueConstraint(
+                fields=["type_code", "issuer_code", "number"],
+                condition=models.Q(source="existing"),
+                name="uniq_existing_licence",
+            )
+        ]
         indexes = [
             models.Index(fields=["holder_code", "type_code"], name="licence_holder_type"),
             models.Index(fields=["status", "valid_until"], name="licence_status_until"),

@@ -7,6 +7,8 @@
 - Whoever may see the personal data of the case it was issued for (cases' policy, asked by the selector)
   sees it whole: the handling staff.
 - A system administrator sees it (the admin site); the platform itself only lets licences expire.
+- Registering a licence an earlier system issued (存量证照归集): a system administrator for any issuer, the
+  issuing department's approvers and head for their own department, the platform itself (demo data).
 - Everyone else sees only the public verification page: status and a masked face.
 """
 
@@ -53,6 +55,16 @@ def may_view(actor: Actor, facts: LicenceFacts) -> bool:
     if not actor.authenticated:
         return False
     return facts.is_holder or actor.system_admin or _issuer_staff(actor, facts) or facts.case_visible
+
+
+def may_register_existing(actor: Actor, issuer_department_id: int) -> bool:
+    if actor.system or actor.system_admin:
+        return True
+    return (
+        actor.staff
+        and actor.department_id == issuer_department_id
+        and actor.has_role(Role.APPROVER, Role.DEPARTMENT_HEAD)
+    )
 
 
 def allowed(actor: Actor, facts: LicenceFacts) -> frozenset[LicenceAction]:

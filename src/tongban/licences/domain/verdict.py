@@ -138,7 +138,10 @@ def decide(
         return Verdict(Outcome.FORGED, ["签名机构与证照标识中的颁发机构不一致"], seal, key)
     if not sm2.verify(key.public_key, seal.signed_bytes(), seal.signature):
         return Verdict(Outcome.FORGED, ["签名验证失败：证照码被篡改或非颁发机构签发"], seal, key)
-    if seal.valid_from < key.valid_from or (key.valid_until and seal.valid_from > key.valid_until):
+    # The seal carries no signing time: a licence whose validity begins after its key was retired was not
+    # signed while the key was in force. (One beginning before the key existed is a registered earlier
+    # licence, 存量证照, signed now.)
+    if key.valid_until and seal.valid_from > key.valid_until:
         return Verdict(Outcome.FORGED, ["签发日期不在该签名密钥的有效期内"], seal, key)
     if content is not None and sm2.sm3(canonical_bytes(content)) != seal.content_digest:
         return Verdict(Outcome.FORGED, ["证照内容与签名时的内容不一致（内容被篡改）"], seal, key)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from tongban.catalogue.licence_types import validity_end
 from tongban.catalogue.models import LicenceType
 from tongban.core.errors import DomainError
 from tongban.core.identifiers import resident_id_error, uscc_error
+from tongban.jurisdictions.models import Department
 
 from ..domain import identifier as ids
 from ..domain.workflow import LicenceAction, LicenceStatus
@@ -71,6 +73,97 @@ def face_values(licence_type: LicenceType, case: Case, issued_on: dt.date) -> di
     return values
 
 
+@dataclass(frozen=True)
+class NewLicence:
+    """What a new licence is made of, wherever it comes from (a case's result, or an earlier system's record).
+    ``number`` is the face's 证照编号: empty for the platform's own (the serial), kept for a registered one."""
+
+    licence_type: LicenceType
+    issuer: Department
+    holder_name: str
+    holder_code: str
+    jurisdiction_code: str
+    issued_on: dt.date
+    valid_from: dt.date
+    valid_until: dt.date | None
+    fields: dict[str, str]
+    item_code: str = ""
+    item_name: str = ""
+    case: Case | None = None
+    number: str = ""
+    source: str = Licence.Source.PLATFORM
+    source_system: str = ""
+
+
+def create_signed(ctx: Ctx, new: NewLicence) -> Licence:
+    """The licence and its first signed version (GB/T 36904 identifier from a fresh serial of its type and
+    issuer, the issuer's key) and the 签发 event, in the caller's transaction."""
+    licence_type, department = new.licence_type, new.issuer
+    holder_type = holder_code_type(new.holder_code)
+    with transaction.atomic(savepoint=False):
+        key = keys.licence_key(department)
+        serial = next_serial(licence_type.code, department.uscc, new.issued_on.year)
+        identifier = ids.build(licence_type.code, department.uscc, serial, 1)
+        number = new.number or serial
+        licence = Licence.objects.create(
+            identifier=identifier,
+            licence_type=licence_type,
+            type_code=licence_type.code,
+            name=licence_type.name,
+            number=number,
+            holder_name=new.holder_name,
+            holder_code=new.holder_code,
+            holder_code_type=holder_type,
+            issuer=department,
+            issuer_name=department.name,
+            issuer_code=department.uscc,
+            jurisdiction_code=new.jurisdiction_code,
+            item_code=new.item_code,
+            item_name=new.item_name,
+            case=new.case,
+            status=LicenceStatus.VALID.value,
+            issued_on=new.issued_on,
+            valid_from=new.valid_from,
+            valid_until=new.valid_until,
+            source=new.source,
+            source_system=new.source_system,
+        )
+        content = {
+            "type_code": licence_type.code,
+            "type_name": licence_type.name,
+            "name": licence_type.name,
+            "number": number,
+            "issued_on": new.issued_on.isoformat(),
+            "issuer": {"name": department.name, "code": department.uscc},
+            "defining_body": {"name": licence_type.defining_body, "code": licence_type.defining_body_code},
+            "valid_from": new.valid_from.isoformat(),
+            "valid_until": new.valid_until.isoformat() if new.valid_until else None,
+            "jurisdiction": new.jurisdiction_code,
+            "holder": {"name": new.holder_name, "code": new.holder_code, "code_type": holder_type},
+            "item": {"code": new.item_code, "name": new.item_name, "case": new.case.number if new.case else ""},
+            "fields": new.fields,
+        }
+        if new.source != Licence.Source.PLATFORM:
+            content["source"] = {"kind": new.source, "system": new.source_system}
+        version = signed_version(licence, 1, identifier, content, key)
+        data: dict[str, Any] = {"kid": key.kid, "status_list": version.status_list}
+        if new.case is not None:
+            data["case"] = new.case.number
+        if new.source_system:
+            data["source_system"] = new.source_system
+        LicenceEvent.objects.create(
+            licence=licence,
+            action=LicenceAction.ISSUE.value,
+            from_status="",
+            to_status=licence.status,
+            version=1,
+            actor_id=ctx.user_id,
+            actor_role=ctx.actor.label,
+            data=data,
+        )
+    return licence
+
+
 def issue_for_case(ctx: Ctx, case: Case) -> Licence | None:
     """The licence of a granted case whose pinned guide names a licence type (None otherwise); made once."""
     code = (case.version.result_licence_type or "").strip()
@@ -88,63 +181,27 @@ def issue_for_case(ctx: Ctx, case: Case) -> Licence | None:
             status=409,
         )
     department = case.deciding_department
-    holder_type = holder_code_type(case.applicant_id_number)
     issued_on = timezone.localdate()
-    valid_until = validity_end(
-        licence_type.validity_rule, licence_type.validity_years, licence_type.valid_until, issued_on
-    )
-    with transaction.atomic(savepoint=False):
-        key = keys.licence_key(department)
-        serial = next_serial(licence_type.code, department.uscc, issued_on.year)
-        identifier = ids.build(licence_type.code, department.uscc, serial, 1)
-        licence = Licence.objects.create(
-            identifier=identifier,
+    licence = create_signed(
+        ctx,
+        NewLicence(
             licence_type=licence_type,
-            type_code=licence_type.code,
-            name=licence_type.name,
-            number=serial,
+            issuer=department,
             holder_name=case.applicant_name,
             holder_code=case.applicant_id_number,
-            holder_code_type=holder_type,
-            issuer=department,
-            issuer_name=department.name,
-            issuer_code=department.uscc,
             jurisdiction_code=case.deciding_division.code,
+            issued_on=issued_on,
+            valid_from=issued_on,
+            valid_until=validity_end(
+                licence_type.validity_rule, licence_type.validity_years, licence_type.valid_until, issued_on
+            ),
+            fields=face_values(licence_type, case, issued_on),
             item_code=case.implementation.code,
             item_name=case.version.name,
             case=case,
-            status=LicenceStatus.VALID.value,
-            issued_on=issued_on,
-            valid_from=issued_on,
-            valid_until=valid_until,
-        )
-        content = {
-            "type_code": licence_type.code,
-            "type_name": licence_type.name,
-            "name": licence_type.name,
-            "number": serial,
-            "issued_on": issued_on.isoformat(),
-            "issuer": {"name": department.name, "code": department.uscc},
-            "defining_body": {"name": licence_type.defining_body, "code": licence_type.defining_body_code},
-            "valid_from": issued_on.isoformat(),
-            "valid_until": valid_until.isoformat() if valid_until else None,
-            "jurisdiction": case.deciding_division.code,
-            "holder": {"name": case.applicant_name, "code": case.applicant_id_number, "code_type": holder_type},
-            "item": {"code": case.implementation.code, "name": case.version.name, "case": case.number},
-            "fields": face_values(licence_type, case, issued_on),
-        }
-        version = signed_version(licence, 1, identifier, content, key)
-        LicenceEvent.objects.create(
-            licence=licence,
-            action=LicenceAction.ISSUE.value,
-            from_status="",
-            to_status=licence.status,
-            version=1,
-            actor_id=ctx.user_id,
-            actor_role=ctx.actor.label,
-            data={"case": case.number, "kid": key.kid, "status_list": version.status_list},
-        )
-        audit("licence.issue", "licence", identifier, actor=ctx.user, ip=ctx.ip, detail={"case": case.number})
+        ),
+    )
+    audit("licence.issue", "licence", licence.identifier, actor=ctx.user, ip=ctx.ip, detail={"case": case.number})
     return licence
 
 

@@ -4,6 +4,7 @@ lists signed at once, the key list exported.
     tongban licences verify <QR text | file> --keys licence-keys.json [--status …] [--content …] [--json]
     tongban licences publish-status [--list N]
     tongban licences keys [--out licence-keys.json]
+    tongban licences import-existing <file.csv|file.xlsx> [--source-system NAME]   (存量证照归集)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ... import offline
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         publish.add_argument("--list", type=int, help="只签名这一个列表")
         keys = sub.add_parser("keys", help="输出颁发机构签名公钥列表")
         keys.add_argument("--out", help="写入文件（默认输出到屏幕）")
+        existing = sub.add_parser("import-existing", help="存量证照归集：从 CSV 或 Excel 文件登记原有系统签发的证照")
+        existing.add_argument("file", help="CSV（UTF-8）或 .xlsx 文件，首行为列名")
+        existing.add_argument("--source-system", default="原电子证照系统", help="原签发系统（文件无该列时使用）")
 
     def run_from_argv(self, argv: list[str]) -> None:
         # `verify` parses its own options (offline.py), which Django's parser would otherwise claim.
@@ -41,6 +45,9 @@ class Command(BaseCommand):
 
         if options["command"] == "verify":
             raise SystemExit(offline.run(options["rest"], self.stdout))
+        if options["command"] == "import-existing":
+            self._import_existing(Path(options["file"]), options["source_system"])
+            return
         if options["command"] == "publish-status":
             if options["list"]:
                 status.publish(options["list"], force=True)
@@ -54,3 +61,19 @@ class Command(BaseCommand):
             self.stdout.write(f"已写入 {options['out']}")
         else:
             self.stdout.write(text)
+
+    def _import_existing(self, path: Path, source_system: str) -> None:
+        from tongban.cases.services import SYSTEM
+        from tongban.core.errors import DomainError
+
+        from ...services.existing import import_file
+
+        try:
+            report = import_file(SYSTEM, path.read_bytes(), path.name, source_system)
+        except (OSError, DomainError) as exc:
+            raise CommandError(getattr(exc, "message", str(exc))) from exc
+        for line, message in report.errors:
+            self.stderr.write(f"第{line}行：{message}")
+        self.stdout.write(report.summary)
+        if report.errors:
+            raise SystemExit(1)

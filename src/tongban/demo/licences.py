@@ -1,0 +1,293 @@
+"""Demo e-licences: the licence types of the demo catalogue, and licences an earlier system issued to the demo
+citizens and enterprise (存量证照归集), so that they already hold valid licences when the demo is loaded.
+
+Type names are exactly the names the demo guides give (an item's ``result_licence``, a material's
+``licence=``): a guide's result type is resolved here by name (``type_code_of``), and a material's e-licence
+by the same name. The defining bodies' credit codes are made up for the demo (valid check characters, not the
+bodies' real codes); type codes are that code + a 3-digit number (GB/T 36904).
+
+Both loaders are idempotent: licence types are saved by code (unchanged rows stay), existing licences are
+registered through ``licences.services.existing``, which finds a registration again by type, issuer and face
+number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from tongban.core.identifiers import make_resident_id, make_uscc
+
+from .data import accounts as account_data
+from .data import regions
+
+
+def _body_code(name: str) -> str:
+    """A national body's (made-up) unified social credit code: 机构编制 / 机关, area 100000."""
+    org8 = str(int(hashlib.sha256(f"body:{name}".encode()).hexdigest(), 16) % 10**8).zfill(8)
+    return make_uscc("1", "1", "100000", org8)
+
+
+def _field(key: str, label: str, source: str, kind: str = "text", required: bool = True) -> dict[str, Any]:
+    return {"key": key, "label": label, "type": kind, "source": source, "required": required}
+
+
+HOLDER = [_field("holder_name", "姓名", "holder_name"), _field("holder_code", "公民身份号码", "holder_code", "code")]
+ISSUED = [_field("issuer_name", "发证机关", "issuer_name"), _field("issued_on", "发证日期", "issued_on", "date")]
+
+
+def _type(
+    number: str,
+    name: str,
+    body: str,
+    holder_kind: str,
+    face: list[dict[str, Any]],
+    *,
+    years: int | None = None,
+    layout: str = "certificate",
+) -> dict[str, Any]:
+    code = _body_code(body)
+    return {
+        "code": code + number,
+        "name": name,
+        "defining_body": body,
+        "defining_body_code": code,
+        "holder_kind": holder_kind,
+        "face_fields": face,
+        "validity_rule": "years" if years else "permanent",
+        "validity_years": years,
+        "valid_until": None,
+        "face_title": name,
+        "face_layout": layout,
+        "is_active": True,
+    }
+
+
+MARKET = "国家市场监督管理总局"
+LICENCE_TYPES: list[dict[str, Any]] = [
+    _type(
+        "001",
+        "营业执照",
+        MARKET,
+        "market",
+        [
+            _field("enterprise_name", "名称", "form.enterprise_name"),
+            _field("legal_representative", "法定代表人（负责人、经营者）", "form.legal_representative"),
+            _field("issuer_name", "登记机关", "issuer_name"),
+            _field("issued_on", "登记日期", "issued_on", "date"),
+        ],
+    ),
+    _type(
+        "002",
+        "食品经营许可证",
+        MARKET,
+        "market",
+        [
+            _field("enterprise_name", "经营者名称", "form.enterprise_name"),
+            _field("uscc", "社会信用代码", "form.uscc", "code"),
+            _field("legal_representative", "法定代表人（负责人）", "form.legal_representative"),
+            _field("business_address", "经营场所", "form.business_address"),
+            _field("business_items", "经营项目", "form.business_items"),
+            *ISSUED,
+        ],
+        years=5,
+    ),
+    _type(
+        "001",
+        "结婚证",
+        "民政部",
+        "natural",
+        [
+            _field("groom_name", "男方姓名", "form.groom_name"),
+            _field("groom_id_number", "男方身份证件号", "form.groom_id_number", "code"),
+            _field("bride_name", "女方姓名", "form.bride_name"),
+            _field("bride_id_number", "女方身份证件号", "form.bride_id_number", "code"),
+            _field("registered_on", "登记日期", "decided_on", "date"),
+            _field("issuer_name", "登记机关", "issuer_name"),
+        ],
+    ),
+    _type(
+        "001",
+        "出生医学证明",
+        "国家卫生健康委员会",
+        "natural",
+        [
+            _field("child_name", "新生儿姓名", "form.child_name"),
+            _field("child_gender", "性别", "form.child_gender"),
+            _field("child_birth_date", "出生时间", "form.child_birth_date", "date"),
+            _field("birth_place", "出生地点", "form.birth_place"),
+            _field("mother_name", "母亲姓名", "form.mother_name"),
+            _field("father_name", "父亲姓名", "form.father_name", required=False),
+            *ISSUED,
+        ],
+    ),
+    _type("001", "居民户口簿", "公安部", "natural", [*HOLDER, _field("issuer_name", "登记机关", "issuer_name")]),
+    _type("002", "居民身份证", "公安部", "natural", [*HOLDER, *ISSUED], years=20, layout="card"),
+    _type(
+        "001",
+        "道路运输经营许可证",
+        "交通运输部",
+        "market",
+        [
+            _field("enterprise_name", "业户名称", "form.enterprise_name"),
+            _field("uscc", "统一社会信用代码", "form.uscc", "code"),
+            _field("business_kind", "经营范围", "form.business_kind"),
+            *ISSUED,
+        ],
+        years=4,
+    ),
+    _type(
+        "002",
+        "道路运输证",
+        "交通运输部",
+        "market",
+        [
+            _field("enterprise_name", "业户名称", "form.enterprise_name"),
+            _field("plate_numbers", "车辆号牌", "form.plate_numbers"),
+            *ISSUED,
+        ],
+        years=3,
+        layout="card",
+    ),
+    _type(
+        "001",
+        "残疾人证",
+        "中国残疾人联合会",
+        "natural",
+        [*HOLDER, _field("disability_kind", "残疾类别", "form.disability_kind"), *ISSUED],
+        years=10,
+        layout="card",
+    ),
+    _type("001", "社会保障卡", "人力资源和社会保障部", "natural", [*HOLDER, *ISSUED], years=10, layout="card"),
+]
+_CODES = {t["name"]: t["code"] for t in LICENCE_TYPES}
+
+
+def type_code_of(name: str) -> str:
+    """The code of the demo licence type of this name ("" when the demo defines none: the guide's result is
+    then a paper one)."""
+    return _CODES.get(name, "")
+
+
+# Licences an earlier system issued to the demo's citizens and enterprise: (account, type name, issuing
+# department kind in 诸暨市, face number, issued on, valid until or None for the type's rule, face fields).
+EXISTING: list[tuple[str, str, str, str, dt.date, dt.date | None, dict[str, str]]] = [
+    ("zj_citizen_wang", "居民身份证", "police", "330681-SFZ-2019-004512", dt.date(2019, 3, 12), None, {}),
+    ("zj_citizen_wang", "居民户口簿", "police", "330681-HK-2015-018832", dt.date(2015, 7, 2), None, {}),
+    ("zj_citizen_wang", "社会保障卡", "hrss", "330681D156000005", dt.date(2021, 9, 14), None, {}),
+    (
+        "zj_citizen_wang",
+        "结婚证",
+        "civil_affairs",
+        "J330681-2020-000731",
+        dt.date(2020, 5, 20),
+        None,
+        {
+            "groom_name": "李志强",
+            "groom_id_number": make_resident_id(regions.ZJ, dt.date(1990, 6, 21), 235),
+            "bride_name": "王晓燕",
+            "bride_id_number": "",  # filled from the account below
+            "registered_on": "2020-05-20",
+        },
+    ),
+    ("zj_citizen_chen", "居民身份证", "police", "330681-SFZ-2012-000917", dt.date(2012, 11, 5), None, {}),
+    ("zj_citizen_chen", "社会保障卡", "hrss", "330681D156000017", dt.date(2019, 4, 8), None, {}),
+    (
+        "zj_citizen_chen",
+        "残疾人证",
+        "disabled",
+        "330681-CJR-2018-000233",
+        dt.date(2018, 6, 1),
+        None,
+        {"disability_kind": "肢体残疾"},
+    ),
+    (
+        "zj_enterprise",
+        "营业执照",
+        "market",
+        "330681000088215",
+        dt.date(2016, 8, 18),
+        None,
+        {"legal_representative": "陈建国"},
+    ),
+    (
+        "zj_enterprise",
+        "食品经营许可证",
+        "market",
+        "JY23306810052718",
+        dt.date(2023, 3, 6),
+        None,
+        {
+            "legal_representative": "陈建国",
+            "business_address": "浙江省诸暨市陶朱街道望云路288号（职工食堂）",
+            "business_items": "热食类食品制售（单位食堂）",
+        },
+    ),
+]
+SOURCE_SYSTEM = "浙江省电子证照库（演示：平台上线前签发）"
+
+
+def existing_records() -> list[Any]:
+    """The records ``licences.services.existing`` registers: holder from the demo account, issuer the 诸暨市
+    department, the face's holder fields from the account."""
+    from tongban.licences.services.existing import ExistingLicence
+
+    accounts = {a.username: a for a in account_data.ACCOUNTS}
+    out = []
+    for username, type_name, kind, number, issued_on, valid_until, fields in EXISTING:
+        account = accounts.get(username)
+        if account is None:
+            continue
+        holder_code = account.id_number or account.uscc or ""
+        department = regions.department(regions.ZJ, kind)
+        face = {
+            "holder_name": account.real_name,
+            "holder_code": holder_code,
+            "enterprise_name": account.real_name,
+            "uscc": account.uscc or "",
+            "issuer_name": department.name,
+            "issued_on": issued_on.isoformat(),
+            **fields,
+        }
+        if type_name == "结婚证":
+            face["bride_id_number"] = holder_code
+        out.append(
+            ExistingLicence(
+                type_code=type_code_of(type_name),
+                number=number,
+                holder_name=account.real_name,
+                holder_code=holder_code,
+                issuer_code=department.uscc,
+                issued_on=issued_on,
+                valid_until=valid_until,
+                fields=face,
+                source_system=SOURCE_SYSTEM,
+            )
+        )
+    return out
+
+
+def load_licence_types(report: Any) -> None:
+    """Save each demo licence type by code (before the guides that name them are published)."""
+    from tongban.catalogue.models import LicenceType
+    from tongban.catalogue.services import save_licence_type
+
+    existing = {t.code: t for t in LicenceType.objects.filter(code__in=list(_CODES.values()))}
+    for wanted in LICENCE_TYPES:
+        row = existing.get(wanted["code"])
+        if row is not None and all(getattr(row, k) == v for k, v in wanted.items()):
+            report.count("licence_type", "unchanged")
+            continue
+        save_licence_type(dict(wanted))
+        report.count("licence_type", "created" if row is None else "updated")
+
+
+def load_existing_licences(report: Any) -> None:
+    """Register the licences the demo holders had before the platform (after departments and accounts)."""
+    from tongban.cases.services import SYSTEM
+    from tongban.licences.services.existing import register_existing
+
+    for record in existing_records():
+        _, created = register_existing(SYSTEM, record)
+        report.count("licence", "created" if created else "unchanged")
