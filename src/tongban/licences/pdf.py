@@ -101,33 +101,44 @@ def render(face: Face) -> bytes:
     c.setFillColor(colors.black)
     c.setFont(font, 24 if face.layout != "card" else 20)
     c.drawCentredString(width / 2, top, face.title)
-    c.setFont(font, 9)
+    c.setFont(font, 9 if face.layout != "card" else 7.5)
     c.drawCentredString(width / 2, top - 7 * mm, f"证照标识：{face.identifier}")
 
-    label_x, value_x = margin + 14 * mm, margin + 48 * mm
-    value_width = width - value_x - margin - 10 * mm
-    y = top - 20 * mm
-    for label, value in face.rows:
-        c.setFont(font, 11)
+    bottom = margin + 12 * mm
+    card = face.layout == "card"
+    # The QR code: bottom left on a certificate, top right on a card (whose rows then take the left part and
+    # the whole height); the rows never run into it (they are set smaller when there are many).
+    qr_x, qr_y = (width - margin - 12 * mm - QR_SIZE, top - 14 * mm - QR_SIZE) if card else (margin + 12 * mm, bottom)
+    label_x, value_x = margin + 14 * mm, margin + (38 if card else 48) * mm
+    right = qr_x - 6 * mm if card else width - margin - 10 * mm
+    floor = bottom + 4 * mm if card else bottom + QR_SIZE + 8 * mm
+    y = top - 16 * mm
+    value_width = right - value_x
+    lines = [(label, _wrap(value or "—", font, 12, value_width)) for label, value in face.rows]
+    notes = [line for note in face.notes for line in _wrap(note, font, 9, right - label_x)]
+    needed = sum(len(v) * 6.5 * mm + 1.5 * mm for _, v in lines) + len(notes) * 5 * mm
+    scale = max(0.55, min(1.0, (y - floor) / needed)) if needed else 1.0
+    if scale < 1.0:
+        lines = [(label, _wrap(value or "—", font, 12 * scale, value_width)) for label, value in face.rows]
+    for label, value_lines in lines:
+        c.setFont(font, 11 * scale)
         c.setFillColor(colors.Color(0.3, 0.3, 0.3))
         c.drawString(label_x, y, label)
         c.setFillColor(colors.black)
-        c.setFont(font, 12)
-        for line in _wrap(value or "—", font, 12, value_width):
+        c.setFont(font, 12 * scale)
+        for line in value_lines:
             c.drawString(value_x, y, line)
-            y -= 6.5 * mm
-        y -= 1.5 * mm
-    for note in face.notes:
-        c.setFont(font, 9)
-        for line in _wrap(note, font, 9, width - 2 * margin - 28 * mm):
-            c.drawString(label_x, y, line)
-            y -= 5 * mm
+            y -= 6.5 * mm * scale
+        y -= 1.5 * mm * scale
+    c.setFont(font, 9 * scale)
+    for line in notes:
+        c.drawString(label_x, y, line)
+        y -= 5 * mm * scale
 
-    bottom = margin + 12 * mm
     qr = QrCode(face.qr_text, QR_SIZE)
-    qr.drawOn(c, margin + 12 * mm, bottom)
+    qr.drawOn(c, qr_x, qr_y)
     c.setFont(font, 8)
-    c.drawString(margin + 12 * mm, bottom - 5 * mm, "扫码核验（亦可离线核验）")
+    c.drawString(qr_x, qr_y - 5 * mm, "扫码核验（亦可离线核验）")
     c.setFont(font, 12)
     c.drawRightString(width - margin - 14 * mm, bottom + 10 * mm, face.issuer)
     c.drawRightString(width - margin - 14 * mm, bottom + 3 * mm, face.issued_on)

@@ -78,6 +78,10 @@ class FaceRow:
     value: str
 
 
+# Face fields taken from what every face shows in its fixed rows (holder, issuer, issue date): not twice.
+SHOWN_ANYWAY = {"holder_name", "holder_code", "issuer_name", "issued_on"}
+
+
 def face_rows(licence: Licence, version: LicenceVersion, masked: bool) -> list[FaceRow]:
     """The licence face as people read it: the type's fields in order, then the fixed ones. ``masked`` hides
     personal data (names and codes partly, other face fields whole) for the public check."""
@@ -92,7 +96,7 @@ def face_rows(licence: Licence, version: LicenceVersion, masked: bool) -> list[F
     if not masked:
         for field in licence.licence_type.face_fields:
             key = str(field["key"])
-            if key in fields:
+            if key in fields and field.get("source") not in SHOWN_ANYWAY:
                 rows.append(FaceRow(str(field.get("label", key)), str(fields[key]) or "—"))
     until = content.get("valid_until")
     rows += [

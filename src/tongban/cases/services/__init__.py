@@ -76,6 +76,7 @@ from .results import (
     issue_result,
     register_result_channel,
     register_result_hook,
+    result_licence_url,
 )
 from .supervision import answer_supervision, supervise
 
@@ -132,6 +133,7 @@ __all__ = [
     "required_uploads",
     "resubmit",
     "resubmit_bundle",
+    "result_licence_url",
     "resume",
     "return_for_correction",
     "save_bundle_draft",

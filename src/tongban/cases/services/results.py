@@ -70,6 +70,18 @@ def register_result_hook(name: str, hook: ResultHook) -> None:
     _hooks[name] = hook
 
 
+def result_licence_url(case: Case) -> str:
+    """The page of the licence the case's result made, from the hook that says where it is (``page_url``);
+    "" when there is none."""
+    if not case.result_licence_id:
+        return ""
+    for hook in _hooks.values():
+        page_url = getattr(hook, "page_url", None)
+        if page_url is not None:
+            return str(page_url(case.result_licence_id))
+    return ""
+
+
 def register_result_channel(name: str, channel: ResultChannel) -> None:
     _channels[name] = channel
 

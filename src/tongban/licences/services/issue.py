@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tongban.audit.services import record as audit
@@ -207,6 +208,10 @@ def issue_for_case(ctx: Ctx, case: Case) -> Licence | None:
 
 class LicenceResultHook:
     """Registered in LicencesConfig.ready(): the licence of a granted case is made as its result is issued."""
+
+    def page_url(self, identifier: str) -> str:
+        """Where the case page links the licence its result made."""
+        return reverse("licences:detail", args=[identifier])
 
     def on_issue(self, ctx: Ctx, case: Case) -> ResultAddition | None:
         from tongban.cases.services import ResultAddition

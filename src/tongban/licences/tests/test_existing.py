@@ -192,6 +192,8 @@ def test_an_excel_file_through_the_command_and_the_admin(tmp_path, client):
     assert page.status_code == 200
     assert "新归集 1 张，已归集过 1 张，有误 0 行" in page.content.decode()
     assert Licence.objects.filter(source="existing").count() == 2
+    shown = client.get(reverse("licences:detail", args=[licence.identifier])).content.decode()
+    assert 'data-source="existing"' in shown and "原由原系统签发" in shown
 
     # a citizen may not open it
     client.force_login(w.applicant)

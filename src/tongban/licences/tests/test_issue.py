@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tongban.cases.models import CaseEvent
@@ -14,6 +15,7 @@ from .. import sm2
 from ..domain import identifier as ids
 from ..domain.canonical import canonical_bytes
 from ..models import Licence, LicenceEvent, LicenceVersion
+from ..selectors import face_rows
 from ..services.signing import seal_of
 from ..sm2 import sm3
 from .factories import issued, licence_world
@@ -58,3 +60,25 @@ def test_a_denied_case_yields_no_licence():
     w = licence_world()
     case = CaseFactory(world=w, status="closed", grant=False)
     assert case.result_licence_id == "" and not Licence.objects.exists()
+
+
+def test_the_case_page_links_its_licence_for_those_who_see_the_case_whole(client):
+    w = licence_world()
+    case, licence = issued(w)
+    page = reverse("licences:detail", args=[licence.identifier])
+    client.force_login(w.applicant)
+    assert page in client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    client.force_login(w.other_citizen)
+    assert page not in client.get(reverse("cases:detail", args=[case.number])).content.decode()
+
+
+def test_the_face_shows_the_holder_and_issuer_once():
+    w = licence_world(
+        face_fields=[
+            {"key": "name", "label": "姓名", "type": "text", "source": "holder_name"},
+            {"key": "child_name", "label": "新生儿姓名", "type": "text", "source": "form.child_name"},
+        ]
+    )
+    _, licence = issued(w)
+    labels = [row.label for row in face_rows(licence, licence.versions.get(), masked=False)]
+    assert labels.count("持证主体") == 1 and "姓名" not in labels and "新生儿姓名" in labels
