@@ -19,7 +19,7 @@ from django.utils import timezone
 from .. import sm2
 from ..domain import identifier as ids
 from ..domain.canonical import canonical_bytes
-from ..domain.seal import SealError, read
+from ..domain.seal import Seal, SealError, read
 from ..domain.verdict import OUTCOME_LABELS, Outcome, decide, read_keys
 from ..domain.workflow import REVOKING, LicenceStatus
 from ..models import Licence, LicenceVersion, VerificationRecord
@@ -60,13 +60,17 @@ def _state(licence: Licence, version: LicenceVersion, today: dt.date) -> Outcome
     return Outcome.VALID
 
 
-def _intact(version: LicenceVersion) -> bool:
-    """The stored content still hashes to the signed digest, and the signature over the seal holds."""
+def _intact(version: LicenceVersion, verified: Seal | None = None) -> bool:
+    """The stored content still hashes to the signed digest, and the signature over the seal holds.
+    ``verified``: a seal whose signature was just verified (the scanned code); when the record's seal is the
+    very same bytes, that verification stands for it (SM2 verification is deterministic)."""
     from .signing import seal_of
 
     if sm2.sm3(canonical_bytes(version.content)).hex() != version.content_digest:
         return False
     seal = seal_of(version)
+    if verified is not None and (verified.signed_bytes(), verified.signature) == (seal.signed_bytes(), seal.signature):
+        return True
     return sm2.verify(bytes.fromhex(version.key.public_key), seal.signed_bytes(), seal.signature)
 
 
@@ -118,12 +122,14 @@ def _by_code(text: str, today: dt.date) -> OnlineResult:
     version = version_by_identifier(seal.identifier)
     if version is None or version.content_digest != seal.content_digest.hex():
         return OnlineResult(Outcome.FORGED, ["证照码与平台记录不符"])
-    return _from_record(version, today, verdict.reasons[:1])
+    return _from_record(version, today, verdict.reasons[:1], seal)
 
 
-def _from_record(version: LicenceVersion, today: dt.date, reasons: list[str]) -> OnlineResult:
+def _from_record(
+    version: LicenceVersion, today: dt.date, reasons: list[str], verified: Seal | None = None
+) -> OnlineResult:
     licence = Licence.objects.select_related("licence_type").get(pk=version.licence_id)
-    if not _intact(version):
+    if not _intact(version, verified):
         return OnlineResult(Outcome.FORGED, ["平台记录的证照内容与签名不符"], licence, version)
     outcome = _state(licence, version, today)
     if outcome is Outcome.SUPERSEDED:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -59,10 +61,17 @@ def test_any_single_character_change_is_detected(data, draw):
     assert not ids.mod37_36_valid(full[:position] + other + full[position + 1 :])
 
 
-@given(st.text(alphabet=ids.ALPHABET, min_size=2, max_size=60), st.data())
-def test_adjacent_transpositions_are_detected(data, draw):
-    full = data + ids.mod37_36_check(data)
-    i = draw.draw(st.integers(0, len(full) - 2))
-    if full[i] != full[i + 1]:
-        swapped = full[:i] + full[i + 1] + full[i] + full[i + 2 :]
-        assert not ids.mod37_36_valid(swapped)
+def test_adjacent_transpositions_are_nearly_always_detected():
+    """A hybrid system (MOD 37,36) does not catch every swap of two neighbours (1701 → 1710 passes): the
+    property that holds is a rate, about 1 in 700 missed over random identifiers; this sample is fixed."""
+    rng = random.Random(7)
+    swaps = missed = 0
+    for _ in range(20_000):
+        data = "".join(rng.choice(ids.ALPHABET) for _ in range(rng.randint(2, 60)))
+        full = data + ids.mod37_36_check(data)
+        i = rng.randrange(len(full) - 1)
+        if full[i] != full[i + 1]:
+            swaps += 1
+            missed += ids.mod37_36_valid(full[:i] + full[i + 1] + full[i] + full[i + 2 :])
+    assert ids.mod37_36_valid("1701") and ids.mod37_36_valid("1710")
+    assert swaps > 19_000 and missed / swaps < 0.005
