@@ -140,3 +140,28 @@ def test_openssl_dgst_with_sigopt_agrees_too(tmp_path: Path):
     )  # fmt: skip
     assert signed.returncode == 0, signed.stderr
     assert sm2.verify(public, b"status list", sm2.signature_from_der((tmp_path / "sig").read_bytes()))
+
+
+def test_our_verification_agrees_with_gmalg_and_the_standards_example():
+    """sm2.verify is our own (Jacobian coordinates, public data only): the standard's example signature holds,
+    and on random keys and messages it says what gmalg says, for good signatures and changed ones."""
+    private = bytes.fromhex("3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8")
+    example = bytes.fromhex(
+        "F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3"
+        "B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA"
+    )
+    assert sm2.verify(sm2.public_key_of(private), b"message digest", example)
+    assert not sm2.verify(sm2.public_key_of(private), b"message digest!", example)
+    for length in range(0, 200, 25):
+        private, public = sm2.generate_keypair()
+        message = bytes(range(256))[:length]
+        signature = sm2.sign(private, message, public)
+        changed = signature[:40] + bytes([signature[40] ^ 0x10]) + signature[41:]
+        for candidate in (signature, changed):
+            theirs = bool(gmalg.SM2(None, sm2.USER_ID, public).verify(message, candidate[:32], candidate[32:]))
+            assert sm2.verify(public, message, candidate) is theirs
+        assert sm2.verify(public, message, signature)
+    zero = bytes(32)
+    n = (0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123).to_bytes(32, "big")
+    for r, s in ((zero, signature[32:]), (signature[:32], zero), (n, signature[32:])):
+        assert not sm2.verify(public, message, r + s)
