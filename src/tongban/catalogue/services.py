@@ -264,7 +264,8 @@ def reject_version(version: ImplementationVersion, actor: Any = None, note: str 
 def publish_violations(version: ImplementationVersion) -> list[Violation]:
     guide = snapshot(version)
     code = str(guide.get("result_licence_type") or "").strip()
-    licence_type = LicenceType.objects.filter(code=code).values().first() if code else None
+    row = LicenceType.objects.filter(code=code).values().first() if code else None
+    licence_type = dict(row) if row else None
     return guide_violations(guide) + licence_type_violations(guide, licence_type)
 
 

@@ -5,7 +5,7 @@ and the upload of earlier systems' licences (存量证照归集) through service
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,7 +17,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from tongban.accounts.masking import mask_name, mask_resident_id, mask_uscc
+from tongban.accounts.models import User
 from tongban.accounts.permissions import is_system_admin
+from tongban.audit.services import client_ip
 from tongban.cases.admin import ReadOnlyAdmin
 from tongban.cases.selectors import visible_cases
 from tongban.cases.services import Ctx
@@ -84,7 +86,7 @@ class LicenceAdmin(ReadOnlyAdmin):
         form = ExistingUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            ctx = Ctx(request.user, "admin", ip=request.META.get("REMOTE_ADDR", ""))
+            ctx = Ctx(cast(User, request.user), "admin", ip=client_ip(request))
             try:
                 report = existing.import_file(ctx, upload.read(), upload.name, form.cleaned_data["source_system"])
             except DomainError as exc:

@@ -172,7 +172,7 @@ def _out(request: HttpRequest, identifier: str) -> dict[str, Any]:
                 "valid_from": a.valid_from.isoformat(),
                 "valid_until": a.valid_until.isoformat() if a.valid_until else None,
             }
-            for a in selectors.annotations(licence)
+            for a in selectors.annotations_of(licence)
         ],
     }
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from .domain.workflow import LicenceStatus
 from .models import Licence, LicenceVersion
 from .pdf import Face, render
-from .selectors import annotations, face_rows, qr_text
+from .selectors import annotations_of, face_rows, qr_text
 
 
 def licence_pdf(licence: Licence, version: LicenceVersion, public_base: str) -> bytes:
     notes = [
         f"加注（{a.at:%Y-%m-%d}，{a.author_name}）：{a.reason}。{a.text}"
         + (f"（有效期至 {a.valid_until}）" if a.valid_until else "")
-        for a in annotations(licence)
+        for a in annotations_of(licence)
     ]
     watermark = ""
     if version.number < licence.version:

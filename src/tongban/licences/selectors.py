@@ -68,7 +68,7 @@ def history(licence: Licence) -> list[LicenceEvent]:
     return list(licence.events.select_related("actor").order_by("at", "id"))
 
 
-def annotations(licence: Licence) -> list[Annotation]:
+def annotations_of(licence: Licence) -> list[Annotation]:
     return list(licence.annotations.order_by("at", "id"))
 
 

@@ -6,7 +6,7 @@ the policy decide."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from tongban.accounts.models import User
 from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
 from tongban.core import ratelimit
@@ -105,7 +106,7 @@ def detail(request: HttpRequest, identifier: str) -> HttpResponse:
         "face": selectors.face_rows(licence, version, masked=False),
         "versions": list(licence.versions.order_by("-number")),
         "history": selectors.history(licence),
-        "annotations": selectors.annotations(licence),
+        "annotations": selectors.annotations_of(licence),
         "actions": [(a.value, ACTION_LABELS[a]) for a in offered],
         "fields": [(str(f["key"]), str(f.get("label", f["key"]))) for f in licence.licence_type.face_fields],
         "values": version.content.get("fields") or {},
@@ -123,7 +124,7 @@ def act(request: HttpRequest, identifier: str) -> HttpResponse:
         messages.error(request, "未知的操作")
         return redirect("licences:detail", identifier=identifier)
     licence, _, _ = _seen(request, identifier)
-    changes = {k[6:]: v.strip() for k, v in request.POST.items() if k.startswith("field_") and v.strip()}
+    changes = {k[6:]: str(v).strip() for k, v in request.POST.items() if k.startswith("field_") and str(v).strip()}
     current = (licence.versions.order_by("-number").first().content.get("fields") or {}) if changes else {}
     changes = {k: v for k, v in changes.items() if current.get(k) != v}
     revision = request.POST.get("revision", "")
@@ -131,7 +132,7 @@ def act(request: HttpRequest, identifier: str) -> HttpResponse:
 
     try:
         done = perform(
-            Ctx(request.user, "window", ip=client_ip(request)),
+            Ctx(cast(User, request.user), "window", ip=client_ip(request)),
             licence,
             action,
             int(revision) if revision.isdigit() else None,

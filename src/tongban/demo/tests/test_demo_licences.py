@@ -71,8 +71,9 @@ def test_a_second_load_registers_nothing_twice(demo_db):
 
 def test_a_granted_demo_case_yields_its_licence(demo_db):
     citizen = User.objects.get(username="zj_citizen_chen")
-    clerk = s.Ctx(User.objects.get(username="zj_window"), "window")
-    clerk = s.Ctx(clerk.user, "window", clerk.user.service_centre.windows.first())
+    desk = User.objects.get(username="zj_window")
+    assert desk.service_centre is not None
+    clerk = s.Ctx(desk, "window", desk.service_centre.windows.first())
     approver = s.Ctx(User.objects.get(username="zj_hrss_approver"))
     applicant = s.Ctx(citizen, "online")
     impl = ItemImplementation.objects.get(published_version__name="社会保障卡申领", division__code__startswith="330681")

@@ -53,7 +53,7 @@ def _lock(licence: Licence | str) -> Licence:
 def perform(
     ctx: Any,
     licence: Licence | str,
-    action: LicenceAction,
+    action: LicenceAction | str,
     revision: int | None,
     *,
     reason: str = "",

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -156,7 +157,7 @@ def test_a_csv_file_registers_each_good_row_and_names_each_bad_line():
     assert (len(again.created), len(again.found), len(again.errors)) == (0, 2, 2)
 
 
-def _xlsx(rows: list[list[object]]) -> bytes:
+def _xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     book = Workbook()
     sheet = book.active
     for row in rows:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
     def run_from_argv(self, argv: list[str]) -> None:
         # `verify` parses its own options (offline.py), which Django's parser would otherwise claim.
         if len(argv) > 2 and argv[2] == "verify":
-            raise SystemExit(offline.run(argv[3:], self.stdout))
+            raise SystemExit(offline.run(argv[3:], cast(TextIO, self.stdout)))
         super().run_from_argv(argv)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         from ...services.keys import key_list_document
 
         if options["command"] == "verify":
-            raise SystemExit(offline.run(options["rest"], self.stdout))
+            raise SystemExit(offline.run(options["rest"], cast(TextIO, self.stdout)))
         if options["command"] == "import-existing":
             self._import_existing(Path(options["file"]), options["source_system"])
             return
