@@ -170,35 +170,40 @@ def type_code_of(name: str) -> str:
     return _CODES.get(name, "")
 
 
+def _ago(years: int, month: int, day: int) -> dt.date:
+    """A date this many years before the current year, so that the demo's licences stay within their validity
+    whenever it is loaded (their face numbers, which make them one registration, never change)."""
+    return dt.date(dt.date.today().year - years, month, day)
+
+
 # Licences an earlier system issued to the demo's citizens and enterprise: (account, type name, issuing
 # department kind in 诸暨市, face number, issued on, valid until or None for the type's rule, face fields).
 EXISTING: list[tuple[str, str, str, str, dt.date, dt.date | None, dict[str, str]]] = [
-    ("zj_citizen_wang", "居民身份证", "police", "330681-SFZ-2019-004512", dt.date(2019, 3, 12), None, {}),
-    ("zj_citizen_wang", "居民户口簿", "police", "330681-HK-2015-018832", dt.date(2015, 7, 2), None, {}),
-    ("zj_citizen_wang", "社会保障卡", "hrss", "330681D156000005", dt.date(2021, 9, 14), None, {}),
+    ("zj_citizen_wang", "居民身份证", "police", "330681-SFZ-004512", _ago(7, 3, 12), None, {}),
+    ("zj_citizen_wang", "居民户口簿", "police", "330681-HK-018832", _ago(11, 7, 2), None, {}),
+    ("zj_citizen_wang", "社会保障卡", "hrss", "330681D156000005", _ago(5, 9, 14), None, {}),
     (
         "zj_citizen_wang",
         "结婚证",
         "civil_affairs",
-        "J330681-2020-000731",
-        dt.date(2020, 5, 20),
+        "J330681-000731",
+        _ago(6, 5, 20),
         None,
         {
             "groom_name": "李志强",
             "groom_id_number": make_resident_id(regions.ZJ, dt.date(1990, 6, 21), 235),
             "bride_name": "王晓燕",
             "bride_id_number": "",  # filled from the account below
-            "registered_on": "2020-05-20",
         },
     ),
-    ("zj_citizen_chen", "居民身份证", "police", "330681-SFZ-2012-000917", dt.date(2012, 11, 5), None, {}),
-    ("zj_citizen_chen", "社会保障卡", "hrss", "330681D156000017", dt.date(2019, 4, 8), None, {}),
+    ("zj_citizen_chen", "居民身份证", "police", "330681-SFZ-000917", _ago(14, 11, 5), None, {}),
+    ("zj_citizen_chen", "社会保障卡", "hrss", "330681D156000017", _ago(7, 4, 8), None, {}),
     (
         "zj_citizen_chen",
         "残疾人证",
         "disabled",
-        "330681-CJR-2018-000233",
-        dt.date(2018, 6, 1),
+        "330681-CJR-000233",
+        _ago(8, 6, 1),
         None,
         {"disability_kind": "肢体残疾"},
     ),
@@ -207,7 +212,7 @@ EXISTING: list[tuple[str, str, str, str, dt.date, dt.date | None, dict[str, str]
         "营业执照",
         "market",
         "330681000088215",
-        dt.date(2016, 8, 18),
+        _ago(10, 8, 18),
         None,
         {"legal_representative": "陈建国"},
     ),
@@ -216,7 +221,7 @@ EXISTING: list[tuple[str, str, str, str, dt.date, dt.date | None, dict[str, str]
         "食品经营许可证",
         "market",
         "JY23306810052718",
-        dt.date(2023, 3, 6),
+        _ago(3, 3, 6),
         None,
         {
             "legal_representative": "陈建国",
@@ -252,6 +257,7 @@ def existing_records() -> list[Any]:
         }
         if type_name == "结婚证":
             face["bride_id_number"] = holder_code
+            face["registered_on"] = issued_on.isoformat()
         out.append(
             ExistingLicence(
                 type_code=type_code_of(type_name),
