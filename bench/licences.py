@@ -7,7 +7,7 @@ licence types and the demo holders' registered licences):
 
 1. in process, one thread, each for --seconds seconds: SM2 signatures of a licence seal as issuing signs it
    (keys.sign: the issuer's private key decrypted (SM4-GCM) and gmalg's SM2 over SM3(Z_A ‖ seal)), SM2
-   verifications of it, and whole offline verdicts of a QR code
+   verifications of it (sm2.verify, Jacobian coordinates), and whole offline verdicts of a QR code
    (tongban.licences.domain.verdict.decide: base45 text → seal → key list → signature → status list bits,
    what ``tongban licences verify`` decides);
 2. the verification page over HTTP through a real server (gunicorn, --workers sync workers, as bench/cases.py
@@ -123,7 +123,7 @@ def main() -> int:
     verifies = rate(lambda: sm2.verify(public, signed, seal.signature), args.seconds)
     verdicts = rate(lambda: decide(text, key_list, lists), args.seconds)
     print(
-        f"in process (gmalg, one thread): sign {signs:8.1f}/s  verify {verifies:8.1f}/s  offline verdict {verdicts:8.1f}/s"
+        f"in process (one thread; signing gmalg, verification sm2.py): sign {signs:8.1f}/s  verify {verifies:8.1f}/s  offline verdict {verdicts:8.1f}/s"
     )
 
     ssl_sign, ssl_verify, ssl_version = openssl_speed()
