@@ -32,6 +32,7 @@ def run_settings(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedP
 PRODUCTION = {
     "TONGBAN_SECRET_KEY": "k" * 10 + "Z9x#Q-v!s@e%r^t&y*u(i)o_p+l=a~s:d;f'g<h>j,k.l?m/n" * 2,
     "TONGBAN_AUDIT_KEY": "audit-signing-key-from-the-environment",
+    "TONGBAN_LICENCE_KEY_SECRET": "licence-key-encryption-secret-from-the-environment",
     "TONGBAN_ALLOWED_HOSTS": "tongban.example.gov.cn",
 }
 
@@ -46,7 +47,7 @@ def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
 
 
 def test_production_refuses_to_start_without_its_keys(tmp_path: Path) -> None:
-    for missing in ("TONGBAN_SECRET_KEY", "TONGBAN_AUDIT_KEY"):
+    for missing in ("TONGBAN_SECRET_KEY", "TONGBAN_AUDIT_KEY", "TONGBAN_LICENCE_KEY_SECRET"):
         env = {k: v for k, v in PRODUCTION.items() if k != missing}
         done = run_settings(tmp_path, "import tongban.settings", **env)
         assert done.returncode != 0 and missing in done.stderr

@@ -43,6 +43,7 @@ def _register_routers() -> None:
         ("search", "/"),
         ("jurisdictions", "/"),
         ("cases", "/"),
+        ("licences", "/"),
     ]:
         try:
             module = importlib.import_module(f"tongban.{app}.api")

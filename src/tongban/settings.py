@@ -73,6 +73,24 @@ if not TONGBAN_AUDIT_KEYS:
 # Where the latest signed checkpoint is also written: outside the database, ideally another disk or host.
 TONGBAN_AUDIT_ANCHOR_DIR = Path(os.environ.get("TONGBAN_AUDIT_ANCHOR_DIR", VAR_DIR / "audit"))
 
+# E-licence signing keys (licences/keystore.py) are stored encrypted under a key derived from this secret, kept
+# outside the database. Comma-separated: the first encrypts, the others still decrypt (rotation).
+TONGBAN_LICENCE_KEY_SECRETS = [
+    k.strip() for k in os.environ.get("TONGBAN_LICENCE_KEY_SECRET", "").split(",") if k.strip()
+]
+if not TONGBAN_LICENCE_KEY_SECRETS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "TONGBAN_LICENCE_KEY_SECRET 未设置：电子证照签名私钥的加密密钥必须来自环境变量，不能存放在数据库中。"
+        )
+    TONGBAN_LICENCE_KEY_SECRETS = [installation_secret("licence_key_secret")]
+# Where e-licence keys live and sign: "software" (in process) or a hardware module's plugin (licences/contrib/).
+TONGBAN_LICENCE_SIGNER = os.environ.get("TONGBAN_LICENCE_SIGNER", "software")
+# Public licence checks (/licences/verify/, /lv/…) allowed per client address per minute.
+TONGBAN_LICENCE_CHECK_RATE_LIMIT = int(os.environ.get("TONGBAN_LICENCE_CHECK_RATE_LIMIT", "30"))
+# A signed status list tells verifiers to fetch a newer one after this many hours (it is re-signed before).
+TONGBAN_LICENCE_STATUS_LIST_HOURS = float(os.environ.get("TONGBAN_LICENCE_STATUS_LIST_HOURS", "24"))
+
 ALLOWED_HOSTS = [h for h in os.environ.get("TONGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): rate limits,
 # lock-outs and the audit log then see the real client's address (core/net.py). Nobody else's is.
@@ -101,6 +119,7 @@ INSTALLED_APPS = [
     "tongban.audit",
     "tongban.notifications",
     "tongban.delivery",
+    "tongban.licences",
     "tongban.cases",
     "tongban.portal",
     "tongban.demo",

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from tongban.api import api
 from tongban.cases import views as case_views
+from tongban.licences import views as licence_views
 
 admin.site.site_header = "通办 · 管理后台"
 admin.site.site_title = "通办管理后台"
@@ -21,6 +22,9 @@ urlpatterns = [
     path("search/", include("tongban.search.urls")),
     path("progress/", include("tongban.cases.urls_public")),
     path("cases/", include("tongban.cases.urls")),
+    path("licences/", include("tongban.licences.urls")),
+    # What a licence's QR code opens: the public check of that licence (licences/domain/seal.py).
+    path("lv/<str:code>", licence_views.scanned, name="licence_scan"),
     # Each account's own workspace (工作台): where sign-in lands and the header's 工作台 link leads.
     path("workspace/", case_views.index, name="workspace"),
     path("", include("tongban.core.urls")),

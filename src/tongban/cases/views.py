@@ -501,6 +501,7 @@ def detail_context(
         if personal
         else [],
         "delivery_label": DELIVERY_LABELS.get(case.result_delivery, ""),
+        "result_licence_url": services.result_licence_url(case) if personal else "",
         "result_document_url": reverse("cases:result_document", args=[case.number])
         if personal and electronic_document(case)
         else "",

@@ -40,11 +40,13 @@ from tongban.jurisdictions.models import Department, Division
 from . import guide_files, services, vocab
 from .access import manages_a_province
 from .formschema import FIELD_TYPES, schema_errors
+from .licence_types import CASE_SOURCES
 from .models import (
     CatalogueEntry,
     HandlingStep,
     ImplementationVersion,
     ItemImplementation,
+    LicenceType,
     MaterialRequirement,
     SpecialStep,
     Theme,
@@ -256,6 +258,51 @@ class ThemeAdmin(BaseCatalogueAdmin):
     list_filter = ("audience",)
     search_fields = ("code", "name")
     ordering = ("audience", "order", "code")
+
+
+class LicenceTypeForm(forms.ModelForm):
+    face_fields = PrettyJSONField(
+        label="照面字段",
+        rows=10,
+        required=True,
+        help_text='每个字段 {"key", "label", "type", "source", "required"}；type 为 text、date、number 或 code；'
+        "source 为 form.<申请表字段键名>，或 " + "、".join(f"{k}（{v}）" for k, v in CASE_SOURCES.items()),
+    )
+
+    class Meta:
+        model = LicenceType
+        fields = [
+            "code", "name", "defining_body", "defining_body_code", "holder_kind", "face_title", "face_layout",
+            "face_fields", "validity_rule", "validity_years", "valid_until", "is_active",
+        ]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk and data.get("code") != self.instance.code:
+            self.add_error("code", "证照类型代码已被证照使用，不能修改")
+        for field, message in services.licence_type_errors(data).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+
+@admin.register(LicenceType)
+class LicenceTypeAdmin(BaseCatalogueAdmin):
+    """证照类型: defined once for the whole platform, by province or platform administrators."""
+
+    form = LicenceTypeForm
+    list_display = ("name", "code", "defining_body", "holder_kind", "validity_rule", "is_active")
+    list_filter = ("holder_kind", "validity_rule", "is_active")
+    search_fields = ("code", "name", "defining_body")
+    fieldsets = [
+        (None, {"fields": ["code", "name", "defining_body", "defining_body_code", "holder_kind", "is_active"]}),
+        ("照面", {"fields": ["face_title", "face_layout", "face_fields"]}),
+        ("有效期", {"fields": ["validity_rule", "validity_years", "valid_until"]}),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = services.save_licence_type(dict(form.cleaned_data), actor=request.user)
+        obj.pk = saved.pk
 
 
 class CatalogueEntryForm(forms.ModelForm):

@@ -31,7 +31,7 @@ from tongban.jurisdictions.api import full_names, resolve_region
 from tongban.jurisdictions.models import Department
 
 from . import schemas
-from .models import CatalogueEntry, ImplementationVersion, ItemImplementation, Theme
+from .models import CatalogueEntry, ImplementationVersion, ItemImplementation, LicenceType, Theme
 from .selectors import get_published_guide, public_versions, published_implementations, regions_tree
 from .workflow import VersionStatus
 
@@ -273,3 +273,86 @@ RegionNode.model_rebuild()
 )
 def region_tree(request: HttpRequest, with_empty: bool = True):
     return regions_tree(with_empty=with_empty)
+
+
+# --- licence types (证照类型) ----------------------------------------------------------------------------------
+
+
+class LicenceFaceFieldOut(Schema):
+    key: str = Field(..., description="照面字段键名")
+    label: str = Field(..., description="照面字段名称")
+    type: str = Field(..., description="text、date、number 或 code")
+    source: str = Field(..., description="取值来源：form.<申请表字段> 或办件信息（holder_name 等）")
+    required: bool = Field(False, description="是否必填")
+
+
+class LicenceTypeOut(Schema):
+    code: str = Field(..., description="证照类型代码：证照定义机构统一社会信用代码加3位数字")
+    name: str = Field(..., description="证照类型名称")
+    defining_body: str = Field(..., description="证照定义机构")
+    defining_body_code: str = Field(..., description="证照定义机构统一社会信用代码")
+    holder_kind: Literal["natural", "legal", "market"] = Field(
+        ..., description="持证主体类型：natural 自然人，legal 法人，market 市场主体（法人或个体工商户）"
+    )
+    face_title: str = Field(..., description="照面标题")
+    face_layout: Literal["certificate", "card"] = Field(..., description="照面版式")
+    face_fields: list[LicenceFaceFieldOut]
+    validity_rule: Literal["years", "until", "permanent"] = Field(..., description="有效期规则")
+    validity_years: int | None = Field(None, description="固定年限（validity_rule=years）")
+    valid_until: str | None = Field(None, description="统一截止日期（validity_rule=until）")
+
+
+class LicenceTypePage(Schema):
+    total: int
+    limit: int
+    offset: int
+    results: list[LicenceTypeOut]
+
+
+def _licence_type_out(t: LicenceType) -> dict:
+    return {
+        "code": t.code,
+        "name": t.name,
+        "defining_body": t.defining_body,
+        "defining_body_code": t.defining_body_code,
+        "holder_kind": t.holder_kind,
+        "face_title": t.face_title,
+        "face_layout": t.face_layout,
+        "face_fields": [
+            {
+                "key": str(f.get("key", "")),
+                "label": str(f.get("label", "")),
+                "type": str(f.get("type", "text")),
+                "source": str(f.get("source", "")),
+                "required": bool(f.get("required")),
+            }
+            for f in t.face_fields
+        ],
+        "validity_rule": t.validity_rule,
+        "validity_years": t.validity_years,
+        "valid_until": t.valid_until.isoformat() if t.valid_until else None,
+    }
+
+
+@router.get(
+    "/licence-types",
+    response={200: LicenceTypePage, **ERRORS},
+    summary="证照类型列表",
+    description="平台定义的电子证照类型（启用的），按类型代码排序；实施清单的结果电子证照类型填写其中的类型代码。",
+)
+def list_licence_types(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
+    qs = LicenceType.objects.filter(is_active=True).order_by("code")
+    return paged((_licence_type_out(t) for t in qs[offset : offset + limit]), qs.count(), limit, offset)
+
+
+@router.get(
+    "/licence-types/{code}",
+    response={200: LicenceTypeOut, **ERRORS},
+    summary="证照类型",
+    description="一个证照类型的定义：定义机构、照面字段及取值来源、有效期规则。",
+)
+def licence_type_detail(request: HttpRequest, code: str):
+    found = LicenceType.objects.filter(code=code.strip().upper()[:21], is_active=True).first()
+    if found is None:
+        raise NotFound(f"证照类型“{shown(code)}”不存在", "code")
+    return _licence_type_out(found)

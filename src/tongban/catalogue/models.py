@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from tongban.core.models import AppendOnlyModel
 
+from . import licence_types as lt
 from . import vocab
 from .guide_files import format_size
 from .rules import stops_clock
@@ -46,6 +47,41 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_audience_display()}·{self.name}"
+
+
+class LicenceType(models.Model):
+    """A kind of licence (证照类型) the catalogue defines: who defines it, what its face shows and where each
+    value comes from, how long it is valid (licence_types.py). An implementation whose result is a licence
+    names it by ``code`` (ImplementationVersion.result_licence_type)."""
+
+    code = models.CharField(
+        "证照类型代码", max_length=21, unique=True, help_text="证照定义机构的统一社会信用代码加3位数字，共21位"
+    )
+    name = models.CharField("证照类型名称", max_length=100)
+    defining_body = models.CharField("证照定义机构", max_length=100)
+    defining_body_code = models.CharField("证照定义机构统一社会信用代码", max_length=18)
+    holder_kind = models.CharField("持证主体类型", max_length=10, choices=lt.HOLDER_KINDS, default="natural")
+    face_fields = models.JSONField(
+        "照面字段",
+        default=list,
+        help_text='[{"key": "spouse_name", "label": "配偶姓名", "type": "text", "source": "form.spouse_name", '
+        '"required": true}]；source 为 form.<申请表字段> 或 holder_name、issued_on 等办件信息',
+    )
+    validity_rule = models.CharField("有效期规则", max_length=10, choices=lt.VALIDITY_RULES, default="permanent")
+    validity_years = models.PositiveSmallIntegerField("有效年限", null=True, blank=True)
+    valid_until = models.DateField("统一截止日期", null=True, blank=True)
+    face_title = models.CharField("照面标题", max_length=100, help_text="打印在证照照面顶部，如“营业执照”")
+    face_layout = models.CharField("照面版式", max_length=12, choices=lt.FACE_LAYOUTS, default="certificate")
+    is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "证照类型"
+        verbose_name_plural = "证照类型"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
 
 
 class CatalogueEntry(models.Model):
@@ -176,7 +212,10 @@ class ImplementationVersion(models.Model):
     result_type = models.CharField("审批结果类型", max_length=10, choices=vocab.RESULT_TYPES)
     result_sample = models.CharField("结果样本", max_length=200, blank=True)
     result_licence_type = models.CharField(
-        "结果电子证照类型", max_length=60, blank=True, help_text="结果为电子证照时填写证照类型代码"
+        "结果电子证照类型",
+        max_length=60,
+        blank=True,
+        help_text="结果为电子证照时填写证照类型代码（21位）；办结出件时据此自动签发电子证照",
     )
     delivery_methods = models.JSONField("送达方式", default=list)
     delivery_days = models.PositiveIntegerField(

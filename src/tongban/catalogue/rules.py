@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .formschema import schema_errors
+from .licence_types import form_keys_used, holder_served
 from .vocab import LICENSING, STATUTORY_SPECIAL_STEPS
 
 
@@ -175,4 +176,34 @@ def uniformity_differences(entry: dict[str, Any], g: dict[str, Any]) -> list[Vio
     own_steps = [s["name"] for s in g.get("steps") or []]
     if std_steps and std_steps != own_steps:
         out.append(Violation("steps", f"办理环节为“{'→'.join(own_steps)}”，基本目录为“{'→'.join(std_steps)}”"))
+    return out
+
+
+def licence_type_violations(g: dict[str, Any], licence_type: dict[str, Any] | None) -> list[Violation]:
+    """A guide whose result is an e-licence names a defined, active licence type whose face the item can fill:
+    every form field the face takes must be in the guide's form, and the type's holder must be among the
+    item's service objects. ``licence_type`` is the named type's row (None: no such type)."""
+    code = str(g.get("result_licence_type") or "").strip()
+    if not code:
+        return []
+    where = "result_licence_type"
+    if licence_type is None:
+        return [Violation(where, f"结果电子证照类型“{code}”不存在，请填写已定义的证照类型代码（21位）")]
+    out: list[Violation] = []
+    if not licence_type.get("is_active"):
+        out.append(Violation(where, f"证照类型“{licence_type['name']}”已停用"))
+    if g.get("result_type") != "licence":
+        out.append(Violation("result_type", "结果为电子证照时，审批结果类型应为“出证办结”"))
+    form_keys = {str(f.get("key")) for f in g.get("form_schema") or [] if isinstance(f, dict)}
+    missing = [key for key in form_keys_used(licence_type.get("face_fields") or []) if key not in form_keys]
+    if missing:
+        out.append(
+            Violation(
+                "form_schema",
+                f"证照类型“{licence_type['name']}”的照面取自申请表字段 {'、'.join(missing)}，申请表中没有这些字段",
+            )
+        )
+    holder = licence_type.get("holder_kind")
+    if holder and not holder_served(str(holder), g.get("service_objects") or []):
+        out.append(Violation("service_objects", f"证照类型“{licence_type['name']}”的持证主体不在本事项的服务对象中"))
     return out

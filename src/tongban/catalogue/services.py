@@ -15,9 +15,11 @@ from django.db import transaction
 from django.db.models import F, Max, Model
 from django.utils import timezone
 
+from tongban.audit.services import record as audit_record
 from tongban.core.errors import ConflictError, DomainError
 
 from . import guide_files, snapshots
+from .licence_types import face_field_errors, type_code_error, validity_errors
 from .models import (
     CatalogueEntry,
     CatalogueGeneration,
@@ -25,11 +27,12 @@ from .models import (
     HandlingStep,
     ImplementationVersion,
     ItemImplementation,
+    LicenceType,
     MaterialRequirement,
     SpecialStep,
     VersionEvent,
 )
-from .rules import Violation, guide_violations
+from .rules import Violation, guide_violations, licence_type_violations
 from .workflow import TransitionNotAllowed, VersionAction, VersionStatus, next_status
 
 PART_MODELS: dict[str, type[Model]] = {
@@ -259,7 +262,11 @@ def reject_version(version: ImplementationVersion, actor: Any = None, note: str 
 
 
 def publish_violations(version: ImplementationVersion) -> list[Violation]:
-    return guide_violations(snapshot(version))
+    guide = snapshot(version)
+    code = str(guide.get("result_licence_type") or "").strip()
+    row = LicenceType.objects.filter(code=code).values().first() if code else None
+    licence_type = dict(row) if row else None
+    return guide_violations(guide) + licence_type_violations(guide, licence_type)
 
 
 @transaction.atomic
@@ -322,3 +329,41 @@ def start_new_version(implementation: ItemImplementation, actor: Any = None, not
             _write_parts(draft, key, data[key])
     _event(draft, VersionAction.CREATE, "", actor, note or (f"基于第{source.number}版新建" if source else ""))
     return draft
+
+
+# ---- licence types (证照类型) -----------------------------------------------------------------------------
+
+
+def licence_type_errors(data: dict[str, Any]) -> dict[str, str]:
+    """Every problem of a licence type's definition at once, by field (admin form, import, API)."""
+    errors: dict[str, str] = {}
+    code_problem = type_code_error(str(data.get("code") or ""), str(data.get("defining_body_code") or ""))
+    if code_problem:
+        errors["code"] = code_problem
+    for name, label in (("name", "证照类型名称"), ("defining_body", "证照定义机构"), ("face_title", "照面标题")):
+        if not str(data.get(name) or "").strip():
+            errors[name] = f"{label}不能为空"
+    face = face_field_errors(data.get("face_fields"))
+    if face:
+        errors["face_fields"] = "；".join(face)
+    validity = validity_errors(
+        str(data.get("validity_rule") or ""), data.get("validity_years"), data.get("valid_until")
+    )
+    if validity:
+        errors["validity_rule"] = "；".join(validity)
+    return errors
+
+
+@transaction.atomic
+def save_licence_type(data: dict[str, Any], actor: Any = None) -> LicenceType:
+    """Create or update (by code) a licence type. Its code never changes: licences already issued carry it."""
+    errors = licence_type_errors(data)
+    if errors:
+        field = next(iter(errors))
+        raise DomainError("invalid_licence_type", "；".join(errors.values()), field)
+    fields = {f.name for f in LicenceType._meta.concrete_fields} - {"id", "code", "updated_at"}
+    licence_type, _ = LicenceType.objects.update_or_create(
+        code=data["code"], defaults={k: v for k, v in data.items() if k in fields}
+    )
+    audit_record("catalogue.licence_type_saved", "licence_type", licence_type.code, actor=_user(actor))
+    return licence_type

@@ -157,7 +157,13 @@ def _describe(error: Mapping[str, Any]) -> str:
 
 
 def _field_name(error: Mapping[str, Any]) -> str | None:
-    loc = [str(p) for p in error.get("loc", ()) if p not in _PARAM_SOURCES]
+    """The parameter's name: the location without its source (and, for a body, the handler's argument
+    name), so that a body field called ``query`` or ``path`` keeps its name."""
+    loc = [str(p) for p in error.get("loc", ())]
+    if loc and loc[0] in _PARAM_SOURCES:
+        source, loc = loc[0], loc[1:]
+        if source in {"body", "form"} and len(loc) > 1:
+            loc = loc[1:]
     return ".".join(loc) or None
 
 

@@ -40,6 +40,7 @@ from tongban.search.models import SearchSynonym
 
 from . import casebook, replay
 from . import files as demo_files
+from . import licences as demo_licences
 from .data import accounts as account_data
 from .data import bundles as bundle_data
 from .data import catalogue as catalogue_data
@@ -64,6 +65,8 @@ KIND_LABELS = {
     "synonym": "检索同义词",
     "account": "演示账号",
     "scenario": "演示办件场景",
+    "licence_type": "证照类型",
+    "licence": "存量电子证照",
 }
 
 
@@ -461,10 +464,12 @@ def load_demo(*, cases: bool = True) -> LoadReport:
         centres = _load_centres(report, divisions, departments)
         theme_rows = _load_themes(report)
         entries = _load_entries(report, theme_rows)
+        demo_licences.load_licence_types(report)  # before the guides that name them
         impls = _load_implementations(report, divisions, departments, entries)
         _load_bundles(report, divisions, departments, impls)
         _load_synonyms(report)
         _load_accounts(report, divisions, departments, centres)
+        demo_licences.load_existing_licences(report)
         if cases:
             _load_cases(report)
     return report

@@ -73,7 +73,14 @@ from .idempotency import Replayed
 from .identity import WindowAgent
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, perform, perform_bundle, tell
-from .results import describe_dispatch, issue_result, register_result_channel
+from .results import (
+    ResultAddition,
+    describe_dispatch,
+    issue_result,
+    register_result_channel,
+    register_result_hook,
+    result_licence_url,
+)
 from .supervision import answer_supervision, supervise
 
 __all__ = [
@@ -84,6 +91,7 @@ __all__ = [
     "Notice",
     "Outcome",
     "Replayed",
+    "ResultAddition",
     "WindowAgent",
     "accept",
     "accept_bundle",
@@ -123,12 +131,14 @@ __all__ = [
     "refresh_deadlines",
     "refuse",
     "register_result_channel",
+    "register_result_hook",
     "request_bundle_correction",
     "request_correction",
     "require",
     "required_uploads",
     "resubmit",
     "resubmit_bundle",
+    "result_licence_url",
     "resume",
     "return_for_correction",
     "save_bundle_draft",

@@ -3,12 +3,15 @@ post, and the case closed.
 
 Postal delivery is the delivery app's (快递送达): it registers itself here as the result channel "post"
 (delivery/apps.py), so the case domain never imports it and a deployment without it simply offers no post.
+Result hooks do the same for what a result makes besides its delivery: the licences app registers one that
+issues the e-licence (电子证照) of a granted case whose guide names a licence type, in the closing transition.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.core.files.base import ContentFile
@@ -42,6 +45,41 @@ class ResultChannel(Protocol):
 
 
 _channels: dict[str, ResultChannel] = {}
+
+
+@dataclass(frozen=True)
+class ResultAddition:
+    """What a result hook made of the result: more for the result-issue event, the licence identifier the
+    case keeps (``Case.result_licence_id``), a sentence for the applicant's notice."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    licence_id: str = ""
+    notice: str = ""
+
+
+class ResultHook(Protocol):
+    def on_issue(self, ctx: Ctx, case: Case) -> ResultAddition | None:
+        """Inside the closing transition (the case row locked, its decision known): make what the result
+        makes; raise DomainError to refuse the issue (nothing is then written)."""
+
+
+_hooks: dict[str, ResultHook] = {}
+
+
+def register_result_hook(name: str, hook: ResultHook) -> None:
+    _hooks[name] = hook
+
+
+def result_licence_url(case: Case) -> str:
+    """The page of the licence the case's result made, from the hook that says where it is (``page_url``);
+    "" when there is none."""
+    if not case.result_licence_id:
+        return ""
+    for hook in _hooks.values():
+        page_url = getattr(hook, "page_url", None)
+        if page_url is not None:
+            return str(page_url(case.result_licence_id))
+    return ""
 
 
 def register_result_channel(name: str, channel: ResultChannel) -> None:
@@ -86,16 +124,25 @@ def issue_result(
         c.result_delivery = delivery
         c.closed_at = clock.now()
         data: dict[str, Any] = {"delivery": delivery, "tracking": ""}
+        also = ""
+        for hook in _hooks.values():
+            added = hook.on_issue(ctx, c)
+            if added is not None:
+                data.update(added.data)
+                c.result_licence_id = added.licence_id or c.result_licence_id
+                also += added.notice
         if delivery == "window":
             Visit.objects.create(case=c, purpose="窗口领取结果", centre=c.receiving_centre)
         if delivery == "electronic":
             data.update(deliver_electronically(c))
-            body = "您的办件已办结，决定文书已电子送达，请登录后在办件页面下载（已签名PDF）。"
+            body = "您的办件已办结，决定文书已电子送达，请登录后在办件页面下载（已签名PDF）。" + also
             return Outcome(data=data, notices=[Notice("closed", "办件已办结（电子送达）", body)])
         if channel is not None:  # inside the transition: a refused one sends nothing
             sent, notice = channel.dispatch(ctx, c, to)
             data.update(sent)
+            if also and isinstance(notice.body, str):
+                notice = Notice(notice.kind, notice.subject, notice.body + also)
             return Outcome(data=data, notices=[notice])
-        return Outcome(data=data, notices=[Notice("closed", "办件已办结", "您的办件已办结。")])
+        return Outcome(data=data, notices=[Notice("closed", "办件已办结", "您的办件已办结。" + also)])
 
     return perform(ctx, case, A.ISSUE_RESULT, revision, effect)

@@ -20,11 +20,13 @@ from tongban.catalogue.models import (
     HandlingStep,
     ImplementationVersion,
     ItemImplementation,
+    LicenceType,
     MaterialRequirement,
     SpecialStep,
     Theme,
     VersionEvent,
 )
+from tongban.core.identifiers import make_uscc
 from tongban.jurisdictions.models import Division
 from tongban.jurisdictions.tests.factories import DepartmentFactory, DivisionFactory
 
@@ -235,3 +237,26 @@ def wipe_catalogue() -> None:
     CatalogueEntry.objects.update(parent=None)
     CatalogueEntry.objects.all().delete()
     GuideFile.objects.all().delete()
+
+
+def food_licence_type() -> str:
+    """The code of a 食品经营许可证 licence type (saved once), for guides whose result is an e-licence: publishing
+    checks that the type a guide names exists."""
+    body_code = make_uscc("1", "1", "100000", "00005005")
+    code = f"{body_code}002"
+    if not LicenceType.objects.filter(code=code).exists():
+        services.save_licence_type(
+            {
+                "code": code,
+                "name": "食品经营许可证",
+                "defining_body": "国家市场监督管理总局",
+                "defining_body_code": body_code,
+                "holder_kind": "market",
+                "face_title": "食品经营许可证",
+                "face_fields": [{"key": "operator", "label": "经营者名称", "type": "text", "source": "holder_name"}],
+                "validity_rule": "years",
+                "validity_years": 5,
+                "valid_until": None,
+            }
+        )
+    return code

@@ -123,7 +123,7 @@ def build_catalogue() -> dict[str, Any]:
         result_name="食品经营许可证",
         result_type="licence",
         result_sample="许可证样本.pdf",
-        result_licence_type="FOOD_BUSINESS",
+        result_licence_type=f.food_licence_type(),
         delivery_methods=["electronic", "post"],
         delivery_days=2,
         charged=True,

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .licence_types import type_code_of
 from .regions import DEPARTMENT_KINDS
 
 COMPLAINT_PHONE = "12345"
@@ -467,7 +468,7 @@ def build_guide(item: Item, contact: Contact) -> tuple[dict[str, Any], list[dict
         "result_name": item.result_name,
         "result_type": item.result_type,
         "result_sample": f"{item.result_name}（样本）.pdf",
-        "result_licence_type": item.result_licence,
+        "result_licence_type": type_code_of(item.result_licence),
         "delivery_methods": list(item.delivery),
         "delivery_days": item.delivery_days,
         "courier": "post" in item.delivery,

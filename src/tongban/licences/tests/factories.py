@@ -1,0 +1,64 @@
+"""Licences for tests: a licence type, a world whose item's result is that licence, and granted cases whose
+result issue made their licence (through the case services and the result hook, as in production)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from tongban.cases.models import Case
+from tongban.cases.tests.factories import CaseFactory, World, world
+from tongban.catalogue import services as catalogue_services
+from tongban.catalogue.models import LicenceType
+from tongban.catalogue.tests.factories import PublishedVersionFactory, materials
+from tongban.core.identifiers import make_uscc
+
+from ..models import Licence
+
+# 公安部 as the defining body of the test type (a valid credit code of the form the standard uses).
+DEFINING_CODE = make_uscc("1", "1", "100000", "00001333")
+
+
+def licence_type(**overrides: Any) -> LicenceType:
+    data: dict[str, Any] = {
+        "code": f"{DEFINING_CODE}011",
+        "name": "居民户口簿",
+        "defining_body": "公安部",
+        "defining_body_code": DEFINING_CODE,
+        "holder_kind": "natural",
+        "face_title": "居民户口簿（新生儿户口页）",
+        "face_layout": "certificate",
+        "face_fields": [
+            {"key": "child_name", "label": "姓名", "type": "text", "source": "form.child_name", "required": True},
+            {"key": "birth_date", "label": "出生日期", "type": "date", "source": "form.child_birth_date"},
+            {"key": "guardian", "label": "申报人", "type": "text", "source": "holder_name"},
+            {"key": "registered_by", "label": "登记机关", "type": "text", "source": "issuer_name"},
+        ],
+        "validity_rule": "years",
+        "validity_years": 10,
+        "valid_until": None,
+        "is_active": True,
+    }
+    data.update(overrides)
+    return catalogue_services.save_licence_type(data)
+
+
+def licence_world(code: str = "330681", prefix: str = "", **type_overrides: Any) -> World:
+    """The cases' world, its item now issuing a licence (居民户口簿 of the newborn, valid ten years)."""
+    w = world(code, prefix=prefix)
+    kind = licence_type(**type_overrides)
+    version = PublishedVersionFactory(
+        name="新生儿入户",
+        division=w.police.division,
+        department=w.police,
+        result_licence_type=kind.code,
+        steps=[{"name": n, "days": 1} for n in ("受理", "审核", "审批", "办结")],
+        materials=[*materials(), {"name": "结婚证", "source": "applicant", "copies": 1, "necessity": "deferrable"}],
+    )
+    return dataclasses.replace(w, version=version)
+
+
+def issued(w: World, **case: Any) -> tuple[Case, Licence]:
+    """A granted case of ``w`` whose result was issued, and the licence that made."""
+    closed = CaseFactory(world=w, status="closed", **case)
+    return closed, Licence.objects.get(identifier=closed.result_licence_id)
