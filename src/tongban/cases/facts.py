@@ -13,8 +13,9 @@ from tongban.core import clock
 from .domain import limits, steps
 from .domain.bundle_workflow import BundleFacts
 from .domain.limits import Clock
-from .domain.materials import Missing, missing
+from .domain.materials import Missing
 from .domain.workflow import CaseFacts, CaseStatus
+from .licence_refs import lacking
 from .models import BundleCase, Case, CaseMaterial, JointStep
 
 S = CaseStatus
@@ -100,7 +101,7 @@ class CaseFactsOf:
 
     @cached_property
     def missing(self) -> Missing:
-        return missing(version_of(self.case).materials.all(), self.materials)
+        return lacking(version_of(self.case), self.materials)
 
     @property
     def missing_required(self) -> tuple[str, ...]:
@@ -218,8 +219,8 @@ class BundleFactsOf:
         for child in open_children:
             if child.bundle_item_id in waiting:
                 continue
-            lacking = missing(version_of(child).materials.all(), child.materials.all()).required
-            out += [f"{version_of(child).name}：{name}" for name in lacking]
+            absent = lacking(version_of(child), child.materials.all()).required
+            out += [f"{version_of(child).name}：{name}" for name in absent]
         return tuple(out)
 
     @cached_property

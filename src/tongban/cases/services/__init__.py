@@ -68,6 +68,7 @@ from .desk import (
     supply_deferred,
 )
 from .idempotency import Replayed
+from .licence_use import check_material, use_licence
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, perform, perform_bundle, tell
 from .results import (
@@ -98,6 +99,7 @@ __all__ = [
     "apply_online",
     "attach_bundle_material",
     "attach_material",
+    "check_material",
     "check_window_applicant",
     "choose_result_mode",
     "chosen_items",
@@ -148,6 +150,7 @@ __all__ = [
     "suspend",
     "tell",
     "today",
+    "use_licence",
     "window_clerk_centre",
     "withdraw",
     "withdraw_bundle_item",
