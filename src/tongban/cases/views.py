@@ -457,6 +457,9 @@ def detail_context(
     version = version_of(case)
     deadline = selectors.deadline_of(case)
     materials = _materials(case, held)
+    if personal and actor.staff:  # 免证办: the licence behind a material verified again as staff open the case
+        for m in held:
+            m.licence_check = services.check_material(m, request.user, client_ip(request))  # type: ignore[attr-defined]
     missing = services.missing_materials(case, held) if case.status in (S.SUBMITTED, S.CORRECTION) else []
     held_names = {m["name"] for m in materials if m["ok"] or any(h.state == "deferred" for h in m["held"])}
     deferrable = [m.name for m in version.materials.all() if m.necessity == "deferrable" and m.name not in held_names]
