@@ -23,6 +23,7 @@ from tongban.core.signing import document_signer
 
 from ..domain.workflow import CaseAction
 from ..models import Case, Visit
+from .bundle_flow import pass_result_licence
 from .context import Ctx
 from .perform import Notice, Outcome, perform
 
@@ -119,6 +120,8 @@ def issue_result(
                 data.update(added.data)
                 c.result_licence_id = added.licence_id or c.result_licence_id
                 also += added.notice
+        if c.result_licence_id:
+            pass_result_licence(c)  # a bundle's waiting items hold the licence, not a file
         if delivery == "window":
             Visit.objects.create(case=c, purpose="窗口领取结果", centre=c.receiving_centre)
         if delivery == "electronic":
