@@ -244,6 +244,9 @@ class IndicatorsOut(Schema):
     average_days_to_last_result: float | None = Field(
         None, description="从提交到最后一个事项作出决定的平均天数（日历日）；无已完成办件时为 null"
     )
+    licence_materials_avoided: int = Field(
+        ..., description="免证办：各事项以电子证照（申请人持有的或前置事项结果签发的）代替文件或纸质材料的份数"
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -714,4 +717,5 @@ def bundle_indicators(request: HttpRequest, code: str, start: dt.date | None = N
         "materials_saved": ind.materials_saved,
         "trips_saved": ind.trips_saved,
         "average_days_to_last_result": ind.average_days_to_last_result,
+        "licence_materials_avoided": ind.licence_materials_avoided,
     }

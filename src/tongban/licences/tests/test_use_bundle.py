@@ -44,3 +44,19 @@ def test_the_waiting_item_receives_the_prerequisites_licence(client: Client) -> 
     client.force_login(env.w.approver)
     page = client.get(f"/cases/{waiting.number}/").content.decode()
     assert "已核验" in page and version.identifier in page
+
+
+def test_the_bundle_indicators_count_materials_a_licence_replaced(client: Client) -> None:
+    env = make_env()
+    kind = licence_type(name="出生医学证明", face_title="出生医学证明")
+    cert = env.items["出生医学证明"].implementation
+    ImplementationVersion.objects.filter(implementation=cert).update(result_licence_type=kind.code)
+    bc = BundleCaseFactory(env=env, phase="in_progress", result_mode="separate")
+    before = client.get(f"/api/v1/bundles/{env.bundle.code}/indicators").json()
+    assert before["licence_materials_avoided"] == 0
+    granted = grant_item(env, bc, "出生医学证明")
+    s.issue_bundle_results(
+        s.Ctx(env.w.clerk, "window", env.w.window), bc.number, "window", None, numbers=[granted.number]
+    )
+    after = client.get(f"/api/v1/bundles/{env.bundle.code}/indicators").json()
+    assert after["licence_materials_avoided"] == 1
