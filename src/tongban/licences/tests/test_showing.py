@@ -17,6 +17,7 @@ from tongban.cases.tests.factories import Api
 
 from ..domain import showing as table
 from ..domain.showing import CodeAction, CodeStatus
+from ..domain.workflow import LicenceAction
 from ..models import LicenceUse, ShowCode
 from ..services.perform import perform
 from .factories import UseWorld, use_world
@@ -29,7 +30,7 @@ def u() -> UseWorld:
     return use_world()
 
 
-def ok(response: Any, status: int = 200) -> dict[str, Any]:
+def ok(response: Any, status: int = 200) -> Any:
     assert response.status_code == status, response.content.decode()
     return response.json()
 
@@ -47,12 +48,15 @@ def test_the_table_lets_only_an_active_code_be_redeemed_by_its_audience() -> Non
     assert table.status_at(CodeStatus.ACTIVE, now, now) is CodeStatus.EXPIRED
     assert table.status_at(CodeStatus.ACTIVE, now + dt.timedelta(seconds=1), now) is CodeStatus.ACTIVE
     assert table.guard(CodeStatus.ACTIVE, CodeAction.REDEEM) is None
-    assert table.guard(CodeStatus.EXPIRED, CodeAction.REDEEM).code == "code_expired"
-    assert table.guard(CodeStatus.WITHDRAWN, CodeAction.REDEEM).code == "code_withdrawn"
+    expired = table.guard(CodeStatus.EXPIRED, CodeAction.REDEEM)
+    withdrawn = table.guard(CodeStatus.WITHDRAWN, CodeAction.REDEEM)
+    assert expired is not None and expired.code == "code_expired"
+    assert withdrawn is not None and withdrawn.code == "code_withdrawn"
     assert table.guard(CodeStatus.WITHDRAWN, CodeAction.WITHDRAW) is not None
     wrong = table.guard(CodeStatus.ACTIVE, CodeAction.REDEEM, audience_department_id=1, redeemer_department_id=2)
     assert wrong is not None and wrong.status == 403
-    assert table.guard(CodeStatus.ACTIVE, CodeAction.REDEEM, licence_valid=False).code == "licence_not_valid"
+    not_valid = table.guard(CodeStatus.ACTIVE, CodeAction.REDEEM, licence_valid=False)
+    assert not_valid is not None and not_valid.code == "licence_not_valid"
     assert table.lifetime_error(0) and table.lifetime_error(24 * 60 + 1) and not table.lifetime_error(24 * 60)
     code = table.new_short_code()
     assert len(code) == 8 and set(code) <= set(table.ALPHABET)
@@ -121,7 +125,7 @@ def test_who_may_make_and_redeem_codes(client: Client, u: UseWorld) -> None:
 
 def test_a_suspended_licence_cannot_be_shown_and_its_code_stops_showing_it(client: Client, u: UseWorld) -> None:
     code = make_code(client, u)
-    perform(services.Ctx(u.w.applicant, "online"), u.licence, "suspend", None, reason="遗失")
+    perform(services.Ctx(u.w.applicant, "online"), u.licence, LicenceAction.SUSPEND, None, reason="遗失")
     refused = Api(client, u.w.clerk).post("/licence-codes/redeem", {"code": code["short_code"]})
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "licence_not_valid"
     no_new = Api(client, u.w.applicant).post("/my/licence-codes", {"identifier": u.licence.identifier, "purpose": "x"})
@@ -135,7 +139,7 @@ def test_the_wallet_page_shows_every_licence_valid_first_and_the_code_page_its_q
     from .factories import issued
 
     _, second = issued(u.w)
-    perform(services.Ctx(u.w.applicant, "online"), second, "suspend", None, reason="遗失")
+    perform(services.Ctx(u.w.applicant, "online"), second, LicenceAction.SUSPEND, None, reason="遗失")
     client.force_login(u.w.applicant)
     page = client.get("/licences/mine/").content.decode()
     assert page.index(u.licence.identifier) < page.index(second.identifier)

@@ -14,6 +14,7 @@ from tongban.cases.models import Case, CaseMaterial
 from tongban.cases.tests.factories import Api
 from tongban.core.actor import actor_of
 
+from ..domain.workflow import LicenceAction
 from ..models import LicenceUse
 from ..services.perform import perform
 from .factories import HOUSEHOLD, UseWorld, use_world
@@ -75,7 +76,7 @@ def test_someone_elses_licence_is_refused(client: Client, u: UseWorld) -> None:
 
 def test_a_suspended_licence_is_no_longer_offered_and_the_clerk_sees_why(client: Client, u: UseWorld) -> None:
     case = ok(apply(Api(client, u.w.applicant), u, licences={HOUSEHOLD: u.licence.identifier}), 201)
-    perform(services.Ctx(u.w.applicant, "online"), u.licence, "suspend", None, reason="遗失")
+    perform(services.Ctx(u.w.applicant, "online"), u.licence, LicenceAction.SUSPEND, None, reason="遗失")
     seen = ok(Api(client, u.w.clerk).get(f"/cases/{case['number']}"))
     check = next(m for m in seen["materials"] if m["name"] == HOUSEHOLD)["licence_check"]
     assert check["verified"] is False and check["label"] != "已核验"
@@ -92,7 +93,7 @@ def test_a_draft_takes_the_licence_and_submission_checks_it_again(client: Client
         ),
         201,
     )
-    perform(services.Ctx(u.w.applicant, "online"), u.licence, "suspend", None, reason="遗失")
+    perform(services.Ctx(u.w.applicant, "online"), u.licence, LicenceAction.SUSPEND, None, reason="遗失")
     refused = api.post(f"/cases/{draft['number']}/submit", {"revision": draft["revision"]})
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "licence_invalid"
 

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 
 from tongban.cases import services
-from tongban.cases.facts import case_facts
 from tongban.cases.models import Case
 
+from ..domain.workflow import LicenceAction
 from ..models import LicenceUse
 from ..services.perform import perform
 from .factories import HOUSEHOLD, UseWorld, use_world
@@ -61,9 +61,9 @@ def test_the_online_form_offers_the_licence_and_the_clerk_sees_it_verified(clien
     assert LicenceUse.objects.filter(licence=u.licence, user=u.w.clerk, case_number=case.number).exists()
     accepted = services.accept(services.Ctx(u.w.clerk, "window", u.w.window), case, case.revision)
     assert accepted.status == "in_progress"
-    assert not case_facts(Case.objects.get(pk=case.pk)).missing  # acceptance and its notice: nothing lacking
+    assert not services.missing_materials(Case.objects.get(pk=case.pk))  # acceptance, its notice: nothing lacking
 
-    perform(services.Ctx(u.w.applicant, "online"), u.licence, "suspend", None, reason="遗失")
+    perform(services.Ctx(u.w.applicant, "online"), u.licence, LicenceAction.SUSPEND, None, reason="遗失")
     page = client.get(f"/cases/{case.number}/").content.decode()
     assert "未通过核验" in page and "已挂失" in page
 
