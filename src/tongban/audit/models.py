@@ -23,7 +23,7 @@ class AuditEntry(AppendOnlyModel):
     actor_label = models.CharField("操作人", max_length=150, blank=True)
     action = models.CharField("操作", max_length=40, db_index=True)
     object_type = models.CharField("对象类型", max_length=40)
-    object_id = models.CharField("对象", max_length=64, db_index=True)
+    object_id = models.CharField("对象", max_length=120, db_index=True)  # an e-licence identifier is ~75 characters
     detail = models.JSONField("详情", default=dict, blank=True)
     ip = models.CharField("来源地址", max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)

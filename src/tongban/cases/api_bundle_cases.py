@@ -401,7 +401,7 @@ def _out(actor: Actor, bc: BundleCase) -> dict[str, Any]:
     today, cal = cases.today(), current_calendar()
     by_item = {c.bundle_item_id: c for c in children}
     materials = list(bc.materials.all())
-    required = services.required_uploads(items)
+    required = services.required_uploads(items, bc.applicant_id_number)
     have = {m.name for m in materials}
     rows = []
     for c in children:

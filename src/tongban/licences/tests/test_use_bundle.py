@@ -8,12 +8,21 @@ import pytest
 from django.test import Client
 
 from tongban.cases import services as s
-from tongban.cases.models import CaseMaterial
-from tongban.cases.tests.factories import BundleCaseFactory, child, grant_item, make_env
+from tongban.cases.models import BundleCase, CaseMaterial
+from tongban.cases.tests.factories import (
+    BUNDLE_FORM,
+    BUNDLE_UPLOADS,
+    PDF,
+    BundleCaseFactory,
+    child,
+    grant_item,
+    make_env,
+)
 from tongban.catalogue.models import ImplementationVersion
+from tongban.core.errors import DomainError
 
 from ..models import Licence
-from .factories import licence_type
+from .factories import issued, licence_type, licence_world
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +69,24 @@ def test_the_bundle_indicators_count_materials_a_licence_replaced(client: Client
     )
     after = client.get(f"/api/v1/bundles/{env.bundle.code}/indicators").json()
     assert after["licence_materials_avoided"] == 1
+
+
+def test_a_bundle_application_takes_the_applicants_licence_or_asks_for_the_material() -> None:
+    # The platform issues 居民身份证 here, so the bundle items' ID card material is licence-backed.
+    w = licence_world(name="居民身份证", face_title="居民身份证")
+    env = make_env(w)
+    applicant = s.Ctx(w.applicant, "online")
+    bc = s.start_bundle_online(applicant, env.bundle, None, {**BUNDLE_FORM, "applicant_name": w.applicant.real_name})
+    for name in BUNDLE_UPLOADS:
+        s.attach_bundle_material(applicant, bc, name, f"{name}.pdf", PDF)
+    bc = BundleCase.objects.get(pk=bc.pk)
+    with pytest.raises(DomainError) as refused:  # no licence held: the ID card must be brought after all
+        s.submit_bundle(applicant, bc, bc.revision)
+    assert refused.value.code == "materials_missing" and "居民身份证" in refused.value.message
+
+    person = {"name": w.applicant.real_name, "id_number": w.applicant.id_number or "", "phone": "13800000001"}
+    _, licence = issued(w, channel="window", window_applicant=person)  # now 张三 holds a valid one
+    bc = s.submit_bundle(applicant, bc, bc.revision)
+    rows = CaseMaterial.objects.filter(case__bundle_case=bc, name="居民身份证")
+    assert rows.count() == 3
+    assert {(r.state, r.licence_identifier) for r in rows} == {("replaced", licence.identifier)}
