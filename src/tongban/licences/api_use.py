@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from tongban.accounts.api_auth import api_user, bearer
@@ -170,7 +171,7 @@ def my_licences(request: HttpRequest):
                 "issuer_name": lic.issuer_name,
                 "issued_on": lic.issued_on,
                 "valid_until": lic.valid_until,
-                "pdf": f"/licences/{lic.identifier}/pdf/",
+                "pdf": reverse("licences:pdf", args=[lic.identifier]),
             }
             for lic in selectors.wallet(user)
         ],

@@ -14,6 +14,7 @@ from django.db import models
 
 from tongban.core.models import AppendOnlyModel
 
+from .domain.showing import REDEMPTION_WORDS
 from .domain.showing import STATUS_LABELS as CODE_STATUS_LABELS
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, LicenceStatus
 
@@ -333,6 +334,11 @@ class LicenceUse(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.identifier}"
+
+    @property
+    def outcome_words(self) -> str:
+        """The outcome as the holder reads it (a redemption by its code; a case check says it in words)."""
+        return REDEMPTION_WORDS.get(self.outcome, self.outcome)
 
 
 class LookupRecord(AppendOnlyModel):

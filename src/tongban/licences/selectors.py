@@ -165,7 +165,7 @@ def uses_of(user: Any, licence: Licence | None = None) -> list[UseRow]:
             f"{u.department_name} {mask_name(getattr(u.user, 'real_name', '') or '')}".strip(),
             u.ip,
             f"{u.purpose}（{u.identifier}）",
-            "已查看" if u.outcome in ("shown", "已核验") else u.outcome,
+            u.outcome_words,
         )
         for u in uses[:200]
     ]

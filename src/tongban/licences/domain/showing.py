@@ -32,6 +32,15 @@ TRANSITIONS: dict[tuple[CodeStatus, CodeAction], CodeStatus] = {
     (S.ACTIVE, A.WITHDRAW): S.WITHDRAWN,
 }
 
+# What the holder reads of a redemption on their record (a refused one by its refusal's code).
+REDEMPTION_WORDS = {
+    "shown": "已查看",
+    "code_expired": "未能查看：亮证码已过期",
+    "code_withdrawn": "未能查看：亮证码已撤回",
+    "wrong_audience": "未能查看：非指定的查验部门",
+    "licence_not_valid": "未能查看：证照当前不是有效状态",
+}
+
 DEFAULT_MINUTES = 10
 MAX_MINUTES = 24 * 60
 # Short codes read aloud or typed from a phone: no 0/O, 1/I/L.

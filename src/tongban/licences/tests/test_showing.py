@@ -79,7 +79,8 @@ def test_a_clerk_redeems_a_code_and_the_holder_sees_it(client: Client, u: UseWor
     assert AuditEntry.objects.filter(action="licence.view", actor=u.w.clerk).exists()
     wallet = ok(Api(client, u.w.applicant).get("/my/licences"))
     assert [lic["identifier"] for lic in wallet["licences"]] == [u.licence.identifier]
-    assert wallet["uses"][0]["kind"] == "亮证查验" and "窗口" not in wallet["uses"][0]["who"][-2:]
+    assert wallet["uses"][0]["kind"] == "亮证查验" and wallet["uses"][0]["who"].endswith("窗**")  # masked
+    assert wallet["uses"][0]["outcome"] == "已查看"
     listed = ok(Api(client, u.w.applicant).get("/my/licence-codes"))
     assert listed[0]["redemptions"] == 1
 
@@ -89,6 +90,8 @@ def test_a_code_for_one_department_is_refused_to_another_and_that_is_on_record(c
     refused = Api(client, u.w.other_approver).post("/licence-codes/redeem", {"code": code["token"]})
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "wrong_audience"
     assert LicenceUse.objects.get().outcome == "wrong_audience"
+    seen = Api(client, u.w.applicant).get("/my/licences").json()["uses"]
+    assert seen[0]["outcome"] == "未能查看：非指定的查验部门"
     ok(Api(client, u.w.approver).post("/licence-codes/redeem", {"code": code["token"]}))
 
 
