@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tongban.accounts.models import User
@@ -246,7 +247,10 @@ def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: byt
         if c is not case and (denied := policy.material_denial(ctx.actor, case_facts(c), name)) is not None:
             raise_denied(denied, "file")  # asked again of the locked row: the correction list may have moved
         material.case = c
-        previous = CaseMaterial.objects.filter(case=c, name=name, state__in=["received", "missing"])
+        # A file replaces an earlier file, a request for one, or a licence given instead (免证办).
+        previous = CaseMaterial.objects.filter(case=c, name=name).filter(
+            Q(state__in=["received", "missing"]) | Q(state="replaced", licence_identifier__gt="")
+        )
         return files.put_in_place(material, previous, name)
 
     def write() -> None:

@@ -11,7 +11,7 @@ from django.test import Client
 
 from tongban.cases import services
 from tongban.cases.models import Case, CaseMaterial
-from tongban.cases.tests.factories import Api
+from tongban.cases.tests.factories import PNG, Api
 from tongban.core.actor import actor_of
 
 from ..domain.workflow import LicenceAction
@@ -114,3 +114,12 @@ def test_at_the_window_the_present_applicants_licence_is_taken(u: UseWorld) -> N
     assert held.licence_identifier == u.licence.identifier and held.state == "replaced"
     assert not services.missing_materials(case)
     assert actor_of(u.w.clerk).staff
+
+
+def test_a_file_uploaded_later_replaces_the_licence_given_in_the_draft(client: Client, u: UseWorld) -> None:
+    api = Api(client, u.w.applicant)
+    draft = ok(apply(api, u, submit=False, licences={HOUSEHOLD: u.licence.identifier}), 201)
+    assert CaseMaterial.objects.get(case__number=draft["number"], name=HOUSEHOLD).licence_identifier
+    ok(api.upload(draft["number"], HOUSEHOLD, "hukou.png", PNG), 201)
+    (held,) = CaseMaterial.objects.filter(case__number=draft["number"], name=HOUSEHOLD)
+    assert held.state == "received" and held.file and not held.licence_identifier
