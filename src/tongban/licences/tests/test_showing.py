@@ -156,6 +156,8 @@ def test_the_wallet_page_shows_every_licence_valid_first_and_the_code_page_its_q
     client.force_login(u.w.clerk)
     redeemed = client.post("/licences/show/", {"code": code.short_code}).content.decode()
     assert "张三" in redeemed and u.licence.identifier in redeemed and "入学登记" in redeemed
+    scanned = client.get(f"/licences/show/?t={code.token}").content.decode()  # what the QR opens
+    assert u.licence.identifier in scanned and LicenceUse.objects.filter(show_code=code).count() == 2
     client.force_login(u.w.applicant)
     assert "亮证查验" in client.get("/licences/mine/").content.decode()
     client.post(f"/licences/codes/{code.pk}/withdraw/")
