@@ -47,6 +47,7 @@ from .views import (
     ctx_for,
     is_applicant,
     refuse_page,
+    use_licences,
     user_of,
 )
 
@@ -108,22 +109,6 @@ def _material_rows(
             }
         )
     return rows
-
-
-def use_licences(ctx: services.Ctx, case: Case, request: HttpRequest) -> dict[str, str]:
-    """The licences the applicant chose instead of uploads (a radio per material); problems by material."""
-    problems: dict[str, str] = {}
-    for req in case.version.materials.all():
-        identifier = request.POST.get(f"licence_{req.pk}", "").strip()
-        if not identifier or request.FILES.get(f"material_{req.pk}") is not None:
-            continue  # a file chosen now wins over the licence
-        if case.materials.filter(name=req.name, licence_identifier=identifier).exists():
-            continue
-        try:
-            services.use_licence(ctx, case, req.name, identifier)
-        except DomainError as exc:
-            problems[req.name] = exc.message
-    return problems
 
 
 def _render_form(

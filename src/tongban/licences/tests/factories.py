@@ -106,8 +106,8 @@ def use_world(code: str = "330681", prefix: str = "") -> UseWorld:
     return UseWorld(w, using_version(w), licence, case)
 
 
-def using_case(u: UseWorld, status: str = "in_progress") -> Case:
-    """A case of the using item (人社局's), received at the window from the world's other citizen."""
-    return CaseFactory(
-        world=dataclasses.replace(u.w, version=u.using), status=status, channel="window", paper=("居民身份证",)
-    )
+def using_case(u: UseWorld, status: str = "in_progress", **case: Any) -> Case:
+    """A case of the using item (人社局's), received at the window (from the world's other citizen unless
+    ``window_applicant`` says otherwise)."""
+    w = dataclasses.replace(u.w, version=u.using)
+    return CaseFactory(world=w, status=status, channel="window", paper=("居民身份证",), **case)

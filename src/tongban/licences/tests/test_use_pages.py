@@ -15,7 +15,7 @@ from tongban.cases.models import Case
 from ..domain.workflow import LicenceAction
 from ..models import LicenceUse
 from ..services.perform import perform
-from .factories import HOUSEHOLD, UseWorld, use_world
+from .factories import HOUSEHOLD, UseWorld, use_world, using_case
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,26 @@ def test_the_window_form_takes_the_present_applicants_licence(client: Client, u:
     }
     refused = client.post(url, other)
     assert refused.status_code == 400 and "请收取“居民户口簿”纸质材料" in refused.content.decode()
+
+
+def test_a_return_for_correction_naming_the_material_may_be_answered_with_the_licence(
+    client: Client, u: UseWorld
+) -> None:
+    person = {"name": u.w.applicant.real_name, "id_number": u.w.applicant.id_number or "", "phone": "13800000001"}
+    case = using_case(u, window_applicant=person)
+    case = services.return_for_correction(
+        services.Ctx(u.w.other_approver), case, [HOUSEHOLD], "材料不清", case.revision
+    )
+    req = u.using.materials.get(name=HOUSEHOLD)
+    client.force_login(u.w.applicant)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert f'name="licence_{req.pk}"' in page and u.licence.identifier in page
+    response = client.post(
+        f"/cases/{case.number}/do/supply_correction/",
+        {"revision": case.revision, f"licence_{req.pk}": u.licence.identifier},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case.refresh_from_db()
+    assert case.status == "in_progress"
+    held = case.materials.filter(name=HOUSEHOLD, state="replaced").get()
+    assert held.licence_identifier == u.licence.identifier
