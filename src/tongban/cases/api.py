@@ -206,9 +206,11 @@ def create_case(
         if version is not None:
             _check_form_keys(version, payload.form_data)
         if payload.submit:
-            case = services.apply_online(ctx, impl, payload.form_data, key=stored_key)
+            case = services.apply_online(ctx, impl, payload.form_data, key=stored_key, licences=payload.licences)
         else:
             case = services.start_online(ctx, impl, payload.form_data, key=stored_key)
+            for name, identifier in payload.licences.items():
+                services.use_licence(ctx, case, name, identifier)
     except services.Replayed as done:  # the same key, sent again before the first answer arrived
         assert isinstance(done.result, Case)
         return Status(200, _out(actor, done.result))
@@ -238,6 +240,20 @@ def upload_material(
         raise ApiError("invalid", "参数“name”无效：应为该事项要求的材料名称", "name")
     content = file.read(MAX_UPLOAD_BYTES + 1)
     material = services.attach_material(_ctx(request), case, name.strip(), shown(file.name or "upload", 80), content)
+    return Status(201, schemas.material_out(material))
+
+
+@router.post(
+    "/cases/{number}/materials/licence",
+    response={201: schemas.CaseMaterialOut, **WRITE_ERRORS},
+    summary="以电子证照代替申请材料（免证办）",
+    description="申请人以本人持有的有效电子证照代替一项可免提交的材料（指南写明可用电子证照免提交、且证照类型由本平台签发）："
+    "办件记下所用证照的标识、版本号和内容摘要，提交时和经办人员查看时再次核验。与上传文件的规则相同：草稿可随时更换，"
+    "受理后只能按退回补正通知更换所列材料（否则409）。不是申请人的有效证照时400 licence_not_held。",
+)
+def use_licence(request: HttpRequest, number: str, payload: schemas.LicenceMaterialIn) -> Any:
+    case = _case(request, number)
+    material = services.use_licence(_ctx(request), case, payload.name, payload.identifier)
     return Status(201, schemas.material_out(material))
 
 
@@ -272,6 +288,13 @@ def submit_case(
 
 
 # --- reading ---------------------------------------------------------------------------------------------
+
+
+def _licence_check(request: HttpRequest, actor: Actor, material: Any, personal: bool) -> Any:
+    """Staff who may see the case's personal data get a licence material verified again (and on record)."""
+    if not (personal and actor.staff and material.licence_identifier):
+        return None
+    return services.check_material(material, _user(request), client_ip(request))
 
 
 @router.get(
@@ -323,7 +346,7 @@ def case_detail(request: HttpRequest, number: str) -> Any:
             "deadline": schemas.deadline_out(case, view),
             "suspensions": [schemas.suspension_out(s) for s in case.suspensions.all()],
             "timeline": [schemas.event_out(e, names=internals) for e in events],
-            "materials": [schemas.material_out(m) for m in materials],
+            "materials": [schemas.material_out(m, _licence_check(request, actor, m, personal)) for m in materials],
             "supervision": [schemas.supervision_out(n) for n in notices],
         }
     )

@@ -295,6 +295,9 @@ class IndicatorsOut(Schema):
     average_days_to_last_result: float | None = Field(
         None, description="从提交到最后一个事项作出决定的平均天数（日历日）；无已完成办件时为 null"
     )
+    licence_materials_avoided: int = Field(
+        ..., description="免证办：各事项以电子证照（申请人持有的或前置事项结果签发的）代替文件或纸质材料的份数"
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -453,7 +456,7 @@ def _out(actor: Actor, bc: BundleCase) -> dict[str, Any]:
     today, cal = cases.today(), current_calendar()
     by_item = {c.bundle_item_id: c for c in children}
     materials = list(bc.materials.all())
-    required = services.required_uploads(items)
+    required = services.required_uploads(items, bc.applicant_id_number)
     have = {m.name for m in materials}
     rows = []
     for c in children:
@@ -805,4 +808,5 @@ def bundle_indicators(request: HttpRequest, code: str, start: dt.date | None = N
         "materials_saved": ind.materials_saved,
         "trips_saved": ind.trips_saved,
         "average_days_to_last_result": ind.average_days_to_last_result,
+        "licence_materials_avoided": ind.licence_materials_avoided,
     }

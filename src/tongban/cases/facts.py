@@ -17,6 +17,7 @@ from .domain.bundle_workflow import BundleFacts
 from .domain.limits import Clock
 from .domain.materials import Missing, missing
 from .domain.workflow import CaseFacts, CaseStatus
+from .licence_refs import lacking, licence_backed
 from .models import BundleCase, Case, CaseMaterial, JointStep
 
 S = CaseStatus
@@ -102,7 +103,7 @@ class CaseFactsOf:
 
     @cached_property
     def missing(self) -> Missing:
-        return missing(version_of(self.case).materials.all(), self.materials)
+        return lacking(version_of(self.case), self.materials)
 
     @property
     def missing_required(self) -> tuple[str, ...]:
@@ -157,7 +158,7 @@ def awaited_result(case: Case) -> str:
 def missing_beside_result(case: Case, held: Iterable[CaseMaterial]) -> Missing:
     awaited = normalise_material(awaited_result(case))
     requirements = [r for r in version_of(case).materials.all() if not awaited or normalise_material(r.name) != awaited]
-    return missing(requirements, held)
+    return missing(requirements, held, licence_backed(version_of(case)))
 
 
 def case_facts(case: Case, materials: list[CaseMaterial] | None = None) -> CaseFacts:
@@ -247,10 +248,10 @@ class BundleFactsOf:
         for child in open_children:
             held = child.materials.all()
             if child.bundle_item_id in waiting:  # its prerequisite's result comes later; nothing else may lack
-                lacking = missing_beside_result(child, held).required
+                absent = missing_beside_result(child, held).required
             else:
-                lacking = missing(version_of(child).materials.all(), held).required
-            out += [f"{version_of(child).name}：{name}" for name in lacking]
+                absent = lacking(version_of(child), held).required
+            out += [f"{version_of(child).name}：{name}" for name in absent]
         return tuple(out)
 
     @cached_property

@@ -24,9 +24,8 @@ from tongban.core import clock
 from tongban.core.errors import DomainError
 from tongban.core.public_url import public_base_url
 
-from . import selectors
+from . import licence_refs, selectors
 from .domain.legal_wording import LegalWording, Provision, acceptance_lead, cited_laws
-from .domain.materials import missing
 from .domain.workflow import STATUS_LABELS, CaseAction, CaseStatus
 from .models import BundleCase, Case, CaseEvent, CaseMaterial, Suspension
 from .notice_pdf import Facts, Grid, Notice, Numbered, Para, Signatures, cn_date, render
@@ -271,7 +270,7 @@ def _acceptance(case: Case) -> Notice:
     deferred = tuple(
         m.name for m in sorted(held, key=lambda m: (m.deferred_due or dt.date.max, m.pk)) if m.deferred_due
     )
-    lacking = missing(case.version.materials.all(), held).all  # never claim 齐全 while something is missing
+    lacking = licence_refs.lacking(case.version, held).all  # never claim 齐全 while something is missing
     blocks: list = [Para(acceptance_lead(_submitted_phrase(case), wording_of(case), deferred, lacking))]
     if deferred:
         outstanding = [m.name for m in held if m.state == CaseMaterial.State.DEFERRED]

@@ -30,6 +30,7 @@ from tongban.core.api_types import (
 
 from .domain.limits import Clock, DeadlineView
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
+from .licence_refs import LicenceCheck
 from .models import Case, CaseEvent, CaseMaterial, Channel, SupervisionNotice, Suspension
 from .selectors.deadlines import deemed_accepted
 
@@ -42,6 +43,16 @@ class CaseCreateIn(Schema):
     )
     form_data: FormData = Field(default_factory=dict, description="申请表：键为该事项申请表字段的 key")
     submit: Flag = Field(False, description="true 时保存后立即提交；否则保存为草稿")
+    licences: dict[Line200, Line200] = Field(
+        default_factory=dict,
+        description="免证办：以电子证照代替的材料，键为材料名称，值为申请人持有的有效证照的证照标识"
+        "（材料须为可用电子证照免提交、且其证照类型由本平台签发）",
+    )
+
+
+class LicenceMaterialIn(Schema):
+    name: Line200 = Field(..., min_length=1, description="材料名称")
+    identifier: Line200 = Field(..., min_length=1, description="申请人持有的有效电子证照的证照标识")
 
 
 class CaseSubmitIn(Schema):
@@ -184,6 +195,19 @@ class CaseEventOut(Schema):
     at: dt.datetime
 
 
+class MaterialLicenceOut(Schema):
+    identifier: str
+    version: int | None
+    digest: str = Field(..., description="使用时证照内容的 SM3 摘要")
+
+
+class LicenceCheckOut(Schema):
+    verified: bool
+    label: str = Field(..., description="已核验，或不能通过核验的原因")
+    reasons: list[str]
+    name: str
+
+
 class CaseMaterialOut(Schema):
     id: int
     name: str
@@ -197,6 +221,10 @@ class CaseMaterialOut(Schema):
     commitment: str
     supplied_at: dt.datetime | None
     uploaded_at: dt.datetime
+    licence: MaterialLicenceOut | None = Field(None, description="免证办：所用电子证照（标识、版本号、内容摘要）")
+    licence_check: LicenceCheckOut | None = Field(
+        None, description="经办人员查看时再次核验的结果（签名、内容、状态、有效期）；其他人为空"
+    )
 
 
 class CaseDeadlineOut(Schema):
@@ -471,8 +499,24 @@ def event_out(event: CaseEvent, names: bool = True) -> dict[str, Any]:
     }
 
 
-def material_out(material: CaseMaterial) -> dict[str, Any]:
+def material_out(material: CaseMaterial, check: LicenceCheck | None = None) -> dict[str, Any]:
+    licence = (
+        {
+            "identifier": material.licence_identifier,
+            "version": material.licence_version,
+            "digest": material.licence_digest,
+        }
+        if material.licence_identifier
+        else None
+    )
+    checked = (
+        {"verified": check.verified, "label": check.label, "reasons": list(check.reasons), "name": check.name}
+        if check is not None
+        else None
+    )
     return {
+        "licence": licence,
+        "licence_check": checked,
         "id": material.pk,
         "name": material.name,
         "state": material.state,

@@ -41,6 +41,7 @@ from .domain import policy
 from .domain import steps as steps_of
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
 from .facts import back_office_of, case_facts, version_of
+from .licence_refs import held_refs
 from .models import Case, CaseMaterial, SupervisionNotice
 from .workspace import landing_url
 
@@ -457,6 +458,9 @@ def detail_context(
     version = version_of(case)
     deadline = selectors.deadline_of(case)
     materials = _materials(case, held)
+    if personal and actor.staff:  # 免证办: the licence behind a material verified again as staff open the case
+        for m in held:
+            m.licence_check = services.check_material(m, request.user, client_ip(request))  # type: ignore[attr-defined]
     missing = services.missing_materials(case, held) if case.status in (S.SUBMITTED, S.CORRECTION) else []
     held_names = {m["name"] for m in materials if m["ok"] or any(h.state == "deferred" for h in m["held"])}
     deferrable = [m.name for m in version.materials.all() if m.necessity == "deferrable" and m.name not in held_names]
@@ -512,6 +516,9 @@ def detail_context(
         context["upload_materials"] = [
             m for m in version.materials.all() if policy.material_denial(actor, facts, m.name) is None
         ]
+        offered = held_refs(version, case.applicant_id_number)  # 免证办 for what the correction names too
+        for m in context["upload_materials"]:
+            m.offered_licences = offered.get(m.name, [])
     available = set(policy.case_actions(actor, facts))
     context["fix_fields"] = (
         correction_inputs(case, form_errors or {}, submitted)
@@ -698,7 +705,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if action in ("resubmit", "supply_correction") and context["fix_fields"]:
         form.cleaned_data["form_changes"] = f.read_schema_post(named_schema(case), request.POST)
     if is_applicant(user_of(request)) and action in ("resubmit", "supply_correction"):
-        problems = attach_uploads(ctx, case, request)
+        problems = {**use_licences(ctx, case, request), **attach_uploads(ctx, case, request)}
         if problems:
             for name, message in problems.items():
                 form.add_error(None, f"{name}：{message}")
@@ -729,6 +736,22 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if action == "withdraw" and is_applicant(user_of(request)):
         return redirect("cases:mine")
     return redirect(url)
+
+
+def use_licences(ctx: services.Ctx, case: Case, request: HttpRequest) -> dict[str, str]:
+    """The licences the applicant chose instead of uploads (a radio per material); problems by material."""
+    problems: dict[str, str] = {}
+    for req in case.version.materials.all():
+        identifier = request.POST.get(f"licence_{req.pk}", "").strip()
+        if not identifier or request.FILES.get(f"material_{req.pk}") is not None:
+            continue  # a file chosen now wins over the licence
+        if case.materials.filter(name=req.name, licence_identifier=identifier).exists():
+            continue
+        try:
+            services.use_licence(ctx, case, req.name, identifier)
+        except DomainError as exc:
+            problems[req.name] = exc.message
+    return problems
 
 
 def attach_uploads(ctx: services.Ctx, case: Case, request: HttpRequest) -> dict[str, str]:

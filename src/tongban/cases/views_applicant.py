@@ -31,6 +31,7 @@ from . import services
 from .domain import policy
 from .domain.workflow import STATUS_LABELS, CaseStatus
 from .facts import case_facts, version_of
+from .licence_refs import held_refs, licence_backed
 from .models import Case, CaseMaterial
 from .notice_pdf import qr_svg
 from .notices import progress_url
@@ -46,6 +47,7 @@ from .views import (
     ctx_for,
     is_applicant,
     refuse_page,
+    use_licences,
     user_of,
 )
 
@@ -74,12 +76,23 @@ def _to_case(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 def _material_rows(
-    version: ImplementationVersion, case: Case | None, problems: dict[str, str], missing: list[str]
+    version: ImplementationVersion,
+    case: Case | None,
+    problems: dict[str, str],
+    missing: list[str],
+    holder_code: str = "",
 ) -> list[dict[str, Any]]:
     held: dict[str, CaseMaterial] = {}
+    chosen: dict[str, str] = {}
     if case is not None:
-        for m in case.materials.exclude(file="").order_by("id"):
-            held[m.name] = m
+        holder_code = case.applicant_id_number
+        for m in case.materials.order_by("id"):
+            if m.file:
+                held[m.name] = m
+            elif m.licence_identifier:
+                chosen[m.name] = m.licence_identifier
+    backed = licence_backed(version)
+    offered = held_refs(version, holder_code)  # 免证办: the applicant's valid licences per material
     rows = []
     for req in version.materials.all():
         file = held.get(req.name)
@@ -90,6 +103,9 @@ def _material_rows(
                 "kind": ALLOWED.get(file.content_type, "") if file else "",
                 "error": problems.get(req.name, ""),
                 "missing": req.name in missing,
+                "backed": req.name in backed,
+                "offered": offered.get(req.name, []),
+                "chosen": chosen.get(req.name, ""),
             }
         )
     return rows
@@ -110,7 +126,9 @@ def _render_form(
 ) -> HttpResponse:
     errors, problems, missing = errors or {}, problems or {}, missing or []
     fields = f.schema_fields(version.form_schema, values, errors)
-    material_rows = _material_rows(version, case, problems, missing)
+    user = request.user
+    holder = (user.id_number or user.uscc or "") if user.is_authenticated else ""
+    material_rows = _material_rows(version, case, problems, missing, holder)
     summary = [(fld.id, fld.label, fld.error) for fld in fields if fld.error]
     summary += [
         (f"material-{row['req'].pk}", row["req"].name, row["error"] or "请上传此材料")
@@ -218,7 +236,7 @@ def _process(
             case = services.save_draft(ctx, case, data)
     except ConflictError:
         return redirect("cases:detail", number=case.number)  # submitted meanwhile (another tab)
-    problems = attach_uploads(ctx, case, request)
+    problems = {**use_licences(ctx, case, request), **attach_uploads(ctx, case, request)}
     if problems:
         return _render_form(
             request,

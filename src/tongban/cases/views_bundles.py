@@ -186,12 +186,14 @@ def material_rows(
     held: dict[str, BundleMaterial] | None = None,
     problems: dict[str, str] | None = None,
     missing: list[str] | None = None,
+    holder_code: str | None = None,
 ) -> list[dict[str, Any]]:
     """The one material set of the chosen items: each material once, which items use it, whether the
     applicant uploads it (required), may add it (optional), or needs not (a result or an e-licence)."""
     held, problems, missing = held or {}, problems or {}, missing or []
     chosen = {i.pk for i in items}
-    required = set(services.required_uploads(items))
+    required = set(services.required_uploads(items, holder_code))
+    gaps = services.licence_gaps(items, holder_code)  # 免证办 without a valid licence: uploaded after all
     rows: dict[str, dict[str, Any]] = {}
     for item in items:
         version: Any = item.implementation.published_version
@@ -216,7 +218,7 @@ def material_rows(
             row["items"].append(version.name)
             if key != from_result:
                 row["from_result"] = False
-            if not m.licence_replaceable:
+            if not m.licence_replaceable or key in gaps:
                 row["replaceable"] = False
             if m.necessity == "deferrable":
                 row["deferrable"] = True
@@ -416,7 +418,7 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
         return _render_form(request, bc, items, data, error=exc.message, status=exc.status)
     if new_ids is not None:
         items = _chosen_items(bc)
-    problems = _attach_uploads(ctx, bc, request, material_rows(items))
+    problems = _attach_uploads(ctx, bc, request, material_rows(items, holder_code=bc.applicant_id_number))
     if problems:
         return _render_form(
             request,
@@ -451,7 +453,7 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
         missing = []
         if exc.code == "materials_missing":
             have = set(bc.materials.values_list("name", flat=True))
-            missing = [n for n in services.required_uploads(items) if n not in have]
+            missing = [n for n in services.required_uploads(items, bc.applicant_id_number) if n not in have]
         return _render_form(
             request, bc, items, data, missing=missing, status=400, error=exc.message + "。已填写的内容已保存为草稿。"
         )
@@ -477,7 +479,7 @@ def _render_form(
     for fld in fields:
         fld.asked = asked.get(fld.key, 1)  # type: ignore[attr-defined]
     held = {m.name: m for m in bc.materials.all()}
-    materials = material_rows(items, held, problems, missing)
+    materials = material_rows(items, held, problems, missing, bc.applicant_id_number)
     summary = [(fld.id, fld.label, fld.error) for fld in fields if fld.error]
     summary += [
         (f"material-{row['field']}", row["name"], row["error"] or "请上传此材料")
@@ -643,7 +645,7 @@ def _page_forms(
     possible = policy.bundle_actions(actor, bundle_facts(bc, children))
     out: dict[str, Any] = {}
     initial = {"revision": bc.revision}
-    materials = material_rows(items, {m.name: m for m in bc.materials.all()})
+    materials = material_rows(items, {m.name: m for m in bc.materials.all()}, holder_code=bc.applicant_id_number)
     held = {m.name for m in bc.materials.all()}
     if BundleAction.ACCEPT in possible:
         deferrable = [r["name"] for r in materials if r["deferrable"] and r["name"] not in held]
@@ -837,7 +839,7 @@ def _detail_context(
         else:
             forms[name] = form
     applicant_view = is_applicant(user)
-    materials = material_rows(items, {m.name: m for m in bc.materials.all()})
+    materials = material_rows(items, {m.name: m for m in bc.materials.all()}, holder_code=bc.applicant_id_number)
     deadline = selectors.bundle_deadline_of(bc)
     # Why the desk has no 受理 here (the policy's own words): an item that would start lacks a 必要 material.
     blocked = (

@@ -23,6 +23,7 @@ from tongban.jurisdictions.models import ServiceCentre, Window
 from . import forms as f
 from . import selectors, services
 from .domain import policy
+from .licence_refs import licence_backed
 from .models import Case
 from .selectors import Bucket
 from .services.idempotency import replayed
@@ -108,7 +109,12 @@ def _render(
     assert version is not None
     fields = f.schema_fields(version.form_schema, values, errors, skip=f.SHARED_APPLICANT_KEYS)
     shared = [fld.get("label") for fld in version.form_schema if fld.get("key") in f.SHARED_APPLICANT_KEYS]
-    materials = [{"req": m, "checked": m.name in paper} for m in version.materials.all()]
+    backed = licence_backed(version)
+    chosen = set(request.POST.getlist("licence")) if request.method == "POST" else set()
+    materials = [
+        {"req": m, "checked": m.name in paper, "backed": m.name in backed, "licence": m.name in chosen}
+        for m in version.materials.all()
+    ]
     summary = [
         (f"id_{name}", applicant.fields[name].label, "；".join(str(e) for e in errs))
         for name, errs in applicant.errors.items()
@@ -182,6 +188,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             identity_check=d["identity_check"],
             form_data=data,
             paper_materials=paper,
+            licence_materials=[n for n in request.POST.getlist("licence") if n in known],
             applicant={
                 "kind": applicant.case_kind,
                 "name": d["name"],

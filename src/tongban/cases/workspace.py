@@ -56,6 +56,7 @@ def _links(actor: Actor, workspace: Workspace | None) -> list[DeskLink]:
             DeskLink("我的办件", reverse("cases:mine"), ("cases:mine",)),
             DeskLink("我的草稿", reverse("cases:drafts"), ("cases:drafts",)),
             DeskLink("我的一件事", reverse("bundle_cases:mine"), ("bundle_cases:mine",)),
+            DeskLink("我的证照", reverse("licences:mine"), ("licences:mine", "licences:code")),
             DeskLink("进度查询", reverse("progress:lookup"), ("progress:lookup",)),
         ]
     if workspace is W.ADMIN:
@@ -73,6 +74,8 @@ def _links(actor: Actor, workspace: Workspace | None) -> list[DeskLink]:
         links.append(
             DeskLink("工作队列" if workspace is W.QUEUES else "全部办件队列", reverse("cases:queue"), ("cases:queue",))
         )
+    if actor.staff_role in policy.HANDLING_ROLES:  # 亮证: staff who meet applicants check their codes
+        links.append(DeskLink("亮证查验", reverse("licences:redeem"), ("licences:redeem",)))
     if policy.may_answer_supervision(actor, actor.department_id):
         links.append(DeskLink("督办单", reverse("cases:supervision_notices"), ("cases:supervision_notices",)))
     if policy.may_use_board(actor):

@@ -26,7 +26,7 @@ from tongban.cases.services import Ctx
 from tongban.core.actor import Role, actor_of
 from tongban.core.errors import DomainError
 
-from .models import Licence, SigningKey, StatusList, VerificationRecord
+from .models import Licence, LicenceUse, LookupRecord, ShowCode, SigningKey, StatusList, VerificationRecord
 from .services import existing, keys, status
 
 
@@ -186,6 +186,70 @@ class VerificationRecordAdmin(SystemAdminOnly):
         "identifier",
         "licence",
         "outcome",
+    )
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        return {}
+
+
+@admin.register(ShowCode)
+class ShowCodeAdmin(SystemAdminOnly):
+    """亮证码 for the system administrator's oversight (the short code and token stay hidden: they open a licence)."""
+
+    list_display = ["created_at", "licence", "purpose", "audience", "status", "expires_at"]
+    list_filter = ["status"]
+    fields = readonly_fields = (
+        "licence",
+        "version",
+        "holder",
+        "audience",
+        "purpose",
+        "status",
+        "created_at",
+        "expires_at",
+        "withdrawn_at",
+    )
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        return {}
+
+
+@admin.register(LicenceUse)
+class LicenceUseAdmin(SystemAdminOnly):
+    list_display = ["at", "kind", "identifier", "department_name", "case_number", "outcome", "ip"]
+    list_filter = ["kind", "outcome"]
+    search_fields = ["=identifier", "=case_number"]
+    fields = readonly_fields = (
+        "at",
+        "kind",
+        "licence",
+        "identifier",
+        "user",
+        "department_name",
+        "ip",
+        "show_code",
+        "case_number",
+        "purpose",
+        "outcome",
+    )
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        return {}
+
+
+@admin.register(LookupRecord)
+class LookupRecordAdmin(SystemAdminOnly):
+    list_display = ["at", "case_number", "type_name", "department_name", "found", "ip"]
+    search_fields = ["=case_number"]
+    fields = readonly_fields = (
+        "at",
+        "user",
+        "department_name",
+        "case_number",
+        "type_name",
+        "reason",
+        "ip",
+        "found",
     )
 
     def get_actions(self, request: HttpRequest) -> dict:

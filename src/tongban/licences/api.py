@@ -261,3 +261,9 @@ def licence_action(request: HttpRequest, identifier: str, action: ActionName, bo
         annotation=AnnotationInput(body.text) if chosen is LicenceAction.ANNOTATE else None,
     )
     return _out(request, done.identifier)
+
+
+# 我的证照, 亮证 codes and look-ups (paths of their own: none under /licences/{identifier}).
+from . import api_use  # noqa: E402
+
+router.add_router("", api_use.router, tags=[TAG])

@@ -13,3 +13,9 @@ class LicencesConfig(AppConfig):
         from .services.issue import LicenceResultHook
 
         register_result_hook("licence", LicenceResultHook())
+        # 免证办: the case domain asks for the applicant's licences through this seam (cases/licence_refs.py).
+        from tongban.cases.licence_refs import register_licence_source
+
+        from .services.use import PlatformLicences
+
+        register_licence_source(PlatformLicences())

@@ -14,6 +14,8 @@ from django.db import models
 
 from tongban.core.models import AppendOnlyModel
 
+from .domain.showing import REDEMPTION_WORDS
+from .domain.showing import STATUS_LABELS as CODE_STATUS_LABELS
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, LicenceStatus
 
 STATUS_CHOICES = [(k.value, v) for k, v in STATUS_LABELS.items()]
@@ -273,3 +275,111 @@ class VerificationRecord(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.identifier or self.query[:20]} {self.outcome}"
+
+
+class ShowCode(models.Model):
+    """亮证码: a holder lets staff (one department's, or any clerk's) see one licence for one purpose, for a
+    short time. Its status moves by domain/showing.py through services/showing.py; expiry is read from
+    ``expires_at``, never written."""
+
+    licence = models.ForeignKey(Licence, verbose_name="电子证照", on_delete=models.PROTECT, related_name="show_codes")
+    version = models.ForeignKey(LicenceVersion, verbose_name="出示的版本", on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="持证人账号", on_delete=models.PROTECT, related_name="+"
+    )
+    short_code = models.CharField("亮证码", max_length=12, unique=True)
+    token = models.CharField("二维码令牌", max_length=64, unique=True)
+    audience = models.ForeignKey(
+        "jurisdictions.Department",
+        verbose_name="限定查验部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="空为任何窗口或部门工作人员",
+    )
+    purpose = models.CharField("用途", max_length=100)
+    status = models.CharField(
+        "状态", max_length=10, choices=[(k.value, v) for k, v in CODE_STATUS_LABELS.items()], default="active"
+    )
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    expires_at = models.DateTimeField("失效时间")
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "亮证码"
+        verbose_name_plural = "亮证码"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.short_code} {self.licence_id}"
+
+
+class LicenceUse(AppendOnlyModel):
+    """Every time staff saw a licence through its holder's code (亮证) or as a case's material (免证办): who, when,
+    from where, for what (look-ups for a case are ``LookupRecord``). The holder sees these in the wallet."""
+
+    class Kind(models.TextChoices):
+        SHOWN = "shown", "亮证查验"
+        CASE = "case", "免证办核验"
+
+    kind = models.CharField("方式", max_length=10, choices=Kind.choices)
+    licence = models.ForeignKey(Licence, verbose_name="电子证照", on_delete=models.PROTECT, related_name="uses")
+    identifier = models.CharField("证照标识", max_length=120)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="查看人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department_name = models.CharField("查看人所属部门", max_length=100, blank=True)
+    ip = models.CharField("来源地址", max_length=45, blank=True)
+    show_code = models.ForeignKey(
+        ShowCode, verbose_name="亮证码", null=True, blank=True, on_delete=models.PROTECT, related_name="uses"
+    )
+    case_number = models.CharField("办件编号", max_length=40, blank=True)
+    purpose = models.CharField("用途/理由", max_length=300, blank=True)
+    outcome = models.CharField("核验结果", max_length=40, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "证照使用记录"
+        verbose_name_plural = "证照使用记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["licence", "at"], name="licence_use_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.identifier}"
+
+    @property
+    def outcome_words(self) -> str:
+        """The outcome as the holder reads it (a redemption by its code; a case check says it in words)."""
+        return REDEMPTION_WORDS.get(self.outcome, self.outcome)
+
+
+class LookupRecord(AppendOnlyModel):
+    """Every look-up for a case (by holder code and type), also those that found nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="查询人", on_delete=models.PROTECT, related_name="+"
+    )
+    department_name = models.CharField("查询人所属部门", max_length=100, blank=True)
+    case_number = models.CharField("办件编号", max_length=40)
+    holder_code = models.CharField("持证主体代码", max_length=18, db_index=True)
+    type_name = models.CharField("证照类型", max_length=100)
+    reason = models.CharField("理由", max_length=300)
+    ip = models.CharField("来源地址", max_length=45, blank=True)
+    found = models.ForeignKey(
+        Licence, verbose_name="查到的证照", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "证照查询记录"
+        verbose_name_plural = "证照查询记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_number} {self.type_name}"

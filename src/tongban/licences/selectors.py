@@ -119,3 +119,69 @@ def qr_text(public_base: str, version: LicenceVersion) -> str:
     from .services.signing import seal_of
 
     return text(public_base, seal_of(version))
+
+
+# ---- 我的证照: the holder's wallet ------------------------------------------------------------------------
+
+
+def holder_codes_of(user: Any) -> list[str]:
+    return [c for c in (getattr(user, "id_number", None), getattr(user, "uscc", None)) if c]
+
+
+def wallet(user: Any) -> list[Licence]:
+    """Every licence the account holds (as a citizen by resident ID, as an enterprise by credit code): valid ones
+    first, then suspended, then those ended, each group newest first."""
+    codes = holder_codes_of(user)
+    if not codes:
+        return []
+    order = {s.value: i for i, s in enumerate(LicenceStatus)}
+    held = list(licences().filter(holder_code__in=codes).order_by("-issued_on", "-id"))
+    return sorted(held, key=lambda licence: order.get(licence.status, 99))
+
+
+@dataclass(frozen=True)
+class UseRow:
+    at: Any
+    kind: str
+    who: str
+    where: str
+    what: str
+    outcome: str
+
+
+def uses_of(user: Any, licence: Licence | None = None) -> list[UseRow]:
+    """What others did with the holder's licences: 亮证 redemptions, cases that used them (免证办 checks), and
+    look-ups for a case (also those that found nothing), newest first."""
+    from .models import LicenceUse, LookupRecord
+
+    codes = holder_codes_of(user)
+    if not codes:
+        return []
+    uses = LicenceUse.objects.select_related("user").filter(licence__holder_code__in=codes)
+    lookups = LookupRecord.objects.select_related("user").filter(holder_code__in=codes)
+    if licence is not None:
+        uses = uses.filter(licence=licence)
+        lookups = lookups.filter(type_name=licence.licence_type.name)
+    rows = [
+        UseRow(
+            u.at,
+            u.get_kind_display(),
+            f"{u.department_name} {mask_name(getattr(u.user, 'real_name', '') or '')}".strip(),
+            u.ip,
+            f"{u.purpose}（{u.identifier}）",
+            u.outcome_words,
+        )
+        for u in uses[:200]
+    ]
+    rows += [
+        UseRow(
+            r.at,
+            "办件查询",
+            f"{r.department_name} {mask_name(getattr(r.user, 'real_name', '') or '')}".strip(),
+            r.ip,
+            f"办件 {r.case_number}：{r.type_name}，理由：{r.reason}",
+            "查到" if r.found_id else "未查到",
+        )
+        for r in lookups[:200]
+    ]
+    return sorted(rows, key=lambda row: row.at, reverse=True)

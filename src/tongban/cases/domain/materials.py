@@ -1,6 +1,7 @@
 """Which of a guide's materials a case still lacks (pure; no Django).
 
-A material counts as held once it was received (a file or a checked paper copy), replaced by an e-licence,
+A material counts as held once it was received (a file or a checked paper copy), replaced by an e-licence
+(a reference to the holder's licence where the platform issues its type),
 arrived as a prerequisite's result, or — for a 容缺后补 material only — promised with the applicant's
 commitment (容缺). Acceptance reads this: 受理 says the materials are complete, so it waits for all of them.
 """
@@ -44,9 +45,12 @@ class Missing:
         return bool(self.required or self.deferrable)
 
 
-def missing(requirements: Iterable[Requirement], held: Iterable[Held]) -> Missing:
+def missing(requirements: Iterable[Requirement], held: Iterable[Held], licence_backed: Iterable[str] = ()) -> Missing:
+    """``licence_backed``: the replaceable materials that only a licence reference (or the material) makes
+    held; other replaceable ones the platform replaces by itself (the real-name sign-in for an ID card)."""
     have = {m.name for m in held if m.state in HELD_STATES}
-    lacking = [r for r in requirements if not r.licence_replaceable and r.name not in have]
+    backed = set(licence_backed)
+    lacking = [r for r in requirements if (not r.licence_replaceable or r.name in backed) and r.name not in have]
     return Missing(
         tuple(r.name for r in lacking if r.necessity == REQUIRED),
         tuple(r.name for r in lacking if r.necessity == DEFERRABLE),

@@ -130,6 +130,12 @@ def may_see_personal(actor: Actor, facts: CaseFacts) -> bool:
     return actor.staff_role in HANDLING_ROLES
 
 
+def handles(actor: Actor, facts: CaseFacts) -> bool:
+    """Staff handling this open case now (its centre's clerks, its deciding department's approvers and head):
+    who may ask other departments' data for it (a licence look-up, 免证办)."""
+    return actor.staff_role in HANDLING_ROLES and facts.status in wf.OPEN and may_see_personal(actor, facts)
+
+
 def sees_names_in_lists(actor: Actor) -> bool:
     """Lists (queues, boards) show whose case a row is by name to applicants (their own) and to the staff
     handling the cases listed (the list is already scoped to them); supervisors see names masked."""

@@ -278,6 +278,14 @@ class CaseMaterial(models.Model):
     supplied_at = models.DateTimeField("补交时间", null=True, blank=True)
     # 容缺 promise broken: when the applicant was told (once per material; see deferrals.py).
     overdue_notified_at = models.DateTimeField("逾期提醒时间", null=True, blank=True)
+    # 免证办: the licence version used instead of the material (its identifier names the version), and the
+    # content digest it had when used, so the clerk's check later is of exactly what the applicant offered.
+    # db_default: bulk writers that name their columns (bench/generators) need not know these.
+    licence_identifier = models.CharField(
+        "所用电子证照标识", max_length=120, blank=True, default="", db_default="", db_index=True
+    )
+    licence_version = models.PositiveSmallIntegerField("所用证照版本号", null=True, blank=True)
+    licence_digest = models.CharField("所用证照内容摘要（SM3）", max_length=64, blank=True, default="", db_default="")
     uploaded_at = models.DateTimeField("上传时间", default=clock_now, editable=False)
 
     class Meta:

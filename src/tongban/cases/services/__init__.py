@@ -37,6 +37,7 @@ from .bundle_applications import (
     attach_bundle_material,
     bundle_agent,
     chosen_items,
+    licence_gaps,
     merged_form,
     required_uploads,
     save_bundle_draft,
@@ -71,6 +72,7 @@ from .desk import (
 )
 from .idempotency import Replayed
 from .identity import WindowAgent
+from .licence_use import check_material, use_licence
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, perform, perform_bundle, tell
 from .results import (
@@ -104,6 +106,7 @@ __all__ = [
     "attach_bundle_material",
     "attach_material",
     "bundle_agent",
+    "check_material",
     "check_window_applicant",
     "choose_result_mode",
     "chosen_items",
@@ -115,6 +118,7 @@ __all__ = [
     "extend_bundle",
     "issue_bundle_results",
     "issue_result",
+    "licence_gaps",
     "merged_form",
     "missing_materials",
     "next_case_number",
@@ -156,6 +160,7 @@ __all__ = [
     "suspend",
     "tell",
     "today",
+    "use_licence",
     "window_clerk_centre",
     "withdraw",
     "withdraw_bundle_item",

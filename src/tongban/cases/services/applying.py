@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from tongban.accounts.models import Authorisation, User
 from tongban.catalogue.formschema import answer_type_errors, validate_submission
@@ -20,9 +21,9 @@ from tongban.core.uploads import upload_problem
 from tongban.jurisdictions.models import ServiceCentre
 
 from ..domain import policy
-from ..domain.materials import missing
 from ..domain.workflow import CaseAction, CaseStatus
 from ..facts import case_facts, version_of
+from ..licence_refs import lacking, licence_backed
 from ..models import Case, CaseMaterial, Visit
 from . import files, idempotency
 from .context import Ctx, FormInvalid, forbid, require, today
@@ -34,6 +35,7 @@ from .identity import (
     bound_applicant,
     check_window_agent,
 )
+from .licence_use import licence_material, licence_materials, recheck_licences, window_licences
 from .numbers import next_case_number, query_code
 from .perform import Notice, Outcome, open_case, perform, raise_denied, tell
 
@@ -129,10 +131,17 @@ def start_online(
 
 
 def apply_online(
-    ctx: Ctx, implementation: ItemImplementation, form_data: dict | None = None, *, key: str | None = None
+    ctx: Ctx,
+    implementation: ItemImplementation,
+    form_data: dict | None = None,
+    *,
+    key: str | None = None,
+    licences: dict[str, str] | None = None,
 ) -> Case:
     """Apply and submit at once (the API's ``submit: true``): the case goes straight to 待受理, checked as a
-    submitted draft is (the form, the materials; none can be uploaded before), without a draft in between."""
+    submitted draft is (the form, the materials; none can be uploaded before, but a licence-backed material
+    may be given as the applicant's licence: ``licences`` maps material name → licence identifier), without
+    a draft in between."""
     user = ctx.user
     if not policy.may_apply_online(ctx.actor) or user is None:
         raise forbid("请以自然人或法人账号登录后申请")
@@ -146,10 +155,17 @@ def apply_online(
     if errors:
         raise FormInvalid(errors)
     authorisation = bound_applicant(user, [implementation.code], data, today())
-    required = [m.name for m in version.materials.all() if m.necessity == "required" and not m.licence_replaceable]
+    holder = applicant_fields_for(user, authorisation)["applicant_id_number"]
+    given = licence_materials(version, holder, licences or {})
+    backed = licence_backed(version)
+    required = [
+        m.name
+        for m in version.materials.all()
+        if m.necessity == "required" and (not m.licence_replaceable or m.name in backed) and m.name not in given
+    ]
     if required:
         raise DomainError("materials_missing", "请上传以下必要材料：" + "、".join(required), "materials")
-    replaced = [m.name for m in version.materials.all() if m.licence_replaceable]
+    replaced = [m.name for m in version.materials.all() if m.licence_replaceable and m.name not in backed]
 
     def make() -> Case:
         notice = Notice("submitted", "申请已提交", "")
@@ -173,6 +189,7 @@ def apply_online(
         )
         CaseMaterial.objects.bulk_create(
             [CaseMaterial(case=case, name=name, state=CaseMaterial.State.REPLACED) for name in replaced]
+            + [licence_material(case, name, ref) for name, ref in given.items()]
         )
         tell(case, Notice(notice.kind, notice.subject, f"您申请的“{version.name}”已提交，查询码{case.query_code}。"))
         return case
@@ -235,7 +252,10 @@ def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: byt
         if c is not case and (denied := policy.material_denial(ctx.actor, case_facts(c), name)) is not None:
             raise_denied(denied, "file")  # asked again of the locked row: the correction list may have moved
         material.case = c
-        previous = CaseMaterial.objects.filter(case=c, name=name, state__in=["received", "missing"])
+        # A file replaces an earlier file, a request for one, or a licence given instead (免证办).
+        previous = CaseMaterial.objects.filter(case=c, name=name).filter(
+            Q(state__in=["received", "missing"]) | Q(state="replaced", licence_identifier__gt="")
+        )
         return files.put_in_place(material, previous, name)
 
     def write() -> None:
@@ -252,7 +272,7 @@ def attach_material(ctx: Ctx, case: Case, name: str, filename: str, content: byt
 def missing_materials(case: Case, materials: Iterable[CaseMaterial] | None = None) -> list[str]:
     """Required materials with neither a file, a paper check, a deferral nor an e-licence replacement."""
     held = case.materials.all() if materials is None else materials
-    return list(missing(version_of(case).materials.all(), held).required)
+    return list(lacking(version_of(case), held).required)
 
 
 def submit(ctx: Ctx, case: Case | str, revision: int | None = None, idempotency_key: str | None = None) -> Case:
@@ -262,11 +282,17 @@ def submit(ctx: Ctx, case: Case | str, revision: int | None = None, idempotency_
         if errors:
             raise FormInvalid(errors)
         materials = list(c.materials.all()) if version.materials.all() else []
+        recheck_licences(c, materials)
         missing = missing_materials(c, materials) if c.channel == "online" else []
         if missing:
             raise DomainError("materials_missing", "请上传以下必要材料：" + "、".join(missing), "materials")
         have = {m.name for m in materials}
-        replaced = [m.name for m in version.materials.all() if m.licence_replaceable and m.name not in have]
+        backed = licence_backed(version)
+        replaced = [
+            m.name
+            for m in version.materials.all()
+            if m.licence_replaceable and m.name not in have and m.name not in backed
+        ]
         if replaced:
             CaseMaterial.objects.bulk_create(
                 [CaseMaterial(case=c, name=name, state=CaseMaterial.State.REPLACED) for name in replaced]
@@ -318,12 +344,14 @@ def apply_at_window(
     identity_check: str,
     form_data: dict,
     paper_materials: Iterable[str] = (),
+    licence_materials: Iterable[str] = (),
     agent: WindowAgent | None = None,
     key: str | None = None,
 ) -> Case:
     """一窗受理: a clerk takes an application for any department their centre serves. ``agent``: someone applying
     for the applicant (代办人, an enterprise's 经办人), with the clerk's evidence; ``identity_check`` is then how
-    the agent's identity was checked, and the application is made under the authorisation it records."""
+    the agent's identity was checked, and the application is made under the authorisation it records.
+    ``licence_materials`` are taken from the applicant's valid e-licences instead of paper (免证办)."""
     centre = window_clerk_centre(ctx)
     if not centre.departments.filter(pk=implementation.department_id).exists():
         raise DomainError("not_served", f"本中心未受理“{implementation.department}”的事项", "implementation")
@@ -340,6 +368,7 @@ def apply_at_window(
     clerk = ctx.user
     assert clerk is not None  # window_clerk_centre checked it
     check_window_agent(clerk, applicant, agent, identity_check)
+    from_licences = window_licences(version, applicant["id_number"], [n for n in licence_materials if n not in paper])
 
     def make() -> Case:
         authorisation = authorise_at_window(clerk, applicant, agent, identity_check, [implementation.code], today())
@@ -370,7 +399,10 @@ def apply_at_window(
             deciding_division_id=implementation.division_id,
             submitted_at=clock.now(),
         )
-        CaseMaterial.objects.bulk_create([CaseMaterial(case=case, name=name, paper_checked=True) for name in paper])
+        CaseMaterial.objects.bulk_create(
+            [CaseMaterial(case=case, name=name, paper_checked=True) for name in paper]
+            + [licence_material(case, name, ref) for name, ref in from_licences.items()]
+        )
         Visit.objects.create(case=case, purpose="窗口申请", centre=centre)
         return case
 

@@ -25,6 +25,7 @@ from ..domain import policy
 from ..domain.bundle_workflow import RESULT_MODES, BundleAction, BundlePhase
 from ..domain.workflow import CaseAction, CaseStatus
 from ..facts import bundle_facts
+from ..licence_refs import held_refs, licence_backed
 from ..models import BundleCase, BundleMaterial, CaseMaterial
 from . import files, idempotency
 from .applying import (
@@ -44,6 +45,7 @@ from .identity import (
     bound_applicant,
     check_window_agent,
 )
+from .licence_use import licence_material
 from .numbers import next_case_number, query_code
 from .perform import Outcome, open_bundle_case, open_case, perform_bundle, raise_denied
 
@@ -102,16 +104,32 @@ def merged_form(items: list[BundleItem], applicant_kind: str = "legal") -> list[
     return merge_forms(schemas)
 
 
-def required_uploads(items: list[BundleItem]) -> list[str]:
+def licence_gaps(items: list[BundleItem], holder_code: str | None) -> set[str]:
+    """The licence-backed materials (免证办) the applicant must bring after all: they hold no valid licence of
+    the type. Unknown applicant (None): none are counted (the desk decides)."""
+    if holder_code is None:
+        return set()
+    gaps: set[str] = set()
+    for item in items:
+        version = item_version(item)
+        offered = held_refs(version, holder_code)
+        gaps |= {normalise_material(name) for name in licence_backed(version) if not offered.get(name)}
+    return gaps
+
+
+def required_uploads(items: list[BundleItem], holder_code: str | None = None) -> list[str]:
     """What the applicant uploads once: every required material of the chosen items, named once, less
-    e-licence replacements and results a chosen prerequisite produces."""
+    e-licence replacements (a licence-backed one only where ``holder_code`` holds a valid licence of its type)
+    and results a chosen prerequisite produces."""
     chosen = {i.pk for i in items}
+    gaps = licence_gaps(items, holder_code)
     names: dict[str, None] = {}
     for item in items:
         from_results = {normalise_material(item.result_as_material)} if prerequisites(item, chosen) else set()
         for m in item_version(item).materials.all():
             key = normalise_material(m.name)
-            if m.necessity == "required" and not m.licence_replaceable and key not in from_results:
+            replaced = m.licence_replaceable and key not in gaps
+            if m.necessity == "required" and not replaced and key not in from_results:
                 names[key] = None
     return list(names)
 
@@ -274,12 +292,16 @@ def create_children(ctx: Ctx, bc: BundleCase, items: list[BundleItem], cleaned: 
             submitted_at=clock.now(),
         )
         waits_for_result = normalise_material(item.result_as_material) if prerequisites(item, chosen) else None
+        backed = licence_backed(version)
+        offered = held_refs(version, bc.applicant_id_number)
         held = []
         for m in version.materials.all():
             key = normalise_material(m.name)
             if key == waits_for_result:
                 continue  # arrives from the prerequisite's result
-            if m.licence_replaceable:
+            if m.name in backed and offered.get(m.name):  # 免证办: the applicant's newest valid licence
+                held.append(licence_material(child, m.name, offered[m.name][0]))
+            elif m.licence_replaceable and m.name not in backed:
                 held.append(CaseMaterial(case=child, name=m.name, state=CaseMaterial.State.REPLACED))
             elif key in uploads:
                 up = uploads[key]
@@ -318,7 +340,7 @@ def submit_bundle(ctx: Ctx, bc: BundleCase | str, revision: int | None = None, *
             raise FormInvalid(errors)
         bind_bundle_applicant(locked, ctx.user, items)
         have = {m.name for m in locked.materials.all()}
-        missing = [n for n in required_uploads(items) if n not in have]
+        missing = [n for n in required_uploads(items, locked.applicant_id_number) if n not in have]
         if missing:
             raise DomainError(
                 "materials_missing", "请上传以下必要材料（每份只需上传一次）：" + "、".join(missing), "materials"

@@ -1,5 +1,6 @@
 """How a bundle follows its items: when an item is decided, refused, withdrawn or ends, what waits for its
-result starts by itself (the result arriving as a material) or ends; then the bundle's phase follows.
+result starts by itself (the result arriving as a material — as a reference to the licence it made, once
+there is one) or ends; then the bundle's phase follows.
 
 Called by ``perform`` inside the item's transaction, with the bundle case already locked.
 """
@@ -11,6 +12,7 @@ from tongban.core.actor import SYSTEM as SYSTEM_ACTOR
 from ..domain import policy
 from ..domain.workflow import CaseAction, CaseStatus
 from ..facts import case_facts, version_of
+from ..licence_refs import LicenceRef, source
 from ..models import BundleCase, Case, CaseMaterial
 from .bundle_desk import item_form_corrected
 from .context import Ctx
@@ -83,6 +85,40 @@ def _start_if_ready(item: Case) -> None:
         item.refresh_from_db()  # the caller answers with the item as this left it
 
 
+def _result_licence(prereqs: list[Case]) -> LicenceRef | None:
+    """The licence a prerequisite's result made (its current version, if valid), where there is one."""
+    found = source()
+    for p in prereqs:
+        if found is not None and p.result_licence_id and (ref := found.result_ref(p.result_licence_id)):
+            return ref
+    return None
+
+
+def _licence_fields(ref: LicenceRef | None) -> dict[str, object]:
+    if ref is None:
+        return {}
+    return {"licence_identifier": ref.identifier, "licence_version": ref.version, "licence_digest": ref.digest}
+
+
+def pass_result_licence(prerequisite: Case) -> None:
+    """A prerequisite's result became a licence as it was issued (after its dependants had started on its
+    decision): each dependant's result material now refers to that licence (免证办), not to a file."""
+    if not prerequisite.bundle_case_id or not prerequisite.bundle_item_id or not prerequisite.result_licence_id:
+        return
+    ref = _result_licence([prerequisite])
+    if ref is None:
+        return
+    dependants = Case.objects.filter(
+        bundle_case_id=prerequisite.bundle_case_id, bundle_item__depends_on=prerequisite.bundle_item_id
+    ).select_related("bundle_item")
+    for dependant in dependants:
+        material = dependant.bundle_item.result_as_material if dependant.bundle_item else ""
+        if material:
+            CaseMaterial.objects.filter(
+                case=dependant, name=material, state=CaseMaterial.State.RESULT, licence_identifier=""
+            ).update(**_licence_fields(ref))
+
+
 def _start_dependant(child: Case, prereqs: list[Case]) -> None:
     """Start an item whose prerequisites are granted — only if it holds what its guide requires beside their
     result (the table's START guard); else it keeps waiting, and the applicant is told what it still lacks."""
@@ -92,10 +128,13 @@ def _start_dependant(child: Case, prereqs: list[Case]) -> None:
         _hold(child, blocked.message)
         return
     material = child.bundle_item.result_as_material
+    licence = _result_licence(prereqs)
 
     def effect(c: Case) -> Outcome:
         if material:
-            CaseMaterial.objects.update_or_create(case=c, name=material, defaults={"state": CaseMaterial.State.RESULT})
+            CaseMaterial.objects.update_or_create(
+                case=c, name=material, defaults={"state": CaseMaterial.State.RESULT, **_licence_fields(licence)}
+            )
         start_clock(c)
         names = "、".join(version_of(p).name for p in prereqs)
         body = f"“{version_of(c).name}”已自动启动办理，无需再提交“{material}”。"

@@ -131,6 +131,10 @@ def issue_result(
                 data.update(added.data)
                 c.result_licence_id = added.licence_id or c.result_licence_id
                 also += added.notice
+        if c.result_licence_id:
+            from .bundle_flow import pass_result_licence  # bundle_flow → bundle_desk → results: import here
+
+            pass_result_licence(c)  # a bundle's waiting items hold the licence, not a file
         if delivery == "window":
             Visit.objects.create(case=c, purpose="窗口领取结果", centre=c.receiving_centre)
         if delivery == "electronic":

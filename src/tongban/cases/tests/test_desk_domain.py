@@ -33,6 +33,15 @@ def test_missing_counts_what_is_held_deferred_replaced_or_a_result():
     assert not missing(GUIDE, [Held("申请表", "result"), Held("结婚证", "replaced")])
 
 
+def test_a_licence_backed_material_is_held_only_by_the_licence_or_the_material_itself():
+    # 免证办: where the platform issues the type, nothing stands in for the licence reference (or the file).
+    backed = ["身份证"]
+    assert missing(GUIDE, [Held("申请表"), Held("结婚证")], backed).required == ("身份证",)
+    assert not missing(GUIDE, [Held("申请表"), Held("结婚证"), Held("身份证", "replaced")], backed)
+    assert not missing(GUIDE, [Held("申请表"), Held("结婚证"), Held("身份证")], backed)
+    assert not missing(GUIDE, [Held("申请表"), Held("结婚证")])  # not backed: the platform replaces it
+
+
 def test_cited_laws_come_from_the_guide_each_once_never_the_licensing_law():
     basis = (
         "《中华人民共和国户口登记条例》第七条：……\n《中华人民共和国行政许可法》\n《户口登记条例》又一次《户口登记条例》"

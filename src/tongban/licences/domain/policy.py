@@ -98,3 +98,21 @@ def actions(actor: Actor, facts: LicenceFacts) -> list[LicenceAction]:
     """The buttons a licence page offers this actor now (the table ∩ the role), in a fixed order."""
     permitted = allowed(actor, facts)
     return [a for a in STAFF_ACTIONS if a in permitted and guard(facts.status, a, reason="-", changes={"-": 1}) is None]
+
+
+# ---- using a licence: 亮证 and the look-up for a case ------------------------------------------------------
+
+
+def may_show(actor: Actor, facts: LicenceFacts) -> bool:
+    """Only the holder (a citizen or an enterprise signed in as itself) shows their licence by a code."""
+    return actor.authenticated and actor.applicant and facts.is_holder
+
+
+def may_redeem(actor: Actor) -> bool:
+    """Any working staff member may redeem a code; the code itself may narrow it to one department."""
+    return actor.authenticated and actor.staff and actor.active
+
+
+def may_look_up(actor: Actor, handles_case: bool) -> bool:
+    """Staff look a licence up only for a case they handle (cases' policy says whether they do)."""
+    return actor.authenticated and actor.staff and handles_case

@@ -9,7 +9,7 @@ from typing import Any
 from tongban.cases.models import Case
 from tongban.cases.tests.factories import CaseFactory, World, world
 from tongban.catalogue import services as catalogue_services
-from tongban.catalogue.models import LicenceType
+from tongban.catalogue.models import ImplementationVersion, LicenceType
 from tongban.catalogue.tests.factories import PublishedVersionFactory, materials
 from tongban.core.identifiers import make_uscc
 
@@ -62,3 +62,52 @@ def issued(w: World, **case: Any) -> tuple[Case, Licence]:
     """A granted case of ``w`` whose result was issued, and the licence that made."""
     closed = CaseFactory(world=w, status="closed", **case)
     return closed, Licence.objects.get(identifier=closed.result_licence_id)
+
+
+# --- using licences (免证办, 亮证, look-ups) -----------------------------------------------------------------
+
+HOUSEHOLD = "居民户口簿"
+
+
+def using_version(w: World, name: str = "社会保障卡申领", type_name: str = HOUSEHOLD) -> ImplementationVersion:
+    """An item of the world's 人社局 whose required material the licence type ``type_name`` can replace."""
+    return PublishedVersionFactory(
+        name=name,
+        division=w.hrss.division,
+        department=w.hrss,
+        steps=[{"name": n, "days": 1} for n in ("受理", "审核", "办结")],
+        materials=[
+            *materials()[:1],
+            {
+                "name": type_name,
+                "source": "government",
+                "material_type": "original",
+                "form": "either",
+                "copies": 1,
+                "necessity": "required",
+                "licence_replaceable": True,
+                "licence_type": type_name,
+            },
+        ],
+    )
+
+
+@dataclasses.dataclass
+class UseWorld:
+    w: World  # its version issues 居民户口簿; the applicant 张三 holds one
+    using: ImplementationVersion  # asks for a 居民户口簿, replaceable by that licence
+    licence: Licence
+    issuing_case: Case
+
+
+def use_world(code: str = "330681", prefix: str = "") -> UseWorld:
+    w = licence_world(code, prefix)
+    case, licence = issued(w)
+    return UseWorld(w, using_version(w), licence, case)
+
+
+def using_case(u: UseWorld, status: str = "in_progress", **case: Any) -> Case:
+    """A case of the using item (人社局's), received at the window (from the world's other citizen unless
+    ``window_applicant`` says otherwise)."""
+    w = dataclasses.replace(u.w, version=u.using)
+    return CaseFactory(world=w, status=status, channel="window", paper=("居民身份证",), **case)
