@@ -32,7 +32,6 @@ def _ago(years: int, month: int, day: int) -> dt.date:
 # Licences an earlier system issued to the demo's citizens and enterprise: (account, type name, issuing
 # department kind in 诸暨市, face number, issued on, valid until or None for the type's rule, face fields).
 EXISTING: list[tuple[str, str, str, str, dt.date, dt.date | None, dict[str, str]]] = [
-    ("zj_citizen_wang", "居民身份证", "police", "330681-SFZ-004512", _ago(7, 3, 12), None, {}),
     ("zj_citizen_wang", "居民户口簿", "police", "330681-HK-018832", _ago(11, 7, 2), None, {}),
     ("zj_citizen_wang", "社会保障卡", "hrss", "330681D156000005", _ago(5, 9, 14), None, {}),
     (
@@ -49,7 +48,6 @@ EXISTING: list[tuple[str, str, str, str, dt.date, dt.date | None, dict[str, str]
             "bride_id_number": "",  # filled from the account below
         },
     ),
-    ("zj_citizen_chen", "居民身份证", "police", "330681-SFZ-000917", _ago(14, 11, 5), None, {}),
     ("zj_citizen_chen", "社会保障卡", "hrss", "330681D156000017", _ago(7, 4, 8), None, {}),
     (
         "zj_citizen_chen",

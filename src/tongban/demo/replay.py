@@ -25,6 +25,7 @@ from tongban.accounts.services import PRINCIPAL_CHECKS
 from tongban.bundles.models import Bundle
 from tongban.bundles.savings import normalise_material
 from tongban.cases import services as s
+from tongban.cases.licence_refs import held_refs, licence_backed
 from tongban.cases.models import BundleCase, Case, IdempotencyKey
 from tongban.cases.services import WindowAgent
 from tongban.catalogue.models import ItemImplementation
@@ -224,8 +225,14 @@ class Play:
             form = fill(version.form_schema, self.person(who), clock.today(), answers)
             case = s.start_online(ctx, impl, form, key=self.key())
             skip = set(leave_out)
+            backed = licence_backed(version)  # replaceable only by a licence the applicant holds (免证办)
+            held = held_refs(version, case.applicant_id_number)
             for m in version.materials.all():
-                if m.necessity != "optional" and not m.licence_replaceable and m.name not in skip:
+                if m.necessity == "optional" or m.name in skip or (m.licence_replaceable and m.name not in backed):
+                    continue
+                if held.get(m.name):
+                    s.use_licence(ctx, case, m.name, held[m.name][0].identifier)
+                else:
                     s.attach_material(ctx, case, m.name, f"{m.name}.pdf", self.scan(m.name))
             if submit:
                 case = s.submit(ctx, case.number)
@@ -366,7 +373,7 @@ class Play:
             items = list(bc.items.all())
             form = fill(s.merged_form(items, bc.applicant_kind), self.person(who), clock.today(), answers)
             bc = s.save_bundle_draft(ctx, bc.number, form)
-            for material in s.required_uploads(items):
+            for material in s.required_uploads(items, bc.applicant_id_number):
                 s.attach_bundle_material(ctx, bc, material, f"{material}.pdf", self.scan(material))
             if submit:
                 bc = s.submit_bundle(ctx, bc.number)

@@ -112,7 +112,6 @@ LICENCE_TYPES: list[dict[str, Any]] = [
         ],
     ),
     _type("001", "居民户口簿", "公安部", "natural", [*HOLDER, _field("issuer_name", "登记机关", "issuer_name")]),
-    _type("002", "居民身份证", "公安部", "natural", [*HOLDER, *ISSUED], years=20, layout="card"),
     _type(
         "001",
         "道路运输经营许可证",
