@@ -18,7 +18,15 @@ from pypdf import PdfReader
 
 from tongban.cases import services
 from tongban.cases.models import BundleCase, Case
-from tongban.cases.tests.factories import BUNDLE_FORM, BUNDLE_UPLOADS, PDF, Env, grant_item, make_env
+from tongban.cases.tests.factories import (
+    BUNDLE_FORM,
+    BUNDLE_UPLOADS,
+    PDF,
+    BundleCaseFactory,
+    Env,
+    grant_item,
+    make_env,
+)
 from tongban.core import clock
 from tongban.core.identifiers import make_resident_id
 from tongban.core.testing.browser import open_panel
@@ -198,3 +206,34 @@ def test_online_an_applicant_corrects_a_field_on_a_phone_and_sees_what_is_owed(
     expect(phone.locator("#deferred-outstanding")).to_contain_text("请按承诺的日期到受理窗口补交")
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     screenshot(phone, "bundle-online-owed-phone")
+
+
+def test_an_items_return_for_correction_of_a_field_reaches_the_bundles_one_form(
+    page: Any, browser_login: Any, screenshot: Any, env: Env
+) -> None:
+    """A department returns one item for correction naming a form field; the applicant corrects it on the
+    item's page; the bundle's one form takes the new answer and says which items keep the earlier one."""
+    bc = BundleCaseFactory(env=env, phase="in_progress")
+    cert = Case.objects.get(bundle_case=bc, version__name="出生医学证明")
+    browser_login(page, env.doctor)
+    page.goto(f"/cases/{cert.number}/")
+    back = open_panel(page, "return")
+    back.get_by_label("新生儿姓名").check()
+    back.get_by_label("退回原因").fill("姓名与住院记录不一致")
+    back.get_by_role("button", name="退回申请人补正").click()
+    expect(page.locator("#case-status")).to_have_text("退回补正")
+
+    browser_login(page, env.w.applicant)
+    page.goto(f"/cases/{cert.number}/")
+    supply = open_panel(page, "supply_correction")
+    field = supply.locator("#fix-fields input[name='f_child_name']")
+    expect(field).to_have_value("张小宝")
+    field.fill("张晓宝")
+    screenshot(page, "bundle-item-return-field")
+    supply.get_by_role("button", name="确认补正，恢复办理").click()
+    expect(page.locator("#case-status")).to_have_text("办理中")
+    page.goto(f"/bundles/cases/{bc.number}/")
+    expect(page.locator("#bundle-events")).to_contain_text("事项补正更正申请表")
+    expect(page.locator("#bundle-events")).to_contain_text("张晓宝")
+    screenshot(page, "bundle-item-return-field-bundle")
+    assert BundleCase.objects.get(pk=bc.pk).form_data["child_name"] == "张晓宝"
