@@ -1114,7 +1114,7 @@ def window_apply(request: HttpRequest, code: str) -> HttpResponse:
     schema = services.merged_form(chosen, _window_kind(request.POST.get("kind")))
     applicant = cf.WindowApplicantForm(request.POST, request.FILES)
     values = cf.read_schema_post(schema, request.POST, skip=cf.SHARED_APPLICANT_KEYS)
-    rows = material_rows(chosen)
+    rows = material_rows(chosen, holder_code="")  # at the window licence-backed ones may come on paper
     known = {r["name"] for r in rows}
     paper = [p for p in request.POST.getlist("paper") if p in known]
     if request.POST.get("action") == "items":  # the clerk changed the items: the same page, nothing lost
@@ -1210,7 +1210,7 @@ def _render_window(
     fields = cf.schema_fields(schema, values, errors, skip=cf.SHARED_APPLICANT_KEYS)
     for fld in fields:
         fld.asked = asked.get(fld.key, 1)  # type: ignore[attr-defined]
-    rows = material_rows(chosen)
+    rows = material_rows(chosen, holder_code="")  # at the window licence-backed ones may come on paper
     for row in rows:
         row["checked"] = row["name"] in paper
     summary = []
