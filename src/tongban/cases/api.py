@@ -412,6 +412,23 @@ def supervision(request: HttpRequest, bucket: BoardName = "overdue", limit: Limi
     return {**_rows(actor, rows, total, limit, offset), "bucket": bucket}
 
 
+@router.get(
+    "/supervision/licence-use",
+    response={200: schemas.LicenceUseOut, **AUTH_ERRORS},
+    summary="督办指标：免证办",
+    description="督办人员查看本辖区办件（按申请提交日，start 至 end，含两端；默认本月1日至今天）以电子证照代替材料的情况："
+    "使用电子证照的办件数和减免的材料份数。",
+)
+def supervision_licence_use(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None) -> Any:
+    if not policy.may_use_board(_actor(request)):
+        raise ApiError("forbidden", "只有督办人员可以查看督办指标", None, status=403)
+    end = end or _today()
+    start = start or end.replace(day=1)
+    if start > end:
+        raise ApiError("invalid", "参数“start”无效：起始日不能晚于截止日", "start")
+    return selectors.licence_use_figures(_user(request), start, end)
+
+
 OpenStatus = Literal["submitted", "correction", "in_progress", "returned", "suspended", "decided"]
 DueFilter = Literal["overdue", "due_soon", "on_time", "paused", "special_overdue", "calendar_unknown", "not_started"]
 

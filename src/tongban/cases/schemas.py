@@ -160,6 +160,13 @@ class CaseRowOut(Schema):
     deadline_label: str
 
 
+class LicenceUseOut(Schema):
+    start: dt.date = Field(description="统计起始日（按申请提交日）")
+    end: dt.date = Field(description="统计截止日（含）")
+    cases_using_licences: int = Field(description="以电子证照代替至少一份材料的办件数（免证办）")
+    licence_materials_avoided: int = Field(description="以电子证照代替的材料份数：申请人未提交的纸质或电子材料")
+
+
 class CasePage(Schema):
     total: int
     limit: int

@@ -219,6 +219,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "pages": _pages(total, number, more),
             "sent": sent,
             "division": user_of(request).division,
+            "licence_use": selectors.licence_use_figures(user_of(request), day.replace(day=1), day),
         },
     )
 

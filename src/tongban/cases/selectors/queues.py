@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -195,6 +196,29 @@ def supervision_board(
     if limit == 0:
         return [], total
     return list(_rows(qs).order_by(F("clock_due").asc(nulls_last=True), "id")[offset : offset + limit]), total
+
+
+@dataclass(frozen=True)
+class LicenceUseFigures:
+    """免证办 in the supervisor's jurisdiction over a period (cases by submission day, decided there)."""
+
+    start: dt.date
+    end: dt.date
+    cases_using_licences: int  # cases holding at least one material as an e-licence reference
+    licence_materials_avoided: int  # such materials: each a paper or file the applicant did not hand over
+
+
+def licence_use_figures(user: Any, start: dt.date, end: dt.date) -> LicenceUseFigures | None:
+    """What e-licences saved in the jurisdiction from ``start`` to ``end`` (inclusive); None for a non-supervisor."""
+    actor = actor_of(user)
+    if not policy.may_use_board(actor):
+        return None
+    used = CaseMaterial.objects.filter(
+        case__deciding_division_id__in=jurisdiction_codes(actor.division_path),
+        case__submitted_at__date__gte=start,
+        case__submitted_at__date__lte=end,
+    ).exclude(licence_identifier="")
+    return LicenceUseFigures(start, end, used.values("case_id").distinct().count(), used.count())
 
 
 # How the supervisor's case search filters open cases by the clock in force (办件查询; the same buckets as the

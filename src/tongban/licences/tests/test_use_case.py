@@ -123,3 +123,18 @@ def test_a_file_uploaded_later_replaces_the_licence_given_in_the_draft(client: C
     ok(api.upload(draft["number"], HOUSEHOLD, "hukou.png", PNG), 201)
     (held,) = CaseMaterial.objects.filter(case__number=draft["number"], name=HOUSEHOLD)
     assert held.state == "received" and held.file and not held.licence_identifier
+
+
+def test_the_supervisors_indicator_counts_the_materials_a_licence_replaced(client: Client, u: UseWorld) -> None:
+    ok(apply(Api(client, u.w.applicant), u, licences={HOUSEHOLD: u.licence.identifier}), 201)
+    supervisor = Api(client, u.w.supervisor)
+    figures = ok(supervisor.get("/supervision/licence-use"))
+    assert (figures["cases_using_licences"], figures["licence_materials_avoided"]) == (1, 1)
+    later = ok(supervisor.get("/supervision/licence-use?start=2099-01-01&end=2099-01-31"))
+    assert (later["cases_using_licences"], later["licence_materials_avoided"]) == (0, 0)
+    backwards = supervisor.get("/supervision/licence-use?start=2026-12-02&end=2026-12-01")
+    assert backwards.status_code == 400 and backwards.json()["error"]["field"] == "start"
+    assert Api(client, u.w.clerk).get("/supervision/licence-use").status_code == 403
+    client.force_login(u.w.supervisor)
+    page = client.get("/cases/supervision/").content.decode()
+    assert "免证办（本月受理）：1 件办件以电子证照代替 1 份材料" in page
