@@ -512,11 +512,13 @@ def detail_context(
         "error": error,
         "today": today(),
     }
-    if applicant_view and policy.material_denial(actor, facts) is None and case.status != S.DRAFT:
+    # The applicant uploads what a correction asks for; at the window the clerk scans what was brought back.
+    if policy.material_denial(actor, facts) is None and case.status != S.DRAFT:
         context["upload_materials"] = [
             m for m in version.materials.all() if policy.material_denial(actor, facts, m.name) is None
         ]
-        offered = held_refs(version, case.applicant_id_number)  # 免证办 for what the correction names too
+        # 免证办 for what the correction names too: the applicant's own choice
+        offered = held_refs(version, case.applicant_id_number) if applicant_view else {}
         for m in context["upload_materials"]:
             m.offered_licences = offered.get(m.name, [])
     available = set(policy.case_actions(actor, facts))
@@ -704,8 +706,9 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     ctx = ctx_for(request)
     if action in ("resubmit", "supply_correction") and context["fix_fields"]:
         form.cleaned_data["form_changes"] = f.read_schema_post(named_schema(case), request.POST)
-    if is_applicant(user_of(request)) and action in ("resubmit", "supply_correction"):
-        problems = {**use_licences(ctx, case, request), **attach_uploads(ctx, case, request)}
+    if action in ("resubmit", "supply_correction"):
+        chosen = use_licences(ctx, case, request) if is_applicant(user_of(request)) else {}
+        problems = {**chosen, **attach_uploads(ctx, case, request)}
         if problems:
             for name, message in problems.items():
                 form.add_error(None, f"{name}：{message}")

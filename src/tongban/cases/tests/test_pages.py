@@ -853,3 +853,26 @@ def test_enterprise_at_the_window_needs_a_valid_uscc_and_its_agent(client, w):
     case = Case.objects.get()
     assert r.status_code == 302 and case.applicant_kind == "legal" and case.applicant_id_number == uscc
     assert case.agent_name == "赵六" and case.form_data["applicant_name"] == "赵六"
+
+
+def test_at_the_window_the_clerk_scans_what_a_correction_asked_for_with_the_resubmission(client, w):
+    """A walk-in's application lacking a required paper: the clerk asks for it (补正), the applicant brings it
+    back to the window, and the clerk scans it with the resubmission — before, the page had no way to take it
+    and the application could never be accepted."""
+    case = CaseFactory(world=w, status="submitted", channel="window", paper=("居民身份证",))
+    clerk = s.Ctx(w.clerk, "window", w.window)
+    case = s.request_correction(clerk, case, ["出生医学证明"], case.revision)
+    client.force_login(w.clerk)
+    page = text(client.get(reverse("cases:detail", args=[case.number])))
+    pk = w.version.materials.get(name="出生医学证明").pk
+    assert f'name="material_{pk}"' in page
+    r = client.post(
+        reverse("cases:act", args=[case.number, "resubmit"]),
+        {"revision": case.revision, f"material_{pk}": SimpleUploadedFile("scan.pdf", PDF)},
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "submitted" and case.materials.filter(name="出生医学证明", state="received").exists()
+    # 结婚证 (可容缺) was never brought: accepted on the applicant's written promise.
+    promise = s.Deferral("结婚证", clock.today() + dt.timedelta(days=10), "本人承诺按期补交结婚证。")
+    assert s.accept(clerk, case, case.revision, [promise]).status == "in_progress"
