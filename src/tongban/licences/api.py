@@ -104,7 +104,7 @@ class VerifyIn(Schema):
 
 
 class VerifyOut(Schema):
-    outcome: Literal["valid", "revoked", "suspended", "superseded", "expired", "not_yet_valid", "forged"]
+    outcome: Literal["valid", "revoked", "suspended", "superseded", "expired", "not_yet_valid", "forged", "unreadable"]
     label: str
     reasons: list[str]
     identifier: str | None

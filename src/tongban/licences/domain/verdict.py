@@ -33,6 +33,7 @@ class Outcome(StrEnum):
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
     FORGED = "forged"
+    UNREADABLE = "unreadable"  # not a licence identifier at all (a typo), online only
 
 
 OUTCOME_LABELS = {
@@ -43,6 +44,7 @@ OUTCOME_LABELS = {
     Outcome.EXPIRED: "已过有效期",
     Outcome.NOT_YET_VALID: "尚未生效",
     Outcome.FORGED: "无效：伪造或被篡改",
+    Outcome.UNREADABLE: "无法识别：证照标识格式不正确，请核对后重新输入",
 }
 
 
@@ -71,7 +73,7 @@ class Verdict:
 
     @property
     def exit_code(self) -> int:
-        return {Outcome.VALID: 0, Outcome.FORGED: 2}.get(self.outcome, 1)
+        return {Outcome.VALID: 0, Outcome.FORGED: 2, Outcome.UNREADABLE: 2}.get(self.outcome, 1)
 
 
 def _date(value: Any) -> dt.date | None:

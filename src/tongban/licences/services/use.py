@@ -99,18 +99,29 @@ def record_case_use(user: Any, case_number: str, identifier: str, outcome: str, 
     if version is None:
         return
     with transaction.atomic():
+        # Every opening is audited; the holder's record keeps one line per person, case, licence, outcome and day.
+        audit("licence.case_view", "licence", version.identifier, actor=user, ip=ip, detail={"case": case_number})
+        staff = user if getattr(user, "pk", None) else None
+        if LicenceUse.objects.filter(
+            kind=LicenceUse.Kind.CASE,
+            identifier=version.identifier,
+            user=staff,
+            case_number=case_number,
+            outcome=outcome[:40],
+            at__date=timezone.localdate(),
+        ).exists():
+            return
         LicenceUse.objects.create(
             kind=LicenceUse.Kind.CASE,
             licence_id=version.licence_id,
             identifier=version.identifier,
-            user=user if getattr(user, "pk", None) else None,
+            user=staff,
             department_name=_department_name(user),
             ip=ip[:45],
             case_number=case_number,
             purpose=f"办件“{case_number}”的申请材料",
             outcome=outcome[:40],
         )
-        audit("licence.case_view", "licence", version.identifier, actor=user, ip=ip, detail={"case": case_number})
 
 
 def _department_name(user: Any) -> str:

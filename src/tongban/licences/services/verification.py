@@ -82,7 +82,7 @@ def check(query: str, *, channel: str, ip: str = "", user_agent: str = "", user:
     query = (query or "").strip()
     today = timezone.localdate()
     if not query:
-        result = OnlineResult(Outcome.FORGED, ["请输入证照标识或扫描证照二维码"])
+        result = OnlineResult(Outcome.UNREADABLE, ["请输入证照标识或扫描证照二维码"])
     elif _looks_like_identifier(query):
         result = _by_identifier(query, today)
     else:
@@ -103,8 +103,8 @@ def check(query: str, *, channel: str, ip: str = "", user_agent: str = "", user:
 
 def _by_identifier(text: str, today: dt.date) -> OnlineResult:
     problem = ids.identifier_error(text)
-    if problem:
-        return OnlineResult(Outcome.FORGED, [problem])
+    if problem:  # a typo is not a forgery: say what is wrong with what was typed
+        return OnlineResult(Outcome.UNREADABLE, [problem])
     version = version_by_identifier(text)
     if version is None:
         return OnlineResult(Outcome.FORGED, ["本平台未签发该证照标识"])

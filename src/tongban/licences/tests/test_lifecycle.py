@@ -160,6 +160,9 @@ def test_every_check_is_recorded_with_when_and_where(client):
     assert [(r.channel, r.outcome) for r in rows] == [("qr", "valid"), ("page", "forged")]
     assert rows[0].ip == "10.1.2.3" and rows[0].user_agent == "Phone/1.0" and rows[0].licence == licence
     assert rows[0].at <= timezone.now()
+    # A typo is not a forgery: a malformed identifier is answered as unreadable, and says why.
+    typo = client.get(reverse("licences:verify"), {"q": "1.2.156.3005.2.bogus"}).content.decode()
+    assert 'data-outcome="unreadable"' in typo and "证照标识格式不正确" in typo and "伪造" not in typo
 
 
 def test_the_command_line_verifier_runs_without_django(tmp_path):

@@ -137,4 +137,4 @@ def test_the_supervisors_indicator_counts_the_materials_a_licence_replaced(clien
     assert Api(client, u.w.clerk).get("/supervision/licence-use").status_code == 403
     client.force_login(u.w.supervisor)
     page = client.get("/cases/supervision/").content.decode()
-    assert "免证办（本月受理）：1 件办件以电子证照代替 1 份材料" in page
+    assert "免证办（本月提交的申请）：1 件办件以电子证照代替 1 份材料" in page

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 
+from tongban.audit.models import AuditEntry
 from tongban.cases import services
 from tongban.cases.models import Case
 
@@ -59,6 +60,11 @@ def test_the_online_form_offers_the_licence_and_the_clerk_sees_it_verified(clien
     page = client.get(f"/cases/{case.number}/").content.decode()
     assert "已核验" in page and "张小宝" in page and u.licence.identifier in page
     assert LicenceUse.objects.filter(licence=u.licence, user=u.w.clerk, case_number=case.number).exists()
+    # Opening the case again is audited again, but the holder's record keeps one line for the day.
+    audited = AuditEntry.objects.filter(action="licence.case_view").count()
+    client.get(f"/cases/{case.number}/")
+    assert AuditEntry.objects.filter(action="licence.case_view").count() == audited + 1
+    assert LicenceUse.objects.filter(licence=u.licence, user=u.w.clerk, case_number=case.number).count() == 1
     accepted = services.accept(services.Ctx(u.w.clerk, "window", u.w.window), case, case.revision)
     assert accepted.status == "in_progress"
     assert not services.missing_materials(Case.objects.get(pk=case.pk))  # acceptance, its notice: nothing lacking
