@@ -13,6 +13,7 @@ from tongban.cases.domain.policy import may_see_personal
 from tongban.cases.facts import case_facts
 from tongban.core.actor import Actor
 from tongban.core.errors import DomainError
+from tongban.jurisdictions.models import Department
 
 from .domain import policy
 from .domain.policy import LicenceFacts
@@ -185,3 +186,13 @@ def uses_of(user: Any, licence: Licence | None = None) -> list[UseRow]:
         for r in lookups[:200]
     ]
     return sorted(rows, key=lambda row: row.at, reverse=True)
+
+
+def audience_departments(user: Any, limit: int = 500) -> tuple[list[Department], list[Department]]:
+    """Whom a holder may show a licence to (亮证): the departments of their own county first (their account's
+    division, else the area of their ID number), then the others."""
+    area = (getattr(user, "division_id", "") or getattr(user, "id_number", "") or "")[:6]
+    every = Department.objects.select_related("division").order_by("division_id", "name")
+    local = list(every.filter(division__code__startswith=area)[:limit]) if len(area) == 6 else []
+    others = list(every.exclude(pk__in=[d.pk for d in local])[: max(limit - len(local), 0)])
+    return local, others

@@ -20,7 +20,6 @@ from tongban.catalogue.models import LicenceType
 from tongban.core.actor import actor_of
 from tongban.core.errors import DomainError
 from tongban.core.public_url import public_base_url
-from tongban.jurisdictions.models import Department
 
 from . import selectors
 from .domain import policy
@@ -44,11 +43,13 @@ def mine(request: HttpRequest) -> HttpResponse:
     codes = showing.holder_codes(request.user)
     for code in codes:
         code.now_status = showing.status_of(code)  # type: ignore[attr-defined]
+    local, others = selectors.audience_departments(request.user)
     context = {
         "licences": held,
         "codes": codes,
         "uses": selectors.uses_of(request.user),
-        "departments": Department.objects.order_by("division_id", "name")[:500],
+        "local_departments": local,
+        "other_departments": others,
         "default_minutes": table.DEFAULT_MINUTES,
         "max_minutes": table.MAX_MINUTES,
     }

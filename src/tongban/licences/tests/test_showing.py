@@ -164,3 +164,15 @@ def test_the_wallet_page_shows_every_licence_valid_first_and_the_code_page_its_q
     client.force_login(u.w.clerk)
     gone = client.post("/licences/show/", {"code": code.short_code})
     assert gone.status_code == 410 and "撤回" in gone.content.decode()
+
+
+def test_the_holder_chooses_an_audience_among_their_own_countys_departments_first(client: Client, u: UseWorld) -> None:
+    from tongban.jurisdictions.tests.factories import DepartmentFactory, DivisionFactory
+
+    far = DivisionFactory(code="410881", name="济源市")
+    DepartmentFactory(division=far, name="济源市公安局")
+    client.force_login(u.w.applicant)
+    page = client.get("/licences/mine/").content.decode()
+    choice = page[page.index('name="audience"') :].split("</select>")[0]
+    local, others = choice.index('label="本地部门"'), choice.index('label="其他地区部门"')
+    assert local < choice.index(f">{u.w.police.name}<") < others < choice.index("济源市 · 济源市公安局")
