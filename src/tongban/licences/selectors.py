@@ -193,6 +193,8 @@ def audience_departments(user: Any, limit: int = 500) -> tuple[list[Department],
     division, else the area of their ID number), then the others."""
     area = (getattr(user, "division_id", "") or getattr(user, "id_number", "") or "")[:6]
     every = Department.objects.select_related("division").order_by("division_id", "name")
-    local = list(every.filter(division__code__startswith=area)[:limit]) if len(area) == 6 else []
-    others = list(every.exclude(pk__in=[d.pk for d in local])[: max(limit - len(local), 0)])
+    if len(area) != 6:
+        return [], list(every[:limit])
+    local = list(every.filter(division__code__startswith=area)[:limit])
+    others = list(every.exclude(division__code__startswith=area)[: max(limit - len(local), 0)])
     return local, others
