@@ -1,0 +1,56 @@
+"""好差评 in the admin: the dimensions administrators keep, and read-only views of ratings, their handling and
+the flagged attempts (every change goes through the services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from .models import CallBack, Dimension, FlaggedAttempt, Rating, Review, ReviewEvent
+
+
+@admin.register(Dimension)
+class DimensionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order", "active"]
+    list_editable = ["order", "active"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "channel", "level", "department", "excluded"]
+    list_filter = ["channel", "level", "excluded"]
+    exclude = ["rater_phone", "ip"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "department", "status", "due_on", "called_back"]
+    list_filter = ["status"]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "review", "action", "from_status", "to_status", "actor"]
+
+
+@admin.register(CallBack)
+class CallBackAdmin(ReadOnlyAdmin):
+    list_display = ["at", "review", "caller", "reached", "satisfaction_after"]
+
+
+@admin.register(FlaggedAttempt)
+class FlaggedAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["at", "reason", "ip", "user"]
+    list_filter = ["reason"]
