@@ -219,7 +219,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                     days=int(days) if days.isdigit() else None,
                     satisfaction_after=request.POST.get("satisfaction_after"),
                 ),
-                revision=int(request.POST.get("revision", "-1")) if request.POST.get("revision", "").isdigit() else None,
+                revision=int(request.POST.get("revision", "-1"))
+                if request.POST.get("revision", "").isdigit()
+                else None,
                 ip=client_ip(request),
             )
         except ValueError:
