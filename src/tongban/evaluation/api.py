@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from tongban.accounts.api_auth import api_user, bearer
 from tongban.audit.services import client_ip
@@ -148,7 +148,7 @@ def rate_case(request: HttpRequest, number: str, body: RatingIn):
     channel = Channel.SUPERVISION if user.actor.has_role(Role.SUPERVISOR) else Channel.ONLINE
     data = services.RatingInput(level=body.level, scores=body.scores, comment=body.comment, anonymous=body.anonymous)
     rating = services.rate_case(user, case, data, channel=channel, ip=client_ip(request))
-    return 201, _rating_out(rating)
+    return Status(201, _rating_out(rating))
 
 
 class ReviewOut(Schema):

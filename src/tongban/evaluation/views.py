@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from tongban.accounts.models import User
 from tongban.audit.services import client_ip
+from tongban.audit.services import record as audit
 from tongban.cases.models import Case
 from tongban.cases.selectors import get_visible_case
 from tongban.core.actor import Role, actor_of
@@ -51,8 +52,8 @@ def _form_context(**extra: Any) -> dict[str, Any]:
 
 def public(request: HttpRequest) -> HttpResponse:
     """/evaluation/: counts per level, 满意率, 差评整改率, 回访率 per department, item, centre, window, clerk."""
-    group = selectors.GroupBy(request.GET.get("by")) if request.GET.get("by") in selectors.GroupBy else None
-    group = group or selectors.GroupBy.DEPARTMENT
+    by = request.GET.get("by", "")
+    group = selectors.GroupBy(by) if by in {g.value for g in selectors.GroupBy} else selectors.GroupBy.DEPARTMENT
     code = request.GET.get("region", "")
     division = Division.objects.filter(code=code).first() if code else None
     rows = selectors.figures(group, division)
@@ -232,7 +233,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已{ACTION_LABELS[action]}。")
             return redirect("evaluation:review", pk=row.pk)
         row = selectors.reviews_for(actor).get(pk=pk)
-    return render(request, "evaluation/review.html", _review_context(actor, row, error), status=status)
+    context = _review_context(actor, row, error)
+    if context["rater"]:  # the rater's name and phone shown to the office that calls back: personal data
+        audit("evaluation.review.view", "review", row.pk, actor=user, ip=client_ip(request), detail={"unmasked": True})
+    return render(request, "evaluation/review.html", context, status=status)
 
 
 def _review_context(actor: Any, row: Review, error: str) -> dict[str, Any]:
