@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tongban.evaluation.models import CallBack, Rating
+from tongban.evaluation.models import CallBack, Evaluation
 from tongban.evaluation.tests.factories import finished
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -31,7 +31,7 @@ def test_a_bad_rating_is_put_right_by_its_deadline_called_back_and_published(
     screenshot(phone, "evaluation-rate-phone")
     phone.get_by_role("button", name="提交评价").click()
     expect(phone.locator("#rate-case")).to_contain_text("已评价：不满意")
-    rating = Rating.objects.get(case=case)
+    rating = Evaluation.objects.get(case=case)
     assert rating.level == 2 and rating.rater == w.applicant
 
     page.goto("/evaluation/?by=department")
@@ -41,27 +41,29 @@ def test_a_bad_rating_is_put_right_by_its_deadline_called_back_and_published(
 
     # --- the office: a deadline of 5 working days, put right, called back -------------------------------
     browser_login(page, w.approver)
-    page.goto("/evaluation/reviews/")
-    page.locator(f'#reviews-table tr[data-review="{rating.review.pk}"]').get_by_role("link", name="处理").click()
-    expect(page.locator("#review-status")).to_have_text("待核实")
+    page.goto("/evaluation/rectifications/")
+    page.locator(f'#rectifications-table tr[data-rectification="{rating.rectification.pk}"]').get_by_role(
+        "link", name="处理"
+    ).click()
+    expect(page.locator("#rectification-status")).to_have_text("待核实")
     deadline = page.locator("#action-set_deadline")
     deadline.get_by_label("整改期限").select_option("5")
     deadline.locator("textarea").fill("审核环节增加超时提醒，超时须告知申请人原因")
     deadline.get_by_role("button", name="限期整改").click()
-    expect(page.locator("#review-status")).to_have_text("限期整改中")
+    expect(page.locator("#rectification-status")).to_have_text("限期整改中")
     expect(page.locator("#due-on")).to_contain_text("5个工作日")
     done = page.locator("#action-complete")
     done.locator("textarea").fill("超时提醒已上线，已向申请人说明延误原因")
     done.get_by_role("button", name="整改完成").click()
-    expect(page.locator("#review-status")).to_have_text("已整改")
+    expect(page.locator("#rectification-status")).to_have_text("已整改")
     call = page.locator("#action-call_back")
     call.get_by_label("回访满意度").select_option("4")
     call.locator("textarea").fill("电话回访，申请人认可整改")
     call.get_by_role("button", name="回访").click()
-    expect(page.locator("#review-status")).to_have_text("已办结")
+    expect(page.locator("#rectification-status")).to_have_text("已办结")
     expect(page.locator("#callbacks")).to_contain_text("满意度 满意")
-    screenshot(page, "evaluation-review")
-    (callback,) = CallBack.objects.filter(review=rating.review)
+    screenshot(page, "evaluation-rectification")
+    (callback,) = CallBack.objects.filter(rectification=rating.rectification)
     assert callback.caller == w.approver and callback.reached and callback.satisfaction_after == 4
 
     # --- the public figures follow ------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from tongban.cases.models import Case, CaseEvent
 from tongban.core import clock
 from tongban.evaluation import services
 from tongban.evaluation.domain.scale import Channel
-from tongban.evaluation.domain.workflow import ReviewAction
-from tongban.evaluation.models import Dimension, Rating
+from tongban.evaluation.domain.workflow import RectificationAction
+from tongban.evaluation.models import Dimension, Evaluation
 from tongban.jurisdictions.models import Department
 
 from .data import evaluation as data
@@ -31,20 +31,22 @@ def load(report: Any, *, cases: bool) -> None:
     supervisor = User.objects.filter(username="zj_supervisor").first()
     for item, applicant, level, comment in data.SUPERVISION:
         case = _case(item, applicant)
-        if case is None or supervisor is None or Rating.objects.filter(case=case, channel="supervision").exists():
+        if case is None or supervisor is None or Evaluation.objects.filter(case=case, channel="supervision").exists():
             report.count("rating", "unchanged")
             continue
         with clock.moved_to((case.closed_at or case.updated_at) + dt.timedelta(days=2)):
             services.rate_case(
-                supervisor, case, services.RatingInput(level=level, comment=comment), channel=Channel.SUPERVISION
+                supervisor, case, services.EvaluationInput(level=level, comment=comment), channel=Channel.SUPERVISION
             )
         report.count("rating", "created")
     for name, level, comment in data.SOCIAL:
         department = Department.objects.filter(name=name).first()
-        if department is None or Rating.objects.filter(channel="social", department=department).exists():
+        if department is None or Evaluation.objects.filter(channel="social", department=department).exists():
             report.count("rating", "unchanged")
             continue
-        services.rate_department(None, department, services.RatingInput(level=level, comment=comment), ip="192.0.2.10")
+        services.rate_department(
+            None, department, services.EvaluationInput(level=level, comment=comment), ip="192.0.2.10"
+        )
         report.count("rating", "created")
 
 
@@ -59,11 +61,11 @@ def _case(item: str, applicant: str) -> Case | None:
 
 def _rate(report: Any, story: data.Story) -> None:
     case = _case(story.item, story.applicant)
-    if case is None or Rating.objects.filter(case=case, channel=story.channel).exists():
+    if case is None or Evaluation.objects.filter(case=case, channel=story.channel).exists():
         report.count("rating", "unchanged")
         return
     ended = case.closed_at or case.updated_at
-    answer = services.RatingInput(level=story.level, scores=story.scores, comment=story.comment)
+    answer = services.EvaluationInput(level=story.level, scores=story.scores, comment=story.comment)
     if story.channel == "on_site":
         served = (
             CaseEvent.objects.filter(case=case, channel="window", actor__isnull=False).order_by("-at", "-id").first()
@@ -84,9 +86,9 @@ def _rate(report: Any, story: data.Story) -> None:
         with clock.moved_to(moment):
             services.perform(
                 who,
-                rating.review.pk,
-                ReviewAction(action),
-                services.ReviewInput(
+                rating.rectification.pk,
+                RectificationAction(action),
+                services.RectificationInput(
                     note=note, days=extra.get("days"), satisfaction_after=extra.get("satisfaction_after")
                 ),
             )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from .models import CallBack, Dimension, FlaggedAttempt, Rating, Review, ReviewEvent
+from .models import CallBack, Dimension, Evaluation, FlaggedAttempt, Rectification, RectificationEvent
 
 
 @admin.register(Dimension)
@@ -27,27 +27,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Rating)
-class RatingAdmin(ReadOnlyAdmin):
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "channel", "level", "department", "excluded"]
     list_filter = ["channel", "level", "excluded"]
     exclude = ["rater_phone", "ip"]
 
 
-@admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+@admin.register(Rectification)
+class RectificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "department", "status", "due_on", "called_back"]
     list_filter = ["status"]
 
 
-@admin.register(ReviewEvent)
-class ReviewEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "review", "action", "from_status", "to_status", "actor"]
+@admin.register(RectificationEvent)
+class RectificationEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "rectification", "action", "from_status", "to_status", "actor"]
 
 
 @admin.register(CallBack)
 class CallBackAdmin(ReadOnlyAdmin):
-    list_display = ["at", "review", "caller", "reached", "satisfaction_after"]
+    list_display = ["at", "rectification", "caller", "reached", "satisfaction_after"]
 
 
 @admin.register(FlaggedAttempt)

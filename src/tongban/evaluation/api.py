@@ -17,7 +17,7 @@ from tongban.jurisdictions.models import Division
 
 from . import selectors, services
 from .domain.scale import CHANNEL_LABELS, LEVEL_LABELS, LEVELS, Channel
-from .domain.workflow import ReviewAction
+from .domain.workflow import RectificationAction
 
 TAG = "好差评"
 router = Router()
@@ -104,54 +104,56 @@ def scale(request: HttpRequest):
     }
 
 
-class RatingIn(Schema):
+class EvaluationIn(Schema):
     level: int = Field(..., ge=1, le=5, description="5 非常满意 … 1 非常不满意")
     scores: dict[str, int] = Field(default_factory=dict, description="评价维度代码 → 等级（可选）")
     comment: str = Field("", max_length=500, description="差评须写明原因")
     anonymous: bool = False
 
 
-class RatingOut(Schema):
+class EvaluationOut(Schema):
     id: int
     channel: str
     level: int
     level_label: str
     case: str | None
-    review_status: str | None
+    rectification_status: str | None
 
 
 def _rating_out(rating: Any) -> dict[str, Any]:
-    review = getattr(rating, "review", None) if rating.level <= 2 else None
+    rectification = getattr(rating, "rectification", None) if rating.level <= 2 else None
     return {
         "id": rating.pk,
         "channel": rating.channel,
         "level": rating.level,
         "level_label": rating.get_level_display(),
         "case": rating.case.number if rating.case else None,
-        "review_status": review.status if review else None,
+        "rectification_status": rectification.status if rectification else None,
     }
 
 
 @router.post(
     "/evaluation/cases/{number}/rating",
     auth=bearer,
-    response={201: RatingOut, **AUTH_ERRORS},
+    response={201: EvaluationOut, **AUTH_ERRORS},
     summary="评价办结的办件（一事一评 / 监督查评）",
     description="办件办结（或不予受理）后，申请人评价一次；本辖区督办人员可监督查评。已评价答 409 already_rated，"
     "未办结答 409 not_finished，过于频繁答 429 too_many_ratings（记为异常评价）。",
 )
-def rate_case(request: HttpRequest, number: str, body: RatingIn):
+def rate_case(request: HttpRequest, number: str, body: EvaluationIn):
     user = api_user(request)
     case = get_visible_case(user, number)
     if case is None:
         raise NotFound("没有找到该办件，或您无权查看", "number")
     channel = Channel.SUPERVISION if user.actor.has_role(Role.SUPERVISOR) else Channel.ONLINE
-    data = services.RatingInput(level=body.level, scores=body.scores, comment=body.comment, anonymous=body.anonymous)
+    data = services.EvaluationInput(
+        level=body.level, scores=body.scores, comment=body.comment, anonymous=body.anonymous
+    )
     rating = services.rate_case(user, case, data, channel=channel, ip=client_ip(request))
     return Status(201, _rating_out(rating))
 
 
-class ReviewOut(Schema):
+class RectificationOut(Schema):
     id: int
     status: str
     status_label: str
@@ -164,35 +166,35 @@ class ReviewOut(Schema):
     called_back: bool
 
 
-def _review_out(review: Any) -> dict[str, Any]:
-    rating = review.rating
+def _rectification_out(rectification: Any) -> dict[str, Any]:
+    rating = rectification.evaluation
     return {
-        "id": review.pk,
-        "status": review.status,
-        "status_label": review.get_status_display(),
+        "id": rectification.pk,
+        "status": rectification.status,
+        "status_label": rectification.get_status_display(),
         "level": rating.level,
         "channel": rating.channel,
         "case": rating.case.number if rating.case else None,
-        "department": review.department.name,
-        "due_on": review.due_on.isoformat() if review.due_on else None,
-        "revision": review.revision,
-        "called_back": review.called_back,
+        "department": rectification.department.name,
+        "due_on": rectification.due_on.isoformat() if rectification.due_on else None,
+        "revision": rectification.revision,
+        "called_back": rectification.called_back,
     }
 
 
 @router.get(
-    "/evaluation/reviews",
+    "/evaluation/rectifications",
     auth=bearer,
-    response={200: list[ReviewOut], **AUTH_ERRORS},
+    response={200: list[RectificationOut], **AUTH_ERRORS},
     summary="差评整改清单",
     description="办理部门的审批人员和负责人看本部门的差评，督办人员看本辖区的。",
 )
-def reviews(request: HttpRequest):
+def rectifications(request: HttpRequest):
     user = api_user(request)
-    return [_review_out(r) for r in selectors.reviews_for(user.actor)[:200]]
+    return [_rectification_out(r) for r in selectors.rectifications_for(user.actor)[:200]]
 
 
-class ReviewActionIn(Schema):
+class RectificationActionIn(Schema):
     revision: int | None = None
     note: str = Field("", max_length=2000)
     days: int | None = Field(None, description="限期整改的工作日数（按本地规定，如5或15）")
@@ -200,21 +202,21 @@ class ReviewActionIn(Schema):
 
 
 @router.post(
-    "/evaluation/reviews/{review_id}/actions/{action}",
+    "/evaluation/rectifications/{rectification_id}/actions/{action}",
     auth=bearer,
-    response={200: ReviewOut, **AUTH_ERRORS},
+    response={200: RectificationOut, **AUTH_ERRORS},
     summary="差评核实整改、回访、申诉",
     description="办理部门：立即整改、限期整改、整改完成、解释说明、回访、办结；部门负责人：申诉；督办人员：申诉成立或不成立。"
     "状态不允许答 409，revision 不是最新答 409 stale。",
 )
-def review_action(request: HttpRequest, review_id: int, action: ActionName, body: ReviewActionIn):
+def rectification_action(request: HttpRequest, rectification_id: int, action: ActionName, body: RectificationActionIn):
     user = api_user(request)
-    review = services.perform(
+    rectification = services.perform(
         user,
-        review_id,
-        ReviewAction(action),
-        services.ReviewInput(note=body.note, days=body.days, satisfaction_after=body.satisfaction_after),
+        rectification_id,
+        RectificationAction(action),
+        services.RectificationInput(note=body.note, days=body.days, satisfaction_after=body.satisfaction_after),
         revision=body.revision,
         ip=client_ip(request),
     )
-    return _review_out(selectors.reviews_for(user.actor).get(pk=review.pk))
+    return _rectification_out(selectors.rectifications_for(user.actor).get(pk=rectification.pk))

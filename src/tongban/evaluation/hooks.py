@@ -61,12 +61,12 @@ def board_lines(user: Any) -> list[dict[str, str]]:
     if not actor.has_role(Role.SUPERVISOR) or division is None:
         return []
     f = selectors.overall(division)
-    open_reviews = selectors.reviews_for(actor).filter(status__in=selectors.OPEN_STATES).count()
+    open_rectifications = selectors.rectifications_for(actor).filter(status__in=selectors.OPEN_STATES).count()
     text = (
         f"好差评：{f.total} 条评价，满意率 {percent(f.satisfaction_rate)}，差评 {f.bad} 条，"
-        f"差评整改率 {percent(f.rectification_rate)}，回访率 {percent(f.callback_rate)}；待处理差评 {open_reviews} 条"
+        f"差评整改率 {percent(f.rectification_rate)}，回访率 {percent(f.callback_rate)}；待处理差评 {open_rectifications} 条"
     )
-    return [{"id": "evaluation-figures", "text": text, "url": reverse("evaluation:reviews")}]
+    return [{"id": "evaluation-figures", "text": text, "url": reverse("evaluation:rectifications")}]
 
 
 def _on_transition(sender: Any, case: Any, action: Any, before: Any, **_: Any) -> None:

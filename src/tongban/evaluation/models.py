@@ -9,7 +9,7 @@ from tongban.core.clock import now as clock_now
 from tongban.core.models import AppendOnlyModel
 
 from .domain.scale import CHANNEL_LABELS, LEVEL_LABELS
-from .domain.workflow import ACTION_LABELS, STATUS_LABELS, ReviewStatus
+from .domain.workflow import ACTION_LABELS, STATUS_LABELS, RectificationStatus
 
 LEVEL_CHOICES = [(int(k), v) for k, v in LEVEL_LABELS.items()]
 
@@ -31,7 +31,7 @@ class Dimension(models.Model):
         return self.name
 
 
-class Rating(models.Model):
+class Evaluation(models.Model):
     """One rating of one service. ``service_key`` names the service (a case for 一事一评, a window service of a
     case for 一次一评, the rater and department for 综合点评), so a second rating of it is refused by the database."""
 
@@ -97,23 +97,25 @@ class Rating(models.Model):
         verbose_name_plural = "评价"
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["department", "excluded"], name="rating_department"),
-            models.Index(fields=["case"], name="rating_case"),
+            models.Index(fields=["department", "excluded"], name="evaluation_department"),
+            models.Index(fields=["case"], name="evaluation_case"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.get_level_display()}"
 
 
-class Review(models.Model):
+class Rectification(models.Model):
     """The handling of one bad rating by the office (差评核实整改); its state moves only through services.perform."""
 
-    rating = models.OneToOneField(Rating, verbose_name="评价", on_delete=models.PROTECT, related_name="review")
+    evaluation = models.OneToOneField(
+        Evaluation, verbose_name="评价", on_delete=models.PROTECT, related_name="rectification"
+    )
     status = models.CharField(
         "状态",
         max_length=12,
         choices=[(k.value, v) for k, v in STATUS_LABELS.items()],
-        default=ReviewStatus.PENDING.value,
+        default=RectificationStatus.PENDING.value,
     )
     revision = models.PositiveIntegerField("修订号", default=0)
     department = models.ForeignKey(
@@ -137,14 +139,16 @@ class Review(models.Model):
         verbose_name = "差评整改"
         verbose_name_plural = "差评整改"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["department", "status"], name="review_department")]
+        indexes = [models.Index(fields=["department", "status"], name="rectification_department")]
 
     def __str__(self) -> str:
-        return f"{self.rating_id} {self.get_status_display()}"
+        return f"{self.evaluation_id} {self.get_status_display()}"
 
 
-class ReviewEvent(AppendOnlyModel):
-    review = models.ForeignKey(Review, verbose_name="差评整改", on_delete=models.PROTECT, related_name="events")
+class RectificationEvent(AppendOnlyModel):
+    rectification = models.ForeignKey(
+        Rectification, verbose_name="差评整改", on_delete=models.PROTECT, related_name="events"
+    )
     action = models.CharField("操作", max_length=20, choices=[(k.value, v) for k, v in ACTION_LABELS.items()])
     from_status = models.CharField("原状态", max_length=12)
     to_status = models.CharField("新状态", max_length=12)
@@ -162,14 +166,16 @@ class ReviewEvent(AppendOnlyModel):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.review_id} {self.get_action_display()}"
+        return f"{self.rectification_id} {self.get_action_display()}"
 
 
 class CallBack(AppendOnlyModel):
     """One call-back of a bad rating (who called, when, whether the applicant was reached, the outcome and the
     satisfaction afterwards)."""
 
-    review = models.ForeignKey(Review, verbose_name="差评整改", on_delete=models.PROTECT, related_name="callbacks")
+    rectification = models.ForeignKey(
+        Rectification, verbose_name="差评整改", on_delete=models.PROTECT, related_name="callbacks"
+    )
     caller = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="回访人", on_delete=models.PROTECT, related_name="+"
     )
@@ -184,7 +190,7 @@ class CallBack(AppendOnlyModel):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.review_id} 回访"
+        return f"{self.rectification_id} 回访"
 
 
 class Invitation(models.Model):

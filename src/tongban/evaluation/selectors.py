@@ -16,8 +16,8 @@ from tongban.jurisdictions.models import Division
 from .domain.figures import Counts, Figures, figures_of
 from .domain.policy import OFFICE_ROLES
 from .domain.scale import LEVELS, Level
-from .domain.workflow import HANDLED, ReviewStatus
-from .models import Dimension, Rating, Review
+from .domain.workflow import HANDLED, RectificationStatus
+from .models import Dimension, Evaluation, Rectification
 
 
 class GroupBy(StrEnum):
@@ -69,9 +69,9 @@ class Row:
     figures: Figures
 
 
-def counted(division: Division | None = None) -> QuerySet[Rating]:
+def counted(division: Division | None = None) -> QuerySet[Evaluation]:
     """Ratings that count: not excluded after an upheld appeal, in the region's subtree if one is named."""
-    qs = Rating.objects.filter(excluded=False)
+    qs = Evaluation.objects.filter(excluded=False)
     if division is not None:
         qs = qs.filter(division__path__startswith=division.path)
     return qs
@@ -80,9 +80,9 @@ def counted(division: Division | None = None) -> QuerySet[Rating]:
 def _aggregates() -> dict[str, Any]:
     bad = Q(level__lte=int(Level.DISSATISFIED))
     out: dict[str, Any] = {f"l{int(level)}": Count("id", filter=Q(level=int(level))) for level in LEVELS}
-    out["rectified"] = Count("id", filter=bad & Q(review__status__in=[s.value for s in HANDLED]))
+    out["rectified"] = Count("id", filter=bad & Q(rectification__status__in=[s.value for s in HANDLED]))
     out["named_bad"] = Count("id", filter=bad & Q(anonymous=False))
-    out["called_back"] = Count("id", filter=bad & Q(anonymous=False, review__called_back=True))
+    out["called_back"] = Count("id", filter=bad & Q(anonymous=False, rectification__called_back=True))
     return out
 
 
@@ -107,17 +107,17 @@ def overall(division: Division | None = None) -> Figures:
     return figures_of(_counts(counted(division).aggregate(**_aggregates())))
 
 
-def rating_of_case(case_id: int) -> Rating | None:
-    return Rating.objects.filter(service_key=f"online:{case_id}").first()
+def rating_of_case(case_id: int) -> Evaluation | None:
+    return Evaluation.objects.filter(service_key=f"online:{case_id}").first()
 
 
 def dimensions() -> list[Dimension]:
     return list(Dimension.objects.filter(active=True))
 
 
-def reviews_for(actor: Actor) -> QuerySet[Review]:
+def rectifications_for(actor: Actor) -> QuerySet[Rectification]:
     """The bad ratings the person may see: their department's (office), their jurisdiction's (supervisor)."""
-    qs = Review.objects.select_related("rating", "rating__case", "department", "division").order_by(
+    qs = Rectification.objects.select_related("evaluation", "evaluation__case", "department", "division").order_by(
         "status", "due_on", "-created_at"
     )
     if actor.system_admin:
@@ -130,4 +130,8 @@ def reviews_for(actor: Actor) -> QuerySet[Review]:
     return qs.none()
 
 
-OPEN_STATES = [ReviewStatus.PENDING.value, ReviewStatus.RECTIFYING.value, ReviewStatus.APPEALED.value]
+OPEN_STATES = [
+    RectificationStatus.PENDING.value,
+    RectificationStatus.RECTIFYING.value,
+    RectificationStatus.APPEALED.value,
+]

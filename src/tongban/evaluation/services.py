@@ -31,16 +31,16 @@ from .domain.policy import ServiceFacts
 from .domain.scale import Channel, is_bad, parse_level
 from .domain.workflow import (
     ACTION_LABELS,
-    ReviewAction,
-    ReviewFacts,
-    ReviewStatus,
+    RectificationAction,
+    RectificationFacts,
+    RectificationStatus,
     Step,
     blocked_by,
     next_status,
 )
-from .models import CallBack, Dimension, FlaggedAttempt, Invitation, Rating, Review, ReviewEvent
+from .models import CallBack, Dimension, Evaluation, FlaggedAttempt, Invitation, Rectification, RectificationEvent
 
-A = ReviewAction
+A = RectificationAction
 SCREEN_MINUTES = 30
 
 
@@ -63,14 +63,14 @@ def anonymous_channels() -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class RatingInput:
+class EvaluationInput:
     level: Any
     scores: dict[str, Any] | None = None
     comment: str = ""
     anonymous: bool = False
 
 
-def _clean(data: RatingInput) -> tuple[int, dict[str, int], str]:
+def _clean(data: EvaluationInput) -> tuple[int, dict[str, int], str]:
     level = parse_level(data.level)
     if level is None:
         raise DomainError("level_required", "请选择评价等级（非常满意至非常不满意）。", "level")
@@ -121,11 +121,11 @@ def _service_facts(case: Case, key: str) -> ServiceFacts:
         case_status=case.status,
         applicant_user_id=case.applicant_id,
         division_path=case.deciding_division.path,
-        already_rated=Rating.objects.filter(service_key=key).exists(),
+        already_rated=Evaluation.objects.filter(service_key=key).exists(),
     )
 
 
-def _create(rating: Rating, user: User | None, ip: str) -> Rating:
+def _create(rating: Evaluation, user: User | None, ip: str) -> Evaluation:
     try:
         with transaction.atomic():
             rating.save()
@@ -140,13 +140,13 @@ def _create(rating: Rating, user: User | None, ip: str) -> Rating:
         detail={"channel": rating.channel, "level": rating.level, "case": rating.case.number if rating.case else ""},
     )
     if is_bad(rating.level):
-        _open_review(rating)
+        _open_rectification(rating)
     return rating
 
 
-def _of_case(case: Case, channel: Channel, key: str, data: tuple[int, dict[str, int], str], **extra: Any) -> Rating:
+def _of_case(case: Case, channel: Channel, key: str, data: tuple[int, dict[str, int], str], **extra: Any) -> Evaluation:
     level, scores, comment = data
-    return Rating(
+    return Evaluation(
         service_key=key,
         channel=channel.value,
         level=level,
@@ -167,7 +167,9 @@ def _window_clerk(case: Case) -> tuple[int | None, int | None]:
     return (event.window_id, event.actor_id) if event else (case.receiving_window_id, None)
 
 
-def rate_case(user: User, case: Case, data: RatingInput, *, channel: Channel = Channel.ONLINE, ip: str = "") -> Rating:
+def rate_case(
+    user: User, case: Case, data: EvaluationInput, *, channel: Channel = Channel.ONLINE, ip: str = ""
+) -> Evaluation:
     """一事一评 by the applicant after the case ended, or a supervisor's 监督查评 of a finished case."""
     key = f"online:{case.pk}" if channel is Channel.ONLINE else f"supervision:{case.pk}:{user.pk}"
     denial = policy.rating_denial(actor_of(user), channel, _service_facts(case, key))
@@ -219,7 +221,7 @@ def open_screen(clerk: User, case: Case, *, ip: str = "") -> str:
     event = window_service(clerk, case)
     if event is None:
         raise DomainError("no_service", "您今天没有在窗口为该办件办理业务，无法发起现场评价。", None, status=409)
-    if Rating.objects.filter(service_key=f"on_site:{event.pk}").exists():
+    if Evaluation.objects.filter(service_key=f"on_site:{event.pk}").exists():
         raise ConflictError("already_rated", "这次窗口服务已经评价过了。")
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
@@ -242,7 +244,7 @@ def invitation_of(token: str) -> Invitation | None:
     return inv
 
 
-def rate_by_token(token: str, data: RatingInput, *, ip: str = "") -> Rating:
+def rate_by_token(token: str, data: EvaluationInput, *, ip: str = "") -> Evaluation:
     """The applicant taps a level on the clerk's screen: no sign-in; the token names the case and the service, and
     the rating is the case's applicant's. The token is spent in the same transaction."""
     cleaned = _clean(data)
@@ -278,7 +280,7 @@ def rate_by_token(token: str, data: RatingInput, *, ip: str = "") -> Rating:
         return _create(rating, case.applicant, ip)
 
 
-def rate_department(user: User | None, department: Department, data: RatingInput, *, ip: str = "") -> Rating:
+def rate_department(user: User | None, department: Department, data: EvaluationInput, *, ip: str = "") -> Evaluation:
     """社会综合点评 of a department's services: signed in, or anonymous where the deployment allows it; one per
     account (or address) per department and month."""
     anonymous = user is None or data.anonymous
@@ -288,9 +290,9 @@ def rate_department(user: User | None, department: Department, data: RatingInput
     guard_abuse(user, ip, Channel.SOCIAL)
     who = f"u{user.pk}" if user is not None else f"ip{ip}"
     key = f"social:{department.pk}:{who}:{clock.today():%Y-%m}"
-    if Rating.objects.filter(service_key=key).exists():
+    if Evaluation.objects.filter(service_key=key).exists():
         raise ConflictError("already_rated", "本月您已点评过该部门。")
-    rating = Rating(
+    rating = Evaluation(
         service_key=key,
         channel=Channel.SOCIAL.value,
         level=cleaned[0],
@@ -311,9 +313,9 @@ def rate_department(user: User | None, department: Department, data: RatingInput
 # ---- bad ratings -----------------------------------------------------------------------------------------
 
 
-def _open_review(rating: Rating) -> Review:
-    review = Review.objects.create(
-        rating=rating,
+def _open_rectification(rating: Evaluation) -> Rectification:
+    rectification = Rectification.objects.create(
+        evaluation=rating,
         department_id=rating.department_id,
         division_id=rating.division_id,
         named=not rating.anonymous,
@@ -330,23 +332,33 @@ def _open_review(rating: Rating) -> Review:
                 kind="evaluation_bad",
             )
         )
-    return review
+    return rectification
 
 
 @dataclass(frozen=True)
-class ReviewInput:
+class RectificationInput:
     note: str = ""
     days: int | None = None
     satisfaction_after: Any = None
 
 
-def _facts(review: Review) -> ReviewFacts:
-    return ReviewFacts(status=ReviewStatus(review.status), named=review.named, appealed_before=review.appealed)
+def _facts(rectification: Rectification) -> RectificationFacts:
+    return RectificationFacts(
+        status=RectificationStatus(rectification.status),
+        named=rectification.named,
+        appealed_before=rectification.appealed,
+    )
 
 
 def perform(
-    user: User, review_id: int, action: ReviewAction, data: ReviewInput, *, revision: int | None = None, ip: str = ""
-) -> Review:
+    user: User,
+    rectification_id: int,
+    action: RectificationAction,
+    data: RectificationInput,
+    *,
+    revision: int | None = None,
+    ip: str = "",
+) -> Rectification:
     """The one entry point of a bad rating's handling."""
     satisfaction = parse_level(data.satisfaction_after) if data.satisfaction_after not in (None, "") else None
     step = Step(
@@ -356,33 +368,33 @@ def perform(
         satisfaction_after=int(satisfaction) if satisfaction else None,
     )
     with transaction.atomic():
-        review = Review.objects.select_for_update().filter(pk=review_id).first()
-        if review is None:
+        rectification = Rectification.objects.select_for_update().filter(pk=rectification_id).first()
+        if rectification is None:
             raise DomainError("not_found", "没有找到该差评。", None, status=404)
-        division_path = review.division.path
+        division_path = rectification.division.path
         actor = actor_of(user)
-        if not policy.may_see_reviews(actor, review.department_id, division_path):
+        if not policy.may_see_rectifications(actor, rectification.department_id, division_path):
             raise DomainError("not_found", "没有找到该差评。", None, status=404)
-        refusal = policy.review_denial(actor, review.department_id, division_path, action)
+        refusal = policy.rectification_denial(actor, rectification.department_id, division_path, action)
         if refusal:
             raise DomainError("forbidden", refusal, None, status=403)
-        if revision is not None and revision != review.revision:
+        if revision is not None and revision != rectification.revision:
             raise ConflictError("stale", "该差评已被他人处理，页面已刷新为最新状态。")
-        facts = _facts(review)
+        facts = _facts(rectification)
         blocked = blocked_by(facts, action, step)
         if blocked:
             status = 409 if blocked.code in ("not_allowed", "callback_required", "appealed_before") else 400
             raise DomainError(blocked.code, blocked.message, blocked.field, status=status)
-        before = review.status
-        extra = _effect(review, action, step, user)
-        review.status = next_status(facts, action).value
-        review.revision += 1
-        review.save()
-        ReviewEvent.objects.create(
-            review=review,
+        before = rectification.status
+        extra = _effect(rectification, action, step, user)
+        rectification.status = next_status(facts, action).value
+        rectification.revision += 1
+        rectification.save()
+        RectificationEvent.objects.create(
+            rectification=rectification,
             action=action.value,
             from_status=before,
-            to_status=review.status,
+            to_status=rectification.status,
             actor=user,
             actor_role=actor.label,
             note=step.note,
@@ -390,63 +402,63 @@ def perform(
         )
         audit(
             f"evaluation.{action.value}",
-            "review",
-            review.pk,
+            "rectification",
+            rectification.pk,
             actor=user,
             ip=ip,
-            detail={"from": before, "to": review.status, **extra},
+            detail={"from": before, "to": rectification.status, **extra},
         )
-        _tell_rater(review, action)
-    return review
+        _tell_rater(rectification, action)
+    return rectification
 
 
-def _effect(review: Review, action: ReviewAction, step: Step, user: User) -> dict[str, Any]:
+def _effect(rectification: Rectification, action: RectificationAction, step: Step, user: User) -> dict[str, Any]:
     today = clock.today()
-    rating = review.rating
+    rating = rectification.evaluation
     if action is A.SET_DEADLINE:
         try:
             due = current_calendar().add_working_days(today, int(step.days or 0))
         except UnknownCalendarYear as exc:
             raise DomainError("calendar_unknown", "工作日历尚未录入相关年度的节假日安排，无法计算整改期限。") from exc
-        review.deadline_days, review.due_on = step.days, due
-        review.rectification = step.note
+        rectification.deadline_days, rectification.due_on = step.days, due
+        rectification.rectification = step.note
         return {"days": step.days, "due_on": due.isoformat()}
     if action in (A.RECTIFY_AT_ONCE, A.COMPLETE):
-        review.rectification = (
-            step.note if action is A.RECTIFY_AT_ONCE else f"{review.rectification}\n{step.note}".strip()
+        rectification.rectification = (
+            step.note if action is A.RECTIFY_AT_ONCE else f"{rectification.rectification}\n{step.note}".strip()
         )
-        review.handled_on = today
-        late = review.due_on is not None and today > review.due_on
+        rectification.handled_on = today
+        late = rectification.due_on is not None and today > rectification.due_on
         return {"late": late} if action is A.COMPLETE else {}
     if action is A.EXPLAIN:
-        review.explanation, review.handled_on = step.note, today
+        rectification.explanation, rectification.handled_on = step.note, today
         return {}
     if action in (A.CALL_BACK, A.CALL_UNANSWERED):
         reached = action is A.CALL_BACK
         CallBack.objects.create(
-            review=review,
+            rectification=rectification,
             caller=user,
             reached=reached,
             outcome=step.note or "未接通",
             satisfaction_after=step.satisfaction_after if reached else None,
         )
         if reached:
-            review.called_back, review.satisfaction_after = True, step.satisfaction_after
+            rectification.called_back, rectification.satisfaction_after = True, step.satisfaction_after
         return {"reached": reached, "satisfaction_after": step.satisfaction_after if reached else None}
     if action is A.APPEAL:
-        review.appealed = True
+        rectification.appealed = True
         return {}
     if action is A.UPHOLD_APPEAL:
-        Rating.objects.filter(pk=rating.pk).update(excluded=True)
+        Evaluation.objects.filter(pk=rating.pk).update(excluded=True)
         return {"excluded": True}
     return {}
 
 
-def _tell_rater(review: Review, action: ReviewAction) -> None:
-    rating = review.rating
+def _tell_rater(rectification: Rectification, action: RectificationAction) -> None:
+    rating = rectification.evaluation
     if not rating.rater_phone or rating.anonymous or action not in (A.RECTIFY_AT_ONCE, A.COMPLETE, A.EXPLAIN):
         return
-    what = review.explanation if action is A.EXPLAIN else review.rectification
+    what = rectification.explanation if action is A.EXPLAIN else rectification.rectification
     notify(
         Message(
             recipient_phone=rating.rater_phone,

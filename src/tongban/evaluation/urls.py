@@ -9,6 +9,6 @@ urlpatterns = [
     path("window/<str:number>/", views.screen_open, name="screen_open"),
     path("screen/<str:token>/", views.screen, name="screen"),
     path("departments/<int:department_id>/", views.social, name="social"),
-    path("reviews/", views.reviews, name="reviews"),
-    path("reviews/<int:pk>/", views.review, name="review"),
+    path("rectifications/", views.rectifications, name="rectifications"),
+    path("rectifications/<int:pk>/", views.rectification, name="rectification"),
 ]

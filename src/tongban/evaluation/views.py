@@ -25,17 +25,17 @@ from . import selectors, services
 from .domain import policy
 from .domain.figures import percent
 from .domain.scale import CHANNEL_LABELS, LEVEL_LABELS, LEVELS, Channel
-from .domain.workflow import ACTION_LABELS, ReviewAction, ReviewFacts, ReviewStatus, available
-from .models import Review
+from .domain.workflow import ACTION_LABELS, RectificationAction, RectificationFacts, RectificationStatus, available
+from .models import Rectification
 
 
 def _levels() -> list[tuple[int, str]]:
     return [(int(level), LEVEL_LABELS[level]) for level in LEVELS]
 
 
-def _input(request: HttpRequest) -> services.RatingInput:
+def _input(request: HttpRequest) -> services.EvaluationInput:
     scores = {d.code: request.POST.get(f"score_{d.code}", "") for d in selectors.dimensions()}
-    return services.RatingInput(
+    return services.EvaluationInput(
         level=request.POST.get("level"),
         scores=scores,
         comment=request.POST.get("comment", ""),
@@ -173,49 +173,49 @@ def social(request: HttpRequest, department_id: int) -> HttpResponse:
 
 
 @login_required
-def reviews(request: HttpRequest) -> HttpResponse:
-    """/evaluation/reviews/: the bad ratings the person may handle, open ones first."""
+def rectifications(request: HttpRequest) -> HttpResponse:
+    """/evaluation/rectifications/: the bad ratings the person may handle, open ones first."""
     actor = actor_of(request.user)
     if not (actor.has_role(Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR) or actor.system_admin):
         return render(request, "403.html", {"message": "您无权查看差评整改。"}, status=403)
-    rows = list(selectors.reviews_for(actor)[:200])
-    return render(request, "evaluation/reviews.html", {"rows": rows})
+    rows = list(selectors.rectifications_for(actor)[:200])
+    return render(request, "evaluation/rectifications.html", {"rows": rows})
 
 
 FORM_ACTIONS = {
-    ReviewAction.RECTIFY_AT_ONCE: "写明已采取的整改措施",
-    ReviewAction.SET_DEADLINE: "写明整改计划",
-    ReviewAction.COMPLETE: "写明整改结果",
-    ReviewAction.EXPLAIN: "写明解释说明（无法律政策依据等）",
-    ReviewAction.CALL_BACK: "回访情况（联系方式、申请人意见）",
-    ReviewAction.CALL_UNANSWERED: "未接通的情况（可不填）",
-    ReviewAction.CLOSE: "办结说明（可不填）",
-    ReviewAction.APPEAL: "申诉理由（误评或恶意差评的依据）",
-    ReviewAction.UPHOLD_APPEAL: "审核意见",
-    ReviewAction.DISMISS_APPEAL: "审核意见",
+    RectificationAction.RECTIFY_AT_ONCE: "写明已采取的整改措施",
+    RectificationAction.SET_DEADLINE: "写明整改计划",
+    RectificationAction.COMPLETE: "写明整改结果",
+    RectificationAction.EXPLAIN: "写明解释说明（无法律政策依据等）",
+    RectificationAction.CALL_BACK: "回访情况（联系方式、申请人意见）",
+    RectificationAction.CALL_UNANSWERED: "未接通的情况（可不填）",
+    RectificationAction.CLOSE: "办结说明（可不填）",
+    RectificationAction.APPEAL: "申诉理由（误评或恶意差评的依据）",
+    RectificationAction.UPHOLD_APPEAL: "审核意见",
+    RectificationAction.DISMISS_APPEAL: "审核意见",
 }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, pk: int) -> HttpResponse:
-    """/evaluation/reviews/<pk>/: a bad rating, its handling so far and the actions the person may take."""
+def rectification(request: HttpRequest, pk: int) -> HttpResponse:
+    """/evaluation/rectifications/<pk>/: a bad rating, its handling so far and the actions the person may take."""
     user = cast(User, request.user)
     actor = actor_of(user)
-    row = selectors.reviews_for(actor).filter(pk=pk).first()
+    row = selectors.rectifications_for(actor).filter(pk=pk).first()
     if row is None:
         return render(request, "404.html", {"message": "没有找到该差评，或您无权查看"}, status=404)
     error = ""
     status = 200
     if request.method == "POST":
         try:
-            action = ReviewAction(request.POST.get("action", ""))
+            action = RectificationAction(request.POST.get("action", ""))
             days = request.POST.get("days", "")
             services.perform(
                 user,
                 row.pk,
                 action,
-                services.ReviewInput(
+                services.RectificationInput(
                     note=request.POST.get("note", ""),
                     days=int(days) if days.isdigit() else None,
                     satisfaction_after=request.POST.get("satisfaction_after"),
@@ -231,26 +231,33 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             error, status = exc.message, exc.status
         else:
             messages.success(request, f"已{ACTION_LABELS[action]}。")
-            return redirect("evaluation:review", pk=row.pk)
-        row = selectors.reviews_for(actor).get(pk=pk)
-    context = _review_context(actor, row, error)
+            return redirect("evaluation:rectification", pk=row.pk)
+        row = selectors.rectifications_for(actor).get(pk=pk)
+    context = _rectification_context(actor, row, error)
     if context["rater"]:  # the rater's name and phone shown to the office that calls back: personal data
-        audit("evaluation.review.view", "review", row.pk, actor=user, ip=client_ip(request), detail={"unmasked": True})
-    return render(request, "evaluation/review.html", context, status=status)
+        audit(
+            "evaluation.rectification.view",
+            "rectification",
+            row.pk,
+            actor=user,
+            ip=client_ip(request),
+            detail={"unmasked": True},
+        )
+    return render(request, "evaluation/rectification.html", context, status=status)
 
 
-def _review_context(actor: Any, row: Review, error: str) -> dict[str, Any]:
-    facts = ReviewFacts(status=ReviewStatus(row.status), named=row.named, appealed_before=row.appealed)
+def _rectification_context(actor: Any, row: Rectification, error: str) -> dict[str, Any]:
+    facts = RectificationFacts(status=RectificationStatus(row.status), named=row.named, appealed_before=row.appealed)
     path = row.division.path
     actions = [
         {"value": a.value, "label": ACTION_LABELS[a], "hint": FORM_ACTIONS[a]}
         for a in available(facts)
-        if policy.review_denial(actor, row.department_id, path, a) is None
+        if policy.rectification_denial(actor, row.department_id, path, a) is None
     ]
-    rating = row.rating
+    rating = row.evaluation
     personal = actor.has_role(Role.APPROVER, Role.DEPARTMENT_HEAD)  # the office calls the applicant back
     return {
-        "review": row,
+        "rectification": row,
         "rating": rating,
         "case": cast(Case | None, rating.case),
         "rater": rating.rater_name if personal else "",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from tongban.core.actor import Actor, Role
 
 from .scale import Channel
-from .workflow import HEAD_ACTIONS, OFFICE_ACTIONS, SUPERVISOR_ACTIONS, ReviewAction
+from .workflow import HEAD_ACTIONS, OFFICE_ACTIONS, SUPERVISOR_ACTIONS, RectificationAction
 
 # Case states after which the service is over and may be rated (cases.domain.workflow's values).
 FINISHED_CASE_STATES = frozenset({"closed", "refused"})
@@ -61,7 +61,7 @@ def anonymous_allowed(channel: Channel, allowed: frozenset[str]) -> bool:
     return channel.value in allowed
 
 
-def may_see_reviews(actor: Actor, department_id: int | None, division_path: str) -> bool:
+def may_see_rectifications(actor: Actor, department_id: int | None, division_path: str) -> bool:
     """The office that handled the service, and supervisors (and administrators) over its division."""
     if actor.system_admin:
         return True
@@ -70,7 +70,9 @@ def may_see_reviews(actor: Actor, department_id: int | None, division_path: str)
     return actor.has_role(Role.SUPERVISOR) and actor.manages_path(division_path)
 
 
-def review_denial(actor: Actor, department_id: int | None, division_path: str, action: ReviewAction) -> str | None:
+def rectification_denial(
+    actor: Actor, department_id: int | None, division_path: str, action: RectificationAction
+) -> str | None:
     """Why ``actor`` may not take ``action`` on a bad rating of this department (None: they may)."""
     if action in OFFICE_ACTIONS:
         ok = actor.has_role(*OFFICE_ROLES) and actor.department_id == department_id

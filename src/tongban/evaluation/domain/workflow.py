@@ -6,7 +6,7 @@ complaint has no legal basis (EXPLAIN). Every named bad rating then gets a call-
 applicant records the outcome and the satisfaction afterwards and closes it; one that does not stays recorded
 and the rating waits for the next. An anonymous one closes without (CLOSE). The office may appeal a mistaken
 or malicious rating before it handles it; a supervisor upholds the appeal (the rating leaves the figures) or
-dismisses it (back to verification). Every action appends a ReviewEvent; nothing else changes the state.
+dismisses it (back to verification). Every action appends a RectificationEvent; nothing else changes the state.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
-class ReviewStatus(StrEnum):
+class RectificationStatus(StrEnum):
     PENDING = "pending"  # 待核实
     RECTIFYING = "rectifying"  # 限期整改中
     RECTIFIED = "rectified"  # 已整改，待回访
@@ -25,7 +25,7 @@ class ReviewStatus(StrEnum):
     EXCLUDED = "excluded"  # 申诉成立，不计入统计 (terminal)
 
 
-class ReviewAction(StrEnum):
+class RectificationAction(StrEnum):
     RECTIFY_AT_ONCE = "rectify_at_once"
     SET_DEADLINE = "set_deadline"
     COMPLETE = "complete"
@@ -38,7 +38,7 @@ class ReviewAction(StrEnum):
     DISMISS_APPEAL = "dismiss_appeal"
 
 
-S, A = ReviewStatus, ReviewAction
+S, A = RectificationStatus, RectificationAction
 
 STATUS_LABELS = {
     S.PENDING: "待核实",
@@ -64,7 +64,7 @@ ACTION_LABELS = {
 }
 
 # (from, action) → to; each allowed transition once.
-TABLE: dict[tuple[ReviewStatus, ReviewAction], ReviewStatus] = {
+TABLE: dict[tuple[RectificationStatus, RectificationAction], RectificationStatus] = {
     (S.PENDING, A.RECTIFY_AT_ONCE): S.RECTIFIED,
     (S.PENDING, A.SET_DEADLINE): S.RECTIFYING,
     (S.RECTIFYING, A.COMPLETE): S.RECTIFIED,
@@ -91,8 +91,8 @@ SUPERVISOR_ACTIONS = frozenset({A.UPHOLD_APPEAL, A.DISMISS_APPEAL})
 
 
 @dataclass(frozen=True)
-class ReviewFacts:
-    status: ReviewStatus
+class RectificationFacts:
+    status: RectificationStatus
     named: bool  # the rater is known: a call-back is owed
     appealed_before: bool = False  # one appeal per rating
 
@@ -114,7 +114,7 @@ class Blocked:
     field: str | None = None
 
 
-def _guard(facts: ReviewFacts, action: ReviewAction, step: Step) -> Blocked | None:
+def _guard(facts: RectificationFacts, action: RectificationAction, step: Step) -> Blocked | None:
     needs_note = {
         A.RECTIFY_AT_ONCE: "请写明整改措施。",
         A.SET_DEADLINE: "请写明整改计划。",
@@ -141,7 +141,7 @@ def _guard(facts: ReviewFacts, action: ReviewAction, step: Step) -> Blocked | No
     return None
 
 
-def blocked_by(facts: ReviewFacts, action: ReviewAction, step: Step = Step()) -> Blocked | None:
+def blocked_by(facts: RectificationFacts, action: RectificationAction, step: Step = Step()) -> Blocked | None:
     """Why the table or a guard refuses the action now (None: it may be done)."""
     if (facts.status, action) not in TABLE:
         return Blocked(
@@ -150,16 +150,16 @@ def blocked_by(facts: ReviewFacts, action: ReviewAction, step: Step = Step()) ->
     return _guard(facts, action, step)
 
 
-def next_status(facts: ReviewFacts, action: ReviewAction) -> ReviewStatus:
+def next_status(facts: RectificationFacts, action: RectificationAction) -> RectificationStatus:
     return TABLE[(facts.status, action)]
 
 
-def available(facts: ReviewFacts) -> list[ReviewAction]:
+def available(facts: RectificationFacts) -> list[RectificationAction]:
     """The actions the table allows from here (guards on the person's input aside)."""
     return [a for (s, a) in TABLE if s is facts.status and not _state_guard(facts, a)]
 
 
-def _state_guard(facts: ReviewFacts, action: ReviewAction) -> bool:
+def _state_guard(facts: RectificationFacts, action: RectificationAction) -> bool:
     if action in (A.CALL_BACK, A.CALL_UNANSWERED):
         return not facts.named
     if action is A.CLOSE:

@@ -7,7 +7,7 @@ import pytest
 
 from tongban.cases.tests.factories import Api
 from tongban.evaluation import services
-from tongban.evaluation.models import Rating, Review
+from tongban.evaluation.models import Evaluation, Rectification
 
 from .factories import S, bring_to, dimensions, finished, world
 
@@ -27,8 +27,10 @@ def test_api_rates_a_case_and_publishes_figures(client):
     assert bad.status_code in (400, 422) and "error" in bad.json()
     no_reason = me.post(f"/evaluation/cases/{case.number}/rating", {"level": 1})
     assert no_reason.status_code == 400 and no_reason.json()["error"]["field"] == "comment"
-    made = me.post(f"/evaluation/cases/{case.number}/rating", {"level": 1, "comment": "材料反复退回", "scores": {"guide": 1}})
-    assert made.status_code == 201 and made.json()["review_status"] == "pending"
+    made = me.post(
+        f"/evaluation/cases/{case.number}/rating", {"level": 1, "comment": "材料反复退回", "scores": {"guide": 1}}
+    )
+    assert made.status_code == 201 and made.json()["rectification_status"] == "pending"
     again = me.post(f"/evaluation/cases/{case.number}/rating", {"level": 5})
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"
     figures = public.get("/evaluation/figures", {"by": "department"}).json()
@@ -37,17 +39,26 @@ def test_api_rates_a_case_and_publishes_figures(client):
     assert public.get("/evaluation/figures", {"by": "nobody"}).status_code in (400, 422)
     # the office's handling through the API
     office = Api(client, w.approver)
-    (row,) = office.get("/evaluation/reviews").json()
-    assert Api(client, w.other_approver).get("/evaluation/reviews").json() == []
-    done = office.post(f"/evaluation/reviews/{row['id']}/actions/rectify_at_once", {"note": "已更新办事指南", "revision": 0})
+    (row,) = office.get("/evaluation/rectifications").json()
+    assert Api(client, w.other_approver).get("/evaluation/rectifications").json() == []
+    done = office.post(
+        f"/evaluation/rectifications/{row['id']}/actions/rectify_at_once", {"note": "已更新办事指南", "revision": 0}
+    )
     assert done.status_code == 200 and done.json()["status"] == "rectified"
-    stale = office.post(f"/evaluation/reviews/{row['id']}/actions/explain", {"note": "x", "revision": 0})
+    stale = office.post(f"/evaluation/rectifications/{row['id']}/actions/explain", {"note": "x", "revision": 0})
     assert stale.status_code == 409
-    call = office.post(f"/evaluation/reviews/{row['id']}/actions/call_back", {"note": "已回访", "satisfaction_after": 4})
+    call = office.post(
+        f"/evaluation/rectifications/{row['id']}/actions/call_back", {"note": "已回访", "satisfaction_after": 4}
+    )
     assert call.status_code == 200 and call.json()["called_back"]
     after = public.get("/evaluation/figures").json()["overall"]
     assert after["rectification_rate"] == 100.0 and after["callback_rate"] == 100.0
-    assert Api(client, w.applicant).post(f"/evaluation/reviews/{row['id']}/actions/appeal", {"note": "x"}).status_code == 404
+    assert (
+        Api(client, w.applicant)
+        .post(f"/evaluation/rectifications/{row['id']}/actions/appeal", {"note": "x"})
+        .status_code
+        == 404
+    )
 
 
 def test_pages_case_link_rating_form_and_public_figures(client):
@@ -60,7 +71,7 @@ def test_pages_case_link_rating_form_and_public_figures(client):
     refused = client.post(f"/evaluation/cases/{case.number}/", {"level": "2"})
     assert refused.status_code == 400 and "差评请写明" in refused.content.decode()
     sent = client.post(f"/evaluation/cases/{case.number}/", {"level": "2", "comment": "等了很久"})
-    assert sent.status_code == 302 and Rating.objects.filter(case=case, level=2).exists()
+    assert sent.status_code == 302 and Evaluation.objects.filter(case=case, level=2).exists()
     assert "已评价：不满意" in client.get(f"/cases/{case.number}/").content.decode()
     running = bring_to(w, S.IN_PROGRESS)
     assert 'id="rate-case"' not in client.get(f"/cases/{running.number}/").content.decode()
@@ -83,17 +94,22 @@ def test_the_window_screen_and_the_office_pages(client):
     done = client.post(opened.url, {"level": "1", "comment": "工作人员一直在看手机"})
     assert done.status_code == 200 and "感谢您的评价" in done.content.decode()
     assert client.get(opened.url).status_code == 410
-    review = Review.objects.get()
+    rectification = Rectification.objects.get()
     client.force_login(w.approver)
-    assert str(review.pk) in client.get("/evaluation/reviews/").content.decode()
-    page = client.post(f"/evaluation/reviews/{review.pk}/", {"action": "explain", "note": "", "revision": "0"})
+    assert str(rectification.pk) in client.get("/evaluation/rectifications/").content.decode()
+    page = client.post(
+        f"/evaluation/rectifications/{rectification.pk}/", {"action": "explain", "note": "", "revision": "0"}
+    )
     assert page.status_code == 400 and "请写明" in page.content.decode()
-    ok = client.post(f"/evaluation/reviews/{review.pk}/", {"action": "rectify_at_once", "note": "已批评教育", "revision": "0"})
+    ok = client.post(
+        f"/evaluation/rectifications/{rectification.pk}/",
+        {"action": "rectify_at_once", "note": "已批评教育", "revision": "0"},
+    )
     assert ok.status_code == 302
     client.force_login(w.other_approver)
-    assert client.get(f"/evaluation/reviews/{review.pk}/").status_code == 404
+    assert client.get(f"/evaluation/rectifications/{rectification.pk}/").status_code == 404
     client.force_login(w.applicant)
-    assert client.get("/evaluation/reviews/").status_code == 403
+    assert client.get("/evaluation/rectifications/").status_code == 403
     client.force_login(w.supervisor)
     board = client.get("/cases/supervision/").content.decode()
     assert 'id="evaluation-figures"' in board and "满意率 0.0%" in board

@@ -11,21 +11,21 @@ from tongban.evaluation.domain.policy import ServiceFacts
 from tongban.evaluation.domain.scale import LEVELS, Channel, Level, is_bad, parse_level
 from tongban.evaluation.domain.workflow import (
     TABLE,
-    ReviewAction,
-    ReviewFacts,
-    ReviewStatus,
+    RectificationAction,
+    RectificationFacts,
+    RectificationStatus,
     Step,
     available,
     blocked_by,
     next_status,
 )
 
-S, A = ReviewStatus, ReviewAction
+S, A = RectificationStatus, RectificationAction
 NOTE = Step(note="已当面致歉并调整窗口排班", allowed_days=(5, 15))
 
 
-def facts(status: ReviewStatus, named: bool = True, appealed: bool = False) -> ReviewFacts:
-    return ReviewFacts(status=status, named=named, appealed_before=appealed)
+def facts(status: RectificationStatus, named: bool = True, appealed: bool = False) -> RectificationFacts:
+    return RectificationFacts(status=status, named=named, appealed_before=appealed)
 
 
 def test_five_levels_best_first_and_only_the_two_lowest_are_bad():
@@ -119,15 +119,15 @@ def test_who_handles_a_bad_rating():
     head = _actor(Role.DEPARTMENT_HEAD, department_id=3)
     elsewhere = _actor(Role.APPROVER, department_id=4)
     supervisor = _actor(Role.SUPERVISOR, division_path="/33/3306/")
-    assert policy.review_denial(approver, 3, path, A.SET_DEADLINE) is None
-    assert policy.review_denial(elsewhere, 3, path, A.SET_DEADLINE)
-    assert policy.review_denial(approver, 3, path, A.APPEAL)  # the head appeals
-    assert policy.review_denial(head, 3, path, A.APPEAL) is None
-    assert policy.review_denial(head, 3, path, A.UPHOLD_APPEAL)  # nobody decides their own appeal
-    assert policy.review_denial(supervisor, 3, path, A.UPHOLD_APPEAL) is None
-    assert policy.review_denial(supervisor, 3, path, A.CALL_BACK)
-    assert policy.may_see_reviews(supervisor, 3, path) and not policy.may_see_reviews(elsewhere, 3, path)
-    assert not policy.may_see_reviews(CITIZEN, 3, path)
+    assert policy.rectification_denial(approver, 3, path, A.SET_DEADLINE) is None
+    assert policy.rectification_denial(elsewhere, 3, path, A.SET_DEADLINE)
+    assert policy.rectification_denial(approver, 3, path, A.APPEAL)  # the head appeals
+    assert policy.rectification_denial(head, 3, path, A.APPEAL) is None
+    assert policy.rectification_denial(head, 3, path, A.UPHOLD_APPEAL)  # nobody decides their own appeal
+    assert policy.rectification_denial(supervisor, 3, path, A.UPHOLD_APPEAL) is None
+    assert policy.rectification_denial(supervisor, 3, path, A.CALL_BACK)
+    assert policy.may_see_rectifications(supervisor, 3, path) and not policy.may_see_rectifications(elsewhere, 3, path)
+    assert not policy.may_see_rectifications(CITIZEN, 3, path)
 
 
 def test_figures():
