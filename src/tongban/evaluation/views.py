@@ -75,6 +75,7 @@ def public(request: HttpRequest) -> HttpResponse:
 def _row(row: selectors.Row) -> dict[str, Any]:
     f = row.figures
     return {
+        "key": row.key,
         "name": row.name,
         "total": f.total,
         "per_level": [f.per_level[level] for level in LEVELS],
