@@ -213,3 +213,14 @@ def test_social_rating_anonymous_where_allowed_and_once_a_month():
     with override_settings(TONGBAN_EVALUATION_ANONYMOUS_CHANNELS=""), pytest.raises(DomainError) as signed:
         services.rate_department(None, w.hrss, services.EvaluationInput(level=5), ip="10.1.1.2")
     assert _code(signed) == "sign_in_required"
+
+
+def test_a_refused_application_invites_a_rating_and_may_be_rated():
+    w = world()
+    refused = bring_to(w, S.REFUSED)
+    invite = Message.objects.get(payload__kind="evaluation_invite", payload__case_number=refused.number)
+    assert f"/evaluation/cases/{refused.number}/" in invite.payload["body"]
+    assert invite.payload["recipient_phone"] == refused.applicant_phone
+    assert services.rate_case(w.applicant, refused, services.EvaluationInput(level=3)).level == 3
+    running = bring_to(w, S.IN_PROGRESS)
+    assert not Message.objects.filter(payload__kind="evaluation_invite", payload__case_number=running.number).exists()
