@@ -75,6 +75,8 @@ def _rate(report: Any, story: data.Story) -> None:
         with clock.moved_to(served.at + dt.timedelta(minutes=2)):
             clerk = User.objects.get(pk=served.actor_id)
             rating = services.rate_by_token(services.open_screen(clerk, case), answer)
+    elif case.applicant is None:
+        return
     else:
         with clock.moved_to(ended + dt.timedelta(hours=3)):
             rating = services.rate_case(case.applicant, case, answer)

@@ -127,7 +127,9 @@ def screen_open(request: HttpRequest, number: str) -> HttpResponse:
         try:
             token = services.open_screen(user, case, ip=client_ip(request))
         except DomainError as exc:
-            return render(request, "evaluation/screen_open.html", {"case": case, "error": exc.message}, exc.status)
+            return render(
+                request, "evaluation/screen_open.html", {"case": case, "error": exc.message}, status=exc.status
+            )
         return redirect("evaluation:screen", token=token)
     return render(request, "evaluation/screen_open.html", {"case": case})
 

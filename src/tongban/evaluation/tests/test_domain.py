@@ -11,6 +11,7 @@ from tongban.evaluation.domain.policy import ServiceFacts
 from tongban.evaluation.domain.scale import LEVELS, Channel, Level, is_bad, parse_level
 from tongban.evaluation.domain.workflow import (
     TABLE,
+    Blocked,
     RectificationAction,
     RectificationFacts,
     RectificationStatus,
@@ -22,6 +23,11 @@ from tongban.evaluation.domain.workflow import (
 
 S, A = RectificationStatus, RectificationAction
 NOTE = Step(note="已当面致歉并调整窗口排班", allowed_days=(5, 15))
+
+
+def code_of(refusal: Blocked | policy.Denial | None) -> str:
+    assert refusal is not None
+    return refusal.code
 
 
 def facts(status: RectificationStatus, named: bool = True, appealed: bool = False) -> RectificationFacts:
@@ -66,19 +72,19 @@ def test_everything_not_in_the_table_is_refused():
 
 
 def test_guards():
-    assert blocked_by(facts(S.PENDING), A.RECTIFY_AT_ONCE, Step()).code == "note_required"
+    assert code_of(blocked_by(facts(S.PENDING), A.RECTIFY_AT_ONCE, Step())) == "note_required"
     assert (
-        blocked_by(facts(S.PENDING), A.SET_DEADLINE, Step(note="计划", days=7, allowed_days=(5, 15))).code
+        code_of(blocked_by(facts(S.PENDING), A.SET_DEADLINE, Step(note="计划", days=7, allowed_days=(5, 15))))
         == "bad_deadline"
     )
     assert blocked_by(facts(S.PENDING), A.SET_DEADLINE, Step(note="计划", days=15, allowed_days=(5, 15))) is None
     # a named rating is closed only by a call-back that reached the applicant, with the satisfaction afterwards
-    assert blocked_by(facts(S.RECTIFIED), A.CLOSE, NOTE).code == "callback_required"
-    assert blocked_by(facts(S.RECTIFIED), A.CALL_BACK, NOTE).code == "satisfaction_required"
-    assert blocked_by(facts(S.RECTIFIED, named=False), A.CALL_BACK, NOTE).code == "anonymous"
+    assert code_of(blocked_by(facts(S.RECTIFIED), A.CLOSE, NOTE)) == "callback_required"
+    assert code_of(blocked_by(facts(S.RECTIFIED), A.CALL_BACK, NOTE)) == "satisfaction_required"
+    assert code_of(blocked_by(facts(S.RECTIFIED, named=False), A.CALL_BACK, NOTE)) == "anonymous"
     assert blocked_by(facts(S.RECTIFIED, named=False), A.CLOSE, Step()) is None
     # one appeal per rating
-    assert blocked_by(facts(S.PENDING, appealed=True), A.APPEAL, NOTE).code == "appealed_before"
+    assert code_of(blocked_by(facts(S.PENDING, appealed=True), A.APPEAL, NOTE)) == "appealed_before"
     assert A.APPEAL not in available(facts(S.PENDING, appealed=True))
     assert A.CALL_BACK not in available(facts(S.EXPLAINED, named=False))
 
@@ -94,15 +100,15 @@ FINISHED = ServiceFacts(case_status="closed", applicant_user_id=7, division_path
 def test_only_the_applicant_rates_a_finished_case_once():
     assert policy.rating_denial(CITIZEN, Channel.ONLINE, FINISHED) is None
     other = _actor(kind=AccountKind.CITIZEN, user_id=8)
-    assert policy.rating_denial(other, Channel.ONLINE, FINISHED).code == "not_applicant"
+    assert code_of(policy.rating_denial(other, Channel.ONLINE, FINISHED)) == "not_applicant"
     running = ServiceFacts(case_status="in_progress", applicant_user_id=7)
-    assert policy.rating_denial(CITIZEN, Channel.ONLINE, running).code == "not_finished"
+    assert code_of(policy.rating_denial(CITIZEN, Channel.ONLINE, running)) == "not_finished"
     refused = ServiceFacts(case_status="refused", applicant_user_id=7)
     assert policy.rating_denial(CITIZEN, Channel.ONLINE, refused) is None
     rated = ServiceFacts(case_status="closed", applicant_user_id=7, already_rated=True)
-    assert policy.rating_denial(CITIZEN, Channel.ONLINE, rated).code == "already_rated"
+    assert code_of(policy.rating_denial(CITIZEN, Channel.ONLINE, rated)) == "already_rated"
     # on site only through the clerk's screen
-    assert policy.rating_denial(CITIZEN, Channel.ON_SITE, FINISHED).code == "token_required"
+    assert code_of(policy.rating_denial(CITIZEN, Channel.ON_SITE, FINISHED)) == "token_required"
     assert policy.rating_denial(CITIZEN, Channel.ON_SITE, FINISHED, by_token=True) is None
 
 
@@ -110,7 +116,7 @@ def test_supervision_rating_within_the_jurisdiction():
     here = _actor(Role.SUPERVISOR, division_path="/33/3306/330681/")
     there = _actor(Role.SUPERVISOR, division_path="/33/3304/330482/")
     assert policy.rating_denial(here, Channel.SUPERVISION, FINISHED) is None
-    assert policy.rating_denial(there, Channel.SUPERVISION, FINISHED).code == "not_supervisor"
+    assert code_of(policy.rating_denial(there, Channel.SUPERVISION, FINISHED)) == "not_supervisor"
 
 
 def test_who_handles_a_bad_rating():
