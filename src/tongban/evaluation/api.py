@@ -3,6 +3,7 @@ office's and supervisor's handling of bad ratings. The same selectors and servic
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -12,7 +13,7 @@ from tongban.accounts.api_auth import api_user, bearer
 from tongban.audit.services import client_ip
 from tongban.cases.selectors import get_visible_case
 from tongban.core.actor import Role
-from tongban.core.api_errors import ERRORS, DivisionCode, ErrorOut, NotFound
+from tongban.core.api_errors import ERRORS, ApiError, DivisionCode, ErrorOut, NotFound
 from tongban.jurisdictions.models import Division
 
 from . import selectors, services
@@ -49,6 +50,8 @@ class FiguresOut(Schema):
 class FiguresPageOut(Schema):
     by: str
     region: str | None
+    start: str | None = Field(None, description="统计起始日期（含）")
+    end: str | None = Field(None, description="统计截止日期（含）")
     overall: FiguresOut
     rows: list[FiguresOut]
 
@@ -70,9 +73,18 @@ def _figures(row: selectors.Row) -> dict[str, Any]:
     response={200: FiguresPageOut, **ERRORS},
     summary="好差评公示数据",
     description="按部门、事项、服务中心、窗口或工作人员（工号和脱敏姓名）统计的各等级评价数、满意率、差评整改率、回访率；"
-    "申诉成立的评价不计入。无需登录，不含个人信息。",
+    "可限定地区（region，含下辖）和评价日期（start、end）。申诉成立的评价不计入。无需登录，不含个人信息。",
 )
-def figures(request: HttpRequest, by: GroupName = "department", region: DivisionCode | None = None):
+def figures(
+    request: HttpRequest,
+    by: GroupName = "department",
+    region: DivisionCode | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+):
+    if start and end and start > end:
+        raise ApiError("invalid", "开始日期不能晚于结束日期", "start")
+    period = selectors.Period(start, end)
     division = None
     if region:
         division = Division.objects.filter(code=region).first()
@@ -82,8 +94,10 @@ def figures(request: HttpRequest, by: GroupName = "department", region: Division
     return {
         "by": by,
         "region": division.code if division else None,
-        "overall": _figures(selectors.Row(key=0, name="合计", figures=selectors.overall(division))),
-        "rows": [_figures(r) for r in selectors.figures(group, division)],
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+        "overall": _figures(selectors.Row(key=0, name="合计", figures=selectors.overall(division, period))),
+        "rows": [_figures(r) for r in selectors.figures(group, division, period)],
     }
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from tongban.cases.domain.workflow import CaseAction
 from tongban.cases.page_extras import register_board_lines, register_case_links
 from tongban.cases.signals import case_transitioned
+from tongban.core import clock
 from tongban.core.actor import Role, actor_of
 from tongban.core.public_url import public_base_url
 
@@ -16,6 +17,7 @@ from . import selectors, services
 from .domain.figures import percent
 from .domain.policy import FINISHED_CASE_STATES
 from .domain.scale import LEVEL_LABELS, Level
+from .domain.workflow import RectificationStatus
 
 
 def case_links(user: Any, case: Any) -> list[dict[str, str]]:
@@ -61,10 +63,12 @@ def board_lines(user: Any) -> list[dict[str, str]]:
     if not actor.has_role(Role.SUPERVISOR) or division is None:
         return []
     f = selectors.overall(division)
-    open_rectifications = selectors.rectifications_for(actor).filter(status__in=selectors.OPEN_STATES).count()
+    mine = selectors.rectifications_for(actor)
+    open_rectifications = mine.filter(status__in=selectors.OPEN_STATES).count()
+    overdue = mine.filter(status=RectificationStatus.RECTIFYING.value, due_on__lt=clock.today()).count()
     text = (
         f"好差评：{f.total} 条评价，满意率 {percent(f.satisfaction_rate)}，差评 {f.bad} 条，"
-        f"差评整改率 {percent(f.rectification_rate)}，回访率 {percent(f.callback_rate)}；待处理差评 {open_rectifications} 条"
+        f"差评整改率 {percent(f.rectification_rate)}，回访率 {percent(f.callback_rate)}；待处理差评 {open_rectifications} 条（逾期未整改 {overdue} 条）"
     )
     return [{"id": "evaluation-figures", "text": text, "url": reverse("evaluation:rectifications")}]
 

@@ -3,6 +3,7 @@ a case's rating, and the bad ratings a person may handle. Pages and the API call
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -69,11 +70,27 @@ class Row:
     figures: Figures
 
 
-def counted(division: Division | None = None) -> QuerySet[Evaluation]:
-    """Ratings that count: not excluded after an upheld appeal, in the region's subtree if one is named."""
+@dataclass(frozen=True)
+class Period:
+    """The days whose ratings count (either end open)."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+ALL_TIME = Period()
+
+
+def counted(division: Division | None = None, period: Period = ALL_TIME) -> QuerySet[Evaluation]:
+    """Ratings that count: not excluded after an upheld appeal, in the region's subtree if one is named, made
+    within the period (local days)."""
     qs = Evaluation.objects.filter(excluded=False)
     if division is not None:
         qs = qs.filter(division__path__startswith=division.path)
+    if period.start is not None:
+        qs = qs.filter(created_at__date__gte=period.start)
+    if period.end is not None:
+        qs = qs.filter(created_at__date__lte=period.end)
     return qs
 
 
@@ -95,16 +112,16 @@ def _counts(row: dict[str, Any]) -> Counts:
     )
 
 
-def figures(group: GroupBy, division: Division | None = None) -> list[Row]:
+def figures(group: GroupBy, division: Division | None = None, period: Period = ALL_TIME) -> list[Row]:
     """One row per department (item, centre, window, clerk) with ratings, most rated first."""
     cols = _COLUMNS[group]
-    rows = counted(division).filter(**{f"{cols[0]}__isnull": False}).values(*cols).annotate(**_aggregates())
+    rows = counted(division, period).filter(**{f"{cols[0]}__isnull": False}).values(*cols).annotate(**_aggregates())
     out = [Row(key=r[cols[0]], name=_name(group, r), figures=figures_of(_counts(r))) for r in rows]
     return sorted(out, key=lambda r: (-r.figures.total, r.name))
 
 
-def overall(division: Division | None = None) -> Figures:
-    return figures_of(_counts(counted(division).aggregate(**_aggregates())))
+def overall(division: Division | None = None, period: Period = ALL_TIME) -> Figures:
+    return figures_of(_counts(counted(division, period).aggregate(**_aggregates())))
 
 
 def rating_of_case(case_id: int) -> Evaluation | None:

@@ -17,6 +17,7 @@ from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
 from tongban.cases.models import Case
 from tongban.cases.selectors import get_visible_case
+from tongban.core import clock
 from tongban.core.actor import Role, actor_of
 from tongban.core.errors import DomainError
 from tongban.jurisdictions.models import Department, Division
@@ -182,7 +183,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
     if not (actor.has_role(Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR) or actor.system_admin):
         return render(request, "403.html", {"message": "您无权查看差评整改。"}, status=403)
     rows = list(selectors.rectifications_for(actor)[:200])
-    return render(request, "evaluation/rectifications.html", {"rows": rows})
+    return render(request, "evaluation/rectifications.html", {"rows": rows, "today": clock.today()})
 
 
 FORM_ACTIONS = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tongban.cases.tests.factories import Api
+from tongban.core import clock
 from tongban.evaluation import services
 from tongban.evaluation.models import Evaluation, Rectification
 
@@ -119,3 +120,18 @@ def test_the_screen_refuses_expired_or_forged_tokens(client):
     assert client.get("/evaluation/screen/forged/").status_code == 410
     assert client.post("/evaluation/screen/forged/", {"level": "5"}).status_code == 410
     assert services.invitation_of("forged") is None
+
+
+def test_figures_for_a_period_and_a_region(client):
+    w, case = finished()
+    services.rate_case(w.applicant, case, services.EvaluationInput(level=5))
+    public = Api(client)
+    today = clock.today().isoformat()
+    assert public.get("/evaluation/figures", {"start": today, "end": today}).json()["overall"]["total"] == 1
+    assert (
+        public.get("/evaluation/figures", {"start": "2020-01-01", "end": "2020-12-31"}).json()["overall"]["total"] == 0
+    )
+    wrong = public.get("/evaluation/figures", {"start": "2026-12-31", "end": "2026-01-01"})
+    assert wrong.status_code == 400 and wrong.json()["error"]["field"] == "start"
+    assert public.get("/evaluation/figures", {"region": "330681"}).json()["overall"]["total"] == 1
+    assert public.get("/evaluation/figures", {"region": "110101"}).status_code == 404
