@@ -10,16 +10,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from tongban.accounts.models import User
 from tongban.audit.services import client_ip
 from tongban.audit.services import record as audit
 from tongban.cases.models import Case
+from tongban.cases.notice_pdf import qr_svg
 from tongban.cases.selectors import get_visible_case
 from tongban.core import clock
 from tongban.core.actor import Role, actor_of
 from tongban.core.errors import DomainError
+from tongban.core.public_url import public_base_url
 from tongban.jurisdictions.models import Department, Division
 
 from . import selectors, services
@@ -148,7 +151,9 @@ def screen(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "evaluation/screen_done.html", {})
     if invitation is None:
         return render(request, "evaluation/screen.html", {"expired": True}, status=410)
-    return render(request, "evaluation/screen.html", _form_context(invitation=invitation))
+    # The applicant may also rate on their own phone: the same one-time address as a QR code.
+    qr = mark_safe(qr_svg(public_base_url(request) + request.path, "用手机扫码评价"))
+    return render(request, "evaluation/screen.html", _form_context(invitation=invitation, qr=qr))
 
 
 # ---- 社会综合点评 -----------------------------------------------------------------------------------------

@@ -91,7 +91,8 @@ def test_the_window_screen_and_the_office_pages(client):
     opened = client.post(f"/evaluation/window/{case.number}/")
     assert opened.status_code == 302 and "/evaluation/screen/" in opened.url
     client.logout()  # the applicant's tablet: nobody signed in
-    assert client.get(opened.url).status_code == 200
+    screen = client.get(opened.url).content.decode()
+    assert 'id="screen-qr"' in screen and "<svg" in screen
     done = client.post(opened.url, {"level": "1", "comment": "工作人员一直在看手机"})
     assert done.status_code == 200 and "感谢您的评价" in done.content.decode()
     assert client.get(opened.url).status_code == 410
