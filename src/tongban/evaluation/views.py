@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
@@ -60,7 +61,8 @@ def public(request: HttpRequest) -> HttpResponse:
     group = selectors.GroupBy(by) if by in {g.value for g in selectors.GroupBy} else selectors.GroupBy.DEPARTMENT
     code = request.GET.get("region", "")
     division = Division.objects.filter(code=code).first() if code else None
-    rows = selectors.figures(group, division)
+    period = selectors.Period(_date(request.GET.get("start")), _date(request.GET.get("end")))
+    rows = selectors.figures(group, division, period)
     return render(
         request,
         "evaluation/public.html",
@@ -70,10 +72,18 @@ def public(request: HttpRequest) -> HttpResponse:
             "group_label": selectors.GROUP_LABELS[group],
             "levels": _levels(),
             "rows": [_row(r) for r in rows],
-            "overall": _row(selectors.Row(key=0, name="合计", figures=selectors.overall(division))),
+            "overall": _row(selectors.Row(key=0, name="合计", figures=selectors.overall(division, period))),
             "division": division,
+            "period": period,
         },
     )
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _row(row: selectors.Row) -> dict[str, Any]:
@@ -102,6 +112,8 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
         return render(request, "404.html", {"message": "没有找到该办件，或您无权查看"}, status=404)
     actor = actor_of(user)
     channel = Channel.SUPERVISION if actor.has_role(Role.SUPERVISOR) else Channel.ONLINE
+    if channel is Channel.ONLINE and actor.user_id != case.applicant_id:
+        return render(request, "403.html", {"message": "只有本办件的申请人可以评价。"}, status=403)
     existing = selectors.rating_of_case(case.pk) if channel is Channel.ONLINE else None
     context = _form_context(case=case, channel_label=CHANNEL_LABELS[channel], rating=existing)
     context["anonymous_allowed"] = policy.anonymous_allowed(channel, services.anonymous_channels())
@@ -146,7 +158,8 @@ def screen(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.rate_by_token(token, _input(request), ip=client_ip(request))
         except DomainError as exc:
-            context = _form_context(invitation=invitation, error=exc.message, values=request.POST)
+            spent = exc.code == "token_invalid"
+            context = _form_context(invitation=invitation, error=exc.message, values=request.POST, expired=spent)
             return render(request, "evaluation/screen.html", context, status=exc.status)
         return render(request, "evaluation/screen_done.html", {})
     if invitation is None:

@@ -81,6 +81,11 @@ def test_pages_case_link_rating_form_and_public_figures(client):
     assert w.police.name in public and "满意率" in public and w.applicant.real_name not in public
     for by in ("item", "centre", "window", "clerk", "nonsense"):
         assert client.get(f"/evaluation/?by={by}").status_code == 200
+    long_ago = client.get("/evaluation/?start=2020-01-01&end=2020-12-31").content.decode()
+    assert 'id="overall-satisfaction">—<' in long_ago
+    assert client.get("/evaluation/?start=nonsense").status_code == 200
+    client.force_login(w.clerk)  # staff may not rate a case for the applicant
+    assert client.get(f"/evaluation/cases/{case.number}/").status_code == 403
 
 
 def test_the_window_screen_and_the_office_pages(client):
@@ -96,6 +101,8 @@ def test_the_window_screen_and_the_office_pages(client):
     done = client.post(opened.url, {"level": "1", "comment": "工作人员一直在看手机"})
     assert done.status_code == 200 and "感谢您的评价" in done.content.decode()
     assert client.get(opened.url).status_code == 410
+    spent = client.post(opened.url, {"level": "5"})
+    assert spent.status_code == 410 and 'id="screen-expired"' in spent.content.decode()
     rectification = Rectification.objects.get()
     client.force_login(w.approver)
     assert str(rectification.pk) in client.get("/evaluation/rectifications/").content.decode()
