@@ -31,7 +31,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class EvaluationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "channel", "level", "department", "excluded"]
     list_filter = ["channel", "level", "excluded"]
-    exclude = ["rater_phone", "ip"]
+    exclude = ["rater", "rater_name", "rater_phone", "ip"]  # personal data: the office sees it, audited, on its page
 
 
 @admin.register(Rectification)
