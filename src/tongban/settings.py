@@ -88,6 +88,12 @@ if not TONGBAN_LICENCE_KEY_SECRETS:
 TONGBAN_LICENCE_SIGNER = os.environ.get("TONGBAN_LICENCE_SIGNER", "software")
 # Public licence checks (/licences/verify/, /lv/…) allowed per client address per minute.
 TONGBAN_LICENCE_CHECK_RATE_LIMIT = int(os.environ.get("TONGBAN_LICENCE_CHECK_RATE_LIMIT", "30"))
+# 好差评: the working days a bad rating may be given to be put right (local rules), the channels that take
+# anonymous ratings, and the limits on ratings per account or address per day and per address per minute.
+TONGBAN_EVALUATION_RECTIFY_DAYS = os.environ.get("TONGBAN_EVALUATION_RECTIFY_DAYS", "5,15")
+TONGBAN_EVALUATION_ANONYMOUS_CHANNELS = os.environ.get("TONGBAN_EVALUATION_ANONYMOUS_CHANNELS", "social")
+TONGBAN_EVALUATION_DAILY_LIMIT = int(os.environ.get("TONGBAN_EVALUATION_DAILY_LIMIT", "20"))
+TONGBAN_EVALUATION_BURST_LIMIT = int(os.environ.get("TONGBAN_EVALUATION_BURST_LIMIT", "5"))
 # A signed status list tells verifiers to fetch a newer one after this many hours (it is re-signed before).
 TONGBAN_LICENCE_STATUS_LIST_HOURS = float(os.environ.get("TONGBAN_LICENCE_STATUS_LIST_HOURS", "24"))
 
@@ -120,6 +126,7 @@ INSTALLED_APPS = [
     "tongban.notifications",
     "tongban.delivery",
     "tongban.licences",
+    "tongban.evaluation",
     "tongban.cases",
     "tongban.portal",
     "tongban.demo",

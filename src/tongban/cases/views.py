@@ -36,7 +36,7 @@ from tongban.jurisdictions.models import Window
 from tongban.workdays.selectors import current_calendar
 
 from . import forms as f
-from . import notices, schemas, selectors, services
+from . import notices, page_extras, schemas, selectors, services
 from .domain import policy
 from .domain import steps as steps_of
 from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatus
@@ -506,6 +506,7 @@ def detail_context(
         else [],
         "delivery_label": DELIVERY_LABELS.get(case.result_delivery, ""),
         "result_licence_url": services.result_licence_url(case) if personal else "",
+        "extra_links": page_extras.case_links(request.user, case),
         "result_document_url": reverse("cases:result_document", args=[case.number])
         if personal and electronic_document(case)
         else "",

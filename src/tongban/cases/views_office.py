@@ -20,7 +20,7 @@ from tongban.core.errors import DomainError
 from tongban.jurisdictions.models import Department
 
 from . import forms as f
-from . import selectors, services
+from . import page_extras, selectors, services
 from .domain import policy
 from .domain.workflow import STATUS_LABELS, CaseStatus
 from .models import SupervisionNotice
@@ -220,6 +220,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "sent": sent,
             "division": user_of(request).division,
             "licence_use": selectors.licence_use_figures(user_of(request), day.replace(day=1), day),
+            "board_lines": page_extras.board_lines(user_of(request)),
         },
     )
 

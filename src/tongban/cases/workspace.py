@@ -80,6 +80,15 @@ def _links(actor: Actor, workspace: Workspace | None) -> list[DeskLink]:
         links.append(DeskLink("督办单", reverse("cases:supervision_notices"), ("cases:supervision_notices",)))
     if policy.may_use_board(actor):
         links.append(DeskLink("督办看板", reverse("cases:supervision"), ("cases:supervision",)))
+    if policy.may_answer_supervision(actor, actor.department_id) or policy.may_use_board(actor):
+        # 好差评: the office verifies and puts right its bad ratings; supervisors decide appeals
+        links.append(
+            DeskLink(
+                "差评整改",
+                reverse("evaluation:rectifications"),
+                ("evaluation:rectifications", "evaluation:rectification"),
+            )
+        )
     if policy.may_search_cases(actor):
         links.append(DeskLink("办件查询", reverse("cases:search"), ("cases:search",)))
     if policy.may_use_board(actor):

@@ -39,6 +39,7 @@ from tongban.jurisdictions.models import Department, Division, ServiceCentre, Wi
 from tongban.search.models import SearchSynonym
 
 from . import casebook, replay
+from . import evaluation as demo_evaluation
 from . import files as demo_files
 from . import licences as demo_licences
 from .data import accounts as account_data
@@ -67,6 +68,8 @@ KIND_LABELS = {
     "scenario": "演示办件场景",
     "licence_type": "证照类型",
     "licence": "存量电子证照",
+    "dimension": "评价维度",
+    "rating": "好差评评价",
 }
 
 
@@ -472,6 +475,7 @@ def load_demo(*, cases: bool = True) -> LoadReport:
         demo_licences.load_existing_licences(report)
         if cases:
             _load_cases(report)
+        demo_evaluation.load(report, cases=cases)  # 好差评: dimensions, ratings of the finished cases
     return report
 
 
