@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "tongban.delivery",
     "tongban.licences",
     "tongban.cases",
+    "tongban.hotline",
     "tongban.portal",
     "tongban.demo",
     # The project package itself, for its composition-level commands (tongban export_openapi): no models.
