@@ -40,6 +40,7 @@ from tongban.search.models import SearchSynonym
 
 from . import casebook, replay
 from . import files as demo_files
+from . import hotline as demo_hotline
 from . import licences as demo_licences
 from .data import accounts as account_data
 from .data import bundles as bundle_data
@@ -67,6 +68,9 @@ KIND_LABELS = {
     "scenario": "演示办件场景",
     "licence_type": "证照类型",
     "licence": "存量电子证照",
+    "hotline_category": "热线诉求分类",
+    "hotline_seat": "热线岗位",
+    "hotline_order": "热线工单",
 }
 
 
@@ -470,6 +474,7 @@ def load_demo(*, cases: bool = True) -> LoadReport:
         _load_synonyms(report)
         _load_accounts(report, divisions, departments, centres)
         demo_licences.load_existing_licences(report)
+        demo_hotline.load(report)
         if cases:
             _load_cases(report)
     return report

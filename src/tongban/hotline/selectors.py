@@ -103,6 +103,7 @@ def duplicate_suggestions(
         ids.update(DuplicateKey.objects.filter(key__in=keys).values_list("order_id", flat=True)[:2000])
     if caller:
         ids.update(WorkOrder.objects.filter(caller_phone=caller).values_list("id", flat=True)[:200])
+    division_code = division_code.ljust(12, "0") if division_code else ""
     if address and division_code:
         ids.update(WorkOrder.objects.filter(division_id=division_code, address=address).values_list("id", flat=True)[:200])
     ids.discard(exclude_id)  # type: ignore[arg-type]
@@ -112,15 +113,15 @@ def duplicate_suggestions(
     rows = list(
         WorkOrder.objects.filter(pk__in=ids, created_at__gte=since, merged_into__isnull=True)
         .exclude(status=Status.MERGED)
-        .values("id", "signature", "caller_phone", "division_id", "address")
+        .values("id", "title", "content", "caller_phone", "division_id", "address")
     )
     place = _place(division_code, address)
     ranked = similarity.rank(
-        sig,
+        text,
         caller,
         place,
         (
-            similarity.Candidate(r["id"], similarity.decode(r["signature"]), r["caller_phone"], _place(r["division_id"], r["address"]))
+            similarity.Candidate(r["id"], f"{r['title']} {r['content']}", r["caller_phone"], _place(r["division_id"], r["address"]))
             for r in rows
         ),
         limit=limit,
@@ -157,7 +158,7 @@ class RouteSuggestion:
 def _county(division: Division | None) -> Division | None:
     """The county (or city) a township belongs to: departments sit there."""
     node = division
-    while node is not None and len(node.code) > 6:
+    while node is not None and node.level > Division.Level.COUNTY:
         node = node.parent
     return node
 

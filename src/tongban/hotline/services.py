@@ -132,7 +132,7 @@ def _clean(new: NewOrder) -> tuple[Category | None, Division | None]:
             raise DomainError("unknown_category", f"没有代码为“{new.category_code}”的诉求分类。", "category")
     division = None
     if new.division_code:
-        division = Division.objects.filter(code=new.division_code).first()
+        division = Division.objects.filter(code=new.division_code.strip().ljust(12, "0")).first()
         if division is None:
             raise DomainError("unknown_division", f"没有代码为“{new.division_code}”的行政区划。", "division")
     return category, division

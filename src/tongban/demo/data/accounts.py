@@ -253,8 +253,15 @@ def _roles_taken(accounts: list[AccountSpec]) -> set[tuple[str, str, str]]:
     return {(a.division, a.department, a.role) for a in accounts if a.department and a.role}
 
 
+def hotline_accounts() -> list[AccountSpec]:
+    from .hotline import ACCOUNTS as HOTLINE  # the 12345 hotline's staff (that module imports this one)
+
+    return HOTLINE
+
+
 ACCOUNTS: list[AccountSpec] = [
     *MAIN_ACCOUNTS,
     *department_staff(IMPLEMENTATIONS, _roles_taken(MAIN_ACCOUNTS)),
     *centre_clerks(CENTRES, {a.service_centre for a in MAIN_ACCOUNTS if a.service_centre}),
+    *hotline_accounts(),
 ]

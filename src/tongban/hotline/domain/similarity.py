@@ -4,7 +4,7 @@ A text becomes its set of character bigrams; a MinHash signature of ``BANDS × R
 Jaccard similarity of two sets, and each band of the signature is one key of a locality-sensitive hash: two
 texts share a band key with probability 1 − (1 − s^ROWS)^BANDS (s = 0.6: 0.91; s = 0.1: 0.01). The database
 keeps the band keys of every order in an indexed table, so the candidates for a new request are a few index
-look-ups, then ranked here by estimated similarity, the same caller and the same place.
+look-ups, then ranked here by the exact similarity of their bigram sets, the same caller and the same place.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 # Weights of the ranking and the score from which a candidate is suggested.
 TEXT_WEIGHT, CALLER_WEIGHT, PLACE_WEIGHT = 0.6, 0.25, 0.15
-SUGGEST_FROM = 0.3
+SUGGEST_FROM = 0.2
+MIN_TEXT = 0.05
 
 
 def normalize(text: str) -> str:
@@ -57,6 +58,10 @@ def band_keys(sig: list[int]) -> list[str]:
     return out
 
 
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
 def estimate(a: list[int], b: list[int]) -> float:
     """Estimated Jaccard similarity of the two texts' bigram sets."""
     if not a or not b:
@@ -75,7 +80,7 @@ def decode(text: str) -> list[int]:
 @dataclass(frozen=True)
 class Candidate:
     order_id: int
-    signature: list[int]
+    text: str
     caller: str
     place: str
 
@@ -89,15 +94,17 @@ class Suggestion:
     same_place: bool
 
 
-def rank(sig: list[int], caller: str, place: str, candidates: Iterable[Candidate], limit: int = 5) -> list[Suggestion]:
-    """Candidates scored by text, caller and place, best first; only those from SUGGEST_FROM."""
+def rank(text: str, caller: str, place: str, candidates: Iterable[Candidate], limit: int = 5) -> list[Suggestion]:
+    """Candidates scored by text, caller and place, best first; only those from SUGGEST_FROM that share some
+    text (the same caller about something else is not a repeat)."""
+    grams = shingles(text)
     out = []
     for c in candidates:
-        text = estimate(sig, c.signature)
+        text_similarity = jaccard(grams, shingles(c.text))
         same_caller = bool(caller) and c.caller == caller
         same_place = bool(place) and c.place == place
-        score = TEXT_WEIGHT * text + CALLER_WEIGHT * same_caller + PLACE_WEIGHT * same_place
-        if score >= SUGGEST_FROM and text > 0:
-            out.append(Suggestion(c.order_id, round(score, 3), round(text, 3), same_caller, same_place))
+        score = TEXT_WEIGHT * text_similarity + CALLER_WEIGHT * same_caller + PLACE_WEIGHT * same_place
+        if score >= SUGGEST_FROM and text_similarity >= MIN_TEXT:
+            out.append(Suggestion(c.order_id, round(score, 3), round(text_similarity, 3), same_caller, same_place))
     out.sort(key=lambda s: (-s.score, -s.order_id))
     return out[:limit]
