@@ -19,7 +19,7 @@ from .data.regions import ZJ
 
 def load(report: Any) -> None:
     _categories(report)
-    users = {u.username: u for u in User.objects.filter(username__in=[s.username for s in data.ACCOUNTS] + [u for u, _ in data.SEATS])}
+    users = {u.username: u for u in User.objects.filter(username__in=[s[0] for s in data.STAFF] + [u for u, _ in data.SEATS])}
     for username, duty in data.SEATS:
         _, created = Seat.objects.update_or_create(user=users[username], defaults={"duty": duty})
         report.count("hotline_seat", "created" if created else "unchanged")

@@ -58,7 +58,7 @@ def order_for(user: Any, number: str, *, ip: str = "") -> WorkOrder | None:
     shown = sees_caller_contact(actor, facts_of(order), order.confidential)
     order.shown_phone = order.caller_phone if shown else mask_phone(order.caller_phone)  # type: ignore[attr-defined]
     order.shown_name = order.caller_name if shown else mask_name(order.caller_name)  # type: ignore[attr-defined]
-    if shown and order.caller_phone and actor.user_id != order.creator_id:
+    if shown and order.caller_phone and (actor.staff or actor.user_id != order.creator_id):
         audit("hotline.view_contact", "WorkOrder", order.number, actor=user, ip=ip)
     order.actions = possible_actions(actor, facts_of(order))  # type: ignore[attr-defined]
     return order

@@ -254,9 +254,22 @@ def _roles_taken(accounts: list[AccountSpec]) -> set[tuple[str, str, str]]:
 
 
 def hotline_accounts() -> list[AccountSpec]:
-    from .hotline import ACCOUNTS as HOTLINE  # the 12345 hotline's staff (that module imports this one)
+    """The 12345 hotline's staff (data/hotline.py)."""
+    from .hotline import CENTRE as HOTLINE_CENTRE
+    from .hotline import STAFF
 
-    return HOTLINE
+    return [
+        AccountSpec(
+            username,
+            "staff",
+            name,
+            role=role,
+            department=kind,
+            service_centre=HOTLINE_CENTRE if role == "window_clerk" else "",
+            phone=phone,
+        )
+        for username, name, role, kind, phone in STAFF
+    ]
 
 
 ACCOUNTS: list[AccountSpec] = [

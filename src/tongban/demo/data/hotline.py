@@ -3,10 +3,8 @@ show every state and the published figures."""
 
 from __future__ import annotations
 
-from .accounts import AccountSpec, demo_mobile
-from .regions import ZJ
 
-CENTRE = "诸暨市政务服务中心"
+CENTRE = "诸暨市政务服务中心"  # where the call-taker is bound (a window clerk has a centre)
 
 # code, name, parent code, limit (value, unit) or None, department kind, keywords
 CATEGORIES: list[tuple[str, str, str, tuple[int, str] | None, str, str]] = [
@@ -32,35 +30,16 @@ CATEGORIES: list[tuple[str, str, str, tuple[int, str] | None, str, str]] = [
     ("0601", "户籍证件", "06", None, "police", "户口 身份证 落户 迁移"),
 ]
 
-ACCOUNTS: list[AccountSpec] = [
-    AccountSpec(
-        "zj_hotline",
-        "staff",
-        "沈丽娜",
-        role="window_clerk",
-        department="government_services",
-        service_centre=CENTRE,
-        phone="13957500121",
-        division=ZJ,
-    ),
-    AccountSpec(
-        "zj_dispatch",
-        "staff",
-        "钱宏伟",
-        role="supervisor",
-        department="government_services",
-        phone="13957500122",
-        division=ZJ,
-    ),
-    *[
-        AccountSpec(f"zj_{kind}_handler", "staff", name, role="approver", department=kind, phone=demo_mobile(f"zj_{kind}_handler"), division=ZJ)
-        for kind, name in (
-            ("utility_water", "孟志刚"),
-            ("urban_management", "蒋文斌"),
-            ("market", "严秀英"),
-            ("housing_construction", "冯建国"),
-        )
-    ],
+# The hotline's staff: (username, name, role, department kind, phone). data/accounts.py makes them accounts of
+# 诸暨市; the call-taker and the dispatcher work for the 政务服务办 (the 12345 centre), the handlers for their
+# departments.
+STAFF: list[tuple[str, str, str, str, str]] = [
+    ("zj_hotline", "沈丽娜", "window_clerk", "government_services", "13957500121"),
+    ("zj_dispatch", "钱宏伟", "supervisor", "government_services", "13957500122"),
+    ("zj_utility_water_handler", "孟志刚", "approver", "utility_water", "13957500123"),
+    ("zj_urban_management_handler", "蒋文斌", "approver", "urban_management", "13957500124"),
+    ("zj_market_handler", "严秀英", "approver", "market", "13957500125"),
+    ("zj_housing_construction_handler", "冯建国", "approver", "housing_construction", "13957500126"),
 ]
 
 SEATS = [("zj_hotline", "operator"), ("zj_dispatch", "dispatcher")]
