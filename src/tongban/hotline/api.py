@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Header, Query, Router, Schema
+from ninja import Header, Query, Router, Schema, Status
 
 from tongban.accounts.api_auth import api_user, bearer
 from tongban.audit.services import client_ip
@@ -173,7 +173,7 @@ def create_order(request: HttpRequest, body: OrderIn, idempotency_key: str | Non
         confidential=body.confidential,
     )
     order = services.receive(user, new, key=f"api:{user.pk}:{idempotency_key}" if idempotency_key else None)
-    return 201, _read(request, order.number)
+    return Status(201, _read(request, order.number))
 
 
 @router.get("/hotline/orders/{number}", response={200: OrderOut, **AUTH_ERRORS}, summary="一张工单")
