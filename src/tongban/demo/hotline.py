@@ -19,7 +19,9 @@ from .data.regions import ZJ
 
 def load(report: Any) -> None:
     _categories(report)
-    users = {u.username: u for u in User.objects.filter(username__in=[s[0] for s in data.STAFF] + [u for u, _ in data.SEATS])}
+    users = {
+        u.username: u for u in User.objects.filter(username__in=[s[0] for s in data.STAFF] + [u for u, _ in data.SEATS])
+    }
     for username, duty in data.SEATS:
         _, created = Seat.objects.update_or_create(user=users[username], defaults={"duty": duty})
         report.count("hotline_seat", "created" if created else "unchanged")
@@ -55,7 +57,10 @@ def _categories(report: Any) -> None:
 
 def _orders(report: Any) -> None:
     departments = {d.kind: d for d in Department.objects.filter(division_id=ZJ.ljust(12, "0"))}
-    users = {u.username: u for u in User.objects.filter(username__in={s[0] for o in data.ORDERS for s in o[9]} | {"zj_hotline"})}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in={s[0] for o in data.ORDERS for s in o[9]} | {"zj_hotline"})
+    }
     numbers: dict[str, str] = {}
     today = clock.now().replace(hour=9, minute=0, second=0, microsecond=0)
     for key, days_ago, order_type, category, title, content, phone, township, address, steps in data.ORDERS:

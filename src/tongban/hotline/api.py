@@ -186,14 +186,23 @@ def act(
     request: HttpRequest, number: str, action: ActionName, body: StepIn, idempotency_key: str | None = Header(None)
 ) -> Any:
     user = api_user(request)
-    step = services.Step(department_id=body.department_id, text=body.text, satisfaction=body.satisfaction, target_number=body.target)
+    step = services.Step(
+        department_id=body.department_id, text=body.text, satisfaction=body.satisfaction, target_number=body.target
+    )
     services.perform(
-        user, number, action, step, revision=body.revision, key=f"api:{user.pk}:{idempotency_key}" if idempotency_key else None
+        user,
+        number,
+        action,
+        step,
+        revision=body.revision,
+        key=f"api:{user.pk}:{idempotency_key}" if idempotency_key else None,
     )
     return _read(request, number)
 
 
-@router.get("/hotline/orders/{number}/duplicates", response={200: list[DuplicateOut], **AUTH_ERRORS}, summary="疑似重复诉求")
+@router.get(
+    "/hotline/orders/{number}/duplicates", response={200: list[DuplicateOut], **AUTH_ERRORS}, summary="疑似重复诉求"
+)
 def duplicates(request: HttpRequest, number: str) -> Any:
     order = selectors.order_for(api_user(request), number, ip=client_ip(request))
     if order is None or not services.actor_of(api_user(request)).centre:
@@ -217,7 +226,9 @@ def knowledge(request: HttpRequest, q: str = Query(..., max_length=100), region:
         answers = selectors.knowledge(q, region=region)
     except InvalidSearch as exc:
         raise DomainError(exc.code, exc.message, exc.field) from None
-    return [{"code": a.code, "name": a.name, "department": a.department, "answer": a.answer, "faq": a.faq} for a in answers]
+    return [
+        {"code": a.code, "name": a.name, "department": a.department, "answer": a.answer, "faq": a.faq} for a in answers
+    ]
 
 
 def _indicators_row(department: Any, ind: Indicators) -> dict[str, Any]:

@@ -11,7 +11,9 @@ from .models import Category
 
 
 def category_choices() -> list[tuple[str, str]]:
-    return [("", "（未分类）")] + [(c.code, c.label) for c in Category.objects.filter(active=True).select_related("parent")]
+    return [("", "（未分类）")] + [
+        (c.code, c.label) for c in Category.objects.filter(active=True).select_related("parent")
+    ]
 
 
 def division_choices() -> list[tuple[str, str]]:
@@ -41,6 +43,8 @@ class ActForm(forms.Form):
     revision = forms.IntegerField(required=False)
     text = forms.CharField(required=False, max_length=4000)
     department = forms.IntegerField(required=False)
-    satisfaction = forms.ChoiceField(choices=[("", "")] + [(k.value, v) for k, v in SATISFACTION_LABELS.items()], required=False)
+    satisfaction = forms.ChoiceField(
+        choices=[("", "")] + [(k.value, v) for k, v in SATISFACTION_LABELS.items()], required=False
+    )
     target = forms.CharField(required=False, max_length=20)
     key = forms.CharField(required=False, max_length=80)

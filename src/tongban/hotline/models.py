@@ -47,7 +47,9 @@ class Category(models.Model):
 
     @property
     def label(self) -> str:
-        names, node, seen = [], self, set()
+        names: list[str] = []
+        node: Category | None = self
+        seen: set[int] = set()
         while node is not None and node.pk not in seen:
             seen.add(node.pk)
             names.append(node.name)
@@ -115,7 +117,12 @@ class WorkOrder(models.Model):
     caller_phone = models.CharField("联系电话", max_length=20, blank=True, db_index=True)
     call_id = models.CharField("通话记录号", max_length=64, blank=True)
     creator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     division = models.ForeignKey(
         "jurisdictions.Division", verbose_name="所在区划", null=True, blank=True, on_delete=models.PROTECT
@@ -166,10 +173,20 @@ class WorkOrderEvent(AppendOnlyModel):
     from_status = models.CharField("原状态", max_length=20, blank=True)
     to_status = models.CharField("新状态", max_length=20)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     department = models.ForeignKey(
-        "jurisdictions.Department", verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "jurisdictions.Department",
+        verbose_name="部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     text = models.TextField("意见/内容", blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
@@ -196,6 +213,9 @@ class DuplicateKey(models.Model):
         verbose_name_plural = "重复诉求索引"
         indexes = [models.Index(fields=["key", "order"])]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class Call(models.Model):
     """A call the call-centre system reported (the local telephony adapter keeps them here)."""
@@ -208,7 +228,12 @@ class Call(models.Model):
     direction = models.CharField("方向", max_length=10, choices=Direction.choices)
     number = models.CharField("对方号码", max_length=20, db_index=True)
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="话务员", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="话务员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     order = models.ForeignKey(
         WorkOrder, verbose_name="工单", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"

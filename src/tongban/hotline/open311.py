@@ -74,7 +74,13 @@ def _render(fmt: str, root: str, item: str | None, data: Any, status: int = 200)
 
 
 def _errors(fmt: str, exc: Open311Error) -> HttpResponse:
-    return _render(fmt if fmt in FORMATS else "json", "errors", "error", [{"code": exc.status, "description": exc.description}], exc.status)
+    return _render(
+        fmt if fmt in FORMATS else "json",
+        "errors",
+        "error",
+        [{"code": exc.status, "description": exc.description}],
+        exc.status,
+    )
 
 
 def _endpoint(view):  # type: ignore[no-untyped-def]
@@ -171,7 +177,9 @@ def _request_row(order: WorkOrder) -> dict[str, Any]:
         "agency_responsible": order.department.name if order.department else "",
         "service_notice": f"办理时限：{order.limit_text}",
         "requested_datetime": _iso(order.created_at),
-        "updated_datetime": _iso(order.closed_at or order.replied_at or order.accepted_at or order.dispatched_at or order.created_at),
+        "updated_datetime": _iso(
+            order.closed_at or order.replied_at or order.accepted_at or order.dispatched_at or order.created_at
+        ),
         "expected_datetime": _iso(order.deadline),
         "address": order.address,
         "address_id": None,
@@ -235,7 +243,9 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
             qs = qs.exclude(status__in=closed)
         elif wanted == {"closed"}:
             qs = qs.filter(status__in=closed)
-    return _render(fmt, "service_requests", "request", [_request_row(o) for o in qs.order_by("-created_at")[:MAX_REQUESTS]])
+    return _render(
+        fmt, "service_requests", "request", [_request_row(o) for o in qs.order_by("-created_at")[:MAX_REQUESTS]]
+    )
 
 
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -279,7 +289,10 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, exc.message) from None
     notice = f"已受理，办理时限：{order.limit_text}"
     return _render(
-        fmt, "service_requests", "request", [{"service_request_id": order.number, "service_notice": notice, "account_id": None}]
+        fmt,
+        "service_requests",
+        "request",
+        [{"service_request_id": order.number, "service_notice": notice, "account_id": None}],
     )
 
 
@@ -311,4 +324,3 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "xml":
         return _render(fmt, "discovery", None, {k: v for k, v in data.items() if k != "endpoints"})
     return _render(fmt, "discovery", None, data)
-

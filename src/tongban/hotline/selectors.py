@@ -12,8 +12,8 @@ from django.db.models import Count, F, Q, QuerySet
 
 from tongban.accounts.masking import mask_name, mask_phone
 from tongban.audit.services import record as audit
-from tongban.core import clock
 from tongban.catalogue.selectors import GuideNotFound, get_published_guide
+from tongban.core import clock
 from tongban.jurisdictions.models import Department, Division
 from tongban.search import selectors as search
 
@@ -51,7 +51,11 @@ def queue(user: Any, status: str = "", limit: int = 100) -> list[WorkOrder]:
 def order_for(user: Any, number: str, *, ip: str = "") -> WorkOrder | None:
     """The order if ``user`` may see it (None otherwise: the same answer as for no such order); the caller's
     contact masked unless the policy shows it, and each showing of it audited."""
-    order = WorkOrder.objects.select_related("category", "department", "division", "merged_into").filter(number=number).first()
+    order = (
+        WorkOrder.objects.select_related("category", "department", "division", "merged_into")
+        .filter(number=number)
+        .first()
+    )
     actor = actor_of(user)
     if order is None or not may_see(actor, facts_of(order)):
         return None
@@ -92,7 +96,13 @@ def _place(division_id: str | None, address: str) -> str:
 
 
 def duplicate_suggestions(
-    text: str, caller: str = "", division_code: str = "", address: str = "", *, exclude_id: int | None = None, limit: int = 5
+    text: str,
+    caller: str = "",
+    division_code: str = "",
+    address: str = "",
+    *,
+    exclude_id: int | None = None,
+    limit: int = 5,
 ) -> list[DuplicateSuggestion]:
     """Open or recent orders this request repeats, best first: candidates from the band index, the same
     caller and the same place (each an index look-up), ranked by estimated text similarity, caller and place."""
@@ -105,7 +115,9 @@ def duplicate_suggestions(
         ids.update(WorkOrder.objects.filter(caller_phone=caller).values_list("id", flat=True)[:200])
     division_code = division_code.ljust(12, "0") if division_code else ""
     if address and division_code:
-        ids.update(WorkOrder.objects.filter(division_id=division_code, address=address).values_list("id", flat=True)[:200])
+        ids.update(
+            WorkOrder.objects.filter(division_id=division_code, address=address).values_list("id", flat=True)[:200]
+        )
     ids.discard(exclude_id)  # type: ignore[arg-type]
     if not ids:
         return []
@@ -121,7 +133,9 @@ def duplicate_suggestions(
         caller,
         place,
         (
-            similarity.Candidate(r["id"], f"{r['title']} {r['content']}", r["caller_phone"], _place(r["division_id"], r["address"]))
+            similarity.Candidate(
+                r["id"], f"{r['title']} {r['content']}", r["caller_phone"], _place(r["division_id"], r["address"])
+            )
             for r in rows
         ),
         limit=limit,
@@ -223,7 +237,9 @@ class KnowledgeAnswer:
 def _faq_matches(q: str, faq: list[dict[str, str]]) -> list[dict[str, str]]:
     words = similarity.shingles(q)
     scored = [(len(words & similarity.shingles(f.get("q", ""))), f) for f in faq if isinstance(f, dict)]
-    return [f for s, f in sorted(scored, key=lambda p: -p[0]) if s > 0][:3] or [f for f in faq if isinstance(f, dict)][:2]
+    return [f for s, f in sorted(scored, key=lambda p: -p[0]) if s > 0][:3] or [f for f in faq if isinstance(f, dict)][
+        :2
+    ]
 
 
 def knowledge(q: str, region: str | None = None, limit: int = 3) -> list[KnowledgeAnswer]:
@@ -233,7 +249,7 @@ def knowledge(q: str, region: str | None = None, limit: int = 3) -> list[Knowled
     out = []
     for hit in hits:
         try:
-            impl, version = get_published_guide(hit["code"])
+            _impl, version = get_published_guide(hit["code"])
         except GuideNotFound:
             continue
         materials = "、".join(m.name for m in version.materials.all()[:6])
@@ -244,7 +260,9 @@ def knowledge(q: str, region: str | None = None, limit: int = 3) -> list[Knowled
             f"办理地点：{version.location}（{version.office_hours}）；咨询电话：{version.phone}。"
         )
         out.append(
-            KnowledgeAnswer(hit["code"], version.name, hit["department"], hit["region"], answer, _faq_matches(q, version.faq or []))
+            KnowledgeAnswer(
+                hit["code"], version.name, hit["department"], hit["region"], answer, _faq_matches(q, version.faq or [])
+            )
         )
     return out
 
@@ -260,7 +278,9 @@ def counts(start: dt.datetime, end: dt.datetime, department_id: int | None = Non
     agg = qs.aggregate(
         received=Count("id"),
         dispatched=Count("id", filter=Q(dispatched_at__isnull=False)),
-        responded=Count("id", filter=Q(accepted_at__isnull=False, accepted_at__lte=F("dispatched_at") + RESPONSE_WINDOW)),
+        responded=Count(
+            "id", filter=Q(accepted_at__isnull=False, accepted_at__lte=F("dispatched_at") + RESPONSE_WINDOW)
+        ),
         finished=Count("id", filter=Q(status__in=list(FINISHED))),
         rated=Count("id", filter=~Q(satisfaction="")),
         satisfied=Count("id", filter=Q(satisfaction__in=list(SATISFIED_LEVELS))),

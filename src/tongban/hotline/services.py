@@ -50,14 +50,17 @@ def actor_of(user: Any) -> HotlineActor:
     seat = getattr(user, "hotline_seat", None) if _has_seat(user) else None
     staff = getattr(user, "kind", "") == "staff"
     return HotlineActor(
-        user_id=user.pk, duty=seat.duty if seat else "", department_id=user.department_id if staff else None, staff=staff
+        user_id=user.pk,
+        duty=seat.duty if seat else "",
+        department_id=user.department_id if staff else None,
+        staff=staff,
     )
 
 
 def _has_seat(user: Any) -> bool:
     try:
         user.hotline_seat  # noqa: B018  (the reverse one-to-one raises when there is none)
-    except Exception:  # noqa: BLE001  (RelatedObjectDoesNotExist)
+    except Exception:
         return False
     return True
 
@@ -289,7 +292,17 @@ def perform(
         order.revision += 1
         detail = _apply(order, act, step, department, target)
         order.save()
-        _event(order, act, before, order.status, user, text=step.text.strip(), department=department, key=key, detail=detail)
+        _event(
+            order,
+            act,
+            before,
+            order.status,
+            user,
+            text=step.text.strip(),
+            department=department,
+            key=key,
+            detail=detail,
+        )
     return order
 
 
@@ -323,7 +336,9 @@ def _apply(
     elif act is A.MERGE and target is not None:
         order.merged_into, order.closed_at = target, now
         detail["into"] = target.number
-        _tell_caller(order, "12345热线工单已并单", f"您反映的问题与工单{target.number}相同，已合并办理，结果将一并告知。")
+        _tell_caller(
+            order, "12345热线工单已并单", f"您反映的问题与工单{target.number}相同，已合并办理，结果将一并告知。"
+        )
     return detail
 
 
@@ -360,7 +375,6 @@ def register_open311_client(name: str, api_key: str) -> Open311Client:
         return Open311Client.objects.get(key_digest=key_digest(api_key))
 
 
-
 # ---- calls (telephony) -------------------------------------------------------------------------------------
 
 
@@ -373,7 +387,12 @@ def record_incoming_call(user: Any, number: str, call_id: str = "") -> Call:
     with transaction.atomic():
         call, _ = Call.objects.get_or_create(
             call_id=call_id,
-            defaults={"direction": Call.Direction.INBOUND, "number": number, "operator": user, "started_at": clock.now()},
+            defaults={
+                "direction": Call.Direction.INBOUND,
+                "number": number,
+                "operator": user,
+                "started_at": clock.now(),
+            },
         )
     return call
 

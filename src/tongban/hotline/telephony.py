@@ -4,6 +4,7 @@ adapter lives in its own folder under contrib/ and registers itself here. The lo
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from typing import Protocol
 
@@ -35,10 +36,8 @@ def register(name: str):  # type: ignore[no-untyped-def]
 def adapter() -> CallCentre:
     name = str(getattr(settings, "TONGBAN_HOTLINE_TELEPHONY", "") or "local")
     if name not in _registry:
-        try:
+        with contextlib.suppress(ModuleNotFoundError):
             importlib.import_module(f"tongban.hotline.contrib.{name}")
-        except ModuleNotFoundError:
-            pass
     if name not in _registry:
         raise ImproperlyConfigured(f"未知的呼叫中心适配器：{name}")
     return _registry[name]()  # type: ignore[no-any-return]

@@ -57,7 +57,9 @@ def take_call(request: HttpRequest) -> HttpResponse:
     if not services.actor_of(request.user).centre:
         return _refuse(request, "只有12345热线话务员可以接听来电。")
     try:
-        call = services.record_incoming_call(request.user, request.POST.get("number", ""), request.POST.get("call_id", ""))
+        call = services.record_incoming_call(
+            request.user, request.POST.get("number", ""), request.POST.get("call_id", "")
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("hotline:console")
@@ -171,7 +173,8 @@ def order(request: HttpRequest, number: str) -> HttpResponse:
         "A": {a.name: a.value for a in Action},
         "history": selectors.history(found),
         "satisfaction_choices": SATISFACTION_LABELS.items(),
-        "overdue": found.deadline is not None and found.status in (Status.RECEIVED, Status.DISPATCHED, Status.HANDLING)
+        "overdue": found.deadline is not None
+        and found.status in (Status.RECEIVED, Status.DISPATCHED, Status.HANDLING)
         and clock.now() > found.deadline,
     }
     if actor.centre:
@@ -200,7 +203,10 @@ def act(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("hotline:order", number=number)
     d = form.cleaned_data
     step = services.Step(
-        department_id=d["department"], text=d["text"] or "", satisfaction=d["satisfaction"] or "", target_number=d["target"] or ""
+        department_id=d["department"],
+        text=d["text"] or "",
+        satisfaction=d["satisfaction"] or "",
+        target_number=d["target"] or "",
     )
     try:
         services.perform(request.user, number, d["action"], step, revision=d["revision"], key=d["key"] or None)

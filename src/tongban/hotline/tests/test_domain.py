@@ -101,7 +101,9 @@ def test_deadlines_by_type_category_and_emergency() -> None:
     assert deadlines.due_at(start, ordinary, cal) == dt.datetime(2026, 12, 15, 15, 30, tzinfo=TZ)  # 7 working days
     water = deadlines.Limit(24, deadlines.LimitUnit.HOURS)
     assert deadlines.limit_for("help", False, water, {}) == water
-    assert deadlines.due_at(start, water, cal) == dt.datetime(2026, 12, 5, 15, 30, tzinfo=TZ)  # the clock, weekend or not
+    assert deadlines.due_at(start, water, cal) == dt.datetime(
+        2026, 12, 5, 15, 30, tzinfo=TZ
+    )  # the clock, weekend or not
     urgent = deadlines.limit_for("help", True, water, {})
     assert deadlines.due_at(start, urgent, cal) == dt.datetime(2026, 12, 4, 17, 30, tzinfo=TZ)
     configured = {"complaint": deadlines.Limit(5, deadlines.LimitUnit.WORKING_DAYS)}
@@ -137,7 +139,19 @@ def test_ranking_weighs_text_caller_and_place() -> None:
 
 
 def test_indicators_are_none_without_anything_to_count() -> None:
-    ind = indicators(Counts(received=10, dispatched=8, responded=6, finished=5, rated=4, satisfied=3, merged=2, enquiries=4, answered_at_once=3))
+    ind = indicators(
+        Counts(
+            received=10,
+            dispatched=8,
+            responded=6,
+            finished=5,
+            rated=4,
+            satisfied=3,
+            merged=2,
+            enquiries=4,
+            answered_at_once=3,
+        )
+    )
     assert (ind.response_rate, ind.finish_rate, ind.satisfaction_rate, ind.repeat_rate, ind.answered_at_once_rate) == (
         0.75,
         0.625,

@@ -19,13 +19,16 @@ from .factories import complaint, department, user
 pytestmark = pytest.mark.django_db
 
 
-def test_a_complaint_is_dispatched_returned_reassigned_handled_supervised_closed_called_back_and_rated(demo_db: None) -> None:
+def test_a_complaint_is_dispatched_returned_reassigned_handled_supervised_closed_called_back_and_rated(
+    demo_db: None,
+) -> None:
     operator, dispatcher = user("zj_hotline"), user("zj_dispatch")
     market, urban = user("zj_market_handler"), user("zj_urban_management_handler")
     sent = Message.objects.count()
     order = services.receive(operator, complaint())
     assert order.status == "received" and order.number.startswith(clock.now().strftime("%Y%m%d"))
-    assert order.limit_text == "7个工作日" and order.deadline > order.created_at + dt.timedelta(days=6)
+    assert order.deadline is not None and order.limit_text == "7个工作日"
+    assert order.deadline > order.created_at + dt.timedelta(days=6)
     assert DuplicateKey.objects.filter(order=order).count() == 12
     n = order.number
 
@@ -108,7 +111,9 @@ def test_a_repeated_request_is_suggested_by_text_caller_and_place_and_merged(dem
         operator,
         complaint(title="", content="东二路小区门口那家餐馆的油烟直排，整栋楼都是油烟味", caller_phone="13800001111"),
     )
-    other = services.receive(operator, complaint(content="枫桥镇的路灯坏了一个星期", caller_phone="13700001111", address=""))
+    other = services.receive(
+        operator, complaint(content="枫桥镇的路灯坏了一个星期", caller_phone="13700001111", address="")
+    )
     found = selectors.duplicates_of(again)
     assert [d.order.number for d in found][:1] == [first.number] and found[0].same_place and not found[0].same_caller
     assert other.number not in [d.order.number for d in found]
