@@ -70,7 +70,7 @@ def test_operator_answers_an_enquiry_and_a_complaint_runs_to_its_rating(
     page.goto(f"/hotline/orders/{number}/")
     act(page, "夜间施工扰民，请今天内到现场处置", "督办")
     expect(page.locator("#order-history")).to_contain_text("督办")
-    browser_login(page, User.objects.get(username="zj_urban_management_handler"))
+    browser_login(page, User.objects.get(username="zj_urban_management_approver"))
     page.goto("/hotline/")
     page.locator("#order-list").get_by_role("link", name=number).click()
     page.get_by_role("button", name="签收").click()

@@ -26,6 +26,7 @@ from .services import actor_of, facts_of
 
 RESPONSE_WINDOW = dt.timedelta(hours=24)  # a department responds (签收) within a day of dispatch
 DUPLICATE_WINDOW = dt.timedelta(days=30)  # repeated requests are looked for among the last 30 days' orders
+BAND_CANDIDATES = 100  # text candidates ranked exactly; the same caller's and place's orders come on top
 
 
 def visible_orders(actor: HotlineActor) -> QuerySet[WorkOrder]:
@@ -110,7 +111,14 @@ def duplicate_suggestions(
     keys = similarity.band_keys(sig)
     ids: set[int] = set()
     if keys:
-        ids.update(DuplicateKey.objects.filter(key__in=keys).values_list("order_id", flat=True)[:2000])
+        # The orders sharing most bands first: the more bands two texts share, the more alike they are.
+        shared = (
+            DuplicateKey.objects.filter(key__in=keys)
+            .values("order_id")
+            .annotate(bands=Count("id"))
+            .order_by("-bands", "-order_id")
+        )
+        ids.update(row["order_id"] for row in shared[:BAND_CANDIDATES])
     if caller:
         ids.update(WorkOrder.objects.filter(caller_phone=caller).values_list("id", flat=True)[:200])
     division_code = division_code.ljust(12, "0") if division_code else ""

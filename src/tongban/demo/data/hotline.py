@@ -30,15 +30,11 @@ CATEGORIES: list[tuple[str, str, str, tuple[int, str] | None, str, str]] = [
 ]
 
 # The hotline's staff: (username, name, role, department kind, phone). data/accounts.py makes them accounts of
-# 诸暨市; the call-taker and the dispatcher work for the 政务服务办 (the 12345 centre), the handlers for their
-# departments.
+# 诸暨市; the call-taker and the dispatcher work for the 政务服务办 (the 12345 centre). Departments handle their
+# orders with the approvers the demo already has (``zj_<kind>_approver``).
 STAFF: list[tuple[str, str, str, str, str]] = [
     ("zj_hotline", "沈丽娜", "window_clerk", "government_services", "13957500121"),
     ("zj_dispatch", "钱宏伟", "supervisor", "government_services", "13957500122"),
-    ("zj_utility_water_handler", "孟志刚", "approver", "utility_water", "13957500123"),
-    ("zj_urban_management_handler", "蒋文斌", "approver", "urban_management", "13957500124"),
-    ("zj_market_handler", "严秀英", "approver", "market", "13957500125"),
-    ("zj_housing_construction_handler", "冯建国", "approver", "housing_construction", "13957500126"),
 ]
 
 SEATS = [("zj_hotline", "operator"), ("zj_dispatch", "dispatcher")]
@@ -128,9 +124,9 @@ ORDERS: list[tuple[str, int, str, str, str, str, str, str, str, list[tuple[str, 
         "暨阳街道艮塔西路88号",
         [
             ("zj_hotline", "dispatch", {"department": "urban_management"}),
-            ("zj_urban_management_handler", "accept", {}),
+            ("zj_urban_management_approver", "accept", {}),
             (
-                "zj_urban_management_handler",
+                "zj_urban_management_approver",
                 "reply",
                 {"text": "已到现场核查，责令施工单位夜间22点后停止施工，并立案调查。"},
             ),
@@ -165,8 +161,8 @@ ORDERS: list[tuple[str, int, str, str, str, str, str, str, str, list[tuple[str, 
         "浣东街道东二路12号",
         [
             ("zj_hotline", "dispatch", {"department": "market"}),
-            ("zj_market_handler", "accept", {}),
-            ("zj_market_handler", "reply", {"text": "经调解，商家同意退货退款。"}),
+            ("zj_market_approver", "accept", {}),
+            ("zj_market_approver", "reply", {"text": "经调解，商家同意退货退款。"}),
             ("zj_dispatch", "close", {"text": "同意办结。"}),
             ("zj_hotline", "visit", {"text": "来电人已收到退款。"}),
             ("zj_hotline", "rate", {"satisfaction": "satisfied"}),
@@ -184,8 +180,8 @@ ORDERS: list[tuple[str, int, str, str, str, str, str, str, str, list[tuple[str, 
         "陶朱街道望云路5号",
         [
             ("zj_hotline", "dispatch", {"department": "utility_water"}),
-            ("zj_utility_water_handler", "accept", {}),
-            ("zj_utility_water_handler", "reply", {"text": "主管破裂已抢修完毕，已恢复供水。"}),
+            ("zj_utility_water_approver", "accept", {}),
+            ("zj_utility_water_approver", "reply", {"text": "主管破裂已抢修完毕，已恢复供水。"}),
             ("zj_dispatch", "close", {"text": "同意办结。"}),
             ("zj_hotline", "visit", {"text": "来电人表示恢复太慢。"}),
             ("zj_hotline", "rate", {"satisfaction": "dissatisfied"}),
@@ -203,8 +199,8 @@ ORDERS: list[tuple[str, int, str, str, str, str, str, str, str, list[tuple[str, 
         "店口镇中央路3号",
         [
             ("zj_hotline", "dispatch", {"department": "market"}),
-            ("zj_market_handler", "accept", {}),
-            ("zj_market_handler", "reply", {"text": "已现场检查，查扣过期食材并立案。"}),
+            ("zj_market_approver", "accept", {}),
+            ("zj_market_approver", "reply", {"text": "已现场检查，查扣过期食材并立案。"}),
             ("zj_dispatch", "close", {"text": "同意办结。"}),
             ("zj_hotline", "visit", {"text": "已告知来电人处理结果。"}),
         ],
@@ -221,8 +217,8 @@ ORDERS: list[tuple[str, int, str, str, str, str, str, str, str, list[tuple[str, 
         "枫桥镇和平路菜场",
         [
             ("zj_hotline", "dispatch", {"department": "urban_management"}),
-            ("zj_urban_management_handler", "accept", {}),
-            ("zj_urban_management_handler", "reply", {"text": "已安排早间巡查，引导摊贩入场经营。"}),
+            ("zj_urban_management_approver", "accept", {}),
+            ("zj_urban_management_approver", "reply", {"text": "已安排早间巡查，引导摊贩入场经营。"}),
             ("zj_dispatch", "close", {"text": "同意办结。"}),
         ],
     ),
@@ -238,8 +234,8 @@ ORDERS: list[tuple[str, int, str, str, str, str, str, str, str, list[tuple[str, 
         "暨阳街道江东小区",
         [
             ("zj_hotline", "dispatch", {"department": "housing_construction"}),
-            ("zj_housing_construction_handler", "accept", {}),
-            ("zj_housing_construction_handler", "reply", {"text": "已约谈物业公司，限期一周内修复。"}),
+            ("zj_housing_construction_approver", "accept", {}),
+            ("zj_housing_construction_approver", "reply", {"text": "已约谈物业公司，限期一周内修复。"}),
         ],
     ),
     (
@@ -254,7 +250,7 @@ ORDERS: list[tuple[str, int, str, str, str, str, str, str, str, list[tuple[str, 
         "浣东街道城东小区6幢",
         [
             ("zj_hotline", "dispatch", {"department": "market"}),
-            ("zj_market_handler", "request_return", {"text": "违章建筑不属于市场监管职责，请改派综合执法部门。"}),
+            ("zj_market_approver", "request_return", {"text": "违章建筑不属于市场监管职责，请改派综合执法部门。"}),
         ],
     ),
     (
@@ -269,7 +265,7 @@ ORDERS: list[tuple[str, int, str, str, str, str, str, str, str, list[tuple[str, 
         "店口镇工业区",
         [
             ("zj_hotline", "dispatch", {"department": "urban_management"}),
-            ("zj_urban_management_handler", "accept", {}),
+            ("zj_urban_management_approver", "accept", {}),
             ("zj_dispatch", "supervise", {"text": "请加快处理，今天内反馈进展。"}),
         ],
     ),

@@ -23,7 +23,7 @@ def test_a_complaint_is_dispatched_returned_reassigned_handled_supervised_closed
     demo_db: None,
 ) -> None:
     operator, dispatcher = user("zj_hotline"), user("zj_dispatch")
-    market, urban = user("zj_market_handler"), user("zj_urban_management_handler")
+    market, urban = user("zj_market_approver"), user("zj_urban_management_approver")
     sent = Message.objects.count()
     order = services.receive(operator, complaint())
     assert order.status == "received" and order.number.startswith(clock.now().strftime("%Y%m%d"))

@@ -44,11 +44,11 @@ def test_departments_see_only_their_orders_and_the_callers_contact_as_the_policy
     operator = user("zj_hotline")
     order = services.receive(operator, complaint(order_type="report", category_code="0302"))
     services.perform(operator, order.number, "dispatch", services.Step(department_id=department("market").pk))
-    client.force_login(user("zj_market_handler"))
+    client.force_login(user("zj_market_approver"))
     page = client.get(f"/hotline/orders/{order.number}/").content.decode()
     assert "139****2222" in page and "13911112222" not in page  # a 举报 is confidential
     assert "签收" in page
-    client.force_login(user("zj_utility_water_handler"))
+    client.force_login(user("zj_utility_water_approver"))
     assert client.get(f"/hotline/orders/{order.number}/").status_code == 404
     client.force_login(user("zj_citizen_wang"))
     assert client.get(f"/hotline/orders/{order.number}/").status_code == 404
@@ -109,7 +109,7 @@ def test_the_api_receives_reads_and_acts_with_structured_errors(client, demo_db)
     bad = client.post("/api/v1/hotline/orders", {**body, "content": ""}, content_type="application/json", **headers)
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "content"
     assert client.get(f"/api/v1/hotline/orders/{number}").status_code == 401
-    stranger = auth(user("zj_utility_water_handler"))
+    stranger = auth(user("zj_utility_water_approver"))
     assert client.get(f"/api/v1/hotline/orders/{number}", **stranger).status_code == 404
     kb = client.get("/api/v1/hotline/knowledge?q=失业保险金", **headers).json()
     assert kb and kb[0]["answer"]
