@@ -30,7 +30,23 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as common
 
-SUBJECTS = ["小区", "工地", "餐馆", "菜场", "学校门口", "商场", "停车场", "公园", "医院附近", "农贸市场", "工厂", "出租屋", "路口", "公交站", "河道"]
+SUBJECTS = [
+    "小区",
+    "工地",
+    "餐馆",
+    "菜场",
+    "学校门口",
+    "商场",
+    "停车场",
+    "公园",
+    "医院附近",
+    "农贸市场",
+    "工厂",
+    "出租屋",
+    "路口",
+    "公交站",
+    "河道",
+]
 PROBLEMS = [
     "夜间施工噪音很大影响休息", "停水一整天没有通知", "油烟直排整栋楼都是油烟味", "占道经营车辆无法通行",
     "路灯坏了很久没人修", "垃圾堆放发臭没人清理", "电梯故障物业不维修", "排放刺鼻异味", "商家拒绝退货退款",
@@ -120,10 +136,16 @@ def fill(n: int) -> list[tuple[int, str, str, str, str]]:
         with transaction.atomic():
             created = WorkOrder.objects.bulk_create(rows)
             if created[0].pk is None:  # backends that do not return keys
-                by_number = dict(WorkOrder.objects.filter(number__in=[r.number for r in rows]).values_list("number", "id"))
+                by_number = dict(
+                    WorkOrder.objects.filter(number__in=[r.number for r in rows]).values_list("number", "id")
+                )
                 for r in created:
                     r.pk = by_number[r.number]
-            keys = [DuplicateKey(key=k, order_id=r.pk) for r, t in zip(created, texts, strict=True) for k in similarity.band_keys(t[4])]
+            keys = [
+                DuplicateKey(key=k, order_id=r.pk)
+                for r, t in zip(created, texts, strict=True)
+                for k in similarity.band_keys(t[4])
+            ]
             DuplicateKey.objects.bulk_create(keys, batch_size=5000)
         made += [(r.pk, t[0], t[1], t[2], t[3]) for r, t in zip(created, texts, strict=True)]
     return made
@@ -135,7 +157,9 @@ def scan(text: str, phone: str, town: str, address: str) -> list[int]:
     from tongban.hotline.models import WorkOrder
 
     candidates = (
-        similarity.Candidate(pk, f"{title} {content}", caller, f"{division}|{similarity.normalize(addr)}" if addr else "")
+        similarity.Candidate(
+            pk, f"{title} {content}", caller, f"{division}|{similarity.normalize(addr)}" if addr else ""
+        )
         for pk, title, content, caller, division, addr in WorkOrder.objects.values_list(
             "id", "title", "content", "caller_phone", "division_id", "address"
         ).iterator(chunk_size=5000)
@@ -173,7 +197,7 @@ def main() -> None:
         found = 0
 
         def ask(row: tuple[int, str, str, str, str]) -> list[int]:
-            pk, text, phone, town, address = row
+            _, text, _, town, address = row
             return [s.order.pk for s in selectors.duplicate_suggestions(paraphrase(text, rng), "", town, address)]
 
         samples = []
@@ -182,7 +206,9 @@ def main() -> None:
             ids = ask(row)
             samples.append(time.perf_counter() - t0)
             found += row[0] in ids
-        print(f"duplicate suggestions at {len(made)} orders (index):  {common.ms(samples)}   original found in top 5: {found / len(sample):.1%}")
+        print(
+            f"duplicate suggestions at {len(made)} orders (index):  {common.ms(samples)}   original found in top 5: {found / len(sample):.1%}"
+        )
         scans = []
         for row in sample[: args.scan_queries]:
             t0 = time.perf_counter()
