@@ -267,6 +267,7 @@ def hotline_accounts() -> list[AccountSpec]:
             department=kind,
             service_centre=HOTLINE_CENTRE if role == "window_clerk" else "",
             phone=phone,
+            main=True,
         )
         for username, name, role, kind, phone in STAFF
     ]
