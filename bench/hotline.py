@@ -130,7 +130,6 @@ def fill(n: int) -> list[tuple[int, str, str, str, str]]:
                     division_id=town.ljust(12, "0"),
                     address=address,
                     created_at=now,
-                    signature=similarity.encode(sig),
                 )
             )
         with transaction.atomic():

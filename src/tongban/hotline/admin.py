@@ -54,7 +54,7 @@ class WorkOrderAdmin(ReadOnlyAdmin):
     list_display = ("number", "order_type", "title", "status", "department", "created_at", "deadline")
     list_filter = ("status", "order_type", "channel")
     search_fields = ("number", "title")
-    exclude = ("caller_phone", "caller_name", "signature")
+    exclude = ("caller_phone", "caller_name")
     inlines = [EventInline]
 
 

@@ -152,7 +152,6 @@ class WorkOrder(models.Model):
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     deadline = models.DateTimeField("办理期限", null=True, blank=True)
     limit_text = models.CharField("时限", max_length=20, blank=True)
-    signature = models.TextField("文本指纹", blank=True, editable=False)
     external_token = models.CharField("外部请求号", max_length=64, blank=True, db_index=True)
 
     class Meta:

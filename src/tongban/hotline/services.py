@@ -173,7 +173,6 @@ def receive(user: Any, new: NewOrder, *, key: str | None = None) -> WorkOrder:
             created_at=now,
             deadline=deadlines.due_at(now, limit, current_calendar()),
             limit_text=str(limit),
-            signature=similarity.encode(sig),
             external_token=new.external_token,
         )
         order.number = f"{now:%Y%m%d}{order.pk:07d}"

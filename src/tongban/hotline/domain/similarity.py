@@ -20,7 +20,7 @@ BANDS = 12
 ROWS = 3
 SIZE = BANDS * ROWS
 _PRIME = (1 << 61) - 1
-_rng = random.Random(12345)  # fixed: signatures stored today must match tomorrow's
+_rng = random.Random(12345)  # fixed: band keys stored today must match tomorrow's
 _PERMUTATIONS = [(_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME)) for _ in range(SIZE)]
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -67,14 +67,6 @@ def estimate(a: list[int], b: list[int]) -> float:
     if not a or not b:
         return 0.0
     return sum(x == y for x, y in zip(a, b, strict=True)) / SIZE
-
-
-def encode(sig: list[int]) -> str:
-    return ",".join(f"{v:x}" for v in sig)
-
-
-def decode(text: str) -> list[int]:
-    return [int(v, 16) for v in text.split(",")] if text else []
 
 
 @dataclass(frozen=True)
