@@ -45,6 +45,7 @@ def _register_routers() -> None:
         ("cases", "/"),
         ("licences", "/"),
         ("evaluation", "/"),
+        ("hotline", "/"),
     ]:
         try:
             module = importlib.import_module(f"tongban.{app}.api")

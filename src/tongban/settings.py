@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "tongban.licences",
     "tongban.evaluation",
     "tongban.cases",
+    "tongban.hotline",
     "tongban.portal",
     "tongban.demo",
     # The project package itself, for its composition-level commands (tongban export_openapi): no models.
@@ -285,6 +286,8 @@ LOGGING = {
 
 TONGBAN_NOTIFIER = os.environ.get("TONGBAN_NOTIFIER", "local_sms")  # notifications/contrib/<name>
 TONGBAN_COURIER = os.environ.get("TONGBAN_COURIER", "local_courier")  # delivery/contrib/<name>
+TONGBAN_HOTLINE_TELEPHONY = os.environ.get("TONGBAN_HOTLINE_TELEPHONY", "local")  # hotline/contrib/<name>
+TONGBAN_OPEN311_JURISDICTION = os.environ.get("TONGBAN_OPEN311_JURISDICTION", "tongban")  # Open311 jurisdiction_id
 TONGBAN_NODE_ID = os.environ.get("TONGBAN_NODE_ID", "local")
 TONGBAN_PLATFORM_NAME = os.environ.get("TONGBAN_PLATFORM_NAME", "通办 · 一体化政务服务平台")
 # The key and certificate that sign electronically delivered documents (core/signing.py); made there if missing.

@@ -41,6 +41,7 @@ from tongban.search.models import SearchSynonym
 from . import casebook, replay
 from . import evaluation as demo_evaluation
 from . import files as demo_files
+from . import hotline as demo_hotline
 from . import licences as demo_licences
 from .data import accounts as account_data
 from .data import bundles as bundle_data
@@ -70,6 +71,9 @@ KIND_LABELS = {
     "licence": "存量电子证照",
     "dimension": "评价维度",
     "rating": "好差评评价",
+    "hotline_category": "热线诉求分类",
+    "hotline_seat": "热线岗位",
+    "hotline_order": "热线工单",
 }
 
 
@@ -473,6 +477,7 @@ def load_demo(*, cases: bool = True) -> LoadReport:
         _load_synonyms(report)
         _load_accounts(report, divisions, departments, centres)
         demo_licences.load_existing_licences(report)
+        demo_hotline.load(report)
         if cases:
             _load_cases(report)
         demo_evaluation.load(report, cases=cases)  # 好差评: dimensions, ratings of the finished cases

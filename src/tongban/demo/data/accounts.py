@@ -253,8 +253,29 @@ def _roles_taken(accounts: list[AccountSpec]) -> set[tuple[str, str, str]]:
     return {(a.division, a.department, a.role) for a in accounts if a.department and a.role}
 
 
+def hotline_accounts() -> list[AccountSpec]:
+    """The 12345 hotline's staff (data/hotline.py)."""
+    from .hotline import CENTRE as HOTLINE_CENTRE
+    from .hotline import STAFF
+
+    return [
+        AccountSpec(
+            username,
+            "staff",
+            name,
+            role=role,
+            department=kind,
+            service_centre=HOTLINE_CENTRE if role == "window_clerk" else "",
+            phone=phone,
+            main=True,
+        )
+        for username, name, role, kind, phone in STAFF
+    ]
+
+
 ACCOUNTS: list[AccountSpec] = [
     *MAIN_ACCOUNTS,
     *department_staff(IMPLEMENTATIONS, _roles_taken(MAIN_ACCOUNTS)),
     *centre_clerks(CENTRES, {a.service_centre for a in MAIN_ACCOUNTS if a.service_centre}),
+    *hotline_accounts(),
 ]
