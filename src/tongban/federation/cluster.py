@@ -16,6 +16,7 @@ directory entry (``tongban federation describe-node``: name and offered items) a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -81,11 +82,15 @@ class Cluster:
         env: dict[str, str] | None = None,
         log: Callable[[str], object] = print,
         postgres_url: str = "",
+        sqlite_template: Path | None = None,
     ) -> None:
+        """``sqlite_template``: an already migrated SQLite database to copy instead of migrating one (the test
+        suite hands over its own, migrated at the start of the run)."""
         if len(set(codes)) != len(codes) or not codes:
             raise ClusterError("节点代码应互不相同且至少一个")
         self.root, self.db, self.demo, self.log = root.resolve(), db, demo, log
         self.postgres_url = postgres_url or os.environ.get("TONGBAN_TEST_PG_URL", "")
+        self.sqlite_template = sqlite_template
         self.directory_file = self.root / "directory.signed.json"
         self.directory_key = self.root / "offline" / "directory_key.pem"  # the signer's: never in a node's env
         self.directory_public = self.root / "directory_key.pub.pem"
@@ -109,6 +114,24 @@ class Cluster:
             "TONGBAN_TASKS_BACKEND": base.get("TONGBAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         }
         return ClusterNode(code, port, var_dir, env)
+
+    @staticmethod
+    def free_base_port(count: int, start: int = 20000, stop: int = 60000) -> int:
+        """A port from which ``count`` consecutive loopback ports are free now (a random place, so that
+        parallel test processes do not try the same ones)."""
+        import random
+        import socket
+
+        for _ in range(200):
+            base = random.randrange(start, stop - count)
+            try:
+                for port in range(base, base + count):
+                    with socket.socket() as probe:
+                        probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return base
+        raise ClusterError("找不到空闲的端口")
 
     def node(self, code: str) -> ClusterNode:
         found = next((n for n in self.nodes if n.code == code), None)
@@ -159,7 +182,7 @@ class Cluster:
         if self.db == "sqlite":
             for node in self.nodes:
                 node.var_dir.mkdir(parents=True, exist_ok=True)
-            template = self.root / "template.sqlite3"
+            template = self.sqlite_template or self.root / "template.sqlite3"
             if not template.exists():
                 self._run(
                     [sys.executable, "-m", "tongban.cli", "migrate", "--noinput", "-v0"],
@@ -172,22 +195,22 @@ class Cluster:
             return
         import psycopg
 
-        template = f"{self._pg_name('template')}"
+        template_db = self._pg_name("template")
         head = self.postgres_url.rsplit("/", 1)[0]
         with psycopg.connect(self.postgres_url, autocommit=True) as conn:
             existing = {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
-            if template not in existing:
-                conn.execute(f'CREATE DATABASE "{template}"')
+            if template_db not in existing:
+                conn.execute(f'CREATE DATABASE "{template_db}"')
                 self._run(
                     [sys.executable, "-m", "tongban.cli", "migrate", "--noinput", "-v0"],
-                    {**first.env, "DATABASE_URL": f"{head}/{template}"},
+                    {**first.env, "DATABASE_URL": f"{head}/{template_db}"},
                     timeout=900,
                 )
             for node in self.nodes:
                 node.var_dir.mkdir(parents=True, exist_ok=True)
                 name = self._pg_name(node.code)
                 if name not in existing:
-                    conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                    conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
 
     def sign_directory(self, *, extra: dict | None = None) -> dict:
         """A new version of the directory of these nodes (each node's own entry when demo data is there: its
@@ -243,7 +266,7 @@ class Cluster:
         logs.mkdir(parents=True, exist_ok=True)
         web = [
             sys.executable, "-m", "gunicorn", "tongban.wsgi:application",
-            "--bind", f"127.0.0.1:{node.port}", "--workers", "1", "--threads", "8", "--graceful-timeout", "5",
+            "--bind", f"127.0.0.1:{node.port}", "--workers", "1", "--threads", "8", "--graceful-timeout", "2",
         ]  # fmt: skip
         worker = [sys.executable, "-m", "tongban.cli", "worker", "--interval", "0.1", "--tick", "0.5"]
         for name, command in (("web", web), ("worker", worker)):
@@ -269,22 +292,23 @@ class Cluster:
             time.sleep(0.1)
         raise ClusterError(f"节点 {code} 在 {timeout:g} 秒内没有就绪，见 {node.var_dir / 'logs'}")
 
-    def stop_node(self, code: str) -> None:
-        node = self.node(code)
-        for process in node.processes:
+    def stop_node(self, *codes: str) -> None:
+        """SIGTERM to every process of these nodes at once, then wait for each (SIGKILL after 20 s)."""
+        processes = [p for code in codes for p in self.node(code).processes]
+        for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for process in node.processes:
+        for process in processes:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        node.processes.clear()
+        for code in codes:
+            self.node(code).processes.clear()
 
     def stop(self) -> None:
-        for node in self.nodes:
-            self.stop_node(node.code)
+        self.stop_node(*(n.code for n in self.nodes))
 
     def wait(self) -> None:
         """Block until a node's process exits (or Ctrl-C)."""
@@ -293,9 +317,31 @@ class Cluster:
 
     # ---- commands on a node -----------------------------------------------------------------------------
 
+    def query(self, code: str, sql: str, params: tuple = ()) -> list[tuple]:
+        """Read a node's database directly (tests, the bench): ``%s`` placeholders on either database."""
+        url = self.node(code).env["DATABASE_URL"]
+        if url.startswith("sqlite:///"):
+            import sqlite3
+
+            with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"), timeout=20)) as conn:
+                return conn.execute(sql.replace("%s", "?"), params).fetchall()
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+
     def manage(self, code: str, *args: str, timeout: float = 300) -> str:
         """Run ``tongban …`` with the node's settings; its standard output."""
         return self._run([sys.executable, "-m", "tongban.cli", *args], self.node(code).env, timeout=timeout)
+
+    def spawn(self, code: str, *args: str) -> subprocess.Popen:
+        """``tongban …`` on the node in the background (output discarded); wait() for its exit status."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "tongban.cli", *args],
+            env=self.node(code).env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     @staticmethod
     def _run(command: list[str], env: dict[str, str], timeout: float) -> str:

@@ -90,7 +90,7 @@ def send_message(*, to_node: str, case_ref: str, message_type: str, payload: dic
 
 
 def _next_sequence(to_node: str, case_ref: str) -> int:
-    key = {"direction": CaseSequence.Direction.OUT, "peer": to_node, "case_ref": case_ref}
+    key: dict[str, Any] = {"direction": CaseSequence.Direction.OUT, "peer": to_node, "case_ref": case_ref}
     CaseSequence.objects.get_or_create(**key)
     counter = CaseSequence.objects.select_for_update().get(**key)
     counter.last += 1
@@ -112,8 +112,7 @@ def deliver(message_id: str) -> None:
         logger.warning("联邦消息 %s：接收节点 %s 已不在目录中，不再投递", message.pk, message.recipient)
         return
     body = json.loads(message.body)
-    transmission = envelope.transmission_for(body, message.body_hash, timezone.now())
-    request = envelope.Request(body, message.signature, transmission, envelope.sign(node_private_key(), transmission))
+    request = envelope.signed_request(node_private_key(), body, timezone.now(), message.signature)
     started = timezone.now()
     try:
         status, answer = post_json(peer.endpoint + INBOX_PATH, request.as_json())
@@ -307,7 +306,7 @@ def _receipt_of(row: IncomingMessage) -> dict[str, Any]:
     return {"receipt": row.receipt, "receipt_signature": row.receipt_signature, "state": row.status}
 
 
-def _cursor(sender: str, case_ref: str) -> dict[str, str]:
+def _cursor(sender: str, case_ref: str) -> dict[str, Any]:
     return {"direction": CaseSequence.Direction.IN, "peer": sender, "case_ref": case_ref}
 
 

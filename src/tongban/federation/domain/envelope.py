@@ -98,6 +98,13 @@ def transmission_for(message: dict[str, Any], body_hash: str, at: dt.datetime) -
     }
 
 
+def signed_request(private: bytes, message: dict[str, Any], at: dt.datetime, signature: str = "") -> Request:
+    """The request for one delivery attempt: the message (signed now unless its signature is given) and a
+    transmission signed for this moment."""
+    transmission = transmission_for(message, digest(canonical(message)), at)
+    return Request(message, signature or sign(private, message), transmission, sign(private, transmission))
+
+
 def parse_request(data: Any) -> Request:
     """The request's shape, before any key is looked up: refuses what no node could have sent."""
     if not isinstance(data, dict):

@@ -70,11 +70,7 @@ class Federation:
             "sent_at": envelope.iso(dt.datetime.now(dt.UTC)),
             **changes,
         }
-        body_hash = envelope.digest(envelope.canonical(body))
-        transmission = envelope.transmission_for(body, body_hash, at or dt.datetime.now(dt.UTC))
-        return envelope.Request(
-            body, envelope.sign(private, body), transmission, envelope.sign(private, transmission)
-        ).as_json()
+        return envelope.signed_request(private, body, at or dt.datetime.now(dt.UTC)).as_json()
 
 
 @pytest.fixture

@@ -35,11 +35,7 @@ def message(**changes):
 
 
 def request_for(body, private, at=NOW):
-    body_hash = envelope.digest(envelope.canonical(body))
-    transmission = envelope.transmission_for(body, body_hash, at)
-    return envelope.Request(
-        body, envelope.sign(private, body), transmission, envelope.sign(private, transmission)
-    ).as_json()
+    return envelope.signed_request(private, body, at).as_json()
 
 
 def test_a_signed_request_parses_and_verifies_and_its_receipt_too():
@@ -149,9 +145,10 @@ def test_a_signed_directory_verifies_with_the_directory_key_only():
     signed = dirdoc.sign(directory_document(), signer)
     found = dirdoc.verify(signed, public)
     assert [n.code for n in found.nodes] == ["330681", "370402"]
-    assert found.node("330681").endpoint == "https://zj.example.org"
-    assert found.node("330681").offers[0].scope_label == "跨省通办"
-    assert found.node("330681").offers[0].mode_labels == ["多地联办"]
+    zhuji = found.node("330681")
+    assert zhuji is not None and zhuji.endpoint == "https://zj.example.org"
+    assert zhuji.offers[0].scope_label == "跨省通办"
+    assert zhuji.offers[0].mode_labels == ["多地联办"]
     assert found.agreements[0].in_force(dt.date(2026, 6, 1))
     assert not found.agreements[0].in_force(dt.date(2027, 1, 1))
     with pytest.raises(dirdoc.DirectoryError, match="签名无效"):

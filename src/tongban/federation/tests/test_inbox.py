@@ -160,6 +160,7 @@ def test_the_outbox_never_gives_up_a_federation_message(federation, settings, mo
     monkeypatch.setattr(outbox, "request_delivery", lambda *a, **k: None)
     with transaction.atomic():
         sent = services.send_message(to_node=PEER, case_ref="C-1", message_type="x", payload={})
+    assert sent.outbox_message_id is not None
     for _ in range(4):  # the peer's endpoint (port 9) refuses connections
         OutboxMessage.objects.filter(pk=sent.outbox_message_id).update(next_attempt_at=dt.datetime.now(dt.UTC))
         assert outbox.deliver(sent.outbox_message_id) == "retry"
@@ -169,7 +170,8 @@ def test_the_outbox_never_gives_up_a_federation_message(federation, settings, mo
 
 def test_the_directory_refuses_older_unsigned_and_foreign_versions(federation):
     federation.publish(version=2)
-    assert services.refresh_directory().version == 2
+    installed = services.refresh_directory()
+    assert installed is not None and installed.version == 2
     assert services.refresh_directory() is None  # unchanged
     federation.publish(version=1)
     with pytest.raises(dirdoc.DirectoryError, match="旧版本"):
@@ -180,14 +182,16 @@ def test_the_directory_refuses_older_unsigned_and_foreign_versions(federation):
     federation.path.write_text(json.dumps({"directory": {"version": 4}}))
     with pytest.raises(dirdoc.DirectoryError, match="未签名"):
         services.refresh_directory()
-    assert DirectoryVersion.objects.order_by("-version").first().version == 2
+    assert DirectoryVersion.objects.order_by("-version").values_list("version", flat=True)[0] == 2
 
 
 def test_selectors_read_the_directory_in_force(federation):
     assert [n.code for n in selectors.directory()] == [LOCAL, PEER]
-    assert selectors.node(PEER).public_key == key("peer")[1]
+    peer = selectors.node(PEER)
+    assert peer is not None and peer.public_key == key("peer")[1]
     assert selectors.node("110101") is None
     assert [i.item_code for i in selectors.offered_items(PEER)] == [f"{PEER}-A1"]
     assert selectors.local_node().code == LOCAL
-    assert sm2.public_key_pem(selectors.local_node().public_key) == selectors.node(LOCAL).public_key_pem
+    listed = selectors.node(LOCAL)
+    assert listed is not None and sm2.public_key_pem(selectors.local_node().public_key) == listed.public_key_pem
     assert selectors.agreements() == []
