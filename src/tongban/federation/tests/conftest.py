@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import uuid
 
 import pytest
 
@@ -56,21 +57,23 @@ class Federation:
 
     def request(self, sequence: int = 1, *, case_ref: str = "C-1", at: dt.datetime | None = None, **changes):
         """A request as the peer would post it."""
-        import uuid
-
         private = changes.pop("private", key("peer")[0])
-        body = {
-            "message_id": str(uuid.uuid4()),
-            "sender": PEER,
-            "recipient": LOCAL,
-            "case_ref": case_ref,
-            "message_type": "federation.ping",
-            "sequence": sequence,
-            "payload": {"n": sequence},
-            "sent_at": envelope.iso(dt.datetime.now(dt.UTC)),
-            **changes,
-        }
+        body = {**probe(PEER, LOCAL, case_ref, sequence), **changes}
         return envelope.signed_request(private, body, at or dt.datetime.now(dt.UTC)).as_json()
+
+
+def probe(sender: str, recipient: str, case_ref: str, sequence: int) -> dict:
+    """The body of a federation.ping message, sent now."""
+    return {
+        "message_id": str(uuid.uuid4()),
+        "sender": sender,
+        "recipient": recipient,
+        "case_ref": case_ref,
+        "message_type": "federation.ping",
+        "sequence": sequence,
+        "payload": {"n": sequence},
+        "sent_at": envelope.iso(dt.datetime.now(dt.UTC)),
+    }
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from tongban.core import sm2
 
 from ..cluster import Cluster
 from ..domain import envelope
+from .conftest import probe
 
 # django_db: the suite's test database is then set up before the module's cluster copies it.
 pytestmark = [pytest.mark.worker, pytest.mark.django_db]
@@ -127,19 +128,7 @@ def post(cluster: Cluster, code: str, data: dict) -> tuple[int, dict]:
 
 
 def forged(cluster: Cluster, private: bytes, sender: str, case_ref: str, sequence: int) -> dict:
-    import uuid
-
-    body = {
-        "message_id": str(uuid.uuid4()),
-        "sender": sender,
-        "recipient": B,
-        "case_ref": case_ref,
-        "message_type": "federation.ping",
-        "sequence": sequence,
-        "payload": {"n": sequence},
-        "sent_at": envelope.iso(dt.datetime.now(dt.UTC)),
-    }
-    return envelope.signed_request(private, body, dt.datetime.now(dt.UTC)).as_json()
+    return envelope.signed_request(private, probe(sender, B, case_ref, sequence), dt.datetime.now(dt.UTC)).as_json()
 
 
 def test_the_inbox_of_a_real_node_holds_refuses_and_answers_replays(cluster):
