@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -146,7 +147,8 @@ class Cluster:
         self.root.mkdir(parents=True, exist_ok=True)
         ready = self.root / "prepared.json"
         self._databases()
-        if ready.exists() and json.loads(ready.read_text()) == [n.code for n in self.nodes]:
+        # A SQLite cluster's files outlive it; a PostgreSQL server may be a new one, so that is prepared again.
+        if self.db == "sqlite" and ready.exists() and json.loads(ready.read_text()) == [n.code for n in self.nodes]:
             names = json.loads((self.root / "names.json").read_text())
             for node in self.nodes:
                 node.name = names.get(node.code, node.code)
@@ -173,7 +175,7 @@ class Cluster:
             node.env["DATABASE_URL"] = f"{head}/{self._pg_name(node.code)}"
 
     def _pg_name(self, code: str) -> str:
-        return f"tongban_node_{code}_{abs(hash(str(self.root))) % 10**6}"
+        return f"tongban_node_{code}_{zlib.crc32(str(self.root).encode()) % 10**6}"  # stable across processes
 
     def _migrate(self) -> None:
         """Migrate one database, then give each node a copy: one migration run instead of one per node."""
@@ -256,7 +258,8 @@ class Cluster:
             self.start_node(node.code, wait=False)
         for node in self.nodes:
             self.wait_ready(node.code, timeout)
-        self.log("；".join(f"{n.code} {n.name} {n.endpoint}/" for n in self.nodes))
+        for n in self.nodes:
+            self.log(f"{n.code} {n.name}：{n.endpoint}/  （联邦运行情况 {n.endpoint}/federation/operations/）")
 
     def start_node(self, code: str, *, wait: bool = True, timeout: float = 120) -> None:
         node = self.node(code)

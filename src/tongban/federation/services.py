@@ -56,6 +56,7 @@ def send_message(*, to_node: str, case_ref: str, message_type: str, payload: dic
         raise ImproperlyConfigured("TONGBAN_NODE_CODE 未设置：本节点不是联邦成员，不能发送联邦消息")
     if to_node == local:
         raise DomainError("own_node", "不能向本节点发送联邦消息", "to_node")
+    ensure_directory()
     if selectors.node(to_node) is None:
         raise DomainError("unknown_node", f"联邦目录中没有节点 {to_node}", "to_node")
     counter = _next_sequence(to_node, case_ref)

@@ -25,7 +25,7 @@ def _division_name(code: str) -> str:
     """The node's full name from its own divisions (浙江省绍兴市诸暨市), else its code."""
     from tongban.jurisdictions.models import Division
 
-    found = Division.objects.filter(code=code).first()
+    found = Division.objects.filter(code__in=[code, code.ljust(12, "0")]).first()  # kept as 12 digits
     return found.full_name if found else code
 
 
