@@ -3,11 +3,13 @@
 
 1. Baseline, same run: a plain HTTP round trip from this process to node B (GET /healthz), p50/p95 and
    sequential requests per second.
-2. Throughput and latency: node A sends --messages probe messages (federation.ping, --cases cases) to B in one
-   command; the time until A holds B's signed receipt for every one gives messages/s; per message, end to end
-   = B processed it − A signed it, and receipt = A logged B's receipt − A signed it (p50/p95; one machine,
-   one clock).
-3. Outage: B is stopped, A sends as many again, they wait (several failed attempts each), B is started; the
+2. Throughput: node A sends --messages probe messages (federation.ping, --cases cases, each case's messages in
+   one transaction) to B in one command; the time until A holds B's signed receipt for every one gives
+   messages/s.
+3. Latency: --latency messages one at a time, each in its own transaction, --interval apart (no queue); per
+   message, end to end = B processed it − A signed it, and receipt = A logged B's receipt − A signed it
+   (p50/p95; one machine, one clock).
+4. Outage: B is stopped, A sends as many again, they wait (several failed attempts each), B is started; the
    time from B answering again until the last receipt is the drain time. Every message once on B, in order.
 
     .venv/bin/python bench/federation.py [--messages 300] [--cases 30] [--db sqlite|postgres]
@@ -90,6 +92,8 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--cases", type=int, default=30)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--latency", type=int, default=40, help="messages sent one at a time for the latency")
+    parser.add_argument("--interval", type=float, default=0.5, help="seconds between them")
     parser.add_argument("--outage", type=float, default=10.0, help="seconds B stays down after A has sent")
     args = parser.parse_args()
     sys.path.insert(0, str(common.ROOT / "src"))
@@ -114,7 +118,7 @@ def main() -> int:
             f"baseline HTTP round trip (GET /healthz on B): {common.ms(samples)}, {len(samples) / sum(samples):.0f} req/s"
         )
 
-        # 2. throughput and latency
+        # 2. throughput
         t0 = time.perf_counter()
         out = json.loads(
             cluster.manage(
@@ -122,18 +126,35 @@ def main() -> int:
             )
         )
         t_sent = time.perf_counter()
-        t_done = wait(cluster, A, PENDING, lambda v: v == 0, 600)
-        end_to_end, receipt = latencies(cluster, "T-")
+        t_done = wait(cluster, A, PENDING, lambda v: v == 0, 900)
         print(
-            f"sent {out['sent']} in {out['seconds']:.2f} s inside A ({out['sent'] / out['seconds']:.0f} signed+queued/s); "
-            f"all receipts {t_done - t_sent:.2f} s after the command returned: {total / (t_done - t_sent):.1f} messages/s "
-            f"(command start to last receipt {t_done - t0:.2f} s)"
+            f"throughput: {out['sent']} signed and queued in {out['seconds']:.2f} s inside A "
+            f"({out['sent'] / out['seconds']:.0f}/s); every receipt back {t_done - t_sent:.2f} s after the command "
+            f"returned: {total / (t_done - t_sent):.1f} messages/s (command start to last receipt {t_done - t0:.2f} s)"
         )
-        print(f"end to end (A signed → B processed): {common.ms(end_to_end)}")
-        print(f"receipt (A signed → A logged B's receipt): {common.ms(receipt)}")
         print(check_once_in_order(cluster, "T-", total))
 
-        # 3. outage and drain
+        # 3. latency, one message at a time
+        cluster.manage(
+            A,
+            "federation",
+            "send",
+            "--to",
+            B,
+            "--case",
+            "L",
+            "--count",
+            str(args.latency),
+            "--interval",
+            str(args.interval),
+        )
+        wait(cluster, A, PENDING, lambda v: v == 0, 300)
+        end_to_end, receipt = latencies(cluster, "L")
+        print(f"latency, one at a time ({args.latency}, {args.interval:g} s apart):")
+        print(f"  end to end (A signed → B processed): {common.ms(end_to_end)}")
+        print(f"  receipt (A signed → A logged B's receipt): {common.ms(receipt)}")
+
+        # 4. outage and drain
         cluster.stop_node(B)
         cluster.manage(
             A, "federation", "send", "--to", B, "--case", "O", "--cases", str(args.cases), "--count", str(per_case)

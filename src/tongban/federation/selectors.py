@@ -79,49 +79,53 @@ def peer_queues(now: dt.datetime | None = None) -> list[dict]:
     """Per peer: messages waiting for its receipt, the age of the oldest, the last failure, received ones
     that failed to process, and refusals of its requests in the last day."""
     now = now or timezone.now()
+    out = OutgoingMessage.objects.values("recipient")
     pending = {
         row["recipient"]: row
-        for row in OutgoingMessage.objects.filter(status=OutgoingMessage.Status.PENDING)
-        .values("recipient")
-        .annotate(depth=Count("pk"), oldest=Min("sent_at"))
+        for row in out.filter(status=OutgoingMessage.Status.PENDING).annotate(depth=Count("pk"), oldest=Min("sent_at"))
     }
-    failing = {
-        row["sender"]: row["n"]
-        for row in IncomingMessage.objects.filter(status=IncomingMessage.Status.FAILED)
+    acknowledged = dict(
+        out.filter(status=OutgoingMessage.Status.ACKNOWLEDGED).annotate(n=Count("pk")).values_list("recipient", "n")
+    )
+    failing = dict(
+        IncomingMessage.objects.filter(status=IncomingMessage.Status.FAILED)
         .values("sender")
         .annotate(n=Count("pk"))
-    }
-    refused = {
-        row["claimed_sender"]: row["n"]
-        for row in Refusal.objects.filter(at__gte=now - dt.timedelta(days=1))
+        .values_list("sender", "n")
+    )
+    refused = dict(
+        Refusal.objects.filter(at__gte=now - dt.timedelta(days=1))
         .values("claimed_sender")
         .annotate(n=Count("pk"))
-    }
+        .values_list("claimed_sender", "n")
+    )
     rows = []
     for peer in peers():
         queued = pending.get(peer.code, {})
-        last_failed = (
-            OutgoingMessage.objects.filter(recipient=peer.code, status=OutgoingMessage.Status.PENDING)
-            .exclude(last_error="")
-            .order_by("-last_attempt_at")
-            .values("last_error", "last_attempt_at")
-            .first()
-        )
         oldest = queued.get("oldest")
         rows.append(
             {
                 "node": peer,
                 "depth": queued.get("depth", 0),
                 "oldest_age": (now - oldest) if oldest else None,
-                "last_failure": last_failed,
+                # Only a peer with a queue has a failure worth showing: one query each, not one per peer.
+                "last_failure": _last_failure(peer.code) if queued else None,
                 "inbox_failed": failing.get(peer.code, 0),
                 "refused_today": refused.get(peer.code, 0),
-                "acknowledged": OutgoingMessage.objects.filter(
-                    recipient=peer.code, status=OutgoingMessage.Status.ACKNOWLEDGED
-                ).count(),
+                "acknowledged": acknowledged.get(peer.code, 0),
             }
         )
     return rows
+
+
+def _last_failure(code: str) -> dict | None:
+    return (
+        OutgoingMessage.objects.filter(recipient=code, status=OutgoingMessage.Status.PENDING)
+        .exclude(last_error="")
+        .order_by("-last_attempt_at")
+        .values("last_error", "last_attempt_at")
+        .first()
+    )
 
 
 def open_alerts() -> list[Alert]:

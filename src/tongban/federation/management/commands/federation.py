@@ -29,6 +29,10 @@ def _division_name(code: str) -> str:
     return found.full_name if found else code
 
 
+def _batches(total: int, size: int) -> list[int]:
+    return [min(size, total - start) for start in range(0, total, max(size, 1))]
+
+
 class Command(BaseCommand):
     help = "跨地区联邦：密钥、签名目录、探测消息、消息日志核验、演示集群"
     requires_system_checks: list[str] = []  # scripted many times by the cluster, the tests and the bench
@@ -50,6 +54,7 @@ class Command(BaseCommand):
         send.add_argument("--count", type=int, default=1, help="每个办件发送几条")
         send.add_argument("--cases", type=int, default=1, help="分几个办件发送")
         send.add_argument("--type", default="federation.ping", help="消息类型")
+        send.add_argument("--interval", type=float, default=0.0, help="每条消息单独一个事务，间隔多少秒（测时延用）")
         log = sub.add_parser("messages", help="消息日志（JSON 行）")
         log.add_argument("--direction", choices=["in", "out"], default="out")
         log.add_argument("--peer", default="")
@@ -117,12 +122,14 @@ class Command(BaseCommand):
         sent = 0
         for c in range(options["cases"]):
             case_ref = options["case"] if options["cases"] == 1 else f"{options['case']}-{c + 1}"
-            with transaction.atomic():
-                for _ in range(options["count"]):
-                    services.send_message(
-                        to_node=options["to"], case_ref=case_ref, message_type=options["type"], payload={"n": sent}
-                    )
-                    sent += 1
+            for batch in _batches(options["count"], 1 if options["interval"] else options["count"]):
+                with transaction.atomic():  # a case change with its messages, or each message on its own
+                    for _ in range(batch):
+                        services.send_message(
+                            to_node=options["to"], case_ref=case_ref, message_type=options["type"], payload={"n": sent}
+                        )
+                        sent += 1
+                time.sleep(options["interval"])
         self.stdout.write(json.dumps({"sent": sent, "seconds": round(time.perf_counter() - started, 3)}))
 
     def do_messages(self, options):
