@@ -162,4 +162,4 @@ def test_the_inbox_of_a_real_node_holds_refuses_and_answers_replays(cluster):
 
     refusals = [r[0] for r in cluster.query(B, "SELECT code FROM federation_refusal ORDER BY at")]
     assert refusals[-4:] == ["replayed", "bad_signature", "unknown_node", "bad_signature"]
-    assert count(cluster, B, "SELECT COUNT(*) FROM federation_incomingmessage WHERE case_ref LIKE 'X-%'") == 2
+    assert count(cluster, B, "SELECT COUNT(*) FROM federation_incomingmessage WHERE case_ref LIKE %s", "X-%") == 2
