@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Min, Q
@@ -118,7 +120,7 @@ def peer_queues(now: dt.datetime | None = None) -> list[dict]:
     return rows
 
 
-def _last_failure(code: str) -> dict | None:
+def _last_failure(code: str) -> Mapping[str, Any] | None:
     return (
         OutgoingMessage.objects.filter(recipient=code, status=OutgoingMessage.Status.PENDING)
         .exclude(last_error="")
