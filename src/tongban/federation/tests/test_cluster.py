@@ -1,6 +1,6 @@
 """Three real nodes on loopback ports, each with its own database, web server and worker: a peer stopped in
 the middle of traffic gets every message exactly once, in order per case, after it returns; forged, tampered,
-replayed and out-of-order requests are answered as the inbox promises. One cluster for the module."""
+replayed and out-of-order requests are answered as the inbox promises. One cluster, one test."""
 
 from __future__ import annotations
 
@@ -77,7 +77,13 @@ def wait_for(condition, what: str, timeout: float = 60) -> None:
 PENDING = "SELECT COUNT(*) FROM federation_outgoingmessage WHERE recipient = %s AND status = 'pending'"
 
 
-def test_a_peer_down_in_the_middle_of_traffic_gets_everything_once_and_in_order(cluster):
+def test_three_real_nodes(cluster):
+    """One test, so that one test process starts the cluster (xdist may split a module's tests)."""
+    a_peer_down_in_the_middle_of_traffic_gets_everything_once_and_in_order(cluster)
+    the_inbox_of_a_real_node_holds_refuses_and_answers_replays(cluster)
+
+
+def a_peer_down_in_the_middle_of_traffic_gets_everything_once_and_in_order(cluster):
     sent = json.loads(cluster.manage(A, "federation", "send", "--to", B, "--case", "F", "--cases", "3", "--count", "5"))
     assert sent["sent"] == 15
     acked = "SELECT COUNT(*) FROM federation_outgoingmessage WHERE status = 'acknowledged'"
@@ -131,7 +137,7 @@ def forged(cluster: Cluster, private: bytes, sender: str, case_ref: str, sequenc
     return envelope.signed_request(private, probe(sender, B, case_ref, sequence), dt.datetime.now(dt.UTC)).as_json()
 
 
-def test_the_inbox_of_a_real_node_holds_refuses_and_answers_replays(cluster):
+def the_inbox_of_a_real_node_holds_refuses_and_answers_replays(cluster):
     a_key = sm2.private_key_from_pem(Path(cluster.node(A).env["TONGBAN_NODE_KEY_FILE"]).read_text())
     b_public = sm2.public_key_from_pem(json.loads(cluster.manage(B, "federation", "describe-node"))["public_key"])
     second, first = forged(cluster, a_key, A, "X-1", 2), forged(cluster, a_key, A, "X-1", 1)
