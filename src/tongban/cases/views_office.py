@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.roles import Role
 from tongban.audit.services import client_ip
 from tongban.core.errors import DomainError
+from tongban.federation import selectors as federation_selectors
 from tongban.jurisdictions.models import Department
 
 from . import forms as f
@@ -221,6 +222,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "division": user_of(request).division,
             "licence_use": selectors.licence_use_figures(user_of(request), day.replace(day=1), day),
             "board_lines": page_extras.board_lines(user_of(request)),
+            "federation_alerts": len(federation_selectors.open_alerts()),
         },
     )
 

@@ -44,7 +44,10 @@ def generate_keypair() -> tuple[bytes, bytes]:
     return private, public_key_of(private) if public[0] != 4 else public
 
 
+@functools.lru_cache(maxsize=64)
 def public_key_of(private: bytes) -> bytes:
+    """A scalar multiplication (as long as a signature): kept per key, since a signature without the public
+    key given computes it (the federation signs every message, transmission and receipt with one key)."""
     return gmalg.SM2().generate_pk(private)
 
 
