@@ -41,6 +41,7 @@ from tongban.search.models import SearchSynonym
 from . import casebook, replay
 from . import files as demo_files
 from . import licences as demo_licences
+from .sharing import load_sharing
 from .data import accounts as account_data
 from .data import bundles as bundle_data
 from .data import catalogue as catalogue_data
@@ -67,6 +68,11 @@ KIND_LABELS = {
     "scenario": "演示办件场景",
     "licence_type": "证照类型",
     "licence": "存量电子证照",
+    "sharing_resources": "共享数据资源",
+    "sharing_population": "人口库记录",
+    "sharing_legal_entities": "法人库记录",
+    "sharing_credit": "信用库记录",
+    "sharing_social_insurance": "社保记录",
 }
 
 
@@ -470,6 +476,7 @@ def load_demo(*, cases: bool = True) -> LoadReport:
         _load_synonyms(report)
         _load_accounts(report, divisions, departments, centres)
         demo_licences.load_existing_licences(report)
+        load_sharing(report)  # the sharing catalogue and the providers' records (demo/sharing.py)
         if cases:
             _load_cases(report)
     return report

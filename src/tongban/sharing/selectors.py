@@ -1,0 +1,77 @@
+"""Reads of the sharing app: the subject's accesses and consents, the supervisors' flagged accesses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .domain.rules import FLAG_LABELS, REFUSAL_MESSAGES, Flag, Refusal
+from .models import AccessRecord, Consent, DataResource, IntakeLink
+from .providers import infos
+
+
+def subject_code_of(user: Any) -> str:
+    """The code shared data is kept under for an account: the resident ID, or the enterprise's USCC."""
+    return str(getattr(user, "id_number", "") or getattr(user, "uscc", "") or "")
+
+
+def field_labels() -> dict[tuple[str, str], str]:
+    return {(info.key, k): label for info in infos().values() for k, label in info.fields}
+
+
+@dataclass(frozen=True)
+class AccessLine:
+    record: AccessRecord
+    case_number: str
+    resource_name: str
+    fields: list[str]
+    flags: list[str]
+    refusal: str
+
+
+def lines(records: list[AccessRecord]) -> list[AccessLine]:
+    """Records as people read them: a window intake shows the case it became; fields by their names."""
+    labels = field_labels()
+    names = dict(DataResource.objects.values_list("code", "name"))
+    keys = {r.intake_key for r in records if r.intake_key and not r.case_number}
+    cases = dict(IntakeLink.objects.filter(intake_key__in=keys).values_list("intake_key", "case_number"))
+    out = []
+    for r in records:
+        shown = r.fields_given or r.fields_asked
+        out.append(
+            AccessLine(
+                record=r,
+                case_number=r.case_number or cases.get(r.intake_key, ""),
+                resource_name=names.get(r.resource_code, r.resource_code),
+                fields=[labels.get((r.provider, k), k) for k in shown],
+                flags=[FLAG_LABELS[Flag(f)] for f in r.flags if f in Flag._value2member_map_],
+                refusal=REFUSAL_MESSAGES[Refusal(r.refusal)] if r.refusal in Refusal._value2member_map_ else "",
+            )
+        )
+    return out
+
+
+def accesses_to(user: Any, limit: int = 200) -> QuerySet[AccessRecord]:
+    """谁查看了我的数据: every access to the account's data (given, not found or refused), newest first."""
+    code = subject_code_of(user)
+    if not code:
+        return AccessRecord.objects.none()
+    return AccessRecord.objects.filter(subject_code=code).order_by("-at", "-id")[:limit]
+
+
+def consents_of(user: Any) -> QuerySet[Consent]:
+    code = subject_code_of(user)
+    if not code:
+        return Consent.objects.none()
+    return Consent.objects.filter(subject_code=code).select_related("resource").order_by("-given_at", "-id")
+
+
+def flagged(limit: int = 200) -> QuerySet[AccessRecord]:
+    """Accesses a supervisor should look at: without a case, outside working hours, in bulk, or refused."""
+    return (
+        AccessRecord.objects.exclude(flags=[], outcome=AccessRecord.Outcome.GIVEN)
+        .exclude(flags=[], outcome=AccessRecord.Outcome.NOT_FOUND)
+        .order_by("-at", "-id")[:limit]
+    )
