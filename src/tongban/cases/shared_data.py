@@ -51,7 +51,14 @@ class SharedDataSource(Protocol):
         """Values for the form's keys from the bases the catalogue lets this requester use for this item."""
 
     def confirm(
-        self, user: Any, *, intake_key: str, case_number: str, subject_code: str, confirmed: list[str], materials: list[str]
+        self,
+        user: Any,
+        *,
+        intake_key: str,
+        case_number: str,
+        subject_code: str,
+        confirmed: list[str],
+        materials: list[str],
     ) -> None:
         """The application filled under ``intake_key`` became ``case_number``; these keys were confirmed and
         these materials replaced by shared data."""

@@ -105,7 +105,10 @@ RULES: dict[str, list[tuple[str, list[str], bool, bool, str]]] = {
         *((role, ["ethnicity", "birth_date"], True, True, "须经本人授权") for role in HANDLING),
     ],
     "legal-entity-basic": [
-        *((role, [*ENTITY, "registered_capital", "established_on"], False, False, "登记信息依法公示") for role in HANDLING),
+        *(
+            (role, [*ENTITY, "registered_capital", "established_on"], False, False, "登记信息依法公示")
+            for role in HANDLING
+        ),
         (SUPERVISOR, ENTITY, False, False, "监督检查"),
     ],
     "credit-standing": [
@@ -149,7 +152,7 @@ def generated_person(i: int) -> tuple[str, str, str, dt.date]:
 
 
 def generated_enterprise(i: int) -> tuple[str, str]:
-    code = f"ZS{i:04d}".ljust(8, "0")[:8]
+    code = f"MA3G{i:04d}"
     trade = _TRADES[i % len(_TRADES)]
     return make_uscc("9", "1", ZJ, code), f"诸暨市{_TOWNS[i % len(_TOWNS)][:2]}{trade}有限公司"
 
@@ -213,7 +216,9 @@ def load_sharing(report: Any) -> None:
             )
         resource.rules.all().delete()  # the demo's rules are the catalogue's; a reload restates them
         SharingRule.objects.bulk_create(
-            SharingRule(resource=resource, role=role, fields=fields, needs_case=case, needs_consent=consent, condition=why)
+            SharingRule(
+                resource=resource, role=role, fields=fields, needs_case=case, needs_consent=consent, condition=why
+            )
             for role, fields, case, consent, why in RULES[code]
         )
     _load_records(report)

@@ -247,7 +247,9 @@ class AccessRecord(AppendOnlyModel):
     outcome = models.CharField("结果", max_length=20, choices=Outcome.choices)
     refusal = models.CharField("拒绝原因", max_length=40, blank=True)
     flags = models.JSONField("提示", default=list)
-    consent = models.ForeignKey(Consent, verbose_name="依据的授权", null=True, on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey(
+        Consent, verbose_name="依据的授权", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     ip = models.CharField("来源地址", max_length=45, blank=True)
 
     class Meta:

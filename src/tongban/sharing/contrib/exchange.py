@@ -37,7 +37,7 @@ class ExchangeProvider:
         if self.token:
             request.add_header("Authorization", f"Bearer {self.token}")
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (configured URL)
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                 body = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as exc:
             raise ExchangeUnavailable(f"HTTP {exc.code}") from exc

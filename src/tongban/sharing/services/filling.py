@@ -55,7 +55,11 @@ class PlatformSharedData:
             wanted = table.wanted(provider, form_keys)
             if resource is None or not wanted:
                 continue
-            if consent and _needs_consent(resource, role) and consent_in_force(subject_code, resource, item_code) is None:
+            if (
+                consent
+                and _needs_consent(resource, role)
+                and consent_in_force(subject_code, resource, item_code) is None
+            ):
                 consents.give(
                     subject_code=subject_code,
                     subject_name="",
@@ -125,7 +129,14 @@ class PlatformSharedData:
         return f"{standing}（{listed}）" if listed else standing
 
     def confirm(
-        self, user: Any, *, intake_key: str, case_number: str, subject_code: str, confirmed: list[str], materials: list[str]
+        self,
+        user: Any,
+        *,
+        intake_key: str,
+        case_number: str,
+        subject_code: str,
+        confirmed: list[str],
+        materials: list[str],
     ) -> None:
         with transaction.atomic():
             if IntakeLink.objects.filter(intake_key=intake_key).exists():
