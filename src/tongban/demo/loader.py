@@ -41,12 +41,12 @@ from tongban.search.models import SearchSynonym
 from . import casebook, replay
 from . import files as demo_files
 from . import licences as demo_licences
-from .sharing import load_sharing
 from .data import accounts as account_data
 from .data import bundles as bundle_data
 from .data import catalogue as catalogue_data
 from .data import regions, synonyms, themes
 from .data.common import Item, MainItem, entry_fields
+from .sharing import load_sharing
 
 DEMO_MODE_REQUIRED = (
     "未开启演示模式：演示数据含有公开的账号密码，只能在演示部署中加载。"
