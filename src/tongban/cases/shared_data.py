@@ -16,7 +16,7 @@ from tongban.core.actor import Actor
 
 @dataclass(frozen=True)
 class FilledValue:
-    key: str  # the form's field key (the window form's "name", or a key of the item's form schema)
+    key: str  # the form's field key (the window form's "name", a key of the item's form schema; "": shown only)
     label: str  # the data item's name in the source
     value: str
     source: str  # "人口库（诸暨市公安局）"
@@ -31,7 +31,7 @@ class Filled:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def by_key(self) -> dict[str, FilledValue]:
-        return {v.key: v for v in self.values}
+        return {v.key: v for v in self.values if v.key}
 
 
 class SharedDataSource(Protocol):

@@ -27,12 +27,19 @@ FORM_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Asked for whatever the form holds, for the clerk or applicant to check who is applying (shown with their
+# source even where the form has no field for them).
+CHECKED: dict[str, tuple[str, ...]] = {
+    "population": ("name", "gender", "address", "household_address"),
+    "legal_entity": ("name", "legal_representative", "address"),
+}
+
 # Which base answers for which kind of applicant (the window form's kinds: natural, legal, founding).
 SOURCES_BY_KIND = {"natural": ("population",), "founding": ("population",), "legal": ("legal_entity",)}
 
 
 def wanted(provider: str, form_keys: Iterable[str]) -> dict[str, str]:
-    """Data item → the form key it fills, for the keys this form has."""
+    """Data item → the form key it fills ("" : shown for checking only), for the keys this form has."""
     have = set(form_keys)
     found: dict[str, str] = {}
     taken: set[str] = set()
@@ -41,6 +48,8 @@ def wanted(provider: str, form_keys: Iterable[str]) -> dict[str, str]:
         if key:
             found[item] = key
             taken.add(key)
+    for item in CHECKED.get(provider, ()):
+        found.setdefault(item, "")
     return found
 
 

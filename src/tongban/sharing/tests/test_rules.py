@@ -73,9 +73,11 @@ def test_form_keys_and_replaced_materials() -> None:
         "name": "name",
         "gender": "gender",
         "address": "residence_address",
+        "household_address": "",  # asked to check the household, shown without a field to fill
     }
     assert filling.wanted("legal_entity", {"enterprise_name", "registered_address"}) == {
         "name": "enterprise_name",
         "address": "registered_address",
+        "legal_representative": "",
     }
     assert filling.replaced(["居民户口簿（原件）", "结婚证"], ["居民户口簿", "户口簿"]) == ["居民户口簿（原件）"]
