@@ -44,6 +44,7 @@ def _register_routers() -> None:
         ("jurisdictions", "/"),
         ("cases", "/"),
         ("licences", "/"),
+        ("sharing", "/"),
     ]:
         try:
             module = importlib.import_module(f"tongban.{app}.api")

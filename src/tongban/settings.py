@@ -94,6 +94,8 @@ TONGBAN_LICENCE_STATUS_LIST_HOURS = float(os.environ.get("TONGBAN_LICENCE_STATUS
 # its bearer token, and how many look-ups one staff member may make per minute.
 TONGBAN_SHARING_EXCHANGE_URL = os.environ.get("TONGBAN_SHARING_EXCHANGE_URL", "")
 TONGBAN_SHARING_EXCHANGE_TOKEN = os.environ.get("TONGBAN_SHARING_EXCHANGE_TOKEN", "")
+# Serving the local providers to other nodes over HTTP (/sharing/exchange/…): the token callers present; empty: off.
+TONGBAN_SHARING_SERVE_TOKEN = os.environ.get("TONGBAN_SHARING_SERVE_TOKEN", "")
 TONGBAN_SHARING_RATE_LIMIT = int(os.environ.get("TONGBAN_SHARING_RATE_LIMIT", "60"))
 
 ALLOWED_HOSTS = [h for h in os.environ.get("TONGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]

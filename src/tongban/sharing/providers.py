@@ -70,5 +70,10 @@ def provider(key: str) -> Provider:
     return _local[key]()
 
 
+def local(key: str) -> Provider:
+    """The local implementation, whatever the configuration (what this node serves to others)."""
+    return _local[key]()
+
+
 def pick(record: dict[str, str], fields: frozenset[str]) -> dict[str, str]:
     return {k: v for k, v in record.items() if k in fields}

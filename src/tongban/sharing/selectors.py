@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from tongban.accounts.masking import mask_name
+
 from .domain.rules import FLAG_LABELS, REFUSAL_MESSAGES, Flag, Refusal
 from .models import AccessRecord, Consent, DataResource, IntakeLink
 from .providers import infos
@@ -30,16 +32,22 @@ class AccessLine:
     flags: list[str]
     refusal: str
 
+    @property
+    def who(self) -> str:
+        """The staff member as the data subject sees them: masked, as other staff names shown to the public."""
+        return mask_name(self.record.user_label)
+
 
 def lines(records: list[AccessRecord]) -> list[AccessLine]:
     """Records as people read them: a window intake shows the case it became; fields by their names."""
     labels = field_labels()
+    order = {key: i for i, key in enumerate(labels)}  # the provider's order of its fields
     names = dict(DataResource.objects.values_list("code", "name"))
     keys = {r.intake_key for r in records if r.intake_key and not r.case_number}
     cases = dict(IntakeLink.objects.filter(intake_key__in=keys).values_list("intake_key", "case_number"))
     out = []
     for r in records:
-        shown = r.fields_given or r.fields_asked
+        shown = sorted(r.fields_given or r.fields_asked, key=lambda k: order.get((r.provider, k), len(order)))
         out.append(
             AccessLine(
                 record=r,
