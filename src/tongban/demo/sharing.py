@@ -22,6 +22,7 @@ from tongban.sharing.models import (
 from tongban.sharing.providers import infos
 
 from .data import accounts as account_data
+from .data import regions
 from .data.regions import ZJ
 
 CLERK, APPROVER, HEAD, SUPERVISOR = "window_clerk", "approver", "department_head", "supervisor"
@@ -174,7 +175,7 @@ def _upsert(report: Any, kind: str, model: Any, key: dict[str, Any], values: dic
 def _people() -> list[tuple[str, str, str]]:
     """(resident ID, name, address) of every demo citizen with an ID, then the generated ones."""
     found = [
-        (spec.id_number, spec.name, spec.address or _address(spec.username))
+        (spec.id_number, spec.real_name, spec.address or _address(spec.username))
         for spec in account_data.ACCOUNTS
         if spec.kind == "citizen" and spec.id_number
     ]
@@ -185,7 +186,8 @@ def _people() -> list[tuple[str, str, str]]:
 
 
 def load_sharing(report: Any) -> None:
-    departments = {d.kind: d for d in Department.objects.filter(division__code=ZJ)}
+    codes = {regions.department(ZJ, resource[3]).uscc: resource[3] for resource in RESOURCES}
+    departments = {codes[d.uscc]: d for d in Department.objects.filter(uscc__in=codes)}
     provider_fields = {key: info.fields for key, info in infos().items()}
     for code, name, provider, dept, kind, basis, frequency, replaces in RESOURCES:
         resource = _upsert(
@@ -273,7 +275,7 @@ def _load_records(report: Any) -> None:
             },
         )
     enterprises = [
-        (spec.uscc, spec.name, spec.legal_representative or "陈建国", spec.address or _address(spec.username))
+        (spec.uscc, spec.real_name, spec.legal_representative or "陈建国", spec.address or _address(spec.username))
         for spec in account_data.ACCOUNTS
         if spec.kind == "enterprise" and spec.uscc
     ]

@@ -57,7 +57,7 @@ class DataResourceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = providers.provider_choices()
+        self.fields["provider"].choices = providers.provider_choices()  # type: ignore[attr-defined]
 
 
 @admin.register(DataResource)

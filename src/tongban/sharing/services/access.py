@@ -69,7 +69,7 @@ def resource_spec(resource: DataResource) -> rules.Resource:
             rules.Rule(
                 role=r.role,
                 fields=frozenset(r.fields),
-                item_code=r.item.code if r.item_id else "",
+                item_code=r.item.code if r.item is not None else "",
                 department_id=r.department_id,
                 needs_case=r.needs_case,
                 needs_consent=r.needs_consent,

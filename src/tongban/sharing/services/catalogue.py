@@ -29,7 +29,7 @@ def snapshot(resource: DataResource) -> dict[str, Any]:
             {
                 "role": r.role,
                 "department": r.department_id,
-                "item": r.item.code if r.item_id else "",
+                "item": r.item.code if r.item is not None else "",
                 "fields": r.fields,
                 "needs_case": r.needs_case,
                 "needs_consent": r.needs_consent,

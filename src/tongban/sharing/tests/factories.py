@@ -9,6 +9,7 @@ from tongban.cases.domain.workflow import CaseStatus
 from tongban.cases.models import Case
 from tongban.cases.tests.factories import World, bring_to, world
 from tongban.core.identifiers import make_uscc
+from tongban.jurisdictions.models import Department
 
 from ..models import (
     CreditRecord,
@@ -35,7 +36,7 @@ class SharingWorld:
     resources: dict[str, DataResource]
 
 
-def resource(code: str, provider: str, department: object, kind: str, replaces: str = "") -> DataResource:
+def resource(code: str, provider: str, department: Department, kind: str, replaces: str = "") -> DataResource:
     row = DataResource.objects.create(
         code=code,
         name={"population": "人口基础信息", "legal_entity": "法人登记信息", "credit": "公共信用信息"}.get(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -35,7 +36,11 @@ def test_saving_a_resource_in_the_admin_appends_its_state_to_the_history(client:
         "replaces_materials": "",
         "active": "on",
     }
-    for prefix, rows in (("fields", population.fields.all()), ("rules", population.rules.all())):
+    groups: list[tuple[str, list[Any]]] = [
+        ("fields", list(population.fields.all())),
+        ("rules", list(population.rules.all())),
+    ]
+    for prefix, rows in groups:
         data |= {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(len(rows))}
         for i, row in enumerate(rows):
             data[f"{prefix}-{i}-id"] = str(row.pk)
