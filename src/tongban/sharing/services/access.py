@@ -104,6 +104,12 @@ def takes_item_at_window(user: Any, actor: Actor, item_code: str) -> bool:
     return ItemImplementation.objects.filter(code=item_code, department__in=centre.departments.all()).exists()
 
 
+def _workplace(user: Any) -> str:
+    """Where the requester works, as the data subject reads it: their department, or a clerk's service centre."""
+    place = getattr(user, "department", None) or getattr(user, "service_centre", None)
+    return str(getattr(place, "name", "") or "")[:100]
+
+
 def _recent_subjects(user: Any, at: dt.datetime) -> int:
     since = at - dt.timedelta(hours=1)
     rows = AccessRecord.objects.filter(user=user, at__gte=since, case_number="", intake_key="")
@@ -184,7 +190,7 @@ def ask(
             user_label=(getattr(user, "real_name", "") or user.get_username())[:100],
             role=request.role,
             department=department,
-            department_name=str(getattr(department, "name", "") or "")[:100],
+            department_name=_workplace(user),
             purpose=request.purpose[:200],
             item_code=item_code[:60],
             case_number=case_number[:40],
