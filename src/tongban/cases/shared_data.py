@@ -50,6 +50,13 @@ class SharedDataSource(Protocol):
     ) -> Filled:
         """Values for the form's keys from the bases the catalogue lets this requester use for this item."""
 
+    def fill_own(self, user: Any, *, item_code: str, form_keys: frozenset[str], ip: str) -> Filled:
+        """The applicant's own data for their online form (on their record as an access by themself)."""
+
+    def consent_online(self, user: Any, *, item_code: str, case_number: str, ip: str) -> list[str]:
+        """The applicant agreed on the online form that the departments handling the application use their
+        shared data: a consent receipt per resource that needs one; the resources' names."""
+
     def confirm(
         self,
         user: Any,

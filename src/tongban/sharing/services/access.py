@@ -24,7 +24,7 @@ from tongban.core.errors import DomainError
 from tongban.workdays.selectors import current_calendar
 from tongban.workdays.workcal import UnknownCalendarYear
 
-from .. import providers
+from .. import providers, selectors
 from ..domain import rules
 from ..models import AccessRecord, Consent, DataResource
 
@@ -129,7 +129,6 @@ def ask(
     intake_key: str = "",
     subjects: int = 1,
     ip: str = "",
-    fetch: bool = True,
 ) -> Answer:
     """Ask ``resource_code`` for ``fields`` of ``subject_code``. The catalogue's rules decide (domain.rules);
     whether the requester handles the case is the case core's policy. Refusals are recorded as accesses too.
@@ -166,8 +165,41 @@ def ask(
     )
     decision = rules.decide(resource_spec(resource), request, working_time=working_time(at))
     values: dict[str, str] | None = None
-    if decision.allowed and fetch:
+    if decision.allowed:
         values = providers.provider(resource.provider).fetch(subject_code, decision.given)
+    record = _record(
+        user,
+        request,
+        decision,
+        resource,
+        subject_code=subject_code,
+        case_number=case_number,
+        item_code=item_code,
+        intake_key=intake_key,
+        values=values,
+        consent=consent,
+        ip=ip,
+        at=at,
+    )
+    return Answer(record, decision, values or {})
+
+
+def _record(
+    user: Any,
+    request: rules.Ask,
+    decision: rules.Decision,
+    resource: DataResource,
+    *,
+    subject_code: str,
+    case_number: str,
+    item_code: str,
+    intake_key: str,
+    values: dict[str, str] | None,
+    consent: Consent | None,
+    ip: str,
+    at: dt.datetime,
+) -> AccessRecord:
+    """The access, given or refused, as one append-only record and one audit entry, in one transaction."""
     outcome = AccessRecord.Outcome.REFUSED
     if decision.allowed:
         outcome = AccessRecord.Outcome.GIVEN if values is not None else AccessRecord.Outcome.NOT_FOUND
@@ -182,14 +214,13 @@ def ask(
         "user": user.pk,
         "at": at.isoformat(),
     }
-    department = getattr(user, "department", None)
     with transaction.atomic():
         record = AccessRecord(
             at=at,
             user=user,
             user_label=(getattr(user, "real_name", "") or user.get_username())[:100],
             role=request.role,
-            department=department,
+            department=getattr(user, "department", None),
             department_name=_workplace(user),
             purpose=request.purpose[:200],
             item_code=item_code[:60],
@@ -225,4 +256,41 @@ def ask(
                 "response_hash": record.response_hash,
             },
         )
+    return record
+
+
+OWN_ROLE = "subject"  # the data subject reading their own data (an applicant filling their form)
+
+
+def own(user: Any, *, resource_code: str, fields: list[str], purpose: str, item_code: str = "", ip: str = "") -> Answer:
+    """The data subject reads their own record (the online form fills from it): any field of a shared
+    resource, none of one not shared; on their record like every other access."""
+    resource = DataResource.objects.filter(code=resource_code, active=True).first()
+    subject_code = selectors.subject_code_of(user)
+    if resource is None or not subject_code:
+        raise DomainError("unknown_resource", "共享目录中没有该数据资源", "resource", status=404)
+    at = clock.now()
+    spec = resource_spec(resource)
+    request = rules.Ask(OWN_ROLE, None, item_code, purpose, frozenset(fields) & spec.fields, has_case=True)
+    if resource.kind is rules.SharingType.NOT_SHARED:
+        decision = rules.Decision(refusal=rules.Refusal.NOT_SHARED)
+    elif not request.fields:
+        decision = rules.Decision(refusal=rules.Refusal.NO_FIELDS)
+    else:
+        decision = rules.Decision(given=request.fields)
+    values = providers.provider(resource.provider).fetch(subject_code, decision.given) if decision.allowed else None
+    record = _record(
+        user,
+        request,
+        decision,
+        resource,
+        subject_code=subject_code,
+        case_number="",
+        item_code=item_code,
+        intake_key="",
+        values=values,
+        consent=None,
+        ip=ip,
+        at=at,
+    )
     return Answer(record, decision, values or {})

@@ -14,9 +14,11 @@ from tongban.core.actor import Actor
 from ..domain import filling as table
 from ..models import DataResource, IntakeLink
 from ..providers import infos
+from ..selectors import subject_code_of
 from . import consent as consents
-from .access import ask, consent_in_force
+from .access import ask, consent_in_force, own
 
+OWN_PURPOSE = "本人网上申请，填写申请表"
 CREDIT_LABELS = {"dishonest": "失信", "good": "守信（良好记录）", "none": "无失信记录"}
 
 
@@ -127,6 +129,60 @@ class PlatformSharedData:
         standing = CREDIT_LABELS.get(answer.values.get("standing", ""), "")
         listed = answer.values.get("list_name", "")
         return f"{standing}（{listed}）" if listed else standing
+
+    def fill_own(self, user: Any, *, item_code: str, form_keys: frozenset[str], ip: str) -> Filled:
+        kind = "legal" if getattr(user, "uscc", None) else "natural"
+        by_provider = {r.provider: r for r in DataResource.objects.filter(active=True).select_related("department")}
+        values: list[FilledValue] = []
+        refusals: list[str] = []
+        for provider in table.SOURCES_BY_KIND[kind]:
+            resource = by_provider.get(provider)
+            wanted = {k: v for k, v in table.wanted(provider, form_keys).items() if v}
+            if resource is None or not wanted:
+                continue
+            answer = own(
+                user,
+                resource_code=resource.code,
+                fields=sorted(wanted),
+                purpose=OWN_PURPOSE,
+                item_code=item_code,
+                ip=ip,
+            )
+            if answer.refused or not answer.found:
+                refusals.append(f"{resource.name}：没有可用的数据，请自行填写")
+                continue
+            labels = dict(infos()[provider].fields)
+            source = f"{resource.name}（{resource.department.name}）"
+            values += [FilledValue(wanted[k], labels.get(k, k), v, source) for k, v in answer.values.items()]
+        return Filled(tuple(values), tuple(refusals))
+
+    def consent_online(self, user: Any, *, item_code: str, case_number: str, ip: str) -> list[str]:
+        impl = (
+            ItemImplementation.objects.select_related("department", "published_version").filter(code=item_code).first()
+        )
+        code = subject_code_of(user)
+        if impl is None or not code:
+            return []
+        needing = DataResource.objects.filter(active=True, rules__needs_consent=True).distinct()
+        given = []
+        for resource in needing:
+            if consent_in_force(code, resource, item_code) is not None:
+                continue
+            fields = sorted({k for r in resource.rules.filter(needs_consent=True) for k in r.fields})
+            consents.give(
+                subject_code=code,
+                subject_name=getattr(user, "real_name", ""),
+                resource=resource,
+                fields=fields,
+                purpose=f"办理“{impl.published_version.name if impl.published_version else item_code}”（{case_number}）",
+                controllers=f"{impl.department.name}；受理该申请的服务中心",
+                collected="online_form",
+                item_code=item_code,
+                subject=user,
+                ip=ip,
+            )
+            given.append(resource.name)
+        return given
 
     def confirm(
         self,

@@ -80,3 +80,24 @@ def test_a_clerk_of_a_centre_that_does_not_serve_the_item_is_refused_and_recorde
     url = f"/cases/window/apply/{sw.w.version.implementation.code}/"
     assert client.get(url).status_code == 404  # the window does not even offer the item
     assert not AccessRecord.objects.exists()
+
+
+def test_the_applicant_fills_the_online_form_from_their_own_shared_data_and_gives_consent_on_it(
+    client: Client, sw: SharingWorld
+) -> None:
+    applicant = sw.w.other_citizen  # the account whose resident ID the population base holds
+    client.force_login(applicant)
+    url = f"/cases/apply/{sw.w.version.implementation.code}/"
+    plain = client.get(url).content.decode()
+    assert 'id="shared-fill-link"' in plain and not AccessRecord.objects.exists()  # nothing asked unasked
+    html = client.get(url + "?fill=shared").content.decode()
+    assert "来源：人口基础信息（诸暨市公安局）" in html and 'value="浙江省诸暨市暨阳街道浣纱南路1号"' in html
+    record = AccessRecord.objects.get()
+    assert record.user == applicant and record.role == "subject" and record.subject_code == sw.subject
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    saved = client.post(url, {"token": token, "action": "save", "f_address": "x", "share_consent": "on"})
+    assert saved.status_code == 302
+    given = {c.resource.code: c for c in Consent.objects.filter(subject=applicant)}
+    assert set(given) == {"population-basic", "social-insurance"}  # the resources whose rules need consent
+    assert given["population-basic"].fields == ["ethnicity"] and given["population-basic"].collected == "online_form"
+    assert sw.w.version.name in given["population-basic"].purpose and given["population-basic"].policy_version
