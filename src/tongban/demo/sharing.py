@@ -11,6 +11,7 @@ from typing import Any
 from tongban.core.identifiers import make_resident_id, make_uscc
 from tongban.jurisdictions.models import Department
 from tongban.sharing.models import (
+    CreditMeasure,
     CreditRecord,
     DataResource,
     LegalEntityRecord,
@@ -123,6 +124,15 @@ RULES: dict[str, list[tuple[str, list[str], bool, bool, str]]] = {
     "licence-store": [*((role, ["licences", "licence_numbers"], True, False, "办理本人申请") for role in HANDLING)],
 }
 
+CREDIT_BASIS = "《关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》（国发〔2016〕33号）"
+CREDIT_MEASURES = [
+    ("good", "deferral"),
+    ("good", "commitment"),
+    ("dishonest", "no_deferral"),
+    ("dishonest", "no_commitment"),
+    ("dishonest", "strict_review"),
+]
+
 _STREETS = ["浣纱南路", "望云路", "艮塔西路", "暨阳路", "东二路", "大桥路", "江东路", "永昌路", "苎萝东路", "西施大街"]
 _TOWNS = ["暨阳街道", "陶朱街道", "浣东街道", "店口镇", "大唐街道", "枫桥镇", "山下湖镇", "次坞镇"]
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭"
@@ -222,6 +232,10 @@ def load_sharing(report: Any) -> None:
                 resource=resource, role=role, fields=fields, needs_case=case, needs_consent=consent, condition=why
             )
             for role, fields, case, consent, why in RULES[code]
+        )
+    for standing, measure in CREDIT_MEASURES:
+        CreditMeasure.objects.update_or_create(
+            standing=standing, measure=measure, item=None, defaults={"basis": CREDIT_BASIS}
         )
     _load_records(report)
 

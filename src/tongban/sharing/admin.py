@@ -15,6 +15,7 @@ from .models import (
     AccessRecord,
     CatalogueChange,
     Consent,
+    CreditMeasure,
     CreditRecord,
     DataResource,
     IntakeLink,
@@ -88,6 +89,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(CreditMeasure)
+class CreditMeasureAdmin(admin.ModelAdmin):
+    list_display = ("standing", "measure", "item", "basis")
+    list_filter = ("standing", "measure")
+    autocomplete_fields = ("item",)
 
 
 @admin.register(CatalogueChange)

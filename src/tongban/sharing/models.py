@@ -15,12 +15,14 @@ from .contrib.credit.models import CreditRecord
 from .contrib.legal_entity.models import LegalEntityRecord
 from .contrib.population.models import PopulationRecord
 from .contrib.social_insurance.models import SocialInsuranceRecord
+from .domain.credit import MEASURE_LABELS, Standing
 from .domain.rules import SHARING_TYPE_LABELS, SharingType
 
 __all__ = [
     "AccessRecord",
     "CatalogueChange",
     "Consent",
+    "CreditMeasure",
     "CreditRecord",
     "DataResource",
     "IntakeLink",
@@ -156,6 +158,33 @@ class CatalogueChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.resource_code} {self.change}"
+
+
+class CreditMeasure(models.Model):
+    """联合奖惩措施: a green channel or a restriction an item applies to applicants of a credit standing."""
+
+    standing = models.CharField(
+        "信用状况", max_length=10, choices=[(Standing.GOOD.value, "守信"), (Standing.DISHONEST.value, "失信")]
+    )
+    measure = models.CharField("措施", max_length=20, choices=[(k.value, v) for k, v in MEASURE_LABELS.items()])
+    item = models.ForeignKey(
+        "catalogue.ItemImplementation",
+        verbose_name="事项",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="留空：所有事项；某事项有自己的措施时只用它自己的",
+    )
+    basis = models.CharField("依据", max_length=300)
+
+    class Meta:
+        verbose_name = "信用奖惩措施"
+        verbose_name_plural = "信用奖惩措施"
+        ordering = ["standing", "measure", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_standing_display()} · {self.get_measure_display()}"
 
 
 class Consent(models.Model):

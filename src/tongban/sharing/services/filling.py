@@ -11,8 +11,9 @@ from tongban.cases.shared_data import Filled, FilledValue
 from tongban.catalogue.models import ItemImplementation
 from tongban.core.actor import Actor
 
+from ..domain import credit
 from ..domain import filling as table
-from ..models import DataResource, IntakeLink
+from ..models import CreditMeasure, DataResource, IntakeLink
 from ..providers import infos
 from ..selectors import subject_code_of
 from . import consent as consents
@@ -20,6 +21,13 @@ from .access import ask, consent_in_force, own
 
 OWN_PURPOSE = "本人网上申请，填写申请表"
 CREDIT_LABELS = {"dishonest": "失信", "good": "守信（良好记录）", "none": "无失信记录"}
+
+
+def measure_lines() -> list[credit.Line]:
+    rows = CreditMeasure.objects.select_related("item")
+    return [
+        credit.Line(credit.Standing(r.standing), credit.Measure(r.measure), r.item.code if r.item else "") for r in rows
+    ]
 
 
 def _needs_consent(resource: DataResource, role: str) -> bool:
@@ -126,9 +134,16 @@ class PlatformSharedData:
         )
         if answer.refused or not answer.found:
             return ""
-        standing = CREDIT_LABELS.get(answer.values.get("standing", ""), "")
+        value = answer.values.get("standing", "")
+        standing = CREDIT_LABELS.get(value, "")
         listed = answer.values.get("list_name", "")
-        return f"{standing}（{listed}）" if listed else standing
+        said = f"{standing}（{listed}）" if listed else standing
+        measures = (
+            credit.applicable(credit.Standing(value), item_code, measure_lines()) if value in CREDIT_LABELS else []
+        )
+        if measures:
+            said += "：" + "；".join(credit.MEASURE_LABELS[m] for m in measures)
+        return said
 
     def fill_own(self, user: Any, *, item_code: str, form_keys: frozenset[str], ip: str) -> Filled:
         kind = "legal" if getattr(user, "uscc", None) else "natural"

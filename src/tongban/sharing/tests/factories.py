@@ -12,6 +12,7 @@ from tongban.core.identifiers import make_uscc
 from tongban.jurisdictions.models import Department
 
 from ..models import (
+    CreditMeasure,
     CreditRecord,
     DataResource,
     LegalEntityRecord,
@@ -71,6 +72,8 @@ def catalogue(w: World) -> dict[str, DataResource]:
     credit = resource("credit-standing", "credit", w.police, "conditional")
     for role in HANDLING:
         rule(credit, role, ["standing", "list_name"], case=True)
+    CreditMeasure.objects.create(standing="dishonest", measure="no_deferral", basis="国发〔2016〕33号")
+    CreditMeasure.objects.create(standing="good", measure="deferral", basis="国发〔2016〕33号")
     social = resource("social-insurance", "social_insurance", w.hrss, "conditional")
     rule(social, "approver", ["employer", "months_paid"], case=True, consent=True)
     return {r.provider: r for r in (population, entity, credit, social)}

@@ -81,3 +81,18 @@ def test_form_keys_and_replaced_materials() -> None:
         "legal_representative": "",
     }
     assert filling.replaced(["居民户口簿（原件）", "结婚证"], ["居民户口簿", "户口簿"]) == ["居民户口簿（原件）"]
+
+
+def test_an_items_own_credit_measures_replace_the_general_ones() -> None:
+    from ..domain.credit import Line, Measure, Standing, applicable
+
+    lines = [
+        Line(Standing.DISHONEST, Measure.NO_DEFERRAL),
+        Line(Standing.DISHONEST, Measure.STRICT_REVIEW),
+        Line(Standing.GOOD, Measure.DEFERRAL),
+        Line(Standing.DISHONEST, Measure.NO_COMMITMENT, item_code="ITEM-1"),
+    ]
+    assert applicable(Standing.DISHONEST, "ITEM-2", lines) == [Measure.NO_DEFERRAL, Measure.STRICT_REVIEW]
+    assert applicable(Standing.DISHONEST, "ITEM-1", lines) == [Measure.NO_COMMITMENT]
+    assert applicable(Standing.GOOD, "ITEM-1", lines) == [Measure.DEFERRAL]
+    assert applicable(Standing.NONE, "ITEM-1", lines) == []

@@ -42,7 +42,8 @@ def test_the_clerk_fills_the_form_from_shared_data_and_the_citizen_sees_the_acce
     assert page.status_code == 200, html
     assert "人口基础信息（诸暨市公安局）" in html and "浙江省诸暨市暨阳街道浣纱南路1号" in html
     assert 'value="王五"' in html  # the applicant's name from the population base, in the name field
-    assert "公共信用信息" not in html and "失信" in html  # the credit base's answer for the clerk
+    # The credit base's answer for the clerk, with the measures the list of 联合奖惩 sets for a 失信 applicant.
+    assert "失信（失信被执行人名单）：不适用容缺受理" in html
     assert 'name="shared_field" value="address"' in html and 'name="shared_material" value="出生医学证明"' in html
     assert Consent.objects.filter(subject_code=sw.subject, collected="window").count() == 1
     given = AccessRecord.objects.filter(outcome="given", intake_key=f"window:{token}")
