@@ -55,12 +55,22 @@ def resource(code: str, provider: str, department: Department, kind: str, replac
     return row
 
 
-def rule(res: DataResource, role: str, fields: list[str], case: bool = False, consent: bool = False) -> None:
-    SharingRule.objects.create(resource=res, role=role, fields=fields, needs_case=case, needs_consent=consent)
+def rule(
+    res: DataResource,
+    role: str,
+    fields: list[str],
+    case: bool = False,
+    consent: bool = False,
+    department: Department | None = None,
+) -> None:
+    SharingRule.objects.create(
+        resource=res, role=role, fields=fields, needs_case=case, needs_consent=consent, department=department
+    )
 
 
 def catalogue(w: World) -> dict[str, DataResource]:
-    """人口库 (有条件: basic fields for a case; ethnicity also with consent), 法人库 (无条件), 信用库 (有条件),
+    """人口库 (有条件: basic fields for a case; ethnicity also with consent), 法人库 (无条件; the registered
+    capital for 公安's approvers only), 信用库 (有条件),
     社保 (有条件, approvers only, with consent)."""
     population = resource("population-basic", "population", w.police, "conditional", "居民户口簿")
     for role in HANDLING:
@@ -69,6 +79,7 @@ def catalogue(w: World) -> dict[str, DataResource]:
     entity = resource("legal-entity-basic", "legal_entity", w.police, "unconditional", "营业执照")
     for role in (*HANDLING, "supervisor"):
         rule(entity, role, ENTITY)
+    rule(entity, "approver", ["registered_capital"], department=w.police)  # 公安's approvers only
     credit = resource("credit-standing", "credit", w.police, "conditional")
     for role in HANDLING:
         rule(credit, role, ["standing", "list_name"], case=True)
@@ -97,6 +108,7 @@ def records(id_number: str, name: str, uscc: str) -> None:
         legal_representative=name,
         address="浙江省诸暨市陶朱街道望云路1号",
         entity_type="有限责任公司",
+        registered_capital="500万元人民币",
         established_on=dt.date(2015, 1, 1),
     )
     CreditRecord.objects.create(

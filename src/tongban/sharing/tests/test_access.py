@@ -27,7 +27,7 @@ SATURDAY_NIGHT = dt.datetime(2026, 12, 5, 22, 0, tzinfo=SHANGHAI)
 
 ASKED = {
     "population": [*BASIC, "ethnicity"],
-    "legal_entity": ENTITY,
+    "legal_entity": [*ENTITY, "registered_capital"],
     "credit": ["standing", "list_name"],
     "social_insurance": ["employer", "months_paid"],
 }
@@ -41,7 +41,9 @@ def expected(who: str, provider: str, with_case: bool, with_consent: bool) -> se
     if with_case and not handles:
         return "not_handling"
     if provider == "legal_entity":  # 无条件共享; a case is of a person, not of this enterprise
-        return "not_handling" if with_case else set(ENTITY)
+        if with_case:
+            return "not_handling"
+        return {*ENTITY, "registered_capital"} if who == "approver" else set(ENTITY)  # a rule of 公安's only
     if provider == "social_insurance" and who not in ("approver", "other_approver"):
         return "not_in_catalogue"
     if provider in ("population", "credit") and who == "supervisor":
