@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tongban.accounts.masking import mask_name
+from tongban.core import clock
 
 from .domain.rules import FLAG_LABELS, REFUSAL_MESSAGES, Flag, Refusal
 from .models import AccessRecord, Consent, DataResource, IntakeLink
 from .providers import infos
+
+# An application being taken at the window becomes a case within this time, or its look-ups are flagged.
+INTAKE_GRACE = dt.timedelta(hours=1)
+NOT_TAKEN = "收件未成件"
 
 
 def subject_code_of(user: Any) -> str:
@@ -48,13 +54,16 @@ def lines(records: list[AccessRecord]) -> list[AccessLine]:
     out = []
     for r in records:
         shown = sorted(r.fields_given or r.fields_asked, key=lambda k: order.get((r.provider, k), len(order)))
+        flags = [FLAG_LABELS[Flag(f)] for f in r.flags if f in Flag._value2member_map_]
+        if r.intake_key and r.intake_key not in cases:
+            flags.append(NOT_TAKEN)
         out.append(
             AccessLine(
                 record=r,
                 case_number=r.case_number or cases.get(r.intake_key, ""),
                 resource_name=names.get(r.resource_code, r.resource_code),
                 fields=[labels.get((r.provider, k), k) for k in shown],
-                flags=[FLAG_LABELS[Flag(f)] for f in r.flags if f in Flag._value2member_map_],
+                flags=flags,
                 refusal=REFUSAL_MESSAGES[Refusal(r.refusal)] if r.refusal in Refusal._value2member_map_ else "",
             )
         )
@@ -76,10 +85,12 @@ def consents_of(user: Any) -> QuerySet[Consent]:
     return Consent.objects.filter(subject_code=code).select_related("resource").order_by("-given_at", "-id")
 
 
-def flagged(limit: int = 200) -> QuerySet[AccessRecord]:
-    """Accesses a supervisor should look at: without a case, outside working hours, in bulk, or refused."""
-    return (
-        AccessRecord.objects.exclude(flags=[], outcome=AccessRecord.Outcome.GIVEN)
-        .exclude(flags=[], outcome=AccessRecord.Outcome.NOT_FOUND)
-        .order_by("-at", "-id")[:limit]
-    )
+def flagged(limit: int = 200, now: dt.datetime | None = None) -> QuerySet[AccessRecord]:
+    """Accesses a supervisor should look at: without a case, outside working hours, in bulk, refused, or for an
+    application at the window that was never taken (an intake an hour old with no case)."""
+    now = now or clock.now()
+    taken = IntakeLink.objects.filter(intake_key=OuterRef("intake_key"))
+    abandoned = Q(intake_key__gt="", at__lt=now - INTAKE_GRACE) & ~Exists(taken)
+    return AccessRecord.objects.filter(~Q(flags=[]) | Q(outcome=AccessRecord.Outcome.REFUSED) | abandoned).order_by(
+        "-at", "-id"
+    )[:limit]

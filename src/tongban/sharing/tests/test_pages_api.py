@@ -3,11 +3,13 @@ refusal of the API; the exchange adapter against this node's exchange interface 
 
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import json
 import threading
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -150,3 +152,26 @@ def test_this_node_serves_its_local_providers_to_token_holders(client: Client, s
     assert client.get(url, HTTP_AUTHORIZATION="Bearer bad").status_code == 403
     body = client.get(url, HTTP_AUTHORIZATION="Bearer tok").json()
     assert body == {"found": True, "record": {"name": "王五", "gender": "男"}}
+
+
+def test_look_ups_for_an_application_never_taken_at_the_window_are_flagged(sw: SharingWorld) -> None:
+    from tongban.core import clock
+
+    from ..selectors import INTAKE_GRACE, NOT_TAKEN, flagged, lines
+
+    clerk = sw.w.clerk
+    with clock.moved_to(dt.datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):  # a working morning
+        answer = ask(
+            clerk,
+            clerk.actor,
+            resource_code="population-basic",
+            subject_code=sw.subject,
+            fields=["name"],
+            purpose="受理申请",
+            item_code=sw.case.implementation.code,
+            intake_key="window:abandoned",
+        )
+    assert answer.values == {"name": "王五"} and answer.record.flags == []
+    assert answer.record not in flagged(now=answer.record.at)  # not yet: the applicant is still at the window
+    later = flagged(now=answer.record.at + INTAKE_GRACE * 2)
+    assert answer.record in later and NOT_TAKEN in lines([answer.record])[0].flags
