@@ -177,8 +177,18 @@ def _birth_of(id_number: str) -> dt.date:
 
 
 def _upsert(report: Any, kind: str, model: Any, key: dict[str, Any], values: dict[str, Any]) -> Any:
-    row, created = model.objects.update_or_create(**key, defaults=values)
-    report.count(kind, "created" if created else "updated")
+    """Create, update or leave the row, and say which (a second load changes nothing)."""
+    row = model.objects.filter(**key).first()
+    if row is None:
+        report.count(kind, "created")
+        return model.objects.create(**key, **values)
+    if all(getattr(row, name) == value for name, value in values.items()):
+        report.count(kind, "unchanged")
+        return row
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    report.count(kind, "updated")
     return row
 
 
@@ -226,13 +236,17 @@ def load_sharing(report: Any) -> None:
                     "sensitivity": SENSITIVITY.get((provider, key), "internal"),
                 },
             )
-        resource.rules.all().delete()  # the demo's rules are the catalogue's; a reload restates them
-        SharingRule.objects.bulk_create(
-            SharingRule(
-                resource=resource, role=role, fields=fields, needs_case=case, needs_consent=consent, condition=why
-            )
-            for role, fields, case, consent, why in RULES[code]
+        wanted = sorted((role, sorted(fields), case, consent, why) for role, fields, case, consent, why in RULES[code])
+        have = sorted(
+            (r.role, sorted(r.fields), r.needs_case, r.needs_consent, r.condition)
+            for r in resource.rules.filter(department=None, item=None)
         )
+        if have != wanted or resource.rules.exclude(department=None, item=None).exists():
+            resource.rules.all().delete()  # the demo's rules are the catalogue's; a changed load restates them
+            SharingRule.objects.bulk_create(
+                SharingRule(resource=resource, role=r, fields=f, needs_case=c, needs_consent=n, condition=w)
+                for r, f, c, n, w in wanted
+            )
     for standing, measure in CREDIT_MEASURES:
         CreditMeasure.objects.update_or_create(
             standing=standing, measure=measure, item=None, defaults={"basis": CREDIT_BASIS}
