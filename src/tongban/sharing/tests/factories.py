@@ -31,7 +31,7 @@ HANDLING = ("window_clerk", "approver", "department_head")
 @dataclass
 class SharingWorld:
     w: World
-    case: Case  # taken at the window, in progress: its centre's clerk and 公安's approver and head handle it
+    case: Case  # received at the window (open): its centre's clerk and 公安's approver and head handle it
     subject: str  # the case's applicant (w.other_citizen)
     uscc: str
     resources: dict[str, DataResource]
@@ -126,7 +126,7 @@ def records(id_number: str, name: str, uscc: str) -> None:
 def sharing_world() -> SharingWorld:
     w = world()
     resources = catalogue(w)
-    case = bring_to(w, CaseStatus.IN_PROGRESS, channel="window")
+    case = bring_to(w, CaseStatus.SUBMITTED, channel="window")
     subject = case.applicant_id_number
     uscc = make_uscc("9", "1", "330681", "MA2TE001")
     records(subject, case.applicant_name, uscc)
