@@ -46,6 +46,7 @@ def _register_routers() -> None:
         ("licences", "/"),
         ("evaluation", "/"),
         ("hotline", "/"),
+        ("sharing", "/"),
     ]:
         try:
             module = importlib.import_module(f"tongban.{app}.api")

@@ -96,6 +96,13 @@ TONGBAN_EVALUATION_DAILY_LIMIT = int(os.environ.get("TONGBAN_EVALUATION_DAILY_LI
 TONGBAN_EVALUATION_BURST_LIMIT = int(os.environ.get("TONGBAN_EVALUATION_BURST_LIMIT", "5"))
 # A signed status list tells verifiers to fetch a newer one after this many hours (it is re-signed before).
 TONGBAN_LICENCE_STATUS_LIST_HOURS = float(os.environ.get("TONGBAN_LICENCE_STATUS_LIST_HOURS", "24"))
+# Data sharing (数据共享): the provincial exchange every provider is asked through (empty: the local tables),
+# its bearer token, and how many look-ups one staff member may make per minute.
+TONGBAN_SHARING_EXCHANGE_URL = os.environ.get("TONGBAN_SHARING_EXCHANGE_URL", "")
+TONGBAN_SHARING_EXCHANGE_TOKEN = os.environ.get("TONGBAN_SHARING_EXCHANGE_TOKEN", "")
+# Serving the local providers to other nodes over HTTP (/sharing/exchange/…): the token callers present; empty: off.
+TONGBAN_SHARING_SERVE_TOKEN = os.environ.get("TONGBAN_SHARING_SERVE_TOKEN", "")
+TONGBAN_SHARING_RATE_LIMIT = int(os.environ.get("TONGBAN_SHARING_RATE_LIMIT", "60"))
 
 ALLOWED_HOSTS = [h for h in os.environ.get("TONGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): rate limits,
@@ -130,6 +137,7 @@ INSTALLED_APPS = [
     "tongban.federation",
     "tongban.cases",
     "tongban.hotline",
+    "tongban.sharing",
     "tongban.portal",
     "tongban.demo",
     # The project package itself, for its composition-level commands (tongban export_openapi): no models.

@@ -26,6 +26,7 @@ urlpatterns = [
     path("evaluation/", include("tongban.evaluation.urls")),
     path("hotline/", include("tongban.hotline.urls")),
     path("federation/", include("tongban.federation.urls")),
+    path("sharing/", include("tongban.sharing.urls")),
     # What a licence's QR code opens: the public check of that licence (licences/domain/seal.py).
     path("lv/<str:code>", licence_views.scanned, name="licence_scan"),
     # Each account's own workspace (工作台): where sign-in lands and the header's 工作台 link leads.

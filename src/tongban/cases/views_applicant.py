@@ -8,6 +8,7 @@ request is sent to the case the first one made.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -27,7 +28,7 @@ from tongban.core.public_url import public_base_url
 from tongban.core.uploads import ALLOWED
 
 from . import forms as f
-from . import services
+from . import services, shared_data
 from .domain import policy
 from .domain.workflow import STATUS_LABELS, CaseStatus
 from .facts import case_facts, version_of
@@ -123,9 +124,13 @@ def _render_form(
     missing: list[str] | None = None,
     error: str = "",
     status: int = 200,
+    filled: shared_data.Filled | None = None,
 ) -> HttpResponse:
     errors, problems, missing = errors or {}, problems or {}, missing or []
     fields = f.schema_fields(version.form_schema, values, errors)
+    if filled is not None:  # each value from shared data says where it came from
+        sources = filled.by_key()
+        fields = [replace(x, help=f"来源：{sources[x.key].source}") if x.key in sources else x for x in fields]
     user = request.user
     holder = (user.id_number or user.uscc or "") if user.is_authenticated else ""
     material_rows = _material_rows(version, case, problems, missing, holder)
@@ -146,6 +151,8 @@ def _render_form(
         "action": action,
         "error": error,
         "summary": summary,
+        "filled": filled,
+        "sharing": shared_data.source() is not None,
     }
     return render(request, "cases/apply.html", context, status=status)
 
@@ -174,7 +181,14 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             request, f"“{version.name}”不支持网上申请，请到窗口办理。", status=400, title="不支持网上申请"
         )
     if request.method != "POST":
-        return _render_form(request, impl, version, None, services.prefill(user, version.form_schema))
+        values = services.prefill(user, version.form_schema)
+        source = shared_data.source()
+        if request.GET.get("fill") != "shared" or source is None:
+            return _render_form(request, impl, version, None, values)
+        keys = frozenset(str(x.get("key")) for x in version.form_schema if x.get("key"))
+        filled = source.fill_own(user, item_code=impl.code, form_keys=keys, ip=client_ip(request))
+        values |= {k: v.value for k, v in filled.by_key().items()}
+        return _render_form(request, impl, version, None, values, filled=filled)
     data = f.read_schema_post(version.form_schema, request.POST)
     token = f.clean_token(request.POST.get("token"))
     if token is None:
@@ -190,6 +204,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         return _to_case(request, Case.objects.get(pk=done.result.pk))
     except DomainError as exc:
         return refuse_page(request, exc.message, status=exc.status, title="不能申请")
+    source = shared_data.source()
+    if source is not None and request.POST.get("share_consent") == "on":  # the consent receipt, given on the form
+        source.consent_online(user, item_code=impl.code, case_number=case.number, ip=client_ip(request))
     return _process(request, impl, version, case, token, data, saved=True)
 
 

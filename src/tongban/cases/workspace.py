@@ -57,6 +57,7 @@ def _links(actor: Actor, workspace: Workspace | None) -> list[DeskLink]:
             DeskLink("我的草稿", reverse("cases:drafts"), ("cases:drafts",)),
             DeskLink("我的一件事", reverse("bundle_cases:mine"), ("bundle_cases:mine",)),
             DeskLink("我的证照", reverse("licences:mine"), ("licences:mine", "licences:code")),
+            DeskLink("我的数据", reverse("sharing:mine"), ("sharing:mine",)),
             DeskLink("进度查询", reverse("progress:lookup"), ("progress:lookup",)),
         ]
     if workspace is W.ADMIN:
@@ -91,6 +92,8 @@ def _links(actor: Actor, workspace: Workspace | None) -> list[DeskLink]:
         )
     if policy.may_search_cases(actor):
         links.append(DeskLink("办件查询", reverse("cases:search"), ("cases:search",)))
+    if policy.may_use_board(actor):
+        links.append(DeskLink("共享数据监督", reverse("sharing:flagged"), ("sharing:flagged",)))
     if policy.may_use_board(actor):
         links.append(DeskLink("一件事看板", reverse("bundle_cases:board"), ("bundle_cases:board",)))
     if policy.may_manage_catalogue(actor):

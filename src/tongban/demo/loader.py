@@ -48,6 +48,7 @@ from .data import bundles as bundle_data
 from .data import catalogue as catalogue_data
 from .data import regions, synonyms, themes
 from .data.common import Item, MainItem, entry_fields
+from .sharing import load_sharing
 
 DEMO_MODE_REQUIRED = (
     "未开启演示模式：演示数据含有公开的账号密码，只能在演示部署中加载。"
@@ -74,6 +75,11 @@ KIND_LABELS = {
     "hotline_category": "热线诉求分类",
     "hotline_seat": "热线岗位",
     "hotline_order": "热线工单",
+    "sharing_resources": "共享数据资源",
+    "sharing_population": "人口库记录",
+    "sharing_legal_entities": "法人库记录",
+    "sharing_credit": "信用库记录",
+    "sharing_social_insurance": "社保记录",
 }
 
 
@@ -478,6 +484,7 @@ def load_demo(*, cases: bool = True) -> LoadReport:
         _load_accounts(report, divisions, departments, centres)
         demo_licences.load_existing_licences(report)
         demo_hotline.load(report)
+        load_sharing(report)  # the sharing catalogue and the providers' records (demo/sharing.py)
         if cases:
             _load_cases(report)
         demo_evaluation.load(report, cases=cases)  # 好差评: dimensions, ratings of the finished cases

@@ -1,0 +1,1 @@
+"""法人库: the legal-entity base (registered enterprises and organisations)."""

@@ -1,0 +1,1 @@
+"""社保: social insurance contributions of persons."""
