@@ -1,0 +1,84 @@
+"""Several nodes in one test database: each side's copy of a cross-region case is its own row (ref, side), the
+case core's rows of every demo region are there, and messages are delivered by the test, as the receiving node
+(settings.TONGBAN_NODE_CODE switched for the delivery). Between real node processes: tests/crossregion/
+test_cluster.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from tongban.core import clock
+from tongban.crossregion import transport
+from tongban.demo.answers import Person, fill
+from tongban.demo.data import catalogue as catalogue_data
+
+ZJ, SZ, JY = "330681", "370402", "419001"
+NAMES = {ZJ: "浙江省诸暨市", SZ: "山东省枣庄市市中区", JY: "河南省济源市"}
+
+
+@dataclass
+class Federation:
+    settings: Any
+    queue: list[tuple[str, transport.LocalMessage]] = field(default_factory=list)
+    delivered: list[transport.LocalMessage] = field(default_factory=list)
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def send(self, *, to_node: str, case_ref: str, message_type: str, payload: dict) -> None:
+        sender = transport.local_code()
+        message = transport.LocalMessage(
+            f"m{next(self._ids)}", sender, case_ref, message_type, 0, json.loads(json.dumps(payload)), clock.now()
+        )
+        if to_node == sender:  # as the real send does: a node's message to itself is handled at once
+            transport.HANDLERS[message_type](message)
+            return
+        self.queue.append((to_node, message))
+
+    @contextmanager
+    def node(self, code: str) -> Iterator[None]:
+        before = self.settings.TONGBAN_NODE_CODE
+        self.settings.TONGBAN_NODE_CODE = code
+        try:
+            yield
+        finally:
+            self.settings.TONGBAN_NODE_CODE = before
+
+    def deliver(self) -> int:
+        """Every queued message, in order, each in its own transaction on its receiving node."""
+        count = 0
+        while self.queue:
+            to_node, message = self.queue.pop(0)
+            with self.node(to_node), transaction.atomic():
+                transport.HANDLERS[message.message_type](message)
+            self.delivered.append(message)
+            count += 1
+        return count
+
+
+@pytest.fixture
+def federation(demo_db, settings, monkeypatch) -> Federation:
+    settings.TONGBAN_NODE_CODE = ZJ
+    fed = Federation(settings)
+    monkeypatch.setattr(transport, "send", fed.send)
+    nodes = [transport.Node(code, name, f"http://127.0.0.1:{8100 + i}") for i, (code, name) in enumerate(NAMES.items())]
+    monkeypatch.setattr(transport, "nodes", lambda: nodes)
+    return fed
+
+
+def item(key: str, division: str) -> catalogue_data.Implementation:
+    return catalogue_data.implementation_of(key, division)
+
+
+APPLICANT = Person("冯志强", "330681199003157715", "13957512345", "浙江省诸暨市暨阳街道浣纱南路88号")
+
+
+def form_for(version: Any) -> dict[str, Any]:
+    return fill(version.form_schema, APPLICANT, dt.date(2026, 12, 3))
