@@ -18,7 +18,7 @@ from tongban.crossregion.services import receiving
 from tongban.notifications.models import LocalSmsMessage  # noqa: F401  (the notifier's table exists)
 from tongban.outbox.models import Message as OutboxMessage
 
-from .conftest import APPLICANT, SZ, ZJ, form_for, item
+from .conftest import APPLICANT, JY, SZ, ZJ, form_for, item
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +176,83 @@ def test_online_application_of_another_regions_item_is_one_case_for_the_citizen(
     assert CrossRegionCase.objects.filter(applicant=citizen, side="receiving").count() == 1
     assert not Case.objects.filter(applicant=citizen, receiving_node="").filter(implementation__code=impl.code).exists()
     assert CrossRegionEvent.objects.filter(case=mine, remote=True, node=SZ).count() >= 4
+
+
+def _grant_there(federation, node: str, case: Case, clerk: str, approver: str, delivery: str = "electronic") -> None:
+    with federation.node(node):
+        desk.accept(Ctx(user(clerk), "window"), case)
+        case.refresh_from_db()
+        office = Ctx(user(approver))
+        while not case.awaiting_decision:
+            case = back_office.complete_step(office, case, "符合条件")
+        back_office.decide(office, case, True, "符合迁移条件")
+        results.issue_result(Ctx(user(clerk), "window"), case, delivery)
+
+
+def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
+    from tongban.crossregion.models import JointCase
+    from tongban.crossregion.services.joint import LegSpec, take_joint
+
+    out_impl, in_impl = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
+    version = ItemImplementation.objects.get(code=in_impl.code).published_version  # the same guide in both
+    with federation.node(ZJ):
+        joint = take_joint(
+            user("zj_window"),
+            name="工作调动户口迁移（济源迁往诸暨）",
+            legs=[
+                LegSpec("out", "迁出地：准予迁出", JY, out_impl.code, out_impl.item.name),
+                LegSpec("in", "迁入地：办理落户", ZJ, in_impl.code, in_impl.item.name, ("out",)),
+            ],
+            applicant=applicant(),
+            identity_check="读取居民身份证芯片并人证比对",
+            form_data=form_for(version),
+            scans=[(m.name, "scan.pdf", pdf(m.name)) for m in version.materials.all()],
+        )
+    legs = {leg.leg_key: leg for leg in joint.legs.filter(side="receiving")}
+    assert legs["out"].status == XStatus.FORWARDED and legs["in"].status == XStatus.WAITING
+    federation.deliver()
+    out_there = CrossRegionCase.objects.get(ref=legs["out"].ref, side="deciding")
+    assert not CrossRegionCase.objects.filter(ref=legs["in"].ref, side="deciding").exists()  # waits its turn
+
+    _grant_there(federation, JY, out_there.local_case, "jiyuan_window", "jiyuan_police_approver")
+    federation.deliver()
+    # The move-out granted: the move-in starts on this node with what the first leg decided.
+    in_here = CrossRegionCase.objects.get(ref=legs["in"].ref, side="deciding")
+    assert in_here.local_case.receiving_node == ZJ
+    assert in_here.passed_data["迁出地：准予迁出"]["办件编号"] == out_there.local_case.number
+    assert in_here.local_case.form_data.get("前序环节") or in_here.form_data["前序环节"]
+
+    _grant_there(federation, ZJ, in_here.local_case, "zj_window", "zj_police_approver")
+    federation.deliver()
+    joint = JointCase.objects.get(pk=joint.pk)
+    assert joint.phase == "done"
+    assert {leg.status for leg in joint.legs.filter(side="receiving")} == {XStatus.CLOSED}
+
+
+def test_joint_leg_refused_ends_the_legs_after_it(federation):
+    from tongban.crossregion.models import JointCase
+    from tongban.crossregion.services.joint import LegSpec, take_joint
+
+    out_impl, in_impl = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
+    with federation.node(ZJ):
+        joint = take_joint(
+            user("zj_window"),
+            name="工作调动户口迁移",
+            legs=[
+                LegSpec("out", "迁出", JY, out_impl.code, out_impl.item.name),
+                LegSpec("in", "迁入", ZJ, in_impl.code, in_impl.item.name, ("out",)),
+            ],
+            applicant=applicant(),
+            identity_check="人证比对",
+            form_data={},
+            scans=[("居民身份证（申请人）", "id.pdf", pdf("joint id 2"))],
+        )
+    federation.deliver()
+    out_ref = joint.legs.get(leg_key="out", side="receiving").ref
+    there = CrossRegionCase.objects.get(ref=out_ref, side="deciding")
+    with federation.node(JY):
+        desk.refuse(Ctx(user("jiyuan_window"), "window"), there.local_case, "不符合迁移政策")
+    federation.deliver()
+    joint = JointCase.objects.get(pk=joint.pk)
+    assert joint.phase == "failed"
+    assert joint.legs.get(leg_key="in", side="receiving").status == XStatus.TERMINATED
