@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from tongban.catalogue.models import ItemImplementation
 from tongban.core import clock
 from tongban.crossregion import transport
+from tongban.crossregion.services import guides
 from tongban.demo.answers import Person, fill
 from tongban.demo.data import catalogue as catalogue_data
 
@@ -70,7 +72,32 @@ def federation(demo_db, settings, monkeypatch) -> Federation:
     monkeypatch.setattr(transport, "send", fed.send)
     nodes = [transport.Node(code, name, f"http://127.0.0.1:{8100 + i}") for i, (code, name) in enumerate(NAMES.items())]
     monkeypatch.setattr(transport, "nodes", lambda: nodes)
+    monkeypatch.setattr(transport, "offered_items", offered_here)
+    monkeypatch.setattr(transport, "agreements", list)
+    monkeypatch.setattr(guides, "remote_guide", guide_here)
     return fed
+
+
+def offered_here(node_code: str) -> list[transport.OfferedItem]:
+    """What the directory would list for the node: its cross-region items in the shared test database."""
+    rows = ItemImplementation.objects.filter(
+        division__code__startswith=node_code, entry__cross_region=True, published_version__isnull=False
+    ).select_related("entry")
+    return [
+        transport.OfferedItem(node_code, NAMES[node_code], i.code, i.entry.name, "cross_province", ("online", "proxy"))
+        for i in rows
+    ]
+
+
+def guide_here(node_code: str, item_code: str) -> guides.RemoteGuide:
+    """The guide as the deciding node's public API gives it (the shared test database holds every region)."""
+    from django.test import Client
+
+    response = Client().get(f"/api/v1/implementations/{item_code}")
+    assert response.status_code == 200, response.content
+    doc = response.json()
+    node = transport.Node(node_code, NAMES[node_code], "http://deciding.example")
+    return guides.parse_guide(node, doc)
 
 
 def item(key: str, division: str) -> catalogue_data.Implementation:
@@ -80,5 +107,9 @@ def item(key: str, division: str) -> catalogue_data.Implementation:
 APPLICANT = Person("冯志强", "330681199003157715", "13957512345", "浙江省诸暨市暨阳街道浣纱南路88号")
 
 
+def answers(schema: list[dict[str, Any]]) -> dict[str, Any]:
+    return fill(schema, APPLICANT, dt.date(2026, 12, 3))
+
+
 def form_for(version: Any) -> dict[str, Any]:
-    return fill(version.form_schema, APPLICANT, dt.date(2026, 12, 3))
+    return answers(version.form_schema)
