@@ -7,3 +7,6 @@ class CrossregionConfig(AppConfig):
 
     def ready(self) -> None:
         from . import handlers  # noqa: F401  (the inbox handlers and the case core's transition hook)
+        from .offers import register
+
+        register()

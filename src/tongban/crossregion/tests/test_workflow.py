@@ -98,3 +98,21 @@ def test_joint_dependencies_name_legs_and_never_go_round():
         check_dependencies({"a": ("z",)})
     with pytest.raises(ValueError, match="循环"):
         check_dependencies({"a": ("b",), "b": ("a",)})
+
+
+def test_offers_follow_the_guides_scope_and_depth():
+    from tongban.crossregion.domain.offers import ItemFacts, offer_of
+
+    assert offer_of(ItemFacts("c1", "无犯罪记录证明", "national", 4)) == {
+        "item_code": "c1",
+        "name": "无犯罪记录证明",
+        "scope": "cross_province",
+        "modes": ["online", "proxy"],
+    }
+    assert offer_of(ItemFacts("c2", "工作调动户口迁移", "province", 3))["modes"] == ["proxy", "joint"]
+    assert offer_of(ItemFacts("c3", "企业职工基本养老保险关系转移接续", "national", 4))["modes"] == [
+        "online",
+        "proxy",
+        "joint",
+    ]
+    assert offer_of(ItemFacts("c4", "个体工商户登记", "city", 4)) is None
