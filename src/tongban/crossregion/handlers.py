@@ -42,7 +42,7 @@ def on_action(message: Any) -> None:
             perform(row, action, note=payload.get("note", ""), remote=remote)
         return
     row = receiving.apply_report(row, remote, payload)
-    if row.joint_case_id is not None:
+    if row.joint_case is not None:
         joint.advance(row.joint_case)
 
 

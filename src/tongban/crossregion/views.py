@@ -4,7 +4,7 @@ Thin: they read the request, ask the selectors and call the services."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from tongban.accounts.models import User
 from tongban.audit.services import record as audit
 from tongban.cases import forms as case_forms
 from tongban.cases.domain import policy
@@ -20,10 +21,15 @@ from tongban.catalogue.formschema import validate_submission
 from tongban.core.errors import DomainError
 
 from . import selectors, transport
-from .domain.workflow import JOINT_PHASE_LABELS, MODE_LABELS, XStatus, allowed_actions
+from .domain.workflow import JOINT_PHASE_LABELS, MODE_LABELS, JointPhase, XStatus, allowed_actions
 from .models import CrossRegionCase, JointCase
 from .services import guides, joint, receiving
 from .services.perform import facts_of
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in account (every view but the list of items requires sign-in)."""
+    return cast(User, request.user)
 
 
 def _is_clerk(request: HttpRequest) -> bool:
@@ -34,12 +40,14 @@ def _is_clerk(request: HttpRequest) -> bool:
 def _scans(request: HttpRequest, prefix: str = "material") -> list[tuple[str, str, bytes]]:
     """The files posted for each material: ``<prefix>_name_<i>`` names it, ``<prefix>_<i>`` is the file."""
     out = []
-    for key, upload in request.FILES.items():
-        if not key.startswith(prefix + "_"):
+    for key in request.FILES:
+        upload = request.FILES.get(key)
+        if upload is None or not key.startswith(prefix + "_"):
             continue
         index = key.rsplit("_", 1)[1]
-        name = request.POST.get(f"{prefix}_name_{index}", "").strip() or upload.name
-        out.append((name, upload.name, upload.read()))
+        filename = upload.name or "scan"
+        name = request.POST.get(f"{prefix}_name_{index}", "").strip() or filename
+        out.append((name, filename, upload.read()))
     return out
 
 
@@ -86,7 +94,7 @@ def apply(request: HttpRequest, node: str, code: str) -> HttpResponse:
         return _form_page(request, "crossregion/apply.html", guide, values=answers, errors=errors)
     try:
         xcase = receiving.apply_online(
-            request.user,
+            _user(request),
             deciding_node=node,
             item_code=code,
             item_name=guide.name,
@@ -115,7 +123,7 @@ def take(request: HttpRequest, node: str, code: str) -> HttpResponse:
         return _form_page(request, "crossregion/take.html", guide, values=answers, errors=errors, applicant=applicant)
     try:
         xcase = receiving.take_at_window(
-            request.user,
+            _user(request),
             deciding_node=node,
             item_code=code,
             item_name=guide.name,
@@ -136,16 +144,16 @@ def take(request: HttpRequest, node: str, code: str) -> HttpResponse:
 def window(request: HttpRequest) -> HttpResponse:
     if not _is_clerk(request):
         raise PermissionDenied("只有服务中心窗口人员可以使用跨域通办窗口")
-    rows = list(selectors.window_cases(request.user)[:200])
+    rows = list(selectors.window_cases(_user(request))[:200])
     return render(
         request,
         "crossregion/window.html",
         {
             "rows": rows,
             "overdue": selectors.overdue_forwarding(rows),
-            "joints": selectors.joint_cases(request.user)[:50],
+            "joints": selectors.joint_cases(_user(request))[:50],
             "phase_labels": {k.value: v for k, v in JOINT_PHASE_LABELS.items()},
-            "deciding": selectors.deciding_cases(request.user),
+            "deciding": selectors.deciding_cases(_user(request)),
             "forward_days": receiving.forward_days(),
         },
     )
@@ -153,13 +161,13 @@ def window(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(request, "crossregion/mine.html", {"rows": selectors.mine(request.user)})
+    return render(request, "crossregion/mine.html", {"rows": selectors.mine(_user(request))})
 
 
 def _visible(request: HttpRequest, ref: str) -> CrossRegionCase:
     rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case")
     for row in rows:
-        if selectors.may_see(request.user, row):
+        if selectors.may_see(_user(request), row):
             return row
     raise Http404("没有找到该跨域办件")
 
@@ -167,7 +175,7 @@ def _visible(request: HttpRequest, ref: str) -> CrossRegionCase:
 @login_required
 def detail(request: HttpRequest, ref: str) -> HttpResponse:
     xcase = _visible(request, ref)
-    staff = not request.user.actor.applicant
+    staff = not _user(request).actor.applicant
     audit(
         "crossregion.view",
         "crossregion.CrossRegionCase",
@@ -201,13 +209,13 @@ def act(request: HttpRequest, ref: str) -> HttpResponse:
     revision = int(request.POST.get("revision") or 0)
     try:
         if action == "forward":
-            receiving.forward(request.user, xcase, revision)
+            receiving.forward(_user(request), xcase, revision)
             messages.success(request, f"已转递{xcase.peer_name}")
         elif action == "resubmit":
-            receiving.resubmit(request.user, xcase, _scans(request))
+            receiving.resubmit(_user(request), xcase, _scans(request))
             messages.success(request, "补正材料已转递办理地")
         elif action == "hand_over":
-            receiving.hand_over(request.user, xcase, revision)
+            receiving.hand_over(_user(request), xcase, revision)
             messages.success(request, "结果已交付申请人，办件办结")
         else:
             raise DomainError("bad_action", "未知的操作", "action")
@@ -246,7 +254,7 @@ def joint_new(request: HttpRequest) -> HttpResponse:
     applicant = {k: request.POST.get(k, "").strip() for k in ("name", "id_number", "phone")}
     try:
         made = joint.take_joint(
-            request.user,
+            _user(request),
             name=request.POST.get("joint_name", "").strip() or "多地联办",
             legs=legs,
             applicant=applicant,
@@ -264,14 +272,19 @@ def joint_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def joint_detail(request: HttpRequest, ref: str) -> HttpResponse:
     made = get_object_or_404(JointCase, ref=ref)
-    if not (_is_clerk(request) and made.taken_by.service_centre_id == request.user.service_centre_id) and not (
-        made.applicant_id == request.user.pk
-    ):
+    taker = made.taken_by
+    same_centre = taker is not None and taker.service_centre_id == _user(request).service_centre_id
+    if not (_is_clerk(request) and same_centre) and not (made.applicant_id == _user(request).pk):
         raise Http404("没有找到该联办件")
     legs = list(made.legs.filter(side="receiving").order_by("id"))
     events = sorted((e for leg in legs for e in leg.events.all()), key=lambda e: (e.happened_at, e.pk))
     return render(
         request,
         "crossregion/joint.html",
-        {"j": made, "legs": legs, "events": events, "phase": dict(JOINT_PHASE_LABELS).get(made.phase, made.phase)},
+        {
+            "j": made,
+            "legs": legs,
+            "events": events,
+            "phase": JOINT_PHASE_LABELS.get(JointPhase(made.phase), made.phase),
+        },
     )

@@ -204,7 +204,7 @@ def next_status(facts: XFacts, action: XAction, *, delivery: str = "", remote: b
 
 def allowed_actions(facts: XFacts) -> list[XAction]:
     """The actions this side may start now (the buttons)."""
-    out = []
+    out: list[XAction] = []
     for action in XAction:
         if ORIGIN[action] is not facts.side or action in OPENING or action is A.ISSUE_RESULT:
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -40,7 +41,7 @@ def _require(value: str, field: str, message: str) -> str:
     return value.strip()
 
 
-def _applicant(applicant: dict[str, str]) -> dict[str, str]:
+def _applicant(applicant: dict[str, str]) -> dict[str, Any]:
     return {
         "applicant_name": _require(applicant.get("name", ""), "applicant.name", "请填写申请人姓名"),
         "applicant_id_number": _require(applicant.get("id_number", ""), "applicant.id_number", "请填写证件号码"),

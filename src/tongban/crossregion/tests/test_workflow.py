@@ -109,10 +109,8 @@ def test_offers_follow_the_guides_scope_and_depth():
         "scope": "cross_province",
         "modes": ["online", "proxy"],
     }
-    assert offer_of(ItemFacts("c2", "工作调动户口迁移", "province", 3))["modes"] == ["proxy", "joint"]
-    assert offer_of(ItemFacts("c3", "企业职工基本养老保险关系转移接续", "national", 4))["modes"] == [
-        "online",
-        "proxy",
-        "joint",
-    ]
+    move = offer_of(ItemFacts("c2", "工作调动户口迁移", "province", 3))
+    pension = offer_of(ItemFacts("c3", "企业职工基本养老保险关系转移接续", "national", 4))
+    assert move is not None and move["modes"] == ["proxy", "joint"]
+    assert pension is not None and pension["modes"] == ["online", "proxy", "joint"]
     assert offer_of(ItemFacts("c4", "个体工商户登记", "city", 4)) is None
