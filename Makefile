@@ -20,12 +20,13 @@ DEMO_ENV := TONGBAN_DEMO_MODE=1 PORT=$(PORT)
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
 .PHONY: help run serve setup migrate demo-data test install lint typecheck pytest pytest-postgres \
-	demo-accounts openapi check-openapi clean
+	demo-accounts openapi check-openapi clean federation
 
 help:
 	@echo "make run            serve the demo platform on http://$(HOST):$(PORT)/ (PORT=… to change)"
 	@echo "make test           ruff, mypy and the whole pytest suite (TONGBAN_TEST_POSTGRES=1 for PostgreSQL)"
 	@echo "make demo-accounts  the demo accounts as JSON lines"
+	@echo "make federation     three demo nodes (浙江诸暨, 山东枣庄市中区, 河南济源) on ports 8101-8103"
 	@echo "make openapi        rewrite docs/openapi.json from the code"
 	@echo "make clean          remove the virtual environment and var/"
 
@@ -73,6 +74,11 @@ serve: install
 	$(DEMO_ENV) $(BIN)/tongban worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
 	$(DEMO_ENV) $(BIN)/tongban runserver $(HOST):$(PORT) --noreload
+
+# Three demo nodes on one machine (each its own database, key, web server and worker; a signed directory).
+FEDERATION_NODES ?= 330681,370402,419001
+federation: install
+	$(DEMO_ENV) $(BIN)/tongban federation cluster --nodes $(FEDERATION_NODES) --base-port 8101
 
 demo-accounts: install
 	@$(DEMO_ENV) $(BIN)/tongban demo accounts

@@ -97,7 +97,7 @@ def main() -> int:
     common.setup_django(url, tmp)
     common.load_demo()
 
-    from tongban.licences import sm2
+    from tongban.core import sm2
     from tongban.licences.domain.verdict import decide, read_keys
     from tongban.licences.models import LicenceVersion
     from tongban.licences.selectors import qr_text

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "tongban.notifications",
     "tongban.delivery",
     "tongban.licences",
+    "tongban.federation",
     "tongban.cases",
     "tongban.crossregion",
     "tongban.portal",
@@ -301,6 +302,23 @@ TONGBAN_PROGRESS_RATE_LIMIT = int(os.environ.get("TONGBAN_PROGRESS_RATE_LIMIT", 
 TONGBAN_CALENDAR_RECHECK_SECONDS = float(os.environ.get("TONGBAN_CALENDAR_RECHECK_SECONDS", "1"))
 # The local courier (delivery/contrib/local_courier) moves a parcel one state per this many hours.
 TONGBAN_LOCAL_COURIER_STEP_HOURS = float(os.environ.get("TONGBAN_LOCAL_COURIER_STEP_HOURS", "24"))
+
+# ---- federation between nodes (tongban.federation, docs/federation.md) -------------------------------------
+# This node's division code (e.g. 330681), name and base URL as the other nodes reach it; no code: not a member.
+TONGBAN_NODE_CODE = os.environ.get("TONGBAN_NODE_CODE", "")
+TONGBAN_NODE_NAME = os.environ.get("TONGBAN_NODE_NAME", "")
+TONGBAN_NODE_ENDPOINT = os.environ.get("TONGBAN_NODE_ENDPOINT", "") or TONGBAN_LOCAL_BASE_URL
+# The node's SM2 private key (PEM) that signs its messages and receipts; made there if missing, except in production.
+TONGBAN_NODE_KEY_FILE = os.environ.get("TONGBAN_NODE_KEY_FILE", "") or str(VAR_DIR / "federation" / "node_key.pem")
+# The signed directory (a path or an http(s) URL) and the public key (PEM, or the path of a PEM file) it is signed with.
+TONGBAN_FEDERATION_DIRECTORY = os.environ.get("TONGBAN_FEDERATION_DIRECTORY", "")
+TONGBAN_FEDERATION_DIRECTORY_KEY = os.environ.get("TONGBAN_FEDERATION_DIRECTORY_KEY", "")
+# A request whose transmission time differs from this node's clock by more is refused.
+TONGBAN_FEDERATION_MAX_CLOCK_SKEW_SECONDS = float(os.environ.get("TONGBAN_FEDERATION_MAX_CLOCK_SKEW_SECONDS", "300"))
+TONGBAN_FEDERATION_HTTP_TIMEOUT_SECONDS = float(os.environ.get("TONGBAN_FEDERATION_HTTP_TIMEOUT_SECONDS", "10"))
+# Alerts on the operator page: a peer with more undelivered messages, or an older one, than these.
+TONGBAN_FEDERATION_ALERT_QUEUE_DEPTH = int(os.environ.get("TONGBAN_FEDERATION_ALERT_QUEUE_DEPTH", "200"))
+TONGBAN_FEDERATION_ALERT_AGE_MINUTES = float(os.environ.get("TONGBAN_FEDERATION_ALERT_AGE_MINUTES", "30"))
 
 # ---- task queue and outbox (docs/adr/0006-task-queue-and-outbox.md) ----------------------------------------
 # Django's Tasks API (django-tasks backport). The embedded default keeps tasks in this database and runs them in

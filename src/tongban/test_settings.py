@@ -45,3 +45,5 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 # The audit log's anchor outside the database: a directory of this test process (audit tests use their own).
 TONGBAN_AUDIT_ANCHOR_DIR = Path(tempfile.mkdtemp(prefix="tongban-audit-"))
+# The federation node key of this test process (federation/keys.py makes it there), never the checkout's var/.
+TONGBAN_NODE_KEY_FILE = str(Path(tempfile.mkdtemp(prefix="tongban-node-")) / "node_key.pem")

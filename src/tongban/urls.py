@@ -24,6 +24,7 @@ urlpatterns = [
     path("cases/", include("tongban.cases.urls")),
     path("licences/", include("tongban.licences.urls")),
     path("kuayu/", include("tongban.crossregion.urls")),
+    path("federation/", include("tongban.federation.urls")),
     # What a licence's QR code opens: the public check of that licence (licences/domain/seal.py).
     path("lv/<str:code>", licence_views.scanned, name="licence_scan"),
     # Each account's own workspace (工作台): where sign-in lands and the header's 工作台 link leads.

@@ -22,6 +22,7 @@ from tongban.crossregion import transport
 from tongban.crossregion.services import guides
 from tongban.demo.answers import Person, fill
 from tongban.demo.data import catalogue as catalogue_data
+from tongban.federation import inbox
 
 ZJ, SZ, JY = "330681", "370402", "419001"
 NAMES = {ZJ: "浙江省诸暨市", SZ: "山东省枣庄市市中区", JY: "河南省济源市"}
@@ -40,7 +41,7 @@ class Federation:
             f"m{next(self._ids)}", sender, case_ref, message_type, 0, json.loads(json.dumps(payload)), clock.now()
         )
         if to_node == sender:  # as the real send does: a node's message to itself is handled at once
-            transport.HANDLERS[message_type](message)
+            inbox.handler_for(message_type)(message)
             return
         self.queue.append((to_node, message))
 
@@ -59,7 +60,7 @@ class Federation:
         while self.queue:
             to_node, message = self.queue.pop(0)
             with self.node(to_node), transaction.atomic():
-                transport.HANDLERS[message.message_type](message)
+                inbox.handler_for(message.message_type)(message)
             self.delivered.append(message)
             count += 1
         return count
@@ -72,6 +73,7 @@ def federation(demo_db, settings, monkeypatch) -> Federation:
     monkeypatch.setattr(transport, "send", fed.send)
     nodes = [transport.Node(code, name, f"http://127.0.0.1:{8100 + i}") for i, (code, name) in enumerate(NAMES.items())]
     monkeypatch.setattr(transport, "nodes", lambda: nodes)
+    monkeypatch.setattr(transport, "node_name", NAMES.get)
     monkeypatch.setattr(transport, "offered_items", offered_here)
     monkeypatch.setattr(transport, "agreements", list)
     monkeypatch.setattr(guides, "remote_guide", guide_here)

@@ -4,6 +4,7 @@ registered with the transport's ``offers`` provider (the launcher collects it wh
 from __future__ import annotations
 
 from tongban.catalogue.models import ItemImplementation
+from tongban.federation import offers as directory_offers
 
 from .domain.offers import ItemFacts, offer_of
 
@@ -28,8 +29,4 @@ def offered_items() -> list[dict]:
 
 def register() -> None:
     """Offer this node's items through the transport's directory provider."""
-    try:
-        from tongban.federation import offers as directory_offers
-    except ImportError:  # stand-in until the transport is merged
-        return
     directory_offers.provider(offered_items)

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
-from .sm2 import sm3
+from tongban.core.sm2 import sm3
 
 SCHEME = "sm4gcm"
 

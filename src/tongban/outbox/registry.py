@@ -25,9 +25,13 @@ if TYPE_CHECKING:
 Handler = Callable[["Message"], None]
 
 _handlers: dict[str, Handler] = {}
+_retry_forever: set[str] = set()
 
 
-def register(topic: str) -> Callable[[Handler], Handler]:
+def register(topic: str, *, retry_forever: bool = False) -> Callable[[Handler], Handler]:
+    """``retry_forever``: the topic's messages never become dead letters (TONGBAN_OUTBOX_MAX_ATTEMPTS does not
+    apply); for receivers that come back, such as another node of the federation."""
+
     def wrap(handler: Handler) -> Handler:
         known = _handlers.get(topic)
         if known is not None and _qualname(known) != _qualname(handler):
@@ -35,6 +39,8 @@ def register(topic: str) -> Callable[[Handler], Handler]:
                 f"发件箱主题“{topic}”已由 {_qualname(known)} 处理，不能再注册 {_qualname(handler)}"
             )
         _handlers[topic] = handler
+        if retry_forever:
+            _retry_forever.add(topic)
         return handler
 
     return wrap
@@ -42,6 +48,10 @@ def register(topic: str) -> Callable[[Handler], Handler]:
 
 def handler_for(topic: str) -> Handler | None:
     return _handlers.get(topic)
+
+
+def retries_forever(topic: str) -> bool:
+    return topic in _retry_forever
 
 
 def topics() -> list[str]:

@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Message
-from .registry import handler_for
+from .registry import handler_for, retries_forever
 
 logger = logging.getLogger(__name__)
 St = Message.Status
@@ -109,7 +109,7 @@ def deliver(message_id: uuid.UUID | str) -> str:
 
 
 def _failed(message: Message, token: str, exc: Exception) -> str:
-    dead = message.attempts >= max_attempts()
+    dead = message.attempts >= max_attempts() and not retries_forever(message.topic)
     next_at = timezone.now() + backoff(message.attempts)
     error = "".join(traceback.format_exception(exc))[-4000:]
     Message.objects.filter(pk=message.pk, claimed_by=token).update(

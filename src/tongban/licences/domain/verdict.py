@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .. import sm2
+from tongban.core import sm2
+
 from .canonical import canonical_bytes
 from .identifier import parse
 from .seal import Seal, SealError, read

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.audit.services import record as audit
+from tongban.core import sm2
 from tongban.jurisdictions.models import Department
 
-from .. import sm2
 from ..domain.verdict import KEYS_DOCUMENT_TYPE
 from ..models import SigningKey, StatusList
 from ..signers import get_backend

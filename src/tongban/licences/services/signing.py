@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .. import sm2
+from tongban.core import sm2
+
 from ..domain.canonical import canonical_bytes
 from ..domain.seal import Seal
 from ..models import Licence, LicenceVersion, SigningKey

@@ -16,7 +16,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .. import sm2
+from tongban.core import sm2
+
 from ..domain import identifier as ids
 from ..domain.canonical import canonical_bytes
 from ..domain.seal import Seal, SealError, read

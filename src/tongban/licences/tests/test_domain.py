@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tongban.core import sm2
 from tongban.core.actor import SYSTEM, AccountKind, Actor, Role
 
-from .. import sm2
 from ..domain import policy, statuslist
 from ..domain.canonical import canonical_bytes
 from ..domain.seal import Seal, SealError, from_bytes, qr_text, read

@@ -19,10 +19,11 @@ from openpyxl import Workbook
 
 from tongban.audit.models import AuditEntry
 from tongban.cases.services import SYSTEM, Ctx
+from tongban.core import sm2
 from tongban.core.errors import DomainError
 from tongban.core.identifiers import make_resident_id
 
-from .. import offline, sm2
+from .. import offline
 from ..domain import identifier as ids
 from ..models import Licence, LicenceEvent
 from ..selectors import qr_text

@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from tongban.cases.models import CaseEvent
 from tongban.cases.tests.factories import CaseFactory
+from tongban.core import sm2
+from tongban.core.sm2 import sm3
 
-from .. import sm2
 from ..domain import identifier as ids
 from ..domain.canonical import canonical_bytes
 from ..models import Licence, LicenceEvent, LicenceVersion
 from ..selectors import face_rows
 from ..services.signing import seal_of
-from ..sm2 import sm3
 from .factories import issued, licence_world
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ import gmalg.ellipticcurve as ec
 import pytest
 from gmalg.sm2 import SM2Core
 
-from .. import sm2
+from tongban.core import sm2
 
 # GB/T 32918.2 Annex A: the 256-bit example curve, user ALICE123@YAHOO.COM, message "message digest".
 EXAMPLE_CURVE = ec.ECDLP(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ... import keystore, sm2
+from tongban.core import sm2
+
+from ... import keystore
 from ...signers import NewKey, register
 
 

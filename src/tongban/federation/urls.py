@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "federation"
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("operations/", views.operations, name="operations"),
+]
