@@ -115,3 +115,6 @@ def answers(schema: list[dict[str, Any]]) -> dict[str, Any]:
 
 def form_for(version: Any) -> dict[str, Any]:
     return answers(version.form_schema)
+
+
+from .cluster_fixture import federation_nodes  # noqa: E402, F401  (the session's three demo nodes)
