@@ -30,22 +30,11 @@ def scans_and_form(node, code):
     return guide, form, [(m["name"], "scan.pdf", pdf(m["name"])) for m in guide.materials]
 
 
-def receive_all(deciding, joint_out, joint_in):
-    """On the receiving node: one application of each mode."""
+def receive_online_and_joint(deciding, joint_out, joint_in):
+    """On the receiving node: a 全程网办 application and a 多地联办 one (the window's 异地代收 is the browser's)."""
     who = {"name": APPLICANT.name, "id_number": APPLICANT.id_number, "phone": APPLICANT.phone}
     code = code_of("no_crime_certificate", deciding)
     guide, form, scans = scans_and_form(deciding, code)
-    proxy = receiving.take_at_window(
-        user("zj_window"),
-        deciding_node=deciding,
-        item_code=code,
-        item_name=guide.name,
-        applicant=who,
-        identity_check="读取居民身份证芯片并人证比对",
-        form_data=form,
-        scans=scans[:1],
-    )
-    receiving.forward(user("zj_window"), proxy)
     online = receiving.apply_online(
         user("zj_citizen_wang"),
         deciding_node=deciding,
@@ -68,7 +57,7 @@ def receive_all(deciding, joint_out, joint_in):
             joint.LegSpec("in", "迁入地：办理落户", joint_in, in_code, out_guide.name, ("out",)),
         ],
     )
-    print(json.dumps({"proxy": proxy.ref, "online": online.ref, "joint": made.ref}))
+    print(json.dumps({"online": online.ref, "joint": made.ref}))
 
 
 def local_case(ref):
@@ -88,15 +77,6 @@ def grant(ref, clerk, approver, delivery):
         case = back_office.complete_step(office, case, "符合条件")
     back_office.decide(office, case, True, "经核查符合条件")
     results.issue_result(Ctx(user(clerk), "window"), case, delivery)
-
-
-def resubmit(ref, clerk, name):
-    row = CrossRegionCase.objects.get(ref=ref, side="receiving")
-    receiving.resubmit(user(clerk), row, [(name, "letter.pdf", pdf("补正" + name))])
-
-
-def hand_over(ref, clerk):
-    receiving.hand_over(user(clerk), CrossRegionCase.objects.get(ref=ref, side="receiving"))
 
 
 def state(ref):

@@ -1,17 +1,32 @@
 """The three modes end to end between three real nodes (浙江省诸暨市 receives; 山东省枣庄市市中区 and 河南省济源市
 decide), each a process of its own with its own database, demo data, key and worker, messages signed and
-delivered by the transport over HTTP. One cluster for the module; the browser walk is test_browser.py."""
+delivered by the transport over HTTP; 诸暨's 跨省通办 window is walked in Chromium. One cluster, one test (the
+browser walk and the services' steps share it, whatever worker runs it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tongban.cases.forms import FIELD_PREFIX
+from tongban.core.testing.files import pdf
+from tongban.crossregion import transport
+from tongban.crossregion.services import guides
+from tongban.demo.answers import fill
+from tongban.demo.data.accounts import DEMO_PASSWORD as PASSWORD
+
 from .cluster_fixture import JY, SZ, ZJ, Nodes
+from .conftest import APPLICANT
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db]
 STEPS = Path(__file__).with_name("node_steps.py")
@@ -49,14 +64,69 @@ def timeline(nodes: Nodes, code: str, ref: str, side: str) -> list[tuple[str, st
     ]
 
 
-def test_three_modes_between_three_nodes(federation_nodes: Nodes):
+def sign_in(page: Any, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def fill_form(page: Any, schema: list[dict]) -> None:
+    """Answer the deciding region's form as the applicant would (demo.answers), field by field."""
+    for key, value in fill(schema, APPLICANT, dt.date.today()).items():
+        kind = next(f["type"] for f in schema if f["key"] == key)
+        name = f"[name='{FIELD_PREFIX}{key}']"
+        if kind == "select":
+            page.locator(name).select_option(str(value))
+        elif kind == "boolean":
+            page.locator(name).set_checked(bool(value))
+        elif kind == "multiselect":
+            for option in value:
+                page.locator(f"{name}[value='{option}']").check()
+        else:
+            page.locator(name).fill(str(value))
+
+
+def pdf_file(name: str) -> dict:
+    return {"name": f"{name}.pdf", "mimeType": "application/pdf", "buffer": pdf(name)}
+
+
+def take_at_the_window_in_the_browser(n: Nodes, browser: Any, screenshot: Any) -> tuple[Any, str]:
+    """异地代收 at 诸暨's 跨省通办 window: find 市中区's item, check identity and form, scan, take, forward."""
+    context = browser.new_context(base_url=n.url(ZJ), locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, "zj_window")
+    page.goto("/kuayu/?q=无犯罪记录证明")
+    page.locator("tr", has_text="山东省枣庄市市中区").get_by_role("link", name="窗口代收").click()
+    expect(page.locator("h1")).to_contain_text("异地代收：无犯罪记录证明")
+    page.locator("#name").fill(APPLICANT.name)
+    page.locator("#id_number").fill(APPLICANT.id_number)
+    page.locator("#phone").fill(APPLICANT.phone)
+    schema = guides.parse_guide(transport.Node(SZ, "", n.url(SZ)), _guide(n, page.url)).form_schema
+    fill_form(page, schema)
+    page.locator("input[type=file]").first.set_input_files(pdf_file("身份证扫描件"))
+    screenshot(page, "crossregion-window-take")
+    page.get_by_role("button", name="收件").click()
+    expect(page.locator("#xr-status")).to_have_text("已收件待转递")
+    ref = re.search(r"KY\d+[0-9A-F]+", page.locator(".where").inner_text()).group(0)  # type: ignore[union-attr]
+    page.get_by_role("button", name="转递山东省枣庄市市中区").click()
+    expect(page.locator("#xr-status")).to_have_text("已转递待受理")
+    return page, ref
+
+
+def _guide(n: Nodes, take_url: str) -> dict:
+    code = take_url.rstrip("/").rsplit("/", 1)[1]
+    with urllib.request.urlopen(f"{n.url(SZ)}/api/v1/implementations/{code}", timeout=10) as response:
+        return json.load(response)
+
+
+def test_three_modes_between_three_nodes_the_window_in_the_browser(federation_nodes: Nodes, browser, screenshot):
     n = federation_nodes
-    refs = json.loads(step(n, ZJ, f"receive_all({SZ!r}, {JY!r}, {ZJ!r})").strip().splitlines()[-1])
-    proxy, online, joint = refs["proxy"], refs["online"], refs["joint"]
+    refs = json.loads(step(n, ZJ, f"receive_online_and_joint({SZ!r}, {JY!r}, {ZJ!r})").strip().splitlines()[-1])
+    online, joint = refs["online"], refs["joint"]
     out_leg, in_leg = f"{joint}-out", f"{joint}-in"
-    wait_for(
-        lambda: status(n, SZ, proxy, "deciding") and status(n, SZ, online, "deciding"), "the applications on 市中区"
-    )
+    page, proxy = take_at_the_window_in_the_browser(n, browser, screenshot)
+    wait_for(lambda: status(n, SZ, proxy, "deciding") and status(n, SZ, online, "deciding"), "the cases on 市中区")
     wait_for(lambda: status(n, JY, out_leg, "deciding"), "the move-out leg on 济源")
     assert status(n, ZJ, in_leg, "receiving") == "waiting"  # the move-in waits for the move-out
 
@@ -66,11 +136,17 @@ def test_three_modes_between_three_nodes(federation_nodes: Nodes):
     step(n, SZ, f"grant({online!r}, 'shizhong_window', 'shizhong_police_approver', 'electronic')")
     step(n, JY, f"grant({out_leg!r}, 'jiyuan_window', 'jiyuan_police_approver', 'electronic')")
     wait_for(lambda: status(n, ZJ, proxy, "receiving") == "correction", "the correction at 诸暨's window")
-    step(n, ZJ, f"resubmit({proxy!r}, 'zj_window', '授权委托书及代理人居民身份证')")
+    page.reload()
+    expect(page.locator("#xr-status")).to_have_text("待补正")
+    page.get_by_label("授权委托书及代理人居民身份证").set_input_files(pdf_file("授权委托书"))
+    page.get_by_role("button", name="转递补正材料").click()
     wait_for(lambda: status(n, SZ, proxy, "deciding") == "forwarded", "the resubmission on 市中区")
     step(n, SZ, f"grant({proxy!r}, 'shizhong_window', 'shizhong_police_approver', 'window')")
     wait_for(lambda: status(n, ZJ, proxy, "receiving") == "result_sent", "the result at 诸暨's window")
-    step(n, ZJ, f"hand_over({proxy!r}, 'zj_window')")
+    page.reload()
+    page.get_by_role("button", name="申请人已领取结果").click()
+    expect(page.locator("#xr-status")).to_have_text("已办结")
+    screenshot(page, "crossregion-window-timeline")
     # 多地联办: the move-out granted, the move-in started on 诸暨 itself with what 济源 decided.
     wait_for(lambda: status(n, ZJ, in_leg, "deciding") == "forwarded", "the move-in leg on 诸暨")
     step(n, ZJ, f"grant({in_leg!r}, 'zj_window', 'zj_police_approver', 'window')")

@@ -17,6 +17,7 @@ from django.conf import settings
 from tongban.core import clock
 from tongban.federation import inbox, selectors
 from tongban.federation.services import send_message
+from tongban.jurisdictions.models import Division
 
 
 @dataclass(frozen=True)
@@ -68,13 +69,21 @@ class OfferedItem:
     modes: tuple[str, ...]
 
 
+def _shown(code: str, listed: str) -> str:
+    """The directory's name of a node; where it lists only the code, the division's full name as known here."""
+    if listed and listed != code:
+        return listed
+    division = Division.objects.filter(code=code.ljust(12, "0")).first()
+    return division.full_name if division is not None else code
+
+
 def nodes() -> list[Node]:
-    return [Node(n.code, n.name, n.endpoint) for n in selectors.directory()]
+    return [Node(n.code, _shown(n.code, n.name), n.endpoint) for n in selectors.directory()]
 
 
 def node_name(code: str) -> str:
     found = selectors.node(code)
-    return found.name if found is not None else code
+    return _shown(code, found.name if found is not None else "")
 
 
 def offered_items(node_code: str) -> list[OfferedItem]:
