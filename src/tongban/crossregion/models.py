@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tongban.cases.domain.workflow import ACTION_LABELS as CASE_LABELS
 from tongban.core.clock import now as clock_now
 from tongban.core.models import AppendOnlyModel
 
-from .domain.workflow import ACTION_LABELS, MODE_LABELS, STATUS_LABELS, JointPhase, Mode, Side
+from .domain.workflow import ACTION_LABELS, MODE_LABELS, STATUS_LABELS, JointPhase, Mode, Side, XAction
 
 
 def _choices(labels: dict) -> list[tuple[str, str]]:
@@ -187,9 +188,19 @@ class CrossRegionEvent(AppendOnlyModel):
 
     @property
     def action_label(self) -> str:
-        from .domain.workflow import XAction
-
+        """The table's action, or a step of the deciding node's case core (``case:<action>``)."""
+        if self.action.startswith("case:"):
+            step = self.action.removeprefix("case:")
+            return CASE_STEP_LABELS.get(step) or CASE_ACTION_LABELS.get(step, step)
         try:
             return ACTION_LABELS[XAction(self.action)]
         except ValueError:
             return self.action
+
+    @property
+    def status_after_label(self) -> str:
+        return STATUS_LABELS.get(self.status_after, "") if self.status_after != self.status_before else ""  # type: ignore[call-overload]
+
+
+CASE_ACTION_LABELS = {a.value: label for a, label in CASE_LABELS.items()}
+CASE_STEP_LABELS = {"received": "办理地收件登记"}
