@@ -83,3 +83,10 @@ def _upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_the_guide_page_shows_the_scope_and_the_other_regions_to_apply_at(federation):
+    impl = item("no_crime_certificate", ZJ)
+    page = Client().get(f"/items/{impl.code}/").content.decode()
+    assert "跨域通办：跨省通办" in page and "异地代收代办" in page
+    assert "山东省枣庄市市中区" in page and "河南省济源市" in page

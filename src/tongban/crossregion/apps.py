@@ -6,7 +6,11 @@ class CrossregionConfig(AppConfig):
     verbose_name = "跨域通办"
 
     def ready(self) -> None:
-        from . import handlers  # noqa: F401  (the inbox handlers and the case core's transition hook)
-        from .offers import register
+        from . import (
+            guide,
+            handlers,  # noqa: F401  (the inbox handlers and the case core's transition hook)
+            offers,
+        )
 
-        register()
+        offers.register()
+        guide.register()  # the guide page's 跨域通办 section
