@@ -18,20 +18,15 @@ def cross_region_section(implementation: ItemImplementation) -> GuideSection | N
     if version is None:
         return None
     offer = offer_of(ItemFacts(implementation.code, version.name, version.scope, int(version.online_depth or 0)))
-    if offer is None:
-        return None
     here = transport.local_code()
     others = [n for n in transport.nodes() if n.code != here]
+    if offer is None or not others:  # not offered, or this deployment is no member of a federation
+        return None
     modes = "、".join(MODE_NAMES[m] for m in offer["modes"])
-    where = (
-        "可在以下地区的政务服务平台申请或到其跨省通办专窗办理："
-        if others
-        else "本节点尚未加入跨域通办节点目录，暂只能在本地办理。"
-    )
     return GuideSection(
         anchor="cross-region",
         title=f"跨域通办：{SCOPE_LABELS[offer['scope']]}",
-        intro=f"办理方式：{modes}。{where}",
+        intro=f"办理方式：{modes}。可在以下地区的政务服务平台申请或到其跨省通办专窗办理：",
         links=tuple(GuideLink(n.name, f"{n.endpoint}/kuayu/?q={quote(version.name)}") for n in others),
         badges=(SCOPE_LABELS[offer["scope"]],),
     )
