@@ -14,6 +14,8 @@ from .selectors import MODE_NAMES, SCOPE_LABELS
 
 
 def cross_region_section(implementation: ItemImplementation) -> GuideSection | None:
+    if not transport.local_code():  # no member of a federation: nothing to add, not even a query
+        return None
     version = implementation.published_version
     if version is None:
         return None
