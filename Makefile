@@ -78,6 +78,9 @@ serve: install
 # Three demo nodes on one machine (each its own database, key, web server and worker; a signed directory).
 FEDERATION_NODES ?= 330681,370402,419001
 federation: install
+	@echo "演示账号（密码 Tongban@2026）：诸暨 8101 跨省通办专窗 zj_window，群众 zj_citizen_wang，公安审批 zj_police_approver；"
+	@echo "  市中区 8102 窗口 shizhong_window，公安审批 shizhong_police_approver；济源 8103 窗口 jiyuan_window，公安审批 jiyuan_police_approver"
+	@echo "  走查步骤见 README.md 的 “Three nodes: make federation”"
 	$(DEMO_ENV) $(BIN)/tongban federation cluster --nodes $(FEDERATION_NODES) --base-port 8101
 
 demo-accounts: install

@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "tongban.cases",
     "tongban.hotline",
     "tongban.sharing",
+    "tongban.crossregion",
     "tongban.portal",
     "tongban.demo",
     # The project package itself, for its composition-level commands (tongban export_openapi): no models.
@@ -298,6 +299,8 @@ TONGBAN_COURIER = os.environ.get("TONGBAN_COURIER", "local_courier")  # delivery
 TONGBAN_HOTLINE_TELEPHONY = os.environ.get("TONGBAN_HOTLINE_TELEPHONY", "local")  # hotline/contrib/<name>
 TONGBAN_OPEN311_JURISDICTION = os.environ.get("TONGBAN_OPEN311_JURISDICTION", "tongban")  # Open311 jurisdiction_id
 TONGBAN_NODE_ID = os.environ.get("TONGBAN_NODE_ID", "local")
+# 异地代收代办: working days the receiving window has to forward an application to the deciding node.
+TONGBAN_CROSSREGION_FORWARD_DAYS = int(os.environ.get("TONGBAN_CROSSREGION_FORWARD_DAYS", "1"))
 TONGBAN_PLATFORM_NAME = os.environ.get("TONGBAN_PLATFORM_NAME", "通办 · 一体化政务服务平台")
 # The key and certificate that sign electronically delivered documents (core/signing.py); made there if missing.
 TONGBAN_SIGNING_KEY_DIR = os.environ.get("TONGBAN_SIGNING_KEY_DIR", "") or str(VAR_DIR / "signing")

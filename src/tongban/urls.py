@@ -25,6 +25,7 @@ urlpatterns = [
     path("licences/", include("tongban.licences.urls")),
     path("evaluation/", include("tongban.evaluation.urls")),
     path("hotline/", include("tongban.hotline.urls")),
+    path("kuayu/", include("tongban.crossregion.urls")),
     path("federation/", include("tongban.federation.urls")),
     path("sharing/", include("tongban.sharing.urls")),
     # What a licence's QR code opens: the public check of that licence (licences/domain/seal.py).

@@ -75,6 +75,10 @@ class CaseFactsOf:
         return self.case.bundle_case_id is not None
 
     @property
+    def received_by_node(self) -> bool:
+        return bool(self.case.receiving_node)
+
+    @property
     def awaiting_decision(self) -> bool:
         return self.case.awaiting_decision
 

@@ -57,6 +57,7 @@ def _links(actor: Actor, workspace: Workspace | None) -> list[DeskLink]:
             DeskLink("我的草稿", reverse("cases:drafts"), ("cases:drafts",)),
             DeskLink("我的一件事", reverse("bundle_cases:mine"), ("bundle_cases:mine",)),
             DeskLink("我的证照", reverse("licences:mine"), ("licences:mine", "licences:code")),
+            DeskLink("跨域办件", reverse("crossregion:mine"), ("crossregion:mine", "crossregion:detail")),
             DeskLink("我的数据", reverse("sharing:mine"), ("sharing:mine",)),
             DeskLink("进度查询", reverse("progress:lookup"), ("progress:lookup",)),
         ]
@@ -70,6 +71,7 @@ def _links(actor: Actor, workspace: Workspace | None) -> list[DeskLink]:
             DeskLink(
                 "一件事收件", reverse("bundle_cases:window"), ("bundle_cases:window", "bundle_cases:window_apply")
             ),
+            DeskLink("跨省通办", reverse("crossregion:window"), ("crossregion:window", "crossregion:take")),
         ]
     elif policy.may_use_queues(actor):
         links.append(

@@ -46,7 +46,7 @@ from . import licences as demo_licences
 from .data import accounts as account_data
 from .data import bundles as bundle_data
 from .data import catalogue as catalogue_data
-from .data import regions, synonyms, themes
+from .data import nodes, regions, synonyms, themes
 from .data.common import Item, MainItem, entry_fields
 from .sharing import load_sharing
 
@@ -165,8 +165,10 @@ def _load_divisions(report: LoadReport) -> dict[str, Division]:
     return by_short
 
 
-def _load_departments(report: LoadReport, divisions: dict[str, Division]) -> dict[tuple[str, str], Department]:
-    specs = regions.DEPARTMENTS
+def _load_departments(
+    report: LoadReport, divisions: dict[str, Division], region: frozenset[str]
+) -> dict[tuple[str, str], Department]:
+    specs = [s for s in regions.DEPARTMENTS if nodes.on_node(s.division, region)]
     existing = {d.uscc: d for d in Department.objects.filter(uscc__in=[s.uscc for s in specs])}
     out = {}
     for spec in specs:
@@ -184,11 +186,15 @@ def _load_departments(report: LoadReport, divisions: dict[str, Division]) -> dic
 
 
 def _load_centres(
-    report: LoadReport, divisions: dict[str, Division], departments: dict[tuple[str, str], Department]
+    report: LoadReport,
+    divisions: dict[str, Division],
+    departments: dict[tuple[str, str], Department],
+    region: frozenset[str],
 ) -> dict[str, ServiceCentre]:
-    existing = {c.name: c for c in ServiceCentre.objects.filter(name__in=[s.name for s in regions.CENTRES])}
+    centres = [s for s in regions.CENTRES if nodes.on_node(s.department_division, region)]
+    existing = {c.name: c for c in ServiceCentre.objects.filter(name__in=[s.name for s in centres])}
     out = {}
-    for spec in regions.CENTRES:
+    for spec in centres:
         values = {
             "division": divisions[spec.division],
             "kind": spec.kind,
@@ -279,8 +285,9 @@ def _load_implementations(
     divisions: dict[str, Division],
     departments: dict[tuple[str, str], Department],
     entries: dict[str, CatalogueEntry],
+    region: frozenset[str],
 ) -> dict[tuple[str, str], ItemImplementation]:
-    plan = catalogue_data.IMPLEMENTATIONS
+    plan = [p for p in catalogue_data.IMPLEMENTATIONS if nodes.on_node(p.division, region)]
     existing = {
         i.code: i
         for i in ItemImplementation.objects.filter(code__in=[p.code for p in plan])
@@ -334,9 +341,11 @@ def _load_bundles(
     divisions: dict[str, Division],
     departments: dict[tuple[str, str], Department],
     impls: dict[tuple[str, str], ItemImplementation],
+    region: frozenset[str],
 ) -> None:
-    existing = {b.code: b for b in Bundle.objects.filter(code__in=[s.code for s in bundle_data.BUNDLES])}
-    for spec in bundle_data.BUNDLES:
+    specs = [s for s in bundle_data.BUNDLES if nodes.on_node(s.division, region)]
+    existing = {b.code: b for b in Bundle.objects.filter(code__in=[s.code for s in specs])}
+    for spec in specs:
         values = {
             "name": spec.name,
             "division": divisions[spec.division],
@@ -419,8 +428,9 @@ def _load_accounts(
     divisions: dict[str, Division],
     departments: dict[tuple[str, str], Department],
     centres: dict[str, ServiceCentre],
+    region: frozenset[str],
 ) -> None:
-    specs = account_data.ACCOUNTS
+    specs = [s for s in account_data.ACCOUNTS if nodes.on_node(s.division, region)]
     existing = {u.username: u for u in User.objects.filter(username__in=[s.username for s in specs])}
     passwords = _Passwords()
     for spec in specs:
@@ -467,24 +477,29 @@ def _load_cases(report: LoadReport) -> None:
 
 def load_demo(*, cases: bool = True) -> LoadReport:
     """Load (or refresh) every piece of demo data in one transaction. Refused unless DEMO_MODE is on.
-    ``cases``: also the demo's cases, played through the services with the clock set back (slower)."""
+    ``cases``: also the demo's cases, played through the services with the clock set back (slower).
+    With TONGBAN_NODE_CODE set (a node of the federation), that region's rows only (data/nodes.py), without
+    the casebook and earlier licences, which are 诸暨市's stories."""
     if not getattr(settings, "DEMO_MODE", False):
         raise DemoModeRequired()
+    region = nodes.region(getattr(settings, "TONGBAN_NODE_CODE", ""))
+    cases = cases and not region
     report = LoadReport()
     with transaction.atomic():
         divisions = _load_divisions(report)
-        departments = _load_departments(report, divisions)
-        centres = _load_centres(report, divisions, departments)
+        departments = _load_departments(report, divisions, region)
+        centres = _load_centres(report, divisions, departments, region)
         theme_rows = _load_themes(report)
         entries = _load_entries(report, theme_rows)
         demo_licences.load_licence_types(report)  # before the guides that name them
-        impls = _load_implementations(report, divisions, departments, entries)
-        _load_bundles(report, divisions, departments, impls)
+        impls = _load_implementations(report, divisions, departments, entries, region)
+        _load_bundles(report, divisions, departments, impls, region)
         _load_synonyms(report)
-        _load_accounts(report, divisions, departments, centres)
-        demo_licences.load_existing_licences(report)
-        demo_hotline.load(report)
-        load_sharing(report)  # the sharing catalogue and the providers' records (demo/sharing.py)
+        _load_accounts(report, divisions, departments, centres, region)
+        if not region:  # 诸暨市's stories: its earlier licences, hotline orders and shared-data records
+            demo_licences.load_existing_licences(report)
+            demo_hotline.load(report)
+            load_sharing(report)  # the sharing catalogue and the providers' records (demo/sharing.py)
         if cases:
             _load_cases(report)
         demo_evaluation.load(report, cases=cases)  # 好差评: dimensions, ratings of the finished cases

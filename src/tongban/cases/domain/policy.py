@@ -179,6 +179,9 @@ BUNDLE_FLOW_ACTIONS: dict[CaseAction, frozenset[Role]] = {
 }
 # What only the platform does by itself: a dependent item starts on its prerequisite's grant, or ends.
 SYSTEM_ACTIONS = frozenset({A.START, A.HOLD_START, A.TERMINATE, A.RECORD_JOINT_STEP})
+# What the platform does for a case another node received (跨域通办): the correction that node's window took
+# from the applicant and forwarded is resubmitted here as it arrives.
+NODE_ACTIONS = frozenset({A.RESUBMIT})
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,9 @@ def _forbidden(action: CaseAction) -> Denied:
 def _permitted(actor: Actor, facts: CaseFacts, action: CaseAction) -> Denied | None:
     """Whether the action is the actor's to do on this case at all (role, scope, bundle), state aside."""
     if actor.system:
-        return None if action in SYSTEM_ACTIONS else _forbidden(action)
+        if action in SYSTEM_ACTIONS or (action in NODE_ACTIONS and facts.received_by_node):
+            return None
+        return _forbidden(action)
     if action is A.ATTACH_MATERIAL:  # uploading is one rule, whatever the upload does
         return material_denial(actor, facts)
     if facts.in_bundle and action in BUNDLE_DESK_ACTIONS and not actor.via_bundle:

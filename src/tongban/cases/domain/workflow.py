@@ -223,6 +223,8 @@ class CaseFacts(Protocol):
     def waiting_missing_required(self) -> tuple[str, ...]: ...  # 必要 materials neither received nor replaced
     @property
     def waiting_missing_deferrable(self) -> tuple[str, ...]: ...  # 容缺后补 ones neither received nor deferred
+    @property
+    def received_by_node(self) -> bool: ...  # received at another deployment's window or site (跨域通办)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class Facts:
     correction_items: tuple[str, ...] = ()
     waiting_missing_required: tuple[str, ...] = ()
     waiting_missing_deferrable: tuple[str, ...] = ()
+    received_by_node: bool = False
 
 
 def refusal(denied: policy.Denied | None) -> tuple[int, str] | None:

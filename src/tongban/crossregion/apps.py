@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CrossregionConfig(AppConfig):
+    name = "tongban.crossregion"
+    verbose_name = "跨域通办"
+
+    def ready(self) -> None:
+        from . import (
+            guide,
+            handlers,  # noqa: F401  (the inbox handlers and the case core's transition hook)
+            offers,
+        )
+
+        offers.register()
+        guide.register()  # the guide page's 跨域通办 section

@@ -1,0 +1,216 @@
+"""The receiving node (收件地): a citizen applies online here for another region's item (全程网办), or the
+跨省通办 window takes an application and forwards it within its own limit (异地代收代办); what the deciding node
+reports arrives here, reaches the applicant (notices) and, for a correction or a result for pick-up, the window."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from tongban.accounts.models import User
+from tongban.core import clock
+from tongban.core.errors import DomainError
+from tongban.notifications.registry import Message
+from tongban.notifications.services import notify
+from tongban.workdays.selectors import current_calendar
+from tongban.workdays.workcal import add_days
+
+from .. import transport
+from ..domain.workflow import ACTION_LABELS, Mode, Side, XAction, XStatus
+from ..models import CrossRegionCase
+from . import files
+from .perform import node_name, open_xcase, perform
+
+
+def new_ref() -> str:
+    """Unique across the federation: the receiving node's code, the day and a random part."""
+    return f"KY{transport.local_code()}{clock.today():%Y%m%d}{secrets.token_hex(4).upper()}"
+
+
+def forward_days() -> int:
+    return int(getattr(settings, "TONGBAN_CROSSREGION_FORWARD_DAYS", 1))
+
+
+def _require(value: str, field: str, message: str) -> str:
+    if not (value or "").strip():
+        raise DomainError("required", message, field)
+    return value.strip()
+
+
+def _applicant(applicant: dict[str, str]) -> dict[str, Any]:
+    return {
+        "applicant_name": _require(applicant.get("name", ""), "applicant.name", "请填写申请人姓名"),
+        "applicant_id_number": _require(applicant.get("id_number", ""), "applicant.id_number", "请填写证件号码"),
+        "applicant_phone": applicant.get("phone", ""),
+    }
+
+
+def _peer(deciding_node: str) -> str:
+    if deciding_node == transport.local_code():
+        raise DomainError("same_node", "本地区的事项请直接在本平台申请", "item")
+    if deciding_node not in {n.code for n in transport.nodes()}:
+        raise DomainError("unknown_node", "办理地不在跨域通办节点目录中", "item")
+    return deciding_node
+
+
+def take_at_window(
+    clerk: User,
+    *,
+    deciding_node: str,
+    item_code: str,
+    item_name: str,
+    applicant: dict[str, str],
+    identity_check: str,
+    form_data: dict,
+    scans: list[tuple[str, str, bytes]],
+) -> CrossRegionCase:
+    """异地代收: the 跨省通办 window takes the application (identity checked, form checked, materials scanned);
+    its forwarding limit starts today in this node's calendar."""
+    if clerk.service_centre_id is None or clerk.role != "window_clerk":
+        raise DomainError("forbidden", "只有服务中心窗口人员可以跨域代收", None, status=403)
+    _require(identity_check, "identity_check", "请记录申请人身份核验方式")
+    stored = files.store_scans(scans)
+    if not stored:
+        raise DomainError("required", "请扫描申请材料", "materials")
+    day = clock.today()
+    with transaction.atomic():
+        return open_xcase(
+            XAction.TAKE,
+            actor=clerk,
+            note=f"身份核验：{identity_check}；扫描材料{len(stored)}份",
+            ref=new_ref(),
+            side=Side.RECEIVING.value,
+            mode=Mode.PROXY.value,
+            peer_node=_peer(deciding_node),
+            peer_name=node_name(deciding_node),
+            receiving_node=transport.local_code(),
+            deciding_node=deciding_node,
+            item_code=item_code,
+            item_name=item_name,
+            applicant=User.objects.filter(id_number=applicant.get("id_number")).first(),
+            **_applicant(applicant),
+            identity_check=identity_check,
+            form_data=form_data,
+            materials=stored,
+            taken_by=clerk,
+            receiving_centre_id=clerk.service_centre_id,
+            taken_on=day,
+            forward_due=add_days(current_calendar(), day, forward_days()),
+        )
+
+
+def forward(clerk: User, xcase: CrossRegionCase, revision: int | None = None) -> CrossRegionCase:
+    def effect(row: CrossRegionCase) -> None:
+        row.forwarded_at = clock.now()
+
+    late = xcase.forward_due and clock.today() > xcase.forward_due
+    note = f"转递{xcase.peer_name}" + ("（超过转递时限）" if late else "")
+    return perform(xcase, XAction.FORWARD, actor=clerk, note=note, effect=effect, revision=revision)
+
+
+def apply_online(
+    user: User,
+    *,
+    deciding_node: str,
+    item_code: str,
+    item_name: str,
+    form_data: dict,
+    uploads: list[tuple[str, str, bytes]],
+    phone: str = "",
+) -> CrossRegionCase:
+    """全程网办: the signed-in applicant applies here; the application goes to the deciding node at once."""
+    if user.kind not in ("citizen", "enterprise"):
+        raise DomainError("forbidden", "请以个人或法人账号登录后申请", None, status=403)
+    stored = files.store_scans(uploads)
+    with transaction.atomic():
+        return open_xcase(
+            XAction.APPLY_ONLINE,
+            actor=user,
+            note="实名认证账号网上申请",
+            ref=new_ref(),
+            side=Side.RECEIVING.value,
+            mode=Mode.ONLINE.value,
+            peer_node=_peer(deciding_node),
+            peer_name=node_name(deciding_node),
+            receiving_node=transport.local_code(),
+            deciding_node=deciding_node,
+            item_code=item_code,
+            item_name=item_name,
+            applicant=user,
+            applicant_name=user.real_name or user.legal_representative or user.username,
+            applicant_id_number=user.id_number or user.uscc or "",
+            applicant_phone=phone or user.phone,
+            identity_check="实名认证账号",
+            form_data=form_data,
+            materials=stored,
+            forwarded_at=clock.now(),
+        )
+
+
+def resubmit(clerk_or_applicant: User, xcase: CrossRegionCase, scans: list[tuple[str, str, bytes]]) -> CrossRegionCase:
+    """The correction reached the applicant through this window (or their account online): the new papers are
+    scanned and sent to the deciding node."""
+    stored = files.store_scans(scans)
+    if not stored:
+        raise DomainError("required", "请扫描申请人补正的材料", "materials")
+
+    def effect(row: CrossRegionCase) -> dict:
+        row.materials = [*row.materials, *stored]
+        return {"materials": files.with_content(stored)}
+
+    names = "、".join(m["name"] for m in stored)
+    return perform(xcase, XAction.RESUBMIT, actor=clerk_or_applicant, note=f"补正材料：{names}", effect=effect)
+
+
+def hand_over(clerk: User, xcase: CrossRegionCase, revision: int | None = None) -> CrossRegionCase:
+    return perform(xcase, XAction.HAND_OVER, actor=clerk, note="申请人在收件窗口领取结果", revision=revision)
+
+
+# ---- what the deciding node reports ---------------------------------------------------------------------
+
+NOTICE_ACTIONS = {
+    XAction.ACCEPT: "已受理",
+    XAction.REFUSE: "不予受理",
+    XAction.REQUEST_CORRECTION: "需要补正",
+    XAction.GRANT: "已办结（准予）",
+    XAction.DENY: "已办结（不予）",
+    XAction.ISSUE_RESULT: "结果已送出",
+}
+
+
+def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRegionCase:
+    """An action of the deciding node, as its message reports it: the same table, then a notice."""
+    action = XAction(payload["action"])
+    data = payload.get("data", {}) or {}
+
+    def effect(row: CrossRegionCase) -> None:
+        row.remote_number = data.get("number", row.remote_number)
+        for name in ("correction_items", "refusal_reason", "decision", "decision_reason", "result_note"):
+            if name in data:
+                setattr(row, name, data[name])
+        for name in ("accepted_on", "statutory_due"):
+            if data.get(name):
+                setattr(row, name, dt.date.fromisoformat(data[name]))
+
+    row = perform(
+        xcase, action, note=payload.get("note", ""), delivery=payload.get("delivery", ""), effect=effect, remote=remote
+    )
+    if action in NOTICE_ACTIONS and row.applicant_phone:
+        notify(
+            Message(
+                row.applicant_phone,
+                row.applicant_name,
+                f"跨域通办：{NOTICE_ACTIONS[action]}",
+                f"【{row.ref}】您申请的“{row.item_name}”（{row.peer_name}办理）{ACTION_LABELS[action]}。"
+                + (f"{payload.get('note')}。" if payload.get("note") else "")
+                + ("请到收件窗口补正。" if action is XAction.REQUEST_CORRECTION and row.mode == Mode.PROXY else "")
+                + ("请到收件窗口领取结果。" if row.status == XStatus.RESULT_SENT else ""),
+                row.ref,
+                f"crossregion_{action.value}",
+            )
+        )
+    return row

@@ -1,0 +1,116 @@
+"""The cross-region state table, its sides and guards, and the joint case's legs (pure, fast)."""
+
+import pytest
+
+from tongban.crossregion.domain.workflow import (
+    ISSUE_TO_WINDOW,
+    JointPhase,
+    Leg,
+    Mode,
+    Side,
+    XAction,
+    XFacts,
+    XStatus,
+    XTransitionError,
+    allowed_actions,
+    check_dependencies,
+    joint_phase,
+    legs_to_end,
+    legs_to_start,
+    next_status,
+)
+
+A, S = XAction, XStatus
+RECV, DEC = Side.RECEIVING, Side.DECIDING
+
+
+def facts(status: str, side: Side = RECV, mode: Mode = Mode.PROXY, **kw) -> XFacts:
+    return XFacts(status=status, mode=mode, side=side, **kw)
+
+
+def blocked(f: XFacts, action: XAction, **kw) -> str:
+    with pytest.raises(XTransitionError) as exc:
+        next_status(f, action, **kw)
+    return exc.value.blocked.code
+
+
+def test_the_proxy_path_on_both_sides():
+    # The receiving window takes and forwards; the deciding node's actions arrive there as reports.
+    assert next_status(facts(""), A.TAKE) is S.TAKEN
+    assert next_status(facts(S.TAKEN), A.FORWARD) is S.FORWARDED
+    assert next_status(facts(S.FORWARDED), A.REQUEST_CORRECTION, remote=True) is S.CORRECTION
+    assert next_status(facts(S.CORRECTION), A.RESUBMIT) is S.FORWARDED
+    assert next_status(facts(S.FORWARDED), A.ACCEPT, remote=True) is S.ACCEPTED
+    assert next_status(facts(S.ACCEPTED), A.GRANT, remote=True) is S.DECIDED
+    decided = facts(S.DECIDED, decision="granted")
+    assert next_status(decided, A.ISSUE_RESULT, delivery=ISSUE_TO_WINDOW, remote=True) is S.RESULT_SENT
+    assert next_status(facts(S.RESULT_SENT), A.HAND_OVER) is S.CLOSED
+    # The deciding side does the same rows the other way round.
+    assert next_status(facts(S.FORWARDED, DEC), A.ACCEPT) is S.ACCEPTED
+    assert next_status(facts(S.CORRECTION, DEC), A.RESUBMIT, remote=True) is S.FORWARDED
+
+
+def test_a_side_never_does_what_belongs_to_the_other():
+    assert blocked(facts(S.FORWARDED, RECV), A.ACCEPT) == "wrong_side"  # the window cannot accept for A
+    assert blocked(facts(S.TAKEN, DEC), A.FORWARD) == "wrong_side"
+    assert blocked(facts(S.FORWARDED, DEC), A.ACCEPT, remote=True) == "wrong_side"  # a peer cannot accept for A
+
+
+def test_state_and_guards():
+    assert blocked(facts(S.TAKEN), A.RESUBMIT) == "state"
+    assert blocked(facts(S.TAKEN, materials_scanned=False), A.FORWARD) == "materials_unscanned"
+    assert blocked(facts(S.TAKEN, identity_checked=False), A.FORWARD) == "identity_unchecked"
+    assert blocked(facts(S.WAITING, mode=Mode.JOINT, prerequisites_granted=False), A.FORWARD) == "prerequisite_open"
+    assert blocked(facts(S.DECIDED, DEC), A.ISSUE_RESULT, delivery="pigeon") == "delivery"
+    online = facts(S.DECIDED, DEC, Mode.ONLINE, decision="granted")
+    assert blocked(online, A.ISSUE_RESULT, delivery=ISSUE_TO_WINDOW) == "delivery"
+    assert next_status(online, A.ISSUE_RESULT, delivery="electronic") is S.CLOSED
+    # A denial goes out as a notice and ends the case, wherever it was to be picked up.
+    assert next_status(facts(S.DECIDED, DEC, decision="denied"), A.ISSUE_RESULT, delivery=ISSUE_TO_WINDOW) is S.CLOSED
+
+
+def test_buttons_are_this_sides_actions_only():
+    assert allowed_actions(facts(S.TAKEN)) == [A.FORWARD]
+    assert allowed_actions(facts(S.TAKEN, materials_scanned=False)) == []
+    assert allowed_actions(facts(S.FORWARDED)) == []  # waiting for the deciding node
+    assert allowed_actions(facts(S.RESULT_SENT)) == [A.HAND_OVER]
+    assert set(allowed_actions(facts(S.FORWARDED, DEC))) == {A.ACCEPT, A.REFUSE, A.REQUEST_CORRECTION}
+
+
+def test_joint_legs_start_in_turn_and_a_failure_ends_those_after_it():
+    out = Leg("out", S.FORWARDED)
+    into = Leg("in", S.WAITING, depends_on=("out",))
+    last = Leg("card", S.WAITING, depends_on=("in",))
+    assert legs_to_start([out, into, last]) == []
+    out_granted = Leg("out", S.CLOSED, "granted")
+    assert legs_to_start([out_granted, into, last]) == ["in"]
+    assert joint_phase([out_granted, into, last]) is JointPhase.RUNNING
+    out_denied = Leg("out", S.CLOSED, "denied")
+    assert sorted(legs_to_end([out_denied, into, last])) == ["card", "in"]
+    assert joint_phase([out_denied, into, last]) is JointPhase.FAILED
+    done = [out_granted, Leg("in", S.CLOSED, "granted", ("out",)), Leg("card", S.DECIDED, "granted", ("in",))]
+    assert joint_phase(done) is JointPhase.DONE
+
+
+def test_joint_dependencies_name_legs_and_never_go_round():
+    check_dependencies({"a": (), "b": ("a",), "c": ("a", "b")})
+    with pytest.raises(ValueError, match="不存在"):
+        check_dependencies({"a": ("z",)})
+    with pytest.raises(ValueError, match="循环"):
+        check_dependencies({"a": ("b",), "b": ("a",)})
+
+
+def test_offers_follow_the_guides_scope_and_depth():
+    from tongban.crossregion.domain.offers import ItemFacts, offer_of
+
+    assert offer_of(ItemFacts("c1", "无犯罪记录证明", "national", 4)) == {
+        "item_code": "c1",
+        "name": "无犯罪记录证明",
+        "scope": "cross_province",
+        "modes": ["online", "proxy"],
+    }
+    move = offer_of(ItemFacts("c2", "工作调动户口迁移", "province", 3))
+    pension = offer_of(ItemFacts("c3", "企业职工基本养老保险关系转移接续", "national", 4))
+    assert move is not None and move["modes"] == ["proxy", "joint"]
+    assert pension is not None and pension["modes"] == ["online", "proxy", "joint"]
+    assert offer_of(ItemFacts("c4", "个体工商户登记", "city", 4)) is None

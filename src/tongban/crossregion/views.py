@@ -1,0 +1,290 @@
+"""Pages of cross-region handling: other regions' items, applying online for one, the 跨省通办 window (taking,
+forwarding, corrections, results for pick-up, 多地联办) and a cross-region case with its merged timeline.
+Thin: they read the request, ask the selectors and call the services."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tongban.accounts.models import User
+from tongban.audit.services import record as audit
+from tongban.cases import forms as case_forms
+from tongban.cases.domain import policy
+from tongban.catalogue.formschema import validate_submission
+from tongban.core.errors import DomainError
+
+from . import selectors, transport
+from .domain.workflow import JOINT_PHASE_LABELS, MODE_LABELS, JointPhase, XStatus, allowed_actions
+from .models import CrossRegionCase, JointCase
+from .services import guides, joint, receiving
+from .services.perform import facts_of
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in account (every view but the list of items requires sign-in)."""
+    return cast(User, request.user)
+
+
+def _is_clerk(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_authenticated and policy.may_take_applications(user.actor) and user.service_centre_id)
+
+
+def _scans(request: HttpRequest, prefix: str = "material") -> list[tuple[str, str, bytes]]:
+    """The files posted for each material: ``<prefix>_name_<i>`` names it, ``<prefix>_<i>`` is the file."""
+    out = []
+    for key in request.FILES:
+        upload = request.FILES.get(key)
+        if upload is None or not key.startswith(prefix + "_"):
+            continue
+        index = key.rsplit("_", 1)[1]
+        filename = upload.name or "scan"
+        name = request.POST.get(f"{prefix}_name_{index}", "").strip() or filename
+        out.append((name, filename, upload.read()))
+    return out
+
+
+def items(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    try:
+        rows = selectors.other_regions_items(query)
+        error = ""
+    except Exception:
+        rows, error = [], "本节点尚未取得有效的跨域通办节点目录"
+    return render(
+        request,
+        "crossregion/items.html",
+        {"rows": rows, "query": query, "error": error, "clerk": _is_clerk(request), "here": transport.local_code()},
+    )
+
+
+def _guide_or_404(node: str, code: str) -> guides.RemoteGuide:
+    if selectors.offer(node, code) is None:
+        raise Http404("该事项不在跨域通办目录中")
+    return guides.remote_guide(node, code)
+
+
+def _form_page(request: HttpRequest, template: str, guide: guides.RemoteGuide, **context: Any) -> HttpResponse:
+    values = context.pop("values", {})
+    errors = context.pop("errors", {})
+    context |= {
+        "guide": guide,
+        "fields": case_forms.schema_fields(guide.form_schema, values, errors),
+        "materials": list(enumerate(guide.materials)),
+    }
+    return render(request, template, context, status=400 if errors or context.get("error") else 200)
+
+
+@login_required
+def apply(request: HttpRequest, node: str, code: str) -> HttpResponse:
+    """全程网办 for an applicant of this node."""
+    guide = _guide_or_404(node, code)
+    if request.method != "POST":
+        return _form_page(request, "crossregion/apply.html", guide)
+    answers = case_forms.read_schema_post(guide.form_schema, request.POST)
+    cleaned, errors = validate_submission(guide.form_schema, answers)
+    if errors:
+        return _form_page(request, "crossregion/apply.html", guide, values=answers, errors=errors)
+    try:
+        xcase = receiving.apply_online(
+            _user(request),
+            deciding_node=node,
+            item_code=code,
+            item_name=guide.name,
+            form_data=cleaned,
+            uploads=_scans(request),
+            phone=request.POST.get("phone", ""),
+        )
+    except DomainError as exc:
+        return _form_page(request, "crossregion/apply.html", guide, values=answers, error=exc.message)
+    messages.success(request, f"申请已提交，转递{guide.node_name}办理。跨域办件编号{xcase.ref}")
+    return redirect("crossregion:detail", ref=xcase.ref)
+
+
+@login_required
+def take(request: HttpRequest, node: str, code: str) -> HttpResponse:
+    """异地代收: the window takes an application for another region's item."""
+    if not _is_clerk(request):
+        raise PermissionDenied("只有服务中心窗口人员可以跨域代收")
+    guide = _guide_or_404(node, code)
+    if request.method != "POST":
+        return _form_page(request, "crossregion/take.html", guide)
+    answers = case_forms.read_schema_post(guide.form_schema, request.POST)
+    cleaned, errors = validate_submission(guide.form_schema, answers)
+    applicant = {k: request.POST.get(k, "").strip() for k in ("name", "id_number", "phone")}
+    if errors:
+        return _form_page(request, "crossregion/take.html", guide, values=answers, errors=errors, applicant=applicant)
+    try:
+        xcase = receiving.take_at_window(
+            _user(request),
+            deciding_node=node,
+            item_code=code,
+            item_name=guide.name,
+            applicant=applicant,
+            identity_check=request.POST.get("identity_check", ""),
+            form_data=cleaned,
+            scans=_scans(request),
+        )
+    except DomainError as exc:
+        return _form_page(
+            request, "crossregion/take.html", guide, values=answers, error=exc.message, applicant=applicant
+        )
+    messages.success(request, f"已收件，跨域办件编号{xcase.ref}；请在{xcase.forward_due:%Y年%m月%d日}前转递")
+    return redirect("crossregion:detail", ref=xcase.ref)
+
+
+@login_required
+def window(request: HttpRequest) -> HttpResponse:
+    if not _is_clerk(request):
+        raise PermissionDenied("只有服务中心窗口人员可以使用跨域通办窗口")
+    rows = list(selectors.window_cases(_user(request))[:200])
+    return render(
+        request,
+        "crossregion/window.html",
+        {
+            "rows": rows,
+            "overdue": selectors.overdue_forwarding(rows),
+            "joints": selectors.joint_cases(_user(request))[:50],
+            "phase_labels": {k.value: v for k, v in JOINT_PHASE_LABELS.items()},
+            "deciding": selectors.deciding_cases(_user(request)),
+            "forward_days": receiving.forward_days(),
+        },
+    )
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    return render(request, "crossregion/mine.html", {"rows": selectors.mine(_user(request))})
+
+
+def _visible(request: HttpRequest, ref: str) -> CrossRegionCase:
+    rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case")
+    for row in rows:
+        if selectors.may_see(_user(request), row):
+            return row
+    raise Http404("没有找到该跨域办件")
+
+
+@login_required
+def detail(request: HttpRequest, ref: str) -> HttpResponse:
+    xcase = _visible(request, ref)
+    staff = not _user(request).actor.applicant
+    audit(
+        "crossregion.view",
+        "crossregion.CrossRegionCase",
+        xcase.pk,
+        actor=request.user,
+        detail={"ref": xcase.ref, "side": xcase.side},
+    )
+    buttons = [a.value for a in allowed_actions(facts_of(xcase))] if staff and xcase.side == "receiving" else []
+    return render(
+        request,
+        "crossregion/detail.html",
+        {
+            "x": xcase,
+            "events": selectors.timeline(xcase),
+            "mode_label": MODE_LABELS.get(xcase.mode, xcase.mode),  # type: ignore[call-overload]
+            "buttons": buttons,
+            "staff": staff,
+            "correction_open": xcase.status == XStatus.CORRECTION and staff,
+            "late": xcase in selectors.overdue_forwarding([xcase]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, ref: str) -> HttpResponse:
+    xcase = _visible(request, ref)
+    if not _is_clerk(request) or xcase.side != "receiving":
+        raise PermissionDenied("只有收件窗口人员可以办理")
+    action = request.POST.get("action", "")
+    revision = int(request.POST.get("revision") or 0)
+    try:
+        if action == "forward":
+            receiving.forward(_user(request), xcase, revision)
+            messages.success(request, f"已转递{xcase.peer_name}")
+        elif action == "resubmit":
+            receiving.resubmit(_user(request), xcase, _scans(request))
+            messages.success(request, "补正材料已转递办理地")
+        elif action == "hand_over":
+            receiving.hand_over(_user(request), xcase, revision)
+            messages.success(request, "结果已交付申请人，办件办结")
+        else:
+            raise DomainError("bad_action", "未知的操作", "action")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("crossregion:detail", ref=xcase.ref)
+
+
+@login_required
+def joint_new(request: HttpRequest) -> HttpResponse:
+    """多地联办: the window takes one application with its legs (region, item, what it waits for)."""
+    if not _is_clerk(request):
+        raise PermissionDenied("只有服务中心窗口人员可以受理多地联办")
+    here = transport.local_code()
+    context: dict[str, Any] = {"offers": selectors.other_regions_items(), "here": here, "rows": range(1, 4)}
+    if request.method != "POST":
+        return render(request, "crossregion/joint_new.html", context)
+    legs = []
+    for i in (1, 2, 3):
+        picked = request.POST.get(f"leg_{i}_item", "")
+        if not picked:
+            continue
+        node_code, _, code = picked.partition("|")
+        offer = selectors.offer(node_code, code)
+        after = request.POST.get(f"leg_{i}_after", "")
+        legs.append(
+            joint.LegSpec(
+                key=f"leg{i}",
+                title=request.POST.get(f"leg_{i}_title", "").strip() or f"环节{i}",
+                node=node_code,
+                item_code=code,
+                item_name=offer.name if offer else code,
+                depends_on=(f"leg{after}",) if after else (),
+            )
+        )
+    applicant = {k: request.POST.get(k, "").strip() for k in ("name", "id_number", "phone")}
+    try:
+        made = joint.take_joint(
+            _user(request),
+            name=request.POST.get("joint_name", "").strip() or "多地联办",
+            legs=legs,
+            applicant=applicant,
+            identity_check=request.POST.get("identity_check", ""),
+            form_data={"说明": request.POST.get("note", "")},
+            scans=_scans(request),
+        )
+    except DomainError as exc:
+        context |= {"error": exc.message}
+        return render(request, "crossregion/joint_new.html", context, status=400)
+    messages.success(request, f"多地联办已受理，编号{made.ref}")
+    return redirect("crossregion:joint", ref=made.ref)
+
+
+@login_required
+def joint_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    made = get_object_or_404(JointCase, ref=ref)
+    taker = made.taken_by
+    same_centre = taker is not None and taker.service_centre_id == _user(request).service_centre_id
+    if not (_is_clerk(request) and same_centre) and not (made.applicant_id == _user(request).pk):
+        raise Http404("没有找到该联办件")
+    legs = list(made.legs.filter(side="receiving").order_by("id"))
+    events = sorted((e for leg in legs for e in leg.events.all()), key=lambda e: (e.happened_at, e.pk))
+    return render(
+        request,
+        "crossregion/joint.html",
+        {
+            "j": made,
+            "legs": legs,
+            "events": events,
+            "phase": JOINT_PHASE_LABELS.get(JointPhase(made.phase), made.phase),
+        },
+    )

@@ -1,0 +1,92 @@
+"""The pages of cross-region handling, on the receiving node (messages delivered by the test: conftest.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tongban.accounts.models import User
+from tongban.cases.forms import FIELD_PREFIX
+from tongban.cases.services import desk
+from tongban.cases.services.context import Ctx
+from tongban.core.testing.files import pdf
+from tongban.crossregion.models import CrossRegionCase
+from tongban.crossregion.services import guides
+
+from .conftest import APPLICANT, SZ, ZJ, answers, item
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_search_finds_other_regions_items_marked_with_their_region(federation):
+    page = signed_in("zj_window").get("/kuayu/", {"q": "无犯罪记录"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "山东省枣庄市市中区" in text and "河南省济源市" in text and "窗口代收" in text
+    assert "浙江省诸暨市" not in text.split("<tbody>")[1]  # this node's own items are in its own catalogue
+
+
+def test_the_window_takes_forwards_and_sees_the_correction_and_the_timeline(federation):
+    impl = item("no_crime_certificate", SZ)
+    clerk = signed_in("zj_window")
+    form = clerk.get(f"/kuayu/take/{SZ}/{impl.code}/")
+    assert form.status_code == 200 and "身份核验方式" in form.content.decode()
+    guide = guides.remote_guide(SZ, impl.code)
+    posted = {
+        "name": APPLICANT.name,
+        "id_number": APPLICANT.id_number,
+        "phone": APPLICANT.phone,
+        "identity_check": "读取居民身份证芯片并人证比对",
+    }
+    posted |= {FIELD_PREFIX + k: v for k, v in answers(guide.form_schema).items()}
+    for i, m in enumerate(guide.materials):
+        posted[f"material_name_{i}"] = m["name"]
+    posted["material_0"] = _upload("id.pdf", pdf("page id"))
+    # Without identity check the window cannot take it: a message, not a 500.
+    refused = clerk.post(
+        f"/kuayu/take/{SZ}/{impl.code}/",
+        {**posted, "identity_check": "", "material_0": _upload("id.pdf", pdf("page id"))},
+    )
+    assert refused.status_code == 400 and "请记录申请人身份核验方式" in refused.content.decode()
+    with federation.node(ZJ):
+        made = clerk.post(f"/kuayu/take/{SZ}/{impl.code}/", posted)
+    assert made.status_code == 302
+    xcase = CrossRegionCase.objects.get(side="receiving", applicant_id_number=APPLICANT.id_number)
+    page = clerk.get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    assert "已收件待转递" in page and "转递期限" in page and "转递山东省枣庄市市中区" in page
+    with federation.node(ZJ):
+        clerk.post(f"/kuayu/case/{xcase.ref}/act/", {"action": "forward", "revision": xcase.revision})
+    federation.deliver()
+    theirs = CrossRegionCase.objects.get(ref=xcase.ref, side="deciding")
+    with federation.node(SZ):
+        desk.request_correction(
+            Ctx(User.objects.get(username="shizhong_window"), "window"),
+            theirs.local_case,
+            ["授权委托书及代理人居民身份证"],
+        )
+    federation.deliver()
+    page = clerk.get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    assert "扫描补正材料并转递" in page and "办理地一次性告知补正" in page and "山东省枣庄市市中区" in page
+    # Someone else's case is not found; the applicant of another node has no page for it.
+    assert signed_in("jiyuan_window").get(f"/kuayu/case/{xcase.ref}/").status_code in (404,)
+    window = clerk.get("/kuayu/window/").content.decode()
+    assert xcase.ref in window and "待补正" in window
+
+
+def _upload(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_the_guide_page_shows_the_scope_and_the_other_regions_to_apply_at(federation):
+    impl = item("no_crime_certificate", ZJ)
+    page = Client().get(f"/items/{impl.code}/").content.decode()
+    assert "跨域通办：跨省通办" in page and "异地代收代办" in page
+    assert "山东省枣庄市市中区" in page and "河南省济源市" in page
