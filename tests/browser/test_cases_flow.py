@@ -206,7 +206,7 @@ def test_apply_accept_decide_suspend_resume_issue(
         "出件办结",
     ):
         expect(timeline).to_contain_text(label)
-    expect(phone.locator("#evaluation")).to_have_text("办事评价（即将开放）")
+    expect(phone.locator("#rate-case")).to_contain_text("评价本次服务（好差评）")  # 一事一评 once it has ended
     screenshot(phone, "cases-detail-phone")
     assert set(Case.objects.values_list("status", flat=True)) == {"closed"}
 

@@ -49,6 +49,9 @@ def _queue(label: str, bucket: str) -> DeskLink:
     return DeskLink(label, f"{reverse('cases:queue')}?bucket={bucket}", ("cases:queue",), bucket)
 
 
+_HOTLINE_PAGES = ("hotline:console", "hotline:new", "hotline:call", "hotline:order", "hotline:indicators")
+
+
 def _links(actor: Actor, workspace: Workspace | None) -> list[DeskLink]:
     links: list[DeskLink] = []
     if workspace is W.MY_CASES:
@@ -59,6 +62,7 @@ def _links(actor: Actor, workspace: Workspace | None) -> list[DeskLink]:
             DeskLink("我的证照", reverse("licences:mine"), ("licences:mine", "licences:code")),
             DeskLink("跨域办件", reverse("crossregion:mine"), ("crossregion:mine", "crossregion:detail")),
             DeskLink("我的数据", reverse("sharing:mine"), ("sharing:mine",)),
+            DeskLink("12345诉求", reverse("hotline:console"), _HOTLINE_PAGES),
             DeskLink("进度查询", reverse("progress:lookup"), ("progress:lookup",)),
         ]
     if workspace is W.ADMIN:
@@ -98,6 +102,10 @@ def _links(actor: Actor, workspace: Workspace | None) -> list[DeskLink]:
         links.append(DeskLink("共享数据监督", reverse("sharing:flagged"), ("sharing:flagged",)))
     if policy.may_use_board(actor):
         links.append(DeskLink("一件事看板", reverse("bundle_cases:board"), ("bundle_cases:board",)))
+    if actor.staff_role in policy.HANDLING_ROLES or policy.may_use_board(actor):
+        # 12345: call-takers at the centre, departments' handlers and supervisors (the hotline's policy decides
+        # what each sees there)
+        links.append(DeskLink("12345工单", reverse("hotline:console"), _HOTLINE_PAGES))
     if policy.may_manage_catalogue(actor):
         links += [
             DeskLink("事项管理", reverse("admin:app_list", kwargs={"app_label": "catalogue"})),

@@ -36,7 +36,10 @@ from tongban.workdays.workcal import UnknownCalendarYear, WorkingCalendar
 
 from . import files as demo_files
 from .answers import Person, fill
+from .data.hotline import STAFF as _HOTLINE_STAFF_ROWS
 from .data.regions import ZJ, code12
+
+HOTLINE_STAFF = frozenset(row[0] for row in _HOTLINE_STAFF_ROWS)
 
 KEY_PREFIX = "demo:"
 IDENTITY_CHECK = "读取身份证芯片并人证比对"
@@ -191,7 +194,9 @@ class Play:
         found = [
             u
             for u in self.users.values()
-            if u.role == "window_clerk" and u.service_centre_id == record.receiving_centre_id
+            if u.role == "window_clerk"
+            and u.service_centre_id == record.receiving_centre_id
+            and u.username not in HOTLINE_STAFF  # the 12345 call-taker sits at the centre but takes no cases
         ]
         if not found:
             raise PlayError(f"{record.number} 的受理中心没有演示窗口人员")

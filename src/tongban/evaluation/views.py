@@ -199,7 +199,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
     """/evaluation/rectifications/: the bad ratings the person may handle, open ones first."""
     actor = actor_of(request.user)
     if not (actor.has_role(Role.APPROVER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR) or actor.system_admin):
-        return render(request, "403.html", {"message": "您无权查看差评整改。"}, status=403)
+        return render(request, "403.html", {"message": "您无权查看差评整改"}, status=403)
     rows = list(selectors.rectifications_for(actor)[:200])
     return render(request, "evaluation/rectifications.html", {"rows": rows, "today": clock.today()})
 

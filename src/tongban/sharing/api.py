@@ -62,7 +62,9 @@ class ConsentOut(Schema):
     withdrawn_at: dt.datetime | None
 
 
-REFUSAL_STATUS = {"rate_limited": 429}
+REFUSAL_STATUS = {"rate_limited": 429, "purpose_required": 400}
+# Refusals caused by one field of the request name it, so a client can point at it.
+REFUSAL_FIELD = {"purpose_required": "purpose", "case_required": "case_number", "not_in_catalogue": "fields"}
 
 
 @router.post(
@@ -86,7 +88,7 @@ def ask_for_data(request: HttpRequest, body: AskIn):
     )
     if answer.refused:
         code = answer.decision.refusal.value if answer.decision.refusal else "refused"
-        raise DomainError(code, answer.decision.message, None, status=REFUSAL_STATUS.get(code, 403))
+        raise DomainError(code, answer.decision.message, REFUSAL_FIELD.get(code), status=REFUSAL_STATUS.get(code, 403))
     return {
         "access_id": answer.record.pk,
         "found": answer.found,

@@ -109,10 +109,19 @@ def test_the_footer_staff_entry_leads_to_the_workspace(client, w):
 
 def test_case_navigation_lists_what_each_role_may_use(client, w):
     navs = {
-        w.clerk: ["窗口收件", "待受理", "统一出件", "一件事收件", "跨省通办", "亮证查验"],
-        w.approver: ["工作队列", "亮证查验", "督办单", "差评整改"],
-        w.supervisor: ["督办看板", "差评整改", "办件查询", "共享数据监督", "一件事看板"],
-        w.applicant: ["我的办件", "我的草稿", "我的一件事", "我的证照", "跨域办件", "我的数据", "进度查询"],
+        w.clerk: ["窗口收件", "待受理", "统一出件", "一件事收件", "跨省通办", "亮证查验", "12345工单"],
+        w.approver: ["工作队列", "亮证查验", "督办单", "差评整改", "12345工单"],
+        w.supervisor: ["督办看板", "差评整改", "办件查询", "共享数据监督", "一件事看板", "12345工单"],
+        w.applicant: [
+            "我的办件",
+            "我的草稿",
+            "我的一件事",
+            "我的证照",
+            "跨域办件",
+            "我的数据",
+            "12345诉求",
+            "进度查询",
+        ],
     }
     for who, labels in navs.items():
         client.force_login(who)

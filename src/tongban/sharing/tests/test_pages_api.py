@@ -82,12 +82,18 @@ def test_staff_ask_through_the_api_and_refusals_are_structured_and_recorded(clie
     refused = Api(client, sw.w.approver).post("/sharing/requests", body)
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "case_required" and "办件" in refused.json()["error"]["message"]
+    assert refused.json()["error"]["field"] == "case_number"
+    vague = Api(client, sw.w.approver).post(
+        "/sharing/requests", {**body, "purpose": "查", "case_number": sw.case.number}
+    )
+    assert vague.status_code == 400, vague.content  # a bad request, not a refusal of who asks
+    assert vague.json()["error"] == {"code": "purpose_required", "message": "请写明调取数据的用途", "field": "purpose"}
     given = Api(client, sw.w.approver).post("/sharing/requests", {**body, "case_number": sw.case.number})
     assert given.status_code == 200, given.content
     assert given.json()["values"] == {"name": "王五"} and given.json()["withheld"] == ["ethnicity"]
     unknown = Api(client, sw.w.approver).post("/sharing/requests", {**body, "resource": "nope"})
     assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "resource"
-    assert AccessRecord.objects.count() == 2
+    assert AccessRecord.objects.count() == 3  # refusals are on the record too
 
 
 def test_supervisors_see_flagged_accesses_others_do_not(client: Client, sw: SharingWorld) -> None:
