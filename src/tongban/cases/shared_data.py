@@ -57,6 +57,12 @@ class SharedDataSource(Protocol):
         """The applicant agreed on the online form that the departments handling the application use their
         shared data: a consent receipt per resource that needs one; the resources' names."""
 
+    def credit_measures(
+        self, user: Any, actor: Actor, *, item_code: str, subject_code: str, case_number: str, ip: str
+    ) -> frozenset[str]:
+        """The credit measures that apply to the applicant for this item (``no_deferral``: 不适用容缺受理 …),
+        asked of the credit base for this case; empty when it may not be asked or knows nothing."""
+
     def confirm(
         self,
         user: Any,
@@ -80,3 +86,18 @@ def register_shared_source(source: SharedDataSource) -> None:
 
 def source() -> SharedDataSource | None:
     return _source[0] if _source else None
+
+
+# 信用联合惩戒: the measure that takes 容缺受理 away from an applicant (sharing.domain.credit.Measure).
+NO_DEFERRAL = "no_deferral"
+
+
+def credit_measures(
+    user: Any, actor: Actor, *, item_code: str, subject_code: str, case_number: str, ip: str
+) -> frozenset[str]:
+    found = source()
+    if found is None or not subject_code:
+        return frozenset()
+    return found.credit_measures(
+        user, actor, item_code=item_code, subject_code=subject_code, case_number=case_number, ip=ip
+    )

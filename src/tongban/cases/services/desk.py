@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from tongban.core import clock
 from tongban.core.errors import ConflictError, DomainError
 
+from .. import shared_data
 from ..domain import limits
 from ..domain.workflow import CaseAction
 from ..facts import case_facts, version_of
@@ -54,6 +55,7 @@ def _deemed(deemed: dt.date | None) -> dict:
 
 def accept_deferred(ctx: Ctx, case: Case | str, revision: int | None, deferrals: list[Deferral]) -> Case:
     """容缺受理: named secondary materials later, with the applicant's commitment and a due date."""
+    refuse_deferral_by_credit(ctx, case)
 
     def effect(c: Case) -> Outcome:
         promise_deferred(c, deferrals, case_facts(c).missing_deferrable)
@@ -76,6 +78,30 @@ def accept_deferred(ctx: Ctx, case: Case | str, revision: int | None, deferrals:
         )
 
     return perform(ctx, case, A.ACCEPT_DEFERRED, revision, effect)
+
+
+def refuse_deferral_by_credit(ctx: Ctx, case: Case | str) -> None:
+    """信用联合惩戒: an applicant the credit base lists as 失信 gets no 容缺受理 where the measures say so. Asked
+    before the transition, so the look-up stays on the applicant's record even when the acceptance is refused."""
+    found = (
+        case if isinstance(case, Case) else Case.objects.select_related("implementation").filter(number=case).first()
+    )
+    if found is None or ctx.user is None:
+        return
+    measures = shared_data.credit_measures(
+        ctx.user,
+        ctx.actor,
+        item_code=found.implementation.code,
+        subject_code=found.applicant_id_number,
+        case_number=found.number,
+        ip=ctx.ip,
+    )
+    if shared_data.NO_DEFERRAL in measures:
+        raise DomainError(
+            "credit_no_deferral",
+            "申请人被列入失信名单，按信用联合惩戒措施不适用容缺受理：请补齐材料后受理，或一次性告知补正",
+            "deferrals",
+        )
 
 
 def promise_deferred(c: Case, deferrals: Sequence[Deferral], lacking: Iterable[str]) -> None:

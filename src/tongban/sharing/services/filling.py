@@ -34,6 +34,9 @@ def _needs_consent(resource: DataResource, role: str) -> bool:
     return resource.rules.filter(role=role, needs_consent=True).exists()
 
 
+CREDIT_CHECK_PURPOSE = "受理时核查信用（容缺受理、告知承诺是否适用）"
+
+
 class PlatformSharedData:
     def fill(
         self,
@@ -144,6 +147,31 @@ class PlatformSharedData:
         if measures:
             said += "：" + "；".join(credit.MEASURE_LABELS[m] for m in measures)
         return said
+
+    def credit_measures(
+        self, user: Any, actor: Actor, *, item_code: str, subject_code: str, case_number: str, ip: str
+    ) -> frozenset[str]:
+        """The credit measures (domain.credit) that apply to this applicant for this item, asked of the credit
+        base for the case at hand (an access on the subject's record); none where the catalogue does not let
+        this requester ask, or the base has no line for the subject."""
+        resource = DataResource.objects.filter(active=True, provider="credit").first()
+        if resource is None or not resource.rules.filter(role=str(actor.staff_role or "")).exists():
+            return frozenset()
+        answer = ask(
+            user,
+            actor,
+            resource_code=resource.code,
+            subject_code=subject_code,
+            fields=["standing"],
+            purpose=CREDIT_CHECK_PURPOSE,
+            case_number=case_number,
+            item_code=item_code,
+            ip=ip,
+        )
+        value = answer.values.get("standing", "") if not answer.refused and answer.found else ""
+        if value not in CREDIT_LABELS:
+            return frozenset()
+        return frozenset(m.value for m in credit.applicable(credit.Standing(value), item_code, measure_lines()))
 
     def fill_own(self, user: Any, *, item_code: str, form_keys: frozenset[str], ip: str) -> Filled:
         kind = "legal" if getattr(user, "uscc", None) else "natural"
