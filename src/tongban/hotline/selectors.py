@@ -261,10 +261,11 @@ def knowledge(q: str, region: str | None = None, limit: int = 3) -> list[Knowled
         except GuideNotFound:
             continue
         materials = "、".join(m.name for m in version.materials.all()[:6])
+        conditions = (version.conditions or "").strip()[:120].rstrip("。；;.")
         limit_text = "即办" if version.promised_days == 0 else f"承诺{version.promised_days}个工作日办结"
         answer = (
-            f"办理“{version.name}”：{(version.conditions or '').strip()[:120]}"
-            f"{'；' if version.conditions else ''}需要材料：{materials or '见办事指南'}；{limit_text}；"
+            f"办理“{version.name}”：{conditions}"
+            f"{'；' if conditions else ''}需要材料：{materials or '见办事指南'}；{limit_text}；"
             f"办理地点：{version.location}（{version.office_hours}）；咨询电话：{version.phone}。"
         )
         out.append(

@@ -15,3 +15,9 @@ class SharingConfig(AppConfig):
         from .services.filling import PlatformSharedData
 
         register_shared_source(PlatformSharedData())
+        # The supervision board's line: this month's look-ups and the materials shared data replaced (减材料).
+        from tongban.cases.page_extras import register_board_lines
+
+        from .views import board_lines
+
+        register_board_lines(board_lines)

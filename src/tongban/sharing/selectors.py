@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from tongban.accounts.masking import mask_name
 from tongban.core import clock
@@ -94,3 +95,25 @@ def flagged(limit: int = 200, now: dt.datetime | None = None) -> QuerySet[Access
     return AccessRecord.objects.filter(~Q(flags=[]) | Q(outcome=AccessRecord.Outcome.REFUSED) | abandoned).order_by(
         "-at", "-id"
     )[:limit]
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    accesses: int
+    refused: int
+    flagged: int
+    materials_replaced: int  # 减材料: materials applicants did not bring because shared data stood for them
+
+
+def month_figures(now: dt.datetime | None = None) -> MonthFigures:
+    """This calendar month's look-ups (refused, flagged) and the materials shared data replaced (减材料)."""
+    now = now or clock.now()
+    start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    month = AccessRecord.objects.filter(at__gte=start)
+    replaced = IntakeLink.objects.filter(at__gte=start).values_list("materials_replaced", flat=True)
+    return MonthFigures(
+        accesses=month.count(),
+        refused=month.filter(outcome=AccessRecord.Outcome.REFUSED).count(),
+        flagged=month.exclude(flags=[]).count(),
+        materials_replaced=sum(len(m or []) for m in replaced),
+    )

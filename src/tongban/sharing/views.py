@@ -5,12 +5,14 @@ Views translate; the services and selectors decide."""
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tongban.audit.services import client_ip
@@ -49,6 +51,18 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已撤回授权，此后不能再依据该授权调取您的数据。")
     return redirect("sharing:mine")
+
+
+def board_lines(user: Any) -> list[dict[str, str]]:
+    """The supervision board's line (cases/page_extras.py): this month's look-ups and 减材料 by shared data."""
+    if not may_use_board(actor_of(user)):
+        return []
+    f = selectors.month_figures()
+    text = (
+        f"数据共享：本月调取 {f.accesses} 次（拒绝 {f.refused} 次，需关注 {f.flagged} 次）；"
+        f"以共享数据代替申请材料 {f.materials_replaced} 份（减材料）"
+    )
+    return [{"id": "sharing-figures", "text": text, "url": reverse("sharing:flagged")}]
 
 
 @login_required

@@ -71,6 +71,10 @@ def test_the_clerk_fills_the_form_from_shared_data_and_the_citizen_sees_the_acce
     shown = lines(list(accesses_to(sw.w.other_citizen)))
     assert {line.case_number for line in shown} == {case.number}
     assert all(line.record.user_label == "窗口王" for line in shown)
+    # The supervision board counts the material shared data replaced this month (减材料).
+    client.force_login(sw.w.supervisor)
+    board = client.get("/cases/supervision/").content.decode()
+    assert "以共享数据代替申请材料 1 份（减材料）" in board, board[:2000]
 
 
 def test_a_clerk_of_a_centre_that_does_not_serve_the_item_is_refused_and_recorded(
