@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -60,6 +62,9 @@ def test_the_window_takes_forwards_and_sees_the_correction_and_the_timeline(fede
     xcase = CrossRegionCase.objects.get(side="receiving", applicant_id_number=APPLICANT.id_number)
     page = clerk.get(f"/kuayu/case/{xcase.ref}/").content.decode()
     assert "已收件待转递" in page and "转递期限" in page and "转递山东省枣庄市市中区" in page
+    # The supervision board counts it among those taken and not yet forwarded (none past the limit yet).
+    board = signed_in("zj_supervisor").get("/cases/supervision/").content.decode()
+    assert re.search(r"收件待转递 [1-9]\d* 件（超过转递时限 0 件）", board), board[:3000]
     with federation.node(ZJ):
         clerk.post(f"/kuayu/case/{xcase.ref}/act/", {"action": "forward", "revision": xcase.revision})
     federation.deliver()

@@ -7,6 +7,7 @@ class CrossregionConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            board,
             guide,
             handlers,  # noqa: F401  (the inbox handlers and the case core's transition hook)
             offers,
@@ -14,3 +15,4 @@ class CrossregionConfig(AppConfig):
 
         offers.register()
         guide.register()  # the guide page's 跨域通办 section
+        board.register()  # the supervision board's line: taken and not yet forwarded, past the limit
