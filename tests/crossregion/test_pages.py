@@ -90,6 +90,12 @@ def _upload(name: str, content: bytes):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
+def test_the_joint_intake_offers_legs_on_this_node_as_well(federation):
+    page = signed_in("zj_window").get("/kuayu/joint/new/").content.decode()
+    options = re.findall(r'<option value="(\d+)\|[^"]+">', page)
+    assert ZJ in options and SZ in options  # e.g. 济源 迁出 then 诸暨 迁入
+
+
 def test_the_guide_page_shows_the_scope_and_the_other_regions_to_apply_at(federation):
     impl = item("no_crime_certificate", ZJ)
     page = Client().get(f"/items/{impl.code}/").content.decode()

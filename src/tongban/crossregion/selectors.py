@@ -33,14 +33,15 @@ class OfferRow:
     by_agreement: bool = False
 
 
-def other_regions_items(query: str = "") -> list[OfferRow]:
+def other_regions_items(query: str = "", *, include_here: bool = False) -> list[OfferRow]:
     """Every other node's cross-region items (and those a 点对点 agreement with this node opens), matching the
-    words of ``query`` in the item's or the region's name; this node's own items are in its own catalogue."""
+    words of ``query`` in the item's or the region's name; this node's own items are in its own catalogue, and
+    listed too with ``include_here`` (a 多地联办 leg may be handled here, e.g. 迁入地)."""
     here = transport.local_code()
     words = [w for w in query.split() if w]
     rows: list[OfferRow] = []
     for node in transport.nodes():
-        if node.code == here:
+        if node.code == here and not include_here:
             continue
         for item in transport.offered_items(node.code):
             rows.append(
@@ -88,8 +89,9 @@ def _agreement_rows(here: str, listed: set[tuple[str, str]]) -> list[OfferRow]:
     return out
 
 
-def offer(node_code: str, item_code: str) -> OfferRow | None:
-    return next((r for r in other_regions_items() if r.node_code == node_code and r.code == item_code), None)
+def offer(node_code: str, item_code: str, *, include_here: bool = False) -> OfferRow | None:
+    rows = other_regions_items(include_here=include_here)
+    return next((r for r in rows if r.node_code == node_code and r.code == item_code), None)
 
 
 # ---- who sees a cross-region case --------------------------------------------------------------------------

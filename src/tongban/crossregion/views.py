@@ -230,7 +230,8 @@ def joint_new(request: HttpRequest) -> HttpResponse:
     if not _is_clerk(request):
         raise PermissionDenied("只有服务中心窗口人员可以受理多地联办")
     here = transport.local_code()
-    context: dict[str, Any] = {"offers": selectors.other_regions_items(), "here": here, "rows": range(1, 4)}
+    offers = selectors.other_regions_items(include_here=True)  # a leg may be this node's own (迁入地)
+    context: dict[str, Any] = {"offers": offers, "here": here, "rows": range(1, 4)}
     if request.method != "POST":
         return render(request, "crossregion/joint_new.html", context)
     legs = []
@@ -239,7 +240,7 @@ def joint_new(request: HttpRequest) -> HttpResponse:
         if not picked:
             continue
         node_code, _, code = picked.partition("|")
-        offer = selectors.offer(node_code, code)
+        offer = selectors.offer(node_code, code, include_here=True)
         after = request.POST.get(f"leg_{i}_after", "")
         legs.append(
             joint.LegSpec(
@@ -277,6 +278,9 @@ def joint_detail(request: HttpRequest, ref: str) -> HttpResponse:
     if not (_is_clerk(request) and same_centre) and not (made.applicant_id == _user(request).pk):
         raise Http404("没有找到该联办件")
     legs = list(made.legs.filter(side="receiving").order_by("id"))
+    titles = {leg.leg_key: leg.leg_title for leg in legs}
+    for leg in legs:  # what each leg waits for, by the titles people gave the legs
+        leg.waits_for = [titles.get(key, key) for key in leg.depends_on]  # type: ignore[attr-defined]
     events = sorted((e for leg in legs for e in leg.events.all()), key=lambda e: (e.happened_at, e.pk))
     return render(
         request,

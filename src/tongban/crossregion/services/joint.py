@@ -126,11 +126,19 @@ def advance(joint: JointCase) -> None:
         }
 
         def hand_on(r: CrossRegionCase, passed: dict = passed) -> None:
-            r.passed_data = passed
-            r.form_data = {**r.form_data, "前序环节": passed} if passed else r.form_data
+            r.passed_data = passed  # structured, for the services; the form shows it as a sentence
+            r.form_data = {**r.form_data, "前序环节": _as_text(passed)} if passed else r.form_data
 
         rows[key] = perform(row, XAction.FORWARD, note=f"转递{row.peer_name}：{row.leg_title}", effect=hand_on)
     phase = joint_phase(legs())
     if phase.value != joint.phase:
         JointCase.objects.filter(pk=joint.pk).update(phase=phase.value)
         joint.phase = phase.value
+
+
+def _as_text(passed: dict[str, dict[str, str]]) -> str:
+    """济源迁出（办件编号 419001-…，决定 准予…）: what earlier legs decided, as the deciding office reads it."""
+    return "；".join(
+        f"{title}（{'，'.join(f'{label} {value}' for label, value in facts.items() if value)}）"
+        for title, facts in passed.items()
+    )
