@@ -337,6 +337,9 @@ TONGBAN_FEDERATION_HTTP_TIMEOUT_SECONDS = float(os.environ.get("TONGBAN_FEDERATI
 # Alerts on the operator page: a peer with more undelivered messages, or an older one, than these.
 TONGBAN_FEDERATION_ALERT_QUEUE_DEPTH = int(os.environ.get("TONGBAN_FEDERATION_ALERT_QUEUE_DEPTH", "200"))
 TONGBAN_FEDERATION_ALERT_AGE_MINUTES = float(os.environ.get("TONGBAN_FEDERATION_ALERT_AGE_MINUTES", "30"))
+# This node also runs a time-stamping service with this SM2 key (PEM) under this name; unset: it does not.
+TONGBAN_TSA_KEY_FILE = os.environ.get("TONGBAN_TSA_KEY_FILE", "")
+TONGBAN_TSA_NAME = os.environ.get("TONGBAN_TSA_NAME", "")
 
 # ---- task queue and outbox (docs/adr/0006-task-queue-and-outbox.md) ----------------------------------------
 # Django's Tasks API (django-tasks backport). The embedded default keeps tasks in this database and runs them in

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Alert, DirectoryVersion, IncomingMessage, OutgoingMessage, Refusal
+from .models import (
+    Alert,
+    DirectoryVersion,
+    IncomingMessage,
+    IssuedTimeStamp,
+    OutgoingMessage,
+    Refusal,
+    TimeStampBatch,
+)
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -50,3 +58,15 @@ class DirectoryVersionAdmin(ReadOnly):
 class AlertAdmin(ReadOnly):
     list_display = ("raised_at", "kind", "peer", "detail", "cleared_at")
     list_filter = ("kind",)
+
+
+@admin.register(TimeStampBatch)
+class TimeStampBatchAdmin(ReadOnly):
+    list_display = ("stamped_at", "authority", "serial", "digest")
+    search_fields = ("digest",)
+
+
+@admin.register(IssuedTimeStamp)
+class IssuedTimeStampAdmin(ReadOnly):
+    list_display = ("serial", "stamped_at", "requester", "digest")
+    search_fields = ("digest", "requester")

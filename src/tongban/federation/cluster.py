@@ -71,6 +71,9 @@ def _private_key(path: Path) -> bytes:
     return sm2.private_key_from_pem(path.read_text(encoding="ascii"))
 
 
+TSA_NAME = "联邦演示时间戳服务"
+
+
 class Cluster:
     def __init__(
         self,
@@ -97,6 +100,10 @@ class Cluster:
         self.directory_public = self.root / "directory_key.pub.pem"
         base = {k: v for k, v in os.environ.items() if k not in _INHERITED and not k.startswith(_INHERITED_PREFIXES)}
         self.nodes = [self._node(code, base_port + i, {**base, **(env or {})}) for i, code in enumerate(codes)]
+        # The federation's time-stamping authority: in the demo, a service of the first node with its own key.
+        self.tsa_key = self.root / "tsa" / "tsa_key.pem"
+        if self.nodes:
+            self.nodes[0].env |= {"TONGBAN_TSA_KEY_FILE": str(self.tsa_key), "TONGBAN_TSA_NAME": TSA_NAME}
 
     def _node(self, code: str, port: int, base: dict[str, str]) -> ClusterNode:
         var_dir = self.root / code
@@ -240,6 +247,7 @@ class Cluster:
             "issued_at": envelope.iso(dt.datetime.now(dt.UTC)),
             "nodes": entries,
             "agreements": [],
+            "timestamping": [self._tsa_entry()] if self.nodes else [],
             **(extra or {}),
         }
         signed = dirdoc.sign(document, key)
@@ -249,6 +257,11 @@ class Cluster:
         for node in self.nodes:
             node.name = names[node.code]
         return signed
+
+    def _tsa_entry(self) -> dict:
+        public = sm2.public_key_of(_private_key(self.tsa_key))
+        url = f"{self.nodes[0].endpoint}/federation/tsa/"
+        return {"name": TSA_NAME, "url": url, "public_key": sm2.public_key_pem(public), "protocol": "sm2-json"}
 
     # ---- running ----------------------------------------------------------------------------------------
 

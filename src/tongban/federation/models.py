@@ -10,6 +10,48 @@ from django.db import models
 from django.utils import timezone
 
 
+class TimeStampBatch(models.Model):
+    """A time-stamping authority's token over a batch of this node's logged messages (both directions): the
+    ordered body hashes, their digest, the signed token. Written once."""
+
+    authority = models.CharField("时间戳服务", max_length=200)
+    key_id = models.CharField("服务密钥标识", max_length=64)
+    serial = models.BigIntegerField("时间戳序号")
+    digest = models.CharField("批次摘要（SM3）", max_length=64)
+    hashes = models.JSONField("所含报文摘要（按序）")
+    token = models.JSONField("时间戳")
+    signature = models.CharField("时间戳签名", max_length=128)
+    stamped_at = models.DateTimeField("时间戳时间", db_index=True)
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "消息日志时间戳"
+        verbose_name_plural = "消息日志时间戳"
+        ordering = ["-stamped_at"]
+
+    def __str__(self) -> str:
+        return f"{self.authority} #{self.serial} ({len(self.hashes)} 条)"
+
+
+class IssuedTimeStamp(models.Model):
+    """The time-stamping service this node runs when it holds a TSA key (TONGBAN_TSA_KEY_FILE): every token
+    it issued, numbered by this table, so the service can show what it signed and never reuse a serial."""
+
+    serial = models.BigAutoField("序号", primary_key=True)
+    digest = models.CharField("摘要", max_length=64)
+    requester = models.CharField("申请方", max_length=100, blank=True)
+    stamped_at = models.DateTimeField("时间")
+    signature = models.CharField("签名", max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = "签发的时间戳"
+        verbose_name_plural = "签发的时间戳"
+        ordering = ["-serial"]
+
+    def __str__(self) -> str:
+        return f"#{self.serial} {self.digest[:12]}"
+
+
 class LoggedMessage(models.Model):
     """What both sides log of a message: the signed body byte for byte, its hash, the sender's signature and
     the receiver's signed receipt (签收回执)."""
@@ -28,6 +70,9 @@ class LoggedMessage(models.Model):
     last_error = models.TextField("最近一次失败", blank=True)
     receipt = models.JSONField("签收回执", null=True, blank=True)
     receipt_signature = models.CharField("回执签名（接收方）", max_length=128, blank=True)
+    time_stamp = models.ForeignKey(
+        TimeStampBatch, verbose_name="时间戳", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         abstract = True
@@ -159,6 +204,7 @@ class Alert(models.Model):
         OLDEST_AGE = "oldest_age", "消息积压过久"
         INBOX_FAILED = "inbox_failed", "收到的消息处理出错"
         DIRECTORY = "directory", "联邦目录未能更新"
+        TIME_STAMP = "time_stamp", "消息日志未能加盖时间戳"
 
     peer = models.CharField("节点", max_length=6, blank=True)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)

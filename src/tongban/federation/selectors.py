@@ -14,9 +14,9 @@ from django.utils import timezone
 from tongban.core import caches
 
 from .domain import directory as dirdoc
-from .domain.directory import Agreement, Directory, Node, OfferedItem
+from .domain.directory import Agreement, Directory, Node, OfferedItem, TimeStampAuthority
 from .keys import node_public_key
-from .models import Alert, DirectoryVersion, IncomingMessage, OutgoingMessage, Refusal
+from .models import Alert, DirectoryVersion, IncomingMessage, OutgoingMessage, Refusal, TimeStampBatch
 
 _parsed: dict[int, Directory] = caches.keyed({})
 _lock = threading.Lock()
@@ -146,3 +146,33 @@ def message_log(*, direction: str, peer: str = "", case_ref: str = "", limit: in
     if case_ref:
         rows = rows.filter(case_ref=case_ref)
     return list(rows.order_by("-sent_at")[:limit])
+
+
+# ---- time stamps ----------------------------------------------------------------------------------------------
+
+
+def time_stamping() -> list[TimeStampAuthority]:
+    found = current_directory()
+    return list(found.time_stamping) if found else []
+
+
+def oldest_unstamped(now: dt.datetime | None = None) -> dt.timedelta | None:
+    """How long the oldest message of the log (either direction) has waited for its time stamp."""
+    now = now or timezone.now()
+    firsts = [
+        OutgoingMessage.objects.filter(time_stamp__isnull=True).aggregate(m=Min("sent_at"))["m"],
+        IncomingMessage.objects.filter(time_stamp__isnull=True).aggregate(m=Min("received_at"))["m"],
+    ]
+    known = [f for f in firsts if f is not None]
+    return now - min(known) if known else None
+
+
+def stamping_summary() -> dict[str, Any]:
+    """For the operator: the authorities, the last batch, what waits for a stamp."""
+    return {
+        "authorities": time_stamping(),
+        "last": TimeStampBatch.objects.order_by("-stamped_at").first(),
+        "waiting": OutgoingMessage.objects.filter(time_stamp__isnull=True).count()
+        + IncomingMessage.objects.filter(time_stamp__isnull=True).count(),
+        "oldest": oldest_unstamped(),
+    }

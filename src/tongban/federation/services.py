@@ -28,9 +28,9 @@ from tongban.outbox.models import Message as OutboxMessage
 
 from . import inbox, selectors
 from .domain import directory as dirdoc
-from .domain import envelope
+from .domain import envelope, timestamp
 from .keys import directory_public_key, node_private_key
-from .models import Alert, CaseSequence, DirectoryVersion, IncomingMessage, OutgoingMessage, Refusal
+from .models import Alert, CaseSequence, DirectoryVersion, IncomingMessage, OutgoingMessage, Refusal, TimeStampBatch
 
 logger = logging.getLogger(__name__)
 
@@ -437,7 +437,80 @@ def check_thresholds() -> int:
                 raised += 1
             else:
                 clear_alert(kind, code)
+    oldest = selectors.oldest_unstamped()
+    if oldest is not None and selectors.time_stamping() and oldest > age_limit:
+        raise_alert(Alert.Kind.TIME_STAMP, "", f"最早一条未加盖时间戳的消息已等待 {oldest}，超过 {age_limit}")
+        raised += 1
+    else:
+        clear_alert(Alert.Kind.TIME_STAMP, "")
     return raised
+
+
+# ---- time stamps on the message log -------------------------------------------------------------------------
+
+STAMP_BATCH = 5000
+
+
+def timestamp_log(limit: int = STAMP_BATCH) -> TimeStampBatch | None:
+    """Bind the messages logged since the last stamp (both directions) to a moment: one token from the first
+    authority of the directory that answers, over the digest of their body hashes. Nothing to stamp, or no
+    authority in the directory: None. No authority answering: TimeStampUnavailable (the next run retries)."""
+    from .timestamping import TimeStampUnavailable, stamper_for
+
+    authorities = selectors.time_stamping()
+    if not authorities:
+        return None
+    out = list(OutgoingMessage.objects.filter(time_stamp__isnull=True).order_by("sent_at")[:limit])
+    inn = list(IncomingMessage.objects.filter(time_stamp__isnull=True).order_by("received_at")[:limit])
+    if not out and not inn:
+        return None
+    hashes = [row.body_hash for row in out] + [row.body_hash for row in inn]
+    digest = timestamp.batch_digest(hashes)
+    failures = []
+    for authority in authorities:
+        try:
+            token, signature = stamper_for(authority).stamp(digest, requester=settings.TONGBAN_NODE_CODE)
+            checked = timestamp.check(token, signature, authority.public_key, digest=digest)
+        except (TimeStampUnavailable, timestamp.TimeStampError) as exc:
+            failures.append(f"{authority.name}：{exc}")
+            continue
+        with transaction.atomic():
+            batch = TimeStampBatch.objects.create(
+                authority=authority.name,
+                key_id=checked.key_id,
+                serial=checked.serial,
+                digest=digest,
+                hashes=hashes,
+                token=token,
+                signature=signature,
+                stamped_at=checked.stamped_at,
+            )
+            # A row another run stamped meanwhile keeps its first stamp; this batch still proves its hash.
+            OutgoingMessage.objects.filter(pk__in=[r.pk for r in out], time_stamp__isnull=True).update(time_stamp=batch)
+            IncomingMessage.objects.filter(pk__in=[r.pk for r in inn], time_stamp__isnull=True).update(time_stamp=batch)
+        return batch
+    raise TimeStampUnavailable("；".join(failures))
+
+
+def verify_time_stamp(row: OutgoingMessage | IncomingMessage) -> list[str]:
+    """The logged message's stamp: its batch lists the message's hash, the batch's digest is right and an
+    authority of the directory in force signed it. No stamp yet is not a problem (the next run stamps it)."""
+    batch = row.time_stamp
+    if batch is None:
+        return []
+    problems = []
+    if row.body_hash not in batch.hashes:
+        problems.append("时间戳批次中没有该消息的摘要")
+    if timestamp.batch_digest(list(batch.hashes)) != batch.digest:
+        problems.append("时间戳批次的摘要与所含消息不符（批次被改动）")
+    authority = next((a for a in selectors.time_stamping() if a.key_id == batch.key_id), None)
+    if authority is None:
+        return [*problems, f"时间戳服务“{batch.authority}”不在当前联邦目录中，无法核验时间戳"]
+    try:
+        timestamp.check(batch.token, batch.signature, authority.public_key, digest=batch.digest)
+    except timestamp.TimeStampError as exc:
+        problems.append(str(exc))
+    return problems
 
 
 # ---- non-repudiation ----------------------------------------------------------------------------------------
@@ -468,4 +541,4 @@ def verify_logged(row: OutgoingMessage | IncomingMessage) -> list[str]:
             )
         except envelope.EnvelopeError as exc:
             problems.append(str(exc))
-    return problems
+    return problems + verify_time_stamp(row)

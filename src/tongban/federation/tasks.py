@@ -38,3 +38,9 @@ def process_waiting() -> int:
 @registry.periodic("federation.check_thresholds", seconds=60, label="检查联邦消息积压告警")
 def check_thresholds() -> int:
     return services.check_thresholds()
+
+
+@registry.periodic("federation.timestamp_log", seconds=60, label="为联邦消息日志加盖时间戳")
+def timestamp_log() -> str:
+    batch = services.timestamp_log()
+    return f"{len(batch.hashes)} 条，{batch.authority} #{batch.serial}" if batch else "nothing to stamp"

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from tongban.accounts.permissions import has_role
 from tongban.accounts.roles import Role
+from tongban.core.errors import DomainError
 from tongban.core.net import client_ip
 
-from . import selectors, services
+from . import selectors, services, tsa
 
 
 @csrf_exempt  # node to node: the SM2 signatures authenticate the request, there is no session to forge
@@ -31,6 +32,23 @@ def inbox(request: HttpRequest) -> JsonResponse:
     return JsonResponse(answer, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+@csrf_exempt  # a public service like any time-stamping authority: it signs digests, it reads nothing
+@require_POST
+def time_stamp(request: HttpRequest) -> JsonResponse:
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        data = {}
+    try:
+        token, signature = tsa.issue(data.get("digest", ""), str(data.get("requester", "")))
+    except DomainError as exc:
+        error = {"code": exc.code, "message": exc.message, "field": exc.field}
+        return JsonResponse({"error": error}, status=exc.status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse({"token": token, "signature": signature}, json_dumps_params={"ensure_ascii": False})
+
+
 @login_required
 def operations(request: HttpRequest) -> HttpResponse:
     """The operator's page: per peer the queue, its oldest message's age, failures; open alerts; refusals."""
@@ -39,6 +57,8 @@ def operations(request: HttpRequest) -> HttpResponse:
     queues = selectors.peer_queues()
     for row in queues:
         row["oldest_age_text"] = _duration(row["oldest_age"])
+    stamping = selectors.stamping_summary()
+    stamping["oldest_text"] = _duration(stamping["oldest"])
     return render(
         request,
         "federation/operations.html",
@@ -48,6 +68,7 @@ def operations(request: HttpRequest) -> HttpResponse:
             "alerts": selectors.open_alerts(),
             "refusals": selectors.recent_refusals(),
             "directory": selectors.current_directory(),
+            "stamping": stamping,
             "depth_limit": settings.TONGBAN_FEDERATION_ALERT_QUEUE_DEPTH,
             "age_limit": f"{settings.TONGBAN_FEDERATION_ALERT_AGE_MINUTES:g}",
         },

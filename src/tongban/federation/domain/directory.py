@@ -67,11 +67,27 @@ class Node:
 
 
 @dataclass(frozen=True)
+class TimeStampAuthority:
+    """A time-stamping authority (时间戳服务) the federation trusts to stamp the nodes' message logs; the
+    ``protocol`` names the adapter that speaks to it."""
+
+    name: str
+    url: str
+    public_key: bytes
+    protocol: str
+
+    @property
+    def key_id(self) -> str:
+        return sm2.key_id(self.public_key).hex()
+
+
+@dataclass(frozen=True)
 class Directory:
     version: int
     issued_at: dt.datetime
     nodes: tuple[Node, ...]
     agreements: tuple[Agreement, ...]
+    time_stamping: tuple[TimeStampAuthority, ...] = ()
 
     def node(self, code: str) -> Node | None:
         return next((n for n in self.nodes if n.code == code), None)
@@ -152,6 +168,20 @@ def _agreement(raw: Any, known: set[str]) -> Agreement:
     return Agreement((parties[0], parties[1]), pairs, valid_from, valid_to)
 
 
+def _authority(raw: Any) -> TimeStampAuthority:
+    if not isinstance(raw, dict):
+        raise DirectoryError("时间戳服务应为对象")
+    name = _text(raw.get("name"), "时间戳服务的名称")
+    url = _text(raw.get("url"), f"时间戳服务“{name}”的地址", 300)
+    if not url.startswith(("http://", "https://")):
+        raise DirectoryError(f"时间戳服务“{name}”的地址应以 http:// 或 https:// 开头")
+    try:
+        public = sm2.public_key_from_pem(_text(raw.get("public_key"), f"时间戳服务“{name}”的公钥", 1000))
+    except sm2.SignatureError as exc:
+        raise DirectoryError(f"时间戳服务“{name}”的公钥无效：{exc}") from exc
+    return TimeStampAuthority(name, url, public, _text(raw.get("protocol", "sm2-json"), "时间戳协议", 40))
+
+
 def parse(document: Any) -> Directory:
     """The directory's content, checked whole: a node or agreement that does not hold refuses the document."""
     if not isinstance(document, dict):
@@ -171,7 +201,10 @@ def parse(document: Any) -> Directory:
     if len(set(codes)) != len(codes):
         raise DirectoryError("目录中有重复的节点代码")
     agreements = tuple(_agreement(a, set(codes)) for a in document.get("agreements", []))
-    return Directory(version, issued_at, nodes, agreements)
+    stamping = document.get("timestamping", [])
+    if not isinstance(stamping, list):
+        raise DirectoryError("时间戳服务应为列表")
+    return Directory(version, issued_at, nodes, agreements, tuple(_authority(a) for a in stamping))
 
 
 def sign(document: dict[str, Any], private: bytes) -> dict[str, Any]:

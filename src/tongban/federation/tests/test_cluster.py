@@ -10,6 +10,7 @@ import sqlite3
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -111,9 +112,15 @@ def a_peer_down_in_the_middle_of_traffic_gets_everything_once_and_in_order(clust
     assert all(seqs == list(range(1, len(seqs) + 1)) for seqs in by_case.values()), by_case
     sent_ids = {r[0] for r in cluster.query(A, "SELECT id FROM federation_outgoingmessage WHERE recipient = %s", (B,))}
     assert {_uuid(r[3]) for r in rows if r[0] == A} == {_uuid(i) for i in sent_ids}
-    # Both sides' logs verify again later: the senders' signatures and the receiver's receipts.
-    checks = [cluster.spawn(code, "federation", "verify-log") for code in (A, B)]
-    assert [check.wait(timeout=120) for check in checks] == [0, 0]
+    # Both logs are time-stamped by the federation's authority (a service of A, named in the directory) and
+    # verify again later: the senders' signatures, the receiver's receipts and the stamps.
+    stamps = [cluster.spawn(code, "federation", "timestamp-log") for code in (A, B)]
+    assert [stamp.wait(timeout=120) for stamp in stamps] == [0, 0]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(pool.map(lambda code: cluster.manage(code, "federation", "verify-log"), (A, B)))
+    for report in reports:
+        assert "0 条有问题" in report and "，0 条待加盖" in report, report
+    assert cluster.query(A, "SELECT COUNT(*) FROM federation_issuedtimestamp")[0][0] >= 2
 
 
 def _uuid(value) -> str:

@@ -49,7 +49,7 @@ def test_keygen_and_sign_directory_make_what_the_node_installs(federation, tmp_p
 def test_verify_log_finds_a_log_row_altered_after_the_fact(federation):
     with transaction.atomic():
         sent = services.send_message(to_node=PEER, case_ref="C-1", message_type="federation.ping", payload={"n": 1})
-    assert "1 条签名和回执均有效，0 条有问题" in run("verify-log")
+    assert "1 条签名、回执和时间戳均有效，0 条有问题" in run("verify-log")
     OutgoingMessage.objects.filter(pk=sent.pk).update(body=sent.body.replace('"n":1', '"n":2'))
     with pytest.raises(SystemExit):
         run("verify-log")

@@ -52,5 +52,6 @@ def test_the_operator_page_shows_each_peers_queue_to_supervisors_only(federation
     html = client.get(page).content.decode()
     assert "跨地区联邦运行情况" in html and "待投递消息过多" in html
     assert f'data-node="{PEER}"' in html and '<td class="depth">2</td>' in html
+    assert "联邦目录未指定时间戳服务" in html  # this directory names no time-stamping authority
     board = client.get(reverse("cases:supervision")).content.decode()
     assert "跨地区联邦告警 1 条未解除" in board

@@ -62,6 +62,8 @@ class Command(BaseCommand):
         log.add_argument("--limit", type=int, default=100000)
         verify = sub.add_parser("verify-log", help="重新核验消息日志中的签名和签收回执（不可抵赖）")
         verify.add_argument("--message", default="", help="只核验这一条消息编号")
+        sub.add_parser("timestamp-log", help="立即为尚未加盖时间戳的消息日志加盖时间戳")
+        sub.add_parser("describe-tsa", help="打印本节点时间戳服务在联邦目录中的条目（JSON）")
         sub.add_parser("status", help="各对端节点的待投递数量和最早一条的等待时间（JSON）")
         cluster = sub.add_parser("cluster", help="在本机启动多个演示节点（各自数据库、密钥、签名目录）")
         cluster.add_argument("--nodes", default="330681,370402,419001", help="节点的行政区划代码，逗号分隔")
@@ -165,9 +167,40 @@ class Command(BaseCommand):
             bad += bool(problems)
             for problem in problems:
                 self.stdout.write(f"{row}: {problem}")
-        self.stdout.write(f"核验 {len(rows)} 条消息：{len(rows) - bad} 条签名和回执均有效，{bad} 条有问题")
+        stamped = sum(1 for row in rows if row.time_stamp_id)
+        self.stdout.write(
+            f"核验 {len(rows)} 条消息：{len(rows) - bad} 条签名、回执和时间戳均有效，{bad} 条有问题；"
+            f"{stamped} 条已加盖时间戳，{len(rows) - stamped} 条待加盖"
+        )
         if bad:
             sys.exit(1)
+
+    def do_timestamp_log(self, options):
+        from ...timestamping import TimeStampUnavailable
+
+        try:
+            batch = services.timestamp_log()
+        except TimeStampUnavailable as exc:
+            raise CommandError(f"未能加盖时间戳：{exc}") from exc
+        if batch is None:
+            self.stdout.write("没有待加盖时间戳的消息（或联邦目录未指定时间戳服务）")
+        else:
+            self.stdout.write(
+                f"已加盖时间戳：{len(batch.hashes)} 条消息，{batch.authority} 第 {batch.serial} 号，{batch.stamped_at:%Y-%m-%d %H:%M:%S}"
+            )
+
+    def do_describe_tsa(self, options):
+        from ... import tsa
+
+        if not tsa.enabled():
+            raise CommandError("本节点未配置时间戳服务（TONGBAN_TSA_KEY_FILE）")
+        entry = {
+            "name": tsa.authority_name(),
+            "url": f"{settings.TONGBAN_NODE_ENDPOINT.rstrip('/')}/federation/tsa/",
+            "public_key": sm2.public_key_pem(tsa.public_key()),
+            "protocol": "sm2-json",
+        }
+        self.stdout.write(json.dumps(entry, ensure_ascii=False))
 
     def do_status(self, options):
         for row in selectors.peer_queues():
