@@ -337,6 +337,10 @@ TONGBAN_FEDERATION_HTTP_TIMEOUT_SECONDS = float(os.environ.get("TONGBAN_FEDERATI
 # Alerts on the operator page: a peer with more undelivered messages, or an older one, than these.
 TONGBAN_FEDERATION_ALERT_QUEUE_DEPTH = int(os.environ.get("TONGBAN_FEDERATION_ALERT_QUEUE_DEPTH", "200"))
 TONGBAN_FEDERATION_ALERT_AGE_MINUTES = float(os.environ.get("TONGBAN_FEDERATION_ALERT_AGE_MINUTES", "30"))
+# The circuit breaker per peer: this many failed deliveries in a row stop posting to it for a cool-down (doubling,
+# at most this many seconds, and never longer than the outbox's retry cap), then one delivery probes it.
+TONGBAN_FEDERATION_CIRCUIT_FAILURES = int(os.environ.get("TONGBAN_FEDERATION_CIRCUIT_FAILURES", "3"))
+TONGBAN_FEDERATION_CIRCUIT_MAX_SECONDS = float(os.environ.get("TONGBAN_FEDERATION_CIRCUIT_MAX_SECONDS", "300"))
 # This node also runs a time-stamping service with this SM2 key (PEM) under this name; unset: it does not.
 TONGBAN_TSA_KEY_FILE = os.environ.get("TONGBAN_TSA_KEY_FILE", "")
 TONGBAN_TSA_NAME = os.environ.get("TONGBAN_TSA_NAME", "")

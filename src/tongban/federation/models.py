@@ -158,6 +158,27 @@ class CaseSequence(models.Model):
         return f"{self.direction} {self.peer} {self.case_ref}: {self.last}"
 
 
+class PeerCircuit(models.Model):
+    """The circuit breaker towards one peer, shared by every worker of this node: after a run of failed
+    deliveries it opens, and until ``open_until`` nothing is posted to that peer; then one delivery probes it
+    (half open). A receipt closes it. While a peer is down this keeps its queue from costing one request (and
+    one time-out) per message per retry."""
+
+    peer = models.CharField("节点", max_length=6, unique=True)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    open_until = models.DateTimeField("暂停投递至", null=True, blank=True)
+    opened_at = models.DateTimeField("熔断开始", null=True, blank=True)
+    probes = models.PositiveIntegerField("熔断期间探测次数", default=0)
+    skipped = models.PositiveIntegerField("熔断期间未发出的投递", default=0)
+
+    class Meta:
+        verbose_name = "对端熔断状态"
+        verbose_name_plural = "对端熔断状态"
+
+    def __str__(self) -> str:
+        return f"{self.peer}: {self.failures}"
+
+
 class Refusal(models.Model):
     """A request the inbox refused, with the reason it was answered (kept for the operator and for audit)."""
 

@@ -16,7 +16,7 @@ from tongban.core import caches
 from .domain import directory as dirdoc
 from .domain.directory import Agreement, Directory, Node, OfferedItem, TimeStampAuthority
 from .keys import node_public_key
-from .models import Alert, DirectoryVersion, IncomingMessage, OutgoingMessage, Refusal, TimeStampBatch
+from .models import Alert, DirectoryVersion, IncomingMessage, OutgoingMessage, PeerCircuit, Refusal, TimeStampBatch
 
 _parsed: dict[int, Directory] = caches.keyed({})
 _lock = threading.Lock()
@@ -101,6 +101,7 @@ def peer_queues(now: dt.datetime | None = None) -> list[dict]:
         .annotate(n=Count("pk"))
         .values_list("claimed_sender", "n")
     )
+    circuits = {c.peer: c for c in PeerCircuit.objects.filter(open_until__isnull=False)}
     rows = []
     for peer in peers():
         queued = pending.get(peer.code, {})
@@ -115,6 +116,7 @@ def peer_queues(now: dt.datetime | None = None) -> list[dict]:
                 "inbox_failed": failing.get(peer.code, 0),
                 "refused_today": refused.get(peer.code, 0),
                 "acknowledged": acknowledged.get(peer.code, 0),
+                "circuit": circuits.get(peer.code),  # open: posting paused until its cool-down ends
             }
         )
     return rows

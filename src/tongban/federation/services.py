@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tongban.core.errors import DomainError
@@ -27,10 +27,19 @@ from tongban.outbox import services as outbox
 from tongban.outbox.models import Message as OutboxMessage
 
 from . import inbox, selectors
+from .domain import circuit, envelope, timestamp
 from .domain import directory as dirdoc
-from .domain import envelope, timestamp
 from .keys import directory_public_key, node_private_key
-from .models import Alert, CaseSequence, DirectoryVersion, IncomingMessage, OutgoingMessage, Refusal, TimeStampBatch
+from .models import (
+    Alert,
+    CaseSequence,
+    DirectoryVersion,
+    IncomingMessage,
+    OutgoingMessage,
+    PeerCircuit,
+    Refusal,
+    TimeStampBatch,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +121,8 @@ def deliver(message_id: str) -> None:
         )
         logger.warning("联邦消息 %s：接收节点 %s 已不在目录中，不再投递", message.pk, message.recipient)
         return
+    if not _may_post(peer.code):
+        raise DeliveryFailed(f"对端 {peer.code} 连续投递失败，暂停投递（熔断），冷却后再探测")
     body = json.loads(message.body)
     request = envelope.signed_request(node_private_key(), body, timezone.now(), message.signature)
     started = timezone.now()
@@ -132,6 +143,7 @@ def deliver(message_id: str) -> None:
         OutgoingMessage.objects.filter(pk=message.pk).update(
             attempts=message.attempts + 1, last_attempt_at=started, last_error=str(exc)[:2000]
         )
+        _delivery_failed(peer.code)
         raise DeliveryFailed(f"投递到 {peer.code} 失败：{exc}") from exc
     OutgoingMessage.objects.filter(pk=message.pk, status=OutgoingMessage.Status.PENDING).update(
         status=OutgoingMessage.Status.ACKNOWLEDGED,
@@ -142,7 +154,77 @@ def deliver(message_id: str) -> None:
         receipt_signature=answer["receipt_signature"],
         acknowledged_at=timezone.now(),
     )
+    PeerCircuit.objects.filter(peer=peer.code).exclude(failures=0, open_until=None).update(
+        failures=0, open_until=None, opened_at=None
+    )
     _hasten(peer.code)
+
+
+# ---- the circuit breaker per peer ---------------------------------------------------------------------------
+
+
+def breaker() -> circuit.Breaker:
+    """Opens after TONGBAN_FEDERATION_CIRCUIT_FAILURES failures in a row; cools down from the outbox's first
+    retry delay, doubling, up to the smaller of the outbox's cap and TONGBAN_FEDERATION_CIRCUIT_MAX_SECONDS."""
+    cap = min(settings.TONGBAN_OUTBOX_RETRY_CAP_SECONDS, settings.TONGBAN_FEDERATION_CIRCUIT_MAX_SECONDS)
+    return circuit.Breaker(
+        settings.TONGBAN_FEDERATION_CIRCUIT_FAILURES, min(settings.TONGBAN_OUTBOX_RETRY_BASE_SECONDS, cap), cap
+    )
+
+
+def _may_post(peer: str) -> bool:
+    """Closed: yes. Open: no, until the cool-down ends; then exactly one delivery (whichever worker claims it
+    first) probes the peer, the others keep waiting."""
+    row = PeerCircuit.objects.filter(peer=peer).values("pk", "open_until", "failures").first()
+    if row is None:
+        return True
+    now = timezone.now()
+    verdict = breaker().verdict(row["open_until"], now)
+    if verdict is circuit.Verdict.POST:
+        return True
+    if verdict is circuit.Verdict.PROBE:
+        # Claim the probe: move the end of the cool-down on, so that no other delivery probes meanwhile.
+        claimed = PeerCircuit.objects.filter(pk=row["pk"], open_until=row["open_until"]).update(
+            open_until=now + breaker().cool_down(row["failures"]), probes=F("probes") + 1
+        )
+        if claimed:
+            return True
+    PeerCircuit.objects.filter(pk=row["pk"]).update(skipped=F("skipped") + 1)
+    return False
+
+
+def probe_open_circuits() -> int:
+    """Every minute: a peer whose cool-down is over gets its oldest waiting message due now, so that it is
+    probed then rather than at that message's own (possibly hour-long) next retry."""
+    now = timezone.now()
+    probed = 0
+    for peer in PeerCircuit.objects.filter(open_until__lte=now).values_list("peer", flat=True):
+        oldest = (
+            OutgoingMessage.objects.filter(recipient=peer, status=OutgoingMessage.Status.PENDING)
+            .order_by("sent_at")
+            .values_list("outbox_message_id", flat=True)
+            .first()
+        )
+        if oldest is None:
+            continue
+        waiting = OutboxMessage.objects.filter(pk=oldest, status=OutboxMessage.Status.PENDING)
+        if waiting.exists():
+            waiting.filter(next_attempt_at__gt=now).update(next_attempt_at=now)
+            outbox.request_delivery(oldest)
+            probed += 1
+    return probed
+
+
+def _delivery_failed(peer: str) -> None:
+    row, _ = PeerCircuit.objects.get_or_create(peer=peer)
+    PeerCircuit.objects.filter(pk=row.pk).update(failures=F("failures") + 1)
+    row.refresh_from_db()
+    now = timezone.now()
+    until = breaker().open_until(row.failures, now)
+    if until is not None:
+        PeerCircuit.objects.filter(pk=row.pk).update(
+            open_until=until, opened_at=row.opened_at or now, **({} if row.opened_at else {"probes": 0, "skipped": 0})
+        )
 
 
 def _hasten(peer: str, limit: int = 500) -> None:

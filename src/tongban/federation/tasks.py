@@ -35,8 +35,9 @@ def process_waiting() -> int:
     return services.process_waiting()
 
 
-@registry.periodic("federation.check_thresholds", seconds=60, label="检查联邦消息积压告警")
+@registry.periodic("federation.check_thresholds", seconds=60, label="检查联邦消息积压告警，探测熔断的对端")
 def check_thresholds() -> int:
+    services.probe_open_circuits()
     return services.check_thresholds()
 
 

@@ -157,6 +157,7 @@ def test_the_outbox_never_gives_up_a_federation_message(federation, settings, mo
     from tongban.outbox import services as outbox
 
     settings.TONGBAN_OUTBOX_MAX_ATTEMPTS = 2
+    settings.TONGBAN_FEDERATION_CIRCUIT_FAILURES = 100  # every retry really posts (the breaker: test_circuit.py)
     monkeypatch.setattr(outbox, "request_delivery", lambda *a, **k: None)
     with transaction.atomic():
         sent = services.send_message(to_node=PEER, case_ref="C-1", message_type="x", payload={})
