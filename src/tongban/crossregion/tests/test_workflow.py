@@ -109,8 +109,11 @@ def test_offers_follow_the_guides_scope_and_depth():
         "scope": "cross_province",
         "modes": ["online", "proxy"],
     }
-    move = offer_of(ItemFacts("c2", "工作调动户口迁移", "province", 3))
-    pension = offer_of(ItemFacts("c3", "企业职工基本养老保险关系转移接续", "national", 4))
+    move = offer_of(ItemFacts("c2", "工作调动户口迁移", "province", 3, joint_handling=True))
+    pension = offer_of(ItemFacts("c3", "企业职工基本养老保险关系转移接续", "national", 4, joint_handling=True))
     assert move is not None and move["modes"] == ["proxy", "joint"]
     assert pension is not None and pension["modes"] == ["online", "proxy", "joint"]
+    # The guide's flag decides, not the name: a household move whose guide does not say so is no leg.
+    unflagged = offer_of(ItemFacts("c5", "夫妻投靠户口迁移", "national", 3))
+    assert unflagged is not None and "joint" not in unflagged["modes"]
     assert offer_of(ItemFacts("c4", "个体工商户登记", "city", 4)) is None
