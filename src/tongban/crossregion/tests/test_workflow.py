@@ -117,3 +117,13 @@ def test_offers_follow_the_guides_scope_and_depth():
     unflagged = offer_of(ItemFacts("c5", "夫妻投靠户口迁移", "national", 3))
     assert unflagged is not None and "joint" not in unflagged["modes"]
     assert offer_of(ItemFacts("c4", "个体工商户登记", "city", 4)) is None
+
+
+def test_a_joint_leg_that_waits_for_nothing_opens_taken_not_waiting_and_starts_at_once():
+    from tongban.crossregion.domain.workflow import Leg, Side, XFacts, legs_to_start, next_status
+
+    opening = XFacts(status="", mode=Mode.JOINT, side=Side.RECEIVING)
+    assert next_status(opening, A.OPEN_LEG) == S.TAKEN
+    assert next_status(XFacts(status="", mode=Mode.JOINT, side=Side.RECEIVING, waits=True), A.OPEN_LEG) == S.WAITING
+    first, second = Leg("out", S.TAKEN), Leg("in", S.WAITING, depends_on=("out",))
+    assert legs_to_start([first, second]) == ["out"]
