@@ -157,7 +157,7 @@ class CrossRegionCase(models.Model):
         constraints = [models.UniqueConstraint(fields=["ref", "side"], name="crossregion_one_copy_per_side")]
 
     def __str__(self) -> str:
-        return f"{self.ref} {self.item_name}"
+        return f"{self.shown_ref} {self.item_name}"
 
     @property
     def status_label(self) -> str:

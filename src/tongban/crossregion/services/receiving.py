@@ -205,7 +205,7 @@ def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRe
                 row.applicant_phone,
                 row.applicant_name,
                 f"跨域通办：{NOTICE_ACTIONS[action]}",
-                f"【{row.ref}】您申请的“{row.item_name}”（{row.peer_name}办理）{ACTION_LABELS[action]}。"
+                f"【{row.shown_ref}】您申请的“{row.item_name}”（{row.peer_name}办理）{ACTION_LABELS[action]}。"
                 + (f"{payload.get('note')}。" if payload.get("note") else "")
                 + ("请到收件窗口补正。" if action is XAction.REQUEST_CORRECTION and row.mode == Mode.PROXY else "")
                 + ("请到收件窗口领取结果。" if row.status == XStatus.RESULT_SENT else ""),
