@@ -81,6 +81,10 @@ def plan_legs(legs: list[LegSpec]) -> None:
     names another leg without going round in a circle (DomainError naming the leg otherwise)."""
     if len(legs) < 2:
         raise DomainError("legs", "多地联办至少包含两个环节", "legs")
+    keys = {leg.key for leg in legs}
+    for leg in legs:
+        if any(d not in keys or d == leg.key for d in leg.depends_on):
+            raise DomainError("legs", f"环节“{leg.title}”等待的前序环节未设置", "legs")
     try:
         check_dependencies({leg.key: leg.depends_on for leg in legs})
     except ValueError as exc:
@@ -232,7 +236,8 @@ def advance(joint: JointCase) -> None:
 
     for key in legs_to_end(legs()):
         rows[key] = perform(rows[key], XAction.TERMINATE, note="前序环节未获准予，本环节终止")
-    for key in legs_to_start(legs()):
+    started = legs_to_start(legs())
+    for key in started:
         row = rows[key]
         earlier = [rows[d] for d in row.depends_on]
         passed = {
@@ -255,15 +260,15 @@ def advance(joint: JointCase) -> None:
     if phase.value != joint.phase:
         JointCase.objects.filter(pk=joint.pk).update(phase=phase.value)
         joint.phase = phase.value
-    share_overview(joint)
+    share_overview(joint, skip=frozenset(started))
 
 
-def share_overview(joint: JointCase) -> None:
+def share_overview(joint: JointCase, skip: frozenset[str] = frozenset()) -> None:
     """The joint case as it stands, to every leg's deciding node that has the leg's application (through the
-    transport, in sequence with the leg's other messages)."""
+    transport, in sequence with the leg's other messages); ``skip``: legs whose application just carried it."""
     overview = joint_overview(joint)
     for row in _legs(joint):
-        if row.status not in NOT_SENT:
+        if row.status not in NOT_SENT and row.leg_key not in skip:
             transport.send(
                 to_node=row.deciding_node, case_ref=row.ref, message_type=JOINT_MESSAGE, payload={"joint": overview}
             )
