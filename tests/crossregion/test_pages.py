@@ -166,3 +166,10 @@ def test_the_joint_intake_asks_each_legs_form_and_papers_once_and_the_applicant_
     # The first leg's deciding node sees the joint case it belongs to.
     there = signed_in("jiyuan_window").get(f"/kuayu/case/{legs[0].ref}/").content.decode()
     assert "所属多地联办" in there and "迁入地落户" in there and "等待前序环节" in there
+    # The window's page of the leg handled here is its receiving copy, linked to the whole joint case.
+    here = clerk.get(f"/kuayu/case/{legs[1].ref}/").content.decode()
+    assert (
+        f"/kuayu/joint/{joint_ref}/" in here
+        and "前序环节准予后自动转递" in here
+        and "-leg" not in re.sub("<[^>]+>", "", here)
+    )

@@ -166,7 +166,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, ref: str) -> CrossRegionCase:
-    rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case")
+    # Both copies on one node (a joint leg handled here): the receiving window's comes first, it acts on it.
+    rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case", "joint_case").order_by("-side")
     for row in rows:
         if selectors.may_see(_user(request), row):
             return row
