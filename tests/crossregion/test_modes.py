@@ -240,10 +240,14 @@ def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
     with federation.node(JY):
         desk.request_correction(Ctx(user("jiyuan_window"), "window"), out_there.local_case, [paper])
     federation.deliver()
+    out_there.refresh_from_db()
+    assert out_there.joint_overview["legs"][0]["status"] == XStatus.CORRECTION
     legs["out"].refresh_from_db()
     with federation.node(ZJ):
         receiving.resubmit(user("zj_window"), legs["out"], [(paper, "better.pdf", pdf("a clearer scan"))])
     federation.deliver()
+    out_there.refresh_from_db()
+    assert out_there.joint_overview["legs"][0]["status"] == XStatus.FORWARDED  # the window's step told there too
     legs["out"].refresh_from_db()
     better = next(m["sha256"] for m in reversed(legs["out"].materials) if m["name"] == paper)
 
