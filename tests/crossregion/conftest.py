@@ -84,9 +84,16 @@ def offered_here(node_code: str) -> list[transport.OfferedItem]:
     """What the directory would list for the node: its cross-region items in the shared test database."""
     rows = ItemImplementation.objects.filter(
         division__code__startswith=node_code, entry__cross_region=True, published_version__isnull=False
-    ).select_related("entry")
+    ).select_related("entry", "published_version")
     return [
-        transport.OfferedItem(node_code, NAMES[node_code], i.code, i.entry.name, "cross_province", ("online", "proxy"))
+        transport.OfferedItem(
+            node_code,
+            NAMES[node_code],
+            i.code,
+            i.entry.name,
+            "cross_province",
+            ("online", "proxy", "joint") if i.published_version.joint_handling else ("online", "proxy"),
+        )
         for i in rows
     ]
 

@@ -44,17 +44,22 @@ def receive_online_and_joint(deciding, joint_out, joint_in):
         uploads=scans[:1],
     )
     out_code, in_code = code_of("work_transfer_move", joint_out), code_of("work_transfer_move", joint_in)
-    out_guide, form, scans = scans_and_form(joint_out, out_code)
+    out_guide, out_form, out_scans = scans_and_form(joint_out, out_code)
+    in_guide = guides.guide_for(joint_in, in_code)  # this node's own guide, read here
+    in_form = fill(in_guide.form_schema, APPLICANT, dt.date.today())
+    papers = {name: (name, filename, content) for name, filename, content in out_scans}
+    papers |= {
+        m["name"]: (m["name"], "scan.pdf", pdf(m["name"])) for m in in_guide.materials if m["name"] not in papers
+    }
     made = joint.take_joint(
         user("zj_window"),
         name="工作调动户口迁移（济源迁往诸暨）",
         applicant=who,
         identity_check="人证比对",
-        form_data=form,
-        scans=scans,
+        scans=list(papers.values()),
         legs=[
-            joint.LegSpec("out", "迁出地：准予迁出", joint_out, out_code, out_guide.name),
-            joint.LegSpec("in", "迁入地：办理落户", joint_in, in_code, out_guide.name, ("out",)),
+            joint.LegSpec("out", "迁出地：准予迁出", joint_out, out_code, form_data=out_form),
+            joint.LegSpec("in", "迁入地：办理落户", joint_in, in_code, ("out",), form_data=in_form),
         ],
     )
     print(json.dumps({"online": online.ref, "joint": made.ref}))

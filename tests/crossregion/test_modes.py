@@ -189,65 +189,130 @@ def _grant_there(federation, node: str, case: Case, clerk: str, approver: str, d
         results.issue_result(Ctx(user(clerk), "window"), case, delivery)
 
 
-def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
-    from tongban.crossregion.models import JointCase
+def take_move(federation, who: dict[str, str] | None = None, titles=("迁出地：准予迁出", "迁入地：办理落户")):
+    """济源 迁出 then 诸暨 迁入, taken at 诸暨's window: each leg with its own node's form, every paper once."""
     from tongban.crossregion.services.joint import LegSpec, take_joint
 
     out_impl, in_impl = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
-    version = ItemImplementation.objects.get(code=in_impl.code).published_version  # the same guide in both
+    out_v, in_v = (ItemImplementation.objects.get(code=i.code).published_version for i in (out_impl, in_impl))
+    names = dict.fromkeys(m.name for v in (out_v, in_v) for m in v.materials.all())
     with federation.node(ZJ):
-        joint = take_joint(
+        return take_joint(
             user("zj_window"),
             name="工作调动户口迁移（济源迁往诸暨）",
             legs=[
-                LegSpec("out", "迁出地：准予迁出", JY, out_impl.code, out_impl.item.name),
-                LegSpec("in", "迁入地：办理落户", ZJ, in_impl.code, in_impl.item.name, ("out",)),
+                LegSpec("out", titles[0], JY, out_impl.code, form_data=form_for(out_v)),
+                LegSpec("in", titles[1], ZJ, in_impl.code, ("out",), form_data=form_for(in_v)),
             ],
-            applicant=applicant(),
+            applicant=who or applicant(),
             identity_check="读取居民身份证芯片并人证比对",
-            form_data=form_for(version),
-            scans=[(m.name, "scan.pdf", pdf(m.name)) for m in version.materials.all()],
+            scans=[(name, "scan.pdf", pdf(name)) for name in names],
         )
+
+
+def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
+    from tongban.crossregion.models import JointCase
+
+    joint = take_move(federation)
     legs = {leg.leg_key: leg for leg in joint.legs.filter(side="receiving")}
     assert legs["out"].status == XStatus.FORWARDED and legs["in"].status == XStatus.WAITING
+    # The history reads truthfully: the first leg waited for nothing; the second says what it waits for.
+    out_events = list(legs["out"].events.values_list("action", "status_after", "note"))
+    assert [a for a, _, _ in out_events] == ["open_leg", "forward"]
+    assert XStatus.WAITING not in {after for _, after, _ in out_events} and "收件后即转递" in out_events[0][2]
+    assert "等待迁出地：准予迁出准予后开始" in legs["in"].events.get(action="open_leg").note
+    # Each leg carries its own node's form and the papers its guide lists.
+    assert legs["out"].form_data and legs["in"].form_data
     federation.deliver()
     out_there = CrossRegionCase.objects.get(ref=legs["out"].ref, side="deciding")
     assert not CrossRegionCase.objects.filter(ref=legs["in"].ref, side="deciding").exists()  # waits its turn
+    # The deciding node of the first leg sees the joint case: its legs and what the second waits for.
+    overview = out_there.joint_overview
+    assert overview["ref"] == joint.ref and overview["accepting_node"] == ZJ
+    assert [(leg["title"], leg["status"]) for leg in overview["legs"]] == [
+        ("迁出地：准予迁出", XStatus.FORWARDED),
+        ("迁入地：办理落户", XStatus.WAITING),
+    ]
+    assert overview["legs"][1]["waits_for"] == ["迁出地：准予迁出"]
+
+    # 济源 asks for a better paper; 诸暨's window scans it for the first leg …
+    paper = out_there.local_case.materials.order_by("id").first().name
+    with federation.node(JY):
+        desk.request_correction(Ctx(user("jiyuan_window"), "window"), out_there.local_case, [paper])
+    federation.deliver()
+    out_there.refresh_from_db()
+    assert out_there.joint_overview["legs"][0]["status"] == XStatus.CORRECTION
+    legs["out"].refresh_from_db()
+    with federation.node(ZJ):
+        receiving.resubmit(user("zj_window"), legs["out"], [(paper, "better.pdf", pdf("a clearer scan"))])
+    federation.deliver()
+    out_there.refresh_from_db()
+    assert out_there.joint_overview["legs"][0]["status"] == XStatus.FORWARDED  # the window's step told there too
+    legs["out"].refresh_from_db()
+    better = next(m["sha256"] for m in reversed(legs["out"].materials) if m["name"] == paper)
 
     _grant_there(federation, JY, out_there.local_case, "jiyuan_window", "jiyuan_police_approver")
     federation.deliver()
-    # The move-out granted: the move-in starts on this node with what the first leg decided.
+    # The move-out granted: the move-in starts on this node with what the first leg decided and the paper as
+    # resubmitted there, not the one first scanned.
     in_here = CrossRegionCase.objects.get(ref=legs["in"].ref, side="deciding")
     assert in_here.local_case.receiving_node == ZJ
     assert in_here.passed_data["迁出地：准予迁出"]["办件编号"] == out_there.local_case.number
     shown = in_here.local_case.form_data.get("前序环节") or in_here.form_data["前序环节"]
     assert isinstance(shown, str) and f"迁出地：准予迁出（办件编号 {out_there.local_case.number}" in shown  # a sentence
+    if paper in {m["name"] for m in legs["in"].materials}:
+        assert in_here.local_case.materials.get(name=paper).sha256 == better
+    else:  # a paper only the first leg listed reaches the second because its 补正 asked for it
+        assert in_here.local_case.materials.filter(name=paper, sha256=better).exists()
+    out_there.refresh_from_db()
+    assert [leg["status"] for leg in out_there.joint_overview["legs"]][1] != XStatus.WAITING  # kept up to date
 
     _grant_there(federation, ZJ, in_here.local_case, "zj_window", "zj_police_approver")
     federation.deliver()
     joint = JointCase.objects.get(pk=joint.pk)
     assert joint.phase == "done"
     assert {leg.status for leg in joint.legs.filter(side="receiving")} == {XStatus.CLOSED}
+    out_there.refresh_from_db()
+    assert out_there.joint_overview["phase"] == "done" and out_there.joint_overview["timeline"]
+
+
+def test_joint_intake_refuses_a_leg_without_its_required_papers_naming_the_leg(federation):
+    from tongban.crossregion.services.joint import LegSpec, take_joint
+
+    out_impl, in_impl = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
+    in_v = ItemImplementation.objects.get(code=in_impl.code).published_version
+    required = [m.name for m in in_v.materials.all() if m.necessity == "required"]
+    with federation.node(ZJ), pytest.raises(DomainError, match=f"迁出：请扫描“{required[-1]}”"):
+        take_joint(
+            user("zj_window"),
+            name="工作调动户口迁移",
+            legs=[
+                LegSpec("out", "迁出", JY, out_impl.code, form_data=form_for(in_v)),
+                LegSpec("in", "迁入", ZJ, in_impl.code, ("out",), form_data=form_for(in_v)),
+            ],
+            applicant=applicant(),
+            identity_check="人证比对",
+            scans=[(name, "scan.pdf", pdf(name)) for name in required[:-1]],
+        )
+    with federation.node(ZJ), pytest.raises(DomainError, match="迁出："):  # an empty form is no application
+        take_joint(
+            user("zj_window"),
+            name="工作调动户口迁移",
+            legs=[
+                LegSpec("out", "迁出", JY, out_impl.code),
+                LegSpec("in", "迁入", ZJ, in_impl.code, ("out",), form_data=form_for(in_v)),
+            ],
+            applicant=applicant(),
+            identity_check="人证比对",
+            scans=[(name, "scan.pdf", pdf(name)) for name in required],
+        )
+    assert federation.queue == [] and not CrossRegionCase.objects.filter(mode="joint").exists()
 
 
 def test_joint_leg_refused_ends_the_legs_after_it(federation):
     from tongban.crossregion.models import JointCase
-    from tongban.crossregion.services.joint import LegSpec, take_joint
 
-    out_impl, in_impl = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
-    with federation.node(ZJ):
-        joint = take_joint(
-            user("zj_window"),
-            name="工作调动户口迁移",
-            legs=[
-                LegSpec("out", "迁出", JY, out_impl.code, out_impl.item.name),
-                LegSpec("in", "迁入", ZJ, in_impl.code, in_impl.item.name, ("out",)),
-            ],
-            applicant=applicant(),
-            identity_check="人证比对",
-            form_data={},
-            scans=[("居民身份证（申请人）", "id.pdf", pdf("joint id 2"))],
-        )
+    joint = take_move(federation, titles=("迁出", "迁入"))
     federation.deliver()
     out_ref = joint.legs.get(leg_key="out", side="receiving").ref
     there = CrossRegionCase.objects.get(ref=out_ref, side="deciding")
@@ -257,3 +322,5 @@ def test_joint_leg_refused_ends_the_legs_after_it(federation):
     joint = JointCase.objects.get(pk=joint.pk)
     assert joint.phase == "failed"
     assert joint.legs.get(leg_key="in", side="receiving").status == XStatus.TERMINATED
+    there.refresh_from_db()
+    assert there.joint_overview["phase"] == "failed"

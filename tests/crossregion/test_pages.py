@@ -15,7 +15,7 @@ from tongban.core.testing.files import pdf
 from tongban.crossregion.models import CrossRegionCase
 from tongban.crossregion.services import guides
 
-from .conftest import APPLICANT, SZ, ZJ, answers, item
+from .conftest import APPLICANT, JY, SZ, ZJ, answers, item
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,75 @@ def test_the_guide_page_shows_the_scope_and_the_other_regions_to_apply_at(federa
     page = Client().get(f"/items/{impl.code}/").content.decode()
     assert "跨域通办：跨省通办" in page and "异地代收代办" in page
     assert "山东省枣庄市市中区" in page and "河南省济源市" in page
+
+
+def test_the_joint_intake_asks_each_legs_form_and_papers_once_and_the_applicant_sees_one_joint_case(federation):
+    jy_move, zj_move = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
+    clerk = signed_in("zj_window")
+    citizen = User.objects.get(username="zj_citizen_wang")
+    chosen = {
+        "joint_name": "工作调动户口迁移（济源迁往诸暨）",
+        "leg_1_title": "迁出地审批",
+        "leg_1_item": f"{JY}|{jy_move.code}",
+        "leg_2_title": "迁入地落户",
+        "leg_2_item": f"{ZJ}|{zj_move.code}",
+        "leg_2_after": "1",
+    }
+    step2 = clerk.post("/kuayu/joint/new/", chosen)
+    page = step2.content.decode()
+    assert step2.status_code == 200 and "环节1：迁出地审批" in page and "环节2：迁入地落户" in page
+    guide = guides.guide_for(ZJ, zj_move.code)
+    asked = [f for f in guide.form_schema if not f["key"].startswith("applicant_")]
+    assert (
+        f'name="{FIELD_PREFIX}leg1_{asked[0]["key"]}"' in page
+        and f'name="{FIELD_PREFIX}leg2_{asked[0]["key"]}"' in page
+    )
+    papers = [m["name"] for m in guide.materials]
+    assert all(page.count(f'value="{name}"') == 1 for name in papers)  # needed by both legs, scanned once
+    assert "等待迁出地审批准予后自动转递" in page
+
+    posted = {**chosen, "step": "forms", "name": citizen.real_name, "id_number": citizen.id_number}
+    posted |= {"phone": citizen.phone, "identity_check": "读取居民身份证芯片并人证比对"}
+    for leg in ("leg1", "leg2"):
+        posted |= {f"{FIELD_PREFIX}{leg}_{k}": v for k, v in answers(guide.form_schema).items()}
+    for i, name in enumerate(papers):
+        posted[f"material_name_{i}"] = name
+    required = [i for i, m in enumerate(guide.materials) if m["necessity"] == "required"]
+    missing = required[-1]
+    files = {f"material_{i}": _upload(f"{i}.pdf", pdf(f"paper {i}")) for i in range(len(papers)) if i != missing}
+    refused = clerk.post("/kuayu/joint/new/", {**posted, **files})
+    text = refused.content.decode()
+    assert refused.status_code == 400 and f"迁出地审批：请扫描“{papers[missing]}”" in text
+    assert f"迁入地落户：请扫描“{papers[missing]}”" in text and citizen.id_number in text  # what was entered stays
+    files = {f"material_{i}": _upload(f"{i}.pdf", pdf(f"paper {i}")) for i in range(len(papers))}
+    with federation.node(ZJ):
+        made = clerk.post("/kuayu/joint/new/", {**posted, **files})
+    assert made.status_code == 302, made.content.decode()[:2000]
+    joint_ref = made["Location"].rstrip("/").rsplit("/", 1)[1]
+    legs = list(CrossRegionCase.objects.filter(ref__startswith=joint_ref, side="receiving").order_by("id"))
+    assert [leg.leg_title for leg in legs] == ["迁出地审批", "迁入地落户"]
+    assert all(leg.form_data[asked[0]["key"]] for leg in legs) and len(legs[0].materials) == len(papers)
+    federation.deliver()
+
+    # The applicant's list: one row for the joint case, its legs under it, no internal leg keys.
+    mine = signed_in("zj_citizen_wang").get("/kuayu/mine/").content.decode()
+    assert (
+        f"/kuayu/joint/{joint_ref}/" in mine
+        and mine.count("joint-leg") == 2
+        and "-leg" not in re.sub("<[^>]+>", "", mine)
+    )
+    assert signed_in("zj_citizen_wang").get(f"/kuayu/joint/{joint_ref}/").status_code == 200
+    assert signed_in("jiyuan_window").get(f"/kuayu/joint/{joint_ref}/").status_code == 404
+    # The window's list shows a leg as the joint number and its title, and how a joint leg is forwarded.
+    window = clerk.get("/kuayu/window/").content.decode()
+    assert f"{joint_ref} · 迁入地落户" in window and "前序环节准予后自动转递" in window
+    # The first leg's deciding node sees the joint case it belongs to.
+    there = signed_in("jiyuan_window").get(f"/kuayu/case/{legs[0].ref}/").content.decode()
+    assert "所属多地联办" in there and "迁入地落户" in there and "等待前序环节" in there
+    # The window's page of the leg handled here is its receiving copy, linked to the whole joint case.
+    here = clerk.get(f"/kuayu/case/{legs[1].ref}/").content.decode()
+    assert (
+        f"/kuayu/joint/{joint_ref}/" in here
+        and "前序环节准予后自动转递" in here
+        and "-leg" not in re.sub("<[^>]+>", "", here)
+    )

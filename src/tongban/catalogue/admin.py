@@ -1004,6 +1004,7 @@ VERSION_FIELDSETS: list[tuple[str, dict[str, Any]]] = [
                 "handling_forms",
                 "appointment",
                 "scope",
+                "joint_handling",
                 "proxy_allowed",
                 "nearby",
                 "intermediary",

@@ -204,6 +204,11 @@ class ImplementationVersion(models.Model):
     handling_forms = models.JSONField("办理形式", default=list, help_text='如 ["window", "online", "post"]')
     appointment = models.BooleanField("是否支持预约", default=True)
     scope = models.CharField("通办范围", max_length=10, choices=vocab.SCOPES, default="city")
+    joint_handling = models.BooleanField(
+        "可作为多地联办环节",
+        default=False,
+        help_text="需要两地或多地部门依次办理的事项（如户口迁移的迁出地与迁入地、养老保险关系转出地与转入地）",
+    )
     proxy_allowed = models.BooleanField("是否可代办", default=True)
     nearby = models.BooleanField("是否就近办理", default=False)
     intermediary = models.BooleanField("是否有中介服务", default=False)

@@ -373,6 +373,7 @@ class GuideOut(Schema):
     appointment: bool = Field(..., description="是否支持预约")
     scope: Coded = Field(..., description="通办范围")
     proxy_allowed: bool = Field(..., description="是否可代办")
+    joint_handling: bool = Field(False, description="可作为多地联办环节（两地或多地依次办理）")
     nearby: bool = Field(..., description="是否就近办理")
     intermediary: bool = Field(..., description="是否有中介服务")
     # materials
@@ -508,6 +509,7 @@ def guide(
         "appointment": v.appointment,
         "scope": coded(v.scope, SCOPE_LABELS),
         "proxy_allowed": v.proxy_allowed,
+        "joint_handling": v.joint_handling,
         "nearby": v.nearby,
         "intermediary": v.intermediary,
         "materials": [

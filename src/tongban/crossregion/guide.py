@@ -19,7 +19,11 @@ def cross_region_section(implementation: ItemImplementation) -> GuideSection | N
     version = implementation.published_version
     if version is None:
         return None
-    offer = offer_of(ItemFacts(implementation.code, version.name, version.scope, int(version.online_depth or 0)))
+    offer = offer_of(
+        ItemFacts(
+            implementation.code, version.name, version.scope, int(version.online_depth or 0), version.joint_handling
+        )
+    )
     here = transport.local_code()
     others = [n for n in transport.nodes() if n.code != here]
     if offer is None or not others:  # not offered, or this deployment is no member of a federation

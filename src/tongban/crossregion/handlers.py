@@ -46,6 +46,13 @@ def on_action(message: Any) -> None:
         joint.advance(row.joint_case)
 
 
+@transport.handler(joint.JOINT_MESSAGE)
+def on_joint(message: Any) -> None:
+    """The accepting node's overview of the joint case a leg here belongs to: kept on the leg's copy."""
+    row = copy_for(message, Side.DECIDING)
+    CrossRegionCase.objects.filter(pk=row.pk).update(joint_overview=message.payload.get("joint") or {})
+
+
 @transport.handler(PROGRESS_MESSAGE)
 def on_progress(message: Any) -> None:
     payload = message.payload

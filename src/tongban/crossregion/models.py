@@ -144,6 +144,8 @@ class CrossRegionCase(models.Model):
     depends_on = models.JSONField("依赖环节", default=list, blank=True)
     # What a leg hands to the next (its result, e.g. the 准迁证 number): passed on as the next leg's data.
     passed_data = models.JSONField("传递数据", default=dict, blank=True)
+    # On a leg's deciding node: the joint case as its accepting node last reported it (legs, phase, timeline).
+    joint_overview = models.JSONField("联办概况", default=dict, blank=True)
 
     created_at = models.DateTimeField("创建时间", default=clock_now)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -155,7 +157,7 @@ class CrossRegionCase(models.Model):
         constraints = [models.UniqueConstraint(fields=["ref", "side"], name="crossregion_one_copy_per_side")]
 
     def __str__(self) -> str:
-        return f"{self.ref} {self.item_name}"
+        return f"{self.shown_ref} {self.item_name}"
 
     @property
     def status_label(self) -> str:
@@ -164,6 +166,18 @@ class CrossRegionCase(models.Model):
     @property
     def mode_label(self) -> str:
         return MODE_LABELS.get(Mode(self.mode), self.mode)
+
+    @property
+    def joint_ref(self) -> str:
+        """A leg's joint case number (the leg's own ref is that number and the leg's key)."""
+        suffix = f"-{self.leg_key}"
+        return self.ref.removesuffix(suffix) if self.leg_key and self.ref.endswith(suffix) else ""
+
+    @property
+    def shown_ref(self) -> str:
+        """The number people see: a leg as its joint case's number and the leg's title, never its key."""
+        joint_ref = self.joint_ref
+        return f"{joint_ref} · {self.leg_title}" if joint_ref else self.ref
 
 
 class CrossRegionEvent(AppendOnlyModel):

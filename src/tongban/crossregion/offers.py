@@ -20,7 +20,9 @@ def offered_items() -> list[dict]:
     for impl in rows:
         version = impl.published_version
         assert version is not None
-        facts = ItemFacts(impl.code, version.name, version.scope, int(version.online_depth or 0))
+        facts = ItemFacts(
+            impl.code, version.name, version.scope, int(version.online_depth or 0), version.joint_handling
+        )
         entry = offer_of(facts)
         if entry is not None:
             out.append(entry)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from tongban.accounts.models import User
 from tongban.cases.domain import policy as case_policy
@@ -13,11 +14,13 @@ from tongban.cases.facts import case_facts
 from tongban.core import clock
 
 from . import transport
-from .domain.workflow import Side, XStatus
+from .domain import policy as x_policy
+from .domain.workflow import JOINT_PHASE_LABELS, JointPhase, Side, XStatus
 from .models import CrossRegionCase, CrossRegionEvent, JointCase
 
 SCOPE_LABELS = {"cross_province": "跨省通办", "province": "全省通办"}
 MODE_NAMES = {"online": "全程网办", "proxy": "异地代收代办", "joint": "多地联办"}
+OVERVIEW_EVENTS = 60  # the latest entries of a joint timeline a leg node is sent
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class OfferRow:
     online: bool
     proxy: bool
     by_agreement: bool = False
+    joint: bool = False  # may be a leg of a 多地联办
 
 
 def other_regions_items(query: str = "", *, include_here: bool = False) -> list[OfferRow]:
@@ -43,23 +47,25 @@ def other_regions_items(query: str = "", *, include_here: bool = False) -> list[
     for node in transport.nodes():
         if node.code == here and not include_here:
             continue
-        for item in transport.offered_items(node.code):
-            rows.append(
-                OfferRow(
-                    node.code,
-                    node.name,
-                    item.code,
-                    item.name,
-                    SCOPE_LABELS.get(item.scope, item.scope),
-                    tuple(MODE_NAMES.get(m, m) for m in item.modes),
-                    "online" in item.modes,
-                    "proxy" in item.modes,
-                )
-            )
+        rows += [_row(node.code, node.name, item) for item in transport.offered_items(node.code)]
     rows += _agreement_rows(here, {(r.node_code, r.code) for r in rows})
     if words:
         rows = [r for r in rows if all(w in r.name or w in r.node_name for w in words)]
     return sorted(rows, key=lambda r: (r.name, r.node_code))
+
+
+def _row(node_code: str, node_name: str, item: transport.OfferedItem) -> OfferRow:
+    return OfferRow(
+        node_code,
+        node_name,
+        item.code,
+        item.name,
+        SCOPE_LABELS.get(item.scope, item.scope),
+        tuple(MODE_NAMES.get(m, m) for m in item.modes),
+        "online" in item.modes,
+        "proxy" in item.modes,
+        joint="joint" in item.modes,
+    )
 
 
 def _agreement_rows(here: str, listed: set[tuple[str, str]]) -> list[OfferRow]:
@@ -90,7 +96,14 @@ def _agreement_rows(here: str, listed: set[tuple[str, str]]) -> list[OfferRow]:
 
 
 def offer(node_code: str, item_code: str, *, include_here: bool = False) -> OfferRow | None:
-    rows = other_regions_items(include_here=include_here)
+    """One node's offer of one item (the directory's, or a 点对点 agreement's), reading only that node's list."""
+    here = transport.local_code()
+    if node_code == here and not include_here:
+        return None
+    for item in transport.offered_items(node_code):
+        if item.code == item_code:
+            return _row(node_code, node_name_or_code(node_code), item)
+    rows = _agreement_rows(here, set())
     return next((r for r in rows if r.node_code == node_code and r.code == item_code), None)
 
 
@@ -98,22 +111,122 @@ def offer(node_code: str, item_code: str, *, include_here: bool = False) -> Offe
 
 
 def may_see(user: User, xcase: CrossRegionCase) -> bool:
-    """The applicant (their own, on the node where they applied); the receiving centre's window clerks; on the
-    deciding node, whoever may see its local case (the case core's one policy); system administrators."""
+    """The one policy (domain/policy.py); the deciding side asks the case core's policy for its local case."""
     if not user.is_authenticated:
         return False
     actor = user.actor
-    if actor.system_admin:
-        return True
-    if xcase.side == Side.RECEIVING:
-        if actor.applicant:
-            return xcase.applicant_id == user.pk
-        return (
-            actor.staff_role is not None
-            and actor.staff_role.value == "window_clerk"
-            and (xcase.receiving_centre_id == user.service_centre_id)
-        )
-    return xcase.local_case is not None and case_policy.may_see_case(actor, case_facts(xcase.local_case))
+    return x_policy.may_see_xcase(
+        actor,
+        x_policy.XCaseFacts(xcase.side, xcase.applicant_id, xcase.receiving_centre_id),
+        local_case_visible=lambda: (
+            xcase.local_case is not None and case_policy.may_see_case(actor, case_facts(xcase.local_case))
+        ),
+    )
+
+
+def may_see_joint(user: User, joint: JointCase) -> bool:
+    if not user.is_authenticated:
+        return False
+    taker = joint.taken_by
+    return x_policy.may_see_joint(
+        user.actor, x_policy.JointFacts(joint.applicant_id, taker.service_centre_id if taker else None)
+    )
+
+
+def visible_joint(user: User, ref: str) -> JointCase | None:
+    joint = JointCase.objects.filter(ref=ref).select_related("taken_by").first()
+    return joint if joint is not None and may_see_joint(user, joint) else None
+
+
+@dataclass(frozen=True)
+class MineRow:
+    """A row of 我的跨域办件: a case, or a joint case with its legs under it."""
+
+    case: CrossRegionCase | None = None
+    joint: JointCase | None = None
+    legs: tuple[CrossRegionCase, ...] = ()
+
+    @property
+    def phase_label(self) -> str:
+        return JOINT_PHASE_LABELS.get(JointPhase(self.joint.phase), self.joint.phase) if self.joint else ""
+
+
+def mine_grouped(user: User, limit: int = 200) -> list[MineRow]:
+    """The applicant's cases, newest first; a joint case's legs grouped under it, in their order."""
+    rows: list[MineRow] = []
+    seen: set[int] = set()
+    for row in mine(user).select_related("joint_case")[:limit]:
+        if row.joint_case_id is None:
+            rows.append(MineRow(case=row))
+        elif row.joint_case_id not in seen:
+            seen.add(row.joint_case_id)
+            legs = row.joint_case.legs.filter(side=Side.RECEIVING).order_by("id")  # type: ignore[union-attr]
+            rows.append(MineRow(joint=row.joint_case, legs=tuple(legs)))
+    return rows
+
+
+def joint_legs(joint: JointCase) -> list[CrossRegionCase]:
+    """The legs on the accepting node, each with ``waits_for``: the titles of the legs it waits for."""
+    legs = list(joint.legs.filter(side=Side.RECEIVING).order_by("id"))
+    titles = {leg.leg_key: leg.leg_title for leg in legs}
+    for leg in legs:
+        leg.waits_for = [titles.get(key, key) for key in leg.depends_on]  # type: ignore[attr-defined]
+    return legs
+
+
+def joint_timeline(legs: list[CrossRegionCase]) -> list[CrossRegionEvent]:
+    return sorted(
+        (e for leg in legs for e in leg.events.all()),
+        key=lambda e: (e.happened_at, e.pk),
+    )
+
+
+def joint_overview(joint: JointCase) -> dict:
+    """The joint case as the leg nodes see it: its legs (title, node, item, status, what each waits for) and
+    its merged timeline, each entry naming its leg."""
+    legs = joint_legs(joint)
+    titles = {leg.pk: leg.leg_title for leg in legs}
+    here = transport.local_code()
+    return {
+        "ref": joint.ref,
+        "name": joint.name,
+        "accepting_node": here,
+        "accepting_name": node_name_or_code(here),
+        "phase": joint.phase,
+        "phase_label": JOINT_PHASE_LABELS.get(JointPhase(joint.phase), joint.phase),
+        "legs": [
+            {
+                "key": leg.leg_key,
+                "title": leg.leg_title,
+                "node": leg.deciding_node,
+                "node_name": leg.peer_name or leg.deciding_node,
+                "item_name": leg.item_name,
+                "status": leg.status,
+                "status_label": leg.status_label,
+                "waits_for": leg.waits_for,  # type: ignore[attr-defined]
+            }
+            for leg in legs
+        ],
+        "timeline": [
+            {
+                "at": e.happened_at.isoformat(),
+                "shown_at": timezone.localtime(e.happened_at).strftime("%Y-%m-%d %H:%M"),
+                "node_name": e.node_name or e.node,
+                "leg": titles.get(e.case_id, ""),
+                "action": e.action_label,
+                "status": e.status_after_label,
+                "note": e.note,
+            }
+            for e in joint_timeline(legs)
+        ][-OVERVIEW_EVENTS:],
+    }
+
+
+def node_name_or_code(code: str) -> str:
+    try:
+        return transport.node_name(code)
+    except Exception:
+        return code
 
 
 def mine(user: User) -> QuerySet[CrossRegionCase]:
@@ -144,4 +257,5 @@ def timeline(xcase: CrossRegionCase) -> QuerySet[CrossRegionEvent]:
 
 
 def joint_cases(user: User) -> QuerySet[JointCase]:
+    """The joint cases the clerk's centre accepted."""
     return JointCase.objects.filter(taken_by__service_centre_id=user.service_centre_id).order_by("-created_at")

@@ -4,13 +4,14 @@ Thin: they read the request, ask the selectors and call the services."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
@@ -22,7 +23,7 @@ from tongban.core.errors import DomainError
 
 from . import selectors, transport
 from .domain.workflow import JOINT_PHASE_LABELS, MODE_LABELS, JointPhase, XStatus, allowed_actions
-from .models import CrossRegionCase, JointCase
+from .models import CrossRegionCase
 from .services import guides, joint, receiving
 from .services.perform import facts_of
 
@@ -161,11 +162,12 @@ def window(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(request, "crossregion/mine.html", {"rows": selectors.mine(_user(request))})
+    return render(request, "crossregion/mine.html", {"rows": selectors.mine_grouped(_user(request))})
 
 
 def _visible(request: HttpRequest, ref: str) -> CrossRegionCase:
-    rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case")
+    # Both copies on one node (a joint leg handled here): the receiving window's comes first, it acts on it.
+    rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case", "joint_case").order_by("-side")
     for row in rows:
         if selectors.may_see(_user(request), row):
             return row
@@ -224,23 +226,17 @@ def act(request: HttpRequest, ref: str) -> HttpResponse:
     return redirect("crossregion:detail", ref=xcase.ref)
 
 
-@login_required
-def joint_new(request: HttpRequest) -> HttpResponse:
-    """多地联办: the window takes one application with its legs (region, item, what it waits for)."""
-    if not _is_clerk(request):
-        raise PermissionDenied("只有服务中心窗口人员可以受理多地联办")
-    here = transport.local_code()
-    offers = selectors.other_regions_items(include_here=True)  # a leg may be this node's own (迁入地)
-    context: dict[str, Any] = {"offers": offers, "here": here, "rows": range(1, 4)}
-    if request.method != "POST":
-        return render(request, "crossregion/joint_new.html", context)
+LEG_SLOTS = (1, 2, 3)
+
+
+def _posted_legs(request: HttpRequest) -> list[joint.LegSpec]:
+    """The legs the window chose (step 1, carried on in hidden fields to step 2): slot i's item ("node|code"),
+    title and the slot it waits for; on step 2 each with its answers to its node's form."""
     legs = []
-    for i in (1, 2, 3):
-        picked = request.POST.get(f"leg_{i}_item", "")
-        if not picked:
+    for i in LEG_SLOTS:
+        node_code, _, code = request.POST.get(f"leg_{i}_item", "").partition("|")
+        if not code:
             continue
-        node_code, _, code = picked.partition("|")
-        offer = selectors.offer(node_code, code, include_here=True)
         after = request.POST.get(f"leg_{i}_after", "")
         legs.append(
             joint.LegSpec(
@@ -248,47 +244,124 @@ def joint_new(request: HttpRequest) -> HttpResponse:
                 title=request.POST.get(f"leg_{i}_title", "").strip() or f"环节{i}",
                 node=node_code,
                 item_code=code,
-                item_name=offer.name if offer else code,
-                depends_on=(f"leg{after}",) if after else (),
+                depends_on=(f"leg{after}",) if after and after != str(i) else (),
             )
         )
-    applicant = {k: request.POST.get(k, "").strip() for k in ("name", "id_number", "phone")}
+    return legs
+
+
+# The leg forms' applicant keys, answered once in the page's applicant section (一次填写).
+APPLICANT_KEYS = {"applicant_name": "name", "applicant_id_number": "id_number", "applicant_phone": "phone"}
+
+
+def _leg_schema(leg: joint.LegSpec, guide: guides.RemoteGuide) -> list[dict]:
+    """The leg's form as the page asks it: its keys made the leg's own (two legs may ask the same key
+    differently), without the applicant's name, number and phone (asked once above)."""
+    return [{**f, "key": f"{leg.key}_{f['key']}"} for f in guide.form_schema if f["key"] not in APPLICANT_KEYS]
+
+
+def _leg_answers(request: HttpRequest, leg: joint.LegSpec, guide: guides.RemoteGuide) -> dict[str, Any]:
+    answers = {
+        k.removeprefix(f"{leg.key}_"): v
+        for k, v in case_forms.read_schema_post(_leg_schema(leg, guide), request.POST).items()
+    }
+    asked = {f["key"] for f in guide.form_schema}
+    return answers | {k: request.POST.get(v, "").strip() for k, v in APPLICANT_KEYS.items() if k in asked}
+
+
+def _joint_forms(
+    request: HttpRequest,
+    legs: list[joint.LegSpec],
+    guide_of: dict[str, guides.RemoteGuide],
+    problems: list[joint.LegProblem] | None = None,
+    error: str = "",
+) -> HttpResponse:
+    """Step 2: one page, per leg its node's form, then every material once (marked with the legs needing it);
+    the legs chosen in step 1 travel in hidden fields."""
+    problems = problems or []
+    errors = {f"{p.leg_key}_{p.field}": p.detail for p in problems if p.field}
+    titles = {leg.key: leg.title for leg in legs}
+    sections = [
+        {
+            "slot": leg.key.removeprefix("leg"),
+            "leg": leg,
+            "after": leg.depends_on[0].removeprefix("leg") if leg.depends_on else "",
+            "waits": "、".join(titles[d] for d in leg.depends_on),
+            "guide": guide_of[leg.key],
+            "fields": case_forms.schema_fields(
+                _leg_schema(leg, guide_of[leg.key]), {f"{leg.key}_{k}": v for k, v in leg.form_data.items()}, errors
+            ),
+        }
+        for leg in legs
+    ]
+    context = {
+        "sections": sections,
+        "materials": list(enumerate(joint.materials_needed(legs, guide_of))),
+        "problems": [p.message for p in problems],
+        "error": error,
+        "joint_name": request.POST.get("joint_name", "").strip(),
+        "applicant": {k: request.POST.get(k, "").strip() for k in ("name", "id_number", "phone")},
+        "identity_check": request.POST.get("identity_check", "读取居民身份证芯片并人证比对"),
+    }
+    return render(request, "crossregion/joint_forms.html", context, status=400 if problems or error else 200)
+
+
+@login_required
+def joint_new(request: HttpRequest) -> HttpResponse:
+    """多地联办收件: step 1 picks the legs (item per leg, title, what it waits for); step 2 is one page with each
+    leg's own form and every material it needs, scanned once; then the service takes the whole matter."""
+    if not _is_clerk(request):
+        raise PermissionDenied("只有服务中心窗口人员可以受理多地联办")
+    offers = [o for o in selectors.other_regions_items(include_here=True) if o.joint]  # this node's own too
+    slots = [
+        {k: request.POST.get(f"leg_{i}_{k}", "") for k in ("title", "item", "after")} | {"i": i, "earlier": range(1, i)}
+        for i in LEG_SLOTS
+    ]
+    context: dict[str, Any] = {"offers": offers, "slots": slots, "joint_name": request.POST.get("joint_name", "")}
+    if request.method != "POST":
+        return render(request, "crossregion/joint_new.html", context)
+    legs = _posted_legs(request)
+    try:
+        joint.plan_legs(legs)
+        guide_of = joint.leg_guides(legs)
+    except DomainError as exc:
+        return render(request, "crossregion/joint_new.html", context | {"error": exc.message}, status=400)
+    if request.POST.get("step") != "forms":
+        return _joint_forms(request, legs, guide_of)
+    legs = [replace(leg, form_data=_leg_answers(request, leg, guide_of[leg.key])) for leg in legs]
+    scans = _scans(request)
+    _, problems = joint.check_legs(legs, guide_of, (name for name, _, _ in scans))
+    if problems:
+        return _joint_forms(request, legs, guide_of, problems=problems)
     try:
         made = joint.take_joint(
             _user(request),
             name=request.POST.get("joint_name", "").strip() or "多地联办",
             legs=legs,
-            applicant=applicant,
+            applicant={k: request.POST.get(k, "").strip() for k in ("name", "id_number", "phone")},
             identity_check=request.POST.get("identity_check", ""),
-            form_data={"说明": request.POST.get("note", "")},
-            scans=_scans(request),
+            scans=scans,
         )
     except DomainError as exc:
-        context |= {"error": exc.message}
-        return render(request, "crossregion/joint_new.html", context, status=400)
+        return _joint_forms(request, legs, guide_of, error=exc.message)
     messages.success(request, f"多地联办已受理，编号{made.ref}")
     return redirect("crossregion:joint", ref=made.ref)
 
 
 @login_required
 def joint_detail(request: HttpRequest, ref: str) -> HttpResponse:
-    made = get_object_or_404(JointCase, ref=ref)
-    taker = made.taken_by
-    same_centre = taker is not None and taker.service_centre_id == _user(request).service_centre_id
-    if not (_is_clerk(request) and same_centre) and not (made.applicant_id == _user(request).pk):
+    made = selectors.visible_joint(_user(request), ref)
+    if made is None:
         raise Http404("没有找到该联办件")
-    legs = list(made.legs.filter(side="receiving").order_by("id"))
-    titles = {leg.leg_key: leg.leg_title for leg in legs}
-    for leg in legs:  # what each leg waits for, by the titles people gave the legs
-        leg.waits_for = [titles.get(key, key) for key in leg.depends_on]  # type: ignore[attr-defined]
-    events = sorted((e for leg in legs for e in leg.events.all()), key=lambda e: (e.happened_at, e.pk))
+    legs = selectors.joint_legs(made)
     return render(
         request,
         "crossregion/joint.html",
         {
             "j": made,
             "legs": legs,
-            "events": events,
+            "events": selectors.joint_timeline(legs),
             "phase": JOINT_PHASE_LABELS.get(JointPhase(made.phase), made.phase),
+            "staff": not _user(request).actor.applicant,
         },
     )

@@ -166,6 +166,7 @@ IMPLEMENTATION_SHEET = Sheet(
         col(V, "是否支持预约", "appointment", BOOL),
         col(V, "通办范围", "scope", CHOICE, choices=vocab.SCOPES),
         col(V, "是否可代办", "proxy_allowed", BOOL),
+        col(V, "可作为多地联办环节", "joint_handling", BOOL),
         col(V, "是否就近办理", "nearby", BOOL),
         col(V, "是否有中介服务", "intermediary", BOOL),
         col(V, "审批结果名称", "result_name", width=20),

@@ -2,9 +2,9 @@
 
 An item is offered across regions when its guide's 通办范围 is 跨省通办 or 全省通办 (the directory's
 ``cross_province`` / ``province``). Every such item can be taken at another region's window (异地代收代办);
-those handled fully online (网办深度 Ⅳ) can also be applied for online (全程网办); and the matters the national
-list handles between two offices in turn — household moves, pension and 公积金 transfers (domain.md §3) — are
-offered as legs of a 多地联办 too.
+those handled fully online (网办深度 Ⅳ) can also be applied for online (全程网办); and those whose guide says
+they can be a leg of a 多地联办 (``joint_handling``: matters two offices act on in turn — household moves,
+pension and 公积金 transfers, domain.md §3) are offered as legs of a 多地联办 too.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 DIRECTORY_SCOPES = {"national": "cross_province", "province": "province"}
 FULL_ONLINE_DEPTH = 4
-# The kinds of matter two offices act on in turn (迁出地/迁入地, 转出地/转入地, 购房所在地/缴存地).
-JOINT_MATTERS = ("户口迁移", "转移接续", "购房提取住房公积金")
 
 
 @dataclass(frozen=True)
@@ -23,6 +21,7 @@ class ItemFacts:
     name: str
     scope: str  # the guide's 通办范围 (catalogue.vocab.SCOPES)
     online_depth: int
+    joint_handling: bool = False  # the guide's 可作为多地联办环节
 
 
 def offer_of(item: ItemFacts) -> dict | None:
@@ -33,6 +32,6 @@ def offer_of(item: ItemFacts) -> dict | None:
     modes = ["proxy"]
     if item.online_depth >= FULL_ONLINE_DEPTH:
         modes.insert(0, "online")
-    if any(matter in item.name for matter in JOINT_MATTERS):
+    if item.joint_handling:
         modes.append("joint")
     return {"item_code": item.code, "name": item.name, "scope": scope, "modes": modes}

@@ -96,7 +96,7 @@ ACTION_LABELS = {
 TABLE: dict[tuple[str, XAction], XStatus] = {
     ("", A.TAKE): S.TAKEN,
     ("", A.APPLY_ONLINE): S.FORWARDED,
-    ("", A.OPEN_LEG): S.WAITING,
+    ("", A.OPEN_LEG): S.WAITING,  # or TAKEN when it waits for nothing (next_status)
     (S.TAKEN, A.FORWARD): S.FORWARDED,
     (S.WAITING, A.FORWARD): S.FORWARDED,
     (S.WAITING, A.TERMINATE): S.TERMINATED,
@@ -144,6 +144,7 @@ class XFacts:
     identity_checked: bool = True
     prerequisites_granted: bool = True  # a joint leg: every leg it depends on granted
     decision: str = ""  # granted / denied, once decided
+    waits: bool = False  # a joint leg being opened that depends on other legs
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,8 @@ def next_status(facts: XFacts, action: XAction, *, delivery: str = "", remote: b
         if delivery == ISSUE_TO_WINDOW and facts.decision == "granted":
             return S.RESULT_SENT
         return S.CLOSED
+    if action is A.OPEN_LEG and facts.status == "" and not facts.waits:
+        return S.TAKEN  # nothing to wait for: taken, and forwarded at once
     after = TABLE.get((facts.status, action))
     if after is None:
         raise XTransitionError(Blocked("state", f"办件当前为“{label(facts.status)}”，不能“{ACTION_LABELS[action]}”"))
@@ -263,12 +266,12 @@ def check_dependencies(legs: Mapping[str, Iterable[str]]) -> None:
 
 
 def legs_to_start(legs: Iterable[Leg]) -> list[str]:
-    """The waiting legs whose every prerequisite is granted: they start now."""
+    """The legs not yet forwarded whose every prerequisite is granted (none, for a leg just taken): they start."""
     by_key = {leg.key: leg for leg in legs}
     return [
         leg.key
         for leg in by_key.values()
-        if leg.status == S.WAITING and all(leg_granted(by_key[d]) for d in leg.depends_on)
+        if leg.status in (S.WAITING, S.TAKEN) and all(leg_granted(by_key[d]) for d in leg.depends_on)
     ]
 
 

@@ -137,7 +137,9 @@ def _open_local_case(xcase: CrossRegionCase, impl: ItemImplementation, materials
     case = open_case(
         NODE,
         CA.SUBMIT,
-        Outcome(reason=f"{xcase.peer_name or xcase.peer_node}跨域转递（{MODE_LABELS[mode]}），跨域办件{xcase.ref}"),
+        Outcome(
+            reason=f"{xcase.peer_name or xcase.peer_node}跨域转递（{MODE_LABELS[mode]}），跨域办件{xcase.shown_ref}"
+        ),
         number=next_case_number(impl.division_id[:6], today()),
         query_code=query_code(),
         implementation=impl,

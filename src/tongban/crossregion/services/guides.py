@@ -12,6 +12,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from tongban.catalogue.models import ItemImplementation
 from tongban.core import caches
 from tongban.core.errors import DomainError
 
@@ -80,3 +81,34 @@ def remote_guide(node_code: str, item_code: str) -> RemoteGuide:
     guide = parse_guide(node, doc)
     _guides[key] = (guide, time.monotonic())
     return guide
+
+
+def guide_for(node_code: str, item_code: str) -> RemoteGuide:
+    """The guide of an item of ``node_code``: this node's own published version read directly (no HTTP to
+    itself, e.g. a 多地联办 leg handled here), another node's from its public API."""
+    here = transport.local_code()
+    if node_code != here:
+        return remote_guide(node_code, item_code)
+    impl = (
+        ItemImplementation.objects.filter(code=item_code, published_version__isnull=False)
+        .select_related("published_version", "department")
+        .first()
+    )
+    if impl is None or impl.published_version is None:
+        raise DomainError("not_found", "本节点未发布该事项的办事指南", "item", status=404)
+    version = impl.published_version
+    return RemoteGuide(
+        node_code=here,
+        node_name=transport.node_name(here),
+        code=impl.code,
+        name=version.name,
+        department=impl.department.name,
+        form_schema=[dict(f) for f in version.form_schema or []],
+        materials=[
+            {"name": m.name, "necessity": m.necessity, "instructions": m.instructions}
+            for m in version.materials.order_by("order", "id")
+        ],
+        statutory_days=int(version.statutory_days or 0),
+        limit_unit=version.limit_unit,
+        url=f"/items/{urllib.parse.quote(impl.code)}/",
+    )

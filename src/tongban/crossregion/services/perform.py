@@ -16,6 +16,7 @@ from tongban.core.errors import DomainError
 from .. import transport
 from ..domain.workflow import OPENING, Mode, Side, XAction, XFacts, XStatus, XTransitionError, next_status
 from ..models import CrossRegionCase, CrossRegionEvent
+from ..selectors import joint_overview
 
 ACTION_MESSAGE = "crossregion.action"
 APPLICATION_MESSAGE = "crossregion.application"
@@ -50,6 +51,8 @@ def send_application(row: CrossRegionCase) -> None:
     for day in ("taken_on", "forward_due"):
         fields[day] = fields[day].isoformat() if fields[day] else None
     fields["materials"] = with_content(row.materials)
+    if row.joint_case is not None:  # the leg's node sees the joint case it belongs to
+        fields["joint_overview"] = joint_overview(row.joint_case)
     events = [
         {
             "action": e.action,
@@ -224,7 +227,8 @@ def open_xcase(action: XAction, *, actor: Any = None, note: str = "", remote: di
     """Create this side's copy with its first event (the opening actions of the table)."""
     assert action in OPENING
     side = Side(fields["side"])
-    after = next_status(XFacts(status="", mode=Mode(fields["mode"]), side=side), action, remote=remote is not None)
+    facts = XFacts(status="", mode=Mode(fields["mode"]), side=side, waits=bool(fields.get("depends_on")))
+    after = next_status(facts, action, remote=remote is not None)
     row = CrossRegionCase.objects.create(status=after.value, **fields)
     if remote is not None:
         record_event(

@@ -22,7 +22,7 @@ from tongban.workdays.workcal import add_days
 from .. import transport
 from ..domain.workflow import ACTION_LABELS, Mode, Side, XAction, XStatus
 from ..models import CrossRegionCase
-from . import files
+from . import files, joint
 from .perform import node_name, open_xcase, perform
 
 
@@ -163,11 +163,24 @@ def resubmit(clerk_or_applicant: User, xcase: CrossRegionCase, scans: list[tuple
         return {"materials": files.with_content(stored)}
 
     names = "、".join(m["name"] for m in stored)
-    return perform(xcase, XAction.RESUBMIT, actor=clerk_or_applicant, note=f"补正材料：{names}", effect=effect)
+    with transaction.atomic():
+        return _joint_follows(
+            perform(xcase, XAction.RESUBMIT, actor=clerk_or_applicant, note=f"补正材料：{names}", effect=effect)
+        )
 
 
 def hand_over(clerk: User, xcase: CrossRegionCase, revision: int | None = None) -> CrossRegionCase:
-    return perform(xcase, XAction.HAND_OVER, actor=clerk, note="申请人在收件窗口领取结果", revision=revision)
+    with transaction.atomic():
+        return _joint_follows(
+            perform(xcase, XAction.HAND_OVER, actor=clerk, note="申请人在收件窗口领取结果", revision=revision)
+        )
+
+
+def _joint_follows(row: CrossRegionCase) -> CrossRegionCase:
+    """A joint leg's change at this window moves its joint case too (and the leg nodes hear of it)."""
+    if row.joint_case is not None:
+        joint.advance(row.joint_case)
+    return row
 
 
 # ---- what the deciding node reports ---------------------------------------------------------------------
@@ -205,7 +218,7 @@ def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRe
                 row.applicant_phone,
                 row.applicant_name,
                 f"跨域通办：{NOTICE_ACTIONS[action]}",
-                f"【{row.ref}】您申请的“{row.item_name}”（{row.peer_name}办理）{ACTION_LABELS[action]}。"
+                f"【{row.shown_ref}】您申请的“{row.item_name}”（{row.peer_name}办理）{ACTION_LABELS[action]}。"
                 + (f"{payload.get('note')}。" if payload.get("note") else "")
                 + ("请到收件窗口补正。" if action is XAction.REQUEST_CORRECTION and row.mode == Mode.PROXY else "")
                 + ("请到收件窗口领取结果。" if row.status == XStatus.RESULT_SENT else ""),

@@ -109,8 +109,21 @@ def test_offers_follow_the_guides_scope_and_depth():
         "scope": "cross_province",
         "modes": ["online", "proxy"],
     }
-    move = offer_of(ItemFacts("c2", "工作调动户口迁移", "province", 3))
-    pension = offer_of(ItemFacts("c3", "企业职工基本养老保险关系转移接续", "national", 4))
+    move = offer_of(ItemFacts("c2", "工作调动户口迁移", "province", 3, joint_handling=True))
+    pension = offer_of(ItemFacts("c3", "企业职工基本养老保险关系转移接续", "national", 4, joint_handling=True))
     assert move is not None and move["modes"] == ["proxy", "joint"]
     assert pension is not None and pension["modes"] == ["online", "proxy", "joint"]
+    # The guide's flag decides, not the name: a household move whose guide does not say so is no leg.
+    unflagged = offer_of(ItemFacts("c5", "夫妻投靠户口迁移", "national", 3))
+    assert unflagged is not None and "joint" not in unflagged["modes"]
     assert offer_of(ItemFacts("c4", "个体工商户登记", "city", 4)) is None
+
+
+def test_a_joint_leg_that_waits_for_nothing_opens_taken_not_waiting_and_starts_at_once():
+    from tongban.crossregion.domain.workflow import Leg, Side, XFacts, legs_to_start, next_status
+
+    opening = XFacts(status="", mode=Mode.JOINT, side=Side.RECEIVING)
+    assert next_status(opening, A.OPEN_LEG) == S.TAKEN
+    assert next_status(XFacts(status="", mode=Mode.JOINT, side=Side.RECEIVING, waits=True), A.OPEN_LEG) == S.WAITING
+    first, second = Leg("out", S.TAKEN), Leg("in", S.WAITING, depends_on=("out",))
+    assert legs_to_start([first, second]) == ["out"]

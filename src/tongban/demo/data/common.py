@@ -295,6 +295,7 @@ class Item:
     nearby: bool = False
     intermediary: bool = False
     cross_region: bool = False
+    joint_handling: bool = False  # a leg of a 多地联办 (迁出地/迁入地, 转出地/转入地 …)
     result_type: str = "document"
     result_licence: str = ""
     delivery: tuple[str, ...] = ("window", "post")
@@ -462,6 +463,7 @@ def build_guide(item: Item, contact: Contact) -> tuple[dict[str, Any], list[dict
         "handling_forms": forms,
         "appointment": item.appointment,
         "scope": "national" if item.cross_region else item.scope,
+        "joint_handling": item.joint_handling,
         "proxy_allowed": item.proxy,
         "nearby": item.nearby,
         "intermediary": item.intermediary,

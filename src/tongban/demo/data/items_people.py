@@ -93,6 +93,7 @@ def _move_item(
         business_type="change",
         themes=n("户籍办理"),
         cross_region=True,
+        joint_handling=True,
         legal_basis=f"{HUKOU_LAW_10}\n{HUKOU_LAW_13}\n{CROSS_REGION_BASIS}",
         statutory=20,
         promised=5,

@@ -124,6 +124,7 @@ ITEMS = [
         serial=1,
         themes=n("社会保障", "就业创业"),
         cross_region=True,
+        joint_handling=True,
         legal_basis=(
             f"{SI_LAW}第十九条：个人跨统筹地区就业的，其基本养老保险关系随本人转移，缴费年限累计计算。个人达到法定"
             "退休年龄时，基本养老金分段计算、统一支付。具体办法由国务院规定。\n《城镇企业职工基本养老保险关系转移接续暂行"
@@ -179,6 +180,7 @@ ITEMS = [
         serial=2,
         themes=n("社会保障"),
         cross_region=True,
+        joint_handling=True,
         legal_basis=(
             "《国务院关于建立统一的城乡居民基本养老保险制度的意见》（国发〔2014〕8号）：参加城乡居民养老保险的人员，在缴费"
             "期间户籍迁移、需要跨地区转移城乡居民养老保险关系的，可在迁入地申请转移养老保险关系，一次性转移个人账户全部"
@@ -1063,6 +1065,7 @@ ITEMS = [
         serial=8,
         themes=n("住房保障"),
         cross_region=True,
+        joint_handling=True,
         legal_basis=f"{HF_WITHDRAW}\n{CROSS_REGION_BASIS}",
         statutory=3,
         promised=1,
