@@ -142,19 +142,26 @@ def test_the_window_forwards_nothing_unscanned_and_cannot_act_for_the_deciding_n
     assert federation.queue == []  # nothing left the node
 
 
-def test_online_application_of_another_regions_item_is_one_case_for_the_citizen(federation):
+def apply_no_crime_online(federation, scan_tag: str, phone: str = "") -> tuple[User, CrossRegionCase]:
+    """A 诸暨 citizen applies online there for 市中区's 无犯罪记录证明 (the application not yet delivered)."""
     impl = item("no_crime_certificate", SZ)
     version = ItemImplementation.objects.get(code=impl.code).published_version
     citizen = User.objects.filter(kind="citizen", id_number__startswith="3306").first()
     with federation.node(ZJ):
-        xcase = receiving.apply_online(
+        return citizen, receiving.apply_online(
             citizen,
             deciding_node=SZ,
             item_code=impl.code,
             item_name=impl.item.name,
             form_data=form_for(version),
-            uploads=[("居民身份证（申请人）", "id.pdf", pdf("online id"))],
+            uploads=[("居民身份证（申请人）", "id.pdf", pdf(scan_tag))],
+            phone=phone,
         )
+
+
+def test_online_application_of_another_regions_item_is_one_case_for_the_citizen(federation):
+    impl = item("no_crime_certificate", SZ)
+    citizen, xcase = apply_no_crime_online(federation, "online id")
     assert xcase.status == XStatus.FORWARDED
     federation.deliver()
     mine, theirs = both(xcase.ref)
@@ -230,13 +237,13 @@ def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
     assert {leg.status for leg in joint.legs.filter(side="receiving")} == {XStatus.CLOSED}
 
 
-def test_joint_leg_refused_ends_the_legs_after_it(federation):
-    from tongban.crossregion.models import JointCase
+def take_move(federation, scan_tag: str):
+    """工作调动户口迁移 济源 → 诸暨 taken at 诸暨's window: the move-out leg first, the move-in after it."""
     from tongban.crossregion.services.joint import LegSpec, take_joint
 
     out_impl, in_impl = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
     with federation.node(ZJ):
-        joint = take_joint(
+        return take_joint(
             user("zj_window"),
             name="工作调动户口迁移",
             legs=[
@@ -246,8 +253,14 @@ def test_joint_leg_refused_ends_the_legs_after_it(federation):
             applicant=applicant(),
             identity_check="人证比对",
             form_data={},
-            scans=[("居民身份证（申请人）", "id.pdf", pdf("joint id 2"))],
+            scans=[("居民身份证（申请人）", "id.pdf", pdf(scan_tag))],
         )
+
+
+def test_joint_leg_refused_ends_the_legs_after_it(federation):
+    from tongban.crossregion.models import JointCase
+
+    joint = take_move(federation, "joint id 2")
     federation.deliver()
     out_ref = joint.legs.get(leg_key="out", side="receiving").ref
     there = CrossRegionCase.objects.get(ref=out_ref, side="deciding")

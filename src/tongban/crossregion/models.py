@@ -41,6 +41,7 @@ class JointCase(models.Model):
                 JointPhase.RUNNING: "联办中",
                 JointPhase.DONE: "联办完成",
                 JointPhase.FAILED: "联办未成",
+                JointPhase.WITHDRAWN: "已撤回",
             }.items()
         ],
         default=JointPhase.RUNNING.value,

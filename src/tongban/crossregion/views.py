@@ -21,7 +21,7 @@ from tongban.catalogue.formschema import validate_submission
 from tongban.core.errors import DomainError
 
 from . import selectors, transport
-from .domain.workflow import JOINT_PHASE_LABELS, MODE_LABELS, JointPhase, XStatus, allowed_actions
+from .domain.workflow import JOINT_PHASE_LABELS, MODE_LABELS, JointPhase, XAction, XStatus, allowed_actions
 from .models import CrossRegionCase, JointCase
 from .services import guides, joint, receiving
 from .services.perform import facts_of
@@ -165,7 +165,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, ref: str) -> CrossRegionCase:
-    rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case")
+    # The receiving copy first: where both copies are on one node (a joint leg decided here), the applicant's.
+    rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case").order_by("-side")
     for row in rows:
         if selectors.may_see(_user(request), row):
             return row
@@ -183,7 +184,8 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
         actor=request.user,
         detail={"ref": xcase.ref, "side": xcase.side},
     )
-    buttons = [a.value for a in allowed_actions(facts_of(xcase))] if staff and xcase.side == "receiving" else []
+    possible = allowed_actions(facts_of(xcase)) if xcase.side == "receiving" else []
+    buttons = [a.value for a in possible if a is not XAction.WITHDRAW] if staff else []
     return render(
         request,
         "crossregion/detail.html",
@@ -195,6 +197,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
             "staff": staff,
             "correction_open": xcase.status == XStatus.CORRECTION and staff,
             "late": xcase in selectors.overdue_forwarding([xcase]),
+            "can_withdraw": XAction.WITHDRAW in possible and receiving.may_withdraw(_user(request), xcase),
         },
     )
 
@@ -292,3 +295,21 @@ def joint_detail(request: HttpRequest, ref: str) -> HttpResponse:
             "phase": JOINT_PHASE_LABELS.get(JointPhase(made.phase), made.phase),
         },
     )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, ref: str) -> HttpResponse:
+    """撤回申请: the applicant, or the receiving window on the applicant's request, with a reason."""
+    xcase = _visible(request, ref)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "请勾选确认后再撤回申请")
+        return redirect("crossregion:detail", ref=xcase.ref)
+    raw = request.POST.get("revision", "")
+    revision = int(raw) if raw.isdigit() else None
+    try:
+        receiving.withdraw(_user(request), xcase, request.POST.get("reason", ""), revision)
+        messages.success(request, "申请已撤回" + ("，办理地将同时撤回其办件" if xcase.status != XStatus.TAKEN else ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("crossregion:detail", ref=xcase.ref)
