@@ -16,10 +16,13 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from tongban.accounts.models import User
 from tongban.catalogue.models import ItemImplementation
 from tongban.core import clock
+from tongban.core.testing.files import pdf
 from tongban.crossregion import transport
-from tongban.crossregion.services import guides
+from tongban.crossregion.models import CrossRegionCase
+from tongban.crossregion.services import guides, receiving
 from tongban.demo.answers import Person, fill
 from tongban.demo.data import catalogue as catalogue_data
 from tongban.federation import inbox
@@ -115,6 +118,75 @@ def answers(schema: list[dict[str, Any]]) -> dict[str, Any]:
 
 def form_for(version: Any) -> dict[str, Any]:
     return answers(version.form_schema)
+
+
+# ---- steps several test modules share ----------------------------------------------------------------
+
+
+def user(name: str) -> User:
+    return User.objects.get(username=name)
+
+
+def applicant() -> dict[str, str]:
+    return {"name": APPLICANT.name, "id_number": APPLICANT.id_number, "phone": APPLICANT.phone}
+
+
+def both(ref: str) -> tuple[CrossRegionCase, CrossRegionCase]:
+    rows = {r.side: r for r in CrossRegionCase.objects.filter(ref=ref)}
+    return rows["receiving"], rows["deciding"]
+
+
+def take_no_crime(federation, scans=None) -> CrossRegionCase:
+    impl = item("no_crime_certificate", SZ)
+    version = ItemImplementation.objects.get(code=impl.code).published_version
+    with federation.node(ZJ):
+        return receiving.take_at_window(
+            user("zj_window"),
+            deciding_node=SZ,
+            item_code=impl.code,
+            item_name=impl.item.name,
+            applicant=applicant(),
+            identity_check="读取居民身份证芯片并人证比对",
+            form_data=form_for(version),
+            scans=scans if scans is not None else [("居民身份证（申请人）", "id.pdf", pdf("id"))],
+        )
+
+
+def apply_no_crime_online(federation, scan_tag: str, phone: str = "") -> tuple[User, CrossRegionCase]:
+    """A 诸暨 citizen applies online there for 市中区's 无犯罪记录证明 (the application not yet delivered)."""
+    impl = item("no_crime_certificate", SZ)
+    version = ItemImplementation.objects.get(code=impl.code).published_version
+    citizen = User.objects.filter(kind="citizen", id_number__startswith="3306").first()
+    with federation.node(ZJ):
+        return citizen, receiving.apply_online(
+            citizen,
+            deciding_node=SZ,
+            item_code=impl.code,
+            item_name=impl.item.name,
+            form_data=form_for(version),
+            uploads=[("居民身份证（申请人）", "id.pdf", pdf(scan_tag))],
+            phone=phone,
+        )
+
+
+def take_move(federation, scan_tag: str):
+    """工作调动户口迁移 济源 → 诸暨 taken at 诸暨's window: the move-out leg first, the move-in after it."""
+    from tongban.crossregion.services.joint import LegSpec, take_joint
+
+    out_impl, in_impl = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
+    with federation.node(ZJ):
+        return take_joint(
+            user("zj_window"),
+            name="工作调动户口迁移",
+            legs=[
+                LegSpec("out", "迁出", JY, out_impl.code, out_impl.item.name),
+                LegSpec("in", "迁入", ZJ, in_impl.code, in_impl.item.name, ("out",)),
+            ],
+            applicant=applicant(),
+            identity_check="人证比对",
+            form_data={},
+            scans=[("居民身份证（申请人）", "id.pdf", pdf(scan_tag))],
+        )
 
 
 from .cluster_fixture import federation_nodes  # noqa: E402, F401  (the session's three demo nodes)

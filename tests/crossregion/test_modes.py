@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.cases.services import back_office, desk, results
 from tongban.cases.services.context import Ctx
@@ -18,38 +17,22 @@ from tongban.crossregion.services import receiving
 from tongban.notifications.models import LocalSmsMessage  # noqa: F401  (the notifier's table exists)
 from tongban.outbox.models import Message as OutboxMessage
 
-from .conftest import APPLICANT, JY, SZ, ZJ, form_for, item
+from .conftest import (
+    APPLICANT,
+    JY,
+    SZ,
+    ZJ,
+    applicant,
+    apply_no_crime_online,
+    both,
+    form_for,
+    item,
+    take_move,
+    take_no_crime,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def user(name: str) -> User:
-    return User.objects.get(username=name)
-
-
-def applicant() -> dict[str, str]:
-    return {"name": APPLICANT.name, "id_number": APPLICANT.id_number, "phone": APPLICANT.phone}
-
-
-def both(ref: str) -> tuple[CrossRegionCase, CrossRegionCase]:
-    rows = {r.side: r for r in CrossRegionCase.objects.filter(ref=ref)}
-    return rows["receiving"], rows["deciding"]
-
-
-def take_no_crime(federation, scans=None) -> CrossRegionCase:
-    impl = item("no_crime_certificate", SZ)
-    version = ItemImplementation.objects.get(code=impl.code).published_version
-    with federation.node(ZJ):
-        return receiving.take_at_window(
-            user("zj_window"),
-            deciding_node=SZ,
-            item_code=impl.code,
-            item_name=impl.item.name,
-            applicant=applicant(),
-            identity_check="读取居民身份证芯片并人证比对",
-            form_data=form_for(version),
-            scans=scans if scans is not None else [("居民身份证（申请人）", "id.pdf", pdf("id"))],
-        )
 
 
 def test_proxy_taken_corrected_accepted_decided_and_picked_up_at_the_receiving_window(federation):
@@ -142,23 +125,6 @@ def test_the_window_forwards_nothing_unscanned_and_cannot_act_for_the_deciding_n
     assert federation.queue == []  # nothing left the node
 
 
-def apply_no_crime_online(federation, scan_tag: str, phone: str = "") -> tuple[User, CrossRegionCase]:
-    """A 诸暨 citizen applies online there for 市中区's 无犯罪记录证明 (the application not yet delivered)."""
-    impl = item("no_crime_certificate", SZ)
-    version = ItemImplementation.objects.get(code=impl.code).published_version
-    citizen = User.objects.filter(kind="citizen", id_number__startswith="3306").first()
-    with federation.node(ZJ):
-        return citizen, receiving.apply_online(
-            citizen,
-            deciding_node=SZ,
-            item_code=impl.code,
-            item_name=impl.item.name,
-            form_data=form_for(version),
-            uploads=[("居民身份证（申请人）", "id.pdf", pdf(scan_tag))],
-            phone=phone,
-        )
-
-
 def test_online_application_of_another_regions_item_is_one_case_for_the_citizen(federation):
     impl = item("no_crime_certificate", SZ)
     citizen, xcase = apply_no_crime_online(federation, "online id")
@@ -235,26 +201,6 @@ def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
     joint = JointCase.objects.get(pk=joint.pk)
     assert joint.phase == "done"
     assert {leg.status for leg in joint.legs.filter(side="receiving")} == {XStatus.CLOSED}
-
-
-def take_move(federation, scan_tag: str):
-    """工作调动户口迁移 济源 → 诸暨 taken at 诸暨's window: the move-out leg first, the move-in after it."""
-    from tongban.crossregion.services.joint import LegSpec, take_joint
-
-    out_impl, in_impl = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
-    with federation.node(ZJ):
-        return take_joint(
-            user("zj_window"),
-            name="工作调动户口迁移",
-            legs=[
-                LegSpec("out", "迁出", JY, out_impl.code, out_impl.item.name),
-                LegSpec("in", "迁入", ZJ, in_impl.code, in_impl.item.name, ("out",)),
-            ],
-            applicant=applicant(),
-            identity_check="人证比对",
-            form_data={},
-            scans=[("居民身份证（申请人）", "id.pdf", pdf(scan_tag))],
-        )
 
 
 def test_joint_leg_refused_ends_the_legs_after_it(federation):

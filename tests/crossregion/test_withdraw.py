@@ -18,8 +18,7 @@ from tongban.crossregion.models import CrossRegionCase, JointCase
 from tongban.crossregion.services import receiving
 from tongban.outbox.models import Message as OutboxMessage
 
-from .conftest import APPLICANT, SZ, ZJ
-from .test_modes import apply_no_crime_online, both, take_move, take_no_crime, user
+from .conftest import APPLICANT, SZ, ZJ, apply_no_crime_online, both, take_move, take_no_crime, user
 
 pytestmark = pytest.mark.django_db
 

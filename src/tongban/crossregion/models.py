@@ -146,6 +146,9 @@ class CrossRegionCase(models.Model):
     # What a leg hands to the next (its result, e.g. the 准迁证 number): passed on as the next leg's data.
     passed_data = models.JSONField("传递数据", default=dict, blank=True)
 
+    # The client's Idempotency-Key of an API application: a retry finds the case the first request made.
+    idempotency_key = models.CharField("幂等键", max_length=80, blank=True)
+
     created_at = models.DateTimeField("创建时间", default=clock_now)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -153,7 +156,14 @@ class CrossRegionCase(models.Model):
         verbose_name = "跨域通办办件"
         verbose_name_plural = "跨域通办办件"
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["ref", "side"], name="crossregion_one_copy_per_side")]
+        constraints = [
+            models.UniqueConstraint(fields=["ref", "side"], name="crossregion_one_copy_per_side"),
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="crossregion_one_case_per_idempotency_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ref} {self.item_name}"

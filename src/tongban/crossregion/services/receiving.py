@@ -9,7 +9,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from tongban.accounts.models import User
 from tongban.core import clock
@@ -121,6 +121,7 @@ def apply_online(
     form_data: dict,
     uploads: list[tuple[str, str, bytes]],
     phone: str = "",
+    idempotency_key: str = "",
 ) -> CrossRegionCase:
     """全程网办: the signed-in applicant applies here; the application goes to the deciding node at once."""
     if user.kind not in ("citizen", "enterprise"):
@@ -148,6 +149,7 @@ def apply_online(
             form_data=form_data,
             materials=stored,
             forwarded_at=clock.now(),
+            idempotency_key=idempotency_key,
         )
 
 
@@ -280,3 +282,24 @@ def _after_withdrawal(xcase: CrossRegionCase, remote: dict, payload: dict) -> Cr
     note = "；".join(filter(None, [payload.get("note", ""), "办理地在收到撤回申请前办理"]))
     note_progress(xcase, payload["action"], note=note, remote=remote)
     return xcase
+
+
+def apply_online_once(user: User, idempotency_key: str, **application: Any) -> tuple[CrossRegionCase, bool]:
+    """全程网办 with the client's Idempotency-Key: (the case, whether this request made it). A retry with the
+    same key, or a concurrent one meeting the unique key, gets the case the first request made."""
+
+    def first() -> CrossRegionCase | None:
+        return CrossRegionCase.objects.filter(
+            applicant=user, side=Side.RECEIVING, idempotency_key=idempotency_key
+        ).first()
+
+    if idempotency_key and (done := first()) is not None:
+        return done, False
+    try:
+        with transaction.atomic():
+            return apply_online(user, idempotency_key=idempotency_key, **application), True
+    except IntegrityError:
+        done = first() if idempotency_key else None
+        if done is None:
+            raise
+        return done, False
