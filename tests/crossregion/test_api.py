@@ -100,7 +100,12 @@ def test_a_citizen_finds_applies_once_reads_and_withdraws_through_the_api(federa
     assert withdrawn.json()["may_withdraw"] is False
     assert error_of(post(client, f"{API}/cases/{ref}/withdraw", {}, **me))[:2] == (409, "state")
     federation.deliver()
-    assert CrossRegionCase.objects.get(ref=ref, side="deciding").local_case.status == "withdrawn"
+    local = CrossRegionCase.objects.get(ref=ref, side="deciding").local_case
+    assert local.status == "withdrawn"
+    with federation.node(SZ):  # the deciding node's clerk reads its copy: the same timeline, its own case
+        there = client.get(f"{API}/cases/{ref}", **bearer(User.objects.get(username="shizhong_window"))).json()
+    assert there["side"] == "deciding" and there["local_case"] == local.number and there["status"] == "withdrawn"
+    assert [e["action"] for e in there["timeline"]][-1] == "withdraw"
 
 
 def test_one_offer_is_found_without_building_the_whole_list(federation, monkeypatch):

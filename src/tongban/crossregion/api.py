@@ -114,6 +114,7 @@ class CaseOut(Schema):
     applicant_id_number: str = Field(..., description="申请人和经办人员可见完整号码，其他人脱敏")
     applicant_phone: str
     remote_number: str = Field(..., description="办理地办件编号")
+    local_case: str | None = Field(None, description="办理地：本节点的办件编号（/api/v1/cases/{number}）")
     joint_ref: str | None = Field(None, description="所属多地联办件编号（撤回其中一环节即撤回整件）")
     leg_title: str
     correction_items: list[str]
@@ -198,6 +199,7 @@ def _case_out(user: User, xcase: CrossRegionCase) -> dict[str, Any]:
         "applicant_id_number": xcase.applicant_id_number if full else mask_resident_id(xcase.applicant_id_number),
         "applicant_phone": xcase.applicant_phone if full else mask_phone(xcase.applicant_phone),
         "remote_number": xcase.remote_number,
+        "local_case": xcase.local_case.number if xcase.local_case is not None else None,
         "joint_ref": xcase.joint_case.ref if xcase.joint_case is not None else None,
         "leg_title": xcase.leg_title,
         "correction_items": list(xcase.correction_items or []),
