@@ -72,7 +72,7 @@ class CrossRegionCaseAdmin(MaskedApplicant, ReadOnlyAdmin):
     search_fields = ["ref", "item_name", "item_code", "remote_number"]
     date_hierarchy = "created_at"
     inlines = [CrossRegionEventInline]
-    fields = [
+    fields = readonly_fields = (
         "ref",
         "side",
         "mode",
@@ -108,8 +108,7 @@ class CrossRegionCaseAdmin(MaskedApplicant, ReadOnlyAdmin):
         "depends_on",
         "created_at",
         "updated_at",
-    ]
-    readonly_fields = fields
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CrossRegionCase]:
         return scoped(request, super().get_queryset(request).select_related("local_case", "joint_case"))
@@ -156,8 +155,15 @@ class JointCaseAdmin(MaskedApplicant, ReadOnlyAdmin):
     list_display = ["ref", "name", "phase", "applicant_masked", "created_at"]
     list_filter = ["phase"]
     search_fields = ["ref", "name", "legs__item_name"]
-    fields = ["ref", "name", "phase", "applicant_masked", "id_number_masked", "taken_by", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "ref",
+        "name",
+        "phase",
+        "applicant_masked",
+        "id_number_masked",
+        "taken_by",
+        "created_at",
+    )
     inlines = [JointLegInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[JointCase]:
