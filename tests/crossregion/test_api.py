@@ -15,9 +15,11 @@ from tongban.accounts.models import User
 from tongban.accounts.tokens import issue_token
 from tongban.audit.models import AuditEntry
 from tongban.catalogue.models import ItemImplementation
+from tongban.core.errors import DomainError
 from tongban.core.testing.files import pdf
 from tongban.crossregion import selectors, transport
 from tongban.crossregion.models import CrossRegionCase
+from tongban.crossregion.services import guides
 
 from .conftest import JY, SZ, ZJ, form_for, item
 
@@ -39,7 +41,11 @@ def error_of(response: Any) -> tuple[int, str, str | None]:
     return response.status_code, error["code"], error["field"]
 
 
-def test_a_citizen_finds_applies_once_reads_and_withdraws_through_the_api(federation):
+def unreachable(node: str, code: str) -> Any:
+    raise DomainError("peer_unavailable", "暂时无法读取办事指南", "item")
+
+
+def test_a_citizen_finds_applies_once_reads_and_withdraws_through_the_api(federation, monkeypatch):
     client = Client()
     impl = item("no_crime_certificate", SZ)
     citizens = User.objects.filter(kind="citizen", id_number__startswith="3306").order_by("pk")
@@ -75,7 +81,9 @@ def test_a_citizen_finds_applies_once_reads_and_withdraws_through_the_api(federa
     assert CrossRegionCase.objects.count() == 0 and federation.queue == []
 
     first = post(client, f"{API}/applications", body, HTTP_IDEMPOTENCY_KEY="retry-1", **me)
-    again = post(client, f"{API}/applications", body, HTTP_IDEMPOTENCY_KEY="retry-1", **me)
+    with monkeypatch.context() as peer:  # 市中区 unreachable now: the retry is still answered with the case
+        peer.setattr(guides, "remote_guide", unreachable)
+        again = post(client, f"{API}/applications", body, HTTP_IDEMPOTENCY_KEY="retry-1", **me)
     assert (first.status_code, again.status_code) == (201, 200)
     ref = first.json()["ref"]
     assert again.json()["ref"] == ref and CrossRegionCase.objects.filter(ref=ref).count() == 1

@@ -334,6 +334,8 @@ def apply(
 ) -> Any:
     user = api_user(request)
     key = _idempotency_key(idempotency_key)
+    if (done := selectors.applied_with_key(user, key)) is not None:  # a retry: answered even if the peer is down
+        return Status(200, _detail_out(user, done))
     offered = _offered(payload.node, payload.item)
     if not offered.online:
         raise ApiError("not_online", f"“{offered.name}”不能全程网办，请到跨省通办窗口申请", "item")

@@ -131,6 +131,13 @@ def mine(user: User) -> QuerySet[CrossRegionCase]:
     return CrossRegionCase.objects.filter(applicant=user, side=Side.RECEIVING).order_by("-created_at")
 
 
+def applied_with_key(user: User, idempotency_key: str) -> CrossRegionCase | None:
+    """The case this account's earlier API request with this Idempotency-Key made, if any."""
+    if not idempotency_key:
+        return None
+    return CrossRegionCase.objects.filter(applicant=user, side=Side.RECEIVING, idempotency_key=idempotency_key).first()
+
+
 def window_cases(user: User) -> QuerySet[CrossRegionCase]:
     """The cases the clerk's centre took or received for other regions, open ones first by their limit."""
     return CrossRegionCase.objects.filter(side=Side.RECEIVING, receiving_centre_id=user.service_centre_id).order_by(

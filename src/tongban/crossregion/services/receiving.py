@@ -22,6 +22,7 @@ from tongban.workdays.workcal import add_days
 from .. import transport
 from ..domain.workflow import ACTION_LABELS, Mode, Side, XAction, XStatus
 from ..models import CrossRegionCase
+from ..selectors import applied_with_key
 from . import files
 from .perform import node_name, note_progress, open_xcase, perform
 
@@ -287,19 +288,13 @@ def _after_withdrawal(xcase: CrossRegionCase, remote: dict, payload: dict) -> Cr
 def apply_online_once(user: User, idempotency_key: str, **application: Any) -> tuple[CrossRegionCase, bool]:
     """全程网办 with the client's Idempotency-Key: (the case, whether this request made it). A retry with the
     same key, or a concurrent one meeting the unique key, gets the case the first request made."""
-
-    def first() -> CrossRegionCase | None:
-        return CrossRegionCase.objects.filter(
-            applicant=user, side=Side.RECEIVING, idempotency_key=idempotency_key
-        ).first()
-
-    if idempotency_key and (done := first()) is not None:
+    if (done := applied_with_key(user, idempotency_key)) is not None:
         return done, False
     try:
         with transaction.atomic():
             return apply_online(user, idempotency_key=idempotency_key, **application), True
     except IntegrityError:
-        done = first() if idempotency_key else None
+        done = applied_with_key(user, idempotency_key)
         if done is None:
             raise
         return done, False
