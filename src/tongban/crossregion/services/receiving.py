@@ -282,6 +282,10 @@ def _after_withdrawal(xcase: CrossRegionCase, remote: dict, payload: dict) -> Cr
     (refusing the message would hold up every later one of this case)."""
     note = "；".join(filter(None, [payload.get("note", ""), "办理地在收到撤回申请前办理"]))
     note_progress(xcase, payload["action"], note=note, remote=remote)
+    action = XAction(payload["action"])
+    if action in NOTICE_ACTIONS:  # the applicant learns what was decided after all
+        text = f"：办理地在收到您的撤回申请前已“{ACTION_LABELS[action]}”，撤回未生效。{payload.get('note') or ''}"
+        _tell_applicant(xcase, f"跨域通办：{NOTICE_ACTIONS[action]}", text, f"crossregion_{action.value}")
     return xcase
 
 
