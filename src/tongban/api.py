@@ -47,6 +47,7 @@ def _register_routers() -> None:
         ("evaluation", "/"),
         ("hotline", "/"),
         ("sharing", "/"),
+        ("crossregion", "/"),
     ]:
         try:
             module = importlib.import_module(f"tongban.{app}.api")

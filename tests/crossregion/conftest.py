@@ -16,10 +16,13 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from tongban.accounts.models import User
 from tongban.catalogue.models import ItemImplementation
 from tongban.core import clock
+from tongban.core.testing.files import pdf
 from tongban.crossregion import transport
-from tongban.crossregion.services import guides
+from tongban.crossregion.models import CrossRegionCase
+from tongban.crossregion.services import guides, receiving
 from tongban.demo.answers import Person, fill
 from tongban.demo.data import catalogue as catalogue_data
 from tongban.federation import inbox
@@ -122,6 +125,76 @@ def answers(schema: list[dict[str, Any]]) -> dict[str, Any]:
 
 def form_for(version: Any) -> dict[str, Any]:
     return answers(version.form_schema)
+
+
+# ---- steps several test modules share ----------------------------------------------------------------
+
+
+def user(name: str) -> User:
+    return User.objects.get(username=name)
+
+
+def applicant() -> dict[str, str]:
+    return {"name": APPLICANT.name, "id_number": APPLICANT.id_number, "phone": APPLICANT.phone}
+
+
+def both(ref: str) -> tuple[CrossRegionCase, CrossRegionCase]:
+    rows = {r.side: r for r in CrossRegionCase.objects.filter(ref=ref)}
+    return rows["receiving"], rows["deciding"]
+
+
+def take_no_crime(federation, scans=None) -> CrossRegionCase:
+    impl = item("no_crime_certificate", SZ)
+    version = ItemImplementation.objects.get(code=impl.code).published_version
+    with federation.node(ZJ):
+        return receiving.take_at_window(
+            user("zj_window"),
+            deciding_node=SZ,
+            item_code=impl.code,
+            item_name=impl.item.name,
+            applicant=applicant(),
+            identity_check="读取居民身份证芯片并人证比对",
+            form_data=form_for(version),
+            scans=scans if scans is not None else [("居民身份证（申请人）", "id.pdf", pdf("id"))],
+        )
+
+
+def apply_no_crime_online(federation, scan_tag: str, phone: str = "") -> tuple[User, CrossRegionCase]:
+    """A 诸暨 citizen applies online there for 市中区's 无犯罪记录证明 (the application not yet delivered)."""
+    impl = item("no_crime_certificate", SZ)
+    version = ItemImplementation.objects.get(code=impl.code).published_version
+    citizen = User.objects.filter(kind="citizen", id_number__startswith="3306").first()
+    with federation.node(ZJ):
+        return citizen, receiving.apply_online(
+            citizen,
+            deciding_node=SZ,
+            item_code=impl.code,
+            item_name=impl.item.name,
+            form_data=form_for(version),
+            uploads=[("居民身份证（申请人）", "id.pdf", pdf(scan_tag))],
+            phone=phone,
+        )
+
+
+def take_move(federation, who: dict[str, str] | None = None, titles=("迁出地：准予迁出", "迁入地：办理落户")):
+    """济源 迁出 then 诸暨 迁入, taken at 诸暨's window: each leg with its own node's form, every paper once."""
+    from tongban.crossregion.services.joint import LegSpec, take_joint
+
+    out_impl, in_impl = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
+    out_v, in_v = (ItemImplementation.objects.get(code=i.code).published_version for i in (out_impl, in_impl))
+    names = dict.fromkeys(m.name for v in (out_v, in_v) for m in v.materials.all())
+    with federation.node(ZJ):
+        return take_joint(
+            user("zj_window"),
+            name="工作调动户口迁移（济源迁往诸暨）",
+            legs=[
+                LegSpec("out", titles[0], JY, out_impl.code, form_data=form_for(out_v)),
+                LegSpec("in", titles[1], ZJ, in_impl.code, ("out",), form_data=form_for(in_v)),
+            ],
+            applicant=who or applicant(),
+            identity_check="读取居民身份证芯片并人证比对",
+            scans=[(name, "scan.pdf", pdf(name)) for name in names],
+        )
 
 
 from .cluster_fixture import federation_nodes  # noqa: E402, F401  (the session's three demo nodes)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.cases.services import back_office, desk, results
 from tongban.cases.services.context import Ctx
@@ -18,38 +17,22 @@ from tongban.crossregion.services import receiving
 from tongban.notifications.models import LocalSmsMessage  # noqa: F401  (the notifier's table exists)
 from tongban.outbox.models import Message as OutboxMessage
 
-from .conftest import APPLICANT, JY, SZ, ZJ, form_for, item
+from .conftest import (
+    APPLICANT,
+    JY,
+    SZ,
+    ZJ,
+    applicant,
+    apply_no_crime_online,
+    both,
+    form_for,
+    item,
+    take_move,
+    take_no_crime,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def user(name: str) -> User:
-    return User.objects.get(username=name)
-
-
-def applicant() -> dict[str, str]:
-    return {"name": APPLICANT.name, "id_number": APPLICANT.id_number, "phone": APPLICANT.phone}
-
-
-def both(ref: str) -> tuple[CrossRegionCase, CrossRegionCase]:
-    rows = {r.side: r for r in CrossRegionCase.objects.filter(ref=ref)}
-    return rows["receiving"], rows["deciding"]
-
-
-def take_no_crime(federation, scans=None) -> CrossRegionCase:
-    impl = item("no_crime_certificate", SZ)
-    version = ItemImplementation.objects.get(code=impl.code).published_version
-    with federation.node(ZJ):
-        return receiving.take_at_window(
-            user("zj_window"),
-            deciding_node=SZ,
-            item_code=impl.code,
-            item_name=impl.item.name,
-            applicant=applicant(),
-            identity_check="读取居民身份证芯片并人证比对",
-            form_data=form_for(version),
-            scans=scans if scans is not None else [("居民身份证（申请人）", "id.pdf", pdf("id"))],
-        )
 
 
 def test_proxy_taken_corrected_accepted_decided_and_picked_up_at_the_receiving_window(federation):
@@ -144,17 +127,7 @@ def test_the_window_forwards_nothing_unscanned_and_cannot_act_for_the_deciding_n
 
 def test_online_application_of_another_regions_item_is_one_case_for_the_citizen(federation):
     impl = item("no_crime_certificate", SZ)
-    version = ItemImplementation.objects.get(code=impl.code).published_version
-    citizen = User.objects.filter(kind="citizen", id_number__startswith="3306").first()
-    with federation.node(ZJ):
-        xcase = receiving.apply_online(
-            citizen,
-            deciding_node=SZ,
-            item_code=impl.code,
-            item_name=impl.item.name,
-            form_data=form_for(version),
-            uploads=[("居民身份证（申请人）", "id.pdf", pdf("online id"))],
-        )
+    citizen, xcase = apply_no_crime_online(federation, "online id")
     assert xcase.status == XStatus.FORWARDED
     federation.deliver()
     mine, theirs = both(xcase.ref)
@@ -187,27 +160,6 @@ def _grant_there(federation, node: str, case: Case, clerk: str, approver: str, d
             case = back_office.complete_step(office, case, "符合条件")
         back_office.decide(office, case, True, "符合迁移条件")
         results.issue_result(Ctx(user(clerk), "window"), case, delivery)
-
-
-def take_move(federation, who: dict[str, str] | None = None, titles=("迁出地：准予迁出", "迁入地：办理落户")):
-    """济源 迁出 then 诸暨 迁入, taken at 诸暨's window: each leg with its own node's form, every paper once."""
-    from tongban.crossregion.services.joint import LegSpec, take_joint
-
-    out_impl, in_impl = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
-    out_v, in_v = (ItemImplementation.objects.get(code=i.code).published_version for i in (out_impl, in_impl))
-    names = dict.fromkeys(m.name for v in (out_v, in_v) for m in v.materials.all())
-    with federation.node(ZJ):
-        return take_joint(
-            user("zj_window"),
-            name="工作调动户口迁移（济源迁往诸暨）",
-            legs=[
-                LegSpec("out", titles[0], JY, out_impl.code, form_data=form_for(out_v)),
-                LegSpec("in", titles[1], ZJ, in_impl.code, ("out",), form_data=form_for(in_v)),
-            ],
-            applicant=who or applicant(),
-            identity_check="读取居民身份证芯片并人证比对",
-            scans=[(name, "scan.pdf", pdf(name)) for name in names],
-        )
 
 
 def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):

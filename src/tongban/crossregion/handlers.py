@@ -38,6 +38,8 @@ def on_action(message: Any) -> None:
     if side is Side.DECIDING:
         if action is XAction.RESUBMIT:
             deciding.receive_resubmission(row, message, payload)
+        elif action is XAction.WITHDRAW:
+            deciding.receive_withdrawal(row, message, payload)
         else:
             perform(row, action, note=payload.get("note", ""), remote=remote)
         return

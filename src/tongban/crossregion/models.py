@@ -41,6 +41,7 @@ class JointCase(models.Model):
                 JointPhase.RUNNING: "联办中",
                 JointPhase.DONE: "联办完成",
                 JointPhase.FAILED: "联办未成",
+                JointPhase.WITHDRAWN: "已撤回",
             }.items()
         ],
         default=JointPhase.RUNNING.value,
@@ -147,6 +148,9 @@ class CrossRegionCase(models.Model):
     # On a leg's deciding node: the joint case as its accepting node last reported it (legs, phase, timeline).
     joint_overview = models.JSONField("联办概况", default=dict, blank=True)
 
+    # The client's Idempotency-Key of an API application: a retry finds the case the first request made.
+    idempotency_key = models.CharField("幂等键", max_length=80, blank=True)
+
     created_at = models.DateTimeField("创建时间", default=clock_now)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -154,7 +158,14 @@ class CrossRegionCase(models.Model):
         verbose_name = "跨域通办办件"
         verbose_name_plural = "跨域通办办件"
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["ref", "side"], name="crossregion_one_copy_per_side")]
+        constraints = [
+            models.UniqueConstraint(fields=["ref", "side"], name="crossregion_one_copy_per_side"),
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="crossregion_one_case_per_idempotency_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.shown_ref} {self.item_name}"

@@ -47,16 +47,16 @@ def other_regions_items(query: str = "", *, include_here: bool = False) -> list[
     for node in transport.nodes():
         if node.code == here and not include_here:
             continue
-        rows += [_row(node.code, node.name, item) for item in transport.offered_items(node.code)]
+        rows += [_offered_row(node.name, item) for item in transport.offered_items(node.code)]
     rows += _agreement_rows(here, {(r.node_code, r.code) for r in rows})
     if words:
         rows = [r for r in rows if all(w in r.name or w in r.node_name for w in words)]
     return sorted(rows, key=lambda r: (r.name, r.node_code))
 
 
-def _row(node_code: str, node_name: str, item: transport.OfferedItem) -> OfferRow:
+def _offered_row(node_name: str, item: transport.OfferedItem) -> OfferRow:
     return OfferRow(
-        node_code,
+        item.node_code,
         node_name,
         item.code,
         item.name,
@@ -68,8 +68,8 @@ def _row(node_code: str, node_name: str, item: transport.OfferedItem) -> OfferRo
     )
 
 
-def _agreement_rows(here: str, listed: set[tuple[str, str]]) -> list[OfferRow]:
-    names = {n.code: n.name for n in transport.nodes()}
+def _agreed_items(here: str) -> list[tuple[str, str, str]]:
+    """(other node, item code, item name) of every 点对点 agreement of this node in force today."""
     out = []
     for agreement in transport.agreements():
         parties = tuple(getattr(agreement, "parties", ()))
@@ -77,34 +77,37 @@ def _agreement_rows(here: str, listed: set[tuple[str, str]]) -> list[OfferRow]:
         if here not in parties or (in_force is not None and not in_force(clock.today())):
             continue
         other = parties[0] if parties[1] == here else parties[1]
-        for code, name in getattr(agreement, "items", ()):
-            if (other, code) not in listed:
-                out.append(
-                    OfferRow(
-                        other,
-                        names.get(other, other),
-                        code,
-                        name,
-                        "点对点通办",
-                        ("全程网办", "异地代收代办"),
-                        True,
-                        True,
-                        by_agreement=True,
-                    )
-                )
+        out += [(other, code, name) for code, name in getattr(agreement, "items", ())]
     return out
 
 
+def _agreed_row(node_name: str, other: str, code: str, name: str) -> OfferRow:
+    agreed = ("全程网办", "异地代收代办")
+    return OfferRow(other, node_name, code, name, "点对点通办", agreed, True, True, by_agreement=True)
+
+
+def _agreement_rows(here: str, listed: set[tuple[str, str]]) -> list[OfferRow]:
+    names = {n.code: n.name for n in transport.nodes()}
+    return [
+        _agreed_row(names.get(other, other), other, code, name)
+        for other, code, name in _agreed_items(here)
+        if (other, code) not in listed
+    ]
+
+
 def offer(node_code: str, item_code: str, *, include_here: bool = False) -> OfferRow | None:
-    """One node's offer of one item (the directory's, or a 点对点 agreement's), reading only that node's list."""
+    """The one offered row: that node's items in the directory, else an agreement of this node with it."""
     here = transport.local_code()
     if node_code == here and not include_here:
         return None
-    for item in transport.offered_items(node_code):
-        if item.code == item_code:
-            return _row(node_code, node_name_or_code(node_code), item)
-    rows = _agreement_rows(here, set())
-    return next((r for r in rows if r.node_code == node_code and r.code == item_code), None)
+    node = next((n for n in transport.nodes() if n.code == node_code), None)
+    if node is None:
+        return None
+    found = next((i for i in transport.offered_items(node_code) if i.code == item_code), None)
+    if found is not None:
+        return _offered_row(node.name, found)
+    agreed = next((a for a in _agreed_items(here) if a[:2] == (node_code, item_code)), None)
+    return _agreed_row(node.name, *agreed) if agreed is not None else None
 
 
 # ---- who sees a cross-region case --------------------------------------------------------------------------
@@ -231,6 +234,13 @@ def node_name_or_code(code: str) -> str:
 
 def mine(user: User) -> QuerySet[CrossRegionCase]:
     return CrossRegionCase.objects.filter(applicant=user, side=Side.RECEIVING).order_by("-created_at")
+
+
+def applied_with_key(user: User, idempotency_key: str) -> CrossRegionCase | None:
+    """The case this account's earlier API request with this Idempotency-Key made, if any."""
+    if not idempotency_key:
+        return None
+    return CrossRegionCase.objects.filter(applicant=user, side=Side.RECEIVING, idempotency_key=idempotency_key).first()
 
 
 def window_cases(user: User) -> QuerySet[CrossRegionCase]:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("take/<str:node>/<str:code>/", views.take, name="take"),
     path("case/<str:ref>/", views.detail, name="detail"),
     path("case/<str:ref>/act/", views.act, name="act"),
+    path("case/<str:ref>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -22,7 +22,7 @@ from tongban.catalogue.formschema import validate_submission
 from tongban.core.errors import DomainError
 
 from . import selectors, transport
-from .domain.workflow import JOINT_PHASE_LABELS, MODE_LABELS, JointPhase, XStatus, allowed_actions
+from .domain.workflow import JOINT_PHASE_LABELS, MODE_LABELS, JointPhase, XAction, XStatus, allowed_actions
 from .models import CrossRegionCase
 from .services import guides, joint, receiving
 from .services.perform import facts_of
@@ -166,7 +166,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, ref: str) -> CrossRegionCase:
-    # Both copies on one node (a joint leg handled here): the receiving window's comes first, it acts on it.
+    # Both copies on one node (a joint leg handled here): the receiving copy first (the applicant's, the window's).
     rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case", "joint_case").order_by("-side")
     for row in rows:
         if selectors.may_see(_user(request), row):
@@ -185,7 +185,8 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
         actor=request.user,
         detail={"ref": xcase.ref, "side": xcase.side},
     )
-    buttons = [a.value for a in allowed_actions(facts_of(xcase))] if staff and xcase.side == "receiving" else []
+    possible = allowed_actions(facts_of(xcase)) if xcase.side == "receiving" else []
+    buttons = [a.value for a in possible if a is not XAction.WITHDRAW] if staff else []
     return render(
         request,
         "crossregion/detail.html",
@@ -197,6 +198,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
             "staff": staff,
             "correction_open": xcase.status == XStatus.CORRECTION and staff,
             "late": xcase in selectors.overdue_forwarding([xcase]),
+            "can_withdraw": XAction.WITHDRAW in possible and receiving.may_withdraw(_user(request), xcase),
         },
     )
 
@@ -365,3 +367,21 @@ def joint_detail(request: HttpRequest, ref: str) -> HttpResponse:
             "staff": not _user(request).actor.applicant,
         },
     )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, ref: str) -> HttpResponse:
+    """撤回申请: the applicant, or the receiving window on the applicant's request, with a reason."""
+    xcase = _visible(request, ref)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "请勾选确认后再撤回申请")
+        return redirect("crossregion:detail", ref=xcase.ref)
+    raw = request.POST.get("revision", "")
+    revision = int(raw) if raw.isdigit() else None
+    try:
+        receiving.withdraw(_user(request), xcase, request.POST.get("reason", ""), revision)
+        messages.success(request, "申请已撤回" + ("，办理地将同时撤回其办件" if xcase.status != XStatus.TAKEN else ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("crossregion:detail", ref=xcase.ref)

@@ -180,8 +180,8 @@ BUNDLE_FLOW_ACTIONS: dict[CaseAction, frozenset[Role]] = {
 # What only the platform does by itself: a dependent item starts on its prerequisite's grant, or ends.
 SYSTEM_ACTIONS = frozenset({A.START, A.HOLD_START, A.TERMINATE, A.RECORD_JOINT_STEP})
 # What the platform does for a case another node received (跨域通办): the correction that node's window took
-# from the applicant and forwarded is resubmitted here as it arrives.
-NODE_ACTIONS = frozenset({A.RESUBMIT})
+# from the applicant and forwarded is resubmitted here as it arrives; a withdrawal made there withdraws it here.
+NODE_ACTIONS = frozenset({A.RESUBMIT, A.WITHDRAW})
 
 
 @dataclass(frozen=True)

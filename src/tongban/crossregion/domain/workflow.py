@@ -44,6 +44,7 @@ class XStatus(StrEnum):
     RESULT_SENT = "result_sent"  # the result is on its way to the receiving window for pick-up
     CLOSED = "closed"
     TERMINATED = "terminated"  # a leg whose prerequisite failed
+    WITHDRAWN = "withdrawn"  # the applicant withdrew before the decision (撤回申请)
 
 
 class XAction(StrEnum):
@@ -60,6 +61,7 @@ class XAction(StrEnum):
     ISSUE_RESULT = "issue_result"
     HAND_OVER = "hand_over"
     TERMINATE = "terminate"
+    WITHDRAW = "withdraw"
 
 
 S, A = XStatus, XAction
@@ -75,6 +77,7 @@ STATUS_LABELS = {
     S.RESULT_SENT: "结果已寄往收件窗口",
     S.CLOSED: "已办结",
     S.TERMINATED: "已终止",
+    S.WITHDRAWN: "已撤回",
 }
 ACTION_LABELS = {
     A.TAKE: "窗口收件",
@@ -90,6 +93,7 @@ ACTION_LABELS = {
     A.ISSUE_RESULT: "出件",
     A.HAND_OVER: "收件窗口交付结果",
     A.TERMINATE: "终止（前序环节未获准予）",
+    A.WITHDRAW: "撤回申请",
 }
 
 # (state before, action) → state after. "" is "no case yet" (the opening actions).
@@ -107,6 +111,8 @@ TABLE: dict[tuple[str, XAction], XStatus] = {
     (S.ACCEPTED, A.GRANT): S.DECIDED,
     (S.ACCEPTED, A.DENY): S.DECIDED,
     (S.RESULT_SENT, A.HAND_OVER): S.CLOSED,
+    # The applicant withdraws until the deciding node decides (as its case core allows until 决定).
+    **{(s, A.WITHDRAW): S.WITHDRAWN for s in (S.TAKEN, S.WAITING, S.FORWARDED, S.CORRECTION, S.ACCEPTED)},
 }
 # Issuing goes to the receiving window (pick-up there) or ends the case (post, electronic): see next_status.
 ISSUE_TO_WINDOW = "receiving_window"
@@ -119,6 +125,7 @@ ORIGIN: dict[XAction, Side] = {
     A.RESUBMIT: Side.RECEIVING,
     A.HAND_OVER: Side.RECEIVING,
     A.TERMINATE: Side.RECEIVING,
+    A.WITHDRAW: Side.RECEIVING,
     A.ACCEPT: Side.DECIDING,
     A.REFUSE: Side.DECIDING,
     A.REQUEST_CORRECTION: Side.DECIDING,
@@ -128,7 +135,7 @@ ORIGIN: dict[XAction, Side] = {
 }
 # The actions a peer learns of by a message (the opening action travels as the application itself).
 OPENING = frozenset({A.TAKE, A.APPLY_ONLINE, A.OPEN_LEG})
-FINAL = frozenset({S.REFUSED, S.CLOSED, S.TERMINATED})
+FINAL = frozenset({S.REFUSED, S.CLOSED, S.TERMINATED, S.WITHDRAWN})
 # What the deciding node sends back to the receiving side as a status update (its case core's transitions).
 RESULT_DELIVERIES = {"post": "邮寄送达", "electronic": "电子送达（电子证照）", ISSUE_TO_WINDOW: "收件窗口领取"}
 
@@ -227,9 +234,15 @@ class JointPhase(StrEnum):
     RUNNING = "running"
     DONE = "done"  # every leg closed with a grant
     FAILED = "failed"  # a leg refused or denied: the legs after it end
+    WITHDRAWN = "withdrawn"  # the applicant withdrew the matter: every leg not yet decided ended with it
 
 
-JOINT_PHASE_LABELS = {JointPhase.RUNNING: "联办中", JointPhase.DONE: "联办完成", JointPhase.FAILED: "联办未成"}
+JOINT_PHASE_LABELS = {
+    JointPhase.RUNNING: "联办中",
+    JointPhase.DONE: "联办完成",
+    JointPhase.FAILED: "联办未成",
+    JointPhase.WITHDRAWN: "已撤回",
+}
 
 
 @dataclass(frozen=True)
@@ -291,6 +304,8 @@ def legs_to_end(legs: Iterable[Leg]) -> list[str]:
 
 def joint_phase(legs: Iterable[Leg]) -> JointPhase:
     legs = list(legs)
+    if any(leg.status == S.WITHDRAWN for leg in legs):
+        return JointPhase.WITHDRAWN
     if any(leg_failed(leg) for leg in legs):
         return JointPhase.FAILED
     if legs and all(leg_granted(leg) for leg in legs):

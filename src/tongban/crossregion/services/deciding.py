@@ -249,3 +249,24 @@ def receive_resubmission(xcase: CrossRegionCase, message: Any, payload: dict) ->
     CaseMaterial.objects.bulk_create(rows)
     with from_peer():
         resubmit(NODE, case, form_changes=data.get("form_changes") or None)
+
+
+def receive_withdrawal(xcase: CrossRegionCase, message: Any, payload: dict) -> None:
+    """The applicant withdrew at the receiving node: this node's copy ends and its local case is withdrawn
+    through the case core's entry point, as the applicant would withdraw it here. If the case was decided
+    before the message arrived, the withdrawal is on the timeline and changes nothing."""
+    from tongban.cases.services.back_office import withdraw
+
+    from ..domain.workflow import TABLE
+
+    remote = remote_of(message, payload.get("at"), payload.get("actor_name", ""))
+    reason = (payload.get("data") or {}).get("reason", "") or "申请人撤回"
+    if (xcase.status, XAction.WITHDRAW) not in TABLE:
+        note = f"{payload.get('note', '')}；办理地已作出决定，撤回未生效"
+        note_progress(xcase, XAction.WITHDRAW.value, note=note, remote=remote)
+        return
+    perform(xcase, XAction.WITHDRAW, note=payload.get("note", ""), remote=remote)
+    case = xcase.local_case
+    if case is not None:
+        with from_peer():
+            withdraw(NODE, case, reason=f"申请人在{xcase.peer_name or xcase.peer_node}撤回申请：{reason}")

@@ -280,3 +280,21 @@ def _as_text(passed: dict[str, dict[str, str]]) -> str:
         f"{title}（{'，'.join(f'{label} {value}' for label, value in facts.items() if value)}）"
         for title, facts in passed.items()
     )
+
+
+def withdraw_joint(actor: User, joint: JointCase, reason: str) -> list[CrossRegionCase]:
+    """The applicant withdraws the whole matter: every leg not yet decided is withdrawn (a leg at its node
+    tells that node, a waiting one simply ends); the legs already decided keep their decisions."""
+    from ..domain.workflow import TABLE
+
+    withdrawn, why = [], {"reason": reason}
+    with transaction.atomic():
+        for leg in _legs(joint):
+            if (leg.status, XAction.WITHDRAW) in TABLE:
+                withdrawn.append(
+                    perform(leg, XAction.WITHDRAW, actor=actor, note=f"撤回联办申请：{reason}", effect=lambda _: why)
+                )
+        if not withdrawn:
+            raise DomainError("state", "联办各环节均已作出决定或已结束，不能撤回", None, status=409)
+        advance(joint)
+    return withdrawn

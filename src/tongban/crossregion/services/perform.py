@@ -172,7 +172,7 @@ def perform(
             event = record_event(row, action.value, before, node=here, note=note, actor_name=actor_name)
             if action is XAction.FORWARD:  # the deciding node learns of the case as a whole
                 send_application(row)
-            elif action not in OPENING and before != XStatus.WAITING:  # a waiting leg's peer knows nothing yet
+            elif action not in OPENING and before not in (XStatus.WAITING, XStatus.TAKEN):  # the peer knows nothing yet
                 transport.send(
                     to_node=row.peer_node,
                     case_ref=row.ref,

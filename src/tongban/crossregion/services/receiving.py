@@ -9,7 +9,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from tongban.accounts.models import User
 from tongban.core import clock
@@ -22,8 +22,9 @@ from tongban.workdays.workcal import add_days
 from .. import transport
 from ..domain.workflow import ACTION_LABELS, Mode, Side, XAction, XStatus
 from ..models import CrossRegionCase
+from ..selectors import applied_with_key
 from . import files, joint
-from .perform import node_name, open_xcase, perform
+from .perform import node_name, note_progress, open_xcase, perform
 
 
 def new_ref() -> str:
@@ -121,6 +122,7 @@ def apply_online(
     form_data: dict,
     uploads: list[tuple[str, str, bytes]],
     phone: str = "",
+    idempotency_key: str = "",
 ) -> CrossRegionCase:
     """全程网办: the signed-in applicant applies here; the application goes to the deciding node at once."""
     if user.kind not in ("citizen", "enterprise"):
@@ -148,6 +150,7 @@ def apply_online(
             form_data=form_data,
             materials=stored,
             forwarded_at=clock.now(),
+            idempotency_key=idempotency_key,
         )
 
 
@@ -198,6 +201,8 @@ NOTICE_ACTIONS = {
 def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRegionCase:
     """An action of the deciding node, as its message reports it: the same table, then a notice."""
     action = XAction(payload["action"])
+    if xcase.status == XStatus.WITHDRAWN:
+        return _after_withdrawal(xcase, remote, payload)
     data = payload.get("data", {}) or {}
 
     def effect(row: CrossRegionCase) -> None:
@@ -227,3 +232,86 @@ def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRe
             )
         )
     return row
+
+
+# ---- withdrawal (撤回申请) ---------------------------------------------------------------------------------
+
+
+def may_withdraw(user: User, xcase: CrossRegionCase) -> bool:
+    """The applicant (their own case) or, on the applicant's request, a window clerk of the receiving centre."""
+    if not user.is_authenticated or xcase.side != Side.RECEIVING:
+        return False
+    if xcase.applicant_id is not None and xcase.applicant_id == user.pk:
+        return True
+    same_centre = xcase.receiving_centre_id is not None and user.service_centre_id == xcase.receiving_centre_id
+    return user.role == "window_clerk" and same_centre
+
+
+def withdraw(user: User, xcase: CrossRegionCase, reason: str = "", revision: int | None = None) -> CrossRegionCase:
+    """The applicant withdraws before the deciding node decides: this side's copy ends, the deciding node
+    withdraws its local case when the message arrives. A 多地联办 leg withdraws the whole matter (joint.py)."""
+    from .joint import withdraw_joint
+
+    if not may_withdraw(user, xcase):
+        raise DomainError("forbidden", "只有申请人本人或收件窗口人员可以撤回该申请", None, status=403)
+    reason = (reason or "").strip()
+    if not reason:
+        if user.pk != xcase.applicant_id:
+            raise DomainError("required", "请填写申请人撤回的原因", "reason")
+        reason = "申请人撤回"
+    if len(reason) > 200:
+        raise DomainError("invalid", "撤回原因不超过200字", "reason")
+    with transaction.atomic():
+        if xcase.joint_case is not None:
+            withdraw_joint(user, xcase.joint_case, reason)
+            row = CrossRegionCase.objects.get(pk=xcase.pk)
+        else:
+            row = perform(
+                xcase, XAction.WITHDRAW, actor=user, note=f"撤回申请：{reason}", revision=revision, effect=_why(reason)
+            )
+        _tell_applicant(row, "跨域通办：申请已撤回", f"已按您的请求撤回。原因：{reason}。", "crossregion_withdraw")
+    return row
+
+
+def _why(reason: str):
+    def effect(row: CrossRegionCase) -> dict:
+        return {"reason": reason}
+
+    return effect
+
+
+def _tell_applicant(row: CrossRegionCase, title: str, text: str, kind: str) -> None:
+    if row.applicant_phone:
+        where = row.joint_case.name if row.joint_case is not None else f"“{row.item_name}”（{row.peer_name}办理）"
+        notify(
+            Message(
+                row.applicant_phone, row.applicant_name, title, f"【{row.ref}】您申请的{where}{text}", row.ref, kind
+            )
+        )
+
+
+def _after_withdrawal(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRegionCase:
+    """The deciding node acted before the withdrawal reached it: on the timeline, the case stays withdrawn
+    (refusing the message would hold up every later one of this case)."""
+    note = "；".join(filter(None, [payload.get("note", ""), "办理地在收到撤回申请前办理"]))
+    note_progress(xcase, payload["action"], note=note, remote=remote)
+    action = XAction(payload["action"])
+    if action in NOTICE_ACTIONS:  # the applicant learns what was decided after all
+        text = f"：办理地在收到您的撤回申请前已“{ACTION_LABELS[action]}”，撤回未生效。{payload.get('note') or ''}"
+        _tell_applicant(xcase, f"跨域通办：{NOTICE_ACTIONS[action]}", text, f"crossregion_{action.value}")
+    return xcase
+
+
+def apply_online_once(user: User, idempotency_key: str, **application: Any) -> tuple[CrossRegionCase, bool]:
+    """全程网办 with the client's Idempotency-Key: (the case, whether this request made it). A retry with the
+    same key, or a concurrent one meeting the unique key, gets the case the first request made."""
+    if (done := applied_with_key(user, idempotency_key)) is not None:
+        return done, False
+    try:
+        with transaction.atomic():
+            return apply_online(user, idempotency_key=idempotency_key, **application), True
+    except IntegrityError:
+        done = applied_with_key(user, idempotency_key)
+        if done is None:
+            raise
+        return done, False

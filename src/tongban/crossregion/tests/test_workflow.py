@@ -70,9 +70,9 @@ def test_state_and_guards():
 
 
 def test_buttons_are_this_sides_actions_only():
-    assert allowed_actions(facts(S.TAKEN)) == [A.FORWARD]
-    assert allowed_actions(facts(S.TAKEN, materials_scanned=False)) == []
-    assert allowed_actions(facts(S.FORWARDED)) == []  # waiting for the deciding node
+    assert allowed_actions(facts(S.TAKEN)) == [A.FORWARD, A.WITHDRAW]
+    assert allowed_actions(facts(S.TAKEN, materials_scanned=False)) == [A.WITHDRAW]
+    assert allowed_actions(facts(S.FORWARDED)) == [A.WITHDRAW]  # waiting for the deciding node
     assert allowed_actions(facts(S.RESULT_SENT)) == [A.HAND_OVER]
     assert set(allowed_actions(facts(S.FORWARDED, DEC))) == {A.ACCEPT, A.REFUSE, A.REQUEST_CORRECTION}
 
@@ -127,3 +127,21 @@ def test_a_joint_leg_that_waits_for_nothing_opens_taken_not_waiting_and_starts_a
     assert next_status(XFacts(status="", mode=Mode.JOINT, side=Side.RECEIVING, waits=True), A.OPEN_LEG) == S.WAITING
     first, second = Leg("out", S.TAKEN), Leg("in", S.WAITING, depends_on=("out",))
     assert legs_to_start([first, second]) == ["out"]
+
+
+def test_the_applicant_withdraws_until_the_decision_and_only_from_the_receiving_side():
+    for before in (S.TAKEN, S.WAITING, S.FORWARDED, S.CORRECTION, S.ACCEPTED):
+        assert next_status(facts(before), A.WITHDRAW) is S.WITHDRAWN
+        assert next_status(facts(before, DEC), A.WITHDRAW, remote=True) is S.WITHDRAWN
+    for after_decision in (S.DECIDED, S.RESULT_SENT, S.CLOSED, S.REFUSED, S.TERMINATED, S.WITHDRAWN):
+        assert blocked(facts(after_decision), A.WITHDRAW) == "state"
+    assert blocked(facts(S.ACCEPTED, DEC), A.WITHDRAW) == "wrong_side"  # the deciding node cannot withdraw for them
+    assert A.WITHDRAW in allowed_actions(facts(S.ACCEPTED))
+    assert A.WITHDRAW not in allowed_actions(facts(S.DECIDED, decision="granted"))
+    assert A.WITHDRAW not in allowed_actions(facts(S.ACCEPTED, DEC))
+
+
+def test_a_joint_matter_withdrawn_is_withdrawn_whatever_its_other_legs_did():
+    legs = [Leg("out", S.CLOSED, "granted"), Leg("in", S.WITHDRAWN, "", ("out",))]
+    assert joint_phase(legs) is JointPhase.WITHDRAWN
+    assert legs_to_start(legs) == [] and legs_to_end(legs) == []
