@@ -24,7 +24,6 @@ from ..domain.workflow import (
     Mode,
     Side,
     XAction,
-    XStatus,
     check_dependencies,
     joint_phase,
     legs_to_end,
@@ -37,7 +36,6 @@ from .perform import node_name, open_xcase, perform
 
 JOINT_MESSAGE = "crossregion.joint"
 # A leg that has no copy on its deciding node (yet, or ever).
-NOT_SENT = frozenset({XStatus.WAITING, XStatus.TAKEN, XStatus.TERMINATED})
 
 
 @dataclass(frozen=True)
@@ -268,7 +266,7 @@ def share_overview(joint: JointCase, skip: frozenset[str] = frozenset()) -> None
     transport, in sequence with the leg's other messages); ``skip``: legs whose application just carried it."""
     overview = joint_overview(joint)
     for row in _legs(joint):
-        if row.status not in NOT_SENT and row.leg_key not in skip:
+        if row.forwarded_at is not None and row.leg_key not in skip:  # a leg never forwarded: its node knows nothing
             transport.send(
                 to_node=row.deciding_node, case_ref=row.ref, message_type=JOINT_MESSAGE, payload={"joint": overview}
             )
