@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -101,3 +102,68 @@ def test_the_guide_page_shows_the_scope_and_the_other_regions_to_apply_at(federa
     page = Client().get(f"/items/{impl.code}/").content.decode()
     assert "跨域通办：跨省通办" in page and "异地代收代办" in page
     assert "山东省枣庄市市中区" in page and "河南省济源市" in page
+
+
+def _forwarded_no_crime(federation, clerk: Client) -> CrossRegionCase:
+    """异地代收 at 诸暨's window for 市中区's 无犯罪记录证明, forwarded and received there."""
+    impl = item("no_crime_certificate", SZ)
+    guide = guides.remote_guide(SZ, impl.code)
+    posted = {
+        "name": APPLICANT.name,
+        "id_number": APPLICANT.id_number,
+        "phone": APPLICANT.phone,
+        "identity_check": "人证比对",
+        "material_name_0": guide.materials[0]["name"],
+        "material_0": _upload("id.pdf", pdf("page id")),
+    }
+    posted |= {FIELD_PREFIX + k: v for k, v in answers(guide.form_schema).items()}
+    with federation.node(ZJ):
+        clerk.post(f"/kuayu/take/{SZ}/{impl.code}/", posted)
+        xcase = CrossRegionCase.objects.get(side="receiving", applicant_id_number=APPLICANT.id_number)
+        clerk.post(f"/kuayu/case/{xcase.ref}/act/", {"action": "forward", "revision": xcase.revision})
+    federation.deliver()
+    return xcase
+
+
+def test_a_correction_naming_a_form_field_and_a_material_is_answered_at_the_receiving_window(federation):
+    clerk = signed_in("zj_window")
+    xcase = _forwarded_no_crime(federation, clerk)
+    case = CrossRegionCase.objects.get(ref=xcase.ref, side="deciding").local_case
+    before = case.form_data["purpose"]
+    letter = "授权委托书及代理人居民身份证"
+    with federation.node(SZ):
+        desk.request_correction(
+            Ctx(User.objects.get(username="shizhong_window"), "window"),
+            case,
+            [letter, "请当面说明开具用途"],
+            fields=["purpose"],
+        )
+    federation.deliver()
+    page = clerk.get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    form = page.split('action="/kuayu/case/')[1].split("</form>")[0]
+    # A file input for the material, the field's own widget with its current answer, the free note as text.
+    assert re.search(rf'<label for="material_0">{letter}', form) and form.count('type="file"') == 1
+    assert f'name="{FIELD_PREFIX}purpose"' in form and f'value="{before}" selected' in form
+    assert "<li>请当面说明开具用途</li>" in form
+    new = next(o for o in ("就业", "出国（境）", "资格证照") if o != before)
+    # A bad answer: a message, nothing kept, nothing sent.
+    bad = clerk.post(
+        f"/kuayu/case/{xcase.ref}/resubmit/",
+        {"material_name_0": letter, "material_0": _upload("l.pdf", pdf("letter")), FIELD_PREFIX + "purpose": "随便"},
+        follow=True,
+    )
+    assert "开具用途" in bad.content.decode() and federation.queue == []
+    missing = clerk.post(f"/kuayu/case/{xcase.ref}/resubmit/", {FIELD_PREFIX + "purpose": new}, follow=True)
+    assert f"请扫描补正材料：{letter}" in missing.content.decode() and federation.queue == []
+    with federation.node(ZJ):
+        done = clerk.post(
+            f"/kuayu/case/{xcase.ref}/resubmit/",
+            {"material_name_0": letter, "material_0": _upload("l.pdf", pdf("letter")), FIELD_PREFIX + "purpose": new},
+        )
+    assert done.status_code == 302
+    federation.deliver()
+    case.refresh_from_db()
+    assert case.status == "submitted" and case.form_data["purpose"] == new and case.correction_fields == []
+    assert case.materials.get(name=letter).sha256 == hashlib.sha256(pdf("letter")).hexdigest()
+    mine = CrossRegionCase.objects.get(ref=xcase.ref, side="receiving")
+    assert mine.form_data["purpose"] == new and "更正申请表：开具用途" in mine.events.last().note

@@ -4,6 +4,7 @@ cross-region cases a person may see, the window's list with its forwarding limit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 
@@ -114,6 +115,25 @@ def may_see(user: User, xcase: CrossRegionCase) -> bool:
             and (xcase.receiving_centre_id == user.service_centre_id)
         )
     return xcase.local_case is not None and case_policy.may_see_case(actor, case_facts(xcase.local_case))
+
+
+def may_resubmit(user: User, xcase: CrossRegionCase) -> bool:
+    """Who answers a correction on the receiving side: the applicant of a 全程网办 case (online), the receiving
+    centre's window clerks for a case it took (异地代收, 多地联办)."""
+    if xcase.side != Side.RECEIVING or xcase.status != XStatus.CORRECTION or not may_see(user, xcase):
+        return False
+    if user.actor.applicant:
+        return xcase.mode == "online"
+    return user.actor.staff_role is not None and xcase.receiving_centre_id == user.service_centre_id
+
+
+def licence_check_url(xcase: CrossRegionCase) -> str:
+    """The deciding node's public check of the e-licence it sent ("" if none)."""
+    identifier = next((r.get("identifier") for r in xcase.results if r.get("identifier")), "")
+    endpoint = next((n.endpoint for n in transport.nodes() if n.code == xcase.deciding_node), "")
+    if not identifier or not endpoint:
+        return ""
+    return f"{endpoint.rstrip('/')}/licences/verify/?{urlencode({'q': identifier})}"
 
 
 def mine(user: User) -> QuerySet[CrossRegionCase]:

@@ -14,4 +14,6 @@ urlpatterns = [
     path("take/<str:node>/<str:code>/", views.take, name="take"),
     path("case/<str:ref>/", views.detail, name="detail"),
     path("case/<str:ref>/act/", views.act, name="act"),
+    path("case/<str:ref>/resubmit/", views.resubmit, name="resubmit"),
+    path("case/<str:ref>/results/<int:index>/", views.result_file, name="result_file"),
 ]

@@ -114,3 +114,13 @@ def test_offers_follow_the_guides_scope_and_depth():
     assert move is not None and move["modes"] == ["proxy", "joint"]
     assert pension is not None and pension["modes"] == ["online", "proxy", "joint"]
     assert offer_of(ItemFacts("c4", "个体工商户登记", "city", 4)) is None
+
+
+def test_a_correction_lists_material_lines_apart_from_form_fields_and_notes():
+    from tongban.crossregion.domain.corrections import material_lines, missing_materials
+
+    items = ["居民身份证（申请人）复印件不清晰", "申请表“开具用途”栏需更正", "请说明用途", "授权委托书"]
+    names = ["居民身份证（申请人）", "授权委托书", ""]
+    lines = material_lines(items, names, ["申请表“开具用途”栏需更正"])
+    assert lines == ["居民身份证（申请人）复印件不清晰", "授权委托书"]
+    assert missing_materials(lines, ["授权委托书"]) == ["居民身份证（申请人）复印件不清晰"]
