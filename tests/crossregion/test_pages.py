@@ -167,3 +167,77 @@ def test_a_correction_naming_a_form_field_and_a_material_is_answered_at_the_rece
     assert case.materials.get(name=letter).sha256 == hashlib.sha256(pdf("letter")).hexdigest()
     mine = CrossRegionCase.objects.get(ref=xcase.ref, side="receiving")
     assert mine.form_data["purpose"] == new and "更正申请表：开具用途" in mine.events.last().note
+
+
+def with_licence_type(item_code: str, name: str) -> None:
+    """The item's guide names an e-licence type (the demo's 无犯罪记录证明 has none yet)."""
+    from tongban.catalogue.models import ImplementationVersion
+    from tongban.licences.tests.factories import DEFINING_CODE, licence_type
+
+    face = [{"key": "holder", "label": "姓名", "type": "text", "source": "holder_name", "required": True}]
+    made = licence_type(code=f"{DEFINING_CODE}099", name=name, face_title=name, face_fields=face)
+    ImplementationVersion.objects.filter(implementation__code=item_code).update(result_licence_type=made.code)
+
+
+def test_online_applicant_corrects_online_and_gets_the_licence_and_the_signed_decision(federation):
+    from tongban.audit.models import AuditEntry
+    from tongban.cases.services import back_office, results
+    from tongban.crossregion.services import receiving
+
+    impl = item("no_crime_certificate", SZ)
+    guide = guides.remote_guide(SZ, impl.code)
+    with_licence_type(impl.code, "无犯罪记录证明")
+    citizen = User.objects.filter(kind="citizen", id_number__startswith="3306").exclude(phone="").first()
+    with federation.node(ZJ):
+        xcase = receiving.apply_online(
+            citizen,
+            deciding_node=SZ,
+            item_code=impl.code,
+            item_name=guide.name,
+            form_data=answers(guide.form_schema),
+            uploads=[(guide.materials[0]["name"], "id.pdf", pdf("online id"))],
+        )
+    federation.deliver()
+    case = CrossRegionCase.objects.get(ref=xcase.ref, side="deciding").local_case
+    clerk = Ctx(User.objects.get(username="shizhong_window"), "window")
+    with federation.node(SZ):
+        desk.request_correction(clerk, case, [], fields=["purpose"])
+    federation.deliver()
+    applicant = signed_in(citizen.username)
+    page = applicant.get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    assert "在线补正" in page and f'name="{FIELD_PREFIX}purpose"' in page and 'type="file"' in page
+    new = next(o for o in ("就业", "出国（境）", "资格证照") if o != case.form_data["purpose"])
+    with federation.node(ZJ):
+        assert applicant.post(f"/kuayu/case/{xcase.ref}/resubmit/", {FIELD_PREFIX + "purpose": new}).status_code == 302
+    federation.deliver()
+    case.refresh_from_db()
+    assert case.status == "submitted" and case.form_data["purpose"] == new
+
+    with federation.node(SZ):
+        desk.accept(clerk, case)
+        case.refresh_from_db()
+        approver = Ctx(User.objects.get(username="shizhong_police_approver"))
+        while not case.awaiting_decision:
+            case = back_office.complete_step(approver, case, "符合条件")
+        back_office.decide(approver, case, True, "无犯罪记录")
+        results.issue_result(clerk, case, "electronic")
+    federation.deliver()
+    case.refresh_from_db()
+    mine = CrossRegionCase.objects.get(ref=xcase.ref, side="receiving")
+    kinds = {r["kind"]: r for r in mine.results}
+    assert set(kinds) == {"licence", "decision"}
+    assert kinds["licence"]["identifier"] == case.result_licence_id and kinds["licence"]["holder"] == citizen.real_name
+    # People read the licence's name and number, never its identifier (an OID).
+    assert "电子证照：" in mine.result_note and case.result_licence_id not in mine.result_note
+    assert all(case.result_licence_id not in e.note for e in mine.events.all())
+    page = applicant.get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    assert f"http://127.0.0.1:8101/licences/verify/?q={case.result_licence_id}" in page
+    for index, result in enumerate(mine.results):
+        link = f"/kuayu/case/{xcase.ref}/results/{index}/"
+        assert link in page
+        got = applicant.get(link)
+        body = b"".join(got.streaming_content)
+        assert got.status_code == 200 and hashlib.sha256(body).hexdigest() == result["sha256"]
+        assert body.startswith(b"%PDF")
+        assert signed_in("jiyuan_window").get(link).status_code == 404
+    assert AuditEntry.objects.filter(action="crossregion.result_file", actor=citizen).count() == 2
