@@ -169,6 +169,49 @@ def test_a_correction_naming_a_form_field_and_a_material_is_answered_at_the_rece
     assert mine.form_data["purpose"] == new and "更正申请表：开具用途" in mine.events.last().note
 
 
+def test_the_deciding_nodes_case_page_speaks_of_the_receiving_node(federation):
+    from tongban.cases import services as case_services
+    from tongban.cases.services import back_office
+    from tongban.crossregion.services import receiving
+
+    xcase = _forwarded_no_crime(federation, signed_in("zj_window"))
+    case = CrossRegionCase.objects.get(ref=xcase.ref, side="deciding").local_case
+    there = signed_in("shizhong_window")
+    page = there.get(f"/cases/{case.number}/").content.decode()
+    # No phone here: the receiving node tells the applicant; its window checked the scans against the originals.
+    assert (
+        re.search("由收件地（浙江省[^）]*诸暨市）通知申请人", page)
+        and "收件地窗口已核验原件" in page
+        and "纸质已核验" not in page
+    )
+    clerk = Ctx(User.objects.get(username="shizhong_window"), "window")
+    with federation.node(SZ):
+        desk.request_correction(clerk, case, ["授权委托书及代理人居民身份证"])
+    page = there.get(f"/cases/{case.number}/?print=correction").content.decode()
+    assert 'id="remote-notice"' in page and re.search("诸暨市的收件窗口告知申请人", page) and "交申请人签收" not in page
+    federation.deliver()
+    with federation.node(ZJ):
+        mine = CrossRegionCase.objects.get(ref=xcase.ref, side="receiving")
+        letter = [("授权委托书及代理人居民身份证", "l.pdf", pdf("letter"))]
+        receiving.resubmit(User.objects.get(username="zj_window"), mine, letter)
+    federation.deliver()
+    case.refresh_from_db()
+    with federation.node(SZ):
+        case = desk.accept(clerk, case)
+        approver = Ctx(User.objects.get(username="shizhong_police_approver"))
+        while not case.awaiting_decision:
+            case = back_office.complete_step(approver, case, "符合条件")
+        back_office.decide(approver, case, True, "无犯罪记录")
+    page = there.get(f"/cases/{case.number}/").content.decode()
+    issue = page.split('id="id_issue_delivery"')[1].split("</div>")[0]
+    # 统一出件 for an applicant in 诸暨: not this centre's window; pick-up is at the receiving node's window.
+    expected = "post" if case_services.post_offered() else "electronic"
+    assert re.search(rf'value="{expected}"[^>]*checked', issue) and re.search(
+        "收件地窗口领取（浙江省[^）]*诸暨市）", issue
+    )
+    assert not re.search(r'value="window"[^>]*checked', issue)
+
+
 def with_licence_type(item_code: str, name: str) -> None:
     """The item's guide names an e-licence type (the demo's 无犯罪记录证明 has none yet)."""
     from tongban.catalogue.models import ImplementationVersion
