@@ -221,6 +221,8 @@ def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
     federation.deliver()
     # Accepted there: its statutory date, or why there is none yet (a year whose holidays are not published).
     accepted = legs["out"].events.get(action="accept").note
+    steps = [e.note for e in legs["out"].events.filter(action="case:complete_step")]
+    assert steps and all(re.fullmatch(r"完成办理环节：\S+", note) for note in steps), steps  # names the stage
     assert "法定办结日期—" not in accepted and re.search(
         r"法定办结日期(\d{4}年|待定（\d{4}年节假日安排未发布）)", accepted
     )

@@ -231,6 +231,8 @@ def test_online_applicant_corrects_online_and_gets_the_licence_and_the_signed_de
     guide = guides.remote_guide(SZ, impl.code)
     with_licence_type(impl.code, "无犯罪记录证明")
     citizen = User.objects.filter(kind="citizen", id_number__startswith="3306").exclude(phone="").first()
+    form = signed_in(citizen.username).get(f"/kuayu/apply/{SZ}/{impl.code}/").content.decode()
+    assert form.count(">联系电话<") == 1  # the guide's form asks it; the page adds no second one
     with federation.node(ZJ):
         xcase = receiving.apply_online(
             citizen,

@@ -81,8 +81,16 @@ def _form_page(request: HttpRequest, template: str, guide: guides.RemoteGuide, *
         "guide": guide,
         "fields": case_forms.schema_fields(guide.form_schema, values, errors),
         "materials": list(enumerate(guide.materials)),
+        "form_asks_phone": any(f.get("type") == "phone" for f in guide.form_schema),
     }
     return render(request, template, context, status=400 if errors or context.get("error") else 200)
+
+
+def _form_phone(guide: guides.RemoteGuide, answers: dict[str, Any]) -> str:
+    """The guide's own phone field, where its form has one (the page then asks no second phone)."""
+    return next(
+        (str(answers[f["key"]]) for f in guide.form_schema if f.get("type") == "phone" and answers.get(f["key"])), ""
+    )
 
 
 @login_required
@@ -103,7 +111,7 @@ def apply(request: HttpRequest, node: str, code: str) -> HttpResponse:
             item_name=guide.name,
             form_data=cleaned,
             uploads=_scans(request),
-            phone=request.POST.get("phone", ""),
+            phone=request.POST.get("phone", "") or _form_phone(guide, cleaned),
         )
     except DomainError as exc:
         return _form_page(request, "crossregion/apply.html", guide, values=answers, error=exc.message)

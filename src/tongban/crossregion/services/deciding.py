@@ -177,11 +177,19 @@ def after_case_transition(case: Case, action: CaseAction, before: str) -> None:
         return
     x_action = CASE_TO_X.get(action)
     if x_action is None:
-        note_progress(xcase, f"case:{action.value}", note=CASE_ACTION_LABELS[action])
+        note_progress(xcase, f"case:{action.value}", note=_progress_note(case, action))
         return
     perform(
         xcase, x_action, note=_note(case, x_action), delivery=_delivery(case, x_action), effect=_copy(case, x_action)
     )
+
+
+def _progress_note(case: Case, action: CaseAction) -> str:
+    """A step of the handling as people read it: the action and the stage or reason it names (e.g.
+    "完成办理环节：审核")."""
+    event = case.events.filter(action=action.value).order_by("-id").first()
+    detail = (event.step_name or event.reason) if event is not None else ""
+    return CASE_ACTION_LABELS[action] + (f"：{detail[:100]}" if detail else "")
 
 
 def _delivery(case: Case, action: XAction) -> str:
