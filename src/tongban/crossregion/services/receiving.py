@@ -255,7 +255,12 @@ def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRe
                 f"【{row.ref}】您申请的“{row.item_name}”（{row.peer_name}办理）{ACTION_LABELS[action]}。"
                 + (f"{payload.get('note')}。" if payload.get("note") else "")
                 + (_where_to_correct(row) if action is XAction.REQUEST_CORRECTION else "")
-                + ("请到收件窗口领取结果。" if row.status == XStatus.RESULT_SENT else ""),
+                + ("请到收件窗口领取结果。" if row.status == XStatus.RESULT_SENT else "")
+                + (
+                    "办理结果可登录本平台，在跨域办件页面下载。"
+                    if action is XAction.ISSUE_RESULT and row.results
+                    else ""
+                ),
                 row.ref,
                 f"crossregion_{action.value}",
             )
