@@ -285,4 +285,6 @@ def test_online_applicant_corrects_online_and_gets_the_licence_and_the_signed_de
         assert got.status_code == 200 and hashlib.sha256(body).hexdigest() == result["sha256"]
         assert body.startswith(b"%PDF")
         assert signed_in("jiyuan_window").get(link).status_code == 404
+        admin = User.objects.filter(is_superuser=True).first()
+        assert signed_in(admin.username).get(link).status_code == 404  # personal documents: not for admins
     assert AuditEntry.objects.filter(action="crossregion.result_file", actor=citizen).count() == 2

@@ -127,6 +127,17 @@ def may_resubmit(user: User, xcase: CrossRegionCase) -> bool:
     return user.actor.staff_role is not None and xcase.receiving_centre_id == user.service_centre_id
 
 
+def may_get_results(user: User, xcase: CrossRegionCase) -> bool:
+    """The result files (personal documents): the applicant, and the window clerks of the centre that took the
+    case — not other staff, not administrators."""
+    if xcase.side != Side.RECEIVING or not user.is_authenticated:
+        return False
+    if xcase.applicant_id == user.pk:
+        return True
+    role = user.actor.staff_role
+    return role is not None and role.value == "window_clerk" and xcase.receiving_centre_id == user.service_centre_id
+
+
 def licence_check_url(xcase: CrossRegionCase) -> str:
     """The deciding node's public check of the e-licence it sent ("" if none)."""
     identifier = next((r.get("identifier") for r in xcase.results if r.get("identifier")), "")

@@ -207,7 +207,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
             "buttons": buttons,
             "staff": staff,
             "correction": _correction_form(xcase) if selectors.may_resubmit(_user(request), xcase) else None,
-            "results": list(enumerate(xcase.results)) if xcase.side == "receiving" else [],
+            "results": list(enumerate(xcase.results)) if selectors.may_get_results(_user(request), xcase) else [],
             "verify_url": selectors.licence_check_url(xcase),
             "late": xcase in selectors.overdue_forwarding([xcase]),
         },
@@ -273,7 +273,7 @@ def result_file(request: HttpRequest, ref: str, index: int) -> HttpResponseBase:
     """A result the deciding node sent (e-licence, signed decision document): for the applicant and the
     receiving centre's clerks (who may see this side's copy); audited."""
     xcase = _visible(request, ref)
-    if xcase.side != "receiving" or not 0 <= index < len(xcase.results):
+    if not selectors.may_get_results(_user(request), xcase) or not 0 <= index < len(xcase.results):
         raise Http404("没有该结果文件")
     result = xcase.results[index]
     audit(
