@@ -170,7 +170,6 @@ def test_a_correction_naming_a_form_field_and_a_material_is_answered_at_the_rece
 
 
 def test_the_deciding_nodes_case_page_speaks_of_the_receiving_node(federation):
-    from tongban.cases import services as case_services
     from tongban.cases.services import back_office
     from tongban.crossregion.services import receiving
 
@@ -204,9 +203,9 @@ def test_the_deciding_nodes_case_page_speaks_of_the_receiving_node(federation):
         back_office.decide(approver, case, True, "无犯罪记录")
     page = there.get(f"/cases/{case.number}/").content.decode()
     issue = page.split('id="id_issue_delivery"')[1].split("</div>")[0]
-    # 统一出件 for an applicant in 诸暨: not this centre's window; pick-up is at the receiving node's window.
-    expected = "post" if case_services.post_offered() else "electronic"
-    assert re.search(rf'value="{expected}"[^>]*checked', issue) and re.search(
+    # 统一出件 for an applicant in 诸暨: not this centre's window (the guide offers electronic delivery, no post);
+    # pick-up is at the receiving node's window.
+    assert re.search(r'value="electronic"[^>]*checked', issue) and re.search(
         "收件地窗口领取（浙江省[^）]*诸暨市）", issue
     )
     assert not re.search(r'value="window"[^>]*checked', issue)
@@ -288,3 +287,23 @@ def test_online_applicant_corrects_online_and_gets_the_licence_and_the_signed_de
         admin = User.objects.filter(is_superuser=True).first()
         assert signed_in(admin.username).get(link).status_code == 404  # personal documents: not for admins
     assert AuditEntry.objects.filter(action="crossregion.result_file", actor=citizen).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("methods", "licence", "here", "expected"),
+    [
+        (["window", "post", "electronic"], "", "", "window"),  # an applicant of this node: this centre's window
+        (["window", "post", "electronic"], "", ZJ, "post"),  # from another node, no e-licence: by post
+        (["window", "post", "electronic"], "X", ZJ, "electronic"),  # an e-licence: electronic
+        (["window", "electronic"], "", ZJ, "electronic"),  # the guide offers no post
+    ],
+)
+def test_the_issue_form_defaults_for_an_applicant_at_another_node(monkeypatch, methods, licence, here, expected):
+    from tongban.cases import views as case_views
+    from tongban.cases.models import Case
+    from tongban.catalogue.models import ImplementationVersion
+
+    monkeypatch.setattr(case_views.services, "post_offered", lambda: True)
+    version = ImplementationVersion(delivery_methods=methods, result_licence_type=licence)
+    version._snapshot = True  # type: ignore[attr-defined]
+    assert case_views.default_delivery(Case(version=version, receiving_node=here)) == expected

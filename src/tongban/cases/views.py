@@ -387,11 +387,13 @@ def receiving_node_name(case: Case) -> str:
 
 def default_delivery(case: Case) -> str:
     """The issue form's first choice: this centre's window; for an applicant at another node, electronic where
-    the item issues an e-licence, else by post (electronic where this platform offers no post)."""
+    the item issues an e-licence, else by post, as far as the guide and this platform offer them."""
+    version = version_of(case)
+    methods = set(version.delivery_methods or ())
     if not case.receiving_node:
         return "window"
-    if version_of(case).result_licence_type or not services.post_offered():
-        return "electronic"
+    if version.result_licence_type or "post" not in methods or not services.post_offered():
+        return "electronic" if "electronic" in methods or version.result_licence_type else "window"
     return "post"
 
 
