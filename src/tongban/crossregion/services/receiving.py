@@ -215,7 +215,7 @@ NOTICE_ACTIONS = {
 
 def _where_to_correct(row: CrossRegionCase) -> str:
     if row.mode == Mode.ONLINE:
-        return "请登录本平台，在“我的跨域办件”中在线补正。"
+        return "请登录本平台，在“跨域办件”中在线补正。"
     return "请携带材料到收件窗口补正。"
 
 
