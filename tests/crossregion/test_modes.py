@@ -3,6 +3,8 @@ rules, both sides' copies, the case core on the deciding node, and the merged ti
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tongban.cases.models import Case
@@ -133,6 +135,7 @@ def test_online_application_of_another_regions_item_is_one_case_for_the_citizen(
     mine, theirs = both(xcase.ref)
     case = theirs.local_case
     assert case.channel == "online" and case.applicant_name == citizen.real_name
+    assert not case.materials.get().paper_checked  # an upload, not a scan checked against the original
     with federation.node(SZ):
         clerk = Ctx(user("shizhong_window"), "window")
         desk.accept(clerk, case)
@@ -205,6 +208,13 @@ def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
 
     _grant_there(federation, JY, out_there.local_case, "jiyuan_window", "jiyuan_police_approver")
     federation.deliver()
+    # Accepted there: its statutory date, or why there is none yet (a year whose holidays are not published).
+    accepted = legs["out"].events.get(action="accept").note
+    steps = [e.note for e in legs["out"].events.filter(action="case:complete_step")]
+    assert steps and all(re.fullmatch(r"完成办理环节：\S+", note) for note in steps), steps  # names the stage
+    assert "法定办结日期—" not in accepted and re.search(
+        r"法定办结日期(\d{4}年|待定（\d{4}年节假日安排未发布）)", accepted
+    )
     # The move-out granted: the move-in starts on this node with what the first leg decided and the paper as
     # resubmitted there, not the one first scanned.
     in_here = CrossRegionCase.objects.get(ref=legs["in"].ref, side="deciding")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -173,3 +174,208 @@ def test_the_joint_intake_asks_each_legs_form_and_papers_once_and_the_applicant_
         and "前序环节准予后自动转递" in here
         and "-leg" not in re.sub("<[^>]+>", "", here)
     )
+
+
+def _forwarded_no_crime(federation, clerk: Client) -> CrossRegionCase:
+    """异地代收 at 诸暨's window for 市中区's 无犯罪记录证明, forwarded and received there."""
+    impl = item("no_crime_certificate", SZ)
+    guide = guides.remote_guide(SZ, impl.code)
+    posted = {
+        "name": APPLICANT.name,
+        "id_number": APPLICANT.id_number,
+        "phone": APPLICANT.phone,
+        "identity_check": "人证比对",
+        "material_name_0": guide.materials[0]["name"],
+        "material_0": _upload("id.pdf", pdf("page id")),
+    }
+    posted |= {FIELD_PREFIX + k: v for k, v in answers(guide.form_schema).items()}
+    with federation.node(ZJ):
+        clerk.post(f"/kuayu/take/{SZ}/{impl.code}/", posted)
+        xcase = CrossRegionCase.objects.get(side="receiving", applicant_id_number=APPLICANT.id_number)
+        clerk.post(f"/kuayu/case/{xcase.ref}/act/", {"action": "forward", "revision": xcase.revision})
+    federation.deliver()
+    return xcase
+
+
+def test_a_correction_naming_a_form_field_and_a_material_is_answered_at_the_receiving_window(federation):
+    clerk = signed_in("zj_window")
+    xcase = _forwarded_no_crime(federation, clerk)
+    case = CrossRegionCase.objects.get(ref=xcase.ref, side="deciding").local_case
+    before = case.form_data["purpose"]
+    letter = "授权委托书及代理人居民身份证"
+    with federation.node(SZ):
+        desk.request_correction(
+            Ctx(User.objects.get(username="shizhong_window"), "window"),
+            case,
+            [letter, "请当面说明开具用途"],
+            fields=["purpose"],
+        )
+    federation.deliver()
+    page = clerk.get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    form = page.split('action="/kuayu/case/')[1].split("</form>")[0]
+    # A file input for the material, the field's own widget with its current answer, the free note as text.
+    assert re.search(rf'<label for="material_0">{letter}', form) and form.count('type="file"') == 1
+    assert f'name="{FIELD_PREFIX}purpose"' in form and f'value="{before}" selected' in form
+    assert "<li>请当面说明开具用途</li>" in form
+    new = next(o for o in ("就业", "出国（境）", "资格证照") if o != before)
+    # A bad answer: a message, nothing kept, nothing sent.
+    bad = clerk.post(
+        f"/kuayu/case/{xcase.ref}/resubmit/",
+        {"material_name_0": letter, "material_0": _upload("l.pdf", pdf("letter")), FIELD_PREFIX + "purpose": "随便"},
+        follow=True,
+    )
+    assert "开具用途" in bad.content.decode() and federation.queue == []
+    missing = clerk.post(f"/kuayu/case/{xcase.ref}/resubmit/", {FIELD_PREFIX + "purpose": new}, follow=True)
+    assert f"请扫描补正材料：{letter}" in missing.content.decode() and federation.queue == []
+    with federation.node(ZJ):
+        done = clerk.post(
+            f"/kuayu/case/{xcase.ref}/resubmit/",
+            {"material_name_0": letter, "material_0": _upload("l.pdf", pdf("letter")), FIELD_PREFIX + "purpose": new},
+        )
+    assert done.status_code == 302
+    federation.deliver()
+    case.refresh_from_db()
+    assert case.status == "submitted" and case.form_data["purpose"] == new and case.correction_fields == []
+    assert case.materials.get(name=letter).sha256 == hashlib.sha256(pdf("letter")).hexdigest()
+    mine = CrossRegionCase.objects.get(ref=xcase.ref, side="receiving")
+    assert mine.form_data["purpose"] == new and "更正申请表：开具用途" in mine.events.last().note
+
+
+def test_the_deciding_nodes_case_page_speaks_of_the_receiving_node(federation):
+    from tongban.cases.services import back_office
+    from tongban.crossregion.services import receiving
+
+    xcase = _forwarded_no_crime(federation, signed_in("zj_window"))
+    case = CrossRegionCase.objects.get(ref=xcase.ref, side="deciding").local_case
+    there = signed_in("shizhong_window")
+    page = there.get(f"/cases/{case.number}/").content.decode()
+    # No phone here: the receiving node tells the applicant; its window checked the scans against the originals.
+    assert (
+        re.search("由收件地（浙江省[^）]*诸暨市）通知申请人", page)
+        and "收件地窗口已核验原件" in page
+        and "纸质已核验" not in page
+    )
+    clerk = Ctx(User.objects.get(username="shizhong_window"), "window")
+    with federation.node(SZ):
+        desk.request_correction(clerk, case, ["授权委托书及代理人居民身份证"])
+    page = there.get(f"/cases/{case.number}/?print=correction").content.decode()
+    assert 'id="remote-notice"' in page and re.search("诸暨市的收件窗口告知申请人", page) and "交申请人签收" not in page
+    federation.deliver()
+    with federation.node(ZJ):
+        mine = CrossRegionCase.objects.get(ref=xcase.ref, side="receiving")
+        letter = [("授权委托书及代理人居民身份证", "l.pdf", pdf("letter"))]
+        receiving.resubmit(User.objects.get(username="zj_window"), mine, letter)
+    federation.deliver()
+    case.refresh_from_db()
+    with federation.node(SZ):
+        case = desk.accept(clerk, case)
+        approver = Ctx(User.objects.get(username="shizhong_police_approver"))
+        while not case.awaiting_decision:
+            case = back_office.complete_step(approver, case, "符合条件")
+        back_office.decide(approver, case, True, "无犯罪记录")
+    page = there.get(f"/cases/{case.number}/").content.decode()
+    issue = page.split('id="id_issue_delivery"')[1].split("</div>")[0]
+    # 统一出件 for an applicant in 诸暨: not this centre's window (the guide offers electronic delivery, no post);
+    # pick-up is at the receiving node's window.
+    assert re.search(r'value="electronic"[^>]*checked', issue) and re.search(
+        "收件地窗口领取（浙江省[^）]*诸暨市）", issue
+    )
+    assert not re.search(r'value="window"[^>]*checked', issue)
+
+
+def with_licence_type(item_code: str, name: str) -> None:
+    """The item's guide names an e-licence type (the demo's 无犯罪记录证明 has none yet)."""
+    from tongban.catalogue.models import ImplementationVersion
+    from tongban.licences.tests.factories import DEFINING_CODE, licence_type
+
+    face = [{"key": "holder", "label": "姓名", "type": "text", "source": "holder_name", "required": True}]
+    made = licence_type(code=f"{DEFINING_CODE}099", name=name, face_title=name, face_fields=face)
+    ImplementationVersion.objects.filter(implementation__code=item_code).update(result_licence_type=made.code)
+
+
+def test_online_applicant_corrects_online_and_gets_the_licence_and_the_signed_decision(federation):
+    from tongban.audit.models import AuditEntry
+    from tongban.cases.services import back_office, results
+    from tongban.crossregion.services import receiving
+
+    impl = item("no_crime_certificate", SZ)
+    guide = guides.remote_guide(SZ, impl.code)
+    with_licence_type(impl.code, "无犯罪记录证明")
+    citizen = User.objects.filter(kind="citizen", id_number__startswith="3306").exclude(phone="").first()
+    form = signed_in(citizen.username).get(f"/kuayu/apply/{SZ}/{impl.code}/").content.decode()
+    assert form.count(">联系电话<") == 1  # the guide's form asks it; the page adds no second one
+    with federation.node(ZJ):
+        xcase = receiving.apply_online(
+            citizen,
+            deciding_node=SZ,
+            item_code=impl.code,
+            item_name=guide.name,
+            form_data=answers(guide.form_schema),
+            uploads=[(guide.materials[0]["name"], "id.pdf", pdf("online id"))],
+        )
+    federation.deliver()
+    case = CrossRegionCase.objects.get(ref=xcase.ref, side="deciding").local_case
+    clerk = Ctx(User.objects.get(username="shizhong_window"), "window")
+    with federation.node(SZ):
+        desk.request_correction(clerk, case, [], fields=["purpose"])
+    federation.deliver()
+    applicant = signed_in(citizen.username)
+    page = applicant.get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    assert "在线补正" in page and f'name="{FIELD_PREFIX}purpose"' in page and 'type="file"' in page
+    new = next(o for o in ("就业", "出国（境）", "资格证照") if o != case.form_data["purpose"])
+    with federation.node(ZJ):
+        assert applicant.post(f"/kuayu/case/{xcase.ref}/resubmit/", {FIELD_PREFIX + "purpose": new}).status_code == 302
+    federation.deliver()
+    case.refresh_from_db()
+    assert case.status == "submitted" and case.form_data["purpose"] == new
+
+    with federation.node(SZ):
+        desk.accept(clerk, case)
+        case.refresh_from_db()
+        approver = Ctx(User.objects.get(username="shizhong_police_approver"))
+        while not case.awaiting_decision:
+            case = back_office.complete_step(approver, case, "符合条件")
+        back_office.decide(approver, case, True, "无犯罪记录")
+        results.issue_result(clerk, case, "electronic")
+    federation.deliver()
+    case.refresh_from_db()
+    mine = CrossRegionCase.objects.get(ref=xcase.ref, side="receiving")
+    kinds = {r["kind"]: r for r in mine.results}
+    assert set(kinds) == {"licence", "decision"}
+    assert kinds["licence"]["identifier"] == case.result_licence_id and kinds["licence"]["holder"] == citizen.real_name
+    # People read the licence's name and number, never its identifier (an OID).
+    assert "电子证照：" in mine.result_note and case.result_licence_id not in mine.result_note
+    assert all(case.result_licence_id not in e.note for e in mine.events.all())
+    page = applicant.get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    assert f"http://127.0.0.1:8101/licences/verify/?q={case.result_licence_id}" in page
+    for index, result in enumerate(mine.results):
+        link = f"/kuayu/case/{xcase.ref}/results/{index}/"
+        assert link in page
+        got = applicant.get(link)
+        body = b"".join(got.streaming_content)
+        assert got.status_code == 200 and hashlib.sha256(body).hexdigest() == result["sha256"]
+        assert body.startswith(b"%PDF")
+        assert signed_in("jiyuan_window").get(link).status_code == 404
+        admin = User.objects.filter(is_superuser=True).first()
+        assert signed_in(admin.username).get(link).status_code == 404  # personal documents: not for admins
+    assert AuditEntry.objects.filter(action="crossregion.result_file", actor=citizen).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("methods", "licence", "here", "expected"),
+    [
+        (["window", "post", "electronic"], "", "", "window"),  # an applicant of this node: this centre's window
+        (["window", "post", "electronic"], "", ZJ, "post"),  # from another node, no e-licence: by post
+        (["window", "post", "electronic"], "X", ZJ, "electronic"),  # an e-licence: electronic
+        (["window", "electronic"], "", ZJ, "electronic"),  # the guide offers no post
+    ],
+)
+def test_the_issue_form_defaults_for_an_applicant_at_another_node(monkeypatch, methods, licence, here, expected):
+    from tongban.cases import views as case_views
+    from tongban.cases.models import Case
+    from tongban.catalogue.models import ImplementationVersion
+
+    monkeypatch.setattr(case_views.services, "post_offered", lambda: True)
+    version = ImplementationVersion(delivery_methods=methods, result_licence_type=licence)
+    version._snapshot = True  # type: ignore[attr-defined]
+    assert case_views.default_delivery(Case(version=version, receiving_node=here)) == expected

@@ -557,6 +557,12 @@ class IssueForm(ActionForm):
         help_text="邮寄送达时使用；留空则使用申请表或申请人账号中的地址。快递单号由快递接口生成。",
     )
 
+    def __init__(self, *args: Any, window_label: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if window_label:  # the applicant is at another node: pick-up is at that node's window
+            field = cast(forms.ChoiceField, self.fields["delivery"])
+            field.choices = [(k, window_label if k == "window" else v) for k, v in DELIVERIES]
+
 
 class SupplyDeferredForm(ActionForm):
     material = forms.ChoiceField(label="补交的容缺材料", error_messages={"required": "请选择补交的材料"})

@@ -370,7 +370,31 @@ def _form_kwargs(name: str, case: Case, context: dict[str, Any]) -> dict[str, An
         }
     if name == "supply_deferred":
         return {"choices": context["deferred_names"]}
+    if name == "issue" and case.receiving_node:
+        return {"window_label": f"收件地窗口领取（{receiving_node_name(case)}）"}
     return {}
+
+
+def receiving_node_name(case: Case) -> str:
+    """A case another node received (跨域通办): that node's name as its division is known here ("" if none)."""
+    if not case.receiving_node:
+        return ""
+    division = case.receiving_division
+    if division is not None and division.code.startswith(case.receiving_node):
+        return division.full_name
+    return case.receiving_node
+
+
+def default_delivery(case: Case) -> str:
+    """The issue form's first choice: this centre's window; for an applicant at another node, electronic where
+    the item issues an e-licence, else by post, as far as the guide and this platform offer them."""
+    version = version_of(case)
+    methods = set(version.delivery_methods or ())
+    if not case.receiving_node:
+        return "window"
+    if version.result_licence_type or "post" not in methods or not services.post_offered():
+        return "electronic" if "electronic" in methods or version.result_licence_type else "window"
+    return "post"
 
 
 def _initial(name: str, case: Case, context: dict[str, Any]) -> dict[str, Any]:
@@ -382,7 +406,7 @@ def _initial(name: str, case: Case, context: dict[str, Any]) -> dict[str, Any]:
     if name == "correction":
         initial["items"] = context["missing"]
     if name == "issue":
-        initial["delivery"] = "window"
+        initial["delivery"] = default_delivery(case)
     if name == "extend":
         initial["days"] = 10
     return initial
@@ -537,6 +561,7 @@ def detail_context(
     context["supervision"] = _supervision(actor, case) if internals else []
     print_kind = request.GET.get("print", "")
     context["print_notice"] = next((n for n in context["notice_links"] if n["kind"] == print_kind), None)
+    context["receiving_node_name"] = receiving_node_name(case)
     return context
 
 

@@ -97,11 +97,18 @@ class CrossRegionCase(models.Model):
     # Scanned or uploaded materials as sent: [{"name", "filename", "sha256", "size"}] (content on the case).
     materials = models.JSONField("申请材料", default=list, blank=True)
     correction_items = models.JSONField("补正材料清单", default=list, blank=True)
+    # What of the list the receiving side collects: files for the guide's materials, answers for form fields
+    # ({"key", "label", "value", "field": the form schema's entry}); the other lines are read, not collected.
+    correction_materials = models.JSONField("补正材料（需扫描上传）", default=list, blank=True)
+    correction_fields = models.JSONField("需更正的申请表栏目", default=list, blank=True)
     refusal_reason = models.TextField("不予受理理由", blank=True)
     decision = models.CharField("决定", max_length=10, blank=True)
     decision_reason = models.TextField("决定理由", blank=True)
     result_delivery = models.CharField("出件方式", max_length=20, blank=True)
     result_note = models.CharField("出件说明", max_length=200, blank=True)
+    # Results the deciding node sent with its issue (the e-licence's PDF, the signed decision document):
+    # [{"kind", "name", "filename", "content_type", "size", "sha256", "path", "identifier"?}] — files here.
+    results = models.JSONField("结果文件", default=list, blank=True)
 
     # receiving side
     taken_by = models.ForeignKey(

@@ -4,6 +4,7 @@ cross-region cases a person may see, the window's list with its forwarding limit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -230,6 +231,36 @@ def node_name_or_code(code: str) -> str:
         return transport.node_name(code)
     except Exception:
         return code
+
+
+def may_resubmit(user: User, xcase: CrossRegionCase) -> bool:
+    """Who answers a correction on the receiving side: the applicant of a 全程网办 case (online), the receiving
+    centre's window clerks for a case it took (异地代收, 多地联办)."""
+    if xcase.side != Side.RECEIVING or xcase.status != XStatus.CORRECTION or not may_see(user, xcase):
+        return False
+    if user.actor.applicant:
+        return xcase.mode == "online"
+    return user.actor.staff_role is not None and xcase.receiving_centre_id == user.service_centre_id
+
+
+def may_get_results(user: User, xcase: CrossRegionCase) -> bool:
+    """The result files (personal documents): the applicant, and the window clerks of the centre that took the
+    case — not other staff, not administrators."""
+    if xcase.side != Side.RECEIVING or not user.is_authenticated:
+        return False
+    if xcase.applicant_id == user.pk:
+        return True
+    role = user.actor.staff_role
+    return role is not None and role.value == "window_clerk" and xcase.receiving_centre_id == user.service_centre_id
+
+
+def licence_check_url(xcase: CrossRegionCase) -> str:
+    """The deciding node's public check of the e-licence it sent ("" if none)."""
+    identifier = next((r.get("identifier") for r in xcase.results if r.get("identifier")), "")
+    endpoint = next((n.endpoint for n in transport.nodes() if n.code == xcase.deciding_node), "")
+    if not identifier or not endpoint:
+        return ""
+    return f"{endpoint.rstrip('/')}/licences/verify/?{urlencode({'q': identifier})}"
 
 
 def mine(user: User) -> QuerySet[CrossRegionCase]:

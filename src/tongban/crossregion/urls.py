@@ -15,4 +15,6 @@ urlpatterns = [
     path("case/<str:ref>/", views.detail, name="detail"),
     path("case/<str:ref>/act/", views.act, name="act"),
     path("case/<str:ref>/withdraw/", views.withdraw, name="withdraw"),
+    path("case/<str:ref>/resubmit/", views.resubmit, name="resubmit"),
+    path("case/<str:ref>/results/<int:index>/", views.result_file, name="result_file"),
 ]

@@ -10,14 +10,17 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from tongban.accounts.models import User
 from tongban.audit.services import record as audit
 from tongban.cases import forms as case_forms
 from tongban.cases.domain import policy
+from tongban.cases.domain.corrections import list_item
 from tongban.catalogue.formschema import validate_submission
 from tongban.core.errors import DomainError
 
@@ -79,8 +82,16 @@ def _form_page(request: HttpRequest, template: str, guide: guides.RemoteGuide, *
         "guide": guide,
         "fields": case_forms.schema_fields(guide.form_schema, values, errors),
         "materials": list(enumerate(guide.materials)),
+        "form_asks_phone": any(f.get("type") == "phone" for f in guide.form_schema),
     }
     return render(request, template, context, status=400 if errors or context.get("error") else 200)
+
+
+def _form_phone(guide: guides.RemoteGuide, answers: dict[str, Any]) -> str:
+    """The guide's own phone field, where its form has one (the page then asks no second phone)."""
+    return next(
+        (str(answers[f["key"]]) for f in guide.form_schema if f.get("type") == "phone" and answers.get(f["key"])), ""
+    )
 
 
 @login_required
@@ -101,7 +112,7 @@ def apply(request: HttpRequest, node: str, code: str) -> HttpResponse:
             item_name=guide.name,
             form_data=cleaned,
             uploads=_scans(request),
-            phone=request.POST.get("phone", ""),
+            phone=request.POST.get("phone", "") or _form_phone(guide, cleaned),
         )
     except DomainError as exc:
         return _form_page(request, "crossregion/apply.html", guide, values=answers, error=exc.message)
@@ -166,9 +177,10 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, ref: str) -> CrossRegionCase:
-    # Both copies on one node (a joint leg handled here): the receiving copy first (the applicant's, the window's).
-    rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case", "joint_case").order_by("-side")
-    for row in rows:
+    here = transport.local_code()
+    rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case", "joint_case")
+    # One node holds one copy; where both are in one database (a leg on the accepting node), this node's side.
+    for row in sorted(rows, key=lambda r: (r.receiving_node if r.side == "receiving" else r.deciding_node) != here):
         if selectors.may_see(_user(request), row):
             return row
     raise Http404("没有找到该跨域办件")
@@ -196,7 +208,9 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
             "mode_label": MODE_LABELS.get(xcase.mode, xcase.mode),  # type: ignore[call-overload]
             "buttons": buttons,
             "staff": staff,
-            "correction_open": xcase.status == XStatus.CORRECTION and staff,
+            "correction": _correction_form(xcase) if selectors.may_resubmit(_user(request), xcase) else None,
+            "results": list(enumerate(xcase.results)) if selectors.may_get_results(_user(request), xcase) else [],
+            "verify_url": selectors.licence_check_url(xcase),
             "late": xcase in selectors.overdue_forwarding([xcase]),
             "can_withdraw": XAction.WITHDRAW in possible and receiving.may_withdraw(_user(request), xcase),
         },
@@ -215,9 +229,6 @@ def act(request: HttpRequest, ref: str) -> HttpResponse:
         if action == "forward":
             receiving.forward(_user(request), xcase, revision)
             messages.success(request, f"已转递{xcase.peer_name}")
-        elif action == "resubmit":
-            receiving.resubmit(_user(request), xcase, _scans(request))
-            messages.success(request, "补正材料已转递办理地")
         elif action == "hand_over":
             receiving.hand_over(_user(request), xcase, revision)
             messages.success(request, "结果已交付申请人，办件办结")
@@ -226,6 +237,63 @@ def act(request: HttpRequest, ref: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("crossregion:detail", ref=xcase.ref)
+
+
+def _correction_form(xcase: CrossRegionCase, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    """The correction as the receiving side answers it: a file per material line, the named form fields with
+    their current answers (each in its own widget), the other lines to read."""
+    schema = [f["field"] for f in xcase.correction_fields]
+    field_lines = {list_item(f["label"]) for f in xcase.correction_fields}
+    return {
+        "materials": list(enumerate(xcase.correction_materials)),
+        "fields": case_forms.schema_fields(schema, {f["key"]: f["value"] for f in xcase.correction_fields}, errors),
+        "notes": [i for i in xcase.correction_items if i not in field_lines and i not in xcase.correction_materials],
+    }
+
+
+@login_required
+@require_POST
+def resubmit(request: HttpRequest, ref: str) -> HttpResponse:
+    """补正 answered at the receiving window (异地代收) or by the applicant online (全程网办)."""
+    xcase = _visible(request, ref)
+    if not selectors.may_resubmit(_user(request), xcase):
+        raise PermissionDenied("只有收件窗口人员或网上申请的申请人本人可以补正")
+    schema = [f["field"] for f in xcase.correction_fields]
+    try:
+        receiving.resubmit(
+            _user(request), xcase, _scans(request), form_changes=case_forms.read_schema_post(schema, request.POST)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "补正已转递办理地")
+    return redirect("crossregion:detail", ref=xcase.ref)
+
+
+@login_required
+@require_GET
+def result_file(request: HttpRequest, ref: str, index: int) -> HttpResponseBase:
+    """A result the deciding node sent (e-licence, signed decision document): for the applicant and the
+    receiving centre's clerks (who may see this side's copy); audited."""
+    xcase = _visible(request, ref)
+    if not selectors.may_get_results(_user(request), xcase) or not 0 <= index < len(xcase.results):
+        raise Http404("没有该结果文件")
+    result = xcase.results[index]
+    audit(
+        "crossregion.result_file",
+        "crossregion.CrossRegionCase",
+        xcase.pk,
+        actor=request.user,
+        detail={"ref": xcase.ref, "file": result["name"], "sha256": result["sha256"]},
+    )
+    response = FileResponse(
+        default_storage.open(result["path"], "rb"),
+        content_type=result.get("content_type") or "application/pdf",
+        as_attachment=True,
+        filename=result.get("filename") or "result.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 LEG_SLOTS = (1, 2, 3)

@@ -92,6 +92,11 @@ def describe_dispatch(event_data: dict[str, Any]) -> str:
     return channel.describe(event_data) if channel is not None else ""
 
 
+def post_offered() -> bool:
+    """Whether a courier is connected (``register_result_channel("post", …)``)."""
+    return "post" in _channels
+
+
 def deliver_electronically(case: Case) -> dict[str, Any]:
     """电子送达: the decision document as a PDF signed with the platform's key, kept beside the case's files;
     the event records where and its digest (e-licences, issue 9, will add the licence itself)."""

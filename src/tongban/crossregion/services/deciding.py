@@ -11,10 +11,13 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
+from tongban.cases.domain.corrections import list_item
 from tongban.cases.domain.workflow import ACTION_LABELS as CASE_ACTION_LABELS
 from tongban.cases.domain.workflow import CaseAction
+from tongban.cases.facts import version_of
 from tongban.cases.models import Case, CaseMaterial
 from tongban.cases.models.case import Channel
+from tongban.cases.selectors.deadlines import due_text
 from tongban.cases.services.applying import account_of, centre_for, published_version
 from tongban.cases.services.context import Ctx, today
 from tongban.cases.services.desk import resubmit
@@ -26,9 +29,10 @@ from tongban.core import clock
 from tongban.core.identifiers import resident_id_error
 from tongban.jurisdictions.models import Division
 
+from ..domain.corrections import material_lines
 from ..domain.workflow import ISSUE_TO_WINDOW, MODE_LABELS, Mode, Side, XAction
 from ..models import CrossRegionCase
-from . import files
+from . import files, results
 from .perform import node_name, note_progress, perform, record_event
 
 NODE = Ctx(None, "node")  # the platform acting on a message from another node
@@ -64,7 +68,8 @@ def remote_of(message: Any, at: str | None = None, actor_name: str = "") -> dict
     return {"node": message.sender, "at": at or clock.now().isoformat(), "actor_name": actor_name}
 
 
-def _material_rows(case: Case, materials: list[dict]) -> list[CaseMaterial]:
+def _material_rows(case: Case, materials: list[dict], mode: str) -> list[CaseMaterial]:
+    """Proxy scans were checked against the originals at the receiving window; online uploads were not."""
     rows = []
     for meta, data in files.received(materials):
         row = CaseMaterial(
@@ -73,7 +78,7 @@ def _material_rows(case: Case, materials: list[dict]) -> list[CaseMaterial]:
             content_type=meta.get("content_type", ""),
             size=len(data),
             sha256=meta["sha256"],
-            paper_checked=True,  # checked against the originals at the receiving window
+            paper_checked=mode != Mode.ONLINE,
         )
         row.file.save(f"xr-{meta['sha256'][:12]}", ContentFile(data), save=False)
         rows.append(row)
@@ -160,7 +165,7 @@ def _open_local_case(xcase: CrossRegionCase, impl: ItemImplementation, materials
         deciding_division_id=impl.division_id,
         submitted_at=clock.now(),
     )
-    CaseMaterial.objects.bulk_create(_material_rows(case, materials))
+    CaseMaterial.objects.bulk_create(_material_rows(case, materials, xcase.mode))
     return case
 
 
@@ -174,9 +179,19 @@ def after_case_transition(case: Case, action: CaseAction, before: str) -> None:
         return
     x_action = CASE_TO_X.get(action)
     if x_action is None:
-        note_progress(xcase, f"case:{action.value}", note=CASE_ACTION_LABELS[action])
+        note_progress(xcase, f"case:{action.value}", note=_progress_note(case, action))
         return
-    perform(xcase, x_action, note=_note(case, x_action), delivery=_delivery(case, x_action), effect=_copy(case))
+    perform(
+        xcase, x_action, note=_note(case, x_action), delivery=_delivery(case, x_action), effect=_copy(case, x_action)
+    )
+
+
+def _progress_note(case: Case, action: CaseAction) -> str:
+    """A step of the handling as people read it: the action and the stage or reason it names (e.g.
+    "完成办理环节：审核")."""
+    event = case.events.filter(action=action.value).order_by("-id").first()
+    detail = (event.step_name or event.reason) if event is not None else ""
+    return CASE_ACTION_LABELS[action] + (f"：{detail[:100]}" if detail else "")
 
 
 def _delivery(case: Case, action: XAction) -> str:
@@ -189,17 +204,36 @@ def _note(case: Case, action: XAction) -> str:
     if action is XAction.REFUSE:
         return case.refusal_reason
     if action is XAction.ACCEPT:
-        return f"受理，办件编号{case.number}；法定办结日期{case.statutory_due or '—'}（办理地工作日历）"
+        return f"受理，办件编号{case.number}；法定办结日期{due_text(case.statutory_due, case)}（办理地工作日历）"
     if action in (XAction.GRANT, XAction.DENY):
         return case.decision_reason
     if action is XAction.ISSUE_RESULT:
-        return f"出件：{case.get_result_delivery_display()}" + (
-            f"；电子证照{case.result_licence_id}" if case.result_licence_id else ""
-        )
+        licence = results.licence_note(case)
+        return f"出件：{case.get_result_delivery_display()}" + (f"；{licence}" if licence else "")
     return ""
 
 
-def _copy(case: Case):
+def correction_parts(case: Case) -> tuple[list[str], list[dict[str, Any]]]:
+    """The lines of the case's correction list answered with a file (named like the guide's materials), and
+    the form fields to correct with their current answers and their entries of the form's schema."""
+    version = version_of(case)
+    schema = {str(f.get("key")): f for f in version.form_schema or [] if isinstance(f, dict)}
+    fields = [
+        {
+            "key": key,
+            "label": str(schema[key].get("label") or key),
+            "value": case.form_data.get(key),
+            "field": schema[key],
+        }
+        for key in case.correction_fields or []
+        if key in schema
+    ]
+    field_lines = [list_item(f["label"]) for f in fields]
+    names = version.materials.values_list("name", flat=True)
+    return material_lines(list(case.correction_items), names, field_lines), fields
+
+
+def _copy(case: Case, action: XAction):
     """What the deciding side's copy takes from its case, and what the message tells the receiving side."""
 
     def effect(row: CrossRegionCase) -> dict:
@@ -210,9 +244,13 @@ def _copy(case: Case):
         row.decision_reason = case.decision_reason
         row.accepted_on = case.accepted_on
         row.statutory_due = case.statutory_due
-        if case.result_licence_id:
-            row.result_note = f"电子证照{case.result_licence_id}"
-        return {
+        extra: dict[str, Any] = {}
+        if action is XAction.REQUEST_CORRECTION:
+            row.correction_materials, row.correction_fields = correction_parts(case)
+            extra = {"correction_materials": row.correction_materials, "correction_fields": row.correction_fields}
+        if action is XAction.ISSUE_RESULT:
+            row.result_note, extra = results.result_summary(case)
+        return extra | {
             "number": case.number,
             "correction_items": row.correction_items,
             "refusal_reason": row.refusal_reason,
@@ -226,8 +264,14 @@ def _copy(case: Case):
     return effect
 
 
-def _add_materials(row: CrossRegionCase, materials: list[dict]) -> None:
-    row.materials = [*row.materials, *({k: v for k, v in m.items() if k != "content"} for m in materials)]
+def _resubmitted(data: dict):
+    def effect(row: CrossRegionCase) -> None:
+        materials = data.get("materials", [])
+        row.materials = [*row.materials, *({k: v for k, v in m.items() if k != "content"} for m in materials)]
+        row.form_data = {**row.form_data, **(data.get("form_changes") or {})}
+        row.correction_materials, row.correction_fields = [], []
+
+    return effect
 
 
 def receive_resubmission(xcase: CrossRegionCase, message: Any, payload: dict) -> None:
@@ -238,12 +282,12 @@ def receive_resubmission(xcase: CrossRegionCase, message: Any, payload: dict) ->
         XAction.RESUBMIT,
         note=payload.get("note", ""),
         remote=remote_of(message, payload.get("at"), payload.get("actor_name", "")),
-        effect=lambda row: _add_materials(row, data.get("materials", [])),
+        effect=_resubmitted(data),
     )
     case = xcase.local_case
     if case is None:
         return
-    rows = _material_rows(case, data.get("materials", []))
+    rows = _material_rows(case, data.get("materials", []), xcase.mode)
     names = {r.name for r in rows}
     CaseMaterial.objects.filter(case=case, name__in=names).delete()
     CaseMaterial.objects.bulk_create(rows)

@@ -53,3 +53,12 @@ def received(materials: list[dict]) -> list[tuple[dict, bytes]]:
             raise DomainError("bad_file", f"材料“{m.get('name')}”的摘要与内容不符", "materials")
         out.append(({k: v for k, v in m.items() if k != "content"}, data))
     return out
+
+
+def store_received(materials: list[dict]) -> list[dict]:
+    """The files of a message, checked (``received``) and stored on this node: rows as ``store_scans`` keeps."""
+    out = []
+    for meta, data in received(materials):
+        path = default_storage.save(f"crossregion/{uuid.uuid4().hex}", ContentFile(data))
+        out.append(meta | {"path": path})
+    return out

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from tongban.accounts.models import User
+from tongban.catalogue.formschema import validate_submission
 from tongban.core import clock
 from tongban.core.errors import DomainError
 from tongban.notifications.registry import Message
@@ -20,6 +21,7 @@ from tongban.workdays.selectors import current_calendar
 from tongban.workdays.workcal import add_days
 
 from .. import transport
+from ..domain.corrections import missing_materials
 from ..domain.workflow import ACTION_LABELS, Mode, Side, XAction, XStatus
 from ..models import CrossRegionCase
 from ..selectors import applied_with_key
@@ -154,21 +156,50 @@ def apply_online(
         )
 
 
-def resubmit(clerk_or_applicant: User, xcase: CrossRegionCase, scans: list[tuple[str, str, bytes]]) -> CrossRegionCase:
-    """The correction reached the applicant through this window (or their account online): the new papers are
-    scanned and sent to the deciding node."""
+def corrected_answers(xcase: CrossRegionCase, submitted: dict[str, Any]) -> dict[str, Any]:
+    """The new answers to the form fields the correction names, checked against their entries of the deciding
+    node's form; only those that changed. A field the list did not name cannot be changed."""
+    named = {f["key"]: f for f in xcase.correction_fields}
+    stray = [k for k in submitted if k not in named]
+    if stray:
+        raise DomainError("field_not_named", "补正只能修改补正通知列明的申请表栏目", stray[0])
+    schema = [f["field"] for f in named.values()]
+    cleaned, errors = validate_submission(schema, {k: submitted.get(k, f["value"]) for k, f in named.items()})
+    if errors:
+        key, message = next(iter(errors.items()))
+        raise DomainError("invalid", f"{named[key]['label']}：{message}", key)
+    return {k: cleaned.get(k) for k in named if cleaned.get(k) != named[k]["value"]}
+
+
+def resubmit(
+    clerk_or_applicant: User,
+    xcase: CrossRegionCase,
+    scans: list[tuple[str, str, bytes]],
+    form_changes: dict[str, Any] | None = None,
+) -> CrossRegionCase:
+    """The correction reached the applicant through this window (or their account online): a file for each
+    material the list names, the corrected answers to its form fields, sent to the deciding node. Everything is
+    checked before anything is kept."""
+    changes = corrected_answers(xcase, form_changes or {})
+    missing = missing_materials(xcase.correction_materials, (name for name, _, _ in scans))
+    if missing:
+        raise DomainError("required", "请扫描补正材料：" + "、".join(missing), "materials")
+    if not scans and not changes:
+        raise DomainError("required", "请扫描申请人补正的材料或填写更正后的申请表栏目", "materials")
     stored = files.store_scans(scans)
-    if not stored:
-        raise DomainError("required", "请扫描申请人补正的材料", "materials")
 
     def effect(row: CrossRegionCase) -> dict:
         row.materials = [*row.materials, *stored]
-        return {"materials": files.with_content(stored)}
+        row.form_data = {**row.form_data, **changes}
+        row.correction_materials, row.correction_fields = [], []
+        return {"materials": files.with_content(stored), "form_changes": changes}
 
-    names = "、".join(m["name"] for m in stored)
+    labels = {f["key"]: f["label"] for f in xcase.correction_fields}
+    parts = [f"补正材料：{'、'.join(m['name'] for m in stored)}"] if stored else []
+    parts += [f"更正申请表：{'、'.join(labels[k] for k in changes)}"] if changes else []
     with transaction.atomic():
         return _joint_follows(
-            perform(xcase, XAction.RESUBMIT, actor=clerk_or_applicant, note=f"补正材料：{names}", effect=effect)
+            perform(xcase, XAction.RESUBMIT, actor=clerk_or_applicant, note="；".join(parts), effect=effect)
         )
 
 
@@ -198,6 +229,12 @@ NOTICE_ACTIONS = {
 }
 
 
+def _where_to_correct(row: CrossRegionCase) -> str:
+    if row.mode == Mode.ONLINE:
+        return "请登录本平台，在“跨域办件”中在线补正。"
+    return "请携带材料到收件窗口补正。"
+
+
 def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRegionCase:
     """An action of the deciding node, as its message reports it: the same table, then a notice."""
     action = XAction(payload["action"])
@@ -207,9 +244,19 @@ def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRe
 
     def effect(row: CrossRegionCase) -> None:
         row.remote_number = data.get("number", row.remote_number)
-        for name in ("correction_items", "refusal_reason", "decision", "decision_reason", "result_note"):
+        for name in (
+            "correction_items",
+            "correction_materials",
+            "correction_fields",
+            "refusal_reason",
+            "decision",
+            "decision_reason",
+            "result_note",
+        ):
             if name in data:
                 setattr(row, name, data[name])
+        if data.get("results"):
+            row.results = [*row.results, *files.store_received(data["results"])]
         for name in ("accepted_on", "statutory_due"):
             if data.get(name):
                 setattr(row, name, dt.date.fromisoformat(data[name]))
@@ -225,8 +272,13 @@ def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRe
                 f"跨域通办：{NOTICE_ACTIONS[action]}",
                 f"【{row.shown_ref}】您申请的“{row.item_name}”（{row.peer_name}办理）{ACTION_LABELS[action]}。"
                 + (f"{payload.get('note')}。" if payload.get("note") else "")
-                + ("请到收件窗口补正。" if action is XAction.REQUEST_CORRECTION and row.mode == Mode.PROXY else "")
-                + ("请到收件窗口领取结果。" if row.status == XStatus.RESULT_SENT else ""),
+                + (_where_to_correct(row) if action is XAction.REQUEST_CORRECTION else "")
+                + ("请到收件窗口领取结果。" if row.status == XStatus.RESULT_SENT else "")
+                + (
+                    "办理结果可登录本平台，在跨域办件页面下载。"
+                    if action is XAction.ISSUE_RESULT and row.results
+                    else ""
+                ),
                 row.ref,
                 f"crossregion_{action.value}",
             )

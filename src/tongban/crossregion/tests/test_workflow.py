@@ -145,3 +145,13 @@ def test_a_joint_matter_withdrawn_is_withdrawn_whatever_its_other_legs_did():
     legs = [Leg("out", S.CLOSED, "granted"), Leg("in", S.WITHDRAWN, "", ("out",))]
     assert joint_phase(legs) is JointPhase.WITHDRAWN
     assert legs_to_start(legs) == [] and legs_to_end(legs) == []
+
+
+def test_a_correction_lists_material_lines_apart_from_form_fields_and_notes():
+    from tongban.crossregion.domain.corrections import material_lines, missing_materials
+
+    items = ["居民身份证（申请人）复印件不清晰", "申请表“开具用途”栏需更正", "请说明用途", "授权委托书"]
+    names = ["居民身份证（申请人）", "授权委托书", ""]
+    lines = material_lines(items, names, ["申请表“开具用途”栏需更正"])
+    assert lines == ["居民身份证（申请人）复印件不清晰", "授权委托书"]
+    assert missing_materials(lines, ["授权委托书"]) == ["居民身份证（申请人）复印件不清晰"]

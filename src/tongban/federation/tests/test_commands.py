@@ -54,3 +54,30 @@ def test_verify_log_finds_a_log_row_altered_after_the_fact(federation):
     with pytest.raises(SystemExit):
         run("verify-log")
     assert "报文摘要与记录不符" in "\n".join(services.verify_logged(OutgoingMessage.objects.get()))
+
+
+def test_cluster_prints_each_nodes_address_once(monkeypatch):
+    from .. import cluster as cluster_module
+
+    class Quick(cluster_module.Cluster):
+        """The real start's output without processes: every node answers at once."""
+
+        def prepare(self) -> None:
+            return None
+
+        def start_node(self, code: str, *, wait: bool = True, timeout: float = 120) -> None:
+            return None
+
+        def wait_ready(self, code: str, timeout: float = 120) -> None:
+            return None
+
+        def wait(self) -> None:
+            return None
+
+        def stop(self) -> None:
+            return None
+
+    monkeypatch.setattr(cluster_module, "Cluster", Quick)
+    out = run("cluster", "--nodes", "330681,370402", "--base-port", "8301", "--root", "/tmp/unused-cluster")
+    for port in (8301, 8302):
+        assert out.count(f"http://127.0.0.1:{port}/ ") == 1, out

@@ -229,12 +229,8 @@ class Command(BaseCommand):
             demo=not options["no_demo"],
             log=self.stdout.write,
         )
-        cluster.start()
+        cluster.start()  # which prints each node's address once it answers
         try:
-            for node in cluster.nodes:
-                self.stdout.write(
-                    f"{node.code} {node.name}：{node.endpoint}/  （运维页面 {node.endpoint}/federation/operations/）"
-                )
             self.stdout.write("Ctrl-C 停止全部节点。")
             cluster.wait()
         except KeyboardInterrupt:
