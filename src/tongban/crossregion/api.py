@@ -233,9 +233,8 @@ def _detail_out(user: User, xcase: CrossRegionCase) -> dict[str, Any]:
 
 
 def _visible(user: User, ref: str) -> CrossRegionCase:
-    """The copy of this node the caller may see (the receiving copy first, as the page); else 404."""
-    rows = CrossRegionCase.objects.filter(ref=ref[:60]).select_related("local_case", "joint_case").order_by("-side")
-    found = next((row for row in rows if selectors.may_see(user, row)), None)
+    """The copy the caller works on, as the page shows it (selectors.visible_copy); else 404."""
+    found = selectors.visible_copy(user, ref[:60])
     if found is None:
         raise NotFound(NOT_FOUND, "ref")
     return found

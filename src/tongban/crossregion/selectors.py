@@ -233,6 +233,28 @@ def node_name_or_code(code: str) -> str:
         return code
 
 
+def _wants_receiving_copy(user: User, xcase: CrossRegionCase) -> bool:
+    """The applicant and the window clerks of the receiving centre work on the receiving copy."""
+    if xcase.side != Side.RECEIVING:
+        return False
+    if xcase.applicant_id is not None and xcase.applicant_id == user.pk:
+        return True
+    role = user.actor.staff_role
+    same_centre = xcase.receiving_centre_id is not None and xcase.receiving_centre_id == user.service_centre_id
+    return role is not None and role.value == "window_clerk" and same_centre
+
+
+def visible_copy(user: User, ref: str) -> CrossRegionCase | None:
+    """The copy of a case this user works on. One node holds one copy, except a 多地联办 leg decided on its
+    accepting node: there the receiving copy for its applicant and the receiving window, the deciding copy for
+    the deciding staff (whom the case core's policy lets see its local case)."""
+    if not user.is_authenticated:
+        return None
+    rows = list(CrossRegionCase.objects.filter(ref=ref).select_related("local_case", "joint_case"))
+    rows.sort(key=lambda r: (not _wants_receiving_copy(user, r), r.side == Side.RECEIVING))
+    return next((row for row in rows if may_see(user, row)), None)
+
+
 def may_resubmit(user: User, xcase: CrossRegionCase) -> bool:
     """Who answers a correction on the receiving side: the applicant of a 全程网办 case (online), the receiving
     centre's window clerks for a case it took (异地代收, 多地联办)."""
@@ -288,9 +310,11 @@ def overdue_forwarding(rows: list[CrossRegionCase]) -> list[CrossRegionCase]:
 
 
 def deciding_cases(user: User) -> list[CrossRegionCase]:
-    """On the deciding node: the cross-region cases whose local case the user may see."""
+    """On the deciding node: the cross-region cases whose local case the user may see; a leg this centre took
+    itself is listed once, among the window's own (its receiving copy)."""
     rows = CrossRegionCase.objects.filter(side=Side.DECIDING).select_related("local_case").order_by("-created_at")[:200]
-    return [r for r in rows if may_see(user, r)]
+    taken_here = set(window_cases(user).values_list("ref", flat=True)) if user.service_centre_id else set()
+    return [r for r in rows if r.ref not in taken_here and may_see(user, r)]
 
 
 def timeline(xcase: CrossRegionCase) -> QuerySet[CrossRegionEvent]:

@@ -177,13 +177,10 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, ref: str) -> CrossRegionCase:
-    here = transport.local_code()
-    rows = CrossRegionCase.objects.filter(ref=ref).select_related("local_case", "joint_case")
-    # One node holds one copy; where both are in one database (a leg on the accepting node), this node's side.
-    for row in sorted(rows, key=lambda r: (r.receiving_node if r.side == "receiving" else r.deciding_node) != here):
-        if selectors.may_see(_user(request), row):
-            return row
-    raise Http404("没有找到该跨域办件")
+    row = selectors.visible_copy(_user(request), ref)
+    if row is None:
+        raise Http404("没有找到该跨域办件")
+    return row
 
 
 @login_required

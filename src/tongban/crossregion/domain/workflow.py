@@ -232,7 +232,7 @@ def label(status: str) -> str:
 
 class JointPhase(StrEnum):
     RUNNING = "running"
-    DONE = "done"  # every leg closed with a grant
+    DONE = "done"  # every leg granted and its result handed over (closed): nothing waits at a window
     FAILED = "failed"  # a leg refused or denied: the legs after it end
     WITHDRAWN = "withdrawn"  # the applicant withdrew the matter: every leg not yet decided ended with it
 
@@ -308,6 +308,7 @@ def joint_phase(legs: Iterable[Leg]) -> JointPhase:
         return JointPhase.WITHDRAWN
     if any(leg_failed(leg) for leg in legs):
         return JointPhase.FAILED
-    if legs and all(leg_granted(leg) for leg in legs):
+    # A result still waiting at the window (RESULT_SENT) is granted but not finished for the applicant.
+    if legs and all(leg_granted(leg) and leg.status == S.CLOSED for leg in legs):
         return JointPhase.DONE
     return JointPhase.RUNNING

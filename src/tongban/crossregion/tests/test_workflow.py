@@ -88,8 +88,11 @@ def test_joint_legs_start_in_turn_and_a_failure_ends_those_after_it():
     out_denied = Leg("out", S.CLOSED, "denied")
     assert sorted(legs_to_end([out_denied, into, last])) == ["card", "in"]
     assert joint_phase([out_denied, into, last]) is JointPhase.FAILED
-    done = [out_granted, Leg("in", S.CLOSED, "granted", ("out",)), Leg("card", S.DECIDED, "granted", ("in",))]
+    done = [out_granted, Leg("in", S.CLOSED, "granted", ("out",)), Leg("card", S.CLOSED, "granted", ("in",))]
     assert joint_phase(done) is JointPhase.DONE
+    # Granted, but a result still waits at the window for the applicant: not yet 联办完成.
+    at_window = [*done[:2], Leg("card", S.RESULT_SENT, "granted", ("in",))]
+    assert joint_phase(at_window) is JointPhase.RUNNING
 
 
 def test_joint_dependencies_name_legs_and_never_go_round():
