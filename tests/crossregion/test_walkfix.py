@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from tongban.accounts.models import User
+from tongban.core.errors import DomainError
 from tongban.crossregion.domain.workflow import XStatus
 from tongban.crossregion.models import CrossRegionCase, JointCase
+from tongban.crossregion.services import guides
 
-from .conftest import JY, ZJ, take_move, user
+from .conftest import JY, SZ, ZJ, item, take_move
 from .test_modes import _grant_there
+from .test_pages import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def test_a_leg_decided_on_its_accepting_node_is_handed_over_at_its_window(federation):
@@ -46,3 +41,23 @@ def test_a_leg_decided_on_its_accepting_node_is_handed_over_at_its_window(federa
     assert done.status_code == 302
     assert CrossRegionCase.objects.get(ref=in_ref, side="receiving").status == XStatus.CLOSED
     assert JointCase.objects.get(pk=joint.pk).phase == "done"
+
+
+def test_the_apply_take_and_joint_pages_say_the_deciding_node_is_down_instead_of_a_500(federation, monkeypatch):
+    def down(node_code: str, item_code: str) -> guides.RemoteGuide:
+        raise DomainError("peer_unavailable", "暂时无法读取河南省济源市的办事指南，请稍后再试", "item")
+
+    monkeypatch.setattr(guides, "remote_guide", down)
+    code = item("no_crime_certificate", SZ).code
+    for who, url in (("zj_citizen_wang", f"/kuayu/apply/{SZ}/{code}/"), ("zj_window", f"/kuayu/take/{SZ}/{code}/")):
+        page = signed_in(who).get(url)
+        assert page.status_code == 503 and "暂时无法读取" in page.content.decode() and "<nav" in page.content.decode()
+    chosen = {
+        "leg_1_item": f"{JY}|{item('work_transfer_move', JY).code}",
+        "leg_2_item": f"{ZJ}|{item('work_transfer_move', ZJ).code}",
+        "leg_2_after": "1",
+    }
+    for step in ("", "forms"):
+        with federation.node(ZJ):
+            page = signed_in("zj_window").post("/kuayu/joint/new/", chosen | {"step": step})
+        assert page.status_code == 503 and "暂时无法读取" in page.content.decode()

@@ -75,6 +75,12 @@ def _guide_or_404(node: str, code: str) -> guides.RemoteGuide:
     return guides.remote_guide(node, code)
 
 
+def _guide_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """The deciding node's guide could not be read (node down, item not published): the page, not a 500."""
+    status = 503 if exc.code == "peer_unavailable" else exc.status
+    return render(request, "crossregion/unavailable.html", {"message": exc.message}, status=status)
+
+
 def _form_page(request: HttpRequest, template: str, guide: guides.RemoteGuide, **context: Any) -> HttpResponse:
     values = context.pop("values", {})
     errors = context.pop("errors", {})
@@ -97,7 +103,10 @@ def _form_phone(guide: guides.RemoteGuide, answers: dict[str, Any]) -> str:
 @login_required
 def apply(request: HttpRequest, node: str, code: str) -> HttpResponse:
     """全程网办 for an applicant of this node."""
-    guide = _guide_or_404(node, code)
+    try:
+        guide = _guide_or_404(node, code)
+    except DomainError as exc:
+        return _guide_error(request, exc)
     if request.method != "POST":
         return _form_page(request, "crossregion/apply.html", guide)
     answers = case_forms.read_schema_post(guide.form_schema, request.POST)
@@ -125,7 +134,10 @@ def take(request: HttpRequest, node: str, code: str) -> HttpResponse:
     """异地代收: the window takes an application for another region's item."""
     if not _is_clerk(request):
         raise PermissionDenied("只有服务中心窗口人员可以跨域代收")
-    guide = _guide_or_404(node, code)
+    try:
+        guide = _guide_or_404(node, code)
+    except DomainError as exc:
+        return _guide_error(request, exc)
     if request.method != "POST":
         return _form_page(request, "crossregion/take.html", guide)
     answers = case_forms.read_schema_post(guide.form_schema, request.POST)
@@ -391,8 +403,9 @@ def joint_new(request: HttpRequest) -> HttpResponse:
     try:
         joint.plan_legs(legs)
         guide_of = joint.leg_guides(legs)
-    except DomainError as exc:
-        return render(request, "crossregion/joint_new.html", context | {"error": exc.message}, status=400)
+    except DomainError as exc:  # a leg node down: its guide (form, papers) cannot be read now
+        status = 503 if exc.code == "peer_unavailable" else 400
+        return render(request, "crossregion/joint_new.html", context | {"error": exc.message}, status=status)
     if request.POST.get("step") != "forms":
         return _joint_forms(request, legs, guide_of)
     legs = [replace(leg, form_data=_leg_answers(request, leg, guide_of[leg.key])) for leg in legs]
