@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from tongban.cases.services import desk
+from tongban.cases.services.context import Ctx
 from tongban.core.errors import DomainError
 from tongban.crossregion.domain.workflow import XStatus
 from tongban.crossregion.models import CrossRegionCase, JointCase
-from tongban.crossregion.services import guides
+from tongban.crossregion.services import guides, receiving
 
-from .conftest import JY, SZ, ZJ, item, take_move
+from tongban.outbox.models import Message as OutboxMessage
+
+from .conftest import JY, SZ, ZJ, item, take_move, take_no_crime, user
 from .test_modes import _grant_there
 from .test_pages import signed_in
 
@@ -61,3 +65,24 @@ def test_the_apply_take_and_joint_pages_say_the_deciding_node_is_down_instead_of
         with federation.node(ZJ):
             page = signed_in("zj_window").post("/kuayu/joint/new/", chosen | {"step": step})
         assert page.status_code == 503 and "暂时无法读取" in page.content.decode()
+
+
+def test_the_deciding_offices_correction_note_reaches_the_window_page_timeline_and_sms(federation):
+    xcase = take_no_crime(federation)
+    with federation.node(ZJ):
+        receiving.forward(user("zj_window"), xcase)
+    federation.deliver()
+    theirs = CrossRegionCase.objects.get(ref=xcase.ref, side="deciding")
+    note = "身份证复印件字迹模糊，请提供清晰扫描件"
+    with federation.node(SZ):
+        desk.request_correction(
+            Ctx(user("shizhong_window"), "window"), theirs.local_case, ["居民身份证（申请人）"], note=note
+        )
+    federation.deliver()
+    xcase.refresh_from_db()
+    assert xcase.status == XStatus.CORRECTION and xcase.correction_note == note
+    assert note in xcase.events.get(action="request_correction").note
+    sms = OutboxMessage.objects.filter(topic="notify", payload__kind="crossregion_request_correction").last()
+    assert sms is not None and note in sms.payload["body"]
+    page = signed_in("zj_window").get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    assert f"办理地说明：{note}" in page

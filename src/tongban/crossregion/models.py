@@ -101,6 +101,7 @@ class CrossRegionCase(models.Model):
     # ({"key", "label", "value", "field": the form schema's entry}); the other lines are read, not collected.
     correction_materials = models.JSONField("补正材料（需扫描上传）", default=list, blank=True)
     correction_fields = models.JSONField("需更正的申请表栏目", default=list, blank=True)
+    correction_note = models.TextField("补正说明", blank=True)  # what the deciding office wrote with the list
     refusal_reason = models.TextField("不予受理理由", blank=True)
     decision = models.CharField("决定", max_length=10, blank=True)
     decision_reason = models.TextField("决定理由", blank=True)

@@ -200,7 +200,8 @@ def _delivery(case: Case, action: XAction) -> str:
 
 def _note(case: Case, action: XAction) -> str:
     if action is XAction.REQUEST_CORRECTION:
-        return "请补正：" + "、".join(case.correction_items)
+        note = correction_note(case)
+        return "请补正：" + "、".join(case.correction_items) + (f"；说明：{note}" if note else "")
     if action is XAction.REFUSE:
         return case.refusal_reason
     if action is XAction.ACCEPT:
@@ -211,6 +212,12 @@ def _note(case: Case, action: XAction) -> str:
         licence = results.licence_note(case)
         return f"出件：{case.get_result_delivery_display()}" + (f"；{licence}" if licence else "")
     return ""
+
+
+def correction_note(case: Case) -> str:
+    """The office's own words with its latest correction request (the case core keeps them as its reason)."""
+    event = case.events.filter(action=CaseAction.REQUEST_CORRECTION.value).order_by("-id").first()
+    return (event.reason or "").strip() if event is not None else ""
 
 
 def correction_parts(case: Case) -> tuple[list[str], list[dict[str, Any]]]:
@@ -247,7 +254,12 @@ def _copy(case: Case, action: XAction):
         extra: dict[str, Any] = {}
         if action is XAction.REQUEST_CORRECTION:
             row.correction_materials, row.correction_fields = correction_parts(case)
-            extra = {"correction_materials": row.correction_materials, "correction_fields": row.correction_fields}
+            row.correction_note = correction_note(case)
+            extra = {
+                "correction_materials": row.correction_materials,
+                "correction_fields": row.correction_fields,
+                "correction_note": row.correction_note,
+            }
         if action is XAction.ISSUE_RESULT:
             row.result_note, extra = results.result_summary(case)
         return extra | {
@@ -269,7 +281,7 @@ def _resubmitted(data: dict):
         materials = data.get("materials", [])
         row.materials = [*row.materials, *({k: v for k, v in m.items() if k != "content"} for m in materials)]
         row.form_data = {**row.form_data, **(data.get("form_changes") or {})}
-        row.correction_materials, row.correction_fields = [], []
+        row.correction_materials, row.correction_fields, row.correction_note = [], [], ""
 
     return effect
 

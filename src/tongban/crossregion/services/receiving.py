@@ -191,7 +191,7 @@ def resubmit(
     def effect(row: CrossRegionCase) -> dict:
         row.materials = [*row.materials, *stored]
         row.form_data = {**row.form_data, **changes}
-        row.correction_materials, row.correction_fields = [], []
+        row.correction_materials, row.correction_fields, row.correction_note = [], [], ""
         return {"materials": files.with_content(stored), "form_changes": changes}
 
     labels = {f["key"]: f["label"] for f in xcase.correction_fields}
@@ -248,6 +248,7 @@ def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRe
             "correction_items",
             "correction_materials",
             "correction_fields",
+            "correction_note",
             "refusal_reason",
             "decision",
             "decision_reason",
