@@ -86,3 +86,27 @@ def test_the_deciding_offices_correction_note_reaches_the_window_page_timeline_a
     assert sms is not None and note in sms.payload["body"]
     page = signed_in("zj_window").get(f"/kuayu/case/{xcase.ref}/").content.decode()
     assert f"办理地说明：{note}" in page
+
+
+def test_a_form_answer_corrected_in_an_earlier_legs_correction_reaches_the_later_legs_form(federation):
+    joint = take_move(federation)
+    federation.deliver()
+    out_leg = joint.legs.get(leg_key="out", side="receiving")
+    out_there = CrossRegionCase.objects.get(ref=out_leg.ref, side="deciding")
+    with federation.node(JY):
+        desk.request_correction(
+            Ctx(user("jiyuan_window"), "window"), out_there.local_case, [], fields=["move_to_address"]
+        )
+    federation.deliver()
+    out_leg.refresh_from_db()
+    corrected = "浙江省诸暨市暨阳街道艮塔东路1号"
+    with federation.node(ZJ):
+        receiving.resubmit(user("zj_window"), out_leg, [], form_changes={"move_to_address": corrected})
+    federation.deliver()
+    out_there.refresh_from_db()
+    _grant_there(federation, JY, out_there.local_case, "jiyuan_window", "jiyuan_police_approver")
+    federation.deliver()
+    in_leg = joint.legs.get(leg_key="in", side="receiving")
+    in_here = CrossRegionCase.objects.get(ref=in_leg.ref, side="deciding")
+    assert in_leg.form_data["move_to_address"] == corrected
+    assert in_here.local_case.form_data["move_to_address"] == corrected

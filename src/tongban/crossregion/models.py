@@ -102,6 +102,8 @@ class CrossRegionCase(models.Model):
     correction_materials = models.JSONField("补正材料（需扫描上传）", default=list, blank=True)
     correction_fields = models.JSONField("需更正的申请表栏目", default=list, blank=True)
     correction_note = models.TextField("补正说明", blank=True)  # what the deciding office wrote with the list
+    # Every answer a 补正 changed ({key: value}): a later 多地联办 leg asking the same key starts with it.
+    corrected_answers = models.JSONField("补正更正的申请表栏目", default=dict, blank=True)
     refusal_reason = models.TextField("不予受理理由", blank=True)
     decision = models.CharField("决定", max_length=10, blank=True)
     decision_reason = models.TextField("决定理由", blank=True)

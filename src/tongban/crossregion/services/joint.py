@@ -224,6 +224,15 @@ def current_papers(own: list[dict], earlier: Iterable[CrossRegionCase]) -> list[
     return list(papers.values())
 
 
+def current_answers(own: dict[str, Any], legs: Iterable[CrossRegionCase]) -> dict[str, Any]:
+    """A starting leg's answers: where its form asks a key another leg's 补正 corrected, the corrected answer
+    (legs in the order taken: a later correction wins)."""
+    answers = dict(own)
+    for leg in legs:
+        answers |= {k: v for k, v in (leg.corrected_answers or {}).items() if k in answers}
+    return answers
+
+
 def advance(joint: JointCase) -> None:
     """Start what may start, end what never can, follow the phase, and tell every leg node that holds its
     application how the joint case stands (called after every leg's change)."""
@@ -245,6 +254,7 @@ def advance(joint: JointCase) -> None:
 
         def hand_on(r: CrossRegionCase, passed: dict = passed, earlier: list = earlier) -> None:
             r.passed_data = passed  # structured, for the services; the form shows it as a sentence
+            r.form_data = current_answers(r.form_data, rows.values())
             r.form_data = {**r.form_data, "前序环节": _as_text(passed)} if passed else r.form_data
             r.materials = current_papers(r.materials, earlier)
             r.forwarded_at = clock.now()

@@ -191,6 +191,7 @@ def resubmit(
     def effect(row: CrossRegionCase) -> dict:
         row.materials = [*row.materials, *stored]
         row.form_data = {**row.form_data, **changes}
+        row.corrected_answers = {**row.corrected_answers, **changes}
         row.correction_materials, row.correction_fields, row.correction_note = [], [], ""
         return {"materials": files.with_content(stored), "form_changes": changes}
 
