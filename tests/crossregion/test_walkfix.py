@@ -11,6 +11,8 @@ from tongban.crossregion.domain.workflow import XStatus
 from tongban.crossregion.models import CrossRegionCase, JointCase
 from tongban.crossregion.services import guides, receiving
 
+from tongban.core import clock
+from tongban.federation.models import OutgoingMessage
 from tongban.outbox.models import Message as OutboxMessage
 
 from .conftest import JY, SZ, ZJ, item, take_move, take_no_crime, user
@@ -110,3 +112,27 @@ def test_a_form_answer_corrected_in_an_earlier_legs_correction_reaches_the_later
     in_here = CrossRegionCase.objects.get(ref=in_leg.ref, side="deciding")
     assert in_leg.form_data["move_to_address"] == corrected
     assert in_here.local_case.form_data["move_to_address"] == corrected
+
+
+def test_until_the_deciding_node_signs_for_the_application_the_pages_say_so(federation):
+    xcase = take_no_crime(federation)
+    with federation.node(ZJ):
+        receiving.forward(user("zj_window"), xcase)
+    logged = OutgoingMessage.objects.create(  # what the real transport logs; the test's transport logs nothing
+        sender=ZJ,
+        recipient=SZ,
+        case_ref=xcase.ref,
+        message_type="crossregion.application",
+        sequence=1,
+        sent_at=clock.now(),
+        body="{}",
+        body_hash="0" * 64,
+        signature="0" * 128,
+    )
+    clerk = signed_in("zj_window")
+    for url in (f"/kuayu/case/{xcase.ref}/", "/kuayu/window/"):
+        assert "已转递，待办理地签收" in clerk.get(url).content.decode()
+    logged.status = OutgoingMessage.Status.ACKNOWLEDGED
+    logged.save()
+    page = clerk.get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    assert "已转递，待办理地签收" not in page and "已转递待受理" in page

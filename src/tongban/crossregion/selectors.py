@@ -13,6 +13,7 @@ from tongban.accounts.models import User
 from tongban.cases.domain import policy as case_policy
 from tongban.cases.facts import case_facts
 from tongban.core import clock
+from tongban.federation.models import OutgoingMessage
 
 from . import transport
 from .domain import policy as x_policy
@@ -301,6 +302,26 @@ def window_cases(user: User) -> QuerySet[CrossRegionCase]:
     return CrossRegionCase.objects.filter(side=Side.RECEIVING, receiving_centre_id=user.service_centre_id).order_by(
         "-created_at"
     )
+
+
+UNSIGNED_LABEL = "已转递，待办理地签收"
+
+
+def with_shown_status(rows: list[CrossRegionCase]) -> list[CrossRegionCase]:
+    """Each row's ``shown_status``: its status, or 已转递，待办理地签收 while the deciding node has not yet signed
+    for the application (the federation's log still holds the message as pending)."""
+    from .services.perform import APPLICATION_MESSAGE  # the services import this module
+
+    forwarded = {r.ref for r in rows if r.side == Side.RECEIVING and r.status == XStatus.FORWARDED}
+    unsigned = set(
+        OutgoingMessage.objects.filter(
+            case_ref__in=forwarded, message_type=APPLICATION_MESSAGE, status=OutgoingMessage.Status.PENDING
+        ).values_list("case_ref", flat=True)
+    )
+    for r in rows:
+        pending = r.ref in unsigned and r.side == Side.RECEIVING and r.status == XStatus.FORWARDED
+        r.shown_status = UNSIGNED_LABEL if pending else r.status_label  # type: ignore[attr-defined]
+    return rows
 
 
 def overdue_forwarding(rows: list[CrossRegionCase]) -> list[CrossRegionCase]:

@@ -168,7 +168,7 @@ def take(request: HttpRequest, node: str, code: str) -> HttpResponse:
 def window(request: HttpRequest) -> HttpResponse:
     if not _is_clerk(request):
         raise PermissionDenied("只有服务中心窗口人员可以使用跨域通办窗口")
-    rows = list(selectors.window_cases(_user(request))[:200])
+    rows = selectors.with_shown_status(list(selectors.window_cases(_user(request))[:200]))
     return render(
         request,
         "crossregion/window.html",
@@ -185,7 +185,9 @@ def window(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(request, "crossregion/mine.html", {"rows": selectors.mine_grouped(_user(request))})
+    rows = selectors.mine_grouped(_user(request))
+    selectors.with_shown_status([c for row in rows for c in (row.case, *row.legs) if c is not None])
+    return render(request, "crossregion/mine.html", {"rows": rows})
 
 
 def _visible(request: HttpRequest, ref: str) -> CrossRegionCase:
@@ -197,7 +199,7 @@ def _visible(request: HttpRequest, ref: str) -> CrossRegionCase:
 
 @login_required
 def detail(request: HttpRequest, ref: str) -> HttpResponse:
-    xcase = _visible(request, ref)
+    xcase = selectors.with_shown_status([_visible(request, ref)])[0]
     staff = not _user(request).actor.applicant
     audit(
         "crossregion.view",
