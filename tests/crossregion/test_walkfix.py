@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tongban.cases.services import desk
@@ -49,11 +51,12 @@ def test_a_leg_decided_on_its_accepting_node_is_handed_over_at_its_window(federa
     assert JointCase.objects.get(pk=joint.pk).phase == "done"
 
 
-def test_the_apply_take_and_joint_pages_say_the_deciding_node_is_down_instead_of_a_500(federation, monkeypatch):
-    def down(node_code: str, item_code: str) -> guides.RemoteGuide:
-        raise DomainError("peer_unavailable", "暂时无法读取河南省济源市的办事指南，请稍后再试", "item")
+def _down(node_code: str, item_code: str) -> guides.RemoteGuide:
+    raise DomainError("peer_unavailable", "暂时无法读取办理地的办事指南，请稍后再试", "item")
 
-    monkeypatch.setattr(guides, "remote_guide", down)
+
+def test_the_apply_take_and_joint_pages_say_the_deciding_node_is_down_instead_of_a_500(federation, monkeypatch):
+    monkeypatch.setattr(guides, "remote_guide", _down)
     code = item("no_crime_certificate", SZ).code
     for who, url in (("zj_citizen_wang", f"/kuayu/apply/{SZ}/{code}/"), ("zj_window", f"/kuayu/take/{SZ}/{code}/")):
         page = signed_in(who).get(url)
@@ -136,3 +139,23 @@ def test_until_the_deciding_node_signs_for_the_application_the_pages_say_so(fede
     logged.save()
     page = clerk.get(f"/kuayu/case/{xcase.ref}/").content.decode()
     assert "已转递，待办理地签收" not in page and "已转递待受理" in page
+
+
+def test_the_window_sees_when_it_forwarded_and_what_it_sent(federation, monkeypatch):
+    xcase = take_no_crime(federation)
+    with federation.node(ZJ):
+        receiving.forward(user("zj_window"), xcase)
+    clerk = signed_in("zj_window")
+    listed = clerk.get("/kuayu/window/").content.decode()
+    assert re.search(r"已于 \d\d-\d\d \d\d:\d\d 转递", listed)
+    schema = guides.remote_guide(SZ, xcase.item_code).form_schema
+    labelled = next(f for f in schema if xcase.form_data.get(f["key"]) and f["key"] != f.get("label"))
+    page = clerk.get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    sent = page.split('id="xr-sent"')[1].split("</section>")[0]
+    assert f"<dt>{labelled['label']}</dt>" in sent and "居民身份证（申请人）" in sent and "id.pdf" in sent
+    monkeypatch.setattr(guides, "remote_guide", _down)  # the deciding node down: the keys instead
+    page = clerk.get(f"/kuayu/case/{xcase.ref}/").content.decode()
+    assert f"<dt>{labelled['key']}</dt>" in page.split('id="xr-sent"')[1]
+    # An administrator sees the case, not the applicant's answers (personal data).
+    other = signed_in("zj_admin").get(f"/kuayu/case/{xcase.ref}/")
+    assert other.status_code == 200 and 'id="xr-sent"' not in other.content.decode()

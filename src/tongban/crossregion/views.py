@@ -221,11 +221,22 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
             "staff": staff,
             "correction": _correction_form(xcase) if selectors.may_resubmit(_user(request), xcase) else None,
             "results": list(enumerate(xcase.results)) if selectors.may_get_results(_user(request), xcase) else [],
+            "sent": _sent(xcase) if selectors.may_get_results(_user(request), xcase) else None,
             "verify_url": selectors.licence_check_url(xcase),
             "late": xcase in selectors.overdue_forwarding([xcase]),
             "can_withdraw": XAction.WITHDRAW in possible and receiving.may_withdraw(_user(request), xcase),
         },
     )
+
+
+def _sent(xcase: CrossRegionCase) -> dict[str, Any]:
+    """What this side sent (for the applicant and the receiving window): the answers labelled by the deciding
+    node's form where its guide can be read now, else by their keys; the names of the files."""
+    try:
+        schema = guides.guide_for(xcase.deciding_node, xcase.item_code).form_schema
+    except DomainError:
+        schema = []
+    return {"answers": case_forms.form_rows(schema, xcase.form_data), "materials": xcase.materials}
 
 
 @login_required
