@@ -8,12 +8,11 @@ import pytest
 
 from tongban.cases.services import desk
 from tongban.cases.services.context import Ctx
+from tongban.core import clock
 from tongban.core.errors import DomainError
 from tongban.crossregion.domain.workflow import XStatus
 from tongban.crossregion.models import CrossRegionCase, JointCase
 from tongban.crossregion.services import guides, receiving
-
-from tongban.core import clock
 from tongban.federation.models import OutgoingMessage
 from tongban.outbox.models import Message as OutboxMessage
 
