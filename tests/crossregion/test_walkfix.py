@@ -158,3 +158,19 @@ def test_the_window_sees_when_it_forwarded_and_what_it_sent(federation, monkeypa
     # An administrator sees the case, not the applicant's answers (personal data).
     other = signed_in("zj_admin").get(f"/kuayu/case/{xcase.ref}/")
     assert other.status_code == 200 and 'id="xr-sent"' not in other.content.decode()
+
+
+def test_notices_of_a_joint_leg_name_the_joint_case_never_the_legs_internal_ref(federation):
+    joint = take_move(federation)
+    federation.deliver()
+    out_leg = joint.legs.get(leg_key="out", side="receiving")
+    there = CrossRegionCase.objects.get(ref=out_leg.ref, side="deciding")
+    with federation.node(JY):
+        desk.accept(Ctx(user("jiyuan_window"), "window"), there.local_case)
+    federation.deliver()
+    with federation.node(ZJ):
+        receiving.withdraw(user("zj_window"), out_leg, "申请人不再迁移")
+    notices = list(OutboxMessage.objects.filter(topic="notify", payload__case_number__startswith=joint.ref))
+    assert {n.payload["kind"] for n in notices} >= {"crossregion_accept", "crossregion_withdraw"}
+    for n in notices:
+        assert n.payload["case_number"] == joint.ref and f"{joint.ref}-" not in n.payload["body"], n.payload

@@ -281,7 +281,7 @@ def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRe
                     if action is XAction.ISSUE_RESULT and row.results
                     else ""
                 ),
-                row.ref,
+                row.joint_ref or row.ref,  # a leg's notices file under its joint case's number, never "…-leg1"
                 f"crossregion_{action.value}",
             )
         )
@@ -337,10 +337,9 @@ def _why(reason: str):
 def _tell_applicant(row: CrossRegionCase, title: str, text: str, kind: str) -> None:
     if row.applicant_phone:
         where = row.joint_case.name if row.joint_case is not None else f"“{row.item_name}”（{row.peer_name}办理）"
+        number = row.joint_ref or row.ref
         notify(
-            Message(
-                row.applicant_phone, row.applicant_name, title, f"【{row.ref}】您申请的{where}{text}", row.ref, kind
-            )
+            Message(row.applicant_phone, row.applicant_name, title, f"【{number}】您申请的{where}{text}", number, kind)
         )
 
 
