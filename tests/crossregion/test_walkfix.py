@@ -23,11 +23,16 @@ from .test_pages import signed_in
 pytestmark = pytest.mark.django_db
 
 
-def test_a_leg_decided_on_its_accepting_node_is_handed_over_at_its_window(federation):
+def _move_at_first_node(federation) -> tuple[JointCase, CrossRegionCase, CrossRegionCase]:
+    """济源 迁出 then 诸暨 迁入 taken at 诸暨, the first leg delivered: (joint, its receiving copy, 济源's copy)."""
     joint = take_move(federation)
     federation.deliver()
-    out_ref = joint.legs.get(leg_key="out", side="receiving").ref
-    out_there = CrossRegionCase.objects.get(ref=out_ref, side="deciding")
+    out_leg = joint.legs.get(leg_key="out", side="receiving")
+    return joint, out_leg, CrossRegionCase.objects.get(ref=out_leg.ref, side="deciding")
+
+
+def test_a_leg_decided_on_its_accepting_node_is_handed_over_at_its_window(federation):
+    joint, _, out_there = _move_at_first_node(federation)
     _grant_there(federation, JY, out_there.local_case, "jiyuan_window", "jiyuan_police_approver")
     federation.deliver()
     in_ref = joint.legs.get(leg_key="in", side="receiving").ref
@@ -93,10 +98,7 @@ def test_the_deciding_offices_correction_note_reaches_the_window_page_timeline_a
 
 
 def test_a_form_answer_corrected_in_an_earlier_legs_correction_reaches_the_later_legs_form(federation):
-    joint = take_move(federation)
-    federation.deliver()
-    out_leg = joint.legs.get(leg_key="out", side="receiving")
-    out_there = CrossRegionCase.objects.get(ref=out_leg.ref, side="deciding")
+    joint, out_leg, out_there = _move_at_first_node(federation)
     with federation.node(JY):
         desk.request_correction(
             Ctx(user("jiyuan_window"), "window"), out_there.local_case, [], fields=["move_to_address"]
@@ -161,10 +163,7 @@ def test_the_window_sees_when_it_forwarded_and_what_it_sent(federation, monkeypa
 
 
 def test_notices_of_a_joint_leg_name_the_joint_case_never_the_legs_internal_ref(federation):
-    joint = take_move(federation)
-    federation.deliver()
-    out_leg = joint.legs.get(leg_key="out", side="receiving")
-    there = CrossRegionCase.objects.get(ref=out_leg.ref, side="deciding")
+    joint, out_leg, there = _move_at_first_node(federation)
     with federation.node(JY):
         desk.accept(Ctx(user("jiyuan_window"), "window"), there.local_case)
     federation.deliver()
