@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from tongban.cases.services import desk
 from tongban.cases.services.context import Ctx
 from tongban.core import clock
 from tongban.core.errors import DomainError
+from tongban.crossregion import views
 from tongban.crossregion.domain.workflow import XStatus
 from tongban.crossregion.models import CrossRegionCase, JointCase
 from tongban.crossregion.services import guides, receiving
@@ -173,3 +175,13 @@ def test_notices_of_a_joint_leg_name_the_joint_case_never_the_legs_internal_ref(
     assert {n.payload["kind"] for n in notices} >= {"crossregion_accept", "crossregion_withdraw"}
     for n in notices:
         assert n.payload["case_number"] == joint.ref and f"{joint.ref}-" not in n.payload["body"], n.payload
+
+
+@pytest.mark.parametrize("template", sorted((Path(views.__file__).parent / "templates/crossregion").glob("*.html")))
+def test_tables_stack_on_a_phone_and_buttons_use_the_sites_classes(template):
+    html = template.read_text(encoding="utf-8")
+    assert html.count("<table") == html.count('<div class="table-wrap"><table class="data stack')
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S):
+        cells = re.findall(r"<td[^>]*>", row)
+        assert all("data-label" in c or "colspan" in c for c in cells), row  # each value names its column
+    assert 'class="button' not in html and not re.search(r"<button(?![^>]*class=)", html)
