@@ -185,3 +185,11 @@ def test_tables_stack_on_a_phone_and_buttons_use_the_sites_classes(template):
         cells = re.findall(r"<td[^>]*>", row)
         assert all("data-label" in c or "colspan" in c for c in cells), row  # each value names its column
     assert 'class="button' not in html and not re.search(r"<button(?![^>]*class=)", html)
+
+
+def test_the_joint_intake_has_each_later_leg_wait_for_the_one_before_by_default(federation):
+    page = signed_in("zj_window").get("/kuayu/joint/new/").content.decode()
+    for slot in (2, 3):
+        chosen = re.search(rf'<select id="leg_{slot}_after".*?</select>', page, re.S).group(0)  # type: ignore[union-attr]
+        assert re.findall(r'<option value="(\d*)"[^>]* selected', chosen) == [str(slot - 1)]
+    assert '<select id="leg_1_after"' not in page  # the first leg waits for nothing

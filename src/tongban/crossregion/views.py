@@ -405,8 +405,12 @@ def joint_new(request: HttpRequest) -> HttpResponse:
     if not _is_clerk(request):
         raise PermissionDenied("只有服务中心窗口人员可以受理多地联办")
     offers = [o for o in selectors.other_regions_items(include_here=True) if o.joint]  # this node's own too
+    posted = request.method == "POST"
     slots = [
-        {k: request.POST.get(f"leg_{i}_{k}", "") for k in ("title", "item", "after")} | {"i": i, "earlier": range(1, i)}
+        {k: request.POST.get(f"leg_{i}_{k}", "") for k in ("title", "item", "after")}
+        # A leg after the first usually waits for the one before it (迁出 then 迁入): offered as the default.
+        | ({} if posted or i == 1 else {"after": str(i - 1)})
+        | {"i": i, "earlier": range(1, i)}
         for i in LEG_SLOTS
     ]
     context: dict[str, Any] = {"offers": offers, "slots": slots, "joint_name": request.POST.get("joint_name", "")}
