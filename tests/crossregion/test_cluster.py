@@ -154,6 +154,13 @@ def test_three_modes_between_three_nodes_the_window_in_the_browser(federation_no
 
     wait_for(lambda: status(n, SZ, proxy, "deciding") == "closed", "the hand-over reported to 市中区")
     wait_for(lambda: status(n, ZJ, online, "receiving") == "closed", "the online result on 诸暨")
+    # The move-in decided here, its result at this window: not 联办完成 until the applicant has it (the window's
+    # page is the receiving copy although both copies are in this node's database).
+    wait_for(lambda: status(n, ZJ, in_leg, "receiving") == "result_sent", "the move-in result at 诸暨's window")
+    assert json.loads(step(n, ZJ, f"state({joint!r})").strip().splitlines()[-1])["joint"] == ["running"]
+    page.goto(f"{n.url(ZJ)}/kuayu/case/{in_leg}/")
+    page.get_by_role("button", name="申请人已领取结果").click()
+    expect(page.locator("#xr-status")).to_have_text("已办结")
     joint_state = json.loads(step(n, ZJ, f"state({joint!r})").strip().splitlines()[-1])
     assert joint_state["joint"] == ["done"]
     assert status(n, ZJ, out_leg, "receiving") == "closed" and status(n, JY, out_leg, "deciding") == "closed"
