@@ -102,6 +102,34 @@ def test_proxy_taken_corrected_accepted_decided_and_picked_up_at_the_receiving_w
     ]
 
 
+def test_a_resubmission_the_local_case_no_longer_awaits_is_noted_and_later_messages_flow(federation):
+    """If the deciding node's case moved on before the receiving window's correction arrived, the papers are
+    named on the timeline and the handler does not raise (a raising handler holds the case's later messages)."""
+    xcase = take_no_crime(federation)
+    with federation.node(ZJ):
+        receiving.forward(user("zj_window"), xcase)
+    federation.deliver()
+    case = both(xcase.ref)[1].local_case
+    clerk = Ctx(user("shizhong_window"), "window")
+    with federation.node(SZ):
+        desk.request_correction(clerk, case, ["授权委托书及代理人居民身份证"])
+    federation.deliver()
+    Case.objects.filter(pk=case.pk).update(status="submitted")  # moved on here (as a local resubmission did)
+    with federation.node(ZJ):
+        mine = both(xcase.ref)[0]
+        receiving.resubmit(user("zj_window"), mine, [("授权委托书及代理人居民身份证", "l.pdf", pdf("letter"))])
+    federation.deliver()
+    mine, theirs = both(xcase.ref)
+    assert theirs.status == XStatus.FORWARDED and mine.status == XStatus.FORWARDED
+    noted = theirs.events.filter(note__contains="未重新提交").get()
+    assert "授权委托书及代理人居民身份证" in noted.note and case.number in noted.note
+    assert mine.events.filter(note__contains="未重新提交").exists()  # the receiving window learns it too
+    with federation.node(SZ):
+        desk.accept(clerk, Case.objects.get(pk=case.pk))
+    federation.deliver()
+    assert both(xcase.ref)[0].status == XStatus.ACCEPTED
+
+
 def test_proxy_refused_by_the_deciding_node_reaches_the_window(federation):
     xcase = take_no_crime(federation)
     with federation.node(ZJ):

@@ -12,6 +12,7 @@ from tongban.accounts.models import User
 from tongban.cases.forms import FIELD_PREFIX
 from tongban.cases.services import desk
 from tongban.cases.services.context import Ctx
+from tongban.core.errors import DomainError
 from tongban.core.testing.files import pdf
 from tongban.crossregion.models import CrossRegionCase
 from tongban.crossregion.services import guides
@@ -259,6 +260,15 @@ def test_the_deciding_nodes_case_page_speaks_of_the_receiving_node(federation):
     with federation.node(SZ):
         desk.request_correction(clerk, case, ["授权委托书及代理人居民身份证"])
     page = there.get(f"/cases/{case.number}/?print=correction").content.decode()
+    # The applicant corrects at the receiving node: no 补正后重新提交 (nor upload) for this node's window.
+    assert f"/cases/{case.number}/do/resubmit/" not in page and 'name="material_' not in page
+    refused = there.post(f"/cases/{case.number}/do/resubmit/", {"revision": case.revision})
+    assert refused.status_code == 409
+    with federation.node(SZ), pytest.raises(DomainError) as denied:
+        desk.resubmit(clerk, case)
+    assert denied.value.status == 403 and "收件地" in denied.value.message
+    case.refresh_from_db()
+    assert case.status == "correction"
     assert 'id="remote-notice"' in page and re.search("诸暨市的收件窗口告知申请人", page) and "交申请人签收" not in page
     federation.deliver()
     with federation.node(ZJ):
