@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 
 from tongban.cases.models import Case
 from tongban.cases.services import back_office, desk, results
@@ -256,6 +257,14 @@ def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
         assert in_here.local_case.materials.filter(name=paper, sha256=better).exists()
     out_there.refresh_from_db()
     assert [leg["status"] for leg in out_there.joint_overview["legs"]][1] != XStatus.WAITING  # kept up to date
+    # The leg's local case page shows what the earlier leg decided and links to its cross-region case.
+    office = Client()
+    office.force_login(user("zj_police_approver"))
+    with federation.node(ZJ):
+        page = office.get(f"/cases/{in_here.local_case.number}/").content.decode()
+    earlier = page.split('id="earlier-legs"')[1].split("</section>")[0]
+    assert "前序环节结果" in earlier and "迁出地：准予迁出" in earlier and out_there.local_case.number in earlier
+    assert "符合迁移条件" in earlier and f'href="/kuayu/case/{in_here.ref}/"' in page
 
     _grant_there(federation, ZJ, in_here.local_case, "zj_window", "zj_police_approver")
     federation.deliver()

@@ -531,6 +531,7 @@ def detail_context(
         "delivery_label": DELIVERY_LABELS.get(case.result_delivery, ""),
         "result_licence_url": services.result_licence_url(case) if personal else "",
         "extra_links": page_extras.case_links(request.user, case),
+        "extra_sections": page_extras.case_sections(request.user, case),
         "result_document_url": reverse("cases:result_document", args=[case.number])
         if personal and electronic_document(case)
         else "",
