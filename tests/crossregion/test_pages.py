@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 
 import pytest
 from django.test import Client
+from pypdf import PdfReader
 
 from tongban.accounts.models import User
 from tongban.cases.forms import FIELD_PREFIX
+from tongban.cases.notices import NoticeKind, render_notice
 from tongban.cases.services import desk
 from tongban.cases.services.context import Ctx
 from tongban.core.errors import DomainError
@@ -20,6 +23,10 @@ from tongban.crossregion.services import guides
 from .conftest import APPLICANT, JY, SZ, ZJ, answers, item
 
 pytestmark = pytest.mark.django_db
+
+
+def words_of(document: bytes) -> str:
+    return re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(document)).pages))
 
 
 def signed_in(username: str) -> Client:
@@ -279,6 +286,16 @@ def test_the_deciding_nodes_case_page_speaks_of_the_receiving_node(federation):
     case.refresh_from_db()
     with federation.node(SZ):
         case = desk.accept(clerk, case)
+    # Accepted: the notice goes to the receiving node, which tells the applicant (nothing to collect for it);
+    # the applicant rates there, not on this window's screen; the page is no 窗口收件 case of this centre.
+    page = there.get(f"/cases/{case.number}/?print=acceptance").content.decode()
+    remote = page.split('id="remote-notice"')[1].split("</p>")[0]
+    assert "告知申请人" in remote and "代收" not in remote and 'id="open-screen"' not in page
+    assert "窗口收件" not in page.split('class="breadcrumbs"')[1].split("</nav>")[0]
+    notice = words_of(render_notice(case, NoticeKind.ACCEPTANCE))
+    assert re.search("收件地（浙江省[^）]*诸暨市）", notice) and "由受理窗口出具" not in notice
+    assert "诸暨市（跨域通办，异地代收）" in notice
+    with federation.node(SZ):
         approver = Ctx(User.objects.get(username="shizhong_police_approver"))
         while not case.awaiting_decision:
             case = back_office.complete_step(approver, case, "符合条件")

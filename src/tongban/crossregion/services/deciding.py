@@ -18,7 +18,7 @@ from tongban.cases.domain.workflow import CaseAction, CaseStatus
 from tongban.cases.facts import version_of
 from tongban.cases.models import Case, CaseMaterial
 from tongban.cases.models.case import Channel
-from tongban.cases.selectors.deadlines import due_text
+from tongban.cases.selectors.deadlines import handling_due_text
 from tongban.cases.services.applying import account_of, centre_for, published_version
 from tongban.cases.services.context import Ctx, today
 from tongban.cases.services.desk import resubmit
@@ -205,7 +205,9 @@ def _note(case: Case, action: XAction) -> str:
     if action is XAction.REFUSE:
         return case.refusal_reason
     if action is XAction.ACCEPT:
-        return f"受理，办件编号{case.number}；法定办结日期{due_text(case.statutory_due, case)}（办理地工作日历）"
+        return (
+            f"受理，办件编号{case.number}；法定办结日期{handling_due_text(case.statutory_due, case)}（办理地工作日历）"
+        )
     if action in (XAction.GRANT, XAction.DENY):
         return case.decision_reason
     if action is XAction.ISSUE_RESULT:
