@@ -406,3 +406,17 @@ def test_the_issue_form_defaults_for_an_applicant_at_another_node(monkeypatch, m
     version = ImplementationVersion(delivery_methods=methods, result_licence_type=licence)
     version._snapshot = True  # type: ignore[attr-defined]
     assert case_views.default_delivery(Case(version=version, receiving_node=here)) == expected
+
+
+def test_each_federation_demo_node_has_a_supervisor_who_reaches_its_operator_page(federation, settings):
+    """市中区 and 济源 had no supervisor nor administrator: /federation/operations/ was 403 for all their accounts."""
+    for node, username in ((SZ, "shizhong_supervisor"), (JY, "jiyuan_supervisor")):
+        supervisor = User.objects.get(username=username)
+        assert supervisor.role == "supervisor" and supervisor.division_id.startswith(node)
+        with federation.node(node):
+            client = signed_in(username)
+            board = client.get("/cases/supervision/").content.decode()
+            assert 'id="federation-operations"' in board and 'href="/federation/operations/"' in board
+            assert client.get("/federation/operations/").status_code == 200
+    settings.TONGBAN_NODE_CODE = ""
+    assert 'id="federation-operations"' not in signed_in("zj_supervisor").get("/cases/supervision/").content.decode()
