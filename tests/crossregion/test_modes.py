@@ -210,6 +210,10 @@ def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
     federation.deliver()
     out_there = CrossRegionCase.objects.get(ref=legs["out"].ref, side="deciding")
     assert not CrossRegionCase.objects.filter(ref=legs["in"].ref, side="deciding").exists()  # waits its turn
+    # 济源 runs its own move-out guide (迁出地核验, 迁出登记; no 户口簿), not the move-in office's.
+    out_version = out_there.local_case.version
+    out_steps = [step.name for step in out_version.steps.all()]
+    assert "迁出地核验" in out_steps and "迁入地审核" not in out_steps and "户口簿" not in out_version.result_name
     # The deciding node of the first leg sees the joint case: its legs and what the second waits for.
     overview = out_there.joint_overview
     assert overview["ref"] == joint.ref and overview["accepting_node"] == ZJ
