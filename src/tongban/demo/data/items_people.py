@@ -79,6 +79,17 @@ MOVE_FAQ = [
 ]
 
 
+def move_form() -> list[dict]:
+    """The form of a 户口迁移 leg, the same at the 迁出地 and the 迁入地 (one set of answers for both)."""
+    return [
+        *applicant("迁移人"),
+        f("household_address", "迁出地户籍地址", max_length=200),
+        f("move_to_address", "迁入地详细地址", max_length=200),
+        f("move_reason", "迁移原因", "textarea", required=False),
+        ADDRESS,
+    ]
+
+
 def _move_item(
     key: str, sub: int, name: str, conditions: str, extra: list, keywords: str, aliases: str, faq: list[tuple[str, str]]
 ) -> Item:
@@ -116,13 +127,7 @@ def _move_item(
             step("办结", 0, "户籍窗口民警", "办理迁入登记，签发户口簿。"),
         ],
         faq=[*faq, *MOVE_FAQ],
-        form=[
-            *applicant("迁移人"),
-            f("household_address", "迁出地户籍地址", max_length=200),
-            f("move_to_address", "迁入地详细地址", max_length=200),
-            f("move_reason", "迁移原因", "textarea", required=False),
-            ADDRESS,
-        ],
+        form=move_form(),
         keywords=keywords,
         aliases=aliases,
     )
@@ -397,13 +402,7 @@ ITEMS = [
             ("迁出后户口簿怎么办？", "迁出登记不签发户口簿；新的户口簿由迁入地公安机关在办理迁入登记时签发。"),
             ("还要回迁出地跑一趟吗？", "不用。在迁入地多地联办收件，迁出地网上办理迁出登记，申请人只跑一次。"),
         ],
-        form=[
-            *applicant("迁移人"),
-            f("household_address", "迁出地户籍地址", max_length=200),
-            f("move_to_address", "迁往地址", max_length=200),
-            f("move_reason", "迁移原因", "textarea", required=False),
-            ADDRESS,
-        ],
+        form=move_form(),
         keywords="户口迁出 迁出登记 迁走户口 户口迁到外省 户口迁出本地",
         aliases="迁出登记 户口迁出",
     ),
