@@ -177,10 +177,11 @@ def apply_no_crime_online(federation, scan_tag: str, phone: str = "") -> tuple[U
 
 
 def take_move(federation, who: dict[str, str] | None = None, titles=("迁出地：准予迁出", "迁入地：办理落户")):
-    """济源 迁出 then 诸暨 迁入, taken at 诸暨's window: each leg with its own node's form, every paper once."""
+    """济源 迁出 (its 户口迁出登记) then 诸暨 迁入 (工作调动户口迁移), taken at 诸暨's window: each leg with its own
+    node's form, every paper once."""
     from tongban.crossregion.services.joint import LegSpec, take_joint
 
-    out_impl, in_impl = item("work_transfer_move", JY), item("work_transfer_move", ZJ)
+    out_impl, in_impl = item("hukou_move_out", JY), item("work_transfer_move", ZJ)
     out_v, in_v = (ItemImplementation.objects.get(code=i.code).published_version for i in (out_impl, in_impl))
     names = dict.fromkeys(m.name for v in (out_v, in_v) for m in v.materials.all())
     with federation.node(ZJ):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 
 from tongban.cases.models import Case
 from tongban.cases.services import back_office, desk, results
@@ -102,6 +103,34 @@ def test_proxy_taken_corrected_accepted_decided_and_picked_up_at_the_receiving_w
     ]
 
 
+def test_a_resubmission_the_local_case_no_longer_awaits_is_noted_and_later_messages_flow(federation):
+    """If the deciding node's case moved on before the receiving window's correction arrived, the papers are
+    named on the timeline and the handler does not raise (a raising handler holds the case's later messages)."""
+    xcase = take_no_crime(federation)
+    with federation.node(ZJ):
+        receiving.forward(user("zj_window"), xcase)
+    federation.deliver()
+    case = both(xcase.ref)[1].local_case
+    clerk = Ctx(user("shizhong_window"), "window")
+    with federation.node(SZ):
+        desk.request_correction(clerk, case, ["授权委托书及代理人居民身份证"])
+    federation.deliver()
+    Case.objects.filter(pk=case.pk).update(status="submitted")  # moved on here (as a local resubmission did)
+    with federation.node(ZJ):
+        mine = both(xcase.ref)[0]
+        receiving.resubmit(user("zj_window"), mine, [("授权委托书及代理人居民身份证", "l.pdf", pdf("letter"))])
+    federation.deliver()
+    mine, theirs = both(xcase.ref)
+    assert theirs.status == XStatus.FORWARDED and mine.status == XStatus.FORWARDED
+    noted = theirs.events.filter(note__contains="未重新提交").get()
+    assert "授权委托书及代理人居民身份证" in noted.note and case.number in noted.note
+    assert mine.events.filter(note__contains="未重新提交").exists()  # the receiving window learns it too
+    with federation.node(SZ):
+        desk.accept(clerk, Case.objects.get(pk=case.pk))
+    federation.deliver()
+    assert both(xcase.ref)[0].status == XStatus.ACCEPTED
+
+
 def test_proxy_refused_by_the_deciding_node_reaches_the_window(federation):
     xcase = take_no_crime(federation)
     with federation.node(ZJ):
@@ -181,6 +210,10 @@ def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
     federation.deliver()
     out_there = CrossRegionCase.objects.get(ref=legs["out"].ref, side="deciding")
     assert not CrossRegionCase.objects.filter(ref=legs["in"].ref, side="deciding").exists()  # waits its turn
+    # 济源 runs its own move-out guide (迁出地核验, 迁出登记; no 户口簿), not the move-in office's.
+    out_version = out_there.local_case.version
+    out_steps = [step.name for step in out_version.steps.all()]
+    assert "迁出地核验" in out_steps and "迁入地审核" not in out_steps and "户口簿" not in out_version.result_name
     # The deciding node of the first leg sees the joint case: its legs and what the second waits for.
     overview = out_there.joint_overview
     assert overview["ref"] == joint.ref and overview["accepting_node"] == ZJ
@@ -228,6 +261,14 @@ def test_joint_hukou_move_out_then_in_the_applicant_goes_once(federation):
         assert in_here.local_case.materials.filter(name=paper, sha256=better).exists()
     out_there.refresh_from_db()
     assert [leg["status"] for leg in out_there.joint_overview["legs"]][1] != XStatus.WAITING  # kept up to date
+    # The leg's local case page shows what the earlier leg decided and links to its cross-region case.
+    office = Client()
+    office.force_login(user("zj_police_approver"))
+    with federation.node(ZJ):
+        page = office.get(f"/cases/{in_here.local_case.number}/").content.decode()
+    earlier = page.split('id="earlier-legs"')[1].split("</section>")[0]
+    assert "前序环节结果" in earlier and "迁出地：准予迁出" in earlier and out_there.local_case.number in earlier
+    assert "符合迁移条件" in earlier and f'href="/kuayu/case/{in_here.ref}/"' in page
 
     _grant_there(federation, ZJ, in_here.local_case, "zj_window", "zj_police_approver")
     federation.deliver()

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 
 import pytest
 from django.test import Client
+from pypdf import PdfReader
 
 from tongban.accounts.models import User
 from tongban.cases.forms import FIELD_PREFIX
+from tongban.cases.notices import NoticeKind, render_notice
 from tongban.cases.services import desk
 from tongban.cases.services.context import Ctx
+from tongban.core.errors import DomainError
 from tongban.core.testing.files import pdf
 from tongban.crossregion.models import CrossRegionCase
 from tongban.crossregion.services import guides
@@ -19,6 +23,10 @@ from tongban.crossregion.services import guides
 from .conftest import APPLICANT, JY, SZ, ZJ, answers, item
 
 pytestmark = pytest.mark.django_db
+
+
+def words_of(document: bytes) -> str:
+    return re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(document)).pages))
 
 
 def signed_in(username: str) -> Client:
@@ -259,6 +267,15 @@ def test_the_deciding_nodes_case_page_speaks_of_the_receiving_node(federation):
     with federation.node(SZ):
         desk.request_correction(clerk, case, ["授权委托书及代理人居民身份证"])
     page = there.get(f"/cases/{case.number}/?print=correction").content.decode()
+    # The applicant corrects at the receiving node: no 补正后重新提交 (nor upload) for this node's window.
+    assert f"/cases/{case.number}/do/resubmit/" not in page and 'name="material_' not in page
+    refused = there.post(f"/cases/{case.number}/do/resubmit/", {"revision": case.revision})
+    assert refused.status_code == 409
+    with federation.node(SZ), pytest.raises(DomainError) as denied:
+        desk.resubmit(clerk, case)
+    assert denied.value.status == 403 and "收件地" in denied.value.message
+    case.refresh_from_db()
+    assert case.status == "correction"
     assert 'id="remote-notice"' in page and re.search("诸暨市的收件窗口告知申请人", page) and "交申请人签收" not in page
     federation.deliver()
     with federation.node(ZJ):
@@ -269,6 +286,16 @@ def test_the_deciding_nodes_case_page_speaks_of_the_receiving_node(federation):
     case.refresh_from_db()
     with federation.node(SZ):
         case = desk.accept(clerk, case)
+    # Accepted: the notice goes to the receiving node, which tells the applicant (nothing to collect for it);
+    # the applicant rates there, not on this window's screen; the page is no 窗口收件 case of this centre.
+    page = there.get(f"/cases/{case.number}/?print=acceptance").content.decode()
+    remote = page.split('id="remote-notice"')[1].split("</p>")[0]
+    assert "告知申请人" in remote and "代收" not in remote and 'id="open-screen"' not in page
+    assert "窗口收件" not in page.split('class="breadcrumbs"')[1].split("</nav>")[0]
+    notice = words_of(render_notice(case, NoticeKind.ACCEPTANCE))
+    assert re.search("收件地（浙江省[^）]*诸暨市）", notice) and "由受理窗口出具" not in notice
+    assert "诸暨市（跨域通办，异地代收）" in notice
+    with federation.node(SZ):
         approver = Ctx(User.objects.get(username="shizhong_police_approver"))
         while not case.awaiting_decision:
             case = back_office.complete_step(approver, case, "符合条件")
@@ -379,3 +406,17 @@ def test_the_issue_form_defaults_for_an_applicant_at_another_node(monkeypatch, m
     version = ImplementationVersion(delivery_methods=methods, result_licence_type=licence)
     version._snapshot = True  # type: ignore[attr-defined]
     assert case_views.default_delivery(Case(version=version, receiving_node=here)) == expected
+
+
+def test_each_federation_demo_node_has_a_supervisor_who_reaches_its_operator_page(federation, settings):
+    """市中区 and 济源 had no supervisor nor administrator: /federation/operations/ was 403 for all their accounts."""
+    for node, username in ((SZ, "shizhong_supervisor"), (JY, "jiyuan_supervisor")):
+        supervisor = User.objects.get(username=username)
+        assert supervisor.role == "supervisor" and supervisor.division_id.startswith(node)
+        with federation.node(node):
+            client = signed_in(username)
+            board = client.get("/cases/supervision/").content.decode()
+            assert 'id="federation-operations"' in board and 'href="/federation/operations/"' in board
+            assert client.get("/federation/operations/").status_code == 200
+    settings.TONGBAN_NODE_CODE = ""
+    assert 'id="federation-operations"' not in signed_in("zj_supervisor").get("/cases/supervision/").content.decode()

@@ -178,7 +178,25 @@ def _receiver(case: Case) -> str:
     return case.receiving_centre.name if case.receiving_centre else case.deciding_department.name
 
 
+def receiving_node_name(case: Case) -> str:
+    """A case another node received (跨域通办): that node's name as its division is known here ("" if none)."""
+    if not case.receiving_node:
+        return ""
+    division = case.receiving_division
+    if division is not None and division.code.startswith(case.receiving_node):
+        return division.full_name
+    return case.receiving_node
+
+
+def _remote_telling(case: Case) -> str:
+    """Who tells an applicant at another node (跨域通办) and takes what they bring: that node."""
+    return f"收件地（{receiving_node_name(case)}）"
+
+
 def _place(case: Case, event: CaseEvent | None) -> str:
+    if case.receiving_node:
+        how = "网上申请" if case.channel == "online" else "异地代收"
+        return f"{receiving_node_name(case)}（跨域通办，{how}）"
     window = (event.window if event and event.window_id else None) or case.receiving_window
     parts = [case.receiving_centre.name if case.receiving_centre else ""]
     if window:
@@ -292,12 +310,18 @@ def _acceptance(case: Case) -> Notice:
         ("受理地点", _place(case, event)),
     ]
     blocks.append(Facts(facts))
-    blocks.append(
-        Para(
-            "办理过程中，本机关将通过短信告知办理进展；你也可以扫描下方二维码，或凭办件编号和查询码"
-            "在政务服务网“办件进度查询”中查询。"
+    if case.receiving_node:
+        told = _remote_telling(case)
+        blocks.append(Para(f"办理过程中，办理进展由{told}告知你；你也可以在{told}的政务服务平台查询。"))
+        note = f"本通知书经跨域通办送达{told}，由其告知申请人；请妥善保管，领取办理结果时请出示。"
+    else:
+        blocks.append(
+            Para(
+                "办理过程中，本机关将通过短信告知办理进展；你也可以扫描下方二维码，或凭办件编号和查询码"
+                "在政务服务网“办件进度查询”中查询。"
+            )
         )
-    )
+        note = "本通知书由受理窗口出具，请妥善保管，领取办理结果时请出示。"
     return _notice(
         case,
         K.ACCEPTANCE,
@@ -305,7 +329,7 @@ def _acceptance(case: Case) -> Notice:
         addressee=case.applicant_name,
         blocks=blocks,
         issued_on=case.accepted_on,
-        note="本通知书由受理窗口出具，请妥善保管，领取办理结果时请出示。",
+        note=note,
     )
 
 
@@ -348,8 +372,17 @@ def _correction(case: Case) -> Notice:
             f"{_submitted_phrase(case)}，经审查，申请材料不齐全或者不符合法定形式。"
             f"{_basis(case, Provision.CORRECTION)}，现一次性告知你需要补正的全部内容如下："
         )
+        where = (
+            (
+                f"在{_remote_telling(case)}的政务服务平台在线补正"
+                if case.channel == "online"
+                else f"到{_remote_telling(case)}的收件窗口提交，由其转递本机关"
+            )
+            if case.receiving_node
+            else "可到受理窗口提交，或登录政务服务网在线补正"
+        )
         after = (
-            "请按上述要求一次性补正后重新提交申请（可到受理窗口提交，或登录政务服务网在线补正）。补正的申请材料"
+            f"请按上述要求一次性补正后重新提交申请（{where}）。补正的申请材料"
             "齐全、符合法定形式的，本机关将予以受理。除上述内容外，本机关不再要求补正其他材料。"
         )
         issuer = _receiver(case)
@@ -453,7 +486,12 @@ def _decision(case: Case, kind: NoticeKind) -> Notice:
             place = _receiver(case)
             facts.append(("办理结果", case.version.result_name))
             this = "本" + notice_title(case, kind)[-3:]  # 本决定书 / 本通知书
-            blocks.append(Para(f"请凭{this}和身份证件到{place}统一出件窗口领取办理结果，或按申请时选择的方式送达。"))
+            if case.receiving_node:
+                blocks.append(Para(f"办理结果的领取或送达方式由{_remote_telling(case)}告知你。"))
+            else:
+                blocks.append(
+                    Para(f"请凭{this}和身份证件到{place}统一出件窗口领取办理结果，或按申请时选择的方式送达。")
+                )
     blocks.append(Facts(facts))
     if not grant:
         blocks.append(Para(wording.rights))

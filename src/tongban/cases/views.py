@@ -43,7 +43,7 @@ from .domain.workflow import ACTION_LABELS, STATUS_LABELS, CaseAction, CaseStatu
 from .facts import back_office_of, case_facts, version_of
 from .licence_refs import held_refs
 from .models import Case, CaseMaterial, SupervisionNotice
-from .workspace import landing_url
+from .workspace import desk_for, landing_url
 
 A, S = CaseAction, CaseStatus
 APPLICANT_KINDS = frozenset({AccountKind.CITIZEN.value, AccountKind.ENTERPRISE.value})
@@ -371,18 +371,8 @@ def _form_kwargs(name: str, case: Case, context: dict[str, Any]) -> dict[str, An
     if name == "supply_deferred":
         return {"choices": context["deferred_names"]}
     if name == "issue" and case.receiving_node:
-        return {"window_label": f"收件地窗口领取（{receiving_node_name(case)}）"}
+        return {"window_label": f"收件地窗口领取（{notices.receiving_node_name(case)}）"}
     return {}
-
-
-def receiving_node_name(case: Case) -> str:
-    """A case another node received (跨域通办): that node's name as its division is known here ("" if none)."""
-    if not case.receiving_node:
-        return ""
-    division = case.receiving_division
-    if division is not None and division.code.startswith(case.receiving_node):
-        return division.full_name
-    return case.receiving_node
 
 
 def default_delivery(case: Case) -> str:
@@ -531,6 +521,7 @@ def detail_context(
         "delivery_label": DELIVERY_LABELS.get(case.result_delivery, ""),
         "result_licence_url": services.result_licence_url(case) if personal else "",
         "extra_links": page_extras.case_links(request.user, case),
+        "extra_sections": page_extras.case_sections(request.user, case),
         "result_document_url": reverse("cases:result_document", args=[case.number])
         if personal and electronic_document(case)
         else "",
@@ -561,7 +552,9 @@ def detail_context(
     context["supervision"] = _supervision(actor, case) if internals else []
     print_kind = request.GET.get("print", "")
     context["print_notice"] = next((n for n in context["notice_links"] if n["kind"] == print_kind), None)
-    context["receiving_node_name"] = receiving_node_name(case)
+    context["receiving_node_name"] = notices.receiving_node_name(case)
+    taken_here = case.channel == "window" and not case.receiving_node
+    context["crumb"] = desk_for(actor).case_crumb(taken_here, case.status in (S.DECIDED, S.CLOSED))
     return context
 
 

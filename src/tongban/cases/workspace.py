@@ -44,6 +44,14 @@ class Desk:
         exact = next((link for link in candidates if link.bucket == bucket), None)
         return exact or next((link for link in candidates if not bucket or not link.bucket), None)
 
+    def case_crumb(self, taken_at_window: bool, decided: bool) -> DeskLink | None:
+        """A case page's first crumb: the workspace's first link, but 窗口收件 only heads a case taken at a
+        window; one applied for online or received at another node sits in its queue (待受理 / 统一出件)."""
+        first = self.links[0] if self.links else None
+        if first is None or taken_at_window or "cases:window" not in first.pages:
+            return first
+        return self.current("cases:queue", "result_desk" if decided else "to_accept") or first
+
 
 def _queue(label: str, bucket: str) -> DeskLink:
     return DeskLink(label, f"{reverse('cases:queue')}?bucket={bucket}", ("cases:queue",), bucket)

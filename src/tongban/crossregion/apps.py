@@ -8,6 +8,7 @@ class CrossregionConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             board,
+            case_page,
             guide,
             handlers,  # noqa: F401  (the inbox handlers and the case core's transition hook)
             offers,
@@ -15,4 +16,5 @@ class CrossregionConfig(AppConfig):
 
         offers.register()
         guide.register()  # the guide page's 跨域通办 section
+        case_page.register()  # the deciding node's case page: its cross-region case, earlier legs' results
         board.register()  # the supervision board's line: taken and not yet forwarded, past the limit

@@ -203,7 +203,10 @@ def _digest(token: str) -> str:
 
 
 def window_service(clerk: User, case: Case) -> CaseEvent | None:
-    """The service this clerk gave this case at the window today, if any (the screen rates that one)."""
+    """The service this clerk gave this case at the window today, if any (the screen rates that one). None for a
+    case another node received (跨域通办): the applicant was never at this window and rates at that node."""
+    if case.receiving_node:
+        return None
     today_start = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
     return (
         CaseEvent.objects.filter(case=case, actor=clerk, channel="window", at__gte=today_start)
@@ -218,6 +221,10 @@ def open_screen(clerk: User, case: Case, *, ip: str = "") -> str:
     actor = actor_of(clerk)
     if not actor.has_role(Role.WINDOW_CLERK):
         raise DomainError("not_clerk", "只有窗口人员可以打开现场评价屏。", None, status=403)
+    if case.receiving_node:
+        raise DomainError(
+            "applicant_elsewhere", "申请人在收件地办理，由收件地评价本次服务，本地不发起现场评价。", None, status=409
+        )
     event = window_service(clerk, case)
     if event is None:
         raise DomainError("no_service", "您今天没有在窗口为该办件办理业务，无法发起现场评价。", None, status=409)

@@ -29,6 +29,7 @@ from tongban.outbox.models import Message as OutboxMessage
 from . import inbox, selectors
 from .domain import circuit, envelope, timestamp
 from .domain import directory as dirdoc
+from .domain.failures import describe as describe_failure
 from .keys import directory_public_key, node_private_key
 from .models import (
     Alert,
@@ -141,10 +142,10 @@ def deliver(message_id: str) -> None:
             raise DeliveryFailed(f"HTTP {status} {error.get('code', '')}：{error.get('message', '')}".strip())
     except (OSError, ValueError, DeliveryFailed) as exc:  # URLError and timeouts are OSErrors
         OutgoingMessage.objects.filter(pk=message.pk).update(
-            attempts=message.attempts + 1, last_attempt_at=started, last_error=str(exc)[:2000]
+            attempts=message.attempts + 1, last_attempt_at=started, last_error=describe_failure(exc)[:2000]
         )
         _delivery_failed(peer.code)
-        raise DeliveryFailed(f"投递到 {peer.code} 失败：{exc}") from exc
+        raise DeliveryFailed(f"投递到 {peer.code} 失败：{describe_failure(exc)}") from exc
     OutgoingMessage.objects.filter(pk=message.pk, status=OutgoingMessage.Status.PENDING).update(
         status=OutgoingMessage.Status.ACKNOWLEDGED,
         attempts=message.attempts + 1,
@@ -457,7 +458,7 @@ def refresh_directory() -> DirectoryVersion | None:
     try:
         signed = read_source(source)
     except (OSError, ValueError) as exc:
-        raise dirdoc.DirectoryError(f"无法读取联邦目录 {source}：{exc}") from exc
+        raise dirdoc.DirectoryError(f"无法读取联邦目录 {source}：{describe_failure(exc)}") from exc
     found = dirdoc.verify(signed, public)
     with transaction.atomic():
         current = DirectoryVersion.objects.select_for_update().order_by("-version").first()

@@ -182,6 +182,10 @@ SYSTEM_ACTIONS = frozenset({A.START, A.HOLD_START, A.TERMINATE, A.RECORD_JOINT_S
 # What the platform does for a case another node received (跨域通办): the correction that node's window took
 # from the applicant and forwarded is resubmitted here as it arrives; a withdrawal made there withdraws it here.
 NODE_ACTIONS = frozenset({A.RESUBMIT, A.WITHDRAW})
+# On such a case the applicant is at the other node: what they bring or do reaches this node only through the
+# platform acting for that node. Nobody here takes these (a local resubmission would move the case on while
+# the cross-region copy still waits for the correction, and jam the receiving node's later messages).
+RECEIVING_NODE_ONLY = frozenset({A.RESUBMIT, A.WITHDRAW, A.RECORD_VISIT})
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,10 @@ def _permitted(actor: Actor, facts: CaseFacts, action: CaseAction) -> Denied | N
         if action in SYSTEM_ACTIONS or (action in NODE_ACTIONS and facts.received_by_node):
             return None
         return _forbidden(action)
+    if facts.received_by_node and action in RECEIVING_NODE_ONLY:
+        return Denied(
+            403, "receiving_node", f"申请人在收件地办理：“{ACTION_LABELS[action]}”由收件地窗口办理后经跨域消息转来"
+        )
     if action is A.ATTACH_MATERIAL:  # uploading is one rule, whatever the upload does
         return material_denial(actor, facts)
     if facts.in_bundle and action in BUNDLE_DESK_ACTIONS and not actor.via_bundle:
@@ -261,6 +269,8 @@ def material_denial(actor: Actor, facts: CaseFacts, name: str | None = None) -> 
     status = S(facts.status)
     if not may_see_case(actor, facts) or actor.system:
         return Denied(403, "forbidden", "您无权为该办件上传材料")
+    if facts.received_by_node:
+        return Denied(403, "receiving_node", "申请人在收件地办理：材料由收件地窗口收取后经跨域消息转来")
     if facts.in_bundle and status in (S.SUBMITTED, S.CORRECTION):
         return Denied(403, "bundle_item", "该事项属于一件事，申请材料请在一件事办件中上传")
     if actor.applicant and (is_own(actor, facts) or is_proxy(actor, facts)):

@@ -41,6 +41,17 @@ def due_text(due: dt.date | None, record: Any, blank: str = "—") -> str:
     return limits.due_text(due, getattr(record, "unknown_year", None) if due is None else None, blank)
 
 
+def handling_due_text(due: dt.date | None, case: Any, blank: str = "—") -> str:
+    """承诺/法定办结 of an accepted case. The stored year names only what the clock in force needs: once the case
+    is decided (or its clock paused), a handling date the calendar could not count is kept as none with no
+    year. It is then named by the first year from acceptance on whose holidays the calendar does not know."""
+    if due is not None or getattr(case, "unknown_year", None) is not None or not getattr(case, "accepted_on", None):
+        return due_text(due, case, blank)
+    known, start = current_calendar().known_years, case.accepted_on.year
+    year = next((y for y in range(start, start + 2) if y not in known), None)
+    return limits.unknown_text(year) if year is not None else blank
+
+
 def unit_label(case: Any) -> str:
     return UNIT_LABELS[Unit(getattr(case, "limit_unit", "") or Unit.WORKING.value)]
 
@@ -55,7 +66,7 @@ def promised_text(case: Any, view: DeadlineView) -> str:
     """The promised date of an accepted case where one line shows it (the progress page, notices)."""
     if view.clock is limits.Clock.PAUSED:
         return view.label
-    return due_text(case.promised_due, case, "待定")
+    return handling_due_text(case.promised_due, case, "待定")
 
 
 def deemed_accepted(case: Any) -> bool:
@@ -80,7 +91,8 @@ def deadline_rows(case: Any, view: DeadlineView) -> list[tuple[str, str]]:
         if view.clock is not limits.Clock.PAUSED:
             promised += f"（{case.promised_days}{unit}{extended}）"
         rows.append(("承诺办结", promised))
-        rows.append(("法定办结", f"{due_text(case.statutory_due, case)}（{case.statutory_days}{unit}{extended}）"))
+        statutory = handling_due_text(case.statutory_due, case)
+        rows.append(("法定办结", f"{statutory}（{case.statutory_days}{unit}{extended}）"))
     if case.status == "decided" and getattr(case, "bundle_case_id", None) and not case.clock:
         rows.append(("出件期限", TOGETHER_WAITS))
     elif case.status in ("decided", "closed") and (case.result_due or case.status == "decided"):

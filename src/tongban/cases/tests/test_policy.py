@@ -155,6 +155,25 @@ def test_the_platform_starts_and_ends_items_but_sees_no_personal_data():
     assert not policy.may_see_personal(SYSTEM, waiting)
 
 
+def test_a_case_another_node_received_takes_the_applicants_side_only_from_that_node():
+    """跨域通办: the applicant is at the receiving node; the deciding node's window must not resubmit, withdraw,
+    record a visit or upload for them (the cross-region copy would stay behind and jam later messages)."""
+    correction = Facts(status="correction", received_by_node=True)
+    for actor in (CLERK, citizen(1)):
+        assert refusal(policy.case_denial(actor, correction, A.RESUBMIT)) == (403, "receiving_node")
+        assert refusal(policy.case_denial(actor, correction, A.WITHDRAW)) == (403, "receiving_node")
+        assert refusal(policy.material_denial(actor, correction)) == (403, "receiving_node")
+        assert A.RESUBMIT not in policy.case_actions(actor, correction)
+    visit = Facts(status="submitted", received_by_node=True)
+    assert refusal(policy.case_denial(CLERK, visit, A.RECORD_VISIT)) == (403, "receiving_node")
+    assert policy.case_denial(CLERK, visit, A.ACCEPT) is None  # deciding stays here
+    # The platform acting for the receiving node does both.
+    assert policy.case_denial(SYSTEM, correction, A.RESUBMIT) is None
+    assert policy.case_denial(SYSTEM, Facts(status="in_progress", received_by_node=True), A.WITHDRAW) is None
+    # A case received here keeps its window's resubmission.
+    assert policy.case_denial(CLERK, Facts(status="correction"), A.RESUBMIT) is None
+
+
 def test_uploads_follow_the_state():
     assert policy.material_denial(citizen(1), Facts(status="draft")) is None
     assert policy.material_denial(citizen(1), Facts(status="returned")) is None

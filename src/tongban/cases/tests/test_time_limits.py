@@ -594,6 +594,21 @@ def test_until_the_calendar_knows_a_year_every_surface_says_so_then_all_agree(
     assert case.number not in api_rows(w.supervisor, "/supervision", "calendar_unknown")
 
 
+def test_a_handling_date_the_calendar_could_not_count_keeps_its_reason_after_the_decision(w: World, day: Any) -> None:
+    """Promised within 2026, statutory into 2027 (not published): decided in 2026 with its result due in 2026,
+    the case page still says why 法定办结 has no date instead of "—"."""
+    day(dt.date(2026, 12, 14))
+    case = accepted(w)
+    assert case.promised_due is not None and (case.statutory_due, case.unknown_year) == (None, 2027)
+    approver = s.Ctx(w.approver)
+    while not case.awaiting_decision:
+        case = s.complete_step(approver, case, "材料齐全", case.revision)
+    case = s.decide(approver, case, True, "符合规定", case.revision)
+    assert (case.status, case.statutory_due, case.unknown_year) == ("decided", None, None)
+    html = page(w.approver, case)
+    assert re.search(r'data-limit="法定办结"><dt>法定办结</dt><dd>待定（2027年节假日安排未发布）（', html)
+
+
 def test_a_bundles_second_correction_list_repeats_the_first_or_says_why(day: Any) -> None:
     env = make_env()
     bc = bundle_at_window(env)

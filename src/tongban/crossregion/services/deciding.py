@@ -13,11 +13,12 @@ from django.core.files.base import ContentFile
 
 from tongban.cases.domain.corrections import list_item
 from tongban.cases.domain.workflow import ACTION_LABELS as CASE_ACTION_LABELS
-from tongban.cases.domain.workflow import CaseAction
+from tongban.cases.domain.workflow import STATUS_LABELS as CASE_STATUS_LABELS
+from tongban.cases.domain.workflow import CaseAction, CaseStatus
 from tongban.cases.facts import version_of
 from tongban.cases.models import Case, CaseMaterial
 from tongban.cases.models.case import Channel
-from tongban.cases.selectors.deadlines import due_text
+from tongban.cases.selectors.deadlines import handling_due_text
 from tongban.cases.services.applying import account_of, centre_for, published_version
 from tongban.cases.services.context import Ctx, today
 from tongban.cases.services.desk import resubmit
@@ -205,7 +206,9 @@ def _note(case: Case, action: XAction) -> str:
     if action is XAction.REFUSE:
         return case.refusal_reason
     if action is XAction.ACCEPT:
-        return f"受理，办件编号{case.number}；法定办结日期{due_text(case.statutory_due, case)}（办理地工作日历）"
+        return (
+            f"受理，办件编号{case.number}；法定办结日期{handling_due_text(case.statutory_due, case)}（办理地工作日历）"
+        )
     if action in (XAction.GRANT, XAction.DENY):
         return case.decision_reason
     if action is XAction.ISSUE_RESULT:
@@ -287,17 +290,23 @@ def _resubmitted(data: dict):
 
 
 def receive_resubmission(xcase: CrossRegionCase, message: Any, payload: dict) -> None:
-    """The receiving window scanned the corrected papers: they join the local case, which is resubmitted."""
+    """The receiving window scanned the corrected papers: they join the local case, which is resubmitted. If the
+    local case no longer awaits the correction (it moved on meanwhile), the papers are only named on the
+    timeline: a handler that raised would hold every later message of the case."""
+    from ..domain.workflow import TABLE
+
     data = payload.get("data", {})
-    perform(
-        xcase,
-        XAction.RESUBMIT,
-        note=payload.get("note", ""),
-        remote=remote_of(message, payload.get("at"), payload.get("actor_name", "")),
-        effect=_resubmitted(data),
-    )
+    remote = remote_of(message, payload.get("at"), payload.get("actor_name", ""))
+    if (xcase.status, XAction.RESUBMIT) in TABLE:
+        perform(xcase, XAction.RESUBMIT, note=payload.get("note", ""), remote=remote, effect=_resubmitted(data))
     case = xcase.local_case
     if case is None:
+        return
+    if case.status != CaseStatus.CORRECTION:
+        papers = "、".join(str(m.get("name", "")) for m in data.get("materials", [])) or "申请表更正"
+        status = CASE_STATUS_LABELS.get(CaseStatus(case.status), case.status)
+        note = f"收到收件地转来的补正（{papers}）；本地办件{case.number}当前为“{status}”，未重新提交，请与收件地核对"
+        note_progress(xcase, XAction.RESUBMIT.value, note=note)
         return
     rows = _material_rows(case, data.get("materials", []), xcase.mode)
     names = {r.name for r in rows}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tongban.core.identifiers import make_resident_id, make_uscc
 
@@ -249,6 +249,18 @@ def centre_clerks(centres: list[CentreSpec], taken: set[str]) -> list[AccountSpe
     ]
 
 
+# The federation demo's other nodes (``make federation``: 市中区, 济源) oversee their own region: its board and
+# the node's operator page (跨地区联邦运行情况) are a supervisor's.
+NODE_SUPERVISED = ("370402", "419001")
+
+
+def node_supervisors() -> list[AccountSpec]:
+    return [
+        replace(_staff(f"{REGION_PREFIXES[code]}_supervisor", "supervisor", code), main=True)
+        for code in NODE_SUPERVISED
+    ]
+
+
 def _roles_taken(accounts: list[AccountSpec]) -> set[tuple[str, str, str]]:
     return {(a.division, a.department, a.role) for a in accounts if a.department and a.role}
 
@@ -278,4 +290,5 @@ ACCOUNTS: list[AccountSpec] = [
     *department_staff(IMPLEMENTATIONS, _roles_taken(MAIN_ACCOUNTS)),
     *centre_clerks(CENTRES, {a.service_centre for a in MAIN_ACCOUNTS if a.service_centre}),
     *hotline_accounts(),
+    *node_supervisors(),
 ]

@@ -76,6 +76,7 @@ _ELSEWHERE: list[tuple[str, list[str]]] = [
         "330482",
         [
             "no_crime_certificate",
+            "hukou_move_out",
             "hukou_certificate",
             "newborn_hukou",
             "first_id_card",
@@ -95,6 +96,7 @@ _ELSEWHERE: list[tuple[str, list[str]]] = [
         "419001",
         [
             "no_crime_certificate",
+            "hukou_move_out",
             "hukou_certificate",
             "work_transfer_move",
             "pension_transfer",
@@ -111,6 +113,7 @@ _ELSEWHERE: list[tuple[str, list[str]]] = [
         "370402",
         [
             "no_crime_certificate",
+            "hukou_move_out",
             "spouse_move",
             "parent_move",
             "pension_transfer",
@@ -122,10 +125,10 @@ _ELSEWHERE: list[tuple[str, list[str]]] = [
         ],
     ),
     ("370400", ["hf_info_query", "hf_loan_certificate"]),
-    ("331102", ["no_crime_certificate", "pension_transfer", "medical_filing"]),
-    ("330800", ["no_crime_certificate", "pension_transfer", "medical_filing", "hf_info_query"]),
-    ("330324", ["no_crime_certificate", "pension_transfer", "medical_filing"]),
-    ("150800", ["no_crime_certificate", "pension_transfer", "medical_filing", "hf_info_query"]),
+    ("331102", ["no_crime_certificate", "hukou_move_out", "pension_transfer", "medical_filing"]),
+    ("330800", ["no_crime_certificate", "hukou_move_out", "pension_transfer", "medical_filing", "hf_info_query"]),
+    ("330324", ["no_crime_certificate", "hukou_move_out", "pension_transfer", "medical_filing"]),
+    ("150800", ["no_crime_certificate", "hukou_move_out", "pension_transfer", "medical_filing", "hf_info_query"]),
 ]
 
 

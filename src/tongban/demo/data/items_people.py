@@ -79,6 +79,17 @@ MOVE_FAQ = [
 ]
 
 
+def move_form() -> list[dict]:
+    """The form of a 户口迁移 leg, the same at the 迁出地 and the 迁入地 (one set of answers for both)."""
+    return [
+        *applicant("迁移人"),
+        f("household_address", "迁出地户籍地址", max_length=200),
+        f("move_to_address", "迁入地详细地址", max_length=200),
+        f("move_reason", "迁移原因", "textarea", required=False),
+        ADDRESS,
+    ]
+
+
 def _move_item(
     key: str, sub: int, name: str, conditions: str, extra: list, keywords: str, aliases: str, faq: list[tuple[str, str]]
 ) -> Item:
@@ -116,13 +127,7 @@ def _move_item(
             step("办结", 0, "户籍窗口民警", "办理迁入登记，签发户口簿。"),
         ],
         faq=[*faq, *MOVE_FAQ],
-        form=[
-            *applicant("迁移人"),
-            f("household_address", "迁出地户籍地址", max_length=200),
-            f("move_to_address", "迁入地详细地址", max_length=200),
-            f("move_reason", "迁移原因", "textarea", required=False),
-            ADDRESS,
-        ],
+        form=move_form(),
         keywords=keywords,
         aliases=aliases,
     )
@@ -358,6 +363,48 @@ ITEMS = [
         "换城市工作 工作调动 调动落户 单位调动迁户口 人才落户",
         "工作调动迁户口 调动户口",
         [("工作调动后配偶孩子能一起迁吗？", "可以。随迁配偶和未成年子女可在同一申请中一并办理。")],
+    ),
+    # 户口迁移 between provinces is two offices' acts in turn (domain.md §3): the 迁出地 registers the move-out
+    # and clears the local record (no 户口簿), the 迁入地 registers the move-in and issues the 户口簿 — the two
+    # legs of a 多地联办 (this one first, then e.g. 工作调动户口迁移 at the 迁入地).
+    Item(
+        key="hukou_move_out",
+        name="户口迁出登记（跨省迁移）",
+        item_type="07",
+        dept="police",
+        serial=2,
+        sub=6,
+        parent="hukou_move",
+        business_type="change",
+        themes=n("户籍办理"),
+        cross_region=True,
+        joint_handling=True,
+        legal_basis=f"{HUKOU_LAW_10}\n{CROSS_REGION_BASIS}",
+        statutory=20,
+        promised=3,
+        conditions="常住户口迁往外省（区、市）的公民；与迁入地的户口迁移作为多地联办一并申请，迁出地核验后办理迁出登记。",
+        description=(
+            "迁出地公安机关核验迁移人的户籍信息，办理迁出登记、注销本地常住户口，迁移信息经网上流转送迁入地。"
+            "迁出登记不签发户口簿，户口簿由迁入地办理迁入登记时签发。"
+        ),
+        depth=3,
+        visits=0,
+        result_name="户口迁出登记信息（网上流转迁入地）",
+        result_type="document",
+        delivery=("electronic", "window"),
+        materials=[id_card(), hukou("迁出地"), application("户口迁出申请表"), proxy_letter()],
+        steps=[
+            step("受理", 1, "户籍窗口民警", "核验身份及材料，材料齐全的予以受理。"),
+            step("迁出地核验", 1, "派出所户籍内勤", "核验迁移人户籍信息，确认无影响迁出的情形。"),
+            step("办理迁出登记", 1, "公安机关户政部门", "办理迁出登记，注销本地常住户口，迁移信息网上推送迁入地。"),
+        ],
+        faq=[
+            ("迁出后户口簿怎么办？", "迁出登记不签发户口簿；新的户口簿由迁入地公安机关在办理迁入登记时签发。"),
+            ("还要回迁出地跑一趟吗？", "不用。在迁入地多地联办收件，迁出地网上办理迁出登记，申请人只跑一次。"),
+        ],
+        form=move_form(),
+        keywords="户口迁出 迁出登记 迁走户口 户口迁到外省 户口迁出本地",
+        aliases="迁出登记 户口迁出",
     ),
     _move_item(
         "college_admission_move",

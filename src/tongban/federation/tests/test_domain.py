@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import socket
+import urllib.error
+from http.client import RemoteDisconnected
 
 import pytest
 
 from tongban.core import sm2
 
 from ..domain import directory as dirdoc
-from ..domain import envelope
+from ..domain import envelope, failures
 
 NOW = dt.datetime(2026, 12, 4, 2, 0, tzinfo=dt.UTC)
 
@@ -178,3 +181,21 @@ def test_offers_name_only_known_scopes_and_modes():
     document["nodes"][0]["offers"][0]["modes"] = ["teleport"]
     with pytest.raises(dirdoc.DirectoryError, match="办理方式"):
         dirdoc.parse(document)
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (urllib.error.URLError(TimeoutError("timed out")), "连接超时（TimeoutError: timed out）"),
+        (TimeoutError("timed out"), "连接超时（TimeoutError: timed out）"),
+        (urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")), "连接被拒绝"),
+        (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")), "无法解析地址"),
+        (RemoteDisconnected("Remote end closed connection without response"), "对端未作应答即断开连接"),
+        (OSError("Network is unreachable"), "网络错误（OSError: Network is unreachable）"),
+        (ValueError("Expecting value: line 1 column 1"), "对端应答无法读取"),
+        (envelope.EnvelopeError("bad_receipt", "签收回执签名无效"), "签收回执签名无效"),
+    ],
+)
+def test_delivery_failures_are_told_in_chinese_with_the_original(error, said):
+    told = failures.describe(error)
+    assert told.startswith(said) and (told == said or "（" in told)

@@ -167,6 +167,7 @@ def test_the_outbox_never_gives_up_a_federation_message(federation, settings, mo
         assert outbox.deliver(sent.outbox_message_id) == "retry"
     sent.refresh_from_db()
     assert sent.status == "pending" and sent.attempts == 4 and sent.last_error
+    assert sent.last_error.startswith("连接被拒绝") and "Connection refused" in sent.last_error  # said in Chinese
 
 
 def test_the_directory_refuses_older_unsigned_and_foreign_versions(federation):
