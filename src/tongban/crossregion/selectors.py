@@ -158,15 +158,19 @@ class MineRow:
 
 def mine_grouped(user: User, limit: int = 200) -> list[MineRow]:
     """The applicant's cases, newest first; a joint case's legs grouped under it, in their order."""
+    page = list(mine(user).select_related("joint_case")[:limit])
+    legs_of: dict[int, list[CrossRegionCase]] = {}
+    joint_ids = {row.joint_case_id for row in page if row.joint_case_id is not None}
+    for leg in CrossRegionCase.objects.filter(joint_case_id__in=joint_ids, side=Side.RECEIVING).order_by("id"):
+        legs_of.setdefault(leg.joint_case_id, []).append(leg)  # type: ignore[arg-type]
     rows: list[MineRow] = []
     seen: set[int] = set()
-    for row in mine(user).select_related("joint_case")[:limit]:
+    for row in page:
         if row.joint_case_id is None:
             rows.append(MineRow(case=row))
         elif row.joint_case_id not in seen:
             seen.add(row.joint_case_id)
-            legs = row.joint_case.legs.filter(side=Side.RECEIVING).order_by("id")  # type: ignore[union-attr]
-            rows.append(MineRow(joint=row.joint_case, legs=tuple(legs)))
+            rows.append(MineRow(joint=row.joint_case, legs=tuple(legs_of[row.joint_case_id])))
     return rows
 
 
@@ -180,10 +184,7 @@ def joint_legs(joint: JointCase) -> list[CrossRegionCase]:
 
 
 def joint_timeline(legs: list[CrossRegionCase]) -> list[CrossRegionEvent]:
-    return sorted(
-        (e for leg in legs for e in leg.events.all()),
-        key=lambda e: (e.happened_at, e.pk),
-    )
+    return list(CrossRegionEvent.objects.filter(case__in=legs).order_by("happened_at", "id"))
 
 
 def joint_overview(joint: JointCase) -> dict:
