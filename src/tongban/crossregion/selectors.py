@@ -122,7 +122,7 @@ def may_see(user: User, xcase: CrossRegionCase) -> bool:
     actor = user.actor
     return x_policy.may_see_xcase(
         actor,
-        x_policy.XCaseFacts(xcase.side, xcase.applicant_id, xcase.receiving_centre_id),
+        policy_facts(xcase),
         local_case_visible=lambda: (
             xcase.local_case is not None and case_policy.may_see_case(actor, case_facts(xcase.local_case))
         ),
@@ -257,25 +257,23 @@ def visible_copy(user: User, ref: str) -> CrossRegionCase | None:
     return next((row for row in rows if may_see(user, row)), None)
 
 
+def policy_facts(xcase: CrossRegionCase) -> x_policy.XCaseFacts:
+    return x_policy.XCaseFacts(xcase.side, xcase.applicant_id, xcase.receiving_centre_id, xcase.mode, xcase.status)
+
+
 def may_resubmit(user: User, xcase: CrossRegionCase) -> bool:
-    """Who answers a correction on the receiving side: the applicant of a 全程网办 case (online), the receiving
-    centre's window clerks for a case it took (异地代收, 多地联办)."""
-    if xcase.side != Side.RECEIVING or xcase.status != XStatus.CORRECTION or not may_see(user, xcase):
+    """The one policy: the online applicant, or the receiving centre's staff, answer a correction."""
+    if not user.is_authenticated:
         return False
-    if user.actor.applicant:
-        return xcase.mode == "online"
-    return user.actor.staff_role is not None and xcase.receiving_centre_id == user.service_centre_id
+    return x_policy.may_answer_correction(user.actor, policy_facts(xcase), visible=may_see(user, xcase))
 
 
 def may_get_results(user: User, xcase: CrossRegionCase) -> bool:
-    """The result files (personal documents): the applicant, and the window clerks of the centre that took the
-    case — not other staff, not administrators."""
-    if xcase.side != Side.RECEIVING or not user.is_authenticated:
-        return False
-    if xcase.applicant_id == user.pk:
-        return True
-    role = user.actor.staff_role
-    return role is not None and role.value == "window_clerk" and xcase.receiving_centre_id == user.service_centre_id
+    return user.is_authenticated and x_policy.may_get_results(user.actor, policy_facts(xcase))
+
+
+def may_withdraw(user: User, xcase: CrossRegionCase) -> bool:
+    return user.is_authenticated and x_policy.may_withdraw(user.actor, policy_facts(xcase))
 
 
 def licence_check_url(xcase: CrossRegionCase) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tongban.core.actor import Actor
 
-from .workflow import Side
+from .workflow import Mode, Side, XStatus
 
 WINDOW_CLERK = "window_clerk"
 
@@ -18,6 +18,8 @@ class XCaseFacts:
     side: str
     applicant_id: int | None
     receiving_centre_id: int | None
+    mode: str = ""
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,3 +56,32 @@ def may_see_xcase(actor: Actor, xcase: XCaseFacts, *, local_case_visible: Callab
             return xcase.applicant_id is not None and xcase.applicant_id == actor.user_id
         return _window_clerk_of(actor, xcase.receiving_centre_id)
     return local_case_visible()
+
+
+def _own(actor: Actor, xcase: XCaseFacts) -> bool:
+    return xcase.applicant_id is not None and xcase.applicant_id == actor.user_id
+
+
+def may_answer_correction(actor: Actor, xcase: XCaseFacts, *, visible: bool) -> bool:
+    """Who answers a correction on the receiving side: the applicant of a 全程网办 case (online), the receiving
+    centre's staff for a case it took (异地代收, 多地联办)."""
+    if xcase.side != Side.RECEIVING or xcase.status != XStatus.CORRECTION or not visible:
+        return False
+    if actor.applicant:
+        return xcase.mode == Mode.ONLINE
+    return actor.staff_role is not None and xcase.receiving_centre_id == actor.centre_id
+
+
+def may_get_results(actor: Actor, xcase: XCaseFacts) -> bool:
+    """The result files (personal documents): the applicant, and the window clerks of the centre that took the
+    case — not other staff, not administrators."""
+    if xcase.side != Side.RECEIVING or not actor.authenticated:
+        return False
+    return _own(actor, xcase) or _window_clerk_of(actor, xcase.receiving_centre_id)
+
+
+def may_withdraw(actor: Actor, xcase: XCaseFacts) -> bool:
+    """The applicant (their own case) or, on the applicant's request, a window clerk of the receiving centre."""
+    if not actor.authenticated or xcase.side != Side.RECEIVING:
+        return False
+    return _own(actor, xcase) or _window_clerk_of(actor, xcase.receiving_centre_id)

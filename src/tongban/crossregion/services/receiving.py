@@ -25,6 +25,7 @@ from ..domain.corrections import missing_materials
 from ..domain.workflow import ACTION_LABELS, Mode, Side, XAction, XStatus
 from ..models import CrossRegionCase
 from ..selectors import applied_with_key
+from ..selectors import may_withdraw as policy_may_withdraw
 from . import files, joint
 from .perform import node_name, note_progress, open_xcase, perform
 
@@ -292,13 +293,8 @@ def apply_report(xcase: CrossRegionCase, remote: dict, payload: dict) -> CrossRe
 
 
 def may_withdraw(user: User, xcase: CrossRegionCase) -> bool:
-    """The applicant (their own case) or, on the applicant's request, a window clerk of the receiving centre."""
-    if not user.is_authenticated or xcase.side != Side.RECEIVING:
-        return False
-    if xcase.applicant_id is not None and xcase.applicant_id == user.pk:
-        return True
-    same_centre = xcase.receiving_centre_id is not None and user.service_centre_id == xcase.receiving_centre_id
-    return user.role == "window_clerk" and same_centre
+    """The one policy (domain/policy.py): the applicant, or the receiving centre's window clerk."""
+    return policy_may_withdraw(user, xcase)
 
 
 def withdraw(user: User, xcase: CrossRegionCase, reason: str = "", revision: int | None = None) -> CrossRegionCase:

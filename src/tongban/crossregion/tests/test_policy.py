@@ -42,3 +42,21 @@ def test_a_cross_region_case_receiving_side_by_the_window_and_applicant_deciding
     assert may_see_xcase(staff(Role.APPROVER), deciding, local_case_visible=lambda: True)
     assert not may_see_xcase(staff(Role.WINDOW_CLERK), deciding, local_case_visible=lambda: False)
     assert may_see_xcase(staff(Role.SYSTEM_ADMIN, centre=None), deciding, local_case_visible=lambda: False)
+
+
+def test_corrections_results_and_withdrawal_belong_to_the_applicant_side_of_the_receiving_node():
+    from tongban.crossregion.domain.policy import may_answer_correction, may_get_results, may_withdraw
+
+    online = XCaseFacts("receiving", 1, None, mode="online", status="correction")
+    proxy = XCaseFacts("receiving", 1, CENTRE, mode="proxy", status="correction")
+    assert may_answer_correction(citizen(1), online, visible=True)
+    assert not may_answer_correction(citizen(1), proxy, visible=True)  # taken at a window: answered there
+    assert may_answer_correction(staff(Role.WINDOW_CLERK), proxy, visible=True)
+    assert not may_answer_correction(staff(Role.WINDOW_CLERK), proxy, visible=False)
+    assert not may_answer_correction(
+        staff(Role.WINDOW_CLERK), XCaseFacts("deciding", 1, CENTRE, "proxy", "correction"), visible=True
+    )
+    for rule in (may_get_results, may_withdraw):
+        assert rule(citizen(1), proxy) and rule(staff(Role.WINDOW_CLERK), proxy)
+        assert not rule(citizen(2), proxy) and not rule(staff(Role.WINDOW_CLERK, OTHER_CENTRE), proxy)
+        assert not rule(staff(Role.SYSTEM_ADMIN, centre=None), proxy) and not rule(Actor(), proxy)
